@@ -1,0 +1,73 @@
+"""The event envelope every civreg service writes and publishes (architecture.md, "Event store").
+
+An event is a fact in the past tense (`marriage.MarriageRegistered`). The envelope around its payload says
+which stream it belongs to and where (`stream_id`, `stream_version`), when it happened in the world
+(`occurred_on`, the business date rules are judged by) and when it was recorded (`recorded_at`), whom it
+concerns (`subjects`: ID numbers or temporary subject ids, each with a role) and who caused it
+(`metadata`). The same JSON shape is stored, published on RabbitMQ and read by consumers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EVENT_TYPE_PATTERN = r"^[a-z][a-z_]*\.[A-Z][A-Za-z0-9]*$"
+SUBJECT_ID_PATTERN = r"^[0-9]{17}[0-9X]$|^[0-9]{15}$|^[A-Z]{2,4}-[A-Za-z0-9-]{1,60}$"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Subject(_Frozen):
+    """A person the event concerns: ID number or temporary subject id (`TMP-…`), and their role in it."""
+
+    id: str = Field(pattern=SUBJECT_ID_PATTERN)
+    role: str = Field(min_length=1, max_length=40)
+
+
+class Metadata(_Frozen):
+    """Who and what caused the event; carried unchanged to every consumer."""
+
+    actor: str | None = None
+    office: str | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    idempotency_key: str | None = None
+
+
+class NewEvent(_Frozen):
+    """An event about to be appended; the store gives it its stream position."""
+
+    event_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    type: str = Field(pattern=EVENT_TYPE_PATTERN, max_length=120)
+    schema_version: int = Field(default=1, ge=1)
+    occurred_on: dt.date
+    subjects: tuple[Subject, ...] = ()
+    payload: dict[str, Any] = Field(default_factory=dict)
+    metadata: Metadata = Field(default_factory=Metadata)
+
+    @property
+    def service(self) -> str:
+        return self.type.split(".", 1)[0]
+
+
+class Event(NewEvent):
+    """A recorded event, as read from a store or received from the broker."""
+
+    stream_id: str = Field(min_length=1, max_length=200)
+    stream_version: int = Field(ge=1)
+    global_position: int = Field(ge=1)
+    recorded_at: dt.datetime
+
+    def to_message(self) -> dict[str, Any]:
+        """The JSON body published on the broker."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_message(cls, body: dict[str, Any]) -> Event:
+        return cls.model_validate(body)

@@ -1,0 +1,76 @@
+"""structlog JSON logging for every civreg process, with personal data masked on every line.
+
+Each line carries the service name and whatever is bound in the context for the current green thread:
+`correlation_id` (one per original request, carried across RPC calls and events), `causation_id` (the
+event or command that caused this work), `principal`. Standard-library loggers (nameko, kombu) go through
+the same processors, so their lines are JSON and masked too.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import structlog
+from structlog.contextvars import bind_contextvars, bound_contextvars, get_contextvars
+
+from shared.masking import mask_value
+
+CONTEXT_KEYS = ("correlation_id", "causation_id", "principal")
+
+
+def _mask(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    return mask_value(event_dict)
+
+
+def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> None:
+    """Send structlog and standard-library logging as masked JSON lines to `stream` (stderr)."""
+    shared_processors: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        lambda _l, _m, event_dict: {"service": service, **event_dict},
+    ]
+    structlog.configure(
+        processors=[*shared_processors, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    formatter = structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared_processors,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            structlog.processors.format_exc_info,
+            _mask,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ],
+    )
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(formatter)
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+def get_logger(name: str | None = None) -> Any:
+    return structlog.stdlib.get_logger(name)
+
+
+@contextmanager
+def log_context(**values: Any) -> Iterator[None]:
+    """Bind context values (correlation id, …) for the duration of a unit of work."""
+    with bound_contextvars(**{k: v for k, v in values.items() if v is not None}):
+        yield
+
+
+def current_context() -> dict[str, Any]:
+    """The correlation context to pass on to the next hop (RPC call or event metadata)."""
+    context = get_contextvars()
+    return {key: context[key] for key in CONTEXT_KEYS if key in context}
+
+
+__all__ = ["configure_logging", "get_logger", "log_context", "current_context", "bind_contextvars"]

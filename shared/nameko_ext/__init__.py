@@ -1,0 +1,17 @@
+"""nameko adapters of the shared machinery: database pool, event store, outbox relay, subscriptions and
+the correlation context. Service classes use these; nothing else in `shared` knows about nameko."""
+
+from shared.nameko_ext.context import CorrelationContext
+from shared.nameko_ext.database import DatabasePool
+from shared.nameko_ext.relay import OutboxRelayProvider
+from shared.nameko_ext.store import EventStoreProvider
+from shared.nameko_ext.subscription import Subscription, subscribe
+
+__all__ = [
+    "CorrelationContext",
+    "DatabasePool",
+    "EventStoreProvider",
+    "OutboxRelayProvider",
+    "Subscription",
+    "subscribe",
+]

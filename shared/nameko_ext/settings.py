@@ -1,0 +1,32 @@
+"""Reading civreg's keys out of a nameko container's configuration (nameko 2.14: `container.config`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.db import DEFAULT_NAMESPACE, DatabaseSettings, schema_name
+
+DEFAULT_DATABASE_URL = "postgresql://127.0.0.1:5432/civreg"
+DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
+def namespace(config: dict[str, Any]) -> str:
+    return config.get("NAMESPACE") or DEFAULT_NAMESPACE
+
+
+def amqp_uri(config: dict[str, Any]) -> str:
+    return config.get("AMQP_URI") or DEFAULT_AMQP_URI
+
+
+def database_settings(config: dict[str, Any], service: str) -> DatabaseSettings:
+    pool = config.get("DATABASE_POOL") or {}
+    return DatabaseSettings(
+        url=config.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
+        schema=schema_name(namespace(config), service),
+        min_size=int(pool.get("MIN_SIZE", 1)),
+        max_size=int(pool.get("MAX_SIZE", 10)),
+    )
+
+
+def section(config: dict[str, Any], name: str) -> dict[str, Any]:
+    return config.get(name) or {}

@@ -1,0 +1,142 @@
+"""`@subscribe(source, event_types)`: a nameko entrypoint that applies another service's events exactly once.
+
+Delivery goes through `shared.subscriptions.SubscriptionRunner` (dedupe, per-stream order, gap filling from
+the source store, effect and bookkeeping in one transaction). The decorated method is called as
+`handler(self, event, tx)` inside a nameko worker, so the service's dependencies are injected as usual.
+
+Failures never block the queue and never loop forever: a failed message is republished to
+`<queue>.retry`, where it waits `RETRY_DELAY_MS` before RabbitMQ dead-letters it back, with its attempt count
+in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be listed and replayed with
+`civreg dead-letters`. The original is acknowledged only after the copy is confirmed by the broker.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from eventlet.event import Event as GreenEvent
+from kombu import Connection
+from kombu.pools import producers
+from nameko.extensions import Entrypoint
+from nameko.messaging import HeaderDecoder, QueueConsumer
+from pydantic import ValidationError
+
+from shared.envelope import Event
+from shared.eventstore.postgres import PostgresEventStore
+from shared.logging import get_logger
+from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
+from shared.nameko_ext.database import DatabasePool
+from shared.nameko_ext.settings import amqp_uri, section
+from shared.subscriptions import SubscriptionRunner, SubscriptionSpec
+
+log = get_logger(__name__)
+
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_RETRY_DELAY_MS = 1000
+
+
+def queue_name(source: str, consumer: str, method: str) -> str:
+    return f"evt-{source}--{consumer}.{method}"
+
+
+class Subscription(Entrypoint, HeaderDecoder):
+    queue_consumer = QueueConsumer()
+    pool = DatabasePool()
+
+    def __init__(self, source: str, event_types: tuple[str, ...] | list[str] | str, **kwargs: Any) -> None:
+        self.source = source
+        self.event_types = (event_types,) if isinstance(event_types, str) else tuple(event_types)
+        super().__init__(**kwargs)
+
+    # -- set-up -----------------------------------------------------------------------------------------
+    def queues(self, consumer: str, retry_delay_ms: int = DEFAULT_RETRY_DELAY_MS) -> SubscriptionQueues:
+        return SubscriptionQueues(
+            queue_name(self.source, consumer, self.method_name), self.source, self.event_types, retry_delay_ms
+        )
+
+    def setup(self) -> None:
+        options = section(self.container.config, "SUBSCRIPTIONS")
+        self.max_attempts = int(options.get("MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+        self.amqp_uri = amqp_uri(self.container.config)
+        self._publishing = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
+        self.topology = self.queues(
+            self.container.service_name, int(options.get("RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS))
+        )
+        self.queue = self.topology.main  # what nameko's QueueConsumer consumes
+        self.spec = SubscriptionSpec(self.topology.name, self.source, self.event_types)
+        with Connection(self.amqp_uri) as connection:
+            self.topology.declare(connection)
+        self.queue_consumer.register_provider(self)
+
+    def start(self) -> None:
+        assert self.pool.db is not None
+        self.runner = SubscriptionRunner(
+            self.pool.db, self.spec, PostgresEventStore(self.pool.source(self.source))
+        )
+
+    def stop(self) -> None:
+        self.queue_consumer.unregister_provider(self)
+
+    # -- delivery ---------------------------------------------------------------------------------------
+    def handle_message(self, body: Any, message: Any) -> None:
+        """Called by nameko's queue consumer, already in a managed thread of its own."""
+        attempts = int((message.headers or {}).get(ATTEMPTS_HEADER, 0)) + 1
+        try:
+            event = Event.from_message(body)
+        except (ValidationError, TypeError) as exc:
+            # A message that can never be parsed is poison from the first attempt.
+            self._park(body, message, attempts, f"unreadable event: {exc}")
+            return
+        context = self.unpack_message_headers(message)
+        try:
+            outcome = self.runner.apply(event, lambda e, tx: self._call_handler(e, tx, context))
+            log.debug("event applied", subscription=self.spec.name, outcome=outcome.value, type=event.type)
+        except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+            error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            if attempts >= self.max_attempts:
+                self._park(body, message, attempts, error)
+            else:
+                log.warning("event handler failed; will retry", subscription=self.spec.name,
+                            event_id=str(event.event_id), attempt=attempts, error=error)
+                self._republish(body, message, self.topology.retry.name, {ATTEMPTS_HEADER: attempts})
+            return
+        self.queue_consumer.ack_message(message)
+
+    def _call_handler(self, event: Event, tx: Any, context: dict[str, Any]) -> None:
+        done = GreenEvent()
+
+        def handle_result(worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
+            done.send((result, exc_info))
+            return result, exc_info
+
+        context = {**context, "causation_id": str(event.event_id)}
+        if event.metadata.correlation_id:
+            context["correlation_id"] = event.metadata.correlation_id
+        self.container.spawn_worker(self, (event, tx), {}, context_data=context, handle_result=handle_result)
+        _, exc_info = done.wait()
+        if exc_info is not None:
+            raise exc_info[1]
+
+    def _park(self, body: Any, message: Any, attempts: int, error: str) -> None:
+        log.error("event dead-lettered", subscription=self.spec.name, attempts=attempts, error=error)
+        self._republish(body, message, self.topology.dead.name,
+                        {ATTEMPTS_HEADER: attempts, ERROR_HEADER: error[:2000]})
+
+    def _republish(self, body: Any, message: Any, queue: str, headers: dict[str, Any]) -> None:
+        republish(self._publishing, body, message.headers or {}, queue, headers)
+        self.queue_consumer.ack_message(message)
+
+
+def republish(
+    connection: Connection, body: Any, original_headers: dict[str, Any], queue: str, headers: dict[str, Any]
+) -> None:
+    """Publish a copy to a queue through the default exchange, confirmed before the caller acks."""
+    with producers[connection].acquire(block=True, timeout=10) as producer:
+        producer.publish(
+            body, exchange="", routing_key=queue, serializer="json", delivery_mode=2,
+            headers={**original_headers, **headers}, retry=True, retry_policy={"max_retries": 5},
+        )
+
+
+subscribe = Subscription.decorator

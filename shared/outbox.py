@@ -1,0 +1,222 @@
+"""The outbox relay: publishes a service's committed events to RabbitMQ, in order, at least once.
+
+The `events` table is the outbox. The relay reads the events after its recorded progress (dense,
+commit-ordered positions, see shared/eventstore/postgres.py), publishes them with publisher confirms, and
+records the new progress only once RabbitMQ has confirmed every message of the batch. A crash between
+publishing and recording means the batch is published again on restart — at least once, never lost; the
+subscriptions dedupe by event id.
+
+One relay is active per service: it holds a session advisory lock on a dedicated connection, which
+PostgreSQL releases if the process dies, so a standby process takes over. The relay sleeps until a NOTIFY
+from the events table (sent at commit) or the polling interval, whichever comes first.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import amqp
+import psycopg
+from psycopg import sql
+from kombu import Connection
+
+from shared.db import Database
+from shared.envelope import Event
+from shared.eventstore.postgres import RELAY_LEADER_LOCK, PostgresEventStore
+from shared.logging import get_logger
+from shared.messaging import event_exchange
+
+log = get_logger(__name__)
+
+
+class PublishFailed(RuntimeError):
+    """The broker nacked a message, or did not confirm it in time."""
+
+
+class ConfirmingPublisher:
+    """Publishes batches on one channel in confirm mode and waits until the broker confirmed them all."""
+
+    def __init__(self, amqp_uri: str, service: str, confirm_timeout: float = 10.0) -> None:
+        self.amqp_uri = amqp_uri
+        self.exchange = event_exchange(service)
+        self.confirm_timeout = confirm_timeout
+        self.returned = 0  # unroutable messages: a type nobody subscribes to, or topology not declared
+        self._connection: Connection | None = None
+        self._channel: amqp.Channel | None = None
+        self._unconfirmed: set[int] = set()
+        self._nacked: set[int] = set()
+        self._next_tag = 1
+
+    def connect(self) -> None:
+        self.close()
+        connection = Connection(self.amqp_uri, connect_timeout=5, heartbeat=0)
+        connection.connect()
+        channel = connection.connection.channel()
+        channel.confirm_select()
+        channel.exchange_declare(self.exchange.name, "topic", durable=True, auto_delete=False)
+        channel.events["basic_ack"].add(self._on_ack)
+        channel.events["basic_nack"].add(self._on_nack)
+        channel.events["basic_return"].add(self._on_return)
+        self._connection, self._channel, self._next_tag = connection, channel, 1
+        self._unconfirmed.clear()
+        self._nacked.clear()
+
+    def close(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.release()
+            except Exception:  # noqa: BLE001 - closing a broken connection may fail in many ways
+                pass
+        self._connection = self._channel = None
+
+    def publish(self, events: Sequence[Event]) -> None:
+        if self._channel is None:
+            self.connect()
+        assert self._channel is not None and self._connection is not None
+        for event in events:
+            message = amqp.Message(
+                json.dumps(event.to_message(), ensure_ascii=False),
+                content_type="application/json",
+                content_encoding="utf-8",
+                delivery_mode=2,
+                message_id=str(event.event_id),
+                type=event.type,
+                application_headers=_headers(event),
+            )
+            self._channel.basic_publish(message, self.exchange.name, event.type, mandatory=True)
+            self._unconfirmed.add(self._next_tag)
+            self._next_tag += 1
+        deadline = time.monotonic() + self.confirm_timeout
+        while self._unconfirmed:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise PublishFailed(f"{len(self._unconfirmed)} messages not confirmed in time")
+            try:
+                self._connection.drain_events(timeout=remaining)
+            except TimeoutError:
+                continue
+        if self._nacked:
+            raise PublishFailed(f"broker refused {len(self._nacked)} messages")
+
+    def _on_ack(self, tag: int, multiple: bool) -> None:
+        self._settle(tag, multiple)
+
+    def _on_nack(self, tag: int, multiple: bool) -> None:
+        self._nacked.update(t for t in self._unconfirmed if t == tag or (multiple and t <= tag))
+        self._settle(tag, multiple)
+
+    def _settle(self, tag: int, multiple: bool) -> None:
+        if multiple:
+            self._unconfirmed.difference_update([t for t in self._unconfirmed if t <= tag])
+        else:
+            self._unconfirmed.discard(tag)
+
+    def _on_return(self, exc: Exception, exchange: str, routing_key: str, message: amqp.Message) -> None:
+        self.returned += 1
+        log.warning("event unroutable", exchange=exchange, routing_key=routing_key, reply=str(exc))
+
+
+def _headers(event: Event) -> dict[str, str]:
+    # nameko copies `nameko.<key>` headers into the consumer's context data.
+    headers = {"nameko.correlation_id": event.metadata.correlation_id, "nameko.causation_id": str(event.event_id)}
+    return {k: v for k, v in headers.items() if v is not None}
+
+
+@dataclass
+class RelaySettings:
+    name: str = "amqp"
+    batch_size: int = 500
+    poll_interval: float = 1.0  # fallback if a NOTIFY is missed (e.g. across a reconnect)
+    retry_interval: float = 1.0  # after a broker or database failure
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        db: Database,
+        service: str,
+        amqp_uri: str,
+        settings: RelaySettings | None = None,
+        *,
+        on_published: Callable[[Sequence[Event]], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.service = service
+        self.settings = settings or RelaySettings()
+        self.store = PostgresEventStore(db)
+        self.publisher = ConfirmingPublisher(amqp_uri, service)
+        self.on_published = on_published
+        self.is_leader = False
+        self._stopping = False
+
+    # -- one pass -------------------------------------------------------------------------------------
+    def progress(self) -> int:
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT position FROM relay_progress WHERE relay = %s", (self.settings.name,)
+            ).fetchone()
+        return row[0] if row else 0
+
+    def lag(self) -> int:
+        return self.store.head_position() - self.progress()
+
+    def publish_pending(self) -> int:
+        """Publish every committed event after the recorded progress; returns how many were published."""
+        total = 0
+        while batch := self.store.read_all(self.progress(), self.settings.batch_size):
+            self.publisher.publish(batch)
+            self._record_progress(batch[-1].global_position)
+            if self.on_published:
+                self.on_published(batch)
+            total += len(batch)
+        return total
+
+    def _record_progress(self, position: int) -> None:
+        with self.db.transaction() as conn:
+            conn.execute(
+                "INSERT INTO relay_progress (relay, position) VALUES (%s, %s)"
+                " ON CONFLICT (relay) DO UPDATE SET position = excluded.position, updated_at = now()",
+                (self.settings.name, position),
+            )
+
+    # -- the loop -------------------------------------------------------------------------------------
+    def stop(self) -> None:
+        self._stopping = True
+
+    def run(self) -> None:
+        """Lead (or wait to lead) and relay until `stop()`; survives broker and database outages."""
+        while not self._stopping:
+            try:
+                with self.db.connect(autocommit=True) as leader:
+                    if not self._lead(leader):
+                        time.sleep(self.settings.poll_interval)
+                        continue
+                    self._relay_while_leading(leader)
+            except (psycopg.OperationalError, OSError, amqp.exceptions.AMQPError, PublishFailed) as exc:
+                log.warning("outbox relay interrupted", service=self.service, error=str(exc))
+                self.publisher.close()
+                time.sleep(self.settings.retry_interval)
+            finally:
+                self.is_leader = False
+        self.publisher.close()
+
+    def _lead(self, conn: psycopg.Connection) -> bool:
+        self.is_leader = conn.execute(
+            "SELECT pg_try_advisory_lock(%s, hashtext(current_schema() || %s))",
+            (RELAY_LEADER_LOCK, self.settings.name),
+        ).fetchone()[0]
+        return self.is_leader
+
+    def _relay_while_leading(self, conn: psycopg.Connection) -> None:
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"{self.db.schema}_events")))
+        while not self._stopping:
+            published = self.publish_pending()
+            if published:
+                log.debug("events published", service=self.service, count=published)
+                continue
+            # Wake on the first NOTIFY or after the polling interval; drain any burst of notifies.
+            for _ in conn.notifies(timeout=self.settings.poll_interval, stop_after=1):
+                pass

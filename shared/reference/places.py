@@ -1,0 +1,61 @@
+"""Place codes built on division codes (api.md "Places", domain.md 0.2).
+
+Registry offices `MR-610502`, relief stations `RS-610500` (city) and `RS-610528`, funeral homes `FH-610502`,
+cemeteries `CEM-610502-1` (a division may have several cemeteries, hence the number). Historical divisions
+are accepted: paper-era records (M-12) name offices of divisions that no longer exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from shared.reference.divisions import WEINAN, is_known_division, level_of, weinan_counties
+
+PlaceKind = Literal["registry_office", "relief_station", "funeral_home", "cemetery"]
+
+_KINDS: dict[str, PlaceKind] = {
+    "MR": "registry_office",
+    "RS": "relief_station",
+    "FH": "funeral_home",
+    "CEM": "cemetery",
+}
+_PLACE = re.compile(r"(?P<prefix>MR|RS|FH)-(?P<division>[0-9]{6})|CEM-(?P<cem>[0-9]{6})-(?P<number>[1-9][0-9]*)", re.ASCII)
+
+
+class InvalidPlace(ValueError):
+    """A malformed place code, or one whose division is not a known city or county."""
+
+
+@dataclass(frozen=True)
+class Place:
+    kind: PlaceKind
+    division: str
+    number: int | None
+    code: str
+
+
+def parse_place(code: str) -> Place:
+    match = _PLACE.fullmatch(code) if isinstance(code, str) else None
+    if match is None:
+        raise InvalidPlace(f"not a place code: {code!r}")
+    division = match["division"] or match["cem"]
+    # Places belong to a city or a county (0.2); a province code is a typo, not an office.
+    if not is_known_division(division) or level_of(division) == "province":
+        raise InvalidPlace(f"unknown division in place code: {code!r}")
+    if match["cem"]:
+        return Place(kind="cemetery", division=division, number=int(match["number"]), code=code)
+    return Place(kind=_KINDS[match["prefix"]], division=division, number=None, code=code)
+
+
+def development_places(on: date | None = None) -> list[Place]:
+    """The places of the development data (api.md): a registry office in every county-level division of
+    Weinan in force on `on` (default today), the city relief station and one per county, a funeral home and
+    a public-welfare cemetery in 临渭区."""
+    counties = [d.code for d in weinan_counties(on or date.today())]
+    codes = [f"MR-{c}" for c in counties]
+    codes += [f"RS-{WEINAN}"] + [f"RS-{c}" for c in counties]
+    codes += ["FH-610502", "CEM-610502-1"]
+    return [parse_place(c) for c in codes]

@@ -1,0 +1,1 @@
+"""Helpers shared by the integration, end-to-end and benchmark suites."""
