@@ -62,5 +62,6 @@ GRANT SELECT, INSERT ON events TO {{role}};
 REVOKE UPDATE, DELETE, TRUNCATE ON events FROM {{role}};
 GRANT SELECT ON events TO {{group}};             -- consumers fill gaps from the source store, read-only
 GRANT SELECT, INSERT, UPDATE ON relay_progress TO {{role}};
+GRANT SELECT ON relay_progress TO {{group}};        -- the gateway reports relay lag on /health
 GRANT SELECT, INSERT, DELETE ON processed_events TO {{role}};
 GRANT SELECT, INSERT, UPDATE ON stream_checkpoints TO {{role}};

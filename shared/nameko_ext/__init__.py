@@ -4,12 +4,14 @@ the correlation context. Service classes use these; nothing else in `shared` kno
 from shared.nameko_ext.context import CorrelationContext
 from shared.nameko_ext.database import DatabasePool
 from shared.nameko_ext.relay import OutboxRelayProvider
+from shared.nameko_ext.service import EventSourcedService
 from shared.nameko_ext.store import EventStoreProvider
 from shared.nameko_ext.subscription import Subscription, subscribe
 
 __all__ = [
     "CorrelationContext",
     "DatabasePool",
+    "EventSourcedService",
     "EventStoreProvider",
     "OutboxRelayProvider",
     "Subscription",
