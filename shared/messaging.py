@@ -3,7 +3,8 @@
 Events are published the way nameko's `EventDispatcher` does it, so that nameko tooling keeps working:
 exchange `<service>.events` (topic, durable), routing key = event type, JSON body, persistent messages,
 context in `nameko.*` headers. Each subscription consumes one durable queue with two companions:
-`<queue>.retry` (messages wait there `retry_delay` seconds, then RabbitMQ dead-letters them back) and
+`<queue>.retry` (each message waits there for its own expiration — the retry delay, growing with every
+attempt — then RabbitMQ dead-letters it back to the main queue) and
 `<queue>.dead` (messages that failed `max_attempts` times, with their error, until replayed).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kombu import Connection, Exchange, Queue
+from kombu import Connection, Exchange, Queue, binding
 
 ATTEMPTS_HEADER = "x-civreg-attempts"
 ERROR_HEADER = "x-civreg-error"
@@ -29,13 +30,10 @@ class SubscriptionQueues:
     name: str  # e.g. "evt-funeral--marriage.on_death"
     source: str  # the publishing service
     event_types: tuple[str, ...]  # routing keys; "#" for every event of the source
-    retry_delay_ms: int = 1000
 
     @property
     def main(self) -> Queue:
         exchange = event_exchange(self.source)
-        from kombu import binding
-
         return Queue(
             self.name,
             bindings=[binding(exchange, routing_key=t) for t in self.event_types],
@@ -49,8 +47,8 @@ class SubscriptionQueues:
             f"{self.name}.retry",
             durable=True,
             auto_delete=False,
+            # No queue-wide TTL: the delay is per message, so changing it needs no queue re-declaration.
             queue_arguments={
-                "x-message-ttl": self.retry_delay_ms,
                 "x-dead-letter-exchange": "",
                 "x-dead-letter-routing-key": self.name,
             },

@@ -18,18 +18,14 @@ class OutboxRelayProvider(DependencyProvider):
         self.relay: OutboxRelay | None = None
         self._thread = None
 
-    def setup(self) -> None:
+    def start(self) -> None:
         options = section(self.container.config, "RELAY")
         settings = RelaySettings(
             batch_size=int(options.get("BATCH_SIZE", RelaySettings.batch_size)),
             poll_interval=float(options.get("POLL_INTERVAL", RelaySettings.poll_interval)),
             retry_interval=float(options.get("RETRY_INTERVAL", RelaySettings.retry_interval)),
         )
-        assert self.pool.db is not None
         self.relay = OutboxRelay(self.pool.db, self.container.service_name, amqp_uri(self.container.config), settings)
-
-    def start(self) -> None:
-        assert self.relay is not None
         self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
 
     def stop(self) -> None:

@@ -16,9 +16,7 @@ class EventStoreProvider(DependencyProvider):
         self.upcasters = upcasters
         self.store: PostgresEventStore | None = None
 
-    def start(self) -> None:
-        assert self.pool.db is not None
-        self.store = PostgresEventStore(self.pool.db, self.upcasters)
-
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature
+        if self.store is None:
+            self.store = PostgresEventStore(self.pool.db, self.upcasters)
         return self.store

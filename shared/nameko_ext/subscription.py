@@ -5,8 +5,8 @@ the source store, effect and bookkeeping in one transaction). The decorated meth
 `handler(self, event, tx)` inside a nameko worker, so the service's dependencies are injected as usual.
 
 Failures never block the queue and never loop forever: a failed message is republished to
-`<queue>.retry`, where it waits `RETRY_DELAY_MS` before RabbitMQ dead-letters it back, with its attempt count
-in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be listed and replayed with
+`<queue>.retry`, where it waits `RETRY_DELAY_MS` × 2^(attempt − 1) before RabbitMQ dead-letters it back, with
+its attempt count in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be listed and replayed with
 `civreg dead-letters`. The original is acknowledged only after the copy is confirmed by the broker.
 """
 
@@ -50,19 +50,17 @@ class Subscription(Entrypoint, HeaderDecoder):
         super().__init__(**kwargs)
 
     # -- set-up -----------------------------------------------------------------------------------------
-    def queues(self, consumer: str, retry_delay_ms: int = DEFAULT_RETRY_DELAY_MS) -> SubscriptionQueues:
-        return SubscriptionQueues(
-            queue_name(self.source, consumer, self.method_name), self.source, self.event_types, retry_delay_ms
-        )
+    def queues(self, consumer: str, method_name: str | None = None) -> SubscriptionQueues:
+        name = queue_name(self.source, consumer, method_name or self.method_name)
+        return SubscriptionQueues(name, self.source, self.event_types)
 
     def setup(self) -> None:
         options = section(self.container.config, "SUBSCRIPTIONS")
         self.max_attempts = int(options.get("MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
         self.amqp_uri = amqp_uri(self.container.config)
         self._publishing = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
-        self.topology = self.queues(
-            self.container.service_name, int(options.get("RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS))
-        )
+        self.retry_delay_ms = int(options.get("RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS))
+        self.topology = self.queues(self.container.service_name)
         self.queue = self.topology.main  # what nameko's QueueConsumer consumes
         self.spec = SubscriptionSpec(self.topology.name, self.source, self.event_types)
         with Connection(self.amqp_uri) as connection:
@@ -70,7 +68,6 @@ class Subscription(Entrypoint, HeaderDecoder):
         self.queue_consumer.register_provider(self)
 
     def start(self) -> None:
-        assert self.pool.db is not None
         self.runner = SubscriptionRunner(
             self.pool.db, self.spec, PostgresEventStore(self.pool.source(self.source))
         )
@@ -99,7 +96,8 @@ class Subscription(Entrypoint, HeaderDecoder):
             else:
                 log.warning("event handler failed; will retry", subscription=self.spec.name,
                             event_id=str(event.event_id), attempt=attempts, error=error)
-                self._republish(body, message, self.topology.retry.name, {ATTEMPTS_HEADER: attempts})
+                delay_ms = self.retry_delay_ms * 2 ** (attempts - 1)
+                self._republish(body, message, self.topology.retry.name, {ATTEMPTS_HEADER: attempts}, delay_ms)
             return
         self.queue_consumer.ack_message(message)
 
@@ -123,19 +121,21 @@ class Subscription(Entrypoint, HeaderDecoder):
         self._republish(body, message, self.topology.dead.name,
                         {ATTEMPTS_HEADER: attempts, ERROR_HEADER: error[:2000]})
 
-    def _republish(self, body: Any, message: Any, queue: str, headers: dict[str, Any]) -> None:
-        republish(self._publishing, body, message.headers or {}, queue, headers)
+    def _republish(
+        self, body: Any, message: Any, queue: str, headers: dict[str, Any], delay_ms: int | None = None
+    ) -> None:
+        republish(self._publishing, body, {**(message.headers or {}), **headers}, queue, delay_ms)
         self.queue_consumer.ack_message(message)
 
 
 def republish(
-    connection: Connection, body: Any, original_headers: dict[str, Any], queue: str, headers: dict[str, Any]
+    connection: Connection, body: Any, headers: dict[str, Any], queue: str, delay_ms: int | None = None
 ) -> None:
     """Publish a copy to a queue through the default exchange, confirmed before the caller acks."""
     with producers[connection].acquire(block=True, timeout=10) as producer:
         producer.publish(
-            body, exchange="", routing_key=queue, serializer="json", delivery_mode=2,
-            headers={**original_headers, **headers}, retry=True, retry_policy={"max_retries": 5},
+            body, exchange="", routing_key=queue, serializer="json", delivery_mode=2, headers=headers,
+            expiration=delay_ms / 1000 if delay_ms else None, retry=True, retry_policy={"max_retries": 5},
         )
 
 

@@ -16,6 +16,7 @@ from shared.reference.dates import (
 from shared.reference.divisions import (
     WEINAN,
     Division,
+    all_divisions,
     city_of,
     division,
     in_city,
@@ -50,6 +51,7 @@ __all__ = [
     "Place",
     "RuleParameters",
     "add_months",
+    "all_divisions",
     "add_years",
     "age_on",
     "check_agrees",

@@ -1,4 +1,4 @@
-"""GB/T 2260 administrative divisions: which codes exist, existed, and which city they lie in (rules 0.1, 0.2).
+"""GB/T 2260 division codes: which exist, which existed, which city they lie in (rules 0.1, 0.2).
 
 The bundled `data/divisions.yaml` holds every province, prefecture- and county-level code of the yearly lists
 since 1980. Historical codes matter because an ID number keeps the address code it was issued with (0.1):
@@ -27,7 +27,12 @@ _FIRST_LIST = 1980
 
 @dataclass(frozen=True)
 class Division:
-    """One period of one code. `valid_to` is the last day in force; None: open-ended on that side."""
+    """One period of one code (a code renamed or reused has several).
+
+    `valid_from`/`valid_to` (last day in force) come from the yearly lists, so they are year-precise
+    unless the data gives exact days (it does for Weinan); None means open-ended on that side. `parent` is
+    the code's higher level by its digits: the province for a city, first four digits + 00 for a county.
+    """
 
     code: str
     name: str
@@ -64,6 +69,11 @@ def division(code: str, on: date | None = None) -> Division | None:
     if on is None:
         return periods[-1] if periods else None
     return next((p for p in periods if p.in_force_on(on)), None)
+
+
+def all_divisions() -> list[Division]:
+    """Every known code, present or historical, in its latest period, ordered by code."""
+    return sorted((periods[-1] for periods in _table().values()), key=lambda d: d.code)
 
 
 def is_known_division(code: str) -> bool:

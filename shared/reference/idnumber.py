@@ -64,9 +64,13 @@ def check_digit(first17: str) -> str:
     return CHECK_CHARACTERS[total % 11]
 
 
-def parse_id_number(text: str, *, allow_first_generation: bool = False, today: date | None = None) -> IdNumber:
+def parse_id_number(
+    text: str, *, allow_first_generation: bool = False, today: date | None = None
+) -> IdNumber:
     """Parse and validate; raises InvalidIdNumber with the first rule broken, checked in this order:
     format, check character, birth date, address code."""
+    if not isinstance(text, str):
+        raise TypeError(f"an ID number is text, not {type(text).__name__}")
     today = today or date.today()
     value = text.strip(_SURROUNDING_WHITESPACE)
     if value.endswith("x"):
@@ -116,4 +120,5 @@ def _parsed(value: str, yyyymmdd: str, sex_digit: str, today: date) -> IdNumber:
         raise InvalidIdNumber("birth_date", "before 1900 or in the future")
     if not is_county_level(value[:6]):
         raise InvalidIdNumber("division", "unknown county-level address code")
-    return IdNumber(value=value, division=value[:6], birth_date=born, sex="male" if int(sex_digit) % 2 else "female")
+    sex: Sex = "male" if int(sex_digit) % 2 else "female"
+    return IdNumber(value=value, division=value[:6], birth_date=born, sex=sex)

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from itertools import pairwise
 from importlib import resources
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -76,15 +76,15 @@ def _history(name: str, periods: Iterable[Mapping[str, Any]]) -> tuple[Dated, ..
         raise ValueError(f"{name}: no periods")
     for earlier, later in pairwise(dated):
         if earlier.valid_to is None or earlier.valid_to >= later.valid_from:
-            raise ValueError(f"{name}: period from {earlier.valid_from} overlaps the one from {later.valid_from}")
+            raise ValueError(f"{name}: the period from {earlier.valid_from} overlaps the next one")
     return tuple(dated)
 
 
 def _dated(name: str, period: Mapping[str, Any]) -> Dated:
     if not isinstance(period, Mapping) or not {"value", "valid_from"} <= set(period) <= _KEYS:
         raise ValueError(f"{name}: each period needs value and valid_from, optionally valid_to: {period!r}")
-    valid_to = period.get("valid_to")
-    dated = Dated(period["value"], _as_date(period["valid_from"]), None if valid_to is None else _as_date(valid_to))
+    valid_to = None if period.get("valid_to") is None else _as_date(period["valid_to"])
+    dated = Dated(period["value"], _as_date(period["valid_from"]), valid_to)
     if dated.valid_to is not None and dated.valid_to < dated.valid_from:
         raise ValueError(f"{name}: valid_to {dated.valid_to} is before valid_from {dated.valid_from}")
     return dated

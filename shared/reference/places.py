@@ -22,7 +22,9 @@ _KINDS: dict[str, PlaceKind] = {
     "FH": "funeral_home",
     "CEM": "cemetery",
 }
-_PLACE = re.compile(r"(?P<prefix>MR|RS|FH)-(?P<division>[0-9]{6})|CEM-(?P<cem>[0-9]{6})-(?P<number>[1-9][0-9]*)", re.ASCII)
+_PLACE = re.compile(
+    r"(?P<prefix>MR|RS|FH)-(?P<division>[0-9]{6})|CEM-(?P<cem>[0-9]{6})-(?P<number>[1-9][0-9]*)", re.ASCII
+)
 
 
 class InvalidPlace(ValueError):

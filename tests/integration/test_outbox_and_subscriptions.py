@@ -1,0 +1,215 @@
+"""The outbox relay and subscriptions on the real database and broker: at-least-once publishing in order,
+exactly-once effects, survival of a relay crash and of lost broker connections, dead letters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections import Counter
+
+import eventlet
+import pytest
+from kombu import Connection, Queue
+
+from services.topology import subscriptions_of
+from shared.envelope import NewEvent
+from shared.eventstore import ANY_VERSION
+from shared.eventstore.postgres import PostgresEventStore
+from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, declare_all, event_exchange
+from shared.nameko_ext import CorrelationContext, subscribe
+from shared.outbox import OutboxRelay, RelaySettings
+from shared.subscriptions import Outcome, SubscriptionRunner, SubscriptionSpec
+from tests.support.infrastructure import close_broker_connections, create_vhost, delete_vhost
+from tests.support.services import running, service_config
+from tests.support.waiting import wait_until
+
+CURED: set[str] = set()  # payload markers whose poison has been "fixed" (for replay)
+
+
+class EffectsService:
+    """A consumer that records each applied event as a row; duplicates would show as repeated rows."""
+
+    name = "timeline"
+    context = CorrelationContext()
+
+    @subscribe("funeral", ["funeral.Tested"])
+    def record(self, event, tx):
+        marker = event.payload.get("poison")
+        if marker and marker not in CURED:
+            raise RuntimeError(f"cannot digest {marker}")
+        tx.execute(
+            "INSERT INTO test_effects (event_id, stream_id, stream_version) VALUES (%s, %s, %s)",
+            (event.event_id, event.stream_id, event.stream_version),
+        )
+
+
+def funeral_event(**payload: object) -> NewEvent:
+    return NewEvent(type="funeral.Tested", occurred_on=dt.date(2025, 1, 2), payload=payload)
+
+
+@pytest.fixture
+def vhost():
+    uri = create_vhost()
+    yield uri
+    delete_vhost(uri)
+
+
+@pytest.fixture
+def world(fresh_namespace, vhost):
+    """Fresh funeral (producer) and timeline (consumer) schemas with the consumer's effects table."""
+    namespace = fresh_namespace("funeral", "timeline")
+    with namespace.admin("timeline").transaction() as conn:
+        conn.execute("CREATE TABLE test_effects (event_id uuid, stream_id text, stream_version int)")
+        conn.execute(f"GRANT SELECT, INSERT ON test_effects TO {namespace.name}_timeline")
+    declare_all(vhost, subscriptions_of(EffectsService), ["funeral"])
+    return namespace, vhost
+
+
+def effects(namespace) -> list[tuple]:
+    with namespace.admin("timeline").transaction() as conn:
+        return conn.execute("SELECT event_id, stream_id, stream_version FROM test_effects").fetchall()
+
+
+def relay_for(namespace, uri, **settings) -> OutboxRelay:
+    return OutboxRelay(namespace.database("funeral"), "funeral", uri, RelaySettings(**settings))
+
+
+def test_relay_publishes_committed_events_in_position_order_with_confirms(world):
+    namespace, uri = world
+    store = PostgresEventStore(namespace.database("funeral"))
+    with Connection(uri) as conn:
+        probe = Queue(f"probe-{uuid.uuid4().hex}", exchange=event_exchange("funeral"), routing_key="#")
+        probe(conn.default_channel).declare()
+        for n in range(30):
+            store.append(f"death-{n % 4}", [funeral_event(n=n)], ANY_VERSION)
+        relay = relay_for(namespace, uri, batch_size=7)
+        assert relay.publish_pending() == 30
+        assert relay.progress() == 30 and relay.lag() == 0
+        received = []
+        while (message := probe(conn.default_channel).get(no_ack=True)) is not None:
+            received.append(message.payload)
+    assert [m["global_position"] for m in received] == list(range(1, 31))
+    assert [m["payload"]["n"] for m in received] == list(range(30))
+
+
+def test_events_published_before_the_subscriber_first_starts_are_not_lost(world):
+    namespace, uri = world
+    store = PostgresEventStore(namespace.database("funeral"))
+    stored = [store.append(f"early-{n}", [funeral_event(n=n)], 0)[0] for n in range(5)]
+    relay_for(namespace, uri).publish_pending()  # nobody consumes yet: the declared queue keeps them
+    with running(EffectsService, service_config(namespace, uri)):
+        wait_until(lambda: len(effects(namespace)) == 5, what="early events applied")
+    assert {row[0] for row in effects(namespace)} == {e.event_id for e in stored}
+
+
+def test_relay_killed_after_publishing_before_recording_progress_republishes_and_effects_stay_single(world):
+    namespace, uri = world
+    store = PostgresEventStore(namespace.database("funeral"))
+    for n in range(20):
+        store.append(f"crash-{n % 3}", [funeral_event(n=n)], ANY_VERSION)
+
+    crashing = relay_for(namespace, uri)
+
+    def crash(position: int) -> None:
+        raise SystemExit("relay process killed")
+
+    crashing._record_progress = crash
+    with pytest.raises(SystemExit):
+        crashing.publish_pending()
+    assert crashing.progress() == 0  # the confirmed batch was never recorded
+
+    restarted = relay_for(namespace, uri)
+    assert restarted.publish_pending() == 20  # published again: at least once
+    with running(EffectsService, service_config(namespace, uri)):
+        wait_until(lambda: len(effects(namespace)) >= 20, what="effects")
+        eventlet.sleep(1.0)  # let the duplicate copies arrive and be discarded
+        rows = effects(namespace)
+    assert len(rows) == 20
+    assert Counter(row[0] for row in rows).most_common(1)[0][1] == 1
+
+
+def test_broker_connections_lost_while_services_run_commands_commit_and_every_event_arrives(world):
+    namespace, uri = world
+    from services.funeral.service import FuneralService
+
+    config = service_config(namespace, uri)
+    store = PostgresEventStore(namespace.database("funeral"))
+    written = []
+    with running(FuneralService, config), running(EffectsService, config):
+        for n in range(10):
+            written += store.append(f"outage-{n % 2}", [funeral_event(n=n)], ANY_VERSION)
+        wait_until(lambda: len(effects(namespace)) == 10, what="first events")
+        for round_ in range(2):
+            close_broker_connections(uri)
+            for n in range(10):  # commands keep committing while the broker is unreachable to them
+                written += store.append(f"outage-{n % 2}", [funeral_event(n=n, round=round_)], ANY_VERSION)
+        wait_until(lambda: len(effects(namespace)) == 30, timeout=30, what="every event after the outage")
+    assert sorted(row[0] for row in effects(namespace)) == sorted(e.event_id for e in written)
+
+
+def test_poison_message_is_dead_lettered_after_the_configured_attempts_and_the_queue_keeps_flowing(world):
+    namespace, uri = world
+    store = PostgresEventStore(namespace.database("funeral"))
+    marker = f"poison-{uuid.uuid4().hex[:8]}"
+    store.append("poison-stream", [funeral_event(poison=marker)], 0)
+    healthy = [store.append(f"healthy-{n}", [funeral_event(n=n)], 0)[0] for n in range(5)]
+    relay_for(namespace, uri).publish_pending()
+    [queues] = subscriptions_of(EffectsService)
+    with running(EffectsService, service_config(namespace, uri)):
+        wait_until(lambda: len(effects(namespace)) == 5, what="healthy events despite the poison")
+        with Connection(uri) as conn:
+            dead = wait_until(lambda: queues.dead(conn.default_channel).get(no_ack=False), what="dead letter")
+            assert dead.headers[ATTEMPTS_HEADER] == 3  # MAX_ATTEMPTS in the test configuration
+            assert marker in dead.headers[ERROR_HEADER]
+            dead.requeue()
+    assert {row[0] for row in effects(namespace)} == {e.event_id for e in healthy}
+
+
+def test_runner_applies_a_stream_in_order_even_when_delivered_out_of_order(world):
+    namespace, _ = world
+    source = PostgresEventStore(namespace.database("funeral"))
+    stored = source.append("reordered", [funeral_event(n=n) for n in range(1, 4)], 0)
+    runner = SubscriptionRunner(
+        namespace.database("timeline"), SubscriptionSpec("probe", "funeral", ("funeral.Tested",)), source
+    )
+    applied = []
+
+    def handler(event, tx):
+        applied.append(event.stream_version)
+
+    assert runner.apply(stored[2], handler) is Outcome.APPLIED  # version 3 first: 1 and 2 are read first
+    assert runner.apply(stored[0], handler) is Outcome.DUPLICATE
+    assert runner.apply(stored[2], handler) is Outcome.DUPLICATE
+    assert applied == [1, 2, 3]
+
+
+def test_a_failing_handler_leaves_no_trace_of_the_event(world):
+    namespace, _ = world
+    source = PostgresEventStore(namespace.database("funeral"))
+    [event] = source.append("failing", [funeral_event()], 0)
+    runner = SubscriptionRunner(
+        namespace.database("timeline"), SubscriptionSpec("probe", "funeral", ("funeral.Tested",)), source
+    )
+
+    def failing(event, tx):
+        tx.execute("INSERT INTO test_effects (event_id) VALUES (%s)", (event.event_id,))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        runner.apply(event, failing)
+    assert effects(namespace) == []
+    assert runner.apply(event, lambda e, tx: None) is Outcome.APPLIED  # not marked processed by the failure
+
+
+def test_only_one_relay_per_service_leads(world):
+    namespace, uri = world
+    first, second = relay_for(namespace, uri), relay_for(namespace, uri)
+    threads = [eventlet.spawn(first.run), eventlet.spawn(second.run)]
+    try:
+        wait_until(lambda: first.is_leader or second.is_leader, what="a leader")
+        eventlet.sleep(0.3)
+        assert [first.is_leader, second.is_leader].count(True) == 1
+    finally:
+        first.stop(), second.stop()
+        for thread in threads:
+            thread.kill()
