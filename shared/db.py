@@ -43,7 +43,7 @@ class Database:
     def __init__(self, settings: DatabaseSettings, *, open: bool = True) -> None:
         self.settings = settings
         self.schema = settings.schema
-        self._kwargs: dict[str, str] = {"options": f"-c search_path={settings.schema}"}
+        self._kwargs: dict[str, object] = {"options": f"-c search_path={settings.schema}", "autocommit": True}
         if not conninfo_to_dict(settings.url).get("user"):
             self._kwargs["user"] = settings.role or settings.schema
         self.pool = ConnectionPool(
@@ -72,13 +72,23 @@ class Database:
         if tx is not None:
             yield tx
             return
+        with self.pool.connection() as conn, conn.transaction():
+            yield conn
+
+    @contextmanager
+    def connection(self, tx: psycopg.Connection | None = None) -> Iterator[psycopg.Connection]:
+        """For single statements: a pooled connection in autocommit mode (each statement its own
+        transaction, one round trip), or the caller's transaction `tx` if given."""
+        if tx is not None:
+            yield tx
+            return
         with self.pool.connection() as conn:
             yield conn
 
-    def connect(self, *, autocommit: bool = False) -> psycopg.Connection:
-        """A dedicated connection outside the pool (LISTEN, session advisory locks)."""
-        return psycopg.connect(self.settings.url, autocommit=autocommit, **self._kwargs)
+    def connect(self) -> psycopg.Connection:
+        """A dedicated autocommit connection outside the pool (LISTEN, session advisory locks)."""
+        return psycopg.connect(self.settings.url, **self._kwargs)
 
     def ping(self) -> bool:
-        with self.transaction() as conn:
+        with self.connection() as conn:
             return conn.execute("SELECT 1").fetchone() == (1,)

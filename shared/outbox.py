@@ -154,7 +154,7 @@ class OutboxRelay:
 
     # -- one pass -------------------------------------------------------------------------------------
     def progress(self) -> int:
-        with self.db.transaction() as conn:
+        with self.db.connection() as conn:
             row = conn.execute(
                 "SELECT position FROM relay_progress WHERE relay = %s", (self.settings.name,)
             ).fetchone()
@@ -175,7 +175,7 @@ class OutboxRelay:
         return total
 
     def _record_progress(self, position: int) -> None:
-        with self.db.transaction() as conn:
+        with self.db.connection() as conn:
             conn.execute(
                 "INSERT INTO relay_progress (relay, position) VALUES (%s, %s)"
                 " ON CONFLICT (relay) DO UPDATE SET position = excluded.position, updated_at = now()",
@@ -190,7 +190,7 @@ class OutboxRelay:
         """Lead (or wait to lead) and relay until `stop()`; survives broker and database outages."""
         while not self._stopping:
             try:
-                with self.db.connect(autocommit=True) as leader:
+                with self.db.connect() as leader:
                     if not self._lead(leader):
                         time.sleep(self.settings.poll_interval)
                         continue

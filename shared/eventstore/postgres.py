@@ -1,8 +1,8 @@
 """The PostgreSQL event store: one append-only `events` table per service schema.
 
-Ordering guarantee (architecture.md, "Commit order is not sequence order"): an append takes the
-schema's append lock (a transaction-scoped advisory lock, released only after the commit is visible) and
-gives its events the positions after the current maximum. Appends of one service are therefore serialised
+Ordering guarantee (architecture.md, "Commit order is not sequence order"): an append (the SQL function
+`append_events`) takes the schema's append lock (a transaction-scoped advisory lock, released only after
+the commit is visible) and gives its events the positions after the current maximum. Appends of one service are therefore serialised
 for the moment between the lock and the commit, positions are dense, and a position becomes visible only
 after every lower one — a reader tailing `global_position > last` never skips an event. Readers never
 wait. (An advisory lock rather than `LOCK TABLE … EXCLUSIVE`, which would need the UPDATE privilege the
@@ -27,22 +27,12 @@ _COLUMNS = (
     "occurred_on, recorded_at, subjects, payload, metadata"
 )
 
-# Namespaces of the two-key advisory locks (the second key is the schema's hash).
+# Namespaces of the two-key advisory locks (the second key is the schema's hash). The append lock's
+# namespace is also written in the `append_events` SQL function (shared/migrations/0001_event_store.sql).
 APPEND_LOCK = 1
 RELAY_LEADER_LOCK = 2
 
-_INSERT = f"""
-INSERT INTO events ({_COLUMNS})
-SELECT head.position + e.n, e.event_id, %(stream_id)s, stream.version + e.n, e.event_type,
-       e.schema_version, e.occurred_on, clock_timestamp(), e.subjects, e.payload, e.metadata
-  FROM (SELECT coalesce(max(stream_version), 0) AS version FROM events WHERE stream_id = %(stream_id)s) stream,
-       (SELECT coalesce(max(global_position), 0) AS position FROM events) head,
-       unnest(%(event_ids)s::uuid[], %(types)s::text[], %(schema_versions)s::int[], %(dates)s::date[],
-              %(subjects)s::jsonb[], %(payloads)s::jsonb[], %(metadata)s::jsonb[])
-       WITH ORDINALITY AS e(event_id, event_type, schema_version, occurred_on, subjects, payload, metadata, n)
- WHERE %(expected)s::int IS NULL OR stream.version = %(expected)s::int
-RETURNING {_COLUMNS}
-"""
+_APPEND = "SELECT global_position, stream_version, recorded_at FROM append_events(%s, %s, %s)"
 
 
 class PostgresEventStore(EventStore):
@@ -60,27 +50,38 @@ class PostgresEventStore(EventStore):
     ) -> list[Event]:
         if not events:
             return []
-        event_ids = [e.event_id for e in events]
-        # A retried command carries the same event ids: answer with what was stored the first time.
-        if stored := self._stored(event_ids, stream_id, tx):
-            return stored
+        parameters = self._parameters(stream_id, events, expected_version)
         try:
-            with self.db.transaction(tx) as conn, conn.transaction():
-                conn.execute("SELECT pg_advisory_xact_lock(%s, hashtext(current_schema()))", (APPEND_LOCK,))
-                rows = conn.execute(_INSERT, self._parameters(stream_id, events, expected_version)).fetchall()
-                if not rows:
-                    raise ConcurrencyConflict(stream_id, expected_version, self._version(conn, stream_id))
+            if tx is None:
+                # One statement in autocommit: one round trip, one commit.
+                with self.db.connection() as conn:
+                    rows = conn.execute(_APPEND, _append_arguments(parameters)).fetchall()
+            else:
+                with tx.transaction():  # a savepoint: a refused append leaves the caller's transaction usable
+                    rows = tx.execute(_APPEND, _append_arguments(parameters)).fetchall()
         except psycopg.errors.UniqueViolation:
-            # The same ids were appended by a concurrent retry between our check and our lock.
-            if stored := self._stored(event_ids, stream_id, tx):
+            # Event ids already stored: a retried command (answer as the first time) or a reused id.
+            if stored := self._stored(parameters["event_ids"], stream_id, tx):
                 return stored
             raise
-        return [self._event(row) for row in rows]
+        if not rows:
+            # The stream is not at the expected version — unless these very events made it so.
+            if stored := self._stored(parameters["event_ids"], stream_id, tx):
+                return stored
+            raise ConcurrencyConflict(stream_id, expected_version, self.stream_version(stream_id, tx=tx))
+        # The drafts were validated when they were made; only the store's own fields are new.
+        return [
+            Event.model_construct(
+                **draft.__dict__, stream_id=stream_id, stream_version=version, global_position=position,
+                recorded_at=recorded_at,
+            )
+            for draft, (position, version, recorded_at) in zip(events, rows, strict=True)
+        ]
 
     def read_stream(
         self, stream_id: str, after_version: int = 0, *, tx: psycopg.Connection | None = None
     ) -> list[Event]:
-        with self.db.transaction(tx) as conn:
+        with self.db.connection(tx) as conn:
             rows = conn.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE stream_id = %s AND stream_version > %s"
                 " ORDER BY stream_version",
@@ -89,7 +90,7 @@ class PostgresEventStore(EventStore):
         return [self._event(row) for row in rows]
 
     def read_all(self, after_position: int = 0, limit: int = 1000) -> list[Event]:
-        with self.db.transaction() as conn:
+        with self.db.connection() as conn:
             rows = conn.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE global_position > %s ORDER BY global_position LIMIT %s",
                 (after_position, limit),
@@ -97,11 +98,11 @@ class PostgresEventStore(EventStore):
         return [self._event(row) for row in rows]
 
     def head_position(self) -> int:
-        with self.db.transaction() as conn:
+        with self.db.connection() as conn:
             return conn.execute("SELECT coalesce(max(global_position), 0) FROM events").fetchone()[0]
 
     def stream_version(self, stream_id: str, *, tx: psycopg.Connection | None = None) -> int:
-        with self.db.transaction(tx) as conn:
+        with self.db.connection(tx) as conn:
             return self._version(conn, stream_id)
 
     @staticmethod
@@ -112,7 +113,7 @@ class PostgresEventStore(EventStore):
         return row[0]
 
     def _stored(self, event_ids: list[Any], stream_id: str, tx: psycopg.Connection | None) -> list[Event]:
-        with self.db.transaction(tx) as conn:
+        with self.db.connection(tx) as conn:
             rows = conn.execute(
                 f"SELECT {_COLUMNS} FROM events WHERE event_id = ANY(%s) ORDER BY global_position",
                 (event_ids,),
@@ -127,12 +128,18 @@ class PostgresEventStore(EventStore):
             "stream_id": stream_id,
             "expected": expected,
             "event_ids": [e.event_id for e in events],
-            "types": [e.type for e in events],
-            "schema_versions": [e.schema_version for e in events],
-            "dates": [e.occurred_on for e in events],
-            "subjects": [Jsonb([s.model_dump() for s in e.subjects]) for e in events],
-            "payloads": [Jsonb(e.payload) for e in events],
-            "metadata": [Jsonb(e.metadata.model_dump(exclude_none=True)) for e in events],
+            "events": Jsonb([
+                {
+                    "event_id": str(e.event_id),
+                    "type": e.type,
+                    "schema_version": e.schema_version,
+                    "occurred_on": e.occurred_on.isoformat(),
+                    "subjects": [{"id": s.id, "role": s.role} for s in e.subjects],
+                    "payload": e.payload,
+                    "metadata": e.metadata.model_dump(exclude_none=True),
+                }
+                for e in events
+            ]),
         }
 
     def _event(self, row: tuple[Any, ...]) -> Event:
@@ -154,3 +161,5 @@ class PostgresEventStore(EventStore):
         )
 
 
+def _append_arguments(parameters: dict[str, Any]) -> tuple[Any, ...]:
+    return parameters["stream_id"], parameters["expected"], parameters["events"]

@@ -1,7 +1,7 @@
 """nameko adapters of the shared machinery: database pool, event store, outbox relay, subscriptions and
 the correlation context. Service classes use these; nothing else in `shared` knows about nameko."""
 
-from shared.nameko_ext.context import CorrelationContext
+from shared.nameko_ext.context import Correlation, CorrelationContext
 from shared.nameko_ext.database import DatabasePool
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.service import EventSourcedService
@@ -9,6 +9,7 @@ from shared.nameko_ext.store import EventStoreProvider
 from shared.nameko_ext.subscription import Subscription, subscribe
 
 __all__ = [
+    "Correlation",
     "CorrelationContext",
     "DatabasePool",
     "EventSourcedService",

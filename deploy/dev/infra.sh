@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Make sure the local PostgreSQL and RabbitMQ are reachable; start them if they are installed but stopped.
+# Otherwise say exactly what to do. Used by `make up`, `make test` and .ci/run.
+set -euo pipefail
+
+PGHOST=${PGHOST:-127.0.0.1}
+PGPORT=${PGPORT:-5432}
+AMQP_HOST=${AMQP_HOST:-127.0.0.1}
+AMQP_PORT=${AMQP_PORT:-5672}
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_for() {  # name host port seconds
+    for _ in $(seq 1 "$4"); do port_open "$2" "$3" && return 0; sleep 1; done
+    echo "$1 did not come up on $2:$3 within $4 s" >&2
+    return 1
+}
+
+if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
+    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+        version=$(ls /etc/postgresql | sort -V | tail -n 1)
+        echo "starting PostgreSQL $version ..."
+        pg_ctlcluster --skip-systemctl-redirect "$version" main start
+        wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
+    else
+        cat >&2 <<MSG
+PostgreSQL is not reachable on $PGHOST:$PGPORT and no local cluster is installed.
+Install PostgreSQL 15 (e.g. apt-get install postgresql) or point PGHOST/PGPORT, DATABASE_URL and
+DATABASE_ADMIN_URL at a running server, then run this again.
+MSG
+        exit 1
+    fi
+fi
+
+if ! port_open "$AMQP_HOST" "$AMQP_PORT"; then
+    if command -v rabbitmq-server >/dev/null; then
+        echo "starting RabbitMQ ..."
+        rabbitmq-server -detached
+        wait_for RabbitMQ "$AMQP_HOST" "$AMQP_PORT" 60
+        # The port opens before the broker accepts logins; wait until it does.
+        command -v rabbitmq-diagnostics >/dev/null && rabbitmq-diagnostics -q check_running >/dev/null 2>&1 || sleep 2
+    else
+        cat >&2 <<MSG
+RabbitMQ is not reachable on $AMQP_HOST:$AMQP_PORT and is not installed here.
+Install it (e.g. apt-get install rabbitmq-server) or set AMQP_URI to a running broker, then run this again.
+MSG
+        exit 1
+    fi
+fi
+echo "PostgreSQL $PGHOST:$PGPORT and RabbitMQ $AMQP_HOST:$AMQP_PORT are reachable"

@@ -1,0 +1,160 @@
+"""`civreg`: the operator's command line — migrate, declare the broker topology, run a service, dead letters.
+
+    civreg migrate                 apply pending SQL migrations of every service (creates the database)
+    civreg declare                 declare exchanges and every subscription's queues on RabbitMQ
+    civreg run SERVICE             run one service in the foreground (what `make up` starts)
+    civreg dead-letters list       list dead-lettered messages of every subscription
+    civreg dead-letters replay     send them back to their queues (--queue, --event-id to narrow)
+    civreg wait-http URL           wait until URL answers 200 (used by `make up`)
+
+Settings come from the environment: DATABASE_ADMIN_URL (migrations; default the local `civreg` database),
+AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see shared/config.py).
+"""
+
+import shared.bootstrap  # noqa: F401, I001 - first: eventlet and psycopg's wait function
+
+import argparse
+import os
+import sys
+import time
+import urllib.request
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from services import SERVICES, spec
+from shared.db import DEFAULT_NAMESPACE
+from shared.nameko_ext.settings import DEFAULT_AMQP_URI, DEFAULT_DATABASE_URL
+
+
+def _admin_url() -> str:
+    return os.environ.get("DATABASE_ADMIN_URL", DEFAULT_DATABASE_URL)
+
+
+def _amqp_uri() -> str:
+    return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+
+
+def _namespace() -> str:
+    return os.environ.get("CIVREG_NAMESPACE", DEFAULT_NAMESPACE)
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in `url` if it does not exist (connecting to `postgres` to do it)."""
+    name = conninfo_to_dict(url).get("dbname")
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+        return
+    except psycopg.OperationalError as exc:
+        if not name or "does not exist" not in str(exc):
+            raise
+    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    print(f"created database {name}")
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from shared.migrations import migrate_service, migrations_of
+
+    url = _admin_url()
+    ensure_database(url)
+    for service in SERVICES:
+        if args.service and service.name != args.service:
+            continue
+        applied = migrate_service(
+            url, _namespace(), service.name,
+            migrations_of(service.name, service.directory, event_store=service.event_store),
+        )
+        print(f"{service.name}: {', '.join(applied) if applied else 'up to date'}")
+    return 0
+
+
+def cmd_declare(args: argparse.Namespace) -> int:
+    from services.topology import declare
+
+    queues = declare(_amqp_uri())
+    print(f"declared {len(queues)} subscription queue(s) and the event exchanges")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from nameko.cli.run import run
+
+    from services.topology import service_class
+    from shared.bootstrap import assert_cooperative
+    from shared.config import load_config
+    from shared.logging import configure_logging
+
+    service = spec(args.service)
+    config = load_config(args.config or service.config_file)
+    configure_logging(service.name, str(config.get("LOG_LEVEL", "INFO")))
+    assert_cooperative()
+    run([service_class(service)], config)
+    return 0
+
+
+def cmd_dead_letters(args: argparse.Namespace) -> int:
+    from services.topology import all_subscriptions
+    from shared.deadletters import list_dead_letters, replay_dead_letters
+
+    chosen = [q for q in all_subscriptions() if not args.queue or q.name == args.queue]
+    if args.queue and not chosen:
+        print(f"no subscription queue named {args.queue}", file=sys.stderr)
+        return 2
+    for queues in chosen:
+        if args.action == "list":
+            letters = list_dead_letters(_amqp_uri(), queues)
+        else:
+            letters = replay_dead_letters(_amqp_uri(), queues, event_id=args.event_id)
+        for letter in letters:
+            verb = "replayed" if args.action == "replay" else "dead"
+            print(f"{verb}\t{letter.queue}\t{letter.event_type}\t{letter.event_id}\t"
+                  f"attempts={letter.attempts}\t{letter.error.splitlines()[-1] if letter.error else ''}")
+    return 0
+
+
+def cmd_wait_http(args: argparse.Namespace) -> int:
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(args.url, timeout=2) as response:
+                if response.status == 200:
+                    return 0
+        except OSError:
+            pass
+        time.sleep(0.5)
+    print(f"{args.url} did not answer 200 within {args.timeout} s", file=sys.stderr)
+    return 1
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
+    commands = root.add_subparsers(dest="command", required=True)
+    migrate = commands.add_parser("migrate", help="apply SQL migrations")
+    migrate.add_argument("--service", choices=[s.name for s in SERVICES])
+    migrate.set_defaults(func=cmd_migrate)
+    commands.add_parser("declare", help="declare the RabbitMQ topology").set_defaults(func=cmd_declare)
+    run = commands.add_parser("run", help="run one service")
+    run.add_argument("service", choices=[s.name for s in SERVICES])
+    run.add_argument("--config", help="YAML configuration (default: the service's config.yaml)")
+    run.set_defaults(func=cmd_run)
+    dead = commands.add_parser("dead-letters", help="list or replay dead-lettered messages")
+    dead.add_argument("action", choices=["list", "replay"])
+    dead.add_argument("--queue", help="one subscription queue (default: all)")
+    dead.add_argument("--event-id", help="replay only this event")
+    dead.set_defaults(func=cmd_dead_letters)
+    wait = commands.add_parser("wait-http", help="wait for an HTTP 200")
+    wait.add_argument("url")
+    wait.add_argument("--timeout", type=float, default=60)
+    wait.set_defaults(func=cmd_wait_http)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The event envelope: stable type names, subjects as ID numbers or temporary ids, a JSON round trip."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from pydantic import ValidationError
+
+from shared.envelope import Event, Metadata, NewEvent, Subject
+
+
+def test_event_types_are_service_dot_past_tense_names():
+    NewEvent(type="marriage.MarriageRegistered", occurred_on=dt.date(2025, 1, 1))
+    for bad in ("MarriageRegistered", "marriage.marriage_registered", "services.marriage.X", "marriage."):
+        with pytest.raises(ValidationError):
+            NewEvent(type=bad, occurred_on=dt.date(2025, 1, 1))
+
+
+def test_subjects_are_id_numbers_or_temporary_subject_ids():
+    Subject(id="610502199001010011", role="party")
+    Subject(id="TMP-RS610500-0001", role="person")
+    for bad in ("61050219900101001", "'; DROP TABLE events;--", "610502199001010011\n"):
+        with pytest.raises(ValidationError):
+            Subject(id=bad, role="party")
+
+
+def test_envelopes_are_frozen_and_refuse_unknown_fields():
+    event = NewEvent(type="funeral.DeathRegistered", occurred_on=dt.date(2025, 1, 1))
+    with pytest.raises(ValidationError):
+        event.type = "funeral.Other"  # type: ignore[misc]
+    with pytest.raises(ValidationError):
+        NewEvent(type="funeral.DeathRegistered", occurred_on=dt.date(2025, 1, 1), surprise=1)
+
+
+def test_a_stored_event_survives_the_wire_unchanged():
+    event = Event(
+        type="funeral.DeathRegistered", occurred_on=dt.date(2025, 1, 1),
+        subjects=(Subject(id="610502199001010011", role="deceased"),), payload={"place": "610502"},
+        metadata=Metadata(actor="staff-1", correlation_id="c1", causation_id=str(uuid.uuid4())),
+        stream_id="death-1", stream_version=1, global_position=7,
+        recorded_at=dt.datetime(2025, 1, 1, 8, tzinfo=dt.UTC),
+    )
+    assert Event.from_message(event.to_message()) == event
+    assert event.service == "funeral"

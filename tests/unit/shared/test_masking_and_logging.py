@@ -1,0 +1,67 @@
+"""Personal data never reaches a log line in clear (architecture.md: ID numbers and names are masked)."""
+
+import io
+import json
+import logging
+
+from shared.logging import configure_logging, get_logger, log_context
+from shared.masking import mask_text, mask_value
+
+MALE = "610502199001010011"
+FEMALE = "61050219900101002X"
+
+
+def test_id_numbers_inside_text_keep_only_division_and_last_four():
+    assert mask_text(f"parties {MALE} and {FEMALE.lower()}") == (
+        "parties 610502********0011 and 610502********002x"
+    )
+
+
+def test_first_generation_numbers_are_masked_too():
+    assert mask_text("old 610502900101001") == "old 610502*****1001"
+
+
+def test_longer_digit_runs_are_not_mistaken_for_id_numbers():
+    assert mask_text("position 12345678901234567890") == "position 12345678901234567890"
+
+
+def test_names_are_masked_by_key_and_ids_anywhere_in_nested_values():
+    masked = mask_value({"name": "王小明", "parties": [{"party_name": "李华", "id": MALE}], "count": 2})
+    assert masked == {"name": "王**", "parties": [{"party_name": "李*", "id": "610502********0011"}], "count": 2}
+
+
+def capture(service: str = "marriage") -> io.StringIO:
+    stream = io.StringIO()
+    configure_logging(service, "DEBUG", stream=stream)
+    return stream
+
+
+def lines(stream: io.StringIO) -> list[dict]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_structlog_lines_are_json_with_service_and_correlation_and_masked_personal_data():
+    stream = capture()
+    with log_context(correlation_id="corr-1", causation_id="evt-9"):
+        get_logger("t").info("registered", id_number=MALE, name="王小明", detail=f"for {FEMALE}")
+    [line] = lines(stream)
+    assert line["service"] == "marriage" and line["correlation_id"] == "corr-1" and line["causation_id"] == "evt-9"
+    assert MALE not in json.dumps(line, ensure_ascii=False) and FEMALE not in json.dumps(line, ensure_ascii=False)
+    assert line["name"] == "王**"
+
+
+def test_standard_library_loggers_of_nameko_and_kombu_are_masked_too():
+    stream = capture()
+    logging.getLogger("nameko.containers").error("worker failed for %s", MALE)
+    [line] = lines(stream)
+    assert line["event"] == "worker failed for 610502********0011"
+
+
+def test_exception_tracebacks_are_masked():
+    stream = capture()
+    try:
+        raise ValueError(f"duplicate {MALE}")
+    except ValueError:
+        get_logger("t").exception("failed")
+    [line] = lines(stream)
+    assert MALE not in line["exception"] and "610502********0011" in line["exception"]
