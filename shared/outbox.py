@@ -13,6 +13,7 @@ from the events table (sent at commit) or the polling interval, whichever comes 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -20,8 +21,8 @@ from dataclasses import dataclass
 
 import amqp
 import psycopg
-from psycopg import sql
 from kombu import Connection
+from psycopg import sql
 
 from shared.db import Database
 from shared.envelope import Event
@@ -66,10 +67,9 @@ class ConfirmingPublisher:
 
     def close(self) -> None:
         if self._connection is not None:
-            try:
+            # Closing a broken connection may fail in many ways; it is being dropped either way.
+            with contextlib.suppress(Exception):
                 self._connection.release()
-            except Exception:  # noqa: BLE001 - closing a broken connection may fail in many ways
-                pass
         self._connection = self._channel = None
 
     def publish(self, events: Sequence[Event]) -> None:

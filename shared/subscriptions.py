@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import psycopg
 
@@ -30,7 +30,7 @@ from shared.logging import log_context
 Handler = Callable[[Event, psycopg.Connection], None]
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     APPLIED = "applied"
     DUPLICATE = "duplicate"
 

@@ -5,9 +5,9 @@ the source store, effect and bookkeeping in one transaction). The decorated meth
 `handler(self, event, tx)` inside a nameko worker, so the service's dependencies are injected as usual.
 
 Failures never block the queue and never loop forever: a failed message is republished to
-`<queue>.retry`, where it waits `RETRY_DELAY_MS` × 2^(attempt − 1) before RabbitMQ dead-letters it back, with
-its attempt count in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be listed and replayed with
-`civreg dead-letters`. The original is acknowledged only after the copy is confirmed by the broker.
+`<queue>.retry`, where it waits `RETRY_DELAY_MS` × 2^(attempt − 1) before RabbitMQ dead-letters it back,
+with its attempt count in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be
+listed and replayed with `civreg dead-letters`. The original is acknowledged only after the copy is confirmed by the broker.
 """
 
 from __future__ import annotations

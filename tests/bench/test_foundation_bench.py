@@ -17,7 +17,7 @@ from kombu import Connection
 from shared.envelope import NewEvent, Subject
 from shared.eventstore import ANY_VERSION
 from shared.eventstore.postgres import PostgresEventStore
-from shared.messaging import declare_all, event_exchange
+from shared.messaging import declare_all
 from shared.nameko_ext import CorrelationContext, subscribe
 from shared.outbox import OutboxRelay
 from tests.bench.report import percentile, table, write_section
@@ -126,11 +126,11 @@ def test_foundation_benchmarks(fresh_namespace, vhost):
 
     # Commit to handler at light load: ~50 events/s through a running relay and subscription.
     from services.funeral.service import FuneralService
-
     from services.topology import subscriptions_of
 
     declare_all(vhost, subscriptions_of(LatencyProbe), ["funeral"])
-    with running(FuneralService, service_config(namespace, vhost)), running(LatencyProbe, service_config(namespace, vhost)):
+    config = service_config(namespace, vhost)
+    with running(FuneralService, config), running(LatencyProbe, config):
         eventlet.sleep(1.0)
         LATENCIES.clear()
         for n in range(200):
