@@ -4,8 +4,8 @@ Ordering guarantee (architecture.md, "Commit order is not sequence order"): an a
 `append_events`) takes the schema's append lock (a transaction-scoped advisory lock, released only after
 the commit is visible) and gives its events the positions after the current maximum. Appends of one
 service are therefore serialised for the moment between the lock and the commit, positions are dense,
-and a position becomes visible only after every lower one — a reader tailing `global_position > last` never skips an event. Readers never
-wait. (An advisory lock rather than `LOCK TABLE … EXCLUSIVE`, which would need the UPDATE privilege the
+and a position becomes visible only after every lower one — a reader tailing `global_position > last`
+never skips an event. Readers never wait. (An advisory lock rather than `LOCK TABLE … EXCLUSIVE`, which would need the UPDATE privilege the
 service roles must not have.) Measured cost and the batch alternative are in docs/benchmarks.md.
 """
 

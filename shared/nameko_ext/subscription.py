@@ -7,7 +7,8 @@ the source store, effect and bookkeeping in one transaction). The decorated meth
 Failures never block the queue and never loop forever: a failed message is republished to
 `<queue>.retry`, where it waits `RETRY_DELAY_MS` × 2^(attempt − 1) before RabbitMQ dead-letters it back,
 with its attempt count in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be
-listed and replayed with `civreg dead-letters`. The original is acknowledged only after the copy is confirmed by the broker.
+listed and replayed with `civreg dead-letters`. The original is acknowledged only after the broker confirmed
+the copy.
 """
 
 from __future__ import annotations
