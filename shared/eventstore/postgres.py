@@ -5,8 +5,9 @@ Ordering guarantee (architecture.md, "Commit order is not sequence order"): an a
 the commit is visible) and gives its events the positions after the current maximum. Appends of one
 service are therefore serialised for the moment between the lock and the commit, positions are dense,
 and a position becomes visible only after every lower one — a reader tailing `global_position > last`
-never skips an event. Readers never wait. (An advisory lock rather than `LOCK TABLE … EXCLUSIVE`, which would need the UPDATE privilege the
-service roles must not have.) Measured cost and the batch alternative are in docs/benchmarks.md.
+never skips an event. Readers never wait. (An advisory lock rather than `LOCK TABLE … EXCLUSIVE`, which
+would need the UPDATE privilege the service roles must not have.) Measured cost and the batch alternative
+are in docs/benchmarks.md; the choice against transaction-id cursors is in docs/architecture.md.
 """
 
 from __future__ import annotations
