@@ -213,3 +213,32 @@ def test_only_one_relay_per_service_leads(world):
         first.stop(), second.stop()
         for thread in threads:
             thread.kill()
+
+
+def test_relay_wakes_on_notify_without_waiting_for_its_polling_interval(world):
+    namespace, uri = world
+    relay = relay_for(namespace, uri, poll_interval=60.0)
+    thread = eventlet.spawn(relay.run)
+    try:
+        wait_until(lambda: relay.is_leader, what="leadership")
+        eventlet.sleep(0.2)  # the relay is now asleep on LISTEN with a 60 s fallback
+        PostgresEventStore(namespace.database("funeral")).append("woken", [funeral_event()], 0)
+        wait_until(lambda: relay.progress() == 1, timeout=5, what="publication woken by NOTIFY")
+    finally:
+        relay.stop()
+        thread.kill()
+
+
+def test_relay_polls_when_no_notify_arrives(world):
+    namespace, uri = world
+    with namespace.admin("funeral").transaction() as conn:
+        conn.execute("ALTER TABLE events DISABLE TRIGGER events_notify")
+    relay = relay_for(namespace, uri, poll_interval=0.3)
+    thread = eventlet.spawn(relay.run)
+    try:
+        wait_until(lambda: relay.is_leader, what="leadership")
+        PostgresEventStore(namespace.database("funeral")).append("unannounced", [funeral_event()], 0)
+        wait_until(lambda: relay.progress() == 1, timeout=5, what="publication found by polling")
+    finally:
+        relay.stop()
+        thread.kill()
