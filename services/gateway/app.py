@@ -1,0 +1,274 @@
+"""The gateway's request pipeline, free of nameko: a werkzeug `Request` in, a werkzeug `Response` out.
+
+Order, each step refusing with a problem+json before the next runs:
+body size by Content-Length (413) → route (404, 405) → bearer token (401) → role (403) → stated purpose for
+bureau principals (400) → Idempotency-Key (400) → body: media type (415), size while reading (413), UTF-8
+JSON (400), the route's model (422) → the handler, once per idempotency key. Every call that got past
+authentication is written to the access log, refusals included; when that write fails the response is
+withheld (503), so that no personal data leaves without its audit record. Unexpected exceptions become a
+500 `internal_error` that tells the client nothing but the correlation id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+from structlog.contextvars import bound_contextvars
+from werkzeug.wrappers import Request, Response
+
+from services.gateway.access_log import AccessLog, AccessRecord
+from services.gateway.auth import Principal, Principals
+from services.gateway.body import (
+    DEFAULT_MAX_BODY_BYTES,
+    canonical_json,
+    check_declared_length,
+    check_media_type,
+    parse_json,
+    read_body,
+    validate,
+)
+from services.gateway.health import HealthProbe
+from services.gateway.idempotency import (
+    IDEMPOTENCY_HEADER,
+    REPLAY_HEADER,
+    IdempotencyStore,
+    StoredResponse,
+    check_key,
+    request_fingerprint,
+)
+from services.gateway.metrics import HttpMetrics
+from services.gateway.openapi import build_document
+from services.gateway.problems import Problem, internal_error
+from services.gateway.routing import Call, Reply, Route, RouteTable
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-Id"
+PURPOSE_HEADER = "X-Purpose"
+MAX_PURPOSE = 500
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+# Headers that belong to one response, not to the outcome an idempotency key replays.
+_UNREPLAYED = frozenset({"content-type", "content-length", "cache-control", CORRELATION_HEADER.lower()})
+
+
+def correlation_id_of(headers: Mapping[str, str]) -> str:
+    """The caller's correlation id if it is a sane token (it goes into logs and headers), else a new one."""
+    value = headers.get(CORRELATION_HEADER) or ""
+    return value if _CORRELATION_ID.fullmatch(value) else uuid.uuid4().hex
+
+
+@dataclass(frozen=True)
+class Ports:
+    """What handlers reach through `call.ports`."""
+
+    health: HealthProbe
+    metrics: HttpMetrics
+    openapi: dict[str, Any]
+    routes: RouteTable
+    rpc: Callable[[str, str | None], Any] | None = None
+
+
+@dataclass
+class _Exchange:
+    """What the pipeline has learnt about one request so far (for the access log, metrics and the log)."""
+
+    request: Request
+    correlation_id: str
+    route: Route | None = None
+    principal: Principal | None = None
+    subject: str | None = None
+    purpose: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class GatewayApp:
+    def __init__(
+        self,
+        routes: RouteTable,
+        principals: Principals,
+        *,
+        idempotency: IdempotencyStore,
+        access_log: AccessLog,
+        health: HealthProbe,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    ) -> None:
+        self.routes = routes
+        self.principals = principals
+        self.idempotency = idempotency
+        self.access_log = access_log
+        self.max_body_bytes = max_body_bytes
+        self.metrics = HttpMetrics()
+        self.ports = Ports(health, self.metrics, build_document(routes), routes)
+
+    # -- entry points -----------------------------------------------------------------------------------
+    def handle(
+        self, request: Request, *, correlation_id: str, rpc: Callable[[str, str | None], Any] | None = None
+    ) -> Response:
+        started = time.perf_counter()
+        exchange = _Exchange(request, correlation_id)
+        with bound_contextvars(correlation_id=correlation_id):
+            response = self._answer(exchange, replace(self.ports, rpc=rpc))
+            response = self._audit(exchange, response)
+            response.headers[CORRELATION_HEADER] = correlation_id
+            elapsed = time.perf_counter() - started
+            route = exchange.route.path if exchange.route else None
+            self.metrics.observe(request.method, route, response.status_code, elapsed)
+            # The route template, never the path: paths carry person ids.
+            log.info("http request", method=request.method, route=route, status=response.status_code,
+                     duration_ms=round(elapsed * 1000, 1),
+                     principal=exchange.principal.name if exchange.principal else None)
+        return response
+
+    def wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        """The app as a plain WSGI application (tests, tools)."""
+        request = Request(environ)
+        response = self.handle(request, correlation_id=correlation_id_of(request.headers))
+        return response(environ, start_response)
+
+    # -- the pipeline -----------------------------------------------------------------------------------
+    def _answer(self, exchange: _Exchange, ports: Ports) -> Response:
+        try:
+            return self._pipeline(exchange, ports)
+        except Problem as problem:
+            return problem.response()
+        except Exception:  # noqa: BLE001 - the client gets a clean 500; the log gets the traceback
+            log.exception("request failed")
+            return internal_error().response()
+
+    def _pipeline(self, exchange: _Exchange, ports: Ports) -> Response:
+        request = exchange.request
+        check_declared_length(request, self.max_body_bytes)
+        route, exchange.params = self.routes.match(request.method, request.path)
+        exchange.route = route
+        if route.subject is not None:
+            exchange.subject = str(exchange.params[route.subject])
+        if route.public:
+            return self._execute(route, self._call(exchange, ports, None, None))
+        principal = self.principals.authenticate(request.headers.get("Authorization"))
+        if principal is None:
+            raise unauthenticated(presented=bool(request.headers.get("Authorization")))
+        exchange.principal = principal
+        with bound_contextvars(principal=principal.name):
+            return self._authorised(exchange, ports, route, principal)
+
+    def _authorised(self, exchange: _Exchange, ports: Ports, route: Route, principal: Principal) -> Response:
+        request = exchange.request
+        if not route.allows(principal):
+            raise Problem(403, "forbidden", f"role {principal.role} may not {route.action}")
+        exchange.purpose = purpose_of(request.headers.get(PURPOSE_HEADER), principal)
+        key = check_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method == "POST" else None
+        body, canonical = self._body(route, request)
+        call = self._call(exchange, ports, body, key)
+        if key is None:
+            return self._execute(route, call)
+        return self._execute_once(route, call, request_fingerprint(request.method, request.path, canonical))
+
+    def _execute_once(self, route: Route, call: Call, fingerprint: str) -> Response:
+        """Execute under an Idempotency-Key: at most once per principal and key."""
+        assert call.principal is not None and call.idempotency_key is not None
+        with self.idempotency.claim(call.principal.name, call.idempotency_key, fingerprint) as claim:
+            if claim.replay is not None:
+                return replayed(claim.replay)
+            response = self._execute(route, call)
+            if response.status_code < 500:  # a failure is not an outcome: the client may retry
+                claim.record(stored(response))
+            return response
+
+    def _body(self, route: Route, request: Request) -> tuple[BaseModel | None, str]:
+        if route.body is None:
+            return None, ""
+        check_media_type(request)
+        text, value = parse_json(read_body(request, self.max_body_bytes))
+        return validate(route.body, text), canonical_json(value)
+
+    def _call(self, exchange: _Exchange, ports: Ports, body: BaseModel | None, key: str | None) -> Call:
+        return Call(
+            principal=exchange.principal,
+            params=exchange.params,
+            query=exchange.request.args,
+            body=body,
+            purpose=exchange.purpose,
+            correlation_id=exchange.correlation_id,
+            idempotency_key=key,
+            ports=ports,
+        )
+
+    def _execute(self, route: Route, call: Call) -> Response:
+        try:
+            return render(route.handler(call))
+        except Problem as problem:
+            return problem.response()
+        except Exception:  # noqa: BLE001
+            log.exception("handler failed", action=route.action)
+            return internal_error().response()
+
+    def _audit(self, exchange: _Exchange, response: Response) -> Response:
+        principal, route = exchange.principal, exchange.route
+        if principal is None or route is None:
+            return response
+        entry = AccessRecord(principal.name, principal.role, route.action, exchange.subject, exchange.purpose,
+                             response.status_code, exchange.correlation_id)
+        try:
+            self.access_log.record(entry)
+        except Exception:  # noqa: BLE001
+            log.exception("access log write failed; response withheld", action=route.action)
+            return Problem(503, "audit_unavailable", "the call could not be recorded; try again").response()
+        return response
+
+
+# -- helpers ------------------------------------------------------------------------------------------------
+def unauthenticated(*, presented: bool) -> Problem:
+    challenge = 'Bearer realm="civreg"' + (', error="invalid_token"' if presented else "")
+    return Problem(401, "unauthenticated", "a valid bearer token is required",
+                   headers={"WWW-Authenticate": challenge})
+
+
+def purpose_of(header: str | None, principal: Principal) -> str | None:
+    """The stated purpose (X-Purpose); bureau principals must state one (api.md)."""
+    purpose = _header_text(header).strip() if header else ""
+    if len(purpose) > MAX_PURPOSE:
+        raise Problem(400, "invalid_purpose", f"{PURPOSE_HEADER} is longer than {MAX_PURPOSE} characters")
+    if not purpose and principal.role == "bureau":
+        raise Problem(400, "purpose_required", f"bureau principals state their purpose in {PURPOSE_HEADER}")
+    return purpose or None
+
+
+def _header_text(value: str) -> str:
+    # WSGI hands header values over as latin-1; a purpose typed in Chinese arrives as UTF-8 bytes.
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+
+
+def render(reply: Reply) -> Response:
+    if reply.content_type.endswith("json"):
+        data: bytes | str = json.dumps(to_jsonable_python(reply.body), ensure_ascii=False).encode()
+    else:
+        data = reply.body
+    response = Response(data, status=reply.status, content_type=reply.content_type)
+    response.headers.update(reply.headers)
+    response.headers["Cache-Control"] = "no-store"  # answers carry personal data: no cache keeps them
+    return response
+
+
+def stored(response: Response) -> StoredResponse:
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in _UNREPLAYED}
+    return StoredResponse(response.status_code, response.content_type or "", response.get_data(), headers)
+
+
+def replayed(outcome: StoredResponse) -> Response:
+    response = Response(outcome.body, status=outcome.status, content_type=outcome.content_type)
+    response.headers.update(outcome.headers)
+    response.headers[REPLAY_HEADER] = "true"
+    response.headers["Cache-Control"] = "no-store"
+    return response

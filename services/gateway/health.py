@@ -1,0 +1,101 @@
+"""`GET /health`: is the gateway able to serve — database and broker reachable — and how far behind are
+the outbox relays (events committed but not yet published) of the event-sourced services.
+
+Relay lag is read straight from each service's schema (`events` head minus `relay_progress`), which the
+gateway's role may read through the services' group role; a service whose schema is missing or unreadable
+reports `null` rather than failing the check. The timeline projector's lag is `null` until it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal, Protocol
+
+from kombu import Connection
+from psycopg import sql
+from pydantic import BaseModel, ConfigDict
+
+from services.gateway.routing import Call, Reply
+from shared.db import Database, schema_name
+from shared.logging import get_logger
+
+log = get_logger(__name__)
+
+RELAY = "amqp"  # the outbox relay's name in relay_progress (shared/outbox.py)
+
+
+class HealthReport(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    status: Literal["ok", "degraded"]
+    database: bool
+    broker: bool
+    relay_lag_events: dict[str, int | None]
+    projector_lag_events: int | None = None
+
+    @property
+    def healthy(self) -> bool:
+        return self.database and self.broker
+
+
+class HealthProbe(Protocol):
+    def check(self) -> HealthReport: ...
+
+
+def assemble(database: bool, broker: bool, relay_lag: dict[str, int | None]) -> HealthReport:
+    status = "ok" if database and broker else "degraded"
+    return HealthReport(status=status, database=database, broker=broker, relay_lag_events=relay_lag)
+
+
+class InfrastructureProbe:
+    """Checks the real PostgreSQL and RabbitMQ, each bounded by `timeout` seconds."""
+
+    def __init__(self, db: Database, amqp_uri: str, namespace: str, services: Iterable[str],
+                 timeout: float = 2.0) -> None:
+        self.db = db
+        self.amqp_uri = amqp_uri
+        self.schemas = {service: schema_name(namespace, service) for service in services}
+        self.timeout = timeout
+
+    def check(self) -> HealthReport:
+        relay_lag = self._relay_lag()
+        database = relay_lag is not None
+        return assemble(database, self._broker_reachable(),
+                        relay_lag if relay_lag is not None else dict.fromkeys(self.schemas))
+
+    def _relay_lag(self) -> dict[str, int | None] | None:
+        """Lag per service, or None when the database cannot be reached at all."""
+        try:
+            with self.db.pool.connection(timeout=self.timeout) as conn, conn.transaction():
+                conn.execute(f"SET LOCAL statement_timeout = {int(self.timeout * 1000)}")
+                return {service: self._lag_of(conn, schema) for service, schema in self.schemas.items()}
+        except Exception as exc:  # noqa: BLE001 - any failure means "not reachable" to an operator
+            log.warning("health: database unreachable", error=type(exc).__name__)
+            return None
+
+    def _lag_of(self, conn, schema: str) -> int | None:  # noqa: ANN001
+        query = sql.SQL(
+            "SELECT (SELECT coalesce(max(global_position), 0) FROM {schema}.events)"
+            " - coalesce((SELECT position FROM {schema}.relay_progress WHERE relay = %s), 0)"
+        ).format(schema=sql.Identifier(schema))
+        try:
+            with conn.transaction():  # a savepoint: one unreadable schema must not spoil the others
+                return conn.execute(query, (RELAY,)).fetchone()[0]
+        except Exception as exc:  # noqa: BLE001
+            log.warning("health: relay lag unreadable", schema=schema, error=type(exc).__name__)
+            return None
+
+    def _broker_reachable(self) -> bool:
+        try:
+            with Connection(self.amqp_uri, connect_timeout=self.timeout) as connection:
+                connection.ensure_connection(max_retries=1, timeout=self.timeout)
+            return True
+        except Exception as exc:  # noqa: BLE001
+            log.warning("health: broker unreachable", error=type(exc).__name__)
+            return False
+
+
+def report(call: Call) -> Reply:
+    """Database and broker reachability and the outbox relays' lag; 503 when degraded."""
+    health: HealthReport = call.ports.health.check()
+    return Reply(health, status=200 if health.healthy else 503)

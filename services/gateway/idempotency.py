@@ -1,0 +1,108 @@
+"""`Idempotency-Key` on POST (api.md): the same key with the same request returns the first response again
+and executes nothing; the same key with another request is 422 `idempotency_key_reused`.
+
+Keys are per principal. The claim is the row's primary key: the first request inserts `(principal, key)` in a
+transaction it keeps open while the handler runs; an identical request arriving meanwhile blocks on that
+insert and, once the first commits, finds the stored response and replays it — exactly one executes. A
+response of 500 or more is not stored (the transaction rolls back), so the client may retry with the key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from services.gateway.problems import Problem
+from shared.db import Database
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAY_HEADER = "Idempotent-Replayed"
+_KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII: UUIDs, ULIDs, base64 all fit
+
+
+def check_key(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not _KEY.fullmatch(value):
+        raise Problem(400, "invalid_idempotency_key",
+                      f"{IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters")
+    return value
+
+
+def request_fingerprint(method: str, path: str, canonical_body: str) -> str:
+    return hashlib.sha256(f"{method}\n{path}\n{canonical_body}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Location; not the per-request ones
+
+
+class Claim:
+    """The outcome of claiming a key: a response to replay, or the right to execute and `record`."""
+
+    def __init__(self, replay: StoredResponse | None = None) -> None:
+        self.replay = replay
+        self.recorded: StoredResponse | None = None
+
+    def record(self, response: StoredResponse) -> None:
+        self.recorded = response
+
+
+class IdempotencyStore(Protocol):
+    def claim(self, principal: str, key: str, fingerprint: str) -> AbstractContextManager[Claim]: ...
+
+
+def reused() -> Problem:
+    return Problem(422, "idempotency_key_reused", f"this {IDEMPOTENCY_HEADER} was used for a different request")
+
+
+class PostgresIdempotencyStore:
+    """Keys in the gateway schema's `idempotency_keys` table."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @contextmanager
+    def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
+        # An explicit transaction block: the claim must hold its row lock until the outcome is recorded,
+        # whatever the pool's autocommit setting.
+        with self.db.pool.connection() as conn, conn.transaction():
+            inserted = conn.execute(
+                "INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (%s, %s, %s)"
+                " ON CONFLICT DO NOTHING RETURNING true",
+                (principal, key, fingerprint),
+            ).fetchone()
+            if inserted is None:
+                # The insert waited for the first holder to commit; its outcome is now visible.
+                row = conn.execute(
+                    "SELECT request_hash, status, content_type, body, headers FROM idempotency_keys"
+                    " WHERE principal = %s AND key = %s",
+                    (principal, key),
+                ).fetchone()
+                if row is None or row[1] is None:  # cannot happen while outcomes are committed with the row
+                    raise Problem(409, "idempotency_key_in_use", "a request with this key is in progress")
+                if row[0] != fingerprint:
+                    raise reused()
+                yield Claim(StoredResponse(row[1], row[2], bytes(row[3]), row[4]))
+                return
+            claim = Claim()
+            yield claim
+            if claim.recorded is None:
+                raise psycopg.Rollback()  # releases the key: nothing was decided
+            stored = claim.recorded
+            conn.execute(
+                "UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s,"
+                " completed_at = now() WHERE principal = %s AND key = %s",
+                (stored.status, stored.content_type, stored.body, Jsonb(stored.headers), principal, key),
+            )

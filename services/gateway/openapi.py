@@ -1,0 +1,121 @@
+"""`GET /openapi.json`: the OpenAPI 3.1 document, generated from the route table and its pydantic models.
+
+Nothing is written by hand: a route added to the table appears here with its path parameters, roles
+(`x-roles`), request body schema, success response and the problem responses it can give.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from services.gateway.idempotency import IDEMPOTENCY_HEADER
+from services.gateway.problems import PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA
+from services.gateway.routing import Call, Reply, Route, RouteTable
+
+OPENAPI_VERSION = "3.1.0"
+_PARAMETER = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+_CONVERTER_TYPES = {"int": "integer", "float": "number"}
+_REF = "#/components/schemas/{model}"
+_PROBLEM_RESPONSE = "#/components/responses/Problem"
+
+
+def openapi_path(rule: str) -> str:
+    """werkzeug's `/x/<int:id>` as OpenAPI's `/x/{id}`."""
+    return _PARAMETER.sub(lambda m: "{" + m["name"] + "}", rule)
+
+
+def _path_parameters(route: Route) -> list[dict[str, Any]]:
+    return [
+        {"name": m["name"], "in": "path", "required": True,
+         "schema": {"type": _CONVERTER_TYPES.get(m["converter"] or "", "string")}}
+        for m in _PARAMETER.finditer(route.path)
+    ]
+
+
+def _header_parameters(route: Route) -> list[dict[str, Any]]:
+    headers = []
+    if not route.public:
+        headers.append({"name": "X-Purpose", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "the purpose of the call; required for bureau principals"})
+    if route.method == "POST":
+        headers.append({"name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+                        "description": "the same key and body return the first response again"})
+    return headers
+
+
+def _problem_statuses(route: Route) -> list[int]:
+    statuses = {404, 405, 500}
+    if not route.public:
+        statuses |= {400, 401, 403}
+    if route.body is not None:
+        statuses |= {400, 413, 415, 422}
+    return sorted(statuses)
+
+
+def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, Any]]) -> dict[str, Any]:
+    summary = route.summary or (route.handler.__doc__ or route.action).strip().splitlines()[0]
+    if route.response is not None:
+        success_schema = refs[(route.response, "serialization")]
+    else:
+        success_schema = {"type": "string"} if not route.media_type.endswith("json") else {}
+    operation: dict[str, Any] = {
+        "operationId": route.action,
+        "summary": summary,
+        "tags": [route.action.split(".", 1)[0]],
+        "x-roles": "public" if route.public else sorted(route.roles),  # type: ignore[arg-type]
+        "security": [] if route.public else [{"bearer": []}],
+        "parameters": _path_parameters(route) + _header_parameters(route),
+        "responses": {
+            str(route.status): {"description": "success",
+                                "content": {route.media_type: {"schema": success_schema}}},
+            **{str(status): {"$ref": _PROBLEM_RESPONSE} for status in _problem_statuses(route)},
+        },
+    }
+    if route.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(route.body, "validation")]}},
+        }
+    return operation
+
+
+def build_document(
+    routes: RouteTable, *, title: str = "civreg gateway", version: str = "0.1.0"
+) -> dict[str, Any]:
+    models: list[tuple[type[BaseModel], str]] = []
+    for route in routes:
+        if route.body is not None:
+            models.append((route.body, "validation"))
+        if route.response is not None:
+            models.append((route.response, "serialization"))
+    refs, definitions = ({}, {})
+    if models:
+        refs, definitions = models_json_schema(list(dict.fromkeys(models)), ref_template=_REF)
+    paths: dict[str, dict[str, Any]] = {}
+    for route in routes:
+        paths.setdefault(openapi_path(route.path), {})[route.method.lower()] = _operation(route, refs)
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": title, "version": version,
+                 "description": "The civil-registration HTTP API. Errors are application/problem+json."},
+        "paths": paths,
+        "components": {
+            "schemas": {**definitions.get("$defs", {}), "Problem": PROBLEM_SCHEMA},
+            "responses": {"Problem": {
+                "description": "refused; `code` says why",
+                "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": _REF.format(model="Problem")}}},
+            }},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+        "security": [{"bearer": []}],
+    }
+
+
+def document(call: Call) -> Reply:
+    """This document: OpenAPI 3.1, generated from the route table."""
+    return Reply(call.ports.openapi)

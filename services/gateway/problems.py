@@ -1,0 +1,109 @@
+"""Errors as `application/problem+json` (RFC 9457, api.md "Conventions").
+
+Every refusal is a `Problem`: an HTTP status, a stable machine-readable `code` clients switch on, a human
+`detail` and optional field `errors`. Whatever a client sent is never echoed back at length: texts that may
+carry input are truncated, and the list of field errors is capped.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+TYPE_PREFIX = "urn:civreg:problem:"  # a URN: stable, and nobody mistakes it for a page to fetch
+
+MAX_DETAIL = 500
+MAX_MESSAGE = 200
+MAX_LOC_PART = 64
+MAX_ERRORS = 20
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One offending field: `loc` is its path (`["body", "parties", 0, "id_number"]`)."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+
+    def to_dict(self) -> dict[str, Any]:
+        loc = [part if isinstance(part, int) else truncate(str(part), MAX_LOC_PART) for part in self.loc]
+        return {"loc": loc, "msg": truncate(self.msg, MAX_MESSAGE)}
+
+
+class Problem(Exception):
+    """A refusal with its HTTP status and stable code; raise it anywhere in the pipeline or a handler."""
+
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str = "",
+        *,
+        title: str | None = None,
+        errors: Iterable[FieldError] = (),
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__(f"{status} {code}")
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.title = title or HTTPStatus(status).phrase
+        self.errors: Sequence[FieldError] = tuple(errors)
+        self.headers = dict(headers or {})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": TYPE_PREFIX + self.code,
+            "title": self.title,
+            "status": self.status,
+            "detail": truncate(self.detail, MAX_DETAIL),
+            "code": self.code,
+            "errors": [error.to_dict() for error in self.errors[:MAX_ERRORS]],
+        }
+
+    def response(self) -> Response:
+        body = json.dumps(self.to_dict(), ensure_ascii=False).encode()
+        response = Response(body, status=self.status, mimetype=PROBLEM_MEDIA_TYPE)
+        response.headers.update(self.headers)
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def internal_error() -> Problem:
+    """What a client sees of an unexpected failure: nothing of its internals; the log has the rest."""
+    return Problem(500, "internal_error", "the request failed unexpectedly; quote the correlation id")
+
+
+# The JSON Schema of the error body, for the OpenAPI document.
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail", "code", "errors"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {"type": "string", "description": "stable machine-readable reason"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["loc", "msg"],
+                "properties": {
+                    "loc": {"type": "array", "items": {"type": ["string", "integer"]}},
+                    "msg": {"type": "string"},
+                },
+            },
+        },
+    },
+}

@@ -1,0 +1,135 @@
+"""The route table's vocabulary: `Route`, what a handler receives (`Call`) and returns (`Reply`).
+
+A route is one line: method, path (werkzeug rule syntax, `<person_id>`), the action name written to the
+access log, the roles that may call it, the handler, and optionally the pydantic body model, the response
+model (for the OpenAPI document), the success status and the path parameter naming the person concerned.
+Matching is werkzeug's; the table refuses duplicates and unknown role names when it is built, so a typo
+fails at import, not in production.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, RequestRedirect, Rule
+
+from services.gateway.auth import ROLES, Principal
+from services.gateway.problems import Problem
+
+
+class _Public:
+    """Marks a route callable without a token (api.md: `/health`, certificate verification)."""
+
+    def __repr__(self) -> str:
+        return "PUBLIC"
+
+
+PUBLIC = _Public()
+ANY_ROLE: frozenset[str] = ROLES
+
+
+@dataclass(frozen=True)
+class Call:
+    """One authorised request as a handler sees it."""
+
+    principal: Principal | None  # None only on PUBLIC routes
+    params: Mapping[str, Any]  # path parameters
+    query: Mapping[str, str]
+    body: BaseModel | None
+    purpose: str | None  # X-Purpose
+    correlation_id: str
+    idempotency_key: str | None
+    ports: Any  # services.gateway.app.Ports: RPC, health probe, metrics, the route table
+
+    def rpc(self, service: str) -> Any:
+        """`call.rpc("marriage").register_marriage(...)`: RPC carrying this request's correlation id and
+        principal."""
+        return self.ports.rpc(service, self.principal.name if self.principal else None)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What a handler returns: a JSON-able body (dicts, lists, pydantic models) or bytes of `content_type`."""
+
+    body: Any
+    status: int = 200
+    headers: Mapping[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+Handler = Callable[[Call], Reply]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str
+    action: str
+    roles: frozenset[str] | _Public
+    handler: Handler
+    body: type[BaseModel] | None = None
+    response: type[BaseModel] | None = None
+    status: int = 200
+    subject: str | None = None  # the path parameter that is a person's id, recorded in the access log
+    summary: str | None = None  # for the OpenAPI document; default: the handler's docstring
+    media_type: str = "application/json"  # of the success response, for the OpenAPI document
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", self.method.upper())
+        if not isinstance(self.roles, _Public):
+            roles = frozenset(self.roles)
+            if not roles or not roles <= ROLES:
+                raise ValueError(f"{self.action}: unknown or no roles {sorted(roles - ROLES)}")
+            object.__setattr__(self, "roles", roles)
+        if self.subject is not None and not re.search(rf"[<:]{re.escape(self.subject)}>", self.path):
+            raise ValueError(f"{self.action}: subject {self.subject!r} is not a parameter of {self.path}")
+
+    @property
+    def public(self) -> bool:
+        return isinstance(self.roles, _Public)
+
+    def allows(self, principal: Principal) -> bool:
+        return self.public or principal.role in self.roles  # type: ignore[operator]
+
+
+class RouteTable:
+    """The gateway's routes, matched by werkzeug."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        self.routes: tuple[Route, ...] = tuple(routes)
+        seen: set[tuple[str, str]] = set()
+        actions: set[str] = set()
+        for route in self.routes:
+            if (route.method, route.path) in seen or route.action in actions:
+                raise ValueError(f"duplicate route {route.method} {route.path} ({route.action})")
+            seen.add((route.method, route.path))
+            actions.add(route.action)
+        # No slash merging or redirects: an API client gets the resource or a 404, never an HTML redirect.
+        self._map = Map(
+            [Rule(r.path, methods=[r.method], endpoint=r) for r in self.routes],
+            merge_slashes=False,
+            redirect_defaults=False,
+        )
+        self._adapter = self._map.bind("gateway")
+
+    def with_routes(self, *routes: Route) -> RouteTable:
+        """A new table with more routes (a test app's extra routes)."""
+        return RouteTable((*self.routes, *routes))
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, Any]]:
+        try:
+            return self._adapter.match(path, method)
+        except MethodNotAllowed as exc:
+            allowed = ", ".join(sorted(exc.valid_methods or ()))
+            raise Problem(405, "method_not_allowed", f"{method} is not allowed here; allowed: {allowed}",
+                          headers={"Allow": allowed}) from None
+        except (NotFound, RequestRedirect):
+            raise Problem(404, "not_found", "no such resource") from None
+
+    def __iter__(self):  # noqa: ANN204
+        return iter(self.routes)

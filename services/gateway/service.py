@@ -1,0 +1,145 @@
+"""The gateway nameko service: serves the pipeline of `app.py` over HTTP on `WEB_SERVER_ADDRESS`.
+
+One catch-all entrypoint hands every request to the app, which does its own routing. The entrypoint and
+web server are nameko's, adjusted so that nothing reaches a client as nameko's plain-text error: every
+failure, even one outside the app, is problem+json.
+"""
+
+import shared.bootstrap  # noqa: F401, I001 - eventlet and psycopg set up before anything imports them
+
+import logging
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from eventlet import wsgi
+from eventlet.event import Event
+from nameko.exceptions import ContainerBeingKilled
+from nameko.extensions import DependencyProvider
+from nameko.web.handlers import HttpRequestHandler
+from nameko.web.server import HttpOnlyProtocol, WebServer, parse_address
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from services import SERVICES
+from services.gateway.access_log import PostgresAccessLog
+from services.gateway.app import CORRELATION_HEADER, GatewayApp, correlation_id_of
+from services.gateway.auth import Principals
+from services.gateway.body import DEFAULT_MAX_BODY_BYTES
+from services.gateway.health import InfrastructureProbe
+from services.gateway.idempotency import PostgresIdempotencyStore
+from services.gateway.problems import Problem, internal_error
+from services.gateway.routes import ROUTES
+from services.gateway.routing import RouteTable
+from services.gateway.rpc import ServiceRpc
+from shared.logging import get_logger
+from shared.nameko_ext import CorrelationContext, DatabasePool
+from shared.nameko_ext.settings import amqp_uri, namespace
+
+log = get_logger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_PRINCIPALS_FILE = "deploy/dev/principals.yaml"
+DEFAULT_ADDRESS = "127.0.0.1:8000"  # nameko's own default listens on every interface
+
+
+def principals_file(config: dict[str, Any]) -> Path:
+    """`PRINCIPALS_FILE`; a relative path is taken from the repository root, not the working directory."""
+    path = Path(config.get("PRINCIPALS_FILE") or DEFAULT_PRINCIPALS_FILE)
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+class GatewayWebServer(WebServer):
+    @property
+    def bind_addr(self):  # noqa: ANN201
+        return parse_address(self.container.config.get("WEB_SERVER_ADDRESS") or DEFAULT_ADDRESS)
+
+    def make_url_map(self) -> Map:
+        # nameko's map merges slashes with an HTML redirect; the app answers every path itself.
+        url_map = Map(merge_slashes=False, redirect_defaults=False)
+        for provider in self._providers:
+            rule = provider.get_url_rule()
+            rule.endpoint = provider
+            url_map.add(rule)
+        return url_map
+
+    def get_wsgi_server(self, sock, wsgi_app, protocol=HttpOnlyProtocol, debug=False):  # noqa: ANN001, ANN201
+        # eventlet's own request line would log raw paths, which carry person ids; the app logs templates.
+        return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
+                           log=logging.getLogger("services.gateway.http"), log_output=False)
+
+
+class GatewayHttp(HttpRequestHandler):
+    """Every method on one URL pattern; the worker's exceptions become problem+json, not plain text."""
+
+    server = GatewayWebServer()
+
+    def __init__(self, url: str, **kwargs: Any) -> None:
+        super().__init__("", url, **kwargs)
+
+    def get_url_rule(self) -> Rule:
+        return Rule(self.url, methods=None)  # all methods: the app's own table answers 405
+
+    def handle_request(self, request: Request) -> Response:
+        request.shallow = False
+        correlation_id = correlation_id_of(request.headers)
+        try:
+            done = Event()
+            # The correlation id goes into the worker's context data, which nameko copies into every RPC call.
+            self.container.spawn_worker(self, (request,), {}, context_data={"correlation_id": correlation_id},
+                                        handle_result=partial(self.handle_result, done))
+            response = done.wait()
+            if not isinstance(response, Response):
+                raise TypeError(f"the gateway worker returned {type(response).__name__}")
+        except ContainerBeingKilled:
+            response = Problem(503, "service_unavailable", "the gateway is shutting down").response()
+        except Exception:  # noqa: BLE001
+            log.exception("gateway worker failed", correlation_id=correlation_id)
+            response = internal_error().response()
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+
+catch_all = GatewayHttp.decorator
+
+
+class GatewayAppProvider(DependencyProvider):
+    """The container's `GatewayApp`, on the gateway's schema; `routes` lets a test add routes of its own."""
+
+    pool = DatabasePool()
+
+    def __init__(self, routes: RouteTable = ROUTES) -> None:
+        self.routes = routes
+        self.app: GatewayApp | None = None
+
+    def setup(self) -> None:
+        config = self.container.config
+        self.principals = Principals.load(principals_file(config))  # a bad file stops start-up
+        self.max_body_bytes = int(config.get("MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES)
+
+    def start(self) -> None:
+        config, db = self.container.config, self.pool.db
+        assert db is not None
+        event_sourced = [s.name for s in SERVICES if s.event_store]
+        self.app = GatewayApp(
+            self.routes, self.principals,
+            idempotency=PostgresIdempotencyStore(db),
+            access_log=PostgresAccessLog(db),
+            health=InfrastructureProbe(db, amqp_uri(config), namespace(config), event_sourced),
+            max_body_bytes=self.max_body_bytes,
+        )
+
+    def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature
+        return self.app
+
+
+class GatewayService:
+    name = "gateway"
+    context = CorrelationContext()
+    gateway = GatewayAppProvider()
+    rpc = ServiceRpc()
+
+    @catch_all("/")
+    @catch_all("/<path:path>")
+    def handle(self, request: Request, path: str = "") -> Response:
+        return self.gateway.handle(request, correlation_id=self.context.correlation_id, rpc=self.rpc)

@@ -1,0 +1,50 @@
+"""The health probe against the real PostgreSQL and RabbitMQ, including the outbox relays' lag."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+
+from services import SERVICES
+from services.gateway.health import InfrastructureProbe
+from shared.envelope import NewEvent
+from shared.eventstore.postgres import PostgresEventStore
+
+pytestmark = pytest.mark.integration
+
+EVENT_SOURCED = [s.name for s in SERVICES if s.event_store]
+
+
+def test_database_broker_and_relay_lag_of_every_event_sourced_service(namespace, amqp_uri):
+    probe = InfrastructureProbe(namespace.database("gateway"), amqp_uri, namespace.name, EVENT_SOURCED)
+
+    report = probe.check()
+
+    assert (report.status, report.database, report.broker) == ("ok", True, True)
+    assert set(report.relay_lag_events) == set(EVENT_SOURCED)
+    assert all(isinstance(lag, int) and lag >= 0 for lag in report.relay_lag_events.values())
+    assert report.projector_lag_events is None
+
+
+def test_relay_lag_counts_events_not_yet_published(fresh_namespace, amqp_uri):
+    isolated = fresh_namespace("marriage", "gateway")
+    probe = InfrastructureProbe(isolated.database("gateway"), amqp_uri, isolated.name,
+                                ["marriage", "funeral"])
+    assert probe.check().relay_lag_events == {"marriage": 0, "funeral": None}  # funeral has no schema here
+
+    PostgresEventStore(isolated.database("marriage")).append(
+        f"test-{uuid.uuid4()}", [NewEvent(type="marriage.Tested", occurred_on=dt.date(2025, 6, 1))], None)
+
+    assert probe.check().relay_lag_events["marriage"] == 1
+
+
+def test_an_unreachable_broker_is_reported_degraded(namespace):
+    nowhere = "amqp://guest:guest@127.0.0.1:1/"
+    probe = InfrastructureProbe(namespace.database("gateway"), nowhere, namespace.name, EVENT_SOURCED,
+                                timeout=1.0)
+
+    report = probe.check()
+
+    assert (report.status, report.database, report.broker) == ("degraded", True, False)

@@ -1,0 +1,139 @@
+"""Idempotency-Key on the real database: a replay returns the first response and writes nothing new, a
+different body is refused, and two identical requests racing each other execute once."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import threading
+import time
+
+import pytest
+from psycopg import sql
+from pydantic import BaseModel, ConfigDict
+from werkzeug.test import Client
+
+from services.gateway.access_log import PostgresAccessLog
+from services.gateway.app import GatewayApp
+from services.gateway.idempotency import PostgresIdempotencyStore
+from services.gateway.routes import ROUTES
+from services.gateway.routing import Call, Reply, Route
+from tests.unit.gateway.fakes import PRINCIPALS, FixedHealth, bearer
+
+pytestmark = pytest.mark.integration
+
+
+class NoteBody(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: str
+
+
+class NoteWriter:
+    """A test-only POST handler that appends a row, slowly, as a domain command would."""
+
+    def __init__(self, db, table: str, delay: float = 0.0) -> None:  # noqa: ANN001
+        self.db, self.table, self.delay = db, table, delay
+        self.fail_next = False
+
+    def append(self, call: Call) -> Reply:
+        """Append a note (test route)."""
+        time.sleep(self.delay)  # long enough for a concurrent duplicate to arrive
+        if self.fail_next:
+            self.fail_next = False
+            raise RuntimeError("transient failure")
+        with self.db.transaction() as conn:
+            number = conn.execute(
+                sql.SQL("INSERT INTO {} (text) VALUES (%s) RETURNING id").format(sql.Identifier(self.table)),
+                (call.body.text,),
+            ).fetchone()[0]
+        return Reply({"note": number}, status=201)
+
+    def count(self) -> int:
+        with self.db.transaction() as conn:
+            query = sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(self.table))
+            return conn.execute(query).fetchone()[0]
+
+
+@pytest.fixture
+def writer(namespace):
+    table = f"notes_{secrets.token_hex(4)}"
+    admin = namespace.admin("gateway")
+    with admin.transaction() as conn:
+        conn.execute(sql.SQL("CREATE TABLE {} (id serial PRIMARY KEY, text text NOT NULL)").format(
+            sql.Identifier(table)))
+        conn.execute(sql.SQL("GRANT SELECT, INSERT ON {} TO {}").format(
+            sql.Identifier(table), sql.Identifier(f"{namespace.name}_gateway")))
+        conn.execute(sql.SQL("GRANT USAGE ON SEQUENCE {} TO {}").format(
+            sql.Identifier(f"{table}_id_seq"), sql.Identifier(f"{namespace.name}_gateway")))
+    return NoteWriter(namespace.database("gateway"), table, delay=0.3)
+
+
+@pytest.fixture
+def client(namespace, writer):
+    db = namespace.database("gateway")
+    routes = ROUTES.with_routes(
+        Route("POST", "/v1/test/notes", "test.append_note", {"marriage_clerk"}, writer.append, body=NoteBody,
+              status=201))
+    app = GatewayApp(routes, PRINCIPALS, idempotency=PostgresIdempotencyStore(db),
+                     access_log=PostgresAccessLog(db), health=FixedHealth())
+    return Client(app.wsgi)
+
+
+def post(client, body, key):
+    return client.post("/v1/test/notes", data=json.dumps(body), content_type="application/json",
+                       headers={**bearer("clerk"), "Idempotency-Key": key})
+
+
+def test_a_replay_returns_the_first_response_and_writes_nothing_new(client, writer):
+    key = secrets.token_hex(8)
+    first = post(client, {"text": "one"}, key)
+    again = post(client, {"text": "one"}, key)
+
+    assert first.status_code == again.status_code == 201
+    assert again.get_data() == first.get_data()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert writer.count() == 1
+
+
+def test_the_same_key_with_a_different_body_is_422_and_writes_nothing(client, writer):
+    key = secrets.token_hex(8)
+    post(client, {"text": "one"}, key)
+
+    refused = post(client, {"text": "two"}, key)
+
+    assert refused.status_code == 422
+    assert refused.get_json(force=True)["code"] == "idempotency_key_reused"
+    assert writer.count() == 1
+
+
+def test_two_concurrent_identical_requests_execute_once(client, writer):
+    key = secrets.token_hex(8)
+    responses = []
+
+    def send():
+        responses.append(post(client, {"text": "raced"}, key))
+
+    racers = [threading.Thread(target=send) for _ in range(2)]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+
+    assert [r.status_code for r in responses] == [201, 201]
+    assert responses[0].get_data() == responses[1].get_data()
+    assert sorted(r.headers.get("Idempotent-Replayed", "") for r in responses) == ["", "true"]
+    assert writer.count() == 1
+
+
+def test_a_failed_first_attempt_leaves_the_key_free_for_a_retry(client, writer):
+    key = secrets.token_hex(8)
+    writer.fail_next = True
+
+    failed = post(client, {"text": "retry me"}, key)
+    retried = post(client, {"text": "retry me"}, key)
+
+    assert failed.status_code == 500
+    assert retried.status_code == 201
+    assert "Idempotent-Replayed" not in retried.headers
+    assert writer.count() == 1

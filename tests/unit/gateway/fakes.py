@@ -1,0 +1,124 @@
+"""In-memory stand-ins for the gateway's ports, so the pipeline is tested without I/O."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.gateway.access_log import AccessRecord
+from services.gateway.app import GatewayApp
+from services.gateway.auth import Principals
+from services.gateway.health import HealthReport, assemble
+from services.gateway.idempotency import Claim, StoredResponse, reused
+from services.gateway.routes import ROUTES, me
+from services.gateway.routing import ANY_ROLE, Call, Reply, Route
+
+TOKENS = {
+    "clerk": "test-clerk-610502-0123456789abcdef0123",
+    "registrar": "test-registrar-0123456789abcdef012345",
+    "bureau": "test-bureau-police-0123456789abcdef0123",
+    "oversight": "test-oversight-0123456789abcdef0123456",
+}
+PRINCIPALS = Principals.from_entries([
+    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
+    {"token": TOKENS["registrar"], "name": "registrar.city", "role": "marriage_registrar"},
+    {"token": TOKENS["bureau"], "name": "bureau.public_security", "role": "bureau",
+     "bureau": "public_security", "scopes": ["status", "case"]},
+    {"token": TOKENS["oversight"], "name": "oversight.city", "role": "oversight"},
+])
+
+
+def bearer(who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {TOKENS[who]}"}
+
+
+class RecordingAccessLog:
+    def __init__(self, fail: bool = False) -> None:
+        self.entries: list[AccessRecord] = []
+        self.fail = fail
+
+    def record(self, entry: AccessRecord) -> None:
+        if self.fail:
+            raise ConnectionError("database down")
+        self.entries.append(entry)
+
+
+class InMemoryIdempotency:
+    """Same contract as the PostgreSQL store, without its concurrency guarantee."""
+
+    def __init__(self) -> None:
+        self.outcomes: dict[tuple[str, str], tuple[str, StoredResponse]] = {}
+
+    @contextmanager
+    def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
+        if (principal, key) in self.outcomes:
+            known, outcome = self.outcomes[(principal, key)]
+            if known != fingerprint:
+                raise reused()
+            yield Claim(outcome)
+            return
+        claim = Claim()
+        yield claim
+        if claim.recorded is not None:
+            self.outcomes[(principal, key)] = (fingerprint, claim.recorded)
+
+
+class FixedHealth:
+    def __init__(self, database: bool = True, broker: bool = True) -> None:
+        self.report = assemble(database, broker, {"marriage": 0, "funeral": 3})
+
+    def check(self) -> HealthReport:
+        return self.report
+
+
+class Note(BaseModel):
+    """A test-only body: a note about a person."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_id: str = Field(pattern=r"^[0-9]{17}[0-9X]$")
+    text: str = Field(max_length=100)
+
+
+class Notebook:
+    """Test-only handlers: what they executed is what a domain service would have written."""
+
+    def __init__(self) -> None:
+        self.written: list[Note] = []
+
+    def append(self, call: Call) -> Reply:
+        """Append a note (test route)."""
+        assert isinstance(call.body, Note)
+        self.written.append(call.body)
+        number = len(self.written)
+        return Reply({"number": number}, status=201, headers={"Location": f"/notes/{number}"})
+
+    def read(self, call: Call) -> Reply:
+        """Read a person's notes (test route)."""
+        return Reply({"person": call.params["person_id"], "notes": len(self.written)})
+
+    def explode(self, call: Call) -> Reply:
+        """Fail unexpectedly (test route)."""
+        raise RuntimeError("password=hunter2 at db.internal:5432")
+
+
+def make_app(*, access_log: RecordingAccessLog | None = None, health: FixedHealth | None = None,
+             notebook: Notebook | None = None, max_body_bytes: int = 1024) -> GatewayApp:
+    notebook = notebook or Notebook()
+    routes = ROUTES.with_routes(
+        Route("POST", "/v1/test/notes", "test.append_note", {"marriage_clerk", "bureau"}, notebook.append,
+              body=Note, status=201),
+        Route("GET", "/v1/test/persons/<person_id>/notes", "test.read_notes", ANY_ROLE, notebook.read,
+              subject="person_id"),
+        Route("GET", "/v1/test/explosion", "test.explode", ANY_ROLE, notebook.explode),
+        Route("GET", "/v1/test/registrar-only", "test.registrar_only", {"marriage_registrar"}, me),
+    )
+    return GatewayApp(
+        routes, PRINCIPALS,
+        idempotency=InMemoryIdempotency(),
+        access_log=access_log if access_log is not None else RecordingAccessLog(),
+        health=health or FixedHealth(),
+        max_body_bytes=max_body_bytes,
+    )
