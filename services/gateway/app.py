@@ -46,8 +46,10 @@ from services.gateway.idempotency import (
 )
 from services.gateway.metrics import HttpMetrics
 from services.gateway.openapi import build_document
-from services.gateway.problems import Problem, internal_error
+from services.gateway.problems import Problem, internal_error, refused
 from services.gateway.routing import Call, Reply, Route, RouteTable
+from shared.errors import Refusal
+from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -207,6 +209,10 @@ class GatewayApp:
             return render(route.handler(call))
         except Problem as problem:
             return problem.response()
+        except Refusal as refusal:
+            return refused(refusal).response()
+        except ConcurrencyConflict as conflict:
+            return Problem(409, "concurrency_conflict", str(conflict)).response()
         except Exception:  # noqa: BLE001
             log.exception("handler failed", action=route.action)
             return internal_error().response()

@@ -15,6 +15,8 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from shared.errors import Refusal
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 TYPE_PREFIX = "urn:civreg:problem:"  # a URN: stable, and nobody mistakes it for a page to fetch
 
@@ -77,6 +79,12 @@ class Problem(Exception):
         response.headers.update(self.headers)
         response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def refused(refusal: Refusal) -> Problem:
+    """A domain refusal (raised in a service, carried over RPC) as the client sees it."""
+    errors = [FieldError(tuple(e["loc"]), e["msg"]) for e in refusal.errors]
+    return Problem(refusal.status, refusal.code, refusal.detail, errors=errors)
 
 
 def internal_error() -> Problem:

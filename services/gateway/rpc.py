@@ -3,8 +3,8 @@
 One nameko reply queue serves calls to every service. Each call carries the worker's context data (the
 correlation id and the authenticated principal's name) as nameko headers, and waits at most `RPC_TIMEOUT`
 seconds: a service that is not running is 503 `service_unavailable`, one that does not answer in time 504
-`upstream_timeout`. Exceptions raised by the
-service arrive as nameko's `RemoteError` and become a 500 unless they are `Problem`s already.
+`upstream_timeout`. Refusals (shared/errors.py) and concurrency conflicts raised by the service arrive as
+themselves and become their problem+json; any other exception arrives as nameko's `RemoteError` and becomes a 500.
 """
 
 from __future__ import annotations

@@ -32,9 +32,15 @@ class ConcurrencyConflict(EventStoreError):
 
     code = "concurrency_conflict"
 
-    def __init__(self, stream_id: str, expected: int | None, actual: int) -> None:
-        super().__init__(f"stream {stream_id!r} is at version {actual}, expected {expected}")
-        self.stream_id, self.expected, self.actual = stream_id, expected, actual
+    def __init__(self, stream_id: str, expected: int | str | None, actual: int | str) -> None:
+        # The arguments are the whole state, so that the error can be rebuilt after crossing RPC (which
+        # turns them into strings).
+        expected = None if expected in (None, "None") else int(expected)
+        super().__init__(stream_id, expected, int(actual))
+        self.stream_id, self.expected, self.actual = stream_id, expected, int(actual)
+
+    def __str__(self) -> str:
+        return f"stream {self.stream_id!r} is at version {self.actual}, expected {self.expected}"
 
 
 class EventIdReused(EventStoreError):

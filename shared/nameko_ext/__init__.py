@@ -1,6 +1,10 @@
 """nameko adapters of the shared machinery: database pool, event store, outbox relay, subscriptions and
 the correlation context. Service classes use these; nothing else in `shared` knows about nameko."""
 
+from nameko.exceptions import deserialize_to_instance
+
+from shared.errors import NotFound, Refusal
+from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.context import Correlation, CorrelationContext
 from shared.nameko_ext.database import DatabasePool
 from shared.nameko_ext.relay import OutboxRelayProvider
@@ -18,3 +22,7 @@ __all__ = [
     "Subscription",
     "subscribe",
 ]
+
+# Refusals cross RPC as themselves (not as nameko's RemoteError), so the gateway can answer with their code.
+for _refusal in (Refusal, NotFound, ConcurrencyConflict):
+    deserialize_to_instance(_refusal)

@@ -21,6 +21,8 @@ from services import SERVICES
 from services.gateway.routes import ROUTES
 from services.gateway.routing import ANY_ROLE, Call, Reply, Route
 from services.gateway.service import GatewayAppProvider, GatewayService
+from shared.errors import Refusal
+from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext import CorrelationContext
 from tests.support.services import running, service_config
 
@@ -61,6 +63,16 @@ def rpc_slow(call: Call) -> Reply:
     return Reply(call.rpc("gateway_test_echo").slow())
 
 
+def rpc_refusal(call: Call) -> Reply:
+    """Call a service whose rule refuses (test route)."""
+    return Reply(call.rpc("gateway_test_echo").refuse())
+
+
+def rpc_conflict(call: Call) -> Reply:
+    """Call a service whose append meets a moved stream (test route)."""
+    return Reply(call.rpc("gateway_test_echo").conflict())
+
+
 def rpc_nobody(call: Call) -> Reply:
     """Call a service that is not running (test route)."""
     return Reply(call.rpc("gateway_test_nobody").anything())
@@ -72,6 +84,8 @@ TEST_ROUTES = ROUTES.with_routes(
     Route("GET", "/v1/test/rpc/context", "test.rpc_context", ANY_ROLE, rpc_context),
     Route("GET", "/v1/test/rpc/slow", "test.rpc_slow", ANY_ROLE, rpc_slow),
     Route("GET", "/v1/test/rpc/nobody", "test.rpc_nobody", ANY_ROLE, rpc_nobody),
+    Route("GET", "/v1/test/rpc/refusal", "test.rpc_refusal", ANY_ROLE, rpc_refusal),
+    Route("GET", "/v1/test/rpc/conflict", "test.rpc_conflict", ANY_ROLE, rpc_conflict),
 )
 
 
@@ -86,6 +100,15 @@ class EchoService:
     @rpc
     def seen_context(self):
         return {"correlation_id": self.context.correlation_id, "principal": self.context.principal}
+
+    @rpc
+    def refuse(self):
+        raise Refusal("below_legal_age", "the man is 21 on 2025-06-01; M-1 requires 22",
+                      errors=[{"loc": ["parties", 0, "id_number"], "msg": "under 22"}])
+
+    @rpc
+    def conflict(self):
+        raise ConcurrencyConflict("marriage-1", 3, 4)
 
     @rpc
     def slow(self):
@@ -304,6 +327,19 @@ def test_a_service_that_answers_too_late_is_504(base_url):
     response = requests.get(f"{base_url}/v1/test/rpc/slow", headers=auth("clerk"), timeout=10)
 
     assert_problem(response, 504, "upstream_timeout")
+
+
+def test_a_refusal_raised_in_a_service_reaches_the_client_with_its_code(base_url):
+    response = requests.get(f"{base_url}/v1/test/rpc/refusal", headers=auth("clerk"), timeout=10)
+
+    body = assert_problem(response, 422, "below_legal_age")
+    assert body["errors"] == [{"loc": ["parties", 0, "id_number"], "msg": "under 22"}]
+
+
+def test_a_concurrency_conflict_in_a_service_is_409(base_url):
+    response = requests.get(f"{base_url}/v1/test/rpc/conflict", headers=auth("clerk"), timeout=10)
+
+    assert_problem(response, 409, "concurrency_conflict")
 
 
 def test_a_service_that_is_not_running_is_503(base_url):
