@@ -42,3 +42,13 @@ def test_a_stored_event_survives_the_wire_unchanged():
     )
     assert Event.from_message(event.to_message()) == event
     assert event.service == "funeral"
+
+
+def test_derived_event_ids_are_the_same_for_the_same_command_and_differ_otherwise():
+    from shared.envelope import derived_event_id
+
+    first = derived_event_id("marriage", "clerk.MR-610502", "key-1", 0)
+    assert first == derived_event_id("marriage", "clerk.MR-610502", "key-1", 0)
+    assert first != derived_event_id("marriage", "clerk.MR-610502", "key-1", 1)
+    assert first != derived_event_id("marriage", "clerk.MR-610503", "key-1", 0)
+    assert derived_event_id("a", "bc") != derived_event_id("ab", "c")  # parts are separated
