@@ -4,7 +4,20 @@ import shared.bootstrap  # noqa: F401, I001 - must precede psycopg, kombu and na
 
 import pytest
 
-from tests.support.infrastructure import create_namespace, create_vhost, delete_vhost, destroy_namespace
+from tests.support.infrastructure import (
+    create_namespace,
+    create_vhost,
+    delete_vhost,
+    destroy_namespace,
+    sweep_abandoned,
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _sweep_abandoned_test_runs(request):
+    """A run killed before its clean-up left schemas and vhosts behind: remove them (integration runs only)."""
+    if any("unit" not in str(item.path) for item in request.session.items):
+        sweep_abandoned()
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,20 @@
 
 Each test run (and each test that needs a clean slate) gets its own schemas and roles (`t<id>_<service>`)
 in the `test` database and its own RabbitMQ virtual host, and removes them afterwards: runs never see each
-other's data and leave nothing behind.
+other's data and leave nothing behind. Names carry the creating process id (`t<hex>p<pid>`), so a run that
+was killed before it could clean up is swept by the next run on the machine (`sweep_abandoned`).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import subprocess
 import urllib.parse
 from dataclasses import dataclass, field, replace
+
+import psycopg
 
 from services import SERVICES, spec
 from shared.db import Database, DatabaseSettings, schema_name
@@ -22,7 +26,39 @@ AMQP_BASE = os.environ.get("CIVREG_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1
 
 
 def new_id(prefix: str = "t") -> str:
-    return f"{prefix}{secrets.token_hex(4)}"
+    return f"{prefix}{secrets.token_hex(3)}p{os.getpid()}"
+
+
+_OWNER = re.compile(r"^(?:t|civreg-test-)[0-9a-f]{6}p(?P<pid>[0-9]+)(?:_|$)")
+
+
+def _abandoned(name: str) -> bool:
+    """Made by a test process that no longer runs."""
+    match = _OWNER.match(name)
+    if not match:
+        return False
+    try:
+        os.kill(int(match.group("pid")), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def sweep_abandoned() -> None:
+    """Drop the schemas, roles and virtual hosts of test runs that were killed before cleaning up."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        schemas = [r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 't%'")]
+        roles = [r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 't%'")]
+    namespaces = {name.split("_", 1)[0] for name in schemas + roles if _abandoned(name)}
+    for namespace in namespaces:
+        drop_namespace(ADMIN_URL, namespace, [s.name for s in SERVICES])
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_vhosts"], check=True, capture_output=True, text=True,
+                            timeout=60).stdout.split()
+    for vhost in listed:
+        if _abandoned(vhost):
+            _rabbitmqctl("delete_vhost", vhost)
 
 
 @dataclass
