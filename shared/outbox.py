@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import amqp
@@ -27,6 +27,7 @@ from psycopg import sql
 from shared.db import Database
 from shared.envelope import Event
 from shared.eventstore.postgres import RELAY_LEADER_LOCK, PostgresEventStore
+from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
 from shared.logging import get_logger
 from shared.messaging import event_exchange
 
@@ -141,14 +142,13 @@ class OutboxRelay:
         amqp_uri: str,
         settings: RelaySettings | None = None,
         *,
-        on_published: Callable[[Sequence[Event]], None] | None = None,
+        upcasters: Upcasters = NO_UPCASTING,
     ) -> None:
         self.db = db
         self.service = service
         self.settings = settings or RelaySettings()
-        self.store = PostgresEventStore(db)
+        self.store = PostgresEventStore(db, upcasters)  # publish current shapes: consumers cannot upcast
         self.publisher = ConfirmingPublisher(amqp_uri, service)
-        self.on_published = on_published
         self.is_leader = False
         self._stopping = False
 
@@ -169,8 +169,6 @@ class OutboxRelay:
         while batch := self.store.read_all(self.progress(), self.settings.batch_size):
             self.publisher.publish(batch)
             self._record_progress(batch[-1].global_position)
-            if self.on_published:
-                self.on_published(batch)
             total += len(batch)
         return total
 

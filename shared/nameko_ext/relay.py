@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from nameko.extensions import DependencyProvider
 
+from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
 from shared.nameko_ext.database import DatabasePool
+from shared.nameko_ext.store import EventStoreProvider
 from shared.nameko_ext.settings import amqp_uri, section
 from shared.outbox import OutboxRelay, RelaySettings
 
@@ -25,8 +27,17 @@ class OutboxRelayProvider(DependencyProvider):
             poll_interval=float(options.get("POLL_INTERVAL", RelaySettings.poll_interval)),
             retry_interval=float(options.get("RETRY_INTERVAL", RelaySettings.retry_interval)),
         )
-        self.relay = OutboxRelay(self.pool.db, self.container.service_name, amqp_uri(self.container.config), settings)
+        self.relay = OutboxRelay(self.pool.db, self.container.service_name, amqp_uri(self.container.config),
+                                 settings, upcasters=self._service_upcasters())
         self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
+
+    def _service_upcasters(self) -> Upcasters:
+        """Consumers cannot upcast another service's old shapes, so the relay publishes what the service's
+        own store reads: the upcasters of the service's `EventStoreProvider`."""
+        for dependency in self.container.dependencies:
+            if isinstance(dependency, EventStoreProvider):
+                return dependency.upcasters
+        return NO_UPCASTING
 
     def stop(self) -> None:
         if self.relay is not None:

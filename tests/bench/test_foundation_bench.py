@@ -155,10 +155,13 @@ Commit to subscriber handler, 200 events at ~50/s through the running relay and 
 p50 {p50:.1f} ms, p99 {p99:.1f} ms.
 
 Goals (issue 2): single-event append ≥ 0.8× the raw commit rate; relay ≥ 1,000 events/s; commit-to-handler
-p99 under 100 ms at light load. Appends of one service are serialised by the append lock (see
-shared/eventstore/postgres.py); batches amortise the commit. The relay publishes a whole batch (up to
-500 events) before waiting for the broker's confirms, which is why it outruns one-confirm-per-message
-publishing.
+p99 under 100 ms at light load.
+
+Where the time goes: appends of one service are serialised by the append lock and each commit also sends
+the NOTIFY that wakes the relay (shared/eventstore/postgres.py, docs/architecture.md); batches amortise the
+commit. The relay reads each batch from PostgreSQL, upcasts and serialises every event and publishes up to
+500 before waiting for the broker's confirms; its baseline publishes a prepared message and waits for each
+confirm.
 """
     write_section("foundation", "Foundation: event store, outbox relay, subscriptions", body)
     print(body)

@@ -13,16 +13,18 @@ from kombu import Connection, Queue
 
 from services.topology import subscriptions_of
 from shared.envelope import NewEvent
-from shared.eventstore import ANY_VERSION
+from shared.eventstore import ANY_VERSION, Upcasters
 from shared.eventstore.postgres import PostgresEventStore
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, declare_all, event_exchange
-from shared.nameko_ext import CorrelationContext, subscribe
+from shared.nameko_ext import CorrelationContext, EventSourcedService, EventStoreProvider, subscribe
 from shared.outbox import OutboxRelay, RelaySettings
 from shared.subscriptions import Outcome, SubscriptionRunner, SubscriptionSpec
 from tests.support.infrastructure import close_broker_connections, create_vhost, delete_vhost
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
 
+UPCASTERS = Upcasters()
+UPCASTERS.register("funeral.Tested", 1)(lambda p: {"name": p.pop("nm"), **p})
 CURED: set[str] = set()  # payload markers whose poison has been "fixed" (for replay)
 
 
@@ -242,3 +244,23 @@ def test_relay_polls_when_no_notify_arrives(world):
     finally:
         relay.stop()
         thread.kill()
+
+
+class UpcastingFuneral(EventSourcedService):
+    """A producer whose v1 `funeral.Tested` had `nm`, renamed `name` in v2."""
+
+    name = "funeral"
+    store = EventStoreProvider(UPCASTERS)
+
+
+def test_relay_publishes_the_current_shape_of_old_events(world):
+    namespace, uri = world
+    old = NewEvent(type="funeral.Tested", schema_version=1, occurred_on=dt.date(2020, 1, 2), payload={"nm": "x"})
+    PostgresEventStore(namespace.database("funeral")).append("old-shape", [old], 0)
+    with Connection(uri) as conn:
+        probe = Queue(f"probe-{uuid.uuid4().hex}", exchange=event_exchange("funeral"), routing_key="#")
+        probe(conn.default_channel).declare()
+        with running(UpcastingFuneral, service_config(namespace, uri)):
+            message = wait_until(lambda: probe(conn.default_channel).get(no_ack=True), what="the published event")
+    assert message.payload["schema_version"] == 2
+    assert message.payload["payload"] == {"name": "x"}
