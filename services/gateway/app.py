@@ -202,6 +202,7 @@ class GatewayApp:
             correlation_id=exchange.correlation_id,
             idempotency_key=key,
             ports=ports,
+            if_match=if_match_version(exchange.request.headers.get("If-Match")),
         )
 
     def _execute(self, route: Route, call: Call) -> Response:
@@ -232,6 +233,19 @@ class GatewayApp:
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
+_IF_MATCH = re.compile(r'^\s*(?:W/)?"?([0-9]{1,9})"?\s*$')
+
+
+def if_match_version(value: str | None) -> int | None:
+    """api.md: a POST on an existing resource may send `If-Match: <version>` (bare or as an ETag)."""
+    if value is None:
+        return None
+    match = _IF_MATCH.match(value)
+    if not match:
+        raise Problem(400, "invalid_if_match", "If-Match must be the resource's version, e.g. If-Match: 3")
+    return int(match.group(1))
+
+
 def unauthenticated(*, presented: bool) -> Problem:
     challenge = 'Bearer realm="civreg"' + (', error="invalid_token"' if presented else "")
     return Problem(401, "unauthenticated", "a valid bearer token is required",

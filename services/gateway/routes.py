@@ -12,6 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from services.gateway import health, metrics, openapi
+from services.gateway.api import funeral, vagrant_aid
 from services.gateway.routing import ANY_ROLE, PUBLIC, Call, Reply, Route, RouteTable
 
 
@@ -42,4 +43,6 @@ ROUTES = RouteTable([
     # Metrics hold no personal data but api.md exempts only /health from tokens: any principal may scrape.
     Route("GET", "/metrics", "operations.metrics", ANY_ROLE, metrics.exposition, media_type="text/plain"),
     Route("GET", "/v1/me", "principals.me", ANY_ROLE, me, response=PrincipalView),
+    *vagrant_aid.ROUTES,
+    *funeral.ROUTES,
 ])

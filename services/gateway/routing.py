@@ -45,6 +45,7 @@ class Call:
     correlation_id: str
     idempotency_key: str | None
     ports: Any  # services.gateway.app.Ports: RPC, health probe, metrics, the route table
+    if_match: int | None = None  # `If-Match: <version>`: the resource version the client last saw
 
     def rpc(self, service: str) -> Any:
         """`call.rpc("marriage").register_marriage(...)`: RPC carrying this request's correlation id and

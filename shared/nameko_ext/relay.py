@@ -6,8 +6,8 @@ from nameko.extensions import DependencyProvider
 
 from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
 from shared.nameko_ext.database import DatabasePool
-from shared.nameko_ext.store import EventStoreProvider
 from shared.nameko_ext.settings import amqp_uri, section
+from shared.nameko_ext.store import EventStoreProvider
 from shared.outbox import OutboxRelay, RelaySettings
 
 

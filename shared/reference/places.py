@@ -1,7 +1,9 @@
 """Place codes built on division codes (api.md "Places", domain.md 0.2).
 
-Registry offices `MR-610502`, relief stations `RS-610500` (city) and `RS-610528`, funeral homes `FH-610502`,
-cemeteries `CEM-610502-1` (a division may have several cemeteries, hence the number). Historical divisions
+Registry offices `MR-610502`, relief stations `RS-610500` (city) and `RS-610528` (county), funeral homes
+`FH-610502`, cemeteries `CEM-610502-1` (a division may have several cemeteries, hence the number). The lower
+tiers of the relief network (V-1: township aid points, village consultation points) are numbered within
+their county the same way: `RS-610528-3`. Historical divisions
 are accepted: paper-era records (M-12) name offices of divisions that no longer exist.
 """
 
@@ -23,7 +25,10 @@ _KINDS: dict[str, PlaceKind] = {
     "CEM": "cemetery",
 }
 _PLACE = re.compile(
-    r"(?P<prefix>MR|RS|FH)-(?P<division>[0-9]{6})|CEM-(?P<cem>[0-9]{6})-(?P<number>[1-9][0-9]*)", re.ASCII
+    r"(?P<prefix>MR|FH)-(?P<division>[0-9]{6})"
+    r"|RS-(?P<station>[0-9]{6})(?:-(?P<point>[1-9][0-9]{0,3}))?"
+    r"|CEM-(?P<cem>[0-9]{6})-(?P<number>[1-9][0-9]{0,3})",
+    re.ASCII,
 )
 
 
@@ -43,12 +48,15 @@ def parse_place(code: str) -> Place:
     match = _PLACE.fullmatch(code) if isinstance(code, str) else None
     if match is None:
         raise InvalidPlace(f"not a place code: {code!r}")
-    division = match["division"] or match["cem"]
+    division = match["division"] or match["station"] or match["cem"]
     # Places belong to a city or a county (0.2); a province code is a typo, not an office.
     if not is_known_division(division) or level_of(division) == "province":
         raise InvalidPlace(f"unknown division in place code: {code!r}")
     if match["cem"]:
         return Place(kind="cemetery", division=division, number=int(match["number"]), code=code)
+    if match["station"]:
+        point = int(match["point"]) if match["point"] else None
+        return Place(kind="relief_station", division=division, number=point, code=code)
     return Place(kind=_KINDS[match["prefix"]], division=division, number=None, code=code)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from services import SERVICES
+from services import SERVICES, spec
 from shared.migrations import Migration, MigrationError, migrate_service, migrations_of
 from tests.support.infrastructure import ADMIN_URL, create_namespace, destroy_namespace, new_id
 
@@ -17,6 +17,10 @@ def scratch():
     destroy_namespace(namespace)
 
 
+def funeral_migrations() -> list[Migration]:
+    return migrations_of("funeral", spec("funeral").directory)
+
+
 def recorded(namespace) -> list[str]:
     with psycopg.connect(ADMIN_URL) as conn:
         return [row[0] for row in conn.execute(
@@ -24,31 +28,31 @@ def recorded(namespace) -> list[str]:
 
 
 def test_every_migration_is_recorded_once_and_a_second_run_applies_nothing(scratch):
-    migrations = migrations_of("funeral", None)
+    migrations = migrations_of("funeral", spec("funeral").directory)
     assert recorded(scratch) == sorted(m.name for m in migrations)
     assert migrate_service(ADMIN_URL, scratch.name, "funeral", migrations) == []
 
 
 def test_a_new_migration_is_applied_in_its_own_turn(scratch):
-    added = Migration("funeral/0001_probe.sql", "CREATE TABLE probe (id int); GRANT SELECT ON probe TO {{role}};")
-    applied = migrate_service(ADMIN_URL, scratch.name, "funeral", [*migrations_of("funeral", None), added])
-    assert applied == ["funeral/0001_probe.sql"]
+    added = Migration("funeral/9999_probe.sql", "CREATE TABLE probe (id int); GRANT SELECT ON probe TO {{role}};")
+    applied = migrate_service(ADMIN_URL, scratch.name, "funeral", [*funeral_migrations(), added])
+    assert applied == ["funeral/9999_probe.sql"]
     with scratch.database("funeral").connection() as conn:  # the service role can read what was granted
         assert conn.execute("SELECT count(*) FROM probe").fetchone() == (0,)
 
 
 def test_an_applied_migration_that_was_edited_stops_the_run(scratch):
-    [first, *rest] = migrations_of("funeral", None)
+    [first, *rest] = funeral_migrations()
     edited = Migration(first.name, first.text + "\n-- edited after release\n")
     with pytest.raises(MigrationError, match="edited"):
         migrate_service(ADMIN_URL, scratch.name, "funeral", [edited, *rest])
 
 
 def test_a_failing_migration_leaves_nothing_behind(scratch):
-    broken = Migration("funeral/0002_broken.sql", "CREATE TABLE half (id int); SELECT no_such_function();")
+    broken = Migration("funeral/9999_broken.sql", "CREATE TABLE half (id int); SELECT no_such_function();")
     with pytest.raises(psycopg.errors.UndefinedFunction):
-        migrate_service(ADMIN_URL, scratch.name, "funeral", [*migrations_of("funeral", None), broken])
-    assert "funeral/0002_broken.sql" not in recorded(scratch)
+        migrate_service(ADMIN_URL, scratch.name, "funeral", [*funeral_migrations(), broken])
+    assert "funeral/9999_broken.sql" not in recorded(scratch)
     with psycopg.connect(ADMIN_URL) as conn:
         assert conn.execute("SELECT to_regclass(%s)", (f"{scratch.name}_funeral.half",)).fetchone() == (None,)
 

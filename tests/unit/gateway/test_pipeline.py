@@ -223,3 +223,17 @@ def test_metrics_count_requests_by_route_template_not_path(client):
 
     assert 'route="/v1/test/persons/<person_id>/notes"' in text
     assert "610502199001010011" not in text
+
+
+def test_if_match_is_read_as_a_version_bare_or_as_an_etag():
+    import pytest
+
+    from services.gateway.app import if_match_version
+    from services.gateway.problems import Problem
+
+    assert if_match_version(None) is None
+    assert if_match_version("3") == if_match_version('"3"') == if_match_version('W/"3"') == 3
+    for bad in ("three", "-1", "*", "1, 2", "9" * 12):
+        with pytest.raises(Problem) as refused:
+            if_match_version(bad)
+        assert refused.value.code == "invalid_if_match"

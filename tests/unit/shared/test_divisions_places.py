@@ -191,3 +191,12 @@ def test_development_places_have_a_funeral_home_and_a_cemetery_in_linwei() -> No
     codes = {p.code for p in development_places(date(2025, 11, 1))}
     assert {"FH-610502", "CEM-610502-1"} <= codes
     assert len(codes) == 2 * len(WEINAN_TODAY) + 3
+
+
+def test_township_and_village_relief_points_are_numbered_within_their_county_V1():
+    point = parse_place("RS-610528-3")
+    assert (point.kind, point.division, point.number) == ("relief_station", "610528", 3)
+    assert parse_place("RS-610528").number is None
+    for bad in ("RS-610528-0", "RS-610528-", "RS-610528-12345", "MR-610502-1", "FH-610502-1"):
+        with pytest.raises(InvalidPlace):
+            parse_place(bad)

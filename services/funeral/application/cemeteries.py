@@ -1,0 +1,106 @@
+"""Command handlers for cemeteries, plots and burials (F-3, F-4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.funeral.application.deaths import load_death
+from services.funeral.application.unit_of_work import UnitOfWork
+from services.funeral.domain import parameters, rules
+from services.funeral.domain.cemetery import (
+    Plot,
+    decide_burial,
+    decide_open_cemetery,
+    decide_plots,
+    decide_renewal,
+    decide_reservation,
+    is_plot_id,
+    plot_id_of,
+)
+from services.funeral.domain.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
+from services.funeral.domain.events import PLOT_ALLOCATED, cemetery_stream, death_stream, plot_stream
+from services.funeral.domain.vocabulary import Actor
+from shared.errors import NotFound
+from shared.eventstore.base import NO_STREAM
+
+
+def open_cemetery(uow: UnitOfWork, command: OpenCemetery, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """F-3: POST /cemeteries (admin)."""
+    if not (stored := uow.replayed()):
+        drafts = decide_open_cemetery(uow.cemetery(command.code), command, today)
+        stored = uow.record(cemetery_stream(command.code), drafts, NO_STREAM)
+    return {**stored[0].payload, "version": stored[-1].stream_version}
+
+
+def add_plots(uow: UnitOfWork, code: str, command: AddPlots, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """F-3: POST /cemeteries/{code}/plots (admin)."""
+    if not (stored := uow.replayed()):
+        cemetery = uow.cemetery(code) if isinstance(code, str) and len(code) <= 20 else None
+        if cemetery is None:
+            raise NotFound("no such cemetery")
+        candidates = [plot_id_of(code, spec.number) for spec in command.plots]
+        drafts = decide_plots(cemetery, uow.read.existing_plots(candidates), command, today)
+        stored = [event for plot_id, draft in drafts.items()
+                  for event in uow.record(plot_stream(plot_id), [draft], NO_STREAM)]
+    return {"cemetery": code, "plots": [{"plot_id": e.payload["plot_id"], "version": e.stream_version}
+                                        for e in stored]}
+
+
+def load_plot(uow: UnitOfWork, plot_id: str) -> Plot:
+    plot = uow.plot(plot_id) if is_plot_id(plot_id) else None
+    if plot is None:
+        raise NotFound("no such plot")
+    return plot
+
+
+def burial_result(events: list[Any]) -> dict[str, Any]:
+    burial = events[0].payload
+    return {"burial_id": burial["burial_id"], "death_id": burial["death_id"], "plot_id": burial["plot_id"],
+            "burial_type": burial["burial_type"], "eco": burial["eco"], "term_until": burial["term_until"],
+            "version": events[0].stream_version}
+
+
+def bury(uow: UnitOfWork, command: Bury, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """F-3, F-4: POST /burials."""
+    if stored := uow.replayed():
+        return burial_result(stored)
+    record = load_death(uow, command.death_id, referenced=True)
+    plot = None
+    if command.plot is not None and command.cemetery is not None:
+        plot_id = command.plot if "." in command.plot else plot_id_of(command.cemetery, command.plot)
+        plot = load_plot(uow, plot_id)
+    interred_on = command.interred_on or today
+    decision = decide_burial(record, plot, command, actor, today, uow.ids.resource("burial"),
+                             parameters.plot_term_years(interred_on))
+    events = uow.record(death_stream(record.death_id), decision.death, record.version)
+    if decision.plot:
+        assert plot is not None
+        uow.record(plot_stream(plot.plot_id), decision.plot, plot.version)
+    return burial_result(events)
+
+
+def allocation_result(events: list[Any]) -> dict[str, Any]:
+    last = events[-1]
+    return {"plot_id": last.payload["plot_id"], "term_until": last.payload["term_until"],
+            "version": last.stream_version}
+
+
+def reserve_plot(uow: UnitOfWork, plot_id: str, command: ReservePlot, actor: Actor, today: dt.date) -> dict:
+    """F-3: POST /plots/{id}/reservations — allocation by approved exception."""
+    if not (stored := uow.replayed()):
+        plot = load_plot(uow, plot_id)
+        rules.check_acts_for_place(actor, plot.cemetery)
+        years = parameters.plot_term_years(command.reserved_on or today)
+        stored = uow.record(plot_stream(plot_id), decide_reservation(plot, command, actor, today, years), plot.version)
+    assert stored[-1].type == PLOT_ALLOCATED
+    return allocation_result(stored)
+
+
+def renew_term(uow: UnitOfWork, plot_id: str, command: RenewTerm, actor: Actor, today: dt.date) -> dict:
+    """F-3: POST /plots/{id}/renewals."""
+    if not (stored := uow.replayed()):
+        plot = load_plot(uow, plot_id)
+        years = parameters.plot_term_years(command.renewed_on or today)
+        stored = uow.record(plot_stream(plot_id), decide_renewal(plot, command, actor, today, years), plot.version)
+    return allocation_result(stored)

@@ -1,0 +1,88 @@
+"""Query handlers: the death record itself (replayed from its stream) and the read-model queries."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from typing import Any
+
+import psycopg
+
+from services.funeral.adapters import queries
+from services.funeral.domain import parameters, rules
+from services.funeral.domain.death import fold
+from services.funeral.domain.events import death_stream
+from shared.errors import NotFound, Refusal
+from shared.eventstore.base import EventStore
+
+_TEMPORARY_ID = re.compile(r"TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
+
+
+def subject_of(person_id: str, today: dt.date) -> str:
+    """api.md: persons are addressed by ID number or temporary subject id."""
+    if isinstance(person_id, str) and _TEMPORARY_ID.fullmatch(person_id):
+        return person_id
+    return rules.check_id_number(person_id if isinstance(person_id, str) else "", today, field="person_id").value
+
+
+def person_death(conn: psycopg.Connection, person_id: str, today: dt.date) -> dict[str, Any]:
+    """GET /persons/{id}/death."""
+    subject = subject_of(person_id, today)
+    found = queries.person_death(conn, subject)
+    if found is None:
+        return {"person_id": subject, "deceased": False}
+    return {"person_id": subject, "deceased": True, **found}
+
+
+def death(store: EventStore, death_id: str) -> dict[str, Any]:
+    """GET /deaths/{id}: the record and its history."""
+    events = store.read_stream(death_stream(death_id)) if 0 < len(death_id) <= 64 else []
+    record = fold(events)
+    if record is None:
+        raise NotFound("no such death record")
+    view = _plain(dataclasses.asdict(record))
+    view["identified"] = record.identified
+    view["waived_items"] = sorted(record.waived_items)
+    view["history"] = [{"type": e.type, "occurred_on": e.occurred_on.isoformat(), "version": e.stream_version,
+                        "recorded_at": e.recorded_at.isoformat(), "actor": e.metadata.actor} for e in events]
+    return view
+
+
+def cemetery(conn: psycopg.Connection, code: str) -> dict[str, Any]:
+    found = queries.cemetery(conn, code) if isinstance(code, str) and len(code) <= 20 else None
+    if found is None:
+        raise NotFound("no such cemetery")
+    return found
+
+
+def plot(conn: psycopg.Connection, plot_id: str) -> dict[str, Any]:
+    found = queries.plot(conn, plot_id) if isinstance(plot_id, str) and len(plot_id) <= 64 else None
+    if found is None:
+        raise NotFound("no such plot")
+    return found
+
+
+def expiring_terms(conn: psycopg.Connection, as_of: dt.date, cemetery_code: str | None) -> dict[str, Any]:
+    """F-3: the task list of plot terms ending within the configured horizon (90 days) of `as_of`."""
+    horizon = parameters.expiring_terms_horizon_days(as_of)
+    return {"as_of": as_of.isoformat(), "horizon_days": horizon,
+            "tasks": queries.expiring_terms(conn, as_of, horizon, cemetery_code)}
+
+
+def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:
+    if not isinstance(year, int) or not 1900 <= year <= 2999:
+        raise Refusal("invalid_query", "year is a four-digit year", 422, [{"loc": ["query", "year"], "msg": "year"}])
+    return queries.statistics(conn, year)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,106 @@
+"""The funeral service's events: what it records and publishes (exchange `funeral.events`, routing key = type).
+
+Every type below is schema version 1 (`SCHEMA_VERSIONS`). Payload fields are only ever added; a change
+that breaks readers becomes version 2 with an upcaster (shared/eventstore/upcasting.py). Dates are
+`YYYY-MM-DD`, amounts are decimal strings ("1010.00"), places are place codes, divisions six digits.
+
+Contracts other services react to (docs/events.md), payload fields in order:
+
+* `funeral.DeathRegistered` v1 — stream `death-<death_id>`, occurred_on = date of death.
+  Subjects `{id: ID number or TMP-…, role: "deceased"}`. Payload `death_id`, `died_on`, `place_division`,
+  `natural` (bool), `certificate_no`, `issuer`, `funeral_home`, `identified` (bool), `police_case`
+  (unidentified, or an unnatural death: the police case certifying it), `source` (`funeral_home` |
+  `relief_station`), `relief_case_id` (relief-station deaths), `temporary_id` (unidentified), `description`
+  (unidentified: what the body looked like). Consumed by marriage (M-11), child welfare (C-6), timeline.
+* `funeral.DeathCorrected` v1 — same stream, occurred_on = the day of the correction. Subjects
+  `{id, role: "deceased"}` for the person the death now belongs to and, when the person changed,
+  `{id, role: "wrongly_recorded"}` for the one it was wrongly recorded against. Payload `death_id`,
+  `reason`, `changes` (`{field: {from, to}}` for `id_number`, `died_on`, `place_division`, `natural`,
+  `certificate_no`, `issuer`, `police_case`), `previous_subject`, `subject` (equal unless the person
+  changed), `died_on` (the date of death after the correction). Consumers undo what they did for
+  `previous_subject` and apply the death to `subject` (F-7).
+* `funeral.BodyIdentified` v1 — same stream, occurred_on = the day of identification. Subjects
+  `{id: TMP-…, role: "temporary"}`, `{id: ID number, role: "identified"}`. Payload `death_id`,
+  `temporary_id`, `id_number`, `identified_on`, `method`, `died_on`. From then on the death is the
+  identified person's (F-6).
+
+The service's other events (its own history; consumed by the timeline, which needs nothing per type):
+
+* death stream: `funeral.BodyCollected` (`collected_on`, `collected_from`), `funeral.BodyStored`
+  (`stored_on`, `location`), `funeral.ClaimNoticePublished` (`published_on`, `medium`),
+  `funeral.DisposalApproved` (`approved_on`, `police_case`, `document_ref`), `funeral.BodyCremated`
+  (`cremation_id`, `cremation_certificate`, `cremated_on`, `funeral_home`, `ashes_number`),
+  `funeral.AshesDisposed` (`disposition` family | deposit, `disposed_on`, `taken_by`, `location`,
+  `deposit_until`), `funeral.BurialRecorded` (`burial_id`, `burial_type`, `eco`, `cemetery`, `plot_id`,
+  `interred_on`, `rights_holder`), `funeral.AssistanceGranted` (`assistance_id`, `category`, `items`,
+  `amount`, `granted_on`, `funeral_home`); each with `death_id` and the deceased as subject.
+* stream `cemetery-<code>`: `funeral.CemeteryOpened` (`cemetery`, `name`, `kind`, `division`).
+* stream `plot-<plot_id>`: `funeral.PlotAdded` (`plot_id`, `cemetery`, `number`, `kind`, `burial_type`,
+  `area_m2`, `capacity`), `funeral.PlotAllocated` (`plot_id`, `cemetery`, `basis` death | exception,
+  `death_id`, `exception`, `reserved_for`, `burial_type`, `rights_holder`, `term_from`, `term_until`),
+  `funeral.PlotTermRenewed` (`plot_id`, `renewed_on`, `years`, `previous_until`, `term_until`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shared.eventstore.upcasting import Upcasters
+
+DEATH_REGISTERED = "funeral.DeathRegistered"
+DEATH_CORRECTED = "funeral.DeathCorrected"
+BODY_IDENTIFIED = "funeral.BodyIdentified"
+BODY_COLLECTED = "funeral.BodyCollected"
+BODY_STORED = "funeral.BodyStored"
+CLAIM_NOTICE_PUBLISHED = "funeral.ClaimNoticePublished"
+DISPOSAL_APPROVED = "funeral.DisposalApproved"
+BODY_CREMATED = "funeral.BodyCremated"
+ASHES_DISPOSED = "funeral.AshesDisposed"
+BURIAL_RECORDED = "funeral.BurialRecorded"
+ASSISTANCE_GRANTED = "funeral.AssistanceGranted"
+CEMETERY_OPENED = "funeral.CemeteryOpened"
+PLOT_ADDED = "funeral.PlotAdded"
+PLOT_ALLOCATED = "funeral.PlotAllocated"
+PLOT_TERM_RENEWED = "funeral.PlotTermRenewed"
+
+SCHEMA_VERSIONS: dict[str, int] = {
+    event_type: 1
+    for event_type in (
+        DEATH_REGISTERED, DEATH_CORRECTED, BODY_IDENTIFIED, BODY_COLLECTED, BODY_STORED, CLAIM_NOTICE_PUBLISHED,
+        DISPOSAL_APPROVED, BODY_CREMATED, ASHES_DISPOSED, BURIAL_RECORDED, ASSISTANCE_GRANTED, CEMETERY_OPENED,
+        PLOT_ADDED, PLOT_ALLOCATED, PLOT_TERM_RENEWED,
+    )
+}
+
+
+# Steps from an old payload shape to the next (`@UPCASTERS.register(type, from_version)`); none yet, every
+# type is at version 1. The store reads, and the relay publishes, the current shape.
+UPCASTERS = Upcasters()
+
+
+def death_stream(death_id: str) -> str:
+    return f"death-{death_id}"
+
+
+def cemetery_stream(code: str) -> str:
+    return f"cemetery-{code}"
+
+
+def plot_stream(plot_id: str) -> str:
+    return f"plot-{plot_id}"
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event a decision produced, before the store gives it an id, a position and metadata."""
+
+    type: str
+    occurred_on: date
+    payload: dict[str, Any]
+    subjects: tuple[tuple[str, str], ...] = field(default=())  # (subject id, role)
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSIONS[self.type]

@@ -1,0 +1,172 @@
+"""Questions staff and admins ask: a case, lists (stranded, overdue family searches), stations, watch-list
+matches, statistics (V-9). Staff see their own station; admins see every station (V-1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from services.vagrant_aid.adapters.read_models import ReadModels
+from services.vagrant_aid.application.context import parse
+from services.vagrant_aid.application.views import case_view, summary_view
+from services.vagrant_aid.domain.commands import EXIT_KINDS, StationCode
+from services.vagrant_aid.domain.state import Case, fold
+from services.vagrant_aid.domain.stations import (
+    Actor,
+    Station,
+    check_may_read_station,
+    standing_station,
+    standing_stations,
+)
+from services.vagrant_aid.domain.statistics import return_rate
+from services.vagrant_aid.domain.watchlist import matched_by
+from shared.errors import NotFound, Refusal
+from shared.eventstore.postgres import PostgresEventStore
+
+
+def resolve_station(read_models: ReadModels, code: str, on: dt.date) -> Station:
+    """V-1: a standing (city, county) or registered (township, village) station, else `unknown_station`."""
+    station = standing_station(code, on) or read_models.registered_station(code)
+    if station is None:
+        raise Refusal("unknown_station", f"no relief station {code}",
+                      errors=[{"loc": ["body", "station"], "msg": "no such station"}])
+    return station
+
+
+def stations(read_models: ReadModels, today: dt.date) -> list[dict[str, Any]]:
+    found = [*standing_stations(today), *read_models.registered_stations()]
+    return [vars(station) for station in found]
+
+
+def get_case(store: PostgresEventStore, actor: Actor, case_id: str, now: dt.datetime,
+             today: dt.date) -> dict[str, Any]:
+    history = store.read_stream(f"case-{case_id}")
+    case = fold(history)
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    check_may_read_station(actor, case.station)
+    return case_view(case, history, now, today)
+
+
+class CaseQuery(BaseModel):
+    """`GET /cases` parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    station: StationCode | None = None
+    status: Literal["open", "closed"] | None = None
+    stranded: bool | None = None
+    overdue: Literal["notice", "dna"] | None = None
+    person: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9X]$|^TMP-[A-Z0-9]{2,20}-[0-9]{1,12}$")
+    limit: int = Field(default=100, ge=1, le=500)
+    offset: int = Field(default=0, ge=0, le=100_000)
+
+
+def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.datetime,
+               today: dt.date) -> dict[str, Any]:
+    q: CaseQuery = parse(CaseQuery, query)
+    scope = _scope(actor, q.station)
+    rows = read_models.list_cases(stations=scope, status=q.status, stranded=q.stranded, overdue=q.overdue,
+                                  person=q.person, today=today, now=now, limit=q.limit, offset=q.offset)
+    return {"cases": [summary_view(row) for row in rows], "limit": q.limit, "offset": q.offset}
+
+
+def _scope(actor: Actor, station: str | None) -> list[str] | None:
+    """The stations a question may cover: staff their own (V-1), admins the one asked for or all."""
+    if station is not None:
+        check_may_read_station(actor, station)
+        return [station]
+    if actor.is_admin:
+        return None
+    if actor.role != "relief_staff" or actor.office is None:
+        raise Refusal("forbidden", f"{actor.name} reads no station's cases", 403)
+    return [actor.office]
+
+
+def watchlist_matches_of(read_models: ReadModels, case: Case) -> list[dict[str, Any]]:
+    """V-10: the watch-list entries the person matches, with the contacts to call."""
+    found: list[dict[str, Any]] = []
+    if case.id_number is None and case.name is None:
+        return found  # nothing to match by
+    for entry in read_models.watch_candidates(case.id_number, case.name, case.sex):
+        if how := matched_by(case, entry):
+            found.append({"entry_id": entry.entry_id, "matched_by": how, "name": entry.name,
+                          "condition": entry.condition, "description": entry.description,
+                          "contacts": list(entry.contacts)})
+    return found
+
+
+def watchlist_matches(store: PostgresEventStore, read_models: ReadModels, actor: Actor, case_id: str
+                      ) -> dict[str, Any]:
+    case = fold(store.read_stream(f"case-{case_id}"))
+    if case is None:
+        raise NotFound(f"no case {case_id}")
+    check_may_read_station(actor, case.station)
+    return {"case_id": case_id, "matches": watchlist_matches_of(read_models, case)}
+
+
+def watchlist(read_models: ReadModels, actor: Actor, limit: int, offset: int) -> dict[str, Any]:
+    """The whole list, with every family's contacts: admins only (docs/vagrant_aid.md)."""
+    if not actor.is_admin:
+        raise Refusal("forbidden", "only admins read the whole watch list", 403)
+    return {"entries": read_models.watch_entries(limit, offset), "limit": limit, "offset": offset}
+
+
+class StatisticsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    from_: dt.date | None = Field(default=None, alias="from")
+    to: dt.date | None = None
+    station: StationCode | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> StatisticsQuery:
+        if self.from_ and self.to and self.from_ > self.to:
+            raise ValueError("from is after to")
+        return self
+
+
+def statistics(read_models: ReadModels, actor: Actor, query: Any, today: dt.date) -> dict[str, Any]:
+    """V-9: intakes, refusals, exits by kind, return rate of identified persons, stranded count."""
+    q: StatisticsQuery = parse(StatisticsQuery, query)
+    first, last = q.from_ or today.replace(month=1, day=1), q.to or today
+    as_of = min(last, today)
+    scope = _scope(actor, q.station)
+    counts, exits, refusals = read_models.statistics(scope, first, last, as_of)
+    by_station: dict[str, dict[str, Any]] = defaultdict(_empty_row)
+    for code in scope if scope is not None else [s["code"] for s in stations(read_models, today)]:
+        by_station[code] = _empty_row()  # every station asked about has a row, quiet ones too
+    for row in counts:
+        by_station[row["station"]].update({k: v for k, v in row.items() if k != "station"})
+    for station, kind, count in exits:
+        by_station[station]["exits_by_kind"][kind] = count
+    for station, count in refusals:
+        by_station[station]["refusals"] = count
+    rows = [{"station": code, **_with_rate(values)} for code, values in sorted(by_station.items())]
+    return {"from": first.isoformat(), "to": last.isoformat(), "stranded_as_of": as_of.isoformat(),
+            "stations": rows, "total": _with_rate(_total(rows))}
+
+
+def _empty_row() -> dict[str, Any]:
+    return {"intakes": 0, "minors": 0, "unidentified_intakes": 0, "refusals": 0, "exits": 0,
+            "exits_by_kind": dict.fromkeys(EXIT_KINDS, 0), "identified_exits": 0, "identified_returned": 0,
+            "stranded": 0}
+
+
+def _total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    total = _empty_row()
+    for row in rows:
+        for key, value in row.items():
+            if key == "exits_by_kind":
+                for kind, count in value.items():
+                    total[key][kind] += count
+            elif key in total and key != "return_rate":
+                total[key] += value
+    return total
+
+
+def _with_rate(values: dict[str, Any]) -> dict[str, Any]:
+    return {**values, "return_rate": return_rate(values["identified_returned"], values["identified_exits"])}

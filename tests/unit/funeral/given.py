@@ -1,0 +1,93 @@
+"""Builders for the funeral domain's unit tests: given these events, when this command, then these events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+
+from services.funeral.domain import registration
+from services.funeral.domain.cemetery import Plot, fold_plot
+from services.funeral.domain.commands import OpenReliefStationDeath, RegisterDeath
+from services.funeral.domain.death import DeathRecord, fold
+from services.funeral.domain.events import Draft
+from services.funeral.domain.vocabulary import Actor
+from shared.errors import Refusal
+
+TODAY = dt.date(2025, 6, 16)  # a Monday
+PERSON = "610502199001010011"  # male, born 1990-01-01 (domain.md 0.1)
+OTHER_PERSON = "61050219900101002X"  # female, born 1990-01-01
+FUNERAL_HOME = "FH-610502"
+CEMETERY = "CEM-610502-1"
+STAFF = Actor("funeral.FH-610502", "funeral_staff", FUNERAL_HOME)
+CEMETERY_STAFF = Actor("cemetery.CEM-610502-1", "funeral_staff", CEMETERY)
+OTHER_HOME_STAFF = Actor("funeral.FH-610503", "funeral_staff", "FH-610503")
+ADMIN = Actor("admin.city", "admin")
+DEATH_ID = "7b0c2d6e-1f0a-5e8b-9c3d-2a1b0c9d8e7f"
+TEMPORARY_ID = "TMP-FH610502-000017"
+
+
+def days_ago(n: int) -> dt.date:
+    return TODAY - dt.timedelta(days=n)
+
+
+def registration_command(**changes: Any) -> RegisterDeath:
+    fields: dict[str, Any] = {
+        "id_number": PERSON, "died_on": days_ago(2), "place_division": "610502", "certificate_no": "F6105020001",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": FUNERAL_HOME,
+    }
+    fields.update(changes)
+    return RegisterDeath(**{key: value for key, value in fields.items() if value is not None})
+
+
+def unidentified_command(**changes: Any) -> RegisterDeath:
+    return registration_command(id_number=None, unidentified={"police_case": "渭公刑字〔2025〕17号",
+                                                                 "description": "male, about 60"}, **changes)
+
+
+def registered(command: RegisterDeath | None = None, *, temporary_id: str | None = None,
+               actor: Actor = STAFF) -> list[Draft]:
+    command = command or registration_command()
+    new = registration.NewDeath(DEATH_ID, False, temporary_id if command.unidentified else None)
+    return registration.decide_registration(command, actor, TODAY, new)
+
+
+FOUND_ON = dt.date(2025, 5, 1)  # an unidentified body, found six weeks before TODAY
+
+
+def unidentified_registered() -> list[Draft]:
+    return registered(unidentified_command(died_on=FOUND_ON), temporary_id=TEMPORARY_ID, actor=ADMIN)
+
+
+def relief_station_command(**changes: Any) -> OpenReliefStationDeath:
+    fields: dict[str, Any] = {"subject_id": "TMP-RS610500-000123", "relief_case_id": "case-1", "station": "RS-610500",
+                              "died_on": days_ago(1), "place_division": "610502", "natural": True,
+                              "funeral_home": FUNERAL_HOME}
+    fields.update(changes)
+    return OpenReliefStationDeath(**fields)
+
+
+def record(*events: list[Draft]) -> DeathRecord:
+    """The death record after the given lists of events."""
+    folded = fold([draft for drafts in events for draft in drafts])
+    assert folded is not None
+    return folded
+
+
+def plot_of(*events: list[Draft]) -> Plot:
+    folded = fold_plot([draft for drafts in events for draft in drafts])
+    assert folded is not None
+    return folded
+
+
+@contextmanager
+def refused(code: str, status: int | None = None) -> Iterator[None]:
+    """Expect the block to be refused with this code (and status)."""
+    with pytest.raises(Refusal) as caught:
+        yield
+    assert caught.value.code == code, f"refused with {caught.value.code} ({caught.value.detail}), expected {code}"
+    if status is not None:
+        assert caught.value.status == status

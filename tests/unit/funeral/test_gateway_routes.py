@@ -1,0 +1,177 @@
+"""The funeral routes at the gateway, with the funeral service replaced by a recording fake: roles, the
+strict body models (hostile input never reaches the service), what bureaus may read, the OpenAPI entries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+from werkzeug.wrappers import Request
+
+from services.gateway.app import GatewayApp
+from services.gateway.auth import Principals
+from services.gateway.openapi import build_document
+from services.gateway.routes import ROUTES
+from tests.unit.gateway.fakes import FixedHealth, InMemoryIdempotency, RecordingAccessLog
+
+TOKENS = {
+    "funeral": "test-funeral-610502-0123456789abcdef",
+    "cemetery": "test-cemetery-610502-1-0123456789abcd",
+    "clerk": "test-clerk-610502-0123456789abcdef0123",
+    "courts": "test-bureau-courts-0123456789abcdef012",
+    "education": "test-bureau-education-0123456789abcdef",
+    "admin": "test-admin-city-0123456789abcdef012345",
+}
+PRINCIPALS = Principals.from_entries([
+    {"token": TOKENS["funeral"], "name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"},
+    {"token": TOKENS["cemetery"], "name": "cemetery.CEM-610502-1", "role": "funeral_staff",
+     "office": "CEM-610502-1"},
+    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
+    {"token": TOKENS["courts"], "name": "bureau.courts", "role": "bureau", "bureau": "courts", "scopes": ["status"]},
+    {"token": TOKENS["education"], "name": "bureau.education", "role": "bureau", "bureau": "education",
+     "scopes": ["protected:facts"]},
+    {"token": TOKENS["admin"], "name": "admin.city", "role": "admin"},
+])
+DEATH = {"id_number": "610502199001010011", "died_on": "2025-06-14", "place_division": "610502",
+         "certificate_no": "F6105020001", "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}
+PERSON_URL = "/v1/funeral/persons/610502199001010011/death"
+
+
+class FakeFuneral:
+    """Records each RPC call; answers like the service would."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __getattr__(self, method: str):  # noqa: ANN204
+        def call(*args: Any) -> dict[str, Any]:
+            self.calls.append((method, args))
+            if method == "person_death":
+                return {"person_id": args[0], "deceased": True, "died_on": "2025-06-14", "death_id": "d-1",
+                        "subject_id": args[0], "identified": True}
+            return {"method": method}
+
+        return call
+
+
+@pytest.fixture
+def funeral():
+    return FakeFuneral()
+
+
+@pytest.fixture
+def client(funeral):
+    app = GatewayApp(ROUTES, PRINCIPALS, idempotency=InMemoryIdempotency(), access_log=RecordingAccessLog(),
+                     health=FixedHealth())
+
+    def wsgi(environ, start_response):  # noqa: ANN001, ANN202
+        response = app.handle(Request(environ), correlation_id="unit", rpc=lambda service, principal: funeral)
+        return response(environ, start_response)
+
+    return Client(wsgi)
+
+
+def call(client, method, path, who, body=None, **headers):
+    headers = {"Authorization": f"Bearer {TOKENS[who]}", **headers}
+    if body is None:
+        return client.open(path, method=method, headers=headers)
+    data = body if isinstance(body, bytes) else json.dumps(body)
+    return client.open(path, method=method, data=data, content_type="application/json", headers=headers)
+
+
+def code_of(response) -> str:
+    return response.get_json(force=True)["code"]
+
+
+def test_funeral_staff_register_a_death_and_the_service_gets_body_actor_and_key(client, funeral):
+    response = call(client, "POST", "/v1/funeral/deaths", "funeral", DEATH, **{"Idempotency-Key": "k-1"})
+
+    assert response.status_code == 201
+    [(method, (request, actor, key))] = funeral.calls
+    assert (method, request, key) == ("register_death", DEATH, "k-1")
+    assert actor == {"name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"}
+
+
+@pytest.mark.parametrize("who", ["clerk", "courts", "admin"])
+def test_only_funeral_staff_register_deaths(client, funeral, who):
+    response = call(client, "POST", "/v1/funeral/deaths", who, DEATH, **{"X-Purpose": "test"})
+
+    assert (response.status_code, code_of(response)) == (403, "forbidden")
+    assert funeral.calls == []
+
+
+@pytest.mark.parametrize("change", [
+    {"issuer": "x" * 10_000}, {"issuer": "医院\x00"}, {"certificate_no": "1'; DROP TABLE deaths; --"},
+    {"natural": "true"}, {"natural": 1}, {"died_on": 20250614}, {"funeral_home": "FH-610502 OR 1=1"},
+    {"place_division": 610502}, {"unexpected": "field"}, {"id_number": ["610502199001010011"]},
+], ids=lambda change: next(iter(change)))
+def test_hostile_or_mistyped_bodies_are_422_and_never_reach_the_service(client, funeral, change):
+    response = call(client, "POST", "/v1/funeral/deaths", "funeral", {**DEATH, **change})
+
+    assert (response.status_code, code_of(response)) == (422, "validation_failed")
+    assert funeral.calls == []
+
+
+def test_a_body_that_is_not_json_is_400_and_never_reaches_the_service(client, funeral):
+    response = call(client, "POST", "/v1/funeral/deaths", "funeral", b"{'id_number': 1")
+
+    assert (response.status_code, code_of(response)) == (400, "malformed_json")
+    assert funeral.calls == []
+
+
+def test_only_admins_open_cemeteries_and_lay_out_plots(client, funeral):
+    body = {"code": "CEM-610502-1", "name": "公墓", "kind": "public_welfare"}
+    assert call(client, "POST", "/v1/funeral/cemeteries", "funeral", body).status_code == 403
+    assert call(client, "POST", "/v1/funeral/cemeteries", "admin", body).status_code == 201
+    plots = {"plots": [{"number": "A-1", "kind": "plot", "burial_type": "ashes", "area_m2": 0.8}]}
+    assert call(client, "POST", "/v1/funeral/cemeteries/CEM-610502-1/plots", "cemetery", plots).status_code == 403
+    assert call(client, "POST", "/v1/funeral/cemeteries/CEM-610502-1/plots", "admin", plots).status_code == 201
+
+
+def test_a_bureau_with_the_status_scope_reads_whether_a_person_died_and_nothing_more(client):
+    response = call(client, "GET", PERSON_URL, "courts", **{"X-Purpose": "probate case"})
+
+    assert response.status_code == 200
+    assert response.get_json() == {"person_id": "610502199001010011", "deceased": True, "died_on": "2025-06-14"}
+
+
+def test_a_bureau_without_the_status_scope_may_not_read_deaths(client, funeral):
+    response = call(client, "GET", PERSON_URL, "education", **{"X-Purpose": "school records"})
+
+    assert (response.status_code, code_of(response)) == (403, "forbidden")
+    assert funeral.calls == []
+
+
+def test_funeral_staff_see_the_death_record_id_clerks_only_the_fact(client):
+    assert "death_id" in call(client, "GET", PERSON_URL, "funeral").get_json()
+    assert "death_id" not in call(client, "GET", PERSON_URL, "clerk").get_json()
+
+
+def test_cemetery_staff_see_the_tasks_of_their_own_cemetery(client, funeral):
+    call(client, "GET", "/v1/funeral/tasks?cemetery=CEM-610503-1&as_of=2045-06-01", "cemetery")
+    call(client, "GET", "/v1/funeral/tasks?cemetery=CEM-610503-1", "admin")
+
+    assert funeral.calls == [("expiring_terms", ("2045-06-01", "CEM-610502-1")),
+                             ("expiring_terms", (None, "CEM-610503-1"))]
+
+
+@pytest.mark.parametrize("year", ["", "20x5", "12345", "2025;--"])
+def test_statistics_need_a_four_digit_year(client, funeral, year):
+    response = call(client, "GET", f"/v1/funeral/statistics?year={year}", "admin")
+
+    assert (response.status_code, code_of(response)) == (422, "invalid_query")
+    assert funeral.calls == []
+
+
+def test_the_openapi_document_lists_the_funeral_routes_of_api_md():
+    paths = build_document(ROUTES)["paths"]
+
+    for path in ("/v1/funeral/deaths", "/v1/funeral/deaths/{death_id}/correction", "/v1/funeral/cremations",
+                 "/v1/funeral/cemeteries", "/v1/funeral/cemeteries/{code}/plots", "/v1/funeral/burials",
+                 "/v1/funeral/plots/{plot_id}/renewals", "/v1/funeral/assistance",
+                 "/v1/funeral/persons/{person_id}/death", "/v1/funeral/cemeteries/{code}",
+                 "/v1/funeral/statistics"):
+        assert path in paths, path
+    assert paths["/v1/funeral/deaths"]["post"]["x-roles"] == ["funeral_staff"]

@@ -1,0 +1,177 @@
+"""The vagrant-aid routes in the gateway pipeline, with a recording stand-in for the service: what reaches
+the service, and what never does (hostile or invalid input is a 4xx before any RPC — nothing written)."""
+
+import json
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+from werkzeug.wrappers import Request
+
+from services.gateway.app import GatewayApp
+from services.gateway.auth import Principals
+from services.gateway.routes import ROUTES
+from tests.unit.gateway.fakes import FixedHealth, InMemoryIdempotency, RecordingAccessLog
+
+TOKENS = {
+    "city": "test-relief-610500-0123456789abcdef01",
+    "county": "test-relief-610528-0123456789abcdef01",
+    "admin": "test-admin-0123456789abcdef0123456789",
+    "clerk": "test-clerk-610502-0123456789abcdef0123",
+}
+PRINCIPALS = Principals.from_entries([
+    {"token": TOKENS["city"], "name": "relief.RS-610500", "role": "relief_staff", "office": "RS-610500"},
+    {"token": TOKENS["county"], "name": "relief.RS-610528", "role": "relief_staff", "office": "RS-610528"},
+    {"token": TOKENS["admin"], "name": "admin.city", "role": "admin"},
+    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
+])
+CASE_ID = "00000000-0000-4000-8000-000000000001"
+INTAKE = {"station": "RS-610500", "source": "patrol", "consent": True,
+          "person": {"sex": "male", "estimated_age": 40}}
+
+
+class RecordingService:
+    """Stands in for the vagrant_aid service: records each call, answers with a case."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __call__(self, service: str, principal: str | None) -> "RecordingService":
+        assert service == "vagrant_aid"
+        return self
+
+    def __getattr__(self, method: str):
+        def call(*args: Any) -> dict[str, Any]:
+            self.calls.append((method, args))
+            return {"case_id": CASE_ID, "version": 1}
+
+        return call
+
+
+@pytest.fixture
+def service():
+    return RecordingService()
+
+
+@pytest.fixture
+def client(service):
+    app = GatewayApp(ROUTES, PRINCIPALS, idempotency=InMemoryIdempotency(), access_log=RecordingAccessLog(),
+                     health=FixedHealth())
+
+    def wsgi(environ, start_response):
+        return app.handle(Request(environ), correlation_id="test", rpc=service)(environ, start_response)
+
+    return Client(wsgi)
+
+
+def post(client, path, body, who="city", **headers):
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
+    return client.post(f"/v1/vagrant-aid{path}", data=data, content_type="application/json",
+                       headers={"Authorization": f"Bearer {TOKENS[who]}", **headers})
+
+
+def get(client, path, who="city"):
+    return client.get(f"/v1/vagrant-aid{path}", headers={"Authorization": f"Bearer {TOKENS[who]}"})
+
+
+def code_of(response) -> str:
+    return response.get_json(force=True).get("code")
+
+
+def test_intake_reaches_the_service_with_the_acting_principal_and_the_idempotency_key(client, service):
+    response = post(client, "/cases", INTAKE, **{"Idempotency-Key": "k-1"})
+
+    assert response.status_code == 201
+    assert response.headers["Location"] == f"/v1/vagrant-aid/cases/{CASE_ID}"
+    [(method, (actor, body, key))] = service.calls
+    assert method == "take_in" and key == "k-1"
+    assert actor == {"name": "relief.RS-610500", "role": "relief_staff", "office": "RS-610500"}
+    assert body == INTAKE  # only what was sent: the service applies its defaults
+
+
+@pytest.mark.parametrize(("body", "status", "code"), [
+    ({**INTAKE, "person": {"name": "x" * 10_000, "sex": "male", "estimated_age": 40}}, 422, "validation_failed"),
+    ({**INTAKE, "person": {"name": "张三\u0000", "sex": "male", "estimated_age": 40}}, 422, "validation_failed"),
+    ({**INTAKE, "person": {"name": "x'); DROP TABLE cases;--", "sex": "male"}}, 422, "validation_failed"),
+    ({**INTAKE, "station": "RS-610500' OR '1'='1"}, 422, "validation_failed"),
+    ({**INTAKE, "consent": "true"}, 422, "validation_failed"),  # strict JSON types
+    ({**INTAKE, "person": {"sex": "male", "estimated_age": "40"}}, 422, "validation_failed"),
+    ({**INTAKE, "person": {"sex": "male", "estimated_age": 40.5}}, 422, "validation_failed"),
+    ({**INTAKE, "flags": "minor"}, 422, "validation_failed"),
+    ({**INTAKE, "unexpected": 1}, 422, "validation_failed"),
+    ([INTAKE], 422, "validation_failed"),
+    ('{"station": "RS-610500", "station": "RS-610528"}', 400, "malformed_json"),
+    ('{"station": ', 400, "malformed_json"),
+    ("x" * (2 * 1024 * 1024), 413, "payload_too_large"),
+])
+def test_hostile_or_invalid_intake_is_refused_before_the_service_is_called(client, service, body, status, code):
+    response = post(client, "/cases", body)
+
+    assert (response.status_code, code_of(response)) == (status, code)
+    assert service.calls == []
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    (f"/cases/{CASE_ID}/services", {"kind": "cash", "amount": 1e30}),
+    (f"/cases/{CASE_ID}/services", {"kind": "cash", "amount": 5.001}),
+    (f"/cases/{CASE_ID}/exit", {"kind": "escorted", "destination_division": "610528"}),
+    (f"/cases/{CASE_ID}/exit", {"kind": "absconded", "handed_to": "x"}),
+    (f"/cases/{CASE_ID}/exit", {"kind": "died", "died_on": "yesterday", "place_division": "610502",
+                                "natural": True, "certificate_no": "D1", "issuer": "x"}),
+    (f"/cases/{CASE_ID}/identification", {"id_number": "610502199001010011", "method": "magic"}),
+    (f"/cases/{CASE_ID}/family-search", {"step": "notice", "at": "2025-06-10T09:00:00"}),
+    (f"/cases/{CASE_ID}/extension", {"until": "2025-13-01", "reason": "x"}),
+    (f"/cases/{CASE_ID}/settlement", {"id_number": "610502199001010011", "household_division": "6105"}),
+    ("/watchlist", {"name": "张三", "condition": "dementia", "contacts": []}),
+    ("/refusals", {"station": "RS-610500", "source": "walk_in", "person": {}, "reason": "because"}),
+])
+def test_invalid_case_commands_are_refused_before_the_service_is_called(client, service, path, body):
+    response = post(client, path, body)
+    assert (response.status_code, code_of(response)) == (422, "validation_failed")
+    assert service.calls == []
+
+
+def test_if_match_reaches_the_service_as_the_version(client, service):
+    response = post(client, f"/cases/{CASE_ID}/services", {"kind": "food"}, **{"If-Match": '"3"'})
+    assert response.status_code == 201
+    [(method, (*_, if_match))] = service.calls
+    assert (method, if_match) == ("provide_service", 3)
+
+
+def test_the_exit_body_is_the_kinds_own_shape(client, service):
+    response = post(client, f"/cases/{CASE_ID}/exit",
+                    {"kind": "escorted", "destination_division": "610528", "handed_to": "富平县民政局"})
+    assert response.status_code == 200
+    [(method, (_, case_id, body, _, if_match))] = service.calls
+    assert if_match is None
+    assert (method, case_id, body) == ("record_exit", CASE_ID, {"kind": "escorted",
+                                                                 "destination_division": "610528",
+                                                                 "handed_to": "富平县民政局"})
+
+
+@pytest.mark.parametrize(("method", "path", "who"), [
+    ("POST", "/cases", "clerk"),
+    ("POST", "/cases", "admin"),  # admins register stations and read; staff record
+    ("POST", "/stations", "city"),
+    ("GET", "/watchlist", "city"),  # the whole list with every family's contacts: admins only
+    ("GET", "/statistics", "clerk"),
+])
+def test_roles_outside_relief_work_are_forbidden(client, service, method, path, who):
+    response = post(client, path, INTAKE, who=who) if method == "POST" else get(client, path, who=who)
+    assert (response.status_code, code_of(response)) == (403, "forbidden")
+    assert service.calls == []
+
+
+@pytest.mark.parametrize("query", ["stranded=maybe", "status=lost", "limit=0", "limit=501", "station=RS-1",
+                                   "person=DROP%20TABLE", "stranded=true&stranded=false", "sort=name"])
+def test_invalid_list_queries_are_refused(client, service, query):
+    response = get(client, f"/cases?{query}")
+    assert (response.status_code, code_of(response)) == (422, "validation_failed")
+    assert service.calls == []
+
+
+def test_list_queries_reach_the_service_parsed(client, service):
+    assert get(client, "/cases?stranded=true&status=open").status_code == 200
+    assert get(client, "/statistics?from=2025-01-01&to=2025-06-30", who="admin").status_code == 200
+    assert service.calls[0][1][1] == {"stranded": True, "status": "open"}
+    assert service.calls[1][1][1] == {"from": "2025-01-01", "to": "2025-06-30"}
