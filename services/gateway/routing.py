@@ -20,6 +20,7 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 
 from services.gateway.auth import ROLES, Principal
 from services.gateway.problems import Problem
+from shared.actor import Actor
 
 
 class _Public:
@@ -46,6 +47,11 @@ class Call:
     idempotency_key: str | None
     ports: Any  # services.gateway.app.Ports: RPC, health probe, metrics, the route table
     if_match: int | None = None  # `If-Match: <version>`: the resource version the client last saw
+
+    def actor(self) -> dict[str, Any]:
+        """The acting principal as services receive it over RPC (`shared.actor.Actor.from_rpc`)."""
+        assert self.principal is not None, "public routes have no actor"
+        return Actor(self.principal.name, self.principal.role, self.principal.office).to_rpc()
 
     def rpc(self, service: str) -> Any:
         """`call.rpc("marriage").register_marriage(...)`: RPC carrying this request's correlation id and

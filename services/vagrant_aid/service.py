@@ -16,8 +16,8 @@ from nameko.rpc import rpc
 
 from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application import handlers, queries
-from services.vagrant_aid.application.context import CommandContext, actor_from
-from services.vagrant_aid.domain.stations import Actor
+from services.vagrant_aid.application.context import CommandContext
+from shared.actor import Actor
 from shared.business_dates import local_today
 from shared.errors import NotFound, Refusal
 from shared.eventstore import ConcurrencyConflict
@@ -84,29 +84,29 @@ class VagrantAidService(EventSourcedService):
     @entrypoint
     def get_case(self, actor: dict, case_id: str) -> dict[str, Any]:
         now = dt.datetime.now(dt.UTC)
-        return queries.get_case(self.store, actor_from(actor), _case(case_id), now, local_today(now))
+        return queries.get_case(self.store, Actor.from_rpc(actor), _case(case_id), now, local_today(now))
 
     @entrypoint
     def list_cases(self, actor: dict, query: dict) -> dict[str, Any]:
         now = dt.datetime.now(dt.UTC)
-        return queries.list_cases(self._read_models(), actor_from(actor), query, now, local_today(now))
+        return queries.list_cases(self._read_models(), Actor.from_rpc(actor), query, now, local_today(now))
 
     @entrypoint
     def list_stations(self, actor: dict) -> dict[str, Any]:
-        actor_from(actor)
+        Actor.from_rpc(actor)
         return {"stations": queries.stations(self._read_models(), local_today())}
 
     @entrypoint
     def watchlist_matches(self, actor: dict, case_id: str) -> dict[str, Any]:
-        return queries.watchlist_matches(self.store, self._read_models(), actor_from(actor), _case(case_id))
+        return queries.watchlist_matches(self.store, self._read_models(), Actor.from_rpc(actor), _case(case_id))
 
     @entrypoint
     def watchlist(self, actor: dict, limit: int = 100, offset: int = 0) -> dict[str, Any]:
-        return queries.watchlist(self._read_models(), actor_from(actor), int(limit), int(offset))
+        return queries.watchlist(self._read_models(), Actor.from_rpc(actor), int(limit), int(offset))
 
     @entrypoint
     def statistics(self, actor: dict, query: dict) -> dict[str, Any]:
-        return queries.statistics(self._read_models(), actor_from(actor), query, local_today())
+        return queries.statistics(self._read_models(), Actor.from_rpc(actor), query, local_today())
 
     # -- plumbing -------------------------------------------------------------------------------------
     def _read_models(self) -> ReadModels:
@@ -120,7 +120,7 @@ class VagrantAidService(EventSourcedService):
 
     def _command(self, use_case: str, handler: Any, actor: dict, idempotency_key: str | None,
                  *args: Any) -> dict[str, Any]:
-        who: Actor = actor_from(actor)
+        who: Actor = Actor.from_rpc(actor)
         metadata = self.context.metadata(actor=who.name, office=who.office, idempotency_key=idempotency_key)
         ctx = CommandContext.now(who, metadata, idempotency_key)
         result = handler(handlers.Ports(self.store, self._read_models()), ctx, *args)

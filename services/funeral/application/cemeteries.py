@@ -20,7 +20,7 @@ from services.funeral.domain.cemetery import (
 )
 from services.funeral.domain.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain.events import PLOT_ALLOCATED, cemetery_stream, death_stream, plot_stream
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.errors import NotFound
 from shared.eventstore.base import NO_STREAM
 

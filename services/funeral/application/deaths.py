@@ -45,7 +45,7 @@ from services.funeral.domain.registration import (
     decide_registration,
     person_of,
 )
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
 

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from services.funeral.application import cemeteries, deaths, queries, reactions
 from services.funeral.application.unit_of_work import EventIds, attempt, execute
 from services.funeral.domain import commands
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.business_dates import local_today
 from shared.envelope import Event
 from shared.errors import Refusal
@@ -43,13 +43,6 @@ def is_cemetery(code: str) -> bool:
     return _CEMETERY.fullmatch(code) is not None
 
 
-def actor_of(actor: Any) -> Actor:
-    if not isinstance(actor, dict) or not isinstance(actor.get("name"), str) or not isinstance(actor.get("role"), str):
-        raise Refusal("forbidden", "the call names no principal", 403)
-    office = actor.get("office")
-    return Actor(actor["name"], actor["role"], office if isinstance(office, str) else None)
-
-
 class Funeral:
     def __init__(self, store: PostgresEventStore, correlation: Correlation,
                  clock: Callable[[], dt.date] = local_today) -> None:
@@ -60,7 +53,7 @@ class Funeral:
     # -- commands ---------------------------------------------------------------------------------------
     def _command(self, name: str, handler: Callable[..., dict[str, Any]], model: type[BaseModel], request: Any,
                  actor: Any, idempotency_key: str | None, *path: str) -> dict[str, Any]:
-        command, who = parse(model, request), actor_of(actor)
+        command, who = parse(model, request), Actor.from_rpc(actor)
         ids = EventIds.for_command(name, who.name, idempotency_key)
         metadata = self.correlation.metadata(actor=who.name, office=who.office, idempotency_key=idempotency_key)
         today = self.clock()

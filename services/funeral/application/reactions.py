@@ -24,7 +24,7 @@ from services.funeral.domain import rules
 from services.funeral.domain.commands import IdentifyBody, OpenReliefStationDeath
 from services.funeral.domain.events import death_stream
 from services.funeral.domain.registration import decide_identification, decide_relief_station_death
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.envelope import Event, Metadata
 from shared.errors import Refusal
 from shared.logging import get_logger
@@ -35,7 +35,7 @@ log = get_logger(__name__)
 PERSON_EXITED = "vagrant_aid.PersonExited"
 PERSON_IDENTIFIED = "vagrant_aid.PersonIdentified"
 RELIEF_EVENT_TYPES = (PERSON_EXITED, PERSON_IDENTIFIED)
-SYSTEM = Actor(name="funeral.reaction", role="system")
+SYSTEM = Actor.system("funeral.reaction")
 
 
 def ids_for(event: Event) -> EventIds:

@@ -9,7 +9,7 @@ from services.funeral.domain import rules
 from services.funeral.domain.commands import GrantAssistance
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import ASSISTANCE_GRANTED, Draft
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.errors import Refusal
 
 UNIDENTIFIED_BODY = "unidentified_body"

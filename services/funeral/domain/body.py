@@ -26,7 +26,7 @@ from services.funeral.domain.events import (
     Draft,
 )
 from services.funeral.domain.registration import check_version
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.dates import add_years
 

@@ -25,7 +25,8 @@ from services.funeral.domain.events import (
     Draft,
 )
 from services.funeral.domain.registration import check_version
-from services.funeral.domain.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS, Actor
+from services.funeral.domain.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS
+from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.reference.dates import add_years
 from shared.reference.places import parse_place

@@ -15,7 +15,7 @@ from services.funeral.domain import rules
 from services.funeral.domain.commands import CorrectDeath, IdentifyBody, OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import BODY_IDENTIFIED, DEATH_CORRECTED, DEATH_REGISTERED, Draft
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.idnumber import IdNumber
 

@@ -16,8 +16,8 @@ from services.funeral.domain.vocabulary import (
     BODY_BURIALS,
     CAPACITY,
     PLOTLESS_BURIALS,
-    Actor,
 )
+from shared.actor import Actor
 from shared.business_dates import check_business_date
 from shared.errors import Refusal
 from shared.reference.dates import period_of_days

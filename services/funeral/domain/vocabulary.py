@@ -8,7 +8,6 @@ SQL fragment or markup cannot pass as one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -61,22 +60,3 @@ class Model(BaseModel):
     """Commands and their parts: immutable, and nothing but the fields they declare."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who gives a command: the principal's name, role and place (funeral home FH-… or cemetery CEM-…)."""
-
-    name: str
-    role: str
-    office: str | None = None
-
-    @property
-    def acts_for_the_city(self) -> bool:
-        """Admins, and the service itself reacting to another service's event (role `system`), are bound
-        to no one place and, like imports, to no backdating limit (api.md: staff up to 30 days back)."""
-        return self.role in ("admin", "system")
-
-    @property
-    def unlimited_backdating(self) -> bool:
-        return self.acts_for_the_city

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -235,12 +235,6 @@ class PersonDeath(View):
 
 
 # -- handlers -------------------------------------------------------------------------------------------------
-def _actor(call: Call) -> dict[str, Any]:
-    principal = call.principal
-    assert principal is not None
-    return {"name": principal.name, "role": principal.role, "office": principal.office}
-
-
 def _command(call: Call, method: str, *path: str, status: int = 200) -> Reply:
     assert call.body is not None
     request = call.body.model_dump(mode="json", exclude_none=True)
@@ -248,7 +242,7 @@ def _command(call: Call, method: str, *path: str, status: int = 200) -> Reply:
         if request.get("version", call.if_match) != call.if_match:
             raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")
         request["version"] = call.if_match
-    result = getattr(call.rpc("funeral"), method)(*path, request, _actor(call), call.idempotency_key)
+    result = getattr(call.rpc("funeral"), method)(*path, request, call.actor(), call.idempotency_key)
     return Reply(result, status=status)
 
 

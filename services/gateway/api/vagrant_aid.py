@@ -276,12 +276,6 @@ def _service(call: Call) -> Any:
     return call.rpc("vagrant_aid")
 
 
-def _actor(call: Call) -> dict[str, Any]:
-    principal = call.principal
-    assert principal is not None  # no vagrant-aid route is public
-    return {"name": principal.name, "role": principal.role, "office": principal.office}
-
-
 def _body(call: Call) -> Any:
     body = call.body.root if isinstance(call.body, RootModel) else call.body
     assert body is not None
@@ -294,42 +288,42 @@ def _created(result: dict[str, Any], path: str) -> Reply:
 
 def register_station(call: Call) -> Reply:
     """Register a township aid point or a village consultation point (admin, V-1)."""
-    result = _service(call).register_station(_actor(call), _body(call), call.idempotency_key)
+    result = _service(call).register_station(call.actor(), _body(call), call.idempotency_key)
     return _created(result, "/stations")
 
 
 def list_stations(call: Call) -> Reply:
     """The relief network: city, county, township and village stations (V-1)."""
-    return Reply(_service(call).list_stations(_actor(call)))
+    return Reply(_service(call).list_stations(call.actor()))
 
 
 def take_in(call: Call) -> Reply:
     """Take a person in (V-2, V-3, V-7), with any watch-list matches (V-10)."""
-    result = _service(call).take_in(_actor(call), _body(call), call.idempotency_key)
+    result = _service(call).take_in(call.actor(), _body(call), call.idempotency_key)
     return _created(result, f"/cases/{result['case_id']}")
 
 
 def refuse_aid(call: Call) -> Reply:
     """Refuse an ineligible person, with the reason (V-2)."""
-    result = _service(call).refuse_aid(_actor(call), _body(call), call.idempotency_key)
+    result = _service(call).refuse_aid(call.actor(), _body(call), call.idempotency_key)
     return Reply(result, status=201)
 
 
 def list_cases(call: Call) -> Reply:
     """Cases of the caller's station (admins: any): by status, stranded (V-5), overdue family search (V-6)."""
-    return Reply(_service(call).list_cases(_actor(call), query(call, CaseQuery)))
+    return Reply(_service(call).list_cases(call.actor(), query(call, CaseQuery)))
 
 
 def get_case(call: Call) -> Reply:
     """One case with its services, deadlines and history."""
-    return Reply(_service(call).get_case(_actor(call), call.params["case_id"]))
+    return Reply(_service(call).get_case(call.actor(), call.params["case_id"]))
 
 
 def _on_case(method: str, status: int = 200) -> Any:
     """A handler for a command on one case: the service's `method(actor, case_id, body, key, if_match)`."""
 
     def handler(call: Call) -> Reply:
-        result = getattr(_service(call), method)(_actor(call), call.params["case_id"], _body(call),
+        result = getattr(_service(call), method)(call.actor(), call.params["case_id"], _body(call),
                                                  call.idempotency_key, call.if_match)
         return Reply(result, status=status)
 
@@ -345,25 +339,25 @@ settle = _on_case("settle")
 
 def add_to_watchlist(call: Call) -> Reply:
     """Add a person prone to getting lost, with family contacts (V-10)."""
-    result = _service(call).add_to_watchlist(_actor(call), _body(call), call.idempotency_key)
+    result = _service(call).add_to_watchlist(call.actor(), _body(call), call.idempotency_key)
     return Reply(result, status=201)
 
 
 def watchlist(call: Call) -> Reply:
     """The whole watch list with the families' contacts (admin)."""
     page = query(call, PageQuery)
-    return Reply(_service(call).watchlist(_actor(call), page.get("limit", 100), page.get("offset", 0)))
+    return Reply(_service(call).watchlist(call.actor(), page.get("limit", 100), page.get("offset", 0)))
 
 
 def watchlist_matches(call: Call) -> Reply:
     """The watch-list entries a case's person matches, with the contacts (V-10)."""
     case_id = query(call, MatchQuery)["case_id"]
-    return Reply(_service(call).watchlist_matches(_actor(call), case_id))
+    return Reply(_service(call).watchlist_matches(call.actor(), case_id))
 
 
 def statistics(call: Call) -> Reply:
     """Intakes, refusals, exits by kind, return rate of identified persons, stranded count (V-9)."""
-    return Reply(_service(call).statistics(_actor(call), query(call, StatisticsQuery)))
+    return Reply(_service(call).statistics(call.actor(), query(call, StatisticsQuery)))
 
 
 CASE = PREFIX + "/cases/<case_id>"

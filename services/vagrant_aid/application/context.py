@@ -13,7 +13,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from services.vagrant_aid.domain.decide import Clock
 from services.vagrant_aid.domain.events import Draft
-from services.vagrant_aid.domain.stations import Actor
+from shared.actor import Actor
 from shared.business_dates import local_today
 from shared.envelope import Metadata, NewEvent, derived_event_id
 from shared.errors import Refusal
@@ -64,9 +64,3 @@ def parse(model: type[M] | TypeAdapter[Any], data: Any) -> Any:
         raise Refusal("validation_failed", "the command does not match the schema", errors=errors[:20]) from None
 
 
-def actor_from(data: Any) -> Actor:
-    """The acting principal as the gateway passes it: `{name, role, office}`."""
-    if not isinstance(data, dict) or not isinstance(data.get("name"), str) or not isinstance(data.get("role"), str):
-        raise Refusal("forbidden", "no acting principal", 403)
-    office = data.get("office")
-    return Actor(data["name"], data["role"], office if isinstance(office, str) else None)

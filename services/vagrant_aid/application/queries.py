@@ -15,7 +15,6 @@ from services.vagrant_aid.application.views import case_view, summary_view
 from services.vagrant_aid.domain.commands import EXIT_KINDS, StationCode
 from services.vagrant_aid.domain.state import Case, fold
 from services.vagrant_aid.domain.stations import (
-    Actor,
     Station,
     check_may_read_station,
     standing_station,
@@ -23,6 +22,7 @@ from services.vagrant_aid.domain.stations import (
 )
 from services.vagrant_aid.domain.statistics import return_rate
 from services.vagrant_aid.domain.watchlist import matched_by
+from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
 

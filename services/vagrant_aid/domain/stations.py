@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Literal
 
 from services.vagrant_aid.domain.events import STATION_REGISTERED, Draft
+from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference import WEINAN, weinan_counties
 
@@ -38,19 +39,6 @@ class Station:
     division: str
     name: str
     parent: str | None = None
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who gives a command or asks a question: the principal's name, role and office (a station code)."""
-
-    name: str
-    role: str
-    office: str | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == "admin"
 
 
 def standing_station(code: str, on: date) -> Station | None:

@@ -12,7 +12,7 @@ import pytest
 from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application import handlers
 from services.vagrant_aid.application.context import CommandContext
-from services.vagrant_aid.domain.stations import Actor
+from shared.actor import Actor
 from shared.eventstore.postgres import PostgresEventStore
 from tests.e2e.vagrant_aid.support import count_events, days_ago, identified, intake, key, new_id_number, today
 from tests.support.stack import Api

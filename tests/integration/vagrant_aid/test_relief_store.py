@@ -13,7 +13,7 @@ import pytest
 from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application import handlers
 from services.vagrant_aid.application.context import CommandContext
-from services.vagrant_aid.domain.stations import Actor
+from shared.actor import Actor
 from shared.errors import Refusal
 from shared.eventstore.postgres import PostgresEventStore
 from tests.e2e.vagrant_aid.support import identified, intake, new_id_number

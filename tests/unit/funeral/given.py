@@ -14,7 +14,7 @@ from services.funeral.domain.cemetery import Plot, fold_plot
 from services.funeral.domain.commands import OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain.death import DeathRecord, fold
 from services.funeral.domain.events import Draft
-from services.funeral.domain.vocabulary import Actor
+from shared.actor import Actor
 from shared.errors import Refusal
 
 TODAY = dt.date(2025, 6, 16)  # a Monday

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from services.vagrant_aid.application import queries
-from services.vagrant_aid.domain.stations import Actor
+from shared.actor import Actor
 from shared.errors import Refusal
 
 TODAY = dt.date(2025, 6, 10)

@@ -6,7 +6,6 @@ import pytest
 
 from services.vagrant_aid.domain.events import STATION_REGISTERED
 from services.vagrant_aid.domain.stations import (
-    Actor,
     Station,
     check_acts_for_station,
     check_may_read_station,
@@ -14,6 +13,7 @@ from services.vagrant_aid.domain.stations import (
     standing_station,
     standing_stations,
 )
+from shared.actor import Actor
 from shared.errors import Refusal
 
 TODAY = dt.date(2025, 6, 10)
