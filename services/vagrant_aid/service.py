@@ -12,99 +12,94 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from nameko.rpc import rpc
-
 from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application import handlers, queries
 from services.vagrant_aid.application.context import CommandContext
 from shared.actor import Actor
 from shared.business_dates import local_today
-from shared.errors import NotFound, Refusal
-from shared.eventstore import ConcurrencyConflict
+from shared.errors import NotFound
 from shared.logging import get_logger
-from shared.nameko_ext import EventSourcedService
+from shared.nameko_ext import EventSourcedService, service_rpc
 
 log = get_logger(__name__)
 _CASE_ID_LENGTH = 36
-# A refusal is an answer, not a failure: nameko logs it as a warning instead of an error.
-entrypoint = rpc(expected_exceptions=(Refusal, ConcurrencyConflict))
 
 
 class VagrantAidService(EventSourcedService):
     name = "vagrant_aid"
 
     # -- commands -------------------------------------------------------------------------------------
-    @entrypoint
+    @service_rpc
     def register_station(self, actor: dict, body: dict, idempotency_key: str | None = None) -> dict[str, Any]:
         return self._command("register_station", handlers.register_station, actor, idempotency_key, body)
 
-    @entrypoint
+    @service_rpc
     def take_in(self, actor: dict, body: dict, idempotency_key: str | None = None) -> dict[str, Any]:
         return self._command("take_in", handlers.take_in, actor, idempotency_key, body)
 
-    @entrypoint
+    @service_rpc
     def refuse_aid(self, actor: dict, body: dict, idempotency_key: str | None = None) -> dict[str, Any]:
         return self._command("refuse_aid", handlers.refuse_aid, actor, idempotency_key, body)
 
-    @entrypoint
+    @service_rpc
     def identify(self, actor: dict, case_id: str, body: dict, idempotency_key: str | None = None,
                  if_match: int | None = None) -> dict[str, Any]:
         return self._on_case(handlers.identify, actor, case_id, body, idempotency_key, if_match)
 
-    @entrypoint
+    @service_rpc
     def provide_service(self, actor: dict, case_id: str, body: dict, idempotency_key: str | None = None,
                         if_match: int | None = None) -> dict[str, Any]:
         return self._on_case(handlers.provide_service, actor, case_id, body, idempotency_key, if_match)
 
-    @entrypoint
+    @service_rpc
     def record_family_search(self, actor: dict, case_id: str, body: dict, idempotency_key: str | None = None,
                              if_match: int | None = None) -> dict[str, Any]:
         return self._on_case(handlers.record_family_search, actor, case_id, body, idempotency_key, if_match)
 
-    @entrypoint
+    @service_rpc
     def file_extension(self, actor: dict, case_id: str, body: dict, idempotency_key: str | None = None,
                        if_match: int | None = None) -> dict[str, Any]:
         return self._on_case(handlers.file_extension, actor, case_id, body, idempotency_key, if_match)
 
-    @entrypoint
+    @service_rpc
     def record_exit(self, actor: dict, case_id: str, body: dict, idempotency_key: str | None = None,
                     if_match: int | None = None) -> dict[str, Any]:
         return self._on_case(handlers.record_exit, actor, case_id, body, idempotency_key, if_match)
 
-    @entrypoint
+    @service_rpc
     def settle(self, actor: dict, case_id: str, body: dict, idempotency_key: str | None = None,
                if_match: int | None = None) -> dict[str, Any]:
         return self._on_case(handlers.settle, actor, case_id, body, idempotency_key, if_match)
 
-    @entrypoint
+    @service_rpc
     def add_to_watchlist(self, actor: dict, body: dict, idempotency_key: str | None = None) -> dict[str, Any]:
         return self._command("add_to_watchlist", handlers.add_to_watchlist, actor, idempotency_key, body)
 
     # -- queries --------------------------------------------------------------------------------------
-    @entrypoint
+    @service_rpc
     def get_case(self, actor: dict, case_id: str) -> dict[str, Any]:
         now = dt.datetime.now(dt.UTC)
         return queries.get_case(self.store, Actor.from_rpc(actor), _case(case_id), now, local_today(now))
 
-    @entrypoint
+    @service_rpc
     def list_cases(self, actor: dict, query: dict) -> dict[str, Any]:
         now = dt.datetime.now(dt.UTC)
         return queries.list_cases(self._read_models(), Actor.from_rpc(actor), query, now, local_today(now))
 
-    @entrypoint
+    @service_rpc
     def list_stations(self, actor: dict) -> dict[str, Any]:
         Actor.from_rpc(actor)
         return {"stations": queries.stations(self._read_models(), local_today())}
 
-    @entrypoint
+    @service_rpc
     def watchlist_matches(self, actor: dict, case_id: str) -> dict[str, Any]:
         return queries.watchlist_matches(self.store, self._read_models(), Actor.from_rpc(actor), _case(case_id))
 
-    @entrypoint
+    @service_rpc
     def watchlist(self, actor: dict, limit: int = 100, offset: int = 0) -> dict[str, Any]:
         return queries.watchlist(self._read_models(), Actor.from_rpc(actor), int(limit), int(offset))
 
-    @entrypoint
+    @service_rpc
     def statistics(self, actor: dict, query: dict) -> dict[str, Any]:
         return queries.statistics(self._read_models(), Actor.from_rpc(actor), query, local_today())
 

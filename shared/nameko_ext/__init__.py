@@ -8,7 +8,7 @@ from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.context import Correlation, CorrelationContext
 from shared.nameko_ext.database import DatabasePool
 from shared.nameko_ext.relay import OutboxRelayProvider
-from shared.nameko_ext.service import EventSourcedService
+from shared.nameko_ext.service import EventSourcedService, service_rpc
 from shared.nameko_ext.store import EventStoreProvider
 from shared.nameko_ext.subscription import Subscription, subscribe
 
@@ -20,6 +20,7 @@ __all__ = [
     "EventStoreProvider",
     "OutboxRelayProvider",
     "Subscription",
+    "service_rpc",
     "subscribe",
 ]
 

@@ -10,9 +10,15 @@ from typing import Any
 
 from nameko.rpc import rpc
 
+from shared.errors import Refusal
+from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.context import CorrelationContext
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
+
+# The RPC entrypoint of civreg's services: a refusal is an answer to the caller, not a failure of the
+# service, so nameko logs it as a warning without a traceback (it still reaches the caller as itself).
+service_rpc = rpc(expected_exceptions=(Refusal, ConcurrencyConflict))
 
 
 class EventSourcedService:
@@ -21,7 +27,7 @@ class EventSourcedService:
     store = EventStoreProvider()
     relay = OutboxRelayProvider()
 
-    @rpc
+    @service_rpc
     def status(self) -> dict[str, Any]:
         """Liveness for operators: the store's head position and the relay's lag behind it."""
         return {
