@@ -46,6 +46,7 @@ class ConfirmingPublisher:
         self.exchange = event_exchange(service)
         self.confirm_timeout = confirm_timeout
         self.returned = 0  # unroutable messages: a type nobody subscribes to, or topology not declared
+        self._unroutable_types: set[str] = set()
         self._connection: Connection | None = None
         self._channel: amqp.Channel | None = None
         self._unconfirmed: set[int] = set()
@@ -117,7 +118,11 @@ class ConfirmingPublisher:
 
     def _on_return(self, exc: Exception, exchange: str, routing_key: str, message: amqp.Message) -> None:
         self.returned += 1
-        log.warning("event unroutable", exchange=exchange, routing_key=routing_key, reply=str(exc))
+        # Once per event type and process: a type nobody subscribes to would otherwise flood the log.
+        if routing_key not in self._unroutable_types:
+            self._unroutable_types.add(routing_key)
+            log.warning("event type unroutable: no queue is bound to it", exchange=exchange,
+                        routing_key=routing_key, reply=str(exc))
 
 
 def _headers(event: Event) -> dict[str, str]:

@@ -50,6 +50,19 @@ def test_admin_registers_township_and_village_points_under_the_county_station_V1
     assert (staff.status_code, code(staff)) == (403, "forbidden")
 
 
+def test_staff_of_a_township_aid_point_take_people_in_at_their_point_once_it_is_registered_V1(api):
+    township = {"code": "RS-610502-1", "tier": "township", "name": "双王街道临时救助点", "parent": "RS-610502"}
+    registered = api.post(f"{BASE}/stations", json=township, **ADMIN)
+    assert registered.status_code in (201, 409), registered.text  # the test above may have registered it
+    point_staff = {"as_": "relief_staff", "office": "RS-610502-1"}
+
+    taken_in = api.post(f"{BASE}/cases", json=intake("RS-610502-1"), **point_staff)
+    assert taken_in.status_code == 201, taken_in.text
+    assert taken_in.json()["station"] == "RS-610502-1"
+    elsewhere = api.post(f"{BASE}/cases", json=intake("RS-610500"), **point_staff)
+    assert (elsewhere.status_code, code(elsewhere)) == (403, "forbidden_station")
+
+
 # -- V-10 watch list ----------------------------------------------------------------------------------
 def test_an_intake_matching_the_watch_list_shows_the_match_and_the_contact_V10(api):
     contact = {"name": "王小红", "relation": "女儿", "phone": "13900000001"}
