@@ -18,10 +18,8 @@ from services.funeral.domain.vocabulary import (
     BurialType,
     Category,
     CemeteryKind,
-    DivisionCode,
     DocumentNumber,
     IdentificationMethod,
-    IdNumberText,
     Model,
     Name,
     Note,
@@ -31,6 +29,7 @@ from services.funeral.domain.vocabulary import (
     PoliceCase,
     Years,
 )
+from shared.text import DivisionCode, IdNumberText
 
 Version = int | None  # the stream version the caller read (api.md If-Match), checked when given
 

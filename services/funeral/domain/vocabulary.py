@@ -13,24 +13,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.text import line
+
 # Control characters, Unicode line separators and bidirectional overrides (which make a text display as
 # something other than what it says) have no place in a record.
-CONTROL_FREE = r"^[^\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
-
-
-def text(max_length: int) -> type[str]:
-    """Free text of at most `max_length` characters, without control characters."""
-    return Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length,
-                                            pattern=CONTROL_FREE)]  # type: ignore[return-value]
-
-
-Name = text(100)
-Note = text(500)
-PoliceCase = text(60)  # e.g. 渭公刑字〔2025〕123号: Chinese, digits and brackets
+Name = line(100)
+Note = line(500)
+PoliceCase = line(60)  # e.g. 渭公刑字〔2025〕123号: Chinese, digits and brackets
 DocumentNumber = Annotated[str, StringConstraints(min_length=1, max_length=40,
                                                   pattern=r"^[A-Za-z0-9][A-Za-z0-9/-]*$")]
-IdNumberText = Annotated[str, StringConstraints(min_length=1, max_length=20)]  # parse_id_number judges it
-DivisionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 PlaceCode = Annotated[str, StringConstraints(max_length=20, pattern=r"^[A-Z]{2,3}-[0-9]{6}(-[1-9][0-9]{0,3})?$")]
 PlotNumber = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
 Category = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$")]

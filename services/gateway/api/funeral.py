@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
+from shared.text import DivisionCode, IdNumberText, Phone, line
 
 PREFIX = "/v1/funeral"
 STAFF = {"funeral_staff"}
@@ -35,26 +36,18 @@ DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_re
 RECORD_READERS = {"funeral_staff", "admin"}
 
 # -- the contract's building blocks -------------------------------------------------------------------------
-_NO_CONTROL = r"^[^\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
 
 
-def _text(max_length: int) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=_NO_CONTROL)
-
-
-Name = Annotated[str, _text(100)]
-Note = Annotated[str, _text(500)]
-PoliceCase = Annotated[str, _text(60)]
+Name = line(100)
+Note = line(500)
+PoliceCase = line(60)
 DocumentNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/-]{0,39}$")]
-IdNumberText = Annotated[str, StringConstraints(min_length=1, max_length=20)]  # the service checks rule 0.1
-DivisionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 FuneralHome = Annotated[str, StringConstraints(pattern=r"^FH-[0-9]{6}$")]
 CemeteryCode = Annotated[str, StringConstraints(pattern=r"^CEM-[0-9]{6}-[1-9][0-9]{0,3}$")]
 DeathId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
 PlotRef = Annotated[str, StringConstraints(pattern=r"^(CEM-[0-9]{6}-[1-9][0-9]{0,3}\.)?[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
 PlotNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
 Category = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,39}$")]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 -]{4,19}$")]
 Money = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
 Version = Annotated[int, Field(ge=1)]
 BurialType = Literal["body_single", "body_double", "ashes", "ashes_niche", "tree", "lawn", "flower", "sea",

@@ -16,6 +16,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, Str
 
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
+from shared.text import DivisionCode, IdNumberText, PersonName, Phone, line, text
 
 PREFIX = "/v1/vagrant-aid"
 STAFF = {"relief_staff"}
@@ -23,29 +24,12 @@ STAFF_AND_ADMIN = {"relief_staff", "admin"}
 ADMIN = {"admin"}
 
 # -- the contract's building blocks -----------------------------------------------------------------------
-_NO_CONTROL = r"^[^\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
-_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
-
-
-def _line(max_length: int) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=_NO_CONTROL)
-
-
-def _text(max_length: int) -> StringConstraints:
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=_FREE_TEXT)
-
-
-Relation = Annotated[str, _line(20)]
-Line100 = Annotated[str, _line(100)]
-Line200 = Annotated[str, _line(200)]
-Text500 = Annotated[str, _text(500)]
-Text1000 = Annotated[str, _text(1000)]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50,
-                                              pattern=r"^[\p{L}\p{M}](?:[\p{L}\p{M} ·.'\-]*[\p{L}\p{M}.])?$")]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 \-]{4,23}$")]
+Relation = line(20)
+Line100 = line(100)
+Line200 = line(200)
+Text500 = text(500)
+Text1000 = text(1000)
 StationCode = Annotated[str, StringConstraints(pattern=r"^RS-[0-9]{6}(-[1-9][0-9]{0,3})?$")]
-DivisionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
-IdNumberText = Annotated[str, StringConstraints(min_length=1, max_length=24)]  # the service checks rule 0.1
 Reference = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9\-]{1,40}$")]
 Money = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=9, decimal_places=2)]
 Sex = Literal["male", "female"]

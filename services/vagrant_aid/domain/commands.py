@@ -14,34 +14,15 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from shared.text import DivisionCode, IdNumberText, PersonName, Phone, line, text
+
 # Control characters, line and paragraph separators, bidirectional embeddings, overrides and isolates.
-_NO_CONTROL = r"^[^\x00-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
-# Free text may hold line breaks and tabs; nothing else invisible.
-_FREE_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029\u202a-\u202e\u2066-\u2069]*$"
-
-
-def _line(max_length: int) -> object:
-    """One line of text, trimmed, 1 to `max_length` characters."""
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=_NO_CONTROL)
-
-
-def _text(max_length: int) -> object:
-    """Free text (line breaks allowed), trimmed, 1 to `max_length` characters."""
-    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=_FREE_TEXT)
-
-
-Relation = Annotated[str, _line(20)]  # 儿子, neighbour, …
-Line100 = Annotated[str, _line(100)]
-Line200 = Annotated[str, _line(200)]
-Text500 = Annotated[str, _text(500)]
-Text1000 = Annotated[str, _text(1000)]
-PersonName = Annotated[str, StringConstraints(
-    strip_whitespace=True, min_length=1, max_length=50,
-    pattern=r"^[\p{L}\p{M}](?:[\p{L}\p{M} ·.'\-]*[\p{L}\p{M}.])?$")]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 \-]{4,23}$")]
+Relation = line(20)  # 儿子, neighbour, …
+Line100 = line(100)
+Line200 = line(200)
+Text500 = text(500)
+Text1000 = text(1000)
 StationCode = Annotated[str, StringConstraints(pattern=r"^RS-[0-9]{6}(-[1-9][0-9]{0,3})?$")]
-DivisionCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
-IdNumberText = Annotated[str, StringConstraints(min_length=1, max_length=24)]  # parsed by the rules (0.1)
 Money = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=9, decimal_places=2)]
 
 Sex = Literal["male", "female"]
