@@ -42,6 +42,14 @@ def fresh_namespace():
         destroy_namespace(created)
 
 
+@pytest.fixture
+def vhost():
+    """A RabbitMQ virtual host of the test's own: no durable queue of another test's services in it."""
+    uri = create_vhost()
+    yield uri
+    delete_vhost(uri)
+
+
 @pytest.fixture(scope="session")
 def amqp_uri():
     """A RabbitMQ virtual host of this run's own."""

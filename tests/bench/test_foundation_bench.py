@@ -11,7 +11,6 @@ import uuid
 import amqp
 import eventlet
 import psycopg
-import pytest
 from kombu import Connection, Queue
 
 from shared.envelope import NewEvent, Subject
@@ -21,7 +20,7 @@ from shared.messaging import declare_all, event_exchange
 from shared.nameko_ext import CorrelationContext, subscribe
 from shared.outbox import OutboxRelay
 from tests.bench.report import percentile, table, write_section
-from tests.support.infrastructure import ADMIN_URL, create_vhost, delete_vhost
+from tests.support.infrastructure import ADMIN_URL
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
 
@@ -40,13 +39,6 @@ def rate(work, seconds: float = SECONDS) -> float:
     while (elapsed := time.perf_counter() - started) < seconds:
         done += work()
     return done / elapsed
-
-
-@pytest.fixture
-def vhost():
-    uri = create_vhost()
-    yield uri
-    delete_vhost(uri)
 
 
 LATENCIES: list[float] = []

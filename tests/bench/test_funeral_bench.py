@@ -24,7 +24,7 @@ from services.funeral.service import FuneralService
 from shared.business_dates import local_today
 from shared.messaging import event_exchange
 from tests.bench.report import percentile, table, write_section
-from tests.support.infrastructure import ADMIN_URL, create_vhost, delete_vhost
+from tests.support.infrastructure import ADMIN_URL
 from tests.support.stack import principal_token, running_stack
 from tests.support.synthetic_ids import synthetic_id_number
 
@@ -94,13 +94,6 @@ def quiet_logs() -> Iterator[None]:
         yield
     finally:
         structlog.configure(**saved)
-
-
-@pytest.fixture
-def vhost():
-    uri = create_vhost()
-    yield uri
-    delete_vhost(uri)
 
 
 def test_funeral_benchmarks(fresh_namespace, vhost):

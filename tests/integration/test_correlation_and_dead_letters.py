@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from structlog.contextvars import get_contextvars
@@ -16,7 +15,6 @@ from shared.envelope import NewEvent
 from shared.eventstore import ANY_VERSION
 from shared.messaging import declare_all
 from shared.nameko_ext import CorrelationContext, EventSourcedService, subscribe
-from tests.support.infrastructure import create_vhost, delete_vhost
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
 
@@ -45,13 +43,6 @@ class Listener:
         SEEN.append({"n": event.payload["n"], "metadata": event.metadata.correlation_id,
                      "log": get_contextvars().get("correlation_id"), "worker": self.context.correlation_id,
                      "causation": self.context.causation_id, "event_id": str(event.event_id)})
-
-
-@pytest.fixture
-def vhost():
-    uri = create_vhost()
-    yield uri
-    delete_vhost(uri)
 
 
 def test_correlation_id_of_an_rpc_call_reaches_the_subscriber_of_the_resulting_event(fresh_namespace, vhost):

@@ -19,7 +19,7 @@ from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, declare_all, event_e
 from shared.nameko_ext import CorrelationContext, EventSourcedService, EventStoreProvider, subscribe
 from shared.outbox import OutboxRelay, RelaySettings
 from shared.subscriptions import Outcome, SubscriptionRunner, SubscriptionSpec
-from tests.support.infrastructure import close_broker_connections, create_vhost, delete_vhost
+from tests.support.infrastructure import close_broker_connections
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
 
@@ -47,13 +47,6 @@ class EffectsService:
 
 def funeral_event(**payload: object) -> NewEvent:
     return NewEvent(type="funeral.Tested", occurred_on=dt.date(2025, 1, 2), payload=payload)
-
-
-@pytest.fixture
-def vhost():
-    uri = create_vhost()
-    yield uri
-    delete_vhost(uri)
 
 
 @pytest.fixture

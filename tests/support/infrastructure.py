@@ -13,6 +13,8 @@ import re
 import secrets
 import subprocess
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import psycopg
@@ -101,6 +103,19 @@ def create_namespace(services: tuple[str, ...] | None = None, name: str | None =
 def destroy_namespace(namespace: Namespace) -> None:
     namespace.close()
     drop_namespace(ADMIN_URL, namespace.name, namespace.services)
+
+
+@contextmanager
+def isolated_world(services: tuple[str, ...] | None = None) -> Iterator[tuple[Namespace, str]]:
+    """Schemas and a virtual host of their own, for a module whose services consume events: the run's
+    shared virtual host holds durable subscription queues filled from other modules' stores, whose events
+    this namespace's consumers could not make sense of."""
+    namespace, uri = create_namespace(services), create_vhost()
+    try:
+        yield namespace, uri
+    finally:
+        destroy_namespace(namespace)
+        delete_vhost(uri)
 
 
 def _rabbitmqctl(*args: str) -> None:

@@ -10,16 +10,14 @@ import pytest
 
 from services.funeral.service import FuneralService
 from shared.business_dates import local_today
-from tests.support.infrastructure import create_namespace, create_vhost, delete_vhost, destroy_namespace
+from tests.support.infrastructure import isolated_world
 from tests.support.stack import running_stack
 
 
 @pytest.fixture(scope="module")
 def world():
-    namespace, vhost = create_namespace(), create_vhost()
-    yield namespace, vhost
-    destroy_namespace(namespace)
-    delete_vhost(vhost)
+    with isolated_world() as made:
+        yield made
 
 
 @pytest.fixture(scope="module")

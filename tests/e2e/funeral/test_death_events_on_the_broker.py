@@ -24,7 +24,7 @@ from shared.messaging import declare_all, event_exchange
 from shared.nameko_ext import CorrelationContext, subscribe
 from shared.outbox import OutboxRelay
 from tests.e2e.funeral.calls import STAFF, death_body
-from tests.support.infrastructure import create_namespace, create_vhost, delete_vhost, destroy_namespace
+from tests.support.infrastructure import isolated_world
 from tests.support.services import running, service_config
 from tests.support.stack import running_stack
 from tests.support.synthetic_ids import synthetic_id_number
@@ -49,11 +49,10 @@ class ConsumerProbe:
 
 @pytest.fixture(scope="module")
 def world():
-    namespace, vhost = create_namespace(), create_vhost()
-    declare_all(vhost, subscriptions_of(ConsumerProbe) + subscriptions_of(FuneralService), ["funeral", "vagrant_aid"])
-    yield namespace, vhost
-    destroy_namespace(namespace)
-    delete_vhost(vhost)
+    with isolated_world() as (namespace, vhost):
+        declare_all(vhost, subscriptions_of(ConsumerProbe) + subscriptions_of(FuneralService),
+                    ["funeral", "vagrant_aid"])
+        yield namespace, vhost
 
 
 @pytest.fixture(scope="module")

@@ -1,10 +1,8 @@
 """Flows into the services that consume relief events (docs/events.md): a death in care opens the funeral
 service's death record (V-8 → F-1/F-6).
 
-A flow runs once its consumer subscribes to the event; until then the published event itself is what the
-other end-to-end tests assert (test_cases_e2e.py) and the flow is skipped with the reason. The minor's
-referral to child welfare (V-7) is asserted on the wire there; its flow test belongs with the child
-welfare service, which does not consume it yet.
+The minor's referral to child welfare (V-7) is asserted on the wire in test_cases_e2e.py; its flow test
+belongs with the child welfare service, which does not consume it yet.
 """
 
 from __future__ import annotations
@@ -15,7 +13,7 @@ from services.funeral.service import FuneralService
 from services.topology import subscriptions_of
 from services.vagrant_aid.service import VagrantAidService
 from tests.e2e.vagrant_aid.support import days_ago, intake, key, today
-from tests.support.infrastructure import create_namespace, create_vhost, delete_vhost, destroy_namespace
+from tests.support.infrastructure import isolated_world
 from tests.support.stack import running_stack
 from tests.support.waiting import wait_until
 
@@ -29,24 +27,14 @@ def consumes(service: type, event_type: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def flow_namespace():
-    created = create_namespace(("vagrant_aid", "funeral", "gateway"))
-    yield created
-    destroy_namespace(created)
+def flow():
+    with isolated_world(("vagrant_aid", "funeral", "gateway")) as made:
+        yield made
 
 
-@pytest.fixture(scope="module")
-def flow_vhost():
-    """A virtual host of its own: the run's shared one holds subscription queues filled by other modules'
-    stores, whose events this namespace's consumers could not make sense of."""
-    uri = create_vhost()
-    yield uri
-    delete_vhost(uri)
-
-
-@pytest.mark.skipif(not consumes(FuneralService, "vagrant_aid.PersonExited"),
-                    reason="the funeral service does not consume vagrant_aid.PersonExited yet")
-def test_a_death_in_care_opens_the_death_record_at_the_funeral_service_V8(flow_namespace, flow_vhost):
+def test_a_death_in_care_opens_the_death_record_at_the_funeral_service_V8(flow):
+    flow_namespace, flow_vhost = flow
+    assert consumes(FuneralService, "vagrant_aid.PersonExited")
     with running_stack(flow_namespace, flow_vhost, [VagrantAidService, FuneralService]) as api:
         case = api.post("/v1/vagrant-aid/cases", json=intake(arrived_at=days_ago(3)), headers=key(), **STAFF).json()
         died_on = today().isoformat()

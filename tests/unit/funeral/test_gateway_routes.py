@@ -7,14 +7,11 @@ import json
 from typing import Any
 
 import pytest
-from werkzeug.test import Client
-from werkzeug.wrappers import Request
 
-from services.gateway.app import GatewayApp
 from services.gateway.auth import Principals
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
-from tests.unit.gateway.fakes import FixedHealth, InMemoryIdempotency, RecordingAccessLog
+from tests.unit.gateway.fakes import RecordingService, route_client
 
 TOKENS = {
     "funeral": "test-funeral-610502-0123456789abcdef",
@@ -39,38 +36,21 @@ DEATH = {"id_number": "610502199001010011", "died_on": "2025-06-14", "place_divi
 PERSON_URL = "/v1/funeral/persons/610502199001010011/death"
 
 
-class FakeFuneral:
-    """Records each RPC call; answers like the service would."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple[Any, ...]]] = []
-
-    def __getattr__(self, method: str):  # noqa: ANN204
-        def call(*args: Any) -> dict[str, Any]:
-            self.calls.append((method, args))
-            if method == "person_death":
-                return {"person_id": args[0], "deceased": True, "died_on": "2025-06-14", "death_id": "d-1",
-                        "subject_id": args[0], "identified": True}
-            return {"method": method}
-
-        return call
+def answer_like_the_funeral_service(method: str, args: tuple[Any, ...]) -> dict[str, Any]:
+    if method == "person_death":
+        return {"person_id": args[0], "deceased": True, "died_on": "2025-06-14", "death_id": "d-1",
+                "subject_id": args[0], "identified": True}
+    return {"method": method}
 
 
 @pytest.fixture
 def funeral():
-    return FakeFuneral()
+    return RecordingService("funeral", answer_like_the_funeral_service)
 
 
 @pytest.fixture
 def client(funeral):
-    app = GatewayApp(ROUTES, PRINCIPALS, idempotency=InMemoryIdempotency(), access_log=RecordingAccessLog(),
-                     health=FixedHealth())
-
-    def wsgi(environ, start_response):  # noqa: ANN001, ANN202
-        response = app.handle(Request(environ), correlation_id="unit", rpc=lambda service, principal: funeral)
-        return response(environ, start_response)
-
-    return Client(wsgi)
+    return route_client(PRINCIPALS, funeral)
 
 
 def call(client, method, path, who, body=None, **headers):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from werkzeug.test import Client
+from werkzeug.wrappers import Request
 
 from services.gateway.access_log import AccessRecord
 from services.gateway.app import GatewayApp
@@ -122,3 +125,35 @@ def make_app(*, access_log: RecordingAccessLog | None = None, health: FixedHealt
         health=health or FixedHealth(),
         max_body_bytes=max_body_bytes,
     )
+
+
+class RecordingService:
+    """Stands in for a domain service behind `call.rpc(name)`: records each call and answers with
+    `answer(method, args)`, so a route test sees what reached the service — and what never did."""
+
+    def __init__(self, name: str, answer: Callable[[str, tuple[Any, ...]], Any]) -> None:
+        self.name = name
+        self.answer = answer
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def __call__(self, service: str, principal: str | None) -> RecordingService:
+        assert service == self.name, f"the route called {service}, not {self.name}"
+        return self
+
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            self.calls.append((method, args))
+            return self.answer(method, args)
+
+        return call
+
+
+def route_client(principals: Principals, service: RecordingService) -> Client:
+    """A WSGI test client of the production route table, its RPC answered by `service`."""
+    app = GatewayApp(ROUTES, principals, idempotency=InMemoryIdempotency(), access_log=RecordingAccessLog(),
+                     health=FixedHealth())
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        return app.handle(Request(environ), correlation_id="unit", rpc=service)(environ, start_response)
+
+    return Client(wsgi)

@@ -2,16 +2,11 @@
 the service, and what never does (hostile or invalid input is a 4xx before any RPC — nothing written)."""
 
 import json
-from typing import Any
 
 import pytest
-from werkzeug.test import Client
-from werkzeug.wrappers import Request
 
-from services.gateway.app import GatewayApp
 from services.gateway.auth import Principals
-from services.gateway.routes import ROUTES
-from tests.unit.gateway.fakes import FixedHealth, InMemoryIdempotency, RecordingAccessLog
+from tests.unit.gateway.fakes import RecordingService, route_client
 
 TOKENS = {
     "city": "test-relief-610500-0123456789abcdef01",
@@ -30,38 +25,14 @@ INTAKE = {"station": "RS-610500", "source": "patrol", "consent": True,
           "person": {"sex": "male", "estimated_age": 40}}
 
 
-class RecordingService:
-    """Stands in for the vagrant_aid service: records each call, answers with a case."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, tuple[Any, ...]]] = []
-
-    def __call__(self, service: str, principal: str | None) -> "RecordingService":
-        assert service == "vagrant_aid"
-        return self
-
-    def __getattr__(self, method: str):
-        def call(*args: Any) -> dict[str, Any]:
-            self.calls.append((method, args))
-            return {"case_id": CASE_ID, "version": 1}
-
-        return call
-
-
 @pytest.fixture
 def service():
-    return RecordingService()
+    return RecordingService("vagrant_aid", lambda method, args: {"case_id": CASE_ID, "version": 1})
 
 
 @pytest.fixture
 def client(service):
-    app = GatewayApp(ROUTES, PRINCIPALS, idempotency=InMemoryIdempotency(), access_log=RecordingAccessLog(),
-                     health=FixedHealth())
-
-    def wsgi(environ, start_response):
-        return app.handle(Request(environ), correlation_id="test", rpc=service)(environ, start_response)
-
-    return Client(wsgi)
+    return route_client(PRINCIPALS, service)
 
 
 def post(client, path, body, who="city", **headers):
