@@ -7,7 +7,7 @@ import pytest
 
 from services import SERVICES, spec
 from shared.migrations import Migration, MigrationError, migrate_service, migrations_of
-from tests.support.infrastructure import ADMIN_URL, create_namespace, destroy_namespace, new_id
+from tests.support.infrastructure import ADMIN_URL, Namespace, create_namespace, destroy_namespace, new_id
 
 
 @pytest.fixture
@@ -66,3 +66,16 @@ def test_every_service_has_migrations_that_apply_cleanly(namespace):
             expected = {m.name for m in migrations_of(service.name, service.directory,
                                                        event_store=service.event_store)}
             assert names == expected
+
+
+def test_two_migrators_at_once_apply_each_migration_exactly_once():
+    """Two `make up` racing: the per-schema advisory lock lets one apply, the other find it done."""
+    import eventlet
+
+    name = new_id()
+    try:
+        runs = [eventlet.spawn(migrate_service, ADMIN_URL, name, "funeral", funeral_migrations()) for _ in range(2)]
+        applied = sorted((run.wait() for run in runs), key=len)
+        assert applied[0] == [] and applied[1] == [m.name for m in funeral_migrations()]
+    finally:
+        destroy_namespace(Namespace(name, ("funeral",)))
