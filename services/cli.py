@@ -6,6 +6,8 @@
     civreg dead-letters list       list dead-lettered messages of every subscription
     civreg dead-letters replay     send them back to their queues (--queue, --event-id to narrow)
     civreg wait-http URL           wait until URL answers 200 (used by `make up`)
+    civreg marriage-import FILE    import paper-era marriage records from a CSV file (M-12)
+    civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
 
 Settings come from the environment: DATABASE_ADMIN_URL (migrations; default the local `civreg` database),
 AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see shared/config.py).
@@ -114,6 +116,27 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_timeline_rebuild(args: argparse.Namespace) -> int:
+    from services.timeline.adapters.rebuild import RebuildRunning, rebuild_namespace
+
+    last = [0.0]
+
+    def progress(source: str, copied: int, total: int, seconds: float) -> None:
+        if copied == total or seconds - last[0] >= 1:
+            last[0] = seconds
+            print(f"{source}: {copied}/{total} events, {seconds:.1f} s", flush=True)
+
+    try:
+        report = rebuild_namespace(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), _namespace(), progress)
+    except RebuildRunning as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    rate = report.events / report.seconds if report.seconds else 0
+    print(f"timeline generation {report.generation} is live: {report.events} events in {report.seconds:.1f} s"
+          f" ({rate:.0f} events/s)")
+    return 0
+
+
 def cmd_wait_http(args: argparse.Namespace) -> int:
     deadline = time.monotonic() + args.timeout
     while time.monotonic() < deadline:
@@ -126,6 +149,29 @@ def cmd_wait_http(args: argparse.Namespace) -> int:
         time.sleep(0.5)
     print(f"{args.url} did not answer 200 within {args.timeout} s", file=sys.stderr)
     return 1
+
+
+def cmd_marriage_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from services.marriage.application.import_file import import_file
+    from shared.db import Database, DatabaseSettings, schema_name
+    from shared.eventstore.postgres import PostgresEventStore
+
+    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    db = Database(DatabaseSettings(url, schema_name(_namespace(), "marriage"), max_size=args.workers))
+    results = open(args.results, "w", newline="", encoding="utf-8") if args.results else None  # noqa: SIM115
+    try:
+        actor = f"import.{os.environ.get('USER', 'operator')}"
+        totals = import_file(PostgresEventStore(db), Path(args.file), actor, batch_size=args.batch_size,
+                             workers=args.workers, results=results)
+    finally:
+        db.close()
+        if results:
+            results.close()
+    print(f"imported {totals.imported}, already imported {totals.already_imported}, conflicts {totals.conflict}, "
+          f"invalid {totals.invalid} of {totals.read} rows" + (f"; details in {args.results}" if args.results else ""))
+    return 0 if totals.conflict == totals.invalid == 0 else 3
 
 
 def parser() -> argparse.ArgumentParser:
@@ -144,10 +190,18 @@ def parser() -> argparse.ArgumentParser:
     dead.add_argument("--queue", help="one subscription queue (default: all)")
     dead.add_argument("--event-id", help="replay only this event")
     dead.set_defaults(func=cmd_dead_letters)
+    commands.add_parser("timeline-rebuild", help="rebuild the timeline projection, then switch over").set_defaults(
+        func=cmd_timeline_rebuild)
     wait = commands.add_parser("wait-http", help="wait for an HTTP 200")
     wait.add_argument("url")
     wait.add_argument("--timeout", type=float, default=60)
     wait.set_defaults(func=cmd_wait_http)
+    marriage_import = commands.add_parser("marriage-import", help="import paper-era marriage records (CSV)")
+    marriage_import.add_argument("file", help="CSV with the columns of services/marriage/domain/imports.py")
+    marriage_import.add_argument("--batch-size", type=int, default=1000, help="records per transaction (1-1000)")
+    marriage_import.add_argument("--workers", type=int, default=2, help="batches committed at once (1-8)")
+    marriage_import.add_argument("--results", help="write the rows not imported (conflicts, invalid) to this CSV")
+    marriage_import.set_defaults(func=cmd_marriage_import)
     return root
 
 

@@ -137,6 +137,10 @@ class RelaySettings:
     batch_size: int = 500
     poll_interval: float = 1.0  # fallback if a NOTIFY is missed (e.g. across a reconnect)
     retry_interval: float = 1.0  # after a broker or database failure
+    # After a NOTIFY, wait this long before reading, so that under load one batch (one read, one confirm
+    # wait, one progress write) carries the events of several commits rather than one. Events reach
+    # consumers this much later; no HTTP response waits for the relay.
+    linger: float = 0.01
 
 
 class OutboxRelay:
@@ -170,12 +174,25 @@ class OutboxRelay:
 
     def publish_pending(self) -> int:
         """Publish every committed event after the recorded progress; returns how many were published."""
+        total, position = 0, self.progress()
+        while True:
+            position, published = self._publish_after(position)
+            total += published
+            if not published:
+                return total
+
+    def _publish_after(self, position: int) -> tuple[int, int]:
+        """Publish what is committed after `position`, batch by batch, until a batch comes back short: the
+        store had no more when it was read. Returns the new position and how many were published."""
         total = 0
-        while batch := self.store.read_all(self.progress(), self.settings.batch_size):
+        while batch := self.store.read_all(position, self.settings.batch_size):
             self.publisher.publish(batch)
-            self._record_progress(batch[-1].global_position)
+            position = batch[-1].global_position
+            self._record_progress(position)
             total += len(batch)
-        return total
+            if len(batch) < self.settings.batch_size:
+                break
+        return position, total
 
     def _record_progress(self, position: int) -> None:
         with self.db.connection() as conn:
@@ -215,11 +232,20 @@ class OutboxRelay:
 
     def _relay_while_leading(self, conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"{self.db.schema}_events")))
+        # Only the leader advances the progress, so while it leads it keeps the position in memory rather
+        # than reading it back before every batch. Read once, after LISTEN: any commit after this read
+        # sends a NOTIFY this connection receives.
+        position = self.progress()
         while not self._stopping:
-            published = self.publish_pending()
+            position, published = self._publish_after(position)
             if published:
                 log.debug("events published", service=self.service, count=published)
-                continue
-            # Wake on the first NOTIFY or after the polling interval; drain any burst of notifies.
+            # A batch came back short, so everything committed before it was read is published. Wake on the
+            # first NOTIFY (at once if one came in meanwhile) or after the polling interval, then drop the
+            # other notifies already received: their commits precede the next read, which sees them.
             for _ in conn.notifies(timeout=self.settings.poll_interval, stop_after=1):
+                pass
+            if self.settings.linger > 0:
+                time.sleep(self.settings.linger)
+            for _ in conn.notifies(timeout=0):
                 pass

@@ -4,12 +4,21 @@ which role, did what, to whom, for which stated purpose, with which outcome, whe
 The table is append-only: the gateway's role may only INSERT and SELECT, and a trigger refuses UPDATE,
 DELETE and TRUNCATE even to the table's owner. The subject is stored in clear: this is the audit record
 oversight reads. It never goes to the process log.
+
+Durability: `record` returns only once the row is committed, so no response leaves before its audit row
+is durable. Calls that finish while a write is in flight share the next one (group commit): the first
+caller to find no write in progress writes every row waiting at that moment in one INSERT and one commit,
+then hands the writing on to a caller whose row arrived meanwhile. If that write fails, it fails for every
+call in it (each is answered 503 `audit_unavailable`); a failed row is never reported as written.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
+
+from eventlet.event import Event
 
 from shared.db import Database
 
@@ -29,15 +38,82 @@ class AccessLog(Protocol):
     def record(self, entry: AccessRecord) -> None: ...
 
 
+# The row, as a statement of its own or as a data-modifying WITH clause of another statement.
+INSERT_ROW = (
+    "INSERT INTO access_log (principal, role, action, subject, purpose, outcome, correlation_id)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s)"
+)
+
+
+def row_values(entry: AccessRecord) -> tuple[object, ...]:
+    return (entry.principal, entry.role, entry.action, entry.subject, entry.purpose, entry.outcome,
+            entry.correlation_id)
+
+
+# Many rows in one statement of one shape (prepared once, whatever the number of rows).
+INSERT_ROWS = (
+    "INSERT INTO access_log (principal, role, action, subject, purpose, outcome, correlation_id)"
+    " SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::smallint[],"
+    " %s::text[])"
+)
+
+
+class AccessLogUnavailable(RuntimeError):
+    """The write that carried this call's row failed: the row is not recorded."""
+
+
 class PostgresAccessLog:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, max_rows: int = 500) -> None:
         self.db = db
+        self.max_rows = max_rows
+        self._waiting: list[_Row] = []
+        self._writing = False
 
     def record(self, entry: AccessRecord) -> None:
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO access_log (principal, role, action, subject, purpose, outcome, correlation_id)"
-                " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (entry.principal, entry.role, entry.action, entry.subject, entry.purpose, entry.outcome,
-                 entry.correlation_id),
-            )
+        row = _Row(entry)
+        self._waiting.append(row)
+        if self._writing and row.turn.wait() is not _WRITE:  # written by another caller's write
+            if row.error is not None:
+                raise AccessLogUnavailable("the access log could not be written") from row.error
+            return
+        # This caller writes: every row waiting now, its own included. Green threads switch only at I/O,
+        # so nothing runs between the check above and taking the role here.
+        self._writing = True
+        batch, self._waiting = self._waiting[: self.max_rows], self._waiting[self.max_rows:]
+        error: BaseException | None = AccessLogUnavailable("the write was interrupted")
+        try:
+            self._write([waiting.entry for waiting in batch])
+            error = None
+        except Exception as exc:  # noqa: BLE001 - every call in the batch learns of it
+            error = exc
+        finally:  # even if this green thread is killed mid-write, no other caller is left waiting
+            for waiting in batch:
+                if waiting is not row:
+                    waiting.error = error
+                    waiting.turn.send(_DONE)
+            if self._waiting:
+                self._waiting[0].turn.send(_WRITE)  # rows arrived meanwhile: their first caller writes next
+            else:
+                self._writing = False
+        if error is not None:
+            raise AccessLogUnavailable("the access log could not be written") from error
+
+    def _write(self, entries: Sequence[AccessRecord]) -> None:
+        # One statement in autocommit: one round trip and one durable commit for the whole batch.
+        with self.db.connection() as conn:
+            if len(entries) == 1:
+                conn.execute(INSERT_ROW, row_values(entries[0]))
+            else:
+                conn.execute(INSERT_ROWS, [list(column) for column in zip(*map(row_values, entries), strict=True)])
+
+
+_WRITE, _DONE = "write", "done"  # what a waiting caller is told: write the next batch, or it is written
+
+
+class _Row:
+    __slots__ = ("entry", "turn", "error")
+
+    def __init__(self, entry: AccessRecord) -> None:
+        self.entry = entry
+        self.turn: Event = Event()
+        self.error: BaseException | None = None

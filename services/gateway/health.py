@@ -3,7 +3,8 @@ the outbox relays (events committed but not yet published) of the event-sourced 
 
 Relay lag is read straight from each service's schema (`events` head minus `relay_progress`), which the
 gateway's role may read through the services' group role; a service whose schema is missing or unreadable
-reports `null` rather than failing the check. The timeline projector's lag is `null` until it exists.
+reports `null` rather than failing the check. The timeline projector's lag is every source's head minus the
+timeline's checkpoint for it, summed (`null` when unreadable).
 """
 
 from __future__ import annotations
@@ -60,8 +61,29 @@ class InfrastructureProbe:
     def check(self) -> HealthReport:
         relay_lag = self._relay_lag()
         database = relay_lag is not None
-        return assemble(database, self._broker_reachable(),
-                        relay_lag if relay_lag is not None else dict.fromkeys(self.schemas))
+        report = assemble(database, self._broker_reachable(),
+                          relay_lag if relay_lag is not None else dict.fromkeys(self.schemas))
+        return report.model_copy(update={"projector_lag_events": self._projector_lag()}) if database else report
+
+    def _projector_lag(self) -> int | None:
+        """Events the sources hold that the timeline's live projection has not applied (its checkpoints,
+        services/timeline/migrations/0001_projection.sql); null when unreadable."""
+        timeline = self.schemas.get("timeline")
+        sources = {service: schema for service, schema in self.schemas.items() if service != "timeline"}
+        if timeline is None or not sources:
+            return None
+        parts = [sql.SQL(
+            "(SELECT coalesce(max(global_position), 0) FROM {source}.events) - coalesce((SELECT c.position"
+            " FROM {timeline}.checkpoints c JOIN {timeline}.generations g USING (generation)"
+            " WHERE g.state = 'live' AND c.source = {name}), 0)"
+        ).format(source=sql.Identifier(schema), timeline=sql.Identifier(timeline),
+                 name=sql.Literal(service)) for service, schema in sources.items()]
+        try:
+            with self.db.pool.connection(timeout=self.timeout) as conn:
+                return conn.execute(sql.SQL("SELECT ") + sql.SQL(" + ").join(parts)).fetchone()[0]
+        except Exception as exc:  # noqa: BLE001
+            log.warning("health: projector lag unreadable", error=type(exc).__name__)
+            return None
 
     def _relay_lag(self) -> dict[str, int | None] | None:
         """Lag per service, or None when the database cannot be reached at all."""

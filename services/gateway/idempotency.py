@@ -5,6 +5,10 @@ Keys are per principal. The claim is the row's primary key: the first request in
 transaction it keeps open while the handler runs; an identical request arriving meanwhile blocks on that
 insert and, once the first commits, finds the stored response and replays it — exactly one executes. A
 response of 500 or more is not stored (the transaction rolls back), so the client may retry with the key.
+
+The outcome may bring the call's access-log row along (`Claim.record(..., audit=...)`): the PostgreSQL
+store then writes both in one statement of the claim's transaction, so a keyed call costs one commit, not
+two, and its audit row and its stored outcome are durable together or not at all (`Claim.audited`).
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from typing import Protocol
 import psycopg
 from psycopg.types.json import Jsonb
 
+from services.gateway.access_log import INSERT_ROW, AccessRecord, row_values
 from services.gateway.problems import Problem
 from shared.db import Database
 
@@ -54,9 +59,14 @@ class Claim:
     def __init__(self, replay: StoredResponse | None = None) -> None:
         self.replay = replay
         self.recorded: StoredResponse | None = None
+        self.audit: AccessRecord | None = None
+        # Set by a store that wrote `audit` in the claim's own transaction; valid once the claim has
+        # ended without an error (committed). A store that does not leaves the row to the access log.
+        self.audited = False
 
-    def record(self, response: StoredResponse) -> None:
+    def record(self, response: StoredResponse, audit: AccessRecord | None = None) -> None:
         self.recorded = response
+        self.audit = audit
 
 
 class IdempotencyStore(Protocol):
@@ -65,6 +75,12 @@ class IdempotencyStore(Protocol):
 
 def reused() -> Problem:
     return Problem(422, "idempotency_key_reused", f"this {IDEMPOTENCY_HEADER} was used for a different request")
+
+
+_COMPLETE = (
+    "UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s, completed_at = now()"
+    " WHERE principal = %s AND key = %s"
+)
 
 
 class PostgresIdempotencyStore:
@@ -101,8 +117,9 @@ class PostgresIdempotencyStore:
             if claim.recorded is None:
                 raise psycopg.Rollback()  # releases the key: nothing was decided
             stored = claim.recorded
-            conn.execute(
-                "UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s,"
-                " completed_at = now() WHERE principal = %s AND key = %s",
-                (stored.status, stored.content_type, stored.body, Jsonb(stored.headers), principal, key),
-            )
+            outcome = (stored.status, stored.content_type, stored.body, Jsonb(stored.headers), principal, key)
+            if claim.audit is None:
+                conn.execute(_COMPLETE, outcome)
+            else:  # one round trip for both rows; the commit below makes them durable together
+                conn.execute(f"WITH audit AS ({INSERT_ROW}) {_COMPLETE}", (*row_values(claim.audit), *outcome))
+                claim.audited = True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from services.gateway import health, metrics, openapi
-from services.gateway.api import funeral, vagrant_aid
+from services.gateway.api import child_welfare, funeral, marriage, timeline, vagrant_aid
 from services.gateway.routing import ANY_ROLE, PUBLIC, Call, Reply, Route, RouteTable
 
 
@@ -45,4 +45,7 @@ ROUTES = RouteTable([
     Route("GET", "/v1/me", "principals.me", ANY_ROLE, me, response=PrincipalView),
     *vagrant_aid.ROUTES,
     *funeral.ROUTES,
+    *marriage.ROUTES,
+    *child_welfare.ROUTES,
+    *timeline.ROUTES,
 ])

@@ -5,64 +5,122 @@ correlation id and the authenticated principal's name) as nameko headers, and wa
 seconds: a service that is not running is 503 `service_unavailable`, one that does not answer in time 504
 `upstream_timeout`. Refusals (shared/errors.py) and concurrency conflicts raised by the service arrive as
 themselves and become their problem+json; any other exception arrives as nameko's `RemoteError` and becomes a 500.
+
+The request is the message nameko's own proxy would send (same exchange, routing key, headers, `reply_to`,
+`correlation_id`, JSON body), published more cheaply (docs/architecture.md, "Gateway hot path"):
+
+* through the container's pool of long-lived producers (a channel and connection each, one per worker),
+  instead of nameko's new `Publisher`, kombu `Connection` and `Exchange` objects for every call;
+* *transient* (delivery mode 1) instead of persistent. A request outlives its caller by at most
+  `RPC_TIMEOUT`; persisting it only makes the broker write it to disk, and after a broker restart it would
+  run for a caller that has long had its 504 (the reply queue does not survive the restart either);
+* still `mandatory` with publisher confirms: the broker returns a request no queue is bound to before it
+  confirms it, which is how a service that is not running is told apart from a slow one at once.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import eventlet
-from nameko.exceptions import UnknownService
+from kombu import Connection
+from kombu.exceptions import ChannelError
+from kombu.pools import ProducerPool
+from nameko.constants import DEFAULT_RETRY_POLICY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
 from nameko.extensions import DependencyProvider
-from nameko.rpc import ReplyListener, ServiceProxy
+from nameko.messaging import HeaderEncoder
+from nameko.rpc import ReplyListener, RpcReply, get_rpc_exchange
 
 from services.gateway.problems import Problem
+from shared.nameko_ext.settings import amqp_uri
 
 DEFAULT_RPC_TIMEOUT = 10.0
+TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 
 
 class ServiceRpc(DependencyProvider):
     rpc_reply_listener = ReplyListener()
 
     def setup(self) -> None:
-        self.timeout = float(self.container.config.get("RPC_TIMEOUT") or DEFAULT_RPC_TIMEOUT)
+        config = self.container.config
+        self.timeout = float(config.get("RPC_TIMEOUT") or DEFAULT_RPC_TIMEOUT)
+        self.exchange = get_rpc_exchange(config)
+        self.serializer = config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER)
+        # confirm_publish: see the module docstring (unroutable requests are returned before the confirm).
+        # The container's own pool (not kombu's process-wide one, which two gateways in a test process would
+        # share): a producer per concurrent call, each with its channel in confirm mode on its connection.
+        connection = Connection(amqp_uri(config), transport_options={"confirm_publish": True})
+        limit = int(config.get("max_workers") or 10)
+        self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
+
+    def stop(self) -> None:
+        self.producers.force_close_all()
+        self.producers.connections.force_close_all()
+
+    kill = stop
 
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature
         def service(name: str, principal: str | None = None) -> _TimedService:
             if principal is not None:
                 # Context data travels as nameko headers: the callee's Correlation knows who acted.
                 worker_ctx.data["principal"] = principal
-            return _TimedService(ServiceProxy(worker_ctx, name, self.rpc_reply_listener), self.timeout)
+            return _TimedService(self, worker_ctx, name)
 
         return service
 
-
-class _TimedService:
-    def __init__(self, proxy: ServiceProxy, timeout: float) -> None:
-        self._proxy = proxy
-        self._timeout = timeout
-
-    def __getattr__(self, method: str) -> _TimedMethod:
-        return _TimedMethod(getattr(self._proxy, method), self._proxy.service_name, self._timeout)
-
-
-class _TimedMethod:
-    def __init__(self, method: Any, service: str, timeout: float) -> None:
-        self._method = method
-        self._service = service
-        self._timeout = timeout
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+    def call(self, worker_ctx: Any, service: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        correlation_id = str(uuid.uuid4())
+        reply_event = self.rpc_reply_listener.get_reply_event(correlation_id)
         try:
-            reply = self._method.call_async(*args, **kwargs)
-        except UnknownService:
-            raise Problem(503, "service_unavailable", f"the {self._service} service is not running") from None
-        timeout = eventlet.Timeout(self._timeout)
+            with self.producers.acquire(block=True) as producer:
+                try:
+                    producer.publish(
+                        {"args": args, "kwargs": kwargs}, exchange=self.exchange, routing_key=f"{service}.{method}",
+                        mandatory=True, delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
+                        correlation_id=correlation_id, headers=_HEADERS.get_message_headers(worker_ctx),
+                        serializer=self.serializer, retry=True, retry_policy=DEFAULT_RETRY_POLICY,
+                    )
+                except ChannelError as exc:
+                    if "NO_ROUTE" not in str(exc):  # the broker returned it: no queue is bound to the name
+                        raise
+                    raise Problem(503, "service_unavailable", f"the {service} service is not running") from None
+        except BaseException:
+            # No reply is coming: drop the waiting event from the listener's table (nameko leaves it there).
+            self.rpc_reply_listener._reply_events.pop(correlation_id, None)
+            raise
+        timeout = eventlet.Timeout(self.timeout)
         try:
-            return reply.result()
+            return RpcReply(reply_event).result()
         except eventlet.Timeout as exc:
             if exc is not timeout:
                 raise
-            raise Problem(504, "upstream_timeout", f"{self._service} did not answer in time") from None
+            self.rpc_reply_listener._reply_events.pop(correlation_id, None)
+            raise Problem(504, "upstream_timeout", f"{service} did not answer in time") from None
         finally:
             timeout.cancel()
+
+
+_HEADERS = HeaderEncoder()  # the worker's context data as `nameko.<key>` headers, as nameko sends them
+
+
+class _TimedService:
+    def __init__(self, rpc: ServiceRpc, worker_ctx: Any, name: str) -> None:
+        self._rpc = rpc
+        self._worker_ctx = worker_ctx
+        self.service_name = name
+
+    def __getattr__(self, method: str) -> _TimedMethod:
+        if method.startswith("_"):
+            raise AttributeError(method)
+        return _TimedMethod(self, method)
+
+
+class _TimedMethod:
+    def __init__(self, service: _TimedService, method: str) -> None:
+        self._service = service
+        self._method = method
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        service = self._service
+        return service._rpc.call(service._worker_ctx, service.service_name, self._method, args, kwargs)

@@ -1,12 +1,128 @@
-"""The marriage nameko service: entrypoints only; the domain and its handlers live beside it.
+"""The marriage nameko service (婚姻登记): entrypoints only. The rules live in `domain/`, the
+load-decide-append handlers in `application/`, the read models in `adapters/`.
 
-Today it runs the shared machinery (event store, outbox relay, status RPC); the marriage issue fills it in.
+RPC commands take `(…path ids, request, actor, idempotency_key)`: the request body as JSON, the gateway's
+authenticated actor `{name, role, office}` and the client's Idempotency-Key, from which event ids are
+derived. They answer plain JSON or raise a `Refusal` (problem+json at the gateway). The subscription reacts
+to deaths (M-11); the timer deems lapsed divorce applications withdrawn (M-8) with nobody's action.
 """
 
 from __future__ import annotations
 
-from shared.nameko_ext import EventSourcedService
+from typing import Any
+
+from nameko.dependency_providers import Config
+from nameko.timer import Timer
+
+from services.marriage.application.marriage import Marriage
+from services.marriage.application.reactions import FUNERAL_EVENT_TYPES
+from services.marriage.domain.events import UPCASTERS
+from shared.logging import get_logger
+from shared.nameko_ext import EventSourcedService, EventStoreProvider, service_rpc, subscribe
+from shared.nameko_ext.settings import section
+
+log = get_logger(__name__)
+DEFAULT_CHECK_SECONDS = 300.0
+
+
+class CoolingOffCheck(Timer):
+    """nameko's timer, its interval read from the configuration (`MARRIAGE.COOLING_OFF_CHECK_SECONDS`)."""
+
+    def setup(self) -> None:
+        settings = section(self.container.config, "MARRIAGE")
+        self.interval = float(settings.get("COOLING_OFF_CHECK_SECONDS") or DEFAULT_CHECK_SECONDS)
+        super().setup()
 
 
 class MarriageService(EventSourcedService):
     name = "marriage"
+    store = EventStoreProvider(UPCASTERS)
+    config = Config()
+
+    def _marriage(self) -> Marriage:
+        return Marriage(self.store, self.context)
+
+    # -- registrations (M-1 to M-7, M-9, M-10) ------------------------------------------------------------
+    @service_rpc
+    def register_marriage(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
+        return self._marriage().register_marriage(request, actor, idempotency_key)
+
+    @service_rpc
+    def reissue_certificate(self, registration_id: str, request: Any, actor: Any,
+                            idempotency_key: str | None = None) -> dict:
+        return self._marriage().reissue_certificate(registration_id, request, actor, idempotency_key)
+
+    @service_rpc
+    def revoke_registration(self, registration_id: str, request: Any, actor: Any,
+                            idempotency_key: str | None = None) -> dict:
+        return self._marriage().revoke_registration(registration_id, request, actor, idempotency_key)
+
+    @service_rpc
+    def record_court_outcome(self, registration_id: str, request: Any, actor: Any,
+                             idempotency_key: str | None = None) -> dict:
+        return self._marriage().record_court_outcome(registration_id, request, actor, idempotency_key)
+
+    # -- divorce by agreement (M-8) -----------------------------------------------------------------------
+    @service_rpc
+    def apply_for_divorce(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
+        return self._marriage().apply_for_divorce(request, actor, idempotency_key)
+
+    @service_rpc
+    def withdraw_divorce(self, divorce_id: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
+        return self._marriage().withdraw_divorce(divorce_id, request, actor, idempotency_key)
+
+    @service_rpc
+    def register_divorce(self, divorce_id: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
+        return self._marriage().register_divorce(divorce_id, request, actor, idempotency_key)
+
+    @CoolingOffCheck.decorator(interval=DEFAULT_CHECK_SECONDS, eager=True)
+    def deem_lapsed_divorces_withdrawn(self) -> None:
+        done = self._marriage().deem_lapsed_divorces_withdrawn()
+        if done:
+            log.info("marriage.divorces_deemed_withdrawn", count=done)
+
+    # -- appointments (M-13) ------------------------------------------------------------------------------
+    @service_rpc
+    def book_appointment(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
+        return self._marriage().book_appointment(request, actor, idempotency_key)
+
+    @service_rpc
+    def cancel_appointment(self, appointment_id: str, request: Any, actor: Any,
+                           idempotency_key: str | None = None) -> dict:
+        return self._marriage().cancel_appointment(appointment_id, request, actor, idempotency_key)
+
+    @service_rpc
+    def record_no_show(self, appointment_id: str, request: Any, actor: Any,
+                       idempotency_key: str | None = None) -> dict:
+        return self._marriage().record_no_show(appointment_id, request, actor, idempotency_key)
+
+    # -- historical import (M-12) -------------------------------------------------------------------------
+    @service_rpc
+    def import_historical_records(self, records: Any, actor: Any, first_row: int = 1) -> dict:
+        return self._marriage().import_historical_records(records, actor, first_row)
+
+    # -- queries ------------------------------------------------------------------------------------------
+    @service_rpc
+    def registration(self, registration_id: str) -> dict:
+        return self._marriage().registration(registration_id)
+
+    @service_rpc
+    def divorce(self, divorce_id: str) -> dict:
+        return self._marriage().divorce(divorce_id)
+
+    @service_rpc
+    def person_status(self, person_id: str, as_of: str | None = None) -> dict:
+        return self._marriage().person_status(person_id, as_of)
+
+    @service_rpc
+    def verify_certificate(self, number: str) -> dict:
+        return self._marriage().verify_certificate(number)
+
+    @service_rpc
+    def statistics(self, first: str | None = None, last: str | None = None) -> dict:
+        return self._marriage().statistics(first, last)
+
+    # -- reactions (M-11) ---------------------------------------------------------------------------------
+    @subscribe("funeral", list(FUNERAL_EVENT_TYPES))
+    def on_funeral_event(self, event, tx) -> None:  # noqa: ANN001 - the subscription's signature
+        self._marriage().react_to_funeral(event, tx)

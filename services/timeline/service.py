@@ -1,12 +1,84 @@
-"""The timeline nameko service: entrypoints only; the domain and its handlers live beside it.
+"""The timeline nameko service (T-1 to T-3): entrypoints only; the projection and queries live beside it.
 
-Today it runs the shared machinery (event store, outbox relay, status RPC); the timeline issue fills it in.
+It subscribes to every event of every event-sourced service in `services.SERVICES` (one `@subscribe(source,
+"#")` each, generated below), so a new service's events reach timelines with no change here. Timers advance
+the per-source checkpoints and fill gaps from the source stores (application/projector.py). RPC answers the
+gateway's persons and feed routes.
 """
 
 from __future__ import annotations
 
-from shared.nameko_ext import EventSourcedService
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from nameko.timer import timer
+
+from services.timeline.application.projector import Projector
+from services.timeline.application.queries import Queries
+from services.timeline.sources import SOURCES
+from shared.eventstore.postgres import PostgresEventStore
+from shared.nameko_ext import DatabasePool, EventSourcedService, service_rpc, subscribe
+
+GAP_CHECK_INTERVAL = 2.0  # seconds; a checkpoint behind the source's head for two ticks is a gap
+CHECKPOINT_INTERVAL = 0.25  # seconds; how stale the change feed's horizon may be
+
+
+class TimelineProvider(DependencyProvider):
+    """The container's projector and queries, on the timeline's schema with read-only source stores."""
+
+    pool = DatabasePool()
+
+    def setup(self) -> None:
+        self.projector: Projector | None = None
+
+    def _sources(self) -> dict[str, Any]:
+        return {name: (lambda name=name: PostgresEventStore(self.pool.source(name))) for name in SOURCES}
+
+    def get_dependency(self, worker_ctx: Any) -> TimelineProvider:
+        if self.projector is None:
+            self.projector = Projector(self.pool.db, self._sources())
+            self.queries = Queries(self.pool.db, list(SOURCES))
+        return self
+
+
+def _projecting(source: str) -> Any:
+    def on_event(self: TimelineService, event: Any, tx: Any) -> None:
+        self.timeline.projector.project(source, event, tx)
+
+    on_event.__name__ = f"on_{source}_event"
+    return subscribe(source, "#")(on_event)
 
 
 class TimelineService(EventSourcedService):
     name = "timeline"
+    timeline = TimelineProvider()
+
+    for _source in SOURCES:
+        locals()[f"on_{_source}_event"] = _projecting(_source)
+    del _source
+
+    @timer(interval=CHECKPOINT_INTERVAL)
+    def advance_checkpoints(self) -> None:
+        self.timeline.projector.advance_checkpoints()
+
+    @timer(interval=GAP_CHECK_INTERVAL)
+    def fill_gaps(self) -> None:
+        self.timeline.projector.fill_gaps()
+
+    @service_rpc
+    def person_timeline(self, subject: str, as_of: str | None = None, service: str | None = None,
+                        viewer: Any = None) -> dict:
+        return self.timeline.queries.timeline(subject, as_of, service, viewer)
+
+    @service_rpc
+    def person_facts(self, subject: str, as_of: str | None = None, viewer: Any = None) -> dict:
+        return self.timeline.queries.facts(subject, as_of, viewer)
+
+    @service_rpc
+    def feed(self, after: str | None = None, types: str | None = None, limit: Any = None,
+             viewer: Any = None) -> dict:
+        return self.timeline.queries.feed(after, types, limit, viewer)
+
+    @service_rpc
+    def projector_lag(self) -> dict[str, int]:
+        return self.timeline.projector.lag()

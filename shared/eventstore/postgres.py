@@ -53,16 +53,14 @@ class PostgresEventStore(EventStore):
             return []
         parameters = self._parameters(stream_id, events, expected_version)
         try:
-            if tx is None:
-                # One statement in autocommit: one round trip, one commit.
-                with self.db.connection() as conn:
-                    rows = conn.execute(_APPEND, _append_arguments(parameters)).fetchall()
-            else:
-                with tx.transaction():  # a savepoint: a refused append leaves the caller's transaction usable
-                    rows = tx.execute(_APPEND, _append_arguments(parameters)).fetchall()
+            # One statement, no savepoint: `append_events` refuses without an error (no rows), so a refused
+            # append inside the caller's transaction `tx` leaves it usable (shared/migrations/0002).
+            with self.db.connection(tx) as conn:
+                rows = conn.execute(_APPEND, _append_arguments(parameters)).fetchall()
         except psycopg.errors.UniqueViolation:
-            # Event ids already stored: a retried command (answer as the first time) or a reused id.
-            if stored := self._stored(parameters["event_ids"], stream_id, tx):
+            # Only an INSERT that bypassed `append_events` (and its lock) can get here; outside a transaction
+            # the ids may be ours, stored meanwhile — answer as the first time if so.
+            if tx is None and (stored := self._stored(parameters["event_ids"], stream_id, None)):
                 return stored
             raise
         if not rows:

@@ -26,6 +26,7 @@ class OutboxRelayProvider(DependencyProvider):
             batch_size=int(options.get("BATCH_SIZE", RelaySettings.batch_size)),
             poll_interval=float(options.get("POLL_INTERVAL", RelaySettings.poll_interval)),
             retry_interval=float(options.get("RETRY_INTERVAL", RelaySettings.retry_interval)),
+            linger=float(options.get("LINGER", RelaySettings.linger)),
         )
         self.relay = OutboxRelay(self.pool.db, self.container.service_name, amqp_uri(self.container.config),
                                  settings, upcasters=self._service_upcasters())

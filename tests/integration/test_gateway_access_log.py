@@ -1,13 +1,18 @@
-"""The access log on the real database: one row per authenticated call, refusals included, and a table the
-gateway can only append to."""
+"""The access log on the real database: one row per authenticated call, refusals included, a table the
+gateway can only append to, and calls finishing together sharing one commit without any of them being told
+its row was written when it was not."""
 
 from __future__ import annotations
 
+import secrets
+
+import eventlet
 import psycopg
 import pytest
+from psycopg import sql
 from werkzeug.test import Client
 
-from services.gateway.access_log import PostgresAccessLog
+from services.gateway.access_log import AccessLogUnavailable, AccessRecord, PostgresAccessLog
 from services.gateway.app import GatewayApp
 from services.gateway.idempotency import PostgresIdempotencyStore
 from services.gateway.routes import ROUTES, me
@@ -82,3 +87,58 @@ def test_not_even_the_tables_owner_can_change_the_access_log(client, namespace, 
     with pytest.raises(psycopg.errors.InsufficientPrivilege, match="append-only"), \
             namespace.admin("gateway").transaction() as conn:
         conn.execute(statement)
+
+
+# -- group commit -------------------------------------------------------------------------------------------
+def record_concurrently(access_log: PostgresAccessLog, entries: list[AccessRecord]) -> list[BaseException | None]:
+    """Record every entry from a green thread of its own, all at once, as concurrent calls finishing do."""
+    def record(entry: AccessRecord) -> BaseException | None:
+        try:
+            access_log.record(entry)
+        except AccessLogUnavailable as exc:
+            return exc
+        return None
+
+    return list(eventlet.GreenPool(len(entries)).imap(record, entries))
+
+
+def entries(prefix: str, count: int) -> list[AccessRecord]:
+    return [AccessRecord("clerk.MR-610502", "marriage_clerk", "test.group", PERSON if n % 2 else None, None,
+                         200, f"{prefix}-{n}") for n in range(count)]
+
+
+def test_calls_finishing_together_share_commits_and_every_row_is_written(namespace):
+    prefix = f"al-group-{secrets.token_hex(4)}"
+
+    failures = record_concurrently(PostgresAccessLog(namespace.database("gateway")), entries(prefix, 40))
+
+    assert failures == [None] * 40
+    with namespace.admin("gateway").transaction() as conn:
+        written, commits = conn.execute(
+            "SELECT count(*), count(DISTINCT xmin::text) FROM access_log WHERE correlation_id LIKE %s",
+            (f"{prefix}-%",),
+        ).fetchone()
+    assert written == 40
+    assert commits < 40  # rows written while a write was in flight went in together
+
+
+def test_when_a_shared_write_fails_no_call_in_it_is_told_its_row_was_written(namespace):
+    access_log, prefix = PostgresAccessLog(namespace.database("gateway")), f"al-fail-{secrets.token_hex(4)}"
+    role = sql.Identifier(f"{namespace.name}_gateway")
+    admin = namespace.admin("gateway")
+    with admin.transaction() as conn:
+        conn.execute(sql.SQL("REVOKE INSERT ON access_log FROM {}").format(role))
+    try:
+        failures = record_concurrently(access_log, entries(prefix, 10))
+    finally:
+        with admin.transaction() as conn:
+            conn.execute(sql.SQL("GRANT INSERT ON access_log TO {}").format(role))
+
+    assert all(isinstance(failure, AccessLogUnavailable) for failure in failures)
+    # The log is not left stuck behind the failed write: the next calls are recorded.
+    assert record_concurrently(access_log, entries(f"{prefix}-after", 5)) == [None] * 5
+    with admin.transaction() as conn:
+        counts = conn.execute("SELECT count(*) FILTER (WHERE correlation_id NOT LIKE %s), count(*)"
+                              " FROM access_log WHERE correlation_id LIKE %s",
+                              (f"{prefix}-after-%", f"{prefix}-%")).fetchone()
+    assert counts == (0, 5)

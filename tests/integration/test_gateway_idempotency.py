@@ -137,3 +137,50 @@ def test_a_failed_first_attempt_leaves_the_key_free_for_a_retry(client, writer):
     assert retried.status_code == 201
     assert "Idempotent-Replayed" not in retried.headers
     assert writer.count() == 1
+
+
+def audit_rows(namespace, correlation_id):
+    with namespace.admin("gateway").transaction() as conn:
+        return conn.execute("SELECT action, outcome FROM access_log WHERE correlation_id = %s",
+                            (correlation_id,)).fetchall()
+
+
+def post_as(client, body, key, correlation_id):
+    return client.post("/v1/test/notes", data=json.dumps(body), content_type="application/json",
+                       headers={**bearer("clerk"), "Idempotency-Key": key, "X-Correlation-Id": correlation_id})
+
+
+def test_a_keyed_call_and_its_replay_each_write_one_access_log_row(client, namespace):
+    key, first_id, replay_id = secrets.token_hex(8), secrets.token_hex(8), secrets.token_hex(8)
+
+    post_as(client, {"text": "audited"}, key, first_id)
+    post_as(client, {"text": "audited"}, key, replay_id)
+
+    # The first call's row went in with the stored outcome (one statement, one commit); the replay, which
+    # stores nothing, writes its own.
+    assert audit_rows(namespace, first_id) == [("test.append_note", 201)]
+    assert audit_rows(namespace, replay_id) == [("test.append_note", 201)]
+
+
+def test_an_outcome_is_not_stored_without_its_access_log_row(client, namespace, writer):
+    """The audit row and the stored outcome commit together: when the row cannot be written, the response
+    is withheld (503) and the key stays free, so the client's retry is answered and audited normally."""
+    key, role = secrets.token_hex(8), sql.Identifier(f"{namespace.name}_gateway")
+    admin = namespace.admin("gateway")
+    with admin.transaction() as conn:
+        conn.execute(sql.SQL("REVOKE INSERT ON access_log FROM {}").format(role))
+    try:
+        withheld = post_as(client, {"text": "unaudited"}, key, secrets.token_hex(8))
+    finally:
+        with admin.transaction() as conn:
+            conn.execute(sql.SQL("GRANT INSERT ON access_log TO {}").format(role))
+
+    assert withheld.status_code == 503
+    assert withheld.get_json(force=True)["code"] == "audit_unavailable"
+    with admin.transaction() as conn:
+        assert conn.execute("SELECT count(*) FROM idempotency_keys WHERE key = %s", (key,)).fetchone() == (0,)
+
+    retry_id = secrets.token_hex(8)
+    retried = post_as(client, {"text": "unaudited"}, key, retry_id)
+    assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
+    assert audit_rows(namespace, retry_id) == [("test.append_note", 201)]

@@ -1,0 +1,1 @@
+"""The child welfare service's read models and the queries answered from them."""

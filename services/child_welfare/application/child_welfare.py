@@ -1,0 +1,146 @@
+"""`ChildWelfare`: the application as the nameko entrypoints see it — plain JSON in, plain JSON out.
+
+Each command is validated against its model (422 `validation_failed`, as at the gateway), given ids derived
+from the idempotency key, and run in one transaction. The actor comes from the gateway, which authenticated
+it. Queries read the child's stream or the read models.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psycopg
+from pydantic import BaseModel, ValidationError
+
+from services.child_welfare.adapters import queries
+from services.child_welfare.application import files, reactions, schedule
+from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, execute
+from services.child_welfare.domain import commands
+from services.child_welfare.domain.events import child_stream
+from services.child_welfare.domain.file import fold
+from services.child_welfare.domain.ledger import months, parse_month
+from shared.actor import Actor
+from shared.business_dates import local_today
+from shared.envelope import Event
+from shared.errors import NotFound, Refusal
+from shared.eventstore.postgres import PostgresEventStore
+from shared.nameko_ext.context import Correlation
+
+M = TypeVar("M", bound=BaseModel)
+MAX_ERRORS = 20
+MOST_MONTHS = 240  # a ledger range: at most 20 years
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)
+
+
+def parse(model: type[M], request: Any) -> M:
+    try:
+        return model.model_validate(request)
+    except ValidationError as exc:
+        errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]}
+                  for error in exc.errors(include_url=False, include_input=False, include_context=False)]
+        raise Refusal("validation_failed", "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
+
+
+def month_query(value: Any, name: str) -> dt.date:
+    if not (isinstance(value, str) and _MONTH.fullmatch(value)):
+        raise Refusal("invalid_query", f"{name} is a month YYYY-MM", 422, [{"loc": ["query", name], "msg": "YYYY-MM"}])
+    return parse_month(value)
+
+
+class ChildWelfare:
+    def __init__(self, store: PostgresEventStore, correlation: Correlation,
+                 clock: Callable[[], dt.date] = local_today) -> None:
+        self.store = store
+        self.correlation = correlation
+        self.clock = clock
+
+    # -- commands ---------------------------------------------------------------------------------------
+    def _command(self, name: str, handler: Callable[..., dict[str, Any]], model: type[BaseModel], request: Any,
+                 actor: Any, idempotency_key: str | None, *path: str) -> dict[str, Any]:
+        command, who = parse(model, request), Actor.from_rpc(actor)
+        ids = EventIds.for_command(name, who.name, idempotency_key)
+        metadata = self.correlation.metadata(actor=who.name, office=who.office, idempotency_key=idempotency_key)
+        today = self.clock()
+        return execute(self.store, metadata, ids, lambda uow: handler(uow, *path, command, who, today))
+
+    def open_file(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._command("open_file", files.open_file, commands.OpenFile, request, actor, key)
+
+    def record_township_check(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._command("township_check", files.record_township_check, commands.RecordTownshipCheck, request,
+                             actor, key, child)
+
+    def decide(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._command("decide", files.decide, commands.Decide, request, actor, key, child)
+
+    def change_parent_condition(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._command("parent_change", files.change_parent_condition, commands.ChangeParentCondition,
+                             request, actor, key, child)
+
+    def change_placement(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._command("placement", files.change_placement, commands.ChangePlacement, request, actor, key,
+                             child)
+
+    def sign_agreement(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._command("agreement", files.sign_agreement, commands.SignAgreement, request, actor, key, child)
+
+    def record_visit(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._command("visit", files.record_visit, commands.RecordVisit, request, actor, key, child)
+
+    def record_student_status(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._command("student_status", files.record_student_status, commands.RecordStudentStatus, request,
+                             actor, key, child)
+
+    def terminate(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._command("terminate", files.terminate, commands.Terminate, request, actor, key, child)
+
+    def set_standard(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._command("set_standard", files.set_standard, commands.SetStandard, request, actor, key)
+
+    # -- reactions and schedule ---------------------------------------------------------------------------
+    def react(self, event: Event, tx: psycopg.Connection) -> None:
+        reactions.react(self.store, tx, event, self.correlation.metadata(), self.clock())
+
+    def run_schedule(self) -> dict[str, int]:
+        metadata = self.correlation.metadata(actor="child_welfare.schedule")
+        return schedule.run(self.store, metadata, self.clock())
+
+    # -- queries ----------------------------------------------------------------------------------------
+    def _read(self, reference: str) -> tuple[Any, list[Event]]:
+        with self.store.db.transaction() as tx:
+            uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
+            child_id = files.child_id_of(uow, reference)
+            events = self.store.read_stream(child_stream(child_id), tx=tx) if child_id else []
+        if not events:
+            raise NotFound("no such child's file")
+        return fold(events), events
+
+    def child(self, reference: str) -> dict[str, Any]:
+        file, events = self._read(reference)
+        return queries.file_view(file, events, self.clock())
+
+    def allowances(self, reference: str, first: Any, last: Any) -> dict[str, Any]:
+        start, end = month_query(first, "from"), month_query(last, "to")
+        if end < start or len(list(months(start, end))) > MOST_MONTHS:
+            raise Refusal("invalid_query", f"from ≤ to, at most {MOST_MONTHS} months", 422,
+                          [{"loc": ["query", "to"], "msg": "range"}])
+        file, _ = self._read(reference)
+        with self.store.db.connection() as conn:
+            return queries.allowances(conn, file, start, end)
+
+    def payroll(self, month: Any) -> dict[str, Any]:
+        day = month_query(month, "month")
+        with self.store.db.connection() as conn:
+            return queries.payroll(conn, day)
+
+    def tasks(self, as_of: Any = None) -> dict[str, Any]:
+        try:
+            day = dt.date.fromisoformat(as_of) if as_of else self.clock()
+        except (TypeError, ValueError):
+            raise Refusal("invalid_query", "as_of is a date YYYY-MM-DD", 422,
+                          [{"loc": ["query", "as_of"], "msg": "not a date"}]) from None
+        with self.store.db.connection() as conn:
+            return queries.tasks(conn, day)

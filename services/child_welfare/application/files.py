@@ -1,0 +1,160 @@
+"""Command handlers for children's files: load, decide, append (C-2 to C-7).
+
+A file is addressed by its `child_id` or by the child's ID number or temporary id (api.md: persons are
+addressed by ID number or temporary subject id). Every decision that may change what is due passes through
+`with_adjustment`, so a change reaching into months already paid records the difference (C-5).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from services.child_welfare.application.unit_of_work import UnitOfWork
+from services.child_welfare.domain import decide as d
+from services.child_welfare.domain import events as ev
+from services.child_welfare.domain import rules
+from services.child_welfare.domain.commands import (
+    ChangeParentCondition,
+    ChangePlacement,
+    Decide,
+    OpenFile,
+    RecordStudentStatus,
+    RecordTownshipCheck,
+    RecordVisit,
+    SetStandard,
+    SignAgreement,
+    Terminate,
+)
+from services.child_welfare.domain.file import ChildFile
+from shared.actor import Actor
+from shared.errors import NotFound, Refusal
+from shared.eventstore.base import NO_STREAM
+
+_CHILD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_CENT = Decimal("0.01")
+_SUBJECT = re.compile(r"[0-9]{17}[0-9X]|TMP-[A-Z0-9]{2,12}-[0-9A-Za-z-]{1,40}")
+
+
+def child_id_of(uow: UnitOfWork, reference: str) -> str | None:
+    """The file a path names: its child_id, or the child's ID number or temporary id."""
+    if not isinstance(reference, str):
+        return None
+    if _CHILD_ID.fullmatch(reference):
+        return reference
+    reference = reference.upper() if reference[:1].isdigit() else reference
+    return uow.read.file_of(reference) if _SUBJECT.fullmatch(reference) else None
+
+
+def load_file(uow: UnitOfWork, reference: str) -> ChildFile:
+    child_id = child_id_of(uow, reference)
+    file = uow.file(child_id) if child_id else None
+    if file is None:
+        raise NotFound("no such child's file")
+    return file
+
+
+def result(recorded: list[Any]) -> dict[str, Any]:
+    """The file, its version after the command and the events the command recorded (consequences too)."""
+    last = recorded[-1]
+    return {"child_id": last.payload["child_id"], "version": last.stream_version,
+            "events": [event.type for event in recorded]}
+
+
+def open_file(uow: UnitOfWork, command: OpenFile, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """C-2: POST /children."""
+    if stored := uow.replayed():
+        return result(stored)
+    child = rules.check_id_number(command.child.id_number, today, "child.id_number")
+    new = d.NewFile(uow.ids.resource("child"), uow.read.file_of(child.value))
+    drafts = d.decide_open(command, actor, today, new)
+    if command.carer is not None:
+        carer = rules.check_id_number(command.carer.id_number, today, "carer.id_number")
+        rules.check_foster_carer(carer, command.applied_on or today, uow.read.foster_children_locked(carer.value))
+    return result(uow.record(ev.child_stream(new.child_id), drafts, NO_STREAM))
+
+
+def _on_file(uow: UnitOfWork, reference: str, today: dt.date, cause: str,
+             decide: Callable[[ChildFile], list[ev.Draft]]) -> dict[str, Any]:
+    if stored := uow.replayed():
+        return result(stored)
+    file = load_file(uow, reference)
+    drafts = d.with_adjustment(file, decide(file), today, uow.read.standards(), cause)
+    events = uow.record(ev.child_stream(file.child_id), drafts, file.version, file)
+    return result(events)
+
+
+def record_township_check(uow: UnitOfWork, reference: str, command: RecordTownshipCheck, actor: Actor,
+                          today: dt.date) -> dict[str, Any]:
+    """C-3: POST /children/{id}/township-check."""
+    return _on_file(uow, reference, today, "township_check",
+                    lambda file: d.decide_township_check(file, command, actor, today))
+
+
+def decide(uow: UnitOfWork, reference: str, command: Decide, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """C-1, C-3: POST /children/{id}/decision."""
+    return _on_file(uow, reference, today, "decision", lambda file: d.decide_decision(file, command, actor, today))
+
+
+def change_parent_condition(uow: UnitOfWork, reference: str, command: ChangeParentCondition, actor: Actor,
+                            today: dt.date) -> dict[str, Any]:
+    """C-6: POST /children/{id}/parent-changes."""
+    return _on_file(uow, reference, today, "parent_condition_changed",
+                    lambda file: d.decide_parent_change(file, command, actor, today))
+
+
+def change_placement(uow: UnitOfWork, reference: str, command: ChangePlacement, actor: Actor,
+                     today: dt.date) -> dict[str, Any]:
+    """C-4: POST /children/{id}/placements."""
+    def decide_it(file: ChildFile) -> list[ev.Draft]:
+        carer_children = 0
+        if command.carer is not None:
+            carer = rules.check_id_number(command.carer.id_number, today, "carer.id_number")
+            carer_children = uow.read.foster_children_locked(carer.value)
+        return d.decide_placement(file, command, actor, today, carer_children)
+    return _on_file(uow, reference, today, "placement_changed", decide_it)
+
+
+def sign_agreement(uow: UnitOfWork, reference: str, command: SignAgreement, actor: Actor,
+                   today: dt.date) -> dict[str, Any]:
+    """C-7: POST /children/{id}/agreements."""
+    return _on_file(uow, reference, today, "agreement", lambda file: d.decide_agreement(file, command, actor, today))
+
+
+def record_visit(uow: UnitOfWork, reference: str, command: RecordVisit, actor: Actor,
+                 today: dt.date) -> dict[str, Any]:
+    """C-7: POST /children/{id}/visits."""
+    return _on_file(uow, reference, today, "visit", lambda file: d.decide_visit(file, command, actor, today))
+
+
+def record_student_status(uow: UnitOfWork, reference: str, command: RecordStudentStatus, actor: Actor,
+                          today: dt.date) -> dict[str, Any]:
+    """C-6: POST /children/{id}/student-status."""
+    return _on_file(uow, reference, today, "student_status",
+                    lambda file: d.decide_student_status(file, command, actor, today))
+
+
+def terminate(uow: UnitOfWork, reference: str, command: Terminate, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """C-6: POST /children/{id}/termination."""
+    return _on_file(uow, reference, today, "terminated",
+                    lambda file: d.decide_termination(file, command, actor, today))
+
+
+def set_standard(uow: UnitOfWork, command: SetStandard, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """C-5: PUT /standards (admin). A standard applies from its month on; months already paid are not
+    re-priced, so it may not start before the current month."""
+    if not actor.is_admin:
+        raise Refusal("forbidden", "standards are set by admins", 403)
+    if not uow.replayed():
+        from_month = dt.date.fromisoformat(f"{command.from_month}-01")
+        if from_month < today.replace(day=1):
+            raise rules.refusal("standard_in_the_past", "a standard applies from the current month or later",
+                                field="from_month")
+        payload = {"category": command.category, "care": command.care, "from_month": command.from_month,
+                   "amount": str(command.amount.quantize(_CENT)), "set_on": today.isoformat()}
+        uow.record(ev.STANDARDS_STREAM, [ev.Draft(ev.STANDARD_SET, today, payload)], None)
+    return {"category": command.category, "care": command.care, "from_month": command.from_month,
+            "amount": str(command.amount.quantize(_CENT))}

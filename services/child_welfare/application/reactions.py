@@ -1,0 +1,298 @@
+"""Reactions to the funeral service's and the relief stations' events (docs/events.md).
+
+* A death (`funeral.DeathRegistered`, or `funeral.BodyIdentified`: the death of the identified person from
+  then on): the deceased's own file ends (C-6, reason `death`); every child of the deceased as a parent
+  (index `parent_children`) gets the parent's death as a condition, and is re-evaluated: a confirmed child is
+  reclassified (de facto unattended → orphan), a rejected one whose parents now make it eligible is assessed
+  again (C-1, C-6).
+* `funeral.DeathCorrected`: a moved date of death re-dates the condition or the termination, and the
+  months already paid are recomputed into an adjustment (C-5); a death moved to another person is undone
+  for the wrongly recorded one and applied to the right one (F-7).
+* `vagrant_aid.MinorReferred` (V-7): a referral file under temporary state guardianship, at the minors'
+  protection centre. `vagrant_aid.PersonIdentified` / `PersonSettled`: a child known under a temporary id is
+  linked to the ID number (0.5).
+
+Each reaction is a command whose events carry the triggering event as causation id and take their ids from
+it (and from the file it concerns): applied twice, written once. Facts already on the file are not recorded
+again, so an officer who recorded the death first is not contradicted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
+from services.child_welfare.domain import decide as d
+from services.child_welfare.domain import events as ev
+from services.child_welfare.domain.file import ChildFile
+from shared.actor import Actor
+from shared.envelope import Event, Metadata
+from shared.errors import Refusal
+from shared.eventstore.base import EventStore
+from shared.logging import get_logger
+from shared.reference.idnumber import InvalidIdNumber, parse_id_number
+
+log = get_logger(__name__)
+
+DEATH_REGISTERED = "funeral.DeathRegistered"
+DEATH_CORRECTED = "funeral.DeathCorrected"
+BODY_IDENTIFIED = "funeral.BodyIdentified"
+FUNERAL_EVENT_TYPES = (DEATH_REGISTERED, DEATH_CORRECTED, BODY_IDENTIFIED)
+MINOR_REFERRED = "vagrant_aid.MinorReferred"
+PERSON_IDENTIFIED = "vagrant_aid.PersonIdentified"
+PERSON_SETTLED = "vagrant_aid.PersonSettled"
+RELIEF_EVENT_TYPES = (MINOR_REFERRED, PERSON_IDENTIFIED, PERSON_SETTLED)
+SYSTEM = Actor.system("child_welfare.reaction")
+
+
+def metadata_for(event: Event, base: Metadata) -> Metadata:
+    return base.model_copy(update={"actor": event.metadata.actor or SYSTEM.name, "office": None,
+                                   "causation_id": str(event.event_id)})
+
+
+class Reactor:
+    """Applies one triggering event: one savepoint per file it concerns, ids derived from the trigger."""
+
+    def __init__(self, store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.date) -> None:
+        self.store, self.tx, self.event, self.today = store, tx, event, today
+        self.metadata = metadata_for(event, base)
+
+    def on(self, key: str, work: Any) -> Any:
+        ids = EventIds.for_reaction(self.event.type, self.event.event_id, key)
+        return attempt(self.store, self.tx, self.metadata, ids, work)
+
+    def index(self, work: Any) -> Any:
+        return self.on("lookup", work)
+
+
+def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.date) -> None:
+    reactor = Reactor(store, tx, event, base, today)
+    p = event.payload
+    if event.type == DEATH_REGISTERED:
+        subject = _subject(event, "deceased")
+        if p.get("identified", True) and not subject.startswith("TMP-"):
+            death(reactor, subject, _day(p["died_on"]), str(p.get("death_id")))
+    elif event.type == BODY_IDENTIFIED:
+        death(reactor, str(p["id_number"]), _day(p.get("died_on") or p["identified_on"]), str(p.get("death_id")))
+    elif event.type == DEATH_CORRECTED:
+        correction(reactor, p)
+    elif event.type == MINOR_REFERRED:
+        referral(reactor, event)
+    elif event.type in (PERSON_IDENTIFIED, PERSON_SETTLED):
+        identification(reactor, event)
+
+
+# -- deaths ------------------------------------------------------------------------------------------------------
+def death(reactor: Reactor, person: str, died_on: dt.date, death_id: str) -> None:
+    own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
+    if own is not None:
+        reactor.on(f"child:{own}:{person}", lambda uow: _child_died(uow, own, died_on, reactor.today))
+    for child_id in children:
+        reactor.on(f"parent:{child_id}:{person}",
+                   lambda uow, child_id=child_id: _parent_died(uow, child_id, person, died_on, death_id, reactor))
+
+
+def _child_died(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date) -> None:
+    file = uow.file(child_id)
+    if file is None or not file.is_open or uow.replayed():
+        return
+    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=DEATH_REGISTERED)]
+    _record(uow, file, drafts, today, "child_died")
+
+
+def _parent_index(file: ChildFile, person: str) -> int | None:
+    for index, parent in enumerate(file.parents):
+        if parent.id_number == person:
+            return index
+    return None
+
+
+def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
+                 reactor: Reactor) -> None:
+    file = uow.file(child_id)
+    if file is None or not file.is_open or uow.replayed():
+        return
+    index = _parent_index(file, person)
+    if index is None:
+        return
+    fact = file.parents[index].fact_on(died_on)
+    if fact is not None and fact.condition in ("deceased", "declared_dead") and fact.since == died_on:
+        return  # the officer recorded it already
+    draft = d.parent_change_draft(file, index, "deceased", died_on, f"death {death_id}",
+                                  cause=reactor.event.type, death_id=death_id, on=reactor.today)
+    effective_on = max(died_on, file.confirmed_on or died_on)
+    drafts = [draft, *d.consequences(file, [draft], effective_on, "parent_died")]
+    _record(uow, file, drafts, reactor.today, "parent_died")
+
+
+def correction(reactor: Reactor, p: dict[str, Any]) -> None:
+    previous, subject, death_id = str(p["previous_subject"]), str(p["subject"]), str(p.get("death_id"))
+    died_on = _day(p["died_on"])
+    if previous != subject:
+        _undo_death(reactor, previous, death_id)
+        if not subject.startswith("TMP-"):
+            death(reactor, subject, died_on, death_id)
+        return
+    if "died_on" not in (p.get("changes") or {}):
+        return
+    own, children = reactor.index(lambda uow: (uow.read.file_of(subject), uow.read.children_of(subject)))
+    if own is not None:
+        reactor.on(f"child:{own}:{subject}", lambda uow: _redate_child_death(uow, own, died_on, reactor.today))
+    for child_id in children:
+        reactor.on(f"parent:{child_id}:{subject}",
+                   lambda uow, child_id=child_id: _redate_parent_death(uow, child_id, subject, died_on, death_id,
+                                                                       reactor))
+
+
+def _redate_child_death(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date) -> None:
+    file = uow.file(child_id)
+    if file is None or file.termination is None or file.termination.reason != "death" or uow.replayed():
+        return
+    effective_on = max(died_on, file.applied_on)
+    if effective_on == file.termination.effective_on:
+        return
+    payload = {"child_id": file.child_id, "from_effective_on": file.termination.effective_on.isoformat(),
+               "effective_on": effective_on.isoformat(), "reason": "death_corrected"}
+    _record(uow, file, [ev.Draft(ev.TERMINATION_CORRECTED, today, payload, ((file.subject_id, "child"),))],
+            today, "death_corrected")
+
+
+def _death_fact(file: ChildFile, index: int, death_id: str) -> Any:
+    for fact in file.parents[index].facts:
+        if fact.death_id == death_id or (fact.condition == "deceased" and fact.death_id is None):
+            return fact
+    return None
+
+
+def _redate_parent_death(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
+                         reactor: Reactor) -> None:
+    file = uow.file(child_id)
+    index = _parent_index(file, person) if file else None
+    if file is None or index is None or uow.replayed():
+        return
+    fact = _death_fact(file, index, death_id)
+    if fact is None:
+        _parent_died(uow, child_id, person, died_on, death_id, reactor)
+        return
+    if fact.since == died_on:
+        return
+    draft = d.parent_change_draft(file, index, "deceased", died_on, fact.evidence_ref, replaces_since=fact.since,
+                                  cause=DEATH_CORRECTED, death_id=death_id, on=reactor.today)
+    drafts = [draft]
+    if file.is_open:
+        drafts += d.consequences(file, [draft], max(died_on, file.confirmed_on or died_on), "parent_death_corrected")
+    _record(uow, file, drafts, reactor.today, "parent_death_corrected")
+
+
+def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
+    """F-7: the death was recorded against the wrong person: what was done for them is undone."""
+    own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
+    today = reactor.today
+
+    def revive_child(uow: UnitOfWork) -> None:
+        file = uow.file(own)
+        if file is None or file.termination is None or file.termination.reason != "death" or uow.replayed():
+            return
+        payload = {"child_id": file.child_id, "from_effective_on": file.termination.effective_on.isoformat(),
+                   "effective_on": None, "reason": "death_recorded_against_wrong_person"}
+        _record(uow, file, [ev.Draft(ev.TERMINATION_CORRECTED, today, payload, ((file.subject_id, "child"),))],
+                today, "death_withdrawn")
+
+    def revive_parent(uow: UnitOfWork, child_id: str) -> None:
+        file = uow.file(child_id)
+        index = _parent_index(file, person) if file else None
+        if file is None or index is None or uow.replayed():
+            return
+        fact = _death_fact(file, index, death_id)
+        if fact is None:
+            return
+        draft = d.parent_change_draft(file, index, fact.condition, fact.since, fact.evidence_ref,
+                                      replaces_since=fact.since, withdrawn=True, cause=DEATH_CORRECTED,
+                                      death_id=death_id, on=today)
+        drafts = [draft]
+        if file.is_open:
+            drafts += d.consequences(file, [draft], max(today, file.confirmed_on or today), "parent_death_withdrawn")
+        _record(uow, file, drafts, today, "parent_death_withdrawn")
+
+    if own is not None:
+        reactor.on(f"child:{own}:{person}", revive_child)
+    for child_id in children:
+        reactor.on(f"parent:{child_id}:{person}", lambda uow, child_id=child_id: revive_parent(uow, child_id))
+
+
+# -- relief stations -------------------------------------------------------------------------------------------
+def referral(reactor: Reactor, event: Event) -> None:
+    p = event.payload
+    subject = _subject(event, "child")
+
+    def open_referral(uow: UnitOfWork) -> None:
+        if uow.replayed():
+            return
+        if uow.read.file_of(subject) is not None:
+            log.info("referred minor already has a file", case_id=p.get("case_id"), event_id=str(event.event_id))
+            return
+        birth_date = _day(p["birth_date"]) if p.get("birth_date") else None
+        if birth_date is None and not subject.startswith("TMP-"):
+            try:
+                birth_date = parse_id_number(subject, today=reactor.today).birth_date
+            except InvalidIdNumber:
+                birth_date = None
+        referral = d.Referral(subject, str(p.get("case_id")), str(p.get("station")), p.get("station_division"),
+                              _day(p.get("referred_on") or event.occurred_on), birth_date, p.get("sex"))
+        child_id = uow.ids.resource("child")
+        drafts = d.decide_referral(referral, child_id)
+        uow.record(ev.child_stream(child_id), drafts, 0)
+
+    reactor.on("referral", open_referral)
+
+
+def identification(reactor: Reactor, event: Event) -> None:
+    p = event.payload
+    temporary = str(p.get("temporary_id") or _subject(event, "temporary"))
+    id_number = str(p.get("id_number"))
+    on = _day(p.get("identified_on") or p.get("settled_on") or event.occurred_on)
+
+    def link(uow: UnitOfWork) -> None:
+        child_id = uow.read.file_of(temporary)
+        file = uow.file(child_id) if child_id else None
+        if file is None or file.id_number is not None or uow.replayed():
+            return
+        try:
+            person = parse_id_number(id_number, today=reactor.today)
+        except InvalidIdNumber:
+            log.warning("identification with an invalid ID number ignored", event_id=str(event.event_id))
+            return
+        payload = {"child_id": file.child_id, "temporary_id": temporary, "id_number": person.value,
+                   "identified_on": on.isoformat(), "birth_date": person.birth_date.isoformat(),
+                   "cause": event.type}
+        subjects = ((temporary, "temporary"), (person.value, "child"))
+        drafts = [ev.Draft(ev.CHILD_IDENTIFIED, on, payload, subjects)]
+        _record(uow, file, drafts, reactor.today, "child_identified")
+
+    try:
+        reactor.on("identification", link)
+    except Refusal as refusal:
+        if refusal.code != "file_exists":
+            raise
+        log.warning("identified child already has another file; left for officers", event_id=str(event.event_id))
+
+
+def _record(uow: UnitOfWork, file: ChildFile, drafts: list[ev.Draft], today: dt.date, cause: str) -> None:
+    drafts = d.with_adjustment(file, drafts, today, uow.read.standards(), cause)
+    uow.record(ev.child_stream(file.child_id), drafts, file.version, file)
+
+
+def _subject(event: Event, role: str) -> str:
+    for subject in event.subjects:
+        if subject.role == role:
+            return subject.id
+    if event.subjects:
+        return event.subjects[0].id
+    raise ValueError(f"{event.type} {event.event_id} names no subject")
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

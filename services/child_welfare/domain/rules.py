@@ -1,0 +1,155 @@
+"""The child welfare rules as guards: each `check_*` returns quietly or raises a `Refusal` with a stable code.
+
+Rule ids (design/domain.md, section 2) are in each docstring; the tests are named after them. Status: 422 for
+a rule or schema broken by the input, 409 for a conflict with the file's current state.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.child_welfare.domain import parameters
+from services.child_welfare.domain.eligibility import category_on
+from services.child_welfare.domain.file import ChildFile
+from shared.actor import Actor
+from shared.business_dates import check_business_date
+from shared.errors import Refusal
+from shared.reference.dates import age_on, is_adult
+from shared.reference.divisions import is_known_division, level_of
+from shared.reference.idnumber import IdNumber, InvalidIdNumber, parse_id_number
+
+TEMPORARY_PREFIX = "TMP-"
+
+
+def refusal(code: str, detail: str, status: int = 422, field: str | None = None) -> Refusal:
+    errors = [{"loc": ["body", *field.split(".")], "msg": detail}] if field else []
+    return Refusal(code, detail, status, errors)
+
+
+# -- persons, places, dates (0.1 – 0.4) ------------------------------------------------------------------------
+def check_id_number(text: str, today: dt.date, field: str = "id_number") -> IdNumber:
+    """0.1: a valid 18-character ID number (lower-case x accepted, stored as X)."""
+    try:
+        return parse_id_number(text, today=today)
+    except (InvalidIdNumber, TypeError) as exc:
+        reason = getattr(exc, "reason", "format")
+        raise refusal("invalid_id_number", f"not a valid ID number ({reason})", field=field) from None
+
+
+def check_division(code: str, field: str = "child.household_division") -> str:
+    """0.2: a known county-level (or city) division code."""
+    if not (isinstance(code, str) and len(code) == 6 and code.isdigit() and is_known_division(code)
+            and level_of(code) != "province"):
+        raise refusal("invalid_division", f"{field} is not a known city or county division code", field=field)
+    return code
+
+
+def check_recorded_on(day: dt.date, actor: Actor, today: dt.date, field: str) -> None:
+    """api.md: never in the future; officers record up to 30 days back, admins and reactions without limit."""
+    check_business_date(day, today=today, unlimited_backdating=actor.unlimited_backdating, field=field)
+
+
+def check_not_before(day: dt.date, earliest: dt.date, code: str, detail: str, field: str) -> None:
+    if day < earliest:
+        raise refusal(code, detail, field=field)
+
+
+def check_version(expected: int | None, file: ChildFile) -> None:
+    """api.md If-Match: a command that names the version it read is refused once the file moved on."""
+    if expected is not None and expected != file.version:
+        raise Refusal("concurrency_conflict", f"the file is at version {file.version}, not {expected}", 409)
+
+
+# -- C-1, C-2, C-3 ----------------------------------------------------------------------------------------------
+def check_one_file_per_child(existing_child_id: str | None) -> None:
+    """C-2 一人一档: a child has one file; a second is refused."""
+    if existing_child_id is not None:
+        raise Refusal("file_exists", "this child already has a file", 409,
+                      [{"loc": ["body", "child", "id_number"], "msg": f"file {existing_child_id}"}])
+
+
+def check_parent_facts(parents: Any, today: dt.date) -> None:
+    """C-1, C-2: each parent's condition has a start not in the future and an end not before it."""
+    for index, parent in enumerate(parents):
+        if parent.condition_since > today:
+            raise refusal("business_date_in_future", "condition_since is in the future",
+                          field=f"parents.{index}.condition_since")
+        if parent.ends_on is not None and parent.ends_on < parent.condition_since:
+            raise refusal("ends_before_it_starts", "ends_on is before condition_since",
+                          field=f"parents.{index}.ends_on")
+        if parent.id_number is not None:
+            check_id_number(parent.id_number, today, f"parents.{index}.id_number")
+
+
+def check_under_18(file: ChildFile, on: dt.date) -> None:
+    """C-1, C-3: a child is under 18 on the decision date."""
+    if file.birth_date is not None and (on < file.birth_date or is_adult(file.birth_date, on)):
+        raise refusal("not_a_minor", f"the child is not under 18 on {on}", field="decided_on")
+
+
+def check_township_checked(file: ChildFile) -> None:
+    """C-3: application → township check → county decision; no decision before the check."""
+    if file.status in ("confirmed", "rejected", "terminated"):
+        raise Refusal("already_decided", f"the file is {file.status}", 409)
+    if file.township_check is None:
+        raise Refusal("township_check_missing", "the township has not checked the application yet", 409)
+
+
+def check_awaiting_check(file: ChildFile) -> None:
+    """C-3: the township checks an application under assessment, once."""
+    if file.status != "applied":
+        code = "already_checked" if file.status == "checked" else "already_decided"
+        raise Refusal(code, f"the file is {file.status}", 409)
+
+
+def check_eligible_as(file: ChildFile, category: str | None, on: dt.date) -> str:
+    """C-1: the confirmed category is the one the parents' conditions give on the decision date; orphan
+    and de facto unattended are exclusive."""
+    if category is None:
+        raise refusal("category_required", "a confirmation names the category", field="category")
+    derived = category_on(file.parents, on)
+    if derived is None:
+        raise refusal("not_eligible", f"on {on} the parents' conditions make the child neither an orphan nor de "
+                      "facto unattended (C-1)", field="category")
+    if derived != category:
+        raise refusal("category_mismatch", f"the parents' conditions make the child {derived} on {on}",
+                      field="category")
+    return derived
+
+
+def check_reasons(outcome: str, reasons: list[str]) -> None:
+    """C-3: a rejection gives its written reasons."""
+    if outcome == "rejected" and not reasons:
+        raise refusal("reasons_required", "a rejection states its reasons", field="reasons")
+
+
+def check_open(file: ChildFile) -> None:
+    """C-6: nothing changes on a file whose support has ended."""
+    if file.termination is not None:
+        raise Refusal("file_terminated", f"support ended on {file.termination.effective_on}", 409)
+
+
+# -- C-4 ---------------------------------------------------------------------------------------------------------
+def check_care(care: str, institution: str | None, carer: Any, field: str = "") -> None:
+    """C-4: institutional care names the institution; foster care names the carer; dispersed neither."""
+    prefix = f"{field}." if field else ""
+    if care == "institution" and institution is None:
+        raise refusal("institution_required", "institutional care names the institution", field=f"{prefix}institution")
+    if care == "foster" and carer is None:
+        raise refusal("carer_required", "foster care names the foster carer", field=f"{prefix}carer")
+    if care != "foster" and carer is not None:
+        raise refusal("carer_not_expected", "only foster care has a carer", field=f"{prefix}carer")
+
+
+def check_foster_carer(carer_id: IdNumber, on: dt.date, foster_children: int) -> None:
+    """C-4 家庭寄养: the carer is 30 to 65 years old and has at most two foster children."""
+    youngest, oldest = parameters.foster_carer_ages(on)
+    age = age_on(carer_id.birth_date, on) if on >= carer_id.birth_date else -1
+    if not youngest <= age <= oldest:
+        raise refusal("foster_carer_age", f"a foster carer is {youngest} to {oldest} years old, not {age}",
+                      field="carer.id_number")
+    most = parameters.foster_children_per_carer(on)
+    if foster_children >= most:
+        raise Refusal("foster_carer_full", f"the carer already has {foster_children} foster children (at most {most})",
+                      409, [{"loc": ["body", "carer", "id_number"], "msg": "carer full"}])

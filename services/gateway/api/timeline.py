@@ -1,0 +1,67 @@
+"""Persons and feed routes (api.md "Persons (timeline)", domain.md T-1 to T-3), answered by the timeline
+service, and the access history, answered from the gateway's own access log.
+
+Who may call what (access classes: services/timeline/access.yaml, docs/timeline.md):
+* a person's timeline and facts, and the change feed: every role that reads personal data — registry
+  clerks and registrars, child welfare officers, funeral and relief staff, bureaus (by scope, with
+  `X-Purpose`, which the pipeline requires), admins; the timeline service filters the answer by the
+  caller's role and scopes (a bureau with `:facts` scopes only gets facts: 403 on timelines and the feed);
+* a person's access history: oversight only.
+Every call is recorded in the access log with the person as subject and the stated purpose.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.gateway.access_history import access_history
+from services.gateway.problems import Problem
+from services.gateway.routing import Call, Reply, Route
+
+PREFIX = "/v1/persons"
+READERS = {"marriage_clerk", "marriage_registrar", "child_welfare_officer", "funeral_staff", "relief_staff",
+           "bureau", "admin"}
+OVERSIGHT = {"oversight"}
+
+
+def _viewer(call: Call) -> dict[str, Any]:
+    principal = call.principal
+    assert principal is not None  # not a PUBLIC route
+    return {"role": principal.role, "scopes": list(principal.scopes)}
+
+
+def person_timeline(call: Call) -> Reply:
+    """Every event about the person, in business-date order, as far as the caller may see (T-1, T-3)."""
+    return Reply(call.rpc("timeline").person_timeline(
+        call.params["person_id"], call.query.get("as_of"), call.query.get("service"), _viewer(call)))
+
+
+def person_facts(call: Call) -> Reply:
+    """Alive or deceased, marital status, child welfare status, open relief case — now or as of a date (T-2)."""
+    return Reply(call.rpc("timeline").person_facts(call.params["person_id"], call.query.get("as_of"),
+                                                   _viewer(call)))
+
+
+def person_access_log(call: Call) -> Reply:
+    """Who read or changed this person's data, in which role, for which purpose, when (T-3)."""
+    database = getattr(call.ports, "database", None) or getattr(call.ports.health, "db", None)
+    if database is None:
+        raise Problem(503, "service_unavailable", "the access log is not reachable")
+    return Reply({"subject": call.params["person_id"],
+                  "entries": access_history(database, call.params["person_id"])})
+
+
+def feed(call: Call) -> Reply:
+    """The change feed other bureaus poll: events they may see after the cursor `after` (T-3)."""
+    return Reply(call.rpc("timeline").feed(call.query.get("after"), call.query.get("types"),
+                                           call.query.get("limit"), _viewer(call)))
+
+
+ROUTES = [
+    Route("GET", f"{PREFIX}/<person_id>/timeline", "persons.timeline", READERS, person_timeline,
+          subject="person_id"),
+    Route("GET", f"{PREFIX}/<person_id>/facts", "persons.facts", READERS, person_facts, subject="person_id"),
+    Route("GET", f"{PREFIX}/<person_id>/access-log", "persons.access_log", OVERSIGHT, person_access_log,
+          subject="person_id"),
+    Route("GET", "/v1/feed", "persons.feed", READERS, feed),
+]

@@ -1,0 +1,1 @@
+"""The marriage service's inline read models and queries on PostgreSQL."""

@@ -1,0 +1,342 @@
+"""The inline read models (migrations/0001_marriage_read_models.sql): kept in step with the events inside the
+command's transaction, and the lookups commands decide on.
+
+Unique constraints carry the rules that span streams — one current marriage per person (M-3), unique
+certificate numbers (M-7), one pending divorce per marriage (M-8) — so a violation is turned into the
+rule's refusal; raised inside the command's transaction, it leaves nothing of the command written.
+A registration's rows (the marriage, both persons' current-marriage rows, both certificates) are written by
+one statement: registrations are the hot path, and a round trip costs more than the inserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from services.marriage.domain import events as ev
+from services.marriage.domain.rules import PersonFacts
+from shared.envelope import Event
+from shared.errors import Refusal
+
+_FACTS = """
+SELECT p.id, cm.registration_id, d.died_on,
+       (SELECT coalesce(jsonb_agg(jsonb_build_object('registration_id', dp.registration_id,
+                                                     'document_ref', dp.document_ref,
+                                                     'listed_on', dp.listed_on) ORDER BY dp.listed_on), '[]')
+          FROM dishonest_persons dp WHERE dp.person_id = p.id),
+       nextval('certificate_numbers')
+  FROM unnest(%s::text[]) WITH ORDINALITY AS p(id, n)
+  LEFT JOIN current_marriages cm ON cm.person_id = p.id
+  LEFT JOIN deceased_persons d ON d.person_id = p.id
+ ORDER BY p.n
+"""
+
+_INPUT = """
+input AS (
+    SELECT e->>'registration_id' AS registration_id, e->>'office' AS office,
+           (e->>'registered_on')::date AS registered_on, e->'parties' AS parties, e->'certificates' AS certificates,
+           (e->>'cross_county')::boolean AS cross_county, (e->>'imported')::boolean AS imported,
+           {version} AS version
+      FROM {source}
+)"""
+
+_READ_MODELS = """
+marriage AS (
+    INSERT INTO marriages (registration_id, office, registered_on, husband, wife, parties, cross_county, imported,
+                           status, version)
+    SELECT registration_id, office, registered_on, parties->0->>'id_number', parties->1->>'id_number', parties,
+           cross_county, imported, 'married', version FROM input
+    RETURNING registration_id
+), current AS (
+    INSERT INTO current_marriages (person_id, registration_id)
+    SELECT party->>'id_number', i.registration_id FROM input i, jsonb_array_elements(i.parties) AS party
+), certificate AS (
+    INSERT INTO certificates (number, registration_id, id_number, kind, issued_on, office)
+    SELECT c->>'number', i.registration_id, c->>'id_number', 'marriage', i.registered_on, i.office
+      FROM input i, jsonb_array_elements(i.certificates) AS c
+)
+"""
+
+# A registration's rows: MarriageRegistered payloads with their stream `version`.
+_REGISTRATIONS = ("WITH " + _INPUT.format(version="(e->>'version')::integer",
+                                          source="jsonb_array_elements(%(events)s::jsonb) AS e")
+                  + "," + _READ_MODELS + "SELECT count(*) FROM marriage")
+
+# M-12: an import batch's new streams appended and their rows written by one statement, from one parameter
+# parsed once (the events as `append_new_streams` takes them; each payload is a MarriageRegistered one).
+_IMPORTED = ("WITH appended AS (SELECT count(*) AS n FROM append_new_streams(%(events)s::jsonb)), "
+             + _INPUT.format(version="1", source="jsonb_array_elements(%(events)s::jsonb) AS d,"
+                                                " LATERAL (SELECT d->'payload') AS p(e)")
+             + "," + _READ_MODELS + "SELECT (SELECT n FROM appended), count(*) FROM marriage")
+
+
+def marriages_of(conn: psycopg.Connection, person: str) -> list[str]:
+    """Every registration naming the person (any status), oldest first."""
+    rows = conn.execute("SELECT registration_id FROM marriages WHERE husband = %s OR wife = %s"
+                        " ORDER BY registered_on, registration_id", (person, person)).fetchall()
+    return [row[0] for row in rows]
+
+
+def compact(value: Any) -> str:
+    """JSON for large parameters: UTF-8 as it is (names in Chinese are a third of the escaped size)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def already_married() -> Refusal:
+    return Refusal("already_married", "a party is married, whichever office registered it (M-3)", 409,
+                   [{"loc": ["body", "reasons", 0], "msg": "already_married"}])
+
+
+class ReadModels:
+    """The read models as seen from one transaction."""
+
+    def __init__(self, tx: psycopg.Connection) -> None:
+        self.tx = tx
+
+    # -- lookups ----------------------------------------------------------------------------------------
+    def facts_and_serials(self, id_numbers: Sequence[str]) -> tuple[list[PersonFacts], list[int]]:
+        """M-3, M-10 facts of each person and one certificate serial per person, in one round trip. Serials
+        come from a sequence (no lock between offices); a refused registration leaves a gap in them."""
+        rows = self.tx.execute(_FACTS, (list(id_numbers),)).fetchall()
+        facts = [PersonFacts(row[1], row[2], tuple(row[3])) for row in rows]
+        return facts, [int(row[4]) for row in rows]
+
+    def import_lookups(self, persons: Sequence[str], numbers: Sequence[str],
+                       record_ids: Sequence[str]) -> dict[str, dict[str, str]]:
+        """M-12, in one round trip: `married` person → current marriage, `taken` certificate number → its
+        registration, `recorded` the records whose conflict an earlier run recorded, `deceased` person →
+        `<died_on> <death_id>`."""
+        rows = self.tx.execute(
+            "SELECT 'married', person_id, registration_id FROM current_marriages WHERE person_id = ANY(%(p)s)"
+            " UNION ALL SELECT 'taken', number, registration_id FROM certificates WHERE number = ANY(%(n)s)"
+            " UNION ALL SELECT 'recorded', record_id, NULL FROM import_conflicts WHERE record_id = ANY(%(r)s)"
+            " UNION ALL SELECT 'deceased', person_id, died_on::text || ' ' || death_id FROM deceased_persons"
+            " WHERE person_id = ANY(%(p)s)",
+            {"p": list(persons), "n": list(numbers), "r": list(record_ids)}).fetchall()
+        found: dict[str, dict[str, str]] = {"married": {}, "taken": {}, "recorded": {}, "deceased": {}}
+        for kind, key, value in rows:
+            found[kind][key] = value
+        return found
+
+    def serial(self) -> int:
+        return int(self.tx.execute("SELECT nextval('certificate_numbers')").fetchone()[0])
+
+    def current_marriage(self, person: str) -> str | None:
+        row = self.tx.execute("SELECT registration_id FROM current_marriages WHERE person_id = %s",
+                              (person,)).fetchone()
+        return row[0] if row else None
+
+    def marriages_of(self, person: str) -> list[str]:
+        """Every registration naming the person (any status), oldest first."""
+        return marriages_of(self.tx, person)
+
+    def death_of(self, person: str) -> tuple[dt.date, str] | None:
+        row = self.tx.execute("SELECT died_on, death_id FROM deceased_persons WHERE person_id = %s",
+                              (person,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def pending_divorce(self, registration_id: str) -> str | None:
+        row = self.tx.execute("SELECT divorce_id FROM divorces WHERE registration_id = %s AND status = 'pending'",
+                              (registration_id,)).fetchone()
+        return row[0] if row else None
+
+    def lapsing_divorces(self, today: dt.date, limit: int = 500) -> list[str]:
+        rows = self.tx.execute("SELECT divorce_id FROM divorces WHERE status = 'pending' AND register_until < %s"
+                               " ORDER BY register_until LIMIT %s", (today, limit)).fetchall()
+        return [row[0] for row in rows]
+
+    def book_slot(self, office: str, day: dt.date, kind: str, capacity: int) -> bool:
+        """M-13: take one place of the slot if one is left (a row lock per slot: concurrent bookings queue)."""
+        row = self.tx.execute(
+            "INSERT INTO appointment_slots AS s (office, date, kind, booked) VALUES (%s, %s, %s, 1)"
+            " ON CONFLICT (office, date, kind) DO UPDATE SET booked = s.booked + 1 WHERE s.booked < %s"
+            " RETURNING booked", (office, day, kind, capacity)).fetchone()
+        return row is not None and (row[0] <= capacity)
+
+    # -- projection -------------------------------------------------------------------------------------
+    def apply(self, event: Event) -> None:
+        project = _PROJECTIONS.get(event.type)
+        if project is not None:
+            project(self.tx, event)
+
+    def import_registrations(self, events: Sequence[dict[str, Any]]) -> None:
+        """M-12: new-stream events (`append_new_streams`' shape) appended and projected in one statement; a
+        person married meanwhile fails it on M-3's key."""
+        try:
+            self.tx.execute(_IMPORTED, {"events": Jsonb(list(events), dumps=compact)})
+        except psycopg.errors.UniqueViolation as exc:
+            if exc.diag.table_name == "certificates":
+                raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
+            raise already_married() from None
+
+    def register_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """MarriageRegistered payloads with their stream `version` (one, or an import batch's) into
+        marriages, current_marriages and certificates in one statement; a person already married anywhere
+        fails it (M-3). No savepoint: a violation refuses the whole command, whose transaction then rolls
+        back — and two round trips fewer on the hot path."""
+        try:
+            self.tx.execute(_REGISTRATIONS, {"events": Jsonb(rows)})
+        except psycopg.errors.UniqueViolation as exc:
+            if exc.diag.table_name == "certificates":
+                raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
+            raise already_married() from None
+
+
+def _touch(tx: psycopg.Connection, event: Event, status: str | None = None, ended_on: Any = None) -> None:
+    tx.execute("UPDATE marriages SET version = %s, status = coalesce(%s, status),"
+               " ended_on = CASE WHEN %s::text IS NULL THEN ended_on ELSE %s::date END WHERE registration_id = %s",
+               (event.stream_version, status, ended_on, ended_on, event.payload["registration_id"]))
+
+
+def _end(tx: psycopg.Connection, event: Event, status: str, ended_on: str) -> None:
+    """The marriage no longer counts for M-3: both persons may marry again."""
+    _touch(tx, event, status, ended_on)
+    # By the parties' keys (no second index on this hot table to keep up at every registration).
+    tx.execute("DELETE FROM current_marriages c USING marriages m WHERE m.registration_id = %s"
+               " AND c.person_id IN (m.husband, m.wife) AND c.registration_id = m.registration_id",
+               (event.payload["registration_id"],))
+
+
+def _registered(tx: psycopg.Connection, event: Event) -> None:
+    ReadModels(tx).register_rows([{**event.payload, "version": event.stream_version}])
+
+
+def _refused(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    tx.execute("INSERT INTO refusals (refusal_id, office, refused_on, reasons) VALUES (%s, %s, %s, %s)",
+               (p["refusal_id"], p["office"], p["refused_on"], p["reasons"]))
+
+
+def _reissued(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    tx.execute("UPDATE certificates SET valid = false, replaced_by = %s WHERE number = %s",
+               (p["new_number"], p["old_number"]))
+    _unique_certificate(tx, p["new_number"], p["registration_id"], p["id_number"], "marriage", p["reissued_on"],
+                        p.get("office"))
+    _touch(tx, event)
+
+
+def _unique_certificate(tx: psycopg.Connection, number: str, registration_id: str, id_number: str, kind: str,
+                        issued_on: str, office: str | None) -> None:
+    try:
+        with tx.transaction():
+            tx.execute("INSERT INTO certificates (number, registration_id, id_number, kind, issued_on, office)"
+                       " VALUES (%s, %s, %s, %s, %s, %s)",
+                       (number, registration_id, id_number, kind, issued_on, office))
+    except psycopg.errors.UniqueViolation:
+        raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
+
+
+def _divorce_registered(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    _end(tx, event, "divorced", p["registered_on"])
+    tx.execute("UPDATE divorces SET status = 'registered', registered_on = %s WHERE divorce_id = %s",
+               (p["registered_on"], p["divorce_id"]))
+    for certificate in p["certificates"]:
+        _unique_certificate(tx, certificate["number"], p["registration_id"], certificate["id_number"], "divorce",
+                            p["registered_on"], p["office"])
+
+
+def _court_outcome(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    _end(tx, event, "divorced" if p["kind"] == "divorce" else p["kind"], p["effective_on"])
+
+
+def _revoked(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    _end(tx, event, "revoked", p["revoked_on"])
+    if p.get("dishonest_id_number"):
+        tx.execute("INSERT INTO dishonest_persons (person_id, registration_id, document_ref, listed_on)"
+                   " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                   (p["dishonest_id_number"], p["registration_id"], p["document_ref"], p["revoked_on"]))
+
+
+def _ended_by_death(tx: psycopg.Connection, event: Event) -> None:
+    _end(tx, event, "widowed", event.payload["died_on"])
+
+
+def _revived(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    _touch(tx, event, "married")
+    tx.execute("UPDATE marriages SET ended_on = NULL WHERE registration_id = %s", (p["registration_id"],))
+    try:
+        with tx.transaction():
+            tx.execute("INSERT INTO current_marriages (person_id, registration_id)"
+                       " SELECT party->>'id_number', registration_id"
+                       " FROM marriages, jsonb_array_elements(parties) AS party"
+                       " WHERE registration_id = %s", (p["registration_id"],))
+    except psycopg.errors.UniqueViolation:
+        raise already_married() from None
+
+
+def _flagged(tx: psycopg.Connection, event: Event) -> None:
+    _touch(tx, event)
+    tx.execute("UPDATE marriages SET flagged = true WHERE registration_id = %s", (event.payload["registration_id"],))
+
+
+def _divorce_applied(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    try:
+        with tx.transaction():
+            tx.execute("INSERT INTO divorces (divorce_id, registration_id, office, applied_on, register_until, status,"
+                       " version) VALUES (%s, %s, %s, %s, %s, 'pending', %s)",
+                       (p["divorce_id"], p["registration_id"], p["office"], p["applied_on"], p["register_until"],
+                        event.stream_version))
+    except psycopg.errors.UniqueViolation:
+        raise Refusal("divorce_pending", "a divorce application is pending for this marriage", 409) from None
+
+
+def _divorce_ended(status: str) -> Callable[[psycopg.Connection, Event], None]:
+    def project(tx: psycopg.Connection, event: Event) -> None:
+        tx.execute("UPDATE divorces SET status = %s, version = %s WHERE divorce_id = %s",
+                   (status, event.stream_version, event.payload["divorce_id"]))
+    return project
+
+
+def _appointment(status: str) -> Callable[[psycopg.Connection, Event], None]:
+    def project(tx: psycopg.Connection, event: Event) -> None:
+        p = event.payload
+        if status == "booked":
+            tx.execute("INSERT INTO appointments (appointment_id, office, date, kind, status, version)"
+                       " VALUES (%s, %s, %s, %s, 'booked', %s)",
+                       (p["appointment_id"], p["office"], p["date"], p["kind"], event.stream_version))
+            return
+        tx.execute("UPDATE appointments SET status = %s, version = %s WHERE appointment_id = %s",
+                   (status, event.stream_version, p["appointment_id"]))
+        if status == "cancelled":  # the place is free again
+            tx.execute("UPDATE appointment_slots SET booked = booked - 1 WHERE office = %s AND date = %s AND kind = %s",
+                       (p["office"], p["date"], p["kind"]))
+    return project
+
+
+def _conflicted(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    tx.execute("INSERT INTO import_conflicts (record_id, batch_id, record_ref, reason) VALUES (%s, %s, %s, %s)"
+               " ON CONFLICT DO NOTHING", (p["record_id"], p["batch_id"], p["record_ref"], p["reason"]))
+
+
+_PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
+    ev.MARRIAGE_REGISTERED: _registered,
+    ev.REGISTRATION_REFUSED: _refused,
+    ev.CERTIFICATE_REISSUED: _reissued,
+    ev.DIVORCE_REGISTERED: _divorce_registered,
+    ev.COURT_OUTCOME_RECORDED: _court_outcome,
+    ev.REGISTRATION_REVOKED: _revoked,
+    ev.MARRIAGE_ENDED_BY_DEATH: _ended_by_death,
+    ev.MARRIAGE_REVIVED: _revived,
+    ev.MARRIAGE_FLAGGED_FOR_REVIEW: _flagged,
+    ev.DEATH_DATE_CORRECTED: lambda tx, event: _touch(tx, event, ended_on=event.payload["died_on"]),
+    ev.DIVORCE_APPLIED: _divorce_applied,
+    ev.DIVORCE_WITHDRAWN: _divorce_ended("withdrawn"),
+    ev.DIVORCE_DEEMED_WITHDRAWN: _divorce_ended("deemed_withdrawn"),
+    ev.DIVORCE_APPLICATION_CLOSED: _divorce_ended("closed"),
+    ev.APPOINTMENT_BOOKED: _appointment("booked"),
+    ev.APPOINTMENT_CANCELLED: _appointment("cancelled"),
+    ev.APPOINTMENT_MISSED: _appointment("missed"),
+    ev.HISTORICAL_RECORD_CONFLICTED: _conflicted,
+}

@@ -1,0 +1,1 @@
+"""The marriage application: load, decide, append in one transaction; reactions; queries; imports."""

@@ -1,0 +1,138 @@
+"""M-12 from a file: `civreg marriage-import FILE.csv` streams a CSV of paper-era records into the service's
+store in batches, with a progress line, per-record results and the conflicts reported.
+
+Memory stays flat whatever the file's size: rows are read one at a time (`csv.DictReader` over the open
+file), a batch of `batch_size` rows is checked (one batch ahead, in a thread of its own: Python's work on the
+next batch overlaps the database's on this one) and imported in one transaction (application/imports.py),
+and only the records that were not imported (conflicts, invalid rows) are written to the results file as
+they come. The progress line is one rewritten stderr line (rows read, imported, conflicts, invalid, rate):
+all an operator needs, so no progress-bar dependency is added.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import queue
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from services.marriage.application.imports import MAX_BATCH, PreparedBatch, commit_batch, prepare_batch
+from services.marriage.application.marriage import parse
+from services.marriage.domain.imports import COLUMNS
+from shared.business_dates import local_today
+from shared.envelope import Metadata
+from shared.errors import Refusal
+from shared.eventstore.postgres import PostgresEventStore
+
+DEFAULT_BATCH = 1000
+DEFAULT_WORKERS = 2
+RESULT_COLUMNS = ("row", "record_ref", "status", "code", "detail", "registration_id")
+
+
+@dataclass
+class Totals:
+    read: int = 0
+    imported: int = 0
+    already_imported: int = 0
+    conflict: int = 0
+    invalid: int = 0
+    started: float = field(default_factory=time.perf_counter)
+
+    def add(self, outcome: dict[str, Any]) -> None:
+        for status in ("imported", "already_imported", "conflict", "invalid"):
+            setattr(self, status, getattr(self, status) + outcome[status])
+
+    @property
+    def rate(self) -> float:
+        return self.read / max(time.perf_counter() - self.started, 1e-9)
+
+    def line(self) -> str:
+        return (f"marriage-import: {self.read:,} rows read, {self.imported:,} imported, "
+                f"{self.already_imported:,} already imported, {self.conflict:,} conflicts, {self.invalid:,} invalid "
+                f"({self.rate:,.0f} rows/s)")
+
+
+def batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append({key: value for key, value in row.items() if key is not None and value not in (None, "")})
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def ahead(reader: Iterator[dict[str, Any]], size: int, today: dt.date) -> Iterator[tuple[PreparedBatch, int]]:
+    """The file's batches, parsed and checked one step ahead in a thread of their own, so that checking the
+    next batch overlaps the database's work on this one (at most two batches are held)."""
+    waiting: queue.Queue[Any] = queue.Queue(maxsize=1)
+
+    def produce() -> None:
+        try:
+            first_row = 2  # the header is row 1: numbers as a spreadsheet shows them
+            for batch in batches(reader, size):
+                waiting.put((prepare_batch(batch, today, parse, first_row), len(batch)))
+                first_row += len(batch)
+            waiting.put(None)
+        except BaseException as failure:  # handed to the consumer, which raises it
+            waiting.put(failure)
+
+    threading.Thread(target=produce, name="marriage-import-reader", daemon=True).start()
+    while (item := waiting.get()) is not None:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _report(future: Future[dict[str, Any]], size: int, totals: Totals, writer: Any, progress: IO[str] | None) -> None:
+    outcome = future.result()
+    totals.read += size
+    totals.add(outcome)
+    if writer:
+        writer.writerows(r for r in outcome["results"] if r["status"] in ("conflict", "invalid"))
+    if progress:
+        progress.write("\r" + totals.line())
+        progress.flush()
+
+
+def import_file(store: PostgresEventStore, path: Path, actor: str, *, batch_size: int = DEFAULT_BATCH,
+                workers: int = DEFAULT_WORKERS, results: IO[str] | None = None,
+                progress: IO[str] | None = sys.stderr, today: dt.date | None = None) -> Totals:
+    """Import every row of the CSV file at `path` (header: `domain.imports.COLUMNS`, the household
+    divisions optional). Rows not imported go to `results` as CSV, with their row number and code, in file
+    order. `workers` batches are committed at once, each in its own transaction and connection: while one
+    waits for the store's append lock or its commit, the other's rows are being written. Two records of one
+    person in batches committed at once: whichever commits first is imported, the other is reported as a
+    conflict (`already_married`); within a batch, the first in the file wins."""
+    if not 1 <= batch_size <= MAX_BATCH or not 1 <= workers <= 8:
+        raise ValueError(f"batch size is 1 to {MAX_BATCH}, workers 1 to 8")
+    metadata = Metadata(actor=actor)
+    totals = Totals()
+    writer = csv.DictWriter(results, RESULT_COLUMNS, extrasaction="ignore") if results else None
+    if writer:
+        writer.writeheader()
+    with path.open(newline="", encoding="utf-8-sig") as source:
+        reader = csv.DictReader(source)
+        missing = set(COLUMNS[:9]) - set(reader.fieldnames or ())
+        if missing:
+            raise Refusal("invalid_file", f"the header lacks {', '.join(sorted(missing))}", 422)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="marriage-import") as pool:
+            in_flight: deque[tuple[Future[dict[str, Any]], int]] = deque()
+            for prepared, size in ahead(reader, batch_size, today or local_today()):
+                in_flight.append((pool.submit(commit_batch, store, metadata, prepared), size))
+                if len(in_flight) >= workers:
+                    _report(*in_flight.popleft(), totals, writer, progress)
+            while in_flight:
+                _report(*in_flight.popleft(), totals, writer, progress)
+    if progress:
+        progress.write("\n")
+    return totals

@@ -1,0 +1,140 @@
+"""M-12: importing a batch of historical records in one transaction.
+
+A batch (the endpoint's body, or up to 1000 rows of a file read by `civreg marriage-import`) costs three
+round trips whatever its size: one statement looks up every person's current marriage, every certificate
+number and the conflicts recorded before; one statement appends all registrations (`append_new_streams`: each
+record its own stream `marriage-<id>` at version 1, under the store's append lock) and writes their read-model
+rows, from one JSON parameter parsed once; one multi-event append records the conflicts on
+`import-<batch_id>`. A batch is all or nothing: a concurrent registration of one of its persons (M-3) fails
+it on the key, and it is decided again — records already imported are recognised (`already_imported`) and
+nothing is written twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+import psycopg
+
+from services.marriage.adapters.read_models import ReadModels
+from services.marriage.application.reactions import apply_death
+from services.marriage.application.unit_of_work import ATTEMPTS, EventIds, UnitOfWork, new_events
+from services.marriage.domain import events as ev
+from services.marriage.domain.imports import (
+    BatchDecision,
+    Checked,
+    HistoricalRecord,
+    check_record,
+    decide_batch,
+    invalid,
+)
+from services.marriage.domain.rules import ALREADY_MARRIED
+from shared.envelope import Metadata, derived_event_id
+from shared.errors import Refusal
+from shared.eventstore.postgres import PostgresEventStore
+
+MAX_BATCH = 1000
+
+
+def batch_id_of(raw: Sequence[Any]) -> str:
+    """The same records give the same batch id: re-running a file appends its conflicts once."""
+    digest = hashlib.sha256(json.dumps(list(raw), sort_keys=True, default=str).encode()).hexdigest()
+    return str(derived_event_id("marriage", "import-batch", digest))
+
+
+@dataclass(frozen=True)
+class PreparedBatch:
+    """A batch checked on its own (no I/O): what `commit_batch` decides on."""
+
+    batch_id: str
+    checked: list[Checked]
+    invalid: dict[int, dict[str, Any]]
+
+
+def prepare_batch(raw_records: Sequence[Any], today: dt.date, parse: Any, first_row: int = 1) -> PreparedBatch:
+    """`raw_records`: dicts (CSV rows or JSON items); `parse(model, raw)` validates one (a Refusal when
+    malformed)."""
+    if len(raw_records) > MAX_BATCH:
+        raise Refusal("batch_too_large", f"at most {MAX_BATCH} records per batch", 422)
+    invalid_rows: dict[int, dict[str, Any]] = {}
+    checked: list[Checked] = []
+    for offset, raw in enumerate(raw_records):
+        row = first_row + offset
+        ref = raw.get("record_ref") if isinstance(raw, dict) and isinstance(raw.get("record_ref"), str) else None
+        try:
+            checked.append(check_record(row, parse(HistoricalRecord, raw), today))
+        except Refusal as refused:
+            invalid_rows[row] = invalid(row, ref, refused)
+    return PreparedBatch(batch_id_of(raw_records), checked, invalid_rows)
+
+
+def commit_batch(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch) -> dict[str, Any]:
+    """Decide the batch on what is known and write it, all or nothing. A batch that lost a race on a person
+    (a registration or another batch committed them meanwhile: M-3's key, or a deadlock between two batches)
+    is decided again on fresh facts, where the person shows as a conflict."""
+    for attempt_number in range(1, ATTEMPTS + 1):
+        try:
+            decision = _commit(store, metadata, batch)
+            break
+        except (Refusal, psycopg.errors.DeadlockDetected) as lost:
+            if attempt_number == ATTEMPTS or (isinstance(lost, Refusal) and lost.code != ALREADY_MARRIED):
+                raise
+    results = {**batch.invalid, **{item["row"]: item for item in decision.results}}
+    ordered = [results[row] for row in sorted(results)]
+    counts = {status: sum(1 for r in ordered if r["status"] == status)
+              for status in ("imported", "already_imported", "conflict", "invalid")}
+    return {"batch_id": batch.batch_id, "results": ordered, **counts}
+
+
+def import_batch(store: PostgresEventStore, metadata: Metadata, raw_records: Sequence[Any], today: dt.date,
+                 parse: Any, first_row: int = 1) -> dict[str, Any]:
+    """One batch from end to end: per-record results in input order, and the counts."""
+    return commit_batch(store, metadata, prepare_batch(raw_records, today, parse, first_row))
+
+
+def _commit(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch) -> BatchDecision:
+    checked = batch.checked
+    with store.db.transaction() as tx:
+        read = ReadModels(tx)
+        found = read.import_lookups(
+            [p for item in checked for p in (item.husband.value, item.wife.value)],
+            [n for item in checked for n in item.certificates], [item.registration_id for item in checked])
+        decision = decide_batch(checked, found["married"], found["taken"], batch.batch_id, set(found["recorded"]))
+        if decision.registered:
+            read.import_registrations(_new_streams(decision.registered, metadata))
+            _deaths_known_already(store, tx, metadata, batch.batch_id, decision, found["deceased"])
+        for draft in decision.conflicts:
+            read.apply(SimpleNamespace(type=draft.type, payload=draft.payload))
+        if decision.conflicts:
+            record_ids = (d.payload["record_id"] for d in decision.conflicts)
+            ids = EventIds(("marriage", "import", batch.batch_id, *record_ids))
+            store.append(ev.import_stream(batch.batch_id), new_events(decision.conflicts, metadata, ids), None, tx=tx)
+    return decision
+
+
+def _deaths_known_already(store: PostgresEventStore, tx: psycopg.Connection, metadata: Metadata, batch_id: str,
+                          decision: BatchDecision, deceased: dict[str, str]) -> None:
+    """M-11: a party of an imported marriage recorded as deceased already — its marriage ended on the date of
+    death (the survivor widowed, free to marry again), or is flagged if registered after it."""
+    imported = {subject for _, draft in decision.registered for subject, _ in draft.subjects}
+    for person in sorted(imported & set(deceased)):
+        died_on, death_id = deceased[person].split(" ", 1)
+        uow = UnitOfWork(store, tx, metadata, EventIds.for_reaction("historical-death", f"{batch_id}:{person}"))
+        apply_death(uow, person, dt.date.fromisoformat(died_on), death_id)
+
+
+def _new_streams(registered: list[tuple[str, Any]], metadata: Metadata) -> list[dict[str, Any]]:
+    """The registrations as `append_new_streams` takes them: each its own stream at version 1."""
+    body = metadata.model_dump(exclude_none=True)
+    return [{"event_id": str(derived_event_id("marriage", "historical-event", registration_id)),
+             "stream_id": ev.marriage_stream(registration_id), "type": draft.type,
+             "schema_version": draft.schema_version, "occurred_on": draft.occurred_on.isoformat(),
+             "subjects": [{"id": s, "role": r} for s, r in draft.subjects], "payload": draft.payload,
+             "metadata": {**body, "office": draft.payload["office"]}}
+            for registration_id, draft in registered]

@@ -1,0 +1,185 @@
+"""`Marriage`: the application as the nameko entrypoints see it — plain JSON in, plain JSON out.
+
+Each command is validated against its model (a mismatch is 422 `validation_failed`, as at the gateway: RPC
+callers are checked as strictly as HTTP ones), given ids derived from the idempotency key, and run in one
+transaction. A registration refused by a rule (M-1 to M-6) rolls back and then records the refusal in a
+transaction of its own (M-5): the refusal record is all it writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+import psycopg
+from pydantic import BaseModel, ValidationError
+
+from services.marriage.adapters.read_models import ReadModels
+from services.marriage.application import divorces, imports, queries, reactions, registrations
+from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
+from services.marriage.domain import commands, rules
+from services.marriage.domain.rules import ApplicationRefused
+from shared.actor import Actor
+from shared.business_dates import local_today
+from shared.envelope import Event
+from shared.errors import Refusal
+from shared.eventstore.base import ConcurrencyConflict
+from shared.eventstore.postgres import PostgresEventStore
+from shared.logging import get_logger
+from shared.nameko_ext.context import Correlation
+
+log = get_logger(__name__)
+M = TypeVar("M", bound=BaseModel)
+MAX_ERRORS = 20
+
+
+def parse(model: type[M], request: Any) -> M:
+    try:
+        return model.model_validate(request)
+    except ValidationError as exc:
+        errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]}
+                  for error in exc.errors(include_url=False, include_input=False, include_context=False)]
+        raise Refusal("validation_failed", "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
+
+
+def query_date(text: Any, name: str, default: dt.date | None = None) -> dt.date:
+    if text in (None, "") and default is not None:
+        return default
+    try:
+        return dt.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        raise Refusal("invalid_query", f"{name} is a date YYYY-MM-DD", 422,
+                      [{"loc": ["query", name], "msg": "not a date"}]) from None
+
+
+class Marriage:
+    def __init__(self, store: PostgresEventStore, correlation: Correlation,
+                 clock: Callable[[], dt.date] = local_today) -> None:
+        self.store, self.correlation, self.clock = store, correlation, clock
+
+    # -- commands ---------------------------------------------------------------------------------------
+    def _run(self, name: str, model: type[BaseModel], request: Any, actor: Any, key: str | None,
+             handler: Callable[..., dict[str, Any]], *path: str) -> dict[str, Any]:
+        command, who = parse(model, request), Actor.from_rpc(actor)
+        ids = EventIds.for_command(name, who.name, key)
+        metadata = self.correlation.metadata(actor=who.name, office=who.office, idempotency_key=key)
+        today = self.clock()
+        return execute(self.store, metadata, ids, lambda uow: handler(uow, *path, command, who, today))
+
+    def register_marriage(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        command, who = parse(commands.RegisterMarriage, request), Actor.from_rpc(actor)
+        ids = EventIds.for_command("register_marriage", who.name, key)
+        metadata = self.correlation.metadata(actor=who.name, office=command.office, idempotency_key=key)
+        today = self.clock()
+        try:
+            return execute(self.store, metadata, ids,
+                           lambda uow: registrations.register_marriage(uow, command, who, today))
+        except ApplicationRefused as refused:
+            refusal = execute(self.store, metadata, ids, lambda uow, r=refused: registrations.record_refusal(uow, r))
+            log.info("marriage.registration_refused", reasons=refused.reasons, office=refused.office)
+            raise refusal from None
+
+    def reissue_certificate(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("reissue_certificate", commands.ReissueCertificate, request, actor, key,
+                         registrations.reissue_certificate, registration_id)
+
+    def revoke_registration(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("revoke_registration", commands.RevokeRegistration, request, actor, key,
+                         registrations.revoke_registration, registration_id)
+
+    def record_court_outcome(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("record_court_outcome", commands.RecordCourtOutcome, request, actor, key,
+                         registrations.record_court_outcome, registration_id)
+
+    def apply_for_divorce(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._run("apply_for_divorce", commands.ApplyForDivorce, request, actor, key, divorces.apply_for_divorce)
+
+    def withdraw_divorce(self, divorce_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("withdraw_divorce", commands.WithdrawDivorce, request, actor, key,
+                         divorces.withdraw_divorce, divorce_id)
+
+    def register_divorce(self, divorce_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("register_divorce", commands.RegisterDivorce, request, actor, key,
+                         divorces.register_divorce, divorce_id)
+
+    def book_appointment(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        return self._run("book_appointment", commands.BookAppointment, request, actor, key,
+                         divorces.book_appointment)
+
+    def cancel_appointment(self, appointment_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("cancel_appointment", commands.CancelAppointment, request, actor, key,
+                         divorces.cancel_appointment, appointment_id)
+
+    def record_no_show(self, appointment_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
+        return self._run("record_no_show", commands.RecordNoShow, request, actor, key,
+                         divorces.record_no_show, appointment_id)
+
+    def import_historical_records(self, records: Sequence[Any], actor: Any, first_row: int = 1) -> dict[str, Any]:
+        """M-12: one batch (≤ 1000 records), all or nothing; per-record results."""
+        who = Actor.from_rpc(actor)
+        if not isinstance(records, list | tuple):
+            raise Refusal("validation_failed", "records is a list", 422,
+                          [{"loc": ["body", "records"], "msg": "a list"}])
+        metadata = self.correlation.metadata(actor=who.name)
+        return imports.import_batch(self.store, metadata, records, self.clock(), parse, first_row)
+
+    # -- M-8: the scheduled check ---------------------------------------------------------------------------
+    def deem_lapsed_divorces_withdrawn(self) -> int:
+        """Every pending application whose registration window has ended is deemed withdrawn; each in a
+        transaction of its own, with ids derived from the application (two service instances running the
+        check at once write it once: the second loses the race on the stream version)."""
+        today = self.clock()
+        with self.store.db.connection() as conn:
+            lapsing = ReadModels(conn).lapsing_divorces(today)
+        done = 0
+        for divorce_id in lapsing:
+            ids = EventIds.for_reaction("deem_withdrawn", divorce_id)
+            metadata = self.correlation.metadata(actor="marriage.cooling_off_check")
+            try:
+                done += execute(self.store, metadata, ids,
+                                lambda uow, d=divorce_id: divorces.deem_withdrawn(uow, d, today))
+            except ConcurrencyConflict:
+                continue
+        return done
+
+    # -- M-11: reactions --------------------------------------------------------------------------------------
+    def react_to_funeral(self, event: Event, tx: psycopg.Connection) -> None:
+        metadata = reactions.metadata_for(event, self.correlation.metadata())
+        attempt(self.store, tx, metadata, reactions.ids_for(event), lambda uow: reactions.react(uow, event))
+
+    # -- queries ----------------------------------------------------------------------------------------
+    def registration(self, registration_id: str) -> dict[str, Any]:
+        with self.store.db.transaction() as tx:
+            uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
+            return queries.registration_view(registrations.load_marriage(uow, registration_id))
+
+    def divorce(self, divorce_id: str) -> dict[str, Any]:
+        with self.store.db.transaction() as tx:
+            uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
+            state, _ = divorces.load_divorce(uow, divorce_id)
+            return queries.divorce_view(state)
+
+    def person_status(self, person_id: str, as_of: str | None = None) -> dict[str, Any]:
+        today = self.clock()
+        person = rules.second_generation(
+            rules.check_id_number(person_id, today, "person_id", allow_first_generation=True), today).value
+        day = query_date(as_of, "as_of", today)
+        with self.store.db.connection() as conn:
+            return queries.person_status(conn, person, day)
+
+    def verify_certificate(self, number: str) -> dict[str, Any]:
+        if not (isinstance(number, str) and 0 < len(number) <= 40 and number.isascii()
+                and all(c.isalnum() or c in "-/()" for c in number)):
+            raise Refusal("invalid_certificate_number", "not a certificate number", 422)
+        with self.store.db.connection() as conn:
+            return queries.verification(conn, number)
+
+    def statistics(self, first: str | None, last: str | None) -> dict[str, Any]:
+        today = self.clock()
+        start = query_date(first, "from", dt.date(today.year, 1, 1))
+        end = query_date(last, "to", today)
+        if end < start:
+            raise Refusal("invalid_query", "to is before from", 422, [{"loc": ["query", "to"], "msg": "before from"}])
+        with self.store.db.connection() as conn:
+            return queries.statistics(conn, start, end)

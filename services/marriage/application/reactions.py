@@ -1,0 +1,115 @@
+"""Reactions to the funeral service's events (docs/events.md, funeral contracts; M-11).
+
+* `funeral.DeathRegistered` of an identified person, or `funeral.BodyIdentified` (an unidentified body now
+  known to be that person): the person is recorded as deceased here (`deceased_persons`, which M-3 reads:
+  a deceased party cannot marry); a marriage in force ends on the date of death, the survivor widowed; a
+  pending divorce application of it ends too; a marriage registered after the date of death is flagged.
+* `funeral.DeathCorrected`: a death recorded against the wrong person is undone for `previous_subject` —
+  alive again here, and a marriage that death ended is revived unless the survivor has remarried — and
+  applied to `subject`. A corrected date of death is carried into `deceased_persons` and into the marriage
+  it ended (`DeathDateCorrected`).
+
+Each reaction is a command whose events carry the funeral event as causation id and take their ids from
+it: delivered twice, written once (the subscription also dedupes by event id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from services.marriage.application.unit_of_work import EventIds, UnitOfWork
+from services.marriage.domain import divorce, marriage
+from services.marriage.domain import events as ev
+from shared.envelope import Event, Metadata
+
+DEATH_REGISTERED = "funeral.DeathRegistered"
+DEATH_CORRECTED = "funeral.DeathCorrected"
+BODY_IDENTIFIED = "funeral.BodyIdentified"
+FUNERAL_EVENT_TYPES = (DEATH_REGISTERED, DEATH_CORRECTED, BODY_IDENTIFIED)
+TEMPORARY_PREFIX = "TMP-"
+
+
+def ids_for(event: Event) -> EventIds:
+    return EventIds.for_reaction(event.type, event.event_id)
+
+
+def metadata_for(event: Event, base: Metadata) -> Metadata:
+    return base.model_copy(update={"actor": event.metadata.actor or "marriage.reaction", "office": None,
+                                   "causation_id": str(event.event_id)})
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def react(uow: UnitOfWork, event: Event) -> None:
+    p = event.payload
+    if event.type == DEATH_REGISTERED and p.get("identified", True):
+        person = event.subjects[0].id
+        if not person.startswith(TEMPORARY_PREFIX):
+            apply_death(uow, person, _date(p["died_on"]), p["death_id"])
+    elif event.type == BODY_IDENTIFIED:
+        apply_death(uow, p["id_number"], _date(p.get("died_on") or event.occurred_on.isoformat()), p["death_id"])
+    elif event.type == DEATH_CORRECTED:
+        died_on = _date(p["died_on"]) if p.get("died_on") else None
+        previous, subject = p.get("previous_subject"), p.get("subject")
+        if previous and subject and previous != subject:
+            if not previous.startswith(TEMPORARY_PREFIX):
+                undo_death(uow, previous, p["death_id"], event.occurred_on)
+            if not subject.startswith(TEMPORARY_PREFIX) and died_on is not None:
+                apply_death(uow, subject, died_on, p["death_id"])
+        elif subject and died_on is not None and not subject.startswith(TEMPORARY_PREFIX):
+            correct_date_of_death(uow, subject, p["death_id"], died_on, event.occurred_on)
+
+
+def apply_death(uow: UnitOfWork, person: str, died_on: dt.date, death_id: str) -> None:
+    """M-11, M-3: the person is deceased from `died_on`; each of their marriages reacts."""
+    uow.tx.execute("INSERT INTO deceased_persons (person_id, died_on, death_id) VALUES (%s, %s, %s)"
+                   " ON CONFLICT (person_id) DO UPDATE SET died_on = excluded.died_on, death_id = excluded.death_id",
+                   (person, died_on, death_id))
+    for registration_id in uow.read.marriages_of(person):
+        state = uow.marriage(registration_id)
+        assert state is not None
+        drafts = marriage.decide_death(state, person, died_on, death_id)
+        if not drafts:
+            continue
+        uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+        if drafts[0].type == ev.MARRIAGE_ENDED_BY_DEATH:
+            close_pending_divorce(uow, registration_id, state.id_numbers, died_on)
+
+
+def close_pending_divorce(uow: UnitOfWork, registration_id: str, persons: tuple[str, ...], on: dt.date) -> None:
+    divorce_id = uow.read.pending_divorce(registration_id)
+    if divorce_id is None:
+        return
+    state = uow.divorce(divorce_id)
+    assert state is not None
+    uow.record(ev.divorce_stream(divorce_id), divorce.decide_closure(state, persons, "death", on), state.version)
+
+
+def correct_date_of_death(uow: UnitOfWork, person: str, death_id: str, died_on: dt.date, on: dt.date) -> None:
+    """M-11, F-7: the same person died on another day: what the death ended, ended on that day."""
+    uow.tx.execute("UPDATE deceased_persons SET died_on = %s WHERE person_id = %s AND death_id = %s",
+                   (died_on, person, death_id))
+    for registration_id in uow.read.marriages_of(person):
+        state = uow.marriage(registration_id)
+        assert state is not None
+        drafts = marriage.decide_death_date_correction(state, death_id, died_on, on)
+        if drafts:
+            uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+
+
+def undo_death(uow: UnitOfWork, person: str, death_id: str, on: dt.date) -> None:
+    """M-11, F-7: the death was not this person's: alive again; what it ended is revived unless the survivor
+    remarried meanwhile."""
+    uow.tx.execute("DELETE FROM deceased_persons WHERE person_id = %s AND death_id = %s", (person, death_id))
+    for registration_id in uow.read.marriages_of(person):
+        state = uow.marriage(registration_id)
+        assert state is not None
+        if state.status != "widowed" or state.death_id != death_id:
+            continue
+        survivor = state.spouse_of(person)
+        remarried = uow.read.current_marriage(survivor) is not None
+        drafts = marriage.decide_revival(state, death_id, remarried, on, "death_corrected")
+        if drafts:
+            uow.record(ev.marriage_stream(registration_id), drafts, state.version)

@@ -1,0 +1,157 @@
+"""Command handlers on registrations: register (M-1 to M-6), reissue a certificate (M-7), court outcomes
+(M-9), revocation (M-10). Each loads what it decides on, decides, appends — one transaction.
+
+Why two offices cannot both register the same person (M-3), even at the same instant, in separate service
+workers or processes: a registration writes, in the transaction of its append, one `current_marriages` row
+per party, whose primary key is the person. Of two overlapping transactions inserting the same person, the
+second's insert waits for the first to end and then fails on the key — whatever either read before — so
+the loser's transaction rolls back (no event, no certificate) and it is answered 409 `already_married`, its
+refusal recorded (M-5) in a transaction of its own. A transaction that starts after the winner committed
+already reads the row and is refused by the rule itself. (The store's append lock, held to commit,
+additionally makes the loser fail as soon as the winner has committed rather than at its own commit.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from services.marriage.application.unit_of_work import UnitOfWork
+from services.marriage.domain import events as ev
+from services.marriage.domain import rules
+from services.marriage.domain.commands import (
+    RecordCourtOutcome,
+    RegisterMarriage,
+    ReissueCertificate,
+    RevokeRegistration,
+)
+from services.marriage.domain.divorce import decide_closure
+from services.marriage.domain.marriage import (
+    MarriageState,
+    decide_court_outcome,
+    decide_reissue,
+    decide_revocation,
+)
+from services.marriage.domain.registration import (
+    NewMarriage,
+    certificate_number,
+    decide_refusal_record,
+    decide_registration,
+    dishonesty_warnings,
+    prepare,
+)
+from services.marriage.domain.rules import ApplicationRefused
+from shared.actor import Actor
+from shared.errors import NotFound, Refusal
+from shared.eventstore.base import NO_STREAM
+
+
+def registration_result(events: list[Any], warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    first = events[0]
+    if first.type == ev.REGISTRATION_REFUSED:  # a retried refused command is refused again, writing nothing
+        p = first.payload
+        raise ApplicationRefused(p["reasons"], (), p["office"], first.occurred_on).as_refusal(p["refusal_id"])
+    p = first.payload
+    return {"registration_id": p["registration_id"], "certificates": [c["number"] for c in p["certificates"]],
+            "version": events[-1].stream_version, "registered_on": p["registered_on"],
+            "cross_county": p["cross_county"], "warnings": warnings or []}
+
+
+def register_marriage(uow: UnitOfWork, command: RegisterMarriage, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """M-1 to M-6: POST /registrations. Raises `ApplicationRefused` for rule refusals (recorded by the caller
+    after this transaction rolled back)."""
+    if stored := uow.replayed():
+        return registration_result(stored)
+    application = prepare(command, actor, today)
+    facts, serials = uow.read.facts_and_serials(application.id_numbers)
+    warnings = dishonesty_warnings(application, facts)
+    on = application.registered_on
+    numbers = (certificate_number("J", application.office, on, serials[0]),
+               certificate_number("J", application.office, on, serials[1]))
+    new = NewMarriage(uow.ids.resource("registration"), numbers)
+    try:
+        drafts = decide_registration(application, facts, new)
+        events = uow.record(ev.marriage_stream(new.registration_id), drafts, NO_STREAM)
+    except ApplicationRefused as refused:
+        raise refused.with_warnings(warnings) from None
+    except Refusal as lost_race:
+        if lost_race.code != rules.ALREADY_MARRIED:
+            raise
+        # M-3: another office registered a party a moment ago; our rows failed on the key.
+        raise ApplicationRefused([rules.ALREADY_MARRIED], application.persons, application.office, on,
+                                 warnings) from None
+    return registration_result(events, warnings)
+
+
+def record_refusal(uow: UnitOfWork, refused: ApplicationRefused) -> Refusal:
+    """M-5: the refusal record, on the applicants' timelines; the answer is the rule's refusal."""
+    refusal_id = uow.ids.resource("refusal")
+    uow.record(ev.refusal_stream(refusal_id), decide_refusal_record(refused, refusal_id), NO_STREAM)
+    return refused.as_refusal(refusal_id)
+
+
+def load_marriage(uow: UnitOfWork, registration_id: str, *, referenced: bool = False) -> MarriageState:
+    state = uow.marriage(registration_id) if plausible_id(registration_id) else None
+    if state is None:
+        if referenced:
+            raise Refusal("registration_not_found", "no marriage is registered under this registration_id", 404,
+                          [{"loc": ["body", "registration_id"], "msg": "no such registration"}])
+        raise NotFound("no such registration")
+    return state
+
+
+def plausible_id(value: Any) -> bool:
+    return isinstance(value, str) and 0 < len(value) <= 64 and value.replace("-", "").isalnum() and value.isascii()
+
+
+def marriage_result(events: list[Any], **extra: Any) -> dict[str, Any]:
+    return {"registration_id": events[-1].payload["registration_id"], "version": events[-1].stream_version, **extra}
+
+
+def reissue_certificate(uow: UnitOfWork, registration_id: str, command: ReissueCertificate, actor: Actor,
+                        today: dt.date) -> dict[str, Any]:
+    """M-7: POST /registrations/{id}/certificate-reissues."""
+    if not (stored := uow.replayed()):
+        state = load_marriage(uow, registration_id)
+        person = rules.check_id_number(command.party_id_number, today, "party_id_number").value
+        on = command.reissued_on or today
+        number = certificate_number("J", actor.office or state.office, on, uow.read.serial())
+        drafts = decide_reissue(state, command, person, actor, today, number)
+        stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+    p = stored[-1].payload
+    return marriage_result(stored, certificate=p["new_number"], old_number=p["old_number"])
+
+
+def record_court_outcome(uow: UnitOfWork, registration_id: str, command: RecordCourtOutcome, actor: Actor,
+                         today: dt.date) -> dict[str, Any]:
+    """M-9: POST /registrations/{id}/court-outcomes (registrars)."""
+    if not (stored := uow.replayed()):
+        state = load_marriage(uow, registration_id)
+        drafts = decide_court_outcome(state, command, actor, today)
+        stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+        _close_pending_divorce(uow, registration_id, state.id_numbers, "marriage_ended", command.effective_on)
+    return marriage_result(stored, kind=stored[-1].payload["kind"])
+
+
+def revoke_registration(uow: UnitOfWork, registration_id: str, command: RevokeRegistration, actor: Actor,
+                        today: dt.date) -> dict[str, Any]:
+    """M-10: POST /registrations/{id}/revocation (registrars)."""
+    if not (stored := uow.replayed()):
+        state = load_marriage(uow, registration_id)
+        dishonest = None
+        if command.dishonest_id_number is not None:
+            dishonest = rules.check_id_number(command.dishonest_id_number, today, "dishonest_id_number").value
+        drafts = decide_revocation(state, command, dishonest, actor, today)
+        stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+        _close_pending_divorce(uow, registration_id, state.id_numbers, "marriage_ended", command.revoked_on or today)
+    return marriage_result(stored, status="revoked")
+
+
+def _close_pending_divorce(uow: UnitOfWork, registration_id: str, id_numbers: tuple[str, ...], reason: str,
+                           on: dt.date) -> None:
+    divorce_id = uow.read.pending_divorce(registration_id)
+    if divorce_id is None:
+        return
+    state = uow.divorce(divorce_id)
+    assert state is not None
+    uow.record(ev.divorce_stream(divorce_id), decide_closure(state, id_numbers, reason, on), state.version)

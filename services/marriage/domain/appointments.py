@@ -1,0 +1,87 @@
+"""M-13: online appointments (网上预约) — a slot at an office on a date for a marriage or a divorce.
+
+A slot's capacity is a dated parameter; that it is not exceeded under concurrent bookings is the read
+model's conditional update (adapters/read_models.py), not a check here. Bookings can be cancelled; a
+no-show is recorded once the day has come.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from services.marriage.domain import events as ev
+from services.marriage.domain import parameters, rules
+from services.marriage.domain.commands import BookAppointment, CancelAppointment, RecordNoShow
+from services.marriage.domain.events import Draft, parties
+from shared.actor import Actor
+from shared.errors import Refusal
+
+
+@dataclass(frozen=True)
+class Appointment:
+    appointment_id: str
+    office: str
+    date: dt.date
+    kind: str
+    id_numbers: tuple[str, ...]
+    status: str = "booked"  # booked | cancelled | missed
+    version: int = 0
+
+
+def evolve(state: Appointment | None, event: Any) -> Appointment:
+    p = event.payload
+    if event.type == ev.APPOINTMENT_BOOKED:
+        return Appointment(p["appointment_id"], p["office"], dt.date.fromisoformat(p["date"]), p["kind"],
+                           tuple(p["id_numbers"]))
+    assert state is not None
+    return replace(state, status="cancelled" if event.type == ev.APPOINTMENT_CANCELLED else "missed")
+
+
+def fold(events: Iterable[Any]) -> Appointment | None:
+    state = None
+    for event in events:
+        state = replace(evolve(state, event), version=getattr(event, "stream_version", 0))
+    return state
+
+
+def decide_booking(command: BookAppointment, actor: Actor, today: dt.date, appointment_id: str) -> list[Draft]:
+    office = rules.check_office(command.office)
+    rules.check_acts_for_office(actor, office)
+    if command.date < today:
+        raise rules.refusal("date_in_past", "appointments are booked for today or later", field="date")
+    horizon = parameters.appointment_horizon_days(today)
+    if command.date > today + dt.timedelta(days=horizon):
+        raise rules.refusal("date_too_far", f"appointments are booked at most {horizon} days ahead", field="date")
+    persons = [rules.check_id_number(n, today, f"id_numbers.{i}").value for i, n in enumerate(command.id_numbers)]
+    payload = {"appointment_id": appointment_id, "office": office, "date": command.date.isoformat(),
+               "kind": command.kind, "id_numbers": persons}
+    return [Draft(ev.APPOINTMENT_BOOKED, today, payload, parties(*dict.fromkeys(persons), role="applicant"))]
+
+
+def _check_booked(state: Appointment) -> None:
+    if state.status != "booked":
+        raise Refusal(f"appointment_{state.status}", f"the appointment is {state.status}", 409)
+
+
+def decide_cancellation(state: Appointment, command: CancelAppointment, actor: Actor, today: dt.date) -> list[Draft]:
+    rules.check_acts_for_office(actor, state.office)
+    _check_booked(state)
+    on = command.cancelled_on or today
+    rules.check_business_day(on, actor, today, "cancelled_on")
+    payload = {"appointment_id": state.appointment_id, "office": state.office, "date": state.date.isoformat(),
+               "kind": state.kind, "cancelled_on": on.isoformat()}
+    return [Draft(ev.APPOINTMENT_CANCELLED, on, payload, parties(*state.id_numbers, role="applicant"))]
+
+
+def decide_no_show(state: Appointment, command: RecordNoShow, actor: Actor, today: dt.date) -> list[Draft]:
+    rules.check_acts_for_office(actor, state.office)
+    rules.check_version(command.version, state.version)
+    _check_booked(state)
+    if today < state.date:
+        raise Refusal("appointment_not_due", f"the appointment is on {state.date}", 409)
+    payload = {"appointment_id": state.appointment_id, "office": state.office, "date": state.date.isoformat(),
+               "kind": state.kind}
+    return [Draft(ev.APPOINTMENT_MISSED, state.date, payload, parties(*state.id_numbers, role="applicant"))]

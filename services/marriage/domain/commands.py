@@ -1,0 +1,126 @@
+"""The marriage commands: what clerks and registrars ask the service to record (api.md "Marriage").
+
+Shapes only: types, lengths and the characters a field may hold; a command that breaks its shape is refused
+as `validation_failed` before any rule runs, and nothing is written. The rules are in `rules.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+
+from shared.text import DivisionCode, IdNumberText, PersonName, line
+
+Note = line(500)
+Court = line(100)
+DocumentRef = line(80)  # e.g. (2025)陕0502民初123号: a court's or police document number
+OfficeCode = Annotated[str, StringConstraints(pattern=r"^MR-[0-9]{6}$")]
+ResourceId = Annotated[str, StringConstraints(
+    pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+Version = Annotated[int, Field(ge=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Party(Model):
+    """One applicant: the ID number gives sex and age (M-1, M-2); the household division defaults to the
+    number's address code (M-6)."""
+
+    id_number: IdNumberText
+    name: PersonName
+    household_division: DivisionCode | None = None
+
+
+class RegisterMarriage(Model):
+    """M-1 to M-6: both parties at one office, with the signed declaration of no spouse and no prohibited
+    kinship (M-4). `declaration_signed` missing counts as not signed: refused with a refusal record."""
+
+    office: OfficeCode
+    parties: tuple[Party, ...] = Field(min_length=2, max_length=2)
+    declaration_signed: StrictBool = False
+    registered_on: dt.date | None = None
+
+
+class ReissueCertificate(Model):
+    """M-7: a lost certificate (补领): a new number, the old one invalid."""
+
+    party_id_number: IdNumberText
+    reason: Note
+    reissued_on: dt.date | None = None
+    version: Version | None = None
+
+
+class RevokeRegistration(Model):
+    """M-10: a fraudulent registration (impersonation, forged documents) revoked on a police, court or
+    procuratorate finding; `dishonest_id_number` names who used false documents (default: nobody listed)."""
+
+    reason: Note
+    document_ref: DocumentRef
+    dishonest_id_number: IdNumberText | None = None
+    revoked_on: dt.date | None = None
+    version: Version | None = None
+
+
+class RecordCourtOutcome(Model):
+    """M-9: a court divorce, or a marriage declared void or annulled, from the judgment."""
+
+    kind: Literal["divorce", "void", "annulled"]
+    court: Court
+    document_ref: DocumentRef
+    effective_on: dt.date
+    version: Version | None = None
+
+
+class Agreement(Model):
+    """M-8: the divorce agreement on children, property and debts (free text, bounded)."""
+
+    children: Note
+    property: Note
+    debts: Note
+
+
+class ApplyForDivorce(Model):
+    """M-8: both parties apply at an office with an agreement; day 0 is the receipt."""
+
+    office: OfficeCode
+    registration_id: ResourceId
+    agreement: Agreement
+    applied_on: dt.date | None = None
+
+
+class WithdrawDivorce(Model):
+    """M-8: either party withdraws within the cooling-off period."""
+
+    by_id_number: IdNumberText
+    withdrawn_on: dt.date | None = None
+    version: Version | None = None
+
+
+class RegisterDivorce(Model):
+    """M-8: both parties appeared at the office of the application, within the registration window."""
+
+    registered_on: dt.date | None = None
+    version: Version | None = None
+
+
+class BookAppointment(Model):
+    """M-13: a slot at an office on a date, for a marriage or a divorce."""
+
+    office: OfficeCode
+    date: dt.date
+    kind: Literal["marriage", "divorce"]
+    id_numbers: tuple[IdNumberText, ...] = Field(min_length=1, max_length=2)
+
+
+class CancelAppointment(Model):
+    cancelled_on: dt.date | None = None
+
+
+class RecordNoShow(Model):
+    """M-13: nobody came to the booked slot (recorded on or after its date)."""
+
+    version: Version | None = None

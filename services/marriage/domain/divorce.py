@@ -1,0 +1,174 @@
+"""M-8: divorce by agreement with the cooling-off period (Civil Code 1076–1078), stream `divorce-<id>`.
+
+Day 0 is the receipt of the application. Withdrawal window: days 1 to 30 (`withdraw_until`); registration
+window: the 30 days after it (`register_from` to `register_until`). Each period's last day moves to the next
+working day when it is a weekend or public holiday (domain.md 0.3, `shared.reference.dates`). Nobody at the
+office by the end of `register_until`: the application is deemed withdrawn, automatically (the service's
+scheduled check). The marriage ends only when the divorce is registered — on the marriage's own stream.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from services.marriage.domain import events as ev
+from services.marriage.domain import parameters, rules
+from services.marriage.domain.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
+from services.marriage.domain.events import Draft, parties
+from services.marriage.domain.marriage import MarriageState, check_in_force, check_not_before_registration
+from shared.actor import Actor
+from shared.errors import Refusal
+from shared.reference.dates import period_of_days
+
+_DAY = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Windows:
+    withdraw_until: dt.date
+    register_from: dt.date
+    register_until: dt.date
+
+
+def windows(applied_on: dt.date) -> Windows:
+    """M-8 periods by the rules in force on the day of application (no cooling-off before 2021: the divorce
+    may be registered the same day)."""
+    cooling = parameters.cooling_off_days(applied_on)
+    if cooling == 0:
+        return Windows(applied_on, applied_on, applied_on)
+    withdraw_until = period_of_days(applied_on, cooling).last_day
+    register_until = period_of_days(withdraw_until, parameters.registration_window_days(applied_on)).last_day
+    return Windows(withdraw_until, withdraw_until + _DAY, register_until)
+
+
+@dataclass(frozen=True)
+class DivorceState:
+    divorce_id: str
+    registration_id: str
+    office: str
+    applied_on: dt.date
+    windows: Windows
+    status: str = "pending"  # pending | withdrawn | deemed_withdrawn | closed | registered
+    version: int = 0
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def evolve(state: DivorceState | None, event: Any) -> DivorceState:
+    p = event.payload
+    if event.type == ev.DIVORCE_APPLIED:
+        return DivorceState(p["divorce_id"], p["registration_id"], p["office"], _date(p["applied_on"]),
+                            Windows(_date(p["withdraw_until"]), _date(p["register_from"]), _date(p["register_until"])))
+    assert state is not None
+    status = {ev.DIVORCE_WITHDRAWN: "withdrawn", ev.DIVORCE_DEEMED_WITHDRAWN: "deemed_withdrawn",
+              ev.DIVORCE_APPLICATION_CLOSED: "closed"}.get(event.type, state.status)
+    return replace(state, status=status)
+
+
+def fold(events: Iterable[Any]) -> DivorceState | None:
+    state = None
+    for event in events:
+        version = getattr(event, "stream_version", (state.version if state else 0) + 1)
+        state = replace(evolve(state, event), version=version)
+    return state
+
+
+def with_marriage(state: DivorceState, marriage: MarriageState) -> DivorceState:
+    """The registration of the divorce is on the marriage's stream: an application whose marriage was
+    ended by it is registered."""
+    if state.status == "pending" and marriage.divorce_id == state.divorce_id:
+        return replace(state, status="registered")
+    return state
+
+
+def decide_application(marriage: MarriageState, command: ApplyForDivorce, actor: Actor, today: dt.date,
+                       divorce_id: str, pending: str | None) -> list[Draft]:
+    """M-8: both parties apply with an agreement on children, property and debts."""
+    office = rules.check_office(command.office)
+    rules.check_acts_for_office(actor, office)
+    applied_on = command.applied_on or today
+    rules.check_business_day(applied_on, actor, today, "applied_on")
+    check_in_force(marriage, "only a marriage in force is divorced")
+    check_not_before_registration(marriage, applied_on, "applied_on")
+    if pending is not None:
+        raise Refusal("divorce_pending", f"divorce application {pending} is pending for this marriage", 409)
+    w = windows(applied_on)
+    payload = {"divorce_id": divorce_id, "registration_id": marriage.registration_id, "office": office,
+               "applied_on": applied_on.isoformat(), "agreement": command.agreement.model_dump(),
+               "withdraw_until": w.withdraw_until.isoformat(), "register_from": w.register_from.isoformat(),
+               "register_until": w.register_until.isoformat()}
+    return [Draft(ev.DIVORCE_APPLIED, applied_on, payload, parties(*marriage.id_numbers))]
+
+
+def check_pending(state: DivorceState) -> None:
+    codes = {"withdrawn": ("divorce_withdrawn", "the application was withdrawn"),
+             "deemed_withdrawn": ("application_lapsed", "nobody came within the registration window: deemed withdrawn"),
+             "closed": ("divorce_closed", "the application ended with the marriage"),
+             "registered": ("divorce_registered", "the divorce is registered already")}
+    if state.status in codes:
+        code, detail = codes[state.status]
+        raise Refusal(code, detail, 409)
+
+
+def decide_withdrawal(state: DivorceState, marriage: MarriageState, command: WithdrawDivorce, person: str,
+                      actor: Actor, today: dt.date) -> list[Draft]:
+    """M-8: either party may withdraw during days 1 to 30."""
+    rules.check_version(command.version, state.version)
+    if person not in marriage.id_numbers:
+        raise rules.refusal("not_a_party", "this person is not a party to the marriage", field="by_id_number")
+    check_pending(state)
+    on = command.withdrawn_on or today
+    rules.check_business_day(on, actor, today, "withdrawn_on")
+    if on < state.applied_on:
+        raise rules.refusal("before_application", "withdrawn_on is before the application", field="withdrawn_on")
+    if on > state.windows.withdraw_until:
+        raise Refusal("withdrawal_period_over", f"withdrawal was possible until {state.windows.withdraw_until}", 409)
+    payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
+               "by_id_number": person, "withdrawn_on": on.isoformat()}
+    return [Draft(ev.DIVORCE_WITHDRAWN, on, payload, parties(*marriage.id_numbers))]
+
+
+def decide_registration(state: DivorceState, marriage: MarriageState, command: RegisterDivorce, actor: Actor,
+                        today: dt.date, certificate_numbers: tuple[str, str]) -> list[Draft]:
+    """M-8: both parties appear at the office of the application after the cooling-off, within the window;
+    the marriage ends and each receives a divorce certificate."""
+    rules.check_version(command.version, state.version)
+    rules.check_acts_for_office(actor, state.office)
+    check_pending(state)
+    on = command.registered_on or today
+    rules.check_business_day(on, actor, today, "registered_on")
+    if on < state.windows.register_from:
+        raise Refusal("cooling_off", f"the cooling-off period runs until {state.windows.withdraw_until}; "
+                                     f"register from {state.windows.register_from}", 409)
+    if on > state.windows.register_until:
+        raise Refusal("application_lapsed", f"the registration window ended on {state.windows.register_until}", 409)
+    check_in_force(marriage, "only a marriage in force is divorced")
+    payload = {"divorce_id": state.divorce_id, "registration_id": marriage.registration_id, "office": state.office,
+               "registered_on": on.isoformat(),
+               "certificates": [{"number": number, "id_number": person}
+                                for number, person in zip(certificate_numbers, marriage.id_numbers, strict=True)]}
+    return [Draft(ev.DIVORCE_REGISTERED, on, payload, parties(*marriage.id_numbers))]
+
+
+def decide_lapse(state: DivorceState, parties_of: tuple[str, ...], today: dt.date) -> list[Draft]:
+    """M-8: nobody came by the end of the registration window: deemed withdrawn, by no one's action, dated
+    the day after the window."""
+    if state.status != "pending" or today <= state.windows.register_until:
+        return []
+    payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
+               "register_until": state.windows.register_until.isoformat()}
+    return [Draft(ev.DIVORCE_DEEMED_WITHDRAWN, state.windows.register_until + _DAY, payload, parties(*parties_of))]
+
+
+def decide_closure(state: DivorceState, parties_of: tuple[str, ...], reason: str, on: dt.date) -> list[Draft]:
+    """M-11: the marriage ended otherwise (a death): a pending application ends too."""
+    if state.status != "pending":
+        return []
+    payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
+               "reason": reason, "closed_on": on.isoformat()}
+    return [Draft(ev.DIVORCE_APPLICATION_CLOSED, on, payload, parties(*parties_of))]

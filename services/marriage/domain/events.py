@@ -1,0 +1,128 @@
+"""The marriage service's events: what it records and publishes (exchange `marriage.events`, routing key =
+type). Every type is schema version 1; payload fields are only ever added (docs/events.md, "marriage").
+
+Persons are `{id: ID number, role: "party"}` unless said otherwise; `occurred_on` is the business date.
+
+Stream `marriage-<registration_id>` (one per registration, whatever happens to it later):
+* `marriage.MarriageRegistered` — `registration_id`, `office`, `office_division`, `registered_on`,
+  `parties` (`[{id_number, sex, household_division, name}]`), `certificates` (`[{number, id_number}]`),
+  `cross_county` (bool), `imported` (bool), `jurisdiction` (the M-6 phase it was judged by), and for
+  imports `batch_id`, `record_ref`.
+* `marriage.CertificateReissued` (M-7) — subject the party; `registration_id`, `id_number`, `old_number`,
+  `new_number`, `reason`, `reissued_on`.
+* `marriage.DivorceRegistered` (M-8) — `divorce_id`, `registration_id`, `office`, `registered_on`,
+  `certificates` (`[{number, id_number}]`). It ends the marriage, so it lives on the marriage's stream.
+* `marriage.CourtOutcomeRecorded` (M-9) — `registration_id`, `kind` (`divorce`, `void`, `annulled`),
+  `court`, `document_ref`, `effective_on`.
+* `marriage.RegistrationRevoked` (M-10) — both parties, the fraudulent one also as `dishonest`;
+  `registration_id`, `reason`, `document_ref`, `dishonest_id_number`, `revoked_on`.
+* `marriage.MarriageEndedByDeath` (M-11) — `{id, role: "deceased"}`, `{id, role: "survivor"}`;
+  `registration_id`, `died_on`, `death_id`.
+* `marriage.MarriageRevived` (M-11) — `registration_id`, `reason`, `death_id`.
+* `marriage.MarriageFlaggedForReview` (M-11) — `registration_id`, `reason` (`registered_after_death`),
+  `died_on`, `death_id`.
+* `marriage.DeathDateCorrected` (M-11, F-7) — both parties; `registration_id`, `death_id`, `died_on` (the
+  corrected date the marriage ended on), `previous_died_on`.
+
+Stream `divorce-<divorce_id>` (M-8, divorce by agreement):
+* `marriage.DivorceApplied` — `divorce_id`, `registration_id`, `office`, `applied_on`, `agreement`
+  (`{children, property, debts}`), `withdraw_until`, `register_from`, `register_until`.
+* `marriage.DivorceWithdrawn` — `divorce_id`, `registration_id`, `office`, `by_id_number`, `withdrawn_on`.
+* `marriage.DivorceDeemedWithdrawn` — `divorce_id`, `registration_id`, `office`, `register_until`; recorded by
+  the service's scheduled check the day after the registration window ended, by nobody's action.
+* `marriage.DivorceApplicationClosed` — `divorce_id`, `registration_id`, `office`, `reason` (`death`,
+  `marriage_ended`), `closed_on`: the marriage ended otherwise while the application was pending.
+
+Stream `refusal-<refusal_id>` (M-5):
+* `marriage.RegistrationRefused` — the applicants; `refusal_id`, `office`, `reasons` (rule codes),
+  `refused_on`.
+
+Stream `appointment-<appointment_id>` (M-13):
+* `marriage.AppointmentBooked` — `appointment_id`, `office`, `date`, `kind` (`marriage`, `divorce`),
+  `id_numbers`; `marriage.AppointmentCancelled` (`cancelled_on`); `marriage.AppointmentMissed`
+  (no-show, `date`).
+
+Stream `import-<batch_id>` (M-12): `marriage.HistoricalRecordConflicted` — the persons of the record;
+`batch_id`, `record_ref`, `row`, `reason` (`twice_married_in_import`, `already_married`,
+`certificate_number_taken`, …), `registered_on`, `office`, `parties`, `certificates`: a paper record
+that could not be imported as it stands is kept for review, not dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from shared.eventstore.upcasting import Upcasters
+
+MARRIAGE_REGISTERED = "marriage.MarriageRegistered"
+REGISTRATION_REFUSED = "marriage.RegistrationRefused"
+CERTIFICATE_REISSUED = "marriage.CertificateReissued"
+DIVORCE_APPLIED = "marriage.DivorceApplied"
+DIVORCE_WITHDRAWN = "marriage.DivorceWithdrawn"
+DIVORCE_DEEMED_WITHDRAWN = "marriage.DivorceDeemedWithdrawn"
+DIVORCE_APPLICATION_CLOSED = "marriage.DivorceApplicationClosed"
+DIVORCE_REGISTERED = "marriage.DivorceRegistered"
+COURT_OUTCOME_RECORDED = "marriage.CourtOutcomeRecorded"
+REGISTRATION_REVOKED = "marriage.RegistrationRevoked"
+MARRIAGE_ENDED_BY_DEATH = "marriage.MarriageEndedByDeath"
+MARRIAGE_REVIVED = "marriage.MarriageRevived"
+MARRIAGE_FLAGGED_FOR_REVIEW = "marriage.MarriageFlaggedForReview"
+DEATH_DATE_CORRECTED = "marriage.DeathDateCorrected"
+APPOINTMENT_BOOKED = "marriage.AppointmentBooked"
+APPOINTMENT_CANCELLED = "marriage.AppointmentCancelled"
+APPOINTMENT_MISSED = "marriage.AppointmentMissed"
+HISTORICAL_RECORD_CONFLICTED = "marriage.HistoricalRecordConflicted"
+
+SCHEMA_VERSIONS: dict[str, int] = {
+    event_type: 1
+    for event_type in (
+        MARRIAGE_REGISTERED, REGISTRATION_REFUSED, CERTIFICATE_REISSUED, DIVORCE_APPLIED, DIVORCE_WITHDRAWN,
+        DIVORCE_DEEMED_WITHDRAWN, DIVORCE_APPLICATION_CLOSED, DIVORCE_REGISTERED, COURT_OUTCOME_RECORDED,
+        REGISTRATION_REVOKED, MARRIAGE_ENDED_BY_DEATH, MARRIAGE_REVIVED, MARRIAGE_FLAGGED_FOR_REVIEW,
+        DEATH_DATE_CORRECTED,
+        APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, APPOINTMENT_MISSED, HISTORICAL_RECORD_CONFLICTED,
+    )
+}
+
+# Steps from an old payload shape to the next; none yet, every type is at version 1.
+UPCASTERS = Upcasters()
+
+
+def marriage_stream(registration_id: str) -> str:
+    return f"marriage-{registration_id}"
+
+
+def divorce_stream(divorce_id: str) -> str:
+    return f"divorce-{divorce_id}"
+
+
+def refusal_stream(refusal_id: str) -> str:
+    return f"refusal-{refusal_id}"
+
+
+def appointment_stream(appointment_id: str) -> str:
+    return f"appointment-{appointment_id}"
+
+
+def import_stream(batch_id: str) -> str:
+    return f"import-{batch_id}"
+
+
+def parties(*id_numbers: str, role: str = "party") -> tuple[tuple[str, str], ...]:
+    return tuple((id_number, role) for id_number in id_numbers)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event a decision produced, before the store gives it an id, a position and metadata."""
+
+    type: str
+    occurred_on: date
+    payload: dict[str, Any]
+    subjects: tuple[tuple[str, str], ...] = field(default=())  # (subject id, role)
+
+    @property
+    def schema_version(self) -> int:
+        return SCHEMA_VERSIONS[self.type]

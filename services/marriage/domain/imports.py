@@ -1,0 +1,183 @@
+"""M-12: historical records (补录) — paper-era registrations imported with their original dates, office and
+certificate numbers, marked as imported; from then on they take part in M-3.
+
+A record is judged by its own date, not today's rules: no jurisdiction or age phase is re-applied to a
+registration the state made decades ago, but it must be a registration the data can hold — one man and one
+woman by their ID numbers (15-digit first-generation numbers accepted here only), born before the date,
+distinct certificate numbers. A 15-digit number is recorded as the paper has it (`recorded_id_number`) and
+stands for its 18-digit form everywhere else. A record that cannot be imported as it stands is `invalid`
+(its shape) or a `conflict` (with what is known: a person twice married in the import, a party married by
+an earlier record, a certificate number in use) — conflicts are recorded for review, never dropped. A record
+imported before (same office and certificate numbers) is `already_imported`: re-running a file writes
+nothing new.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence, Set
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
+
+from services.marriage.domain import events as ev
+from services.marriage.domain import parameters, rules
+from services.marriage.domain.commands import Model
+from services.marriage.domain.events import Draft, parties
+from shared.envelope import derived_event_id
+from shared.errors import Refusal
+from shared.reference.idnumber import IdNumber
+from shared.reference.parameters import NoRuleInForce
+from shared.text import DivisionCode, IdNumberText, PersonName, line
+
+CertificateNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
+                                                     pattern=r"^[A-Za-z0-9][A-Za-z0-9/()\-]*$")]
+RecordRef = line(60)
+COLUMNS = ("record_ref", "registered_on", "office", "husband_id_number", "husband_name", "husband_certificate",
+           "wife_id_number", "wife_name", "wife_certificate", "husband_household_division",
+           "wife_household_division")
+
+
+class HistoricalRecord(Model):
+    """One paper-era registration, as a row of the import file or an item of the batch endpoint."""
+
+    record_ref: RecordRef
+    registered_on: dt.date
+    office: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^MR-[0-9]{6}$")]
+    husband_id_number: IdNumberText
+    husband_name: PersonName
+    husband_certificate: CertificateNumber
+    wife_id_number: IdNumberText
+    wife_name: PersonName
+    wife_certificate: CertificateNumber
+    husband_household_division: DivisionCode | None = None
+    wife_household_division: DivisionCode | None = None
+
+
+@dataclass(frozen=True)
+class Checked:
+    row: int
+    record: HistoricalRecord
+    husband: IdNumber
+    wife: IdNumber
+    households: tuple[str, str]
+
+    @cached_property
+    def registration_id(self) -> str:
+        """The same paper record (office, certificate numbers) always gets the same id: a re-import finds
+        it, imported or recorded as a conflict."""
+        return str(derived_event_id("marriage", "historical", self.record.office, self.record.husband_certificate,
+                                    self.record.wife_certificate))
+
+    @property
+    def certificates(self) -> tuple[str, str]:
+        return self.record.husband_certificate, self.record.wife_certificate
+
+
+def check_record(row: int, record: HistoricalRecord, today: dt.date) -> Checked:
+    """The record's own consistency (raises a Refusal: `invalid`)."""
+    office = rules.check_office(record.office)
+    if record.registered_on > today:
+        raise rules.refusal("business_date_in_future", "registered_on is in the future", field="registered_on")
+    husband = rules.second_generation(rules.check_id_number(record.husband_id_number, today, "husband_id_number",
+                                                      allow_first_generation=True), today)
+    wife = rules.second_generation(rules.check_id_number(record.wife_id_number, today, "wife_id_number",
+                                                   allow_first_generation=True), today)
+    if (husband.sex, wife.sex) != ("male", "female") or husband.value == wife.value:
+        raise rules.refusal(rules.NOT_ONE_MAN_ONE_WOMAN, "the husband's number is a man's, the wife's a woman's (M-2)")
+    if min(husband.birth_date, wife.birth_date) > record.registered_on:
+        raise rules.refusal("born_after_registration", "a party was born after the registration date")
+    if record.husband_certificate == record.wife_certificate:
+        raise rules.refusal("certificate_numbers_repeat", "each party has a certificate of its own number")
+    households = (rules.check_household_division(record.husband_household_division or husband.division,
+                                                 "husband_household_division"),
+                  rules.check_household_division(record.wife_household_division or wife.division,
+                                                 "wife_household_division"))
+    return Checked(row, record.model_copy(update={"office": office}), husband, wife, households)
+
+
+@dataclass
+class BatchDecision:
+    registered: list[tuple[str, Draft]] = field(default_factory=list)  # (registration id, event)
+    conflicts: list[Draft] = field(default_factory=list)
+    results: list[dict[str, Any]] = field(default_factory=list)
+
+
+def result(row: int, ref: str | None, status: str, **extra: Any) -> dict[str, Any]:
+    return {"row": row, "record_ref": ref, "status": status, **extra}
+
+
+def invalid(row: int, ref: str | None, refusal: Refusal) -> dict[str, Any]:
+    return result(row, ref, "invalid", code=refusal.code, detail=refusal.detail)
+
+
+def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: Mapping[str, str],
+                 batch_id: str, recorded: Set[str] = frozenset()) -> BatchDecision:
+    """`married`: person → registration id of a current marriage; `taken`: certificate number → the
+    registration holding it; `recorded`: records whose conflict an earlier run recorded (reported again,
+    recorded once). Records are taken in file order: the first of two marriages of one person in the import
+    is imported, the second is a conflict."""
+    decision = BatchDecision()
+    seen_persons: dict[str, str] = {}
+    seen_numbers: set[str] = set()
+    for item in checked:
+        record, registration_id = item.record, item.registration_id
+        persons = (item.husband.value, item.wife.value)
+        holders = {taken.get(number) for number in item.certificates}
+        if holders == {registration_id}:
+            decision.results.append(result(item.row, record.record_ref, "already_imported",
+                                           registration_id=registration_id))
+            continue
+        reason = None
+        if any(person in seen_persons for person in persons):
+            reason = "twice_married_in_import"
+        elif any(married.get(person) for person in persons):
+            reason = rules.ALREADY_MARRIED
+        elif holders - {None} or any(number in seen_numbers for number in item.certificates):
+            reason = "certificate_number_taken"
+        if reason is not None:
+            if registration_id not in recorded:
+                decision.conflicts.append(conflict_draft(item, reason, batch_id))
+            decision.results.append(result(item.row, record.record_ref, "conflict", code=reason))
+            continue
+        seen_persons.update(dict.fromkeys(persons, registration_id))
+        seen_numbers.update(item.certificates)
+        decision.registered.append((registration_id, registration_draft(item, batch_id)))
+        decision.results.append(result(item.row, record.record_ref, "imported", registration_id=registration_id))
+    return decision
+
+
+def _phase(on: dt.date) -> str | None:
+    try:
+        return parameters.jurisdiction(on)
+    except NoRuleInForce:
+        return None
+
+
+def registration_draft(item: Checked, batch_id: str) -> Draft:
+    record = item.record
+    payload = {
+        "registration_id": item.registration_id, "office": record.office,
+        "office_division": rules.office_division(record.office), "registered_on": record.registered_on.isoformat(),
+        "parties": [{"id_number": item.husband.value, "sex": "male", "household_division": item.households[0],
+                     "name": record.husband_name, "recorded_id_number": record.husband_id_number.strip()},
+                    {"id_number": item.wife.value, "sex": "female", "household_division": item.households[1],
+                     "name": record.wife_name, "recorded_id_number": record.wife_id_number.strip()}],
+        "certificates": [{"number": record.husband_certificate, "id_number": item.husband.value},
+                         {"number": record.wife_certificate, "id_number": item.wife.value}],
+        "cross_county": rules.is_cross_county(record.office, item.households), "imported": True,
+        "jurisdiction": _phase(record.registered_on), "batch_id": batch_id, "record_ref": record.record_ref,
+    }
+    return Draft(ev.MARRIAGE_REGISTERED, record.registered_on, payload, parties(item.husband.value, item.wife.value))
+
+
+def conflict_draft(item: Checked, reason: str, batch_id: str) -> Draft:
+    record = item.record
+    payload = {"batch_id": batch_id, "record_id": item.registration_id, "record_ref": record.record_ref,
+               "row": item.row, "reason": reason,
+               "registered_on": record.registered_on.isoformat(), "office": record.office,
+               "parties": [item.husband.value, item.wife.value], "certificates": list(item.certificates)}
+    return Draft(ev.HISTORICAL_RECORD_CONFLICTED, record.registered_on, payload,
+                 parties(item.husband.value, item.wife.value))

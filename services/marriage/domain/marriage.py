@@ -1,0 +1,191 @@
+"""One registration's life (stream `marriage-<registration_id>`): its state, `evolve`, and the decisions on
+it — certificate reissue (M-7), court outcomes (M-9), revocation (M-10), and what a death does (M-11).
+
+Status: `married`; ended as `divorced` (registered divorce or court divorce) or `widowed` (a party died);
+or `void`, `annulled`, `revoked`: a marriage that never existed for the marital-status history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from services.marriage.domain import events as ev
+from services.marriage.domain import rules
+from services.marriage.domain.commands import RecordCourtOutcome, ReissueCertificate, RevokeRegistration
+from services.marriage.domain.events import Draft, parties
+from shared.actor import Actor
+from shared.errors import Refusal
+
+NEVER_EXISTED = frozenset({"void", "annulled", "revoked"})
+
+
+@dataclass(frozen=True)
+class MarriageState:
+    registration_id: str
+    office: str
+    registered_on: dt.date
+    parties: tuple[dict[str, Any], ...]
+    certificates: dict[str, str]  # id number -> the party's valid certificate number
+    imported: bool = False
+    status: str = "married"
+    ended_on: dt.date | None = None
+    death_id: str | None = None  # the death that ended it (M-11), while it does
+    divorce_id: str | None = None  # the divorce by agreement that ended it (M-8)
+    flags: tuple[str, ...] = ()
+    version: int = 0
+    history: tuple[dict[str, Any], ...] = field(default=())
+
+    @property
+    def id_numbers(self) -> tuple[str, ...]:
+        return tuple(p["id_number"] for p in self.parties)
+
+    def spouse_of(self, id_number: str) -> str:
+        return next(n for n in self.id_numbers if n != id_number)
+
+
+def _date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+
+
+def evolve(state: MarriageState | None, event: Any) -> MarriageState:
+    p, kind = event.payload, event.type
+    if kind == ev.MARRIAGE_REGISTERED:
+        return MarriageState(p["registration_id"], p["office"], _date(p["registered_on"]), tuple(p["parties"]),
+                             {c["id_number"]: c["number"] for c in p["certificates"]}, bool(p.get("imported")))
+    assert state is not None, f"{kind} before {ev.MARRIAGE_REGISTERED}"
+    if kind == ev.CERTIFICATE_REISSUED:
+        return replace(state, certificates={**state.certificates, p["id_number"]: p["new_number"]})
+    if kind == ev.DIVORCE_REGISTERED:
+        return replace(state, status="divorced", ended_on=_date(p["registered_on"]), divorce_id=p["divorce_id"])
+    if kind == ev.COURT_OUTCOME_RECORDED:
+        status = "divorced" if p["kind"] == "divorce" else p["kind"]
+        return replace(state, status=status, ended_on=_date(p["effective_on"]))
+    if kind == ev.REGISTRATION_REVOKED:
+        return replace(state, status="revoked", ended_on=_date(p["revoked_on"]))
+    if kind == ev.MARRIAGE_ENDED_BY_DEATH:
+        return replace(state, status="widowed", ended_on=_date(p["died_on"]), death_id=p["death_id"])
+    if kind == ev.MARRIAGE_REVIVED:
+        return replace(state, status="married", ended_on=None, death_id=None)
+    if kind == ev.DEATH_DATE_CORRECTED:
+        return replace(state, ended_on=_date(p["died_on"]))
+    if kind == ev.MARRIAGE_FLAGGED_FOR_REVIEW:
+        return replace(state, flags=(*state.flags, p["reason"]))
+    return state
+
+
+def fold(events: Iterable[Any]) -> MarriageState | None:
+    state: MarriageState | None = None
+    for event in events:
+        version = getattr(event, "stream_version", (state.version if state else 0) + 1)
+        entry = {"type": event.type, "occurred_on": _date(event.occurred_on).isoformat(), "version": version}
+        state = evolve(state, event)
+        state = replace(state, version=version, history=(*state.history, entry))
+    return state
+
+
+def check_party(state: MarriageState, id_number: str, field: str) -> None:
+    if id_number not in state.id_numbers:
+        raise rules.refusal("not_a_party", "this person is not a party to the marriage", field=field)
+
+
+def check_in_force(state: MarriageState, what: str) -> None:
+    """M-7, M-8, M-9: only a marriage in force can be divorced or get a certificate reissued."""
+    if state.status != "married":
+        raise Refusal("marriage_ended", f"the marriage is {state.status}: {what}", 409)
+
+
+def check_not_before_registration(state: MarriageState, day: dt.date, field: str) -> None:
+    if day < state.registered_on:
+        raise rules.refusal("before_registration", f"{field} is before the registration date", field=field)
+
+
+# -- M-7 -----------------------------------------------------------------------------------------------------
+def decide_reissue(state: MarriageState, command: ReissueCertificate, person: str, actor: Actor, today: dt.date,
+                   new_number: str) -> list[Draft]:
+    """M-7: a new number for the party; the old number becomes invalid; the marriage is unchanged. No reissue
+    once the marriage ended: a record-of-registration statement instead."""
+    rules.check_version(command.version, state.version)
+    check_party(state, person, "party_id_number")
+    check_in_force(state, "no reissue once the marriage has ended; a record-of-registration statement instead")
+    on = command.reissued_on or today
+    rules.check_business_day(on, actor, today, "reissued_on")
+    payload = {"registration_id": state.registration_id, "id_number": person,
+               "old_number": state.certificates[person], "new_number": new_number, "reason": command.reason,
+               "reissued_on": on.isoformat(), "office": actor.office}
+    return [Draft(ev.CERTIFICATE_REISSUED, on, payload, parties(person))]
+
+
+# -- M-9 -----------------------------------------------------------------------------------------------------
+def decide_court_outcome(state: MarriageState, command: RecordCourtOutcome, actor: Actor,
+                         today: dt.date) -> list[Draft]:
+    """M-9: a court divorce ends a marriage in force from `effective_on`; void and annulled marriages never
+    existed (a void marriage may already have ended otherwise: the judgment still says it never was)."""
+    rules.check_version(command.version, state.version)
+    if state.status in NEVER_EXISTED:
+        raise Refusal("marriage_never_existed", f"the registration is already {state.status}", 409)
+    if command.kind == "divorce":
+        check_in_force(state, "only a marriage in force is divorced")
+    rules.check_business_day(command.effective_on, actor, today, "effective_on")
+    check_not_before_registration(state, command.effective_on, "effective_on")
+    payload = {"registration_id": state.registration_id, "kind": command.kind, "court": command.court,
+               "document_ref": command.document_ref, "effective_on": command.effective_on.isoformat()}
+    return [Draft(ev.COURT_OUTCOME_RECORDED, command.effective_on, payload, parties(*state.id_numbers))]
+
+
+# -- M-10 ----------------------------------------------------------------------------------------------------
+def decide_revocation(state: MarriageState, command: RevokeRegistration, dishonest: str | None, actor: Actor,
+                      today: dt.date) -> list[Draft]:
+    """M-10: the bureau revokes a fraudulent registration citing the document; the parties' status is as if
+    it had never been registered; who used false documents goes on the dishonesty list."""
+    rules.check_version(command.version, state.version)
+    if state.status in NEVER_EXISTED:
+        raise Refusal("marriage_never_existed", f"the registration is already {state.status}", 409)
+    on = command.revoked_on or today
+    rules.check_business_day(on, actor, today, "revoked_on")
+    subjects = parties(*state.id_numbers) + (((dishonest, "dishonest"),) if dishonest else ())
+    payload = {"registration_id": state.registration_id, "reason": command.reason,
+               "document_ref": command.document_ref, "dishonest_id_number": dishonest, "revoked_on": on.isoformat()}
+    return [Draft(ev.REGISTRATION_REVOKED, on, payload, subjects)]
+
+
+# -- M-11 ----------------------------------------------------------------------------------------------------
+def decide_death(state: MarriageState, deceased: str, died_on: dt.date, death_id: str) -> list[Draft]:
+    """M-11: the death of a spouse ends a marriage in force on the date of death, the survivor widowed; a
+    marriage registered after the date of death (the death reached us late) is flagged, never kept
+    silently."""
+    if state.status in NEVER_EXISTED or deceased not in state.id_numbers:
+        return []
+    if state.registered_on > died_on:
+        if "registered_after_death" in state.flags:
+            return []
+        payload = {"registration_id": state.registration_id, "reason": "registered_after_death",
+                   "died_on": died_on.isoformat(), "death_id": death_id, "id_number": deceased}
+        return [Draft(ev.MARRIAGE_FLAGGED_FOR_REVIEW, died_on, payload, parties(*state.id_numbers))]
+    if state.status != "married" or (state.ended_on is not None and state.ended_on < died_on):
+        return []
+    survivor = state.spouse_of(deceased)
+    payload = {"registration_id": state.registration_id, "died_on": died_on.isoformat(), "death_id": death_id,
+               "deceased_id_number": deceased, "survivor_id_number": survivor}
+    return [Draft(ev.MARRIAGE_ENDED_BY_DEATH, died_on, payload, ((deceased, "deceased"), (survivor, "survivor")))]
+
+
+def decide_revival(state: MarriageState, death_id: str, survivor_remarried: bool, on: dt.date,
+                   reason: str) -> list[Draft]:
+    """M-11: a death that was not this person's (corrected) or a revoked death declaration revives the
+    marriage — unless the survivor has remarried meanwhile."""
+    if state.status != "widowed" or state.death_id != death_id or survivor_remarried:
+        return []
+    payload = {"registration_id": state.registration_id, "reason": reason, "death_id": death_id}
+    return [Draft(ev.MARRIAGE_REVIVED, on, payload, parties(*state.id_numbers))]
+
+
+def decide_death_date_correction(state: MarriageState, death_id: str, died_on: dt.date, on: dt.date) -> list[Draft]:
+    """M-11, F-7: the date of the death that ended the marriage was corrected: it ended on the new date."""
+    if state.status != "widowed" or state.death_id != death_id or state.ended_on == died_on:
+        return []
+    payload = {"registration_id": state.registration_id, "death_id": death_id, "died_on": died_on.isoformat(),
+               "previous_died_on": state.ended_on.isoformat() if state.ended_on else None}
+    return [Draft(ev.DEATH_DATE_CORRECTED, on, payload, parties(*state.id_numbers))]

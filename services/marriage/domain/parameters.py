@@ -1,0 +1,48 @@
+"""The dated parameters the marriage rules read (domain.md 0.4): minimum ages, jurisdiction phases and the
+cooling-off from the shared rule file, appointment capacities from `services/marriage/rule_parameters.yaml`.
+Every lookup takes the business date: a command is judged by the rules in force on that day."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from shared.reference.parameters import RuleParameters, default_parameters
+
+Jurisdiction = Literal["household_county", "city", "province", "national"]
+
+
+@cache
+def marriage_parameters() -> RuleParameters:
+    text = (resources.files("services.marriage") / "rule_parameters.yaml").read_text(encoding="utf-8")
+    return RuleParameters.from_yaml(text)
+
+
+def minimum_age(sex: str, on: date) -> int:
+    """M-1: man 22, woman 20 full years (Civil Code 1047)."""
+    return int(default_parameters().value(f"marriage.minimum_age.{sex}", on))
+
+
+def jurisdiction(on: date) -> Jurisdiction:
+    """M-6: where a couple may register on that day (通办 phases)."""
+    return default_parameters().value("marriage.jurisdiction", on)
+
+
+def cooling_off_days(on: date) -> int:
+    """M-8: 0 before the Civil Code (2021-01-01): a divorce by agreement was registered at once."""
+    return int(default_parameters().value("marriage.cooling_off_days", on, default=0))
+
+
+def registration_window_days(on: date) -> int:
+    return int(default_parameters().value("marriage.registration_window_days", on, default=0))
+
+
+def slot_capacity(kind: str, on: date) -> int:
+    """M-13: bookings per office, date and kind."""
+    return int(marriage_parameters().value(f"marriage.appointment_slot_capacity.{kind}", on))
+
+
+def appointment_horizon_days(on: date) -> int:
+    return int(marriage_parameters().value("marriage.appointment_horizon_days", on))

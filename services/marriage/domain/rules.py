@@ -1,0 +1,209 @@
+"""The marriage rules as guards: each `check_*` returns quietly or raises a `Refusal` with a stable code.
+
+Rule ids (design/domain.md, section 1) are in each docstring; the tests carry them too. Status: 422 for a
+rule or schema broken by the input, 409 for a conflict with the current state, 403 for a clerk acting for
+another office. The application rules of a registration (M-1 to M-6) are not raised one by one: every
+broken one is collected as a reason (`registration_reasons`), because M-5 records all of them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from services.marriage.domain import parameters
+from shared.actor import Actor
+from shared.business_dates import check_business_date
+from shared.errors import Refusal
+from shared.reference.dates import age_on
+from shared.reference.divisions import division, in_city, is_county_level, province_of
+from shared.reference.idnumber import IdNumber, InvalidIdNumber, check_digit, parse_id_number
+from shared.reference.places import InvalidPlace, parse_place
+
+# M-5 reason codes, in the order a clerk should read them.
+MISSING_DECLARATION = "missing_declaration"  # M-4
+NOT_ONE_MAN_ONE_WOMAN = "not_one_man_one_woman"  # M-2
+BELOW_LEGAL_AGE = "below_legal_age"  # M-1
+NOT_IN_JURISDICTION = "not_in_jurisdiction"  # M-6
+ALREADY_MARRIED = "already_married"  # M-3
+DECEASED = "deceased"  # M-3
+CONFLICTS_WITH_STATE = frozenset({ALREADY_MARRIED, DECEASED})  # 409; the others are 422
+
+
+def refusal(code: str, detail: str, status: int = 422, field: str | None = None) -> Refusal:
+    return Refusal(code, detail, status, [{"loc": ["body", field], "msg": detail}] if field else [])
+
+
+# -- persons, places, dates (0.1, 0.2, api.md) --------------------------------------------------------------
+def check_id_number(text: str, today: dt.date, field: str = "id_number", *,
+                    allow_first_generation: bool = False) -> IdNumber:
+    """0.1: a valid 18-character ID number; 15-digit first-generation numbers only in imports (M-12)."""
+    try:
+        return parse_id_number(text, today=today, allow_first_generation=allow_first_generation)
+    except (InvalidIdNumber, TypeError) as exc:
+        reason = getattr(exc, "reason", "format")
+        raise refusal("invalid_id_number", f"not a valid ID number ({reason})", field=field) from None
+
+
+def second_generation(person: IdNumber, today: dt.date) -> IdNumber:
+    """A 15-digit first-generation number as the 18-digit number the same person holds today (GB 11643: the
+    century "19" inserted before the birth date, the check character appended), so that an imported
+    marriage meets the person's later registrations under M-3."""
+    if not person.first_generation:
+        return person
+    first17 = person.value[:6] + "19" + person.value[6:]
+    return check_id_number(first17 + check_digit(first17), today)
+
+
+def check_office(code: str, field: str = "office") -> str:
+    """0.2: a registry office code (MR-610502) of a known city or county."""
+    if not _is_registry_office(code):
+        raise refusal("invalid_place", f"{field} is not a registry office code", field=field)
+    return code
+
+
+@lru_cache(maxsize=4096)
+def _is_registry_office(code: str) -> bool:
+    """Cached: an import checks the same few offices a hundred thousand times."""
+    try:
+        return parse_place(code).kind == "registry_office"
+    except InvalidPlace:
+        return False
+
+
+def office_division(office: str) -> str:
+    return office.removeprefix("MR-")
+
+
+def check_household_division(code: str, field: str) -> str:
+    """M-6: a household registration is a county-level division, present or historical."""
+    if not is_county_level(code):
+        raise refusal("invalid_division", "household_division is not a known county-level code", field=field)
+    return code
+
+
+def check_acts_for_office(actor: Actor, office: str) -> None:
+    """Clerks act at their own office only (as relief staff do for stations); registrars and admins act for
+    the city."""
+    if actor.role == "marriage_clerk" and actor.office != office:
+        raise Refusal("forbidden_place", f"{actor.office or 'this principal'} may not act for {office}", 403)
+
+
+def check_business_day(day: dt.date, actor: Actor, today: dt.date, field: str) -> None:
+    """api.md: never in the future; clerks up to 30 days back, registrars and admins without limit."""
+    check_business_date(day, today=today, unlimited_backdating=actor.unlimited_backdating, field=field)
+
+
+def check_version(expected: int | None, actual: int) -> None:
+    """api.md If-Match: a command naming the version it read is refused once the resource moved on."""
+    if expected is not None and expected != actual:
+        raise Refusal("concurrency_conflict", f"the resource is at version {actual}, not {expected}", 409)
+
+
+# -- M-1 to M-6: the application rules of a registration ------------------------------------------------------
+def check_declaration(signed: bool) -> list[str]:
+    """M-4: kinship cannot be checked from data; both parties' signed declaration is required."""
+    return [] if signed else [MISSING_DECLARATION]
+
+
+def check_one_man_one_woman(persons: Sequence[IdNumber]) -> list[str]:
+    """M-2: one man and one woman, sex from the ID numbers; two different persons."""
+    sexes = sorted(person.sex for person in persons)
+    distinct = len({person.value for person in persons}) == len(persons)
+    return [] if sexes == ["female", "male"] and distinct else [NOT_ONE_MAN_ONE_WOMAN]
+
+
+def check_minimum_age(persons: Sequence[IdNumber], on: dt.date) -> list[str]:
+    """M-1: man ≥ 22, woman ≥ 20 full years on the registration date (dated parameters)."""
+    for person in persons:
+        if on < person.birth_date or age_on(person.birth_date, on) < parameters.minimum_age(person.sex, on):
+            return [BELOW_LEGAL_AGE]
+    return []
+
+
+@lru_cache(maxsize=4096)
+def present_county(code: str) -> str:
+    """The county a household division lies in today: an abolished code follows its successor
+    (610521 华县 → 610503 华州区), so a household in an old number still counts as home."""
+    found = division(code)
+    return (found.successor or code) if found else code
+
+
+def in_jurisdiction(office: str, households: Sequence[str], on: dt.date) -> bool:
+    """M-6: which offices may register a couple on `on` (dated 通办 phases)."""
+    phase = parameters.jurisdiction(on)
+    where = office_division(office)
+    if phase == "national":
+        return True
+    if phase == "household_county":
+        return where in {present_county(h) for h in households}
+    if phase == "city":
+        return any(in_city(h) for h in households)
+    return any(province_of(present_county(h)) == province_of(where) for h in households)
+
+
+def check_jurisdiction(office: str, households: Sequence[str], on: dt.date) -> list[str]:
+    """M-6: the office may handle the couple under the phase in force on the registration date."""
+    return [] if in_jurisdiction(office, households, on) else [NOT_IN_JURISDICTION]
+
+
+def is_cross_county(office: str, households: Sequence[str]) -> bool:
+    """M-6: handled outside both parties' home counties (the plan's 市内通办 indicator)."""
+    return office_division(office) not in {present_county(h) for h in households}
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What the service knows of a person when deciding (inline read models)."""
+
+    married_in: str | None = None  # the registration id of the current marriage
+    died_on: dt.date | None = None
+    dishonest: tuple[dict, ...] = ()  # M-10 list entries: {registration_id, document_ref, listed_on}
+
+
+def check_not_married(facts: Sequence[PersonFacts]) -> list[str]:
+    """M-3: neither party married at that moment, whichever office registered the earlier marriage."""
+    return [ALREADY_MARRIED] if any(f.married_in for f in facts) else []
+
+
+def check_not_deceased(facts: Sequence[PersonFacts]) -> list[str]:
+    """M-3: a party recorded as deceased cannot marry."""
+    return [DECEASED] if any(f.died_on for f in facts) else []
+
+
+class ApplicationRefused(Exception):
+    """M-5: the application broke rules; `reasons` are their codes. The application records the refusal
+    and answers with `as_refusal()`."""
+
+    def __init__(self, reasons: list[str], persons: Sequence[IdNumber], office: str, refused_on: dt.date,
+                 warnings: Sequence[dict] = ()) -> None:
+        super().__init__(", ".join(reasons))
+        self.reasons, self.persons, self.office, self.refused_on = reasons, tuple(persons), office, refused_on
+        self.warnings = tuple(warnings)  # M-10 entries the clerk reads with the refusal
+
+    def with_warnings(self, warnings: Sequence[dict]) -> ApplicationRefused:
+        return ApplicationRefused(self.reasons, self.persons, self.office, self.refused_on, warnings)
+
+    def as_refusal(self, refusal_id: str | None = None) -> Refusal:
+        warnings = self.warnings
+        first = self.reasons[0]
+        status = 409 if all(reason in CONFLICTS_WITH_STATE for reason in self.reasons) else 422
+        errors = [{"loc": ["body", "reasons", n], "msg": reason} for n, reason in enumerate(self.reasons)]
+        errors += [{"loc": ["warnings", n], "msg": warning_text(w)} for n, w in enumerate(warnings)]
+        detail = f"refused ({', '.join(self.reasons)})" + (f"; refusal record {refusal_id}" if refusal_id else "")
+        return Refusal(first, detail, status, errors)
+
+
+def warning_text(warning: dict) -> str:
+    """M-10: what the clerk reads about a party on the serious-dishonesty list (失信名单)."""
+    return (f"dishonesty_list: {warning['id_number']} used false documents "
+            f"(revoked registration {warning['registration_id']}, {warning['document_ref']})")
+
+
+def registration_reasons(signed: bool, persons: Sequence[IdNumber], office: str, households: Sequence[str],
+                         on: dt.date, facts: Sequence[PersonFacts]) -> list[str]:
+    """Every broken rule of M-1 to M-6, in reading order (M-5 records them all)."""
+    return [*check_declaration(signed), *check_one_man_one_woman(persons), *check_minimum_age(persons, on),
+            *check_jurisdiction(office, households, on), *check_not_married(facts), *check_not_deceased(facts)]

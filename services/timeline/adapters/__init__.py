@@ -1,0 +1,1 @@
+"""The timeline's PostgreSQL adapters: the projection tables and the rebuild."""

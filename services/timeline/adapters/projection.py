@@ -1,0 +1,198 @@
+"""The projection tables (migrations/0001_projection.sql): writing an event, the per-source checkpoint, and
+the reads behind timelines, facts and the feed.
+
+Writes are idempotent by key — (generation, source, global_position) — so a redelivered or gap-filled event
+changes nothing, and nothing here depends on arrival order: entries are ordered when read, merges are
+decided by the latest alias row. Every write goes to the live generation under a shared advisory lock; the
+rebuild's switch-over takes the same lock exclusively, so no write lands in a generation being retired.
+
+The per-source checkpoint is advanced in short transactions of its own (`advance_checkpoint`, a few times a
+second and after every gap fill), never inside an event's transaction: a writer that held the checkpoint
+row through its commit would serialise every commit of a source, and one that held it while writing a
+further entry (a delivery filling its stream's earlier versions) could deadlock with a gap fill.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from services.timeline.domain.entries import AliasChange, Entry, alias_changes
+
+SWITCH_LOCK = (3, 0)  # advisory lock: writers share it (SQL `project_event`), the switch-over takes it alone
+_ENTRY_COLUMNS = ("source, global_position, event_id, stream_id, stream_version, event_type, occurred_on, "
+                  "recorded_at, subjects, payload, metadata")
+
+
+def live_generation(conn: psycopg.Connection) -> int:
+    return conn.execute("SELECT generation FROM generations WHERE state = 'live'").fetchone()[0]
+
+
+# -- writing ------------------------------------------------------------------------------------------------
+def write(tx: psycopg.Connection, entry: Entry, generation: int | None = None) -> bool:
+    """Project one event into the live generation (or the given one); False when it was there already.
+    The source's checkpoint is advanced apart (`advance_checkpoint`)."""
+    if generation is None:
+        # The live path: one round trip (the SQL function `project_event`, which takes the switch lock).
+        generation, new = tx.execute(
+            "SELECT generation, inserted FROM project_event(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+            (entry.source, entry.global_position, entry.event_id, entry.stream_id, entry.stream_version, entry.type,
+             entry.occurred_on, entry.recorded_at, Jsonb([{"id": i, "role": r} for i, r in entry.subjects]),
+             Jsonb(dict(entry.payload)), Jsonb(dict(entry.metadata))),
+        ).fetchone()
+    else:
+        new = insert_entry(tx, generation, entry)
+    if new:
+        changes = alias_changes(entry, lambda stream, person: linked_through(tx, generation, entry.source, stream,
+                                                                             person))
+        insert_aliases(tx, generation, entry, changes)
+    return new
+
+
+def insert_entry(tx: psycopg.Connection, generation: int, entry: Entry) -> bool:
+    """The entry and its subjects, in one statement; False when the entry was there already."""
+    pairs = sorted(set(entry.subjects))
+    row = tx.execute(
+        f"WITH entry AS (INSERT INTO entries (generation, {_ENTRY_COLUMNS})"
+        "  VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1),"
+        " subjects AS (INSERT INTO entry_subjects (generation, subject_id, source, global_position, role)"
+        "  SELECT %s, s.id, %s, %s, s.role FROM entry, unnest(%s::text[], %s::text[]) AS s (id, role)"
+        "  ON CONFLICT DO NOTHING)"
+        " SELECT count(*) FROM entry",
+        (generation, entry.source, entry.global_position, entry.event_id, entry.stream_id, entry.stream_version,
+         entry.type, entry.occurred_on, entry.recorded_at, Jsonb([{"id": i, "role": r} for i, r in entry.subjects]),
+         Jsonb(dict(entry.payload)), Jsonb(dict(entry.metadata)),
+         generation, entry.source, entry.global_position, [i for i, _ in pairs], [r for _, r in pairs]),
+    ).fetchone()
+    return row[0] == 1
+
+
+def insert_aliases(tx: psycopg.Connection, generation: int, entry: Entry, changes: Sequence[AliasChange]) -> None:
+    if not changes:
+        return
+    with tx.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO aliases (generation, temporary_id, person_id, action, source, global_position, stream_id,"
+            " recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+            [(generation, c.temporary_id, c.person_id, c.action, entry.source, entry.global_position,
+              entry.stream_id, entry.recorded_at) for c in changes],
+        )
+
+
+def linked_through(tx: psycopg.Connection, generation: int, source: str, stream_id: str, person: str) -> list[str]:
+    rows = tx.execute(
+        "SELECT DISTINCT temporary_id FROM aliases WHERE generation = %s AND source = %s AND stream_id = %s"
+        " AND person_id = %s AND action = 'link'",
+        (generation, source, stream_id, person),
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def advance_checkpoint(tx: psycopg.Connection, generation: int, source: str) -> int:
+    """Move the source's checkpoint over every contiguous position now present (the SQL function
+    `advance_checkpoint`: lock the row, then read); returns it."""
+    return tx.execute("SELECT advance_checkpoint(%s, %s)", (generation, source)).fetchone()[0]
+
+
+# -- reading ------------------------------------------------------------------------------------------------
+def checkpoints(conn: psycopg.Connection, generation: int) -> dict[str, int]:
+    rows = conn.execute("SELECT source, position FROM checkpoints WHERE generation = %s", (generation,)).fetchall()
+    return dict(rows)
+
+
+# One statement, one round trip, per person read: the live generation; the person a subject id stands for
+# (a temporary id whose latest alias row is a link stands for that person); the temporary ids whose latest
+# alias row links them to that person (ties within one event: the link after the unlink, see
+# domain/entries.py); the entries of all those ids, as one JSON document that Python parses once.
+_PERSON = """
+WITH live AS (SELECT generation FROM generations WHERE state = 'live'),
+latest AS (
+    SELECT a.person_id, a.action FROM aliases a, live
+     WHERE a.generation = live.generation AND a.temporary_id = %(subject)s
+     ORDER BY a.recorded_at DESC, a.source DESC, a.global_position DESC, (a.action = 'link') DESC LIMIT 1),
+person AS (SELECT coalesce((SELECT person_id FROM latest WHERE action = 'link'), %(subject)s) AS id),
+merged AS (
+    SELECT DISTINCT ON (a.temporary_id) a.temporary_id, a.person_id, a.action FROM aliases a, live
+     WHERE a.generation = live.generation AND a.temporary_id IN (
+           SELECT b.temporary_id FROM aliases b, live, person WHERE b.generation = live.generation
+              AND b.person_id = person.id)
+     ORDER BY a.temporary_id, a.recorded_at DESC, a.source DESC, a.global_position DESC, (a.action = 'link') DESC),
+ids AS (SELECT id FROM person
+        UNION SELECT m.temporary_id FROM merged m, person WHERE m.action = 'link' AND m.person_id = person.id),
+keys AS (SELECT DISTINCT s.source, s.global_position FROM entry_subjects s, live, ids
+          WHERE s.generation = live.generation AND s.subject_id = ids.id)
+SELECT (SELECT id FROM person), (SELECT array_agg(id ORDER BY id) FROM ids),
+       (SELECT coalesce(json_agg(json_build_array({columns})
+                        ORDER BY e.occurred_on, e.recorded_at, e.source, e.global_position), '[]')::text
+          FROM keys k JOIN entries e ON e.generation = (SELECT generation FROM live) AND e.source = k.source
+           AND e.global_position = k.global_position)
+"""
+_FULL_COLUMNS = ("e.source, e.global_position, e.event_id, e.stream_id, e.stream_version, e.event_type, e.occurred_on,"
+                 " e.recorded_at, e.subjects, e.payload, e.metadata")
+
+
+class Shown(NamedTuple):
+    """An entry as callers see it: what, when, where, about whom, which records — not the payload. Dates
+    and times are ISO strings, as they leave the service."""
+
+    source: str
+    global_position: int
+    type: str
+    occurred_on: str
+    recorded_at: str
+    subjects: list[dict[str, str]]
+    office: str | None
+    refs: dict[str, Any]
+    actor: str | None
+    causation_id: str | None
+
+    @property
+    def service(self) -> str:
+        return self.type.split(".", 1)[0]
+
+
+# Where it happened: the recording office, else the place the payload names. References: the payload's
+# record ids (`*_id`) and document numbers — never ID numbers or names — and the event id. Computed by the
+# database, so that a reader never parses payloads.
+_OFFICE = ("coalesce(e.metadata->>'office', e.payload->>'office', e.payload->>'station', e.payload->>'funeral_home',"
+           " e.payload->>'cemetery')")
+_REFS = ("(SELECT coalesce(jsonb_object_agg(p.key, p.value), '{}') FROM jsonb_each(e.payload) AS p"
+         " WHERE jsonb_typeof(p.value) = 'string' AND p.key <> 'unlinked_temporary_id'"
+         " AND (p.key LIKE '%%\\_id' OR p.key IN ('certificate_no', 'cremation_certificate', 'document_ref')))"
+         " || jsonb_build_object('event_id', e.event_id)")
+_SHOWN_COLUMNS = (f"e.source, e.global_position, e.event_type, e.occurred_on, e.recorded_at, e.subjects, {_OFFICE},"
+                  f" {_REFS}, e.metadata->>'actor', e.metadata->>'causation_id'")
+
+
+def person_entries(conn: psycopg.Connection, subject: str) -> tuple[str, set[str], list[Shown]]:
+    """(person, every id of the person, their entries as shown) — in timeline order: business date, then
+    recording."""
+    person, ids, document = conn.execute(_PERSON.format(columns=_SHOWN_COLUMNS), {"subject": subject}).fetchone()
+    return person, set(ids), [Shown(*row) for row in json.loads(document)]
+
+
+def person_history(conn: psycopg.Connection, subject: str) -> tuple[str, set[str], list[Entry]]:
+    """(person, every id of the person, their entries with payloads, for facts) in timeline order."""
+    person, ids, document = conn.execute(_PERSON.format(columns=_FULL_COLUMNS), {"subject": subject}).fetchone()
+    entries = [Entry(source, position, event_id, stream_id, version, event_type, dt.date.fromisoformat(occurred_on),
+                     dt.datetime.fromisoformat(recorded_at), tuple((s["id"], s["role"]) for s in subjects), payload,
+                     metadata)
+               for (source, position, event_id, stream_id, version, event_type, occurred_on, recorded_at, subjects,
+                    payload, metadata) in json.loads(document)]
+    return person, set(ids), entries
+
+
+def feed_scan(conn: psycopg.Connection, generation: int, source: str, after: int, until: int,
+              limit: int) -> list[Shown]:
+    document = conn.execute(
+        f"SELECT coalesce(json_agg(json_build_array({_SHOWN_COLUMNS}) ORDER BY e.global_position), '[]')::text"
+        " FROM (SELECT * FROM entries WHERE generation = %s AND source = %s AND global_position > %s"
+        " AND global_position <= %s ORDER BY global_position LIMIT %s) AS e",
+        (generation, source, after, until, limit),
+    ).fetchone()[0]
+    return [Shown(*row) for row in json.loads(document)]

@@ -1,0 +1,1 @@
+"""The timeline's use cases: projecting events, filling gaps, answering queries."""

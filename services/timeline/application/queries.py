@@ -1,0 +1,181 @@
+"""Answers to callers (T-1 to T-3): a person's timeline, their facts, and the change feed — each filtered to
+what the caller's role and scopes let them see (domain/access.py).
+
+A caller is described by `viewer = {"role", "scopes"}` as the gateway authenticated it. Every read is also
+recorded by the gateway in its access log (who, which person, which purpose, when).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+import re
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+
+from services.timeline.adapters import projection
+from services.timeline.adapters.projection import Shown
+from services.timeline.domain import cursor
+from services.timeline.domain.access import Visibility, visibility_of
+from services.timeline.domain.facts import derive_facts
+from services.timeline.domain.titles import title_of
+from shared.db import Database
+from shared.envelope import SUBJECT_ID_PATTERN
+from shared.errors import NotFound, Refusal
+
+_SUBJECT = re.compile(SUBJECT_ID_PATTERN)
+_SERVICE = re.compile(r"^[a-z][a-z_]{0,39}$")
+_TYPE = re.compile(r"^[a-z][a-z_]{0,39}\.(\*|[A-Z][A-Za-z0-9]{0,79})$")
+DEFAULT_FEED_LIMIT = 100
+MAX_FEED_LIMIT = 1000
+
+
+class Queries:
+    def __init__(self, db: Database, sources: list[str]) -> None:
+        self.db = db
+        self.sources = sources
+
+    # -- a person -------------------------------------------------------------------------------------------
+    def timeline(self, subject: str, as_of: str | None, service: str | None, viewer: Any) -> dict[str, Any]:
+        visibility = _visibility(viewer)
+        if not visibility.reads_timeline:
+            raise Refusal("timeline_not_in_scope", "your scopes cover current facts only, not timelines", 403)
+        if service is not None and not _SERVICE.match(service):
+            raise Refusal("invalid_query", "service is a service name", 422,
+                          [{"loc": ["query", "service"], "msg": "unknown service"}])
+        until = _date(as_of)
+        _check_subject(subject)
+        with self.db.connection() as conn:
+            person, ids, entries = projection.person_entries(conn, subject)
+        if not entries:
+            raise NotFound("no events about this person")
+        shown = [e for e in entries if (until is None or e.occurred_on <= until.isoformat())
+                 and visibility.sees_entry(e.type) and service in (None, e.service)]
+        return {"subject": subject, "person": person, "merged_ids": sorted(ids - {person}),
+                "as_of": as_of, "entries": [timeline_entry(e, ids) for e in shown]}
+
+    def facts(self, subject: str, as_of: str | None, viewer: Any) -> dict[str, Any]:
+        visibility = _visibility(viewer)
+        if not visibility.reads_anything:
+            raise Refusal("forbidden", "no access class covers this person's facts", 403)
+        until = _date(as_of)
+        _check_subject(subject)
+        with self.db.connection() as conn:
+            person, ids, entries = projection.person_history(conn, subject)
+        if not entries:
+            raise NotFound("no events about this person")
+        facts = derive_facts(entries, ids, until)
+        shown = {name: value for name, value in facts.items() if visibility.sees_fact(_fact_of(name))}
+        return to_jsonable_python({"subject": subject, "person": person, "as_of": as_of, **shown})
+
+    # -- the change feed ------------------------------------------------------------------------------------
+    def feed(self, after: str | None, types: str | None, limit: int | str | None, viewer: Any) -> dict[str, Any]:
+        visibility = _visibility(viewer)
+        if not visibility.reads_timeline:
+            raise Refusal("feed_not_in_scope", "your scopes cover current facts only, not events", 403)
+        wanted = _types(types)
+        size = _limit(limit)
+        positions = cursor.decode(after)
+        with self.db.transaction() as conn:
+            generation = projection.live_generation(conn)
+            done = projection.checkpoints(conn, generation)
+            scans = {}
+            for source in self.sources:
+                start, until = positions.get(source, 0), done.get(source, 0)
+                rows = projection.feed_scan(conn, generation, source, start, until, size) if until > start else []
+                scanned_to = until if len(rows) < size else rows[-1].global_position
+                scans[source] = ([e for e in rows if visibility.sees_entry(e.type) and _wanted(e, wanted)],
+                                 max(start, scanned_to))
+        page = list(heapq.merge(*(shown for shown, _ in scans.values()), key=lambda e: e.recorded_at))[:size]
+        taken: dict[str, int] = {}
+        for entry in page:
+            taken[entry.source] = entry.global_position
+        following = dict(positions)
+        for source, (shown, scanned_to) in scans.items():
+            all_taken = not shown or taken.get(source) == shown[-1].global_position
+            following[source] = scanned_to if all_taken else taken.get(source, positions.get(source, 0))
+        return {"entries": [feed_entry(e) for e in page], "next": cursor.encode(following)}
+
+
+def timeline_entry(entry: Shown, ids: set[str]) -> dict[str, Any]:
+    return {
+        "occurred_on": entry.occurred_on,
+        "recorded_at": entry.recorded_at,
+        "service": entry.service,
+        "type": entry.type,
+        "title": title_of(entry.type),
+        "office": entry.office,
+        "refs": entry.refs,
+        "roles": sorted({s["role"] for s in entry.subjects if s["id"] in ids}),
+        "recorded_by": entry.actor,
+        "caused_by": entry.causation_id,
+    }
+
+
+def feed_entry(entry: Shown) -> dict[str, Any]:
+    return {
+        "source": entry.source,
+        "position": entry.global_position,
+        "occurred_on": entry.occurred_on,
+        "recorded_at": entry.recorded_at,
+        "service": entry.service,
+        "type": entry.type,
+        "title": title_of(entry.type),
+        "office": entry.office,
+        "subjects": entry.subjects,
+        "refs": entry.refs,
+    }
+
+
+def _check_subject(subject: Any) -> None:
+    if not isinstance(subject, str) or not _SUBJECT.match(subject):
+        raise Refusal("invalid_subject", "an ID number or temporary subject id", 422,
+                      [{"loc": ["path", "person_id"], "msg": "not a subject id"}])
+
+
+def _fact_of(name: str) -> str:
+    return {"marital_status_since": "marital_status", "registration_id": "marital_status"}.get(name, name)
+
+
+def _visibility(viewer: Any) -> Visibility:
+    if not isinstance(viewer, dict) or not isinstance(viewer.get("role"), str):
+        raise Refusal("forbidden", "the call names no principal", 403)
+    scopes = viewer.get("scopes") or []
+    return visibility_of(viewer["role"], [s for s in scopes if isinstance(s, str)])
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None or text == "":
+        return None
+    try:
+        if not isinstance(text, str) or len(text) != 10:
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Refusal("invalid_query", "as_of is a date, YYYY-MM-DD", 422,
+                      [{"loc": ["query", "as_of"], "msg": "not a date"}]) from None
+
+
+def _types(text: str | None) -> list[str]:
+    if not text:
+        return []
+    wanted = [t.strip() for t in text.split(",") if t.strip()]
+    if len(wanted) > 50 or not all(_TYPE.match(t) for t in wanted):
+        raise Refusal("invalid_query", "types is a comma-separated list of event types or `service.*`", 422,
+                      [{"loc": ["query", "types"], "msg": "not event types"}])
+    return wanted
+
+
+def _wanted(entry: Shown, wanted: list[str]) -> bool:
+    return not wanted or entry.type in wanted or f"{entry.service}.*" in wanted
+
+
+def _limit(value: int | str | None) -> int:
+    if value in (None, ""):
+        return DEFAULT_FEED_LIMIT
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_FEED_LIMIT):
+        raise Refusal("invalid_query", f"limit is 1 to {MAX_FEED_LIMIT}", 422,
+                      [{"loc": ["query", "limit"], "msg": "out of range"}])
+    return int(text)

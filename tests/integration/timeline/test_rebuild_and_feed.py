@@ -1,0 +1,129 @@
+"""Rebuilding from zero while the live projection keeps answering, and the change feed's cursor, which a
+rebuild must not invalidate (architecture.md, "Timeline projector"; api.md `GET /v1/feed`)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from services.timeline.adapters import projection
+from services.timeline.adapters.rebuild import REBUILD_LOCK, Rebuild, RebuildRunning
+from services.timeline.domain import cursor
+from shared.errors import Refusal
+from tests.integration.timeline.conftest import ADMIN
+from tests.support.synthetic_ids import synthetic_id_number
+
+pytestmark = pytest.mark.integration
+
+POLICE = {"role": "bureau", "scopes": ["status", "case"]}
+EDUCATION = {"role": "bureau", "scopes": ["protected:facts"]}
+
+
+def some_history(world, persons: int = 20) -> list[str]:  # noqa: ANN001
+    ids = []
+    for n in range(persons):
+        person = synthetic_id_number()
+        ids.append(person)
+        world.project("funeral", world.append("funeral", f"death-r{n}", "funeral.DeathRegistered",
+                                              [(person, "deceased")], death_id=f"r{n}", died_on="2024-05-01"))
+        world.project("vagrant_aid", world.append("vagrant_aid", f"case-r{n}", "vagrant_aid.PersonTakenIn",
+                                                  [(person, "person")], case_id=f"r{n}", station="RS-610500"))
+        world.project("child_welfare", world.append("child_welfare", f"child-r{n}", "child_welfare.ChildFileOpened",
+                                                    [(person, "child")], child_id=f"r{n}", applied_on="2024-05-01"))
+    return ids
+
+
+def rows(world, generation: int) -> set[tuple]:  # noqa: ANN001
+    with world.timeline.connection() as conn:
+        return set(conn.execute("SELECT source, global_position, event_id FROM entries WHERE generation = %s",
+                                (generation,)).fetchall())
+
+
+def read_feed(world, viewer, after=None, limit=7) -> tuple[list[tuple[str, int]], str]:  # noqa: ANN001
+    """Every page of the feed from `after` to its end."""
+    seen, next_cursor = [], after
+    while True:
+        page = world.queries().feed(next_cursor, None, limit, viewer)
+        seen += [(e["source"], e["position"]) for e in page["entries"]]
+        if not page["entries"]:
+            return seen, page["next"]
+        next_cursor = page["next"]
+
+
+def test_a_rebuild_reproduces_the_projection_and_switches_over_while_live_writes_go_on(world):
+    persons = some_history(world)
+    before = rows(world, 1)
+    stop = threading.Event()
+
+    def live_writer() -> None:
+        n = 0
+        while not stop.is_set():
+            person = synthetic_id_number()
+            world.project("funeral", world.append("funeral", f"death-live{n}", "funeral.DeathRegistered",
+                                                  [(person, "deceased")], death_id=f"live{n}", died_on="2024-06-01"))
+            n += 1
+
+    writer = threading.Thread(target=live_writer)
+    writer.start()
+    progress = []
+    try:
+        answered_during = world.queries().timeline(persons[0], None, None, ADMIN)
+        report = Rebuild(world.timeline, world.readers, lambda *args: progress.append(args)).run()
+    finally:
+        stop.set()
+        writer.join()
+    world.projector().fill_gaps(stalled_only=False)  # what the writer projected into the retired generation
+    assert len(answered_during["entries"]) == 3
+    assert report.generation == 2 and progress
+    with world.timeline.connection() as conn:
+        assert projection.live_generation(conn) == 2
+        heads = {s: world.stores[s].head_position() for s in world.stores}
+        assert projection.checkpoints(conn, 2) == {s: h for s, h in heads.items()}
+    after = rows(world, 2)
+    assert before <= after and len(after) == sum(heads.values())
+    assert rows(world, 1) == set()  # the retired generation is gone
+    assert len(world.queries().timeline(persons[0], None, None, ADMIN)["entries"]) == 3
+
+
+def test_the_feed_pages_through_every_visible_event_once_and_its_cursor_survives_a_rebuild_T3(world):
+    some_history(world, persons=10)
+    police, police_cursor = read_feed(world, POLICE)
+    assert len(police) == len(set(police)) == 20  # deaths and relief cases; never child welfare
+    assert {source for source, _ in police} == {"funeral", "vagrant_aid"}
+    everything, _ = read_feed(world, ADMIN)
+    assert len(everything) == 30
+
+    Rebuild(world.timeline, world.readers).run()
+    person = synthetic_id_number()
+    world.project("funeral", world.append("funeral", "death-new", "funeral.DeathRegistered",
+                                          [(person, "deceased")], death_id="new", died_on="2024-07-01"))
+    after_rebuild, _ = read_feed(world, POLICE, police_cursor)
+    assert len(after_rebuild) == 1 and after_rebuild[0][0] == "funeral"
+    only_deaths, _ = read_feed(world, POLICE, None)
+    assert len(only_deaths) == 21
+
+
+def test_the_feed_filters_by_type_and_refuses_facts_only_scopes_and_forged_cursors_T3(world):
+    some_history(world, persons=3)
+    deaths = world.queries().feed(None, "funeral.DeathRegistered", 100, POLICE)["entries"]
+    assert [e["type"] for e in deaths] == ["funeral.DeathRegistered"] * 3
+    assert len(world.queries().feed(None, "vagrant_aid.*", 100, POLICE)["entries"]) == 3
+    with pytest.raises(Refusal) as refused:
+        world.queries().feed(None, None, 100, EDUCATION)
+    assert refused.value.code == "feed_not_in_scope"
+    for forged in ("not-base64!!", cursor.encode({"funeral": -1}), "eyJ4Ijoi", "' OR 1=1 --"):
+        with pytest.raises(Refusal) as refused:
+            world.queries().feed(forged, None, 100, POLICE)
+        assert refused.value.code == "invalid_cursor"
+    with pytest.raises(Refusal):
+        world.queries().feed(None, "funeral.Death'; DROP TABLE entries", 100, POLICE)
+
+
+def test_a_second_rebuild_is_refused_while_one_runs(world):
+    some_history(world, persons=2)
+    with world.timeline.connect() as other:
+        other.execute("SELECT pg_advisory_lock(%s, hashtext(current_schema()))", (REBUILD_LOCK,))
+        with pytest.raises(RebuildRunning):
+            Rebuild(world.timeline, world.readers).run()
+    assert Rebuild(world.timeline, world.readers).run().generation == 2

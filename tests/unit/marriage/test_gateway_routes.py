@@ -1,0 +1,140 @@
+"""The marriage routes at the gateway, with the marriage service replaced by a recording fake: roles, the
+strict body models (hostile input never reaches the service), If-Match, the public verification, what
+bureaus may read, the OpenAPI entries."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from services.gateway.auth import Principals
+from services.gateway.openapi import build_document
+from services.gateway.routes import ROUTES
+from tests.unit.gateway.fakes import RecordingService, route_client
+
+TOKENS = {
+    "clerk": "test-clerk-610502-0123456789abcdef0123",
+    "registrar": "test-registrar-0123456789abcdef012345",
+    "funeral": "test-funeral-610502-0123456789abcdef",
+    "courts": "test-bureau-courts-0123456789abcdef012",
+    "education": "test-bureau-education-0123456789abcdef",
+}
+PRINCIPALS = Principals.from_entries([
+    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
+    {"token": TOKENS["registrar"], "name": "registrar.city", "role": "marriage_registrar"},
+    {"token": TOKENS["funeral"], "name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"},
+    {"token": TOKENS["courts"], "name": "bureau.courts", "role": "bureau", "bureau": "courts", "scopes": ["status"]},
+    {"token": TOKENS["education"], "name": "bureau.education", "role": "bureau", "bureau": "education",
+     "scopes": ["protected:facts"]},
+])
+REGISTRATION = {"office": "MR-610502", "declaration_signed": True,
+                "parties": [{"id_number": "610502199001010011", "name": "王小明"},
+                            {"id_number": "61050219900101002X", "name": "李小红"}]}
+REGISTRATION_ID = "5c0f1a2b-3c4d-5e6f-8a9b-0c1d2e3f4a5b"
+
+
+def answer(method: str, args: tuple[Any, ...]) -> dict[str, Any]:
+    if method == "register_marriage":
+        return {"registration_id": REGISTRATION_ID, "certificates": ["J1", "J2"], "version": 1, "warnings": []}
+    return {"method": method}
+
+
+@pytest.fixture
+def service():
+    return RecordingService("marriage", answer)
+
+
+@pytest.fixture
+def client(service):
+    return route_client(PRINCIPALS, service)
+
+
+def call(client, method, path, who=None, body=None, **headers):
+    headers = {**({"Authorization": f"Bearer {TOKENS[who]}"} if who else {}), **headers}
+    if body is None:
+        return client.open(path, method=method, headers=headers)
+    data = body if isinstance(body, bytes) else json.dumps(body)
+    return client.open(path, method=method, data=data, content_type="application/json", headers=headers)
+
+
+def code_of(response) -> str:
+    return response.get_json(force=True)["code"]
+
+
+def test_a_clerk_registers_and_the_service_gets_body_actor_and_key(client, service):
+    response = call(client, "POST", "/v1/marriage/registrations", "clerk", REGISTRATION, **{"Idempotency-Key": "k"})
+
+    assert response.status_code == 201
+    assert response.get_json()["certificates"] == ["J1", "J2"]
+    [(method, (request, actor, key))] = service.calls
+    assert (method, request, key) == ("register_marriage", REGISTRATION, "k")
+    assert actor == {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}
+
+
+@pytest.mark.parametrize("who", ["funeral", "registrar"])
+def test_only_clerks_and_admins_register_marriages(client, service, who):
+    response = call(client, "POST", "/v1/marriage/registrations", who, REGISTRATION)
+
+    assert (response.status_code, code_of(response)) == (403, "forbidden")
+    assert service.calls == []
+
+
+@pytest.mark.parametrize("change", [
+    {"office": "MR-610502' OR '1'='1"}, {"declaration_signed": "true"}, {"declaration_signed": 1},
+    {"registered_on": "2025-02-30"}, {"registered_on": 20250616}, {"parties": REGISTRATION["parties"][:1]},
+    {"parties": [{**REGISTRATION["parties"][0], "name": "王" * 10_000}, REGISTRATION["parties"][1]]},
+    {"parties": [{**REGISTRATION["parties"][0], "name": "王\x1b[2J"}, REGISTRATION["parties"][1]]},
+    {"parties": [{**REGISTRATION["parties"][0], "id_number": 610502199001010011}, REGISTRATION["parties"][1]]},
+    {"unexpected": "field"},
+], ids=lambda change: repr(change)[:30])
+def test_hostile_or_mistyped_registrations_are_422_and_never_reach_the_service(client, service, change):
+    response = call(client, "POST", "/v1/marriage/registrations", "clerk", {**REGISTRATION, **change})
+
+    assert (response.status_code, code_of(response)) == (422, "validation_failed")
+    assert service.calls == []
+
+
+def test_revocations_and_court_outcomes_are_for_registrars_only(client, service):
+    revocation = {"reason": "impersonation", "document_ref": "渭公(2025)17号"}
+    path = f"/v1/marriage/registrations/{REGISTRATION_ID}"
+
+    assert call(client, "POST", f"{path}/revocation", "clerk", revocation).status_code == 403
+    assert call(client, "POST", f"{path}/revocation", "registrar", revocation).status_code == 200
+    outcome = {"kind": "void", "court": "法院", "document_ref": "(2025)1号", "effective_on": "2025-06-01"}
+    assert call(client, "POST", f"{path}/court-outcomes", "clerk", outcome).status_code == 403
+    assert call(client, "POST", f"{path}/court-outcomes", "registrar", outcome).status_code == 201
+    assert [method for method, _ in service.calls] == ["revoke_registration", "record_court_outcome"]
+
+
+def test_if_match_becomes_the_commands_version(client, service):
+    body = {"party_id_number": "61050219900101002X", "reason": "lost"}
+    call(client, "POST", f"/v1/marriage/registrations/{REGISTRATION_ID}/certificate-reissues", "clerk", body,
+         **{"If-Match": "3"})
+
+    [(_, (registration_id, request, _, _))] = service.calls
+    assert (registration_id, request["version"]) == (REGISTRATION_ID, 3)
+
+
+def test_certificate_verification_is_public(client, service):
+    response = call(client, "GET", "/v1/marriage/certificates/J610502-2025-0000001/verification")
+
+    assert response.status_code == 200
+    assert service.calls == [("verify_certificate", ("J610502-2025-0000001",))]
+
+
+def test_bureaus_read_marital_status_only_with_the_status_scope(client, service):
+    path = "/v1/marriage/persons/610502199001010011/status"
+
+    assert call(client, "GET", path, "courts", **{"X-Purpose": "probate"}).status_code == 200
+    assert code_of(call(client, "GET", path, "education", **{"X-Purpose": "school"})) == "forbidden"
+    assert service.calls == [("person_status", ("610502199001010011", None))]
+
+
+def test_the_marriage_routes_are_in_the_openapi_document():
+    paths = build_document(ROUTES)["paths"]
+
+    assert {"/v1/marriage/registrations", "/v1/marriage/divorces", "/v1/marriage/historical-records",
+            "/v1/marriage/certificates/{number}/verification", "/v1/marriage/persons/{person_id}/status",
+            "/v1/marriage/statistics", "/v1/marriage/appointments"} <= set(paths)
