@@ -36,3 +36,11 @@ def check_business_date(
         raise Refusal("business_date_too_old",
                       f"{field} {occurred_on} is more than {days_back} days back; a registrar or admin records it",
                       errors=[{"loc": ["body", field], "msg": f"at most {days_back} days back"}])
+
+
+def day_of(value: object) -> dt.date:
+    """A date from another service's payload, also from the date part of a timestamp (`exited_on` may carry
+    the time of day)."""
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -81,3 +83,42 @@ class Event(NewEvent):
     @classmethod
     def from_message(cls, body: dict[str, Any]) -> Event:
         return cls.model_validate(body)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """An event a decision produced, before the store gives it an id, a position and metadata.
+
+    Each service derives its own `Draft` naming its `SCHEMA_VERSIONS` (event type -> current version), so the
+    version an event is written at is looked up in one place.
+    """
+
+    SCHEMA_VERSIONS: ClassVar[Mapping[str, int]] = {}
+
+    type: str
+    occurred_on: dt.date
+    payload: dict[str, Any]
+    subjects: tuple[tuple[str, str], ...] = field(default=())  # (subject id, role)
+
+    @property
+    def schema_version(self) -> int:
+        return self.SCHEMA_VERSIONS[self.type]
+
+    def new_event(self, event_id: uuid.UUID, metadata: Metadata) -> NewEvent:
+        """The envelope to append: the draft with its id and the metadata of what caused it."""
+        return NewEvent(
+            event_id=event_id, type=self.type, schema_version=self.schema_version, occurred_on=self.occurred_on,
+            subjects=tuple(Subject(id=subject, role=role) for subject, role in self.subjects),
+            payload=self.payload, metadata=metadata,
+        )
+
+
+def subject_with_role(event: NewEvent, role: str) -> str:
+    """The id of the event's subject in `role`; failing that its first subject (a consumer reads what the
+    producer named, whatever the role's spelling)."""
+    for subject in event.subjects:
+        if subject.role == role:
+            return subject.id
+    if event.subjects:
+        return event.subjects[0].id
+    raise ValueError(f"{event.type} {event.event_id} names no subject")

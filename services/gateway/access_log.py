@@ -46,8 +46,14 @@ INSERT_ROW = (
 
 
 def row_values(entry: AccessRecord) -> tuple[object, ...]:
-    return (entry.principal, entry.role, entry.action, entry.subject, entry.purpose, entry.outcome,
-            entry.correlation_id)
+    return (entry.principal, entry.role, entry.action, storable(entry.subject), storable(entry.purpose),
+            entry.outcome, entry.correlation_id)
+
+
+def storable(text: str | None) -> str | None:
+    """PostgreSQL text cannot hold NUL; a path that carries one is still audited, with the byte written out
+    as `\\x00`, so that a hostile request never turns into a failed audit write (503)."""
+    return text.replace("\x00", "\\x00") if text is not None else None
 
 
 # Many rows in one statement of one shape (prepared once, whatever the number of rows).

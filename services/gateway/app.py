@@ -47,7 +47,7 @@ from services.gateway.idempotency import (
 from services.gateway.metrics import HttpMetrics
 from services.gateway.openapi import build_document
 from services.gateway.problems import Problem, internal_error, refused
-from services.gateway.routing import Call, Reply, Route, RouteTable
+from services.gateway.routing import Call, JsonText, Reply, Route, RouteTable
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
@@ -285,8 +285,10 @@ def _header_text(value: str) -> str:
 
 
 def render(reply: Reply) -> Response:
-    if reply.content_type.endswith("json"):
-        data: bytes | str = json.dumps(to_jsonable_python(reply.body), ensure_ascii=False).encode()
+    if isinstance(reply.body, JsonText):
+        data: bytes | str = reply.body.text.encode()
+    elif reply.content_type.endswith("json"):
+        data = json.dumps(to_jsonable_python(reply.body), ensure_ascii=False).encode()
     else:
         data = reply.body
     response = Response(data, status=reply.status, content_type=reply.content_type)

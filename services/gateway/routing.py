@@ -60,8 +60,18 @@ class Call:
 
 
 @dataclass(frozen=True)
+class JsonText:
+    """A body that is JSON already, as text (a service built it, e.g. the timeline's answer): `render` sends
+    it as it is instead of parsing and serialising it again. Whoever makes one vouches that it is valid JSON;
+    everything else about the response (status, headers, access log, metrics) is as for any body."""
+
+    text: str
+
+
+@dataclass(frozen=True)
 class Reply:
-    """What a handler returns: a JSON-able body (dicts, lists, pydantic models) or bytes of `content_type`."""
+    """What a handler returns: a JSON-able body (dicts, lists, pydantic models), a `JsonText` already
+    serialised, or bytes of `content_type`."""
 
     body: Any
     status: int = 200

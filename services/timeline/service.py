@@ -67,8 +67,9 @@ class TimelineService(EventSourcedService):
 
     @service_rpc
     def person_timeline(self, subject: str, as_of: str | None = None, service: str | None = None,
-                        viewer: Any = None) -> dict:
-        return self.timeline.queries.timeline(subject, as_of, service, viewer)
+                        viewer: Any = None) -> str:
+        """The timeline as JSON text: the gateway sends it on as the response body, unparsed."""
+        return self.timeline.queries.timeline_document(subject, as_of, service, viewer)
 
     @service_rpc
     def person_facts(self, subject: str, as_of: str | None = None, viewer: Any = None) -> dict:

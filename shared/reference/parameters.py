@@ -93,3 +93,10 @@ def _dated(name: str, period: Mapping[str, Any]) -> Dated:
 def _as_date(value: Any) -> date:
     # YAML reads an unquoted 2021-01-01 as a date; JSON or a quoted YAML value arrives as text.
     return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+@cache
+def package_parameters(package: str) -> RuleParameters:
+    """A service's own parameter history (`rule_parameters.yaml` in its package), read once per process."""
+    text = (resources.files(package) / "rule_parameters.yaml").read_text(encoding="utf-8")
+    return RuleParameters.from_yaml(text)

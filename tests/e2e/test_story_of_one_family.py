@@ -23,8 +23,7 @@ from services.marriage.service import MarriageService
 from services.timeline.service import TimelineService
 from services.vagrant_aid.service import VagrantAidService
 from shared.business_dates import LOCAL_TIME_ZONE, local_today
-from tests.support.infrastructure import isolated_world
-from tests.support.stack import Api, running_stack
+from tests.support.stack import Api, module_stack
 from tests.support.synthetic_ids import id_number_of, synthetic_id_number
 from tests.support.waiting import wait_until
 
@@ -84,12 +83,8 @@ def wait_for_types(api: Api, person: str, expected: list[str]) -> list[str]:
     return wait_until(arrived, timeout=30, what=f"{expected} on the timeline")
 
 
-@pytest.fixture(scope="module")
-def api():
-    with isolated_world() as (namespace, vhost), running_stack(
-            namespace, vhost, [MarriageService, FuneralService, ChildWelfareService, VagrantAidService,
-                               TimelineService]) as running:
-        yield running
+world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, VagrantAidService,
+                           TimelineService])
 
 
 def test_the_story_of_one_family_on_every_timeline_with_the_facts_of_each_date_T1_T2_T3(api):

@@ -12,6 +12,7 @@ import pytest
 from psycopg import sql
 from werkzeug.test import Client
 
+from services.gateway.access_history import access_history
 from services.gateway.access_log import AccessLogUnavailable, AccessRecord, PostgresAccessLog
 from services.gateway.app import GatewayApp
 from services.gateway.idempotency import PostgresIdempotencyStore
@@ -59,6 +60,16 @@ def test_a_call_refused_after_authentication_is_logged_with_its_outcome(client, 
 
     assert [r[5] for r in rows(namespace, "al-2a")] == [403]
     assert [(r[2], r[5]) for r in rows(namespace, "al-2b")] == [("principals.me", 400)]
+
+
+def test_a_subject_carrying_a_nul_byte_is_audited_written_out_not_refused_as_an_audit_failure(client, namespace):
+    # PostgreSQL text cannot hold NUL: stored raw, the audit write would fail and the call answer 503.
+    response = client.get("/v1/test/persons/TMP-%00-1", headers={**bearer("clerk"), "X-Correlation-Id": "al-0a"})
+
+    assert response.status_code == 200
+    assert [r[3] for r in rows(namespace, "al-0a")] == ["TMP-\\x00-1"]
+    # Oversight asking for the same hostile id finds the row rather than a failed query (500).
+    assert [e["action"] for e in access_history(namespace.database("gateway"), "TMP-\x00-1")] == ["test.read_person"]
 
 
 def test_an_unauthenticated_call_writes_no_row(client, namespace):

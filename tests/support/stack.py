@@ -15,11 +15,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 import yaml
 
 from services.gateway.service import GatewayService
-from tests.support.infrastructure import Namespace
+from tests.support.infrastructure import Namespace, isolated_world
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
 
@@ -85,3 +86,22 @@ def running_stack(
         api = Api(f"http://127.0.0.1:{port}")
         wait_until(lambda: api.get("/health").status_code in (200, 503), what="the gateway")
         yield api
+
+
+def module_stack(services: Sequence[type], schemas: tuple[str, ...] | None = None, **config: Any) -> tuple[Any, Any]:
+    """The fixtures `world, api = module_stack([FuneralService])` of an end-to-end module: `world`, a namespace
+    and a RabbitMQ virtual host of the module's own (`schemas` only, where given), and `api`, the gateway and
+    `services` running on it (`config` as for `running_stack`)."""
+
+    @pytest.fixture(scope="module")
+    def world() -> Iterator[tuple[Namespace, str]]:
+        with isolated_world(schemas) as made:
+            yield made
+
+    @pytest.fixture(scope="module")
+    def api(world: tuple[Namespace, str]) -> Iterator[Api]:
+        namespace, vhost = world
+        with running_stack(namespace, vhost, services, **config) as running:
+            yield running
+
+    return world, api

@@ -9,39 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
-from pydantic import BaseModel, ValidationError
 
 from services.child_welfare.adapters import queries
 from services.child_welfare.application import files, reactions, schedule
-from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, execute
+from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
 from services.child_welfare.domain import commands
 from services.child_welfare.domain.events import child_stream
 from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import months, parse_month
-from shared.actor import Actor
-from shared.business_dates import local_today
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
-from shared.eventstore.postgres import PostgresEventStore
-from shared.nameko_ext.context import Correlation
+from shared.unit_of_work import Application
 
-M = TypeVar("M", bound=BaseModel)
-MAX_ERRORS = 20
 MOST_MONTHS = 240  # a ledger range: at most 20 years
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)
-
-
-def parse(model: type[M], request: Any) -> M:
-    try:
-        return model.model_validate(request)
-    except ValidationError as exc:
-        errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]}
-                  for error in exc.errors(include_url=False, include_input=False, include_context=False)]
-        raise Refusal("validation_failed", "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
 
 
 def month_query(value: Any, name: str) -> dt.date:
@@ -50,22 +34,11 @@ def month_query(value: Any, name: str) -> dt.date:
     return parse_month(value)
 
 
-class ChildWelfare:
-    def __init__(self, store: PostgresEventStore, correlation: Correlation,
-                 clock: Callable[[], dt.date] = local_today) -> None:
-        self.store = store
-        self.correlation = correlation
-        self.clock = clock
+class ChildWelfare(Application):
+    UNIT_OF_WORK = UnitOfWork
+    EVENT_IDS = EventIds
 
     # -- commands ---------------------------------------------------------------------------------------
-    def _command(self, name: str, handler: Callable[..., dict[str, Any]], model: type[BaseModel], request: Any,
-                 actor: Any, idempotency_key: str | None, *path: str) -> dict[str, Any]:
-        command, who = parse(model, request), Actor.from_rpc(actor)
-        ids = EventIds.for_command(name, who.name, idempotency_key)
-        metadata = self.correlation.metadata(actor=who.name, office=who.office, idempotency_key=idempotency_key)
-        today = self.clock()
-        return execute(self.store, metadata, ids, lambda uow: handler(uow, *path, command, who, today))
-
     def open_file(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
         return self._command("open_file", files.open_file, commands.OpenFile, request, actor, key)
 

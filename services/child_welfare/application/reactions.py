@@ -27,7 +27,8 @@ from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.file import ChildFile
 from shared.actor import Actor
-from shared.envelope import Event, Metadata
+from shared.business_dates import day_of
+from shared.envelope import Event, Metadata, subject_with_role
 from shared.errors import Refusal
 from shared.eventstore.base import EventStore
 from shared.logging import get_logger
@@ -70,11 +71,11 @@ def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.da
     reactor = Reactor(store, tx, event, base, today)
     p = event.payload
     if event.type == DEATH_REGISTERED:
-        subject = _subject(event, "deceased")
+        subject = subject_with_role(event, "deceased")
         if p.get("identified", True) and not subject.startswith("TMP-"):
-            death(reactor, subject, _day(p["died_on"]), str(p.get("death_id")))
+            death(reactor, subject, day_of(p["died_on"]), str(p.get("death_id")))
     elif event.type == BODY_IDENTIFIED:
-        death(reactor, str(p["id_number"]), _day(p.get("died_on") or p["identified_on"]), str(p.get("death_id")))
+        death(reactor, str(p["id_number"]), day_of(p.get("died_on") or p["identified_on"]), str(p.get("death_id")))
     elif event.type == DEATH_CORRECTED:
         correction(reactor, p)
     elif event.type == MINOR_REFERRED:
@@ -128,7 +129,7 @@ def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, 
 
 def correction(reactor: Reactor, p: dict[str, Any]) -> None:
     previous, subject, death_id = str(p["previous_subject"]), str(p["subject"]), str(p.get("death_id"))
-    died_on = _day(p["died_on"])
+    died_on = day_of(p["died_on"])
     if previous != subject:
         _undo_death(reactor, previous, death_id)
         if not subject.startswith("TMP-"):
@@ -167,11 +168,10 @@ def _death_fact(file: ChildFile, index: int, death_id: str) -> Any:
 
 def _redate_parent_death(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
                          reactor: Reactor) -> None:
-    file = uow.file(child_id)
-    index = _parent_index(file, person) if file else None
-    if file is None or index is None or uow.replayed():
+    found = _recorded_parent_death(uow, child_id, person, death_id)
+    if found is None:
         return
-    fact = _death_fact(file, index, death_id)
+    file, index, fact = found
     if fact is None:
         _parent_died(uow, child_id, person, died_on, death_id, reactor)
         return
@@ -179,10 +179,28 @@ def _redate_parent_death(uow: UnitOfWork, child_id: str, person: str, died_on: d
         return
     draft = d.parent_change_draft(file, index, "deceased", died_on, fact.evidence_ref, replaces_since=fact.since,
                                   cause=DEATH_CORRECTED, death_id=death_id, on=reactor.today)
+    _record_parent_change(uow, file, draft, died_on, reactor.today, "parent_death_corrected")
+
+
+def _recorded_parent_death(uow: UnitOfWork, child_id: str, person: str,
+                           death_id: str) -> tuple[ChildFile, int, Any] | None:
+    """The child's file, the parent's place in it and the parent's death fact as recorded (None if none);
+    None where the file or the parent is unknown or the reaction ran already."""
+    file = uow.file(child_id)
+    index = _parent_index(file, person) if file else None
+    if file is None or index is None or uow.replayed():
+        return None
+    return file, index, _death_fact(file, index, death_id)
+
+
+def _record_parent_change(uow: UnitOfWork, file: ChildFile, draft: ev.Draft, effective_on: dt.date,
+                          today: dt.date, cause: str) -> None:
+    """The parent's changed fact, and on an open file what follows from it from `effective_on` (not before
+    the confirmation)."""
     drafts = [draft]
     if file.is_open:
-        drafts += d.consequences(file, [draft], max(died_on, file.confirmed_on or died_on), "parent_death_corrected")
-    _record(uow, file, drafts, reactor.today, "parent_death_corrected")
+        drafts += d.consequences(file, [draft], max(effective_on, file.confirmed_on or effective_on), cause)
+    _record(uow, file, drafts, today, cause)
 
 
 def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
@@ -200,20 +218,16 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
                 today, "death_withdrawn")
 
     def revive_parent(uow: UnitOfWork, child_id: str) -> None:
-        file = uow.file(child_id)
-        index = _parent_index(file, person) if file else None
-        if file is None or index is None or uow.replayed():
+        found = _recorded_parent_death(uow, child_id, person, death_id)
+        if found is None:
             return
-        fact = _death_fact(file, index, death_id)
+        file, index, fact = found
         if fact is None:
             return
         draft = d.parent_change_draft(file, index, fact.condition, fact.since, fact.evidence_ref,
                                       replaces_since=fact.since, withdrawn=True, cause=DEATH_CORRECTED,
                                       death_id=death_id, on=today)
-        drafts = [draft]
-        if file.is_open:
-            drafts += d.consequences(file, [draft], max(today, file.confirmed_on or today), "parent_death_withdrawn")
-        _record(uow, file, drafts, today, "parent_death_withdrawn")
+        _record_parent_change(uow, file, draft, today, today, "parent_death_withdrawn")
 
     if own is not None:
         reactor.on(f"child:{own}:{person}", revive_child)
@@ -224,7 +238,7 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
 # -- relief stations -------------------------------------------------------------------------------------------
 def referral(reactor: Reactor, event: Event) -> None:
     p = event.payload
-    subject = _subject(event, "child")
+    subject = subject_with_role(event, "child")
 
     def open_referral(uow: UnitOfWork) -> None:
         if uow.replayed():
@@ -232,14 +246,14 @@ def referral(reactor: Reactor, event: Event) -> None:
         if uow.read.file_of(subject) is not None:
             log.info("referred minor already has a file", case_id=p.get("case_id"), event_id=str(event.event_id))
             return
-        birth_date = _day(p["birth_date"]) if p.get("birth_date") else None
+        birth_date = day_of(p["birth_date"]) if p.get("birth_date") else None
         if birth_date is None and not subject.startswith("TMP-"):
             try:
                 birth_date = parse_id_number(subject, today=reactor.today).birth_date
             except InvalidIdNumber:
                 birth_date = None
         referral = d.Referral(subject, str(p.get("case_id")), str(p.get("station")), p.get("station_division"),
-                              _day(p.get("referred_on") or event.occurred_on), birth_date, p.get("sex"))
+                              day_of(p.get("referred_on") or event.occurred_on), birth_date, p.get("sex"))
         child_id = uow.ids.resource("child")
         drafts = d.decide_referral(referral, child_id)
         uow.record(ev.child_stream(child_id), drafts, 0)
@@ -249,9 +263,9 @@ def referral(reactor: Reactor, event: Event) -> None:
 
 def identification(reactor: Reactor, event: Event) -> None:
     p = event.payload
-    temporary = str(p.get("temporary_id") or _subject(event, "temporary"))
+    temporary = str(p.get("temporary_id") or subject_with_role(event, "temporary"))
     id_number = str(p.get("id_number"))
-    on = _day(p.get("identified_on") or p.get("settled_on") or event.occurred_on)
+    on = day_of(p.get("identified_on") or p.get("settled_on") or event.occurred_on)
 
     def link(uow: UnitOfWork) -> None:
         child_id = uow.read.file_of(temporary)
@@ -283,16 +297,3 @@ def _record(uow: UnitOfWork, file: ChildFile, drafts: list[ev.Draft], today: dt.
     uow.record(ev.child_stream(file.child_id), drafts, file.version, file)
 
 
-def _subject(event: Event, role: str) -> str:
-    for subject in event.subjects:
-        if subject.role == role:
-            return subject.id
-    if event.subjects:
-        return event.subjects[0].id
-    raise ValueError(f"{event.type} {event.event_id} names no subject")
-
-
-def _day(value: Any) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

@@ -49,10 +49,9 @@ The service's other events (its own history):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from dataclasses import dataclass
 
+from shared import envelope
 from shared.eventstore.upcasting import Upcasters
 
 CHILD_FILE_OPENED = "child_welfare.ChildFileOpened"
@@ -93,14 +92,7 @@ def child_stream(child_id: str) -> str:
 
 
 @dataclass(frozen=True)
-class Draft:
+class Draft(envelope.Draft):
     """An event a decision produced, before the store gives it an id, a position and metadata."""
 
-    type: str
-    occurred_on: date
-    payload: dict[str, Any]
-    subjects: tuple[tuple[str, str], ...] = field(default=())  # (subject id, role)
-
-    @property
-    def schema_version(self) -> int:
-        return SCHEMA_VERSIONS[self.type]
+    SCHEMA_VERSIONS = SCHEMA_VERSIONS

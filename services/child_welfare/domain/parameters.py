@@ -6,17 +6,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-from shared.reference.parameters import NoRuleInForce, RuleParameters, default_parameters
+from shared.reference.parameters import NoRuleInForce, RuleParameters, default_parameters, package_parameters
 
 
-@cache
 def service_parameters() -> RuleParameters:
     """The service's own parameter history, read once per process."""
-    text = (resources.files("services.child_welfare") / "rule_parameters.yaml").read_text(encoding="utf-8")
-    return RuleParameters.from_yaml(text)
+    return package_parameters("services.child_welfare")
 
 
 def _int(name: str, on: date) -> int:

@@ -9,56 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import psycopg
-from pydantic import BaseModel, ValidationError
 
 from services.funeral.application import cemeteries, deaths, queries, reactions
-from services.funeral.application.unit_of_work import EventIds, attempt, execute
+from services.funeral.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.funeral.domain import commands
-from shared.actor import Actor
-from shared.business_dates import local_today
 from shared.envelope import Event
 from shared.errors import Refusal
-from shared.eventstore.postgres import PostgresEventStore
-from shared.nameko_ext.context import Correlation
+from shared.unit_of_work import Application
 
-M = TypeVar("M", bound=BaseModel)
 _CEMETERY = re.compile(r"CEM-[0-9]{6}-[1-9][0-9]{0,3}", re.ASCII)
-MAX_ERRORS = 20
-
-
-def parse(model: type[M], request: Any) -> M:
-    try:
-        return model.model_validate(request)
-    except ValidationError as exc:
-        errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]}
-                  for error in exc.errors(include_url=False, include_input=False, include_context=False)]
-        raise Refusal("validation_failed", "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
 
 
 def is_cemetery(code: str) -> bool:
     return _CEMETERY.fullmatch(code) is not None
 
 
-class Funeral:
-    def __init__(self, store: PostgresEventStore, correlation: Correlation,
-                 clock: Callable[[], dt.date] = local_today) -> None:
-        self.store = store
-        self.correlation = correlation
-        self.clock = clock
+class Funeral(Application):
+    UNIT_OF_WORK = UnitOfWork
+    EVENT_IDS = EventIds
 
     # -- commands ---------------------------------------------------------------------------------------
-    def _command(self, name: str, handler: Callable[..., dict[str, Any]], model: type[BaseModel], request: Any,
-                 actor: Any, idempotency_key: str | None, *path: str) -> dict[str, Any]:
-        command, who = parse(model, request), Actor.from_rpc(actor)
-        ids = EventIds.for_command(name, who.name, idempotency_key)
-        metadata = self.correlation.metadata(actor=who.name, office=who.office, idempotency_key=idempotency_key)
-        today = self.clock()
-        return execute(self.store, metadata, ids, lambda uow: handler(uow, *path, command, who, today))
-
     def register_death(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
         return self._command("register_death", deaths.register_death, commands.RegisterDeath, request, actor, key)
 

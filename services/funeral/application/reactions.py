@@ -17,7 +17,6 @@ A death the person already has (registered by a funeral home first) is not regis
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork
 from services.funeral.domain import rules
@@ -25,7 +24,8 @@ from services.funeral.domain.commands import IdentifyBody, OpenReliefStationDeat
 from services.funeral.domain.events import death_stream
 from services.funeral.domain.registration import decide_identification, decide_relief_station_death
 from shared.actor import Actor
-from shared.envelope import Event, Metadata
+from shared.business_dates import day_of
+from shared.envelope import Event, Metadata, subject_with_role
 from shared.errors import Refusal
 from shared.logging import get_logger
 from shared.reference.places import parse_place
@@ -59,7 +59,7 @@ def open_relief_station_death(uow: UnitOfWork, event: Event, funeral_home: str, 
     payload = event.payload
     if payload.get("kind") != "died":
         return
-    subject = _subject(event, "person")
+    subject = subject_with_role(event, "person")
     if uow.replayed() or uow.read.death_of_relief_case(str(payload.get("case_id"))):
         return
     if uow.read.death_of(subject) is not None:
@@ -69,7 +69,7 @@ def open_relief_station_death(uow: UnitOfWork, event: Event, funeral_home: str, 
     station = str(payload.get("station"))
     command = OpenReliefStationDeath(
         subject_id=subject, relief_case_id=str(payload.get("case_id")), station=station,
-        died_on=_day(payload.get("died_on") or payload.get("exited_on")),
+        died_on=day_of(payload.get("died_on") or payload.get("exited_on")),
         place_division=payload.get("place_division") or parse_place(station).division,
         natural=payload.get("natural", True), certificate_no=payload.get("certificate_no"),
         issuer=payload.get("issuer"), police_case=payload.get("police_case"), funeral_home=funeral_home,
@@ -81,7 +81,7 @@ def open_relief_station_death(uow: UnitOfWork, event: Event, funeral_home: str, 
 
 def identify_from_relief_station(uow: UnitOfWork, event: Event, today: dt.date) -> None:
     payload = event.payload
-    temporary = str(payload.get("temporary_id") or _subject(event, "temporary"))
+    temporary = str(payload.get("temporary_id") or subject_with_role(event, "temporary"))
     death_id = uow.read.death_of(temporary)
     record = uow.death(death_id) if death_id else None
     if record is None or record.identified or uow.replayed():
@@ -89,7 +89,7 @@ def identify_from_relief_station(uow: UnitOfWork, event: Event, today: dt.date) 
     method = payload.get("method")
     command = IdentifyBody(id_number=str(payload.get("id_number")),
                            method=method if method in _METHODS else "other",
-                           identified_on=_day(payload.get("identified_on")) if payload.get("identified_on") else None)
+                           identified_on=day_of(payload.get("identified_on")) if payload.get("identified_on") else None)
     try:
         person = rules.check_id_number(command.id_number, today)
         drafts = decide_identification(record, command, SYSTEM, today, uow.read.death_of(person.value) is not None)
@@ -105,17 +105,3 @@ def identify_from_relief_station(uow: UnitOfWork, event: Event, today: dt.date) 
 _METHODS = frozenset({"dna", "fingerprint", "family_recognition", "documents", "police", "other"})
 
 
-def _subject(event: Event, role: str) -> str:
-    for subject in event.subjects:
-        if subject.role == role:
-            return subject.id
-    if event.subjects:
-        return event.subjects[0].id
-    raise ValueError(f"{event.type} {event.event_id} names no subject")
-
-
-def _day(value: Any) -> dt.date:
-    """A date, also from the date part of a timestamp (`exited_on` may carry the time of day)."""
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])

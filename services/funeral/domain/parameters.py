@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from functools import cache
-from importlib import resources
 
-from shared.reference.parameters import RuleParameters, default_parameters
+from shared.reference.parameters import RuleParameters, default_parameters, package_parameters
 
 
-@cache
 def funeral_parameters() -> RuleParameters:
     """The service's own parameter history, read once per process."""
-    text = (resources.files("services.funeral") / "rule_parameters.yaml").read_text(encoding="utf-8")
-    return RuleParameters.from_yaml(text)
+    return package_parameters("services.funeral")
 
 
 def plot_term_years(on: date) -> int:

@@ -18,9 +18,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from services.gateway.problems import Problem
+from services.gateway.api.common import Body, Version, View, command
 from services.gateway.routing import Call, Reply, Route
 from shared.text import DivisionCode, IdNumberText, PersonName, Phone, line
 
@@ -31,7 +31,6 @@ ADMIN = {"admin"}
 Name = line(100)
 Note = line(500)
 EvidenceRef = line(100)
-Version = Annotated[int, Field(ge=1)]
 Month = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
 Care = Literal["dispersed", "institution", "foster"]
 Category = Literal["orphan", "de_facto_unattended"]
@@ -39,16 +38,6 @@ Institution = Literal["welfare_institution", "minors_protection_centre"]
 Condition = Literal["none", "deceased", "declared_dead", "declared_missing", "untraceable", "serious_disability",
                     "serious_illness", "imprisoned", "compulsory_rehab", "detained", "lost_contact",
                     "guardianship_revoked"]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class View(BaseModel):
-    """A response, documented for the OpenAPI document; services may add fields."""
-
-    model_config = ConfigDict(frozen=True)
 
 
 class Child(Body):
@@ -172,14 +161,7 @@ class Changed(View):
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def _command(call: Call, method: str, *path: str, status: int = 200) -> Reply:
-    assert call.body is not None
-    request = call.body.model_dump(mode="json", exclude_none=True)
-    if call.if_match is not None:  # the header and the body's `version` say the same thing
-        if request.get("version", call.if_match) != call.if_match:
-            raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")
-        request["version"] = call.if_match
-    result = getattr(call.rpc("child_welfare"), method)(*path, request, call.actor(), call.idempotency_key)
-    return Reply(result, status=status)
+    return command(call, "child_welfare", method, *path, status=status)
 
 
 def open_file(call: Call) -> Reply:

@@ -21,8 +21,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from services.gateway.api.common import Body, ResourceId, Version, View, command
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from shared.text import DivisionCode, IdNumberText, Phone, line
@@ -44,18 +45,13 @@ PoliceCase = line(60)
 DocumentNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9/-]{0,39}$")]
 FuneralHome = Annotated[str, StringConstraints(pattern=r"^FH-[0-9]{6}$")]
 CemeteryCode = Annotated[str, StringConstraints(pattern=r"^CEM-[0-9]{6}-[1-9][0-9]{0,3}$")]
-DeathId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
+DeathId = ResourceId
 PlotRef = Annotated[str, StringConstraints(pattern=r"^(CEM-[0-9]{6}-[1-9][0-9]{0,3}\.)?[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
 PlotNumber = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]{0,19}$")]
 Category = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,39}$")]
 Money = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
-Version = Annotated[int, Field(ge=1)]
 BurialType = Literal["body_single", "body_double", "ashes", "ashes_niche", "tree", "lawn", "flower", "sea",
                      "scattering"]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class Unidentified(Body):
@@ -75,12 +71,6 @@ class RegisterDeath(Body):
     natural: bool
     police_case: PoliceCase | None = None
     funeral_home: FuneralHome
-
-
-class View(BaseModel):
-    """A response, documented for the OpenAPI document; services may add fields."""
-
-    model_config = ConfigDict(frozen=True)
 
 
 class DeathRegistered(View):
@@ -229,14 +219,7 @@ class PersonDeath(View):
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def _command(call: Call, method: str, *path: str, status: int = 200) -> Reply:
-    assert call.body is not None
-    request = call.body.model_dump(mode="json", exclude_none=True)
-    if call.if_match is not None:  # the header and the body's `version` say the same thing
-        if request.get("version", call.if_match) != call.if_match:
-            raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")
-        request["version"] = call.if_match
-    result = getattr(call.rpc("funeral"), method)(*path, request, call.actor(), call.idempotency_key)
-    return Reply(result, status=status)
+    return command(call, "funeral", method, *path, status=status)
 
 
 def register_death(call: Call) -> Reply:

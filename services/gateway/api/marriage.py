@@ -21,8 +21,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
+from services.gateway.api.common import Body, ResourceId, Version, View, command
 from services.gateway.problems import Problem
 from services.gateway.routing import PUBLIC, Call, Reply, Route
 from shared.text import DivisionCode, IdNumberText, PersonName, line
@@ -37,19 +38,6 @@ Note = line(500)
 Court = line(100)
 DocumentRef = line(80)
 Office = Annotated[str, StringConstraints(pattern=r"^MR-[0-9]{6}$")]
-ResourceId = Annotated[str, StringConstraints(
-    pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
-Version = Annotated[int, Field(ge=1)]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class View(BaseModel):
-    """A response, documented for the OpenAPI document; services may add fields."""
-
-    model_config = ConfigDict(frozen=True)
 
 
 class Party(Body):
@@ -170,14 +158,7 @@ class CertificateVerification(View):
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def _command(call: Call, method: str, *path: str, status: int = 200) -> Reply:
-    assert call.body is not None
-    request = call.body.model_dump(mode="json", exclude_none=True)
-    if call.if_match is not None:  # the header and the body's `version` say the same thing
-        if request.get("version", call.if_match) != call.if_match:
-            raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")
-        request["version"] = call.if_match
-    result = getattr(call.rpc("marriage"), method)(*path, request, call.actor(), call.idempotency_key)
-    return Reply(result, status=status)
+    return command(call, "marriage", method, *path, status=status)
 
 
 def register_marriage(call: Call) -> Reply:

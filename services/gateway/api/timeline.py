@@ -16,7 +16,7 @@ from typing import Any
 
 from services.gateway.access_history import access_history
 from services.gateway.problems import Problem
-from services.gateway.routing import Call, Reply, Route
+from services.gateway.routing import Call, JsonText, Reply, Route
 
 PREFIX = "/v1/persons"
 READERS = {"marriage_clerk", "marriage_registrar", "child_welfare_officer", "funeral_staff", "relief_staff",
@@ -32,8 +32,9 @@ def _viewer(call: Call) -> dict[str, Any]:
 
 def person_timeline(call: Call) -> Reply:
     """Every event about the person, in business-date order, as far as the caller may see (T-1, T-3)."""
-    return Reply(call.rpc("timeline").person_timeline(
-        call.params["person_id"], call.query.get("as_of"), call.query.get("service"), _viewer(call)))
+    # The service answers with the document as JSON text; it goes out as it came (docs/timeline.md).
+    return Reply(JsonText(call.rpc("timeline").person_timeline(
+        call.params["person_id"], call.query.get("as_of"), call.query.get("service"), _viewer(call))))
 
 
 def person_facts(call: Call) -> Reply:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel, StringConstraints, ValidationError
 
+from services.gateway.api.common import Body
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from shared.text import DivisionCode, IdNumberText, PersonName, Phone, line, text
@@ -36,10 +37,6 @@ Sex = Literal["male", "female"]
 Source = Literal["patrol", "police", "department", "walk_in"]
 Flag = Literal["minor", "elderly", "disabled", "mental", "intellectual", "ill", "injured", "infectious_suspected",
                "pregnant"]
-
-
-class Body(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
 
 class Person(Body):

@@ -67,14 +67,6 @@ _REGISTRATIONS = ("WITH " + _INPUT.format(version="(e->>'version')::integer",
                                           source="jsonb_array_elements(%(events)s::jsonb) AS e")
                   + "," + _READ_MODELS + "SELECT count(*) FROM marriage")
 
-# M-12: an import batch's new streams appended and their rows written by one statement, from one parameter
-# parsed once (the events as `append_new_streams` takes them; each payload is a MarriageRegistered one).
-_IMPORTED = ("WITH appended AS (SELECT count(*) AS n FROM append_new_streams(%(events)s::jsonb)), "
-             + _INPUT.format(version="1", source="jsonb_array_elements(%(events)s::jsonb) AS d,"
-                                                " LATERAL (SELECT d->'payload') AS p(e)")
-             + "," + _READ_MODELS + "SELECT (SELECT n FROM appended), count(*) FROM marriage")
-
-
 def marriages_of(conn: psycopg.Connection, person: str) -> list[str]:
     """Every registration naming the person (any status), oldest first."""
     rows = conn.execute("SELECT registration_id FROM marriages WHERE husband = %s OR wife = %s"
@@ -82,9 +74,14 @@ def marriages_of(conn: psycopg.Connection, person: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+# One encoder, made once: `json.dumps` with options builds a new one at every call, and an import encodes
+# three values per record.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def compact(value: Any) -> str:
-    """JSON for large parameters: UTF-8 as it is (names in Chinese are a third of the escaped size)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON for bulk writes: UTF-8 as it is (names in Chinese are a third of the escaped size)."""
+    return _COMPACT.encode(value)
 
 
 def already_married() -> Refusal:
@@ -112,12 +109,17 @@ class ReadModels:
         registration, `recorded` the records whose conflict an earlier run recorded, `deceased` person →
         `<died_on> <death_id>`."""
         rows = self.tx.execute(
-            "SELECT 'married', person_id, registration_id FROM current_marriages WHERE person_id = ANY(%(p)s)"
-            " UNION ALL SELECT 'taken', number, registration_id FROM certificates WHERE number = ANY(%(n)s)"
-            " UNION ALL SELECT 'recorded', record_id, NULL FROM import_conflicts WHERE record_id = ANY(%(r)s)"
+            "WITH p AS (SELECT unnest(string_to_array(%(p)s, ',')) AS id)"
+            " SELECT 'married', person_id, registration_id FROM current_marriages WHERE person_id IN (SELECT id FROM p)"
+            " UNION ALL SELECT 'taken', number, registration_id FROM certificates"
+            " WHERE number = ANY(string_to_array(%(n)s, ','))"
+            " UNION ALL SELECT 'recorded', record_id, NULL FROM import_conflicts"
+            " WHERE record_id = ANY(string_to_array(%(r)s, ','))"
             " UNION ALL SELECT 'deceased', person_id, died_on::text || ' ' || death_id FROM deceased_persons"
-            " WHERE person_id = ANY(%(p)s)",
-            {"p": list(persons), "n": list(numbers), "r": list(record_ids)}).fetchall()
+            " WHERE person_id IN (SELECT id FROM p)",
+            # Joined text, not text[] parameters: adapting thousands of list items costs more than the
+            # query. ID numbers, certificate numbers (domain/imports.py) and record ids hold no comma.
+            {"p": ",".join(persons), "n": ",".join(numbers), "r": ",".join(record_ids)}).fetchall()
         found: dict[str, dict[str, str]] = {"married": {}, "taken": {}, "recorded": {}, "deceased": {}}
         for kind, key, value in rows:
             found[kind][key] = value
@@ -163,16 +165,6 @@ class ReadModels:
         project = _PROJECTIONS.get(event.type)
         if project is not None:
             project(self.tx, event)
-
-    def import_registrations(self, events: Sequence[dict[str, Any]]) -> None:
-        """M-12: new-stream events (`append_new_streams`' shape) appended and projected in one statement; a
-        person married meanwhile fails it on M-3's key."""
-        try:
-            self.tx.execute(_IMPORTED, {"events": Jsonb(list(events), dumps=compact)})
-        except psycopg.errors.UniqueViolation as exc:
-            if exc.diag.table_name == "certificates":
-                raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
-            raise already_married() from None
 
     def register_rows(self, rows: Sequence[dict[str, Any]]) -> None:
         """MarriageRegistered payloads with their stream `version` (one, or an import batch's) into

@@ -1,13 +1,13 @@
 """M-12: importing a batch of historical records in one transaction.
 
-A batch (the endpoint's body, or up to 1000 rows of a file read by `civreg marriage-import`) costs three
-round trips whatever its size: one statement looks up every person's current marriage, every certificate
-number and the conflicts recorded before; one statement appends all registrations (`append_new_streams`: each
-record its own stream `marriage-<id>` at version 1, under the store's append lock) and writes their read-model
-rows, from one JSON parameter parsed once; one multi-event append records the conflicts on
-`import-<batch_id>`. A batch is all or nothing: a concurrent registration of one of its persons (M-3) fails
-it on the key, and it is decided again — records already imported are recognised (`already_imported`) and
-nothing is written twice.
+A batch (the endpoint's body, or up to 1000 rows of a file read by `civreg marriage-import`) costs a fixed
+number of round trips whatever its size: one statement looks up every person's current marriage, every
+certificate number and the conflicts recorded before; the registrations' read-model rows and then their
+events (each record its own stream `marriage-<id>` at version 1, under the store's append lock) are written
+by COPY (adapters/historical.py); one multi-event append records the conflicts on `import-<batch_id>`. A
+batch is all or nothing: a concurrent registration of one of its persons (M-3), or of one of its certificate
+numbers (M-7), fails it on the key, and it is decided again — records already imported are recognised
+(`already_imported`) and nothing is written twice.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any
 
 import psycopg
 
+from services.marriage.adapters.historical import write_registrations
 from services.marriage.adapters.read_models import ReadModels
 from services.marriage.application.reactions import apply_death
 from services.marriage.application.unit_of_work import ATTEMPTS, EventIds, UnitOfWork, new_events
@@ -40,6 +41,7 @@ from shared.errors import Refusal
 from shared.eventstore.postgres import PostgresEventStore
 
 MAX_BATCH = 1000
+RACES = (ALREADY_MARRIED, "certificate_number_taken")  # lost to a concurrent writer: decided again
 
 
 def batch_id_of(raw: Sequence[Any]) -> str:
@@ -83,7 +85,7 @@ def commit_batch(store: PostgresEventStore, metadata: Metadata, batch: PreparedB
             decision = _commit(store, metadata, batch)
             break
         except (Refusal, psycopg.errors.DeadlockDetected) as lost:
-            if attempt_number == ATTEMPTS or (isinstance(lost, Refusal) and lost.code != ALREADY_MARRIED):
+            if attempt_number == ATTEMPTS or (isinstance(lost, Refusal) and lost.code not in RACES):
                 raise
     results = {**batch.invalid, **{item["row"]: item for item in decision.results}}
     ordered = [results[row] for row in sorted(results)]
@@ -107,7 +109,7 @@ def _commit(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch)
             [n for item in checked for n in item.certificates], [item.registration_id for item in checked])
         decision = decide_batch(checked, found["married"], found["taken"], batch.batch_id, set(found["recorded"]))
         if decision.registered:
-            read.import_registrations(_new_streams(decision.registered, metadata))
+            write_registrations(tx, decision.registered, metadata)
             _deaths_known_already(store, tx, metadata, batch.batch_id, decision, found["deceased"])
         for draft in decision.conflicts:
             read.apply(SimpleNamespace(type=draft.type, payload=draft.payload))
@@ -127,14 +129,3 @@ def _deaths_known_already(store: PostgresEventStore, tx: psycopg.Connection, met
         died_on, death_id = deceased[person].split(" ", 1)
         uow = UnitOfWork(store, tx, metadata, EventIds.for_reaction("historical-death", f"{batch_id}:{person}"))
         apply_death(uow, person, dt.date.fromisoformat(died_on), death_id)
-
-
-def _new_streams(registered: list[tuple[str, Any]], metadata: Metadata) -> list[dict[str, Any]]:
-    """The registrations as `append_new_streams` takes them: each its own stream at version 1."""
-    body = metadata.model_dump(exclude_none=True)
-    return [{"event_id": str(derived_event_id("marriage", "historical-event", registration_id)),
-             "stream_id": ev.marriage_stream(registration_id), "type": draft.type,
-             "schema_version": draft.schema_version, "occurred_on": draft.occurred_on.isoformat(),
-             "subjects": [{"id": s, "role": r} for s, r in draft.subjects], "payload": draft.payload,
-             "metadata": {**body, "office": draft.payload["office"]}}
-            for registration_id, draft in registered]

@@ -9,11 +9,10 @@ transaction of its own (M-5): the refusal record is all it writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Sequence
+from typing import Any
 
 import psycopg
-from pydantic import BaseModel, ValidationError
 
 from services.marriage.adapters.read_models import ReadModels
 from services.marriage.application import divorces, imports, queries, reactions, registrations
@@ -21,26 +20,13 @@ from services.marriage.application.unit_of_work import EventIds, UnitOfWork, att
 from services.marriage.domain import commands, rules
 from services.marriage.domain.rules import ApplicationRefused
 from shared.actor import Actor
-from shared.business_dates import local_today
 from shared.envelope import Event
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
-from shared.eventstore.postgres import PostgresEventStore
 from shared.logging import get_logger
-from shared.nameko_ext.context import Correlation
+from shared.unit_of_work import Application, parse
 
 log = get_logger(__name__)
-M = TypeVar("M", bound=BaseModel)
-MAX_ERRORS = 20
-
-
-def parse(model: type[M], request: Any) -> M:
-    try:
-        return model.model_validate(request)
-    except ValidationError as exc:
-        errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]}
-                  for error in exc.errors(include_url=False, include_input=False, include_context=False)]
-        raise Refusal("validation_failed", "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
 
 
 def query_date(text: Any, name: str, default: dt.date | None = None) -> dt.date:
@@ -53,20 +39,11 @@ def query_date(text: Any, name: str, default: dt.date | None = None) -> dt.date:
                       [{"loc": ["query", name], "msg": "not a date"}]) from None
 
 
-class Marriage:
-    def __init__(self, store: PostgresEventStore, correlation: Correlation,
-                 clock: Callable[[], dt.date] = local_today) -> None:
-        self.store, self.correlation, self.clock = store, correlation, clock
+class Marriage(Application):
+    UNIT_OF_WORK = UnitOfWork
+    EVENT_IDS = EventIds
 
     # -- commands ---------------------------------------------------------------------------------------
-    def _run(self, name: str, model: type[BaseModel], request: Any, actor: Any, key: str | None,
-             handler: Callable[..., dict[str, Any]], *path: str) -> dict[str, Any]:
-        command, who = parse(model, request), Actor.from_rpc(actor)
-        ids = EventIds.for_command(name, who.name, key)
-        metadata = self.correlation.metadata(actor=who.name, office=who.office, idempotency_key=key)
-        today = self.clock()
-        return execute(self.store, metadata, ids, lambda uow: handler(uow, *path, command, who, today))
-
     def register_marriage(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
         command, who = parse(commands.RegisterMarriage, request), Actor.from_rpc(actor)
         ids = EventIds.for_command("register_marriage", who.name, key)
@@ -81,39 +58,40 @@ class Marriage:
             raise refusal from None
 
     def reissue_certificate(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("reissue_certificate", commands.ReissueCertificate, request, actor, key,
-                         registrations.reissue_certificate, registration_id)
+        return self._command("reissue_certificate", registrations.reissue_certificate, commands.ReissueCertificate,
+                             request, actor, key, registration_id)
 
     def revoke_registration(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("revoke_registration", commands.RevokeRegistration, request, actor, key,
-                         registrations.revoke_registration, registration_id)
+        return self._command("revoke_registration", registrations.revoke_registration, commands.RevokeRegistration,
+                             request, actor, key, registration_id)
 
     def record_court_outcome(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("record_court_outcome", commands.RecordCourtOutcome, request, actor, key,
-                         registrations.record_court_outcome, registration_id)
+        return self._command("record_court_outcome", registrations.record_court_outcome, commands.RecordCourtOutcome,
+                             request, actor, key, registration_id)
 
     def apply_for_divorce(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._run("apply_for_divorce", commands.ApplyForDivorce, request, actor, key, divorces.apply_for_divorce)
+        return self._command("apply_for_divorce", divorces.apply_for_divorce, commands.ApplyForDivorce, request,
+                             actor, key)
 
     def withdraw_divorce(self, divorce_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("withdraw_divorce", commands.WithdrawDivorce, request, actor, key,
-                         divorces.withdraw_divorce, divorce_id)
+        return self._command("withdraw_divorce", divorces.withdraw_divorce, commands.WithdrawDivorce, request, actor,
+                             key, divorce_id)
 
     def register_divorce(self, divorce_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("register_divorce", commands.RegisterDivorce, request, actor, key,
-                         divorces.register_divorce, divorce_id)
+        return self._command("register_divorce", divorces.register_divorce, commands.RegisterDivorce, request, actor,
+                             key, divorce_id)
 
     def book_appointment(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._run("book_appointment", commands.BookAppointment, request, actor, key,
-                         divorces.book_appointment)
+        return self._command("book_appointment", divorces.book_appointment, commands.BookAppointment, request, actor,
+                             key)
 
     def cancel_appointment(self, appointment_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("cancel_appointment", commands.CancelAppointment, request, actor, key,
-                         divorces.cancel_appointment, appointment_id)
+        return self._command("cancel_appointment", divorces.cancel_appointment, commands.CancelAppointment, request,
+                             actor, key, appointment_id)
 
     def record_no_show(self, appointment_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._run("record_no_show", commands.RecordNoShow, request, actor, key,
-                         divorces.record_no_show, appointment_id)
+        return self._command("record_no_show", divorces.record_no_show, commands.RecordNoShow, request, actor, key,
+                             appointment_id)
 
     def import_historical_records(self, records: Sequence[Any], actor: Any, first_row: int = 1) -> dict[str, Any]:
         """M-12: one batch (≤ 1000 records), all or nothing; per-record results."""

@@ -1,72 +1,30 @@
-"""One command's unit of work: load the streams it decides on, append what it decided, keep the inline read
-models in step — all in one PostgreSQL transaction, so that a refusal anywhere writes nothing.
-
-Event ids come from the idempotency key when the caller sent one (`derived_event_id`): a command retried
-after a crash between our commit and the gateway's record appends the same ids, and `replayed()` finds the
-first outcome instead of deciding again. Without a key the ids are random. A lost race on a stream
-(`ConcurrencyConflict`) is decided again on fresh state, in a new transaction or savepoint.
+"""Marriage's unit of work: the shared machinery (`shared.unit_of_work`) with marriage's read models and the
+loaders of its streams (marriages, divorces, appointments). See the shared module for ids, replays and lost
+races.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
-
-import psycopg
+from typing import ClassVar
 
 from services.marriage.adapters.read_models import ReadModels
 from services.marriage.domain import appointments, divorce, marriage
-from services.marriage.domain.events import Draft, appointment_stream, divorce_stream, marriage_stream
-from shared.envelope import Event, Metadata, NewEvent, Subject, derived_event_id
-from shared.eventstore.base import ConcurrencyConflict, EventStore
-from shared.eventstore.postgres import PostgresEventStore
+from services.marriage.domain.events import appointment_stream, divorce_stream, marriage_stream
+from shared import unit_of_work
+from shared.unit_of_work import ATTEMPTS, new_events
 
-T = TypeVar("T")
-ATTEMPTS = 3
-_MOST_EVENTS_PER_COMMAND = 4
+__all__ = ["ATTEMPTS", "EventIds", "UnitOfWork", "attempt", "execute", "new_events"]
 
 
-@dataclass(frozen=True)
-class EventIds:
-    """The ids one command gives its events and the resources it creates."""
-
-    seed: tuple[str, ...] | None
-
-    @classmethod
-    def for_command(cls, command: str, principal: str, idempotency_key: str | None) -> EventIds:
-        return cls(("marriage", principal, idempotency_key, command) if idempotency_key else None)
-
-    @classmethod
-    def for_reaction(cls, reaction: str, trigger: uuid.UUID | str) -> EventIds:
-        """A reaction's ids follow from what triggered it: applied twice, written once."""
-        return cls(("marriage", "reaction", reaction, str(trigger)))
-
-    def event_id(self, index: int) -> uuid.UUID:
-        return derived_event_id(*self.seed, "event", index) if self.seed else uuid.uuid4()
-
-    def resource(self, kind: str) -> str:
-        return str(derived_event_id(*self.seed, kind)) if self.seed else str(uuid.uuid4())
+class EventIds(unit_of_work.EventIds):
+    SERVICE = "marriage"
 
 
-def new_events(drafts: Sequence[Draft], metadata: Metadata, ids: EventIds, first_index: int = 0) -> list[NewEvent]:
-    return [
-        NewEvent(event_id=ids.event_id(first_index + n), type=draft.type, schema_version=draft.schema_version,
-                 occurred_on=draft.occurred_on,
-                 subjects=tuple(Subject(id=subject, role=role) for subject, role in draft.subjects),
-                 payload=draft.payload, metadata=metadata)
-        for n, draft in enumerate(drafts)
-    ]
+class UnitOfWork(unit_of_work.UnitOfWork):
+    MOST_EVENTS_PER_COMMAND: ClassVar[int] = 4
+    read_models = ReadModels
+    read: ReadModels
 
-
-class UnitOfWork:
-    def __init__(self, store: EventStore, tx: psycopg.Connection, metadata: Metadata, ids: EventIds) -> None:
-        self.store, self.tx, self.metadata, self.ids = store, tx, metadata, ids
-        self.read = ReadModels(tx)
-        self._appended = 0
-
-    # -- loading ----------------------------------------------------------------------------------------
     def marriage(self, registration_id: str) -> marriage.MarriageState | None:
         return marriage.fold(self.store.read_stream(marriage_stream(registration_id), tx=self.tx))
 
@@ -76,47 +34,6 @@ class UnitOfWork:
     def appointment(self, appointment_id: str) -> appointments.Appointment | None:
         return appointments.fold(self.store.read_stream(appointment_stream(appointment_id), tx=self.tx))
 
-    def replayed(self) -> list[Event]:
-        """The events this very command stored before (same idempotency key), in order; [] if none."""
-        if self.ids.seed is None:
-            return []
-        candidates = [self.ids.event_id(n) for n in range(_MOST_EVENTS_PER_COMMAND)]
-        rows = self.tx.execute(
-            "SELECT stream_id, stream_version FROM events WHERE event_id = ANY(%s) ORDER BY global_position",
-            (candidates,)).fetchall()
-        return [self.store.read_stream(stream, after_version=version - 1, tx=self.tx)[0] for stream, version in rows]
 
-    # -- recording --------------------------------------------------------------------------------------
-    def record(self, stream_id: str, drafts: Sequence[Draft], expected_version: int | None) -> list[Event]:
-        """Append the drafts at the expected version and project them into the read models."""
-        new = new_events(drafts, self.metadata, self.ids, self._appended)
-        self._appended += len(new)
-        events = self.store.append(stream_id, new, expected_version, tx=self.tx)
-        for event in events:
-            self.read.apply(event)
-        return events
-
-
-def execute(store: PostgresEventStore, metadata: Metadata, ids: EventIds, work: Callable[[UnitOfWork], T]) -> T:
-    """Run `work` in a transaction of its own; a lost race rolls it back and runs it again in a new one."""
-    for attempt_number in range(1, ATTEMPTS + 1):
-        try:
-            with store.db.transaction() as tx:
-                return work(UnitOfWork(store, tx, metadata, ids))
-        except ConcurrencyConflict:
-            if attempt_number == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
-
-
-def attempt(store: EventStore, tx: psycopg.Connection, metadata: Metadata, ids: EventIds,
-            work: Callable[[UnitOfWork], T]) -> T:
-    """Run `work` in a savepoint of the caller's `tx` (a subscription's or a batch's)."""
-    for attempt_number in range(1, ATTEMPTS + 1):
-        try:
-            with tx.transaction():
-                return work(UnitOfWork(store, tx, metadata, ids))
-        except ConcurrencyConflict:
-            if attempt_number == ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+execute = UnitOfWork.execute
+attempt = UnitOfWork.attempt

@@ -50,10 +50,9 @@ that could not be imported as it stands is kept for review, not dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
+from dataclasses import dataclass
 
+from shared import envelope
 from shared.eventstore.upcasting import Upcasters
 
 MARRIAGE_REGISTERED = "marriage.MarriageRegistered"
@@ -115,14 +114,7 @@ def parties(*id_numbers: str, role: str = "party") -> tuple[tuple[str, str], ...
 
 
 @dataclass(frozen=True)
-class Draft:
+class Draft(envelope.Draft):
     """An event a decision produced, before the store gives it an id, a position and metadata."""
 
-    type: str
-    occurred_on: date
-    payload: dict[str, Any]
-    subjects: tuple[tuple[str, str], ...] = field(default=())  # (subject id, role)
-
-    @property
-    def schema_version(self) -> int:
-        return SCHEMA_VERSIONS[self.type]
+    SCHEMA_VERSIONS = SCHEMA_VERSIONS

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any
 
 from pydantic import StringConstraints
@@ -95,7 +95,9 @@ def check_record(row: int, record: HistoricalRecord, today: dt.date) -> Checked:
                                                  "husband_household_division"),
                   rules.check_household_division(record.wife_household_division or wife.division,
                                                  "wife_household_division"))
-    return Checked(row, record.model_copy(update={"office": office}), husband, wife, households)
+    if office != record.office:
+        record = record.model_copy(update={"office": office})
+    return Checked(row, record, husband, wife, households)
 
 
 @dataclass
@@ -149,11 +151,17 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
     return decision
 
 
+@lru_cache(maxsize=4096)  # an import's records share their dates: the lookup once per date
 def _phase(on: dt.date) -> str | None:
     try:
         return parameters.jurisdiction(on)
     except NoRuleInForce:
         return None
+
+
+@lru_cache(maxsize=4096)  # a file's records come from few offices and counties
+def _cross_county(office: str, households: tuple[str, str]) -> bool:
+    return rules.is_cross_county(office, households)
 
 
 def registration_draft(item: Checked, batch_id: str) -> Draft:
@@ -167,7 +175,7 @@ def registration_draft(item: Checked, batch_id: str) -> Draft:
                      "name": record.wife_name, "recorded_id_number": record.wife_id_number.strip()}],
         "certificates": [{"number": record.husband_certificate, "id_number": item.husband.value},
                          {"number": record.wife_certificate, "id_number": item.wife.value}],
-        "cross_county": rules.is_cross_county(record.office, item.households), "imported": True,
+        "cross_county": _cross_county(record.office, item.households), "imported": True,
         "jurisdiction": _phase(record.registered_on), "batch_id": batch_id, "record_ref": record.record_ref,
     }
     return Draft(ev.MARRIAGE_REGISTERED, record.registered_on, payload, parties(item.husband.value, item.wife.value))

@@ -5,19 +5,16 @@ Every lookup takes the business date: a command is judged by the rules in force 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Literal
 
-from shared.reference.parameters import RuleParameters, default_parameters
+from shared.reference.parameters import RuleParameters, default_parameters, package_parameters
 
 Jurisdiction = Literal["household_county", "city", "province", "national"]
 
 
-@cache
 def marriage_parameters() -> RuleParameters:
-    text = (resources.files("services.marriage") / "rule_parameters.yaml").read_text(encoding="utf-8")
-    return RuleParameters.from_yaml(text)
+    """The service's own parameter history, read once per process."""
+    return package_parameters("services.marriage")
 
 
 def minimum_age(sex: str, on: date) -> int:

@@ -105,11 +105,8 @@ def checkpoints(conn: psycopg.Connection, generation: int) -> dict[str, int]:
     return dict(rows)
 
 
-# One statement, one round trip, per person read: the live generation; the person a subject id stands for
-# (a temporary id whose latest alias row is a link stands for that person); the temporary ids whose latest
-# alias row links them to that person (ties within one event: the link after the unlink, see
-# domain/entries.py); the entries of all those ids, as one JSON document that Python parses once.
-_PERSON = """
+# The live generation and the ids that stand for the person `%(subject)s`: the common head of the reads below.
+_PERSON_IDS = """
 WITH live AS (SELECT generation FROM generations WHERE state = 'live'),
 latest AS (
     SELECT a.person_id, a.action FROM aliases a, live
@@ -124,7 +121,13 @@ merged AS (
      ORDER BY a.temporary_id, a.recorded_at DESC, a.source DESC, a.global_position DESC, (a.action = 'link') DESC),
 ids AS (SELECT id FROM person
         UNION SELECT m.temporary_id FROM merged m, person WHERE m.action = 'link' AND m.person_id = person.id),
-keys AS (SELECT DISTINCT s.source, s.global_position FROM entry_subjects s, live, ids
+"""
+
+# One statement, one round trip, per person read: the live generation; the person a subject id stands for
+# (a temporary id whose latest alias row is a link stands for that person); the temporary ids whose latest
+# alias row links them to that person (ties within one event: the link after the unlink, see
+# domain/entries.py); the entries of all those ids, as one JSON document that Python parses once.
+_PERSON = _PERSON_IDS + """keys AS (SELECT DISTINCT s.source, s.global_position FROM entry_subjects s, live, ids
           WHERE s.generation = live.generation AND s.subject_id = ids.id)
 SELECT (SELECT id FROM person), (SELECT array_agg(id ORDER BY id) FROM ids),
        (SELECT coalesce(json_agg(json_build_array({columns})
@@ -156,24 +159,52 @@ class Shown(NamedTuple):
         return self.type.split(".", 1)[0]
 
 
-# Where it happened: the recording office, else the place the payload names. References: the payload's
-# record ids (`*_id`) and document numbers — never ID numbers or names — and the event id. Computed by the
-# database, so that a reader never parses payloads.
-_OFFICE = ("coalesce(e.metadata->>'office', e.payload->>'office', e.payload->>'station', e.payload->>'funeral_home',"
-           " e.payload->>'cemetery')")
-_REFS = ("(SELECT coalesce(jsonb_object_agg(p.key, p.value), '{}') FROM jsonb_each(e.payload) AS p"
-         " WHERE jsonb_typeof(p.value) = 'string' AND p.key <> 'unlinked_temporary_id'"
-         " AND (p.key LIKE '%%\\_id' OR p.key IN ('certificate_no', 'cremation_certificate', 'document_ref')))"
-         " || jsonb_build_object('event_id', e.event_id)")
+# Where it happened (`office`) and the records it names (`refs`) are columns the database computes when an
+# entry is written (migrations/0002_shown_columns.sql), so that a reader never parses payloads.
+_OFFICE = "e.office"
+_REFS = "e.refs"
 _SHOWN_COLUMNS = (f"e.source, e.global_position, e.event_type, e.occurred_on, e.recorded_at, e.subjects, {_OFFICE},"
                   f" {_REFS}, e.metadata->>'actor', e.metadata->>'causation_id'")
 
 
-def person_entries(conn: psycopg.Connection, subject: str) -> tuple[str, set[str], list[Shown]]:
-    """(person, every id of the person, their entries as shown) — in timeline order: business date, then
-    recording."""
-    person, ids, document = conn.execute(_PERSON.format(columns=_SHOWN_COLUMNS), {"subject": subject}).fetchone()
-    return person, set(ids), [Shown(*row) for row in json.loads(document)]
+# A person's timeline as callers see it, one row an entry in timeline order (business date, then recording):
+# the person, the other ids merged into them (a JSON array), and per entry the event type, business date and
+# the entry's JSON object — all but its title (domain/titles.py), which the caller puts first. The entry's
+# `roles` are those of the person's ids among its subjects, in code-point order, from `entry_subjects`.
+# The rows are passed on as text: no reader parses an entry (docs/timeline.md, "What a query costs").
+_TIMELINE = _PERSON_IDS + """keys AS (SELECT s.source, s.global_position,
+                array_to_json(array_agg(DISTINCT s.role COLLATE "C" ORDER BY s.role COLLATE "C")) AS roles
+           FROM entry_subjects s, live, ids
+          WHERE s.generation = live.generation AND s.subject_id = ids.id
+          GROUP BY s.source, s.global_position)
+SELECT (SELECT id FROM person),
+       (SELECT coalesce(json_agg(i.id ORDER BY i.id COLLATE "C"), '[]') FROM ids i, person
+         WHERE i.id <> person.id)::text,
+       e.event_type, to_char(e.occurred_on, 'YYYY-MM-DD'),  -- whatever the session's DateStyle
+       json_build_object('occurred_on', e.occurred_on, 'recorded_at', e.recorded_at,
+                         'service', split_part(e.event_type, '.', 1), 'type', e.event_type, 'office', {office},
+                         'refs', {refs}, 'roles', k.roles, 'recorded_by', e.metadata->>'actor',
+                         'caused_by', e.metadata->>'causation_id')::text
+  FROM keys k JOIN entries e ON e.generation = (SELECT generation FROM live) AND e.source = k.source
+   AND e.global_position = k.global_position
+ ORDER BY e.occurred_on, e.recorded_at, e.source, e.global_position
+"""
+_TIMELINE_SQL = _TIMELINE.format(office=_OFFICE, refs=_REFS)  # one text: psycopg prepares it after 5 runs
+
+
+class TimelineRow(NamedTuple):
+    """One entry of a person's timeline, as `person_timeline_rows` reads it."""
+
+    person: str
+    merged_ids: str  # JSON array text, the same on every row
+    type: str
+    occurred_on: str
+    shown: str  # the entry's JSON object text, without its title
+
+
+def person_timeline_rows(conn: psycopg.Connection, subject: str) -> list[TimelineRow]:
+    """Every entry of the person `subject` stands for, in timeline order; empty when there is none."""
+    return [TimelineRow(*row) for row in conn.execute(_TIMELINE_SQL, {"subject": subject}).fetchall()]
 
 
 def person_history(conn: psycopg.Connection, subject: str) -> tuple[str, set[str], list[Entry]]:

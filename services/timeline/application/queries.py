@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+import json
 import re
+from functools import cache
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -38,6 +40,13 @@ class Queries:
 
     # -- a person -------------------------------------------------------------------------------------------
     def timeline(self, subject: str, as_of: str | None, service: str | None, viewer: Any) -> dict[str, Any]:
+        """The timeline as Python values (in-process callers); RPC answers with `timeline_document`."""
+        return json.loads(self.timeline_document(subject, as_of, service, viewer))
+
+    def timeline_document(self, subject: str, as_of: str | None, service: str | None, viewer: Any) -> str:
+        """Every event about the person, in business-date order, as far as the caller may see (T-1, T-3) —
+        as JSON text, built from the entries' JSON texts without parsing them (docs/timeline.md, "What a
+        query costs")."""
         visibility = _visibility(viewer)
         if not visibility.reads_timeline:
             raise Refusal("timeline_not_in_scope", "your scopes cover current facts only, not timelines", 403)
@@ -47,13 +56,17 @@ class Queries:
         until = _date(as_of)
         _check_subject(subject)
         with self.db.connection() as conn:
-            person, ids, entries = projection.person_entries(conn, subject)
-        if not entries:
+            rows = projection.person_timeline_rows(conn, subject)
+        if not rows:
             raise NotFound("no events about this person")
-        shown = [e for e in entries if (until is None or e.occurred_on <= until.isoformat())
-                 and visibility.sees_entry(e.type) and service in (None, e.service)]
-        return {"subject": subject, "person": person, "merged_ids": sorted(ids - {person}),
-                "as_of": as_of, "entries": [timeline_entry(e, ids) for e in shown]}
+        last_day = None if until is None else until.isoformat()
+        # The same filter as the feed's: business date, service, and the caller's access classes (T-3).
+        shown = [_titled(row.type, row.shown) for row in rows
+                 if (last_day is None or row.occurred_on <= last_day) and visibility.sees_entry(row.type)
+                 and service in (None, row.type.split(".", 1)[0])]
+        return (f'{{"subject": {json.dumps(subject)}, "person": {json.dumps(rows[0].person, ensure_ascii=False)},'
+                f' "merged_ids": {rows[0].merged_ids}, "as_of": {json.dumps(as_of)},'
+                f' "entries": [{", ".join(shown)}]}}')
 
     def facts(self, subject: str, as_of: str | None, viewer: Any) -> dict[str, Any]:
         visibility = _visibility(viewer)
@@ -98,19 +111,15 @@ class Queries:
         return {"entries": [feed_entry(e) for e in page], "next": cursor.encode(following)}
 
 
-def timeline_entry(entry: Shown, ids: set[str]) -> dict[str, Any]:
-    return {
-        "occurred_on": entry.occurred_on,
-        "recorded_at": entry.recorded_at,
-        "service": entry.service,
-        "type": entry.type,
-        "title": title_of(entry.type),
-        "office": entry.office,
-        "refs": entry.refs,
-        "roles": sorted({s["role"] for s in entry.subjects if s["id"] in ids}),
-        "recorded_by": entry.actor,
-        "caused_by": entry.causation_id,
-    }
+@cache
+def _title_member(event_type: str) -> str:
+    return f'{{"title": {json.dumps(title_of(event_type), ensure_ascii=False)}, '
+
+
+def _titled(event_type: str, shown: str) -> str:
+    """The entry's JSON object text with its title (titles.yaml) put in front: `{"occurred_on" ...}` becomes
+    `{"title": "...", "occurred_on" ...}`."""
+    return _title_member(event_type) + shown[1:]
 
 
 def feed_entry(entry: Shown) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from nameko.timer import Timer
 
 from services.child_welfare.service import ChildWelfareService
 from shared.reference.dates import add_years
+from tests.support.problems import assert_problem, events_in
 from tests.support.services import running, service_config
 from tests.support.synthetic_ids import id_number_of, synthetic_id_number
 from tests.support.waiting import wait_until
@@ -39,17 +40,6 @@ def body(today, child=None, **changes):
         "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed",
         "applied_on": (today - dt.timedelta(days=5)).isoformat(), **changes,
     }
-
-
-def events_in(db) -> int:
-    with db.connection() as conn:
-        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
-
-
-def assert_problem(response, status, code):
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == code, response.json()
 
 
 def open_file(api, today, **changes):

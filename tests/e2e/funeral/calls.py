@@ -20,16 +20,3 @@ def death_body(today: dt.date, id_number: str | None = None, **changes: Any) -> 
     if "unidentified" not in body:
         body["id_number"] = id_number or synthetic_id_number()
     return body
-
-
-def events_in(funeral_db) -> int:  # noqa: ANN001
-    with funeral_db.connection() as conn:
-        return conn.execute("SELECT count(*) FROM events").fetchone()[0]
-
-
-def assert_problem(response, status: int, code: str) -> dict:  # noqa: ANN001
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["code"] == code, body
-    return body

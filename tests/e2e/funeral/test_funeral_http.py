@@ -17,10 +17,9 @@ from tests.e2e.funeral.calls import (
     CEMETERY_STAFF,
     POLICE_CASE,
     STAFF,
-    assert_problem,
     death_body,
-    events_in,
 )
+from tests.support.problems import assert_problem, events_in
 from tests.support.stack import Api
 from tests.support.synthetic_ids import id_number_of, synthetic_id_number
 

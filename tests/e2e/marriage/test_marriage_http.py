@@ -17,12 +17,11 @@ from tests.e2e.marriage.calls import (
     CLERK,
     REGISTRAR,
     REGISTRATIONS,
-    assert_problem,
     clerk_of,
     couple,
-    events_in,
     registration,
 )
+from tests.support.problems import assert_problem, events_in
 from tests.support.stack import Api
 from tests.support.waiting import wait_until
 

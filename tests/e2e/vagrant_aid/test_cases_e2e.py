@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.e2e.vagrant_aid.support import count_events, days_ago, identified, intake, key, new_id_number, today
+from tests.support.problems import assert_problem as problem
 
 pytestmark = pytest.mark.integration
 
@@ -17,13 +18,6 @@ CASES = "/v1/vagrant-aid/cases"
 def take_in(api, body, who=STAFF):
     response = api.post(CASES, json=body, headers=key(), **who)
     assert response.status_code == 201, response.text
-    return response.json()
-
-
-def problem(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.json()["code"] == code
     return response.json()
 
 

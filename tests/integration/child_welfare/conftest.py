@@ -11,15 +11,8 @@ import pytest
 from services.child_welfare.application.child_welfare import ChildWelfare
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
+from tests.support.clock import Clock
 from tests.support.infrastructure import create_namespace, destroy_namespace
-
-
-class Clock:
-    def __init__(self, today: dt.date) -> None:
-        self.today = today
-
-    def __call__(self) -> dt.date:
-        return self.today
 
 
 @pytest.fixture(scope="module")

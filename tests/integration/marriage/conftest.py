@@ -12,19 +12,12 @@ from services.marriage.application.marriage import Marriage
 from services.marriage.domain.events import UPCASTERS
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
+from tests.support.clock import Clock
 from tests.support.infrastructure import create_namespace, destroy_namespace
 
 CLERK = {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}
 OTHER_CLERK = {"name": "clerk.MR-610528", "role": "marriage_clerk", "office": "MR-610528"}
 REGISTRAR = {"name": "registrar.city", "role": "marriage_registrar", "office": None}
-
-
-class Clock:
-    def __init__(self, today: dt.date) -> None:
-        self.today = today
-
-    def __call__(self) -> dt.date:
-        return self.today
 
 
 @pytest.fixture(scope="module")

@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-import pytest
 
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain.commands import Decide, OpenFile, RecordTownshipCheck
@@ -15,7 +11,7 @@ from services.child_welfare.domain.events import Draft
 from services.child_welfare.domain.file import ChildFile, fold
 from services.child_welfare.domain.ledger import Standards
 from shared.actor import Actor
-from shared.errors import Refusal
+from tests.support.problems import refused as refused  # the vocabulary of these tests
 from tests.support.synthetic_ids import id_number_of
 
 TODAY = dt.date(2025, 6, 16)  # a Monday
@@ -90,12 +86,3 @@ def confirmed_file(command: OpenFile | None = None, *, category: str = "orphan",
     file = file_of(opened(command, ADMIN))
     file = then(file, checked(file, decided_on or days_ago(5), ADMIN))
     return then(file, confirmed(file, category, decided_on or days_ago(2), ADMIN))
-
-
-@contextmanager
-def refused(code: str, status: int | None = None) -> Iterator[None]:
-    with pytest.raises(Refusal) as caught:
-        yield
-    assert caught.value.code == code, f"refused with {caught.value.code} ({caught.value.detail}), expected {code}"
-    if status is not None:
-        assert caught.value.status == status

@@ -4,32 +4,15 @@ child is what the access log names, the OpenAPI document lists the routes of api
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from werkzeug.test import Client
-from werkzeug.wrappers import Request
 
-from services.gateway.app import GatewayApp
-from services.gateway.auth import Principals
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
-from tests.unit.gateway.fakes import FixedHealth, InMemoryIdempotency, RecordingAccessLog, RecordingService
+from tests.unit.gateway.fakes import RecordingAccessLog, RecordingService, call, principals, route_client
 
-TOKENS = {
-    "officer": "test-child-welfare-0123456789abcdef01",
-    "admin": "test-admin-city-0123456789abcdef012345",
-    "education": "test-bureau-education-0123456789abcdef",
-    "funeral": "test-funeral-610502-0123456789abcdef",
-}
-PRINCIPALS = Principals.from_entries([
-    {"token": TOKENS["officer"], "name": "child-welfare.city", "role": "child_welfare_officer"},
-    {"token": TOKENS["admin"], "name": "admin.city", "role": "admin"},
-    {"token": TOKENS["education"], "name": "bureau.education", "role": "bureau", "bureau": "education",
-     "scopes": ["protected:facts"]},
-    {"token": TOKENS["funeral"], "name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"},
-])
+PRINCIPALS = principals("officer", "admin", "education", "funeral")
 CHILD = "610502201503100156"
 FILE = {
     "child": {"id_number": CHILD, "name": "王小明", "household_division": "610502"},
@@ -57,20 +40,7 @@ def log():
 @pytest.fixture
 def client(service, log):
     """The production route table, its RPC answered by the fake, its access log recorded."""
-    app = GatewayApp(ROUTES, PRINCIPALS, idempotency=InMemoryIdempotency(), access_log=log, health=FixedHealth())
-
-    def wsgi(environ, start_response):
-        return app.handle(Request(environ), correlation_id="unit", rpc=service)(environ, start_response)
-
-    return Client(wsgi)
-
-
-def call(client, method, path, who, body=None, **headers):
-    headers = {"Authorization": f"Bearer {TOKENS[who]}", **headers}
-    if body is None:
-        return client.open(path, method=method, headers=headers)
-    data = body if isinstance(body, bytes) else json.dumps(body)
-    return client.open(path, method=method, data=data, content_type="application/json", headers=headers)
+    return route_client(PRINCIPALS, service, log)
 
 
 def test_an_officer_opens_a_file_and_the_service_gets_body_actor_and_key_C2(client, service):

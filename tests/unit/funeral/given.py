@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-
-import pytest
 
 from services.funeral.domain import registration
 from services.funeral.domain.cemetery import Plot, fold_plot
@@ -15,7 +11,7 @@ from services.funeral.domain.commands import OpenReliefStationDeath, RegisterDea
 from services.funeral.domain.death import DeathRecord, fold
 from services.funeral.domain.events import Draft
 from shared.actor import Actor
-from shared.errors import Refusal
+from tests.support.problems import refused as refused  # the vocabulary of these tests
 
 TODAY = dt.date(2025, 6, 16)  # a Monday
 PERSON = "610502199001010011"  # male, born 1990-01-01 (domain.md 0.1)
@@ -81,13 +77,3 @@ def plot_of(*events: list[Draft]) -> Plot:
     folded = fold_plot([draft for drafts in events for draft in drafts])
     assert folded is not None
     return folded
-
-
-@contextmanager
-def refused(code: str, status: int | None = None) -> Iterator[None]:
-    """Expect the block to be refused with this code (and status)."""
-    with pytest.raises(Refusal) as caught:
-        yield
-    assert caught.value.code == code, f"refused with {caught.value.code} ({caught.value.detail}), expected {code}"
-    if status is not None:
-        assert caught.value.status == status

@@ -3,34 +3,15 @@ strict body models (hostile input never reaches the service), what bureaus may r
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from services.gateway.auth import Principals
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
-from tests.unit.gateway.fakes import RecordingService, route_client
+from tests.unit.gateway.fakes import RecordingService, call, code_of, principals, route_client
 
-TOKENS = {
-    "funeral": "test-funeral-610502-0123456789abcdef",
-    "cemetery": "test-cemetery-610502-1-0123456789abcd",
-    "clerk": "test-clerk-610502-0123456789abcdef0123",
-    "courts": "test-bureau-courts-0123456789abcdef012",
-    "education": "test-bureau-education-0123456789abcdef",
-    "admin": "test-admin-city-0123456789abcdef012345",
-}
-PRINCIPALS = Principals.from_entries([
-    {"token": TOKENS["funeral"], "name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"},
-    {"token": TOKENS["cemetery"], "name": "cemetery.CEM-610502-1", "role": "funeral_staff",
-     "office": "CEM-610502-1"},
-    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
-    {"token": TOKENS["courts"], "name": "bureau.courts", "role": "bureau", "bureau": "courts", "scopes": ["status"]},
-    {"token": TOKENS["education"], "name": "bureau.education", "role": "bureau", "bureau": "education",
-     "scopes": ["protected:facts"]},
-    {"token": TOKENS["admin"], "name": "admin.city", "role": "admin"},
-])
+PRINCIPALS = principals("funeral", "cemetery", "clerk", "courts", "education", "admin")
 DEATH = {"id_number": "610502199001010011", "died_on": "2025-06-14", "place_division": "610502",
          "certificate_no": "F6105020001", "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}
 PERSON_URL = "/v1/funeral/persons/610502199001010011/death"
@@ -51,18 +32,6 @@ def funeral():
 @pytest.fixture
 def client(funeral):
     return route_client(PRINCIPALS, funeral)
-
-
-def call(client, method, path, who, body=None, **headers):
-    headers = {"Authorization": f"Bearer {TOKENS[who]}", **headers}
-    if body is None:
-        return client.open(path, method=method, headers=headers)
-    data = body if isinstance(body, bytes) else json.dumps(body)
-    return client.open(path, method=method, data=data, content_type="application/json", headers=headers)
-
-
-def code_of(response) -> str:
-    return response.get_json(force=True)["code"]
 
 
 def test_funeral_staff_register_a_death_and_the_service_gets_body_actor_and_key(client, funeral):

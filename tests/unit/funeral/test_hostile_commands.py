@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from services.funeral.application.funeral import parse
 from services.funeral.domain.commands import Bury, RegisterDeath
 from shared.errors import Refusal
+from shared.unit_of_work import parse
 
 GOOD = {"id_number": "610502199001010011", "died_on": "2025-06-14", "place_division": "610502",
         "certificate_no": "F6105020001", "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -18,23 +19,58 @@ from services.gateway.idempotency import Claim, StoredResponse, reused
 from services.gateway.routes import ROUTES, me
 from services.gateway.routing import ANY_ROLE, Call, Reply, Route
 
-TOKENS = {
-    "clerk": "test-clerk-610502-0123456789abcdef0123",
-    "registrar": "test-registrar-0123456789abcdef012345",
-    "bureau": "test-bureau-police-0123456789abcdef0123",
-    "oversight": "test-oversight-0123456789abcdef0123456",
+# Every principal the route tests act as, by the short name a test calls them: (token, principals.yaml entry).
+ACTORS: dict[str, tuple[str, dict[str, Any]]] = {
+    "clerk": ("test-clerk-610502-0123456789abcdef0123",
+              {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}),
+    "registrar": ("test-registrar-0123456789abcdef012345", {"name": "registrar.city", "role": "marriage_registrar"}),
+    "bureau": ("test-bureau-police-0123456789abcdef0123",
+               {"name": "bureau.public_security", "role": "bureau", "bureau": "public_security",
+                "scopes": ["status", "case"]}),
+    "oversight": ("test-oversight-0123456789abcdef0123456", {"name": "oversight.city", "role": "oversight"}),
+    "courts": ("test-bureau-courts-0123456789abcdef012",
+               {"name": "bureau.courts", "role": "bureau", "bureau": "courts", "scopes": ["status"]}),
+    "education": ("test-bureau-education-0123456789abcdef",
+                  {"name": "bureau.education", "role": "bureau", "bureau": "education",
+                   "scopes": ["protected:facts"]}),
+    "admin": ("test-admin-city-0123456789abcdef012345", {"name": "admin.city", "role": "admin"}),
+    "funeral": ("test-funeral-610502-0123456789abcdef",
+                {"name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"}),
+    "cemetery": ("test-cemetery-610502-1-0123456789abcd",
+                 {"name": "cemetery.CEM-610502-1", "role": "funeral_staff", "office": "CEM-610502-1"}),
+    "officer": ("test-child-welfare-0123456789abcdef01",
+                {"name": "child-welfare.city", "role": "child_welfare_officer"}),
+    "city": ("test-relief-610500-0123456789abcdef01",
+             {"name": "relief.RS-610500", "role": "relief_staff", "office": "RS-610500"}),
+    "county": ("test-relief-610528-0123456789abcdef01",
+               {"name": "relief.RS-610528", "role": "relief_staff", "office": "RS-610528"}),
 }
-PRINCIPALS = Principals.from_entries([
-    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
-    {"token": TOKENS["registrar"], "name": "registrar.city", "role": "marriage_registrar"},
-    {"token": TOKENS["bureau"], "name": "bureau.public_security", "role": "bureau",
-     "bureau": "public_security", "scopes": ["status", "case"]},
-    {"token": TOKENS["oversight"], "name": "oversight.city", "role": "oversight"},
-])
+TOKENS = {who: token for who, (token, _) in ACTORS.items()}
+
+
+def principals(*who: str) -> Principals:
+    """The principals a test module lets in, by short name (the others' tokens are unknown to it)."""
+    return Principals.from_entries([{"token": ACTORS[name][0], **ACTORS[name][1]} for name in who])
+
+
+PRINCIPALS = principals("clerk", "registrar", "bureau", "oversight")
 
 
 def bearer(who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {TOKENS[who]}"}
+
+
+def call(client: Client, method: str, path: str, who: str | None = None, body: Any = None, **headers: str) -> Any:
+    """One request as `who` (no Authorization without one), the body as JSON unless given as raw bytes."""
+    headers = {**(bearer(who) if who else {}), **headers}
+    if body is None:
+        return client.open(path, method=method, headers=headers)
+    data = body if isinstance(body, bytes) else json.dumps(body)
+    return client.open(path, method=method, data=data, content_type="application/json", headers=headers)
+
+
+def code_of(response: Any) -> str:
+    return response.get_json(force=True)["code"]
 
 
 class RecordingAccessLog:
@@ -148,10 +184,12 @@ class RecordingService:
         return call
 
 
-def route_client(principals: Principals, service: RecordingService) -> Client:
-    """A WSGI test client of the production route table, its RPC answered by `service`."""
-    app = GatewayApp(ROUTES, principals, idempotency=InMemoryIdempotency(), access_log=RecordingAccessLog(),
-                     health=FixedHealth())
+def route_client(principals: Principals, service: RecordingService,
+                 access_log: RecordingAccessLog | None = None) -> Client:
+    """A WSGI test client of the production route table, its RPC answered by `service`, its access log
+    recorded in `access_log` when the test reads it."""
+    app = GatewayApp(ROUTES, principals, idempotency=InMemoryIdempotency(),
+                     access_log=access_log if access_log is not None else RecordingAccessLog(), health=FixedHealth())
 
     def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         return app.handle(Request(environ), correlation_id="unit", rpc=service)(environ, start_response)

@@ -4,31 +4,15 @@ bureaus may read, the OpenAPI entries."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from services.gateway.auth import Principals
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
-from tests.unit.gateway.fakes import RecordingService, route_client
+from tests.unit.gateway.fakes import RecordingService, call, code_of, principals, route_client
 
-TOKENS = {
-    "clerk": "test-clerk-610502-0123456789abcdef0123",
-    "registrar": "test-registrar-0123456789abcdef012345",
-    "funeral": "test-funeral-610502-0123456789abcdef",
-    "courts": "test-bureau-courts-0123456789abcdef012",
-    "education": "test-bureau-education-0123456789abcdef",
-}
-PRINCIPALS = Principals.from_entries([
-    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
-    {"token": TOKENS["registrar"], "name": "registrar.city", "role": "marriage_registrar"},
-    {"token": TOKENS["funeral"], "name": "funeral.FH-610502", "role": "funeral_staff", "office": "FH-610502"},
-    {"token": TOKENS["courts"], "name": "bureau.courts", "role": "bureau", "bureau": "courts", "scopes": ["status"]},
-    {"token": TOKENS["education"], "name": "bureau.education", "role": "bureau", "bureau": "education",
-     "scopes": ["protected:facts"]},
-])
+PRINCIPALS = principals("clerk", "registrar", "funeral", "courts", "education")
 REGISTRATION = {"office": "MR-610502", "declaration_signed": True,
                 "parties": [{"id_number": "610502199001010011", "name": "王小明"},
                             {"id_number": "61050219900101002X", "name": "李小红"}]}
@@ -49,18 +33,6 @@ def service():
 @pytest.fixture
 def client(service):
     return route_client(PRINCIPALS, service)
-
-
-def call(client, method, path, who=None, body=None, **headers):
-    headers = {**({"Authorization": f"Bearer {TOKENS[who]}"} if who else {}), **headers}
-    if body is None:
-        return client.open(path, method=method, headers=headers)
-    data = body if isinstance(body, bytes) else json.dumps(body)
-    return client.open(path, method=method, data=data, content_type="application/json", headers=headers)
-
-
-def code_of(response) -> str:
-    return response.get_json(force=True)["code"]
 
 
 def test_a_clerk_registers_and_the_service_gets_body_actor_and_key(client, service):

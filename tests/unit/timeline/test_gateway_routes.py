@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from services.gateway.auth import Principals
+from shared.errors import Refusal
 from tests.unit.gateway.fakes import RecordingService, route_client
 
 TOKENS = {
@@ -32,7 +33,9 @@ def headers(who: str, purpose: str | None = None) -> dict[str, str]:
 
 @pytest.fixture
 def timeline():
-    return RecordingService("timeline", lambda method, args: {"method": method, "entries": []})
+    # The timeline answers person_timeline with the document as JSON text, the other methods with values.
+    return RecordingService("timeline", lambda method, args: (
+        '{"entries": []}' if method == "person_timeline" else {"method": method, "entries": []}))
 
 
 def test_the_caller_role_and_scopes_reach_the_timeline_service_with_the_query_T3(timeline):
@@ -67,3 +70,24 @@ def test_the_feed_passes_cursor_types_and_limit_on_T3(timeline):
     assert (method, args[:3]) == ("feed", ("abc", "funeral.*", "5"))
 
 
+
+
+def test_the_timeline_document_goes_out_as_the_service_wrote_it_with_the_usual_headers_T1():
+    document = '{"subject": "610502199001010011", "entries": [{"title": "死亡登记 (funeral.DeathRegistered)"}]}'
+    timeline = RecordingService("timeline", lambda method, args: document)
+    client = route_client(PRINCIPALS, timeline)
+    response = client.get(f"/v1/persons/{PERSON}/timeline", headers=headers("clerk"))
+    assert response.status_code == 200
+    assert response.get_data(as_text=True) == document  # not parsed and serialised again
+    assert response.content_type == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_refusal_of_the_timeline_service_is_still_problem_json_T3():
+    def refuse(method, args):
+        raise Refusal("timeline_not_in_scope", "your scopes cover current facts only, not timelines", 403)
+
+    client = route_client(PRINCIPALS, RecordingService("timeline", refuse))
+    response = client.get(f"/v1/persons/{PERSON}/timeline", headers=headers("police", "核查"))
+    assert response.status_code == 403 and response.content_type == "application/problem+json"
+    assert response.json["code"] == "timeline_not_in_scope"

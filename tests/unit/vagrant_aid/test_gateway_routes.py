@@ -5,21 +5,9 @@ import json
 
 import pytest
 
-from services.gateway.auth import Principals
-from tests.unit.gateway.fakes import RecordingService, route_client
+from tests.unit.gateway.fakes import RecordingService, bearer, principals, route_client
 
-TOKENS = {
-    "city": "test-relief-610500-0123456789abcdef01",
-    "county": "test-relief-610528-0123456789abcdef01",
-    "admin": "test-admin-0123456789abcdef0123456789",
-    "clerk": "test-clerk-610502-0123456789abcdef0123",
-}
-PRINCIPALS = Principals.from_entries([
-    {"token": TOKENS["city"], "name": "relief.RS-610500", "role": "relief_staff", "office": "RS-610500"},
-    {"token": TOKENS["county"], "name": "relief.RS-610528", "role": "relief_staff", "office": "RS-610528"},
-    {"token": TOKENS["admin"], "name": "admin.city", "role": "admin"},
-    {"token": TOKENS["clerk"], "name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"},
-])
+PRINCIPALS = principals("city", "county", "admin", "clerk")
 CASE_ID = "00000000-0000-4000-8000-000000000001"
 INTAKE = {"station": "RS-610500", "source": "patrol", "consent": True,
           "person": {"sex": "male", "estimated_age": 40}}
@@ -38,11 +26,11 @@ def client(service):
 def post(client, path, body, who="city", **headers):
     data = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.post(f"/v1/vagrant-aid{path}", data=data, content_type="application/json",
-                       headers={"Authorization": f"Bearer {TOKENS[who]}", **headers})
+                       headers={**bearer(who), **headers})
 
 
 def get(client, path, who="city"):
-    return client.get(f"/v1/vagrant-aid{path}", headers={"Authorization": f"Bearer {TOKENS[who]}"})
+    return client.get(f"/v1/vagrant-aid{path}", headers=bearer(who))
 
 
 def code_of(response) -> str:
