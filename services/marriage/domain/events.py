@@ -20,7 +20,7 @@ Stream `marriage-<registration_id>` (one per registration, whatever happens to i
   `registration_id`, `died_on`, `death_id`.
 * `marriage.MarriageRevived` (M-11) — `registration_id`, `reason`, `death_id`.
 * `marriage.MarriageFlaggedForReview` (M-11) — `registration_id`, `reason` (`registered_after_death`),
-  `died_on`, `death_id`.
+  `died_on`, `death_id`; occurred_on = the registration date it questions.
 * `marriage.DeathDateCorrected` (M-11, F-7) — both parties; `registration_id`, `death_id`, `died_on` (the
   corrected date the marriage ended on), `previous_died_on`.
 

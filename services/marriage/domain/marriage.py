@@ -163,7 +163,8 @@ def decide_death(state: MarriageState, deceased: str, died_on: dt.date, death_id
             return []
         payload = {"registration_id": state.registration_id, "reason": "registered_after_death",
                    "died_on": died_on.isoformat(), "death_id": death_id, "id_number": deceased}
-        return [Draft(ev.MARRIAGE_FLAGGED_FOR_REVIEW, died_on, payload, parties(*state.id_numbers))]
+        # Dated by the registration it questions: the timeline shows the flag after the registration, not before.
+        return [Draft(ev.MARRIAGE_FLAGGED_FOR_REVIEW, state.registered_on, payload, parties(*state.id_numbers))]
     if state.status != "married" or (state.ended_on is not None and state.ended_on < died_on):
         return []
     survivor = state.spouse_of(deceased)

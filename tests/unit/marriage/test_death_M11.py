@@ -41,6 +41,7 @@ def test_a_marriage_registered_after_the_date_of_death_is_flagged_never_silently
     [flag] = decide_death(fold(given), WOMAN, DIED_ON, DEATH_ID)
 
     assert (flag.type, flag.payload["reason"]) == (ev.MARRIAGE_FLAGGED_FOR_REVIEW, "registered_after_death")
+    assert flag.occurred_on == dt.date(2025, 6, 10)  # on the timeline after the registration it questions
     assert decide_death(fold(given, [flag]), WOMAN, DIED_ON, DEATH_ID) == []  # flagged once
 
 
