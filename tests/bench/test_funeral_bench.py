@@ -103,7 +103,8 @@ def test_funeral_benchmarks(fresh_namespace, vhost):
     # publishes routable messages rather than logging every one as returned.
     with Connection(vhost) as connection:
         Queue("bench-funeral-sink", exchange=event_exchange("funeral"), routing_key="#")(connection).declare()
-    with quiet_logs(), running_stack(namespace, vhost, [FuneralService]) as api:
+    with quiet_logs(), running_stack(namespace, vhost, [FuneralService],
+                                         DATABASE_POOL={"MAX_SIZE": 10}) as api:
         registrations(api.base_url, 4, seconds=1.0)  # warm-up: pools, RPC reply queue
         single_rate, single_latencies, _ = registrations(api.base_url, 1)
         rate, latencies, failures = registrations(api.base_url, CLIENTS)

@@ -69,13 +69,17 @@ class Namespace:
 
     name: str
     services: tuple[str, ...]
-    _pools: list[Database] = field(default_factory=list)
+    _pools: dict[tuple[object, ...], Database] = field(default_factory=dict)
 
     def database(self, service: str, **overrides: object) -> Database:
-        settings = DatabaseSettings(ADMIN_URL, schema_name(self.name, service), max_size=20)
-        db = Database(replace(settings, **overrides))
-        self._pools.append(db)
-        return db
+        """One pool per service and settings for the namespace's life, shared by every test that asks:
+        a pool per call kept a connection open per test until the session ended, and the session namespace
+        alone came to hold half of PostgreSQL's 100 connections."""
+        key = (service, *sorted(overrides.items()))
+        if key not in self._pools:
+            settings = DatabaseSettings(ADMIN_URL, schema_name(self.name, service), max_size=20)
+            self._pools[key] = Database(replace(settings, **overrides))
+        return self._pools[key]
 
     def admin(self, service: str) -> Database:
         """A pool connected as the superuser (for assertions the service role may not make)."""
@@ -83,7 +87,7 @@ class Namespace:
         return self.database(service, role=user)
 
     def close(self) -> None:
-        for db in self._pools:
+        for db in self._pools.values():
             db.close()
         self._pools.clear()
 

@@ -20,6 +20,10 @@ def service_config(namespace: Namespace, amqp_uri: str, **extra: Any) -> dict[st
         "max_workers": 10,
         "RELAY": {"POLL_INTERVAL": 0.5, "RETRY_INTERVAL": 0.2},
         "SUBSCRIPTIONS": {"MAX_ATTEMPTS": 3, "RETRY_DELAY_MS": 100},
+        # A test stack runs up to six services in one process beside the run's own pools, and PostgreSQL
+        # allows 100 connections: at the services' default of 10 each, a stack under redelivery load took
+        # them all. Benchmarks that want more pass their own DATABASE_POOL.
+        "DATABASE_POOL": {"MAX_SIZE": 5},
         **extra,
     }
 

@@ -10,9 +10,8 @@ from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
 from tests.support.stack import module_stack
 
-# Small pools: the suite shares one PostgreSQL (100 connections) with every other module running.
-world, api = module_stack([MarriageService, MarriageService, FuneralService], ("marriage", "funeral", "gateway"),
-                          DATABASE_POOL={"MAX_SIZE": 5})
+# Two marriage containers: the M-3 race runs across separate service workers of separate containers.
+world, api = module_stack([MarriageService, MarriageService, FuneralService], ("marriage", "funeral", "gateway"))
 
 
 @pytest.fixture(scope="module")
