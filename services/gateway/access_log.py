@@ -37,6 +37,8 @@ class AccessRecord:
 class AccessLog(Protocol):
     def record(self, entry: AccessRecord) -> None: ...
 
+    def history(self, subject: str) -> list[dict[str, object]]: ...
+
 
 # The row, as a statement of its own or as a data-modifying WITH clause of another statement.
 INSERT_ROW = (
@@ -68,12 +70,26 @@ class AccessLogUnavailable(RuntimeError):
     """The write that carried this call's row failed: the row is not recorded."""
 
 
+MAX_HISTORY_ENTRIES = 5000
+
+
 class PostgresAccessLog:
     def __init__(self, db: Database, *, max_rows: int = 500) -> None:
         self.db = db
         self.max_rows = max_rows
         self._waiting: list[_Row] = []
         self._writing = False
+
+    def history(self, subject: str) -> list[dict[str, object]]:
+        """A person's access history (T-3, oversight): oldest first — at, principal, role, action, purpose and
+        outcome of each call that concerned them. The subject is looked up as it is stored (`storable`), so
+        even a hostile id finds its rows instead of failing the query."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT at, principal, role, action, purpose, outcome FROM access_log WHERE subject = %s"
+                " ORDER BY at, id LIMIT %s", (storable(subject), MAX_HISTORY_ENTRIES)).fetchall()
+        return [{"at": at.isoformat(), "principal": principal, "role": role, "action": action, "purpose": purpose,
+                 "outcome": outcome} for at, principal, role, action, purpose, outcome in rows]
 
     def record(self, entry: AccessRecord) -> None:
         row = _Row(entry)

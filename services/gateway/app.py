@@ -76,6 +76,7 @@ class Ports:
     metrics: HttpMetrics
     openapi: dict[str, Any]
     routes: RouteTable
+    access_log: AccessLog | None = None  # for oversight's reading of a person's access history
     rpc: Callable[[str, str | None], Any] | None = None
 
 
@@ -110,7 +111,7 @@ class GatewayApp:
         self.access_log = access_log
         self.max_body_bytes = max_body_bytes
         self.metrics = HttpMetrics()
-        self.ports = Ports(health, self.metrics, build_document(routes), routes)
+        self.ports = Ports(health, self.metrics, build_document(routes), routes, access_log)
 
     # -- entry points -----------------------------------------------------------------------------------
     def handle(

@@ -12,7 +12,6 @@ import pytest
 from psycopg import sql
 from werkzeug.test import Client
 
-from services.gateway.access_history import access_history
 from services.gateway.access_log import AccessLogUnavailable, AccessRecord, PostgresAccessLog
 from services.gateway.app import GatewayApp
 from services.gateway.idempotency import PostgresIdempotencyStore
@@ -69,7 +68,8 @@ def test_a_subject_carrying_a_nul_byte_is_audited_written_out_not_refused_as_an_
     assert response.status_code == 200
     assert [r[3] for r in rows(namespace, "al-0a")] == ["TMP-\\x00-1"]
     # Oversight asking for the same hostile id finds the row rather than a failed query (500).
-    assert [e["action"] for e in access_history(namespace.database("gateway"), "TMP-\x00-1")] == ["test.read_person"]
+    history = PostgresAccessLog(namespace.database("gateway")).history("TMP-\x00-1")
+    assert [e["action"] for e in history] == ["test.read_person"]
 
 
 def test_an_unauthenticated_call_writes_no_row(client, namespace):

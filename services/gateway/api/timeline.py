@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.gateway.access_history import access_history
 from services.gateway.problems import Problem
 from services.gateway.routing import Call, JsonText, Reply, Route
 
@@ -45,11 +44,10 @@ def person_facts(call: Call) -> Reply:
 
 def person_access_log(call: Call) -> Reply:
     """Who read or changed this person's data, in which role, for which purpose, when (T-3)."""
-    database = getattr(call.ports, "database", None) or getattr(call.ports.health, "db", None)
-    if database is None:
+    access_log = call.ports.access_log
+    if access_log is None:
         raise Problem(503, "service_unavailable", "the access log is not reachable")
-    return Reply({"subject": call.params["person_id"],
-                  "entries": access_history(database, call.params["person_id"])})
+    return Reply({"subject": call.params["person_id"], "entries": access_log.history(call.params["person_id"])})
 
 
 def feed(call: Call) -> Reply:
