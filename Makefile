@@ -87,6 +87,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/python -m deploy.checks.lockfile
 	$(BIN)/python -m deploy.checks.audit
+	$(BIN)/hadolint deploy/Dockerfile
 
 clean: down
 	rm -rf $(RUN_DIR) $(VENV)

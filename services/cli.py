@@ -6,6 +6,7 @@
     civreg dead-letters list       list dead-lettered messages of every subscription
     civreg dead-letters replay     send them back to their queues (--queue, --event-id to narrow)
     civreg wait-http URL           wait until URL answers 200 (used by `make up`)
+    civreg healthcheck             the container's health: the gateway's /health, else the broker answering
     civreg marriage-import FILE    import paper-era marriage records from a CSV file (M-12)
     civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
 
@@ -151,6 +152,31 @@ def cmd_wait_http(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_healthcheck(args: argparse.Namespace) -> int:
+    """The image's HEALTHCHECK and the Kubernetes probes. The gateway (WEB_SERVER_ADDRESS set) must answer
+    200 on /health; a service has no HTTP port, so its check is that its broker answers (a service cut off
+    from the broker can neither take commands nor publish)."""
+    from kombu import Connection
+
+    address = os.environ.get("WEB_SERVER_ADDRESS")
+    if address:
+        host, _, port = address.rpartition(":")
+        url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}/health"
+        try:
+            with urllib.request.urlopen(url, timeout=args.timeout) as response:
+                return 0 if response.status == 200 else 1
+        except OSError as exc:
+            print(f"{url}: {exc}", file=sys.stderr)
+            return 1
+    try:
+        with Connection(_amqp_uri(), connect_timeout=args.timeout) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is "unhealthy", said on stderr
+        print(f"broker: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_marriage_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -196,6 +222,9 @@ def parser() -> argparse.ArgumentParser:
     wait.add_argument("url")
     wait.add_argument("--timeout", type=float, default=60)
     wait.set_defaults(func=cmd_wait_http)
+    health = commands.add_parser("healthcheck", help="exit 0 when this container is healthy")
+    health.add_argument("--timeout", type=float, default=3)
+    health.set_defaults(func=cmd_healthcheck)
     marriage_import = commands.add_parser("marriage-import", help="import paper-era marriage records (CSV)")
     marriage_import.add_argument("file", help="CSV with the columns of services/marriage/domain/imports.py")
     marriage_import.add_argument("--batch-size", type=int, default=1000, help="records per transaction (1-1000)")
