@@ -88,6 +88,7 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m deploy.checks.lockfile
 	$(BIN)/python -m deploy.checks.audit
 	$(BIN)/hadolint deploy/Dockerfile
+	$(BIN)/python -m deploy.checks.manifests
 
 clean: down
 	rm -rf $(RUN_DIR) $(VENV)
