@@ -89,6 +89,7 @@ lint: $(VENV)/.installed
 	$(BIN)/python -m deploy.checks.audit
 	$(BIN)/hadolint deploy/Dockerfile
 	$(BIN)/python -m deploy.checks.manifests
+	$(BIN)/python -m deploy.checks.observability
 
 clean: down
 	rm -rf $(RUN_DIR) $(VENV)

@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.checks import REPO_ROOT
+from deploy.checks import REPO_ROOT, report
 
 RUNTIME_LOCK = "requirements.lock"
 DEV_LOCK = "requirements-dev.lock"
@@ -98,12 +98,7 @@ def check(root: Path = REPO_ROOT) -> list[str]:
 
 
 def main() -> int:
-    found = check()
-    for problem in found:
-        print(problem, file=sys.stderr)
-    if not found:
-        print(f"lockfiles: {RUNTIME_LOCK} and {DEV_LOCK} agree with pyproject.toml")
-    return 1 if found else 0
+    return report(check(), f"lockfiles: {RUNTIME_LOCK} and {DEV_LOCK} agree with pyproject.toml")
 
 
 if __name__ == "__main__":

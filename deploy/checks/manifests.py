@@ -17,7 +17,7 @@ from pathlib import Path
 import kubernetes_validate
 import yaml
 
-from deploy.checks import REPO_ROOT
+from deploy.checks import REPO_ROOT, report
 
 KUBERNETES_VERSION = "1.37"
 OVERLAYS = ("dev", "production")
@@ -110,12 +110,8 @@ def check(root: Path = REPO_ROOT) -> list[str]:
 
 
 def main() -> int:
-    found = check()
-    for problem in found:
-        print(problem, file=sys.stderr)
-    if not found:
-        print(f"manifests: overlays {', '.join(OVERLAYS)} render and validate against Kubernetes {KUBERNETES_VERSION}")
-    return 1 if found else 0
+    return report(check(), f"manifests: overlays {', '.join(OVERLAYS)} render and validate against Kubernetes "
+                           f"{KUBERNETES_VERSION}")
 
 
 if __name__ == "__main__":
