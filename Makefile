@@ -11,21 +11,41 @@ BIN := $(VENV)/bin
 RUN_DIR := .run
 API_URL ?= http://127.0.0.1:8000
 
-.PHONY: help up down restart status test test-unit bench lint migrate infra logs clean
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+# uv compiles both lockfiles; its version is the one pinned in pyproject.toml's dev extras.
+UV_VERSION = $(shell sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--custom-compile-command 'make lock' --quiet
+
+.PHONY: help up down restart status test test-unit bench lint lock migrate infra logs clean
 
 help:
 	@echo "make up       install, migrate, start every service and the gateway ($(API_URL))"
 	@echo "make test     the whole test suite on the real PostgreSQL and RabbitMQ"
 	@echo "make down     stop what make up started"
 	@echo "make bench    benchmarks, results in docs/benchmarks.md"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff, lockfiles, pip-audit, hadolint, Kubernetes manifests, dashboards"
+	@echo "make lock     recompile requirements.lock and requirements-dev.lock from pyproject.toml"
 
-# The virtual environment is rebuilt only when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml
+# The virtual environment installs exactly the hashed lockfile, then civreg itself without resolving anything;
+# it is refreshed only when pyproject.toml or the lockfile changes.
+$(VENV)/.installed: pyproject.toml $(DEV_LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
+
+# `make lock` after changing a dependency in pyproject.toml. Versions already locked are kept (uv prefers the
+# existing file's pins), so only what pyproject.toml changed moves; `--upgrade` is a deliberate act:
+#   make lock LOCK_UPGRADE=--upgrade
+$(BIN)/uv:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet "uv==$(UV_VERSION)"
+
+lock: $(BIN)/uv
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) $(LOCK_UPGRADE) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra dev --constraint $(LOCK) $(LOCK_FLAGS) $(LOCK_UPGRADE) -o $(DEV_LOCK)
 
 infra:
 	@deploy/dev/infra.sh
@@ -65,6 +85,11 @@ bench: $(VENV)/.installed infra
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/python -m deploy.checks.lockfile
+	$(BIN)/python -m deploy.checks.audit
+	$(BIN)/hadolint deploy/Dockerfile
+	$(BIN)/python -m deploy.checks.manifests
+	$(BIN)/python -m deploy.checks.observability
 
 clean: down
 	rm -rf $(RUN_DIR) $(VENV)

@@ -6,8 +6,13 @@
     civreg dead-letters list       list dead-lettered messages of every subscription
     civreg dead-letters replay     send them back to their queues (--queue, --event-id to narrow)
     civreg wait-http URL           wait until URL answers 200 (used by `make up`)
+    civreg healthcheck             the container's health: the gateway's /health, else the broker answering
     civreg marriage-import FILE    import paper-era marriage records from a CSV file (M-12)
     civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
+
+`civreg --version` names the installed release. `--json` (after the command: `civreg timeline-rebuild --json`)
+prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
+jobs show a progress bar with rate and ETA on a terminal and plain lines elsewhere (services/progress.py).
 
 Settings come from the environment: DATABASE_ADMIN_URL (migrations; default the local `civreg` database),
 AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see shared/config.py).
@@ -16,10 +21,13 @@ AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see share
 import shared.bootstrap  # noqa: F401, I001 - first: eventlet and psycopg's wait function
 
 import argparse
+import json
 import os
 import sys
 import time
 import urllib.request
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -42,6 +50,23 @@ def _namespace() -> str:
     return os.environ.get("CIVREG_NAMESPACE", DEFAULT_NAMESPACE)
 
 
+def _release() -> str:
+    try:
+        return version("civreg")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
+def _emit_json(document: Any) -> None:
+    json.dump(document, sys.stdout, ensure_ascii=False, default=str)
+    sys.stdout.write("\n")
+
+
+def _progress_stream(args: argparse.Namespace):  # noqa: ANN202 - a text stream
+    """Progress goes to stdout for a person, to stderr when stdout carries the JSON result."""
+    return sys.stderr if args.json else sys.stdout
+
+
 def ensure_database(url: str) -> None:
     """Create the database named in `url` if it does not exist (connecting to `postgres` to do it)."""
     name = conninfo_to_dict(url).get("dbname")
@@ -61,6 +86,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
     url = _admin_url()
     ensure_database(url)
+    applied_by_service = {}
     for service in SERVICES:
         if args.service and service.name != args.service:
             continue
@@ -68,15 +94,23 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             url, _namespace(), service.name,
             migrations_of(service.name, service.directory, event_store=service.event_store),
         )
-        print(f"{service.name}: {', '.join(applied) if applied else 'up to date'}")
+        applied_by_service[service.name] = list(applied)
+        if not args.json:
+            print(f"{service.name}: {', '.join(applied) if applied else 'up to date'}")
+    if args.json:
+        _emit_json({"applied": applied_by_service})
     return 0
 
 
 def cmd_declare(args: argparse.Namespace) -> int:
     from services.topology import declare
 
-    queues = declare(_amqp_uri())
-    print(f"declared {len(queues)} subscription queue(s) and the event exchanges")
+    queues, migrated = declare(_amqp_uri())
+    if args.json:
+        _emit_json({"queues": [q.name for q in queues], "migrated_messages": migrated})
+    else:
+        print(f"declared {len(queues)} subscription quorum queue(s) and the event exchanges"
+              + (f"; {migrated} message(s) migrated from classic queues" if migrated else ""))
     return 0
 
 
@@ -104,36 +138,49 @@ def cmd_dead_letters(args: argparse.Namespace) -> int:
     if args.queue and not chosen:
         print(f"no subscription queue named {args.queue}", file=sys.stderr)
         return 2
+    found = []
     for queues in chosen:
         if args.action == "list":
             letters = list_dead_letters(_amqp_uri(), queues)
         else:
             letters = replay_dead_letters(_amqp_uri(), queues, event_id=args.event_id)
-        for letter in letters:
+        found += letters
+        for letter in [] if args.json else letters:
             verb = "replayed" if args.action == "replay" else "dead"
             print(f"{verb}\t{letter.queue}\t{letter.event_type}\t{letter.event_id}\t"
                   f"attempts={letter.attempts}\t{letter.error.splitlines()[-1] if letter.error else ''}")
+    if args.json:
+        from dataclasses import asdict
+
+        _emit_json({"action": args.action, "letters": [asdict(letter) for letter in found]})
     return 0
 
 
 def cmd_timeline_rebuild(args: argparse.Namespace) -> int:
+    from services.progress import Reporter
     from services.timeline.adapters.rebuild import RebuildRunning, rebuild_namespace
 
-    last = [0.0]
+    reporter = Reporter(_progress_stream(args))
+    trackers = {}
 
     def progress(source: str, copied: int, total: int, seconds: float) -> None:
-        if copied == total or seconds - last[0] >= 1:
-            last[0] = seconds
-            print(f"{source}: {copied}/{total} events, {seconds:.1f} s", flush=True)
+        if source not in trackers:
+            trackers[source] = reporter.tracker(source, total, "events")
+        trackers[source].update(copied, total)
 
     try:
-        report = rebuild_namespace(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), _namespace(), progress)
+        with reporter.running():
+            report = rebuild_namespace(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), _namespace(), progress)
     except RebuildRunning as exc:
         print(exc, file=sys.stderr)
         return 2
     rate = report.events / report.seconds if report.seconds else 0
-    print(f"timeline generation {report.generation} is live: {report.events} events in {report.seconds:.1f} s"
-          f" ({rate:.0f} events/s)")
+    if args.json:
+        _emit_json({"generation": report.generation, "events": report.events, "seconds": round(report.seconds, 3),
+                    "events_per_second": round(rate, 1)})
+    else:
+        print(f"timeline generation {report.generation} is live: {report.events} events in {report.seconds:.1f} s"
+              f" ({rate:.0f} events/s)")
     return 0
 
 
@@ -151,52 +198,98 @@ def cmd_wait_http(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_healthcheck(args: argparse.Namespace) -> int:
+    """The image's HEALTHCHECK and the Kubernetes probes. The gateway (WEB_SERVER_ADDRESS set) must answer
+    200 on /health; a service has no HTTP port, so its check is that its broker answers (a service cut off
+    from the broker can neither take commands nor publish)."""
+    from kombu import Connection
+
+    address = os.environ.get("WEB_SERVER_ADDRESS")
+    if address:
+        host, _, port = address.rpartition(":")
+        url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}/health"
+        try:
+            with urllib.request.urlopen(url, timeout=args.timeout) as response:
+                return 0 if response.status == 200 else 1
+        except OSError as exc:
+            print(f"{url}: {exc}", file=sys.stderr)
+            return 1
+    try:
+        with Connection(_amqp_uri(), connect_timeout=args.timeout) as connection:
+            connection.ensure_connection(max_retries=1)
+    except Exception as exc:  # noqa: BLE001 - any failure to connect is "unhealthy", said on stderr
+        print(f"broker: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def cmd_marriage_import(args: argparse.Namespace) -> int:
+    import csv
     from pathlib import Path
 
     from services.marriage.application.import_file import import_file
+    from services.progress import Reporter
     from shared.db import Database, DatabaseSettings, schema_name
     from shared.eventstore.postgres import PostgresEventStore
 
+    with open(args.file, newline="", encoding="utf-8-sig") as counting:  # one quick pass: the bar's total
+        rows = max(sum(1 for _ in csv.reader(counting)) - 1, 0)
     url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
     db = Database(DatabaseSettings(url, schema_name(_namespace(), "marriage"), max_size=args.workers))
     results = open(args.results, "w", newline="", encoding="utf-8") if args.results else None  # noqa: SIM115
+    reporter = Reporter(_progress_stream(args))
     try:
         actor = f"import.{os.environ.get('USER', 'operator')}"
-        totals = import_file(PostgresEventStore(db), Path(args.file), actor, batch_size=args.batch_size,
-                             workers=args.workers, results=results)
+        with reporter.running():
+            tracker = reporter.tracker("marriage-import", rows, "rows")
+            totals = import_file(PostgresEventStore(db), Path(args.file), actor, batch_size=args.batch_size,
+                                 workers=args.workers, results=results, progress=None,
+                                 on_batch=lambda running: tracker.update(running.read))
     finally:
         db.close()
         if results:
             results.close()
-    print(f"imported {totals.imported}, already imported {totals.already_imported}, conflicts {totals.conflict}, "
-          f"invalid {totals.invalid} of {totals.read} rows" + (f"; details in {args.results}" if args.results else ""))
+    if args.json:
+        _emit_json({"read": totals.read, "imported": totals.imported, "already_imported": totals.already_imported,
+                    "conflicts": totals.conflict, "invalid": totals.invalid, "results_file": args.results})
+    else:
+        print(f"imported {totals.imported}, already imported {totals.already_imported}, conflicts "
+              f"{totals.conflict}, invalid {totals.invalid} of {totals.read} rows"
+              + (f"; details in {args.results}" if args.results else ""))
     return 0 if totals.conflict == totals.invalid == 0 else 3
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
+    root.add_argument("--version", action="version", version=f"civreg {_release()}")
     commands = root.add_subparsers(dest="command", required=True)
-    migrate = commands.add_parser("migrate", help="apply SQL migrations")
+    machine = argparse.ArgumentParser(add_help=False)
+    machine.add_argument("--json", action="store_true", help="print the result as JSON on stdout")
+    migrate = commands.add_parser("migrate", help="apply SQL migrations", parents=[machine])
     migrate.add_argument("--service", choices=[s.name for s in SERVICES])
     migrate.set_defaults(func=cmd_migrate)
-    commands.add_parser("declare", help="declare the RabbitMQ topology").set_defaults(func=cmd_declare)
+    commands.add_parser("declare", help="declare the RabbitMQ topology (quorum queues; migrates classic ones)",
+                        parents=[machine]).set_defaults(func=cmd_declare)
     run = commands.add_parser("run", help="run one service")
     run.add_argument("service", choices=[s.name for s in SERVICES])
     run.add_argument("--config", help="YAML configuration (default: the service's config.yaml)")
     run.set_defaults(func=cmd_run)
-    dead = commands.add_parser("dead-letters", help="list or replay dead-lettered messages")
+    dead = commands.add_parser("dead-letters", help="list or replay dead-lettered messages", parents=[machine])
     dead.add_argument("action", choices=["list", "replay"])
     dead.add_argument("--queue", help="one subscription queue (default: all)")
     dead.add_argument("--event-id", help="replay only this event")
     dead.set_defaults(func=cmd_dead_letters)
-    commands.add_parser("timeline-rebuild", help="rebuild the timeline projection, then switch over").set_defaults(
-        func=cmd_timeline_rebuild)
+    commands.add_parser("timeline-rebuild", help="rebuild the timeline projection, then switch over",
+                        parents=[machine]).set_defaults(func=cmd_timeline_rebuild)
     wait = commands.add_parser("wait-http", help="wait for an HTTP 200")
     wait.add_argument("url")
     wait.add_argument("--timeout", type=float, default=60)
     wait.set_defaults(func=cmd_wait_http)
-    marriage_import = commands.add_parser("marriage-import", help="import paper-era marriage records (CSV)")
+    health = commands.add_parser("healthcheck", help="exit 0 when this container is healthy")
+    health.add_argument("--timeout", type=float, default=3)
+    health.set_defaults(func=cmd_healthcheck)
+    marriage_import = commands.add_parser("marriage-import", help="import paper-era marriage records (CSV)",
+                                          parents=[machine])
     marriage_import.add_argument("file", help="CSV with the columns of services/marriage/domain/imports.py")
     marriage_import.add_argument("--batch-size", type=int, default=1000, help="records per transaction (1-1000)")
     marriage_import.add_argument("--workers", type=int, default=2, help="batches committed at once (1-8)")

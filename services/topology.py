@@ -35,7 +35,8 @@ def all_subscriptions() -> list[SubscriptionQueues]:
     return [queues for service in SERVICES for queues in subscriptions_of(service_class(service))]
 
 
-def declare(amqp_uri: str) -> list[SubscriptionQueues]:
+def declare(amqp_uri: str) -> tuple[list[SubscriptionQueues], int]:
+    """Declare the topology; the subscriptions' queues and the messages migrated from classic queues."""
     queues = all_subscriptions()
-    declare_all(amqp_uri, queues, [s.name for s in SERVICES if s.event_store])
-    return queues
+    migrated = declare_all(amqp_uri, queues, [s.name for s in SERVICES if s.event_store])
+    return queues, migrated

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 from services import SERVICES
 from services.gateway.access_log import PostgresAccessLog
 from services.gateway.app import CORRELATION_HEADER, GatewayApp, correlation_id_of
-from services.gateway.auth import Principals
+from services.gateway.auth import Principals, PrincipalsError
 from services.gateway.body import DEFAULT_MAX_BODY_BYTES
 from services.gateway.health import InfrastructureProbe
 from services.gateway.idempotency import PostgresIdempotencyStore
@@ -44,9 +44,17 @@ DEFAULT_ADDRESS = "127.0.0.1:8000"  # nameko's own default listens on every inte
 
 
 def principals_file(config: dict[str, Any]) -> Path:
-    """`PRINCIPALS_FILE`; a relative path is taken from the repository root, not the working directory."""
+    """`PRINCIPALS_FILE`; a relative path is taken from the repository root, not the working directory.
+
+    A missing file stops start-up naming the setting: an installed package (the image) carries no development
+    principals, so outside a checkout the file must be mounted and `PRINCIPALS_FILE` point at it.
+    """
     path = Path(config.get("PRINCIPALS_FILE") or DEFAULT_PRINCIPALS_FILE)
-    return path if path.is_absolute() else REPO_ROOT / path
+    path = path if path.is_absolute() else REPO_ROOT / path
+    if not path.is_file():
+        raise PrincipalsError(f"PRINCIPALS_FILE: no principals file at {path}; mount one and point "
+                              "PRINCIPALS_FILE at it")
+    return path
 
 
 class GatewayWebServer(WebServer):

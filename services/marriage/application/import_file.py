@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,12 +93,15 @@ def ahead(reader: Iterator[dict[str, Any]], size: int, today: dt.date) -> Iterat
         yield item
 
 
-def _report(future: Future[dict[str, Any]], size: int, totals: Totals, writer: Any, progress: IO[str] | None) -> None:
+def _report(future: Future[dict[str, Any]], size: int, totals: Totals, writer: Any, progress: IO[str] | None,
+            on_batch: Callable[[Totals], None] | None = None) -> None:
     outcome = future.result()
     totals.read += size
     totals.add(outcome)
     if writer:
         writer.writerows(r for r in outcome["results"] if r["status"] in ("conflict", "invalid"))
+    if on_batch:
+        on_batch(totals)
     if progress:
         progress.write("\r" + totals.line())
         progress.flush()
@@ -106,13 +109,15 @@ def _report(future: Future[dict[str, Any]], size: int, totals: Totals, writer: A
 
 def import_file(store: PostgresEventStore, path: Path, actor: str, *, batch_size: int = DEFAULT_BATCH,
                 workers: int = DEFAULT_WORKERS, results: IO[str] | None = None,
-                progress: IO[str] | None = sys.stderr, today: dt.date | None = None) -> Totals:
+                progress: IO[str] | None = sys.stderr, today: dt.date | None = None,
+                on_batch: Callable[[Totals], None] | None = None) -> Totals:
     """Import every row of the CSV file at `path` (header: `domain.imports.COLUMNS`, the household
     divisions optional). Rows not imported go to `results` as CSV, with their row number and code, in file
     order. `workers` batches are committed at once, each in its own transaction and connection: while one
     waits for the store's append lock or its commit, the other's rows are being written. Two records of one
     person in batches committed at once: whichever commits first is imported, the other is reported as a
-    conflict (`already_married`); within a batch, the first in the file wins."""
+    conflict (`already_married`); within a batch, the first in the file wins. `on_batch` is told the running
+    totals after each batch (the CLI's progress bar)."""
     if not 1 <= batch_size <= MAX_BATCH or not 1 <= workers <= 8:
         raise ValueError(f"batch size is 1 to {MAX_BATCH}, workers 1 to 8")
     metadata = Metadata(actor=actor)
@@ -130,9 +135,9 @@ def import_file(store: PostgresEventStore, path: Path, actor: str, *, batch_size
             for prepared, size in ahead(reader, batch_size, today or local_today()):
                 in_flight.append((pool.submit(commit_batch, store, metadata, prepared), size))
                 if len(in_flight) >= workers:
-                    _report(*in_flight.popleft(), totals, writer, progress)
+                    _report(*in_flight.popleft(), totals, writer, progress, on_batch)
             while in_flight:
-                _report(*in_flight.popleft(), totals, writer, progress)
+                _report(*in_flight.popleft(), totals, writer, progress, on_batch)
     if progress:
         progress.write("\n")
     return totals

@@ -1,6 +1,9 @@
 """The gateway's configuration file and where it finds its principals."""
 
+import pytest
+
 from services import spec
+from services.gateway.auth import PrincipalsError
 from services.gateway.service import REPO_ROOT, principals_file
 from shared.config import load_config
 
@@ -23,5 +26,13 @@ def test_every_key_can_come_from_the_environment():
 
 
 def test_a_relative_principals_file_is_read_from_the_repository_root_and_an_absolute_one_as_is(tmp_path):
-    assert principals_file({"PRINCIPALS_FILE": "x/p.yaml"}) == REPO_ROOT / "x" / "p.yaml"
+    assert principals_file({"PRINCIPALS_FILE": "deploy/dev/principals.yaml"}) == (
+        REPO_ROOT / "deploy" / "dev" / "principals.yaml")
+    (tmp_path / "p.yaml").write_text("[]")
     assert principals_file({"PRINCIPALS_FILE": str(tmp_path / "p.yaml")}) == tmp_path / "p.yaml"
+
+
+def test_a_missing_principals_file_stops_start_up_naming_the_setting(tmp_path):
+    # The image carries no deploy/dev: without a mounted file the gateway must say so, not crash-loop on a trace.
+    with pytest.raises(PrincipalsError, match="PRINCIPALS_FILE: no principals file at .*nowhere.yaml"):
+        principals_file({"PRINCIPALS_FILE": str(tmp_path / "nowhere.yaml")})
