@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 RUN_DIR := .run
 API_URL ?= http://127.0.0.1:8000
 
-.PHONY: help up down restart status test test-unit bench lint migrate infra logs clean
+.PHONY: help up down restart status test test-unit bench lint migrate infra system-packages logs clean
 
 help:
 	@echo "make up       install, migrate, start every service and the gateway ($(API_URL))"
@@ -30,7 +30,11 @@ $(VENV)/.installed: pyproject.toml
 infra:
 	@deploy/dev/infra.sh
 
-migrate: $(VENV)/.installed infra
+# Debian packages beside Python's: the CJK font of certificate PDFs, poppler and zbar for their tests.
+system-packages:
+	@deploy/dev/system-packages.sh
+
+migrate: $(VENV)/.installed infra system-packages
 	$(BIN)/civreg migrate
 	$(BIN)/civreg declare
 
@@ -53,10 +57,10 @@ status:
 logs:
 	@tail -n 20 $(RUN_DIR)/*.log
 
-test: $(VENV)/.installed infra
+test: $(VENV)/.installed infra system-packages
 	$(BIN)/pytest tests/unit tests/integration tests/e2e -q
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed system-packages
 	$(BIN)/pytest tests/unit -q
 
 bench: $(VENV)/.installed infra
