@@ -42,6 +42,7 @@ class HolidayCalendarWatch(DependencyProvider):
             self._kwargs["user"] = settings.role or settings.schema  # as DatabasePool connects
         self.poll_seconds = float(section(config, "HOLIDAY_CALENDAR").get("POLL_SECONDS", self.poll_seconds))
         self._stopping = False
+        self._years: frozenset[int] | None = None
 
     def start(self) -> None:
         try:
@@ -59,16 +60,20 @@ class HolidayCalendarWatch(DependencyProvider):
     def _install(self, conn: psycopg.Connection) -> None:
         calendar = current_calendar(conn, self._namespace)
         install_calendar(calendar)
-        log.info("holiday calendar installed", years=sorted(calendar.years))
+        if calendar.years != self._years:  # read every poll; said only when the years change
+            self._years = calendar.years
+            log.info("holiday calendar installed", years=sorted(calendar.years))
 
     def _watch(self) -> None:
         channel = sql.SQL("LISTEN {}").format(sql.Identifier(reference_schema(self._namespace)))
+        delay = self.retry_seconds
         while not self._stopping:
             try:
                 with psycopg.connect(self._url, **self._kwargs) as conn:
                     conn.execute(channel)
                     # Read after LISTEN: a load committed from here on sends a NOTIFY this connection gets.
                     self._install(conn)
+                    delay = self.retry_seconds
                     while not self._stopping:
                         for _ in conn.notifies(timeout=self.poll_seconds, stop_after=1):
                             pass
@@ -76,5 +81,7 @@ class HolidayCalendarWatch(DependencyProvider):
                             pass
                         self._install(conn)
             except (psycopg.Error, ValueError) as exc:  # ValueError: data in the table that no longer validates
-                log.warning("holiday calendar watch failed; keeping the last calendar", error=str(exc))
-                time.sleep(self.retry_seconds)
+                log.warning("holiday calendar watch failed; keeping the last calendar", error=str(exc),
+                            retry_in_seconds=delay)
+                time.sleep(delay)
+                delay = min(delay * 2, self.poll_seconds)  # an unmigrated schema should not flood the log
