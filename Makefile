@@ -18,7 +18,7 @@ UV_VERSION = $(shell sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)
 LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
 	--custom-compile-command 'make lock' --quiet
 
-.PHONY: help up down restart status test test-unit bench lint lock migrate infra logs clean
+.PHONY: help up down restart status test test-unit bench lint lock migrate infra system-packages logs clean
 
 help:
 	@echo "make up       install, migrate, start every service and the gateway ($(API_URL))"
@@ -50,7 +50,11 @@ lock: $(BIN)/uv
 infra:
 	@deploy/dev/infra.sh
 
-migrate: $(VENV)/.installed infra
+# Debian packages beside Python's: the CJK font of certificate PDFs, poppler and zbar for their tests.
+system-packages:
+	@deploy/dev/system-packages.sh
+
+migrate: $(VENV)/.installed infra system-packages
 	$(BIN)/civreg migrate
 	$(BIN)/civreg declare
 
@@ -73,10 +77,10 @@ status:
 logs:
 	@tail -n 20 $(RUN_DIR)/*.log
 
-test: $(VENV)/.installed infra
+test: $(VENV)/.installed infra system-packages
 	$(BIN)/pytest tests/unit tests/integration tests/e2e -q
 
-test-unit: $(VENV)/.installed
+test-unit: $(VENV)/.installed system-packages
 	$(BIN)/pytest tests/unit -q
 
 bench: $(VENV)/.installed infra

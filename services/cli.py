@@ -9,6 +9,8 @@
     civreg healthcheck             the container's health: the gateway's /health, else the broker answering
     civreg marriage-import FILE    import paper-era marriage records from a CSV file (M-12)
     civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
+    civreg calendar load FILE      load a year's public-holiday calendar (YAML or JSON, rule 0.3); --replace
+    civreg calendar show           the calendar's years, shipped or loaded
 
 `civreg --version` names the installed release. `--json` (after the command: `civreg timeline-rebuild --json`)
 prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
@@ -97,6 +99,13 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         applied_by_service[service.name] = list(applied)
         if not args.json:
             print(f"{service.name}: {', '.join(applied) if applied else 'up to date'}")
+    if not args.service:
+        from shared.calendar_store import REFERENCE, migrate_reference
+
+        applied = migrate_reference(url, _namespace())
+        applied_by_service[REFERENCE] = list(applied)
+        if not args.json:
+            print(f"{REFERENCE}: {', '.join(applied) if applied else 'up to date'}")
     if args.json:
         _emit_json({"applied": applied_by_service})
     return 0
@@ -259,6 +268,30 @@ def cmd_marriage_import(args: argparse.Namespace) -> int:
     return 0 if totals.conflict == totals.invalid == 0 else 3
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from shared.calendar_store import CalendarYearExists, calendar_summary, load_calendar_file
+    from shared.reference.calendar import InvalidCalendar
+
+    if args.action == "show":
+        for year, origin in calendar_summary(_admin_url(), _namespace()):
+            print(f"{year}  {origin}")
+        return 0
+    if not args.file:
+        print("civreg calendar load FILE: the file is missing", file=sys.stderr)
+        return 2
+    try:
+        written = load_calendar_file(_admin_url(), _namespace(), Path(args.file),
+                                     loaded_by=os.environ.get("USER", "operator"), replace=args.replace)
+    except (InvalidCalendar, CalendarYearExists, OSError) as exc:
+        print(f"not loaded: {exc}", file=sys.stderr)
+        return 1
+    print(f"loaded {', '.join(map(str, written))}; the services use it at once" if written
+          else "already loaded, nothing changed")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
     root.add_argument("--version", action="version", version=f"civreg {_release()}")
@@ -295,6 +328,11 @@ def parser() -> argparse.ArgumentParser:
     marriage_import.add_argument("--workers", type=int, default=2, help="batches committed at once (1-8)")
     marriage_import.add_argument("--results", help="write the rows not imported (conflicts, invalid) to this CSV")
     marriage_import.set_defaults(func=cmd_marriage_import)
+    calendar = commands.add_parser("calendar", help="the public-holiday calendar's years (rule 0.3)")
+    calendar.add_argument("action", choices=["load", "show"])
+    calendar.add_argument("file", nargs="?", help="YAML or JSON: {year: {rest_days: [...], working_weekends: [...]}}")
+    calendar.add_argument("--replace", action="store_true", help="change a year already loaded with other days")
+    calendar.set_defaults(func=cmd_calendar)
     return root
 
 

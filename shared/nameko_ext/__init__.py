@@ -11,6 +11,7 @@ from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.service import EventSourcedService, service_rpc
 from shared.nameko_ext.store import EventStoreProvider
 from shared.nameko_ext.subscription import Subscription, subscribe
+from shared.reference.calendar import CalendarYearMissing
 
 __all__ = [
     "Correlation",
@@ -25,5 +26,5 @@ __all__ = [
 ]
 
 # Refusals cross RPC as themselves (not as nameko's RemoteError), so the gateway can answer with their code.
-for _refusal in (Refusal, NotFound, ConcurrencyConflict):
+for _refusal in (Refusal, NotFound, ConcurrencyConflict, CalendarYearMissing):
     deserialize_to_instance(_refusal)

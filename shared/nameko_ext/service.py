@@ -27,6 +27,7 @@ from nameko.rpc import Rpc, get_rpc_exchange
 
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
+from shared.nameko_ext.calendar import HolidayCalendarWatch
 from shared.nameko_ext.context import CorrelationContext
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
@@ -91,6 +92,7 @@ class EventSourcedService:
     context = CorrelationContext()
     store = EventStoreProvider()
     relay = OutboxRelayProvider()
+    holiday_calendar = HolidayCalendarWatch()  # rule 0.3: shipped plus loaded years, kept current
 
     @service_rpc
     def status(self) -> dict[str, Any]:

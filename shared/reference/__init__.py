@@ -1,7 +1,7 @@
 """Reference rules every service shares: ID numbers (0.1), divisions and places (0.2), working days, ages and
 periods (0.3), dated rule parameters (0.4). Pure functions over bundled data: no database, no network."""
 
-from shared.reference.calendar import HolidayCalendar, default_calendar
+from shared.reference.calendar import CalendarYearMissing, HolidayCalendar, default_calendar
 from shared.reference.dates import (
     ADULT_AGE,
     Period,
@@ -39,6 +39,7 @@ from shared.reference.places import InvalidPlace, Place, development_places, par
 
 __all__ = [
     "ADULT_AGE",
+    "CalendarYearMissing",
     "WEINAN",
     "Dated",
     "Division",

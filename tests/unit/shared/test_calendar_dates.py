@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shared.reference.calendar import HolidayCalendar, default_calendar
+from shared.reference.calendar import CalendarYear, CalendarYearMissing, HolidayCalendar, shipped_calendar
 from shared.reference.dates import (
     Period,
     add_months,
@@ -21,7 +21,10 @@ from shared.reference.dates import (
     period_of_years,
 )
 
-CALENDAR = default_calendar()
+# The shipped years, not default_calendar(): a test stack in this process may have installed loaded years.
+CALENDAR = shipped_calendar()
+# The shipped years plus years with weekends only around them, for properties over many years.
+WIDE = CALENDAR.with_years(CalendarYear(y, frozenset()) for y in range(2020, 2036) if y not in CALENDAR.years)
 
 
 # --- calendar -------------------------------------------------------------------------------------
@@ -51,10 +54,26 @@ def test_ordinary_weekend_is_rest_and_weekday_is_working() -> None:
     assert CALENDAR.is_working_day(date(2025, 11, 7))
 
 
-def test_year_missing_from_the_data_counts_weekends_only() -> None:
+def test_a_day_of_a_year_missing_from_the_data_is_refused_naming_the_year() -> None:
     assert 2027 not in CALENDAR.years
-    assert CALENDAR.is_working_day(date(2027, 10, 1))  # a Friday: no holiday known yet
-    assert CALENDAR.is_rest_day(date(2027, 10, 2))
+    for ask in (CALENDAR.is_working_day, CALENDAR.is_rest_day, CALENDAR.next_working_day):
+        with pytest.raises(CalendarYearMissing) as refused:
+            ask(date(2027, 10, 1))  # a Friday, and likely 国庆节: no weekends-only guess
+        assert refused.value.year == 2027
+        assert refused.value.code == "calendar_year_missing" and refused.value.status == 422
+        assert "2027" in refused.value.detail
+
+
+def test_a_period_reaching_into_a_missing_year_is_refused() -> None:
+    with pytest.raises(CalendarYearMissing, match="2027"):
+        period_of_days(date(2026, 12, 20), 30, CALENDAR)  # ends 19 January 2027
+    with pytest.raises(CalendarYearMissing, match="2027"):
+        CALENDAR.add_working_days(date(2026, 12, 28), 5)
+
+
+def test_only_the_days_a_period_consults_need_the_calendar() -> None:
+    # Triggered in 2024 (not in the data), ending in 2025: only the last day is looked up.
+    assert period_of_days(date(2024, 12, 2), 30, CALENDAR).last_day == date(2025, 1, 2)
 
 
 def test_next_working_day_is_the_day_itself_when_working() -> None:
@@ -175,7 +194,10 @@ def test_period_of_years_from_29_february_ends_on_28_february() -> None:
 
 
 def test_plot_term_of_20_years_ending_on_a_sunday_rolls_to_monday() -> None:
-    assert period_of_years(date(2025, 10, 1), 20) == Period(date(2025, 10, 2), date(2045, 10, 2))
+    with pytest.raises(CalendarYearMissing, match="2045"):
+        period_of_years(date(2025, 10, 1), 20, CALENDAR)
+    calendar = CALENDAR.with_years([CalendarYear(2045, frozenset())])
+    assert period_of_years(date(2025, 10, 1), 20, calendar) == Period(date(2025, 10, 2), date(2045, 10, 2))
 
 
 @pytest.mark.parametrize("period", [period_of_days, period_of_months, period_of_years])
@@ -204,23 +226,23 @@ days_around_the_data = st.dates(min_value=date(2023, 1, 1), max_value=date(2028,
 
 @given(days_around_the_data, st.integers(min_value=1, max_value=400))
 def test_period_of_days_ends_on_the_first_working_day_from_trigger_plus_n(trigger: date, n: int) -> None:
-    period = period_of_days(trigger, n, CALENDAR)
+    period = period_of_days(trigger, n, WIDE)
     nominal = trigger + timedelta(days=n)
     assert period.start == trigger + timedelta(days=1)
-    assert CALENDAR.is_working_day(period.last_day)
+    assert WIDE.is_working_day(period.last_day)
     assert nominal <= period.last_day
     # At most the next working day: every day from the nominal end up to the last day is a rest day.
     skipped = (nominal + timedelta(days=i) for i in range((period.last_day - nominal).days))
-    assert all(CALENDAR.is_rest_day(day) for day in skipped)
+    assert all(WIDE.is_rest_day(day) for day in skipped)
 
 
 @given(days_around_the_data, st.integers(min_value=1, max_value=60))
 def test_period_of_months_ends_on_a_working_day_not_before_the_corresponding_day(
     trigger: date, n: int
 ) -> None:
-    period = period_of_months(trigger, n, CALENDAR)
-    assert CALENDAR.is_working_day(period.last_day)
-    assert period.last_day == CALENDAR.next_working_day(add_months(trigger, n))
+    period = period_of_months(trigger, n, WIDE)
+    assert WIDE.is_working_day(period.last_day)
+    assert period.last_day == WIDE.next_working_day(add_months(trigger, n))
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)), st.integers(-1200, 1200))
