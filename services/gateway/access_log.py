@@ -1,9 +1,10 @@
 """The access log (architecture.md "Access classes and audit"): one row per authenticated call — who, in
 which role, did what, to whom, for which stated purpose, with which outcome, when.
 
-The table is append-only: the gateway's role may only INSERT and SELECT, and a trigger refuses UPDATE,
-DELETE and TRUNCATE even to the table's owner. The subject is stored in clear: this is the audit record
-oversight reads. It never goes to the process log.
+The table is append-only and hash-chained (migrations/0002_access_log_chain.sql): the gateway's role may only
+call `append_access` and SELECT, a trigger refuses UPDATE, DELETE and TRUNCATE even to the table's owner, and
+`civreg audit verify` finds any row a superuser changed anyway (shared/eventstore/chain.py). The subjects
+are stored in clear: this is the audit record oversight reads. It never goes to the process log.
 
 Durability: `record` returns only once the row is committed, so no response leaves before its audit row
 is durable. Calls that finish while a write is in flight share the next one (group commit): the first
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from eventlet.event import Event
+from psycopg.types.json import Jsonb
 
 from shared.db import Database
 
@@ -32,6 +34,11 @@ class AccessRecord:
     purpose: str | None
     outcome: int  # the HTTP status returned
     correlation_id: str
+    subjects: tuple[str, ...] = ()  # every person the call concerned or its answer disclosed (canonical ids)
+    client_ip: str | None = None
+    purpose_code: str | None = None  # X-Purpose-Code (bureaus), from the vocabulary in access.yaml
+    case_ref: str | None = None  # X-Case-Ref (bureaus)
+    detail: str | None = None  # what a bulk read covered: "month=2025-08", "positions 1-1000"
 
 
 class AccessLog(Protocol):
@@ -40,30 +47,28 @@ class AccessLog(Protocol):
     def history(self, subject: str) -> list[dict[str, object]]: ...
 
 
-# The row, as a statement of its own or as a data-modifying WITH clause of another statement.
-INSERT_ROW = (
-    "INSERT INTO access_log (principal, role, action, subject, purpose, outcome, correlation_id)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s)"
-)
+# The rows go through `append_access` (migrations/0002_access_log_chain.sql): the gateway's role may not
+# INSERT; the function stamps the time and, through the chain trigger, the hash, under the log's lock.
+APPEND_ROWS = "SELECT append_access(%s)"
 
 
-def row_values(entry: AccessRecord) -> tuple[object, ...]:
-    return (entry.principal, entry.role, entry.action, storable(entry.subject), storable(entry.purpose),
-            entry.outcome, entry.correlation_id)
+def row_json(entry: AccessRecord) -> dict[str, object]:
+    subjects = list(dict.fromkeys(storable(s) for s in (entry.subject, *entry.subjects) if s))
+    return {"principal": entry.principal, "role": entry.role, "action": entry.action,
+            "subject": storable(entry.subject), "subjects": subjects, "purpose": storable(entry.purpose),
+            "purpose_code": storable(entry.purpose_code), "case_ref": storable(entry.case_ref),
+            "client_ip": entry.client_ip, "detail": storable(entry.detail), "outcome": entry.outcome,
+            "correlation_id": entry.correlation_id}
+
+
+def rows_parameter(entries: Sequence[AccessRecord]) -> Jsonb:
+    return Jsonb([row_json(entry) for entry in entries])
 
 
 def storable(text: str | None) -> str | None:
     """PostgreSQL text cannot hold NUL; a path that carries one is still audited, with the byte written out
     as `\\x00`, so that a hostile request never turns into a failed audit write (503)."""
     return text.replace("\x00", "\\x00") if text is not None else None
-
-
-# Many rows in one statement of one shape (prepared once, whatever the number of rows).
-INSERT_ROWS = (
-    "INSERT INTO access_log (principal, role, action, subject, purpose, outcome, correlation_id)"
-    " SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::smallint[],"
-    " %s::text[])"
-)
 
 
 class AccessLogUnavailable(RuntimeError):
@@ -86,10 +91,13 @@ class PostgresAccessLog:
         even a hostile id finds its rows instead of failing the query."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                "SELECT at, principal, role, action, purpose, outcome FROM access_log WHERE subject = %s"
-                " ORDER BY at, id LIMIT %s", (storable(subject), MAX_HISTORY_ENTRIES)).fetchall()
+                "SELECT at, principal, role, action, purpose, outcome, purpose_code, case_ref, detail, client_ip"
+                " FROM access_log WHERE subjects @> ARRAY[%s] OR subject = %s ORDER BY at, id LIMIT %s",
+                (storable(subject), storable(subject), MAX_HISTORY_ENTRIES)).fetchall()
         return [{"at": at.isoformat(), "principal": principal, "role": role, "action": action, "purpose": purpose,
-                 "outcome": outcome} for at, principal, role, action, purpose, outcome in rows]
+                 "outcome": outcome, "purpose_code": code, "case_ref": case_ref, "detail": detail,
+                 "client_ip": client_ip}
+                for at, principal, role, action, purpose, outcome, code, case_ref, detail, client_ip in rows]
 
     def record(self, entry: AccessRecord) -> None:
         row = _Row(entry)
@@ -123,10 +131,7 @@ class PostgresAccessLog:
     def _write(self, entries: Sequence[AccessRecord]) -> None:
         # One statement in autocommit: one round trip and one durable commit for the whole batch.
         with self.db.connection() as conn:
-            if len(entries) == 1:
-                conn.execute(INSERT_ROW, row_values(entries[0]))
-            else:
-                conn.execute(INSERT_ROWS, [list(column) for column in zip(*map(row_values, entries), strict=True)])
+            conn.execute(APPEND_ROWS, (rows_parameter(entries),))
 
 
 _WRITE, _DONE = "write", "done"  # what a waiting caller is told: write the next batch, or it is written

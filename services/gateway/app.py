@@ -2,11 +2,11 @@
 
 Order, each step refusing with a problem+json before the next runs:
 body size by Content-Length (413) → route (404, 405) → bearer token (401) → role (403) → stated purpose for
-bureau principals (400) → Idempotency-Key (400) → body: media type (415), size while reading (413), UTF-8
-JSON (400), the route's model (422) → the handler, once per idempotency key. Every call that got past
-authentication is written to the access log, refusals included; when that write fails the response is
-withheld (503), so that no personal data leaves without its audit record. Unexpected exceptions become a
-500 `internal_error` that tells the client nothing but the correlation id.
+bureau principals (400) → Idempotency-Key, required on every POST and PUT (400) → body: media type (415),
+size while reading (413), UTF-8 JSON (400), the route's model (422) → the handler, once per idempotency key.
+Every call that got past authentication is written to the access log, refusals included; when that write
+fails the response is withheld (503), so that no personal data leaves without its audit record. Unexpected
+exceptions become a 500 `internal_error` that tells the client nothing but the correlation id.
 """
 
 from __future__ import annotations
@@ -37,12 +37,13 @@ from services.gateway.body import (
 )
 from services.gateway.health import HealthProbe
 from services.gateway.idempotency import (
+    COMMAND_METHODS,
     IDEMPOTENCY_HEADER,
     REPLAY_HEADER,
     IdempotencyStore,
     StoredResponse,
-    check_key,
     request_fingerprint,
+    required_key,
 )
 from services.gateway.metrics import HttpMetrics
 from services.gateway.openapi import build_document
@@ -173,7 +174,7 @@ class GatewayApp:
         if not route.allows(principal):
             raise Problem(403, "forbidden", f"role {principal.role} may not {route.action}")
         exchange.purpose = purpose_of(request.headers.get(PURPOSE_HEADER), principal)
-        key = check_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method == "POST" else None
+        key = required_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method in COMMAND_METHODS else None
         body, canonical = self._body(route, request)
         call = self._call(exchange, ports, body, key)
         if key is None:

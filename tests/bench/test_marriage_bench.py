@@ -61,6 +61,7 @@ def raw_rates(schema: str) -> tuple[float, float]:
     with psycopg.connect(ADMIN_URL, autocommit=True) as raw:
         table_name = f"public.bench_marriage_raw_{uuid.uuid4().hex[:8]}"
         raw.execute(f"CREATE TABLE {table_name} (LIKE {schema}.events INCLUDING ALL)")
+        raw.execute(f"ALTER TABLE {table_name} DROP COLUMN hash")  # the unchained baseline
         try:
             done, started = 0, time.perf_counter()
             while (elapsed := time.perf_counter() - started) < SECONDS:
@@ -96,7 +97,8 @@ def clerk_client(port: int) -> Callable[[int], Callable[[], bool]]:
             body = {"office": office, "declaration_signed": True,
                     "parties": [{"id_number": synthetic_id_number(sex="male"), "name": "王小明"},
                                 {"id_number": synthetic_id_number(sex="female"), "name": "李小红"}]}
-            connection.request("POST", "/v1/marriage/registrations", json.dumps(body).encode(), headers)
+            connection.request("POST", "/v1/marriage/registrations", json.dumps(body).encode(),
+                               {**headers, "Idempotency-Key": uuid.uuid4().hex})
             response = connection.getresponse()
             response.read()
             return response.status == 201

@@ -168,12 +168,12 @@ def test_an_outcome_is_not_stored_without_its_access_log_row(client, namespace, 
     key, role = secrets.token_hex(8), sql.Identifier(f"{namespace.name}_gateway")
     admin = namespace.admin("gateway")
     with admin.transaction() as conn:
-        conn.execute(sql.SQL("REVOKE INSERT ON access_log FROM {}").format(role))
+        conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION append_access FROM {}").format(role))
     try:
         withheld = post_as(client, {"text": "unaudited"}, key, secrets.token_hex(8))
     finally:
         with admin.transaction() as conn:
-            conn.execute(sql.SQL("GRANT INSERT ON access_log TO {}").format(role))
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION append_access TO {}").format(role))
 
     assert withheld.status_code == 503
     assert withheld.get_json(force=True)["code"] == "audit_unavailable"
