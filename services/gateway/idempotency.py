@@ -33,6 +33,9 @@ from psycopg.types.json import Jsonb
 from services.gateway.access_log import AccessRecord, rows_parameter
 from services.gateway.problems import Problem
 from shared.db import Database
+from shared.logging import get_logger
+
+log = get_logger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
@@ -105,7 +108,7 @@ _COMPLETE_AUDITED = (
 )
 
 
-_PURGE = "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => %s)"
+_PURGE = "DELETE FROM idempotency_keys WHERE created_at < now() - %s * interval '1 hour'"
 
 
 class PostgresIdempotencyStore:
@@ -133,7 +136,10 @@ class PostgresIdempotencyStore:
 
     def _purge_if_due(self) -> None:
         if time.monotonic() - self._last_purge >= self.purge_every:
-            self.purge_expired()
+            try:
+                self.purge_expired()
+            except psycopg.Error:  # the answer is committed already; the next claim purges again
+                log.warning("idempotency purge failed", exc_info=True)
 
     @contextmanager
     def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
