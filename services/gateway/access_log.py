@@ -15,10 +15,15 @@ call in it (each is answered 503 `audit_unavailable`); a failed row is never rep
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Protocol
 
+import yaml
 from eventlet.event import Event
 from psycopg.types.json import Jsonb
 
@@ -144,3 +149,60 @@ class _Row:
         self.entry = entry
         self.turn: Event = Event()
         self.error: BaseException | None = None
+
+
+# -- what a call states and discloses (api.md release 2; issue 14) ------------------------------------------
+PURPOSES_FILE = Path(__file__).resolve().parents[1] / "timeline" / "access.yaml"  # data, not the service's code
+_CASE_REF = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII, as a bureau's own file numbers are
+# A person's id inside an answer: an 18-character ID number (or a 15-digit one) or a temporary subject id.
+_PERSON_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}|TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
+_MERGED_IDS = re.compile(r'"merged_ids": (\[[^\]]*\])')
+MAX_SUBJECTS = 5000  # a feed page or a payroll holds at most this many persons
+
+
+@cache
+def purpose_codes() -> frozenset[str]:
+    """The vocabulary of `X-Purpose-Code` (access.yaml `purposes`)."""
+    document = yaml.safe_load(PURPOSES_FILE.read_text(encoding="utf-8")) or {}
+    return frozenset(document.get("purposes") or {})
+
+
+def case_ref_of(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    if not _CASE_REF.fullmatch(value.strip()):
+        raise ValueError("X-Case-Ref is 1 to 100 visible ASCII characters")
+    return value.strip()
+
+
+def disclosed_subjects(body: object) -> tuple[str, ...]:
+    """Every person's id an answer carries (bulk reads: payroll, lists, the feed), in order of appearance,
+    each once. Timelines pass through as JSON text: their subject and linked ids head the document."""
+    found: dict[str, None] = {}
+    if isinstance(body, str):
+        head = body[:4096]
+        if match := _MERGED_IDS.search(head):
+            found.update(dict.fromkeys(i for i in json.loads(match.group(1)) if isinstance(i, str)))
+        return tuple(found)
+    stack = [body]
+    while stack and len(found) < MAX_SUBJECTS:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list | tuple):
+            stack.extend(reversed(item))
+        elif isinstance(item, str) and _PERSON_ID.fullmatch(item):
+            found[item] = None
+    return tuple(found)
+
+
+def feed_detail(body: object) -> str | None:
+    """For a feed page: the positions it handed out, per source ("marriage 12-1011")."""
+    if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
+        return None
+    spans: dict[str, list[int]] = {}
+    for entry in body["entries"]:
+        if isinstance(entry, dict) and isinstance(entry.get("position"), int):
+            span = spans.setdefault(str(entry.get("source")), [entry["position"], entry["position"]])
+            span[0], span[1] = min(span[0], entry["position"]), max(span[1], entry["position"])
+    return ", ".join(f"{source} positions {low}-{high}" for source, (low, high) in spans.items()) or None
