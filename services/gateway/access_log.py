@@ -157,6 +157,7 @@ _CASE_REF = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII, as a bureau's ow
 # A person's id inside an answer: an 18-character ID number (or a 15-digit one) or a temporary subject id.
 _PERSON_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}|TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
 _MERGED_IDS = re.compile(r'"merged_ids": (\[[^\]]*\])')
+_PERSON = re.compile(r'"person": "([^"]{1,80})"')
 MAX_SUBJECTS = 5000  # a feed page or a payroll holds at most this many persons
 
 
@@ -181,6 +182,8 @@ def disclosed_subjects(body: object) -> tuple[str, ...]:
     found: dict[str, None] = {}
     if isinstance(body, str):
         head = body[:4096]
+        if (match := _PERSON.search(head)) and _PERSON_ID.fullmatch(match.group(1)):
+            found[match.group(1)] = None
         if match := _MERGED_IDS.search(head):
             found.update(dict.fromkeys(i for i in json.loads(match.group(1)) if isinstance(i, str)))
         return tuple(found)
