@@ -201,9 +201,10 @@ the process start included; the importing process used {import_cpu:,.0f} ms of C
 start, about half a second of imports and reference data, included): it is the bound, as a process's Python runs
 on one core at a time. The next batch is parsed and checked while {IMPORT_WORKERS} batches are being
 committed, each transaction of {IMPORT_BATCH} records making one lookup statement (persons, certificate
-numbers, conflicts recorded before), three COPYs of the read-model rows, then, under the store's append lock
-held to the commit, one COPY of the events (each record its own stream at version 1; positions numbered
-after the last under the lock: adapters/historical.py). A record writes six rows (the event, the marriage,
+numbers, conflicts recorded before), three COPYs of the read-model rows and one of the events into the
+unlogged staging table, then `append_staged`, which under the store's append lock held to the commit moves
+them into `events`, numbered after the last position and hash-chained (each record its own stream at version
+1: adapters/historical.py). A record writes six rows (the event, the marriage,
 two current-marriage rows, two certificates) and their index entries where the baseline writes one, which
 bounds the ratio. Peak memory of the importing process: {peak_kib / 1024:,.0f} MiB (the file is streamed; at
 most three batches are held).
