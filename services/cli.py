@@ -11,6 +11,8 @@
     civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
     civreg calendar load FILE      load a year's public-holiday calendar (YAML or JSON, rule 0.3); --replace
     civreg calendar show           the calendar's years, shipped or loaded
+    civreg audit verify            recompute the hash chains (--service S, --anchor FILE); exit 1 if broken
+    civreg audit anchor            publish the chains' heads as an event and a file (--out FILE)
 
 `civreg --version` names the installed release. `--json` (after the command: `civreg timeline-rebuild --json`)
 prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
@@ -292,6 +294,27 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from services.audit import anchor, describe, verify
+    from shared.business_dates import local_today
+
+    if args.action == "verify":
+        anchor_file = Path(args.anchor) if args.anchor else None
+        reports = verify(_admin_url(), _namespace(), args.service, anchor_file)
+        print("\n".join(describe(reports)))
+        return 0 if all(report.intact for report in reports) else 1
+    day = local_today()
+    out = Path(args.out) if args.out else Path(f"civreg-anchor-{day.isoformat()}.json")
+    document, written = anchor(_admin_url(), _namespace(), out, day)
+    for name, head in document["chains"].items():
+        print(f"{name}: position {head['position']} {head['hash'] or '-'}")
+    print(f"anchored at {document['anchored_at']}; sha256 {document['sha256']}; file {', '.join(map(str, written))}"
+          f" (sign it, e.g. ssh-keygen -Y sign -n civreg-anchor -f KEY {written[0]}; keep it outside civreg)")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
     root.add_argument("--version", action="version", version=f"civreg {_release()}")
@@ -314,6 +337,12 @@ def parser() -> argparse.ArgumentParser:
     dead.set_defaults(func=cmd_dead_letters)
     commands.add_parser("timeline-rebuild", help="rebuild the timeline projection, then switch over",
                         parents=[machine]).set_defaults(func=cmd_timeline_rebuild)
+    audit = commands.add_parser("audit", help="verify the hash chains, or anchor their heads")
+    audit.add_argument("action", choices=["verify", "anchor"])
+    audit.add_argument("--service", choices=[s.name for s in SERVICES], help="verify one chain (default: all)")
+    audit.add_argument("--anchor", help="verify: also check the heads stated in this anchor file")
+    audit.add_argument("--out", help="anchor: the file to write (default civreg-anchor-<date>.json)")
+    audit.set_defaults(func=cmd_audit)
     wait = commands.add_parser("wait-http", help="wait for an HTTP 200")
     wait.add_argument("url")
     wait.add_argument("--timeout", type=float, default=60)

@@ -12,6 +12,7 @@ from typing import Any
 
 from kombu import Connection
 
+from shared.masking import mask_text, names_in
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
 
 
@@ -32,7 +33,8 @@ def _describe(queue: str, message: Any) -> DeadLetter:
         event_id=body.get("event_id"),
         event_type=body.get("type"),
         attempts=int(headers.get(ATTEMPTS_HEADER, 0)),
-        error=str(headers.get(ERROR_HEADER, "")),
+        # Masked again on the way out: letters parked before headers were masked, or by another writer.
+        error=mask_text(str(headers.get(ERROR_HEADER, "")), names_in(body)),
     )
 
 

@@ -1,9 +1,12 @@
 """Masking of personal data in anything written to logs (architecture.md: "ID numbers and names never appear
 in logs in clear").
 
-ID numbers are found wherever they occur in text (`610502199001010011` → `610502********0011`); names can
+ID numbers are found wherever they occur in text (`610502199001010011` → `610502********0011`). Names can
 only be recognised by the key they are stored under, so values of keys called `name` or ending in `_name`
-(and lists of them) are reduced to their first character.
+(and lists of them) are reduced to their first character — and, because an error message quotes what it
+failed on ("no marriage of 王小明", pydantic's `input_value='王小明'`), every name found so in a value is also
+masked wherever it occurs in that value's free text (error strings, dead-letter headers: issue 14). Free
+text that quotes a rejected input (`input_value=…`) has the input masked whole: a name there has no key.
 """
 
 from __future__ import annotations
@@ -17,10 +20,34 @@ _ID_18 = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A
 _ID_15 = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{5}([0-9]{4})(?![0-9])", re.ASCII)
 
 
-def mask_text(text: str) -> str:
-    """Mask every ID number inside free text."""
+# pydantic's error text: `input_value='…', input_type=str` (the input may itself contain quotes and commas).
+_INPUT_VALUE = re.compile(r"input_value=(.*?)(?=, input_type=|\]$|$)", re.S)
+
+
+def mask_text(text: str, names: tuple[str, ...] = ()) -> str:
+    """Mask every ID number inside free text, every occurrence of the given names, and quoted inputs."""
     text = _ID_18.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
-    return _ID_15.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
+    text = _ID_15.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
+    for name in names:
+        text = text.replace(name, mask_name(name))
+    return _INPUT_VALUE.sub("input_value=***", text) if "input_value=" in text else text
+
+
+def names_in(value: Any, *, is_name: bool = False) -> tuple[str, ...]:
+    """The names a JSON-like value holds under name keys, longest first (so that a full name is masked
+    before a part of it), each at least two characters long (one character is masked by its key anyway)."""
+    found: set[str] = set()
+    stack: list[tuple[Any, bool]] = [(value, is_name)]
+    while stack:
+        item, named = stack.pop()
+        if isinstance(item, str):
+            if named and len(item) >= 2:
+                found.add(item)
+        elif isinstance(item, dict):
+            stack.extend((child, _is_name_key(key)) for key, child in item.items())
+        elif isinstance(item, list | tuple):
+            stack.extend((child, named) for child in item)
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def mask_name(name: str) -> str:
@@ -32,12 +59,14 @@ def _is_name_key(key: object) -> bool:
     return isinstance(key, str) and (key == "name" or key == "names" or key.endswith("_name"))
 
 
-def mask_value(value: Any, *, is_name: bool = False) -> Any:
-    """Mask ID numbers and names inside any JSON-like value."""
+def mask_value(value: Any, *, is_name: bool = False, names: tuple[str, ...] | None = None) -> Any:
+    """Mask ID numbers and names inside any JSON-like value, the value's names also in its free text."""
+    if names is None:
+        names = names_in(value, is_name=is_name)
     if isinstance(value, str):
-        return mask_name(value) if is_name else mask_text(value)
+        return mask_name(value) if is_name else mask_text(value, names)
     if isinstance(value, dict):
-        return {key: mask_value(item, is_name=_is_name_key(key)) for key, item in value.items()}
+        return {key: mask_value(item, is_name=_is_name_key(key), names=names) for key, item in value.items()}
     if isinstance(value, list | tuple):
-        return [mask_value(item, is_name=is_name) for item in value]
+        return [mask_value(item, is_name=is_name, names=names) for item in value]
     return value

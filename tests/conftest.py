@@ -4,6 +4,7 @@ import shared.bootstrap  # noqa: F401, I001 - must precede psycopg, kombu and na
 
 import pytest
 
+from tests.support import idempotency
 from tests.support.infrastructure import (
     create_namespace,
     create_vhost,
@@ -11,6 +12,8 @@ from tests.support.infrastructure import (
     destroy_namespace,
     sweep_abandoned,
 )
+
+idempotency.install()  # every POST and PUT carries a fresh Idempotency-Key unless the test sends its own
 
 
 @pytest.fixture(scope="session", autouse=True)

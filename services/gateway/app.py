@@ -2,18 +2,20 @@
 
 Order, each step refusing with a problem+json before the next runs:
 body size by Content-Length (413) → route (404, 405) → bearer token (401) → role (403) → stated purpose for
-bureau principals (400) → Idempotency-Key (400) → body: media type (415), size while reading (413), UTF-8
-JSON (400), the route's model (422) → the handler, once per idempotency key. Every call that got past
-authentication is written to the access log, refusals included; when that write fails the response is
-withheld (503), so that no personal data leaves without its audit record. Unexpected exceptions become a
-500 `internal_error` that tells the client nothing but the correlation id.
+bureau principals (400) → Idempotency-Key, required on every POST and PUT (400) → body: media type (415),
+size while reading (413), UTF-8 JSON (400), the route's model (422) → the handler, once per idempotency key.
+Every call that got past authentication is written to the access log, refusals included; when that write
+fails the response is withheld (503), so that no personal data leaves without its audit record. Unexpected
+exceptions become a 500 `internal_error` that tells the client nothing but the correlation id.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -24,7 +26,14 @@ from pydantic_core import to_jsonable_python
 from structlog.contextvars import bound_contextvars
 from werkzeug.wrappers import Request, Response
 
-from services.gateway.access_log import AccessLog, AccessRecord
+from services.gateway.access_log import (
+    AccessLog,
+    AccessRecord,
+    case_ref_of,
+    disclosed_subjects,
+    feed_detail,
+    purpose_codes,
+)
 from services.gateway.auth import Principal, Principals
 from services.gateway.body import (
     DEFAULT_MAX_BODY_BYTES,
@@ -37,12 +46,13 @@ from services.gateway.body import (
 )
 from services.gateway.health import HealthProbe
 from services.gateway.idempotency import (
+    COMMAND_METHODS,
     IDEMPOTENCY_HEADER,
     REPLAY_HEADER,
     IdempotencyStore,
     StoredResponse,
-    check_key,
     request_fingerprint,
+    required_key,
 )
 from services.gateway.metrics import HttpMetrics
 from services.gateway.openapi import build_document
@@ -51,11 +61,14 @@ from services.gateway.routing import Call, JsonText, Reply, Route, RouteTable
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
+from shared.reference.idnumber import canonical_subject
 
 log = get_logger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-Id"
 PURPOSE_HEADER = "X-Purpose"
+PURPOSE_CODE_HEADER = "X-Purpose-Code"
+CASE_REF_HEADER = "X-Case-Ref"
 MAX_PURPOSE = 500
 _CORRELATION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
 # Headers that belong to one response, not to the outcome an idempotency key replays.
@@ -91,6 +104,10 @@ class _Exchange:
     subject: str | None = None
     purpose: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
+    purpose_code: str | None = None
+    case_ref: str | None = None
+    disclosed: tuple[str, ...] = ()  # the persons the answer named (bulk reads, linked ids)
+    detail: str | None = None  # what a bulk read covered
     audited: bool = False  # the access-log row was committed with the idempotency outcome
 
 
@@ -158,7 +175,9 @@ class GatewayApp:
         route, exchange.params = self.routes.match(request.method, request.path)
         exchange.route = route
         if route.subject is not None:
-            exchange.subject = str(exchange.params[route.subject])
+            # Any spelling that names the person reaches, and is audited under, the canonical subject.
+            subject = canonical_subject(str(exchange.params[route.subject]))
+            exchange.params[route.subject] = exchange.subject = subject
         if route.public:
             return self._execute(route, self._call(exchange, ports, None, None))
         principal = self.principals.authenticate(request.headers.get("Authorization"))
@@ -173,11 +192,16 @@ class GatewayApp:
         if not route.allows(principal):
             raise Problem(403, "forbidden", f"role {principal.role} may not {route.action}")
         exchange.purpose = purpose_of(request.headers.get(PURPOSE_HEADER), principal)
-        key = check_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method == "POST" else None
+        exchange.purpose_code = purpose_code_of(request.headers.get(PURPOSE_CODE_HEADER))
+        try:
+            exchange.case_ref = case_ref_of(request.headers.get(CASE_REF_HEADER))
+        except ValueError as exc:
+            raise Problem(400, "invalid_case_ref", str(exc)) from None
+        key = required_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method in COMMAND_METHODS else None
         body, canonical = self._body(route, request)
         call = self._call(exchange, ports, body, key)
         if key is None:
-            return self._execute(route, call)
+            return self._execute(route, call, exchange)
         fingerprint = request_fingerprint(request.method, request.path, canonical)
         return self._execute_once(exchange, route, call, fingerprint)
 
@@ -188,7 +212,7 @@ class GatewayApp:
         with self.idempotency.claim(call.principal.name, call.idempotency_key, fingerprint) as claim:
             if claim.replay is not None:
                 return replayed(claim.replay)
-            response = self._execute(route, call)
+            response = self._execute(route, call, exchange)
             if response.status_code < 500:  # a failure is not an outcome: the client may retry
                 claim.record(stored(response), audit=self._access_record(exchange, response.status_code))
         exchange.audited = claim.audited  # only now: the claim's transaction has committed
@@ -214,9 +238,12 @@ class GatewayApp:
             if_match=if_match_version(exchange.request.headers.get("If-Match")),
         )
 
-    def _execute(self, route: Route, call: Call) -> Response:
+    def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:
         try:
-            return render(route.handler(call))
+            reply = route.handler(call)
+            if exchange is not None and route.method == "GET":
+                note_disclosure(exchange, reply)
+            return render(reply)
         except Problem as problem:
             return problem.response()
         except Refusal as refusal:
@@ -233,7 +260,9 @@ class GatewayApp:
         if principal is None or route is None:
             return None
         return AccessRecord(principal.name, principal.role, route.action, exchange.subject, exchange.purpose,
-                            outcome, exchange.correlation_id)
+                            outcome, exchange.correlation_id, subjects=exchange.disclosed,
+                            client_ip=exchange.request.remote_addr, purpose_code=exchange.purpose_code,
+                            case_ref=exchange.case_ref, detail=exchange.detail)
 
     def _audit(self, exchange: _Exchange, response: Response) -> Response:
         entry = self._access_record(exchange, response.status_code)
@@ -277,12 +306,39 @@ def purpose_of(header: str | None, principal: Principal) -> str | None:
     return purpose or None
 
 
+def purpose_code_of(header: str | None) -> str | None:
+    """X-Purpose-Code: a code of the vocabulary in access.yaml (`purposes`), or none."""
+    code = (header or "").strip()
+    if not code:
+        return None
+    if code not in purpose_codes():
+        raise Problem(400, "invalid_purpose_code", f"{PURPOSE_CODE_HEADER} is not a purpose code of the vocabulary")
+    return code
+
+
+_PERCENT_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+
+
 def _header_text(value: str) -> str:
-    # WSGI hands header values over as latin-1; a purpose typed in Chinese arrives as UTF-8 bytes.
-    try:
-        return value.encode("latin-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
+    """The header's text. Browsers and most clients cannot send raw UTF-8 headers, so a purpose may come
+    percent-encoded (api.md release 2: `%E6%A1%88…`); a raw UTF-8 header arrives from WSGI as latin-1."""
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        value = value.encode("latin-1").decode("utf-8")
+    if _PERCENT_ESCAPE.search(value):
+        try:
+            return urllib.parse.unquote(value, errors="strict")
+        except UnicodeDecodeError:
+            raise Problem(400, "invalid_purpose", f"{PURPOSE_HEADER} is not percent-encoded UTF-8") from None
+    return value
+
+
+def note_disclosure(exchange: _Exchange, reply: Reply) -> None:
+    """The persons a read's answer named, for its access-log row; for a read that names no one in its path
+    (payroll, lists, the feed) also what it covered, so that each person's history shows the bulk read."""
+    body = reply.body.text if isinstance(reply.body, JsonText) else reply.body
+    exchange.disclosed = disclosed_subjects(body)
+    if exchange.subject is None and exchange.disclosed:
+        exchange.detail = feed_detail(body) or exchange.request.query_string.decode("latin-1")[:500] or None
 
 
 def render(reply: Reply) -> Response:

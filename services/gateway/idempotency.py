@@ -1,5 +1,10 @@
-"""`Idempotency-Key` on POST (api.md): the same key with the same request returns the first response again
-and executes nothing; the same key with another request is 422 `idempotency_key_reused`.
+"""`Idempotency-Key` on every POST and PUT (api.md, release 2: required, else 400 `idempotency_key_required`,
+because a request whose answer was lost may already have run): the same key with the same request returns the
+first response again and executes nothing; the same key with another request is 422 `idempotency_key_reused`.
+
+Stored outcomes carry personal data (names, ID numbers, phone numbers in the bodies), so they are kept only as
+long as a retry is plausible: `purge_expired` deletes keys older than the retention (72 hours by default,
+`IDEMPOTENCY_RETENTION_HOURS`); the gateway runs it on a timer and, cheaply, now and then on write.
 
 Keys are per principal. The claim is the row's primary key: the first request inserts `(principal, key)` in a
 transaction it keeps open while the handler runs; an identical request arriving meanwhile blocks on that
@@ -14,7 +19,9 @@ two, and its audit row and its stored outcome are durable together or not at all
 from __future__ import annotations
 
 import hashlib
+import math
 import re
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -23,18 +30,30 @@ from typing import Protocol
 import psycopg
 from psycopg.types.json import Jsonb
 
-from services.gateway.access_log import INSERT_ROW, AccessRecord, row_values
+from services.gateway.access_log import AccessRecord, rows_parameter
 from services.gateway.problems import Problem
 from shared.db import Database
+from shared.logging import get_logger
+
+log = get_logger(__name__)
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAY_HEADER = "Idempotent-Replayed"
 _KEY = re.compile(r"[\x21-\x7e]{1,255}")  # visible ASCII: UUIDs, ULIDs, base64 all fit
 
 
-def check_key(value: str | None) -> str | None:
+COMMAND_METHODS = frozenset({"POST", "PUT"})
+DEFAULT_RETENTION_HOURS = 72
+
+
+def required_key(value: str | None) -> str:
     if value is None:
-        return None
+        raise Problem(400, "idempotency_key_required",
+                      f"send an {IDEMPOTENCY_HEADER} with every POST and PUT, so that a retry is safe")
+    return check_key(value)
+
+
+def check_key(value: str) -> str:
     if not _KEY.fullmatch(value):
         raise Problem(400, "invalid_idempotency_key",
                       f"{IDEMPOTENCY_HEADER} must be 1 to 255 visible ASCII characters")
@@ -81,16 +100,55 @@ _COMPLETE = (
     "UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s, completed_at = now()"
     " WHERE principal = %s AND key = %s"
 )
+# The same, with the call's access-log row appended in the same statement (the join runs the function once).
+_COMPLETE_AUDITED = (
+    "WITH audit AS (SELECT append_access(%s) AS appended)"
+    " UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s, completed_at = now()"
+    " FROM audit WHERE audit.appended = 1 AND principal = %s AND key = %s"
+)
+
+
+_PURGE = "DELETE FROM idempotency_keys WHERE created_at < now() - %s * interval '1 hour'"
 
 
 class PostgresIdempotencyStore:
-    """Keys in the gateway schema's `idempotency_keys` table."""
+    """Keys in the gateway schema's `idempotency_keys` table, each kept `retention_hours` after its claim.
 
-    def __init__(self, db: Database) -> None:
+    Expired keys are purged on write: a claim purges them when the last purge is `purge_every` seconds old
+    (one indexed DELETE, in its own autocommit statement after the claim's transaction), so a gateway that
+    takes commands keeps no stored response longer than the retention plus that interval, without a timer
+    of its own. `purge_expired` is also what an operator's timer may call."""
+
+    def __init__(self, db: Database, *, retention_hours: float = DEFAULT_RETENTION_HOURS,
+                 purge_every: float = 300.0) -> None:
+        if retention_hours <= 0:
+            raise ValueError("the idempotency retention must be positive")
         self.db = db
+        self.retention_hours = retention_hours
+        self.purge_every = purge_every
+        self._last_purge = -math.inf
+
+    def purge_expired(self) -> int:
+        """Delete the keys (and the responses stored with them) older than the retention; returns how many."""
+        self._last_purge = time.monotonic()
+        with self.db.connection() as conn:
+            return conn.execute(_PURGE, (self.retention_hours,)).rowcount
+
+    def _purge_if_due(self) -> None:
+        if time.monotonic() - self._last_purge >= self.purge_every:
+            try:
+                self.purge_expired()
+            except psycopg.Error:  # the answer is committed already; the next claim purges again
+                log.warning("idempotency purge failed", exc_info=True)
 
     @contextmanager
     def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
+        with self._claim(principal, key, fingerprint) as claim:
+            yield claim
+        self._purge_if_due()
+
+    @contextmanager
+    def _claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
         # An explicit transaction block: the claim must hold its row lock until the outcome is recorded,
         # whatever the pool's autocommit setting.
         with self.db.pool.connection() as conn, conn.transaction():
@@ -121,5 +179,5 @@ class PostgresIdempotencyStore:
             if claim.audit is None:
                 conn.execute(_COMPLETE, outcome)
             else:  # one round trip for both rows; the commit below makes them durable together
-                conn.execute(f"WITH audit AS ({INSERT_ROW}) {_COMPLETE}", (*row_values(claim.audit), *outcome))
+                conn.execute(_COMPLETE_AUDITED, (rows_parameter([claim.audit]), *outcome))
                 claim.audited = True

@@ -40,11 +40,17 @@ def _header_parameters(route: Route) -> list[dict[str, Any]]:
     headers = []
     if not route.public:
         headers.append({"name": "X-Purpose", "in": "header", "required": False, "schema": {"type": "string"},
-                        "description": "the purpose of the call; required for bureau principals"})
-    if route.method == "POST":
-        headers.append({"name": IDEMPOTENCY_HEADER, "in": "header", "required": False,
+                        "description": "the purpose of the call (may be percent-encoded UTF-8); required for"
+                                       " bureau principals"})
+        headers.append({"name": "X-Purpose-Code", "in": "header", "required": False, "schema": {"type": "string"},
+                        "description": "a purpose code of the vocabulary in access.yaml (docs/privacy.md)"})
+        headers.append({"name": "X-Case-Ref", "in": "header", "required": False,
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+                        "description": "the caller's own case reference, recorded in the access log"})
+    if route.method in ("POST", "PUT") and not route.public:
+        headers.append({"name": IDEMPOTENCY_HEADER, "in": "header", "required": True,
                         "schema": {"type": "string", "minLength": 1, "maxLength": 255},
-                        "description": "the same key and body return the first response again"})
+                        "description": "required; the same key and body return the first response again"})
     return headers
 
 

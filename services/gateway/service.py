@@ -27,7 +27,7 @@ from services.gateway.app import CORRELATION_HEADER, GatewayApp, correlation_id_
 from services.gateway.auth import Principals, PrincipalsError
 from services.gateway.body import DEFAULT_MAX_BODY_BYTES
 from services.gateway.health import InfrastructureProbe
-from services.gateway.idempotency import PostgresIdempotencyStore
+from services.gateway.idempotency import DEFAULT_RETENTION_HOURS, PostgresIdempotencyStore
 from services.gateway.problems import Problem, internal_error
 from services.gateway.routes import ROUTES
 from services.gateway.routing import RouteTable
@@ -131,7 +131,8 @@ class GatewayAppProvider(DependencyProvider):
         event_sourced = [s.name for s in SERVICES if s.event_store]
         self.app = GatewayApp(
             self.routes, self.principals,
-            idempotency=PostgresIdempotencyStore(db),
+            idempotency=PostgresIdempotencyStore(
+                db, retention_hours=float(config.get("IDEMPOTENCY_RETENTION_HOURS") or DEFAULT_RETENTION_HOURS)),
             access_log=PostgresAccessLog(db),
             health=InfrastructureProbe(db, amqp_uri(config), namespace(config), event_sourced),
             max_body_bytes=self.max_body_bytes,

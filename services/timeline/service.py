@@ -67,13 +67,14 @@ class TimelineService(EventSourcedService):
 
     @service_rpc
     def person_timeline(self, subject: str, as_of: str | None = None, service: str | None = None,
-                        viewer: Any = None) -> str:
+                        viewer: Any = None, known_at: str | None = None) -> str:
         """The timeline as JSON text: the gateway sends it on as the response body, unparsed."""
-        return self.timeline.queries.timeline_document(subject, as_of, service, viewer)
+        return self.timeline.queries.timeline_document(subject, as_of, service, viewer, known_at)
 
     @service_rpc
-    def person_facts(self, subject: str, as_of: str | None = None, viewer: Any = None) -> dict:
-        return self.timeline.queries.facts(subject, as_of, viewer)
+    def person_facts(self, subject: str, as_of: str | None = None, viewer: Any = None,
+                     known_at: str | None = None) -> dict:
+        return self.timeline.queries.facts(subject, as_of, viewer, known_at)
 
     @service_rpc
     def feed(self, after: str | None = None, types: str | None = None, limit: Any = None,

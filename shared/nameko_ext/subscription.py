@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from shared.envelope import Event
 from shared.eventstore.postgres import PostgresEventStore
 from shared.logging import get_logger
+from shared.masking import mask_text, names_in
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
 from shared.nameko_ext.database import DatabasePool
 from shared.nameko_ext.settings import amqp_uri, section
@@ -119,8 +120,10 @@ class Subscription(Entrypoint, HeaderDecoder):
 
     def _park(self, body: Any, message: Any, attempts: int, error: str) -> None:
         log.error("event dead-lettered", subscription=self.spec.name, attempts=attempts, error=error)
-        self._republish(body, message, self.topology.dead.name,
-                        {ATTEMPTS_HEADER: attempts, ERROR_HEADER: error[:2000]})
+        # The header is read by operators (civreg dead-letters list): the error text is masked with the
+        # names and ID numbers of the event it failed on (shared/masking.py), the body stays as it was.
+        masked = mask_text(error, names_in(body))[:2000]
+        self._republish(body, message, self.topology.dead.name, {ATTEMPTS_HEADER: attempts, ERROR_HEADER: masked})
 
     def _republish(
         self, body: Any, message: Any, queue: str, headers: dict[str, Any], delay_ms: int | None = None

@@ -123,3 +123,25 @@ def _parsed(value: str, yyyymmdd: str, sex_digit: str, today: date) -> IdNumber:
         raise InvalidIdNumber("division", "unknown county-level address code")
     sex: Sex = "male" if int(sex_digit) % 2 else "female"
     return IdNumber(value=value, division=value[:6], birth_date=born, sex=sex)
+
+
+def second_generation(first_generation: str) -> str:
+    """The 18-character number of a 15-digit first-generation one: the century 19 inserted after the six
+    division digits, and the check character appended (0.1)."""
+    if not _FIRST_GENERATION.fullmatch(first_generation):
+        raise InvalidIdNumber("format", "a first-generation number is exactly 15 ASCII digits")
+    first17 = first_generation[:6] + "19" + first_generation[6:]
+    return first17 + check_digit(first17)
+
+
+def canonical_subject(text: str) -> str:
+    """The one spelling of a person's id (api.md release 2: persons may be addressed by any form that names
+    them): surrounding spaces dropped, a lower-case check character `x` raised, a 15-digit number upgraded
+    to its 18-character form. Anything else (temporary ids, malformed input) is returned stripped, for the
+    caller's own validation; linked temporary ids are resolved by the timeline, which knows the links."""
+    value = text.strip(_SURROUNDING_WHITESPACE)
+    if len(value) == 18 and value.endswith("x") and _DIGITS_17.fullmatch(value[:17]):
+        return value[:17] + "X"
+    if _FIRST_GENERATION.fullmatch(value):
+        return second_generation(value)
+    return value

@@ -65,6 +65,7 @@ def test_foundation_benchmarks(fresh_namespace, vhost):
     with psycopg.connect(admin_url, autocommit=True) as raw:
         table_name = f"bench_raw_{uuid.uuid4().hex[:8]}"
         raw.execute(f"CREATE TABLE public.{table_name}_events (LIKE {db.schema}.events INCLUDING ALL)")
+        raw.execute(f"ALTER TABLE public.{table_name}_events DROP COLUMN hash")  # the unchained baseline
         raw.execute(f"CREATE TABLE public.{table_name}_minimal (id bigserial PRIMARY KEY, payload jsonb)")
         try:
             body = json.dumps(PAYLOAD)

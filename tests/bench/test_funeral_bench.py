@@ -39,6 +39,7 @@ def raw_commit_rate(schema: str, seconds: float = SECONDS) -> float:
     with psycopg.connect(ADMIN_URL, autocommit=True) as raw:
         table_name = f"public.bench_funeral_raw_{uuid.uuid4().hex[:8]}"
         raw.execute(f"CREATE TABLE {table_name} (LIKE {schema}.events INCLUDING ALL)")
+        raw.execute(f"ALTER TABLE {table_name} DROP COLUMN hash")  # the unchained baseline
         try:
             payload = json.dumps({"death_id": str(uuid.uuid4()), "died_on": "2025-06-14", "natural": True,
                                   "certificate_no": "F6105020001", "issuer": "渭南市中心医院"})

@@ -33,6 +33,7 @@ import pytest
 from kombu import Connection, Queue
 from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
+from psycopg.types.json import Jsonb
 
 from shared.business_dates import local_today
 from shared.messaging import event_exchange
@@ -172,7 +173,8 @@ def http_client(port: int, method: str, path: Callable[[], str], body: Callable[
 
         def send() -> bool:
             data = json.dumps(body()).encode() if body else None
-            connection.request(method, path(), data, headers)
+            keyed = {**headers, "Idempotency-Key": uuid.uuid4().hex} if method in ("POST", "PUT") else headers
+            connection.request(method, path(), data, keyed)
             response = connection.getresponse()
             response.read()
             return response.status == expected
@@ -182,8 +184,12 @@ def http_client(port: int, method: str, path: Callable[[], str], body: Callable[
     return make
 
 
+_ROW_KEYS = ("principal", "role", "action", "subject", "purpose", "outcome", "correlation_id")
+
+
 def raw_inserts(schema: str, seconds: float = 2.0) -> Run:
-    """Baseline: one client, single-row INSERTs of an access-log row in autocommit, as the gateway's role."""
+    """Baseline: one client, single-row appends of an access-log row in autocommit, as the gateway's role
+    (through `append_access`, the only way the role may write it: hash-chained, under the log's lock)."""
     with psycopg.connect(ADMIN_URL, autocommit=True, user=schema,
                          options=f"-c search_path={schema}") as conn:
         backend = conn.info.backend_pid
@@ -193,8 +199,8 @@ def raw_inserts(schema: str, seconds: float = 2.0) -> Run:
         count, latencies, started = 0, [], time.perf_counter()
         while time.perf_counter() - started < seconds:
             begun = time.perf_counter()
-            conn.execute("INSERT INTO access_log (principal, role, action, subject, purpose, outcome,"
-                         " correlation_id) VALUES (%s, %s, %s, %s, %s, %s, %s)", (*row, uuid.uuid4().hex))
+            conn.execute("SELECT append_access(%s)", (Jsonb([dict(zip(_ROW_KEYS, (*row, uuid.uuid4().hex),
+                                                                      strict=True))]),))
             latencies.append(time.perf_counter() - begun)
             count += 1
         elapsed = time.perf_counter() - started

@@ -20,6 +20,7 @@ from tests.support.waiting import wait_until
 
 SEEN: list[dict] = []
 REFUSING = {"on": True}
+NAME, ID_NUMBER = "王小明", "610502199001010011"
 
 
 class Recorder(EventSourcedService):
@@ -27,7 +28,8 @@ class Recorder(EventSourcedService):
 
     @rpc
     def record(self, n: int) -> int:
-        event = NewEvent(type="funeral.Recorded", occurred_on=dt.date(2025, 3, 1), payload={"n": n},
+        event = NewEvent(type="funeral.Recorded", occurred_on=dt.date(2025, 3, 1),
+                         payload={"n": n, "deceased": {"name": NAME, "id_number": ID_NUMBER}},
                          metadata=self.context.metadata(actor="staff-1"))
         return self.store.append(f"recorded-{n}", [event], ANY_VERSION)[0].global_position
 
@@ -39,7 +41,8 @@ class Listener:
     @subscribe("funeral", ["funeral.Recorded"])
     def listen(self, event, tx):
         if event.payload["n"] < 0 and REFUSING["on"]:
-            raise ValueError("negative numbers are refused")
+            # An error text that quotes the person, as careless messages do (issue 14: masked in the header).
+            raise ValueError(f"negative numbers are refused for {NAME} ({ID_NUMBER})")
         SEEN.append({"n": event.payload["n"], "metadata": event.metadata.correlation_id,
                      "log": get_contextvars().get("correlation_id"), "worker": self.context.correlation_id,
                      "causation": self.context.causation_id, "event_id": str(event.event_id)})
@@ -72,7 +75,7 @@ def test_dead_letters_are_listed_and_replayed_back_into_their_queue(fresh_namesp
         wait_until(lambda: [s for s in SEEN if s["n"] == 1], what="the healthy event")
         [letter] = wait_until(lambda: list_dead_letters(vhost, queues), what="the dead letter")
         assert letter.event_type == "funeral.Recorded" and letter.attempts == 3
-        assert "negative numbers are refused" in letter.error
+        assert "negative numbers are refused for 王** (610502********0011)" in letter.error
         assert len(list_dead_letters(vhost, queues)) == 1  # listing leaves it where it is
 
         REFUSING["on"] = False  # the bug is fixed and deployed

@@ -138,12 +138,12 @@ def test_when_a_shared_write_fails_no_call_in_it_is_told_its_row_was_written(nam
     role = sql.Identifier(f"{namespace.name}_gateway")
     admin = namespace.admin("gateway")
     with admin.transaction() as conn:
-        conn.execute(sql.SQL("REVOKE INSERT ON access_log FROM {}").format(role))
+        conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION append_access FROM {}").format(role))
     try:
         failures = record_concurrently(access_log, entries(prefix, 10))
     finally:
         with admin.transaction() as conn:
-            conn.execute(sql.SQL("GRANT INSERT ON access_log TO {}").format(role))
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION append_access TO {}").format(role))
 
     assert all(isinstance(failure, AccessLogUnavailable) for failure in failures)
     # The log is not left stuck behind the failed write: the next calls are recorded.

@@ -168,12 +168,12 @@ def test_an_outcome_is_not_stored_without_its_access_log_row(client, namespace, 
     key, role = secrets.token_hex(8), sql.Identifier(f"{namespace.name}_gateway")
     admin = namespace.admin("gateway")
     with admin.transaction() as conn:
-        conn.execute(sql.SQL("REVOKE INSERT ON access_log FROM {}").format(role))
+        conn.execute(sql.SQL("REVOKE EXECUTE ON FUNCTION append_access FROM {}").format(role))
     try:
         withheld = post_as(client, {"text": "unaudited"}, key, secrets.token_hex(8))
     finally:
         with admin.transaction() as conn:
-            conn.execute(sql.SQL("GRANT INSERT ON access_log TO {}").format(role))
+            conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION append_access TO {}").format(role))
 
     assert withheld.status_code == 503
     assert withheld.get_json(force=True)["code"] == "audit_unavailable"
@@ -184,3 +184,47 @@ def test_an_outcome_is_not_stored_without_its_access_log_row(client, namespace, 
     retried = post_as(client, {"text": "unaudited"}, key, retry_id)
     assert retried.status_code == 201 and "Idempotent-Replayed" not in retried.headers
     assert audit_rows(namespace, retry_id) == [("test.append_note", 201)]
+
+
+# -- retention (docs/privacy.md) ----------------------------------------------------------------------------
+def age_key(namespace, key: str, hours: float) -> None:
+    with namespace.admin("gateway").transaction() as conn:
+        conn.execute("UPDATE idempotency_keys SET created_at = now() - %s * interval '1 hour' WHERE key = %s",
+                     (hours, key))
+
+
+def stored_keys(namespace, *keys: str) -> set[str]:
+    with namespace.admin("gateway").transaction() as conn:
+        return {row[0] for row in conn.execute("SELECT key FROM idempotency_keys WHERE key = ANY(%s)",
+                                               (list(keys),)).fetchall()}
+
+
+def test_stored_responses_are_purged_after_72_hours_and_not_before(client, namespace):
+    old, recent = secrets.token_hex(8), secrets.token_hex(8)
+    for key in (old, recent):
+        assert post_as(client, {"text": "kept a while"}, key, secrets.token_hex(8)).status_code == 201
+    age_key(namespace, old, 72.1)
+    age_key(namespace, recent, 71.9)
+
+    purged = PostgresIdempotencyStore(namespace.database("gateway")).purge_expired()
+
+    assert purged >= 1
+    assert stored_keys(namespace, old, recent) == {recent}
+
+
+def test_the_retention_is_configurable_and_purged_on_write(namespace, writer):
+    db = namespace.database("gateway")
+    routes = ROUTES.with_routes(Route("POST", "/v1/test/notes", "test.append_note", {"marriage_clerk"},
+                                      writer.append, body=NoteBody, status=201))
+    store = PostgresIdempotencyStore(db, retention_hours=1, purge_every=0)
+    client = Client(GatewayApp(routes, PRINCIPALS, idempotency=store, access_log=PostgresAccessLog(db),
+                               health=FixedHealth()).wsgi)
+    older = secrets.token_hex(8)
+    post_as(client, {"text": "an hour ago"}, older, secrets.token_hex(8))
+    age_key(namespace, older, 1.5)
+
+    post_as(client, {"text": "now"}, secrets.token_hex(8), secrets.token_hex(8))  # the write purges
+
+    assert stored_keys(namespace, older) == set()
+    with pytest.raises(ValueError):
+        PostgresIdempotencyStore(db, retention_hours=0)

@@ -33,13 +33,14 @@ def person_timeline(call: Call) -> Reply:
     """Every event about the person, in business-date order, as far as the caller may see (T-1, T-3)."""
     # The service answers with the document as JSON text; it goes out as it came (docs/timeline.md).
     return Reply(JsonText(call.rpc("timeline").person_timeline(
-        call.params["person_id"], call.query.get("as_of"), call.query.get("service"), _viewer(call))))
+        call.params["person_id"], call.query.get("as_of"), call.query.get("service"), _viewer(call),
+        call.query.get("known_at"))))
 
 
 def person_facts(call: Call) -> Reply:
     """Alive or deceased, marital status, child welfare status, open relief case — now or as of a date (T-2)."""
     return Reply(call.rpc("timeline").person_facts(call.params["person_id"], call.query.get("as_of"),
-                                                   _viewer(call)))
+                                                   _viewer(call), call.query.get("known_at")))
 
 
 def person_access_log(call: Call) -> Reply:

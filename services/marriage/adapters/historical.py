@@ -8,12 +8,15 @@ The order is what keeps the guarantees and lets two batches overlap:
 1. the read-model rows first, without the store's append lock: `current_marriages` is M-3's key, so a person
    registered meanwhile (a registration, or another batch) fails the batch here, before anything is
    appended — the caller decides it again on fresh facts; a certificate number in use fails it likewise;
-2. then the events, under the store's append lock (`lock_appends`, migrations/0002_import_bulk_append.sql:
-   the lock `append_events` takes, then the last position read in a fresh snapshot), numbered densely from
-   that position, each record its own stream `marriage-<id>` at version 1. The lock is held to the commit,
-   as for every append, so positions stay dense and commit-ordered; the events table's keys refuse a
-   duplicate event id or an existing stream, and its statement trigger notifies the relay.
-While one batch holds the lock for its events and commit, the next writes its read-model rows.
+2. then the events: COPYed into `events_staging` (the service role may not write `events`; the rows live
+   only in this transaction), then moved by `append_staged` (migrations/0003_import_staged_append.sql),
+   which runs as the store's owner under the store's append lock (the lock `append_events` takes, the last
+   position read in a fresh snapshot), numbers them densely from that position in the batch's order, stamps
+   their `recorded_at`, and the chain trigger hashes each (shared/migrations/0003_hash_chain.sql). Each
+   record is its own stream `marriage-<id>` at version 1. The lock is held to the commit, as for every
+   append, so positions stay dense and commit-ordered; the events table's keys refuse a duplicate event id
+   or an existing stream, and its statement trigger notifies the relay.
+While one batch holds the lock for its events and commit, the next writes its read-model and staged rows.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ _MARRIAGES = ("COPY marriages (registration_id, office, registered_on, husband, 
               " imported, status, version) FROM STDIN")
 _CURRENT = "COPY current_marriages (person_id, registration_id) FROM STDIN"
 _CERTIFICATES = "COPY certificates (number, registration_id, id_number, kind, issued_on, office) FROM STDIN"
-_EVENTS = ("COPY events (event_id, stream_id, stream_version, event_type, schema_version, occurred_on, subjects,"
-           " payload, metadata, global_position, recorded_at) FROM STDIN")
+_STAGED = ("COPY events_staging (event_id, stream_id, stream_version, event_type, schema_version, occurred_on,"
+           " subjects, payload, metadata, ordinal) FROM STDIN")
 
 
 def historical_event_id(registration_id: str) -> str:
@@ -77,7 +80,7 @@ def _read_models(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]]
 
 def _event_rows(registered: Sequence[tuple[str, Draft]], parties: Sequence[str],
                 metadata: Metadata) -> list[tuple[Any, ...]]:
-    """The events' columns but their position and time of recording, which only the lock can give."""
+    """The events' columns but their position, time of recording and hash, which only the store gives."""
     common = metadata.model_dump(exclude_none=True)
     by_office: dict[str, str] = {}
     rows = []
@@ -92,12 +95,12 @@ def _event_rows(registered: Sequence[tuple[str, Draft]], parties: Sequence[str],
 
 
 def _append(tx: psycopg.Connection, events: Sequence[tuple[Any, ...]]) -> None:
-    """Under the store's append lock, held to the commit: positions after the last one, densely."""
+    """Staged in the batch's order, then appended by the store under its lock, held to the commit."""
     with tx.cursor() as cursor:
-        last, recorded_at = cursor.execute("SELECT last_position, locked_at FROM lock_appends()").fetchone()
-        with cursor.copy(_EVENTS) as copy:
-            for position, row in enumerate(events, start=last + 1):
-                copy.write_row((*row, position, recorded_at))
+        with cursor.copy(_STAGED) as copy:
+            for ordinal, row in enumerate(events):
+                copy.write_row((*row, ordinal))
+        cursor.execute("SELECT appended FROM append_staged()")
 
 
 def payload_json(payload: dict[str, Any], parties: str | None = None) -> str:

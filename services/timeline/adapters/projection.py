@@ -106,18 +106,19 @@ def checkpoints(conn: psycopg.Connection, generation: int) -> dict[str, int]:
 
 
 # The live generation and the ids that stand for the person `%(subject)s`: the common head of the reads below.
+# `%(known_at)s` bounds what the registry knew (bitemporal reads): links recorded later do not count yet.
 _PERSON_IDS = """
 WITH live AS (SELECT generation FROM generations WHERE state = 'live'),
 latest AS (
     SELECT a.person_id, a.action FROM aliases a, live
-     WHERE a.generation = live.generation AND a.temporary_id = %(subject)s
+     WHERE a.generation = live.generation AND a.temporary_id = %(subject)s AND a.recorded_at <= %(known_at)s
      ORDER BY a.recorded_at DESC, a.source DESC, a.global_position DESC, (a.action = 'link') DESC LIMIT 1),
 person AS (SELECT coalesce((SELECT person_id FROM latest WHERE action = 'link'), %(subject)s) AS id),
 merged AS (
     SELECT DISTINCT ON (a.temporary_id) a.temporary_id, a.person_id, a.action FROM aliases a, live
-     WHERE a.generation = live.generation AND a.temporary_id IN (
+     WHERE a.generation = live.generation AND a.recorded_at <= %(known_at)s AND a.temporary_id IN (
            SELECT b.temporary_id FROM aliases b, live, person WHERE b.generation = live.generation
-              AND b.person_id = person.id)
+              AND b.person_id = person.id AND b.recorded_at <= %(known_at)s)
      ORDER BY a.temporary_id, a.recorded_at DESC, a.source DESC, a.global_position DESC, (a.action = 'link') DESC),
 ids AS (SELECT id FROM person
         UNION SELECT m.temporary_id FROM merged m, person WHERE m.action = 'link' AND m.person_id = person.id),
@@ -181,6 +182,7 @@ SELECT (SELECT id FROM person),
        (SELECT coalesce(json_agg(i.id ORDER BY i.id COLLATE "C"), '[]') FROM ids i, person
          WHERE i.id <> person.id)::text,
        e.event_type, to_char(e.occurred_on, 'YYYY-MM-DD'),  -- whatever the session's DateStyle
+       e.recorded_at,
        json_build_object('occurred_on', e.occurred_on, 'recorded_at', e.recorded_at,
                          'service', split_part(e.event_type, '.', 1), 'type', e.event_type, 'office', {office},
                          'refs', {refs}, 'roles', k.roles, 'recorded_by', e.metadata->>'actor',
@@ -199,23 +201,34 @@ class TimelineRow(NamedTuple):
     merged_ids: str  # JSON array text, the same on every row
     type: str
     occurred_on: str
+    recorded_at: dt.datetime  # when the registry learnt of it (`known_at` reads)
     shown: str  # the entry's JSON object text, without its title
 
 
-def person_timeline_rows(conn: psycopg.Connection, subject: str) -> list[TimelineRow]:
-    """Every entry of the person `subject` stands for, in timeline order; empty when there is none."""
-    return [TimelineRow(*row) for row in conn.execute(_TIMELINE_SQL, {"subject": subject}).fetchall()]
+# No bound: everything recorded so far.
+ALWAYS = dt.datetime.max.replace(tzinfo=dt.UTC)
 
 
-def person_history(conn: psycopg.Connection, subject: str) -> tuple[str, set[str], list[Entry]]:
-    """(person, every id of the person, their entries with payloads, for facts) in timeline order."""
-    person, ids, document = conn.execute(_PERSON.format(columns=_FULL_COLUMNS), {"subject": subject}).fetchone()
+def person_timeline_rows(conn: psycopg.Connection, subject: str, known_at: dt.datetime = ALWAYS
+                         ) -> list[TimelineRow]:
+    """Every entry of the person `subject` stands for, in timeline order; empty when there is none. Links of
+    temporary ids count as of `known_at`; the caller filters the entries by their `recorded_at`."""
+    return [TimelineRow(*row)
+            for row in conn.execute(_TIMELINE_SQL, {"subject": subject, "known_at": known_at}).fetchall()]
+
+
+def person_history(conn: psycopg.Connection, subject: str, known_at: dt.datetime = ALWAYS
+                   ) -> tuple[str, set[str], list[Entry]]:
+    """(person, every id of the person, their entries with payloads, for facts) in timeline order, as the
+    registry knew them at `known_at`."""
+    person, ids, document = conn.execute(_PERSON.format(columns=_FULL_COLUMNS),
+                                         {"subject": subject, "known_at": known_at}).fetchone()
     entries = [Entry(source, position, event_id, stream_id, version, event_type, dt.date.fromisoformat(occurred_on),
                      dt.datetime.fromisoformat(recorded_at), tuple((s["id"], s["role"]) for s in subjects), payload,
                      metadata)
                for (source, position, event_id, stream_id, version, event_type, occurred_on, recorded_at, subjects,
                     payload, metadata) in json.loads(document)]
-    return person, set(ids), entries
+    return person, set(ids), [entry for entry in entries if entry.recorded_at <= known_at]
 
 
 def feed_scan(conn: psycopg.Connection, generation: int, source: str, after: int, until: int,

@@ -39,14 +39,20 @@ class Queries:
         self.sources = sources
 
     # -- a person -------------------------------------------------------------------------------------------
-    def timeline(self, subject: str, as_of: str | None, service: str | None, viewer: Any) -> dict[str, Any]:
+    def timeline(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
+                 known_at: str | None = None) -> dict[str, Any]:
         """The timeline as Python values (in-process callers); RPC answers with `timeline_document`."""
-        return json.loads(self.timeline_document(subject, as_of, service, viewer))
+        return json.loads(self.timeline_document(subject, as_of, service, viewer, known_at))
 
-    def timeline_document(self, subject: str, as_of: str | None, service: str | None, viewer: Any) -> str:
+    def timeline_document(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
+                          known_at: str | None = None) -> str:
         """Every event about the person, in business-date order, as far as the caller may see (T-1, T-3) —
         as JSON text, built from the entries' JSON texts without parsing them (docs/timeline.md, "What a
-        query costs")."""
+        query costs"). `as_of` is what was true on a date (business dates); `known_at` what the registry knew at
+        a moment (entries recorded until then, links as they stood): corrections and late registrations differ.
+        A person the caller may see nothing of is 404, as one with no events: a 200 with no entries would tell
+        a caller without the `case` class that a relief case exists (issue 14); for the same reason only such
+        callers see `merged_ids`, the temporary ids (relief cases) linked to the person."""
         visibility = _visibility(viewer)
         if not visibility.reads_timeline:
             raise Refusal("timeline_not_in_scope", "your scopes cover current facts only, not timelines", 403)
@@ -54,33 +60,40 @@ class Queries:
             raise Refusal("invalid_query", "service is a service name", 422,
                           [{"loc": ["query", "service"], "msg": "unknown service"}])
         until = _date(as_of)
+        moment = _moment(known_at)
         _check_subject(subject)
         with self.db.connection() as conn:
-            rows = projection.person_timeline_rows(conn, subject)
-        if not rows:
+            rows = projection.person_timeline_rows(conn, subject, moment)
+        visible = [row for row in rows if row.recorded_at <= moment and visibility.sees_entry(row.type)]
+        if not visible:
             raise NotFound("no events about this person")
         last_day = None if until is None else until.isoformat()
         # The same filter as the feed's: business date, service, and the caller's access classes (T-3).
-        shown = [_titled(row.type, row.shown) for row in rows
-                 if (last_day is None or row.occurred_on <= last_day) and visibility.sees_entry(row.type)
-                 and service in (None, row.type.split(".", 1)[0])]
+        shown = [_titled(row.type, row.shown) for row in visible
+                 if (last_day is None or row.occurred_on <= last_day) and service in (None, row.type.split(".", 1)[0])]
+        merged = rows[0].merged_ids if visibility.sees_cases else "[]"
         return (f'{{"subject": {json.dumps(subject)}, "person": {json.dumps(rows[0].person, ensure_ascii=False)},'
-                f' "merged_ids": {rows[0].merged_ids}, "as_of": {json.dumps(as_of)},'
+                f' "merged_ids": {merged}, "as_of": {json.dumps(as_of)}, "known_at": {json.dumps(known_at)},'
                 f' "entries": [{", ".join(shown)}]}}')
 
-    def facts(self, subject: str, as_of: str | None, viewer: Any) -> dict[str, Any]:
+    def facts(self, subject: str, as_of: str | None, viewer: Any, known_at: str | None = None) -> dict[str, Any]:
+        """The person's facts on `as_of` (a business date), as the registry knew them at `known_at`."""
         visibility = _visibility(viewer)
         if not visibility.reads_anything:
             raise Refusal("forbidden", "no access class covers this person's facts", 403)
         until = _date(as_of)
+        moment = _moment(known_at)
         _check_subject(subject)
         with self.db.connection() as conn:
-            person, ids, entries = projection.person_history(conn, subject)
+            person, ids, entries = projection.person_history(conn, subject, moment)
         if not entries:
             raise NotFound("no events about this person")
         facts = derive_facts(entries, ids, until)
         shown = {name: value for name, value in facts.items() if visibility.sees_fact(_fact_of(name))}
-        return to_jsonable_python({"subject": subject, "person": person, "as_of": as_of, **shown})
+        if not shown:  # nothing the caller may see: as if there were nothing (no hint of a relief case)
+            raise NotFound("no events about this person")
+        return to_jsonable_python({"subject": subject, "person": person, "as_of": as_of, "known_at": known_at,
+                                   **shown})
 
     # -- the change feed ------------------------------------------------------------------------------------
     def feed(self, after: str | None, types: str | None, limit: int | str | None, viewer: Any) -> dict[str, Any]:
@@ -164,6 +177,22 @@ def _date(text: str | None) -> dt.date | None:
     except ValueError:
         raise Refusal("invalid_query", "as_of is a date, YYYY-MM-DD", 422,
                       [{"loc": ["query", "as_of"], "msg": "not a date"}]) from None
+
+
+def _moment(text: str | None) -> dt.datetime:
+    """`known_at`: an RFC 3339 time with its offset (`2026-03-01T12:00:00+08:00`, `…Z`); none: now."""
+    if text is None or text == "":
+        return projection.ALWAYS
+    try:
+        if not isinstance(text, str) or len(text) > 40:
+            raise ValueError(text)
+        moment = dt.datetime.fromisoformat(text)
+        if moment.tzinfo is None:
+            raise ValueError(text)
+        return moment
+    except ValueError:
+        raise Refusal("invalid_query", "known_at is an RFC 3339 time with its offset, e.g. 2026-03-01T12:00:00Z",
+                      422, [{"loc": ["query", "known_at"], "msg": "not a time with an offset"}]) from None
 
 
 def _types(text: str | None) -> list[str]:

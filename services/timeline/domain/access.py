@@ -73,6 +73,12 @@ class Visibility:
     def sees_fact(self, fact: str) -> bool:
         return any(g.klass == fact_class(fact) for g in self.grants)
 
+    @property
+    def sees_cases(self) -> bool:
+        """Whether any grant covers the `case` class: temporary ids (relief cases) and their links to a
+        person are case data, shown only to such callers (issue 14)."""
+        return any(g.klass == "case" for g in self.grants)
+
 
 @cache
 def _sees_entry(visibility: Visibility, event_type: str) -> bool:

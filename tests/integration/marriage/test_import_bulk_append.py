@@ -12,6 +12,7 @@ import threading
 import psycopg
 import pytest
 
+from services.audit import verify
 from services.marriage.adapters.historical import payload_json, subjects_json, write_registrations
 from services.marriage.application.import_file import import_file
 from services.marriage.application.imports import commit_batch, prepare_batch
@@ -70,6 +71,13 @@ def test_a_reader_tailing_positions_never_sees_a_gap_while_imports_and_appends_r
         count, highest, lowest = conn.execute(
             "SELECT count(*), max(global_position), min(global_position) FROM events").fetchone()
     assert (lowest, highest) == (1, count)
+    # Imported and single appends form one intact hash chain, and no staged row outlives its transaction
+    # (docs/privacy.md: `events_staging` keeps nothing).
+    namespace = admin_db.settings.schema.removesuffix("_marriage")
+    (report,) = verify(ADMIN_URL, namespace, "marriage")
+    assert report.intact and report.rows == count
+    with admin_db.connection() as conn:
+        assert conn.execute("SELECT count(*) FROM events_staging").fetchone() == (0,)
 
 
 def test_imported_events_are_stored_as_registrations_with_their_subjects_and_wake_the_relay_M12(store, admin_db):

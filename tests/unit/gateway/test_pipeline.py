@@ -6,6 +6,7 @@ import json
 import pytest
 from werkzeug.test import Client
 
+from tests.support.idempotency import NO_KEY
 from tests.unit.gateway.fakes import FixedHealth, Notebook, RecordingAccessLog, bearer, make_app
 
 NOTE = {"person_id": "610502199001010011", "text": "seen at the window"}
@@ -199,6 +200,13 @@ def test_keys_belong_to_their_principal(client, notebook):
     post_note(client, who="bureau", **{"Idempotency-Key": "k-3", "X-Purpose": "case"})
 
     assert len(notebook.written) == 2
+
+
+def test_a_post_without_a_key_is_400_and_runs_nothing(client, notebook, log):
+    """api.md release 2: the key is required on every POST and PUT of a command."""
+    problem(post_note(client, **NO_KEY), 400, "idempotency_key_required")
+
+    assert notebook.written == []
 
 
 @pytest.mark.parametrize("key", ["", "x" * 256, "with space", "ключ"])

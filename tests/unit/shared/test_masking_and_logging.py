@@ -65,3 +65,23 @@ def test_exception_tracebacks_are_masked():
         get_logger("t").exception("failed")
     [line] = lines(stream)
     assert MALE not in line["exception"] and "610502********0011" in line["exception"]
+
+
+def test_names_of_a_value_are_masked_in_its_free_text_error_strings_too():
+    """Issue 14: an error message quoting a person is masked like the person's own fields."""
+    masked = mask_value({"error": f"no marriage of 王小明 ({MALE})", "parties": [{"name": "王小明"}]})
+    assert masked == {"error": "no marriage of 王** (610502********0011)", "parties": [{"name": "王**"}]}
+
+
+def test_an_input_quoted_by_a_validation_error_is_masked_whole():
+    text = ("1 validation error for Party\nname\n"
+            "  String too long [type=too_long, input_value='欧阳娜娜娜', input_type=str]")
+    assert "欧阳" not in mask_text(text) and "input_value=***, input_type=str" in mask_text(text)
+
+
+def test_a_log_line_masks_a_name_inside_its_message_when_the_name_is_also_a_field():
+    stream = io.StringIO()
+    configure_logging("test", "INFO", stream=stream)
+    get_logger("t").info("registration refused", reason="李华 is married already", name="李华")
+    line = json.loads(stream.getvalue().splitlines()[-1])
+    assert line["reason"] == "李* is married already" and line["name"] == "李*"

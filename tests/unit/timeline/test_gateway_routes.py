@@ -40,11 +40,12 @@ def timeline():
 
 def test_the_caller_role_and_scopes_reach_the_timeline_service_with_the_query_T3(timeline):
     client = route_client(PRINCIPALS, timeline)
-    response = client.get(f"/v1/persons/{PERSON}/timeline?as_of=2024-01-01&service=funeral",
-                          headers=headers("police", "核查"))
+    response = client.get(f"/v1/persons/{PERSON}/timeline?as_of=2024-01-01&service=funeral"
+                          "&known_at=2025-01-01T00:00:00Z", headers=headers("police", "核查"))
     assert response.status_code == 200
     assert timeline.calls == [("person_timeline", (PERSON, "2024-01-01", "funeral",
-                                                   {"role": "bureau", "scopes": ["status", "case"]}))]
+                                                   {"role": "bureau", "scopes": ["status", "case"]},
+                                                   "2025-01-01T00:00:00Z"))]
 
 
 def test_a_bureau_without_a_stated_purpose_is_refused_before_the_service_is_asked_T3(timeline):
