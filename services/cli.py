@@ -8,6 +8,9 @@
     civreg wait-http URL           wait until URL answers 200 (used by `make up`)
     civreg marriage-import FILE    import paper-era marriage records from a CSV file (M-12)
     civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
+    civreg accounts ACTION         accounts of people: add, disable, enable, password, list, seed FILE
+    civreg clients ACTION          other bureaus' OAuth2 clients: add, disable, list
+    civreg keys rotate|secret      a new token signing key; a new key secret (SIGNING_KEY_SECRET)
 
 Settings come from the environment: DATABASE_ADMIN_URL (migrations; default the local `civreg` database),
 AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see shared/config.py).
@@ -202,6 +205,9 @@ def parser() -> argparse.ArgumentParser:
     marriage_import.add_argument("--workers", type=int, default=2, help="batches committed at once (1-8)")
     marriage_import.add_argument("--results", help="write the rows not imported (conflicts, invalid) to this CSV")
     marriage_import.set_defaults(func=cmd_marriage_import)
+    from services.gateway.identity.cli import add_commands as add_identity_commands
+
+    add_identity_commands(commands)
     return root
 
 
