@@ -23,6 +23,7 @@ from services.gateway.identity.accounts import NewAccount, Password
 from services.gateway.identity.clients import NewClient
 from services.gateway.identity.core import Identity
 from services.gateway.identity.keys import new_secret
+from services.gateway.identity.seed import SeedError, seed
 from services.gateway.identity.settings import IdentitySettings
 from services.gateway.problems import Problem
 from shared.db import DEFAULT_NAMESPACE, Database, DatabaseSettings, schema_name
@@ -72,8 +73,6 @@ def cmd_accounts(args: argparse.Namespace) -> int:
                 identity.accounts.set_password(args.username, password)
                 print(f"password of {args.username} set; its sessions are ended")
             elif args.action == "seed":
-                from services.gateway.identity.seed import seed
-
                 done = seed(identity, args.file)
                 print(f"development accounts: {done.accounts} created; clients: {done.clients} created")
             else:
@@ -86,6 +85,9 @@ def cmd_accounts(args: argparse.Namespace) -> int:
         except Problem as problem:
             print(problem.detail, file=sys.stderr)
             return 1
+        except SeedError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     return 0
 
 
