@@ -59,11 +59,15 @@ migrate: $(VENV)/.installed infra system-packages
 	$(BIN)/civreg declare
 
 up: migrate
+	@$(BIN)/civreg accounts seed deploy/dev/accounts.yaml
 	@deploy/dev/processes.sh start $(SERVICES)
 	@$(BIN)/civreg wait-http $(API_URL)/health --timeout 60 || { deploy/dev/processes.sh status $(SERVICES); exit 1; }
 	@echo
 	@echo "civreg is up:        $(API_URL)   (OpenAPI: $(API_URL)/openapi.json, health: $(API_URL)/health)"
-	@echo "principals (tokens): deploy/dev/principals.yaml"
+	@echo "principals (tokens): deploy/dev/principals.yaml   (development profile only)"
+	@echo "sign in:             curl -s -X POST $(API_URL)/v1/auth/login -H 'Content-Type: application/json' \\"
+	@echo "                       -d '{\"username\": \"clerk.mr-610502\", \"password\": \"civreg-dev-password\"}'"
+	@echo "                     (every development account and bureau client: deploy/dev/accounts.yaml)"
 	@echo "logs:                $(RUN_DIR)/<service>.log      stop with: make down"
 
 down:

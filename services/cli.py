@@ -13,6 +13,9 @@
     civreg calendar show           the calendar's years, shipped or loaded
     civreg audit verify            recompute the hash chains (--service S, --anchor FILE); exit 1 if broken
     civreg audit anchor            publish the chains' heads as an event and a file (--out FILE)
+    civreg accounts ACTION         accounts of people: add, disable, enable, password, list, seed FILE
+    civreg clients ACTION          other bureaus' OAuth2 clients: add, disable, list
+    civreg keys rotate|secret      a new token signing key; a new key secret (SIGNING_KEY_SECRET)
 
 `civreg --version` names the installed release. `--json` (after the command: `civreg timeline-rebuild --json`)
 prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
@@ -362,6 +365,9 @@ def parser() -> argparse.ArgumentParser:
     calendar.add_argument("file", nargs="?", help="YAML or JSON: {year: {rest_days: [...], working_weekends: [...]}}")
     calendar.add_argument("--replace", action="store_true", help="change a year already loaded with other days")
     calendar.set_defaults(func=cmd_calendar)
+    from services.gateway.identity.cli import add_commands as add_identity_commands
+
+    add_identity_commands(commands)
     return root
 
 

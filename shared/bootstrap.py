@@ -21,6 +21,9 @@ import warnings
 os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
 # eventlet's own warning class (not a DeprecationWarning subclass), matched by its message.
 warnings.filterwarnings("ignore", message=r"\s*Eventlet is deprecated")
+# eventlet imports dnspython, which names DSA key classes; with `cryptography` installed (joserfc needs it)
+# that import warns about DSA, which civreg never uses.
+warnings.filterwarnings("ignore", message=r"DSA is deprecated")
 
 if "psycopg" in sys.modules and os.environ["PSYCOPG_WAIT_FUNC"] != "wait_select":  # pragma: no cover
     raise RuntimeError("shared.bootstrap must be imported before psycopg")

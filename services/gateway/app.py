@@ -34,7 +34,7 @@ from services.gateway.access_log import (
     feed_detail,
     purpose_codes,
 )
-from services.gateway.auth import Principal, Principals
+from services.gateway.auth import Authenticates, Principal
 from services.gateway.body import (
     DEFAULT_MAX_BODY_BYTES,
     canonical_json,
@@ -91,6 +91,7 @@ class Ports:
     routes: RouteTable
     access_log: AccessLog | None = None  # for oversight's reading of a person's access history
     rpc: Callable[[str, str | None], Any] | None = None
+    identity: Any = None  # services.gateway.identity.core.Identity: sign-in, tokens, accounts
 
 
 @dataclass
@@ -115,12 +116,13 @@ class GatewayApp:
     def __init__(
         self,
         routes: RouteTable,
-        principals: Principals,
+        principals: Authenticates,
         *,
         idempotency: IdempotencyStore,
         access_log: AccessLog,
         health: HealthProbe,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        identity: Any = None,
     ) -> None:
         self.routes = routes
         self.principals = principals
@@ -128,7 +130,7 @@ class GatewayApp:
         self.access_log = access_log
         self.max_body_bytes = max_body_bytes
         self.metrics = HttpMetrics()
-        self.ports = Ports(health, self.metrics, build_document(routes), routes, access_log)
+        self.ports = Ports(health, self.metrics, build_document(routes), routes, access_log, identity=identity)
 
     # -- entry points -----------------------------------------------------------------------------------
     def handle(
@@ -236,6 +238,7 @@ class GatewayApp:
             idempotency_key=key,
             ports=ports,
             if_match=if_match_version(exchange.request.headers.get("If-Match")),
+            request=exchange.request,
         )
 
     def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:

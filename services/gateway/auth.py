@@ -14,17 +14,20 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from shared.reference.divisions import WEINAN, in_city, is_county_level
 from shared.reference.places import InvalidPlace, parse_place
 
 Role = Literal[
     "marriage_clerk",  # per registry office
     "marriage_registrar",  # revocations, court outcomes
-    "child_welfare_officer",
+    "child_welfare_officer",  # bound to a county, or to the city when it names none
+    "township_officer",  # C-3's township check, bound to a township
+    "adoption_registrar",  # A-1
     "funeral_staff",  # per funeral home or cemetery
     "relief_staff",  # per relief station
     "bureau",  # another bureau's system: read-only, by scope and stated purpose
@@ -37,14 +40,29 @@ ROLES: frozenset[str] = frozenset(get_args(Role))
 _OFFICE_KINDS: dict[str, frozenset[str]] = {
     "marriage_clerk": frozenset({"registry_office"}),
     "marriage_registrar": frozenset({"registry_office"}),
+    "adoption_registrar": frozenset({"registry_office"}),
     "funeral_staff": frozenset({"funeral_home", "cemetery"}),
     "relief_staff": frozenset({"relief_station"}),
 }
 _OFFICE_REQUIRED = frozenset({"marriage_clerk", "funeral_staff", "relief_staff"})
+# The roles bound to a division rather than a place: a county (child welfare officers; none = the city
+# level above the counties) or a township (township officers: a county code and three digits).
+_COUNTY_ROLES = frozenset({"child_welfare_officer"})
+_TOWNSHIP_ROLES = frozenset({"township_officer"})
+_TOWNSHIP = re.compile(r"[0-9]{9}")
 
-# RFC 6750 token68; long enough that guessing is hopeless.
+# RFC 6750 token68; long enough that guessing is hopeless. A presented token may be longer than a static one:
+# signed access tokens (JWTs, an external issuer's included) run to a kilobyte or two.
 _TOKEN = r"^[A-Za-z0-9\-._~+/]{24,512}=*$"
-_TOKEN_RE = re.compile(_TOKEN)
+_BEARER_RE = re.compile(r"^[A-Za-z0-9\-._~+/]{24,8192}=*$")
+# A grant of an access class (services/timeline/access.yaml): `status`, `case:facts`, `case@funeral`.
+SCOPE_PATTERN = r"[a-z_]+(:[a-z_]+)?(@[a-z_]+)?"
+
+
+class Authenticates(Protocol):
+    """What the gateway's pipeline asks: who does this `Authorization` header prove the caller to be?"""
+
+    def authenticate(self, authorization: str | None) -> Principal | None: ...
 
 
 class PrincipalsError(ValueError):
@@ -60,6 +78,40 @@ class Principal:
     office: str | None = None
     bureau: str | None = None
     scopes: tuple[str, ...] = ()
+    county: str | None = None  # child welfare officers of a county
+    township: str | None = None  # township officers
+    display_name: str | None = None  # a person's name (accounts); `name` stays the stable identifier
+    via: str = "static"  # how it signed in: static (development token), password, client, oidc
+
+
+def check_scope(role: str, office: str | None, county: str | None = None, township: str | None = None) -> None:
+    """The place or division that scopes a principal of `role` must suit the role (ValueError if not).
+
+    One rule for the development principals file and for accounts: clerks, funeral and relief staff work at
+    a place of their kind; a child welfare officer may be bound to a county (or, naming none, to the city);
+    a township officer is bound to one township of a county of the city."""
+    allowed = _OFFICE_KINDS.get(role, frozenset())
+    if office is None:
+        if role in _OFFICE_REQUIRED:
+            raise ValueError(f"role {role} needs an office")
+    else:
+        try:
+            kind = parse_place(office).kind
+        except InvalidPlace as exc:
+            raise ValueError(str(exc)) from None
+        if kind not in allowed:
+            raise ValueError(f"role {role} cannot work at {office}")
+    if county is not None and (role not in _COUNTY_ROLES or not (county == WEINAN or _city_county(county))):
+        raise ValueError(f"role {role} cannot be bound to county {county!r}")
+    if role in _TOWNSHIP_ROLES and township is None:
+        raise ValueError(f"role {role} needs a township")
+    if township is not None and (role not in _TOWNSHIP_ROLES or not _TOWNSHIP.fullmatch(township)
+                                 or not _city_county(township[:6])):
+        raise ValueError(f"role {role} cannot be bound to township {township!r}")
+
+
+def _city_county(code: str) -> bool:
+    return is_county_level(code) and in_city(code)
 
 
 class PrincipalEntry(BaseModel):
@@ -74,6 +126,8 @@ class PrincipalEntry(BaseModel):
     office: str | None = None
     bureau: str | None = Field(default=None, pattern=r"^[a-z][a-z_]{1,40}$")
     scopes: tuple[str, ...] = Field(default=(), max_length=20)
+    county: str | None = None
+    township: str | None = None
 
     @model_validator(mode="after")
     def check_consistency(self) -> PrincipalEntry:
@@ -84,30 +138,18 @@ class PrincipalEntry(BaseModel):
         if self.role == "bureau" and not self.scopes:
             raise ValueError("a bureau principal needs at least one scope")
         for scope in self.scopes:
-            if not re.fullmatch(r"[a-z_]+(:[a-z_]+)?", scope):
+            if not re.fullmatch(SCOPE_PATTERN, scope):
                 raise ValueError(f"malformed scope {scope!r}")
-        self.check_office()
+        check_scope(self.role, self.office, self.county, self.township)
         return self
-
-    def check_office(self) -> None:
-        allowed = _OFFICE_KINDS.get(self.role, frozenset())
-        if self.office is None:
-            if self.role in _OFFICE_REQUIRED:
-                raise ValueError(f"role {self.role} needs an office")
-            return
-        try:
-            kind = parse_place(self.office).kind
-        except InvalidPlace as exc:
-            raise ValueError(str(exc)) from None
-        if kind not in allowed:
-            raise ValueError(f"role {self.role} cannot work at {self.office}")
 
     @property
     def digest(self) -> str:
         return self.token_sha256 or token_digest(self.token or "")
 
     def principal(self) -> Principal:
-        return Principal(self.name, self.role, self.office, self.bureau, tuple(self.scopes))
+        return Principal(self.name, self.role, self.office, self.bureau, tuple(self.scopes), self.county,
+                         self.township)
 
 
 def token_digest(token: str) -> str:
@@ -150,8 +192,9 @@ class Principals:
     def authenticate(self, authorization: str | None) -> Principal | None:
         """The principal whose bearer token the `Authorization` header carries, or None."""
         token = bearer_token(authorization)
-        if token is None:
-            return None
+        return None if token is None else self.lookup(token)
+
+    def lookup(self, token: str) -> Principal | None:
         # Looking up the digest rather than comparing tokens: timing reveals at most something about a
         # SHA-256 digest, which says nothing usable about any token.
         return self._by_digest.get(token_digest(token))
@@ -168,6 +211,6 @@ def bearer_token(authorization: str | None) -> str | None:
         return None
     scheme, _, credentials = authorization.strip().partition(" ")
     credentials = credentials.strip()
-    if scheme.lower() != "bearer" or not _TOKEN_RE.match(credentials):
+    if scheme.lower() != "bearer" or not _BEARER_RE.match(credentials):
         return None
     return credentials

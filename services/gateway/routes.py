@@ -13,27 +13,33 @@ from pydantic import BaseModel, ConfigDict
 
 from services.gateway import health, metrics, openapi
 from services.gateway.api import child_welfare, funeral, marriage, timeline, vagrant_aid
+from services.gateway.identity import routes as identity_routes
 from services.gateway.routing import ANY_ROLE, PUBLIC, Call, Reply, Route, RouteTable
 
 
 class PrincipalView(BaseModel):
-    """The caller as the gateway knows it; never its token."""
+    """The caller as the gateway knows it, however it signed in; never its token."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    name: str
+    username: str  # the stable identifier (access log, idempotency keys)
+    name: str  # a person's own name where known, else the identifier
     role: str
     office: str | None
+    county: str | None
+    township: str | None
     bureau: str | None
     scopes: list[str]
+    via: str  # static (development token), password, client, oidc
 
 
 def me(call: Call) -> Reply:
-    """The authenticated principal: name, role, office, bureau and scopes."""
-    principal = call.principal
-    assert principal is not None  # not a PUBLIC route
-    return Reply(PrincipalView(name=principal.name, role=principal.role, office=principal.office,
-                               bureau=principal.bureau, scopes=list(principal.scopes)))
+    """The authenticated principal: who, role, place or division, bureau and scopes, and how it signed in."""
+    p = call.principal
+    assert p is not None  # not a PUBLIC route
+    return Reply(PrincipalView(username=p.name, name=p.display_name or p.name, role=p.role, office=p.office,
+                               county=p.county, township=p.township, bureau=p.bureau, scopes=list(p.scopes),
+                               via=p.via))
 
 
 ROUTES = RouteTable([
@@ -43,6 +49,7 @@ ROUTES = RouteTable([
     # Metrics hold no personal data but api.md exempts only /health from tokens: any principal may scrape.
     Route("GET", "/metrics", "operations.metrics", ANY_ROLE, metrics.exposition, media_type="text/plain"),
     Route("GET", "/v1/me", "principals.me", ANY_ROLE, me, response=PrincipalView),
+    *identity_routes.ROUTES,
     *vagrant_aid.ROUTES,
     *funeral.ROUTES,
     *marriage.ROUTES,

@@ -47,6 +47,7 @@ class Call:
     idempotency_key: str | None
     ports: Any  # services.gateway.app.Ports: RPC, health probe, metrics, the route table
     if_match: int | None = None  # `If-Match: <version>`: the resource version the client last saw
+    request: Any = None  # the werkzeug request, for public routes that read forms, cookies or the address
 
     def actor(self) -> dict[str, Any]:
         """The acting principal as services receive it over RPC (`shared.actor.Actor.from_rpc`)."""

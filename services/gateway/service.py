@@ -28,6 +28,8 @@ from services.gateway.auth import Principals, PrincipalsError
 from services.gateway.body import DEFAULT_MAX_BODY_BYTES
 from services.gateway.health import InfrastructureProbe
 from services.gateway.idempotency import DEFAULT_RETENTION_HOURS, PostgresIdempotencyStore
+from services.gateway.identity.core import Identity
+from services.gateway.identity.settings import IdentityConfigError, IdentitySettings
 from services.gateway.problems import Problem, internal_error
 from services.gateway.routes import ROUTES
 from services.gateway.routing import RouteTable
@@ -43,13 +45,19 @@ DEFAULT_PRINCIPALS_FILE = "deploy/dev/principals.yaml"
 DEFAULT_ADDRESS = "127.0.0.1:8000"  # nameko's own default listens on every interface
 
 
-def principals_file(config: dict[str, Any]) -> Path:
-    """`PRINCIPALS_FILE`; a relative path is taken from the repository root, not the working directory.
+def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path | None:
+    """`PRINCIPALS_FILE`, the static development tokens; a relative path is taken from the repository root.
 
-    A missing file stops start-up naming the setting: an installed package (the image) carries no development
-    principals, so outside a checkout the file must be mounted and `PRINCIPALS_FILE` point at it.
+    Development only: the development profile defaults to deploy/dev/principals.yaml, and a production start
+    that names a principals file stops (identity/settings.py). A named file that is missing stops start-up
+    naming the setting, rather than crash-looping on a trace.
     """
-    path = Path(config.get("PRINCIPALS_FILE") or DEFAULT_PRINCIPALS_FILE)
+    named = config.get("PRINCIPALS_FILE")
+    if not settings.development:
+        if named:
+            raise IdentityConfigError("a production start refuses static tokens: unset PRINCIPALS_FILE")
+        return None
+    path = Path(named or DEFAULT_PRINCIPALS_FILE)
     path = path if path.is_absolute() else REPO_ROOT / path
     if not path.is_file():
         raise PrincipalsError(f"PRINCIPALS_FILE: no principals file at {path}; mount one and point "
@@ -122,20 +130,25 @@ class GatewayAppProvider(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        self.principals = Principals.load(principals_file(config))  # a bad file stops start-up
+        self.settings = IdentitySettings.from_config(config)  # unsafe settings stop start-up
+        static = principals_file(config, self.settings)
+        self.principals = Principals.load(static) if static else None  # a bad file stops start-up
         self.max_body_bytes = int(config.get("MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES)
 
     def start(self) -> None:
         config, db = self.container.config, self.pool.db
         assert db is not None
         event_sourced = [s.name for s in SERVICES if s.event_store]
+        identity = Identity(db, self.settings, self.principals)
+        identity.start()
         self.app = GatewayApp(
-            self.routes, self.principals,
+            self.routes, identity,
             idempotency=PostgresIdempotencyStore(
                 db, retention_hours=float(config.get("IDEMPOTENCY_RETENTION_HOURS") or DEFAULT_RETENTION_HOURS)),
             access_log=PostgresAccessLog(db),
             health=InfrastructureProbe(db, amqp_uri(config), namespace(config), event_sourced),
             max_body_bytes=self.max_body_bytes,
+            identity=identity,
         )
 
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature

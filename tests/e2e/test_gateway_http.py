@@ -208,8 +208,9 @@ def test_me_returns_the_principal_also_for_a_hashed_token_entry(base_url):
     admin = requests.get(f"{base_url}/v1/me", headers=auth("admin"), timeout=10)
 
     assert clerk.status_code == 200
-    assert clerk.json() == {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502",
-                            "bureau": None, "scopes": []}
+    assert clerk.json() == {"username": "clerk.MR-610502", "name": "clerk.MR-610502", "role": "marriage_clerk",
+                            "office": "MR-610502", "county": None, "township": None, "bureau": None,
+                            "scopes": [], "via": "static"}
     assert admin.json()["name"] == "admin.city"
     assert TOKENS["clerk"] not in clerk.text
 

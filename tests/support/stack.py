@@ -77,8 +77,9 @@ def running_stack(
 ) -> Iterator[Api]:
     """Start `services` and the gateway (with the development principals) and yield an `Api`."""
     port = free_port()
-    settings = service_config(namespace, amqp_uri, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}",
-                              PRINCIPALS_FILE=str(PRINCIPALS_FILE), **config)
+    # `config` may override the principals file (None: none, as a production start).
+    settings = service_config(namespace, amqp_uri, **{"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
+                                                      "PRINCIPALS_FILE": str(PRINCIPALS_FILE), **config})
     with ExitStack() as stack:
         for service in services:
             stack.enter_context(running(service, settings))

@@ -120,8 +120,9 @@ def test_me_returns_the_principal_and_never_a_token(client):
     response = client.get("/v1/me", headers=bearer("clerk"))
 
     assert response.status_code == 200
-    assert response.get_json() == {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502",
-                                   "bureau": None, "scopes": []}
+    assert response.get_json() == {"username": "clerk.MR-610502", "name": "clerk.MR-610502",
+                                   "role": "marriage_clerk", "office": "MR-610502", "county": None,
+                                   "township": None, "bureau": None, "scopes": [], "via": "static"}
     assert "token" not in response.get_data(as_text=True)
 
 

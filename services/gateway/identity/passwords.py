@@ -1,0 +1,27 @@
+"""Password and client-secret hashing: argon2id (argon2-cffi's defaults, RFC 9106's second recommendation).
+
+`verify` costs the same whether or not there is a hash to check against: for an unknown username it
+checks against a dummy hash, so that timing does not tell which usernames exist.
+"""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_HASHER = PasswordHasher()  # argon2id
+_DUMMY = _HASHER.hash("no account has this password")
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 200
+
+
+def hash_secret(secret: str) -> str:
+    return _HASHER.hash(secret)
+
+
+def verify_secret(stored_hash: str | None, secret: str) -> bool:
+    try:
+        return _HASHER.verify(stored_hash or _DUMMY, secret) and stored_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
