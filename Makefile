@@ -31,6 +31,7 @@ infra:
 	@deploy/dev/infra.sh
 
 migrate: $(VENV)/.installed infra
+	@$(BIN)/python -m shared.rpc_proof $(RUN_DIR)/keys  # the gateway's RPC proof keys (kept if present)
 	$(BIN)/civreg migrate
 	$(BIN)/civreg declare
 
