@@ -34,6 +34,7 @@ migrate: $(VENV)/.installed infra
 	@$(BIN)/python -m shared.rpc_proof $(RUN_DIR)/keys  # the gateway's RPC proof keys (kept if present)
 	$(BIN)/civreg migrate
 	$(BIN)/civreg declare
+	@$(BIN)/python -m services.broker_access  # a broker user per service and the gateway, least privilege
 
 up: migrate
 	@deploy/dev/processes.sh start $(SERVICES)
