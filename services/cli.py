@@ -69,6 +69,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
             migrations_of(service.name, service.directory, event_store=service.event_store),
         )
         print(f"{service.name}: {', '.join(applied) if applied else 'up to date'}")
+    if not args.service:  # consumers read their sources' events, and nothing else (least privilege)
+        from services.database_access import grant_consumers
+
+        grant_consumers(url, _namespace(), [service.name for service in SERVICES])
     return 0
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 import psycopg
 
 from services import SERVICES, spec
+from services.database_access import grant_consumers
 from shared.db import Database, DatabaseSettings, schema_name
 from shared.migrations import drop_namespace, migrate_service, migrations_of
 
@@ -101,6 +102,7 @@ def create_namespace(services: tuple[str, ...] | None = None, name: str | None =
             ADMIN_URL, namespace.name, service,
             migrations_of(service, service_spec.directory, event_store=service_spec.event_store),
         )
+    grant_consumers(ADMIN_URL, namespace.name, services)  # as `civreg migrate` does
     return namespace
 
 
