@@ -24,7 +24,8 @@ from shared.reference.places import InvalidPlace, parse_place
 Role = Literal[
     "marriage_clerk",  # per registry office
     "marriage_registrar",  # revocations, court outcomes
-    "child_welfare_officer",
+    "child_welfare_officer",  # of a county, or the city level above them
+    "township_officer",  # C-3: records the township's check; the county officer decides
     "funeral_staff",  # per funeral home or cemetery
     "relief_staff",  # per relief station
     "bureau",  # another bureau's system: read-only, by scope and stated purpose
