@@ -85,6 +85,18 @@ def test_either_party_may_withdraw_until_day_30_and_not_after_M8():
     assert stranger.code == "not_a_party"
 
 
+def test_a_clerk_withdraws_only_their_own_offices_divorce_applications_M8():
+    marriage, applied = apply(dt.date(2025, 6, 16))
+    state = divorce.fold(applied)
+    command = WithdrawDivorce(by_id_number=WOMAN)
+
+    elsewhere = refusal_of(lambda: divorce.decide_withdrawal(state, marriage, command, WOMAN, OTHER_CLERK,
+                                                             dt.date(2025, 7, 1)))
+    assert (elsewhere.code, elsewhere.status) == ("forbidden_place", 403)
+    [withdrawn] = divorce.decide_withdrawal(state, marriage, command, WOMAN, REGISTRAR, dt.date(2025, 7, 1))
+    assert withdrawn.type == ev.DIVORCE_WITHDRAWN
+
+
 def test_registration_during_the_cooling_off_is_refused_cooling_off_M8():
     marriage, applied = apply(dt.date(2025, 6, 16))
 
