@@ -70,9 +70,10 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         )
         print(f"{service.name}: {', '.join(applied) if applied else 'up to date'}")
     if not args.service:  # consumers read their sources' events, and nothing else (least privilege)
-        from services.database_access import grant_consumers
+        from services.database_access import grant_consumers, set_passwords
 
         grant_consumers(url, _namespace(), [service.name for service in SERVICES])
+        set_passwords(url, _namespace(), [service.name for service in SERVICES], os.environ)
     return 0
 
 

@@ -7,12 +7,15 @@ granted SELECT on the `events` table of each source it subscribes to — the eve
 the broker, and no read model. The gateway's role reads none of the services' tables; its /health calls
 the schemas' `head_position()`, `relay_lag()` and `live_checkpoints()` functions.
 
-`civreg migrate` and the test namespaces apply `grant_consumers` after migrating; it is idempotent.
+`civreg migrate` and the test namespaces apply `grant_consumers` after migrating; it is idempotent. Where
+password authentication is used (compose, production), `civreg migrate` also sets each role's password from
+`DATABASE_PASSWORD_<SERVICE>` when that variable is set (`set_passwords`), and each process names its user
+and password in its `DATABASE_URL`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import psycopg
 from psycopg import sql
@@ -42,3 +45,16 @@ def grant_consumers(admin_url: str, namespace: str, services: Iterable[str]) -> 
             conn.execute(sql.SQL("GRANT SELECT ON {}.events TO {}").format(
                 sql.Identifier(schema_name(namespace, source)), sql.Identifier(schema_name(namespace, consumer))))
     return pairs
+
+
+def set_passwords(admin_url: str, namespace: str, services: Iterable[str], environ: Mapping[str, str]) -> list[str]:
+    """`ALTER ROLE ... PASSWORD` for each service whose `DATABASE_PASSWORD_<SERVICE>` is set; the roles it set."""
+    done = []
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        for service in services:
+            password = environ.get(f"DATABASE_PASSWORD_{service.upper()}")
+            if password:
+                conn.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(
+                    sql.Identifier(schema_name(namespace, service)), sql.Literal(password)))
+                done.append(service)
+    return done

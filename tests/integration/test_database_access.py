@@ -8,7 +8,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from services.database_access import consumed_sources
+from services.database_access import consumed_sources, set_passwords
 from services.gateway.health import InfrastructureProbe
 from shared.db import schema_name
 from tests.support.infrastructure import ADMIN_URL
@@ -59,3 +59,14 @@ def test_the_gateway_still_reports_lag_without_reading_the_services_tables(fresh
 
     assert probe._relay_lag() == dict.fromkeys(EVENT_SOURCED, 0)
     assert probe._projector_lag() == 0
+
+
+def test_migrate_sets_each_roles_password_from_the_environment_for_password_authentication(fresh_namespace):
+    namespace = fresh_namespace("funeral")
+    environ = {"DATABASE_PASSWORD_FUNERAL": "s3cret-for-a-test", "DATABASE_PASSWORD_MARRIAGE": ""}
+
+    assert set_passwords(ADMIN_URL, namespace.name, ["funeral", "marriage"], environ) == ["funeral"]
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        stored = conn.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s",
+                              (schema_name(namespace.name, "funeral"),)).fetchone()[0]
+    assert stored.startswith("SCRAM-SHA-256$") and "s3cret" not in stored
