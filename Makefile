@@ -55,8 +55,10 @@ system-packages:
 	@deploy/dev/system-packages.sh
 
 migrate: $(VENV)/.installed infra system-packages
+	@$(BIN)/python -m shared.rpc_proof $(RUN_DIR)/keys  # the gateway's RPC proof keys (kept if present)
 	$(BIN)/civreg migrate
 	$(BIN)/civreg declare
+	@$(BIN)/python -m services.broker_access  # a broker user per service and the gateway, least privilege
 
 up: migrate
 	@$(BIN)/civreg accounts seed deploy/dev/accounts.yaml

@@ -111,6 +111,11 @@ def cmd_migrate(args: argparse.Namespace) -> int:
         applied_by_service[REFERENCE] = list(applied)
         if not args.json:
             print(f"{REFERENCE}: {', '.join(applied) if applied else 'up to date'}")
+        # consumers read their sources' events, and nothing else (least privilege)
+        from services.database_access import grant_consumers, set_passwords
+
+        grant_consumers(url, _namespace(), [service.name for service in SERVICES])
+        set_passwords(url, _namespace(), [service.name for service in SERVICES], os.environ)
     if args.json:
         _emit_json({"applied": applied_by_service})
     return 0

@@ -90,7 +90,7 @@ class Ports:
     openapi: dict[str, Any]
     routes: RouteTable
     access_log: AccessLog | None = None  # for oversight's reading of a person's access history
-    rpc: Callable[[str, str | None], Any] | None = None
+    rpc: Callable[..., Any] | None = None
     identity: Any = None  # services.gateway.identity.core.Identity: sign-in, tokens, accounts
 
 
@@ -134,7 +134,7 @@ class GatewayApp:
 
     # -- entry points -----------------------------------------------------------------------------------
     def handle(
-        self, request: Request, *, correlation_id: str, rpc: Callable[[str, str | None], Any] | None = None
+        self, request: Request, *, correlation_id: str, rpc: Callable[..., Any] | None = None
     ) -> Response:
         started = time.perf_counter()
         exchange = _Exchange(request, correlation_id)

@@ -1,10 +1,11 @@
 """`GET /health`: is the gateway able to serve — database and broker reachable — and how far behind are
 the outbox relays (events committed but not yet published) of the event-sourced services.
 
-Relay lag is read straight from each service's schema (`events` head minus `relay_progress`), which the
-gateway's role may read through the services' group role; a service whose schema is missing or unreadable
-reports `null` rather than failing the check. The timeline projector's lag is every source's head minus the
-timeline's checkpoint for it, summed (`null` when unreadable).
+Relay lag is each service schema's `relay_lag()` (`events` head minus `relay_progress`): the gateway's role
+reads none of the services' tables, only these functions, which run as the schema's owner
+(shared/migrations/0004_private_stores.sql); a service whose schema is missing or unreadable reports `null`
+rather than failing the check. The timeline projector's lag is every source's `head_position()` minus the
+timeline's live checkpoint for it (`live_checkpoints()`), summed (`null` when unreadable).
 """
 
 from __future__ import annotations
@@ -21,8 +22,6 @@ from shared.db import Database, schema_name
 from shared.logging import get_logger
 
 log = get_logger(__name__)
-
-RELAY = "amqp"  # the outbox relay's name in relay_progress (shared/outbox.py)
 
 
 class HealthReport(BaseModel):
@@ -73,9 +72,8 @@ class InfrastructureProbe:
         if timeline is None or not sources:
             return None
         parts = [sql.SQL(
-            "(SELECT coalesce(max(global_position), 0) FROM {source}.events) - coalesce((SELECT c.position"
-            " FROM {timeline}.checkpoints c JOIN {timeline}.generations g USING (generation)"
-            " WHERE g.state = 'live' AND c.source = {name}), 0)"
+            "{source}.head_position() - coalesce((SELECT c.position FROM {timeline}.live_checkpoints() c"
+            " WHERE c.source = {name}), 0)"
         ).format(source=sql.Identifier(schema), timeline=sql.Identifier(timeline),
                  name=sql.Literal(service)) for service, schema in sources.items()]
         try:
@@ -96,13 +94,10 @@ class InfrastructureProbe:
             return None
 
     def _lag_of(self, conn, schema: str) -> int | None:  # noqa: ANN001
-        query = sql.SQL(
-            "SELECT (SELECT coalesce(max(global_position), 0) FROM {schema}.events)"
-            " - coalesce((SELECT position FROM {schema}.relay_progress WHERE relay = %s), 0)"
-        ).format(schema=sql.Identifier(schema))
+        query = sql.SQL("SELECT {schema}.relay_lag()").format(schema=sql.Identifier(schema))
         try:
             with conn.transaction():  # a savepoint: one unreadable schema must not spoil the others
-                return conn.execute(query, (RELAY,)).fetchone()[0]
+                return conn.execute(query).fetchone()[0]
         except Exception as exc:  # noqa: BLE001
             log.warning("health: relay lag unreadable", schema=schema, error=type(exc).__name__)
             return None

@@ -56,8 +56,8 @@ class Call:
 
     def rpc(self, service: str) -> Any:
         """`call.rpc("marriage").register_marriage(...)`: RPC carrying this request's correlation id and
-        principal."""
-        return self.ports.rpc(service, self.principal.name if self.principal else None)
+        the signed proof of its principal and purpose (services/gateway/rpc.py)."""
+        return self.ports.rpc(service, self.principal, self.purpose)
 
 
 @dataclass(frozen=True)

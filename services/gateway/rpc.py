@@ -1,7 +1,9 @@
 """RPC from gateway handlers to any civreg service: `call.rpc("marriage").register_marriage(...)`.
 
 One nameko reply queue serves calls to every service. Each call carries the worker's context data (the
-correlation id and the authenticated principal's name) as nameko headers, and waits at most `RPC_TIMEOUT`
+correlation id and the authenticated principal's name) as nameko headers, and the proof of its caller: an
+assertion signed for the target service (shared/rpc_proof.py), without which no service runs anything. A
+public route's call is signed for the principal `anonymous`, role `public`. Each call waits at most `RPC_TIMEOUT`
 seconds: a service that is not running is 503 `service_unavailable`, one that does not answer in time 504
 `upstream_timeout`. Refusals (shared/errors.py) and concurrency conflicts raised by the service arrive as
 themselves and become their problem+json; any other exception arrives as nameko's `RemoteError` and becomes a 500.
@@ -34,9 +36,12 @@ from nameko.rpc import ReplyListener, RpcReply, get_rpc_exchange
 
 from services.gateway.problems import Problem
 from shared.nameko_ext.settings import amqp_uri
+from shared.rpc_proof import PROOF_CONTEXT_KEY, ProofSigner
 
 DEFAULT_RPC_TIMEOUT = 10.0
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
+PROOF_HEADER = f"nameko.{PROOF_CONTEXT_KEY}"
+ANONYMOUS = ("anonymous", "public")  # who a public route's calls are signed for
 
 
 class ServiceRpc(DependencyProvider):
@@ -46,6 +51,7 @@ class ServiceRpc(DependencyProvider):
         config = self.container.config
         self.timeout = float(config.get("RPC_TIMEOUT") or DEFAULT_RPC_TIMEOUT)
         self.exchange = get_rpc_exchange(config)
+        self.signer = ProofSigner.from_config(config)  # a gateway without its signing key does not start
         self.serializer = config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER)
         # confirm_publish: see the module docstring (unroutable requests are returned before the confirm).
         # The container's own pool (not kombu's process-wide one, which two gateways in a test process would
@@ -61,15 +67,29 @@ class ServiceRpc(DependencyProvider):
     kill = stop
 
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature
-        def service(name: str, principal: str | None = None) -> _TimedService:
+        def service(name: str, principal: Any = None, purpose: str | None = None) -> _TimedService:
+            """`principal`: the verified `services.gateway.auth.Principal` (None on a public route)."""
             if principal is not None:
                 # Context data travels as nameko headers: the callee's Correlation knows who acted.
-                worker_ctx.data["principal"] = principal
-            return _TimedService(self, worker_ctx, name)
+                worker_ctx.data["principal"] = principal.name
+            return _TimedService(self, worker_ctx, name, principal, purpose)
 
         return service
 
-    def call(self, worker_ctx: Any, service: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def proof(self, worker_ctx: Any, service: str, principal: Any, purpose: str | None) -> str:
+        """The assertion of the verified caller, signed for `service` alone."""
+        correlation_id = worker_ctx.data.get("correlation_id") or uuid.uuid4().hex
+        if principal is None:
+            return self.signer.sign(audience=service, principal=ANONYMOUS[0], role=ANONYMOUS[1],
+                                    correlation_id=correlation_id)
+        return self.signer.sign(
+            audience=service, principal=principal.name, role=principal.role, correlation_id=correlation_id,
+            scopes=principal.scopes, office=principal.office, county=getattr(principal, "county", None),
+            township=getattr(principal, "township", None), bureau=principal.bureau, purpose=purpose,
+        )
+
+    def call(self, worker_ctx: Any, service: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
+             proof: str) -> Any:
         correlation_id = str(uuid.uuid4())
         reply_event = self.rpc_reply_listener.get_reply_event(correlation_id)
         try:
@@ -78,7 +98,8 @@ class ServiceRpc(DependencyProvider):
                     producer.publish(
                         {"args": args, "kwargs": kwargs}, exchange=self.exchange, routing_key=f"{service}.{method}",
                         mandatory=True, delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
-                        correlation_id=correlation_id, headers=_HEADERS.get_message_headers(worker_ctx),
+                        correlation_id=correlation_id,
+                        headers={**_HEADERS.get_message_headers(worker_ctx), PROOF_HEADER: proof},
                         serializer=self.serializer, retry=True, retry_policy=DEFAULT_RETRY_POLICY,
                     )
                 except ChannelError as exc:
@@ -105,10 +126,12 @@ _HEADERS = HeaderEncoder()  # the worker's context data as `nameko.<key>` header
 
 
 class _TimedService:
-    def __init__(self, rpc: ServiceRpc, worker_ctx: Any, name: str) -> None:
+    def __init__(self, rpc: ServiceRpc, worker_ctx: Any, name: str, principal: Any, purpose: str | None) -> None:
         self._rpc = rpc
         self._worker_ctx = worker_ctx
         self.service_name = name
+        self._principal = principal
+        self._purpose = purpose
 
     def __getattr__(self, method: str) -> _TimedMethod:
         if method.startswith("_"):
@@ -123,4 +146,6 @@ class _TimedMethod:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         service = self._service
-        return service._rpc.call(service._worker_ctx, service.service_name, self._method, args, kwargs)
+        # Signed per call, just before it leaves: each proof lives only DEFAULT_LIFETIME seconds.
+        proof = service._rpc.proof(service._worker_ctx, service.service_name, service._principal, service._purpose)
+        return service._rpc.call(service._worker_ctx, service.service_name, self._method, args, kwargs, proof)

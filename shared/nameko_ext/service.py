@@ -1,4 +1,5 @@
-"""The base of every event-sourced service class: its store, its outbox relay and the correlation context.
+"""The base of every event-sourced service class: its store, its outbox relay, the correlation context and
+the proof of its RPC callers.
 
 A service subclasses it, sets `name`, and adds its RPC entrypoints and `@subscribe` handlers; nameko finds
 the inherited dependencies and entrypoints as if they were declared on the subclass.
@@ -10,18 +11,25 @@ and with the result serialised once rather than twice. A reply is worth exactly 
 wait: if the broker loses it, the caller times out (504) — which is also all a confirm could have led to,
 since the work it reports is already committed. The request is acknowledged after the reply is sent,
 as nameko does.
+
+It also admits no call without proof of its caller (docs/architecture.md, "Proof on RPC"): before any worker
+is spawned, the service's `RpcProof` dependency (shared/nameko_ext/proof.py) verifies the gateway's signed
+assertion; a refused call runs nothing, and an admitted one runs with the verified actor in its `actor`
+(and `viewer`) argument.
 """
 
 from __future__ import annotations
 
+import inspect
 import sys
+from functools import partial
 from typing import Any
 
 import kombu.serialization
 from kombu import Connection
 from kombu.pools import ProducerPool
 from nameko.constants import AMQP_URI_CONFIG_KEY
-from nameko.exceptions import UnserializableValueError, serialize
+from nameko.exceptions import ContainerBeingKilled, MalformedRequest, UnserializableValueError, serialize
 from nameko.extensions import SharedExtension
 from nameko.rpc import Rpc, get_rpc_exchange
 
@@ -29,6 +37,7 @@ from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.calendar import HolidayCalendarWatch
 from shared.nameko_ext.context import CorrelationContext
+from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
 
@@ -72,9 +81,51 @@ class Replies(SharedExtension):
 
 
 class ServiceRpcEntrypoint(Rpc):
-    """nameko's RPC entrypoint, replying through `Replies`."""
+    """nameko's RPC entrypoint, replying through `Replies`, admitting only calls with proof (module docstring)."""
 
     replies = Replies()
+    requires_proof = True
+
+    def setup(self) -> None:
+        super().setup()
+        proofs = [d for d in self.container.dependencies if isinstance(d, RpcProof)]
+        if len(proofs) != 1:
+            raise TypeError(f"{self.container.service_name}: an RPC service needs exactly one RpcProof dependency")
+        self.proof = proofs[0]
+        parameters = inspect.signature(getattr(self.container.service_cls, self.method_name)).parameters
+        # The arguments that name the caller: set from the proof, never taken from the message.
+        self.caller_arguments = {name for name in ("actor", "viewer") if name in parameters}
+
+    def handle_message(self, body: Any, message: Any) -> None:
+        # As nameko's Rpc.handle_message, with the proof checked first: an unproven caller learns nothing,
+        # not even whether its arguments fit. A refusal raised here is answered by the RPC consumer.
+        assertion = self.proof.admit(self.method_name, message.headers)
+        try:
+            args, kwargs = body["args"], body["kwargs"]
+        except (KeyError, TypeError):
+            raise MalformedRequest("Message missing `args` or `kwargs`") from None
+        args, kwargs = self._with_caller(args, kwargs, assertion)
+        self.check_signature(args, kwargs)
+        context_data = RpcProof.context(self.unpack_message_headers(message), assertion)
+        try:
+            self.container.spawn_worker(self, args, kwargs, context_data=context_data,
+                                        handle_result=partial(self.handle_result, message))
+        except ContainerBeingKilled:
+            self.rpc_consumer.requeue_message(message)
+
+    def _with_caller(self, args: Any, kwargs: Any, assertion: Any) -> tuple[Any, Any]:
+        if not self.caller_arguments:
+            return args, kwargs
+        method = getattr(self.container.service_cls, self.method_name)
+        try:
+            bound = inspect.signature(method).bind_partial(None, *args, **kwargs)
+        except TypeError:
+            return args, kwargs  # check_signature refuses it
+        if "actor" in self.caller_arguments:
+            bound.arguments["actor"] = assertion.actor().to_rpc()
+        if "viewer" in self.caller_arguments:
+            bound.arguments["viewer"] = assertion.viewer()
+        return bound.args[1:], bound.kwargs
 
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         result, exc_info = self.replies.send(message, result, exc_info)
@@ -90,6 +141,7 @@ service_rpc = ServiceRpcEntrypoint.decorator(expected_exceptions=(Refusal, Concu
 class EventSourcedService:
     name: str
     context = CorrelationContext()
+    caller = RpcProof()  # admits RPC calls; the worker's acting identity (shared/nameko_ext/proof.py)
     store = EventStoreProvider()
     relay = OutboxRelayProvider()
     holiday_calendar = HolidayCalendarWatch()  # rule 0.3: shipped plus loaded years, kept current

@@ -36,6 +36,8 @@ ROUNDS = 5
 TODAY = dt.date(2025, 6, 16)
 MONTH = "2025-08"
 ADMIN = Actor("admin.city", "admin")
+TOWNSHIP = Actor("township.610502001", "township_officer", township="610502001")  # C-3: the township checks
+OFFICER = Actor("child-welfare.city", "child_welfare_officer")  # and the officer decides
 
 
 def child_drafts(n: int) -> tuple[str, list]:
@@ -53,11 +55,12 @@ def child_drafts(n: int) -> tuple[str, list]:
     child_id = f"00000000-0000-4000-8000-{n:012d}"
     drafts = d.decide_open(command, ADMIN, TODAY, d.NewFile(child_id, None))
     file = fold(drafts)
-    check = d.decide_township_check(file, RecordTownshipCheck(outcome="passed", checked_on="2025-05-12"), ADMIN, TODAY)
+    check = d.decide_township_check(file, RecordTownshipCheck(outcome="passed", checked_on="2025-05-12"), TOWNSHIP,
+                                    dt.date(2025, 5, 12))
     file = fold(check, file)
     category = "orphan" if n % 2 else "de_facto_unattended"
     decision = d.decide_decision(file, Decide(outcome="confirmed", category=category, decided_on="2025-05-20"),
-                                 ADMIN, TODAY)
+                                 OFFICER, TODAY)
     return child_id, [*drafts, *check, *decision]
 
 

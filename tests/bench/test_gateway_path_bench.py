@@ -35,12 +35,14 @@ from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 from psycopg.types.json import Jsonb
 
+from shared.actor import Actor
 from shared.business_dates import local_today
 from shared.messaging import event_exchange
-from shared.nameko_ext import service_rpc
+from shared.nameko_ext import RpcProof, service_rpc
 from tests.bench.report import percentile, table, write_section
 from tests.support.infrastructure import ADMIN_URL
 from tests.support.processes import running_processes, service_process
+from tests.support.proof import proof_context
 from tests.support.stack import principal_token
 from tests.support.synthetic_ids import synthetic_id_number
 from tests.support.waiting import wait_until
@@ -56,6 +58,7 @@ class BenchEcho:
     """The bare RPC baseline: a service entrypoint that does nothing but answer."""
 
     name = "bench_echo"
+    caller = RpcProof()  # as every service: the call's proof is verified before it runs
 
     @service_rpc
     def echo(self, value: object) -> object:
@@ -336,7 +339,10 @@ def signed_in_token(port: int) -> str:
 def rpc_client(vhost: str, stack: ExitStack) -> Callable[[int], Callable[[], bool]]:
     def make(_: int) -> Callable[[], bool]:
         # One proxy per client: a standalone proxy serves one caller at a time.
-        proxy = stack.enter_context(ClusterRpcProxy({"AMQP_URI": vhost}))
+        # Signed once per client (a proof lives 30 s, the run a few): the baseline pays the service's
+        # verification, not the gateway's signing.
+        proxy = stack.enter_context(ClusterRpcProxy(
+            {"AMQP_URI": vhost}, context_data=proof_context("bench_echo", Actor("bench", "admin"))))
 
         def send() -> bool:
             return proxy.bench_echo.echo("ping") == "ping"

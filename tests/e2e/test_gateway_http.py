@@ -24,7 +24,7 @@ from services.gateway.service import GatewayAppProvider, GatewayService
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext import CorrelationContext
-from tests.support.services import running, service_config
+from tests.support.services import gateway_config, running
 
 pytestmark = pytest.mark.integration
 
@@ -141,7 +141,7 @@ def principals_file(tmp_path_factory):
 @pytest.fixture(scope="module")
 def base_url(namespace, amqp_uri, principals_file):
     port = free_port()
-    config = service_config(namespace, amqp_uri, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}",
+    config = gateway_config(namespace, amqp_uri, WEB_SERVER_ADDRESS=f"127.0.0.1:{port}",
                             PRINCIPALS_FILE=str(principals_file), MAX_BODY_BYTES=1024 * 1024, RPC_TIMEOUT=1)
     with running(EchoService, config), running(GatewayWithTestRoutes, config):
         yield f"http://127.0.0.1:{port}"

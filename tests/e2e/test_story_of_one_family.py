@@ -31,6 +31,7 @@ pytestmark = pytest.mark.integration
 
 FUNERAL_STAFF = {"as_": "funeral_staff", "office": "FH-610502"}
 OFFICER = {"as_": "child_welfare_officer"}
+TOWNSHIP = {"as_": "township_officer"}  # C-3: the township checks, the county decides
 EDUCATION = {"as_": "bureau", "bureau": "education", "headers": {"X-Purpose": "school enrolment support"}}
 POLICE = {"as_": "bureau", "bureau": "public_security", "headers": {"X-Purpose": "missing child inquiry"}}
 TODAY = local_today()
@@ -114,7 +115,7 @@ def test_the_story_of_one_family_on_every_timeline_with_the_facts_of_each_date_T
              "ends_on": (TODAY + dt.timedelta(days=3 * 365)).isoformat(), "evidence_ref": "判决书-1"}],
         "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed", "applied_on": day(-20)}))
     child_file = f"/v1/child-welfare/children/{opened['child_id']}"
-    created(api.post(f"{child_file}/township-check", **OFFICER, json={"outcome": "passed", "checked_on": day(-19)}))
+    created(api.post(f"{child_file}/township-check", **TOWNSHIP, json={"outcome": "passed", "checked_on": day(-19)}))
     created(api.post(f"{child_file}/decision", **OFFICER, json={
         "outcome": "confirmed", "category": "de_facto_unattended", "reasons": ["父亡, 母服刑"],
         "decided_on": day(-15)}))

@@ -1,5 +1,6 @@
 """The gateway's RPC client and the services' `service_rpc` replies, on the real broker: what a request looks
-like on the wire (transient, with the caller's context as nameko headers), that a call to a service that is
+like on the wire (transient, with the caller's context as nameko headers and the signed proof of its
+principal for the target service alone), that a call to a service that is
 not running is 503 at once without putting the channel's confirms out of step, and what a reply carries."""
 
 from __future__ import annotations
@@ -10,11 +11,19 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import dummy, entrypoint_hook
 
+from services.gateway.auth import Principal
 from services.gateway.problems import Problem
 from services.gateway.rpc import ServiceRpc
+from shared.actor import Actor
 from shared.errors import Refusal
 from shared.nameko_ext import CorrelationContext, service_rpc
+from shared.nameko_ext.proof import RpcProof
+from shared.rpc_proof import ProofVerifier
+from tests.support.proof import proof_context, public_keys_config, signing_key_config
 from tests.support.services import running
+
+CLERK = Principal("clerk.MR-610502", "marriage_clerk", "MR-610502")
+CLERK_ACTOR = Actor(CLERK.name, CLERK.role, CLERK.office)
 
 pytestmark = pytest.mark.integration
 
@@ -27,16 +36,21 @@ class Caller:
 
     @dummy
     def call(self, service: str, method: str, *args: object) -> object:
-        return getattr(self.rpc(service, "clerk.MR-610502"), method)(*args)
+        return getattr(self.rpc(service, CLERK, "registration"), method)(*args)
 
 
 class Answering:
     name = "gateway_rpc_test_answering"
     context = CorrelationContext()
+    caller = RpcProof()
 
     @service_rpc
     def echo(self, value: object) -> dict[str, object]:
         return {"value": value, "correlation_id": self.context.correlation_id, "principal": self.context.principal}
+
+    @service_rpc
+    def whoami(self, actor: object = None) -> dict[str, object]:
+        return {"argument": actor, "caller": self.caller.to_rpc()}
 
     @service_rpc
     def refuse(self) -> None:
@@ -49,12 +63,12 @@ class Answering:
 
 @pytest.fixture
 def config(vhost):
-    return {"AMQP_URI": vhost, "max_workers": 1, "RPC_TIMEOUT": 1}
+    return {"AMQP_URI": vhost, "max_workers": 1, "RPC_TIMEOUT": 1, **public_keys_config()}
 
 
 @pytest.fixture
 def caller(config):
-    with running(Caller, config) as container:
+    with running(Caller, {**config, **signing_key_config()}) as container:
         yield container
 
 
@@ -97,6 +111,11 @@ def test_a_request_is_transient_and_carries_the_callers_context(caller, vhost):
     assert message.headers["nameko.correlation_id"] == "rpc-test-wire"
     assert message.headers["nameko.principal"] == "clerk.MR-610502"
     assert message.payload == {"args": [{"n": 1}], "kwargs": {}}
+    # The proof names the verified principal, is for the called service alone, and carries the correlation id.
+    proof = ProofVerifier.from_config(public_keys_config(), "gateway_rpc_test_idle").verify(
+        message.headers["nameko.rpc_proof"])
+    assert (proof.principal, proof.role, proof.office, proof.purpose, proof.correlation_id) == (
+        "clerk.MR-610502", "marriage_clerk", "MR-610502", "registration", "rpc-test-wire")
 
 
 def test_a_reply_carries_the_result_and_the_callee_sees_the_callers_context(caller, answering):
@@ -113,9 +132,19 @@ def test_a_refusal_replies_as_itself(caller, answering):
 
 
 def test_an_unserialisable_result_replies_as_an_error_not_silence(answering, vhost):
-    with ClusterRpcProxy({"AMQP_URI": vhost}, timeout=10) as proxy:
+    with ClusterRpcProxy({"AMQP_URI": vhost}, timeout=10,
+                         context_data=proof_context("gateway_rpc_test_answering", CLERK_ACTOR)) as proxy:
         with pytest.raises(RemoteError) as failed:
             proxy.gateway_rpc_test_answering.unserialisable()
         assert proxy.gateway_rpc_test_answering.echo("after")["value"] == "after"
 
     assert failed.value.exc_type == "UnserializableValueError"
+
+
+def test_the_actor_a_service_acts_for_is_the_proven_one_whatever_the_message_says(answering, vhost):
+    forged = {"name": "admin.city", "role": "admin", "office": None}
+    with ClusterRpcProxy({"AMQP_URI": vhost}, timeout=10,
+                         context_data=proof_context("gateway_rpc_test_answering", CLERK_ACTOR)) as proxy:
+        answer = proxy.gateway_rpc_test_answering.whoami(forged)
+
+    assert answer["argument"] == answer["caller"] == CLERK_ACTOR.to_rpc()

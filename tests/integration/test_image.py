@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.infrastructure import ADMIN_URL
+from tests.support.proof import signing_key_config
 from tests.support.stack import PRINCIPALS_FILE, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,19 +51,25 @@ def test_the_image_holds_no_development_file_and_runs_as_a_non_root_user(image):
     assert found == []
 
 
-def test_the_gateway_without_a_mounted_principals_file_stops_naming_the_setting(image, namespace, amqp_uri):
+def test_the_gateway_in_the_production_profile_without_its_key_secret_stops_naming_the_setting(
+        image, namespace, amqp_uri):
+    # The image starts in the production profile: no static tokens, and its own key secret is required.
     result = docker_run("-e", f"DATABASE_URL={ADMIN_URL}", "-e", f"CIVREG_NAMESPACE={namespace.name}",
                         "-e", f"AMQP_URI={amqp_uri}", "-e", f"WEB_SERVER_ADDRESS=127.0.0.1:{free_port()}",
                         image, "run", "gateway", detach=False)
     assert result.returncode != 0
-    assert "PRINCIPALS_FILE: no principals file" in result.stdout + result.stderr
+    assert "KEY_SECRET" in result.stdout + result.stderr
 
 
 def test_the_gateway_container_answers_health(image, namespace, amqp_uri):
     port = free_port()
     started = docker_run("-e", f"DATABASE_URL={ADMIN_URL}", "-e", f"CIVREG_NAMESPACE={namespace.name}",
                          "-e", f"AMQP_URI={amqp_uri}", "-e", f"WEB_SERVER_ADDRESS=127.0.0.1:{port}",
-                         "-v", f"{PRINCIPALS_FILE}:/etc/civreg/principals.yaml:ro", image, "run", "gateway")
+                         "-e", "CIVREG_PROFILE=development", "-e", "PRINCIPALS_FILE=/etc/civreg/principals.yaml",
+                         "-e", "RPC_SIGNING_KEY_FILE=/gateway-keys/rpc-signing.jwk.json",
+                         "-v", f"{PRINCIPALS_FILE}:/etc/civreg/principals.yaml:ro",
+                         "-v", f"{signing_key_config()['RPC_SIGNING_KEY_FILE']}:/gateway-keys/rpc-signing.jwk.json:ro",
+                         image, "run", "gateway")
     assert started.returncode == 0, started.stderr
     container = started.stdout.strip()
     try:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 import psycopg
 
 from services import SERVICES, spec
+from services.database_access import grant_consumers
 from shared.business_dates import local_today
 from shared.calendar_store import REFERENCE, migrate_reference, store_years
 from shared.db import Database, DatabaseSettings, schema_name
@@ -106,6 +107,7 @@ def create_namespace(services: tuple[str, ...] | None = None, name: str | None =
         )
     migrate_reference(ADMIN_URL, namespace.name)  # the holiday calendar's loaded years, read by every service
     load_stand_in_calendar_years(namespace.name)
+    grant_consumers(ADMIN_URL, namespace.name, services)  # as `civreg migrate` does
     return namespace
 
 

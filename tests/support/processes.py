@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.infrastructure import ADMIN_URL, Namespace
+from tests.support.proof import public_keys_config, signing_key_config
 from tests.support.stack import PRINCIPALS_FILE, free_port
 from tests.support.waiting import wait_until
 
@@ -61,7 +62,8 @@ def stack_environment(namespace: Namespace, amqp_uri: str, port: int, **extra: s
     """What `civreg run` reads (config.yaml's environment overrides), pointed at the test namespace."""
     return {**os.environ, "DATABASE_URL": ADMIN_URL, "CIVREG_NAMESPACE": namespace.name, "AMQP_URI": amqp_uri,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "PRINCIPALS_FILE": str(PRINCIPALS_FILE), "LOG_LEVEL": "INFO",
-            **extra}
+            # The run's RPC proof keys; only the gateway's config.yaml reads the signing key's path.
+            **public_keys_config(), **signing_key_config(), **extra}
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from typing import Any
 from nameko.containers import ServiceContainer
 
 from tests.support.infrastructure import ADMIN_URL, Namespace
+from tests.support.proof import public_keys_config, signing_key_config
 
 
 def service_config(namespace: Namespace, amqp_uri: str, **extra: Any) -> dict[str, Any]:
@@ -24,8 +25,14 @@ def service_config(namespace: Namespace, amqp_uri: str, **extra: Any) -> dict[st
         # allows 100 connections: at the services' default of 10 each, a stack under redelivery load took
         # them all. Benchmarks that want more pass their own DATABASE_POOL.
         "DATABASE_POOL": {"MAX_SIZE": 5},
+        **public_keys_config(),  # the gateway's public key: services verify every RPC's proof
         **extra,
     }
+
+
+def gateway_config(namespace: Namespace, amqp_uri: str, **extra: Any) -> dict[str, Any]:
+    """A gateway's configuration: a service's, plus the key it signs each RPC's proof with."""
+    return service_config(namespace, amqp_uri, **signing_key_config(), **extra)
 
 
 @contextmanager

@@ -21,6 +21,7 @@ import yaml
 
 from services.gateway.service import GatewayService
 from tests.support.infrastructure import Namespace, isolated_world
+from tests.support.proof import signing_key_config
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
 
@@ -83,7 +84,7 @@ def running_stack(
     with ExitStack() as stack:
         for service in services:
             stack.enter_context(running(service, settings))
-        stack.enter_context(running(gateway, settings))
+        stack.enter_context(running(gateway, {**settings, **signing_key_config()}))  # only the gateway signs
         api = Api(f"http://127.0.0.1:{port}")
         wait_until(lambda: api.get("/health").status_code in (200, 503), what="the gateway")
         yield api

@@ -113,6 +113,7 @@ def decide_referral(referral: Referral, child_id: str) -> list[Draft]:
 # -- C-3: check and decision ---------------------------------------------------------------------------------
 def decide_township_check(file: ChildFile, command: RecordTownshipCheck, actor: Actor,
                           today: dt.date) -> list[Draft]:
+    rules.check_township_checker(actor, file)
     rules.check_version(command.version, file)
     rules.check_awaiting_check(file)
     checked_on = command.checked_on or today
@@ -125,6 +126,7 @@ def decide_township_check(file: ChildFile, command: RecordTownshipCheck, actor: 
 
 
 def decide_decision(file: ChildFile, command: Decide, actor: Actor, today: dt.date) -> list[Draft]:
+    rules.check_decider(actor, file)
     rules.check_version(command.version, file)
     rules.check_township_checked(file)
     decided_on = command.decided_on or today
@@ -184,6 +186,7 @@ def consequences(before: ChildFile, drafts: list[Draft], effective_on: dt.date, 
 def decide_parent_change(file: ChildFile, command: ChangeParentCondition, actor: Actor,
                          today: dt.date) -> list[Draft]:
     """C-6: a parent's condition starts, ends, or is corrected, with its evidence."""
+    rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     rules.check_open(file)
     if command.parent > len(file.parents):
@@ -221,6 +224,7 @@ def _effective(file: ChildFile, since: dt.date, ends_on: dt.date | None, today: 
 def decide_placement(file: ChildFile, command: ChangePlacement, actor: Actor, today: dt.date,
                      carer_children: int = 0) -> list[Draft]:
     """C-4: another care arrangement; between institutions it is a recorded transfer."""
+    rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     rules.check_open(file)
     rules.check_care(command.care, command.institution, command.carer)
@@ -262,6 +266,7 @@ def decide_unidentified_transfer(file: ChildFile, today: dt.date) -> list[Draft]
 
 # -- C-7: agreements and visits ------------------------------------------------------------------------------
 def decide_agreement(file: ChildFile, command: SignAgreement, actor: Actor, today: dt.date) -> list[Draft]:
+    rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     rules.check_open(file)
     signed_on = command.signed_on or today
@@ -274,6 +279,7 @@ def decide_agreement(file: ChildFile, command: SignAgreement, actor: Actor, toda
 
 
 def decide_visit(file: ChildFile, command: RecordVisit, actor: Actor, today: dt.date) -> list[Draft]:
+    rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     rules.check_open(file)
     visited_on = command.visited_on or today
@@ -294,6 +300,7 @@ def termination_draft(file: ChildFile, reason: str, effective_on: dt.date, cause
 
 def decide_termination(file: ChildFile, command: Terminate, actor: Actor, today: dt.date) -> list[Draft]:
     """C-6: adoption, moving away, death, … end support on the day of the event."""
+    rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     rules.check_open(file)
     rules.check_recorded_on(command.effective_on, actor, today, "effective_on")
@@ -305,6 +312,7 @@ def decide_termination(file: ChildFile, command: Terminate, actor: Actor, today:
 def decide_student_status(file: ChildFile, command: RecordStudentStatus, actor: Actor,
                           today: dt.date) -> list[Draft]:
     """C-6: a child in full-time education at 18 keeps support until the schooling ends (configurable)."""
+    rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     rules.check_open(file)
     if file.birth_date is None:

@@ -50,6 +50,35 @@ def check_recorded_on(day: dt.date, actor: Actor, today: dt.date, field: str) ->
     check_business_date(day, today=today, unlimited_backdating=actor.unlimited_backdating, field=field)
 
 
+# -- who acts on a file (issue 12: scopes the law asks for) --------------------------------------------------
+def _in_county(place: str | None, division: str | None) -> bool:
+    """A township (9 digits) or county (6) code lies in a county division when it starts with its 6 digits;
+    a file or principal without a place is not narrowed."""
+    return place is None or division is None or place[:6] == division[:6]
+
+
+def check_acts_for_file(actor: Actor, file: ChildFile) -> None:
+    """Child welfare officers are scoped to their county; the city level (no county) is above them."""
+    if not _in_county(actor.county, file.household_division):
+        raise Refusal("forbidden_place", f"an officer of {actor.county} may not act for another county's child", 403)
+
+
+def check_township_checker(actor: Actor, file: ChildFile) -> None:
+    """C-3, separation of duties: the township (street office) checks, a `township_officer` of the child's
+    county; the county officer who decides may not record the check."""
+    if actor.role != "township_officer":
+        raise Refusal("forbidden_role", "C-3: only a township officer records the township's check", 403)
+    if not _in_county(actor.township, file.household_division):
+        raise Refusal("forbidden_place", f"township {actor.township} is not in the child's county", 403)
+
+
+def check_decider(actor: Actor, file: ChildFile) -> None:
+    """C-3, separation of duties: only the county's (or the city's) child welfare officer decides."""
+    if actor.role != "child_welfare_officer":
+        raise Refusal("forbidden_role", "C-3: only the county's child welfare officer decides", 403)
+    check_acts_for_file(actor, file)
+
+
 def check_not_before(day: dt.date, earliest: dt.date, code: str, detail: str, field: str) -> None:
     if day < earliest:
         raise refusal(code, detail, field=field)

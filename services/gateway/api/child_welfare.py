@@ -26,6 +26,7 @@ from shared.text import DivisionCode, IdNumberText, PersonName, Phone, line
 
 PREFIX = "/v1/child-welfare"
 OFFICERS = {"child_welfare_officer"}
+TOWNSHIP_OFFICERS = {"township_officer"}  # C-3, separation of duties: the township checks, the county decides
 ADMIN = {"admin"}
 
 Name = line(100)
@@ -241,7 +242,7 @@ ROUTES = [
     Route("POST", f"{PREFIX}/children", "child_welfare.open_file", OFFICERS, open_file, body=OpenFile,
           response=FileOpened, status=201),
     Route("GET", _CHILD, "child_welfare.read_child", OFFICERS, read_child, subject="child"),
-    Route("POST", f"{_CHILD}/township-check", "child_welfare.township_check", OFFICERS, township_check,
+    Route("POST", f"{_CHILD}/township-check", "child_welfare.township_check", TOWNSHIP_OFFICERS, township_check,
           body=TownshipCheck, response=Changed, subject="child"),
     Route("POST", f"{_CHILD}/decision", "child_welfare.decision", OFFICERS, decision, body=Decision,
           response=Changed, subject="child"),

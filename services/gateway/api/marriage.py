@@ -6,7 +6,8 @@ Who may call what:
   divorce applications, withdrawals and registrations, appointments. Clerks date records at most 30 days back.
 * `marriage_registrar` (citywide, unlimited back-dating): revocations (M-10), court outcomes (M-9), the
   historical import (M-12), and everything a clerk reads.
-* `admin` may do all of it.
+* `admin` records no marriage business (separation of duties, issue 12); it reads registrations, divorces,
+  statuses and statistics as the city's administrator.
 * `GET /persons/{id}/status` is a status-class fact (architecture.md, access classes): marriage staff,
   admins, and bureaus whose scopes include `status`.
 * `GET /certificates/{number}/verification` is public (no token): validity, kind, dates, masked names.
@@ -29,8 +30,8 @@ from services.gateway.routing import PUBLIC, Call, Reply, Route
 from shared.text import DivisionCode, IdNumberText, PersonName, line
 
 PREFIX = "/v1/marriage"
-CLERKS = {"marriage_clerk", "admin"}
-REGISTRARS = {"marriage_registrar", "admin"}
+CLERKS = {"marriage_clerk"}
+REGISTRARS = {"marriage_registrar"}
 STAFF = {"marriage_clerk", "marriage_registrar", "admin"}
 STATUS_READERS = {"marriage_clerk", "marriage_registrar", "admin", "bureau"}
 

@@ -117,8 +117,10 @@ def check_pending(state: DivorceState) -> None:
 
 def decide_withdrawal(state: DivorceState, marriage: MarriageState, command: WithdrawDivorce, person: str,
                       actor: Actor, today: dt.date) -> list[Draft]:
-    """M-8: either party may withdraw during days 1 to 30."""
+    """M-8: either party may withdraw during days 1 to 30, at the office that holds the application: a clerk
+    acts only on their own office's divorce applications (issue 12), registrars for the city."""
     rules.check_version(command.version, state.version)
+    rules.check_acts_for_office(actor, state.office)
     if person not in marriage.id_numbers:
         raise rules.refusal("not_a_party", "this person is not a party to the marriage", field="by_id_number")
     check_pending(state)

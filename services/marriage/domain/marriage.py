@@ -107,6 +107,7 @@ def decide_reissue(state: MarriageState, command: ReissueCertificate, person: st
                    new_number: str) -> list[Draft]:
     """M-7: a new number for the party; the old number becomes invalid; the marriage is unchanged. No reissue
     once the marriage ended: a record-of-registration statement instead."""
+    rules.check_records_business(actor)
     rules.check_version(command.version, state.version)
     check_party(state, person, "party_id_number")
     check_in_force(state, "no reissue once the marriage has ended; a record-of-registration statement instead")
@@ -123,6 +124,7 @@ def decide_court_outcome(state: MarriageState, command: RecordCourtOutcome, acto
                          today: dt.date) -> list[Draft]:
     """M-9: a court divorce ends a marriage in force from `effective_on`; void and annulled marriages never
     existed (a void marriage may already have ended otherwise: the judgment still says it never was)."""
+    rules.check_records_business(actor)
     rules.check_version(command.version, state.version)
     if state.status in NEVER_EXISTED:
         raise Refusal("marriage_never_existed", f"the registration is already {state.status}", 409)
@@ -140,6 +142,7 @@ def decide_revocation(state: MarriageState, command: RevokeRegistration, dishone
                       today: dt.date) -> list[Draft]:
     """M-10: the bureau revokes a fraudulent registration citing the document; the parties' status is as if
     it had never been registered; who used false documents goes on the dishonesty list."""
+    rules.check_records_business(actor)
     rules.check_version(command.version, state.version)
     if state.status in NEVER_EXISTED:
         raise Refusal("marriage_never_existed", f"the registration is already {state.status}", 409)

@@ -84,9 +84,17 @@ def check_household_division(code: str, field: str) -> str:
     return code
 
 
+def check_records_business(actor: Actor) -> None:
+    """Separation of duties (issue 12, api.md release 2): an admin administers accounts and reference data
+    and records no marriage business."""
+    if actor.is_admin:
+        raise Refusal("forbidden_role", "an admin records no registrations, divorces or appointments", 403)
+
+
 def check_acts_for_office(actor: Actor, office: str) -> None:
-    """Clerks act at their own office only (as relief staff do for stations); registrars and admins act for
-    the city."""
+    """Clerks act at their own office only (as relief staff do for stations); registrars act for the city;
+    admins record no business at all."""
+    check_records_business(actor)
     if actor.role == "marriage_clerk" and actor.office != office:
         raise Refusal("forbidden_place", f"{actor.office or 'this principal'} may not act for {office}", 403)
 

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.integration
 
 CW = "/v1/child-welfare"
 OFFICER = {"as_": "child_welfare_officer"}
+TOWNSHIP = {"as_": "township_officer"}  # C-3: the township checks, the county decides
 ADMIN = {"as_": "admin"}
 
 
@@ -49,7 +50,7 @@ def open_file(api, today, **changes):
 
 
 def confirm(api, child_id, category="orphan"):
-    checked = api.post(f"{CW}/children/{child_id}/township-check", json={"outcome": "passed"}, **OFFICER)
+    checked = api.post(f"{CW}/children/{child_id}/township-check", json={"outcome": "passed"}, **TOWNSHIP)
     assert checked.status_code == 200, checked.text
     decided = api.post(f"{CW}/children/{child_id}/decision",
                        json={"outcome": "confirmed", "category": category, "reasons": ["both parents died"]},
@@ -190,7 +191,7 @@ def test_the_timer_entrypoint_terminates_support_on_the_18th_birthday_C6(api, to
     child_id = opened.json()["child_id"]
     assert api.post(f"{CW}/children/{child_id}/township-check",
                     json={"outcome": "passed", "checked_on": (today - dt.timedelta(days=15)).isoformat()},
-                    **OFFICER).status_code == 200
+                    **TOWNSHIP).status_code == 200
     decided = api.post(f"{CW}/children/{child_id}/decision",
                        json={"outcome": "confirmed", "category": "orphan", "reasons": ["both parents died"],
                              "decided_on": (today - dt.timedelta(days=10)).isoformat()}, **OFFICER)

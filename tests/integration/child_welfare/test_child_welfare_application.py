@@ -18,6 +18,7 @@ pytestmark = pytest.mark.integration
 
 OFFICER = {"name": "child-welfare.city", "role": "child_welfare_officer", "office": None}
 ADMIN = {"name": "admin.city", "role": "admin", "office": None}
+TOWNSHIP = {"name": "township.610502001", "role": "township_officer", "office": None, "township": "610502001"}
 
 
 def application(child=None, father=None, mother=None, applied_on="2025-06-06", **changes):
@@ -51,7 +52,7 @@ def confirmed(welfare, body=None, checked_on="2025-06-09", decided_on="2025-06-1
               actor=OFFICER) -> str:
     opened = welfare.open_file(body or application(), actor, None)
     child_id = opened["child_id"]
-    welfare.record_township_check(child_id, {"outcome": "passed", "checked_on": checked_on}, actor, None)
+    welfare.record_township_check(child_id, {"outcome": "passed", "checked_on": checked_on}, TOWNSHIP, None)
     welfare.decide(child_id, {"outcome": "confirmed", "category": category, "decided_on": decided_on}, actor, None)
     return child_id
 
@@ -136,7 +137,7 @@ def test_decision_before_the_township_check_is_a_conflict_and_the_sequence_confi
     refused = refusal_of(lambda: welfare.decide(child_id, {"outcome": "confirmed", "category": "orphan"}, OFFICER,
                                                 None))
     assert (refused.code, refused.status) == ("township_check_missing", 409)
-    welfare.record_township_check(child_id, {"outcome": "passed"}, OFFICER, None)
+    welfare.record_township_check(child_id, {"outcome": "passed"}, TOWNSHIP, None)
     result = welfare.decide(child_id, {"outcome": "confirmed", "category": "orphan"}, OFFICER, None)
     assert result["events"] == ["child_welfare.EligibilityConfirmed"]
 
@@ -297,7 +298,7 @@ def test_the_schedule_terminates_on_the_18th_birthday_and_tasks_list_what_is_due
     served = welfare.open_file(application(mother={"name": "李母", "condition": "imprisoned",
                                                    "condition_since": "2023-01-01", "ends_on": "2025-06-30",
                                                    "evidence_ref": "J-9"}), OFFICER, None)["child_id"]
-    welfare.record_township_check(served, {"outcome": "passed", "checked_on": "2025-06-09"}, OFFICER, None)
+    welfare.record_township_check(served, {"outcome": "passed", "checked_on": "2025-06-09"}, TOWNSHIP, None)
     welfare.decide(served, {"outcome": "confirmed", "category": "de_facto_unattended", "decided_on": "2025-06-12"},
                    OFFICER, None)
 

@@ -20,6 +20,7 @@ FATHER = id_number_of(dt.date(1985, 5, 1), sequence=8)
 MOTHER = id_number_of(dt.date(1987, 7, 2), sequence=9, sex="female")
 CHILD_ID = "0f8e6a2c-3b1d-5e7f-9a0b-1c2d3e4f5a6b"
 OFFICER = Actor("child-welfare.city", "child_welfare_officer")
+TOWNSHIP = Actor("township.610502001", "township_officer", township="610502001")  # C-3's check, 临渭区
 ADMIN = Actor("admin.city", "admin")
 STANDARDS = Standards()
 
@@ -55,7 +56,7 @@ def opened(command: OpenFile | None = None, actor: Actor = OFFICER, today: dt.da
     return d.decide_open(command or open_command(), actor, today, d.NewFile(CHILD_ID, None))
 
 
-def checked(file: ChildFile, on: dt.date | None = None, actor: Actor = OFFICER, today: dt.date = TODAY) -> list[Draft]:
+def checked(file: ChildFile, on: dt.date | None = None, actor: Actor = TOWNSHIP, today: dt.date = TODAY) -> list[Draft]:
     return d.decide_township_check(file, RecordTownshipCheck(outcome="passed", checked_on=on or days_ago(5)),
                                    actor, today)
 
@@ -80,9 +81,11 @@ def then(file: ChildFile, drafts: list[Draft]) -> ChildFile:
 
 def confirmed_file(command: OpenFile | None = None, *, category: str = "orphan", applied_on: dt.date | None = None,
                    decided_on: dt.date | None = None) -> ChildFile:
-    """A file confirmed by an admin (any dates back)."""
+    """A file checked by the township and confirmed by the city's officer, each on the day it happened (any
+    dates back)."""
     if applied_on is not None:
         command = (command or open_command()).model_copy(update={"applied_on": applied_on})
     file = file_of(opened(command, ADMIN))
-    file = then(file, checked(file, decided_on or days_ago(5), ADMIN))
-    return then(file, confirmed(file, category, decided_on or days_ago(2), ADMIN))
+    checked_on, decided_on = decided_on or days_ago(5), decided_on or days_ago(2)
+    file = then(file, checked(file, checked_on, TOWNSHIP, today=checked_on))
+    return then(file, confirmed(file, category, decided_on, OFFICER, today=decided_on))

@@ -9,6 +9,7 @@ import datetime as dt
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.commands import Decide, RecordTownshipCheck
+from shared.actor import Actor
 from tests.support.synthetic_ids import id_number_of
 from tests.unit.child_welfare.given import (
     ADMIN,
@@ -18,6 +19,7 @@ from tests.unit.child_welfare.given import (
     MOTHER,
     OFFICER,
     TODAY,
+    TOWNSHIP,
     checked,
     confirmed,
     days_ago,
@@ -118,7 +120,7 @@ def test_a_decided_file_is_not_decided_or_checked_again_C3():
     with refused("already_decided", 409):
         confirmed(file)
     with refused("already_decided", 409):
-        d.decide_township_check(file, RecordTownshipCheck(outcome="passed"), OFFICER, TODAY)
+        d.decide_township_check(file, RecordTownshipCheck(outcome="passed"), TOWNSHIP, TODAY)
 
 
 def test_the_confirmed_category_must_be_the_one_the_parents_conditions_give_C1_C3():
@@ -147,13 +149,37 @@ def test_the_child_is_under_18_on_the_decision_date_C1_C3():
     command = open_command(child={"id_number": nearly_adult, "name": "王小红", "household_division": "610502"},
                            applied_on=dt.date(2025, 5, 20))
     file = file_of(opened(command, ADMIN))
-    file = then(file, checked(file, dt.date(2025, 5, 25), ADMIN))
+    file = then(file, checked(file, dt.date(2025, 5, 25), TOWNSHIP, today=dt.date(2025, 5, 25)))
     with refused("not_a_minor"):
-        confirmed(file, "orphan", dt.date(2025, 6, 1), ADMIN)  # the 18th birthday
-    assert confirmed(file, "orphan", dt.date(2025, 5, 31), ADMIN)
+        confirmed(file, "orphan", dt.date(2025, 6, 1), OFFICER, today=dt.date(2025, 6, 1))  # the 18th birthday
+    assert confirmed(file, "orphan", dt.date(2025, 5, 31), OFFICER, today=dt.date(2025, 5, 31))
 
 
 def test_a_stale_version_is_a_conflict():
     file = file_of(opened())
     with refused("concurrency_conflict", 409):
-        d.decide_township_check(file, RecordTownshipCheck(outcome="passed", version=7), OFFICER, TODAY)
+        d.decide_township_check(file, RecordTownshipCheck(outcome="passed", version=7), TOWNSHIP, TODAY)
+
+
+def test_the_township_checks_and_the_county_decides_separation_of_duties_C3():
+    file = file_of(opened())
+    with refused("forbidden_role", 403):
+        checked(file, actor=OFFICER)  # the officer who decides may not record the check
+    with refused("forbidden_role", 403):
+        checked(file, actor=ADMIN)
+    file = then(file, checked(file))
+    with refused("forbidden_role", 403):
+        confirmed(file, actor=TOWNSHIP)
+    with refused("forbidden_role", 403):
+        confirmed(file, actor=ADMIN)  # admin administers; it records no business events
+    assert confirmed(file, actor=OFFICER)
+
+
+def test_officers_act_for_their_county_and_the_city_level_above_them_C3():
+    file = then(file_of(opened()), checked(file_of(opened())))  # the child's household is in 610502
+    with refused("forbidden_place", 403):
+        checked(file_of(opened()), actor=Actor("township.610528001", "township_officer", township="610528001"))
+    with refused("forbidden_place", 403):
+        confirmed(file, actor=Actor("child-welfare.610528", "child_welfare_officer", county="610528"))
+    assert confirmed(file, actor=Actor("child-welfare.610502", "child_welfare_officer", county="610502"))
+    assert confirmed(file, actor=OFFICER)  # the city level

@@ -47,9 +47,9 @@ def test_the_image_installs_the_hashed_lockfile_and_civreg_without_resolving():
     assert "pip install --no-deps ." in DOCKERFILE
 
 
-def test_the_image_runs_as_a_non_root_user_with_a_healthcheck_and_mounted_principals():
+def test_the_image_runs_as_a_non_root_user_with_a_healthcheck_in_the_production_profile():
     users = re.findall(r"^USER (\S+)", DOCKERFILE, re.MULTILINE)
     assert users and users[-1].split(":")[0] not in ("root", "0")
     assert re.search(r"^HEALTHCHECK .*CMD \[\"civreg\", \"healthcheck\"\]", DOCKERFILE, re.MULTILINE)
-    assert "PRINCIPALS_FILE=/etc/civreg/principals.yaml" in DOCKERFILE
+    assert "CIVREG_PROFILE=production" in DOCKERFILE and "PRINCIPALS_FILE" not in DOCKERFILE
     assert "deploy/dev" not in DOCKERFILE

@@ -172,7 +172,7 @@ class RecordingService:
         self.answer = answer
         self.calls: list[tuple[str, tuple[Any, ...]]] = []
 
-    def __call__(self, service: str, principal: str | None) -> RecordingService:
+    def __call__(self, service: str, principal: Any = None, purpose: str | None = None) -> RecordingService:
         assert service == self.name, f"the route called {service}, not {self.name}"
         return self
 

@@ -11,6 +11,7 @@ import pytest
 from services.marriage.domain import divorce
 from services.marriage.domain import events as ev
 from services.marriage.domain.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
+from shared.actor import Actor
 from shared.errors import Refusal
 from tests.unit.marriage.given import CLERK, MAN, OTHER_CLERK, REGISTRAR, WOMAN, fold, registered_events
 
@@ -85,6 +86,18 @@ def test_either_party_may_withdraw_until_day_30_and_not_after_M8():
     assert stranger.code == "not_a_party"
 
 
+def test_a_clerk_withdraws_only_their_own_offices_divorce_applications_M8():
+    marriage, applied = apply(dt.date(2025, 6, 16))
+    state = divorce.fold(applied)
+    command = WithdrawDivorce(by_id_number=WOMAN)
+
+    elsewhere = refusal_of(lambda: divorce.decide_withdrawal(state, marriage, command, WOMAN, OTHER_CLERK,
+                                                             dt.date(2025, 7, 1)))
+    assert (elsewhere.code, elsewhere.status) == ("forbidden_place", 403)
+    [withdrawn] = divorce.decide_withdrawal(state, marriage, command, WOMAN, REGISTRAR, dt.date(2025, 7, 1))
+    assert withdrawn.type == ev.DIVORCE_WITHDRAWN
+
+
 def test_registration_during_the_cooling_off_is_refused_cooling_off_M8():
     marriage, applied = apply(dt.date(2025, 6, 16))
 
@@ -147,3 +160,17 @@ def test_a_withdrawn_application_cannot_be_registered_M8():
     refused = refusal_of(lambda: divorce.decide_registration(state, marriage, RegisterDivorce(), CLERK,
                                                              dt.date(2025, 7, 20), ("a", "b")))
     assert (refused.code, refused.status) == ("divorce_withdrawn", 409)
+
+
+def test_an_admin_records_no_marriage_business_separation_of_duties():
+    marriage, applied = apply(dt.date(2025, 6, 16))
+    admin = Actor("admin.city", "admin")
+    command = ApplyForDivorce(office="MR-610502", registration_id=marriage.registration_id, agreement=AGREEMENT)
+
+    refused = refusal_of(lambda: divorce.decide_application(marriage, command, admin, dt.date(2025, 6, 16),
+                                                            DIVORCE_ID, None))
+    assert (refused.code, refused.status) == ("forbidden_role", 403)
+    withdrawing = refusal_of(lambda: divorce.decide_withdrawal(divorce.fold(applied), marriage,
+                                                               WithdrawDivorce(by_id_number=WOMAN), WOMAN, admin,
+                                                               dt.date(2025, 7, 1)))
+    assert withdrawing.code == "forbidden_role"

@@ -1,4 +1,4 @@
-"""The acting principal crosses RPC as `{name, role, office}`; a call naming nobody is refused."""
+"""The acting principal crosses RPC as `{name, role, office}`; a call naming nobody, or `system`, is refused."""
 
 import pytest
 
@@ -9,9 +9,12 @@ from shared.errors import Refusal
 def test_an_actor_survives_the_rpc_round_trip():
     clerk = Actor("clerk.MR-610502", "marriage_clerk", "MR-610502")
     assert Actor.from_rpc(clerk.to_rpc()) == clerk
+    officer = Actor("cw.610502", "child_welfare_officer", county="610502")
+    assert Actor.from_rpc(officer.to_rpc()) == officer
 
 
-@pytest.mark.parametrize("data", [None, {}, {"name": "x"}, {"name": 1, "role": "admin"}, "admin"])
+@pytest.mark.parametrize("data", [None, {}, {"name": "x"}, {"name": 1, "role": "admin"}, "admin",
+                                  {"name": "marriage", "role": "system"}])
 def test_a_call_that_names_no_principal_is_forbidden(data):
     with pytest.raises(Refusal) as refused:
         Actor.from_rpc(data)
