@@ -1,7 +1,7 @@
 """`GET /openapi.json`: the OpenAPI 3.1 document, generated from the route table and its pydantic models.
 
 Nothing is written by hand: a route added to the table appears here with its path parameters, roles
-(`x-roles`), request body schema, success response and the problem responses it can give.
+(`x-roles`), query parameters, request body schema, success response and the problem responses it can give.
 """
 
 from __future__ import annotations
@@ -34,6 +34,29 @@ def _path_parameters(route: Route) -> list[dict[str, Any]]:
          "schema": {"type": _CONVERTER_TYPES.get(m["converter"] or "", "string")}}
         for m in _PARAMETER.finditer(route.path)
     ]
+
+
+def _query_parameters(route: Route) -> list[dict[str, Any]]:
+    """One parameter per field of the route's query model (its alias where it has one: `from`)."""
+    if route.query is None:
+        return []
+    schema = route.query.model_json_schema(by_alias=True, ref_template=_REF)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, field in schema.get("properties", {}).items():
+        description = field.pop("description", None)
+        field.pop("title", None)
+        if field.get("default", 0) is None:
+            del field["default"]
+        # An absent parameter is the null: a query string cannot send one, so the schema is the other branch.
+        branches = [branch for branch in field.get("anyOf", ()) if branch != {"type": "null"}]
+        if "anyOf" in field and len(branches) == 1:
+            field = {**branches[0], **{k: v for k, v in field.items() if k != "anyOf"}}
+        parameter = {"name": name, "in": "query", "required": name in required, "schema": field}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
 
 
 def _header_parameters(route: Route) -> list[dict[str, Any]]:
@@ -69,7 +92,7 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
         "tags": [route.action.split(".", 1)[0]],
         "x-roles": "public" if route.public else sorted(route.roles),  # type: ignore[arg-type]
         "security": [] if route.public else [{"bearer": []}],
-        "parameters": _path_parameters(route) + _header_parameters(route),
+        "parameters": _path_parameters(route) + _query_parameters(route) + _header_parameters(route),
         "responses": {
             str(route.status): {"description": "success",
                                 "content": {route.media_type: {"schema": success_schema}}},

@@ -17,14 +17,14 @@ import datetime as dt
 from typing import Any
 
 from services.marriage.application.unit_of_work import UnitOfWork
-from services.marriage.domain import events as ev
-from services.marriage.domain import rules
-from services.marriage.domain.commands import (
+from services.marriage.contract.commands import (
     RecordCourtOutcome,
     RegisterMarriage,
     ReissueCertificate,
     RevokeRegistration,
 )
+from services.marriage.domain import events as ev
+from services.marriage.domain import rules
 from services.marriage.domain.divorce import decide_closure
 from services.marriage.domain.marriage import (
     MarriageState,

@@ -12,19 +12,19 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from services.child_welfare.domain.vocabulary import (
+from services.child_welfare.contract.vocabulary import (
     AgreementKind,
     Care,
     Category,
     Condition,
     EvidenceRef,
     Institution,
-    Model,
     Name,
     Note,
     TerminationReason,
 )
-from shared.text import DivisionCode, IdNumberText, PersonName, Phone
+from shared.reference.contract import Command as Model
+from shared.reference.text import DivisionCode, IdNumberText, PersonName, Phone
 
 Version = Annotated[int, Field(ge=1)] | None  # api.md If-Match: the version the caller read
 MonthText = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
