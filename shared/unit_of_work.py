@@ -21,6 +21,7 @@ import functools
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import psycopg
@@ -160,6 +161,21 @@ def run_command(unit: type[UnitOfWork], ids: type[EventIds], store: PostgresEven
     metadata = correlation.metadata(actor=who.name, office=who.office, idempotency_key=idempotency_key)
     return unit.execute(store, metadata, ids.for_command(name, who.name, idempotency_key),
                         lambda uow: handler(uow, *path, command, who, today))
+
+
+def deciders(table: Mapping[str, CommandEntry], *modules: ModuleType) -> dict[str, Callable[..., Any]]:
+    """The service's half of its command table: for each command, the handler of the same name in one of the
+    service's application `modules` (`handler(uow, *path, command, actor, today)`). So a new command is its
+    table entry and its handler, with no mapping to keep; a name found in two modules is refused at import."""
+    found: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        for name in table:
+            handler = vars(module).get(name)
+            if callable(handler):
+                if name in found:
+                    raise TypeError(f"two handlers for {name}: {found[name].__module__} and {module.__name__}")
+                found[name] = handler
+    return found
 
 
 class Application:

@@ -22,7 +22,7 @@ from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import months, parse_month
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
-from shared.unit_of_work import Application
+from shared.unit_of_work import Application, deciders
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)
@@ -38,18 +38,7 @@ class ChildWelfare(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = {
-        "open_file": files.open_file,
-        "record_township_check": files.record_township_check,
-        "decide": files.decide,
-        "change_parent_condition": files.change_parent_condition,
-        "change_placement": files.change_placement,
-        "sign_agreement": files.sign_agreement,
-        "record_visit": files.record_visit,
-        "record_student_status": files.record_student_status,
-        "terminate": files.terminate,
-        "set_standard": files.set_standard,
-    }
+    DECIDERS = deciders(COMMANDS, files)
 
     # -- reactions and schedule ---------------------------------------------------------------------------
     def react(self, event: Event, tx: psycopg.Connection) -> None:

@@ -19,7 +19,7 @@ from services.funeral.application.unit_of_work import EventIds, UnitOfWork, atte
 from services.funeral.contract.table import COMMANDS
 from shared.envelope import Event
 from shared.errors import Refusal
-from shared.unit_of_work import Application
+from shared.unit_of_work import Application, deciders
 
 _CEMETERY = re.compile(r"CEM-[0-9]{6}-[1-9][0-9]{0,3}", re.ASCII)
 
@@ -32,23 +32,7 @@ class Funeral(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = {
-        "register_death": deaths.register_death,
-        "correct_death": deaths.correct_death,
-        "identify_body": deaths.identify_body,
-        "collect_body": deaths.collect_body,
-        "store_body": deaths.store_body,
-        "publish_claim_notice": deaths.publish_claim_notice,
-        "approve_disposal": deaths.approve_disposal,
-        "dispose_ashes": deaths.dispose_ashes,
-        "cremate": deaths.cremate,
-        "grant_assistance": deaths.grant_assistance,
-        "open_cemetery": cemeteries.open_cemetery,
-        "add_plots": cemeteries.add_plots,
-        "renew_term": cemeteries.renew_term,
-        "reserve_plot": cemeteries.reserve_plot,
-        "bury": cemeteries.bury,
-    }
+    DECIDERS = deciders(COMMANDS, deaths, cemeteries)
 
     # -- reactions --------------------------------------------------------------------------------------
     def react_to_relief_station(self, event: Event, tx: psycopg.Connection, funeral_home: str) -> None:

@@ -26,7 +26,7 @@ from shared.envelope import Event
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
-from shared.unit_of_work import Application, parse
+from shared.unit_of_work import Application, deciders, parse
 
 log = get_logger(__name__)
 
@@ -45,17 +45,7 @@ class Marriage(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = {
-        "reissue_certificate": registrations.reissue_certificate,
-        "revoke_registration": registrations.revoke_registration,
-        "record_court_outcome": registrations.record_court_outcome,
-        "apply_for_divorce": divorces.apply_for_divorce,
-        "withdraw_divorce": divorces.withdraw_divorce,
-        "register_divorce": divorces.register_divorce,
-        "book_appointment": divorces.book_appointment,
-        "cancel_appointment": divorces.cancel_appointment,
-        "record_no_show": divorces.record_no_show,
-    }
+    DECIDERS = deciders(COMMANDS, registrations, divorces)
 
     # -- commands ---------------------------------------------------------------------------------------
     def register_marriage(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
