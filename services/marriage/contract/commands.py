@@ -121,6 +121,19 @@ class RecordNoShow(Model):
     version: Version | None = None
 
 
+CertificateNumber = Annotated[str, StringConstraints(pattern=r"^[JL][0-9]{6}-[0-9]{4}-[0-9]{6,7}$")]
+
+
+class VoidCertificateBlank(Model):
+    """M-7 (api.md release 2): a spoiled certificate blank is registered as void, with the reason, by its
+    office."""
+
+    office: OfficeCode
+    number: CertificateNumber  # J610502-2026-000001: J marriage, L divorce; the office's division; the year
+    reason: Note
+    voided_on: dt.date | None = None
+
+
 class HistoricalRecords(Model):
     """M-12: up to 1000 paper-era records; each is validated by the service and answered per record."""
 
