@@ -174,6 +174,18 @@ def cmd_marriage_import(args: argparse.Namespace) -> int:
     return 0 if totals.conflict == totals.invalid == 0 else 3
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """The gateway's OpenAPI document, built from the route table without a running stack (client types are
+    generated from it)."""
+    import json
+
+    from services.gateway.openapi import build_document
+    from services.gateway.routes import ROUTES
+
+    print(json.dumps(build_document(ROUTES), ensure_ascii=False, indent=2))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
     commands = root.add_subparsers(dest="command", required=True)
@@ -202,6 +214,8 @@ def parser() -> argparse.ArgumentParser:
     marriage_import.add_argument("--workers", type=int, default=2, help="batches committed at once (1-8)")
     marriage_import.add_argument("--results", help="write the rows not imported (conflicts, invalid) to this CSV")
     marriage_import.set_defaults(func=cmd_marriage_import)
+    commands.add_parser("openapi", help="print the gateway's OpenAPI document (no stack needed)").set_defaults(
+        func=cmd_openapi)
     return root
 
 

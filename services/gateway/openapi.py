@@ -72,12 +72,23 @@ def _header_parameters(route: Route) -> list[dict[str, Any]]:
 
 
 def _problem_statuses(route: Route) -> list[int]:
+    """What the pipeline and the services can answer besides success: every route may be unknown (404) or
+    called with another method (405); a route with a token also 400 (purpose, If-Match), 401, 403, 503 (a
+    service or the access log unreachable) and 504 (a service too slow); a body 409 (a stale version, a key
+    in use), 413, 415 and 422; query parameters 422."""
     statuses = {404, 405, 500}
     if not route.public:
-        statuses |= {400, 401, 403}
+        statuses |= {400, 401, 403, 503, 504}
     if route.body is not None:
-        statuses |= {400, 413, 415, 422}
+        statuses |= {400, 409, 413, 415, 422}
+    if route.query is not None or _PARAMETER.search(route.path):
+        statuses |= {422}
     return sorted(statuses)
+
+
+# The answer of a route without a response model: a JSON object whose fields the service's page in docs/
+# lists (services may add fields).
+_ANY_OBJECT = {"type": "object", "description": "a JSON object; its fields: the service's page in docs/"}
 
 
 def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, Any]]) -> dict[str, Any]:
@@ -85,9 +96,9 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
     if route.response is not None:
         success_schema = refs[(route.response, "serialization")]
     else:
-        success_schema = {"type": "string"} if not route.media_type.endswith("json") else {}
+        success_schema = {"type": "string"} if not route.media_type.endswith("json") else _ANY_OBJECT
     operation: dict[str, Any] = {
-        "operationId": route.action,
+        "operationId": route.action,  # stable: the access log's name of the action
         "summary": summary,
         "tags": [route.action.split(".", 1)[0]],
         "x-roles": "public" if route.public else sorted(route.roles),  # type: ignore[arg-type]
