@@ -3,23 +3,34 @@ the routes of a service's command table (`command_routes`).
 The bodies, responses and queries themselves are the services' contracts (`services/<name>/contract/`).
 
 A command's `version` may come in the body or as the If-Match header (`call.if_match`); both at once must
-agree (400 `conflicting_versions`). The body goes on as JSON without its unset fields, with the actor and the
-Idempotency-Key, so a retry writes nothing new.
+agree (400 `conflicting_versions`). The body goes on as JSON as the client sent it, an explicit `null` the same
+as a field left out, with the actor and the Idempotency-Key, so a retry writes nothing new.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, RootModel
 
 from services.gateway.problems import Problem
 from services.gateway.routing import Call, Reply, Route
 from shared.reference.contract import CommandEntry
 
 
+def forwarded(body: BaseModel) -> dict[str, Any]:
+    """The body as it goes on to the service: what the client sent, an explicit `null` the same as a field left
+    out (in every service), so the service applies its own defaults to both."""
+    if isinstance(body, RootModel):
+        body = body.root
+    return body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+
+
 def command(call: Call, service: str, method: str, *path: str, status: int = 200) -> Reply:
     """Call `service.method(*path, request, actor, idempotency_key)` with the body (and If-Match's version)."""
     assert call.body is not None
-    request = call.body.model_dump(mode="json", exclude_none=True)
+    request = forwarded(call.body)
     if call.if_match is not None:  # the header and the body's `version` say the same thing
         if request.get("version", call.if_match) != call.if_match:
             raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")

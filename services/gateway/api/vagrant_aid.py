@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, RootModel, ValidationError
+from pydantic import BaseModel, ValidationError
 
+from services.gateway.api.common import forwarded
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from services.vagrant_aid.contract import commands, queries
@@ -48,9 +49,8 @@ def _service(call: Call) -> Any:
 
 
 def _body(call: Call) -> Any:
-    body = call.body.root if isinstance(call.body, RootModel) else call.body
-    assert body is not None
-    return body.model_dump(mode="json", exclude_unset=True)
+    assert call.body is not None
+    return forwarded(call.body)
 
 
 def _created(result: dict[str, Any], path: str) -> Reply:
