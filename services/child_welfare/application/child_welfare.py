@@ -16,6 +16,7 @@ import psycopg
 from services.child_welfare.adapters import queries
 from services.child_welfare.application import files, reactions, schedule
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
+from services.child_welfare.contract.commands import MONTH_PATTERN
 from services.child_welfare.contract.table import COMMANDS
 from services.child_welfare.domain.events import child_stream
 from services.child_welfare.domain.file import fold
@@ -25,7 +26,7 @@ from shared.errors import NotFound, Refusal
 from shared.unit_of_work import Application, deciders
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)
+_MONTH = re.compile(MONTH_PATTERN, re.ASCII)
 
 
 def month_query(value: Any, name: str) -> dt.date:

@@ -19,6 +19,7 @@ from services.funeral.application.unit_of_work import EventIds, UnitOfWork, atte
 from services.funeral.contract.table import COMMANDS
 from shared.envelope import Event
 from shared.errors import Refusal
+from shared.reference.parameters import NoRuleInForce
 from shared.unit_of_work import Application, deciders
 
 _CEMETERY = re.compile(r"CEM-[0-9]{6}-[1-9][0-9]{0,3}", re.ASCII)
@@ -65,8 +66,12 @@ class Funeral(Application):
         if cemetery is not None and not (isinstance(cemetery, str) and is_cemetery(cemetery)):
             raise Refusal("invalid_query", "cemetery is a cemetery code (CEM-610502-1)", 422,
                           [{"loc": ["query", "cemetery"], "msg": "not a cemetery code"}])
-        with self.store.db.connection() as conn:
-            return queries.expiring_terms(conn, day, cemetery)
+        try:
+            with self.store.db.connection() as conn:
+                return queries.expiring_terms(conn, day, cemetery)
+        except NoRuleInForce:  # a day before the task horizon's first dated value (found by schemathesis)
+            raise Refusal("invalid_query", "as_of is before the dates the rules cover", 422,
+                          [{"loc": ["query", "as_of"], "msg": "out of range"}]) from None
 
     def statistics(self, year: int) -> dict[str, Any]:
         with self.store.db.connection() as conn:
