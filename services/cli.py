@@ -323,6 +323,18 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_openapi(args: argparse.Namespace) -> int:
+    """The gateway's OpenAPI document, built from the route table without a running stack (client types are
+    generated from it)."""
+    import json
+
+    from services.gateway.openapi import build_document
+    from services.gateway.routes import ROUTES
+
+    print(json.dumps(build_document(ROUTES), ensure_ascii=False, indent=2))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
     root.add_argument("--version", action="version", version=f"civreg {_release()}")
@@ -373,6 +385,8 @@ def parser() -> argparse.ArgumentParser:
     from services.gateway.identity.cli import add_commands as add_identity_commands
 
     add_identity_commands(commands)
+    commands.add_parser("openapi", help="print the gateway's OpenAPI document (no stack needed)").set_defaults(
+        func=cmd_openapi)
     return root
 
 

@@ -17,9 +17,11 @@ command writes, and loaders for its streams); its own `unit_of_work` module keep
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, ClassVar, Protocol, TypeVar
 
 import psycopg
@@ -32,6 +34,7 @@ from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict, EventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
+from shared.reference.contract import CommandEntry
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -160,17 +163,54 @@ def run_command(unit: type[UnitOfWork], ids: type[EventIds], store: PostgresEven
                         lambda uow: handler(uow, *path, command, who, today))
 
 
+def deciders(table: Mapping[str, CommandEntry], *modules: ModuleType) -> dict[str, Callable[..., Any]]:
+    """The service's half of its command table: for each command, the handler of the same name in one of the
+    service's application `modules` (`handler(uow, *path, command, actor, today)`). So a new command is its
+    table entry and its handler, with no mapping to keep; a name found in two modules is refused at import."""
+    found: dict[str, Callable[..., Any]] = {}
+    for module in modules:
+        for name in table:
+            handler = vars(module).get(name)
+            if callable(handler):
+                if name in found:
+                    raise TypeError(f"two handlers for {name}: {found[name].__module__} and {module.__name__}")
+                found[name] = handler
+    return found
+
+
 class Application:
     """Base of a service's application object, as its nameko entrypoints see it: plain JSON in, plain JSON out.
-    A subclass names its `UNIT_OF_WORK` and `EVENT_IDS` classes; `clock` gives the business date commands are
-    judged by (tests set it)."""
+    A subclass names its `UNIT_OF_WORK` and `EVENT_IDS` classes, its command table (`COMMANDS`, the contract
+    half) and `DECIDERS` (the service's half: command name → `handler(uow, *path, command, actor, today)`);
+    `clock` gives the business date commands are judged by (tests set it)."""
 
     UNIT_OF_WORK: ClassVar[type[UnitOfWork]]
     EVENT_IDS: ClassVar[type[EventIds]]
+    COMMANDS: ClassVar[Mapping[str, CommandEntry]] = {}
+    DECIDERS: ClassVar[Mapping[str, Callable[..., dict[str, Any]]]] = {}
 
     def __init__(self, store: PostgresEventStore, correlation: Correlation,
                  clock: Callable[[], dt.date] = local_today) -> None:
         self.store, self.correlation, self.clock = store, correlation, clock
+
+    def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
+        """`app.register_death(request, actor, key)`: each command of the table, called as a method."""
+        if name in type(self).COMMANDS:
+            return functools.partial(self.command, name)
+        raise AttributeError(f"{type(self).__name__} has no {name}")
+
+    def command(self, name: str, *args: Any) -> dict[str, Any]:
+        """The table's command `name` from its RPC arguments `(*path, request, actor[, idempotency_key])`. A
+        command that needs more than one unit of work (marriage's refused registration, M-5) is a method of
+        the subclass by the command's name, and runs instead."""
+        special = getattr(type(self), name, None)
+        if callable(special):
+            return special(self, *args)
+        entry = self.COMMANDS[name]
+        count = len(entry.path_parameters)
+        path, (request, actor, *key) = args[:count], args[count:]
+        return self._command(entry.ids_name or name, self.DECIDERS[name], entry.body, request, actor,
+                             key[0] if key else None, *path)
 
     def _command(self, name: str, handler: Callable[..., dict[str, Any]], model: type[BaseModel], request: Any,
                  actor: Any, idempotency_key: str | None, *path: str) -> dict[str, Any]:

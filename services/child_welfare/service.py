@@ -15,99 +15,59 @@ from nameko.timer import timer
 
 from services.child_welfare.application.child_welfare import ChildWelfare
 from services.child_welfare.application.reactions import FUNERAL_EVENT_TYPES, RELIEF_EVENT_TYPES
+from services.child_welfare.contract.table import COMMANDS
 from services.child_welfare.domain.events import UPCASTERS
 from shared.logging import get_logger
 from shared.nameko_ext import EventSourcedService, EventStoreProvider, service_rpc, subscribe
+from shared.nameko_ext.commands import command_entrypoints
 
 log = get_logger(__name__)
 
 SCHEDULE_INTERVAL_SECONDS = 3600  # the schedule is by day; hourly catches a day's change soon after midnight
 
 
+@command_entrypoints(COMMANDS)
 class ChildWelfareService(EventSourcedService):
     name = "child_welfare"
     store = EventStoreProvider(UPCASTERS)
 
-    def _app(self) -> ChildWelfare:
+    def application(self) -> ChildWelfare:
         return ChildWelfare(self.store, self.context)
-
-    # -- files (C-2 to C-7) ----------------------------------------------------------------------------
-    @service_rpc
-    def open_file(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().open_file(request, actor, idempotency_key)
-
-    @service_rpc
-    def record_township_check(self, child: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().record_township_check(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def decide(self, child: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().decide(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def change_parent_condition(self, child: str, request: Any, actor: Any,
-                                idempotency_key: str | None = None) -> dict:
-        return self._app().change_parent_condition(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def change_placement(self, child: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().change_placement(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def sign_agreement(self, child: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().sign_agreement(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def record_visit(self, child: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().record_visit(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def record_student_status(self, child: str, request: Any, actor: Any,
-                              idempotency_key: str | None = None) -> dict:
-        return self._app().record_student_status(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def terminate(self, child: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().terminate(child, request, actor, idempotency_key)
-
-    @service_rpc
-    def set_standard(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._app().set_standard(request, actor, idempotency_key)
 
     # -- queries ----------------------------------------------------------------------------------------
     @service_rpc
     def child(self, child: str) -> dict:
-        return self._app().child(child)
+        return self.application().child(child)
 
     @service_rpc
     def allowances(self, child: str, first: Any, last: Any) -> dict:
-        return self._app().allowances(child, first, last)
+        return self.application().allowances(child, first, last)
 
     @service_rpc
     def payroll(self, month: Any) -> dict:
-        return self._app().payroll(month)
+        return self.application().payroll(month)
 
     @service_rpc
     def tasks(self, as_of: Any = None) -> dict:
-        return self._app().tasks(as_of)
+        return self.application().tasks(as_of)
 
     # -- reactions (C-6; V-7) -----------------------------------------------------------------------------
     @subscribe("funeral", list(FUNERAL_EVENT_TYPES))
     def on_death(self, event, tx) -> None:  # noqa: ANN001 - the subscription's signature
-        self._app().react(event, tx)
+        self.application().react(event, tx)
 
     @subscribe("vagrant_aid", list(RELIEF_EVENT_TYPES))
     def on_relief_station_event(self, event, tx) -> None:  # noqa: ANN001
-        self._app().react(event, tx)
+        self.application().react(event, tx)
 
     # -- schedule (C-6 18th birthday; unidentified minors after 3 months) -----------------------------------
     @timer(interval=SCHEDULE_INTERVAL_SECONDS)
     def run_schedule(self) -> None:
-        done = self._app().run_schedule()
+        done = self.application().run_schedule()
         if any(done.values()):
             log.info("child welfare schedule", **done)
 
     @service_rpc
     def run_schedule_now(self) -> dict:
         """The same run on demand (operators; tests)."""
-        return self._app().run_schedule()
+        return self.application().run_schedule()

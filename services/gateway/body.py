@@ -89,7 +89,9 @@ def parse_json(raw: bytes) -> tuple[str, Any]:
 def validate(model: type[BaseModel], text: str) -> BaseModel:
     """The body as the route's model; 422 `validation_failed` with one entry per offending field."""
     try:
-        return model.model_validate_json(text)
+        # Strict at the edge: JSON types as they are (no "1" for 1); the service validates the same contract
+        # model again, from the JSON this forwards.
+        return model.model_validate_json(text, strict=True)
     except ValidationError as exc:
         errors = [
             FieldError(("body", *error["loc"]), error["msg"])

@@ -1,7 +1,7 @@
 """`GET /openapi.json`: the OpenAPI 3.1 document, generated from the route table and its pydantic models.
 
 Nothing is written by hand: a route added to the table appears here with its path parameters, roles
-(`x-roles`), request body schema, success response and the problem responses it can give.
+(`x-roles`), query parameters, request body schema, success response and the problem responses it can give.
 """
 
 from __future__ import annotations
@@ -36,6 +36,29 @@ def _path_parameters(route: Route) -> list[dict[str, Any]]:
     ]
 
 
+def _query_parameters(route: Route) -> list[dict[str, Any]]:
+    """One parameter per field of the route's query model (its alias where it has one: `from`)."""
+    if route.query is None:
+        return []
+    schema = route.query.model_json_schema(by_alias=True, ref_template=_REF)
+    required = set(schema.get("required", ()))
+    parameters = []
+    for name, field in schema.get("properties", {}).items():
+        description = field.pop("description", None)
+        field.pop("title", None)
+        if field.get("default", 0) is None:
+            del field["default"]
+        # An absent parameter is the null: a query string cannot send one, so the schema is the other branch.
+        branches = [branch for branch in field.get("anyOf", ()) if branch != {"type": "null"}]
+        if "anyOf" in field and len(branches) == 1:
+            field = {**branches[0], **{k: v for k, v in field.items() if k != "anyOf"}}
+        parameter = {"name": name, "in": "query", "required": name in required, "schema": field}
+        if description:
+            parameter["description"] = description
+        parameters.append(parameter)
+    return parameters
+
+
 def _header_parameters(route: Route) -> list[dict[str, Any]]:
     headers = []
     if not route.public:
@@ -55,12 +78,23 @@ def _header_parameters(route: Route) -> list[dict[str, Any]]:
 
 
 def _problem_statuses(route: Route) -> list[int]:
+    """What the pipeline and the services can answer besides success: every route may be unknown (404) or
+    called with another method (405); a route with a token also 400 (purpose, If-Match), 401, 403, 503 (a
+    service or the access log unreachable) and 504 (a service too slow); a body 409 (a stale version, a key
+    in use), 413, 415 and 422; query parameters 422."""
     statuses = {404, 405, 500}
     if not route.public:
-        statuses |= {400, 401, 403}
+        statuses |= {400, 401, 403, 503, 504}
     if route.body is not None:
-        statuses |= {400, 413, 415, 422}
+        statuses |= {400, 409, 413, 415, 422}
+    if route.query is not None or _PARAMETER.search(route.path):
+        statuses |= {422}
     return sorted(statuses)
+
+
+# The answer of a route without a response model: a JSON object whose fields the service's page in docs/
+# lists (services may add fields).
+_ANY_OBJECT = {"type": "object", "description": "a JSON object; its fields: the service's page in docs/"}
 
 
 def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, Any]]) -> dict[str, Any]:
@@ -68,14 +102,14 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
     if route.response is not None:
         success_schema = refs[(route.response, "serialization")]
     else:
-        success_schema = {"type": "string"} if not route.media_type.endswith("json") else {}
+        success_schema = {"type": "string"} if not route.media_type.endswith("json") else _ANY_OBJECT
     operation: dict[str, Any] = {
-        "operationId": route.action,
+        "operationId": route.action,  # stable: the access log's name of the action
         "summary": summary,
         "tags": [route.action.split(".", 1)[0]],
         "x-roles": "public" if route.public else sorted(route.roles),  # type: ignore[arg-type]
         "security": [] if route.public else [{"bearer": []}],
-        "parameters": _path_parameters(route) + _header_parameters(route),
+        "parameters": _path_parameters(route) + _query_parameters(route) + _header_parameters(route),
         "responses": {
             str(route.status): {"description": "success",
                                 "content": {route.media_type: {"schema": success_schema}}},

@@ -1,10 +1,11 @@
 """The gateway's routes: one line each, read top to bottom like api.md.
 
-To add a domain route: write a handler `def register_marriage(call: Call) -> Reply` that calls the service
-(`call.rpc("marriage").register_marriage(...)`) and add its line to `ROUTES`, e.g.
-`Route("POST", "/v1/marriage/registrations", "marriage.register", {"marriage_clerk"}, register_marriage,
-body=RegisterMarriage, status=201)`. Authentication, roles, purpose, body validation, idempotency, the access
-log, metrics and the OpenAPI document follow from the line.
+A service's commands come from its command table (`services/<name>/contract/table.py`, docs/contributing.md):
+`command_routes` turns each entry into a route. A query or other route is a handler `def read_death(call:
+Call) -> Reply` that calls the service (`call.rpc("funeral").death(...)`) and its line, e.g.
+`Route("GET", "/v1/funeral/deaths/<death_id>", "funeral.read_death", {"funeral_staff"}, read_death)`.
+Authentication, roles, purpose, body validation, idempotency, the access log, metrics and the OpenAPI
+document follow from the line.
 """
 
 from __future__ import annotations

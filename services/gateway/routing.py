@@ -1,8 +1,9 @@
 """The route table's vocabulary: `Route`, what a handler receives (`Call`) and returns (`Reply`).
 
 A route is one line: method, path (werkzeug rule syntax, `<person_id>`), the action name written to the
-access log, the roles that may call it, the handler, and optionally the pydantic body model, the response
-model (for the OpenAPI document), the success status and the path parameter naming the person concerned.
+access log, the roles that may call it, the handler, and optionally the pydantic body model, the query
+model, the response model (for the OpenAPI document), the success status and the path parameter naming the
+person concerned.
 Matching is werkzeug's; the table refuses duplicates and unknown role names when it is built, so a typo
 fails at import, not in production.
 """
@@ -91,6 +92,7 @@ class Route:
     roles: frozenset[str] | _Public
     handler: Handler
     body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None  # the query string's parameters (the service's contract), for OpenAPI
     response: type[BaseModel] | None = None
     status: int = 200
     subject: str | None = None  # the path parameter that is a person's id, recorded in the access log

@@ -16,9 +16,11 @@ from nameko.timer import Timer
 
 from services.marriage.application.marriage import Marriage
 from services.marriage.application.reactions import FUNERAL_EVENT_TYPES
+from services.marriage.contract.table import COMMANDS
 from services.marriage.domain.events import UPCASTERS
 from shared.logging import get_logger
 from shared.nameko_ext import EventSourcedService, EventStoreProvider, service_rpc, subscribe
+from shared.nameko_ext.commands import command_entrypoints
 from shared.nameko_ext.settings import section
 
 log = get_logger(__name__)
@@ -34,95 +36,49 @@ class CoolingOffCheck(Timer):
         super().setup()
 
 
+@command_entrypoints(COMMANDS)
 class MarriageService(EventSourcedService):
     name = "marriage"
     store = EventStoreProvider(UPCASTERS)
     config = Config()
 
-    def _marriage(self) -> Marriage:
+    def application(self) -> Marriage:
         return Marriage(self.store, self.context)
 
-    # -- registrations (M-1 to M-7, M-9, M-10) ------------------------------------------------------------
-    @service_rpc
-    def register_marriage(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._marriage().register_marriage(request, actor, idempotency_key)
-
-    @service_rpc
-    def reissue_certificate(self, registration_id: str, request: Any, actor: Any,
-                            idempotency_key: str | None = None) -> dict:
-        return self._marriage().reissue_certificate(registration_id, request, actor, idempotency_key)
-
-    @service_rpc
-    def revoke_registration(self, registration_id: str, request: Any, actor: Any,
-                            idempotency_key: str | None = None) -> dict:
-        return self._marriage().revoke_registration(registration_id, request, actor, idempotency_key)
-
-    @service_rpc
-    def record_court_outcome(self, registration_id: str, request: Any, actor: Any,
-                             idempotency_key: str | None = None) -> dict:
-        return self._marriage().record_court_outcome(registration_id, request, actor, idempotency_key)
-
-    # -- divorce by agreement (M-8) -----------------------------------------------------------------------
-    @service_rpc
-    def apply_for_divorce(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._marriage().apply_for_divorce(request, actor, idempotency_key)
-
-    @service_rpc
-    def withdraw_divorce(self, divorce_id: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._marriage().withdraw_divorce(divorce_id, request, actor, idempotency_key)
-
-    @service_rpc
-    def register_divorce(self, divorce_id: str, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._marriage().register_divorce(divorce_id, request, actor, idempotency_key)
-
+    # -- divorce by agreement (M-8): applications lapse -------------------------------------------------
     @CoolingOffCheck.decorator(interval=DEFAULT_CHECK_SECONDS, eager=True)
     def deem_lapsed_divorces_withdrawn(self) -> None:
-        done = self._marriage().deem_lapsed_divorces_withdrawn()
+        done = self.application().deem_lapsed_divorces_withdrawn()
         if done:
             log.info("marriage.divorces_deemed_withdrawn", count=done)
-
-    # -- appointments (M-13) ------------------------------------------------------------------------------
-    @service_rpc
-    def book_appointment(self, request: Any, actor: Any, idempotency_key: str | None = None) -> dict:
-        return self._marriage().book_appointment(request, actor, idempotency_key)
-
-    @service_rpc
-    def cancel_appointment(self, appointment_id: str, request: Any, actor: Any,
-                           idempotency_key: str | None = None) -> dict:
-        return self._marriage().cancel_appointment(appointment_id, request, actor, idempotency_key)
-
-    @service_rpc
-    def record_no_show(self, appointment_id: str, request: Any, actor: Any,
-                       idempotency_key: str | None = None) -> dict:
-        return self._marriage().record_no_show(appointment_id, request, actor, idempotency_key)
 
     # -- historical import (M-12) -------------------------------------------------------------------------
     @service_rpc
     def import_historical_records(self, records: Any, actor: Any, first_row: int = 1) -> dict:
-        return self._marriage().import_historical_records(records, actor, first_row)
+        return self.application().import_historical_records(records, actor, first_row)
 
     # -- queries ------------------------------------------------------------------------------------------
     @service_rpc
     def registration(self, registration_id: str) -> dict:
-        return self._marriage().registration(registration_id)
+        return self.application().registration(registration_id)
 
     @service_rpc
     def divorce(self, divorce_id: str) -> dict:
-        return self._marriage().divorce(divorce_id)
+        return self.application().divorce(divorce_id)
 
     @service_rpc
     def person_status(self, person_id: str, as_of: str | None = None) -> dict:
-        return self._marriage().person_status(person_id, as_of)
+        return self.application().person_status(person_id, as_of)
 
     @service_rpc
     def verify_certificate(self, number: str) -> dict:
-        return self._marriage().verify_certificate(number)
+        return self.application().verify_certificate(number)
 
     @service_rpc
     def statistics(self, first: str | None = None, last: str | None = None) -> dict:
-        return self._marriage().statistics(first, last)
+        return self.application().statistics(first, last)
 
     # -- reactions (M-11) ---------------------------------------------------------------------------------
     @subscribe("funeral", list(FUNERAL_EVENT_TYPES))
     def on_funeral_event(self, event, tx) -> None:  # noqa: ANN001 - the subscription's signature
-        self._marriage().react_to_funeral(event, tx)
+        self.application().react_to_funeral(event, tx)

@@ -15,8 +15,8 @@ import pytest
 from services.child_welfare.adapters.read_models import load_standards
 from services.child_welfare.application.child_welfare import ChildWelfare
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
+from services.child_welfare.contract.commands import Decide, OpenFile, RecordTownshipCheck
 from services.child_welfare.domain import decide as d
-from services.child_welfare.domain.commands import Decide, OpenFile, RecordTownshipCheck
 from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import ledger, parse_month
 from shared.actor import Actor

@@ -11,11 +11,11 @@ from typing import Any
 import psycopg
 
 from services.child_welfare.adapters.read_models import load_standards
+from services.child_welfare.contract.vocabulary import VISITED_CARE
 from services.child_welfare.domain import parameters
 from services.child_welfare.domain.eligibility import category_on
 from services.child_welfare.domain.file import ChildFile
 from services.child_welfare.domain.ledger import Span, Standards, due, ledger, money, month_text
-from services.child_welfare.domain.vocabulary import VISITED_CARE
 from shared.envelope import Event
 from shared.reference.calendar import default_calendar
 from shared.reference.dates import ADULT_AGE, add_months, add_years

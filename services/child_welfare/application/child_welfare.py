@@ -16,16 +16,17 @@ import psycopg
 from services.child_welfare.adapters import queries
 from services.child_welfare.application import files, reactions, schedule
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
-from services.child_welfare.domain import commands
+from services.child_welfare.contract.commands import MONTH_PATTERN
+from services.child_welfare.contract.table import COMMANDS
 from services.child_welfare.domain.events import child_stream
 from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import months, parse_month
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
-from shared.unit_of_work import Application
+from shared.unit_of_work import Application, deciders
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
-_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])", re.ASCII)
+_MONTH = re.compile(MONTH_PATTERN, re.ASCII)
 
 
 def month_query(value: Any, name: str) -> dt.date:
@@ -37,41 +38,8 @@ def month_query(value: Any, name: str) -> dt.date:
 class ChildWelfare(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
-
-    # -- commands ---------------------------------------------------------------------------------------
-    def open_file(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("open_file", files.open_file, commands.OpenFile, request, actor, key)
-
-    def record_township_check(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("township_check", files.record_township_check, commands.RecordTownshipCheck, request,
-                             actor, key, child)
-
-    def decide(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("decide", files.decide, commands.Decide, request, actor, key, child)
-
-    def change_parent_condition(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("parent_change", files.change_parent_condition, commands.ChangeParentCondition,
-                             request, actor, key, child)
-
-    def change_placement(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("placement", files.change_placement, commands.ChangePlacement, request, actor, key,
-                             child)
-
-    def sign_agreement(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("agreement", files.sign_agreement, commands.SignAgreement, request, actor, key, child)
-
-    def record_visit(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("visit", files.record_visit, commands.RecordVisit, request, actor, key, child)
-
-    def record_student_status(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("student_status", files.record_student_status, commands.RecordStudentStatus, request,
-                             actor, key, child)
-
-    def terminate(self, child: str, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("terminate", files.terminate, commands.Terminate, request, actor, key, child)
-
-    def set_standard(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("set_standard", files.set_standard, commands.SetStandard, request, actor, key)
+    COMMANDS = COMMANDS
+    DECIDERS = deciders(COMMANDS, files)
 
     # -- reactions and schedule ---------------------------------------------------------------------------
     def react(self, event: Event, tx: psycopg.Connection) -> None:

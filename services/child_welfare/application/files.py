@@ -14,10 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.child_welfare.application.unit_of_work import UnitOfWork
-from services.child_welfare.domain import decide as d
-from services.child_welfare.domain import events as ev
-from services.child_welfare.domain import rules
-from services.child_welfare.domain.commands import (
+from services.child_welfare.contract.commands import (
     ChangeParentCondition,
     ChangePlacement,
     Decide,
@@ -29,6 +26,9 @@ from services.child_welfare.domain.commands import (
     SignAgreement,
     Terminate,
 )
+from services.child_welfare.domain import decide as d
+from services.child_welfare.domain import events as ev
+from services.child_welfare.domain import rules
 from services.child_welfare.domain.file import ChildFile
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal

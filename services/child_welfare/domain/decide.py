@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from services.child_welfare.domain import events as ev
-from services.child_welfare.domain import parameters, rules
-from services.child_welfare.domain.commands import (
+from services.child_welfare.contract.commands import (
     ChangeParentCondition,
     ChangePlacement,
     Decide,
@@ -25,6 +23,8 @@ from services.child_welfare.domain.commands import (
     SignAgreement,
     Terminate,
 )
+from services.child_welfare.domain import events as ev
+from services.child_welfare.domain import parameters, rules
 from services.child_welfare.domain.eligibility import category_on, facts_changing
 from services.child_welfare.domain.file import ChildFile, fold
 from services.child_welfare.domain.ledger import (

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from services.child_welfare.domain.vocabulary import DEPRIVATION_OF_LIBERTY, GONE, SERIOUS
+from services.child_welfare.contract.vocabulary import DEPRIVATION_OF_LIBERTY, GONE, SERIOUS
 from shared.reference.dates import add_months
 
 THRESHOLD_MONTHS = 6  # C-1: "6 months or more" for sentences, other deprivation of liberty, lost contact

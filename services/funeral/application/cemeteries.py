@@ -7,6 +7,7 @@ from typing import Any
 
 from services.funeral.application.deaths import load_death
 from services.funeral.application.unit_of_work import UnitOfWork
+from services.funeral.contract.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.cemetery import (
     Plot,
@@ -18,7 +19,6 @@ from services.funeral.domain.cemetery import (
     is_plot_id,
     plot_id_of,
 )
-from services.funeral.domain.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain.events import PLOT_ALLOCATED, cemetery_stream, death_stream, plot_stream
 from shared.actor import Actor
 from shared.errors import NotFound

@@ -13,18 +13,7 @@ import datetime as dt
 from typing import Any
 
 from services.funeral.application.unit_of_work import UnitOfWork
-from services.funeral.domain import rules
-from services.funeral.domain.assistance import decide_assistance
-from services.funeral.domain.body import (
-    CremationNumbers,
-    decide_ashes,
-    decide_claim_notice,
-    decide_collection,
-    decide_cremation,
-    decide_disposal_approval,
-    decide_storage,
-)
-from services.funeral.domain.commands import (
+from services.funeral.contract.commands import (
     ApproveDisposal,
     CollectBody,
     CorrectDeath,
@@ -35,6 +24,17 @@ from services.funeral.domain.commands import (
     PublishClaimNotice,
     RegisterDeath,
     StoreBody,
+)
+from services.funeral.domain import rules
+from services.funeral.domain.assistance import decide_assistance
+from services.funeral.domain.body import (
+    CremationNumbers,
+    decide_ashes,
+    decide_claim_notice,
+    decide_collection,
+    decide_cremation,
+    decide_disposal_approval,
+    decide_storage,
 )
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft, death_stream

@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork
+from services.funeral.contract.commands import IdentifyBody, OpenReliefStationDeath
 from services.funeral.domain import rules
-from services.funeral.domain.commands import IdentifyBody, OpenReliefStationDeath
 from services.funeral.domain.events import death_stream
 from services.funeral.domain.registration import decide_identification, decide_relief_station_death
 from shared.actor import Actor

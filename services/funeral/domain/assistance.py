@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from services.funeral.contract.commands import GrantAssistance
 from services.funeral.domain import rules
-from services.funeral.domain.commands import GrantAssistance
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import ASSISTANCE_GRANTED, Draft
 from shared.actor import Actor

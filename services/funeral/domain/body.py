@@ -6,8 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from services.funeral.domain import parameters, rules
-from services.funeral.domain.commands import (
+from services.funeral.contract.commands import (
     ApproveDisposal,
     CollectBody,
     Cremate,
@@ -15,6 +14,7 @@ from services.funeral.domain.commands import (
     PublishClaimNotice,
     StoreBody,
 )
+from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import (
     ASHES_DISPOSED,

@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.funeral.contract.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
+from services.funeral.contract.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS
 from services.funeral.domain import rules
-from services.funeral.domain.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import (
     BURIAL_RECORDED,
@@ -25,7 +26,6 @@ from services.funeral.domain.events import (
     Draft,
 )
 from services.funeral.domain.registration import check_version
-from services.funeral.domain.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.reference.dates import add_years

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from services.funeral.contract.commands import CorrectDeath, IdentifyBody, OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain import rules
-from services.funeral.domain.commands import CorrectDeath, IdentifyBody, OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import BODY_IDENTIFIED, DEATH_CORRECTED, DEATH_REGISTERED, Draft
 from shared.actor import Actor

@@ -11,12 +11,12 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from services.funeral.domain import parameters
-from services.funeral.domain.vocabulary import (
+from services.funeral.contract.vocabulary import (
     BODY_BURIALS,
     CAPACITY,
     PLOTLESS_BURIALS,
 )
+from services.funeral.domain import parameters
 from shared.actor import Actor
 from shared.business_dates import check_business_date
 from shared.errors import Refusal

@@ -1,44 +1,55 @@
-"""What every route module of the gateway builds on: the strict body model, the response model, the
-stored-version and resource-id types, and the handler that passes a command on to its service.
+"""What every route module of the gateway builds on: the handler that passes a command on to its service, and
+the routes of a service's command table (`command_routes`).
+The bodies, responses and queries themselves are the services' contracts (`services/<name>/contract/`).
 
 A command's `version` may come in the body or as the If-Match header (`call.if_match`); both at once must
-agree (400 `conflicting_versions`). The body goes on as JSON without its unset fields, with the actor and the
-Idempotency-Key, so a retry writes nothing new.
+agree (400 `conflicting_versions`). The body goes on as JSON as the client sent it, an explicit `null` the same
+as a field left out, with the actor and the Idempotency-Key, so a retry writes nothing new.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, RootModel
 
 from services.gateway.problems import Problem
-from services.gateway.routing import Call, Reply
-
-UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-ResourceId = Annotated[str, StringConstraints(pattern=UUID_PATTERN)]
-Version = Annotated[int, Field(ge=1)]
+from services.gateway.routing import Call, Reply, Route
+from shared.reference.contract import CommandEntry
 
 
-class Body(BaseModel):
-    """A request body: strict JSON types, frozen, no unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-
-class View(BaseModel):
-    """A response, documented for the OpenAPI document; services may add fields."""
-
-    model_config = ConfigDict(frozen=True)
+def forwarded(body: BaseModel) -> dict[str, Any]:
+    """The body as it goes on to the service: what the client sent, an explicit `null` the same as a field left
+    out (in every service), so the service applies its own defaults to both."""
+    if isinstance(body, RootModel):
+        body = body.root
+    return body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
 
 
 def command(call: Call, service: str, method: str, *path: str, status: int = 200) -> Reply:
     """Call `service.method(*path, request, actor, idempotency_key)` with the body (and If-Match's version)."""
     assert call.body is not None
-    request = call.body.model_dump(mode="json", exclude_none=True)
+    request = forwarded(call.body)
     if call.if_match is not None:  # the header and the body's `version` say the same thing
         if request.get("version", call.if_match) != call.if_match:
             raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")
         request["version"] = call.if_match
     result = getattr(call.rpc(service), method)(*path, request, call.actor(), call.idempotency_key)
     return Reply(result, status=status)
+
+
+def command_routes(service: str, table: Mapping[str, CommandEntry]) -> list[Route]:
+    """The gateway's routes of a service's command table: each passes its body on with `command`."""
+    return [_command_route(service, entry) for entry in table.values()]
+
+
+def _command_route(service: str, entry: CommandEntry) -> Route:
+    def handler(call: Call) -> Reply:
+        return command(call, service, entry.name, *(call.params[name] for name in entry.path_parameters),
+                       status=entry.status)
+
+    handler.__doc__ = entry.summary
+    return Route(entry.method, entry.path, entry.action or f"{service}.{entry.name}", entry.roles, handler,
+                 body=entry.body, response=entry.response, status=entry.status, subject=entry.subject,
+                 summary=entry.summary or None)

@@ -8,9 +8,7 @@ from typing import Any
 
 from services.marriage.application.registrations import load_marriage, plausible_id
 from services.marriage.application.unit_of_work import UnitOfWork
-from services.marriage.domain import appointments, divorce, parameters, rules
-from services.marriage.domain import events as ev
-from services.marriage.domain.commands import (
+from services.marriage.contract.commands import (
     ApplyForDivorce,
     BookAppointment,
     CancelAppointment,
@@ -18,6 +16,8 @@ from services.marriage.domain.commands import (
     RegisterDivorce,
     WithdrawDivorce,
 )
+from services.marriage.domain import appointments, divorce, parameters, rules
+from services.marriage.domain import events as ev
 from services.marriage.domain.registration import certificate_number
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal

@@ -17,14 +17,16 @@ import psycopg
 from services.marriage.adapters.read_models import ReadModels
 from services.marriage.application import divorces, imports, queries, reactions, registrations
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
-from services.marriage.domain import commands, rules
+from services.marriage.contract import commands
+from services.marriage.contract.table import COMMANDS
+from services.marriage.domain import rules
 from services.marriage.domain.rules import ApplicationRefused
 from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
-from shared.unit_of_work import Application, parse
+from shared.unit_of_work import Application, deciders, parse
 
 log = get_logger(__name__)
 
@@ -42,9 +44,13 @@ def query_date(text: Any, name: str, default: dt.date | None = None) -> dt.date:
 class Marriage(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
+    COMMANDS = COMMANDS
+    DECIDERS = deciders(COMMANDS, registrations, divorces)
 
     # -- commands ---------------------------------------------------------------------------------------
     def register_marriage(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
+        """M-5: a refused registration is recorded, in a unit of work of its own; so it runs here, not through
+        a decider of the table."""
         command, who = parse(commands.RegisterMarriage, request), Actor.from_rpc(actor)
         ids = EventIds.for_command("register_marriage", who.name, key)
         metadata = self.correlation.metadata(actor=who.name, office=command.office, idempotency_key=key)
@@ -56,42 +62,6 @@ class Marriage(Application):
             refusal = execute(self.store, metadata, ids, lambda uow, r=refused: registrations.record_refusal(uow, r))
             log.info("marriage.registration_refused", reasons=refused.reasons, office=refused.office)
             raise refusal from None
-
-    def reissue_certificate(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("reissue_certificate", registrations.reissue_certificate, commands.ReissueCertificate,
-                             request, actor, key, registration_id)
-
-    def revoke_registration(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("revoke_registration", registrations.revoke_registration, commands.RevokeRegistration,
-                             request, actor, key, registration_id)
-
-    def record_court_outcome(self, registration_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("record_court_outcome", registrations.record_court_outcome, commands.RecordCourtOutcome,
-                             request, actor, key, registration_id)
-
-    def apply_for_divorce(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("apply_for_divorce", divorces.apply_for_divorce, commands.ApplyForDivorce, request,
-                             actor, key)
-
-    def withdraw_divorce(self, divorce_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("withdraw_divorce", divorces.withdraw_divorce, commands.WithdrawDivorce, request, actor,
-                             key, divorce_id)
-
-    def register_divorce(self, divorce_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("register_divorce", divorces.register_divorce, commands.RegisterDivorce, request, actor,
-                             key, divorce_id)
-
-    def book_appointment(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
-        return self._command("book_appointment", divorces.book_appointment, commands.BookAppointment, request, actor,
-                             key)
-
-    def cancel_appointment(self, appointment_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("cancel_appointment", divorces.cancel_appointment, commands.CancelAppointment, request,
-                             actor, key, appointment_id)
-
-    def record_no_show(self, appointment_id: str, request: Any, actor: Any, key: str | None = None) -> dict:
-        return self._command("record_no_show", divorces.record_no_show, commands.RecordNoShow, request, actor, key,
-                             appointment_id)
 
     def import_historical_records(self, records: Sequence[Any], actor: Any, first_row: int = 1) -> dict[str, Any]:
         """M-12: one batch (≤ 1000 records), all or nothing; per-record results."""

@@ -17,14 +17,16 @@ import datetime as dt
 from typing import Any
 
 from services.marriage.application.unit_of_work import UnitOfWork
-from services.marriage.domain import events as ev
-from services.marriage.domain import rules
-from services.marriage.domain.commands import (
+from services.marriage.contract.commands import (
     RecordCourtOutcome,
     RegisterMarriage,
     ReissueCertificate,
     RevokeRegistration,
+    VoidCertificateBlank,
 )
+from services.marriage.domain import events as ev
+from services.marriage.domain import rules
+from services.marriage.domain.certificates import decide_void_blank
 from services.marriage.domain.divorce import decide_closure
 from services.marriage.domain.marriage import (
     MarriageState,
@@ -120,6 +122,18 @@ def reissue_certificate(uow: UnitOfWork, registration_id: str, command: ReissueC
         stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
     p = stored[-1].payload
     return marriage_result(stored, certificate=p["new_number"], old_number=p["old_number"])
+
+
+def void_certificate_blank(uow: UnitOfWork, command: VoidCertificateBlank, actor: Actor,
+                           today: dt.date) -> dict[str, Any]:
+    """M-7: POST /certificate-stock/void. Two clerks voiding one blank at once: the second append finds the
+    stream begun, decides again and is refused `blank_already_voided`."""
+    if not (stored := uow.replayed()):
+        stream = ev.blank_stream(command.number)
+        drafts = decide_void_blank(uow.store.read_stream(stream, tx=uow.tx), command, actor, today)
+        stored = uow.record(stream, drafts, NO_STREAM)
+    p = stored[-1].payload
+    return {"number": p["number"], "voided_on": p["voided_on"], "version": stored[-1].stream_version}
 
 
 def record_court_outcome(uow: UnitOfWork, registration_id: str, command: RecordCourtOutcome, actor: Actor,

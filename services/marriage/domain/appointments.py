@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.marriage.contract.commands import BookAppointment, CancelAppointment, RecordNoShow
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
-from services.marriage.domain.commands import BookAppointment, CancelAppointment, RecordNoShow
 from services.marriage.domain.events import Draft, parties
 from shared.actor import Actor
 from shared.errors import Refusal

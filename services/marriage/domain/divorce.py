@@ -14,9 +14,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.marriage.contract.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
-from services.marriage.domain.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
 from services.marriage.domain.events import Draft, parties
 from services.marriage.domain.marriage import MarriageState, check_in_force, check_not_before_registration
 from shared.actor import Actor

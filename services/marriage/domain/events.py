@@ -24,6 +24,9 @@ Stream `marriage-<registration_id>` (one per registration, whatever happens to i
 * `marriage.DeathDateCorrected` (M-11, F-7) — both parties; `registration_id`, `death_id`, `died_on` (the
   corrected date the marriage ended on), `previous_died_on`.
 
+Stream `blank-<number>` (M-7, certificate stock): `marriage.CertificateBlankVoided` — no persons; `number`,
+`office`, `reason`, `voided_on`: a spoiled blank, void for good.
+
 Stream `divorce-<divorce_id>` (M-8, divorce by agreement):
 * `marriage.DivorceApplied` — `divorce_id`, `registration_id`, `office`, `applied_on`, `agreement`
   (`{children, property, debts}`), `withdraw_until`, `register_from`, `register_until`.
@@ -73,6 +76,7 @@ APPOINTMENT_BOOKED = "marriage.AppointmentBooked"
 APPOINTMENT_CANCELLED = "marriage.AppointmentCancelled"
 APPOINTMENT_MISSED = "marriage.AppointmentMissed"
 HISTORICAL_RECORD_CONFLICTED = "marriage.HistoricalRecordConflicted"
+CERTIFICATE_BLANK_VOIDED = "marriage.CertificateBlankVoided"
 
 SCHEMA_VERSIONS: dict[str, int] = {
     event_type: 1
@@ -82,6 +86,7 @@ SCHEMA_VERSIONS: dict[str, int] = {
         REGISTRATION_REVOKED, MARRIAGE_ENDED_BY_DEATH, MARRIAGE_REVIVED, MARRIAGE_FLAGGED_FOR_REVIEW,
         DEATH_DATE_CORRECTED,
         APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, APPOINTMENT_MISSED, HISTORICAL_RECORD_CONFLICTED,
+        CERTIFICATE_BLANK_VOIDED,
     )
 }
 
@@ -103,6 +108,10 @@ def refusal_stream(refusal_id: str) -> str:
 
 def appointment_stream(appointment_id: str) -> str:
     return f"appointment-{appointment_id}"
+
+
+def blank_stream(number: str) -> str:
+    return f"blank-{number}"
 
 
 def import_stream(batch_id: str) -> str:

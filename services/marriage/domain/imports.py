@@ -22,15 +22,15 @@ from typing import Annotated, Any
 
 from pydantic import StringConstraints
 
+from services.marriage.contract.commands import Model
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
-from services.marriage.domain.commands import Model
 from services.marriage.domain.events import Draft, parties
 from shared.envelope import derived_event_id
 from shared.errors import Refusal
 from shared.reference.idnumber import IdNumber
 from shared.reference.parameters import NoRuleInForce
-from shared.text import DivisionCode, IdNumberText, PersonName, line
+from shared.reference.text import DivisionCode, IdNumberText, PersonName, line
 
 CertificateNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40,
                                                      pattern=r"^[A-Za-z0-9][A-Za-z0-9/()\-]*$")]

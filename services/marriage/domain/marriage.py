@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from services.marriage.contract.commands import RecordCourtOutcome, ReissueCertificate, RevokeRegistration
 from services.marriage.domain import events as ev
 from services.marriage.domain import rules
-from services.marriage.domain.commands import RecordCourtOutcome, ReissueCertificate, RevokeRegistration
 from services.marriage.domain.events import Draft, parties
 from shared.actor import Actor
 from shared.errors import Refusal

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.marriage.contract.commands import RegisterMarriage
 from services.marriage.domain import parameters, rules
-from services.marriage.domain.commands import RegisterMarriage
 from services.marriage.domain.events import MARRIAGE_REGISTERED, REGISTRATION_REFUSED, Draft, parties
 from shared.actor import Actor
 from shared.reference.idnumber import IdNumber, mask_id_number

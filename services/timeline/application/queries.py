@@ -18,6 +18,7 @@ from pydantic_core import to_jsonable_python
 
 from services.timeline.adapters import projection
 from services.timeline.adapters.projection import Shown
+from services.timeline.contract.queries import DEFAULT_FEED_LIMIT, EVENT_TYPE_PATTERN, MAX_FEED_LIMIT, SERVICE_PATTERN
 from services.timeline.domain import cursor
 from services.timeline.domain.access import Visibility, visibility_of
 from services.timeline.domain.facts import derive_facts
@@ -27,10 +28,8 @@ from shared.envelope import SUBJECT_ID_PATTERN
 from shared.errors import NotFound, Refusal
 
 _SUBJECT = re.compile(SUBJECT_ID_PATTERN)
-_SERVICE = re.compile(r"^[a-z][a-z_]{0,39}$")
-_TYPE = re.compile(r"^[a-z][a-z_]{0,39}\.(\*|[A-Z][A-Za-z0-9]{0,79})$")
-DEFAULT_FEED_LIMIT = 100
-MAX_FEED_LIMIT = 1000
+_SERVICE = re.compile(SERVICE_PATTERN)
+_TYPE = re.compile(EVENT_TYPE_PATTERN)
 
 
 class Queries:

@@ -23,7 +23,7 @@ from services.vagrant_aid.adapters.read_models import ONE_OPEN_CASE, ReadModels
 from services.vagrant_aid.application.context import CommandContext, parse
 from services.vagrant_aid.application.queries import resolve_station, watchlist_matches_of
 from services.vagrant_aid.application.views import case_view
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain.decide import (
     decide_exit,
     decide_family_search,

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any
 
 from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application.context import parse
 from services.vagrant_aid.application.views import case_view, summary_view
-from services.vagrant_aid.domain.commands import EXIT_KINDS, StationCode
+from services.vagrant_aid.contract.commands import EXIT_KINDS
+from services.vagrant_aid.contract.queries import CaseQuery, StatisticsQuery
 from services.vagrant_aid.domain.state import Case, fold
 from services.vagrant_aid.domain.stations import (
     Station,
@@ -49,20 +48,6 @@ def get_case(store: PostgresEventStore, actor: Actor, case_id: str, now: dt.date
         raise NotFound(f"no case {case_id}")
     check_may_read_station(actor, case.station)
     return case_view(case, history, now, today)
-
-
-class CaseQuery(BaseModel):
-    """`GET /cases` parameters."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    station: StationCode | None = None
-    status: Literal["open", "closed"] | None = None
-    stranded: bool | None = None
-    overdue: Literal["notice", "dna"] | None = None
-    person: str | None = Field(default=None, pattern=r"^[0-9]{17}[0-9X]$|^TMP-[A-Z0-9]{2,20}-[0-9]{1,12}$")
-    limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0, le=100_000)
 
 
 def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.datetime,
@@ -113,20 +98,6 @@ def watchlist(read_models: ReadModels, actor: Actor, limit: int, offset: int) ->
     if not actor.is_admin:
         raise Refusal("forbidden", "only admins read the whole watch list", 403)
     return {"entries": read_models.watch_entries(limit, offset), "limit": limit, "offset": offset}
-
-
-class StatisticsQuery(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    from_: dt.date | None = Field(default=None, alias="from")
-    to: dt.date | None = None
-    station: StationCode | None = None
-
-    @model_validator(mode="after")
-    def _ordered(self) -> StatisticsQuery:
-        if self.from_ and self.to and self.from_ > self.to:
-            raise ValueError("from is after to")
-        return self
 
 
 def statistics(read_models: ReadModels, actor: Actor, query: Any, today: dt.date) -> dict[str, Any]:

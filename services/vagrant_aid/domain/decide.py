@@ -9,9 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from services.vagrant_aid.domain import events as ev
-from services.vagrant_aid.domain import rules
-from services.vagrant_aid.domain.commands import (
+from services.vagrant_aid.contract.commands import (
     Died,
     Escorted,
     ExitDetails,
@@ -25,6 +23,8 @@ from services.vagrant_aid.domain.commands import (
     TakeIn,
     Terminated,
 )
+from services.vagrant_aid.domain import events as ev
+from services.vagrant_aid.domain import rules
 from services.vagrant_aid.domain.deadlines import settlement_from, stay_last_day
 from services.vagrant_aid.domain.persons import (
     age_of,

@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from services.vagrant_aid.contract.commands import AddToWatchList
 from services.vagrant_aid.domain import events as ev
-from services.vagrant_aid.domain.commands import AddToWatchList
 from services.vagrant_aid.domain.decide import Clock
 from services.vagrant_aid.domain.parameters import WATCHLIST_AGE_TOLERANCE, parameter
 from services.vagrant_aid.domain.persons import age_of, check_identity_agrees, name_key, parse_identity

@@ -203,3 +203,17 @@ def test_statistics_count_registrations_refusals_by_reason_and_the_cross_county_
     assert offices["MR-610582"]["cross_county_share"] == 1.0
     assert stats["total"]["registrations"] == 2
     assert refusal_of(lambda: app.statistics("2025-07-02", "2025-07-01")).code == "invalid_query"
+
+
+def test_a_spoiled_blank_is_voided_once_and_a_retry_answers_as_the_first_time_M7(marriage, store):
+    number = f"J610502-2025-{uuid.uuid4().int % 10**6:06d}"
+    body = {"office": "MR-610502", "number": number, "reason": "misprinted"}
+
+    first = marriage.void_certificate_blank(body, CLERK, f"void-{number}")
+    again = marriage.void_certificate_blank(body, CLERK, f"void-{number}")
+
+    assert first == again == {"number": number, "voided_on": first["voided_on"], "version": 1}
+    [event] = store.read_stream(f"blank-{number}")
+    assert (event.type, event.payload["reason"]) == ("marriage.CertificateBlankVoided", "misprinted")
+    refused = refusal_of(lambda: marriage.void_certificate_blank(body, CLERK, None))
+    assert (refused.code, refused.status) == ("blank_already_voided", 409)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from services.child_welfare.contract.commands import Decide, OpenFile, RecordTownshipCheck
 from services.child_welfare.domain import decide as d
-from services.child_welfare.domain.commands import Decide, OpenFile, RecordTownshipCheck
 from services.child_welfare.domain.events import Draft
 from services.child_welfare.domain.file import ChildFile, fold
 from services.child_welfare.domain.ledger import Standards

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from services.child_welfare.contract.commands import RecordVisit, SignAgreement
 from services.child_welfare.domain import decide as d
-from services.child_welfare.domain.commands import RecordVisit, SignAgreement
 from tests.unit.child_welfare.given import OFFICER, TODAY, confirmed_file, days_ago, then
 
 

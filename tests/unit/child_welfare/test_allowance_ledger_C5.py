@@ -11,9 +11,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from services.child_welfare.contract.commands import ChangeParentCondition, ChangePlacement, Terminate
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
-from services.child_welfare.domain.commands import ChangeParentCondition, ChangePlacement, Terminate
 from services.child_welfare.domain.ledger import Standards, last_month, ledger, parse_month, spans
 from tests.unit.child_welfare.given import (
     ADMIN,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.child_welfare.contract.commands import Decide, RecordTownshipCheck
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
-from services.child_welfare.domain.commands import Decide, RecordTownshipCheck
 from shared.actor import Actor
 from tests.support.synthetic_ids import id_number_of
 from tests.unit.child_welfare.given import (

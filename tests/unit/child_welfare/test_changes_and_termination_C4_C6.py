@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.child_welfare.domain import decide as d
-from services.child_welfare.domain import events as ev
-from services.child_welfare.domain.commands import (
+from services.child_welfare.contract.commands import (
     ChangeParentCondition,
     ChangePlacement,
     RecordStudentStatus,
     Terminate,
 )
+from services.child_welfare.domain import decide as d
+from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.ledger import last_month
 from tests.support.synthetic_ids import id_number_of
 from tests.unit.child_welfare.given import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.child_welfare.contract.commands import ChangeParentCondition, Decide, Terminate
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
-from services.child_welfare.domain.commands import ChangeParentCondition, Decide, Terminate
 from tests.unit.child_welfare.given import (
     CHILD,
     OFFICER,

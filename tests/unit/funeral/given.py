@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from services.funeral.contract.commands import OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain import registration
 from services.funeral.domain.cemetery import Plot, fold_plot
-from services.funeral.domain.commands import OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain.death import DeathRecord, fold
 from services.funeral.domain.events import Draft
 from shared.actor import Actor

@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
+from services.funeral.contract.commands import CollectBody, Cremate, DisposeAshes, StoreBody
 from services.funeral.domain import body
-from services.funeral.domain.commands import CollectBody, Cremate, DisposeAshes, StoreBody
 from services.funeral.domain.events import ASHES_DISPOSED, BODY_COLLECTED, BODY_CREMATED, BODY_STORED
 from tests.unit.funeral.given import (
     CEMETERY_STAFF,

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from services.funeral.contract.commands import AddPlots, Bury, Cremate, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain import body
 from services.funeral.domain.cemetery import (
     Cemetery,
@@ -19,7 +20,6 @@ from services.funeral.domain.cemetery import (
     decide_renewal,
     decide_reservation,
 )
-from services.funeral.domain.commands import AddPlots, Bury, Cremate, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain.events import BURIAL_RECORDED, CEMETERY_OPENED, PLOT_ADDED, PLOT_ALLOCATED
 from tests.unit.funeral.given import (
     CEMETERY,
@@ -72,8 +72,13 @@ def test_a_cemetery_has_a_kind_and_the_division_of_its_code_F3():
                              TODAY)
     with refused("cemetery_exists", 409):
         decide_open_cemetery(PUBLIC, OpenCemetery(code=CEMETERY, name="公墓", kind="commercial"), TODAY)
+    # The contract refuses a funeral home's code as a cemetery's; the rule still guards a command built
+    # without it.
+    with pytest.raises(ValidationError):
+        OpenCemetery(code="FH-610502", name="x", kind="commercial")
     with refused("invalid_place", 422):
-        decide_open_cemetery(None, OpenCemetery(code="FH-610502", name="x", kind="commercial"), TODAY)
+        decide_open_cemetery(None, OpenCemetery.model_construct(code="FH-610502", name="x", kind="commercial",
+                                                                division=None), TODAY)
     with pytest.raises(ValidationError):
         OpenCemetery(code=CEMETERY, name="公墓", kind="private")
 

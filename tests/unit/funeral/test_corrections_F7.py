@@ -3,7 +3,7 @@ corrected with a reason, in an event that names both persons so every consumer c
 
 from __future__ import annotations
 
-from services.funeral.domain.commands import CorrectDeath
+from services.funeral.contract.commands import CorrectDeath
 from services.funeral.domain.events import DEATH_CORRECTED
 from services.funeral.domain.registration import decide_correction
 from tests.unit.funeral.given import (

@@ -3,7 +3,7 @@ payload fields each one promises."""
 
 from __future__ import annotations
 
-from services.funeral.domain.commands import CorrectDeath, IdentifyBody
+from services.funeral.contract.commands import CorrectDeath, IdentifyBody
 from services.funeral.domain.events import (
     BODY_IDENTIFIED,
     DEATH_CORRECTED,

@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from services.funeral.contract.commands import GrantAssistance
 from services.funeral.domain import parameters
 from services.funeral.domain.assistance import decide_assistance
-from services.funeral.domain.commands import GrantAssistance
 from services.funeral.domain.events import ASSISTANCE_GRANTED
 from tests.unit.funeral.given import (
     ADMIN,

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from services.funeral.domain.commands import Bury, RegisterDeath
+from services.funeral.contract.commands import Bury, RegisterDeath
 from shared.errors import Refusal
 from shared.unit_of_work import parse
 

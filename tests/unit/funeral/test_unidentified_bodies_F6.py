@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.funeral.contract.commands import ApproveDisposal, Cremate, DisposeAshes, IdentifyBody, PublishClaimNotice
 from services.funeral.domain import body, registration
-from services.funeral.domain.commands import ApproveDisposal, Cremate, DisposeAshes, IdentifyBody, PublishClaimNotice
 from services.funeral.domain.events import BODY_IDENTIFIED, CLAIM_NOTICE_PUBLISHED, DISPOSAL_APPROVED
 from tests.unit.funeral.given import (
     ADMIN,

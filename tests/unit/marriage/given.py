@@ -7,8 +7,8 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from services.marriage.contract.commands import RegisterMarriage
 from services.marriage.domain import marriage as marriage_domain
-from services.marriage.domain.commands import RegisterMarriage
 from services.marriage.domain.events import Draft
 from services.marriage.domain.registration import NewMarriage, decide_registration, prepare
 from services.marriage.domain.rules import PersonFacts

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
+from services.marriage.contract.commands import BookAppointment, CancelAppointment, RecordNoShow
 from services.marriage.domain import appointments
 from services.marriage.domain import events as ev
-from services.marriage.domain.commands import BookAppointment, CancelAppointment, RecordNoShow
 from services.marriage.domain.parameters import slot_capacity
 from shared.errors import Refusal
 from tests.unit.marriage.given import CLERK, MAN, OTHER_CLERK, TODAY, WOMAN

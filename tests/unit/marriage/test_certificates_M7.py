@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from services.marriage.contract.commands import RecordCourtOutcome, ReissueCertificate
 from services.marriage.domain import events as ev
-from services.marriage.domain.commands import RecordCourtOutcome, ReissueCertificate
 from services.marriage.domain.marriage import decide_court_outcome, decide_reissue
 from services.marriage.domain.registration import certificate_number
 from shared.errors import Refusal

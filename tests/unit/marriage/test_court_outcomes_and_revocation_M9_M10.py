@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
+from services.marriage.contract.commands import RecordCourtOutcome, RevokeRegistration
 from services.marriage.domain import events as ev
-from services.marriage.domain.commands import RecordCourtOutcome, RevokeRegistration
 from services.marriage.domain.marriage import decide_court_outcome, decide_revocation
 from services.marriage.domain.status import marital_status
 from shared.errors import Refusal

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.marriage.contract.commands import RecordCourtOutcome
 from services.marriage.domain import events as ev
-from services.marriage.domain.commands import RecordCourtOutcome
 from services.marriage.domain.marriage import (
     decide_court_outcome,
     decide_death,

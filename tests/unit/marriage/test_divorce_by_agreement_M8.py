@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
+from services.marriage.contract.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
 from services.marriage.domain import divorce
 from services.marriage.domain import events as ev
-from services.marriage.domain.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
 from shared.actor import Actor
 from shared.errors import Refusal
 from tests.unit.marriage.given import CLERK, MAN, OTHER_CLERK, REGISTRAR, WOMAN, fold, registered_events

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from services.marriage.domain.commands import RegisterMarriage, RevokeRegistration
+from services.marriage.contract.commands import RegisterMarriage, RevokeRegistration
 
 GOOD = {"office": "MR-610502", "declaration_signed": True,
         "parties": [{"id_number": "610502199001010011", "name": "王小明"},

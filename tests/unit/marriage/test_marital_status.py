@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.marriage.domain.commands import RecordCourtOutcome
+from services.marriage.contract.commands import RecordCourtOutcome
 from services.marriage.domain.marriage import decide_court_outcome
 from services.marriage.domain.registration import NewMarriage, decide_registration, prepare
 from services.marriage.domain.status import marital_status

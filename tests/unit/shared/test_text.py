@@ -3,7 +3,7 @@
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from shared.text import PersonName, line, text
+from shared.reference.text import PersonName, line, text
 
 LINE, TEXT, NAME = TypeAdapter(line(20)), TypeAdapter(text(50)), TypeAdapter(PersonName)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain.decide import Clock, decide_exit, decide_take_in
 from services.vagrant_aid.domain.events import Draft
 from services.vagrant_aid.domain.state import Case, fold

@@ -4,7 +4,7 @@ injection-shaped names and codes, wrong types (the gateway refuses them too; RPC
 import pytest
 from pydantic import ValidationError
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from tests.unit.vagrant_aid.builders import TODAY, at, intake
 
 HOSTILE_PERSON = [

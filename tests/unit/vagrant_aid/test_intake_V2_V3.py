@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain import events as ev
 from services.vagrant_aid.domain.decide import decide_refuse_aid, temporary_id
 from services.vagrant_aid.domain.stations import standing_station

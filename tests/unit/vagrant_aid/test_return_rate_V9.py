@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain.decide import decide_provide_service
 from services.vagrant_aid.domain.rules import returned_home_V9
 from services.vagrant_aid.domain.statistics import return_rate

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain import events as ev
 from services.vagrant_aid.domain.decide import decide_provide_service
 from shared.errors import Refusal

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain.deadlines import is_stranded, normal_stay_last_day, stay_last_day
 from services.vagrant_aid.domain.decide import decide_file_extension
 from shared.errors import Refusal

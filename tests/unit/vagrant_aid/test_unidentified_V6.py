@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain import events as ev
 from services.vagrant_aid.domain.deadlines import dna_due_on, family_search_due, settlement_from
 from services.vagrant_aid.domain.decide import decide_family_search, decide_identify, decide_settle

@@ -2,7 +2,7 @@
 
 import pytest
 
-from services.vagrant_aid.domain import commands as cmd
+from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain import events as ev
 from services.vagrant_aid.domain.watchlist import decide_add_entry, entry_from, matched_by
 from shared.errors import Refusal

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
-from shared.text import line
+from shared.reference.text import line
 
 Name = line(100)
 Note = line(500)
@@ -36,8 +34,3 @@ DEPRIVATION_OF_LIBERTY: frozenset[str] = frozenset({"imprisoned", "detained"})
 # Care arrangements an officer visits on a cycle (C-7).
 VISITED_CARE: frozenset[str] = frozenset({"dispersed", "foster"})
 
-
-class Model(BaseModel):
-    """Commands and their parts: immutable, and nothing but the fields they declare."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")

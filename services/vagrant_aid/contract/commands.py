@@ -12,9 +12,10 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, RootModel, StringConstraints, field_validator
 
-from shared.text import DivisionCode, IdNumberText, PersonName, Phone, line, text
+from shared.reference.contract import Command
+from shared.reference.text import DivisionCode, IdNumberText, PersonName, Phone, line, text
 
 # Control characters, line and paragraph separators, bidirectional embeddings, overrides and isolates.
 Relation = line(20)  # 儿子, neighbour, …
@@ -37,10 +38,6 @@ RefusalReason = Literal["self_sufficient", "refuses_to_give_information", "not_i
 TransferTarget = Literal["minors_protection", "hospital", "care_home"]
 WatchCondition = Literal["dementia", "mental", "intellectual", "other"]
 RegisteredTier = Literal["township", "village"]
-
-
-class Command(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class PersonDetails(Command):
@@ -182,6 +179,14 @@ ExitDetails = Annotated[
     SelfDeparture | Collected | Escorted | Transferred | Absconded | Terminated | Died,
     Field(discriminator="kind"),
 ]
+
+
+class Exit(RootModel[ExitDetails]):
+    """How the case ends (V-8), with the fields of its kind: the request body of `record_exit`."""
+
+    model_config = ConfigDict(frozen=True)
+
+
 EXIT_KINDS = ("self_departure", "collected", "escorted", "transferred", "absconded", "terminated", "died")
 
 

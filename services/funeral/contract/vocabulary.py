@@ -11,9 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from shared.text import line
+from shared.reference.text import line
 
 # Control characters, Unicode line separators and bidirectional overrides (which make a text display as
 # something other than what it says) have no place in a record.
@@ -23,6 +23,10 @@ PoliceCase = line(60)  # e.g. 渭公刑字〔2025〕123号: Chinese, digits and 
 DocumentNumber = Annotated[str, StringConstraints(min_length=1, max_length=40,
                                                   pattern=r"^[A-Za-z0-9][A-Za-z0-9/-]*$")]
 PlaceCode = Annotated[str, StringConstraints(max_length=20, pattern=r"^[A-Z]{2,3}-[0-9]{6}(-[1-9][0-9]{0,3})?$")]
+# The gateway's stricter forms (issue 11: where the gateway's copy and the service's disagreed, the stricter
+# one is the contract): a funeral home is FH-<division>, a cemetery CEM-<division>-<n>.
+FuneralHome = Annotated[str, StringConstraints(pattern=r"^FH-[0-9]{6}$")]
+CemeteryCode = Annotated[str, StringConstraints(pattern=r"^CEM-[0-9]{6}-[1-9][0-9]{0,3}$")]
 PlotNumber = Annotated[str, StringConstraints(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")]
 Category = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z][a-z_]*$")]
 Amount = Annotated[Decimal, Field(ge=0, le=1_000_000, max_digits=12, decimal_places=2)]
@@ -46,8 +50,3 @@ AssistanceItem = Literal["collection", "storage", "cremation", "ash_deposit"]  #
 IdentificationMethod = Literal["dna", "fingerprint", "family_recognition", "documents", "police", "other"]
 DeathSource = Literal["funeral_home", "relief_station"]
 
-
-class Model(BaseModel):
-    """Commands and their parts: immutable, and nothing but the fields they declare."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")

@@ -11,16 +11,17 @@ import datetime as dt
 
 from pydantic import Field, StrictBool, model_validator
 
-from services.funeral.domain.vocabulary import (
+from services.funeral.contract.vocabulary import (
     Amount,
     AshesDisposition,
     AssistanceItem,
     BurialType,
     Category,
+    CemeteryCode,
     CemeteryKind,
     DocumentNumber,
+    FuneralHome,
     IdentificationMethod,
-    Model,
     Name,
     Note,
     PlaceCode,
@@ -29,9 +30,12 @@ from services.funeral.domain.vocabulary import (
     PoliceCase,
     Years,
 )
-from shared.text import DivisionCode, IdNumberText
+from shared.reference.contract import Command as Model
+from shared.reference.contract import ResourceId
+from shared.reference.contract import Version as StoredVersion
+from shared.reference.text import DivisionCode, IdNumberText, Phone
 
-Version = int | None  # the stream version the caller read (api.md If-Match), checked when given
+Version = StoredVersion | None  # the stream version the caller read (api.md If-Match), checked when given
 
 
 class Unidentified(Model):
@@ -52,7 +56,7 @@ class RegisterDeath(Model):
     issuer: Name
     natural: StrictBool
     police_case: PoliceCase | None = None  # certifies an unnatural death
-    funeral_home: PlaceCode
+    funeral_home: FuneralHome
 
     @model_validator(mode="after")
     def _one_identity(self) -> RegisterDeath:
@@ -137,8 +141,8 @@ class Cremate(Model):
     """F-2: cremation of a registered death; the certificate number is issued unless a pre-printed one
     is given."""
 
-    death_id: str = Field(min_length=1, max_length=64)
-    funeral_home: PlaceCode
+    death_id: ResourceId
+    funeral_home: FuneralHome
     cremated_on: dt.date | None = None
     cremation_certificate: DocumentNumber | None = None
 
@@ -148,7 +152,7 @@ class Person(Model):
 
     name: Name
     id_number: IdNumberText | None = None
-    phone: str | None = Field(default=None, max_length=20, pattern=r"^\+?[0-9][0-9 -]*$")
+    phone: Phone | None = None
 
 
 class DisposeAshes(Model):
@@ -173,8 +177,8 @@ class DisposeAshes(Model):
 class Bury(Model):
     """F-3, F-4: interment or eco burial of a registered death, in a plot where the type needs one."""
 
-    death_id: str = Field(min_length=1, max_length=64)
-    cemetery: PlaceCode | None = None  # none for sea burial and scattering outside a cemetery
+    death_id: ResourceId
+    cemetery: CemeteryCode | None = None  # none for sea burial and scattering outside a cemetery
     plot: str | None = Field(default=None, max_length=45,  # a plot number, or a plot id of the cemetery
                              pattern=r"^(CEM-[0-9]{6}-[1-9][0-9]{0,3}\.)?[A-Za-z0-9][A-Za-z0-9-]{0,19}$")
     burial_type: BurialType
@@ -211,7 +215,7 @@ class RenewTerm(Model):
 class OpenCemetery(Model):
     """F-3: a public-welfare or commercial cemetery in a division."""
 
-    code: PlaceCode
+    code: CemeteryCode
     name: Name
     kind: CemeteryKind
     division: DivisionCode | None = None  # must agree with the code's
@@ -240,7 +244,7 @@ class AddPlots(Model):
 class GrantAssistance(Model):
     """F-5: waive basic services for an eligible category, recording the items and the amount."""
 
-    death_id: str = Field(min_length=1, max_length=64)
+    death_id: ResourceId
     category: Category
     items: tuple[AssistanceItem, ...] = Field(min_length=1, max_length=4)
     amount: Amount

@@ -12,22 +12,24 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from services.child_welfare.domain.vocabulary import (
+from services.child_welfare.contract.vocabulary import (
     AgreementKind,
     Care,
     Category,
     Condition,
     EvidenceRef,
     Institution,
-    Model,
     Name,
     Note,
     TerminationReason,
 )
-from shared.text import DivisionCode, IdNumberText, PersonName, Phone
+from shared.reference.contract import Command as Model
+from shared.reference.text import DivisionCode, IdNumberText, PersonName, Phone
 
 Version = Annotated[int, Field(ge=1)] | None  # api.md If-Match: the version the caller read
-MonthText = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$")]
+# Years 1000 to 9999: a month of year 0 cannot be a date (schemathesis found `0000-01` answered 500).
+MONTH_PATTERN = r"^[1-9][0-9]{3}-(0[1-9]|1[0-2])$"
+MonthText = Annotated[str, StringConstraints(pattern=MONTH_PATTERN)]
 
 
 class Child(Model):

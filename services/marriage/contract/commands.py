@@ -7,23 +7,18 @@ as `validation_failed` before any rule runs, and nothing is written. The rules a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints
+from pydantic import Field, StrictBool, StringConstraints
 
-from shared.text import DivisionCode, IdNumberText, PersonName, line
+from shared.reference.contract import Command as Model
+from shared.reference.contract import ResourceId, Version
+from shared.reference.text import DivisionCode, IdNumberText, PersonName, line
 
 Note = line(500)
 Court = line(100)
 DocumentRef = line(80)  # e.g. (2025)陕0502民初123号: a court's or police document number
 OfficeCode = Annotated[str, StringConstraints(pattern=r"^MR-[0-9]{6}$")]
-ResourceId = Annotated[str, StringConstraints(
-    pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")]
-Version = Annotated[int, Field(ge=1)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
 
 class Party(Model):
@@ -124,3 +119,23 @@ class RecordNoShow(Model):
     """M-13: nobody came to the booked slot (recorded on or after its date)."""
 
     version: Version | None = None
+
+
+CertificateNumber = Annotated[str, StringConstraints(pattern=r"^[JL][0-9]{6}-[0-9]{4}-[0-9]{6,7}$")]
+
+
+class VoidCertificateBlank(Model):
+    """M-7 (api.md release 2): a spoiled certificate blank is registered as void, with the reason, by its
+    office."""
+
+    office: OfficeCode
+    number: CertificateNumber  # J610502-2026-000001: J marriage, L divorce; the office's division; the year
+    reason: Note
+    voided_on: dt.date | None = None
+
+
+class HistoricalRecords(Model):
+    """M-12: up to 1000 paper-era records; each is validated by the service and answered per record."""
+
+    records: list[dict[str, Any]] = Field(min_length=1, max_length=1000)
+    first_row: int = Field(default=1, ge=1)

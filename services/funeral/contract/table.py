@@ -1,0 +1,48 @@
+"""The funeral commands (F-1 to F-7): one line each — name, route, body, answer, roles, stream. The service
+pairs each with its decider (`application/funeral.py`, DECIDERS); the RPC entrypoints and the gateway's
+routes are generated from this table."""
+
+from __future__ import annotations
+
+from services.funeral.contract import commands as c
+from services.funeral.contract import responses as r
+from shared.reference.contract import CommandEntry, command_table
+
+PREFIX = "/v1/funeral"
+STAFF = frozenset({"funeral_staff"})
+STAFF_AND_ADMIN = frozenset({"funeral_staff", "admin"})
+ADMIN = frozenset({"admin"})
+DEATH = f"{PREFIX}/deaths/<death_id>"
+
+COMMANDS = command_table(
+    CommandEntry("register_death", "POST", f"{PREFIX}/deaths", c.RegisterDeath, STAFF, "death",
+                 r.DeathRegistered, 201, "Register a death (F-1): an identified person or an unidentified body."),
+    CommandEntry("correct_death", "POST", f"{DEATH}/correction", c.CorrectDeath, STAFF_AND_ADMIN, "death",
+                 summary="Correct a recorded death with a reason (F-7)."),
+    CommandEntry("identify_body", "POST", f"{DEATH}/identification", c.IdentifyBody, STAFF_AND_ADMIN, "death",
+                 summary="Link an unidentified body to the ID number (F-6)."),
+    CommandEntry("collect_body", "POST", f"{DEATH}/collection", c.CollectBody, STAFF, "death",
+                 summary="Record the collection of the body (F-2)."),
+    CommandEntry("store_body", "POST", f"{DEATH}/storage", c.StoreBody, STAFF, "death",
+                 summary="Record where the body is stored (F-2)."),
+    CommandEntry("publish_claim_notice", "POST", f"{DEATH}/claim-notice", c.PublishClaimNotice, STAFF, "death",
+                 summary="Record the claim notice of an unidentified body (F-6)."),
+    CommandEntry("approve_disposal", "POST", f"{DEATH}/disposal-approval", c.ApproveDisposal, STAFF, "death",
+                 summary="Record the police approval to dispose of an unidentified body (F-6)."),
+    CommandEntry("dispose_ashes", "POST", f"{DEATH}/ashes", c.DisposeAshes, STAFF, "death",
+                 summary="Record the ashes taken by the family or deposited for a term (F-2)."),
+    CommandEntry("cremate", "POST", f"{PREFIX}/cremations", c.Cremate, STAFF, "death", r.Cremated, 201,
+                 "Record a cremation of a registered death; issues the cremation certificate (F-2, F-6)."),
+    CommandEntry("open_cemetery", "POST", f"{PREFIX}/cemeteries", c.OpenCemetery, ADMIN, "cemetery", status=201,
+                 summary="Open a public-welfare or commercial cemetery (F-3)."),
+    CommandEntry("add_plots", "POST", f"{PREFIX}/cemeteries/<code>/plots", c.AddPlots, ADMIN, "cemetery",
+                 status=201, summary="Lay out plots and niches with type and area (F-3, F-4)."),
+    CommandEntry("renew_term", "POST", f"{PREFIX}/plots/<plot_id>/renewals", c.RenewTerm, STAFF, "plot",
+                 status=201, summary="Renew a plot's term (F-3)."),
+    CommandEntry("reserve_plot", "POST", f"{PREFIX}/plots/<plot_id>/reservations", c.ReservePlot, STAFF, "plot",
+                 status=201, summary="Allocate a plot by approved exception (F-3)."),
+    CommandEntry("bury", "POST", f"{PREFIX}/burials", c.Bury, STAFF, "plot", status=201,
+                 summary="Record an interment or eco burial of a registered death (F-3, F-4)."),
+    CommandEntry("grant_assistance", "POST", f"{PREFIX}/assistance", c.GrantAssistance, STAFF, "death",
+                 status=201, summary="Waive basic funeral services for an eligible category (F-5)."),
+)

@@ -1,0 +1,46 @@
+"""The marriage commands (M-1 to M-13): one line each — name, route, body, answer, roles, stream. The
+service pairs each with its decider (`application/marriage.py`, DECIDERS); the RPC entrypoints and the
+gateway's routes are generated from this table. (The historical import, M-12, is a batch with per-record
+answers, not a command of this table.)"""
+
+from __future__ import annotations
+
+from services.marriage.contract import commands as c
+from services.marriage.contract import responses as r
+from shared.reference.contract import CommandEntry, command_table
+
+PREFIX = "/v1/marriage"
+CLERKS = frozenset({"marriage_clerk"})  # admin records no business events (separation of duties)
+REGISTRARS = frozenset({"marriage_registrar"})
+REGISTRATION = f"{PREFIX}/registrations/<registration_id>"
+DIVORCE = f"{PREFIX}/divorces/<divorce_id>"
+APPOINTMENT = f"{PREFIX}/appointments/<appointment_id>"
+
+COMMANDS = command_table(
+    CommandEntry("book_appointment", "POST", f"{PREFIX}/appointments", c.BookAppointment, CLERKS, "appointment",
+                 status=201, summary="Book a slot at an office for a marriage or a divorce (M-13)."),
+    CommandEntry("cancel_appointment", "POST", f"{APPOINTMENT}/cancellation", c.CancelAppointment, CLERKS,
+                 "appointment", summary="Cancel a booking; the place is free again (M-13)."),
+    CommandEntry("record_no_show", "POST", f"{APPOINTMENT}/no-show", c.RecordNoShow, CLERKS, "appointment",
+                 summary="Record that nobody came to a booked slot (M-13)."),
+    CommandEntry("register_marriage", "POST", f"{PREFIX}/registrations", c.RegisterMarriage, CLERKS, "marriage",
+                 r.MarriageRegistered, 201, "Register a marriage (M-1 to M-6): two certificates, the cross-county "
+                 "flag, dishonesty-list warnings.", action="marriage.register"),
+    CommandEntry("reissue_certificate", "POST", f"{REGISTRATION}/certificate-reissues", c.ReissueCertificate,
+                 CLERKS, "marriage", status=201,
+                 summary="Reissue a lost certificate with a new number; the old number becomes invalid (M-7)."),
+    CommandEntry("revoke_registration", "POST", f"{REGISTRATION}/revocation", c.RevokeRegistration, REGISTRARS,
+                 "marriage", summary="Revoke a fraudulent registration citing the document (M-10)."),
+    CommandEntry("record_court_outcome", "POST", f"{REGISTRATION}/court-outcomes", c.RecordCourtOutcome,
+                 REGISTRARS, "marriage", status=201,
+                 summary="Record a court divorce, or a marriage declared void or annulled (M-9)."),
+    CommandEntry("void_certificate_blank", "POST", f"{PREFIX}/certificate-stock/void", c.VoidCertificateBlank,
+                 CLERKS, "blank", status=201,
+                 summary="Register a spoiled certificate blank as void, with the reason (M-7)."),
+    CommandEntry("apply_for_divorce", "POST", f"{PREFIX}/divorces", c.ApplyForDivorce, CLERKS, "divorce",
+                 r.DivorceApplied, 201, "Divorce by agreement: the application opens the cooling-off period (M-8)."),
+    CommandEntry("withdraw_divorce", "POST", f"{DIVORCE}/withdrawal", c.WithdrawDivorce, CLERKS, "divorce",
+                 summary="Withdraw a divorce application within the cooling-off period (M-8)."),
+    CommandEntry("register_divorce", "POST", f"{DIVORCE}/registration", c.RegisterDivorce, CLERKS, "divorce",
+                 summary="Register the divorce: both parties appeared within the registration window (M-8)."),
+)

@@ -1,0 +1,108 @@
+"""Issue 11: one command table per service drives both the nameko RPC entrypoints and the gateway routes; each
+entry's contract half (contract/table.py) is paired with exactly one decider in the service."""
+
+from __future__ import annotations
+
+import pytest
+from nameko.exceptions import IncorrectSignature
+
+from services.child_welfare.application.child_welfare import ChildWelfare
+from services.child_welfare.service import ChildWelfareService
+from services.funeral.application.funeral import Funeral
+from services.funeral.service import FuneralService
+from services.gateway.api import child_welfare, funeral, marriage
+from services.marriage.application.marriage import Marriage
+from services.marriage.service import MarriageService
+from shared.nameko_ext.commands import command_entrypoints
+from shared.reference.contract import Command, CommandEntry, command_table
+from shared.unit_of_work import deciders
+
+SERVICES = {
+    "marriage": (Marriage, MarriageService, marriage),
+    "child_welfare": (ChildWelfare, ChildWelfareService, child_welfare),
+    "funeral": (Funeral, FuneralService, funeral),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_command_has_a_decider(name: str):
+    application = SERVICES[name][0]
+    for command in application.COMMANDS:
+        special = callable(vars(application).get(command))  # a command with more than one unit of work
+        assert command in application.DECIDERS or special, command
+    assert set(application.DECIDERS) <= set(application.COMMANDS)
+
+
+def test_a_decider_is_found_by_its_name_once():
+    import types
+
+    first, second = types.ModuleType("first"), types.ModuleType("second")
+    first.ping = second.ping = lambda *args: {}
+    assert deciders(TABLE, first) == {"ping": first.ping}
+    with pytest.raises(TypeError):
+        deciders(TABLE, first, second)
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_command_is_an_rpc_entrypoint_of_the_service(name: str):
+    application, service, _ = SERVICES[name]
+    for command in application.COMMANDS:
+        entrypoint = getattr(service, command)
+        assert getattr(entrypoint, "nameko_entrypoints", None), command
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_command_is_a_gateway_route_as_the_table_says(name: str):
+    application, _, routes = SERVICES[name]
+    by_action = {route.action: route for route in routes.ROUTES}
+    for entry in application.COMMANDS.values():
+        route = by_action[entry.action or f"{name}.{entry.name}"]
+        assert (route.method, route.path, route.body, route.response, route.status, route.subject) == (
+            entry.method, entry.path, entry.body, entry.response, entry.status, entry.subject)
+        assert route.roles == entry.roles
+
+
+class Ping(Command):
+    pass
+
+
+TABLE = command_table(CommandEntry("ping", "POST", "/v1/things/<thing_id>/ping", Ping, frozenset({"admin"}), "thing"))
+
+
+def test_a_generated_entrypoint_checks_its_arguments_and_runs_the_application():
+    calls = []
+
+    class App:
+        def command(self, *args):
+            calls.append(args)
+            return {"ok": True}
+
+    @command_entrypoints(TABLE)
+    class Service:
+        def application(self):
+            return App()
+
+    assert Service().ping("t-1", {}, {"name": "a"}) == {"ok": True}
+    assert Service().ping("t-1", {}, {"name": "a"}, "key-1") == {"ok": True}
+    assert calls == [("ping", "t-1", {}, {"name": "a"}), ("ping", "t-1", {}, {"name": "a"}, "key-1")]
+    with pytest.raises(IncorrectSignature):
+        Service().ping({}, {"name": "a"})  # the path parameter is missing
+
+
+def test_a_hand_written_forwarder_beside_the_table_is_refused():
+    with pytest.raises(TypeError):
+        @command_entrypoints(TABLE)
+        class Service:
+            def ping(self):  # pragma: no cover - never called
+                return None
+
+
+def test_a_command_named_twice_is_refused():
+    entry = TABLE["ping"]
+    with pytest.raises(ValueError):
+        command_table(entry, entry)
+
+
+def test_path_parameters_come_in_path_order():
+    entry = CommandEntry("x", "POST", "/a/<first>/b/<int:second>", Ping, frozenset({"admin"}), "x")
+    assert entry.path_parameters == ("first", "second")
