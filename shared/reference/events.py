@@ -9,8 +9,8 @@ standard library), so producers, consumers, the docs and the AsyncAPI document s
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, ClassVar
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from typing import Any, ClassVar, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
@@ -66,6 +66,20 @@ class Upcasters:
 NO_UPCASTING = Upcasters()
 
 
+class Recorded(Protocol):
+    """Anything that carries an event: a stored or received envelope, a decision's draft, a timeline entry.
+    Subjects are `Subject` objects or `(id, role)` pairs; a missing `schema_version` means the current one."""
+
+    type: str
+    payload: Mapping[str, Any]
+    subjects: Any
+
+
+def subject_pairs(event: Recorded) -> tuple[tuple[str, str], ...]:
+    """The event's subjects as `(id, role)` pairs, whichever form it carries them in."""
+    return tuple(s if isinstance(s, tuple) else (s.id, s.role) for s in event.subjects)
+
+
 class UnknownEventType(LookupError):
     """An event type or version no model describes."""
 
@@ -100,11 +114,29 @@ class EventCatalogue:
         return tuple(self.current)
 
     def parse(self, event_type: str, schema_version: int, payload: Mapping[str, Any]) -> EventModel:
-        """The current model of a payload stored or received at any version (upcast first)."""
+        """The current model of a payload stored or received at any version (upcast first). A reader passes
+        over top-level fields its models do not know: fields are only ever added within a version, so a
+        consumer built on an older contract keeps reading a newer producer's events."""
         if event_type not in self.current:
             raise UnknownEventType(f"no model for {event_type}")
         version, upcast = self.upcasters.upcast(event_type, schema_version, dict(payload))
         model = self.current[event_type]
         if version != model.VERSION:
             raise UnknownEventType(f"{event_type} v{schema_version} does not upcast to v{model.VERSION}")
-        return model.model_validate(upcast)
+        return model.model_validate({name: value for name, value in upcast.items() if name in model.model_fields})
+
+    def read(self, event: Recorded) -> EventModel:
+        """The current model of a recorded event (envelope, draft or timeline entry)."""
+        model = self.current.get(event.type)
+        if model is None:
+            raise UnknownEventType(f"no model for {event.type}")
+        return self.parse(event.type, getattr(event, "schema_version", None) or model.VERSION, event.payload)
+
+    def about(self, ids: Collection[str], events: Iterable[Recorded]) -> Iterator[tuple[EventModel, set[str]]]:
+        """This catalogue's events among `events` that name one of `ids`, as current models, each with the
+        roles those ids have in it (other services' events and other persons' are passed over)."""
+        for event in events:
+            if event.type in self.current:
+                roles = {role for subject, role in subject_pairs(event) if subject in ids}
+                if roles:
+                    yield self.read(event), roles

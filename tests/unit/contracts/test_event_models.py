@@ -8,9 +8,6 @@ JSON, so the models describe exactly what is stored.
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from pydantic import ValidationError
 
@@ -20,9 +17,7 @@ from services.funeral.domain import events as funeral_events
 from services.marriage.domain import events as marriage_events
 from services.vagrant_aid.domain import events as vagrant_aid_events
 from shared.reference.events import EventCatalogue, EventModel, UnknownEventType
-
-SAMPLES = [json.loads(line) for line in
-           (Path(__file__).parents[2] / "data" / "event_payloads.jsonl").read_text(encoding="utf-8").splitlines()]
+from tests.support.event_samples import SAMPLES
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda s: s["type"])
