@@ -23,6 +23,7 @@ import datetime as dt
 from typing import Any
 
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
+from services.child_welfare.contract import events as contract
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.file import ChildFile
@@ -155,7 +156,7 @@ def _redate_child_death(uow: UnitOfWork, child_id: str, died_on: dt.date, today:
         return
     payload = {"child_id": file.child_id, "from_effective_on": file.termination.effective_on.isoformat(),
                "effective_on": effective_on.isoformat(), "reason": "death_corrected"}
-    _record(uow, file, [ev.Draft(ev.TERMINATION_CORRECTED, today, payload, ((file.subject_id, "child"),))],
+    _record(uow, file, [ev.Draft.of(contract.TerminationCorrected(**payload), today, ((file.subject_id, "child"),))],
             today, "death_corrected")
 
 
@@ -214,8 +215,8 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
             return
         payload = {"child_id": file.child_id, "from_effective_on": file.termination.effective_on.isoformat(),
                    "effective_on": None, "reason": "death_recorded_against_wrong_person"}
-        _record(uow, file, [ev.Draft(ev.TERMINATION_CORRECTED, today, payload, ((file.subject_id, "child"),))],
-                today, "death_withdrawn")
+        drafts = [ev.Draft.of(contract.TerminationCorrected(**payload), today, ((file.subject_id, "child"),))]
+        _record(uow, file, drafts, today, "death_withdrawn")
 
     def revive_parent(uow: UnitOfWork, child_id: str) -> None:
         found = _recorded_parent_death(uow, child_id, person, death_id)
@@ -281,7 +282,7 @@ def identification(reactor: Reactor, event: Event) -> None:
                    "identified_on": on.isoformat(), "birth_date": person.birth_date.isoformat(),
                    "cause": event.type}
         subjects = ((temporary, "temporary"), (person.value, "child"))
-        drafts = [ev.Draft(ev.CHILD_IDENTIFIED, on, payload, subjects)]
+        drafts = [ev.Draft.of(contract.ChildIdentified(**payload), on, subjects)]
         _record(uow, file, drafts, reactor.today, "child_identified")
 
     try:

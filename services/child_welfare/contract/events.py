@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import Field
+
 from shared.reference.events import EventCatalogue, EventModel, EventPart, Upcasters
 
 
@@ -101,7 +103,7 @@ class ChildFileOpened(EventModel):
     parents: tuple[dict[str, Any], ...]
     guardian: dict[str, Any]
     institution: str | None = None
-    carer: str | None = None
+    carer: dict[str, Any] | None = Field(None, description="the foster carer `{id_number, name}`")
     relief_case_id: str | None = None
     station: str | None = None
 
@@ -153,7 +155,7 @@ class ParentConditionChanged(EventModel):
     parent: int
     condition: str
     condition_since: dt.date
-    ends_on: str | None = None
+    ends_on: dt.date | None = None
     evidence_ref: str
     replaces_since: dt.date | None = None
     withdrawn: bool
