@@ -252,7 +252,8 @@ def test_a_referred_minor_gets_a_file_is_identified_and_an_unidentified_one_is_t
     def relief(event_type, subjects, payload, on):
         [event] = station_store.append(f"case-{uuid.uuid4()}", [NewEvent(
             type=event_type, occurred_on=on, subjects=tuple(Subject(id=i, role=r) for i, r in subjects),
-            payload=payload, metadata=Metadata(actor="relief.RS-610500", office="RS-610500"))], 0)
+            payload=payload_of(event_type, **payload),
+            metadata=Metadata(actor="relief.RS-610500", office="RS-610500"))], 0)
         return event
 
     clock.today = dt.date(2025, 3, 1)
