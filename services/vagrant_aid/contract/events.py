@@ -23,10 +23,10 @@ class AidRefused(EventModel):
     station_division: str
     refused_on: dt.date
     source: str
-    reason: str
-    detail: str
-    id_number: str
-    sex: str
+    reason: str | None = None
+    detail: str | None = None
+    id_number: str | None = None
+    sex: str | None = None
 
 
 class FamilySearchStepRecorded(EventModel):
@@ -36,7 +36,7 @@ class FamilySearchStepRecorded(EventModel):
 
     case_id: str
     step: str
-    detail: str
+    detail: str | None = None
     at: dt.datetime
     on: dt.date
 
@@ -48,7 +48,7 @@ class HospitalReferred(EventModel):
 
     case_id: str
     station: str
-    reasons: tuple[str, ...]
+    reasons: tuple[str, ...] | None = None
     referred_on: dt.date
 
 
@@ -63,7 +63,7 @@ class MinorReferred(EventModel):
     referred_on: dt.date
     identified: bool
     birth_date: dt.date | None = None
-    sex: str
+    sex: str | None = None
     guardianship: str
     estimated_age: int | None = None
 
@@ -81,9 +81,9 @@ class PersonExited(EventModel):
     exited_on: dt.date
     identified: bool
     minor: bool
-    sex: str
+    sex: str | None = None
     birth_date: dt.date | None = None
-    returned_home: bool
+    returned_home: bool | None = None
     destination_division: str | None = None
     handed_to: str | None = None
     temporary_id: str | None = None
@@ -113,8 +113,8 @@ class PersonIdentified(EventModel):
     id_number: str
     method: str
     identified_on: dt.date
-    birth_date: dt.date
-    sex: str
+    birth_date: dt.date | None = None
+    sex: str | None = None
     minor: bool
 
 
@@ -129,7 +129,7 @@ class PersonSettled(EventModel):
     id_number: str
     settled_on: dt.date
     household_division: str
-    birth_date: dt.date
+    birth_date: dt.date | None = None
 
 
 class PersonTakenIn(EventModel):
@@ -147,7 +147,7 @@ class PersonTakenIn(EventModel):
     identified: bool
     minor: bool
     birth_date: dt.date | None = None
-    sex: str
+    sex: str | None = None
     flags: tuple[str, ...]
     id_number: str | None = None
     consent: bool
@@ -183,8 +183,8 @@ class StationRegistered(EventModel):
     code: str
     tier: str
     division: str
-    name: str
-    parent: str
+    name: str | None = None
+    parent: str | None = None
     registered_on: dt.date
 
 
@@ -195,17 +195,17 @@ class StayExtended(EventModel):
 
     case_id: str
     until: dt.date
-    reason: str
+    reason: str | None = None
     filed_on: dt.date
-    previous_last_day: dt.date
+    previous_last_day: dt.date | None = None
 
 
 class WatchListEntryAddedContacts(EventPart):
     """One item of `WatchListEntryAddedContacts`."""
 
-    name: str
-    relation: str
-    phone: str
+    name: str | None = None
+    relation: str | None = None
+    phone: str | None = None
 
 
 class WatchListEntryAdded(EventModel):
@@ -215,12 +215,12 @@ class WatchListEntryAdded(EventModel):
 
     entry_id: str
     id_number: str | None = None
-    name: str
-    sex: str
+    name: str | None = None
+    sex: str | None = None
     birth_date: dt.date | None = None
-    birth_year: int
-    condition: str
-    contacts: tuple[WatchListEntryAddedContacts, ...]
+    birth_year: int | None = None
+    condition: str | None = None
+    contacts: tuple[WatchListEntryAddedContacts, ...] | None = None
     registered_by: str
     registered_on: dt.date
 
