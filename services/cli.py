@@ -335,6 +335,25 @@ def cmd_openapi(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Regenerate the documents rendered from the contracts; with --check, fail (1) if one is stale."""
+    from services import asyncapi, event_docs
+
+    writers = {"events": (event_docs.EVENTS_MD, event_docs.render), "asyncapi": (asyncapi.ASYNCAPI_JSON,
+                                                                                  asyncapi.render)}
+    stale = []
+    for name in writers if args.document == "all" else [args.document]:
+        path, render = writers[name]
+        text = render()
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(str(path.relative_to(path.parents[1])))
+            if not args.check:
+                path.write_text(text, encoding="utf-8")
+    verb = "stale" if args.check else "written"
+    print(f"{verb}: {', '.join(stale)}" if stale else "up to date")
+    return 1 if stale and args.check else 0
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="civreg", description=__doc__.splitlines()[0])
     root.add_argument("--version", action="version", version=f"civreg {_release()}")
@@ -387,6 +406,10 @@ def parser() -> argparse.ArgumentParser:
     add_identity_commands(commands)
     commands.add_parser("openapi", help="print the gateway's OpenAPI document (no stack needed)").set_defaults(
         func=cmd_openapi)
+    docs = commands.add_parser("docs", help="regenerate docs/events.md and docs/asyncapi.json from the contracts")
+    docs.add_argument("document", nargs="?", choices=["events", "asyncapi", "all"], default="all")
+    docs.add_argument("--check", action="store_true", help="only say whether they are stale (exit 1 if so)")
+    docs.set_defaults(func=cmd_docs)
     return root
 
 

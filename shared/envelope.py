@@ -17,6 +17,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.reference.events import EventModel
+
 EVENT_TYPE_PATTERN = r"^[a-z][a-z_]*\.[A-Z][A-Za-z0-9]*$"
 SUBJECT_ID_PATTERN = r"^[0-9]{17}[0-9X]$|^[0-9]{15}$|^[A-Z]{2,4}-[A-Za-z0-9-]{1,60}$"
 
@@ -99,6 +101,13 @@ class Draft:
     occurred_on: dt.date
     payload: dict[str, Any]
     subjects: tuple[tuple[str, str], ...] = field(default=())  # (subject id, role)
+
+    @classmethod
+    def of(cls, event: EventModel, occurred_on: dt.date, subjects: tuple[tuple[str, str], ...] = ()) -> Draft:
+        """The draft of a typed event (the producer's contract model): its type, and its payload as stored."""
+        if cls.SCHEMA_VERSIONS.get(event.TYPE) != event.VERSION:
+            raise ValueError(f"{event.TYPE} v{event.VERSION} is not the version this service writes")
+        return cls(event.TYPE, occurred_on, event.payload(), subjects)
 
     @property
     def schema_version(self) -> int:

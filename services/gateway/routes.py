@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from services.gateway import health, metrics, openapi
+from services.gateway import asyncapi, health, metrics, openapi
 from services.gateway.api import child_welfare, funeral, marriage, timeline, vagrant_aid
 from services.gateway.identity import routes as identity_routes
 from services.gateway.routing import ANY_ROLE, PUBLIC, Call, Reply, Route, RouteTable
@@ -47,6 +47,7 @@ ROUTES = RouteTable([
     # method, path, action (access log), roles, handler, …
     Route("GET", "/health", "operations.health", PUBLIC, health.report, response=health.HealthReport),
     Route("GET", "/openapi.json", "operations.openapi", PUBLIC, openapi.document),
+    Route("GET", "/asyncapi.json", "operations.asyncapi", PUBLIC, asyncapi.document),
     # Metrics hold no personal data but api.md exempts only /health from tokens: any principal may scrape.
     Route("GET", "/metrics", "operations.metrics", ANY_ROLE, metrics.exposition, media_type="text/plain"),
     Route("GET", "/v1/me", "principals.me", ANY_ROLE, me, response=PrincipalView),

@@ -7,6 +7,7 @@ service); the production route table stays as it is.
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import socket
 import time
@@ -17,7 +18,7 @@ import yaml
 from nameko.rpc import rpc
 from pydantic import BaseModel, ConfigDict, Field
 
-from services import SERVICES
+from services import SERVICES, asyncapi
 from services.gateway.routes import ROUTES
 from services.gateway.routing import ANY_ROLE, Call, Reply, Route
 from services.gateway.service import GatewayAppProvider, GatewayService
@@ -177,6 +178,14 @@ def test_openapi_document_is_served_and_describes_the_routes(base_url):
     assert document["openapi"] == "3.1.0"
     assert {"/health", "/openapi.json", "/metrics", "/v1/me"} <= set(document["paths"])
     assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_asyncapi_document_is_public_and_is_the_generated_one(base_url):
+    response = requests.get(f"{base_url}/asyncapi.json", timeout=10)  # no token
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert response.json() == json.loads(asyncapi.render())
 
 
 def test_metrics_are_prometheus_text(base_url):

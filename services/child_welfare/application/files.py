@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from services.child_welfare.application.unit_of_work import UnitOfWork
+from services.child_welfare.contract import events as contract
 from services.child_welfare.contract.commands import (
     ChangeParentCondition,
     ChangePlacement,
@@ -155,6 +156,6 @@ def set_standard(uow: UnitOfWork, command: SetStandard, actor: Actor, today: dt.
                                 field="from_month")
         payload = {"category": command.category, "care": command.care, "from_month": command.from_month,
                    "amount": str(command.amount.quantize(_CENT)), "set_on": today.isoformat()}
-        uow.record(ev.STANDARDS_STREAM, [ev.Draft(ev.STANDARD_SET, today, payload)], None)
+        uow.record(ev.STANDARDS_STREAM, [ev.Draft.of(contract.StandardSet(**payload), today)], None)
     return {"category": command.category, "care": command.care, "from_month": command.from_month,
             "amount": str(command.amount.quantize(_CENT))}

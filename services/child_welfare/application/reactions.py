@@ -23,11 +23,13 @@ import datetime as dt
 from typing import Any
 
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
+from services.child_welfare.contract import events as contract
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.file import ChildFile
+from services.funeral.contract import events as funeral
+from services.vagrant_aid.contract import events as relief
 from shared.actor import Actor
-from shared.business_dates import day_of
 from shared.envelope import Event, Metadata, subject_with_role
 from shared.errors import Refusal
 from shared.eventstore.base import EventStore
@@ -36,14 +38,8 @@ from shared.reference.idnumber import InvalidIdNumber, parse_id_number
 
 log = get_logger(__name__)
 
-DEATH_REGISTERED = "funeral.DeathRegistered"
-DEATH_CORRECTED = "funeral.DeathCorrected"
-BODY_IDENTIFIED = "funeral.BodyIdentified"
-FUNERAL_EVENT_TYPES = (DEATH_REGISTERED, DEATH_CORRECTED, BODY_IDENTIFIED)
-MINOR_REFERRED = "vagrant_aid.MinorReferred"
-PERSON_IDENTIFIED = "vagrant_aid.PersonIdentified"
-PERSON_SETTLED = "vagrant_aid.PersonSettled"
-RELIEF_EVENT_TYPES = (MINOR_REFERRED, PERSON_IDENTIFIED, PERSON_SETTLED)
+FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE)
+RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE)
 SYSTEM = Actor.system("child_welfare.reaction")
 
 
@@ -68,20 +64,23 @@ class Reactor:
 
 
 def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.date) -> None:
+    """The funeral or relief event, read through its producer's contract models."""
     reactor = Reactor(store, tx, event, base, today)
-    p = event.payload
-    if event.type == DEATH_REGISTERED:
-        subject = subject_with_role(event, "deceased")
-        if p.get("identified", True) and not subject.startswith("TMP-"):
-            death(reactor, subject, day_of(p["died_on"]), str(p.get("death_id")))
-    elif event.type == BODY_IDENTIFIED:
-        death(reactor, str(p["id_number"]), day_of(p.get("died_on") or p["identified_on"]), str(p.get("death_id")))
-    elif event.type == DEATH_CORRECTED:
-        correction(reactor, p)
-    elif event.type == MINOR_REFERRED:
-        referral(reactor, event)
-    elif event.type in (PERSON_IDENTIFIED, PERSON_SETTLED):
-        identification(reactor, event)
+    catalogue = funeral.CATALOGUE if event.type in FUNERAL_EVENT_TYPES else relief.CATALOGUE
+    match catalogue.read(event):
+        case funeral.DeathRegistered(identified=True) as registered:
+            subject = subject_with_role(event, "deceased")
+            if not subject.startswith("TMP-"):
+                death(reactor, subject, registered.died_on, registered.death_id)
+        case funeral.BodyIdentified() as identified:
+            death(reactor, identified.id_number, identified.died_on, identified.death_id)
+        case funeral.DeathCorrected() as corrected:
+            correction(reactor, corrected)
+        case relief.MinorReferred() as referred:
+            referral(reactor, event, referred)
+        case relief.PersonIdentified(temporary_id=temporary, id_number=id_number, identified_on=on) | \
+                relief.PersonSettled(temporary_id=temporary, id_number=id_number, settled_on=on):
+            identification(reactor, event, temporary, id_number, on)
 
 
 # -- deaths ------------------------------------------------------------------------------------------------------
@@ -98,7 +97,7 @@ def _child_died(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date
     file = uow.file(child_id)
     if file is None or not file.is_open or uow.replayed():
         return
-    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=DEATH_REGISTERED)]
+    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=funeral.DeathRegistered.TYPE)]
     _record(uow, file, drafts, today, "child_died")
 
 
@@ -127,15 +126,15 @@ def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, 
     _record(uow, file, drafts, reactor.today, "parent_died")
 
 
-def correction(reactor: Reactor, p: dict[str, Any]) -> None:
-    previous, subject, death_id = str(p["previous_subject"]), str(p["subject"]), str(p.get("death_id"))
-    died_on = day_of(p["died_on"])
+def correction(reactor: Reactor, corrected: funeral.DeathCorrected) -> None:
+    previous, subject, death_id = corrected.previous_subject, corrected.subject, corrected.death_id
+    died_on = corrected.died_on
     if previous != subject:
         _undo_death(reactor, previous, death_id)
         if not subject.startswith("TMP-"):
             death(reactor, subject, died_on, death_id)
         return
-    if "died_on" not in (p.get("changes") or {}):
+    if "died_on" not in corrected.changes:
         return
     own, children = reactor.index(lambda uow: (uow.read.file_of(subject), uow.read.children_of(subject)))
     if own is not None:
@@ -155,7 +154,7 @@ def _redate_child_death(uow: UnitOfWork, child_id: str, died_on: dt.date, today:
         return
     payload = {"child_id": file.child_id, "from_effective_on": file.termination.effective_on.isoformat(),
                "effective_on": effective_on.isoformat(), "reason": "death_corrected"}
-    _record(uow, file, [ev.Draft(ev.TERMINATION_CORRECTED, today, payload, ((file.subject_id, "child"),))],
+    _record(uow, file, [ev.Draft.of(contract.TerminationCorrected(**payload), today, ((file.subject_id, "child"),))],
             today, "death_corrected")
 
 
@@ -178,7 +177,7 @@ def _redate_parent_death(uow: UnitOfWork, child_id: str, person: str, died_on: d
     if fact.since == died_on:
         return
     draft = d.parent_change_draft(file, index, "deceased", died_on, fact.evidence_ref, replaces_since=fact.since,
-                                  cause=DEATH_CORRECTED, death_id=death_id, on=reactor.today)
+                                  cause=funeral.DeathCorrected.TYPE, death_id=death_id, on=reactor.today)
     _record_parent_change(uow, file, draft, died_on, reactor.today, "parent_death_corrected")
 
 
@@ -214,8 +213,8 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
             return
         payload = {"child_id": file.child_id, "from_effective_on": file.termination.effective_on.isoformat(),
                    "effective_on": None, "reason": "death_recorded_against_wrong_person"}
-        _record(uow, file, [ev.Draft(ev.TERMINATION_CORRECTED, today, payload, ((file.subject_id, "child"),))],
-                today, "death_withdrawn")
+        drafts = [ev.Draft.of(contract.TerminationCorrected(**payload), today, ((file.subject_id, "child"),))]
+        _record(uow, file, drafts, today, "death_withdrawn")
 
     def revive_parent(uow: UnitOfWork, child_id: str) -> None:
         found = _recorded_parent_death(uow, child_id, person, death_id)
@@ -225,7 +224,7 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
         if fact is None:
             return
         draft = d.parent_change_draft(file, index, fact.condition, fact.since, fact.evidence_ref,
-                                      replaces_since=fact.since, withdrawn=True, cause=DEATH_CORRECTED,
+                                      replaces_since=fact.since, withdrawn=True, cause=funeral.DeathCorrected.TYPE,
                                       death_id=death_id, on=today)
         _record_parent_change(uow, file, draft, today, today, "parent_death_withdrawn")
 
@@ -236,24 +235,23 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
 
 
 # -- relief stations -------------------------------------------------------------------------------------------
-def referral(reactor: Reactor, event: Event) -> None:
-    p = event.payload
+def referral(reactor: Reactor, event: Event, referred: relief.MinorReferred) -> None:
     subject = subject_with_role(event, "child")
 
     def open_referral(uow: UnitOfWork) -> None:
         if uow.replayed():
             return
         if uow.read.file_of(subject) is not None:
-            log.info("referred minor already has a file", case_id=p.get("case_id"), event_id=str(event.event_id))
+            log.info("referred minor already has a file", case_id=referred.case_id, event_id=str(event.event_id))
             return
-        birth_date = day_of(p["birth_date"]) if p.get("birth_date") else None
+        birth_date = referred.birth_date
         if birth_date is None and not subject.startswith("TMP-"):
             try:
                 birth_date = parse_id_number(subject, today=reactor.today).birth_date
             except InvalidIdNumber:
                 birth_date = None
-        referral = d.Referral(subject, str(p.get("case_id")), str(p.get("station")), p.get("station_division"),
-                              day_of(p.get("referred_on") or event.occurred_on), birth_date, p.get("sex"))
+        referral = d.Referral(subject, referred.case_id, referred.station, referred.station_division,
+                              referred.referred_on, birth_date, referred.sex)
         child_id = uow.ids.resource("child")
         drafts = d.decide_referral(referral, child_id)
         uow.record(ev.child_stream(child_id), drafts, 0)
@@ -261,12 +259,7 @@ def referral(reactor: Reactor, event: Event) -> None:
     reactor.on("referral", open_referral)
 
 
-def identification(reactor: Reactor, event: Event) -> None:
-    p = event.payload
-    temporary = str(p.get("temporary_id") or subject_with_role(event, "temporary"))
-    id_number = str(p.get("id_number"))
-    on = day_of(p.get("identified_on") or p.get("settled_on") or event.occurred_on)
-
+def identification(reactor: Reactor, event: Event, temporary: str, id_number: str, on: dt.date) -> None:
     def link(uow: UnitOfWork) -> None:
         child_id = uow.read.file_of(temporary)
         file = uow.file(child_id) if child_id else None
@@ -281,7 +274,7 @@ def identification(reactor: Reactor, event: Event) -> None:
                    "identified_on": on.isoformat(), "birth_date": person.birth_date.isoformat(),
                    "cause": event.type}
         subjects = ((temporary, "temporary"), (person.value, "child"))
-        drafts = [ev.Draft(ev.CHILD_IDENTIFIED, on, payload, subjects)]
+        drafts = [ev.Draft.of(contract.ChildIdentified(**payload), on, subjects)]
         _record(uow, file, drafts, reactor.today, "child_identified")
 
     try:

@@ -1,4 +1,2 @@
-"""The child_welfare service's contract: what other services, the gateway, the documents and the clients may import.
-
-Pure pydantic, constants and `shared.reference`: no I/O, no nameko (a unit test walks every module's imports).
-"""
+"""The child_welfare service's contract: pure pydantic models and constants that other services, the gateway
+and the generated documents import (no I/O, no nameko)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from services.child_welfare.contract import events as contract
 from services.child_welfare.contract.commands import (
     ChangeParentCondition,
     ChangePlacement,
@@ -81,7 +82,7 @@ def decide_open(command: OpenFile, actor: Actor, today: dt.date, new: NewFile) -
         "carer": command.carer.model_dump(mode="json") if command.carer else None,
     }
     subjects = ((child.value, "child"), *((p["id_number"], "parent") for p in parents if p["id_number"]))
-    return [Draft(ev.CHILD_FILE_OPENED, applied_on, payload, subjects)]
+    return [Draft.of(contract.ChildFileOpened(**payload), applied_on, subjects)]
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def decide_referral(referral: Referral, child_id: str) -> list[Draft]:
         "institution": "minors_protection_centre", "carer": None, "relief_case_id": referral.case_id,
         "station": referral.station,
     }
-    return [Draft(ev.CHILD_FILE_OPENED, referral.referred_on, payload, ((referral.subject_id, "child"),))]
+    return [Draft.of(contract.ChildFileOpened(**payload), referral.referred_on, ((referral.subject_id, "child"),))]
 
 
 # -- C-3: check and decision ---------------------------------------------------------------------------------
@@ -122,7 +123,7 @@ def decide_township_check(file: ChildFile, command: RecordTownshipCheck, actor: 
                            "checked_on is before the application", "checked_on")
     payload = {"child_id": file.child_id, "checked_on": checked_on.isoformat(), "outcome": command.outcome,
                "notes": command.notes}
-    return [Draft(ev.TOWNSHIP_CHECK_RECORDED, checked_on, payload, _child(file))]
+    return [Draft.of(contract.TownshipCheckRecorded(**payload), checked_on, _child(file))]
 
 
 def decide_decision(file: ChildFile, command: Decide, actor: Actor, today: dt.date) -> list[Draft]:
@@ -137,12 +138,12 @@ def decide_decision(file: ChildFile, command: Decide, actor: Actor, today: dt.da
     rules.check_reasons(command.outcome, command.reasons)
     if command.outcome == "rejected":
         payload = {"child_id": file.child_id, "reasons": command.reasons, "decided_on": decided_on.isoformat()}
-        return [Draft(ev.APPLICATION_REJECTED, decided_on, payload, _child(file))]
+        return [Draft.of(contract.ApplicationRejected(**payload), decided_on, _child(file))]
     rules.check_under_18(file, decided_on)
     category = rules.check_eligible_as(file, command.category, decided_on)
     payload = {"child_id": file.child_id, "category": category, "decided_on": decided_on.isoformat(),
                "allowance_from": month_text(next_month(month_of(decided_on))), "reasons": command.reasons}
-    return [Draft(ev.ELIGIBILITY_CONFIRMED, decided_on, payload, _child(file))]
+    return [Draft.of(contract.EligibilityConfirmed(**payload), decided_on, _child(file))]
 
 
 # -- C-6: parents' conditions and their consequences -----------------------------------------------------------
@@ -154,7 +155,7 @@ def parent_change_draft(file: ChildFile, index: int, condition: str, since: dt.d
                "condition_since": since.isoformat(), "ends_on": _iso(ends_on), "evidence_ref": evidence_ref,
                "replaces_since": _iso(replaces_since), "withdrawn": withdrawn, "cause": cause, "death_id": death_id,
                "name": name, "id_number": id_number}
-    return Draft(ev.PARENT_CONDITION_CHANGED, on or since, payload, _child(file))
+    return Draft.of(contract.ParentConditionChanged(**payload), on or since, _child(file))
 
 
 def consequences(before: ChildFile, drafts: list[Draft], effective_on: dt.date, cause: str) -> list[Draft]:
@@ -171,15 +172,15 @@ def consequences(before: ChildFile, drafts: list[Draft], effective_on: dt.date, 
             payload = {"child_id": after.child_id, "reason": "parent_condition_ended",
                        "effective_on": effective_on.isoformat(), "allowance_until": month_text(month_of(effective_on)),
                        "cause": cause}
-            return [Draft(ev.SUPPORT_TERMINATED, effective_on, payload, _child(after))]
+            return [Draft.of(contract.SupportTerminated(**payload), effective_on, _child(after))]
         if derived != after.category:
             payload = {"child_id": after.child_id, "from_category": after.category, "to_category": derived,
                        "effective_on": effective_on.isoformat(), "cause": cause}
-            return [Draft(ev.CHILD_RECLASSIFIED, effective_on, payload, _child(after))]
+            return [Draft.of(contract.ChildReclassified(**payload), effective_on, _child(after))]
     if after.status == "rejected" and derived is not None:
         payload = {"child_id": after.child_id, "opened_on": effective_on.isoformat(), "reason": cause,
                    "suggested_category": derived}
-        return [Draft(ev.ASSESSMENT_OPENED, effective_on, payload, _child(after))]
+        return [Draft.of(contract.AssessmentOpened(**payload), effective_on, _child(after))]
     return []
 
 
@@ -246,7 +247,7 @@ def decide_placement(file: ChildFile, command: ChangePlacement, actor: Actor, to
     payload = {"child_id": file.child_id, "care": command.care, "from_care": current.care,
                "institution": command.institution, "from_institution": current.institution, "carer": carer,
                "effective_on": effective_on.isoformat(), "transfer": transfer, "reason": command.reason}
-    return [Draft(ev.CARE_PLACEMENT_CHANGED, effective_on, payload, _child(file))]
+    return [Draft.of(contract.CarePlacementChanged(**payload), effective_on, _child(file))]
 
 
 def decide_unidentified_transfer(file: ChildFile, today: dt.date) -> list[Draft]:
@@ -261,7 +262,7 @@ def decide_unidentified_transfer(file: ChildFile, today: dt.date) -> list[Draft]
     payload = {"child_id": file.child_id, "care": "institution", "from_care": current.care,
                "institution": "welfare_institution", "from_institution": current.institution, "carer": None,
                "effective_on": due_on.isoformat(), "transfer": True, "reason": "unidentified_after_3_months"}
-    return [Draft(ev.CARE_PLACEMENT_CHANGED, due_on, payload, _child(file))]
+    return [Draft.of(contract.CarePlacementChanged(**payload), due_on, _child(file))]
 
 
 # -- C-7: agreements and visits ------------------------------------------------------------------------------
@@ -275,7 +276,7 @@ def decide_agreement(file: ChildFile, command: SignAgreement, actor: Actor, toda
     payload = {"child_id": file.child_id, "kind": command.kind, "signed_on": signed_on.isoformat(),
                "valid_until": valid_until.isoformat(), "party": command.party,
                "renewal": file.agreement_until is not None}
-    return [Draft(ev.AGREEMENT_SIGNED, signed_on, payload, _child(file))]
+    return [Draft.of(contract.AgreementSigned(**payload), signed_on, _child(file))]
 
 
 def decide_visit(file: ChildFile, command: RecordVisit, actor: Actor, today: dt.date) -> list[Draft]:
@@ -287,7 +288,7 @@ def decide_visit(file: ChildFile, command: RecordVisit, actor: Actor, today: dt.
     next_due = add_months(visited_on, parameters.visit_cycle_months(visited_on))
     payload = {"child_id": file.child_id, "visited_on": visited_on.isoformat(), "visitor": actor.name,
                "findings": command.findings, "next_due": next_due.isoformat()}
-    return [Draft(ev.VISIT_RECORDED, visited_on, payload, _child(file))]
+    return [Draft.of(contract.VisitRecorded(**payload), visited_on, _child(file))]
 
 
 # -- C-6: termination ----------------------------------------------------------------------------------------
@@ -295,7 +296,7 @@ def termination_draft(file: ChildFile, reason: str, effective_on: dt.date, cause
                       notes: str | None = None) -> Draft:
     payload = {"child_id": file.child_id, "reason": reason, "effective_on": effective_on.isoformat(),
                "allowance_until": month_text(month_of(effective_on)), "cause": cause, "notes": notes}
-    return Draft(ev.SUPPORT_TERMINATED, effective_on, payload, _child(file))
+    return Draft.of(contract.SupportTerminated(**payload), effective_on, _child(file))
 
 
 def decide_termination(file: ChildFile, command: Terminate, actor: Actor, today: dt.date) -> list[Draft]:
@@ -325,7 +326,7 @@ def decide_student_status(file: ChildFile, command: RecordStudentStatus, actor: 
     payload = {"child_id": file.child_id, "school": command.school,
                "full_time_until": command.full_time_until.isoformat(), "evidence_ref": command.evidence_ref,
                "recorded_on": today.isoformat()}
-    return [Draft(ev.STUDENT_STATUS_RECORDED, today, payload, _child(file))]
+    return [Draft.of(contract.StudentStatusRecorded(**payload), today, _child(file))]
 
 
 def eligibility_ends_on(file: ChildFile) -> dt.date | None:
@@ -372,7 +373,7 @@ def with_adjustment(before: ChildFile, drafts: list[Draft], today: dt.date, stan
     total = sum((_decimal(entry["difference"]) for entry in changed), _decimal("0"))
     payload = {"child_id": before.child_id, "recorded_on": today.isoformat(), "months": changed,
                "total": str(total.quantize(_decimal("0.01"))), "cause": cause}
-    return [*drafts, Draft(ev.ALLOWANCE_ADJUSTED, today, payload, _child(after))]
+    return [*drafts, Draft.of(contract.AllowanceAdjusted(**payload), today, _child(after))]
 
 
 def _decimal(text: Any) -> Decimal:

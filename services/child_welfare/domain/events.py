@@ -51,38 +51,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.child_welfare.contract import events as contract
 from shared import envelope
-from shared.eventstore.upcasting import Upcasters
 
-CHILD_FILE_OPENED = "child_welfare.ChildFileOpened"
-ELIGIBILITY_CONFIRMED = "child_welfare.EligibilityConfirmed"
-APPLICATION_REJECTED = "child_welfare.ApplicationRejected"
-CHILD_RECLASSIFIED = "child_welfare.ChildReclassified"
-SUPPORT_TERMINATED = "child_welfare.SupportTerminated"
-TOWNSHIP_CHECK_RECORDED = "child_welfare.TownshipCheckRecorded"
-ASSESSMENT_OPENED = "child_welfare.AssessmentOpened"
-PARENT_CONDITION_CHANGED = "child_welfare.ParentConditionChanged"
-CARE_PLACEMENT_CHANGED = "child_welfare.CarePlacementChanged"
-AGREEMENT_SIGNED = "child_welfare.AgreementSigned"
-VISIT_RECORDED = "child_welfare.VisitRecorded"
-CHILD_IDENTIFIED = "child_welfare.ChildIdentified"
-TERMINATION_CORRECTED = "child_welfare.TerminationCorrected"
-ALLOWANCE_ADJUSTED = "child_welfare.AllowanceAdjusted"
-STANDARD_SET = "child_welfare.StandardSet"
-STUDENT_STATUS_RECORDED = "child_welfare.StudentStatusRecorded"
+CHILD_FILE_OPENED = contract.ChildFileOpened.TYPE
+ELIGIBILITY_CONFIRMED = contract.EligibilityConfirmed.TYPE
+APPLICATION_REJECTED = contract.ApplicationRejected.TYPE
+CHILD_RECLASSIFIED = contract.ChildReclassified.TYPE
+SUPPORT_TERMINATED = contract.SupportTerminated.TYPE
+TOWNSHIP_CHECK_RECORDED = contract.TownshipCheckRecorded.TYPE
+ASSESSMENT_OPENED = contract.AssessmentOpened.TYPE
+PARENT_CONDITION_CHANGED = contract.ParentConditionChanged.TYPE
+CARE_PLACEMENT_CHANGED = contract.CarePlacementChanged.TYPE
+AGREEMENT_SIGNED = contract.AgreementSigned.TYPE
+VISIT_RECORDED = contract.VisitRecorded.TYPE
+CHILD_IDENTIFIED = contract.ChildIdentified.TYPE
+TERMINATION_CORRECTED = contract.TerminationCorrected.TYPE
+ALLOWANCE_ADJUSTED = contract.AllowanceAdjusted.TYPE
+STANDARD_SET = contract.StandardSet.TYPE
+STUDENT_STATUS_RECORDED = contract.StudentStatusRecorded.TYPE
 
-SCHEMA_VERSIONS: dict[str, int] = {
-    event_type: 1
-    for event_type in (
-        CHILD_FILE_OPENED, ELIGIBILITY_CONFIRMED, APPLICATION_REJECTED, CHILD_RECLASSIFIED, SUPPORT_TERMINATED,
-        TOWNSHIP_CHECK_RECORDED, ASSESSMENT_OPENED, PARENT_CONDITION_CHANGED, CARE_PLACEMENT_CHANGED,
-        AGREEMENT_SIGNED, VISIT_RECORDED, CHILD_IDENTIFIED, TERMINATION_CORRECTED, ALLOWANCE_ADJUSTED,
-        STANDARD_SET, STUDENT_STATUS_RECORDED,
-    )
-}
+SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 
 # No upcasters yet: every type is at version 1.
-UPCASTERS = Upcasters()
+UPCASTERS = contract.CATALOGUE.upcasters
 
 STANDARDS_STREAM = "standards"
 

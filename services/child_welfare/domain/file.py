@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from services.child_welfare.contract import events as contract
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.eligibility import Parent, ParentFact
+from shared.reference.events import Recorded
 
 
 @dataclass(frozen=True)
@@ -91,94 +93,89 @@ def _parent(entry: dict[str, Any]) -> Parent:
     return Parent(entry["name"], entry.get("id_number"), (fact,))
 
 
-def opened(payload: dict[str, Any], subject: str) -> ChildFile:
-    applied_on = _date(payload["applied_on"])
-    placement = Placement(applied_on, payload["care"], payload.get("institution"),
-                          (payload.get("carer") or {}).get("id_number"))
+def opened(event: contract.ChildFileOpened, subject: str) -> ChildFile:
+    placement = Placement(event.applied_on, event.care, event.institution, (event.carer or {}).get("id_number"))
     return ChildFile(
-        child_id=payload["child_id"], subject_id=subject,
+        child_id=event.child_id, subject_id=subject,
         id_number=None if subject.startswith("TMP-") else subject,
         temporary_id=subject if subject.startswith("TMP-") else None,
-        name=payload.get("name"), birth_date=_maybe_date(payload.get("birth_date")),
-        household_division=payload.get("household_division"), guardian=payload.get("guardian"),
-        source=payload["source"], applied_on=applied_on,
-        parents=tuple(_parent(entry) for entry in payload.get("parents") or ()),
-        placements=(placement,), assessment_from=applied_on, relief_case_id=payload.get("relief_case_id"),
+        name=event.name, birth_date=event.birth_date, household_division=event.household_division,
+        guardian=event.guardian, source=event.source, applied_on=event.applied_on,
+        parents=tuple(_parent(entry) for entry in event.parents),
+        placements=(placement,), assessment_from=event.applied_on, relief_case_id=event.relief_case_id,
     )
 
 
-def _parent_changed(file: ChildFile, p: dict[str, Any]) -> ChildFile:
-    index = p["parent"]
+def _parent_changed(file: ChildFile, event: contract.ParentConditionChanged) -> ChildFile:
     parents = list(file.parents)
-    if index == len(parents):
-        parents.append(Parent(p.get("name") or "", p.get("id_number"), ()))
-    parent = parents[index]
+    if event.parent == len(parents):
+        parents.append(Parent(event.name or "", event.id_number, ()))
+    parent = parents[event.parent]
     facts = list(parent.facts)
-    if p.get("replaces_since") is not None:
-        replaced = _date(p["replaces_since"])
-        facts = [fact for fact in facts if fact.since != replaced]
-    if not p.get("withdrawn"):
-        since = _date(p["condition_since"])
+    if event.replaces_since is not None:
+        facts = [fact for fact in facts if fact.since != event.replaces_since]
+    if not event.withdrawn:
+        since = event.condition_since
         facts = [fact for fact in facts if fact.since != since]  # one fact per day: the later record wins
-        facts.append(ParentFact(p["condition"], since, p["evidence_ref"], _maybe_date(p.get("ends_on")),
-                                p.get("death_id")))
-    parents[index] = replace(parent, facts=tuple(sorted(facts, key=lambda fact: fact.since)),
-                             id_number=parent.id_number or p.get("id_number"))
+        facts.append(ParentFact(event.condition, since, event.evidence_ref, event.ends_on, event.death_id))
+    parents[event.parent] = replace(parent, facts=tuple(sorted(facts, key=lambda fact: fact.since)),
+                                    id_number=parent.id_number or event.id_number)
     return replace(file, parents=tuple(parents))
 
 
-def evolve(file: ChildFile | None, event: Any, subject: str | None = None) -> ChildFile:
-    """The file after one more event of its stream. `subject` is needed for the first event only."""
-    p = event.payload
-    if event.type == ev.CHILD_FILE_OPENED:
-        assert subject is not None
-        return opened(p, subject)
-    assert file is not None, f"{event.type} before {ev.CHILD_FILE_OPENED}"
-    if event.type == ev.TOWNSHIP_CHECK_RECORDED:
-        return replace(file, township_check=(_date(p["checked_on"]), p["outcome"]), status="checked")
-    if event.type == ev.ELIGIBILITY_CONFIRMED:
-        decided = _date(p["decided_on"])
-        return replace(file, status="confirmed", decided_on=decided, confirmed_on=decided, category=p["category"])
-    if event.type == ev.APPLICATION_REJECTED:
-        return replace(file, status="rejected", decided_on=_date(p["decided_on"]))
-    if event.type == ev.ASSESSMENT_OPENED:
-        return replace(file, status="applied", assessment_from=_date(p["opened_on"]), township_check=None)
-    if event.type == ev.CHILD_RECLASSIFIED:
-        return replace(file, category=p["to_category"])
-    if event.type == ev.SUPPORT_TERMINATED:
-        return replace(file, status="terminated", termination=Termination(p["reason"], _date(p["effective_on"])))
-    if event.type == ev.TERMINATION_CORRECTED:
-        if p.get("effective_on") is None:  # the terminating fact never held
-            status = "confirmed" if file.confirmed_on else "applied"
-            return replace(file, termination=None, status=status)
-        assert file.termination is not None
-        return replace(file, termination=replace(file.termination, effective_on=_date(p["effective_on"])))
-    if event.type == ev.PARENT_CONDITION_CHANGED:
-        return _parent_changed(file, p)
-    if event.type == ev.CARE_PLACEMENT_CHANGED:
-        placement = Placement(_date(p["effective_on"]), p["care"], p.get("institution"),
-                              (p.get("carer") or {}).get("id_number"))
-        kept = tuple(old for old in file.placements if old.effective_on <= placement.effective_on)
-        return replace(file, placements=(*kept, placement))
-    if event.type == ev.AGREEMENT_SIGNED:
-        return replace(file, agreement_until=_date(p["valid_until"]))
-    if event.type == ev.VISIT_RECORDED:
-        return replace(file, last_visit=max(_date(p["visited_on"]), file.last_visit or dt.date.min))
-    if event.type == ev.CHILD_IDENTIFIED:
-        return replace(file, subject_id=p["id_number"], id_number=p["id_number"],
-                       birth_date=_maybe_date(p.get("birth_date")) or file.birth_date)
-    if event.type == ev.STUDENT_STATUS_RECORDED:
-        return replace(file, student_until=_date(p["full_time_until"]))
-    if event.type == ev.ALLOWANCE_ADJUSTED:
-        return replace(file, adjustments=(*file.adjustments, p))
+def evolve(file: ChildFile | None, event: contract.EventModel, subject: str | None = None) -> ChildFile:
+    """The file after one more event of its stream (its current model). `subject` is needed for the first
+    event only."""
+    match event:
+        case contract.ChildFileOpened():
+            assert subject is not None
+            return opened(event, subject)
+    assert file is not None, f"{event.TYPE} before {ev.CHILD_FILE_OPENED}"
+    match event:
+        case contract.TownshipCheckRecorded():
+            return replace(file, township_check=(event.checked_on, event.outcome), status="checked")
+        case contract.EligibilityConfirmed():
+            return replace(file, status="confirmed", decided_on=event.decided_on, confirmed_on=event.decided_on,
+                           category=event.category)
+        case contract.ApplicationRejected():
+            return replace(file, status="rejected", decided_on=event.decided_on)
+        case contract.AssessmentOpened():
+            return replace(file, status="applied", assessment_from=event.opened_on, township_check=None)
+        case contract.ChildReclassified():
+            return replace(file, category=event.to_category)
+        case contract.SupportTerminated():
+            return replace(file, status="terminated", termination=Termination(event.reason, event.effective_on))
+        case contract.TerminationCorrected(effective_on=None):  # the terminating fact never held
+            return replace(file, termination=None, status="confirmed" if file.confirmed_on else "applied")
+        case contract.TerminationCorrected(effective_on=effective_on):
+            assert file.termination is not None
+            return replace(file, termination=replace(file.termination, effective_on=effective_on))
+        case contract.ParentConditionChanged():
+            return _parent_changed(file, event)
+        case contract.CarePlacementChanged():
+            placement = Placement(event.effective_on, event.care, event.institution,
+                                  (event.carer or {}).get("id_number"))
+            kept = tuple(old for old in file.placements if old.effective_on <= placement.effective_on)
+            return replace(file, placements=(*kept, placement))
+        case contract.AgreementSigned():
+            return replace(file, agreement_until=event.valid_until)
+        case contract.VisitRecorded():
+            return replace(file, last_visit=max(event.visited_on, file.last_visit or dt.date.min))
+        case contract.ChildIdentified():
+            return replace(file, subject_id=event.id_number, id_number=event.id_number,
+                           birth_date=event.birth_date or file.birth_date)
+        case contract.StudentStatusRecorded():
+            return replace(file, student_until=event.full_time_until)
+        case contract.AllowanceAdjusted():
+            return replace(file, adjustments=(*file.adjustments, event.payload()))
     return file  # a type this version does not know changes nothing it decides on
 
 
-def fold(events: Iterable[Any], file: ChildFile | None = None) -> ChildFile | None:
+def fold(events: Iterable[Recorded], file: ChildFile | None = None) -> ChildFile | None:
     """The file after `events`: stored envelopes (with stream versions) or drafts (counted on)."""
     for event in events:
         version = getattr(event, "stream_version", (file.version if file else 0) + 1)
-        file = replace(evolve(file, event, _first_subject(event)), version=version)
+        file = replace(evolve(file, contract.CATALOGUE.read(event), _first_subject(event)), version=version)
     return file
 
 

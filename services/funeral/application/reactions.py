@@ -23,8 +23,8 @@ from services.funeral.contract.commands import IdentifyBody, OpenReliefStationDe
 from services.funeral.domain import rules
 from services.funeral.domain.events import death_stream
 from services.funeral.domain.registration import decide_identification, decide_relief_station_death
+from services.vagrant_aid.contract import events as relief
 from shared.actor import Actor
-from shared.business_dates import day_of
 from shared.envelope import Event, Metadata, subject_with_role
 from shared.errors import Refusal
 from shared.logging import get_logger
@@ -32,9 +32,7 @@ from shared.reference.places import parse_place
 
 log = get_logger(__name__)
 
-PERSON_EXITED = "vagrant_aid.PersonExited"
-PERSON_IDENTIFIED = "vagrant_aid.PersonIdentified"
-RELIEF_EVENT_TYPES = (PERSON_EXITED, PERSON_IDENTIFIED)
+RELIEF_EVENT_TYPES = (relief.PersonExited.TYPE, relief.PersonIdentified.TYPE)
 SYSTEM = Actor.system("funeral.reaction")
 
 
@@ -49,47 +47,45 @@ def metadata_for(event: Event, base: Metadata, funeral_home: str | None) -> Meta
 
 
 def react(uow: UnitOfWork, event: Event, funeral_home: str, today: dt.date) -> None:
-    if event.type == PERSON_EXITED:
-        open_relief_station_death(uow, event, funeral_home, today)
-    elif event.type == PERSON_IDENTIFIED:
-        identify_from_relief_station(uow, event, today)
+    """The relief event, read through the vagrant aid service's contract models."""
+    match relief.CATALOGUE.read(event):
+        case relief.PersonExited(kind="died") as exited:
+            open_relief_station_death(uow, event, exited, funeral_home, today)
+        case relief.PersonIdentified() as identified:
+            identify_from_relief_station(uow, event, identified, today)
 
 
-def open_relief_station_death(uow: UnitOfWork, event: Event, funeral_home: str, today: dt.date) -> None:
-    payload = event.payload
-    if payload.get("kind") != "died":
-        return
+def open_relief_station_death(uow: UnitOfWork, event: Event, exited: relief.PersonExited, funeral_home: str,
+                              today: dt.date) -> None:
     subject = subject_with_role(event, "person")
-    if uow.replayed() or uow.read.death_of_relief_case(str(payload.get("case_id"))):
+    if uow.replayed() or uow.read.death_of_relief_case(exited.case_id):
         return
     if uow.read.death_of(subject) is not None:
         log.warning("relief-station death of a person whose death is registered already; not registered again",
-                    case_id=payload.get("case_id"), event_id=str(event.event_id))
+                    case_id=exited.case_id, event_id=str(event.event_id))
         return
-    station = str(payload.get("station"))
     command = OpenReliefStationDeath(
-        subject_id=subject, relief_case_id=str(payload.get("case_id")), station=station,
-        died_on=day_of(payload.get("died_on") or payload.get("exited_on")),
-        place_division=payload.get("place_division") or parse_place(station).division,
-        natural=payload.get("natural", True), certificate_no=payload.get("certificate_no"),
-        issuer=payload.get("issuer"), police_case=payload.get("police_case"), funeral_home=funeral_home,
+        subject_id=subject, relief_case_id=exited.case_id, station=exited.station,
+        died_on=exited.died_on or exited.exited_on,
+        place_division=exited.place_division or parse_place(exited.station).division,
+        natural=True if exited.natural is None else exited.natural, certificate_no=exited.certificate_no,
+        issuer=exited.issuer, police_case=exited.police_case, funeral_home=funeral_home,
     )
     death_id = uow.ids.resource("death")
     drafts = decide_relief_station_death(command, today, death_id, already_deceased=False)
     uow.record(death_stream(death_id), drafts, 0)
 
 
-def identify_from_relief_station(uow: UnitOfWork, event: Event, today: dt.date) -> None:
-    payload = event.payload
-    temporary = str(payload.get("temporary_id") or subject_with_role(event, "temporary"))
+def identify_from_relief_station(uow: UnitOfWork, event: Event, identified: relief.PersonIdentified,
+                                 today: dt.date) -> None:
+    temporary = identified.temporary_id
     death_id = uow.read.death_of(temporary)
     record = uow.death(death_id) if death_id else None
     if record is None or record.identified or uow.replayed():
         return  # the person is not dead in our care, or the body is identified already
-    method = payload.get("method")
-    command = IdentifyBody(id_number=str(payload.get("id_number")),
-                           method=method if method in _METHODS else "other",
-                           identified_on=day_of(payload.get("identified_on")) if payload.get("identified_on") else None)
+    command = IdentifyBody(id_number=identified.id_number,
+                           method=identified.method if identified.method in _METHODS else "other",
+                           identified_on=identified.identified_on)
     try:
         person = rules.check_id_number(command.id_number, today)
         drafts = decide_identification(record, command, SYSTEM, today, uow.read.death_of(person.value) is not None)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from services.funeral.contract import events as contract
 from services.funeral.contract.commands import GrantAssistance
 from services.funeral.domain import rules
 from services.funeral.domain.death import DeathRecord
-from services.funeral.domain.events import ASSISTANCE_GRANTED, Draft
+from services.funeral.domain.events import Draft
 from shared.actor import Actor
 from shared.errors import Refusal
 
@@ -34,4 +35,4 @@ def decide_assistance(
     payload = {"assistance_id": assistance_id, "death_id": record.death_id, "category": command.category,
                "items": list(command.items), "amount": str(command.amount.quantize(Decimal("0.01"))),
                "granted_on": granted_on.isoformat(), "funeral_home": record.funeral_home}
-    return [Draft(ASSISTANCE_GRANTED, granted_on, payload, ((record.subject_id, "deceased"),))]
+    return [Draft.of(contract.AssistanceGranted(**payload), granted_on, ((record.subject_id, "deceased"),))]

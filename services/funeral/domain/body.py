@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.funeral.contract import events as contract
 from services.funeral.contract.commands import (
     ApproveDisposal,
     CollectBody,
@@ -17,12 +18,6 @@ from services.funeral.contract.commands import (
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import (
-    ASHES_DISPOSED,
-    BODY_COLLECTED,
-    BODY_CREMATED,
-    BODY_STORED,
-    CLAIM_NOTICE_PUBLISHED,
-    DISPOSAL_APPROVED,
     Draft,
 )
 from services.funeral.domain.registration import check_version
@@ -50,7 +45,7 @@ def decide_collection(record: DeathRecord, command: CollectBody, actor: Actor, t
     _on_or_after_death(record, collected_on, "collected_on")
     payload = {"death_id": record.death_id, "collected_on": collected_on.isoformat(),
                "collected_from": command.collected_from}
-    return [Draft(BODY_COLLECTED, collected_on, payload, _about(record))]
+    return [Draft.of(contract.BodyCollected(**payload), collected_on, _about(record))]
 
 
 def decide_storage(record: DeathRecord, command: StoreBody, actor: Actor, today: dt.date) -> list[Draft]:
@@ -63,7 +58,7 @@ def decide_storage(record: DeathRecord, command: StoreBody, actor: Actor, today:
     rules.check_recorded_on(stored_on, actor, today, "stored_on")
     _on_or_after_death(record, stored_on, "stored_on")
     payload = {"death_id": record.death_id, "stored_on": stored_on.isoformat(), "location": command.location}
-    return [Draft(BODY_STORED, stored_on, payload, _about(record))]
+    return [Draft.of(contract.BodyStored(**payload), stored_on, _about(record))]
 
 
 def decide_claim_notice(
@@ -79,7 +74,7 @@ def decide_claim_notice(
     rules.check_recorded_on(published_on, actor, today, "published_on")
     _on_or_after_death(record, published_on, "published_on")
     payload = {"death_id": record.death_id, "published_on": published_on.isoformat(), "medium": command.medium}
-    return [Draft(CLAIM_NOTICE_PUBLISHED, published_on, payload, _about(record))]
+    return [Draft.of(contract.ClaimNoticePublished(**payload), published_on, _about(record))]
 
 
 def decide_disposal_approval(
@@ -99,7 +94,7 @@ def decide_disposal_approval(
                            "approved_on is before the claim notice", "approved_on")
     payload = {"death_id": record.death_id, "approved_on": approved_on.isoformat(),
                "police_case": command.police_case, "document_ref": command.document_ref}
-    return [Draft(DISPOSAL_APPROVED, approved_on, payload, _about(record))]
+    return [Draft.of(contract.DisposalApproved(**payload), approved_on, _about(record))]
 
 
 @dataclass(frozen=True)
@@ -130,7 +125,7 @@ def decide_cremation(
     payload = {"death_id": record.death_id, "cremation_id": numbers.cremation_id,
                "cremation_certificate": numbers.certificate, "cremated_on": cremated_on.isoformat(),
                "funeral_home": funeral_home, "ashes_number": numbers.ashes_number}
-    return [Draft(BODY_CREMATED, cremated_on, payload, _about(record))]
+    return [Draft.of(contract.BodyCremated(**payload), cremated_on, _about(record))]
 
 
 def decide_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today: dt.date) -> list[Draft]:
@@ -158,4 +153,4 @@ def decide_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today
         rules.check_deposit_term(years, disposed_on)
         payload.update(location=command.location, term_years=years,
                        deposit_until=add_years(disposed_on, years).isoformat())
-    return [Draft(ASHES_DISPOSED, disposed_on, payload, _about(record))]
+    return [Draft.of(contract.AshesDisposed(**payload), disposed_on, _about(record))]

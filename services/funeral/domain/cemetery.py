@@ -13,22 +13,20 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.funeral.contract import events as contract
 from services.funeral.contract.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.contract.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS
 from services.funeral.domain import rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import (
-    BURIAL_RECORDED,
-    CEMETERY_OPENED,
     PLOT_ADDED,
-    PLOT_ALLOCATED,
-    PLOT_TERM_RENEWED,
     Draft,
 )
 from services.funeral.domain.registration import check_version
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.reference.dates import add_years
+from shared.reference.events import Recorded
 from shared.reference.places import parse_place
 
 PLOT_ID = re.compile(r"CEM-[0-9]{6}-[1-9][0-9]{0,3}\.[A-Za-z0-9][A-Za-z0-9-]{0,19}", re.ASCII)
@@ -72,38 +70,39 @@ class Plot:
         return self.capacity - len(self.occupants) - len(self.reservations)
 
 
-def evolve_cemetery(event: Any) -> Cemetery:
-    p = event.payload
-    return Cemetery(p["cemetery"], p["name"], p["kind"], p["division"], getattr(event, "stream_version", 1))
+def evolve_cemetery(event: Recorded) -> Cemetery:
+    opened = contract.CATALOGUE.read(event)
+    assert isinstance(opened, contract.CemeteryOpened), opened.TYPE
+    return Cemetery(opened.cemetery, opened.name, opened.kind, opened.division, getattr(event, "stream_version", 1))
 
 
-def evolve_plot(plot: Plot | None, event: Any) -> Plot:
-    p = event.payload
-    if event.type == PLOT_ADDED:
-        return Plot(p["plot_id"], p["cemetery"], p["number"], p["kind"], p["burial_type"], p["area_m2"],
-                    p["capacity"])
-    assert plot is not None, f"{event.type} before {PLOT_ADDED}"
-    if event.type == PLOT_ALLOCATED:
-        reservations = list(plot.reservations)
-        if p.get("fills_reservation") in reservations:
-            reservations.remove(p["fills_reservation"])
-        occupants = plot.occupants + ((p["death_id"],) if p["basis"] == "death" else ())
-        if p["basis"] == "exception":
-            reservations.append(_reserved_key(p["reserved_for"]))
-        return replace(plot, occupants=occupants, reservations=tuple(reservations),
-                       rights_holder=plot.rights_holder or p["rights_holder"],
-                       term_from=plot.term_from or _date(p["term_from"]),
-                       term_until=plot.term_until or _date(p["term_until"]))
-    if event.type == PLOT_TERM_RENEWED:
-        return replace(plot, term_until=_date(p["term_until"]))
+def evolve_plot(plot: Plot | None, event: contract.EventModel) -> Plot:
+    match event:
+        case contract.PlotAdded():
+            return Plot(event.plot_id, event.cemetery, event.number, event.kind, event.burial_type, event.area_m2,
+                        event.capacity)
+    assert plot is not None, f"{event.TYPE} before {PLOT_ADDED}"
+    match event:
+        case contract.PlotAllocated():
+            reservations = list(plot.reservations)
+            if event.fills_reservation in reservations:
+                reservations.remove(event.fills_reservation)
+            occupants = plot.occupants + ((event.death_id,) if event.basis == "death" else ())
+            if event.basis == "exception":
+                reservations.append(_reserved_key(event.reserved_for))
+            return replace(plot, occupants=occupants, reservations=tuple(reservations),
+                           rights_holder=plot.rights_holder or event.rights_holder,
+                           term_from=plot.term_from or event.term_from, term_until=plot.term_until or event.term_until)
+        case contract.PlotTermRenewed():
+            return replace(plot, term_until=event.term_until)
     return plot
 
 
-def fold_plot(events: list[Any]) -> Plot | None:
+def fold_plot(events: list[Recorded]) -> Plot | None:
     plot: Plot | None = None
     for event in events:
         version = getattr(event, "stream_version", (plot.version if plot else 0) + 1)
-        plot = replace(evolve_plot(plot, event), version=version)
+        plot = replace(evolve_plot(plot, contract.CATALOGUE.read(event)), version=version)
     return plot
 
 
@@ -121,7 +120,7 @@ def decide_open_cemetery(existing: Cemetery | None, command: OpenCemetery, today
     if existing is not None:
         raise Refusal("cemetery_exists", f"{code} exists already", 409)
     payload = {"cemetery": code, "name": command.name, "kind": command.kind, "division": division}
-    return [Draft(CEMETERY_OPENED, today, payload)]
+    return [Draft.of(contract.CemeteryOpened(**payload), today)]
 
 
 def decide_plots(cemetery: Cemetery, existing: set[str], command: AddPlots, today: dt.date) -> dict[str, Draft]:
@@ -138,7 +137,7 @@ def decide_plots(cemetery: Cemetery, existing: set[str], command: AddPlots, toda
                    "burial_type": spec.burial_type,
                    "area_m2": None if spec.area_m2 is None else str(spec.area_m2),
                    "capacity": rules.capacity_of(spec.burial_type)}
-        drafts[plot_id] = Draft(PLOT_ADDED, today, payload)
+        drafts[plot_id] = Draft.of(contract.PlotAdded(**payload), today)
     return drafts
 
 
@@ -189,17 +188,17 @@ def decide_burial(
             rules.check_plot_free(plot.free_places)
         term_from = plot.term_from or interred_on
         term_until = plot.term_until or add_years(interred_on, term_years)
-        plot_drafts.append(Draft(PLOT_ALLOCATED, interred_on, {
-            "plot_id": plot.plot_id, "cemetery": plot.cemetery, "basis": "death", "death_id": record.death_id,
-            "exception": None, "reserved_for": None, "fills_reservation": fills,
-            "burial_type": command.burial_type, "rights_holder": rights_holder,
-            "term_from": term_from.isoformat(), "term_until": term_until.isoformat(),
-        }, subjects))
+        plot_drafts.append(Draft.of(contract.PlotAllocated(
+            plot_id=plot.plot_id, cemetery=plot.cemetery, basis="death", death_id=record.death_id,
+            exception=None, reserved_for=None, fills_reservation=fills,
+            burial_type=command.burial_type, rights_holder=rights_holder,
+            term_from=term_from, term_until=term_until,
+        ), interred_on, subjects))
     burial = {"burial_id": burial_id, "death_id": record.death_id, "burial_type": command.burial_type,
               "eco": command.burial_type in ECO_BURIALS, "cemetery": command.cemetery,
               "plot_id": plot.plot_id if plot and not plotless else None, "interred_on": interred_on.isoformat(),
               "rights_holder": rights_holder, "term_until": term_until.isoformat() if term_until else None}
-    return BurialDecision([Draft(BURIAL_RECORDED, interred_on, burial, subjects)], plot_drafts)
+    return BurialDecision([Draft.of(contract.BurialRecorded(**burial), interred_on, subjects)], plot_drafts)
 
 
 def decide_reservation(plot: Plot, command: ReservePlot, actor: Actor, today: dt.date, term_years: int) -> list[Draft]:
@@ -219,7 +218,7 @@ def decide_reservation(plot: Plot, command: ReservePlot, actor: Actor, today: dt
                "fills_reservation": None, "burial_type": plot.burial_type, "rights_holder": rights_holder,
                "term_from": term_from.isoformat(), "term_until": term_until.isoformat()}
     subjects = ((reserved_for["id_number"], "reserved_for"),) if reserved_for.get("id_number") else ()
-    return [Draft(PLOT_ALLOCATED, reserved_on, payload, subjects)]
+    return [Draft.of(contract.PlotAllocated(**payload), reserved_on, subjects)]
 
 
 def decide_renewal(plot: Plot, command: RenewTerm, actor: Actor, today: dt.date, default_years: int) -> list[Draft]:
@@ -235,7 +234,7 @@ def decide_renewal(plot: Plot, command: RenewTerm, actor: Actor, today: dt.date,
     term_until = add_years(plot.term_until, years)
     payload = {"plot_id": plot.plot_id, "cemetery": plot.cemetery, "renewed_on": renewed_on.isoformat(),
                "years": years, "previous_until": plot.term_until.isoformat(), "term_until": term_until.isoformat()}
-    return [Draft(PLOT_TERM_RENEWED, renewed_on, payload)]
+    return [Draft.of(contract.PlotTermRenewed(**payload), renewed_on)]
 
 
 def _date(value: Any) -> dt.date | None:

@@ -10,17 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
+from services.funeral.contract import events as contract
 from services.funeral.domain import events as ev
-
-
-class Recorded(Protocol):
-    """What evolve needs of an event: a draft, or a stored envelope."""
-
-    type: str
-    occurred_on: dt.date
-    payload: dict[str, Any]
+from shared.reference.events import Recorded
 
 
 @dataclass(frozen=True)
@@ -65,59 +59,52 @@ class DeathRecord:
         return self.id_number is not None
 
 
-def registered(payload: dict[str, Any], subject: str) -> DeathRecord:
+def registered(event: contract.DeathRegistered, subject: str) -> DeathRecord:
     return DeathRecord(
-        death_id=payload["death_id"],
-        subject_id=subject,
-        id_number=subject if payload["identified"] else None,
-        temporary_id=payload.get("temporary_id"),
-        died_on=_date(payload["died_on"]),
-        place_division=payload["place_division"],
-        natural=payload["natural"],
-        certificate_no=payload.get("certificate_no"),
-        issuer=payload.get("issuer"),
-        police_case=payload.get("police_case"),
-        funeral_home=payload["funeral_home"],
-        source=payload["source"],
-        relief_case_id=payload.get("relief_case_id"),
-        description=payload.get("description"),
+        death_id=event.death_id, subject_id=subject, id_number=subject if event.identified else None,
+        temporary_id=event.temporary_id, died_on=event.died_on, place_division=event.place_division,
+        natural=event.natural, certificate_no=event.certificate_no, issuer=event.issuer,
+        police_case=event.police_case, funeral_home=event.funeral_home, source=event.source,
+        relief_case_id=event.relief_case_id, description=event.description,
     )
 
 
-def evolve(record: DeathRecord | None, event: Recorded, subject: str | None = None) -> DeathRecord:
-    """The record after one more event of its stream. `subject` is needed for the first event only."""
-    p = event.payload
-    if event.type == ev.DEATH_REGISTERED:
-        assert subject is not None
-        return registered(p, subject)
-    assert record is not None, f"{event.type} before {ev.DEATH_REGISTERED}"
-    if event.type == ev.DEATH_CORRECTED:
-        return _corrected(record, p)
-    if event.type == ev.BODY_IDENTIFIED:
-        return replace(record, id_number=p["id_number"], subject_id=p["id_number"])
-    if event.type == ev.BODY_COLLECTED:
-        return replace(record, collected_on=_date(p["collected_on"]))
-    if event.type == ev.BODY_STORED:
-        return replace(record, stored_at=p["location"])
-    if event.type == ev.CLAIM_NOTICE_PUBLISHED:
-        return replace(record, claim_notice_on=_date(p["published_on"]))
-    if event.type == ev.DISPOSAL_APPROVED:
-        return replace(record, disposal_approved_on=_date(p["approved_on"]),
-                       police_case=record.police_case or p["police_case"])
-    if event.type == ev.BODY_CREMATED:
-        return replace(record, cremation=Cremation(p["cremation_id"], p["cremation_certificate"],
-                                                   _date(p["cremated_on"]), p["funeral_home"], p.get("ashes_number")))
-    if event.type == ev.ASHES_DISPOSED:
-        return replace(record, ashes=p["disposition"])
-    if event.type == ev.BURIAL_RECORDED:
-        return replace(record, burial_id=p["burial_id"], burial_type=p["burial_type"])
-    if event.type == ev.ASSISTANCE_GRANTED:
-        return replace(record, waived_items=record.waived_items | frozenset(p["items"]))
+def evolve(record: DeathRecord | None, event: contract.EventModel, subject: str | None = None) -> DeathRecord:
+    """The record after one more event of its stream (its current model). `subject` is needed for the first
+    event only."""
+    match event:
+        case contract.DeathRegistered():
+            assert subject is not None
+            return registered(event, subject)
+    assert record is not None, f"{event.TYPE} before {ev.DEATH_REGISTERED}"
+    match event:
+        case contract.DeathCorrected():
+            return _corrected(record, event)
+        case contract.BodyIdentified():
+            return replace(record, id_number=event.id_number, subject_id=event.id_number)
+        case contract.BodyCollected():
+            return replace(record, collected_on=event.collected_on)
+        case contract.BodyStored():
+            return replace(record, stored_at=event.location)
+        case contract.ClaimNoticePublished():
+            return replace(record, claim_notice_on=event.published_on)
+        case contract.DisposalApproved():
+            return replace(record, disposal_approved_on=event.approved_on,
+                           police_case=record.police_case or event.police_case)
+        case contract.BodyCremated():
+            return replace(record, cremation=Cremation(event.cremation_id, event.cremation_certificate,
+                                                       event.cremated_on, event.funeral_home, event.ashes_number))
+        case contract.AshesDisposed():
+            return replace(record, ashes=event.disposition)
+        case contract.BurialRecorded():
+            return replace(record, burial_id=event.burial_id, burial_type=event.burial_type)
+        case contract.AssistanceGranted():
+            return replace(record, waived_items=record.waived_items | frozenset(event.items))
     return record  # a type this version does not know changes nothing it decides on
 
 
-def _corrected(record: DeathRecord, payload: dict[str, Any]) -> DeathRecord:
-    changes = {name: change["to"] for name, change in payload["changes"].items()}
+def _corrected(record: DeathRecord, event: contract.DeathCorrected) -> DeathRecord:
+    changes = {name: change["to"] for name, change in event.changes.items()}
     if "died_on" in changes:
         changes["died_on"] = _date(changes["died_on"])
     if "id_number" in changes:
@@ -125,11 +112,11 @@ def _corrected(record: DeathRecord, payload: dict[str, Any]) -> DeathRecord:
     return replace(record, **changes, corrections=record.corrections + 1)
 
 
-def fold(events: Iterable[Any], record: DeathRecord | None = None) -> DeathRecord | None:
+def fold(events: Iterable[Recorded], record: DeathRecord | None = None) -> DeathRecord | None:
     """The record after `events`: stored envelopes (with stream versions) or drafts (counted on)."""
     for event in events:
         version = getattr(event, "stream_version", (record.version if record else 0) + 1)
-        record = replace(evolve(record, event, _first_subject(event)), version=version)
+        record = replace(evolve(record, contract.CATALOGUE.read(event), _first_subject(event)), version=version)
     return record
 
 

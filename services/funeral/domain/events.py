@@ -45,38 +45,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.funeral.contract import events as contract
 from shared import envelope
-from shared.eventstore.upcasting import Upcasters
 
-DEATH_REGISTERED = "funeral.DeathRegistered"
-DEATH_CORRECTED = "funeral.DeathCorrected"
-BODY_IDENTIFIED = "funeral.BodyIdentified"
-BODY_COLLECTED = "funeral.BodyCollected"
-BODY_STORED = "funeral.BodyStored"
-CLAIM_NOTICE_PUBLISHED = "funeral.ClaimNoticePublished"
-DISPOSAL_APPROVED = "funeral.DisposalApproved"
-BODY_CREMATED = "funeral.BodyCremated"
-ASHES_DISPOSED = "funeral.AshesDisposed"
-BURIAL_RECORDED = "funeral.BurialRecorded"
-ASSISTANCE_GRANTED = "funeral.AssistanceGranted"
-CEMETERY_OPENED = "funeral.CemeteryOpened"
-PLOT_ADDED = "funeral.PlotAdded"
-PLOT_ALLOCATED = "funeral.PlotAllocated"
-PLOT_TERM_RENEWED = "funeral.PlotTermRenewed"
+DEATH_REGISTERED = contract.DeathRegistered.TYPE
+DEATH_CORRECTED = contract.DeathCorrected.TYPE
+BODY_IDENTIFIED = contract.BodyIdentified.TYPE
+BODY_COLLECTED = contract.BodyCollected.TYPE
+BODY_STORED = contract.BodyStored.TYPE
+CLAIM_NOTICE_PUBLISHED = contract.ClaimNoticePublished.TYPE
+DISPOSAL_APPROVED = contract.DisposalApproved.TYPE
+BODY_CREMATED = contract.BodyCremated.TYPE
+ASHES_DISPOSED = contract.AshesDisposed.TYPE
+BURIAL_RECORDED = contract.BurialRecorded.TYPE
+ASSISTANCE_GRANTED = contract.AssistanceGranted.TYPE
+CEMETERY_OPENED = contract.CemeteryOpened.TYPE
+PLOT_ADDED = contract.PlotAdded.TYPE
+PLOT_ALLOCATED = contract.PlotAllocated.TYPE
+PLOT_TERM_RENEWED = contract.PlotTermRenewed.TYPE
 
-SCHEMA_VERSIONS: dict[str, int] = {
-    event_type: 1
-    for event_type in (
-        DEATH_REGISTERED, DEATH_CORRECTED, BODY_IDENTIFIED, BODY_COLLECTED, BODY_STORED, CLAIM_NOTICE_PUBLISHED,
-        DISPOSAL_APPROVED, BODY_CREMATED, ASHES_DISPOSED, BURIAL_RECORDED, ASSISTANCE_GRANTED, CEMETERY_OPENED,
-        PLOT_ADDED, PLOT_ALLOCATED, PLOT_TERM_RENEWED,
-    )
-}
+SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 
 
 # Steps from an old payload shape to the next (`@UPCASTERS.register(type, from_version)`); none yet, every
 # type is at version 1. The store reads, and the relay publishes, the current shape.
-UPCASTERS = Upcasters()
+UPCASTERS = contract.CATALOGUE.upcasters
 
 
 def death_stream(death_id: str) -> str:

@@ -11,10 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from services.funeral.contract import events as contract
 from services.funeral.contract.commands import CorrectDeath, IdentifyBody, OpenReliefStationDeath, RegisterDeath
 from services.funeral.domain import rules
 from services.funeral.domain.death import DeathRecord
-from services.funeral.domain.events import BODY_IDENTIFIED, DEATH_CORRECTED, DEATH_REGISTERED, Draft
+from services.funeral.domain.events import Draft
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.idnumber import IdNumber
@@ -57,7 +58,7 @@ def decide_registration(command: RegisterDeath, actor: Actor, today: dt.date, ne
         command.issuer, funeral_home, person is not None, police_case, "funeral_home", None,
         None if person else subject, unidentified.description if unidentified else None,
     )
-    return [Draft(DEATH_REGISTERED, command.died_on, payload, ((subject, "deceased"),))]
+    return [Draft.of(contract.DeathRegistered(**payload), command.died_on, ((subject, "deceased"),))]
 
 
 def decide_relief_station_death(
@@ -80,7 +81,7 @@ def decide_relief_station_death(
         command.relief_case_id,
         None if identified else command.subject_id, None,
     )
-    return [Draft(DEATH_REGISTERED, command.died_on, payload, ((command.subject_id, "deceased"),))]
+    return [Draft.of(contract.DeathRegistered(**payload), command.died_on, ((command.subject_id, "deceased"),))]
 
 
 def _registration_payload(
@@ -116,8 +117,8 @@ def decide_identification(
     payload = {"death_id": record.death_id, "temporary_id": temporary_id, "id_number": person.value,
                "identified_on": identified_on.isoformat(), "method": command.method,
                "died_on": record.died_on.isoformat()}
-    return [Draft(BODY_IDENTIFIED, identified_on, payload,
-                  ((temporary_id, "temporary"), (person.value, "identified")))]
+    return [Draft.of(contract.BodyIdentified(**payload), identified_on,
+                     ((temporary_id, "temporary"), (person.value, "identified")))]
 
 
 def decide_correction(
@@ -158,7 +159,7 @@ def decide_correction(
     payload = {"death_id": record.death_id, "reason": command.reason, "changes": changes,
                "previous_subject": record.subject_id, "subject": subject, "died_on": died_on.isoformat(),
                "corrected_on": corrected_on.isoformat()}
-    return [Draft(DEATH_CORRECTED, corrected_on, payload, subjects)]
+    return [Draft.of(contract.DeathCorrected(**payload), corrected_on, subjects)]
 
 
 def check_version(expected: int | None, record: Any) -> None:

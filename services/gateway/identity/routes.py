@@ -9,7 +9,7 @@ Secure outside the development profile; refresh and logout then read it from the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from werkzeug.http import dump_cookie
@@ -27,6 +27,19 @@ COOKIE = "civreg_refresh"
 COOKIE_PATH = "/v1/auth"
 _MAX_AUTH_BODY = 16 * 1024
 _ADMIN = {"admin"}
+
+
+class LoginQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    session: Literal["cookie"] | None = Field(
+        default=None, description="`cookie`: the refresh token as an HttpOnly cookie on /v1/auth (the workbench)")
+
+
+class SignInsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    username: str | None = Field(default=None, max_length=64, description="only this account's attempts")
 
 
 class Login(BaseModel):
@@ -205,7 +218,8 @@ def sign_ins(call: Call) -> Reply:
 
 _ACCOUNT = "/v1/admin/accounts/<username>"
 ROUTES = [
-    Route("POST", "/v1/auth/login", "identity.login", PUBLIC, login, body=Login, response=Tokens),
+    Route("POST", "/v1/auth/login", "identity.login", PUBLIC, login, body=Login, response=Tokens,
+          query=LoginQuery),
     Route("POST", "/v1/auth/refresh", "identity.refresh", PUBLIC, refresh, body=RefreshToken, response=Tokens),
     Route("POST", "/v1/auth/logout", "identity.logout", PUBLIC, logout, body=RefreshToken, status=204),
     Route("POST", "/oauth/token", "identity.client_credentials", PUBLIC, oauth_token, response=ClientToken),
@@ -217,6 +231,6 @@ ROUTES = [
     Route("POST", f"{_ACCOUNT}/enable", "identity.accounts.enable", _ADMIN, enable_account, response=AccountView),
     Route("POST", f"{_ACCOUNT}/password", "identity.accounts.password", _ADMIN, set_password, body=Password,
           response=AccountView),
-    Route("GET", "/v1/admin/sign-ins", "identity.sign_ins", {"oversight", "admin"}, sign_ins,
+    Route("GET", "/v1/admin/sign-ins", "identity.sign_ins", {"oversight", "admin"}, sign_ins, query=SignInsQuery,
           response=SignInListing),
 ]

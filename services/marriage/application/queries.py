@@ -10,10 +10,10 @@ from typing import Any
 import psycopg
 
 from services.marriage.adapters.read_models import marriages_of
+from services.marriage.contract.facts import marital_status
 from services.marriage.domain import divorce
 from services.marriage.domain.events import marriage_stream
 from services.marriage.domain.marriage import NEVER_EXISTED, MarriageState
-from services.marriage.domain.status import marital_status
 from shared.errors import NotFound
 
 
@@ -40,11 +40,11 @@ def person_events(conn: psycopg.Connection, person: str) -> list[Any]:
     status is on the registrations' own streams (domain/events.py)."""
     streams = [marriage_stream(registration_id) for registration_id in marriages_of(conn, person)]
     rows = conn.execute(
-        "SELECT event_type, occurred_on, payload, subjects FROM events WHERE stream_id = ANY(%s)"
+        "SELECT event_type, schema_version, occurred_on, payload, subjects FROM events WHERE stream_id = ANY(%s)"
         " AND event_type = ANY(%s) ORDER BY global_position",
         (streams, list(_STATUS_TYPES))).fetchall()
-    return [SimpleNamespace(type=row[0], occurred_on=row[1], payload=row[2],
-                            subjects=[(s["id"], s["role"]) for s in row[3]]) for row in rows]
+    return [SimpleNamespace(type=row[0], schema_version=row[1], occurred_on=row[2], payload=row[3],
+                            subjects=[(s["id"], s["role"]) for s in row[4]]) for row in rows]
 
 
 _STATUS_TYPES = ("marriage.MarriageRegistered", "marriage.DivorceRegistered", "marriage.CourtOutcomeRecorded",

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.funeral.contract import events as funeral
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork
 from services.marriage.domain import divorce, marriage
 from services.marriage.domain import events as ev
 from shared.envelope import Event, Metadata
 
-DEATH_REGISTERED = "funeral.DeathRegistered"
-DEATH_CORRECTED = "funeral.DeathCorrected"
-BODY_IDENTIFIED = "funeral.BodyIdentified"
-FUNERAL_EVENT_TYPES = (DEATH_REGISTERED, DEATH_CORRECTED, BODY_IDENTIFIED)
+FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE)
 TEMPORARY_PREFIX = "TMP-"
 
 
@@ -38,28 +36,22 @@ def metadata_for(event: Event, base: Metadata) -> Metadata:
                                    "causation_id": str(event.event_id)})
 
 
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
-
-
 def react(uow: UnitOfWork, event: Event) -> None:
-    p = event.payload
-    if event.type == DEATH_REGISTERED and p.get("identified", True):
-        person = event.subjects[0].id
-        if not person.startswith(TEMPORARY_PREFIX):
-            apply_death(uow, person, _date(p["died_on"]), p["death_id"])
-    elif event.type == BODY_IDENTIFIED:
-        apply_death(uow, p["id_number"], _date(p.get("died_on") or event.occurred_on.isoformat()), p["death_id"])
-    elif event.type == DEATH_CORRECTED:
-        died_on = _date(p["died_on"]) if p.get("died_on") else None
-        previous, subject = p.get("previous_subject"), p.get("subject")
-        if previous and subject and previous != subject:
+    """The funeral event, read through the funeral service's contract models."""
+    match funeral.CATALOGUE.read(event):
+        case funeral.DeathRegistered(identified=True) as death:
+            person = event.subjects[0].id
+            if not person.startswith(TEMPORARY_PREFIX):
+                apply_death(uow, person, death.died_on, death.death_id)
+        case funeral.BodyIdentified() as identified:
+            apply_death(uow, identified.id_number, identified.died_on, identified.death_id)
+        case funeral.DeathCorrected(previous_subject=previous, subject=subject) as corrected if previous != subject:
             if not previous.startswith(TEMPORARY_PREFIX):
-                undo_death(uow, previous, p["death_id"], event.occurred_on)
-            if not subject.startswith(TEMPORARY_PREFIX) and died_on is not None:
-                apply_death(uow, subject, died_on, p["death_id"])
-        elif subject and died_on is not None and not subject.startswith(TEMPORARY_PREFIX):
-            correct_date_of_death(uow, subject, p["death_id"], died_on, event.occurred_on)
+                undo_death(uow, previous, corrected.death_id, event.occurred_on)
+            if not subject.startswith(TEMPORARY_PREFIX):
+                apply_death(uow, subject, corrected.died_on, corrected.death_id)
+        case funeral.DeathCorrected(subject=subject) as corrected if not subject.startswith(TEMPORARY_PREFIX):
+            correct_date_of_death(uow, subject, corrected.death_id, corrected.died_on, event.occurred_on)
 
 
 def apply_death(uow: UnitOfWork, person: str, died_on: dt.date, death_id: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.marriage.contract import events as contract
 from services.marriage.contract.commands import BookAppointment, CancelAppointment, RecordNoShow
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
@@ -31,19 +32,23 @@ class Appointment:
     version: int = 0
 
 
-def evolve(state: Appointment | None, event: Any) -> Appointment:
-    p = event.payload
-    if event.type == ev.APPOINTMENT_BOOKED:
-        return Appointment(p["appointment_id"], p["office"], dt.date.fromisoformat(p["date"]), p["kind"],
-                           tuple(p["id_numbers"]))
-    assert state is not None
-    return replace(state, status="cancelled" if event.type == ev.APPOINTMENT_CANCELLED else "missed")
+def evolve(state: Appointment | None, event: contract.EventModel) -> Appointment:
+    match event:
+        case contract.AppointmentBooked():
+            return Appointment(event.appointment_id, event.office, event.date, event.kind, event.id_numbers)
+    assert state is not None, f"{event.TYPE} before {ev.APPOINTMENT_BOOKED}"
+    match event:
+        case contract.AppointmentCancelled():
+            return replace(state, status="cancelled")
+        case contract.AppointmentMissed():
+            return replace(state, status="missed")
+    return state
 
 
 def fold(events: Iterable[Any]) -> Appointment | None:
     state = None
     for event in events:
-        state = replace(evolve(state, event), version=getattr(event, "stream_version", 0))
+        state = replace(evolve(state, contract.CATALOGUE.read(event)), version=getattr(event, "stream_version", 0))
     return state
 
 
@@ -58,7 +63,7 @@ def decide_booking(command: BookAppointment, actor: Actor, today: dt.date, appoi
     persons = [rules.check_id_number(n, today, f"id_numbers.{i}").value for i, n in enumerate(command.id_numbers)]
     payload = {"appointment_id": appointment_id, "office": office, "date": command.date.isoformat(),
                "kind": command.kind, "id_numbers": persons}
-    return [Draft(ev.APPOINTMENT_BOOKED, today, payload, parties(*dict.fromkeys(persons), role="applicant"))]
+    return [Draft.of(contract.AppointmentBooked(**payload), today, parties(*dict.fromkeys(persons), role="applicant"))]
 
 
 def _check_booked(state: Appointment) -> None:
@@ -73,7 +78,7 @@ def decide_cancellation(state: Appointment, command: CancelAppointment, actor: A
     rules.check_business_day(on, actor, today, "cancelled_on")
     payload = {"appointment_id": state.appointment_id, "office": state.office, "date": state.date.isoformat(),
                "kind": state.kind, "cancelled_on": on.isoformat()}
-    return [Draft(ev.APPOINTMENT_CANCELLED, on, payload, parties(*state.id_numbers, role="applicant"))]
+    return [Draft.of(contract.AppointmentCancelled(**payload), on, parties(*state.id_numbers, role="applicant"))]
 
 
 def decide_no_show(state: Appointment, command: RecordNoShow, actor: Actor, today: dt.date) -> list[Draft]:
@@ -84,4 +89,4 @@ def decide_no_show(state: Appointment, command: RecordNoShow, actor: Actor, toda
         raise Refusal("appointment_not_due", f"the appointment is on {state.date}", 409)
     payload = {"appointment_id": state.appointment_id, "office": state.office, "date": state.date.isoformat(),
                "kind": state.kind}
-    return [Draft(ev.APPOINTMENT_MISSED, state.date, payload, parties(*state.id_numbers, role="applicant"))]
+    return [Draft.of(contract.AppointmentMissed(**payload), state.date, parties(*state.id_numbers, role="applicant"))]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from services.marriage.contract import events as contract
 from services.marriage.contract.commands import VoidCertificateBlank
-from services.marriage.domain import events as ev
 from services.marriage.domain import rules
 from services.marriage.domain.events import Draft
 from shared.actor import Actor
@@ -26,6 +26,6 @@ def decide_void_blank(history: Sequence[object], command: VoidCertificateBlank, 
     rules.check_business_day(on, actor, today, "voided_on")
     if history:
         raise Refusal(BLANK_ALREADY_VOIDED, f"{command.number} is void already", 409)
-    payload = {"number": command.number, "office": command.office, "reason": command.reason,
-               "voided_on": on.isoformat()}
-    return [Draft(ev.CERTIFICATE_BLANK_VOIDED, on, payload)]
+    voided = contract.CertificateBlankVoided(number=command.number, office=command.office, reason=command.reason,
+                                             voided_on=on)
+    return [Draft.of(voided, on)]

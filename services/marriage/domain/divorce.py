@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
+from services.marriage.contract import events as contract
 from services.marriage.contract.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
@@ -55,26 +56,27 @@ class DivorceState:
     version: int = 0
 
 
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def evolve(state: DivorceState | None, event: Any) -> DivorceState:
-    p = event.payload
-    if event.type == ev.DIVORCE_APPLIED:
-        return DivorceState(p["divorce_id"], p["registration_id"], p["office"], _date(p["applied_on"]),
-                            Windows(_date(p["withdraw_until"]), _date(p["register_from"]), _date(p["register_until"])))
-    assert state is not None
-    status = {ev.DIVORCE_WITHDRAWN: "withdrawn", ev.DIVORCE_DEEMED_WITHDRAWN: "deemed_withdrawn",
-              ev.DIVORCE_APPLICATION_CLOSED: "closed"}.get(event.type, state.status)
-    return replace(state, status=status)
+def evolve(state: DivorceState | None, event: contract.EventModel) -> DivorceState:
+    match event:
+        case contract.DivorceApplied():
+            return DivorceState(event.divorce_id, event.registration_id, event.office, event.applied_on,
+                                Windows(event.withdraw_until, event.register_from, event.register_until))
+    assert state is not None, f"{event.TYPE} before {ev.DIVORCE_APPLIED}"
+    match event:
+        case contract.DivorceWithdrawn():
+            return replace(state, status="withdrawn")
+        case contract.DivorceDeemedWithdrawn():
+            return replace(state, status="deemed_withdrawn")
+        case contract.DivorceApplicationClosed():
+            return replace(state, status="closed")
+    return state
 
 
 def fold(events: Iterable[Any]) -> DivorceState | None:
     state = None
     for event in events:
         version = getattr(event, "stream_version", (state.version if state else 0) + 1)
-        state = replace(evolve(state, event), version=version)
+        state = replace(evolve(state, contract.CATALOGUE.read(event)), version=version)
     return state
 
 
@@ -102,7 +104,7 @@ def decide_application(marriage: MarriageState, command: ApplyForDivorce, actor:
                "applied_on": applied_on.isoformat(), "agreement": command.agreement.model_dump(),
                "withdraw_until": w.withdraw_until.isoformat(), "register_from": w.register_from.isoformat(),
                "register_until": w.register_until.isoformat()}
-    return [Draft(ev.DIVORCE_APPLIED, applied_on, payload, parties(*marriage.id_numbers))]
+    return [Draft.of(contract.DivorceApplied(**payload), applied_on, parties(*marriage.id_numbers))]
 
 
 def check_pending(state: DivorceState) -> None:
@@ -132,7 +134,7 @@ def decide_withdrawal(state: DivorceState, marriage: MarriageState, command: Wit
         raise Refusal("withdrawal_period_over", f"withdrawal was possible until {state.windows.withdraw_until}", 409)
     payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
                "by_id_number": person, "withdrawn_on": on.isoformat()}
-    return [Draft(ev.DIVORCE_WITHDRAWN, on, payload, parties(*marriage.id_numbers))]
+    return [Draft.of(contract.DivorceWithdrawn(**payload), on, parties(*marriage.id_numbers))]
 
 
 def decide_registration(state: DivorceState, marriage: MarriageState, command: RegisterDivorce, actor: Actor,
@@ -154,7 +156,7 @@ def decide_registration(state: DivorceState, marriage: MarriageState, command: R
                "registered_on": on.isoformat(),
                "certificates": [{"number": number, "id_number": person}
                                 for number, person in zip(certificate_numbers, marriage.id_numbers, strict=True)]}
-    return [Draft(ev.DIVORCE_REGISTERED, on, payload, parties(*marriage.id_numbers))]
+    return [Draft.of(contract.DivorceRegistered(**payload), on, parties(*marriage.id_numbers))]
 
 
 def decide_lapse(state: DivorceState, parties_of: tuple[str, ...], today: dt.date) -> list[Draft]:
@@ -164,7 +166,8 @@ def decide_lapse(state: DivorceState, parties_of: tuple[str, ...], today: dt.dat
         return []
     payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
                "register_until": state.windows.register_until.isoformat()}
-    return [Draft(ev.DIVORCE_DEEMED_WITHDRAWN, state.windows.register_until + _DAY, payload, parties(*parties_of))]
+    return [Draft.of(contract.DivorceDeemedWithdrawn(**payload), state.windows.register_until + _DAY,
+                     parties(*parties_of))]
 
 
 def decide_closure(state: DivorceState, parties_of: tuple[str, ...], reason: str, on: dt.date) -> list[Draft]:
@@ -173,4 +176,4 @@ def decide_closure(state: DivorceState, parties_of: tuple[str, ...], reason: str
         return []
     payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
                "reason": reason, "closed_on": on.isoformat()}
-    return [Draft(ev.DIVORCE_APPLICATION_CLOSED, on, payload, parties(*parties_of))]
+    return [Draft.of(contract.DivorceApplicationClosed(**payload), on, parties(*parties_of))]

@@ -55,43 +55,33 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from services.marriage.contract import events as contract
 from shared import envelope
-from shared.eventstore.upcasting import Upcasters
 
-MARRIAGE_REGISTERED = "marriage.MarriageRegistered"
-REGISTRATION_REFUSED = "marriage.RegistrationRefused"
-CERTIFICATE_REISSUED = "marriage.CertificateReissued"
-DIVORCE_APPLIED = "marriage.DivorceApplied"
-DIVORCE_WITHDRAWN = "marriage.DivorceWithdrawn"
-DIVORCE_DEEMED_WITHDRAWN = "marriage.DivorceDeemedWithdrawn"
-DIVORCE_APPLICATION_CLOSED = "marriage.DivorceApplicationClosed"
-DIVORCE_REGISTERED = "marriage.DivorceRegistered"
-COURT_OUTCOME_RECORDED = "marriage.CourtOutcomeRecorded"
-REGISTRATION_REVOKED = "marriage.RegistrationRevoked"
-MARRIAGE_ENDED_BY_DEATH = "marriage.MarriageEndedByDeath"
-MARRIAGE_REVIVED = "marriage.MarriageRevived"
-MARRIAGE_FLAGGED_FOR_REVIEW = "marriage.MarriageFlaggedForReview"
-DEATH_DATE_CORRECTED = "marriage.DeathDateCorrected"
-APPOINTMENT_BOOKED = "marriage.AppointmentBooked"
-APPOINTMENT_CANCELLED = "marriage.AppointmentCancelled"
-APPOINTMENT_MISSED = "marriage.AppointmentMissed"
-HISTORICAL_RECORD_CONFLICTED = "marriage.HistoricalRecordConflicted"
-CERTIFICATE_BLANK_VOIDED = "marriage.CertificateBlankVoided"
+MARRIAGE_REGISTERED = contract.MarriageRegistered.TYPE
+REGISTRATION_REFUSED = contract.RegistrationRefused.TYPE
+CERTIFICATE_REISSUED = contract.CertificateReissued.TYPE
+DIVORCE_APPLIED = contract.DivorceApplied.TYPE
+DIVORCE_WITHDRAWN = contract.DivorceWithdrawn.TYPE
+DIVORCE_DEEMED_WITHDRAWN = contract.DivorceDeemedWithdrawn.TYPE
+DIVORCE_APPLICATION_CLOSED = contract.DivorceApplicationClosed.TYPE
+DIVORCE_REGISTERED = contract.DivorceRegistered.TYPE
+COURT_OUTCOME_RECORDED = contract.CourtOutcomeRecorded.TYPE
+REGISTRATION_REVOKED = contract.RegistrationRevoked.TYPE
+MARRIAGE_ENDED_BY_DEATH = contract.MarriageEndedByDeath.TYPE
+MARRIAGE_REVIVED = contract.MarriageRevived.TYPE
+MARRIAGE_FLAGGED_FOR_REVIEW = contract.MarriageFlaggedForReview.TYPE
+DEATH_DATE_CORRECTED = contract.DeathDateCorrected.TYPE
+APPOINTMENT_BOOKED = contract.AppointmentBooked.TYPE
+APPOINTMENT_CANCELLED = contract.AppointmentCancelled.TYPE
+APPOINTMENT_MISSED = contract.AppointmentMissed.TYPE
+HISTORICAL_RECORD_CONFLICTED = contract.HistoricalRecordConflicted.TYPE
+CERTIFICATE_BLANK_VOIDED = contract.CertificateBlankVoided.TYPE
 
-SCHEMA_VERSIONS: dict[str, int] = {
-    event_type: 1
-    for event_type in (
-        MARRIAGE_REGISTERED, REGISTRATION_REFUSED, CERTIFICATE_REISSUED, DIVORCE_APPLIED, DIVORCE_WITHDRAWN,
-        DIVORCE_DEEMED_WITHDRAWN, DIVORCE_APPLICATION_CLOSED, DIVORCE_REGISTERED, COURT_OUTCOME_RECORDED,
-        REGISTRATION_REVOKED, MARRIAGE_ENDED_BY_DEATH, MARRIAGE_REVIVED, MARRIAGE_FLAGGED_FOR_REVIEW,
-        DEATH_DATE_CORRECTED,
-        APPOINTMENT_BOOKED, APPOINTMENT_CANCELLED, APPOINTMENT_MISSED, HISTORICAL_RECORD_CONFLICTED,
-        CERTIFICATE_BLANK_VOIDED,
-    )
-}
+SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 
 # Steps from an old payload shape to the next; none yet, every type is at version 1.
-UPCASTERS = Upcasters()
+UPCASTERS = contract.CATALOGUE.upcasters
 
 
 def marriage_stream(registration_id: str) -> str:

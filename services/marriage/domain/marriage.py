@@ -12,12 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from services.marriage.contract import events as contract
 from services.marriage.contract.commands import RecordCourtOutcome, ReissueCertificate, RevokeRegistration
 from services.marriage.domain import events as ev
 from services.marriage.domain import rules
 from services.marriage.domain.events import Draft, parties
 from shared.actor import Actor
 from shared.errors import Refusal
+from shared.reference.events import Recorded
 
 NEVER_EXISTED = frozenset({"void", "annulled", "revoked"})
 
@@ -46,42 +48,42 @@ class MarriageState:
         return next(n for n in self.id_numbers if n != id_number)
 
 
-def _date(value: Any) -> dt.date:
-    return value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-
-
-def evolve(state: MarriageState | None, event: Any) -> MarriageState:
-    p, kind = event.payload, event.type
-    if kind == ev.MARRIAGE_REGISTERED:
-        return MarriageState(p["registration_id"], p["office"], _date(p["registered_on"]), tuple(p["parties"]),
-                             {c["id_number"]: c["number"] for c in p["certificates"]}, bool(p.get("imported")))
-    assert state is not None, f"{kind} before {ev.MARRIAGE_REGISTERED}"
-    if kind == ev.CERTIFICATE_REISSUED:
-        return replace(state, certificates={**state.certificates, p["id_number"]: p["new_number"]})
-    if kind == ev.DIVORCE_REGISTERED:
-        return replace(state, status="divorced", ended_on=_date(p["registered_on"]), divorce_id=p["divorce_id"])
-    if kind == ev.COURT_OUTCOME_RECORDED:
-        status = "divorced" if p["kind"] == "divorce" else p["kind"]
-        return replace(state, status=status, ended_on=_date(p["effective_on"]))
-    if kind == ev.REGISTRATION_REVOKED:
-        return replace(state, status="revoked", ended_on=_date(p["revoked_on"]))
-    if kind == ev.MARRIAGE_ENDED_BY_DEATH:
-        return replace(state, status="widowed", ended_on=_date(p["died_on"]), death_id=p["death_id"])
-    if kind == ev.MARRIAGE_REVIVED:
-        return replace(state, status="married", ended_on=None, death_id=None)
-    if kind == ev.DEATH_DATE_CORRECTED:
-        return replace(state, ended_on=_date(p["died_on"]))
-    if kind == ev.MARRIAGE_FLAGGED_FOR_REVIEW:
-        return replace(state, flags=(*state.flags, p["reason"]))
+def evolve(state: MarriageState | None, event: contract.EventModel) -> MarriageState:
+    """The registration after one more event (the current model of each type, upcast on reading)."""
+    match event:
+        case contract.MarriageRegistered():
+            return MarriageState(event.registration_id, event.office, event.registered_on,
+                                 tuple(party.model_dump(mode="json", exclude_unset=True) for party in event.parties),
+                                 {c.id_number: c.number for c in event.certificates}, event.imported)
+    assert state is not None, f"{event.TYPE} before {ev.MARRIAGE_REGISTERED}"
+    match event:
+        case contract.CertificateReissued():
+            return replace(state, certificates={**state.certificates, event.id_number: event.new_number})
+        case contract.DivorceRegistered():
+            return replace(state, status="divorced", ended_on=event.registered_on, divorce_id=event.divorce_id)
+        case contract.CourtOutcomeRecorded():
+            status = "divorced" if event.kind == "divorce" else event.kind
+            return replace(state, status=status, ended_on=event.effective_on)
+        case contract.RegistrationRevoked():
+            return replace(state, status="revoked", ended_on=event.revoked_on)
+        case contract.MarriageEndedByDeath():
+            return replace(state, status="widowed", ended_on=event.died_on, death_id=event.death_id)
+        case contract.MarriageRevived():
+            return replace(state, status="married", ended_on=None, death_id=None)
+        case contract.DeathDateCorrected():
+            return replace(state, ended_on=event.died_on)
+        case contract.MarriageFlaggedForReview():
+            return replace(state, flags=(*state.flags, event.reason))
     return state
 
 
-def fold(events: Iterable[Any]) -> MarriageState | None:
+def fold(events: Iterable[Recorded]) -> MarriageState | None:
+    """The registration after `events`: stored envelopes (with stream versions) or drafts (counted on)."""
     state: MarriageState | None = None
     for event in events:
         version = getattr(event, "stream_version", (state.version if state else 0) + 1)
-        entry = {"type": event.type, "occurred_on": _date(event.occurred_on).isoformat(), "version": version}
-        state = evolve(state, event)
+        entry = {"type": event.type, "occurred_on": event.occurred_on.isoformat(), "version": version}
+        state = evolve(state, contract.CATALOGUE.read(event))
         state = replace(state, version=version, history=(*state.history, entry))
     return state
 
@@ -116,7 +118,7 @@ def decide_reissue(state: MarriageState, command: ReissueCertificate, person: st
     payload = {"registration_id": state.registration_id, "id_number": person,
                "old_number": state.certificates[person], "new_number": new_number, "reason": command.reason,
                "reissued_on": on.isoformat(), "office": actor.office}
-    return [Draft(ev.CERTIFICATE_REISSUED, on, payload, parties(person))]
+    return [Draft.of(contract.CertificateReissued(**payload), on, parties(person))]
 
 
 # -- M-9 -----------------------------------------------------------------------------------------------------
@@ -134,7 +136,7 @@ def decide_court_outcome(state: MarriageState, command: RecordCourtOutcome, acto
     check_not_before_registration(state, command.effective_on, "effective_on")
     payload = {"registration_id": state.registration_id, "kind": command.kind, "court": command.court,
                "document_ref": command.document_ref, "effective_on": command.effective_on.isoformat()}
-    return [Draft(ev.COURT_OUTCOME_RECORDED, command.effective_on, payload, parties(*state.id_numbers))]
+    return [Draft.of(contract.CourtOutcomeRecorded(**payload), command.effective_on, parties(*state.id_numbers))]
 
 
 # -- M-10 ----------------------------------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def decide_revocation(state: MarriageState, command: RevokeRegistration, dishone
     subjects = parties(*state.id_numbers) + (((dishonest, "dishonest"),) if dishonest else ())
     payload = {"registration_id": state.registration_id, "reason": command.reason,
                "document_ref": command.document_ref, "dishonest_id_number": dishonest, "revoked_on": on.isoformat()}
-    return [Draft(ev.REGISTRATION_REVOKED, on, payload, subjects)]
+    return [Draft.of(contract.RegistrationRevoked(**payload), on, subjects)]
 
 
 # -- M-11 ----------------------------------------------------------------------------------------------------
@@ -167,13 +169,14 @@ def decide_death(state: MarriageState, deceased: str, died_on: dt.date, death_id
         payload = {"registration_id": state.registration_id, "reason": "registered_after_death",
                    "died_on": died_on.isoformat(), "death_id": death_id, "id_number": deceased}
         # Dated by the registration it questions: the timeline shows the flag after the registration, not before.
-        return [Draft(ev.MARRIAGE_FLAGGED_FOR_REVIEW, state.registered_on, payload, parties(*state.id_numbers))]
+        return [Draft.of(contract.MarriageFlaggedForReview(**payload), state.registered_on, parties(*state.id_numbers))]
     if state.status != "married" or (state.ended_on is not None and state.ended_on < died_on):
         return []
     survivor = state.spouse_of(deceased)
     payload = {"registration_id": state.registration_id, "died_on": died_on.isoformat(), "death_id": death_id,
                "deceased_id_number": deceased, "survivor_id_number": survivor}
-    return [Draft(ev.MARRIAGE_ENDED_BY_DEATH, died_on, payload, ((deceased, "deceased"), (survivor, "survivor")))]
+    return [Draft.of(contract.MarriageEndedByDeath(**payload), died_on,
+                     ((deceased, "deceased"), (survivor, "survivor")))]
 
 
 def decide_revival(state: MarriageState, death_id: str, survivor_remarried: bool, on: dt.date,
@@ -183,7 +186,7 @@ def decide_revival(state: MarriageState, death_id: str, survivor_remarried: bool
     if state.status != "widowed" or state.death_id != death_id or survivor_remarried:
         return []
     payload = {"registration_id": state.registration_id, "reason": reason, "death_id": death_id}
-    return [Draft(ev.MARRIAGE_REVIVED, on, payload, parties(*state.id_numbers))]
+    return [Draft.of(contract.MarriageRevived(**payload), on, parties(*state.id_numbers))]
 
 
 def decide_death_date_correction(state: MarriageState, death_id: str, died_on: dt.date, on: dt.date) -> list[Draft]:
@@ -192,4 +195,4 @@ def decide_death_date_correction(state: MarriageState, death_id: str, died_on: d
         return []
     payload = {"registration_id": state.registration_id, "death_id": death_id, "died_on": died_on.isoformat(),
                "previous_died_on": state.ended_on.isoformat() if state.ended_on else None}
-    return [Draft(ev.DEATH_DATE_CORRECTED, on, payload, parties(*state.id_numbers))]
+    return [Draft.of(contract.DeathDateCorrected(**payload), on, parties(*state.id_numbers))]

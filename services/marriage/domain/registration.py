@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.marriage.contract import events as contract
 from services.marriage.contract.commands import RegisterMarriage
 from services.marriage.domain import parameters, rules
-from services.marriage.domain.events import MARRIAGE_REGISTERED, REGISTRATION_REFUSED, Draft, parties
+from services.marriage.domain.events import Draft, parties
 from shared.actor import Actor
 from shared.reference.idnumber import IdNumber, mask_id_number
 
@@ -84,7 +85,7 @@ def decide_registration(application: Application, facts: Sequence[rules.PersonFa
         "cross_county": rules.is_cross_county(application.office, application.households),
         "imported": False, "jurisdiction": parameters.jurisdiction(on),
     }
-    return [Draft(MARRIAGE_REGISTERED, on, payload, parties(*(p.value for p in persons)))]
+    return [Draft.of(contract.MarriageRegistered(**payload), on, parties(*(p.value for p in persons)))]
 
 
 def decide_refusal_record(refused: rules.ApplicationRefused, refusal_id: str) -> list[Draft]:
@@ -92,7 +93,7 @@ def decide_refusal_record(refused: rules.ApplicationRefused, refusal_id: str) ->
     payload = {"refusal_id": refusal_id, "office": refused.office, "reasons": list(refused.reasons),
                "refused_on": refused.refused_on.isoformat()}
     subjects = parties(*dict.fromkeys(person.value for person in refused.persons), role="applicant")
-    return [Draft(REGISTRATION_REFUSED, refused.refused_on, payload, subjects)]
+    return [Draft.of(contract.RegistrationRefused(**payload), refused.refused_on, subjects)]
 
 
 def certificate_number(kind: str, office: str, on: dt.date, serial: int) -> str:

@@ -154,6 +154,8 @@ class Shown(NamedTuple):
     refs: dict[str, Any]
     actor: str | None
     causation_id: str | None
+    event_id: str
+    stream_id: str
 
     @property
     def service(self) -> str:
@@ -165,7 +167,7 @@ class Shown(NamedTuple):
 _OFFICE = "e.office"
 _REFS = "e.refs"
 _SHOWN_COLUMNS = (f"e.source, e.global_position, e.event_type, e.occurred_on, e.recorded_at, e.subjects, {_OFFICE},"
-                  f" {_REFS}, e.metadata->>'actor', e.metadata->>'causation_id'")
+                  f" {_REFS}, e.metadata->>'actor', e.metadata->>'causation_id', e.event_id, e.stream_id")
 
 
 # A person's timeline as callers see it, one row an entry in timeline order (business date, then recording):

@@ -18,6 +18,7 @@ from pydantic_core import to_jsonable_python
 
 from services.timeline.adapters import projection
 from services.timeline.adapters.projection import Shown
+from services.timeline.contract.feed import SPECVERSION, source_of
 from services.timeline.contract.queries import DEFAULT_FEED_LIMIT, EVENT_TYPE_PATTERN, MAX_FEED_LIMIT, SERVICE_PATTERN
 from services.timeline.domain import cursor
 from services.timeline.domain.access import Visibility, visibility_of
@@ -135,17 +136,17 @@ def _titled(event_type: str, shown: str) -> str:
 
 
 def feed_entry(entry: Shown) -> dict[str, Any]:
+    """The entry as a CloudEvents 1.0 event (services/timeline/contract/feed.py)."""
     return {
-        "source": entry.source,
-        "position": entry.global_position,
-        "occurred_on": entry.occurred_on,
-        "recorded_at": entry.recorded_at,
-        "service": entry.service,
+        "specversion": SPECVERSION,
+        "id": entry.event_id,
+        "source": source_of(entry.source),
         "type": entry.type,
-        "title": title_of(entry.type),
-        "office": entry.office,
-        "subjects": entry.subjects,
-        "refs": entry.refs,
+        "subject": entry.stream_id,
+        "time": entry.recorded_at,
+        "datacontenttype": "application/json",
+        "data": {"position": entry.global_position, "occurred_on": entry.occurred_on, "title": title_of(entry.type),
+                 "office": entry.office, "subjects": entry.subjects, "refs": entry.refs},
     }
 
 

@@ -1,4 +1,2 @@
-"""The timeline service's contract: what other services, the gateway, the documents and the clients may import.
-
-Pure pydantic, constants and `shared.reference`: no I/O, no nameko (a unit test walks every module's imports).
-"""
+"""The timeline service's contract: pure pydantic models and constants that the gateway and clients import (no
+I/O, no nameko)."""

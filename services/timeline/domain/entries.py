@@ -19,12 +19,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.funeral.contract import events as funeral
 from shared.envelope import Event
 
 LINK_ROLES = frozenset({"identified", "settled"})
 TEMPORARY_ROLE = "temporary"
 UNLINK_FIELD = "unlinked_temporary_id"
-DEATH_CORRECTED = "funeral.DeathCorrected"
+DEATH_CORRECTED = funeral.DeathCorrected.TYPE
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,9 @@ def alias_changes(entry: Entry, links_of_stream: LinksOfStream) -> list[AliasCha
         others = [sid for sid, _ in entry.subjects if sid != unlinked] or [""]
         changes += [AliasChange(unlinked, person, "unlink") for person in others]
     if entry.type == DEATH_CORRECTED:
-        previous, now = entry.payload.get("previous_subject"), entry.payload.get("subject")
-        if isinstance(previous, str) and isinstance(now, str) and previous != now:
+        corrected = funeral.CATALOGUE.read(entry)  # the producer's contract, never its domain
+        previous, now = corrected.previous_subject, corrected.subject
+        if previous != now:
             for temporary_id in links_of_stream(entry.stream_id, previous):
                 changes += [AliasChange(temporary_id, previous, "unlink"), AliasChange(temporary_id, now, "link")]
     return changes

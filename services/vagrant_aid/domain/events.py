@@ -43,25 +43,26 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from services.vagrant_aid.contract import events as contract
 from shared.envelope import Subject
 
 PREFIX = "vagrant_aid."
 
 # Contracts (docs/events.md)
-PERSON_TAKEN_IN = "vagrant_aid.PersonTakenIn"  # V-2
-MINOR_REFERRED = "vagrant_aid.MinorReferred"  # V-7 → child welfare
-PERSON_IDENTIFIED = "vagrant_aid.PersonIdentified"  # V-6, 0.5
-PERSON_EXITED = "vagrant_aid.PersonExited"  # V-8 → funeral (died), child welfare (minors)
-PERSON_SETTLED = "vagrant_aid.PersonSettled"  # V-6
+PERSON_TAKEN_IN = contract.PersonTakenIn.TYPE  # V-2
+MINOR_REFERRED = contract.MinorReferred.TYPE  # V-7 → child welfare
+PERSON_IDENTIFIED = contract.PersonIdentified.TYPE  # V-6, 0.5
+PERSON_EXITED = contract.PersonExited.TYPE  # V-8 → funeral (died), child welfare (minors)
+PERSON_SETTLED = contract.PersonSettled.TYPE  # V-6
 
 # The service's own record
-STATION_REGISTERED = "vagrant_aid.StationRegistered"  # V-1
-AID_REFUSED = "vagrant_aid.AidRefused"  # V-2
-HOSPITAL_REFERRED = "vagrant_aid.HospitalReferred"  # V-3
-SERVICE_PROVIDED = "vagrant_aid.ServiceProvided"  # V-4
-STAY_EXTENDED = "vagrant_aid.StayExtended"  # V-5
-FAMILY_SEARCH_STEP_RECORDED = "vagrant_aid.FamilySearchStepRecorded"  # V-6
-WATCH_LIST_ENTRY_ADDED = "vagrant_aid.WatchListEntryAdded"  # V-10
+STATION_REGISTERED = contract.StationRegistered.TYPE  # V-1
+AID_REFUSED = contract.AidRefused.TYPE  # V-2
+HOSPITAL_REFERRED = contract.HospitalReferred.TYPE  # V-3
+SERVICE_PROVIDED = contract.ServiceProvided.TYPE  # V-4
+STAY_EXTENDED = contract.StayExtended.TYPE  # V-5
+FAMILY_SEARCH_STEP_RECORDED = contract.FamilySearchStepRecorded.TYPE  # V-6
+WATCH_LIST_ENTRY_ADDED = contract.WatchListEntryAdded.TYPE  # V-10
 
 ALL_TYPES = (
     PERSON_TAKEN_IN, MINOR_REFERRED, PERSON_IDENTIFIED, PERSON_EXITED, PERSON_SETTLED, STATION_REGISTERED,

@@ -1,7 +1,7 @@
 """A relief case (救助案件) as its events make it: `evolve(case, event)` folds one event in, `fold` many.
 
 The state holds what the rules need and what staff read. Events come from the store (`shared.envelope.Event`)
-or straight from `decide` (`Draft`): evolve reads only `type`, `occurred_on` and `payload`.
+or straight from `decide` (`Draft`); `fold` reads each through the contract's models, which `evolve` matches on.
 """
 
 from __future__ import annotations
@@ -10,15 +10,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
+from services.vagrant_aid.contract import events as contract
 from services.vagrant_aid.domain import events as ev
-
-
-class EventLike(Protocol):
-    type: str
-    occurred_on: dt.date
-    payload: dict[str, Any]
+from shared.reference.events import Recorded
 
 
 @dataclass(frozen=True)
@@ -69,90 +65,72 @@ class Case:
         return self.id_number is None
 
 
-def _taken_in(_: Case | None, payload: dict[str, Any]) -> Case:
+def _taken_in(event: contract.PersonTakenIn) -> Case:
     return Case(
-        case_id=payload["case_id"],
-        station=payload["station"],
-        station_division=payload["station_division"],
-        arrived_at=dt.datetime.fromisoformat(payload["arrived_at"]),
-        arrived_on=dt.date.fromisoformat(payload["arrived_on"]),
-        source=payload["source"],
-        sex=payload["sex"],
-        temporary_id=payload.get("temporary_id"),
-        id_number=payload.get("id_number"),
-        name=payload.get("name"),
-        birth_date=_date(payload.get("birth_date")),
-        estimated_age=payload.get("estimated_age"),
-        flags=frozenset(payload.get("flags", ())),
-        minor=payload["minor"],
-        identified=payload["identified"],
-        intake=payload,
+        case_id=event.case_id, station=event.station, station_division=event.station_division,
+        arrived_at=event.arrived_at, arrived_on=event.arrived_on, source=event.source, sex=event.sex,
+        temporary_id=event.temporary_id, id_number=event.id_number, name=event.name, birth_date=event.birth_date,
+        estimated_age=event.estimated_age, flags=frozenset(event.flags), minor=event.minor,
+        identified=event.identified, intake=event.payload(),
     )
 
 
-def _service(case: Case, payload: dict[str, Any]) -> Case:
-    amount = Decimal(payload["amount"]) if payload.get("amount") is not None else Decimal("0")
+def _service(case: Case, event: contract.ServiceProvided) -> Case:
+    amount = Decimal(event.amount) if event.amount is not None else Decimal("0")
     return replace(
         case,
-        services=(*case.services, payload),
-        cash_total=case.cash_total + (amount if payload["kind"] == "cash" else 0),
-        ticket_given=case.ticket_given or payload["kind"] == "ticket",
+        services=(*case.services, event.payload()),
+        cash_total=case.cash_total + (amount if event.kind == "cash" else 0),
+        ticket_given=case.ticket_given or event.kind == "ticket",
     )
 
 
-def _family_search(case: Case, payload: dict[str, Any]) -> Case:
-    at = dt.datetime.fromisoformat(payload["at"])
-    step = payload["step"]
+def _family_search(case: Case, event: contract.FamilySearchStepRecorded) -> Case:
     return replace(
         case,
-        family_search=(*case.family_search, payload),
-        notice_at=case.notice_at or (at if step == "notice" else None),
-        dna_requested_on=case.dna_requested_on or (dt.date.fromisoformat(payload["on"])
-                                                   if step == "dna_requested" else None),
+        family_search=(*case.family_search, event.payload()),
+        notice_at=case.notice_at or (event.at if event.step == "notice" else None),
+        dna_requested_on=case.dna_requested_on or (event.on if event.step == "dna_requested" else None),
     )
 
 
-def _identified(case: Case, payload: dict[str, Any]) -> Case:
-    return replace(case, id_number=payload["id_number"], identified=True,
-                   identified_on=dt.date.fromisoformat(payload["identified_on"]),
-                   birth_date=_date(payload.get("birth_date")), minor=payload.get("minor", case.minor))
+def _evolved(case: Case, event: contract.EventModel) -> Case:
+    match event:
+        case contract.MinorReferred():
+            return replace(case, minor=True)
+        case contract.HospitalReferred():
+            return replace(case, hospital_referral=tuple(event.reasons))
+        case contract.ServiceProvided():
+            return _service(case, event)
+        case contract.FamilySearchStepRecorded():
+            return _family_search(case, event)
+        case contract.StayExtended():
+            return replace(case, extensions=(*case.extensions, event.payload()),
+                           extension_until=max(filter(None, (case.extension_until, event.until))))
+        case contract.PersonIdentified():
+            return replace(case, id_number=event.id_number, identified=True, identified_on=event.identified_on,
+                           birth_date=event.birth_date, minor=event.minor)
+        case contract.PersonSettled():
+            return replace(case, id_number=event.id_number, settled_on=event.settled_on,
+                           household_division=event.household_division, birth_date=event.birth_date)
+        case contract.PersonExited():
+            return replace(case, exit=event.payload())
+    return case  # a type this version does not know (a newer writer) changes nothing
 
 
-def _settled(case: Case, payload: dict[str, Any]) -> Case:
-    return replace(case, id_number=payload["id_number"], settled_on=dt.date.fromisoformat(payload["settled_on"]),
-                   household_division=payload["household_division"], birth_date=_date(payload.get("birth_date")))
-
-
-_EVOLVE = {
-    ev.PERSON_TAKEN_IN: _taken_in,
-    ev.MINOR_REFERRED: lambda case, payload: replace(case, minor=True),
-    ev.HOSPITAL_REFERRED: lambda case, payload: replace(case, hospital_referral=tuple(payload["reasons"])),
-    ev.SERVICE_PROVIDED: _service,
-    ev.FAMILY_SEARCH_STEP_RECORDED: _family_search,
-    ev.STAY_EXTENDED: lambda case, payload: replace(
-        case, extensions=(*case.extensions, payload),
-        extension_until=max(filter(None, (case.extension_until, dt.date.fromisoformat(payload["until"]))))),
-    ev.PERSON_IDENTIFIED: _identified,
-    ev.PERSON_SETTLED: _settled,
-    ev.PERSON_EXITED: lambda case, payload: replace(case, exit=payload),
-}
-
-
-def evolve(case: Case | None, event: EventLike) -> Case:
-    """The case after one more event; the version counts every event of the stream."""
-    step = _EVOLVE.get(event.type)
-    if case is None and event.type != ev.PERSON_TAKEN_IN:
-        raise ValueError(f"a case stream starts with {ev.PERSON_TAKEN_IN}, not {event.type}")
-    evolved = step(case, event.payload) if step is not None else case  # unknown types: newer writers
-    assert evolved is not None
+def evolve(case: Case | None, event: contract.EventModel) -> Case:
+    """The case after one more event (its current model); the version counts every event of the stream."""
+    if isinstance(event, contract.PersonTakenIn):
+        evolved = _taken_in(event)
+    elif case is None:
+        raise ValueError(f"a case stream starts with {ev.PERSON_TAKEN_IN}, not {event.TYPE}")
+    else:
+        evolved = _evolved(case, event)
     return replace(evolved, version=(case.version if case else 0) + 1)
 
 
-def fold(events: Iterable[EventLike], case: Case | None = None) -> Case | None:
+def fold(events: Iterable[Recorded], case: Case | None = None) -> Case | None:
+    """The case after `events`: stored envelopes or drafts, read through the contract models."""
     for event in events:
-        case = evolve(case, event)
+        case = evolve(case, contract.CATALOGUE.read(event))
     return case
-
-
-def _date(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None

@@ -24,6 +24,7 @@ from shared.messaging import declare_all, event_exchange
 from shared.nameko_ext import CorrelationContext, subscribe
 from shared.outbox import OutboxRelay
 from tests.e2e.funeral.calls import STAFF, death_body
+from tests.support.event_samples import payload_of
 from tests.support.infrastructure import isolated_world
 from tests.support.services import running, service_config
 from tests.support.stack import running_stack
@@ -86,7 +87,7 @@ def test_a_correction_reaches_consumers_naming_the_wrong_and_the_right_person_F7
 
 
 def relief_event(event_type: str, subjects: dict[str, str], day: str, **payload) -> NewEvent:
-    return NewEvent(type=event_type, occurred_on=dt.date.fromisoformat(day), payload=payload,
+    return NewEvent(type=event_type, occurred_on=dt.date.fromisoformat(day), payload=payload_of(event_type, **payload),
                     subjects=tuple(Subject(id=subject, role=role) for subject, role in subjects.items()),
                     metadata=Metadata(actor="relief.RS-610500", office="RS-610500", correlation_id="relief-corr"))
 

@@ -11,6 +11,7 @@ from typing import Any
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext import EventSourcedService
+from tests.support.event_samples import payload_of
 
 
 class MarriageRelay(EventSourcedService):
@@ -32,7 +33,7 @@ def append(store: PostgresEventStore, stream: str, event_type: str, occurred_on:
         payload = {"office": office, **payload}
     event = NewEvent(type=event_type, occurred_on=occurred_on,
                      subjects=tuple(Subject(id=i, role=r) for i, r in subjects),
-                     payload=payload, metadata=Metadata(actor="test", office=office))
+                     payload=payload_of(event_type, **payload), metadata=Metadata(actor="test", office=office))
     store.append(stream, [event], None)
 
 

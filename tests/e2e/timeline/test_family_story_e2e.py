@@ -13,6 +13,7 @@ import uuid
 
 import pytest
 
+from services.timeline.contract.feed import FeedPage
 from shared.business_dates import local_today
 from tests.e2e.timeline.support import append, new_id
 from tests.support.synthetic_ids import synthetic_id_number
@@ -217,8 +218,12 @@ def test_bureaus_poll_the_change_feed_with_a_cursor_and_see_only_their_classes_T
             cursor = page.json()["next"]
 
     police, cursor = poll(**POLICE)
-    assert police and {e["service"] for e in police} <= {"funeral", "vagrant_aid", "marriage"}
-    keys = [(e["source"], e["position"]) for e in police]
+    assert police and {e["source"] for e in police} <= {f"urn:civreg:{s}" for s in ("funeral", "vagrant_aid",
+                                                                                     "marriage")}
+    FeedPage.model_validate({"entries": police, "next": cursor})  # CloudEvents 1.0 entries, the cursor beside
+    assert {(e["specversion"], e["datacontenttype"]) for e in police} == {("1.0", "application/json")}
+    assert all(e["subject"] and e["subject"] not in str(e["data"]["subjects"]) for e in police)  # a record, no person
+    keys = [(e["source"], e["data"]["position"]) for e in police]
     assert len(keys) == len(set(keys))
     assert any(e["type"] == "funeral.DeathRegistered" for e in police)
     assert api.get("/v1/feed", **EDUCATION).json()["code"] == "feed_not_in_scope"
@@ -230,5 +235,6 @@ def test_bureaus_poll_the_change_feed_with_a_cursor_and_see_only_their_classes_T
     append(stores["child_welfare"], f"child-{new_id()}", "child_welfare.ChildFileOpened", family["today"],
            [(synthetic_id_number(), "child")], child_id=new_id(), applied_on=family["today"].isoformat())
     newer = wait_until(lambda: poll(cursor, **POLICE)[0], timeout=30, what="the new registration in the feed")
-    assert [e["refs"]["registration_id"] for e in newer] == [registration]
-    assert newer[0]["title"] == "结婚登记 (marriage.MarriageRegistered)" and newer[0]["office"] == "MR-610522"
+    assert [e["data"]["refs"]["registration_id"] for e in newer] == [registration]
+    shown = newer[0]["data"]
+    assert shown["title"] == "结婚登记 (marriage.MarriageRegistered)" and shown["office"] == "MR-610522"

@@ -12,6 +12,7 @@ import pytest
 
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.errors import Refusal
+from tests.support.event_samples import payload_of
 from tests.support.synthetic_ids import id_number_of, synthetic_id_number
 
 pytestmark = pytest.mark.integration
@@ -182,7 +183,8 @@ def funeral_event(funeral_store, event_type, subjects, payload, occurred_on):
     version = funeral_store.stream_version(f"death-{death_id}")
     [event] = funeral_store.append(f"death-{death_id}", [NewEvent(
         type=event_type, occurred_on=occurred_on, subjects=tuple(Subject(id=i, role=r) for i, r in subjects),
-        payload=payload, metadata=Metadata(actor="funeral.FH-610502", office="FH-610502"))], version)
+        payload=payload_of(event_type, **payload),
+        metadata=Metadata(actor="funeral.FH-610502", office="FH-610502"))], version)
     return event
 
 
@@ -251,7 +253,8 @@ def test_a_referred_minor_gets_a_file_is_identified_and_an_unidentified_one_is_t
     def relief(event_type, subjects, payload, on):
         [event] = station_store.append(f"case-{uuid.uuid4()}", [NewEvent(
             type=event_type, occurred_on=on, subjects=tuple(Subject(id=i, role=r) for i, r in subjects),
-            payload=payload, metadata=Metadata(actor="relief.RS-610500", office="RS-610500"))], 0)
+            payload=payload_of(event_type, **payload),
+            metadata=Metadata(actor="relief.RS-610500", office="RS-610500"))], 0)
         return event
 
     clock.today = dt.date(2025, 3, 1)

@@ -12,6 +12,7 @@ import pytest
 
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.errors import Refusal
+from tests.support.event_samples import payload_of
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
@@ -265,7 +266,7 @@ def relief_event(source, kind="died", subject=None, **payload):
             "issuer": "渭南市救助站医务室", **payload}
     [event] = source.append(f"case-{case_id}", [NewEvent(
         type="vagrant_aid.PersonExited", occurred_on=dt.date(2025, 6, 15),
-        subjects=(Subject(id=subject, role="person"),), payload=body,
+        subjects=(Subject(id=subject, role="person"),), payload=payload_of("vagrant_aid.PersonExited", **body),
         metadata=Metadata(actor="relief.RS-610500", office="RS-610500"))], 0)
     return event
 

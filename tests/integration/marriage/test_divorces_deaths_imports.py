@@ -16,6 +16,7 @@ from shared.errors import Refusal
 from shared.nameko_ext.context import Correlation
 from tests.integration.marriage.conftest import CLERK, OTHER_CLERK, REGISTRAR
 from tests.integration.marriage.helpers import counts, couple, days, events_of, refusal_of, registration
+from tests.support.event_samples import payload_of
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
@@ -99,7 +100,7 @@ def funeral_event(funeral_store, event_type: str, subjects, payload, occurred_on
     death_id = payload["death_id"]
     stream = f"death-{death_id}"
     new = NewEvent(type=event_type, occurred_on=occurred_on, subjects=tuple(Subject(id=s, role=r) for s, r in subjects),
-                   payload=payload, metadata=Metadata(actor="funeral.FH-610502"))
+                   payload=payload_of(event_type, **payload), metadata=Metadata(actor="funeral.FH-610502"))
     [event] = funeral_store.append(stream, [new], None)
     return event
 

@@ -15,6 +15,7 @@ from services.timeline.sources import SOURCES
 from shared.db import Database, schema_name
 from shared.envelope import Event, Metadata, NewEvent, Subject
 from shared.eventstore.postgres import PostgresEventStore
+from tests.support.event_samples import payload_of
 from tests.support.infrastructure import create_namespace, destroy_namespace
 
 ADMIN = {"role": "admin", "scopes": []}
@@ -35,7 +36,8 @@ class World:
     def append(self, source: str, stream: str, event_type: str, subjects: list[tuple[str, str]],
                occurred_on: dt.date = dt.date(2024, 5, 1), **payload: Any) -> Event:
         event = NewEvent(type=event_type, occurred_on=occurred_on,
-                         subjects=tuple(Subject(id=i, role=r) for i, r in subjects), payload=payload,
+                         subjects=tuple(Subject(id=i, role=r) for i, r in subjects),
+                         payload=payload_of(event_type, **payload),
                          metadata=Metadata(actor="test"))
         return self.stores[source].append(stream, [event], None)[0]
 

@@ -3,12 +3,14 @@ rebuild must not invalidate (architecture.md, "Timeline projector"; api.md `GET 
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
 
 from services.timeline.adapters import projection
 from services.timeline.adapters.rebuild import REBUILD_LOCK, Rebuild, RebuildRunning
+from services.timeline.contract.feed import FeedPage
 from services.timeline.domain import cursor
 from shared.errors import Refusal
 from tests.integration.timeline.conftest import ADMIN
@@ -45,7 +47,7 @@ def read_feed(world, viewer, after=None, limit=7) -> tuple[list[tuple[str, int]]
     seen, next_cursor = [], after
     while True:
         page = world.queries().feed(next_cursor, None, limit, viewer)
-        seen += [(e["source"], e["position"]) for e in page["entries"]]
+        seen += [(e["source"].removeprefix("urn:civreg:"), e["data"]["position"]) for e in page["entries"]]
         if not page["entries"]:
             return seen, page["next"]
         next_cursor = page["next"]
@@ -127,3 +129,21 @@ def test_a_second_rebuild_is_refused_while_one_runs(world):
         with pytest.raises(RebuildRunning):
             Rebuild(world.timeline, world.readers).run()
     assert Rebuild(world.timeline, world.readers).run().generation == 2
+
+
+def test_feed_entries_are_cloudevents_1_0_with_the_cursor_beside_them_T3(world):
+    person = synthetic_id_number()
+    recorded = world.append("funeral", "death-ce1", "funeral.DeathRegistered", [(person, "deceased")],
+                            occurred_on=dt.date(2024, 6, 1), death_id="ce1", died_on="2024-06-01",
+                            funeral_home="FH-610502")
+    world.project("funeral", recorded)
+    page = world.queries().feed(None, "funeral.DeathRegistered", 100, ADMIN)
+    FeedPage.model_validate(page)
+    entry = next(e for e in page["entries"] if e["id"] == str(recorded.event_id))
+    assert set(entry) == {"specversion", "id", "source", "type", "subject", "time", "datacontenttype", "data"}
+    assert (entry["specversion"], entry["source"], entry["type"], entry["subject"]) == (
+        "1.0", "urn:civreg:funeral", "funeral.DeathRegistered", "death-ce1")
+    assert dt.datetime.fromisoformat(entry["time"]) == recorded.recorded_at
+    assert entry["data"]["position"] == recorded.global_position
+    assert entry["data"]["occurred_on"] == "2024-06-01"
+    assert page["next"]

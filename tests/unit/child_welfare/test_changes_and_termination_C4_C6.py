@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from services.child_welfare.contract import events as contract
 from services.child_welfare.contract.commands import (
     ChangeParentCondition,
     ChangePlacement,
@@ -94,9 +95,10 @@ def test_de_facto_unattended_becomes_orphan_when_the_remaining_parent_dies_C6():
 def test_a_rejected_child_is_assessed_again_when_a_parents_death_makes_it_eligible_C1_C6():
     command = open_command(mother=parent("none", dt.date(2023, 1, 1)))
     file = file_of(d.decide_open(command, ADMIN, TODAY, d.NewFile("c-1", None)))
-    file = then(file, [ev.Draft(ev.TOWNSHIP_CHECK_RECORDED, days_ago(9), {"checked_on": days_ago(9).isoformat(),
-                                                                        "outcome": "failed"})])
-    file = then(file, [ev.Draft(ev.APPLICATION_REJECTED, days_ago(8), {"decided_on": days_ago(8).isoformat()})])
+    file = then(file, [ev.Draft.of(contract.TownshipCheckRecorded(child_id="c-1", checked_on=days_ago(9),
+                                                                   outcome="failed"), days_ago(9))])
+    file = then(file, [ev.Draft.of(contract.ApplicationRejected(child_id="c-1", reasons=(), decided_on=days_ago(8)),
+                                   days_ago(8))])
     died = ChangeParentCondition(parent=1, condition="deceased", condition_since=days_ago(1), evidence_ref="D-1")
 
     drafts = d.decide_parent_change(file, died, OFFICER, TODAY)

@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from services.marriage.contract.commands import RecordCourtOutcome, RevokeRegistration
+from services.marriage.contract.facts import marital_status
 from services.marriage.domain import events as ev
 from services.marriage.domain.marriage import decide_court_outcome, decide_revocation
-from services.marriage.domain.status import marital_status
 from shared.errors import Refusal
 from tests.unit.marriage.given import MAN, REGISTRAR, TODAY, WOMAN, fold, registered_events
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from services.marriage.contract.commands import RecordCourtOutcome
+from services.marriage.contract.facts import marital_status
 from services.marriage.domain import events as ev
 from services.marriage.domain.marriage import (
     decide_court_outcome,
@@ -14,7 +15,6 @@ from services.marriage.domain.marriage import (
     decide_death_date_correction,
     decide_revival,
 )
-from services.marriage.domain.status import marital_status
 from tests.unit.marriage.given import MAN, REGISTRAR, TODAY, WOMAN, fold, registered_events
 
 DEATH_ID = "a0b1c2d3-0000-4000-8000-00000000dead"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from services.marriage.contract.commands import RecordCourtOutcome
+from services.marriage.contract.facts import marital_status
 from services.marriage.domain.marriage import decide_court_outcome
 from services.marriage.domain.registration import NewMarriage, decide_registration, prepare
-from services.marriage.domain.status import marital_status
 from tests.unit.marriage.given import (
     FREE,
     MAN,

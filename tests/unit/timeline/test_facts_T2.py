@@ -95,7 +95,8 @@ def test_a_parent_on_a_child_file_has_no_child_welfare_status_T2():
 
 
 def test_a_rejected_application_T2():
-    opened = event("child_welfare.ChildFileOpened", "2024-01-05", [(PERSON, "child")], child_id="k3")
+    opened = event("child_welfare.ChildFileOpened", "2024-01-05", [(PERSON, "child")], child_id="k3",
+                   applied_on="2024-01-05")
     rejected = event("child_welfare.ApplicationRejected", "2024-02-05", [(PERSON, "child")], child_id="k3",
                      reasons=["parent_able"], decided_on="2024-02-05")
     assert facts(opened, rejected)["child_welfare"]["status"] == "rejected"

@@ -1,0 +1,245 @@
+"""The funeral service's events (exchange `funeral.events`, routing key = type), one frozen model per type
+and schema version. The deceased is `{id: ID number or TMP-…, role: "deceased"}`.
+
+Stored history is never rewritten: an old payload is upcast at the dict boundary (`UPCASTERS`) and
+parsed into the current model (`CATALOGUE.parse`). Fields are only ever added within a version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import Field
+
+from shared.reference.events import EventCatalogue, EventModel, Upcasters
+
+
+class AshesDisposed(EventModel):
+    """F-4: the ashes taken, deposited, scattered or otherwise disposed of. Subjects: deceased."""
+
+    TYPE = "funeral.AshesDisposed"
+
+    death_id: str
+    disposition: str
+    disposed_on: dt.date
+    taken_by: dict[str, Any] | None = None
+    location: str | None = None
+    term_years: int | None = None
+    deposit_until: dt.date | None = None
+    ashes_number: str | None = None
+
+
+class AssistanceGranted(EventModel):
+    """F-5: basic funeral services granted free of charge. Subjects: deceased."""
+
+    TYPE = "funeral.AssistanceGranted"
+
+    assistance_id: str
+    death_id: str
+    category: str
+    items: tuple[str, ...]
+    amount: str
+    granted_on: dt.date
+    funeral_home: str
+
+
+class BodyCollected(EventModel):
+    """F-2: the body collected by the funeral home. Subjects: deceased."""
+
+    TYPE = "funeral.BodyCollected"
+
+    death_id: str
+    collected_on: dt.date
+    collected_from: str | None = None
+
+
+class BodyCremated(EventModel):
+    """F-3: the body cremated, with its cremation certificate. Subjects: deceased."""
+
+    TYPE = "funeral.BodyCremated"
+
+    death_id: str
+    cremation_id: str
+    cremation_certificate: str
+    cremated_on: dt.date
+    funeral_home: str
+    ashes_number: str | None = None
+
+
+class BodyIdentified(EventModel):
+    """F-6: an unidentified body identified: the temporary id is linked to an ID number. Subjects: identified,
+    temporary."""
+
+    TYPE = "funeral.BodyIdentified"
+
+    death_id: str
+    temporary_id: str
+    id_number: str
+    identified_on: dt.date
+    method: str
+    died_on: dt.date
+
+
+class BodyStored(EventModel):
+    """F-2: the body stored (cold storage) at the funeral home. Subjects: deceased."""
+
+    TYPE = "funeral.BodyStored"
+
+    death_id: str
+    stored_on: dt.date
+    location: str
+
+
+class BurialRecorded(EventModel):
+    """F-4: an interment, in a plot or an eco burial. Subjects: deceased."""
+
+    TYPE = "funeral.BurialRecorded"
+
+    burial_id: str
+    death_id: str
+    burial_type: str
+    eco: bool
+    cemetery: str | None = None
+    plot_id: str | None = None
+    interred_on: dt.date
+    rights_holder: dict[str, Any]
+    term_until: dt.date | None = None
+
+
+class CemeteryOpened(EventModel):
+    """A cemetery registered with its kind and division."""
+
+    TYPE = "funeral.CemeteryOpened"
+
+    cemetery: str
+    name: str
+    kind: str
+    division: str
+
+
+class ClaimNoticePublished(EventModel):
+    """F-6: a claim notice for an unidentified or unclaimed body published. Subjects: deceased."""
+
+    TYPE = "funeral.ClaimNoticePublished"
+
+    death_id: str
+    published_on: dt.date
+    medium: str
+
+
+class DeathCorrected(EventModel):
+    """F-7: a death record corrected; `previous_subject` differs from `subject` when it was recorded against the wrong
+    person. Subjects: deceased, wrongly_recorded."""
+
+    TYPE = "funeral.DeathCorrected"
+
+    death_id: str
+    reason: str
+    changes: dict[str, Any]
+    previous_subject: str
+    subject: str
+    died_on: dt.date
+    corrected_on: dt.date
+
+
+class DeathRegistered(EventModel):
+    """F-1: a death registered by a funeral home or opened from a relief-station death. Subjects: deceased."""
+
+    TYPE = "funeral.DeathRegistered"
+
+    death_id: str
+    died_on: dt.date
+    place_division: str
+    natural: bool
+    certificate_no: str | None
+    issuer: str | None
+    funeral_home: str
+    identified: bool
+    police_case: str | None = Field(description="unidentified only")
+    source: str = Field(description="`funeral_home` or `relief_station`")
+    relief_case_id: str | None = Field(description="when opened from a relief-station death")
+    temporary_id: str | None
+    description: str | None
+
+
+class DisposalApproved(EventModel):
+    """F-6: disposal of an unclaimed body approved with the police case and document. Subjects: deceased."""
+
+    TYPE = "funeral.DisposalApproved"
+
+    death_id: str
+    approved_on: dt.date
+    police_case: str
+    document_ref: str
+
+
+class PlotAdded(EventModel):
+    """A plot added to a cemetery."""
+
+    TYPE = "funeral.PlotAdded"
+
+    plot_id: str
+    cemetery: str
+    number: str
+    kind: str
+    burial_type: str
+    area_m2: str | None = None
+    capacity: int
+
+
+class PlotAllocated(EventModel):
+    """F-4: a plot allocated to a deceased person or reserved for a living one. Subjects: deceased, reserved_for."""
+
+    TYPE = "funeral.PlotAllocated"
+
+    plot_id: str
+    cemetery: str
+    basis: str
+    death_id: str | None = None
+    exception: dict[str, Any] | None = None
+    reserved_for: dict[str, Any] | None = None
+    fills_reservation: str | None = None
+    burial_type: str
+    rights_holder: dict[str, Any]
+    term_from: dt.date
+    term_until: dt.date
+
+
+class PlotTermRenewed(EventModel):
+    """F-4: a plot's term extended."""
+
+    TYPE = "funeral.PlotTermRenewed"
+
+    plot_id: str
+    cemetery: str
+    renewed_on: dt.date
+    years: int
+    previous_until: dt.date
+    term_until: dt.date
+
+
+# Steps from an old payload shape to the next (`@UPCASTERS.register(type, from_version)`); none yet.
+UPCASTERS = Upcasters()
+
+CATALOGUE = EventCatalogue(
+    "funeral",
+    (
+        AshesDisposed,
+        AssistanceGranted,
+        BodyCollected,
+        BodyCremated,
+        BodyIdentified,
+        BodyStored,
+        BurialRecorded,
+        CemeteryOpened,
+        ClaimNoticePublished,
+        DeathCorrected,
+        DeathRegistered,
+        DisposalApproved,
+        PlotAdded,
+        PlotAllocated,
+        PlotTermRenewed,
+    ),
+    UPCASTERS,
+)
