@@ -8,6 +8,7 @@ from kombu import Connection, Exchange, Queue
 
 from shared.messaging import DELIVERY_LIMIT, SubscriptionQueues, event_exchange
 from shared.quorum import QueueInUse, declare_quorum
+from tests.support.waiting import wait_until
 
 
 def classic_topology(connection, queues: SubscriptionQueues) -> None:
@@ -91,12 +92,26 @@ def test_the_main_queue_dead_letters_a_message_delivered_more_than_the_limit(vho
     with Connection(vhost) as connection:
         subscription.declare(connection)
         publish(connection, event_exchange("funeral"), "funeral.Tested", 7)
-        for _ in range(DELIVERY_LIMIT + 1):
+        queue = Queue(subscription.name)
+        deliveries = 0
+
+        def delivered_and_requeued() -> bool:
+            # A requeued message comes back after a moment, and dead-lettering from a quorum queue is
+            # asynchronous: keep taking it (as a consumer crashing before its ack) until the broker stops
+            # handing it out.
+            nonlocal deliveries
             channel = connection.channel()
-            message = Queue(subscription.name)(channel).get(no_ack=False)
-            if message is None:
-                break
-            message.requeue()  # as a consumer crashing before its ack
-            channel.close()
+            try:
+                message = queue(channel).get(no_ack=False)
+                if message is not None:
+                    deliveries += 1
+                    message.requeue()
+                return deliveries > DELIVERY_LIMIT and message is None
+            finally:
+                channel.close()
+
+        wait_until(delivered_and_requeued, timeout=30, what="the message to pass its delivery limit")
+        dead = wait_until(lambda: drain(connection, f"{subscription.name}.dead"), timeout=15,
+                          what="the message in the dead-letter queue")
+        assert [n for n, _ in dead] == [7]
         assert drain(connection, subscription.name) == []
-        assert [n for n, _ in drain(connection, f"{subscription.name}.dead")] == [7]

@@ -13,6 +13,7 @@ from services.gateway.service import GatewayService
 from tests.e2e.identity.conftest import ACCOUNTS_FILE, civreg
 from tests.support.infrastructure import isolated_world
 from tests.support.problems import assert_problem
+from tests.support.proof import signing_key_config
 from tests.support.services import service_config
 from tests.support.stack import PRINCIPALS_FILE, free_port, principal_token, running_stack
 
@@ -31,7 +32,8 @@ def production_world():
 
 def refuses_to_start(namespace, vhost, **config) -> str:
     container = ServiceContainer(GatewayService, service_config(
-        namespace, vhost, **{"WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}", **PRODUCTION, **config}))
+        namespace, vhost, **{"WEB_SERVER_ADDRESS": f"127.0.0.1:{free_port()}", **signing_key_config(), **PRODUCTION,
+                             **config}))
     with pytest.raises(IdentityConfigError) as refused:
         try:
             container.start()
