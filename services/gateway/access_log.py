@@ -27,6 +27,7 @@ import yaml
 from eventlet.event import Event
 from psycopg.types.json import Jsonb
 
+from services.timeline.contract.feed import SOURCE_PREFIX as FEED_SOURCE_PREFIX
 from shared.db import Database
 
 
@@ -200,12 +201,15 @@ def disclosed_subjects(body: object) -> tuple[str, ...]:
 
 
 def feed_detail(body: object) -> str | None:
-    """For a feed page: the positions it handed out, per source ("marriage 12-1011")."""
+    """For a feed page (CloudEvents entries, services/timeline/contract/feed.py): the positions it handed out,
+    per source ("marriage positions 12-1011")."""
     if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
         return None
     spans: dict[str, list[int]] = {}
     for entry in body["entries"]:
-        if isinstance(entry, dict) and isinstance(entry.get("position"), int):
-            span = spans.setdefault(str(entry.get("source")), [entry["position"], entry["position"]])
-            span[0], span[1] = min(span[0], entry["position"]), max(span[1], entry["position"])
+        data = entry.get("data") if isinstance(entry, dict) else None
+        if isinstance(data, dict) and isinstance(data.get("position"), int):
+            source = str(entry.get("source")).removeprefix(FEED_SOURCE_PREFIX)
+            span = spans.setdefault(source, [data["position"], data["position"]])
+            span[0], span[1] = min(span[0], data["position"]), max(span[1], data["position"])
     return ", ".join(f"{source} positions {low}-{high}" for source, (low, high) in spans.items()) or None
