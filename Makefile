@@ -11,7 +11,7 @@ BIN := $(VENV)/bin
 RUN_DIR := .run
 API_URL ?= http://127.0.0.1:8000
 
-.PHONY: help up down restart status test test-unit bench lint migrate infra logs clean
+.PHONY: help up down restart status test test-unit bench lint migrate infra logs clean web web-types web-test browser
 
 help:
 	@echo "make up       install, migrate, start every service and the gateway ($(API_URL))"
@@ -19,6 +19,7 @@ help:
 	@echo "make down     stop what make up started"
 	@echo "make bench    benchmarks, results in docs/benchmarks.md"
 	@echo "make lint     ruff"
+	@echo "make web      build the workbench (web/dist); make web-types regenerates its API types"
 
 # The virtual environment is rebuilt only when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -34,7 +35,7 @@ migrate: $(VENV)/.installed infra
 	$(BIN)/civreg migrate
 	$(BIN)/civreg declare
 
-up: migrate
+up: migrate web
 	@deploy/dev/processes.sh start $(SERVICES)
 	@$(BIN)/civreg wait-http $(API_URL)/health --timeout 60 || { deploy/dev/processes.sh status $(SERVICES); exit 1; }
 	@echo
@@ -53,8 +54,9 @@ status:
 logs:
 	@tail -n 20 $(RUN_DIR)/*.log
 
-test: $(VENV)/.installed infra
+test: $(VENV)/.installed infra web browser
 	$(BIN)/pytest tests/unit tests/integration tests/e2e -q
+	cd web && npx vitest run
 
 test-unit: $(VENV)/.installed
 	$(BIN)/pytest tests/unit -q
@@ -68,3 +70,25 @@ lint: $(VENV)/.installed
 
 clean: down
 	rm -rf $(RUN_DIR) $(VENV)
+
+# -- the workbench (web/): built when its sources change; Node.js 20+ and npm needed ----------------------------
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json services/gateway/problems.zh-CN.json -type f 2>/dev/null)
+
+web/node_modules/.installed: web/package-lock.json
+	@command -v npm >/dev/null || { echo "The workbench needs Node.js 20+ and npm: apt-get install nodejs npm (or see https://nodejs.org)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npx vite build --logLevel warn
+
+web: web/dist/index.html
+
+web-types: $(VENV)/.installed web/node_modules/.installed
+	cd web && PYTHON=../$(BIN)/python npm run gen:types
+
+web-test: web/node_modules/.installed
+	cd web && npx vue-tsc --noEmit && npx vitest run
+
+browser:
+	@web/scripts/install-browser.sh
