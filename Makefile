@@ -40,6 +40,7 @@ up: migrate web
 	@$(BIN)/civreg wait-http $(API_URL)/health --timeout 60 || { deploy/dev/processes.sh status $(SERVICES); exit 1; }
 	@echo
 	@echo "civreg is up:        $(API_URL)   (OpenAPI: $(API_URL)/openapi.json, health: $(API_URL)/health)"
+	@echo "workbench:           $(API_URL)/   (docs/workbench.md)"
 	@echo "principals (tokens): deploy/dev/principals.yaml"
 	@echo "logs:                $(RUN_DIR)/<service>.log      stop with: make down"
 
