@@ -7,7 +7,6 @@ Screenshots go to `artifacts/workbench/` (ignored by git); docs/workbench.md sho
 
 from __future__ import annotations
 
-import asyncio
 import os
 import shutil
 import subprocess
@@ -52,9 +51,8 @@ def browser(workbench_bundle: Path) -> Iterator[Any]:
 
     # Started, never stopped: under eventlet's monkey patching (the test process, tests/conftest.py) stopping
     # Playwright's driver waits forever; the driver ends by itself when this process closes its pipe.
-    # An earlier test of the run may leave an asyncio loop marked as running in this thread (eventlet's green
-    # threads share it); Playwright's sync API refuses to start inside one.
-    asyncio.events._set_running_loop(None)
+    # Started once per run (the fixture lives in tests/e2e/workbench/conftest.py only): a second start would
+    # meet the first one's loop and refuse ("Sync API inside the asyncio loop").
     playwright = sync_playwright().start()
     # --no-sandbox: test runs are often root in a container, where Chromium's sandbox cannot start.
     launched = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
