@@ -18,7 +18,8 @@ UV_VERSION = $(shell sed -n 's/^ *"uv==\([^"]*\)".*/\1/p' pyproject.toml)
 LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
 	--custom-compile-command 'make lock' --quiet
 
-.PHONY: help up down restart status test test-unit bench lint lock migrate infra system-packages logs clean
+.PHONY: help up down restart status test test-unit bench lint lock migrate infra system-packages logs clean \
+	web web-types web-test browser
 
 help:
 	@echo "make up       install, migrate, start every service and the gateway ($(API_URL))"
@@ -27,6 +28,7 @@ help:
 	@echo "make bench    benchmarks, results in docs/benchmarks.md"
 	@echo "make lint     ruff, lockfiles, pip-audit, hadolint, Kubernetes manifests, dashboards"
 	@echo "make lock     recompile requirements.lock and requirements-dev.lock from pyproject.toml"
+	@echo "make web      build the workbench (web/dist); make web-types regenerates its API types"
 
 # The virtual environment installs exactly the hashed lockfile, then civreg itself without resolving anything;
 # it is refreshed only when pyproject.toml or the lockfile changes.
@@ -60,12 +62,13 @@ migrate: $(VENV)/.installed infra system-packages
 	$(BIN)/civreg declare
 	@$(BIN)/python -m services.broker_access  # a broker user per service and the gateway, least privilege
 
-up: migrate
+up: migrate web
 	@$(BIN)/civreg accounts seed deploy/dev/accounts.yaml
 	@deploy/dev/processes.sh start $(SERVICES)
 	@$(BIN)/civreg wait-http $(API_URL)/health --timeout 60 || { deploy/dev/processes.sh status $(SERVICES); exit 1; }
 	@echo
 	@echo "civreg is up:        $(API_URL)   (OpenAPI: $(API_URL)/openapi.json, health: $(API_URL)/health)"
+	@echo "workbench:           $(API_URL)/   (docs/workbench.md)"
 	@echo "principals (tokens): deploy/dev/principals.yaml   (development profile only)"
 	@echo "sign in:             curl -s -X POST $(API_URL)/v1/auth/login -H 'Content-Type: application/json' \\"
 	@echo "                       -d '{\"username\": \"clerk.mr-610502\", \"password\": \"civreg-dev-password\"}'"
@@ -83,8 +86,9 @@ status:
 logs:
 	@tail -n 20 $(RUN_DIR)/*.log
 
-test: $(VENV)/.installed infra system-packages
+test: $(VENV)/.installed infra system-packages web browser
 	$(BIN)/pytest tests/unit tests/integration tests/e2e -q
+	cd web && npx vitest run
 
 test-unit: $(VENV)/.installed system-packages
 	$(BIN)/pytest tests/unit -q
@@ -103,3 +107,25 @@ lint: $(VENV)/.installed
 
 clean: down
 	rm -rf $(RUN_DIR) $(VENV)
+
+# -- the workbench (web/): built when its sources change; Node.js 20+ and npm needed ----------------------------
+WEB_SOURCES := $(shell find web/src web/index.html web/vite.config.ts web/tsconfig.json services/gateway/problems.zh-CN.json -type f 2>/dev/null)
+
+web/node_modules/.installed: web/package-lock.json
+	@command -v npm >/dev/null || { echo "The workbench needs Node.js 20+ and npm: apt-get install nodejs npm (or see https://nodejs.org)"; exit 1; }
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.installed $(WEB_SOURCES)
+	cd web && npx vite build --logLevel warn
+
+web: web/dist/index.html
+
+web-types: $(VENV)/.installed web/node_modules/.installed
+	cd web && PYTHON=../$(BIN)/python npm run gen:types
+
+web-test: web/node_modules/.installed
+	cd web && npx vue-tsc --noEmit && npx vitest run
+
+browser:
+	@web/scripts/install-browser.sh

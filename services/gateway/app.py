@@ -56,8 +56,9 @@ from services.gateway.idempotency import (
 )
 from services.gateway.metrics import HttpMetrics
 from services.gateway.openapi import build_document
-from services.gateway.problems import Problem, internal_error, refused
+from services.gateway.problems import Problem, internal_error, localise, refused
 from services.gateway.routing import Call, JsonText, Reply, Route, RouteTable
+from services.gateway.static import Workbench
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
@@ -123,8 +124,10 @@ class GatewayApp:
         health: HealthProbe,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         identity: Any = None,
+        workbench: Workbench | None = None,
     ) -> None:
         self.routes = routes
+        self.workbench = workbench
         self.principals = principals
         self.idempotency = idempotency
         self.access_log = access_log
@@ -141,6 +144,7 @@ class GatewayApp:
         with bound_contextvars(correlation_id=correlation_id):
             response = self._answer(exchange, replace(self.ports, rpc=rpc))
             response = self._audit(exchange, response)
+            response = localise(response, request.accept_languages)
             response.headers[CORRELATION_HEADER] = correlation_id
             elapsed = time.perf_counter() - started
             route = exchange.route.path if exchange.route else None
@@ -164,6 +168,8 @@ class GatewayApp:
     # -- the pipeline -----------------------------------------------------------------------------------
     def _answer(self, exchange: _Exchange, ports: Ports) -> Response:
         try:
+            if self.workbench is not None and (page := self.workbench.serve(exchange.request)) is not None:
+                return page
             return self._pipeline(exchange, ports)
         except Problem as problem:
             return problem.response()

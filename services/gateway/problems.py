@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from http import HTTPStatus
+from pathlib import Path
 from typing import Any
 
+from werkzeug.datastructures import LanguageAccept
 from werkzeug.wrappers import Response
 
 from shared.errors import Refusal
@@ -85,6 +88,37 @@ def refused(refusal: Refusal) -> Problem:
     """A domain refusal (raised in a service, carried over RPC) as the client sees it."""
     errors = [FieldError(tuple(e["loc"]), e["msg"]) for e in refusal.errors]
     return Problem(refusal.status, refusal.code, refusal.detail, errors=errors)
+
+
+# -- Chinese problem text (api.md release 2: `Accept-Language: zh-CN`) ------------------------------------
+# One catalogue for the server and the workbench (which imports it when it is built): code → title, detail and
+# the rule it enforces. A test fails when a code the code base can raise has no entry.
+CATALOGUE_FILE = Path(__file__).with_name("problems.zh-CN.json")
+_LANGUAGES = ["en", "zh-CN"]  # English first: a client that states no preference keeps the English text
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    return json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+
+
+def prefers_chinese(accept: LanguageAccept) -> bool:
+    return accept.best_match(_LANGUAGES, default="en") == "zh-CN"
+
+
+def localise(response: Response, accept: LanguageAccept) -> Response:
+    """The problem's `title` and `detail` in Chinese when the client prefers it; `code` never changes."""
+    if response.mimetype != PROBLEM_MEDIA_TYPE or not prefers_chinese(accept):
+        return response
+    body = json.loads(response.get_data())
+    entry = catalogue().get(body.get("code", ""))
+    if entry is None:
+        return response
+    body["title"], body["detail"] = entry["title"], entry["detail"]
+    response.set_data(json.dumps(body, ensure_ascii=False).encode())
+    response.headers["Content-Language"] = "zh-CN"
+    response.vary.add("Accept-Language")
+    return response
 
 
 def internal_error() -> Problem:

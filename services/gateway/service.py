@@ -34,6 +34,7 @@ from services.gateway.problems import Problem, internal_error
 from services.gateway.routes import ROUTES
 from services.gateway.routing import RouteTable
 from services.gateway.rpc import ServiceRpc
+from services.gateway.static import Workbench
 from shared.logging import get_logger
 from shared.nameko_ext import CorrelationContext, DatabasePool
 from shared.nameko_ext.settings import amqp_uri, namespace
@@ -43,6 +44,7 @@ log = get_logger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PRINCIPALS_FILE = "deploy/dev/principals.yaml"
 DEFAULT_ADDRESS = "127.0.0.1:8000"  # nameko's own default listens on every interface
+DEFAULT_WORKBENCH_DIR = "web/dist"  # the built workbench (`make web`)
 
 
 def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path | None:
@@ -149,6 +151,7 @@ class GatewayAppProvider(DependencyProvider):
             health=InfrastructureProbe(db, amqp_uri(config), namespace(config), event_sourced),
             max_body_bytes=self.max_body_bytes,
             identity=identity,
+            workbench=Workbench(REPO_ROOT / (config.get("WORKBENCH_DIR") or DEFAULT_WORKBENCH_DIR)),
         )
 
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature

@@ -1,0 +1,102 @@
+"""The workbench in a real browser: its bundle built once per run (`make web`: `npm ci`, then `vite build`,
+only when web/ changed) and Debian's chromium driven by Playwright through `executable_path` (Playwright's
+own browser download is not used). One browser per run; each test opens a context of its own.
+
+Screenshots go to `artifacts/workbench/` (ignored by git); docs/workbench.md shows some of them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+BUNDLE = REPO_ROOT / "web" / "dist"
+ARTIFACTS = REPO_ROOT / "artifacts" / "workbench"
+AXE = REPO_ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ACCOUNTS_FILE = REPO_ROOT / "deploy" / "dev" / "accounts.yaml"
+INSTALL_HINT = "apt-get install chromium fonts-noto-cjk (or set CHROMIUM=/path/to/chromium); `make test` does this"
+
+
+def build_bundle() -> Path:
+    """`make web`, as `make up` runs it; fails the run with make's own message (e.g. what to install)."""
+    done = subprocess.run(["make", "-s", "web"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        pytest.fail(f"the workbench did not build:\n{done.stdout}\n{done.stderr}", pytrace=False)
+    return BUNDLE
+
+
+def chromium_path() -> str:
+    path = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        pytest.fail(f"the workbench's browser tests need Chromium: {INSTALL_HINT}", pytrace=False)
+    return path
+
+
+@pytest.fixture(scope="session")
+def workbench_bundle() -> Path:
+    return build_bundle()
+
+
+@pytest.fixture(scope="session")
+def browser(workbench_bundle: Path) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    # Started, never stopped: under eventlet's monkey patching (the test process, tests/conftest.py) stopping
+    # Playwright's driver waits forever; the driver ends by itself when this process closes its pipe.
+    # Started once per run (the fixture lives in tests/e2e/workbench/conftest.py only): a second start would
+    # meet the first one's loop and refuse ("Sync API inside the asyncio loop").
+    playwright = sync_playwright().start()
+    # --no-sandbox: test runs are often root in a container, where Chromium's sandbox cannot start.
+    launched = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+    yield launched
+    launched.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1366, "height": 900})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+    """axe-core (from npm) run in the page; evaluated through the DevTools protocol, which the page's CSP
+    does not govern, so the page keeps its policy."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
+    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result if v["impact"] in impacts]
+
+
+def sign_in_route_missing(api: Any) -> str | None:
+    """Why sign-in journeys cannot run on this branch, or None (they need issue 12's routes and accounts)."""
+    paths = api.get("/openapi.json").json().get("paths", {})
+    if "/v1/auth/login" not in paths:
+        return "POST /v1/auth/login (issue 12, identity) is not served on this branch yet"
+    if not ACCOUNTS_FILE.is_file():
+        return "deploy/dev/accounts.yaml (issue 12) does not exist on this branch yet"
+    return None
+
+
+def account(role: str, office: str | None = None) -> tuple[str, str]:
+    """(username, password) of the first development account with this role (and office)."""
+    for entry in yaml.safe_load(ACCOUNTS_FILE.read_text(encoding="utf-8"))["accounts"]:
+        if entry["role"] == role and (office is None or entry.get("office") == office):
+            return entry["username"], entry["password"]
+    raise LookupError(f"no development account with role={role} office={office}")
