@@ -18,7 +18,7 @@ from nameko.exceptions import ContainerBeingKilled
 from nameko.extensions import DependencyProvider
 from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import HttpOnlyProtocol, WebServer, parse_address
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, PathConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from services import SERVICES
@@ -67,6 +67,13 @@ def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path 
     return path
 
 
+class AnyPath(PathConverter):
+    """werkzeug's path converter stops at a newline (`.`); a path that carries one (%0A) must still reach the
+    app, which answers it with problem+json, instead of werkzeug's own HTML 404."""
+
+    regex = r"[^/][\s\S]*?"
+
+
 class GatewayWebServer(WebServer):
     @property
     def bind_addr(self):  # noqa: ANN201
@@ -74,7 +81,7 @@ class GatewayWebServer(WebServer):
 
     def make_url_map(self) -> Map:
         # nameko's map merges slashes with an HTML redirect; the app answers every path itself.
-        url_map = Map(merge_slashes=False, redirect_defaults=False)
+        url_map = Map(merge_slashes=False, redirect_defaults=False, converters={"path": AnyPath})
         for provider in self._providers:
             rule = provider.get_url_rule()
             rule.endpoint = provider

@@ -26,7 +26,8 @@ def test_the_document_validates_as_openapi_3_1():
 def test_no_operation_lacks_a_success_schema():
     lacking = [route.action for route, operation in OPERATIONS
                if not any(status.startswith("2") and all(media.get("schema") for media in answer["content"].values())
-                          for status, answer in operation["responses"].items() if "content" in answer)]
+                          for status, answer in operation["responses"].items() if "content" in answer)
+               and "204" not in operation["responses"]]  # a 204 has no body to describe
     assert lacking == []
 
 

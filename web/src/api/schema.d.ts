@@ -4,6 +4,40 @@
  */
 
 export interface paths {
+    "/.well-known/jwks.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The public keys that verify civreg's access tokens (RFC 7517). */
+        get: operations["identity.jwks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/asyncapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The AsyncAPI 3.0 document: one channel per service exchange, one message per event type and version. */
+        get: operations["operations.asyncapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/health": {
         parameters: {
             query?: never;
@@ -38,6 +72,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RFC 6749 client credentials for other bureaus' systems (form-encoded). */
+        post: operations["identity.client_credentials"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -49,6 +100,143 @@ export interface paths {
         get: operations["operations.openapi"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every account (admin). */
+        get: operations["identity.accounts.list"];
+        put?: never;
+        /** Create an account for a member of staff (admin). */
+        post: operations["identity.accounts.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{username}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Disable an account; its sessions end (admin). */
+        post: operations["identity.accounts.disable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{username}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable an account again (admin). */
+        post: operations["identity.accounts.enable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/accounts/{username}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set an account's password; its sessions end (admin). */
+        post: operations["identity.accounts.password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/sign-ins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sign-in attempts, newest first, optionally of one username (oversight, admin). */
+        get: operations["identity.sign_ins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign in with username and password: an access token and a rotating refresh token. */
+        post: operations["identity.login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign out: the refresh chain is revoked. */
+        post: operations["identity.logout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new access token and refresh token for a valid refresh token; the old one stops working. */
+        post: operations["identity.refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -718,6 +906,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marriage/certificate-stock/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register a spoiled certificate blank as void, with the reason (M-7). */
+        post: operations["marriage.void_certificate_blank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marriage/certificates/{number}/verification": {
         parameters: {
             query?: never;
@@ -946,7 +1151,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The authenticated principal: name, role, office, bureau and scopes. */
+        /** The authenticated principal: who, role, place or division, bureau and scopes, and how it signed in. */
         get: operations["principals.me"];
         put?: never;
         post?: never;
@@ -1253,43 +1458,92 @@ export interface components {
              */
             kind: "absconded";
         };
-        /** AddPlots */
+        /**
+         * AccountView
+         * @description An account as admins see it: never its password hash.
+         */
+        AccountView: {
+            /** Active */
+            active: boolean;
+            /** County */
+            county: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Name */
+            name: string;
+            /** Office */
+            office: string | null;
+            /** Role */
+            role: string;
+            /** Township */
+            township: string | null;
+            /** Username */
+            username: string;
+        };
+        /**
+         * AddPlots
+         * @description F-3: lay out plots and niches of a cemetery.
+         */
         AddPlots: {
             /** Plots */
             plots: components["schemas"]["PlotSpec"][];
         };
         /**
-         * AidRefusal
-         * @description An ineligible person refused, with the reason (V-2).
+         * AddToWatchList
+         * @description V-10: a person prone to wandering or getting lost, with the family to call.
          */
-        AidRefusal: {
+        AddToWatchList: {
             /**
-             * Detail
+             * Birth Year
              * @default null
              */
-            detail: string | null;
-            person: components["schemas"]["services__gateway__api__vagrant_aid__Person"];
+            birth_year: number | null;
             /**
-             * Reason
+             * Condition
              * @enum {string}
              */
-            reason: "self_sufficient" | "refuses_to_give_information" | "not_in_scope" | "declined_aid";
+            condition: "dementia" | "mental" | "intellectual" | "other";
+            /** Contacts */
+            contacts: components["schemas"]["WatchContact"][];
             /**
-             * Refused On
+             * Description
              * @default null
              */
-            refused_on: string | null;
+            description: string | null;
             /**
-             * Source
-             * @enum {string}
+             * Id Number
+             * @default null
              */
-            source: "patrol" | "police" | "department" | "walk_in";
-            /** Station */
-            station: string;
+            id_number: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Sex
+             * @default null
+             */
+            sex: ("male" | "female") | null;
         };
-        /** ApplyForDivorce */
+        /**
+         * Agreement
+         * @description M-8: the divorce agreement on children, property and debts (free text, bounded).
+         */
+        Agreement: {
+            /** Children */
+            children: string;
+            /** Debts */
+            debts: string;
+            /** Property */
+            property: string;
+        };
+        /**
+         * ApplyForDivorce
+         * @description M-8: both parties apply at an office with an agreement; day 0 is the receipt.
+         */
         ApplyForDivorce: {
-            agreement: components["schemas"]["services__gateway__api__marriage__Agreement"];
+            agreement: components["schemas"]["Agreement"];
             /**
              * Applied On
              * @default null
@@ -1300,7 +1554,10 @@ export interface components {
             /** Registration Id */
             registration_id: string;
         };
-        /** ApproveDisposal */
+        /**
+         * ApproveDisposal
+         * @description F-6: the police approve disposal of an unidentified body.
+         */
         ApproveDisposal: {
             /**
              * Approved On
@@ -1317,7 +1574,10 @@ export interface components {
              */
             version: number | null;
         };
-        /** ApprovedException */
+        /**
+         * ApprovedException
+         * @description F-3: an approved exception to "a plot only against a registered death", recorded as such.
+         */
         ApprovedException: {
             /** Approval Ref */
             approval_ref: string;
@@ -1341,7 +1601,10 @@ export interface components {
              */
             quantity: number;
         };
-        /** BookAppointment */
+        /**
+         * BookAppointment
+         * @description M-13: a slot at an office on a date, for a marriage or a divorce.
+         */
         BookAppointment: {
             /**
              * Date
@@ -1358,7 +1621,10 @@ export interface components {
             /** Office */
             office: string;
         };
-        /** Bury */
+        /**
+         * Bury
+         * @description F-3, F-4: interment or eco burial of a registered death, in a plot where the type needs one.
+         */
         Bury: {
             /**
              * Burial Type
@@ -1382,7 +1648,7 @@ export interface components {
              * @default null
              */
             plot: string | null;
-            rights_holder: components["schemas"]["services__gateway__api__funeral__Person"];
+            rights_holder: components["schemas"]["Person"];
         };
         /** CancelAppointment */
         CancelAppointment: {
@@ -1392,7 +1658,10 @@ export interface components {
              */
             cancelled_on: string | null;
         };
-        /** Carer */
+        /**
+         * Carer
+         * @description A foster carer (家庭寄养): 30 to 65 years old, at most two foster children (C-4).
+         */
         Carer: {
             /** Id Number */
             id_number: string;
@@ -1417,6 +1686,85 @@ export interface components {
             /** Valid */
             valid: boolean;
         };
+        /**
+         * ChangeParentCondition
+         * @description C-6: a parent's condition starts or ends (release, recovery, contact restored), with evidence;
+         *     `replaces_since` corrects the fact recorded as starting on that day.
+         */
+        ChangeParentCondition: {
+            /**
+             * Condition
+             * @enum {string}
+             */
+            condition: "none" | "deceased" | "declared_dead" | "declared_missing" | "untraceable" | "serious_disability" | "serious_illness" | "imprisoned" | "compulsory_rehab" | "detained" | "lost_contact" | "guardianship_revoked";
+            /**
+             * Condition Since
+             * Format: date
+             */
+            condition_since: string;
+            /**
+             * Ends On
+             * @default null
+             */
+            ends_on: string | null;
+            /** Evidence Ref */
+            evidence_ref: string;
+            /**
+             * Id Number
+             * @default null
+             */
+            id_number: string | null;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /** Parent */
+            parent: number;
+            /**
+             * Replaces Since
+             * @default null
+             */
+            replaces_since: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * ChangePlacement
+         * @description C-4: another care arrangement, or a transfer between institutions.
+         */
+        ChangePlacement: {
+            /**
+             * Care
+             * @enum {string}
+             */
+            care: "dispersed" | "institution" | "foster";
+            /** @default null */
+            carer: components["schemas"]["Carer"] | null;
+            /**
+             * Effective On
+             * @default null
+             */
+            effective_on: string | null;
+            /**
+             * Institution
+             * @default null
+             */
+            institution: ("welfare_institution" | "minors_protection_centre") | null;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
         /** Changed */
         Changed: {
             /** Child Id */
@@ -1433,7 +1781,24 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** CollectBody */
+        /** ClientToken */
+        ClientToken: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            /** Scope */
+            scope: string;
+            /**
+             * Token Type
+             * @default Bearer
+             */
+            token_type: string;
+        };
+        /**
+         * CollectBody
+         * @description F-2: the body is collected (接运).
+         */
         CollectBody: {
             /**
              * Collected From
@@ -1476,7 +1841,10 @@ export interface components {
             /** Relation */
             relation: string;
         };
-        /** CorrectDeath */
+        /**
+         * CorrectDeath
+         * @description F-7: correct a recorded death, with a reason; `id_number` moves it to another person.
+         */
         CorrectDeath: {
             /**
              * Certificate No
@@ -1526,7 +1894,11 @@ export interface components {
              */
             version: number | null;
         };
-        /** Cremate */
+        /**
+         * Cremate
+         * @description F-2: cremation of a registered death; the certificate number is issued unless a pre-printed one
+         *     is given.
+         */
         Cremate: {
             /**
              * Cremated On
@@ -1567,8 +1939,11 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** Decision */
-        Decision: {
+        /**
+         * Decide
+         * @description C-3: the county decides, with written reasons.
+         */
+        Decide: {
             /**
              * Category
              * @default null
@@ -1628,7 +2003,10 @@ export interface components {
              */
             police_case: string | null;
         };
-        /** DisposeAshes */
+        /**
+         * DisposeAshes
+         * @description F-2: the ashes are taken by the family or deposited for a term (interment and eco burial: Bury).
+         */
         DisposeAshes: {
             /**
              * Disposed On
@@ -1646,7 +2024,7 @@ export interface components {
              */
             location: string | null;
             /** @default null */
-            taken_by: components["schemas"]["services__gateway__api__funeral__Person"] | null;
+            taken_by: components["schemas"]["Person"] | null;
             /**
              * Term Years
              * @default null
@@ -1704,11 +2082,14 @@ export interface components {
         };
         /**
          * Exit
-         * @description How the case ends (V-8), with the fields of its kind.
+         * @description How the case ends (V-8), with the fields of its kind: the request body of `record_exit`.
          */
         Exit: components["schemas"]["SelfDeparture"] | components["schemas"]["Collected"] | components["schemas"]["Escorted"] | components["schemas"]["Transferred"] | components["schemas"]["Absconded"] | components["schemas"]["Terminated"] | components["schemas"]["Died"];
-        /** Extension */
-        Extension: {
+        /**
+         * FileExtension
+         * @description V-5: a stay beyond the limit needs an extension filing.
+         */
+        FileExtension: {
             /**
              * Filed On
              * @default null
@@ -1722,24 +2103,6 @@ export interface components {
              */
             until: string;
         };
-        /** FamilySearch */
-        FamilySearch: {
-            /**
-             * At
-             * @default null
-             */
-            at: string | null;
-            /**
-             * Detail
-             * @default null
-             */
-            detail: string | null;
-            /**
-             * Step
-             * @enum {string}
-             */
-            step: "notice" | "dna_requested" | "dna_result" | "match";
-        };
         /** FileOpened */
         FileOpened: {
             /** Child Id */
@@ -1747,7 +2110,10 @@ export interface components {
             /** Version */
             version: number;
         };
-        /** GrantAssistance */
+        /**
+         * GrantAssistance
+         * @description F-5: waive basic services for an eligible category, recording the items and the amount.
+         */
         GrantAssistance: {
             /** Amount */
             amount: number | string;
@@ -1816,8 +2182,11 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
-        /** Identification */
-        Identification: {
+        /**
+         * Identify
+         * @description V-6, 0.5: the person's ID number is established; the temporary subject id is linked to it.
+         */
+        Identify: {
             /**
              * Detail
              * @default null
@@ -1836,7 +2205,10 @@ export interface components {
              */
             method: "self_reported" | "documents" | "family" | "police" | "dna" | "face_recognition" | "fingerprint" | "other";
         };
-        /** IdentifyBody */
+        /**
+         * IdentifyBody
+         * @description F-6: an unidentified body is identified; the temporary subject is linked to the ID number.
+         */
         IdentifyBody: {
             /** Id Number */
             id_number: string;
@@ -1856,48 +2228,17 @@ export interface components {
              */
             version: number | null;
         };
-        /**
-         * Intake
-         * @description Take a person in (V-2). Without an ID number: sex and estimated age; the person gets a temporary
-         *     subject id. `speaks_for_self: false` (with a flag saying why) lets aid start without consent.
-         */
-        Intake: {
-            /**
-             * Arrived At
-             * @default null
-             */
-            arrived_at: string | null;
-            /** Belongings */
-            belongings?: components["schemas"]["Belonging"][];
-            /** Consent */
-            consent: boolean;
-            /** Flags */
-            flags?: ("minor" | "elderly" | "disabled" | "mental" | "intellectual" | "ill" | "injured" | "infectious_suspected" | "pregnant")[];
-            person: components["schemas"]["services__gateway__api__vagrant_aid__Person"];
-            /**
-             * Reason
-             * @default null
-             */
-            reason: string | null;
-            /** Relatives */
-            relatives?: components["schemas"]["Relative"][];
-            /**
-             * Source
-             * @enum {string}
-             */
-            source: "patrol" | "police" | "department" | "walk_in";
-            /**
-             * Source Detail
-             * @default null
-             */
-            source_detail: string | null;
-            /**
-             * Speaks For Self
-             * @default true
-             */
-            speaks_for_self: boolean;
-            /** Station */
-            station: string;
+        /** Listing */
+        Listing: {
+            /** Items */
+            items: components["schemas"]["AccountView"][];
+        };
+        /** Login */
+        Login: {
+            /** Password */
+            password: string;
+            /** Username */
+            username: string;
         };
         /** MaritalStatus */
         MaritalStatus: {
@@ -1940,7 +2281,42 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
-        /** OpenCemetery */
+        /**
+         * NewAccount
+         * @description An account to create (api.md `POST /v1/admin/accounts`).
+         */
+        NewAccount: {
+            /**
+             * County
+             * @default null
+             */
+            county: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Office
+             * @default null
+             */
+            office: string | null;
+            /** Password */
+            password: string;
+            /**
+             * Role
+             * @enum {string}
+             */
+            role: "marriage_clerk" | "marriage_registrar" | "child_welfare_officer" | "township_officer" | "adoption_registrar" | "funeral_staff" | "relief_staff" | "bureau" | "oversight" | "admin";
+            /**
+             * Township
+             * @default null
+             */
+            township: string | null;
+            /** Username */
+            username: string;
+        };
+        /**
+         * OpenCemetery
+         * @description F-3: a public-welfare or commercial cemetery in a division.
+         */
         OpenCemetery: {
             /** Code */
             code: string;
@@ -1959,7 +2335,7 @@ export interface components {
         };
         /**
          * OpenFile
-         * @description C-2: `parents` are both parents, each with a condition, its start and its evidence.
+         * @description C-2, C-3: the guardian's (or committee's) application opens the child's one file.
          */
         OpenFile: {
             /**
@@ -1982,10 +2358,13 @@ export interface components {
              */
             institution: ("welfare_institution" | "minors_protection_centre") | null;
             /** Parents */
-            parents: components["schemas"]["Parent"][];
+            parents: components["schemas"]["ParentEntry"][];
         };
-        /** Parent */
-        Parent: {
+        /**
+         * ParentEntry
+         * @description A parent and the condition that keeps them from bringing the child up, with its evidence (C-1, C-2).
+         */
+        ParentEntry: {
             /**
              * Condition
              * @enum {string}
@@ -2011,49 +2390,11 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** ParentChange */
-        ParentChange: {
-            /**
-             * Condition
-             * @enum {string}
-             */
-            condition: "none" | "deceased" | "declared_dead" | "declared_missing" | "untraceable" | "serious_disability" | "serious_illness" | "imprisoned" | "compulsory_rehab" | "detained" | "lost_contact" | "guardianship_revoked";
-            /**
-             * Condition Since
-             * Format: date
-             */
-            condition_since: string;
-            /**
-             * Ends On
-             * @default null
-             */
-            ends_on: string | null;
-            /** Evidence Ref */
-            evidence_ref: string;
-            /**
-             * Id Number
-             * @default null
-             */
-            id_number: string | null;
-            /**
-             * Name
-             * @default null
-             */
-            name: string | null;
-            /** Parent */
-            parent: number;
-            /**
-             * Replaces Since
-             * @default null
-             */
-            replaces_since: string | null;
-            /**
-             * Version
-             * @default null
-             */
-            version: number | null;
-        };
-        /** Party */
+        /**
+         * Party
+         * @description One applicant: the ID number gives sex and age (M-1, M-2); the household division defaults to the
+         *     number's address code (M-6).
+         */
         Party: {
             /**
              * Household Division
@@ -2064,6 +2405,29 @@ export interface components {
             id_number: string;
             /** Name */
             name: string;
+        };
+        /** Password */
+        Password: {
+            /** Password */
+            password: string;
+        };
+        /**
+         * Person
+         * @description Someone acting for the deceased: a family member taking the ashes, a plot's rights holder.
+         */
+        Person: {
+            /**
+             * Id Number
+             * @default null
+             */
+            id_number: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Phone
+             * @default null
+             */
+            phone: string | null;
         };
         /** PersonDeath */
         PersonDeath: {
@@ -2082,35 +2446,33 @@ export interface components {
             /** Person Id */
             person_id: string;
         };
-        /** Placement */
-        Placement: {
+        /** PersonDetails */
+        PersonDetails: {
             /**
-             * Care
-             * @enum {string}
-             */
-            care: "dispersed" | "institution" | "foster";
-            /** @default null */
-            carer: components["schemas"]["Carer"] | null;
-            /**
-             * Effective On
+             * Description
              * @default null
              */
-            effective_on: string | null;
+            description: string | null;
             /**
-             * Institution
+             * Estimated Age
              * @default null
              */
-            institution: ("welfare_institution" | "minors_protection_centre") | null;
+            estimated_age: number | null;
             /**
-             * Reason
+             * Id Number
              * @default null
              */
-            reason: string | null;
+            id_number: string | null;
             /**
-             * Version
+             * Name
              * @default null
              */
-            version: number | null;
+            name: string | null;
+            /**
+             * Sex
+             * @default null
+             */
+            sex: ("male" | "female") | null;
         };
         /** PlotSpec */
         PlotSpec: {
@@ -2134,11 +2496,13 @@ export interface components {
         };
         /**
          * PrincipalView
-         * @description The caller as the gateway knows it; never its token.
+         * @description The caller as the gateway knows it, however it signed in; never its token.
          */
         PrincipalView: {
             /** Bureau */
             bureau: string | null;
+            /** County */
+            county: string | null;
             /** Name */
             name: string;
             /** Office */
@@ -2147,6 +2511,12 @@ export interface components {
             role: string;
             /** Scopes */
             scopes: string[];
+            /** Township */
+            township: string | null;
+            /** Username */
+            username: string;
+            /** Via */
+            via: string;
         };
         Problem: {
             /** @description stable machine-readable reason */
@@ -2161,7 +2531,36 @@ export interface components {
             /** Format: uri */
             type: string;
         };
-        /** PublishClaimNotice */
+        /**
+         * ProvideService
+         * @description V-4: food, lodging, medical care, a ticket home, cash (at most 20 元), contacting family.
+         */
+        ProvideService: {
+            /**
+             * Amount
+             * @default null
+             */
+            amount: number | string | null;
+            /**
+             * Detail
+             * @default null
+             */
+            detail: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "food" | "lodging" | "medical" | "ticket" | "cash" | "contact_family";
+            /**
+             * Provided On
+             * @default null
+             */
+            provided_on: string | null;
+        };
+        /**
+         * PublishClaimNotice
+         * @description F-6: the claim notice (认领公告) of an unidentified body is published.
+         */
         PublishClaimNotice: {
             /** Medium */
             medium: string;
@@ -2176,7 +2575,10 @@ export interface components {
              */
             version: number | null;
         };
-        /** RecordCourtOutcome */
+        /**
+         * RecordCourtOutcome
+         * @description M-9: a court divorce, or a marriage declared void or annulled, from the judgment.
+         */
         RecordCourtOutcome: {
             /** Court */
             court: string;
@@ -2198,7 +2600,31 @@ export interface components {
              */
             version: number | null;
         };
-        /** RecordNoShow */
+        /**
+         * RecordFamilySearch
+         * @description V-6: a step of the family search for an unidentified person.
+         */
+        RecordFamilySearch: {
+            /**
+             * At
+             * @default null
+             */
+            at: string | null;
+            /**
+             * Detail
+             * @default null
+             */
+            detail: string | null;
+            /**
+             * Step
+             * @enum {string}
+             */
+            step: "notice" | "dna_requested" | "dna_result" | "match";
+        };
+        /**
+         * RecordNoShow
+         * @description M-13: nobody came to the booked slot (recorded on or after its date).
+         */
         RecordNoShow: {
             /**
              * Version
@@ -2207,8 +2633,106 @@ export interface components {
             version: number | null;
         };
         /**
+         * RecordStudentStatus
+         * @description C-6: full-time education, which extends support past 18 where the extension holds.
+         */
+        RecordStudentStatus: {
+            /** Evidence Ref */
+            evidence_ref: string;
+            /**
+             * Full Time Until
+             * Format: date
+             */
+            full_time_until: string;
+            /** School */
+            school: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * RecordTownshipCheck
+         * @description C-3: the township (street office) has checked the application.
+         */
+        RecordTownshipCheck: {
+            /**
+             * Checked On
+             * @default null
+             */
+            checked_on: string | null;
+            /**
+             * Notes
+             * @default null
+             */
+            notes: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "passed" | "failed";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * RecordVisit
+         * @description C-7: an officer's visit to a child in dispersed or foster care.
+         */
+        RecordVisit: {
+            /** Findings */
+            findings: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+            /**
+             * Visited On
+             * @default null
+             */
+            visited_on: string | null;
+        };
+        /** RefreshToken */
+        RefreshToken: {
+            /** Refresh Token */
+            refresh_token: string;
+        };
+        /**
+         * RefuseAid
+         * @description V-2: someone who asked is not eligible; the refusal is recorded with its reason.
+         */
+        RefuseAid: {
+            /**
+             * Detail
+             * @default null
+             */
+            detail: string | null;
+            person: components["schemas"]["PersonDetails"];
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "self_sufficient" | "refuses_to_give_information" | "not_in_scope" | "declined_aid";
+            /**
+             * Refused On
+             * @default null
+             */
+            refused_on: string | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "patrol" | "police" | "department" | "walk_in";
+            /** Station */
+            station: string;
+        };
+        /**
          * RegisterDeath
-         * @description F-1: `id_number` or `unidentified`, not both.
+         * @description F-1: record a death at a funeral home, of a known person or an unidentified body.
          */
         RegisterDeath: {
             /** Certificate No */
@@ -2239,7 +2763,10 @@ export interface components {
             /** @default null */
             unidentified: components["schemas"]["Unidentified"] | null;
         };
-        /** RegisterDivorce */
+        /**
+         * RegisterDivorce
+         * @description M-8: both parties appeared at the office of the application, within the registration window.
+         */
         RegisterDivorce: {
             /**
              * Registered On
@@ -2254,7 +2781,8 @@ export interface components {
         };
         /**
          * RegisterMarriage
-         * @description M-1 to M-6. `declaration_signed` missing or false is refused as `missing_declaration` (M-4).
+         * @description M-1 to M-6: both parties at one office, with the signed declaration of no spouse and no prohibited
+         *     kinship (M-4). `declaration_signed` missing counts as not signed: refused with a refusal record.
          */
         RegisterMarriage: {
             /**
@@ -2272,7 +2800,32 @@ export interface components {
              */
             registered_on: string | null;
         };
-        /** ReissueCertificate */
+        /**
+         * RegisterStation
+         * @description V-1: an admin registers a township aid point or a village consultation point.
+         */
+        RegisterStation: {
+            /** Code */
+            code: string;
+            /** Name */
+            name: string;
+            /** Parent */
+            parent: string;
+            /**
+             * Registered On
+             * @default null
+             */
+            registered_on: string | null;
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "township" | "village";
+        };
+        /**
+         * ReissueCertificate
+         * @description M-7: a lost certificate (补领): a new number, the old one invalid.
+         */
         ReissueCertificate: {
             /** Party Id Number */
             party_id_number: string;
@@ -2309,7 +2862,10 @@ export interface components {
             /** Relation */
             relation: string;
         };
-        /** RenewTerm */
+        /**
+         * RenewTerm
+         * @description F-3: renew a plot's term (default: one full term).
+         */
         RenewTerm: {
             /**
              * Renewed On
@@ -2327,23 +2883,30 @@ export interface components {
              */
             years: number | null;
         };
-        /** ReservePlot */
+        /**
+         * ReservePlot
+         * @description F-3: allocate a plot (or a place of a double plot) by approved exception, before any death.
+         */
         ReservePlot: {
             exception: components["schemas"]["ApprovedException"];
-            reserved_for: components["schemas"]["services__gateway__api__funeral__Person"];
+            reserved_for: components["schemas"]["Person"];
             /**
              * Reserved On
              * @default null
              */
             reserved_on: string | null;
-            rights_holder: components["schemas"]["services__gateway__api__funeral__Person"];
+            rights_holder: components["schemas"]["Person"];
             /**
              * Version
              * @default null
              */
             version: number | null;
         };
-        /** RevokeRegistration */
+        /**
+         * RevokeRegistration
+         * @description M-10: a fraudulent registration (impersonation, forged documents) revoked on a police, court or
+         *     procuratorate finding; `dishonest_id_number` names who used false documents (default: nobody listed).
+         */
         RevokeRegistration: {
             /**
              * Dishonest Id Number
@@ -2385,43 +2948,11 @@ export interface components {
              */
             kind: "self_departure";
         };
-        /** Service */
-        Service: {
-            /**
-             * Amount
-             * @default null
-             */
-            amount: number | string | null;
-            /**
-             * Detail
-             * @default null
-             */
-            detail: string | null;
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "food" | "lodging" | "medical" | "ticket" | "cash" | "contact_family";
-            /**
-             * Provided On
-             * @default null
-             */
-            provided_on: string | null;
-        };
-        /** Settlement */
-        Settlement: {
-            /** Household Division */
-            household_division: string;
-            /** Id Number */
-            id_number: string;
-            /**
-             * Settled On
-             * @default null
-             */
-            settled_on: string | null;
-        };
-        /** StandardBody */
-        StandardBody: {
+        /**
+         * SetStandard
+         * @description C-5: the monthly standard of a category and care arrangement from a month (admin).
+         */
+        SetStandard: {
             /** Amount */
             amount: number | string;
             /**
@@ -2438,28 +2969,91 @@ export interface components {
             from_month: string;
         };
         /**
-         * StationRegistration
-         * @description A township aid point under its county station, or a village point under a township point (V-1).
+         * Settle
+         * @description V-6: an unidentified person still unidentified after three months gets a household and a new ID
+         *     number (落户安置), linked to the temporary subject id.
          */
-        StationRegistration: {
-            /** Code */
-            code: string;
-            /** Name */
-            name: string;
-            /** Parent */
-            parent: string;
+        Settle: {
+            /** Household Division */
+            household_division: string;
+            /** Id Number */
+            id_number: string;
             /**
-             * Registered On
+             * Settled On
              * @default null
              */
-            registered_on: string | null;
+            settled_on: string | null;
+        };
+        /**
+         * SignAgreement
+         * @description C-7: a guardianship or entrusted-care agreement signed or renewed.
+         */
+        SignAgreement: {
             /**
-             * Tier
+             * Kind
              * @enum {string}
              */
-            tier: "township" | "village";
+            kind: "guardianship" | "entrusted_care";
+            /** Party */
+            party: string;
+            /**
+             * Signed On
+             * @default null
+             */
+            signed_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
-        /** StoreBody */
+        /** SignInAttempt */
+        SignInAttempt: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Ip */
+            ip: string | null;
+            /** Outcome */
+            outcome: string;
+            /** Username */
+            username: string;
+        };
+        /** SignInListing */
+        SignInListing: {
+            /** Items */
+            items: components["schemas"]["SignInAttempt"][];
+        };
+        /** SignedInPrincipal */
+        SignedInPrincipal: {
+            /**
+             * County
+             * @default null
+             */
+            county: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Office
+             * @default null
+             */
+            office: string | null;
+            /** Role */
+            role: string;
+            /**
+             * Township
+             * @default null
+             */
+            township: string | null;
+            /** Username */
+            username: string;
+        };
+        /**
+         * StoreBody
+         * @description F-2: the body is kept in storage (冷藏).
+         */
         StoreBody: {
             /** Location */
             location: string;
@@ -2474,17 +3068,77 @@ export interface components {
              */
             version: number | null;
         };
-        /** StudentStatus */
-        StudentStatus: {
-            /** Evidence Ref */
-            evidence_ref: string;
+        /**
+         * TakeIn
+         * @description V-2: take a person in at a station.
+         */
+        TakeIn: {
             /**
-             * Full Time Until
+             * Arrived At
+             * @default null
+             */
+            arrived_at: string | null;
+            /**
+             * Belongings
+             * @default []
+             */
+            belongings: components["schemas"]["Belonging"][];
+            /** Consent */
+            consent: boolean;
+            /**
+             * Flags
+             * @default []
+             */
+            flags: ("minor" | "elderly" | "disabled" | "mental" | "intellectual" | "ill" | "injured" | "infectious_suspected" | "pregnant")[];
+            person: components["schemas"]["PersonDetails"];
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Relatives
+             * @default []
+             */
+            relatives: components["schemas"]["Relative"][];
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "patrol" | "police" | "department" | "walk_in";
+            /**
+             * Source Detail
+             * @default null
+             */
+            source_detail: string | null;
+            /**
+             * Speaks For Self
+             * @default true
+             */
+            speaks_for_self: boolean;
+            /** Station */
+            station: string;
+        };
+        /**
+         * Terminate
+         * @description C-6: support ends on the day of the terminating event (the allowance is paid for that month).
+         */
+        Terminate: {
+            /**
+             * Effective On
              * Format: date
              */
-            full_time_until: string;
-            /** School */
-            school: string;
+            effective_on: string;
+            /**
+             * Notes
+             * @default null
+             */
+            notes: string | null;
+            /**
+             * Reason
+             * @enum {string}
+             */
+            reason: "adult" | "death" | "adoption" | "parent_condition_ended" | "moved_away" | "other";
             /**
              * Version
              * @default null
@@ -2511,51 +3165,23 @@ export interface components {
             /** Reason */
             reason: string;
         };
-        /** Termination */
-        Termination: {
+        /** Tokens */
+        Tokens: {
+            /** Access Token */
+            access_token: string;
+            /** Expires In */
+            expires_in: number;
+            principal: components["schemas"]["SignedInPrincipal"];
             /**
-             * Effective On
-             * Format: date
-             */
-            effective_on: string;
-            /**
-             * Notes
+             * Refresh Token
              * @default null
              */
-            notes: string | null;
+            refresh_token: string | null;
             /**
-             * Reason
-             * @enum {string}
+             * Token Type
+             * @default Bearer
              */
-            reason: "adult" | "death" | "adoption" | "parent_condition_ended" | "moved_away" | "other";
-            /**
-             * Version
-             * @default null
-             */
-            version: number | null;
-        };
-        /** TownshipCheck */
-        TownshipCheck: {
-            /**
-             * Checked On
-             * @default null
-             */
-            checked_on: string | null;
-            /**
-             * Notes
-             * @default null
-             */
-            notes: string | null;
-            /**
-             * Outcome
-             * @enum {string}
-             */
-            outcome: "passed" | "failed";
-            /**
-             * Version
-             * @default null
-             */
-            version: number | null;
+            token_type: string;
         };
         /** Transferred */
         Transferred: {
@@ -2585,7 +3211,10 @@ export interface components {
              */
             transferred_to: "minors_protection" | "hospital" | "care_home";
         };
-        /** Unidentified */
+        /**
+         * Unidentified
+         * @description F-6: a body received on police notice, without a known identity (无名尸).
+         */
         Unidentified: {
             /**
              * Description
@@ -2595,20 +3224,23 @@ export interface components {
             /** Police Case */
             police_case: string;
         };
-        /** Visit */
-        Visit: {
-            /** Findings */
-            findings: string;
+        /**
+         * VoidCertificateBlank
+         * @description M-7 (api.md release 2): a spoiled certificate blank is registered as void, with the reason, by its
+         *     office.
+         */
+        VoidCertificateBlank: {
+            /** Number */
+            number: string;
+            /** Office */
+            office: string;
+            /** Reason */
+            reason: string;
             /**
-             * Version
+             * Voided On
              * @default null
              */
-            version: number | null;
-            /**
-             * Visited On
-             * @default null
-             */
-            visited_on: string | null;
+            voided_on: string | null;
         };
         /** WatchContact */
         WatchContact: {
@@ -2620,41 +3252,9 @@ export interface components {
             relation: string;
         };
         /**
-         * WatchListEntry
-         * @description A person prone to getting lost (V-10): ID number, or sex and birth year; family contacts.
+         * WithdrawDivorce
+         * @description M-8: either party withdraws within the cooling-off period.
          */
-        WatchListEntry: {
-            /**
-             * Birth Year
-             * @default null
-             */
-            birth_year: number | null;
-            /**
-             * Condition
-             * @enum {string}
-             */
-            condition: "dementia" | "mental" | "intellectual" | "other";
-            /** Contacts */
-            contacts: components["schemas"]["WatchContact"][];
-            /**
-             * Description
-             * @default null
-             */
-            description: string | null;
-            /**
-             * Id Number
-             * @default null
-             */
-            id_number: string | null;
-            /** Name */
-            name: string;
-            /**
-             * Sex
-             * @default null
-             */
-            sex: ("male" | "female") | null;
-        };
-        /** WithdrawDivorce */
         WithdrawDivorce: {
             /** By Id Number */
             by_id_number: string;
@@ -2668,78 +3268,6 @@ export interface components {
              * @default null
              */
             withdrawn_on: string | null;
-        };
-        /** Agreement */
-        services__gateway__api__child_welfare__Agreement: {
-            /**
-             * Kind
-             * @enum {string}
-             */
-            kind: "guardianship" | "entrusted_care";
-            /** Party */
-            party: string;
-            /**
-             * Signed On
-             * @default null
-             */
-            signed_on: string | null;
-            /**
-             * Version
-             * @default null
-             */
-            version: number | null;
-        };
-        /** Person */
-        services__gateway__api__funeral__Person: {
-            /**
-             * Id Number
-             * @default null
-             */
-            id_number: string | null;
-            /** Name */
-            name: string;
-            /**
-             * Phone
-             * @default null
-             */
-            phone: string | null;
-        };
-        /** Agreement */
-        services__gateway__api__marriage__Agreement: {
-            /** Children */
-            children: string;
-            /** Debts */
-            debts: string;
-            /** Property */
-            property: string;
-        };
-        /** Person */
-        services__gateway__api__vagrant_aid__Person: {
-            /**
-             * Description
-             * @default null
-             */
-            description: string | null;
-            /**
-             * Estimated Age
-             * @default null
-             */
-            estimated_age: number | null;
-            /**
-             * Id Number
-             * @default null
-             */
-            id_number: string | null;
-            /**
-             * Name
-             * @default null
-             */
-            name: string | null;
-            /**
-             * Sex
-             * @default null
-             */
-            sex: ("male" | "female") | null;
         };
     };
     responses: {
@@ -2760,6 +3288,52 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    "identity.jwks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "operations.asyncapi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
     "operations.health": {
         parameters: {
             query?: never;
@@ -2787,8 +3361,12 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -2810,6 +3388,31 @@ export interface operations {
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.client_credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
         };
     };
     "operations.openapi": {
@@ -2827,7 +3430,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             404: components["responses"]["Problem"];
@@ -2835,14 +3438,361 @@ export interface operations {
             500: components["responses"]["Problem"];
         };
     };
-    "child_welfare.open_file": {
+    "identity.accounts.list": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Listing"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.accounts.create": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewAccount"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.accounts.disable": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.accounts.enable": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.accounts.password": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Password"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountView"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.sign_ins": {
+        parameters: {
+            query?: {
+                /** @description only this account's attempts */
+                username?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignInListing"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "identity.login": {
+        parameters: {
+            query?: {
+                /** @description `cookie`: the refresh token as an HttpOnly cookie on /v1/auth (the workbench) */
+                session?: "cookie";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Login"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tokens"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "identity.logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshToken"];
+            };
+        };
+        responses: {
+            /** @description success */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "identity.refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshToken"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tokens"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "child_welfare.open_file": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -2867,18 +3817,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.read_child": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 child: string;
@@ -2893,7 +3850,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -2901,17 +3858,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.agreement": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -2920,7 +3884,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["services__gateway__api__child_welfare__Agreement"];
+                "application/json": components["schemas"]["SignAgreement"];
             };
         };
         responses: {
@@ -2938,18 +3902,30 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.allowances": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description first month, YYYY-MM */
+                from: string;
+                /** @description last month, YYYY-MM */
+                to: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 child: string;
@@ -2964,7 +3940,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -2972,17 +3948,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.decision": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -2991,7 +3974,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Decision"];
+                "application/json": components["schemas"]["Decide"];
             };
         };
         responses: {
@@ -3009,20 +3992,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.parent_change": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -3031,7 +4021,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ParentChange"];
+                "application/json": components["schemas"]["ChangeParentCondition"];
             };
         };
         responses: {
@@ -3049,20 +4039,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.placement": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -3071,7 +4068,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Placement"];
+                "application/json": components["schemas"]["ChangePlacement"];
             };
         };
         responses: {
@@ -3089,20 +4086,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.student_status": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -3111,7 +4115,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StudentStatus"];
+                "application/json": components["schemas"]["RecordStudentStatus"];
             };
         };
         responses: {
@@ -3129,20 +4133,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.termination": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -3151,7 +4162,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Termination"];
+                "application/json": components["schemas"]["Terminate"];
             };
         };
         responses: {
@@ -3169,20 +4180,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.township_check": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -3191,7 +4209,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["TownshipCheck"];
+                "application/json": components["schemas"]["RecordTownshipCheck"];
             };
         };
         responses: {
@@ -3209,20 +4227,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.visit": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 child: string;
@@ -3231,7 +4256,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Visit"];
+                "application/json": components["schemas"]["RecordVisit"];
             };
         };
         responses: {
@@ -3249,18 +4274,28 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.payroll": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the month paid, YYYY-MM */
+                month: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3273,7 +4308,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3281,22 +4316,31 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.set_standard": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StandardBody"];
+                "application/json": components["schemas"]["SetStandard"];
             };
         };
         responses: {
@@ -3306,7 +4350,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3314,18 +4358,28 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.tasks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the day the tasks are due by (default today) */
+                as_of?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3338,7 +4392,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3346,15 +4400,28 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "persons.feed": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the cursor of the last page read */
+                after?: string;
+                /** @description comma-separated event types, or `service.*`; at most 50 */
+                types?: string;
+                limit?: number;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -3367,7 +4434,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3375,17 +4442,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.grant_assistance": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -3402,7 +4476,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3410,20 +4484,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.bury": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -3440,7 +4521,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3448,20 +4529,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.open_cemetery": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -3478,7 +4566,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3486,18 +4574,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.read_cemetery": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 code: string;
@@ -3512,7 +4607,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3520,17 +4615,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.add_plots": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 code: string;
@@ -3549,7 +4651,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3557,20 +4659,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.cremate": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -3595,20 +4704,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.register_death": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -3633,18 +4749,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.read_death": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 death_id: string;
@@ -3659,7 +4782,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3667,17 +4790,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.dispose_ashes": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3696,7 +4826,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3704,20 +4834,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.publish_claim_notice": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3736,7 +4873,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3744,20 +4881,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.collect_body": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3776,7 +4920,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3784,20 +4928,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.correct_death": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3816,7 +4967,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3824,20 +4975,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.approve_disposal": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3856,7 +5014,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3864,20 +5022,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.identify_body": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3896,7 +5061,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3904,20 +5069,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.store_body": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 death_id: string;
@@ -3936,7 +5108,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -3944,18 +5116,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.person_death": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 person_id: string;
@@ -3978,15 +5157,22 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.read_plot": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 plot_id: string;
@@ -4001,7 +5187,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4009,17 +5195,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.renew_term": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 plot_id: string;
@@ -4038,7 +5231,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4046,20 +5239,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.reserve_plot": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 plot_id: string;
@@ -4078,7 +5278,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4086,18 +5286,28 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.statistics": {
         parameters: {
-            query?: never;
+            query: {
+                /** @description the calendar year */
+                year: number;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4110,7 +5320,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4118,15 +5328,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "funeral.tasks": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description terms ending within 90 days of this day (default today) */
+                as_of?: string;
+                /** @description one cemetery (cemetery staff: their own) */
+                cemetery?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4139,7 +5361,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4147,17 +5369,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.book_appointment": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -4174,7 +5403,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4182,20 +5411,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.cancel_appointment": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 appointment_id: string;
@@ -4214,7 +5450,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4222,20 +5458,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.record_no_show": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 appointment_id: string;
@@ -4254,7 +5497,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4262,10 +5505,58 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.void_certificate_blank": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VoidCertificateBlank"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.verify_certificate": {
@@ -4290,17 +5581,22 @@ export interface operations {
             };
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
         };
     };
     "marriage.apply_for_divorce": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -4325,18 +5621,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.read_divorce": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 divorce_id: string;
@@ -4351,7 +5654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4359,17 +5662,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.register_divorce": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 divorce_id: string;
@@ -4388,7 +5698,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4396,20 +5706,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.withdraw_divorce": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 divorce_id: string;
@@ -4428,7 +5745,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4436,20 +5753,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.import_historical_records": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -4466,7 +5790,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4474,18 +5798,28 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.person_status": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the status as of this date (default today) */
+                as_of?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 person_id: string;
@@ -4508,17 +5842,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.register": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
@@ -4543,18 +5884,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.read_registration": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 registration_id: string;
@@ -4569,7 +5917,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4577,17 +5925,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.reissue_certificate": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 registration_id: string;
@@ -4606,7 +5961,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4614,20 +5969,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.record_court_outcome": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 registration_id: string;
@@ -4646,7 +6008,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4654,20 +6016,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.revoke_registration": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 registration_id: string;
@@ -4686,7 +6055,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4694,18 +6063,30 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.statistics": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description first day (default 1 January) */
+                from?: string;
+                /** @description last day (default today) */
+                to?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4718,7 +6099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4726,15 +6107,22 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "principals.me": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4756,14 +6144,20 @@ export interface operations {
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "persons.access_log": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 person_id: string;
@@ -4778,7 +6172,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4786,15 +6180,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "persons.facts": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the facts as of this business date (default today) */
+                as_of?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 person_id: string;
@@ -4809,7 +6213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4817,15 +6221,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "persons.timeline": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the facts as of this business date (default today) */
+                as_of?: string;
+                /** @description only the events of this service */
+                service?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 person_id: string;
@@ -4840,7 +6256,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4848,15 +6264,30 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.list_cases": {
         parameters: {
-            query?: never;
+            query?: {
+                station?: string;
+                status?: "open" | "closed";
+                stranded?: boolean;
+                overdue?: "notice" | "dna";
+                person?: string;
+                limit?: number;
+                offset?: number;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -4869,7 +6300,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4877,24 +6308,31 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.take_in": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Intake"];
+                "application/json": components["schemas"]["TakeIn"];
             };
         };
         responses: {
@@ -4904,7 +6342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4912,18 +6350,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.get_case": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path: {
                 case_id: string;
@@ -4938,7 +6383,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4946,17 +6391,24 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.record_exit": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 case_id: string;
@@ -4975,7 +6427,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -4983,20 +6435,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.file_extension": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 case_id: string;
@@ -5005,7 +6464,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Extension"];
+                "application/json": components["schemas"]["FileExtension"];
             };
         };
         responses: {
@@ -5015,7 +6474,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5023,20 +6482,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.record_family_search": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 case_id: string;
@@ -5045,7 +6511,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["FamilySearch"];
+                "application/json": components["schemas"]["RecordFamilySearch"];
             };
         };
         responses: {
@@ -5055,7 +6521,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5063,20 +6529,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.identify": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 case_id: string;
@@ -5085,7 +6558,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Identification"];
+                "application/json": components["schemas"]["Identify"];
             };
         };
         responses: {
@@ -5095,7 +6568,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5103,20 +6576,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.provide_service": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 case_id: string;
@@ -5125,7 +6605,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Service"];
+                "application/json": components["schemas"]["ProvideService"];
             };
         };
         responses: {
@@ -5135,7 +6615,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5143,20 +6623,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.settle": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path: {
                 case_id: string;
@@ -5165,7 +6652,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Settlement"];
+                "application/json": components["schemas"]["Settle"];
             };
         };
         responses: {
@@ -5175,7 +6662,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5183,27 +6670,34 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.refuse_aid": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AidRefusal"];
+                "application/json": components["schemas"]["RefuseAid"];
             };
         };
         responses: {
@@ -5213,7 +6707,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5221,18 +6715,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.list_stations": {
         parameters: {
             query?: never;
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5245,7 +6746,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5254,23 +6755,29 @@ export interface operations {
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.register_station": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["StationRegistration"];
+                "application/json": components["schemas"]["RegisterStation"];
             };
         };
         responses: {
@@ -5280,7 +6787,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5288,18 +6795,29 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.statistics": {
         parameters: {
-            query?: never;
+            query?: {
+                from?: string;
+                to?: string;
+                station?: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5312,7 +6830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5320,15 +6838,25 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.watchlist": {
         parameters: {
-            query?: never;
+            query?: {
+                limit?: number;
+                offset?: number;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5341,7 +6869,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5349,24 +6877,31 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.add_to_watchlist": {
         parameters: {
             query?: never;
-            header?: {
-                /** @description the purpose of the call; required for bureau principals */
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
-                /** @description the same key and body return the first response again */
-                "Idempotency-Key"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
             };
             path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["WatchListEntry"];
+                "application/json": components["schemas"]["AddToWatchList"];
             };
         };
         responses: {
@@ -5376,7 +6911,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5384,18 +6919,27 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "vagrant_aid.watchlist_matches": {
         parameters: {
-            query?: never;
+            query: {
+                case_id: string;
+            };
             header?: {
-                /** @description the purpose of the call; required for bureau principals */
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
                 "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
             };
             path?: never;
             cookie?: never;
@@ -5408,7 +6952,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": unknown;
+                    "application/json": Record<string, never>;
                 };
             };
             400: components["responses"]["Problem"];
@@ -5416,7 +6960,10 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
 }

@@ -11,12 +11,15 @@ let refreshing: Promise<boolean> | null = null
 let timer: ReturnType<typeof setTimeout> | undefined
 let waiting: (() => void)[] = []
 
-async function post(path: string, body: unknown): Promise<Response> {
+/** A POST to the auth routes; without a body, refresh and logout read the HttpOnly refresh cookie. */
+async function post(path: string, body?: unknown): Promise<Response> {
+  const headers: Record<string, string> = { 'Accept-Language': 'zh-CN', 'Idempotency-Key': crypto.randomUUID() }
+  if (body !== undefined) headers['Content-Type'] = 'application/json'
   return fetch(path, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/json', 'Accept-Language': 'zh-CN', 'Idempotency-Key': crypto.randomUUID() },
-    body: JSON.stringify(body),
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
   })
 }
 
@@ -60,7 +63,7 @@ export const useSession = defineStore('session', {
     refresh(): Promise<boolean> {
       refreshing ??= (async () => {
         try {
-          const response = await post('/v1/auth/refresh', {})
+          const response = await post('/v1/auth/refresh')
           if (!response.ok) return false
           await this.accept(await response.json())
           return true
@@ -80,7 +83,7 @@ export const useSession = defineStore('session', {
     },
     async logout(broadcast = true) {
       if (broadcast) {
-        await post('/v1/auth/logout', {}).catch(() => undefined)
+        await post('/v1/auth/logout').catch(() => undefined)
         channel?.postMessage('logout')
       }
       clearTimeout(timer)
