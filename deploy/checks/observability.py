@@ -1,7 +1,8 @@
 """The Grafana dashboard and the Prometheus alert rules name only metrics that exist or are declared to come.
 
 "Exist" is read off the gateway's real exposition (services/gateway/metrics.py, one request observed) and the
-services' declared families (shared/nameko_ext/metrics.py), not a hand-kept list; "to come" and "external" are deploy/observability/metrics-to-come.yaml. A renamed metric or a
+services' declared families (shared/nameko_ext/metrics.py), not a hand-kept list; "to come" and "external"
+are deploy/observability/metrics-to-come.yaml. A renamed metric or a
 typo in a query fails here instead of leaving a panel silently empty.
 """
 
