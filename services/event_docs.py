@@ -30,8 +30,8 @@ them (the machine-readable form is the AsyncAPI document, `GET /asyncapi.json` a
 An event on the wire is the envelope of `shared/envelope.py` (JSON): `event_id`, `type`, `schema_version`,
 `stream_id`, `stream_version`, `global_position`, `occurred_on` (the business date), `recorded_at`, `subjects`
 (`[{id, role}]`: ID numbers or temporary subject ids), `payload` (the model below), `metadata` (`actor`,
-`office`, `correlation_id`, `causation_id`, `idempotency_key`). It is published on exchange `<service>.events`
-with the type as routing key.
+`office`, `correlation_id`, `causation_id`, `idempotency_key`, `traceparent`: the W3C trace context of the
+worker that recorded it). It is published on exchange `<service>.events` with the type as routing key.
 
 Rules for every contract:
 - A type is `<service>.<PastTense>`; its payload fields are only ever added, never renamed or removed. A change

@@ -52,6 +52,7 @@ class Metadata(_Frozen):
     correlation_id: str | None = None
     causation_id: str | None = None
     idempotency_key: str | None = None
+    traceparent: str | None = Field(default=None, max_length=55)  # W3C trace context of the recording worker
 
 
 class NewEvent(_Frozen):

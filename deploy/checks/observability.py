@@ -1,7 +1,8 @@
 """The Grafana dashboard and the Prometheus alert rules name only metrics that exist or are declared to come.
 
-"Exist" is read off the gateway's real exposition (services/gateway/metrics.py, one request observed), not a
-hand-kept list; "to come" and "external" are deploy/observability/metrics-to-come.yaml. A renamed metric or a
+"Exist" is read off the gateway's real exposition (services/gateway/metrics.py, one request observed) and the
+services' declared families (shared/nameko_ext/metrics.py), not a hand-kept list; "to come" and "external"
+are deploy/observability/metrics-to-come.yaml. A renamed metric or a
 typo in a query fails here instead of leaving a panel silently empty.
 """
 
@@ -37,15 +38,16 @@ def metric_names(expr: str) -> set[str]:
 
 
 def exposed_today() -> set[str]:
-    """Sample names the gateway's /metrics exposes, after one request observed."""
+    """Sample names the gateway's /metrics exposes, after one request observed, and those of every service."""
     from prometheus_client.parser import text_string_to_metric_families
 
     from services.gateway.metrics import HttpMetrics
+    from shared.nameko_ext.metrics import sample_names
 
     metrics = HttpMetrics()
     metrics.observe("GET", "/health", 200, 0.01)
     return {sample.name for family in text_string_to_metric_families(metrics.exposition().decode())
-            for sample in family.samples}
+            for sample in family.samples} | sample_names()
 
 
 def declared() -> dict[str, set[str]]:
@@ -85,7 +87,7 @@ def check() -> list[str]:
     rules = alert_rules()
     return (rule_problems(rules) + unknown_metrics(dashboard_expressions(), known)
             + unknown_metrics([r["expr"] for r in rules], known)
-            + [f"{name} is declared to come but the gateway already exposes it"
+            + [f"{name} is declared to come but is already exposed"
                for name in sorted(sets["to_come"] & exposed_today())])
 
 

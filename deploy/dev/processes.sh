@@ -8,6 +8,20 @@ action=$1; shift
 RUN_DIR=.run
 mkdir -p "$RUN_DIR"
 
+# Each service's Prometheus metrics on a port of its own (shared/nameko_ext/metrics.py): METRICS_PORT_BASE + n.
+# The gateway serves its own on its HTTP port (/metrics).
+METRICS_PORT_BASE=${METRICS_PORT_BASE:-9100}
+metrics_port() {
+    case "$1" in
+    marriage) echo $((METRICS_PORT_BASE + 1)) ;;
+    child_welfare) echo $((METRICS_PORT_BASE + 2)) ;;
+    funeral) echo $((METRICS_PORT_BASE + 3)) ;;
+    vagrant_aid) echo $((METRICS_PORT_BASE + 4)) ;;
+    timeline) echo $((METRICS_PORT_BASE + 5)) ;;
+    *) echo "" ;;
+    esac
+}
+
 alive() { [ -f "$RUN_DIR/$1.pid" ] && kill -0 "$(cat "$RUN_DIR/$1.pid")" 2>/dev/null; }
 
 for service in "$@"; do
@@ -19,9 +33,10 @@ for service in "$@"; do
             continue
         fi
         # setsid: the service outlives the shell that started it and can be stopped as a group.
-        setsid .venv/bin/civreg run "$service" >>"$RUN_DIR/$service.log" 2>&1 < /dev/null &
+        port=$(metrics_port "$service")
+        METRICS_PORT=$port setsid .venv/bin/civreg run "$service" >>"$RUN_DIR/$service.log" 2>&1 < /dev/null &
         echo $! >"$pidfile"
-        echo "$service: started (pid $!, log $RUN_DIR/$service.log)"
+        echo "$service: started (pid $!, log $RUN_DIR/$service.log${port:+, metrics http://127.0.0.1:$port/metrics})"
         ;;
     stop)
         if alive "$service"; then

@@ -36,6 +36,7 @@ from services.gateway.routing import RouteTable
 from services.gateway.rpc import ServiceRpc
 from services.gateway.static import Workbench
 from shared.logging import get_logger
+from shared.tracing import TRACEPARENT
 from shared.nameko_ext import CorrelationContext, DatabasePool
 from shared.nameko_ext.settings import amqp_uri, namespace
 
@@ -111,7 +112,9 @@ class GatewayHttp(HttpRequestHandler):
         try:
             done = Event()
             # The correlation id goes into the worker's context data, which nameko copies into every RPC call.
-            self.container.spawn_worker(self, (request,), {}, context_data={"correlation_id": correlation_id},
+            # So does the client's W3C `traceparent`: the worker's span continues it (shared/tracing.py).
+            context = {"correlation_id": correlation_id, TRACEPARENT: request.headers.get(TRACEPARENT)}
+            self.container.spawn_worker(self, (request,), {}, context_data=context,
                                         handle_result=partial(self.handle_result, done))
             response = done.wait()
             if not isinstance(response, Response):

@@ -30,6 +30,7 @@ def _entrypoint(entry: CommandEntry) -> Callable[..., Any]:
 
     call.__name__ = call.__qualname__ = entry.name
     call.__doc__ = entry.summary
+    call.command_name = entry.name  # counted by name and outcome (shared/nameko_ext/metrics.py)
     return service_rpc(call)
 
 

@@ -5,18 +5,26 @@ nameko copies a worker's `context_data` into the headers of every RPC call and e
 each worker has a `correlation_id` (inherited or new) and binds it, with the causation id and principal,
 to the log context for the worker's green thread. Services stamp the same ids on the events they record
 with `self.context.metadata(...)`, so a subscriber downstream carries the chain on.
+
+Each worker also runs in an OpenTelemetry span (shared/tracing.py) continuing the `traceparent` of its context
+data (the client's, the RPC caller's or the event's); the worker's own `traceparent` replaces it, so nameko
+passes it to the next hop, and its `trace_id` is bound to the log context with the correlation id.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from nameko.extensions import DependencyProvider
+from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
 from shared.envelope import Metadata
+from shared.errors import Refusal
 from shared.logging import CONTEXT_KEYS
+from shared.tracing import TRACEPARENT, start_span, trace_id_of, traceparent_of
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,7 @@ class Correlation:
     correlation_id: str
     causation_id: str | None = None
     principal: str | None = None
+    traceparent: str | None = None
 
     def metadata(
         self, *, actor: str | None = None, office: str | None = None, idempotency_key: str | None = None
@@ -31,22 +40,49 @@ class Correlation:
         """Event metadata for what this worker records."""
         return Metadata(
             actor=actor or self.principal, office=office, correlation_id=self.correlation_id,
-            causation_id=self.causation_id, idempotency_key=idempotency_key,
+            causation_id=self.causation_id, idempotency_key=idempotency_key, traceparent=self.traceparent,
         )
 
 
 class CorrelationContext(DependencyProvider):
-    # nameko injects dependencies before it calls worker_setup: both make sure the id exists.
+    def setup(self) -> None:
+        self._spans: dict[Any, Span] = {}
+
+    # nameko injects dependencies before it calls worker_setup: both make sure the ids exist.
     def worker_setup(self, worker_ctx) -> None:  # noqa: ANN001
         data = worker_ctx.data
         data.setdefault("correlation_id", uuid.uuid4().hex)
+        span = self._span(worker_ctx)
         clear_contextvars()
-        bind_contextvars(**{key: data[key] for key in CONTEXT_KEYS if data.get(key)})
+        bind_contextvars(**{key: data[key] for key in CONTEXT_KEYS if data.get(key)}, trace_id=trace_id_of(span))
+
+    def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
+        span = self._spans.get(worker_ctx)
+        if span is not None and exc_info is not None and not isinstance(exc_info[1], Refusal):
+            span.record_exception(exc_info[1])
+            span.set_status(Status(StatusCode.ERROR, type(exc_info[1]).__name__))
 
     def worker_teardown(self, worker_ctx) -> None:  # noqa: ANN001
+        span = self._spans.pop(worker_ctx, None)
+        if span is not None:
+            span.end()
         clear_contextvars()
 
     def get_dependency(self, worker_ctx) -> Correlation:  # noqa: ANN001
         data = worker_ctx.data
         data.setdefault("correlation_id", uuid.uuid4().hex)
-        return Correlation(data["correlation_id"], data.get("causation_id"), data.get("principal"))
+        self._span(worker_ctx)
+        return Correlation(data["correlation_id"], data.get("causation_id"), data.get("principal"),
+                           data.get(TRACEPARENT))
+
+    def _span(self, worker_ctx: Any) -> Span:
+        """The worker's span, started once: a child of the incoming `traceparent`, which it then replaces."""
+        span = self._spans.get(worker_ctx)
+        if span is None:
+            entrypoint = worker_ctx.entrypoint
+            span = start_span(self.container.service_name, f"{self.container.service_name}.{entrypoint.method_name}",
+                              worker_ctx.data.get(TRACEPARENT), getattr(entrypoint, "span_kind", SpanKind.SERVER),
+                              self.container.config.get("OTLP_ENDPOINT") or None)
+            self._spans[worker_ctx] = span
+            worker_ctx.data[TRACEPARENT] = traceparent_of(span)
+        return span

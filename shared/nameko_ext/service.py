@@ -37,6 +37,7 @@ from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.calendar import HolidayCalendarWatch
 from shared.nameko_ext.context import CorrelationContext
+from shared.nameko_ext.metrics import ServiceMetrics
 from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
@@ -145,6 +146,7 @@ class EventSourcedService:
     store = EventStoreProvider()
     relay = OutboxRelayProvider()
     holiday_calendar = HolidayCalendarWatch()  # rule 0.3: shipped plus loaded years, kept current
+    metrics = ServiceMetrics()  # Prometheus, on METRICS_PORT when configured
 
     @service_rpc
     def status(self) -> dict[str, Any]:

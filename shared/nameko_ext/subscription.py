@@ -21,6 +21,7 @@ from kombu import Connection
 from kombu.pools import producers
 from nameko.extensions import Entrypoint
 from nameko.messaging import HeaderDecoder, QueueConsumer
+from opentelemetry.trace import SpanKind
 from pydantic import ValidationError
 
 from shared.envelope import Event
@@ -31,6 +32,7 @@ from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
 from shared.nameko_ext.database import DatabasePool
 from shared.nameko_ext.settings import amqp_uri, section
 from shared.subscriptions import SubscriptionRunner, SubscriptionSpec
+from shared.tracing import TRACEPARENT
 
 log = get_logger(__name__)
 
@@ -45,6 +47,7 @@ def queue_name(source: str, consumer: str, method: str) -> str:
 class Subscription(Entrypoint, HeaderDecoder):
     queue_consumer = QueueConsumer()
     pool = DatabasePool()
+    span_kind = SpanKind.CONSUMER  # the handler's span (shared/tracing.py)
 
     def __init__(self, source: str, event_types: tuple[str, ...] | list[str] | str, **kwargs: Any) -> None:
         self.source = source
@@ -107,12 +110,16 @@ class Subscription(Entrypoint, HeaderDecoder):
         done = GreenEvent()
 
         def handle_result(worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
+            if exc_info is None:  # in the worker's log context: its correlation and trace ids
+                log.info("event handled", subscription=self.spec.name, type=event.type, event_id=str(event.event_id))
             done.send((result, exc_info))
             return result, exc_info
 
         context = {**context, "causation_id": str(event.event_id)}
         if event.metadata.correlation_id:
             context["correlation_id"] = event.metadata.correlation_id
+        if event.metadata.traceparent:  # the handler's span continues the recording worker's trace
+            context[TRACEPARENT] = event.metadata.traceparent
         self.container.spawn_worker(self, (event, tx), {}, context_data=context, handle_result=handle_result)
         _, exc_info = done.wait()
         if exc_info is not None:

@@ -16,7 +16,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,14 +68,17 @@ def stack_environment(namespace: Namespace, amqp_uri: str, port: int, **extra: s
 
 @contextmanager
 def running_processes(namespace: Namespace, amqp_uri: str, services: Sequence[str], log_dir: Path,
+                      service_env: Mapping[str, Mapping[str, str]] | None = None,
                       **extra_env: str) -> Iterator[ProcessStack]:
-    """Start `services` and the gateway as processes; yield once the gateway answers /health."""
+    """Start `services` and the gateway as processes; yield once the gateway answers /health.
+    `service_env` adds variables to one process's environment (its own METRICS_PORT)."""
     port = free_port()
     env = stack_environment(namespace, amqp_uri, port, **extra_env)
     with ExitStack() as stack:
         pids = {}
         for service in [*services, "gateway"]:
-            process = stack.enter_context(service_process(civreg_run(service), env, log_dir / f"{service}.log"))
+            own_env = {**env, **(service_env or {}).get(service, {})}
+            process = stack.enter_context(service_process(civreg_run(service), own_env, log_dir / f"{service}.log"))
             pids[service] = process.pid
         wait_until(lambda: _health_answers(port), timeout=60, what="the gateway process")
         yield ProcessStack(f"http://127.0.0.1:{port}", port, pids)

@@ -72,7 +72,24 @@ def test_services_reach_only_the_broker_and_the_database_and_only_the_gateway_ac
                           for port in rule["ports"])
     assert egress_ports == [53, 53, 5432, 5672]
     ingress = [(name, spec["podSelector"]) for name, spec in policies.items() if spec.get("ingress")]
-    assert ingress == [("gateway-ingress", {"matchLabels": {"app.kubernetes.io/name": "gateway"}})]
+    assert ingress == [("gateway-ingress", {"matchLabels": {"app.kubernetes.io/name": "gateway"}}),
+                       ("services-metrics", {"matchLabels": {"app.kubernetes.io/component": "service"}})]
+    # The services accept Prometheus alone, on their metrics port alone.
+    [rule] = policies["services-metrics"]["ingress"]
+    assert rule == {"from": [{"namespaceSelector": {"matchLabels": {"civreg.io/monitoring": "true"}}}],
+                    "ports": [{"protocol": "TCP", "port": 9100}]}
+
+
+def test_every_service_exposes_its_metrics_port_to_prometheus(production):
+    for name, deployment in deployments(production).items():
+        if name == "gateway":
+            continue  # its /metrics is on its HTTP port
+        template = deployment["spec"]["template"]
+        [container] = template["spec"]["containers"]
+        env = {item["name"]: item.get("value") for item in container["env"]}
+        assert env["METRICS_PORT"] == template["metadata"]["annotations"]["prometheus.io/port"] == "9100", name
+        assert env["METRICS_HOST"] == "0.0.0.0", name
+        assert {"name": "metrics", "containerPort": 9100, "protocol": "TCP"} in container["ports"], name
 
 
 def test_the_migration_job_migrates_then_declares_the_topology(production):

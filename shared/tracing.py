@@ -1,0 +1,68 @@
+"""OpenTelemetry traces across civreg: the gateway, the RPC, the event and each consumer (issue 18).
+
+A trace follows the W3C `traceparent` (https://www.w3.org/TR/trace-context/):
+
+* the gateway takes it from the client's request (a malformed one starts a new trace, it is never an error);
+* each nameko worker (HTTP request, RPC call, event handler) runs in a span whose parent is the worker's
+  `traceparent` context data, and replaces that value with its own span's, so that nameko copies it into the
+  headers of every RPC call the worker makes (`nameko.traceparent`);
+* events recorded by the worker carry it in their metadata (`Metadata.traceparent`), so the outbox relay
+  publishes it and each subscriber's worker continues the trace;
+* the worker's trace id is bound to the log context: every structlog line of the request, the RPC worker
+  and the consumer carries `trace_id` (shared/nameko_ext/context.py).
+
+Spans are exported only when `OTLP_ENDPOINT` is configured (OTLP over HTTP, e.g.
+`http://collector:4318/v1/traces`); otherwise they are created for their ids and dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.sdk.resources import Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+from shared.logging import get_logger
+
+TRACEPARENT = "traceparent"  # the W3C header, the context-data key and the metadata field alike
+_PROPAGATOR = TraceContextTextMapPropagator()
+_providers: dict[str, TracerProvider] = {}
+
+log = get_logger(__name__)
+
+
+def tracer_provider(service: str, otlp_endpoint: str | None = None) -> TracerProvider:
+    """The process's tracer provider for `service`, made once; exporting only to a configured endpoint."""
+    if service not in _providers:
+        provider = TracerProvider(resource=Resource.create({"service.name": f"civreg-{service}"}))
+        if otlp_endpoint:
+            # Imported here: the exporter's dependencies are loaded only where traces leave the process.
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from opentelemetry.sdk.trace.export import BatchSpanProcessor
+
+            provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+            log.info("traces exported", endpoint=otlp_endpoint)
+        _providers[service] = provider
+    return _providers[service]
+
+
+def start_span(service: str, name: str, traceparent: str | None, kind: SpanKind,
+               otlp_endpoint: str | None = None) -> Span:
+    """A span continuing `traceparent` (W3C), or the root of a new trace if it is absent or malformed."""
+    parent = _PROPAGATOR.extract({TRACEPARENT: traceparent}) if traceparent else None
+    return tracer_provider(service, otlp_endpoint).get_tracer("civreg").start_span(name, context=parent, kind=kind)
+
+
+def traceparent_of(span: Span) -> str | None:
+    """The W3C `traceparent` that makes the next hop a child of `span`."""
+    carrier: dict[str, Any] = {}
+    _PROPAGATOR.inject(carrier, context=trace.set_span_in_context(span))
+    return carrier.get(TRACEPARENT)
+
+
+def trace_id_of(span: Span) -> str:
+    """The 32 hexadecimal digits that name the trace in logs and in the tracing back end."""
+    return trace.format_trace_id(span.get_span_context().trace_id)

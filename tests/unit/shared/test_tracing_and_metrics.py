@@ -1,0 +1,64 @@
+"""The trace context civreg carries (W3C traceparent) and how command outcomes are named, with no I/O."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from opentelemetry.trace import SpanKind
+
+from shared.envelope import Metadata
+from shared.errors import Refusal
+from shared.eventstore.base import ConcurrencyConflict
+from shared.nameko_ext.metrics import GAUGES, outcome_of, sample_names
+from shared.tracing import start_span, trace_id_of, traceparent_of
+
+TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")  # flags: sampled, random (level 2)
+
+
+def test_a_span_continues_the_clients_trace_and_hands_on_its_own_span():
+    trace_id, parent_span = uuid.uuid4().hex, uuid.uuid4().hex[:16]
+    span = start_span("funeral", "funeral.register_death", f"00-{trace_id}-{parent_span}-01", SpanKind.SERVER)
+    assert trace_id_of(span) == trace_id
+    onward = traceparent_of(span)
+    assert TRACEPARENT.match(onward) and onward.split("-")[1] == trace_id
+    assert onward.split("-")[2] != parent_span  # the next hop is the child of this span, not of the client's
+    child = start_span("timeline", "timeline.on_funeral_event", onward, SpanKind.CONSUMER)
+    assert trace_id_of(child) == trace_id
+
+
+def test_an_unsampled_client_trace_keeps_its_id():
+    trace_id = uuid.uuid4().hex
+    span = start_span("marriage", "marriage.x", f"00-{trace_id}-{uuid.uuid4().hex[:16]}-00", SpanKind.SERVER)
+    assert trace_id_of(span) == trace_id
+
+
+@pytest.mark.parametrize("traceparent", [None, "", "garbage", "00-not-a-trace-01",
+                                         f"00-{'0' * 32}-{'1' * 16}-01", "00-" + "g" * 32 + "-" + "1" * 16 + "-01"])
+def test_a_missing_or_malformed_traceparent_starts_a_new_trace(traceparent):
+    span = start_span("gateway", "gateway.handle", traceparent, SpanKind.SERVER)
+    assert re.fullmatch(r"[0-9a-f]{32}", trace_id_of(span)) and trace_id_of(span) != "0" * 32
+    assert TRACEPARENT.match(traceparent_of(span))
+
+
+def test_event_metadata_carries_the_traceparent_and_refuses_an_oversized_one():
+    value = f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01"
+    assert Metadata(traceparent=value).traceparent == value
+    assert Metadata().traceparent is None  # events recorded before traces existed read as before
+    with pytest.raises(ValueError):
+        Metadata(traceparent="x" * 200)
+
+
+def test_command_outcomes_are_accepted_refused_conflict_or_failed():
+    assert outcome_of(None) == "accepted"
+    assert outcome_of((Refusal, Refusal("x", "no"), None)) == "refused"
+    assert outcome_of((ConcurrencyConflict, ConcurrencyConflict("s", 1, 2), None)) == "conflict"
+    assert outcome_of((ValueError, ValueError("boom"), None)) == "failed"
+
+
+def test_the_services_sample_names_include_every_gauge_counter_and_histogram():
+    names = sample_names()
+    assert set(GAUGES) <= names
+    assert {"civreg_commands_total", "civreg_event_append_seconds_bucket", "civreg_event_append_seconds_count",
+            "civreg_event_append_seconds_sum"} <= names
