@@ -346,7 +346,8 @@ def _appointment(status: str) -> Callable[[psycopg.Connection, Event], None]:
 def _blanks_received(tx: psycopg.Connection, event: Event) -> None:
     p = event.payload
     tx.execute("INSERT INTO certificate_blanks (number, office, received_on, status, changed_on)"
-               " SELECT %s || lpad(n::text, 8, '0'), %s, %s, 'on_hand', %s FROM generate_series(%s, %s) AS n",
+               " SELECT %s || lpad(n::text, 8, '0'), %s, %s, 'on_hand', %s"
+               " FROM generate_series(%s::integer, %s::integer) AS n",
                (p["series"], p["office"], p["received_on"], p["received_on"], p["first"], p["last"]))
 
 
