@@ -6,8 +6,8 @@ Persons are `{id: ID number, role: "party"}` unless said otherwise; `occurred_on
 Stream `marriage-<registration_id>` (one per registration, whatever happens to it later):
 * `marriage.MarriageRegistered` — `registration_id`, `office`, `office_division`, `registered_on`,
   `parties` (`[{id_number, sex, household_division, name}]`), `certificates` (`[{number, id_number}]`, one
-  字号 on both copies, K-3), `cross_county` (bool), `imported` (bool), `jurisdiction` (the M-6 phase it was judged by), and for
-  imports `batch_id`, `record_ref`.
+  字号 on both copies, K-3), `cross_county` (bool), `imported` (bool), `jurisdiction` (the M-6 phase it was
+  judged by), and for imports `batch_id`, `record_ref`.
 * `marriage.CertificateReissued` (M-7) — subject the party; `registration_id`, `id_number`, `old_number`,
   `new_number`, `reason`, `reissued_on`.
 * `marriage.DivorceRegistered` (M-8) — `divorce_id`, `registration_id`, `office`, `registered_on`,
