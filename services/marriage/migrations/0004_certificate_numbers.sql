@@ -39,3 +39,6 @@ CREATE TABLE certificate_blanks (
 CREATE INDEX certificate_blanks_office ON certificate_blanks (office, status);
 
 GRANT SELECT, INSERT, UPDATE ON certificate_serials, certificate_codes, certificate_blanks TO {{role}};
+
+-- The citywide sequence that numbered certificates before K-4: it skipped on every refusal.
+DROP SEQUENCE certificate_numbers;
