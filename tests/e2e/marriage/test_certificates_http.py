@@ -12,14 +12,12 @@ import pypdf
 import pytest
 import requests
 
-from tests.e2e.marriage.calls import CLERK, REGISTRAR, REGISTRATIONS, clerk_of, couple, registration
+from tests.e2e.marriage.calls import CLERK, OFFICES, REGISTRAR, REGISTRATIONS, clerk_of, couple, registration
 from tests.support.problems import assert_problem
 from tests.support.stack import Api
 
 pytestmark = pytest.mark.integration
 
-OFFICES = ("MR-610502", "MR-610503", "MR-610522", "MR-610523", "MR-610524", "MR-610525", "MR-610526", "MR-610527",
-           "MR-610528", "MR-610581", "MR-610582")
 PER_OFFICE = 4
 STOCK = "/v1/marriage/certificate-stock"
 

@@ -15,6 +15,7 @@ import requests
 from shared.reference.idnumber import check_digit
 from tests.e2e.marriage.calls import (
     CLERK,
+    OFFICES,
     REGISTRAR,
     REGISTRATIONS,
     clerk_of,
@@ -27,8 +28,6 @@ from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
-OFFICES = ("MR-610502", "MR-610503", "MR-610522", "MR-610523", "MR-610524", "MR-610525", "MR-610526", "MR-610527",
-           "MR-610528", "MR-610581", "MR-610582")
 
 
 def register(api, man, woman, **who):
