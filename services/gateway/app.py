@@ -187,7 +187,7 @@ class GatewayApp:
             subject = canonical_subject(str(exchange.params[route.subject]))
             exchange.params[route.subject] = exchange.subject = subject
         if route.public:
-            return self._execute(route, self._call(exchange, ports, None, None))
+            return self._execute(route, self._call(exchange, ports, None, None), exchange)
         principal = self.principals.authenticate(request.headers.get("Authorization"))
         if principal is None:
             raise unauthenticated(presented=bool(request.headers.get("Authorization")))
@@ -250,8 +250,11 @@ class GatewayApp:
     def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:
         try:
             reply = route.handler(call)
-            if exchange is not None and route.method == "GET":
+            if exchange is not None and route.method == "GET" and not route.public:
                 note_disclosure(exchange, reply)
+            if exchange is not None and reply.subjects:
+                exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *reply.subjects)))
+                exchange.detail = reply.detail or exchange.detail
             return render(reply)
         except Problem as problem:
             return problem.response()
@@ -266,6 +269,9 @@ class GatewayApp:
     @staticmethod
     def _access_record(exchange: _Exchange, outcome: int) -> AccessRecord | None:
         principal, route = exchange.principal, exchange.route
+        if route is not None and principal is None and route.public and exchange.disclosed:
+            # A public call that concerned persons (K-9: a certificate check) goes into their history too.
+            principal = Principal("public", "public")
         if principal is None or route is None:
             return None
         return AccessRecord(principal.name, principal.role, route.action, exchange.subject, exchange.purpose,

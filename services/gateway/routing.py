@@ -79,6 +79,10 @@ class Reply:
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
     content_type: str = "application/json"
+    # For the access log: persons the call concerned that the body does not show (a public certificate
+    # check, a printed copy), and what it covered. A public route's call is logged only when it names some.
+    subjects: tuple[str, ...] = ()
+    detail: str | None = None
 
 
 Handler = Callable[[Call], Reply]

@@ -71,8 +71,20 @@ class MarriageService(EventSourcedService):
         return self.application().person_status(person_id, as_of)
 
     @service_rpc
-    def verify_certificate(self, number: str) -> dict:
-        return self.application().verify_certificate(number)
+    def verify_certificate(self, number: str, code: str | None = None) -> dict:
+        return self.application().verify_certificate(number, code)
+
+    @service_rpc
+    def print_certificate(self, number: str, code: str | None, actor: Any, verification_url: str) -> dict:
+        return self.application().print_certificate(number, code, actor, verification_url)
+
+    @service_rpc
+    def certificate_stock(self, office: str) -> dict:
+        return self.application().certificate_stock(office)
+
+    @service_rpc
+    def certificate_audit(self, office: str, year: str | None = None) -> dict:
+        return self.application().certificate_audit(office, year)
 
     @service_rpc
     def statistics(self, first: str | None = None, last: str | None = None) -> dict:

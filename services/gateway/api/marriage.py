@@ -9,7 +9,13 @@ Who may call what:
 * `admin` reads; it records no registrations, divorces or appointments (separation of duties).
 * `GET /persons/{id}/status` is a status-class fact (architecture.md, access classes): marriage staff,
   admins, and bureaus whose scopes include `status`.
-* `GET /certificates/{number}/verification` is public (no token): validity, kind, dates, masked names.
+* `GET /certificates/{number}/verification?code=` is public (no token, K-8, K-9): `{valid, kind, issued_on,
+  revoked}` only; an unknown number and a wrong or missing code are the same 404; limited per client address
+  (`CIVREG_VERIFICATION_RATE_LIMIT`, 429 with Retry-After); each check is in the holder's access history.
+* `GET /v1/certificates/{number}.pdf?code=` (clerks of the issuing office, registrars): the printable copy
+  (K-1) with the code of its issuing answer; the printing is in both parties' access history.
+* The blank stock (K-5): receipts, issues and voids are commands; the books and the numbering audit
+  (`certificate-stock`, `certificate-stock/audit`) are read by marriage staff.
 
 The body models are the HTTP contract: strict JSON types, frozen, no unknown fields, every text bounded and
 free of control characters. The service validates again and applies the rules; refusals come back as
@@ -18,13 +24,17 @@ problem+json with their codes. Commands pass the Idempotency-Key on, so a retry 
 
 from __future__ import annotations
 
+import base64
+
 from services.gateway.api.common import command_routes
 from services.gateway.problems import Problem
+from services.gateway.rate_limit import verification_limit
 from services.gateway.routing import PUBLIC, Call, Reply, Route
 from services.marriage.contract import commands, queries, responses
 from services.marriage.contract.table import COMMANDS, PREFIX, REGISTRARS
 
 STAFF = {"marriage_clerk", "marriage_registrar", "admin"}
+ISSUERS = {"marriage_clerk", "marriage_registrar"}  # staff of the issuing service (admin records no business)
 STATUS_READERS = {"marriage_clerk", "marriage_registrar", "admin", "bureau"}
 
 
@@ -56,8 +66,32 @@ def person_status(call: Call) -> Reply:
 
 
 def verify_certificate(call: Call) -> Reply:
-    """Public: whether a certificate number is valid, with names masked (M-7)."""
-    return Reply(call.rpc("marriage").verify_certificate(call.params["number"]))
+    """Public: is this copy genuine and current (K-8, K-9)? Number and code, nothing but the four fields."""
+    verification_limit().check(call.request.remote_addr or "unknown")
+    found = call.rpc("marriage").verify_certificate(call.params["number"], call.query.get("code"))
+    holder = found.pop("holder_id_number", None)
+    answer = responses.CertificateVerification.model_validate(found).model_dump(mode="json")
+    return Reply(answer, subjects=(holder,) if holder else (), detail="certificate verification")
+
+
+def print_certificate(call: Call) -> Reply:
+    """The printable copy (K-1) as PDF, with its verification URL and code in the QR code."""
+    number = call.params["number"]
+    url = f"{call.request.host_url.rstrip('/')}{PREFIX}/certificates/{number}/verification"
+    printed = call.rpc("marriage").print_certificate(number, call.query.get("code"), call.actor(), url)
+    return Reply(base64.b64decode(printed["pdf"]), content_type="application/pdf",
+                 headers={"Content-Disposition": f'inline; filename="{printed["number"]}.pdf"'},
+                 subjects=tuple(printed["subjects"]), detail=f"printed {printed['number']}")
+
+
+def certificate_stock(call: Call) -> Reply:
+    """The office's books of blanks: received = issued + spoiled + on hand (K-5)."""
+    return Reply(call.rpc("marriage").certificate_stock(call.query.get("office")))
+
+
+def certificate_audit(call: Call) -> Reply:
+    """Gaps and duplicates of the office's numbers in a year; blanks spoiled without a receipt (K-4, K-5)."""
+    return Reply(call.rpc("marriage").certificate_audit(call.query.get("office"), call.query.get("year")))
 
 
 def statistics(call: Call) -> Reply:
@@ -75,6 +109,12 @@ ROUTES = [
     Route("GET", f"{PREFIX}/persons/<person_id>/status", "marriage.person_status", STATUS_READERS, person_status,
           query=queries.StatusQuery, response=responses.MaritalStatus, subject="person_id"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "marriage.verify_certificate", PUBLIC,
-          verify_certificate, response=responses.CertificateVerification),
+          verify_certificate, query=queries.VerificationQuery, response=responses.CertificateVerification),
+    Route("GET", "/v1/certificates/<number>.pdf", "certificates.print", ISSUERS, print_certificate,
+          query=queries.PrintQuery, media_type="application/pdf"),
+    Route("GET", f"{PREFIX}/certificate-stock", "marriage.certificate_stock", STAFF, certificate_stock,
+          query=queries.StockQuery, response=responses.StockBooks),
+    Route("GET", f"{PREFIX}/certificate-stock/audit", "marriage.certificate_audit", STAFF, certificate_audit,
+          query=queries.NumberingAuditQuery, response=responses.NumberingAudit),
     Route("GET", f"{PREFIX}/statistics", "marriage.statistics", STAFF, statistics, query=queries.StatisticsQuery),
 ]

@@ -2,7 +2,7 @@
 command's transaction, and the lookups commands decide on.
 
 Unique constraints carry the rules that span streams — one current marriage per person (M-3), unique
-certificate numbers (M-7), one pending divorce per marriage (M-8) — so a violation is turned into the
+certificate copies (K-3), one pending divorce per marriage (M-8) — so a violation is turned into the
 rule's refusal; raised inside the command's transaction, it leaves nothing of the command written.
 A registration's rows (the marriage, both persons' current-marriage rows, both certificates) are written by
 one statement: registrations are the hot path, and a round trip costs more than the inserts.
@@ -19,6 +19,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from services.marriage.domain import events as ev
+from services.marriage.domain.certificates import SerialKey
 from services.marriage.domain.rules import PersonFacts
 from shared.envelope import Event
 from shared.errors import Refusal
@@ -28,8 +29,7 @@ SELECT p.id, cm.registration_id, d.died_on,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('registration_id', dp.registration_id,
                                                      'document_ref', dp.document_ref,
                                                      'listed_on', dp.listed_on) ORDER BY dp.listed_on), '[]')
-          FROM dishonest_persons dp WHERE dp.person_id = p.id),
-       nextval('certificate_numbers')
+          FROM dishonest_persons dp WHERE dp.person_id = p.id)
   FROM unnest(%s::text[]) WITH ORDINALITY AS p(id, n)
   LEFT JOIN current_marriages cm ON cm.person_id = p.id
   LEFT JOIN deceased_persons d ON d.person_id = p.id
@@ -96,12 +96,52 @@ class ReadModels:
         self.tx = tx
 
     # -- lookups ----------------------------------------------------------------------------------------
-    def facts_and_serials(self, id_numbers: Sequence[str]) -> tuple[list[PersonFacts], list[int]]:
-        """M-3, M-10 facts of each person and one certificate serial per person, in one round trip. Serials
-        come from a sequence (no lock between offices); a refused registration leaves a gap in them."""
+    def facts(self, id_numbers: Sequence[str]) -> list[PersonFacts]:
+        """M-3, M-10 facts of each person, in one round trip."""
         rows = self.tx.execute(_FACTS, (list(id_numbers),)).fetchall()
-        facts = [PersonFacts(row[1], row[2], tuple(row[3])) for row in rows]
-        return facts, [int(row[4]) for row in rows]
+        return [PersonFacts(row[1], row[2], tuple(row[3])) for row in rows]
+
+    def take_serial(self, key: SerialKey) -> int:
+        """K-4: the next serial of the sequence, in this transaction: rolled back with it (a refusal takes
+        none); the row stays locked until commit, so one office's registrations number in commit order."""
+        row = self.tx.execute(
+            "INSERT INTO certificate_serials AS s (prefix, division, year, last) VALUES (%s, %s, %s, 1)"
+            " ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last",
+            (key.prefix, key.division, key.year)).fetchone()
+        return int(row[0])
+
+    def store_codes(self, copies: Sequence[tuple[str, str, str]]) -> None:
+        """K-8: (number, holder, code hash) of copies issued by this transaction."""
+        with self.tx.cursor() as cursor:
+            cursor.executemany("INSERT INTO certificate_codes (number, id_number, code_hash) VALUES (%s, %s, %s)",
+                               copies)
+
+    def copies(self, number: str) -> list[tuple[str, str]]:
+        """K-8: (holder, code hash) of each copy of a number that has a code (imported paper has none)."""
+        return [(row[0], row[1]) for row in self.tx.execute(
+            "SELECT id_number, code_hash FROM certificate_codes WHERE number = %s ORDER BY id_number", (number,))]
+
+    def copy(self, number: str, holder: str) -> dict[str, Any] | None:
+        row = self.tx.execute(
+            "SELECT c.kind, c.issued_on, c.valid, c.office, c.registration_id, m.status FROM certificates c"
+            " JOIN marriages m USING (registration_id) WHERE c.number = %s AND c.id_number = %s",
+            (number, holder)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("kind", "issued_on", "valid", "office", "registration_id", "status"), row, strict=True))
+
+    def holders(self, number: str) -> list[str]:
+        return [row[0] for row in self.tx.execute("SELECT id_number FROM certificates WHERE number = %s", (number,))]
+
+    def blank(self, number: str) -> tuple[str, str] | None:
+        """K-5: (status, office) of a blank."""
+        row = self.tx.execute("SELECT status, office FROM certificate_blanks WHERE number = %s", (number,)).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def received_already(self, numbers: Sequence[str]) -> list[str]:
+        return [row[0] for row in self.tx.execute(
+            "SELECT number FROM certificate_blanks WHERE number = ANY(%s) AND received_on IS NOT NULL"
+            " ORDER BY number LIMIT 10", (list(numbers),))]
 
     def import_lookups(self, persons: Sequence[str], numbers: Sequence[str],
                        record_ids: Sequence[str]) -> dict[str, dict[str, str]]:
@@ -124,9 +164,6 @@ class ReadModels:
         for kind, key, value in rows:
             found[kind][key] = value
         return found
-
-    def serial(self) -> int:
-        return int(self.tx.execute("SELECT nextval('certificate_numbers')").fetchone()[0])
 
     def current_marriage(self, person: str) -> str | None:
         row = self.tx.execute("SELECT registration_id FROM current_marriages WHERE person_id = %s",
@@ -206,8 +243,8 @@ def _refused(tx: psycopg.Connection, event: Event) -> None:
 
 def _reissued(tx: psycopg.Connection, event: Event) -> None:
     p = event.payload
-    tx.execute("UPDATE certificates SET valid = false, replaced_by = %s WHERE number = %s",
-               (p["new_number"], p["old_number"]))
+    tx.execute("UPDATE certificates SET valid = false, replaced_by = %s WHERE number = %s AND id_number = %s",
+               (p["new_number"], p["old_number"], p["id_number"]))
     _unique_certificate(tx, p["new_number"], p["registration_id"], p["id_number"], "marriage", p["reissued_on"],
                         p.get("office"))
     _touch(tx, event)
@@ -306,6 +343,29 @@ def _appointment(status: str) -> Callable[[psycopg.Connection, Event], None]:
     return project
 
 
+def _blanks_received(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    tx.execute("INSERT INTO certificate_blanks (number, office, received_on, status, changed_on)"
+               " SELECT %s || lpad(n::text, 8, '0'), %s, %s, 'on_hand', %s"
+               " FROM generate_series(%s::integer, %s::integer) AS n",
+               (p["series"], p["office"], p["received_on"], p["received_on"], p["first"], p["last"]))
+
+
+def _blank_issued(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    tx.execute("UPDATE certificate_blanks SET status = 'issued', certificate = %s, holder = %s, changed_on = %s"
+               " WHERE number = %s", (p["certificate_number"], p["id_number"], p["issued_on"], p["number"]))
+
+
+def _blank_voided(tx: psycopg.Connection, event: Event) -> None:
+    """K-5: spoiled; a blank voided without a recorded receipt is kept too (received_on NULL), for the audit."""
+    p = event.payload
+    tx.execute("INSERT INTO certificate_blanks AS b (number, office, status, reason, changed_on)"
+               " VALUES (%s, %s, 'spoiled', %s, %s) ON CONFLICT (number) DO UPDATE SET status = 'spoiled',"
+               " reason = excluded.reason, changed_on = excluded.changed_on",
+               (p["number"], p["office"], p["reason"], p["voided_on"]))
+
+
 def _conflicted(tx: psycopg.Connection, event: Event) -> None:
     p = event.payload
     tx.execute("INSERT INTO import_conflicts (record_id, batch_id, record_ref, reason) VALUES (%s, %s, %s, %s)"
@@ -331,4 +391,7 @@ _PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
     ev.APPOINTMENT_CANCELLED: _appointment("cancelled"),
     ev.APPOINTMENT_MISSED: _appointment("missed"),
     ev.HISTORICAL_RECORD_CONFLICTED: _conflicted,
+    ev.CERTIFICATE_BLANKS_RECEIVED: _blanks_received,
+    ev.CERTIFICATE_BLANK_ISSUED: _blank_issued,
+    ev.CERTIFICATE_BLANK_VOIDED: _blank_voided,
 }

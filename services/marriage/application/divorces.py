@@ -6,7 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.marriage.application.registrations import load_marriage, plausible_id
+from services.marriage.application.registrations import (
+    certificates_answer,
+    issue_codes,
+    load_marriage,
+    plausible_id,
+    take_number,
+)
 from services.marriage.application.unit_of_work import UnitOfWork
 from services.marriage.contract.commands import (
     ApplyForDivorce,
@@ -18,7 +24,7 @@ from services.marriage.contract.commands import (
 )
 from services.marriage.domain import appointments, divorce, parameters, rules
 from services.marriage.domain import events as ev
-from services.marriage.domain.registration import certificate_number
+from services.marriage.domain.certificates import DIVORCE
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
@@ -66,16 +72,17 @@ def withdraw_divorce(uow: UnitOfWork, divorce_id: str, command: WithdrawDivorce,
 def register_divorce(uow: UnitOfWork, divorce_id: str, command: RegisterDivorce, actor: Actor,
                      today: dt.date) -> dict[str, Any]:
     """M-8: POST /divorces/{id}/registration — the marriage ends; two divorce certificates."""
+    codes = None
     if not (stored := uow.replayed()):
         state, marriage = load_divorce(uow, divorce_id)
         on = command.registered_on or today
-        numbers = (certificate_number("L", state.office, on, uow.read.serial()),
-                   certificate_number("L", state.office, on, uow.read.serial()))
-        drafts = divorce.decide_registration(state, marriage, command, actor, today, numbers)
+        number = take_number(uow, DIVORCE, state.office, on)  # K-4: one 字号, both copies (K-3)
+        drafts = divorce.decide_registration(state, marriage, command, actor, today, number)
         stored = uow.record(ev.marriage_stream(marriage.registration_id), drafts, marriage.version)
+        codes = issue_codes(uow, stored[-1].payload["certificates"])
     p = stored[-1].payload
     return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"],
-            "certificates": [c["number"] for c in p["certificates"]], "registered_on": p["registered_on"],
+            "certificates": certificates_answer(p["certificates"], codes), "registered_on": p["registered_on"],
             "version": stored[-1].stream_version}
 
 

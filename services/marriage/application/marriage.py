@@ -15,7 +15,15 @@ from typing import Any
 import psycopg
 
 from services.marriage.adapters.read_models import ReadModels
-from services.marriage.application import divorces, imports, queries, reactions, registrations
+from services.marriage.application import (
+    certificate_stock,
+    divorces,
+    documents,
+    imports,
+    queries,
+    reactions,
+    registrations,
+)
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
 from services.marriage.contract import commands
 from services.marriage.contract.table import COMMANDS
@@ -23,12 +31,19 @@ from services.marriage.domain import rules
 from services.marriage.domain.rules import ApplicationRefused
 from shared.actor import Actor
 from shared.envelope import Event
-from shared.errors import Refusal
+from shared.errors import NotFound, Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
 from shared.unit_of_work import Application, deciders, parse
 
 log = get_logger(__name__)
+
+
+def checked_number(number: Any) -> str:
+    if not (isinstance(number, str) and 0 < len(number) <= 40 and number.isascii()
+            and all(c.isalnum() or c in "-/()" for c in number)):
+        raise NotFound("no certificate has this number and code")
+    return number
 
 
 def query_date(text: Any, name: str, default: dt.date | None = None) -> dt.date:
@@ -45,7 +60,7 @@ class Marriage(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, registrations, divorces)
+    DECIDERS = deciders(COMMANDS, registrations, divorces, certificate_stock)
 
     # -- commands ---------------------------------------------------------------------------------------
     def register_marriage(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:
@@ -116,12 +131,34 @@ class Marriage(Application):
         with self.store.db.connection() as conn:
             return queries.person_status(conn, person, day)
 
-    def verify_certificate(self, number: str) -> dict[str, Any]:
-        if not (isinstance(number, str) and 0 < len(number) <= 40 and number.isascii()
-                and all(c.isalnum() or c in "-/()" for c in number)):
-            raise Refusal("invalid_certificate_number", "not a certificate number", 422)
+    def verify_certificate(self, number: str, code: str | None = None) -> dict[str, Any]:
+        """K-8, K-9: a malformed number is the same 404 as an unknown one (nothing to enumerate by)."""
         with self.store.db.connection() as conn:
-            return queries.verification(conn, number)
+            return queries.verification(conn, checked_number(number), code)
+
+    def print_certificate(self, number: str, code: str | None, actor: Any, verification_url: str) -> dict[str, Any]:
+        """K-1: the copy's PDF for staff, with the code its issuing answer gave."""
+        with self.store.db.connection() as conn:
+            return documents.print_copy(conn, checked_number(number), code, Actor.from_rpc(actor),
+                                        str(verification_url)[:300])
+
+    def certificate_stock(self, office: str) -> dict[str, Any]:
+        """K-5: the office's books of blanks."""
+        with self.store.db.connection() as conn:
+            return certificate_stock.stock_books(conn, office)
+
+    def certificate_audit(self, office: str, year: str | None = None) -> dict[str, Any]:
+        """K-4, K-5: gaps and duplicates of the office's numbers in a year (default this year)."""
+        today = self.clock()
+        if year in (None, ""):
+            number = today.year
+        elif isinstance(year, str) and year.isdigit() and 1950 <= int(year) <= today.year:
+            number = int(year)
+        else:
+            raise Refusal("invalid_query", "year is a year, at most this one", 422,
+                          [{"loc": ["query", "year"], "msg": "not a year"}])
+        with self.store.db.connection() as conn:
+            return certificate_stock.numbering_audit(conn, office, number)
 
     def statistics(self, first: str | None, last: str | None) -> dict[str, Any]:
         today = self.clock()

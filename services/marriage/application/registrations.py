@@ -24,9 +24,10 @@ from services.marriage.contract.commands import (
     RevokeRegistration,
     VoidCertificateBlank,
 )
+from services.marriage.domain import certificates as cert
 from services.marriage.domain import events as ev
 from services.marriage.domain import rules
-from services.marriage.domain.certificates import decide_void_blank
+from services.marriage.domain.certificates import SerialKey, decide_void_blank
 from services.marriage.domain.divorce import decide_closure
 from services.marriage.domain.marriage import (
     MarriageState,
@@ -36,7 +37,6 @@ from services.marriage.domain.marriage import (
 )
 from services.marriage.domain.registration import (
     NewMarriage,
-    certificate_number,
     decide_refusal_record,
     decide_registration,
     dishonesty_warnings,
@@ -48,13 +48,36 @@ from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
 
 
-def registration_result(events: list[Any], warnings: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+def take_number(uow: UnitOfWork, prefix: str, office: str, on: dt.date) -> str:
+    """K-4: the next 字号 of the office's sequence, in the command's transaction."""
+    key = SerialKey.of(prefix, office, on)
+    return cert.certificate_number(key, uow.read.take_serial(key))
+
+
+def issue_codes(uow: UnitOfWork, copies: list[dict[str, Any]]) -> dict[str, str]:
+    """K-8: a new code per copy ({number, id_number}), stored hashed in this transaction; holder → code,
+    to be answered once."""
+    codes = {copy["id_number"]: cert.new_code() for copy in copies}
+    uow.read.store_codes([(c["number"], c["id_number"], cert.code_hash(c["number"], c["id_number"],
+                                                                        codes[c["id_number"]])) for c in copies])
+    return codes
+
+
+def certificates_answer(copies: list[dict[str, Any]], codes: dict[str, str] | None) -> list[dict[str, Any]]:
+    """api.md release 2: one object per copy. The code exists only in the issuing answer: a replay of the
+    command (the service's own idempotency) answers `verification_code: null` (docs/certificates.md)."""
+    return [{"number": c["number"], "holder_id_number": c["id_number"],
+             "verification_code": (codes or {}).get(c["id_number"])} for c in copies]
+
+
+def registration_result(events: list[Any], warnings: list[dict[str, Any]] | None = None,
+                        codes: dict[str, str] | None = None) -> dict[str, Any]:
     first = events[0]
     if first.type == ev.REGISTRATION_REFUSED:  # a retried refused command is refused again, writing nothing
         p = first.payload
         raise ApplicationRefused(p["reasons"], (), p["office"], first.occurred_on).as_refusal(p["refusal_id"])
     p = first.payload
-    return {"registration_id": p["registration_id"], "certificates": [c["number"] for c in p["certificates"]],
+    return {"registration_id": p["registration_id"], "certificates": certificates_answer(p["certificates"], codes),
             "version": events[-1].stream_version, "registered_on": p["registered_on"],
             "cross_county": p["cross_county"], "warnings": warnings or []}
 
@@ -65,15 +88,15 @@ def register_marriage(uow: UnitOfWork, command: RegisterMarriage, actor: Actor, 
     if stored := uow.replayed():
         return registration_result(stored)
     application = prepare(command, actor, today)
-    facts, serials = uow.read.facts_and_serials(application.id_numbers)
+    facts = uow.read.facts(application.id_numbers)
     warnings = dishonesty_warnings(application, facts)
     on = application.registered_on
-    numbers = (certificate_number("J", application.office, on, serials[0]),
-               certificate_number("J", application.office, on, serials[1]))
-    new = NewMarriage(uow.ids.resource("registration"), numbers)
     try:
+        # K-4: the serial is taken in this transaction; a refusal below rolls it back with everything else.
+        new = NewMarriage(uow.ids.resource("registration"), take_number(uow, cert.MARRIAGE, application.office, on))
         drafts = decide_registration(application, facts, new)
         events = uow.record(ev.marriage_stream(new.registration_id), drafts, NO_STREAM)
+        codes = issue_codes(uow, events[0].payload["certificates"])
     except ApplicationRefused as refused:
         raise refused.with_warnings(warnings) from None
     except Refusal as lost_race:
@@ -82,7 +105,7 @@ def register_marriage(uow: UnitOfWork, command: RegisterMarriage, actor: Actor, 
         # M-3: another office registered a party a moment ago; our rows failed on the key.
         raise ApplicationRefused([rules.ALREADY_MARRIED], application.persons, application.office, on,
                                  warnings) from None
-    return registration_result(events, warnings)
+    return registration_result(events, warnings, codes)
 
 
 def record_refusal(uow: UnitOfWork, refused: ApplicationRefused) -> Refusal:
@@ -112,16 +135,21 @@ def marriage_result(events: list[Any], **extra: Any) -> dict[str, Any]:
 
 def reissue_certificate(uow: UnitOfWork, registration_id: str, command: ReissueCertificate, actor: Actor,
                         today: dt.date) -> dict[str, Any]:
-    """M-7: POST /registrations/{id}/certificate-reissues."""
+    """M-7, K-2: POST /registrations/{id}/certificate-reissues — a `BJ` number of the reissuing office."""
+    codes = None
     if not (stored := uow.replayed()):
         state = load_marriage(uow, registration_id)
         person = rules.check_id_number(command.party_id_number, today, "party_id_number").value
         on = command.reissued_on or today
-        number = certificate_number("J", actor.office or state.office, on, uow.read.serial())
+        number = take_number(uow, cert.MARRIAGE_REISSUE, actor.office or state.office, on)
         drafts = decide_reissue(state, command, person, actor, today, number)
         stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+        p = stored[-1].payload
+        codes = issue_codes(uow, [{"number": p["new_number"], "id_number": p["id_number"]}])
     p = stored[-1].payload
-    return marriage_result(stored, certificate=p["new_number"], old_number=p["old_number"])
+    copies = [{"number": p["new_number"], "id_number": p["id_number"]}]
+    return marriage_result(stored, certificate=p["new_number"], old_number=p["old_number"],
+                           certificates=certificates_answer(copies, codes))
 
 
 def void_certificate_blank(uow: UnitOfWork, command: VoidCertificateBlank, actor: Actor,

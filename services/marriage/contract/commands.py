@@ -121,7 +121,13 @@ class RecordNoShow(Model):
     version: Version | None = None
 
 
-CertificateNumber = Annotated[str, StringConstraints(pattern=r"^[JL][0-9]{6}-[0-9]{4}-[0-9]{6,7}$")]
+CertificateNumber = Annotated[str, StringConstraints(pattern=r"^(J|L|BJ|BL)[0-9]{6}-[0-9]{4}-[0-9]{6,7}$")]
+# K-5: a blank's preprinted stock number: its series (capital letters or digits) and an eight-digit number;
+# older spoiled blanks were registered by the 字号 printed on them, which stays accepted.
+BlankSeries = Annotated[str, StringConstraints(pattern=r"^[A-Z0-9]{1,8}$")]
+BlankNumber = Annotated[str, StringConstraints(
+    pattern=r"^([A-Z0-9]{1,8}[0-9]{8}|(J|L|BJ|BL)[0-9]{6}-[0-9]{4}-[0-9]{6,7})$")]
+MAX_BLANKS_PER_RECEIPT = 10_000
 
 
 class VoidCertificateBlank(Model):
@@ -129,9 +135,30 @@ class VoidCertificateBlank(Model):
     office."""
 
     office: OfficeCode
-    number: CertificateNumber  # J610502-2026-000001: J marriage, L divorce; the office's division; the year
+    number: BlankNumber  # the preprinted stock number (K-5)
     reason: Note
     voided_on: dt.date | None = None
+
+
+class ReceiveCertificateBlanks(Model):
+    """K-5: a delivery of preprinted blanks, numbers `<series><first..last, eight digits>`, received by an
+    office (at most 10,000 a receipt)."""
+
+    office: OfficeCode
+    series: BlankSeries
+    first: Annotated[int, Field(strict=True, ge=0, le=99_999_999)]
+    last: Annotated[int, Field(strict=True, ge=0, le=99_999_999)]
+    received_on: dt.date | None = None
+
+
+class IssueCertificateBlank(Model):
+    """K-5: the copy (字号 and holder) printed on an office's blank."""
+
+    office: OfficeCode
+    number: BlankNumber
+    certificate_number: CertificateNumber
+    holder_id_number: IdNumberText
+    issued_on: dt.date | None = None
 
 
 class HistoricalRecords(Model):

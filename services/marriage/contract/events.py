@@ -76,6 +76,32 @@ class CertificateBlankVoided(EventModel):
     voided_on: dt.date
 
 
+class CertificateBlanksReceived(EventModel):
+    """K-5: a delivery of preprinted blanks (`series` + eight-digit numbers `first`..`last`) received by an
+    office. No subjects: blanks name nobody."""
+
+    TYPE = "marriage.CertificateBlanksReceived"
+
+    receipt_id: str = Field(description="the receipt's id")
+    office: str
+    series: str = Field(description="the blanks' series, printed before their eight-digit numbers")
+    first: int = Field(description="the first blank's number in the series")
+    last: int = Field(description="the last blank's number in the series")
+    received_on: dt.date = Field(description="the date the blanks were received")
+
+
+class CertificateBlankIssued(EventModel):
+    """K-5: a copy (字号 and holder) printed on a received blank of the office. Subjects: the holder."""
+
+    TYPE = "marriage.CertificateBlankIssued"
+
+    number: str = Field(description="the blank's preprinted stock number")
+    office: str
+    certificate_number: str = Field(description="the 字号 printed on the blank (K-2)")
+    id_number: str = Field(description="the copy's holder")
+    issued_on: dt.date = Field(description="the date the copy was printed on the blank")
+
+
 class CourtOutcomeRecorded(EventModel):
     """M-9: a court judgment: a divorce ends the marriage from `effective_on`; void or annulled marriages never
     existed. Subjects: party."""
@@ -290,7 +316,9 @@ CATALOGUE = EventCatalogue(
         AppointmentBooked,
         AppointmentCancelled,
         AppointmentMissed,
+        CertificateBlankIssued,
         CertificateBlankVoided,
+        CertificateBlanksReceived,
         CertificateReissued,
         CourtOutcomeRecorded,
         DeathDateCorrected,

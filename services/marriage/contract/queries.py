@@ -19,3 +19,20 @@ class StatusQuery(Query):
 class StatisticsQuery(Query):
     from_: dt.date | None = Field(default=None, alias="from", description="first day (default 1 January)")
     to: dt.date | None = Field(default=None, description="last day (default today)")
+
+
+class VerificationQuery(Query):
+    code: str | None = Field(default=None, max_length=64,
+                             description="the copy's verification code, as printed and in its QR code (K-8)")
+
+
+class PrintQuery(Query):
+    code: str = Field(max_length=64, description="the copy's verification code from the issuing answer (K-8)")
+
+
+class StockQuery(Query):
+    office: str = Field(pattern=r"^MR-[0-9]{6}$", description="the registry office")
+
+
+class NumberingAuditQuery(StockQuery):
+    year: int | None = Field(default=None, description="the business year (default this year)")

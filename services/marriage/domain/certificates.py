@@ -1,31 +1,172 @@
-"""Certificate stock (M-7, api.md release 2): a spoiled blank is registered as void, once, by its office —
-so that a number printed on a spoiled blank can never be passed off as a certificate."""
+"""Certificates as documents (docs/certificates.md): the 字号 (K-2), verification codes (K-8) and the blank
+stock (K-5: received, issued, spoiled), pure.
+
+K-8, why a fast hash: a code is 12 characters drawn by `secrets` from 31 (about 59 bits), so nobody can guess
+one through the public route (rate-limited per client, every miss the same 404), and a slow hash would only
+slow down an attacker who already read the service's tables — and who then already holds everything a code
+unlocks (validity, kind, date), and more. What the hash does protect against is a reader of the table
+passing codes on; for that SHA-256 over the copy's identity and the code suffices. The codes never go into an
+event (events reach other services and the feed), only into the issuing transaction's `certificate_codes`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from services.marriage.contract import events as contract
-from services.marriage.contract.commands import VoidCertificateBlank
+from services.marriage.contract.commands import (
+    MAX_BLANKS_PER_RECEIPT,
+    IssueCertificateBlank,
+    ReceiveCertificateBlanks,
+    VoidCertificateBlank,
+)
 from services.marriage.domain import rules
-from services.marriage.domain.events import Draft
+from services.marriage.domain.events import Draft, parties
 from shared.actor import Actor
 from shared.errors import Refusal
 
 BLANK_ALREADY_VOIDED = "blank_already_voided"
+BLANK_NOT_ON_HAND = "blank_not_on_hand"
+BLANK_ALREADY_USED = "blank_already_used"
+
+# K-2: J marriage, L divorce, BJ/BL reissued marriage/divorce certificates.
+MARRIAGE, DIVORCE, MARRIAGE_REISSUE, DIVORCE_REISSUE = "J", "L", "BJ", "BL"
+NUMBER = re.compile(r"^(?P<prefix>J|L|BJ|BL)(?P<division>[0-9]{6})-(?P<year>[0-9]{4})-(?P<serial>[0-9]{6})$")
+MAX_SERIAL = 999_999
+
+# K-8: no look-alikes (no 0/O, 1/I/L); the alphabet the printed documents accept (shared/documents).
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 12
+
+
+@dataclass(frozen=True)
+class SerialKey:
+    """K-4: one gap-free sequence per prefix, issuing office's division and business year."""
+
+    prefix: str
+    division: str
+    year: int
+
+    @classmethod
+    def of(cls, prefix: str, office: str, on: dt.date) -> SerialKey:
+        return cls(prefix, rules.office_division(office), on.year)
+
+
+def certificate_number(key: SerialKey, serial: int) -> str:
+    """K-2: `J610502-2026-000001`."""
+    if not 1 <= serial <= MAX_SERIAL:
+        raise Refusal("serials_exhausted", f"the year's {MAX_SERIAL} numbers of {key.prefix}{key.division} are used",
+                      409)
+    return f"{key.prefix}{key.division}-{key.year}-{serial:06d}"
+
+
+def new_code() -> str:
+    """K-8: a copy's random verification code, drawn by `secrets`."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def code_hash(number: str, holder: str, code: str) -> str:
+    """K-8: the stored form of a copy's code, bound to the copy (see the module's docstring for the hash)."""
+    return hashlib.sha256(f"{number}\x1f{holder}\x1f{code}".encode()).hexdigest()
+
+
+def plausible_code(code: object) -> bool:
+    return isinstance(code, str) and CODE_LENGTH <= len(code) <= 32 and all(c in CODE_ALPHABET for c in code)
+
+
+def matching_copy(number: str, code: object, copies: Iterable[tuple[str, str]]) -> str | None:
+    """K-8: the holder of the copy of `number` whose code this is, or None (wrong, missing or malformed code)."""
+    if not plausible_code(code):
+        return None
+    assert isinstance(code, str)
+    for holder, stored in copies:
+        if hmac.compare_digest(stored, code_hash(number, holder, code)):
+            return holder
+    return None
+
+
+def serial_gaps(serials: Sequence[int]) -> list[int]:
+    """K-4 audit: the serials missing below the highest taken."""
+    taken = set(serials)
+    return [n for n in range(1, max(taken, default=0) + 1) if n not in taken]
+
+
+def duplicates(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    return sorted({v for v in values if v in seen or seen.add(v)})  # type: ignore[func-returns-value]
+
+
+# -- K-5: the blank stock --------------------------------------------------------------------------------------
+def blank_numbers(series: str, first: int, last: int) -> list[str]:
+    return [f"{series}{n:08d}" for n in range(first, last + 1)]
+
+
+def decide_receipt(command: ReceiveCertificateBlanks, actor: Actor, today: dt.date, receipt_id: str,
+                   already_received: Sequence[str]) -> list[Draft]:
+    """K-5: a delivery of blanks, each number received once (409 `blank_already_received`)."""
+    rules.check_office(command.office)
+    rules.check_acts_for_office(actor, command.office)
+    on = command.received_on or today
+    rules.check_business_day(on, actor, today, "received_on")
+    if command.last < command.first or command.last - command.first >= MAX_BLANKS_PER_RECEIPT:
+        raise rules.refusal("invalid_blank_range", f"last is at least first, at most {MAX_BLANKS_PER_RECEIPT} "
+                            "blanks a receipt", field="last")
+    if already_received:
+        raise Refusal("blank_already_received", f"{len(already_received)} of these blanks were received already,"
+                      f" first {already_received[0]}", 409)
+    received = contract.CertificateBlanksReceived(receipt_id=receipt_id, office=command.office, series=command.series,
+                                                  first=command.first, last=command.last, received_on=on)
+    return [Draft.of(received, on)]
+
+
+def decide_issue(history: Sequence[object], status: str | None, blank_office: str | None,
+                 command: IssueCertificateBlank, holder: str, copy_holders: Sequence[str], actor: Actor,
+                 today: dt.date) -> list[Draft]:
+    """K-5: a copy printed on a blank the office has on hand; the copy must exist (its 字号 and holder)."""
+    rules.check_office(command.office)
+    rules.check_acts_for_office(actor, command.office)
+    on = command.issued_on or today
+    rules.check_business_day(on, actor, today, "issued_on")
+    if status != "on_hand" or blank_office != command.office:
+        raise Refusal(BLANK_NOT_ON_HAND, f"{command.number} is not a blank this office has on hand", 409)
+    if holder not in copy_holders:
+        raise Refusal("certificate_not_found", "no copy of this number is held by this person", 404)
+    issued = contract.CertificateBlankIssued(number=command.number, office=command.office,
+                                             certificate_number=command.certificate_number, id_number=holder,
+                                             issued_on=on)
+    return [Draft.of(issued, on, parties(holder, role="holder"))]
 
 
 def decide_void_blank(history: Sequence[object], command: VoidCertificateBlank, actor: Actor,
                       today: dt.date) -> list[Draft]:
-    """M-7: clerks void their own office's blanks (registrars and admins any office's), dated as any business
-    date; a blank is void once (409 `blank_already_voided`). `history` is the blank's stream so far."""
+    """M-7, K-5: clerks void their own office's blanks, dated as any business date; a blank is void once
+    (409 `blank_already_voided`) and a blank a copy was printed on is not spoiled afterwards (409
+    `blank_already_used`: the copy is replaced by a reissue). `history` is the blank's stream so far."""
     rules.check_office(command.office)
     rules.check_acts_for_office(actor, command.office)
     on = command.voided_on or today
     rules.check_business_day(on, actor, today, "voided_on")
+    types = [getattr(event, "type", None) for event in history]
+    if contract.CertificateBlankIssued.TYPE in types:
+        raise Refusal(BLANK_ALREADY_USED, f"a copy was printed on {command.number}", 409)
     if history:
         raise Refusal(BLANK_ALREADY_VOIDED, f"{command.number} is void already", 409)
     voided = contract.CertificateBlankVoided(number=command.number, office=command.office, reason=command.reason,
                                              voided_on=on)
     return [Draft.of(voided, on)]
+
+
+def books(counts: dict[str, int]) -> dict[str, object]:
+    """K-5: received = issued + spoiled + on hand. Blanks voided without a recorded receipt are counted apart
+    (`spoiled_unreceived`): they make the books not balance, which is the point."""
+    received = counts.get("received", 0)
+    issued, spoiled, on_hand = counts.get("issued", 0), counts.get("spoiled", 0), counts.get("on_hand", 0)
+    return {"received": received, "issued": issued, "spoiled": spoiled, "on_hand": on_hand,
+            "spoiled_unreceived": counts.get("spoiled_unreceived", 0),
+            "balanced": received == issued + spoiled + on_hand and not counts.get("spoiled_unreceived", 0)}

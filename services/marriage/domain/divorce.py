@@ -138,7 +138,7 @@ def decide_withdrawal(state: DivorceState, marriage: MarriageState, command: Wit
 
 
 def decide_registration(state: DivorceState, marriage: MarriageState, command: RegisterDivorce, actor: Actor,
-                        today: dt.date, certificate_numbers: tuple[str, str]) -> list[Draft]:
+                        today: dt.date, certificate_number: str) -> list[Draft]:
     """M-8: both parties appear at the office of the application after the cooling-off, within the window;
     the marriage ends and each receives a divorce certificate."""
     rules.check_version(command.version, state.version)
@@ -154,8 +154,7 @@ def decide_registration(state: DivorceState, marriage: MarriageState, command: R
     check_in_force(marriage, "only a marriage in force is divorced")
     payload = {"divorce_id": state.divorce_id, "registration_id": marriage.registration_id, "office": state.office,
                "registered_on": on.isoformat(),
-               "certificates": [{"number": number, "id_number": person}
-                                for number, person in zip(certificate_numbers, marriage.id_numbers, strict=True)]}
+               "certificates": [{"number": certificate_number, "id_number": person} for person in marriage.id_numbers]}
     return [Draft.of(contract.DivorceRegistered(**payload), on, parties(*marriage.id_numbers))]
 
 

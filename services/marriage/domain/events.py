@@ -5,9 +5,9 @@ Persons are `{id: ID number, role: "party"}` unless said otherwise; `occurred_on
 
 Stream `marriage-<registration_id>` (one per registration, whatever happens to it later):
 * `marriage.MarriageRegistered` — `registration_id`, `office`, `office_division`, `registered_on`,
-  `parties` (`[{id_number, sex, household_division, name}]`), `certificates` (`[{number, id_number}]`),
-  `cross_county` (bool), `imported` (bool), `jurisdiction` (the M-6 phase it was judged by), and for
-  imports `batch_id`, `record_ref`.
+  `parties` (`[{id_number, sex, household_division, name}]`), `certificates` (`[{number, id_number}]`, one
+  字号 on both copies, K-3), `cross_county` (bool), `imported` (bool), `jurisdiction` (the M-6 phase it was
+  judged by), and for imports `batch_id`, `record_ref`.
 * `marriage.CertificateReissued` (M-7) — subject the party; `registration_id`, `id_number`, `old_number`,
   `new_number`, `reason`, `reissued_on`.
 * `marriage.DivorceRegistered` (M-8) — `divorce_id`, `registration_id`, `office`, `registered_on`,
@@ -24,8 +24,14 @@ Stream `marriage-<registration_id>` (one per registration, whatever happens to i
 * `marriage.DeathDateCorrected` (M-11, F-7) — both parties; `registration_id`, `death_id`, `died_on` (the
   corrected date the marriage ended on), `previous_died_on`.
 
-Stream `blank-<number>` (M-7, certificate stock): `marriage.CertificateBlankVoided` — no persons; `number`,
-`office`, `reason`, `voided_on`: a spoiled blank, void for good.
+Stream `blank-<number>` (M-7, K-5, certificate stock): `marriage.CertificateBlankVoided` — no persons; `number`,
+`office`, `reason`, `voided_on`: a spoiled blank, void for good. `marriage.CertificateBlankIssued` — the holder
+as `holder`; `number`, `office`, `certificate_number`, `id_number`, `issued_on`: a copy printed on the blank.
+
+Stream `blank-receipt-<receipt_id>` (K-5): `marriage.CertificateBlanksReceived` — no persons; `receipt_id`,
+`office`, `series`, `first`, `last`, `received_on`: blanks `<series><first..last, eight digits>` received.
+
+A copy's verification code (K-8) is in no event: only its hash, in the service's `certificate_codes` table.
 
 Stream `divorce-<divorce_id>` (M-8, divorce by agreement):
 * `marriage.DivorceApplied` — `divorce_id`, `registration_id`, `office`, `applied_on`, `agreement`
@@ -77,6 +83,8 @@ APPOINTMENT_CANCELLED = contract.AppointmentCancelled.TYPE
 APPOINTMENT_MISSED = contract.AppointmentMissed.TYPE
 HISTORICAL_RECORD_CONFLICTED = contract.HistoricalRecordConflicted.TYPE
 CERTIFICATE_BLANK_VOIDED = contract.CertificateBlankVoided.TYPE
+CERTIFICATE_BLANKS_RECEIVED = contract.CertificateBlanksReceived.TYPE
+CERTIFICATE_BLANK_ISSUED = contract.CertificateBlankIssued.TYPE
 
 SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 
@@ -102,6 +110,10 @@ def appointment_stream(appointment_id: str) -> str:
 
 def blank_stream(number: str) -> str:
     return f"blank-{number}"
+
+
+def receipt_stream(receipt_id: str) -> str:
+    return f"blank-receipt-{receipt_id}"
 
 
 def import_stream(batch_id: str) -> str:

@@ -4,7 +4,7 @@
 one outright (no refusal record: nothing about the persons can be trusted yet). The application then looks
 up what it knows of both persons and `decide_registration` applies the rules: every broken rule is a reason
 of an `ApplicationRefused` (M-5, recorded by the application), otherwise the `MarriageRegistered` event with
-two certificate numbers (M-7) and the cross-county flag (M-6).
+one 字号 on both copies (K-3) and the cross-county flag (M-6).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ class Application:
 @dataclass(frozen=True)
 class NewMarriage:
     registration_id: str
-    certificate_numbers: tuple[str, str]
+    certificate_number: str  # K-3: one 字号 per registration, on both copies
 
 
 def prepare(command: RegisterMarriage, actor: Actor, today: dt.date) -> Application:
@@ -80,8 +80,7 @@ def decide_registration(application: Application, facts: Sequence[rules.PersonFa
         "parties": [{"id_number": application.persons[n].value, "sex": application.persons[n].sex,
                      "household_division": application.households[n], "name": application.names[n]}
                     for n in order],
-        "certificates": [{"number": number, "id_number": person.value}
-                         for number, person in zip(new.certificate_numbers, persons, strict=True)],
+        "certificates": [{"number": new.certificate_number, "id_number": person.value} for person in persons],
         "cross_county": rules.is_cross_county(application.office, application.households),
         "imported": False, "jurisdiction": parameters.jurisdiction(on),
     }
@@ -94,9 +93,3 @@ def decide_refusal_record(refused: rules.ApplicationRefused, refusal_id: str) ->
                "refused_on": refused.refused_on.isoformat()}
     subjects = parties(*dict.fromkeys(person.value for person in refused.persons), role="applicant")
     return [Draft.of(contract.RegistrationRefused(**payload), refused.refused_on, subjects)]
-
-
-def certificate_number(kind: str, office: str, on: dt.date, serial: int) -> str:
-    """M-7: `J610502-2025-0000123` (J marriage, L divorce): unique citywide, as the serial comes from one
-    sequence of the service; the office and year tell a reader where and when it was issued."""
-    return f"{kind}{rules.office_division(office)}-{on.year}-{serial:07d}"

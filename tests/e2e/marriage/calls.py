@@ -9,6 +9,9 @@ from tests.support.synthetic_ids import synthetic_id_number
 CLERK = {"as_": "marriage_clerk", "office": "MR-610502"}
 REGISTRAR = {"as_": "marriage_registrar"}
 REGISTRATIONS = "/v1/marriage/registrations"
+# Weinan's eleven county-level registry offices: the M-3 race and the K-4 numbering race run at all of them.
+OFFICES = ("MR-610502", "MR-610503", "MR-610522", "MR-610523", "MR-610524", "MR-610525", "MR-610526", "MR-610527",
+           "MR-610528", "MR-610581", "MR-610582")
 
 
 def clerk_of(office: str) -> dict[str, str]:

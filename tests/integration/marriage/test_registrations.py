@@ -35,7 +35,9 @@ def test_a_registration_appends_its_event_and_fills_the_read_models_together_M1_
     [event] = store.read_stream(f"marriage-{result['registration_id']}")
     assert (event.type, event.metadata.actor, event.metadata.office) == (
         "marriage.MarriageRegistered", "clerk.MR-610502", "MR-610502")
-    assert result["certificates"] == [c["number"] for c in event.payload["certificates"]]
+    assert [(c["number"], c["holder_id_number"]) for c in result["certificates"]] == [
+        (c["number"], c["id_number"]) for c in event.payload["certificates"]]
+    assert all(c["verification_code"] and c["verification_code"] not in str(event) for c in result["certificates"])
     after = counts(admin_db)
     assert (after["events"] - before["events"], after["marriages"] - before["marriages"],
             after["current_marriages"] - before["current_marriages"],
@@ -111,7 +113,10 @@ def test_a_retried_registration_with_the_same_idempotency_key_answers_the_first_
 
     again = marriage.register_marriage(registration(man, woman), CLERK, "retry-1")
 
-    assert (again["registration_id"], again["certificates"]) == (first["registration_id"], first["certificates"])
+    assert again["registration_id"] == first["registration_id"]
+    # K-8: the code was answered once; the service's replay has only its hash, so answers none
+    assert [c["number"] for c in again["certificates"]] == [c["number"] for c in first["certificates"]]
+    assert [c["verification_code"] for c in again["certificates"]] == [None, None]
     assert counts(admin_db) == before
 
 
@@ -125,28 +130,33 @@ def test_a_retried_refused_registration_is_refused_again_and_recorded_once_M5(ma
     assert counts(admin_db) == before
 
 
-def test_certificate_numbers_are_unique_citywide_and_a_reissue_invalidates_the_old_one_M7(marriage):
+def test_one_number_per_registration_and_a_reissue_invalidates_only_the_replaced_copy_K3_K6_M7(marriage):
     results = [marriage.register_marriage(registration(*couple(), office=office), clerk_of(office), None)
                for office in OFFICES[:4]]
-    numbers = [n for r in results for n in r["certificates"]]
-    assert len(set(numbers)) == len(numbers)
-    registration_id, old = results[0]["registration_id"], results[0]["certificates"][1]
-    woman = marriage.registration(registration_id)["parties"][1]["id_number"]
+    numbers = [r["certificates"][0]["number"] for r in results]
+    assert len(set(numbers)) == len(numbers) and all(len({c["number"] for c in r["certificates"]}) == 1
+                                                     for r in results)
+    registration_id, [husband, wife] = results[0]["registration_id"], results[0]["certificates"]
+    woman = wife["holder_id_number"]
 
     reissued = marriage.reissue_certificate(registration_id, {"party_id_number": woman, "reason": "lost"},
                                             clerk_of(OFFICES[0]), None)
 
-    assert reissued["certificate"] not in numbers and reissued["old_number"] == old
-    old_view = marriage.verify_certificate(old)
-    new_view = marriage.verify_certificate(reissued["certificate"])
-    assert (old_view["valid"], old_view["replaced"], new_view["valid"]) == (False, True, True)
-    assert new_view["names"] == ["王*明", "李*红"] and "id_number" not in str(new_view)
+    assert reissued["certificate"].startswith("BJ") and reissued["old_number"] == wife["number"]
+    [copy] = reissued["certificates"]
+    old_view = marriage.verify_certificate(wife["number"], wife["verification_code"])
+    new_view = marriage.verify_certificate(copy["number"], copy["verification_code"])
+    husbands = marriage.verify_certificate(husband["number"], husband["verification_code"])
+    assert (old_view["valid"], new_view["valid"], husbands["valid"]) == (False, True, True)
+    assert set(new_view) == {"valid", "kind", "issued_on", "revoked", "holder_id_number"}
     stale = refusal_of(lambda: marriage.reissue_certificate(
         registration_id, {"party_id_number": woman, "reason": "lost", "version": 1}, clerk_of(OFFICES[0]), None))
     assert stale.code == "concurrency_conflict"
-    with pytest.raises(Refusal) as unknown:
-        marriage.verify_certificate("J610502-1999-9999999")
-    assert unknown.value.status == 404
+    for number, code in (("J610502-1999-999999", husband["verification_code"]), (husband["number"], None),
+                         (husband["number"], "23456789ABCD"), ("x' OR 1=1", "ABC")):
+        with pytest.raises(Refusal) as unknown:
+            marriage.verify_certificate(number, code)
+        assert unknown.value.status == 404  # K-8: one answer for every miss
 
 
 def test_a_revoked_registration_never_existed_and_the_fraudster_is_shown_at_later_applications_M10(marriage):
@@ -157,7 +167,8 @@ def test_a_revoked_registration_never_existed_and_the_fraudster_is_shown_at_late
         "reason": "impersonation", "document_ref": "渭公(2025)17号", "dishonest_id_number": woman}, REGISTRAR, None)
 
     assert marriage.person_status(man)["marital_status"] == "unmarried"
-    assert marriage.verify_certificate(registered["certificates"][0])["revoked"] is True
+    copy = registered["certificates"][0]
+    assert marriage.verify_certificate(copy["number"], copy["verification_code"])["revoked"] is True
     _, new_bride = couple()
     again = marriage.register_marriage(registration(man, new_bride), CLERK, None)  # he may marry: never married
     assert again["warnings"] == []

@@ -23,7 +23,7 @@ CLERK = Actor("clerk.MR-610502", "marriage_clerk", OFFICE)
 OTHER_CLERK = Actor("clerk.MR-610528", "marriage_clerk", "MR-610528")
 REGISTRAR = Actor("registrar.city", "marriage_registrar")
 REGISTRATION_ID = "5c0f1a2b-3c4d-5e6f-8a9b-0c1d2e3f4a5b"
-NEW = NewMarriage(REGISTRATION_ID, ("J610502-2025-0000001", "J610502-2025-0000002"))
+NEW = NewMarriage(REGISTRATION_ID, "J610502-2025-000001")
 FREE = (PersonFacts(), PersonFacts())
 
 

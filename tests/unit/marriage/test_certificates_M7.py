@@ -10,7 +10,6 @@ import pytest
 from services.marriage.contract.commands import RecordCourtOutcome, ReissueCertificate
 from services.marriage.domain import events as ev
 from services.marriage.domain.marriage import decide_court_outcome, decide_reissue
-from services.marriage.domain.registration import certificate_number
 from shared.errors import Refusal
 from tests.unit.marriage.given import CLERK, MAN, REGISTRAR, TODAY, WOMAN, fold, registered_events
 
@@ -56,8 +55,3 @@ def test_only_a_party_gets_a_certificate_and_a_stale_version_is_a_conflict_M7():
 
     assert not_party.value.code == "not_a_party"
     assert (stale.value.code, stale.value.status) == ("concurrency_conflict", 409)
-
-
-def test_certificate_numbers_name_kind_office_and_year_around_the_citywide_serial_M7():
-    assert certificate_number("J", "MR-610528", dt.date(2025, 6, 16), 123) == "J610528-2025-0000123"
-    assert certificate_number("L", "MR-610502", dt.date(2026, 1, 2), 9) == "L610502-2026-0000009"

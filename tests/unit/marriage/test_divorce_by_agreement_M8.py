@@ -110,7 +110,7 @@ def test_registration_within_the_window_ends_the_marriage_with_two_divorce_certi
     marriage, applied = apply(dt.date(2025, 6, 16))
 
     [registered] = divorce.decide_registration(divorce.fold(applied), marriage, RegisterDivorce(), CLERK,
-                                               dt.date(2025, 7, 17), ("L610502-2025-0000001", "L610502-2025-0000002"))
+                                               dt.date(2025, 7, 17), "L610502-2025-000001")
 
     assert registered.type == ev.DIVORCE_REGISTERED
     assert [c["id_number"] for c in registered.payload["certificates"]] == [MAN, WOMAN]

@@ -10,18 +10,23 @@ import pytest
 
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
-from tests.unit.gateway.fakes import RecordingService, call, code_of, principals, route_client
+from tests.unit.gateway.fakes import RecordingAccessLog, RecordingService, call, code_of, principals, route_client
 
 PRINCIPALS = principals("clerk", "registrar", "funeral", "courts", "education", "admin")
 REGISTRATION = {"office": "MR-610502", "declaration_signed": True,
                 "parties": [{"id_number": "610502199001010011", "name": "王小明"},
                             {"id_number": "61050219900101002X", "name": "李小红"}]}
 REGISTRATION_ID = "5c0f1a2b-3c4d-5e6f-8a9b-0c1d2e3f4a5b"
+HOLDER = "61050219900101002X"
+VERIFY = "/v1/marriage/certificates/J610502-2025-000001/verification"
 
 
 def answer(method: str, args: tuple[Any, ...]) -> dict[str, Any]:
     if method == "register_marriage":
         return {"registration_id": REGISTRATION_ID, "certificates": ["J1", "J2"], "version": 1, "warnings": []}
+    if method == "verify_certificate":
+        return {"valid": True, "kind": "marriage", "issued_on": "2025-06-16", "revoked": False,
+                "holder_id_number": HOLDER}
     return {"method": method}
 
 
@@ -89,11 +94,30 @@ def test_if_match_becomes_the_commands_version(client, service):
     assert (registration_id, request["version"]) == (REGISTRATION_ID, 3)
 
 
-def test_certificate_verification_is_public(client, service):
-    response = call(client, "GET", "/v1/marriage/certificates/J610502-2025-0000001/verification")
+def test_certificate_verification_is_public_and_reveals_four_fields_K8_K9(service, monkeypatch):
+    monkeypatch.setenv("CIVREG_VERIFICATION_RATE_LIMIT", "100/60")
+    access_log = RecordingAccessLog()
+    client = route_client(PRINCIPALS, service, access_log)
+
+    response = call(client, "GET", f"{VERIFY}?code=K7M2P9QX4TAB")
 
     assert response.status_code == 200
-    assert service.calls == [("verify_certificate", ("J610502-2025-0000001",))]
+    assert response.get_json() == {"valid": True, "kind": "marriage", "issued_on": "2025-06-16", "revoked": False}
+    assert service.calls == [("verify_certificate", ("J610502-2025-000001", "K7M2P9QX4TAB"))]
+    [entry] = access_log.entries  # K-9: the check is in the holder's access history, the code is not
+    assert (entry.principal, entry.role, entry.subjects, entry.outcome) == ("public", "public", (HOLDER,), 200)
+    assert "K7M2P9QX4TAB" not in str(entry)
+
+
+def test_certificate_checks_are_limited_per_client_address_K8(service, monkeypatch):
+    monkeypatch.setenv("CIVREG_VERIFICATION_RATE_LIMIT", "3/3600")
+    client = route_client(PRINCIPALS, service)
+
+    answers = [call(client, "GET", f"{VERIFY}?code=K7M2P9QX4TAB") for _ in range(4)]
+
+    assert [r.status_code for r in answers] == [200, 200, 200, 429]
+    assert code_of(answers[-1]) == "rate_limited" and 0 < int(answers[-1].headers["Retry-After"]) <= 3600
+    assert len(service.calls) == 3  # the refused check never reached the service
 
 
 def test_bureaus_read_marital_status_only_with_the_status_scope(client, service):

@@ -39,7 +39,7 @@ def test_the_latest_marriage_decides_after_a_divorce_and_a_remarriage():
         kind="divorce", court="法院", document_ref="(2015)1号", effective_on=dt.date(2015, 1, 5)), REGISTRAR, TODAY)
     new_wife = person(dt.date(1992, 2, 2), "female")
     application = prepare(registration_command(MAN, new_wife, registered_on=dt.date(2020, 1, 6)), REGISTRAR, TODAY)
-    second = decide_registration(application, FREE, NewMarriage("second", ("J1", "J2")))
+    second = decide_registration(application, FREE, NewMarriage("second", "J2"))
     history = [*first, *divorce, *second]
 
     assert marital_status(MAN, history, dt.date(2016, 1, 1)).marital_status == "divorced"

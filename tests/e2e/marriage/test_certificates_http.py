@@ -1,0 +1,157 @@
+"""Certificates end to end, through HTTP alone (issue 16): gap-free 字号 per office under concurrency (K-4),
+one number on both copies with a code each (K-3, K-8), the public verification and what it reveals (K-8,
+K-9), the printable copy (K-1) and the blank stock's books and audit (K-5)."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pypdf
+import pytest
+import requests
+
+from tests.e2e.marriage.calls import CLERK, OFFICES, REGISTRAR, REGISTRATIONS, clerk_of, couple, registration
+from tests.support.problems import assert_problem
+from tests.support.stack import Api
+
+pytestmark = pytest.mark.integration
+
+PER_OFFICE = 4
+STOCK = "/v1/marriage/certificate-stock"
+
+
+def verification(number: str) -> str:
+    return f"/v1/marriage/certificates/{number}/verification"
+
+
+def register(api, office="MR-610502", **changes):
+    response = api.post(REGISTRATIONS, json=registration(*couple(), office=office, **changes), **clerk_of(office))
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def serials(numbers: list[str]) -> list[int]:
+    return sorted(int(number[-6:]) for number in numbers)
+
+
+def test_concurrent_registrations_at_eleven_offices_number_without_gaps_or_duplicates_K4(api):
+    before = {office: api.get(f"{STOCK}/audit", params={"office": office}, **REGISTRAR).json() for office in OFFICES}
+    jobs = [office for office in OFFICES for _ in range(PER_OFFICE)]
+
+    def post(office: str) -> requests.Response:
+        # a clerk's terminal per registration: own HTTP session, own idempotency key
+        return Api(api.base_url).post(REGISTRATIONS, json=registration(*couple(), office=office),
+                                      headers={"Idempotency-Key": str(uuid.uuid4())}, **clerk_of(office))
+
+    with ThreadPoolExecutor(max_workers=len(OFFICES)) as pool:
+        responses = list(pool.map(post, jobs))
+
+    assert [r.status_code for r in responses] == [201] * len(jobs), [r.text for r in responses if r.status_code != 201]
+    for office in OFFICES:
+        numbers = [r.json()["certificates"][0]["number"] for r, o in zip(responses, jobs, strict=True) if o == office]
+        taken = before[office]["sequences"][0]["last_serial"]
+        assert serials(numbers) == list(range(taken + 1, taken + PER_OFFICE + 1))  # gap-free, no duplicate
+        assert all(n.startswith(f"J{office[3:]}-") for n in numbers)
+        audit = api.get(f"{STOCK}/audit", params={"office": office}, **REGISTRAR).json()
+        assert (audit["sequences"][0]["gaps"], audit["sequences"][0]["duplicates"]) == ([], [])
+
+
+def test_a_refused_registration_takes_no_serial_K4(api):
+    first = register(api, "MR-610528")
+    refused = api.post(REGISTRATIONS, json=registration(*couple(), office="MR-610528", declaration_signed=False),
+                       **clerk_of("MR-610528"))
+    second = register(api, "MR-610528")
+
+    assert_problem(refused, 422, "missing_declaration")
+    assert serials([second["certificates"][0]["number"]])[0] == serials([first["certificates"][0]["number"]])[0] + 1
+
+
+def test_both_copies_carry_the_number_each_with_its_own_code_and_the_check_reveals_four_fields_K3_K8_K9(api):
+    registered = register(api)
+    husband, wife = registered["certificates"]
+
+    assert husband["number"] == wife["number"] and husband["holder_id_number"] != wife["holder_id_number"]
+    assert husband["verification_code"] != wife["verification_code"] and len(wife["verification_code"]) >= 10
+    checked = api.get(verification(wife["number"]), params={"code": wife["verification_code"]})
+    assert checked.status_code == 200
+    assert checked.json() == {"valid": True, "kind": "marriage", "issued_on": checked.json()["issued_on"],
+                              "revoked": False}
+    misses = [api.get(verification(wife["number"])),
+              api.get(verification(wife["number"]), params={"code": "23456789ABCD"}),
+              api.get(verification("J610502-1999-999999"), params={"code": wife["verification_code"]})]
+    assert [r.status_code for r in misses] == [404] * 3
+    assert len({r.json()["code"] for r in misses}) == 1  # the same 404 whatever was wrong
+    history = api.get(f"/v1/persons/{wife['holder_id_number']}/access-log", as_="oversight").json()["entries"]
+    assert any(e["action"] == "marriage.verify_certificate" and e["role"] == "public" for e in history)
+
+
+def test_a_revoked_registration_is_revealed_as_revoked_K9(api):
+    registered = register(api)
+    api.post(f"{REGISTRATIONS}/{registered['registration_id']}/revocation",
+             json={"reason": "impersonation", "document_ref": "渭公(2025)18号"}, **REGISTRAR)
+    copy = registered["certificates"][0]
+
+    checked = api.get(verification(copy["number"]), params={"code": copy["verification_code"]}).json()
+
+    assert (checked["valid"], checked["revoked"]) == (False, True)
+
+
+def test_the_printable_copy_holds_chinese_text_its_number_and_the_printing_is_recorded_K1(api):
+    registered = register(api)
+    copy = registered["certificates"][1]
+
+    printed = api.get(f"/v1/certificates/{copy['number']}.pdf", params={"code": copy["verification_code"]}, **CLERK)
+
+    assert printed.status_code == 200 and printed.headers["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(printed.content)).pages)
+    assert "结婚证" in text and copy["number"] in text and copy["verification_code"] in text
+    assert api.get(f"/v1/certificates/{copy['number']}.pdf", params={"code": "23456789ABCD"},
+                   **CLERK).status_code == 404
+    assert_problem(api.get(f"/v1/certificates/{copy['number']}.pdf", params={"code": copy["verification_code"]},
+                           **clerk_of("MR-610528")), 403, "forbidden_place")
+    history = api.get(f"/v1/persons/{copy['holder_id_number']}/access-log", as_="oversight").json()["entries"]
+    assert any(e["action"] == "certificates.print" and e["outcome"] == 200 for e in history)
+
+
+def test_blanks_received_issued_and_spoiled_balance_in_the_books_K5(api):
+    office, series = "MR-610502", f"E{uuid.uuid4().int % 10**6}"
+    registered = register(api, office)
+    copy = registered["certificates"][0]
+    before = api.get(STOCK, params={"office": office}, **CLERK).json()
+
+    received = api.post(f"{STOCK}/receipts", json={"office": office, "series": series, "first": 1, "last": 10},
+                        **CLERK)
+    issued = api.post(f"{STOCK}/issues", json={"office": office, "number": f"{series}00000001",
+                                              "certificate_number": copy["number"],
+                                              "holder_id_number": copy["holder_id_number"]}, **CLERK)
+    voided = api.post(f"{STOCK}/void", json={"office": office, "number": f"{series}00000002",
+                                            "reason": "misprinted name"}, **CLERK)
+
+    assert (received.status_code, issued.status_code, voided.status_code) == (201, 201, 201), issued.text
+    assert_problem(api.post(f"{STOCK}/issues", json={"office": office, "number": f"{series}00000002",
+                                                    "certificate_number": copy["number"],
+                                                    "holder_id_number": copy["holder_id_number"]}, **CLERK),
+                   409, "blank_not_on_hand")
+    assert_problem(api.post(f"{STOCK}/receipts", json={"office": office, "series": series, "first": 5, "last": 12},
+                            **CLERK), 409, "blank_already_received")
+    books = api.get(STOCK, params={"office": office}, **CLERK).json()
+    change = {key: books[key] - before[key] for key in ("received", "issued", "spoiled", "on_hand")}
+    assert change == {"received": 10, "issued": 1, "spoiled": 1, "on_hand": 8}
+    assert books["received"] == books["issued"] + books["spoiled"] + books["on_hand"]
+    assert {"number": f"{series}00000002", "reason": "misprinted name"}.items() <= next(
+        b for b in books["spoiled_blanks"] if b["number"] == f"{series}00000002").items()
+
+
+def test_a_blank_spoiled_without_a_receipt_shows_in_the_audit_K5(api):
+    office = "MR-610581"
+    number = f"U{uuid.uuid4().int % 10**6}00000001"
+    assert api.post(f"{STOCK}/void", json={"office": office, "number": number, "reason": "damaged"},
+                    **clerk_of(office)).status_code == 201
+
+    audit = api.get(f"{STOCK}/audit", params={"office": office}, **REGISTRAR).json()
+    books = api.get(STOCK, params={"office": office}, **REGISTRAR).json()
+
+    assert number in audit["spoiled_unreceived"] and audit["clean"] is False
+    assert books["balanced"] is False
