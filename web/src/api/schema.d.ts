@@ -243,6 +243,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/certificates/{number}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printable copy (K-1) as PDF, with its verification URL and code in the QR code. */
+        get: operations["certificates.print"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/child-welfare/children": {
         parameters: {
             query?: never;
@@ -906,6 +923,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marriage/certificate-stock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The office's books of blanks: received = issued + spoiled + on hand (K-5). */
+        get: operations["marriage.certificate_stock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marriage/certificate-stock/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Gaps and duplicates of the office's numbers in a year; blanks spoiled without a receipt (K-4, K-5). */
+        get: operations["marriage.certificate_audit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marriage/certificate-stock/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the copy (字号 and holder) printed on a blank on hand (K-5). */
+        post: operations["marriage.issue_certificate_blank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/marriage/certificate-stock/receipts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a delivery of preprinted certificate blanks received by an office (K-5). */
+        post: operations["marriage.receive_certificate_blanks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marriage/certificate-stock/void": {
         parameters: {
             query?: never;
@@ -915,7 +1000,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a spoiled certificate blank as void, with the reason (M-7). */
+        /** Register a spoiled certificate blank as void, with the reason (M-7, K-5). */
         post: operations["marriage.void_certificate_blank"];
         delete?: never;
         options?: never;
@@ -930,7 +1015,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Public: whether a certificate number is valid, with names masked (M-7). */
+        /** Public: is this copy genuine and current (K-8, K-9)? Number and code, nothing but the four fields. */
         get: operations["marriage.verify_certificate"];
         put?: never;
         post?: never;
@@ -1668,19 +1753,34 @@ export interface components {
             /** Name */
             name: string;
         };
-        /** CertificateVerification */
+        /**
+         * CertificateCopy
+         * @description K-3, K-8: one copy: the registration's 字号, its holder, and its verification code — in the issuing
+         *     answer only (null when the service answers a replay of the command).
+         */
+        CertificateCopy: {
+            /** Holder Id Number */
+            holder_id_number: string;
+            /** Number */
+            number: string;
+            /** Verification Code */
+            verification_code: string | null;
+        };
+        /**
+         * CertificateVerification
+         * @description K-9: all a public check reveals.
+         */
         CertificateVerification: {
             /**
              * Issued On
              * Format: date
              */
             issued_on: string;
-            /** Kind */
-            kind: string;
-            /** Names */
-            names: string[];
-            /** Number */
-            number: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "marriage" | "divorce";
             /** Revoked */
             revoked: boolean;
             /** Valid */
@@ -2228,6 +2328,25 @@ export interface components {
              */
             version: number | null;
         };
+        /**
+         * IssueCertificateBlank
+         * @description K-5: the copy (字号 and holder) printed on an office's blank.
+         */
+        IssueCertificateBlank: {
+            /** Certificate Number */
+            certificate_number: string;
+            /** Holder Id Number */
+            holder_id_number: string;
+            /**
+             * Issued On
+             * @default null
+             */
+            issued_on: string | null;
+            /** Number */
+            number: string;
+            /** Office */
+            office: string;
+        };
         /** Listing */
         Listing: {
             /** Items */
@@ -2268,7 +2387,7 @@ export interface components {
         /** MarriageRegistered */
         MarriageRegistered: {
             /** Certificates */
-            certificates: string[];
+            certificates: components["schemas"]["CertificateCopy"][];
             /** Registration Id */
             registration_id: string;
             /** Version */
@@ -2312,6 +2431,24 @@ export interface components {
             township: string | null;
             /** Username */
             username: string;
+        };
+        /**
+         * NumberingAudit
+         * @description K-4, K-5: per sequence of the office and year, missing serials and numbers held twice.
+         */
+        NumberingAudit: {
+            /** Clean */
+            clean: boolean;
+            /** Office */
+            office: string;
+            /** Sequences */
+            sequences: {
+                [key: string]: unknown;
+            }[];
+            /** Spoiled Unreceived */
+            spoiled_unreceived: string[];
+            /** Year */
+            year: number;
         };
         /**
          * OpenCemetery
@@ -2574,6 +2711,26 @@ export interface components {
              * @default null
              */
             version: number | null;
+        };
+        /**
+         * ReceiveCertificateBlanks
+         * @description K-5: a delivery of preprinted blanks, numbers `<series><first..last, eight digits>`, received by an
+         *     office (at most 10,000 a receipt).
+         */
+        ReceiveCertificateBlanks: {
+            /** First */
+            first: number;
+            /** Last */
+            last: number;
+            /** Office */
+            office: string;
+            /**
+             * Received On
+             * @default null
+             */
+            received_on: string | null;
+            /** Series */
+            series: string;
         };
         /**
          * RecordCourtOutcome
@@ -3049,6 +3206,30 @@ export interface components {
             township: string | null;
             /** Username */
             username: string;
+        };
+        /**
+         * StockBooks
+         * @description K-5: received = issued + spoiled + on hand.
+         */
+        StockBooks: {
+            /** Balanced */
+            balanced: boolean;
+            /** Issued */
+            issued: number;
+            /** Office */
+            office: string;
+            /** On Hand */
+            on_hand: number;
+            /** Received */
+            received: number;
+            /** Spoiled */
+            spoiled: number;
+            /** Spoiled Blanks */
+            spoiled_blanks: {
+                [key: string]: unknown;
+            }[];
+            /** Spoiled Unreceived */
+            spoiled_unreceived: number;
         };
         /**
          * StoreBody
@@ -3779,6 +3960,47 @@ export interface operations {
             415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+        };
+    };
+    "certificates.print": {
+        parameters: {
+            query: {
+                /** @description the copy's verification code from the issuing answer (K-8) */
+                code: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "child_welfare.open_file": {
@@ -5514,6 +5736,176 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "marriage.certificate_stock": {
+        parameters: {
+            query: {
+                /** @description the registry office */
+                office: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StockBooks"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.certificate_audit": {
+        parameters: {
+            query: {
+                /** @description the registry office */
+                office: string;
+                /** @description the business year (default this year) */
+                year?: number;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NumberingAudit"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.issue_certificate_blank": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueCertificateBlank"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.receive_certificate_blanks": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveCertificateBlanks"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "marriage.void_certificate_blank": {
         parameters: {
             query?: never;
@@ -5561,7 +5953,10 @@ export interface operations {
     };
     "marriage.verify_certificate": {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description the copy's verification code, as printed and in its QR code (K-8) */
+                code?: string;
+            };
             header?: never;
             path: {
                 number: string;
