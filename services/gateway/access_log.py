@@ -200,12 +200,16 @@ def disclosed_subjects(body: object) -> tuple[str, ...]:
 
 
 def feed_detail(body: object) -> str | None:
-    """For a feed page: the positions it handed out, per source ("marriage 12-1011")."""
+    """For a feed page: the positions it handed out, per source ("marriage 12-1011"). Entries are CloudEvents
+    (services/timeline/contract/feed.py): the position is in `data`, the source a URN ending in the service."""
     if not isinstance(body, dict) or not isinstance(body.get("entries"), list):
         return None
     spans: dict[str, list[int]] = {}
     for entry in body["entries"]:
-        if isinstance(entry, dict) and isinstance(entry.get("position"), int):
-            span = spans.setdefault(str(entry.get("source")), [entry["position"], entry["position"]])
-            span[0], span[1] = min(span[0], entry["position"]), max(span[1], entry["position"])
+        data = entry.get("data") if isinstance(entry, dict) else None
+        position = data.get("position") if isinstance(data, dict) else None
+        if isinstance(position, int):
+            source = str(entry.get("source")).rsplit(":", 1)[-1]
+            span = spans.setdefault(source, [position, position])
+            span[0], span[1] = min(span[0], position), max(span[1], position)
     return ", ".join(f"{source} positions {low}-{high}" for source, (low, high) in spans.items()) or None

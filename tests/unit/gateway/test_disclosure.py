@@ -47,8 +47,10 @@ def test_a_timeline_document_discloses_its_person_and_linked_ids_from_its_head()
 
 
 def test_a_feed_page_says_which_positions_it_handed_out_per_source():
-    page = {"entries": [{"source": "marriage", "position": p, "subjects": []} for p in (120, 121, 1119)]
-            + [{"source": "funeral", "position": 7, "subjects": []}], "next": "x"}
+    def entry(source: str, position: int) -> dict:  # a CloudEvent of the feed (timeline/contract/feed.py)
+        return {"source": f"urn:civreg:{source}", "data": {"position": position, "subjects": []}}
+
+    page = {"entries": [entry("marriage", p) for p in (120, 121, 1119)] + [entry("funeral", 7)], "next": "x"}
     assert feed_detail(page) == "marriage positions 120-1119, funeral positions 7-7"
     assert feed_detail({"month": "2025-08"}) is None
 
