@@ -111,8 +111,8 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
         "security": [] if route.public else [{"bearer": []}],
         "parameters": _path_parameters(route) + _query_parameters(route) + _header_parameters(route),
         "responses": {
-            str(route.status): {"description": "success",
-                                "content": {route.media_type: {"schema": success_schema}}},
+            str(route.status): {"description": "no content"} if route.status == 204 else {
+                "description": "success", "content": {route.media_type: {"schema": success_schema}}},
             **{str(status): {"$ref": _PROBLEM_RESPONSE} for status in _problem_statuses(route)},
         },
     }
