@@ -19,15 +19,23 @@ the subscriptions' retry path needs it until retries go through an exchange of t
 `civreg_<service>` and `civreg_gateway` with their permissions on the vhost (default `/`), through
 `rabbitmqctl`; passwords come from `BROKER_PASSWORD_<SERVICE>` (development default: `civreg-dev-<service>`).
 Running it again changes nothing.
+
+`python -m services.broker_access --definitions` writes the same users and permissions, with their
+development passwords, as the RabbitMQ definitions that compose's broker loads at boot
+(`deploy/rabbitmq/definitions.json`, `load_definitions`): no `guest` there (a broker importing definitions at
+boot creates no default user), plus `civreg_admin`, whom only compose's migrate job uses to declare the
+topology (`civreg declare`), as only it holds the database's admin URL. A test keeps the file current.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
 import urllib.parse
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from services import SERVICES
@@ -35,6 +43,8 @@ from services.topology import service_class, subscriptions_of
 from shared.nameko_ext.settings import DEFAULT_AMQP_URI
 
 RPC_EXCHANGE = "nameko-rpc"
+ADMIN = "admin"  # `civreg_admin`: declares the topology (compose's migrate job), nothing else connects as it
+DEFINITIONS_FILE = "deploy/rabbitmq/definitions.json"
 DEFAULT_EXCHANGE = "amq.default"
 
 
@@ -80,9 +90,26 @@ def permissions() -> dict[str, Permissions]:
     return found
 
 
-def dev_user(service: str) -> tuple[str, str]:
+def dev_user(service: str, environ: Mapping[str, str] = os.environ) -> tuple[str, str]:
     """The development user of a service and its password (`BROKER_PASSWORD_<SERVICE>` overrides it)."""
-    return f"civreg_{service}", os.environ.get(f"BROKER_PASSWORD_{service.upper()}", f"civreg-dev-{service}")
+    return f"civreg_{service}", environ.get(f"BROKER_PASSWORD_{service.upper()}", f"civreg-dev-{service}")
+
+
+def definitions(vhost: str = "/") -> dict:
+    """RabbitMQ definitions (rabbitmq.com/docs/definitions) of every process's user and permissions, with
+    the development passwords (environment overrides ignored: the file is committed), and `civreg_admin`."""
+    every = {**permissions(), ADMIN: Permissions(".*", ".*", ".*")}
+    users = {service: dev_user(service, {}) for service in every}
+    return {
+        "users": [{"name": user, "password": password, "tags": []} for user, password in users.values()],
+        "vhosts": [{"name": vhost}],
+        "permissions": [{"user": users[service][0], "vhost": vhost, "configure": allowed.configure,
+                         "write": allowed.write, "read": allowed.read} for service, allowed in every.items()],
+    }
+
+
+def definitions_text() -> str:
+    return json.dumps(definitions(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _rabbitmqctl(*args: str) -> subprocess.CompletedProcess[str]:
@@ -109,6 +136,12 @@ def user_uri(base_uri: str, user: str, password: str) -> str:
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--definitions"]:
+        path = argv[1] if len(argv) > 1 else DEFINITIONS_FILE
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(definitions_text())
+        print(f"RabbitMQ definitions: {path}")
+        return 0
     vhost = argv[0] if argv else urllib.parse.unquote(urllib.parse.urlsplit(DEFAULT_AMQP_URI).path[1:]) or "/"
     for service, allowed in permissions().items():
         user, password = dev_user(service)

@@ -36,8 +36,17 @@ class Actor:
 
     @property
     def acts_for_the_city(self) -> bool:
-        """Admins, and a service reacting to another service's event, are bound to no one place."""
-        return self.role in ("admin", SYSTEM_ROLE)
+        """A service reacting to another service's event is bound to no one place. Admins are not: they
+        record no business at all (`check_records_business`)."""
+        return self.role == SYSTEM_ROLE
+
+    def check_records_business(self, what: str) -> None:
+        """Separation of duties (issue 12, api.md release 2): an admin administers accounts and reference
+        data (places, cemeteries and their plots, standards, calendars) and records no business event: an
+        admin is refused 403 `forbidden_role`, the detail naming `what` it may not record."""
+        if self.is_admin:
+            raise Refusal("forbidden_role", f"an admin administers accounts and reference data and records no "
+                                            f"{what}", 403)
 
     @property
     def unlimited_backdating(self) -> bool:

@@ -19,9 +19,7 @@ two, and its audit row and its stored outcome are durable together or not at all
 from __future__ import annotations
 
 import hashlib
-import math
 import re
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from psycopg.types.json import Jsonb
 
 from services.gateway.access_log import AccessRecord, rows_parameter
 from services.gateway.problems import Problem
+from services.gateway.retention import PurgeOnWrite
 from shared.db import Database
 from shared.logging import get_logger
 
@@ -125,27 +124,21 @@ class PostgresIdempotencyStore:
             raise ValueError("the idempotency retention must be positive")
         self.db = db
         self.retention_hours = retention_hours
-        self.purge_every = purge_every
-        self._last_purge = -math.inf
+        self._purge = PurgeOnWrite(self._delete_expired, "idempotency", purge_every)
 
     def purge_expired(self) -> int:
         """Delete the keys (and the responses stored with them) older than the retention; returns how many."""
-        self._last_purge = time.monotonic()
+        return self._purge.run()
+
+    def _delete_expired(self) -> int:
         with self.db.connection() as conn:
             return conn.execute(_PURGE, (self.retention_hours,)).rowcount
-
-    def _purge_if_due(self) -> None:
-        if time.monotonic() - self._last_purge >= self.purge_every:
-            try:
-                self.purge_expired()
-            except psycopg.Error:  # the answer is committed already; the next claim purges again
-                log.warning("idempotency purge failed", exc_info=True)
 
     @contextmanager
     def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
         with self._claim(principal, key, fingerprint) as claim:
             yield claim
-        self._purge_if_due()
+        self._purge.after_write()
 
     @contextmanager
     def _claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:

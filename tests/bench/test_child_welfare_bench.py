@@ -35,7 +35,6 @@ BATCH = 500
 ROUNDS = 5
 TODAY = dt.date(2025, 6, 16)
 MONTH = "2025-08"
-ADMIN = Actor("admin.city", "admin")
 TOWNSHIP = Actor("township.610502001", "township_officer", township="610502001")  # C-3: the township checks
 OFFICER = Actor("child-welfare.city", "child_welfare_officer")  # and the officer decides
 
@@ -53,7 +52,7 @@ def child_drafts(n: int) -> tuple[str, list]:
         "institution": "welfare_institution" if care == "institution" else None, "applied_on": "2025-05-06",
     })
     child_id = f"00000000-0000-4000-8000-{n:012d}"
-    drafts = d.decide_open(command, ADMIN, TODAY, d.NewFile(child_id, None))
+    drafts = d.decide_open(command, OFFICER, dt.date(2025, 5, 6), d.NewFile(child_id, None))  # on the day applied
     file = fold(drafts)
     check = d.decide_township_check(file, RecordTownshipCheck(outcome="passed", checked_on="2025-05-12"), TOWNSHIP,
                                     dt.date(2025, 5, 12))

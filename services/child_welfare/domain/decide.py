@@ -59,7 +59,8 @@ class NewFile:
 
 
 def decide_open(command: OpenFile, actor: Actor, today: dt.date, new: NewFile) -> list[Draft]:
-    """C-2, C-3: the application opens the child's one file."""
+    """C-2, C-3: the application opens the child's one file (an officer's act, never an admin's)."""
+    rules.check_records_business(actor)
     child = rules.check_id_number(command.child.id_number, today, "child.id_number")
     rules.check_division(command.child.household_division)
     applied_on = command.applied_on or today

@@ -46,7 +46,7 @@ def check_division(code: str, field: str = "child.household_division") -> str:
 
 
 def check_recorded_on(day: dt.date, actor: Actor, today: dt.date, field: str) -> None:
-    """api.md: never in the future; officers record up to 30 days back, admins and reactions without limit."""
+    """api.md: never in the future; officers record up to 30 days back, reactions without limit."""
     check_business_date(day, today=today, unlimited_backdating=actor.unlimited_backdating, field=field)
 
 
@@ -57,8 +57,16 @@ def _in_county(place: str | None, division: str | None) -> bool:
     return place is None or division is None or place[:6] == division[:6]
 
 
+def check_records_business(actor: Actor) -> None:
+    """Separation of duties (issue 12): an admin sets the allowance standards (reference data, C-5) and
+    records nothing on a child's file."""
+    actor.check_records_business("child welfare files, checks or decisions")
+
+
 def check_acts_for_file(actor: Actor, file: ChildFile) -> None:
-    """Child welfare officers are scoped to their county; the city level (no county) is above them."""
+    """Child welfare officers are scoped to their county; the city level (no county) is above them; admins
+    record nothing on a file."""
+    check_records_business(actor)
     if not _in_county(actor.county, file.household_division):
         raise Refusal("forbidden_place", f"an officer of {actor.county} may not act for another county's child", 403)
 

@@ -9,17 +9,16 @@ from services.funeral.contract import responses as r
 from shared.reference.contract import CommandEntry, command_table
 
 PREFIX = "/v1/funeral"
-STAFF = frozenset({"funeral_staff"})
-STAFF_AND_ADMIN = frozenset({"funeral_staff", "admin"})
-ADMIN = frozenset({"admin"})
+STAFF = frozenset({"funeral_staff"})  # admin records no business events (separation of duties, issue 12)
+ADMIN = frozenset({"admin"})  # cemeteries and their plots are reference data (docs/funeral.md)
 DEATH = f"{PREFIX}/deaths/<death_id>"
 
 COMMANDS = command_table(
     CommandEntry("register_death", "POST", f"{PREFIX}/deaths", c.RegisterDeath, STAFF, "death",
                  r.DeathRegistered, 201, "Register a death (F-1): an identified person or an unidentified body."),
-    CommandEntry("correct_death", "POST", f"{DEATH}/correction", c.CorrectDeath, STAFF_AND_ADMIN, "death",
+    CommandEntry("correct_death", "POST", f"{DEATH}/correction", c.CorrectDeath, STAFF, "death",
                  summary="Correct a recorded death with a reason (F-7)."),
-    CommandEntry("identify_body", "POST", f"{DEATH}/identification", c.IdentifyBody, STAFF_AND_ADMIN, "death",
+    CommandEntry("identify_body", "POST", f"{DEATH}/identification", c.IdentifyBody, STAFF, "death",
                  summary="Link an unidentified body to the ID number (F-6)."),
     CommandEntry("collect_body", "POST", f"{DEATH}/collection", c.CollectBody, STAFF, "death",
                  summary="Record the collection of the body (F-2)."),

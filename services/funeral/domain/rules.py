@@ -71,7 +71,10 @@ def check_division(code: str, field: str = "place_division") -> str:
 
 
 def check_acts_for_place(actor: Actor, place: str) -> None:
-    """Staff record for their own funeral home or cemetery only; admins act for the city."""
+    """Staff record for their own funeral home or cemetery only; a reaction acts for the city; admins record
+    no funeral business (separation of duties, issue 12) — cemeteries and plots they lay out are reference
+    data, recorded without this check."""
+    actor.check_records_business("deaths, cremations, burials or allocations")
     if actor.acts_for_the_city:
         return
     if actor.office != place:
@@ -79,7 +82,7 @@ def check_acts_for_place(actor: Actor, place: str) -> None:
 
 
 def check_recorded_on(day: dt.date, actor: Actor, today: dt.date, field: str) -> None:
-    """api.md: a business date never in the future; staff up to 30 days back, admins without limit."""
+    """api.md: a business date never in the future; staff up to 30 days back, reactions without limit."""
     check_business_date(day, today=today, unlimited_backdating=actor.unlimited_backdating, field=field)
 
 

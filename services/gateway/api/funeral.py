@@ -2,8 +2,9 @@
 
 Who may call what:
 * `funeral_staff` record for their own place (a funeral home FH-… or a cemetery CEM-…; the service refuses
-  another place with 403 `forbidden_place`); `admin` opens cemeteries, lays out plots and may correct or
-  identify any record without the 30-day backdating limit.
+  another place with 403 `forbidden_place`); `admin` opens cemeteries and lays out plots — reference data —
+  and records no funeral business (separation of duties: 403 `forbidden` here, `forbidden_role` in the
+  service).
 * `GET /persons/{id}/death` — whether a person is recorded as deceased, and when — is a status-class fact
   (architecture.md, access classes): funeral staff and admins, the registries and officers whose rules
   depend on it (marriage clerks and registrars: M-3, M-11; child welfare officers: C-6; relief staff: V-8),

@@ -51,7 +51,8 @@ class Identity:
         self.static = static
         self.accounts = Accounts(db)
         self.clients = Clients(db)
-        self.sign_ins = SignIns(db, failures=settings.lockout_failures, window=settings.lockout_window)
+        self.sign_ins = SignIns(db, failures=settings.lockout_failures, window=settings.lockout_window,
+                                retention_days=settings.sign_in_retention_days)
         self.chains = RefreshChains(db, ttl=settings.refresh_ttl)
         grace = max(settings.access_ttl, settings.client_ttl)
         self.keys = KeyRing(db, settings.key_secret, grace=grace, cache_seconds=settings.key_cache_seconds)

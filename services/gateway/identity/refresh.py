@@ -4,6 +4,11 @@ A refresh token is 256 random bits, kept only as its SHA-256. Each use spends it
 one of the same chain; the chain ends `ttl` seconds (≤ 12 h) after the sign-in, however often it rotates.
 Presenting a spent token again means two parties hold the chain — the user and a thief — so the whole
 chain is revoked and the call refused (`refresh_token_reused`). Logout revokes the chain.
+
+Retention (docs/privacy.md): once a chain has expired, none of its tokens can do anything (not even reveal
+reuse: an unknown token gets the same answer), so the chain and its tokens, spent or not, are deleted,
+purged on write (services/gateway/retention.py). A live chain keeps its spent tokens — they are how reuse
+is seen — and a revoked one is kept until it would have expired, with the reason it was revoked.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 
 from services.gateway.problems import Problem
+from services.gateway.retention import PurgeOnWrite
 from shared.db import Database
 
 
@@ -33,9 +39,17 @@ class Rotated:
 
 
 class RefreshChains:
-    def __init__(self, db: Database, *, ttl: int) -> None:
+    def __init__(self, db: Database, *, ttl: int, purge_every: float = 300.0) -> None:
         self.db = db
         self.ttl = ttl
+        self.purge = PurgeOnWrite(self._delete_expired, "refresh chain", purge_every)
+
+    def _delete_expired(self) -> int:
+        """Delete the expired chains with their tokens; returns how many chains."""
+        with self.db.transaction() as tx:
+            tx.execute("DELETE FROM refresh_tokens WHERE chain_id IN"
+                       " (SELECT chain_id FROM refresh_chains WHERE expires_at < now())")
+            return tx.execute("DELETE FROM refresh_chains WHERE expires_at < now()").rowcount
 
     def start(self, username: str) -> str:
         token, chain = secrets.token_urlsafe(32), uuid.uuid4()
@@ -43,6 +57,7 @@ class RefreshChains:
             tx.execute("INSERT INTO refresh_chains (chain_id, username, expires_at)"
                        " VALUES (%s, %s, now() + make_interval(secs => %s))", (chain, username, self.ttl))
             tx.execute("INSERT INTO refresh_tokens (token_sha256, chain_id) VALUES (%s, %s)", (_digest(token), chain))
+        self.purge.after_write()
         return token
 
     def rotate(self, token: str) -> Rotated:

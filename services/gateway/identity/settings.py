@@ -7,6 +7,8 @@ start refuses all three (`IdentityConfigError`), so that no public credential ca
 forgotten setting.
 
 Lifetimes are capped by api.md: access tokens ≤ 15 min, refresh chains ≤ 12 h, client tokens ≤ 1 h.
+Sign-in attempts are kept `SIGN_IN_RETENTION_DAYS` (180, sign_ins.py says why), at least a day and never
+shorter than the lockout window that reads them.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+from services.gateway.identity.sign_ins import DEFAULT_RETENTION_DAYS
 
 Profile = Literal["development", "production"]
 PROFILES = ("development", "production")
@@ -56,6 +60,7 @@ class IdentitySettings:
     client_ttl: int = MAX_CLIENT_TTL
     lockout_failures: int = 5
     lockout_window: int = 15 * 60
+    sign_in_retention_days: int = DEFAULT_RETENTION_DAYS
     key_secret: str = DEVELOPMENT_KEY_SECRET
     key_cache_seconds: float = 30.0  # how long the gateway trusts its cached key set before rereading it
     oidc: OidcSettings | None = None
@@ -80,6 +85,7 @@ class IdentitySettings:
             client_ttl=int(section.get("CLIENT_TOKEN_TTL") or cls.client_ttl),
             lockout_failures=int(section.get("LOCKOUT_FAILURES") or cls.lockout_failures),
             lockout_window=int(section.get("LOCKOUT_WINDOW") or cls.lockout_window),
+            sign_in_retention_days=int(section.get("SIGN_IN_RETENTION_DAYS") or cls.sign_in_retention_days),
             key_secret=str(section.get("KEY_SECRET") or (DEVELOPMENT_KEY_SECRET if profile == "development" else "")),
             key_cache_seconds=float(section.get("KEY_CACHE_SECONDS") or cls.key_cache_seconds),
             oidc=_oidc(oidc) if oidc.get("ISSUER") else None,
@@ -95,6 +101,8 @@ class IdentitySettings:
                 raise IdentityConfigError(f"IDENTITY.{name} must be between 1 and {cap} seconds")
         if self.lockout_failures < 1 or self.lockout_window < 1:
             raise IdentityConfigError("IDENTITY.LOCKOUT_FAILURES and LOCKOUT_WINDOW must be positive")
+        if self.sign_in_retention_days < 1 or self.sign_in_retention_days * 86400 < self.lockout_window:
+            raise IdentityConfigError("IDENTITY.SIGN_IN_RETENTION_DAYS must be at least a day and the lockout window")
         if not self.development and self.key_secret in ("", DEVELOPMENT_KEY_SECRET):
             raise IdentityConfigError("production needs its own IDENTITY.KEY_SECRET (SIGNING_KEY_SECRET), "
                                       "not the development one")

@@ -111,6 +111,20 @@ def test_standards_are_set_by_admins_only_and_apply_from_their_month_C5(api, tod
     assert response.json()["amount"] == "1900.00"
 
 
+def test_an_admin_opens_no_file_and_records_nothing_on_one_separation_of_duties(api, today, welfare_db):
+    """Issue 12: an admin sets the standards (reference data) and records no child welfare business: 403
+    `forbidden` at the gateway, and nothing is written."""
+    child = a_child()
+    open_file(api, today, child=child)
+    before = events_in(welfare_db)
+
+    assert_problem(api.post(f"{CW}/children", json=body(today), **ADMIN), 403, "forbidden")
+    assert_problem(api.post(f"{CW}/children/{child}/visits", json={"findings": "well"}, **ADMIN), 403, "forbidden")
+    assert_problem(api.post(f"{CW}/children/{child}/decision", json={"outcome": "rejected", "reasons": ["x"]},
+                            **ADMIN), 403, "forbidden")
+    assert events_in(welfare_db) == before
+
+
 def test_roles_other_than_child_welfare_officers_see_nothing_C8(api, today):
     child = a_child()
     open_file(api, today, child=child)

@@ -107,6 +107,20 @@ def test_staff_act_for_their_own_place_and_other_roles_not_at_all(api, today):
     assert_problem(api.post(DEATHS, json=death_body(today)), 401, "unauthenticated")
 
 
+def test_an_admin_records_no_funeral_business_separation_of_duties(api, today, funeral_db):
+    """Issue 12: an admin opens cemeteries and lays out plots (reference data) but records no death, no
+    correction, no identification: 403 `forbidden` at the gateway, and nothing is written."""
+    death_id = register(api, today)["death_id"]
+    before = events_in(funeral_db)
+
+    assert_problem(api.post(DEATHS, json=death_body(today), **ADMIN), 403, "forbidden")
+    assert_problem(api.post(f"{DEATHS}/{death_id}/correction", json={"reason": "typo"}, **ADMIN), 403, "forbidden")
+    assert_problem(api.post(f"{DEATHS}/{death_id}/identification",
+                            json={"id_number": synthetic_id_number(), "method": "dna"}, **ADMIN), 403, "forbidden")
+    assert events_in(funeral_db) == before
+    assert api.get(f"{DEATHS}/{death_id}", **ADMIN).status_code == 200  # oversight: admins still read
+
+
 def test_two_staff_recording_the_same_death_at_once_exactly_one_succeeds_F1(api, today, funeral_db):
     person = synthetic_id_number()
     body = death_body(today, person)

@@ -71,6 +71,19 @@ def test_opening_a_file_appends_its_event_and_fills_the_read_models_C2(welfare, 
     assert [p["condition"] for p in seen["parents"]] == ["deceased", "deceased"]
 
 
+def test_an_admin_opens_no_file_and_records_nothing_and_nothing_is_written_separation_of_duties(welfare, admin_db):
+    """Issue 12: an admin sets the standards (reference data) and records no child welfare business."""
+    opened = welfare.open_file(application(), OFFICER, None)
+    before = counts(admin_db)
+
+    for refused in (lambda: welfare.open_file(application(), ADMIN, None),
+                    lambda: welfare.record_visit(opened["child_id"], {"findings": "well"}, ADMIN, None),
+                    lambda: welfare.terminate(opened["child_id"], {"reason": "adoption", "effective_on": "2025-06-10"},
+                                              ADMIN, None)):
+        assert (refusal_of(refused).code, refusal_of(refused).status) == ("forbidden_role", 403)
+    assert counts(admin_db) == before
+
+
 def test_a_second_file_for_the_same_child_is_refused_and_writes_nothing_C2(welfare, admin_db):
     body = application()
     welfare.open_file(body, OFFICER, None)

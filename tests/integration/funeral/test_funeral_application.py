@@ -79,6 +79,21 @@ def test_refused_registrations_write_nothing_F1(funeral, admin_db):
     assert counts(admin_db) == before
 
 
+def test_an_admin_records_no_funeral_business_and_nothing_is_written_separation_of_duties(funeral, admin_db):
+    """Issue 12: an admin administers accounts and reference data (cemeteries and plots), never business."""
+    person = synthetic_id_number()
+    registered = funeral.register_death(death(person), STAFF, None)
+    before = counts(admin_db)
+
+    for refused in (lambda: funeral.register_death(death(), ADMIN, None),
+                    lambda: funeral.correct_death(registered["death_id"], {"reason": "typo", "died_on": "2025-06-13"},
+                                                  ADMIN, None),
+                    lambda: funeral.cremate({"death_id": registered["death_id"], "funeral_home": "FH-610502"},
+                                            ADMIN, None)):
+        assert (refusal_of(refused).code, refusal_of(refused).status) == ("forbidden_role", 403)
+    assert counts(admin_db) == before
+
+
 def test_two_staff_registering_the_same_death_at_once_exactly_one_succeeds_F1(funeral, admin_db):
     person = synthetic_id_number()
     before = counts(admin_db)

@@ -21,7 +21,7 @@ MOTHER = id_number_of(dt.date(1987, 7, 2), sequence=9, sex="female")
 CHILD_ID = "0f8e6a2c-3b1d-5e7f-9a0b-1c2d3e4f5a6b"
 OFFICER = Actor("child-welfare.city", "child_welfare_officer")
 TOWNSHIP = Actor("township.610502001", "township_officer", township="610502001")  # C-3's check, 临渭区
-ADMIN = Actor("admin.city", "admin")
+ADMIN = Actor("admin.city", "admin")  # sets standards (C-5), records nothing on a file
 STANDARDS = Standards()
 
 
@@ -83,9 +83,10 @@ def confirmed_file(command: OpenFile | None = None, *, category: str = "orphan",
                    decided_on: dt.date | None = None) -> ChildFile:
     """A file checked by the township and confirmed by the city's officer, each on the day it happened (any
     dates back)."""
+    command = command or open_command()
     if applied_on is not None:
-        command = (command or open_command()).model_copy(update={"applied_on": applied_on})
-    file = file_of(opened(command, ADMIN))
+        command = command.model_copy(update={"applied_on": applied_on})
+    file = file_of(opened(command, OFFICER, today=command.applied_on or TODAY))
     checked_on, decided_on = decided_on or days_ago(5), decided_on or days_ago(2)
     file = then(file, checked(file, checked_on, TOWNSHIP, today=checked_on))
     return then(file, confirmed(file, category, decided_on, OFFICER, today=decided_on))

@@ -16,7 +16,7 @@ from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.ledger import Standards, last_month, ledger, parse_month, spans
 from tests.unit.child_welfare.given import (
-    ADMIN,
+    OFFICER,
     STANDARDS,
     TODAY,
     confirmed_file,
@@ -40,7 +40,7 @@ def test_paid_from_the_month_after_confirmation_C5():
 def test_paid_for_the_month_of_termination_but_not_after_C5():
     file = confirmed_file(applied_on=dt.date(2025, 1, 10), decided_on=dt.date(2025, 2, 3))
     file = then(file, d.decide_termination(file, Terminate(reason="adoption", effective_on=dt.date(2025, 5, 20)),
-                                           ADMIN, TODAY))
+                                           OFFICER, TODAY))
     paid = amounts(file, "2025-04", "2025-07")
     assert paid == {"2025-04": "1200.00", "2025-05": "1200.00", "2025-06": "0.00", "2025-07": "0.00"}
     [after] = [m for m in ledger(file, parse_month("2025-06"), parse_month("2025-06"), STANDARDS)]
@@ -78,7 +78,7 @@ def test_a_standard_set_by_an_admin_overrides_from_its_month_C5():
 def test_a_placement_changes_the_amount_from_the_month_after_it_takes_effect_C4_C5():
     file = confirmed_file(applied_on=dt.date(2025, 1, 10), decided_on=dt.date(2025, 2, 3))
     moved = ChangePlacement(care="institution", institution="welfare_institution", effective_on=dt.date(2025, 4, 1))
-    file = then(file, d.decide_placement(file, moved, ADMIN, TODAY))
+    file = then(file, d.decide_placement(file, moved, OFFICER, moved.effective_on))  # recorded on the day
     assert amounts(file, "2025-03", "2025-05") == {"2025-03": "1200.00", "2025-04": "1800.00", "2025-05": "1800.00"}
 
 
@@ -157,18 +157,19 @@ def test_for_any_sequence_of_events_months_never_overlap_nor_follow_termination_
             _, index, condition, since = step
             command = ChangeParentCondition(parent=index, condition=condition, condition_since=since,
                                             evidence_ref="EV")
-            drafts = d.decide_parent_change(file, command, ADMIN, today)
+            drafts = d.decide_parent_change(file, command, OFFICER, today)
         elif step[0] == "placement":
             _, care, on = step
             if on < file.placement.effective_on or care == file.placement.care:
                 continue
             institution = "welfare_institution" if care == "institution" else None
+            # The officer records a placement or termination on the day it takes effect (30 days back at most).
             drafts = d.decide_placement(file, ChangePlacement(care=care, institution=institution, effective_on=on),
-                                        ADMIN, today)
+                                        OFFICER, on)
         else:
             _, reason, on = step
-            drafts = d.decide_termination(file, Terminate(reason=reason, effective_on=max(on, file.applied_on)),
-                                          ADMIN, today)
+            ends_on = max(on, file.applied_on)
+            drafts = d.decide_termination(file, Terminate(reason=reason, effective_on=ends_on), OFFICER, ends_on)
         file = then(file, d.with_adjustment(file, drafts, today, STANDARDS, "property"))
 
     found = spans(file)

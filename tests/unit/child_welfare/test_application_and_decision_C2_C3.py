@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from services.child_welfare.contract.commands import Decide, RecordTownshipCheck
+from services.child_welfare.contract.commands import Decide, RecordTownshipCheck, RecordVisit, Terminate
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from shared.actor import Actor
@@ -22,6 +22,7 @@ from tests.unit.child_welfare.given import (
     TOWNSHIP,
     checked,
     confirmed,
+    confirmed_file,
     days_ago,
     file_of,
     open_command,
@@ -85,7 +86,20 @@ def test_officers_record_at_most_30_days_back_and_never_ahead():
         opened(open_command(applied_on=days_ago(31)))
     with refused("business_date_in_future"):
         opened(open_command(applied_on=TODAY + dt.timedelta(days=1)))
-    assert opened(open_command(applied_on=days_ago(400)), ADMIN)  # admins without limit
+    assert opened(open_command(applied_on=days_ago(30)))
+
+
+def test_an_admin_opens_no_file_and_records_nothing_on_one_separation_of_duties():
+    """Issue 12: an admin sets the standards (reference data) and records no child welfare business."""
+    with refused("forbidden_role", 403):
+        opened(actor=ADMIN)
+    file = confirmed_file()
+    for decided in (lambda: d.decide_visit(file, RecordVisit(findings="well", visited_on=days_ago(1)),
+                                           ADMIN, TODAY),
+                    lambda: d.decide_termination(file, Terminate(reason="adoption", effective_on=days_ago(1)),
+                                                 ADMIN, TODAY)):
+        with refused("forbidden_role", 403):
+            decided()
 
 
 def test_a_decision_before_the_township_check_is_refused_C3():
@@ -148,7 +162,7 @@ def test_the_child_is_under_18_on_the_decision_date_C1_C3():
     nearly_adult = id_number_of(dt.date(2007, 6, 1), sequence=4)
     command = open_command(child={"id_number": nearly_adult, "name": "王小红", "household_division": "610502"},
                            applied_on=dt.date(2025, 5, 20))
-    file = file_of(opened(command, ADMIN))
+    file = file_of(opened(command, OFFICER, today=dt.date(2025, 5, 20)))
     file = then(file, checked(file, dt.date(2025, 5, 25), TOWNSHIP, today=dt.date(2025, 5, 25)))
     with refused("not_a_minor"):
         confirmed(file, "orphan", dt.date(2025, 6, 1), OFFICER, today=dt.date(2025, 6, 1))  # the 18th birthday

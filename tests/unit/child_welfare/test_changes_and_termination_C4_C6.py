@@ -18,7 +18,6 @@ from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.ledger import last_month
 from tests.support.synthetic_ids import id_number_of
 from tests.unit.child_welfare.given import (
-    ADMIN,
     OFFICER,
     TODAY,
     confirmed_file,
@@ -94,7 +93,7 @@ def test_de_facto_unattended_becomes_orphan_when_the_remaining_parent_dies_C6():
 
 def test_a_rejected_child_is_assessed_again_when_a_parents_death_makes_it_eligible_C1_C6():
     command = open_command(mother=parent("none", dt.date(2023, 1, 1)))
-    file = file_of(d.decide_open(command, ADMIN, TODAY, d.NewFile("c-1", None)))
+    file = file_of(d.decide_open(command, OFFICER, TODAY, d.NewFile("c-1", None)))
     file = then(file, [ev.Draft.of(contract.TownshipCheckRecorded(child_id="c-1", checked_on=days_ago(9),
                                                                    outcome="failed"), days_ago(9))])
     file = then(file, [ev.Draft.of(contract.ApplicationRejected(child_id="c-1", reasons=(), decided_on=days_ago(8)),

@@ -21,7 +21,7 @@ CEMETERY = "CEM-610502-1"
 STAFF = Actor("funeral.FH-610502", "funeral_staff", FUNERAL_HOME)
 CEMETERY_STAFF = Actor("cemetery.CEM-610502-1", "funeral_staff", CEMETERY)
 OTHER_HOME_STAFF = Actor("funeral.FH-610503", "funeral_staff", "FH-610503")
-ADMIN = Actor("admin.city", "admin")
+ADMIN = Actor("admin.city", "admin")  # opens cemeteries and lays out plots; records no funeral business
 DEATH_ID = "7b0c2d6e-1f0a-5e8b-9c3d-2a1b0c9d8e7f"
 TEMPORARY_ID = "TMP-FH610502-000017"
 
@@ -45,17 +45,18 @@ def unidentified_command(**changes: Any) -> RegisterDeath:
 
 
 def registered(command: RegisterDeath | None = None, *, temporary_id: str | None = None,
-               actor: Actor = STAFF) -> list[Draft]:
+               actor: Actor = STAFF, today: dt.date = TODAY) -> list[Draft]:
     command = command or registration_command()
     new = registration.NewDeath(DEATH_ID, False, temporary_id if command.unidentified else None)
-    return registration.decide_registration(command, actor, TODAY, new)
+    return registration.decide_registration(command, actor, today, new)
 
 
 FOUND_ON = dt.date(2025, 5, 1)  # an unidentified body, found six weeks before TODAY
 
 
 def unidentified_registered() -> list[Draft]:
-    return registered(unidentified_command(died_on=FOUND_ON), temporary_id=TEMPORARY_ID, actor=ADMIN)
+    """Received on the day it was found, by the funeral home's staff."""
+    return registered(unidentified_command(died_on=FOUND_ON), temporary_id=TEMPORARY_ID, today=FOUND_ON)
 
 
 def relief_station_command(**changes: Any) -> OpenReliefStationDeath:

@@ -76,13 +76,15 @@ def test_a_correction_keeps_the_rules_of_registration_F7():
 
 def test_an_unidentified_body_gets_its_id_number_by_identification_not_correction_F7():
     with refused("not_identified", 409):
-        correct(record(unidentified_registered()), actor=ADMIN, id_number=PERSON)
+        correct(record(unidentified_registered()), id_number=PERSON)
 
 
-def test_only_the_recording_funeral_home_or_an_admin_corrects_F7():
+def test_only_the_recording_funeral_home_corrects_and_an_admin_never_F7():
     with refused("forbidden_place", 403):
         correct(actor=OTHER_HOME_STAFF, died_on=days_ago(3))
-    assert correct(actor=ADMIN, died_on=days_ago(300))
+    with refused("forbidden_role", 403):  # separation of duties (issue 12): an admin records no business
+        correct(actor=ADMIN, died_on=days_ago(3))
+    assert correct(died_on=days_ago(3))
 
 
 def test_a_stale_version_is_a_conflict_F7():

@@ -14,7 +14,6 @@ from services.funeral.domain import parameters
 from services.funeral.domain.assistance import decide_assistance
 from services.funeral.domain.events import ASSISTANCE_GRANTED
 from tests.unit.funeral.given import (
-    ADMIN,
     DEATH_ID,
     OTHER_HOME_STAFF,
     STAFF,
@@ -70,7 +69,7 @@ def test_a_service_is_waived_once_per_death_F5():
 
 
 def test_the_unidentified_body_category_is_for_unidentified_bodies_F5():
-    assert grant(record(unidentified_registered()), actor=ADMIN, category="unidentified_body")
+    assert grant(record(unidentified_registered()), category="unidentified_body")
     with refused("category_not_applicable", 422):
         grant(category="unidentified_body")
 

@@ -10,7 +10,6 @@ from services.funeral.contract.commands import ApproveDisposal, Cremate, Dispose
 from services.funeral.domain import body, registration
 from services.funeral.domain.events import BODY_IDENTIFIED, CLAIM_NOTICE_PUBLISHED, DISPOSAL_APPROVED
 from tests.unit.funeral.given import (
-    ADMIN,
     DEATH_ID,
     FOUND_ON,
     FUNERAL_HOME,
@@ -30,18 +29,18 @@ NUMBERS = body.CremationNumbers("c-1", "CC-FH610502-2025-000001", "ASH-FH610502-
 
 def noticed(on=NOTICE_ON):
     death = record(unidentified_registered())
-    return body.decide_claim_notice(death, PublishClaimNotice(published_on=on, medium="渭南日报"), ADMIN, TODAY)
+    return body.decide_claim_notice(death, PublishClaimNotice(published_on=on, medium="渭南日报"), STAFF, on)
 
 
 def approved(on=NOTICE_ON + dt.timedelta(days=1)):
     death = record(unidentified_registered(), noticed())
     command = ApproveDisposal(approved_on=on, police_case="渭公刑字〔2025〕17号", document_ref="JQ-2025-17")
-    return body.decide_disposal_approval(death, command, ADMIN, TODAY)
+    return body.decide_disposal_approval(death, command, STAFF, on)
 
 
 def cremate(death, on):
     command = Cremate(death_id=DEATH_ID, funeral_home=FUNERAL_HOME, cremated_on=on)
-    return body.decide_cremation(death, command, ADMIN, TODAY, NUMBERS)
+    return body.decide_cremation(death, command, STAFF, on, NUMBERS)
 
 
 def test_an_unidentified_body_is_registered_under_a_temporary_id_with_its_police_case_F6():
@@ -62,7 +61,7 @@ def test_the_claim_notice_is_for_unidentified_bodies_and_published_once_F6():
         body.decide_claim_notice(record(registered()), PublishClaimNotice(medium="渭南日报"), STAFF, TODAY)
     with refused("claim_notice_exists", 409):
         body.decide_claim_notice(record(unidentified_registered(), noticed()), PublishClaimNotice(medium="x"),
-                                 ADMIN, TODAY)
+                                 STAFF, TODAY)
 
 
 def test_police_approval_is_recorded_after_the_claim_notice_F6():
