@@ -60,14 +60,17 @@ class HistoryEntry(View):
     version: int
 
 
+CASE_EXAMPLE = {
+    "case_id": CASE_ID, "version": 1, "station": "RS-610500", "station_division": "610500", "status": "open",
+    "subject_id": "TMP-RS610500-000123", "temporary_id": "TMP-RS610500-000123", "id_number": None,
+    "identified": False, "minor": False, "flags": ["elderly"], "source": "patrol",
+    "arrived_at": "2025-06-10T09:00:00+08:00", "arrived_on": "2025-06-10", "cash_total": "0.00"}
+
+
 class Case(View):
     """A case with its services, deadlines (V-5, V-6) and history: the answer of every case command."""
 
-    model_config = ConfigDict(json_schema_extra={"examples": [{
-        "case_id": CASE_ID, "version": 2, "station": "RS-610500", "station_division": "610500",
-        "status": "open", "subject_id": "TMP-RS610500-000123", "temporary_id": "TMP-RS610500-000123",
-        "id_number": None, "identified": False, "minor": False, "flags": ["elderly"], "source": "patrol",
-        "arrived_at": "2025-06-10T09:00:00+08:00", "arrived_on": "2025-06-10", "cash_total": "0.00"}]})
+    model_config = ConfigDict(json_schema_extra={"examples": [{**CASE_EXAMPLE, "version": 2}]})
 
     case_id: str
     version: int
@@ -104,6 +107,9 @@ class WatchListMatch(View):
 
 class CaseTakenIn(Case):
     """The new case, with the watch-list entries the person matches (V-10) and open cases elsewhere."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        **CASE_EXAMPLE, "watchlist_matches": [], "open_cases_elsewhere": []}]})
 
     watchlist_matches: list[WatchListMatch]
     open_cases_elsewhere: list[dict[str, Any]]
