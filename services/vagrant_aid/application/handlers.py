@@ -3,9 +3,12 @@ run by the shared runner (`shared.unit_of_work.Application`) as `handler(uow, *p
 in one transaction. The runner validates the body, names the actor, derives ids from the Idempotency-Key and
 decides again on a lost race; a handler loads, lets the pure decider decide, records, and answers.
 
-A command on a case is one line: `identify = on_case(decide_identify)`. A retried command (same key) finds
-its events (`uow.replayed()`) and answers as the first time without writing. With the version the client
-last saw (api.md `If-Match`, the body's `version`) a case that moved on is 409 `concurrency_conflict`.
+A command on a case has no handler of its own: the pure decider `decide_<command>(command, case, clock)` of
+`domain/decide.py` is run by `on_case` (application/relief.py: `deciders(…, on_record=on_case, …)`).
+
+A retried command (same key) finds its events (`uow.replayed()`) and answers as the first time without
+writing. With the version the client last saw (api.md `If-Match`, the body's `version`) a case that moved on
+is 409 `concurrency_conflict`.
 """
 
 from __future__ import annotations
@@ -24,13 +27,7 @@ from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.contract.refusals import ALREADY_OPEN_CASE, BUSINESS_DATE_IN_FUTURE
 from services.vagrant_aid.domain.decide import (
     Clock,
-    decide_exit,
-    decide_family_search,
-    decide_file_extension,
-    decide_identify,
-    decide_provide_service,
     decide_refuse_aid,
-    decide_settle,
     decide_take_in,
     temporary_id,
 )
@@ -106,16 +103,8 @@ def on_case(decide: CaseDecider) -> Callable[..., dict[str, Any]]:
         history = [*history, *stored]
         return case_view(fold(history), history, clock.now, clock.today)
 
-    handler.__doc__ = decide.__doc__
+    handler.__doc__, handler.__qualname__ = decide.__doc__, f"on_case({decide.__name__})"
     return handler
-
-
-identify = on_case(decide_identify)
-provide_service = on_case(decide_provide_service)
-record_family_search = on_case(decide_family_search)
-file_extension = on_case(decide_file_extension)
-record_exit = on_case(decide_exit)
-settle = on_case(decide_settle)
 
 
 def _record_case(uow: UnitOfWork, case_id: str, drafts: list[Draft], version: int | None, station: str,

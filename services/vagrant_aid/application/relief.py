@@ -14,6 +14,7 @@ from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application import handlers, queries
 from services.vagrant_aid.application.unit_of_work import EventIds, UnitOfWork, valid_case_id
 from services.vagrant_aid.contract.table import COMMANDS
+from services.vagrant_aid.domain import decide
 from services.vagrant_aid.domain.decide import Clock
 from shared.actor import Actor
 from shared.eventstore.postgres import PostgresEventStore
@@ -25,7 +26,7 @@ class VagrantAid(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, handlers)
+    DECIDERS = deciders(COMMANDS, handlers, on_record=handlers.on_case, decisions=(decide,))
 
     def __init__(self, store: PostgresEventStore, correlation: Correlation,
                  clock: Callable[[], Clock] = Clock.at) -> None:

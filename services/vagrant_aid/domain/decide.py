@@ -164,7 +164,7 @@ def decide_file_extension(command: FileExtension, case: Case, clock: Clock) -> l
     return [ev.Draft.of(contract.StayExtended(**payload), filed_on, ev.person(case.subject_id))]
 
 
-def decide_family_search(command: RecordFamilySearch, case: Case, clock: Clock) -> list[ev.Draft]:
+def decide_record_family_search(command: RecordFamilySearch, case: Case, clock: Clock) -> list[ev.Draft]:
     """V-6: a step of the family search (notice, DNA request and result, match)."""
     rules.check_open_V8(case)
     at = _local(command.at or clock.now)
@@ -222,7 +222,7 @@ def decide_settle(command: Settle, case: Case, clock: Clock) -> list[ev.Draft]:
 
 
 # -- V-7, V-8 exits -----------------------------------------------------------------------------------
-def decide_exit(command: ExitDetails, case: Case, clock: Clock) -> list[ev.Draft]:
+def decide_record_exit(command: ExitDetails, case: Case, clock: Clock) -> list[ev.Draft]:
     """V-8: the case ends, in one of seven ways; V-7 limits how a minor's case may end."""
     rules.check_open_V8(case)
     exited_on = command.exited_on or (command.died_on if isinstance(command, Died) else clock.today)

@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from services.vagrant_aid.domain import events as ev
-from services.vagrant_aid.domain.decide import decide_exit
+from services.vagrant_aid.domain.decide import decide_record_exit
 from shared.errors import Refusal
 from tests.unit.vagrant_aid.builders import (
     ADULT_MAN,
@@ -25,7 +25,7 @@ YESTERDAY = TODAY - dt.timedelta(days=1)
 
 
 def exit_event(case, **body):
-    [draft] = decide_exit(exit_command(**body), case, clock())
+    [draft] = decide_record_exit(exit_command(**body), case, clock())
     assert draft.type == ev.PERSON_EXITED
     return draft
 

@@ -8,7 +8,7 @@ import pytest
 from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain import events as ev
 from services.vagrant_aid.domain.deadlines import dna_due_on, family_search_due, settlement_from
-from services.vagrant_aid.domain.decide import decide_family_search, decide_identify, decide_settle
+from services.vagrant_aid.domain.decide import decide_identify, decide_record_family_search, decide_settle
 from shared.business_dates import LOCAL_TIME_ZONE
 from shared.errors import Refusal
 from tests.unit.vagrant_aid.builders import (
@@ -48,7 +48,7 @@ def test_family_search_notice_is_due_24_hours_after_arrival_V6():
 
 def test_a_notice_in_time_clears_the_overdue_mark_V6():
     case = arrived_case()
-    case = then(case, decide_family_search(step("notice", local(ARRIVED, 15)), case, clock(ARRIVED, 16)))
+    case = then(case, decide_record_family_search(step("notice", local(ARRIVED, 15)), case, clock(ARRIVED, 16)))
     assert not family_search_due(case, local(dt.date(2025, 6, 9), 10), dt.date(2025, 6, 9)).notice_overdue
 
 
@@ -59,7 +59,7 @@ def test_dna_request_is_due_within_7_working_days_V6():
     case = arrived_case()
     assert not family_search_due(case, local(dt.date(2025, 6, 12), 23), dt.date(2025, 6, 12)).dna_overdue
     assert family_search_due(case, local(dt.date(2025, 6, 13), 8), dt.date(2025, 6, 13)).dna_overdue
-    case = then(case, decide_family_search(step("dna_requested", local(dt.date(2025, 6, 5), 9)), case,
+    case = then(case, decide_record_family_search(step("dna_requested", local(dt.date(2025, 6, 5), 9)), case,
                                            clock(dt.date(2025, 6, 5))))
     assert case.dna_requested_on == dt.date(2025, 6, 5)
     assert not family_search_due(case, local(dt.date(2025, 6, 13), 8), dt.date(2025, 6, 13)).dna_overdue
