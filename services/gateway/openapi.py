@@ -124,7 +124,9 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
             **{str(status): {"$ref": _PROBLEM_RESPONSE} for status in _problem_statuses(route)},
         },
     }
-    if (example := example_of(route.response)) is not None:
+    if route.status == 204:  # no content, and no content type (found by schemathesis)
+        operation["responses"]["204"] = {"description": "success, no content"}
+    elif (example := example_of(route.response)) is not None:
         operation["responses"][str(route.status)]["content"][route.media_type]["example"] = example
     if route.body is not None:
         operation["requestBody"] = {

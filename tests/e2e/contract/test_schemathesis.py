@@ -25,8 +25,8 @@ pytestmark = pytest.mark.integration
 SCHEMA = schemathesis.openapi.from_dict(build_document(ROUTES))
 EXAMPLES_PER_OPERATION = 4
 # A role that may call an operation, most capable first; bureaus last (they must state a purpose).
-PREFERENCE = ("admin", "marriage_registrar", "marriage_clerk", "child_welfare_officer", "funeral_staff",
-              "relief_staff", "oversight", "bureau")
+PREFERENCE = ("admin", "marriage_registrar", "marriage_clerk", "child_welfare_officer", "township_officer",
+              "adoption_registrar", "funeral_staff", "relief_staff", "oversight", "bureau")
 OFFICES = {"marriage_clerk": "MR-610502", "funeral_staff": "FH-610502", "relief_staff": "RS-610500"}
 
 world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, VagrantAidService,
