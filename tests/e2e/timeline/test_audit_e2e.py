@@ -108,7 +108,7 @@ def test_a_feed_page_is_in_the_history_of_every_person_it_named_with_the_positio
         while seen < 50:
             answer = api.get("/v1/feed?limit=1000" + (f"&after={cursor}" if cursor else ""),
                              **police(**{"X-Purpose-Code": "statistics"})).json()
-            if any(s["id"] == person for e in answer["entries"] for s in e["subjects"]):
+            if any(s["id"] == person for e in answer["entries"] for s in e["data"]["subjects"]):  # CloudEvents
                 return answer
             if not answer["entries"]:
                 return None
