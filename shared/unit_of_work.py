@@ -163,10 +163,18 @@ def run_command(unit: type[UnitOfWork], ids: type[EventIds], store: PostgresEven
                         lambda uow: handler(uow, *path, command, who, today))
 
 
-def deciders(table: Mapping[str, CommandEntry], *modules: ModuleType) -> dict[str, Callable[..., Any]]:
+def deciders(table: Mapping[str, CommandEntry], *modules: ModuleType,
+             on_record: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None,
+             decisions: Sequence[ModuleType] = ()) -> dict[str, Callable[..., Any]]:
     """The service's half of its command table: for each command, the handler of the same name in one of the
     service's application `modules` (`handler(uow, *path, command, actor, today)`). So a new command is its
-    table entry and its handler, with no mapping to keep; a name found in two modules is refused at import."""
+    table entry and its handler, with no mapping to keep; a name found in two modules is refused at import.
+
+    A command on one record needs no handler of its own: a service that gives `on_record` (its runner for a
+    record's stream: load it, check who acts, replay, decide, record at the version read, answer) has the pure
+    decider `decide_<name>` of its domain `decisions` modules run by it. Such a command is its contract, its
+    table entry, its decider and its test. A handler of the command's name, where there is one, runs instead
+    (a command that creates a record, or reads more than its record)."""
     found: dict[str, Callable[..., Any]] = {}
     for module in modules:
         for name in table:
@@ -175,6 +183,10 @@ def deciders(table: Mapping[str, CommandEntry], *modules: ModuleType) -> dict[st
                 if name in found:
                     raise TypeError(f"two handlers for {name}: {found[name].__module__} and {module.__name__}")
                 found[name] = handler
+    for name in table.keys() - found.keys() if on_record is not None else ():
+        decide = next((d for module in decisions if callable(d := vars(module).get(f"decide_{name}"))), None)
+        if decide is not None:
+            found[name] = on_record(decide)
     return found
 
 

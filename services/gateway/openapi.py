@@ -97,6 +97,14 @@ def _problem_statuses(route: Route) -> list[int]:
 _ANY_OBJECT = {"type": "object", "description": "a JSON object; its fields: the service's page in docs/"}
 
 
+def example_of(model: type[BaseModel] | None) -> Any:
+    """The first example a response model gives (`json_schema_extra={"examples": [...]}`), if any: the
+    document's examples are taken from the models, never written beside them."""
+    extra = model.model_config.get("json_schema_extra") if model is not None else None
+    examples = extra.get("examples") if isinstance(extra, dict) else None
+    return examples[0] if examples else None
+
+
 def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, Any]]) -> dict[str, Any]:
     summary = route.summary or (route.handler.__doc__ or route.action).strip().splitlines()[0]
     if route.response is not None:
@@ -117,6 +125,10 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
             **{str(status): {"$ref": _PROBLEM_RESPONSE} for status in _problem_statuses(route)},
         },
     }
+    if route.status == 204:  # no content, and no content type (found by schemathesis)
+        operation["responses"]["204"] = {"description": "success, no content"}
+    elif (example := example_of(route.response)) is not None:
+        operation["responses"][str(route.status)]["content"][route.media_type]["example"] = example
     if route.body is not None:
         operation["requestBody"] = {
             "required": True,

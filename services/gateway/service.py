@@ -68,13 +68,6 @@ def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path 
     return path
 
 
-class AnyPath(PathConverter):
-    """werkzeug's path converter stops at a newline (`.`); a path that carries one (%0A) must still reach the
-    app, which answers it with problem+json, instead of werkzeug's own HTML 404."""
-
-    regex = r"[^/][\s\S]*?"
-
-
 class GatewayWebServer(WebServer):
     @property
     def bind_addr(self):  # noqa: ANN201
@@ -82,7 +75,7 @@ class GatewayWebServer(WebServer):
 
     def make_url_map(self) -> Map:
         # nameko's map merges slashes with an HTML redirect; the app answers every path itself.
-        url_map = Map(merge_slashes=False, redirect_defaults=False, converters={"path": AnyPath})
+        url_map = Map(merge_slashes=False, redirect_defaults=False, converters={"anything": AnyPath})
         for provider in self._providers:
             rule = provider.get_url_rule()
             rule.endpoint = provider
@@ -93,6 +86,14 @@ class GatewayWebServer(WebServer):
         # eventlet's own request line would log raw paths, which carry person ids; the app logs templates.
         return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
                            log=logging.getLogger("services.gateway.http"), log_output=False)
+
+
+class AnyPath(PathConverter):
+    """Every path, a decoded newline in it too (werkzeug's `path` stops at one, and its 404 is HTML): the
+    app's own table answers problem+json for what it does not route (found by schemathesis)."""
+
+    regex = "[\\s\\S]*?"
+    part_isolating = False  # the rest of the path, slashes included
 
 
 class GatewayHttp(HttpRequestHandler):
@@ -175,6 +176,6 @@ class GatewayService:
     rpc = ServiceRpc()
 
     @catch_all("/")
-    @catch_all("/<path:path>")
+    @catch_all("/<anything:path>")
     def handle(self, request: Request, path: str = "") -> Response:
         return self.gateway.handle(request, correlation_id=self.context.correlation_id, rpc=self.rpc)

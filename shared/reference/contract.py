@@ -10,8 +10,9 @@ A `CommandEntry` is one line of a service's command table.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -58,10 +59,19 @@ class CommandEntry:
     # The name event ids are derived from, where release 1 used another than `name`: a retry across the
     # upgrade must derive the same ids to find its first outcome.
     ids_name: str = ""
+    # The Location header of a created resource: a path whose `<field>`s are taken from the answer
+    # (`/v1/vagrant-aid/cases/<case_id>`); none when empty.
+    location: str = ""
 
     @property
     def path_parameters(self) -> tuple[str, ...]:
         return tuple(_PATH_PARAMETER.findall(self.path))
+
+    def location_of(self, answer: Mapping[str, Any]) -> str | None:
+        """The Location of the resource the answer names, if the entry gives one."""
+        if not self.location:
+            return None
+        return _PATH_PARAMETER.sub(lambda field: str(answer[field[1]]), self.location)
 
 
 def command_table(*entries: CommandEntry) -> dict[str, CommandEntry]:

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from pydantic import ConfigDict
+
 from shared.reference.contract import Response as View
 
 
@@ -13,3 +18,62 @@ class FileOpened(View):
 class Changed(View):
     child_id: str
     version: int
+
+
+class StandardSet(View):
+    """C-5: the monthly standard of a category and care arrangement from a month on (admin, reference data)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "category": "orphan", "care": "institutional", "from_month": "2025-07", "amount": "1800.00"}]})
+
+    category: str
+    care: str
+    from_month: str
+    amount: str
+
+
+class ChildFile(View):
+    """A child's file: status, category, care, parents with their conditions, checks and history."""
+
+    child_id: str
+    subject_id: str
+    id_number: str | None = None
+    temporary_id: str | None = None
+    applied_on: dt.date
+    status: str
+    category: str | None = None
+    care: dict[str, Any]
+    parents: list[dict[str, Any]]
+    history: list[dict[str, Any]]
+    version: int
+
+
+class Allowances(View):
+    """C-4: the monthly allowances of a child over a period, with adjustments (amounts in 元, two decimals)."""
+
+    child_id: str
+    months: list[dict[str, Any]]
+    total: str
+    adjustments: list[dict[str, Any]]
+    adjustments_total: str
+
+
+class Payroll(View):
+    """C-4: every payment of a month and the adjustments, with their total."""
+
+    month: str
+    payments: list[dict[str, Any]]
+    adjustments: list[dict[str, Any]]
+    count: int
+    total: str
+
+
+class Tasks(View):
+    """What is due or overdue as of a day (C-3, C-5, C-6)."""
+
+    as_of: dt.date
+    overdue_checks: list[dict[str, Any]]
+    overdue_decisions: list[dict[str, Any]]
+    overdue_visits: list[dict[str, Any]]
+    agreement_renewals: list[dict[str, Any]]
+    turning_18: list[dict[str, Any]]

@@ -46,5 +46,6 @@ COMMANDS = command_table(
              "Full-time education, extending support past 18 where the extension holds (C-6).", "student_status",
              "student_status"),
     CommandEntry("set_standard", "PUT", f"{PREFIX}/standards", c.SetStandard, ADMIN, "standards",
+                 r.StandardSet,
                  summary="Set the monthly standard of a category and care arrangement from a month (C-5, admin)."),
 )

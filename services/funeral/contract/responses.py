@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
+
+from pydantic import ConfigDict
 
 from shared.reference.contract import Response as View
 
@@ -27,3 +30,154 @@ class PersonDeath(View):
     deceased: bool
     died_on: dt.date | None = None
     death_id: str | None = None  # funeral staff and admins only
+
+
+class DeathRecorded(View):
+    """The answer of a command on a death record (collection, storage, claim notice, …)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c", "subject_id": "610502195001010012", "version": 2}]})
+
+    death_id: str
+    subject_id: str | None
+    version: int
+
+
+class CemeteryOpened(View):
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "cemetery": "CEM-610502-1", "name": "临渭区公益性公墓", "kind": "public_welfare", "division": "610502",
+        "version": 1}]})
+
+    cemetery: str
+    name: str
+    kind: str
+    division: str
+    version: int
+
+
+class PlotAdded(View):
+    plot_id: str
+    version: int
+
+
+class PlotsAdded(View):
+    cemetery: str
+    plots: list[PlotAdded]
+
+
+class PlotAllocated(View):
+    """A plot's term after a reservation or a renewal (F-3)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "plot_id": "CEM-610502-1.A-01", "term_until": "2045-06-09", "version": 2}]})
+
+    plot_id: str
+    term_until: dt.date | None
+    version: int
+
+
+class Buried(View):
+    burial_id: str
+    death_id: str
+    plot_id: str | None
+    burial_type: str
+    eco: bool
+    term_until: dt.date | None
+    version: int
+
+
+class AssistanceGranted(View):
+    assistance_id: str
+    death_id: str
+    category: str
+    items: list[str]
+    amount: str
+    version: int
+
+
+class HistoryEntry(View):
+    type: str
+    occurred_on: dt.date
+    version: int
+    recorded_at: dt.datetime
+    actor: str | None = None
+
+
+class DeathRecord(View):
+    """A death record with its history (F-1 to F-7)."""
+
+    death_id: str
+    subject_id: str
+    id_number: str | None = None
+    temporary_id: str | None = None
+    died_on: dt.date
+    identified: bool
+    funeral_home: str
+    source: str
+    waived_items: list[str]
+    version: int
+    history: list[HistoryEntry]
+
+
+class Cemetery(View):
+    """A cemetery and its occupancy by burial type (F-3)."""
+
+    code: str
+    name: str
+    kind: str
+    division: str
+    plots: int
+    places: int
+    occupied: int
+    reserved: int
+    free: int
+    unused_plots: int
+    occupancy_rate: float
+    by_burial_type: dict[str, dict[str, int]]
+
+
+class Plot(View):
+    plot_id: str
+    cemetery: str
+    number: str
+    kind: str
+    burial_type: str
+    area_m2: str | None = None  # m², two decimals
+    capacity: int
+    occupants: int
+    reserved: int
+    term_from: dt.date | None
+    term_until: dt.date | None
+    version: int
+
+
+class ExpiringTerm(View):
+    plot_id: str
+    cemetery: str
+    number: str
+    burial_type: str
+    term_until: dt.date
+    days_left: int
+    overdue: bool
+
+
+class Tasks(View):
+    as_of: dt.date
+    horizon_days: int
+    tasks: list[ExpiringTerm]
+
+
+class Statistics(View):
+    """The plan's indicators for one year (F-4, F-5), by business date."""
+
+    year: int
+    deaths: int
+    unidentified_deaths: int
+    relief_station_deaths: int
+    cremations: int
+    cremation_rate: float
+    burials: int
+    eco_burials: int
+    eco_burial_share: float
+    burials_by_type: dict[str, int]
+    assistance: dict[str, Any]

@@ -14,7 +14,7 @@ problem+json with their codes. Commands pass the Idempotency-Key on, so a retry 
 
 from __future__ import annotations
 
-from services.child_welfare.contract import queries
+from services.child_welfare.contract import queries, responses
 from services.child_welfare.contract.table import COMMANDS, PREFIX
 from services.gateway.api.common import command_routes
 from services.gateway.routing import Call, Reply, Route
@@ -48,9 +48,12 @@ _CHILD = f"{PREFIX}/children/<child>"
 
 ROUTES = [
     *command_routes("child_welfare", COMMANDS),
-    Route("GET", _CHILD, "child_welfare.read_child", OFFICERS, read_child, subject="child"),
+    Route("GET", _CHILD, "child_welfare.read_child", OFFICERS, read_child, subject="child",
+          response=responses.ChildFile),
     Route("GET", f"{_CHILD}/allowances", "child_welfare.allowances", OFFICERS, allowances,
-          query=queries.AllowancesQuery, subject="child"),
-    Route("GET", f"{PREFIX}/payroll", "child_welfare.payroll", OFFICERS, payroll, query=queries.PayrollQuery),
-    Route("GET", f"{PREFIX}/tasks", "child_welfare.tasks", OFFICERS, tasks, query=queries.TasksQuery),
+          query=queries.AllowancesQuery, subject="child", response=responses.Allowances),
+    Route("GET", f"{PREFIX}/payroll", "child_welfare.payroll", OFFICERS, payroll, query=queries.PayrollQuery,
+          response=responses.Payroll),
+    Route("GET", f"{PREFIX}/tasks", "child_welfare.tasks", OFFICERS, tasks, query=queries.TasksQuery,
+          response=responses.Tasks),
 ]

@@ -27,8 +27,10 @@ def forwarded(body: BaseModel) -> dict[str, Any]:
     return body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
 
 
-def command(call: Call, service: str, method: str, *path: str, status: int = 200) -> Reply:
-    """Call `service.method(*path, request, actor, idempotency_key)` with the body (and If-Match's version)."""
+def command(call: Call, service: str, method: str, *path: str, status: int = 200,
+            entry: CommandEntry | None = None) -> Reply:
+    """Call `service.method(*path, request, actor, idempotency_key)` with the body (and If-Match's version);
+    the table's `entry` may name the Location of what the answer created."""
     assert call.body is not None
     request = forwarded(call.body)
     if call.if_match is not None:  # the header and the body's `version` say the same thing
@@ -36,7 +38,8 @@ def command(call: Call, service: str, method: str, *path: str, status: int = 200
             raise Problem(400, "conflicting_versions", "If-Match and the body's version differ")
         request["version"] = call.if_match
     result = getattr(call.rpc(service), method)(*path, request, call.actor(), call.idempotency_key)
-    return Reply(result, status=status)
+    location = entry.location_of(result) if entry is not None else None
+    return Reply(result, status=status, headers={"Location": location} if location else {})
 
 
 def command_routes(service: str, table: Mapping[str, CommandEntry]) -> list[Route]:
@@ -47,7 +50,7 @@ def command_routes(service: str, table: Mapping[str, CommandEntry]) -> list[Rout
 def _command_route(service: str, entry: CommandEntry) -> Route:
     def handler(call: Call) -> Reply:
         return command(call, service, entry.name, *(call.params[name] for name in entry.path_parameters),
-                       status=entry.status)
+                       status=entry.status, entry=entry)
 
     handler.__doc__ = entry.summary
     return Route(entry.method, entry.path, entry.action or f"{service}.{entry.name}", entry.roles, handler,

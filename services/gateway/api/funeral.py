@@ -77,12 +77,16 @@ def statistics(call: Call) -> Reply:
 
 ROUTES = [
     *command_routes("funeral", COMMANDS),
-    Route("GET", f"{PREFIX}/deaths/<death_id>", "funeral.read_death", RECORD_READERS, read_death),
-    Route("GET", f"{PREFIX}/cemeteries/<code>", "funeral.read_cemetery", RECORD_READERS, read_cemetery),
-    Route("GET", f"{PREFIX}/plots/<plot_id>", "funeral.read_plot", RECORD_READERS, read_plot),
+    Route("GET", f"{PREFIX}/deaths/<death_id>", "funeral.read_death", RECORD_READERS, read_death,
+          response=responses.DeathRecord),
+    Route("GET", f"{PREFIX}/cemeteries/<code>", "funeral.read_cemetery", RECORD_READERS, read_cemetery,
+          response=responses.Cemetery),
+    Route("GET", f"{PREFIX}/plots/<plot_id>", "funeral.read_plot", RECORD_READERS, read_plot,
+          response=responses.Plot),
     Route("GET", f"{PREFIX}/persons/<person_id>/death", "funeral.person_death", DEATH_STATUS_READERS,
           person_death, response=responses.PersonDeath, subject="person_id"),
-    Route("GET", f"{PREFIX}/tasks", "funeral.tasks", RECORD_READERS, tasks, query=queries.TasksQuery),
+    Route("GET", f"{PREFIX}/tasks", "funeral.tasks", RECORD_READERS, tasks, query=queries.TasksQuery,
+          response=responses.Tasks),
     Route("GET", f"{PREFIX}/statistics", "funeral.statistics", RECORD_READERS, statistics,
-          query=queries.StatisticsQuery),
+          query=queries.StatisticsQuery, response=responses.Statistics),
 ]

@@ -102,10 +102,11 @@ def statistics(call: Call) -> Reply:
 ROUTES = [
     *command_routes("marriage", COMMANDS),
     Route("GET", f"{PREFIX}/registrations/<registration_id>", "marriage.read_registration", STAFF,
-          read_registration),
-    Route("GET", f"{PREFIX}/divorces/<divorce_id>", "marriage.read_divorce", STAFF, read_divorce),
+          read_registration, response=responses.Registration),
+    Route("GET", f"{PREFIX}/divorces/<divorce_id>", "marriage.read_divorce", STAFF, read_divorce,
+          response=responses.Divorce),
     Route("POST", f"{PREFIX}/historical-records", "marriage.import_historical_records", REGISTRARS,
-          import_historical_records, body=commands.HistoricalRecords),
+          import_historical_records, body=commands.HistoricalRecords, response=responses.ImportedBatch),
     Route("GET", f"{PREFIX}/persons/<person_id>/status", "marriage.person_status", STATUS_READERS, person_status,
           query=queries.StatusQuery, response=responses.MaritalStatus, subject="person_id"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "marriage.verify_certificate", PUBLIC,
@@ -116,5 +117,6 @@ ROUTES = [
           query=queries.StockQuery, response=responses.StockBooks),
     Route("GET", f"{PREFIX}/certificate-stock/audit", "marriage.certificate_audit", STAFF, certificate_audit,
           query=queries.NumberingAuditQuery, response=responses.NumberingAudit),
-    Route("GET", f"{PREFIX}/statistics", "marriage.statistics", STAFF, statistics, query=queries.StatisticsQuery),
+    Route("GET", f"{PREFIX}/statistics", "marriage.statistics", STAFF, statistics, query=queries.StatisticsQuery,
+          response=responses.Statistics),
 ]

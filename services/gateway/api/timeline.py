@@ -16,7 +16,8 @@ from typing import Any
 
 from services.gateway.problems import Problem
 from services.gateway.routing import Call, JsonText, Reply, Route
-from services.timeline.contract import queries
+from services.timeline.contract import queries, responses
+from services.timeline.contract.feed import FeedPage
 
 PREFIX = "/v1/persons"
 READERS = {"marriage_clerk", "marriage_registrar", "child_welfare_officer", "funeral_staff", "relief_staff",
@@ -60,10 +61,11 @@ def feed(call: Call) -> Reply:
 
 ROUTES = [
     Route("GET", f"{PREFIX}/<person_id>/timeline", "persons.timeline", READERS, person_timeline,
-          query=queries.TimelineQuery, subject="person_id"),
+          query=queries.TimelineQuery, subject="person_id", response=responses.Timeline),
     Route("GET", f"{PREFIX}/<person_id>/facts", "persons.facts", READERS, person_facts, query=queries.FactsQuery,
-          subject="person_id"),
+          subject="person_id", response=responses.Facts),
     Route("GET", f"{PREFIX}/<person_id>/access-log", "persons.access_log", OVERSIGHT, person_access_log,
-          subject="person_id"),
-    Route("GET", "/v1/feed", "persons.feed", READERS, feed, query=queries.FeedQuery),
+          subject="person_id", response=responses.AccessLog),
+    Route("GET", "/v1/feed", "persons.feed", READERS, feed, query=queries.FeedQuery,
+          response=FeedPage),
 ]

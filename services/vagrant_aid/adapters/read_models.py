@@ -16,11 +16,13 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from services.vagrant_aid.domain.deadlines import dna_due_on, notice_due_at, stay_last_day
+from services.vagrant_aid.domain.events import AID_REFUSED, STATION_REGISTERED, WATCH_LIST_ENTRY_ADDED
 from services.vagrant_aid.domain.persons import name_key
 from services.vagrant_aid.domain.state import Case
 from services.vagrant_aid.domain.stations import Station
 from services.vagrant_aid.domain.watchlist import WatchEntry, entry_from
 from shared.db import Database
+from shared.envelope import Event
 
 ONE_OPEN_CASE = "cases_one_open_case_per_person"  # the unique index behind already_open_case
 
@@ -69,11 +71,6 @@ class ReadModels:
         with self.db.connection() as conn:
             rows = conn.execute("SELECT code, tier, division, name, parent FROM stations ORDER BY code").fetchall()
         return [Station(*row) for row in rows]
-
-    def add_station(self, payload: dict[str, Any], tx: psycopg.Connection) -> None:
-        tx.execute("INSERT INTO stations (code, tier, division, name, parent, registered_on)"
-                   " VALUES (%(code)s, %(tier)s, %(division)s, %(name)s, %(parent)s, %(registered_on)s)"
-                   " ON CONFLICT (code) DO NOTHING", payload)
 
     # -- cases ----------------------------------------------------------------------------------------
     def next_temporary_number(self) -> int:
@@ -140,19 +137,7 @@ class ReadModels:
             ).fetchall()
         return rows
 
-    # -- refusals (V-2) -------------------------------------------------------------------------------
-    def add_refusal(self, payload: dict[str, Any], tx: psycopg.Connection) -> None:
-        tx.execute("INSERT INTO refusals (refusal_id, station, refused_on, reason)"
-                   " VALUES (%(refusal_id)s, %(station)s, %(refused_on)s, %(reason)s)"
-                   " ON CONFLICT (refusal_id) DO NOTHING", payload)
-
     # -- watch list (V-10) ----------------------------------------------------------------------------
-    def add_watch_entry(self, payload: dict[str, Any], tx: psycopg.Connection) -> None:
-        tx.execute("INSERT INTO watchlist (entry_id, id_number, name_key, sex, entry, registered_on)"
-                   " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (entry_id) DO NOTHING",
-                   (payload["entry_id"], payload.get("id_number"), name_key(payload["name"]), payload["sex"],
-                    Jsonb(payload), payload["registered_on"]))
-
     def watch_candidates(self, id_number: str | None, name: str | None, sex: str) -> list[WatchEntry]:
         """Entries that may match: same ID number, or same name and sex (the age is the domain's call)."""
         with self.db.connection() as conn:
@@ -197,3 +182,40 @@ class ReadModels:
                                     " AND refused_on BETWEEN %(first)s AND %(last)s GROUP BY station",
                                     params).fetchall()
         return counts, exits, refusals
+
+
+# -- what a command keeps in step, in its transaction -----------------------------------------------------
+def add_station(payload: dict[str, Any], tx: psycopg.Connection) -> None:
+    tx.execute("INSERT INTO stations (code, tier, division, name, parent, registered_on)"
+               " VALUES (%(code)s, %(tier)s, %(division)s, %(name)s, %(parent)s, %(registered_on)s)"
+               " ON CONFLICT (code) DO NOTHING", payload)
+
+
+def add_refusal(payload: dict[str, Any], tx: psycopg.Connection) -> None:
+    tx.execute("INSERT INTO refusals (refusal_id, station, refused_on, reason)"
+               " VALUES (%(refusal_id)s, %(station)s, %(refused_on)s, %(reason)s)"
+               " ON CONFLICT (refusal_id) DO NOTHING", payload)
+
+
+def add_watch_entry(payload: dict[str, Any], tx: psycopg.Connection) -> None:
+    tx.execute("INSERT INTO watchlist (entry_id, id_number, name_key, sex, entry, registered_on)"
+               " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (entry_id) DO NOTHING",
+               (payload["entry_id"], payload.get("id_number"), name_key(payload["name"]), payload["sex"],
+                Jsonb(payload), payload["registered_on"]))
+
+
+class Inline:
+    """The inline read models as the unit of work sees them (`apply(event)` in the command's transaction):
+    stations, refusals and watch entries from their events; a case's row is saved from its folded state
+    (`save_case`), which the unit of work does once per append."""
+
+    def __init__(self, tx: psycopg.Connection) -> None:
+        self.tx = tx
+
+    def apply(self, event: Event) -> None:
+        if event.type == STATION_REGISTERED:
+            add_station(event.payload, self.tx)
+        elif event.type == AID_REFUSED:
+            add_refusal(event.payload, self.tx)
+        elif event.type == WATCH_LIST_ENTRY_ADDED:
+            add_watch_entry(event.payload, self.tx)

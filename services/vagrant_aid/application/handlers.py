@@ -1,240 +1,159 @@
-"""Command handlers: one function per use case — load, decide, append — with the inline read models
-written in the same transaction as the events.
+"""The service's half of the command table (contract/table.py): one handler per command, named like it,
+run by the shared runner (`shared.unit_of_work.Application`) as `handler(uow, *path, command, actor, clock)`
+in one transaction. The runner validates the body, names the actor, derives ids from the Idempotency-Key and
+decides again on a lost race; a handler loads, lets the pure decider decide, records, and answers.
 
-Idempotency: ids (case, refusal, entry, events) derive from the Idempotency-Key, so a retried command finds
-its events already stored and answers as the first time without writing.
+A command on a case has no handler of its own: the pure decider `decide_<command>(command, case, clock)` of
+`domain/decide.py` is run by `on_case` (application/relief.py: `deciders(…, on_record=on_case, …)`).
 
-Concurrency: a case command appends at the version it read; when another command got there first it
-decides again on fresh state (a few times, then `concurrency_conflict`). "One open case per person and
-station" spans streams: the unique index on the `cases` read model, written in the append's transaction,
-makes the second of two simultaneous intakes fail (`already_open_case`).
+A retried command (same key) finds its events (`uow.replayed()`) and answers as the first time without
+writing. With the version the client last saw (api.md `If-Match`, the body's `version`) a case that moved on
+is 409 `concurrency_conflict`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from pydantic import TypeAdapter
+from pydantic import RootModel
 
 from services.vagrant_aid.adapters.read_models import ONE_OPEN_CASE, ReadModels
-from services.vagrant_aid.application.context import CommandContext, parse
 from services.vagrant_aid.application.queries import resolve_station, watchlist_matches_of
+from services.vagrant_aid.application.unit_of_work import UnitOfWork
 from services.vagrant_aid.application.views import case_view
 from services.vagrant_aid.contract import commands as cmd
+from services.vagrant_aid.contract.refusals import ALREADY_OPEN_CASE, BUSINESS_DATE_IN_FUTURE
 from services.vagrant_aid.domain.decide import (
-    decide_exit,
-    decide_family_search,
-    decide_file_extension,
-    decide_identify,
-    decide_provide_service,
+    Clock,
     decide_refuse_aid,
-    decide_settle,
     decide_take_in,
     temporary_id,
 )
-from services.vagrant_aid.domain.events import Draft
+from services.vagrant_aid.domain.events import Draft, case_stream
 from services.vagrant_aid.domain.state import Case, fold
 from services.vagrant_aid.domain.stations import check_acts_for_station, decide_register_station
 from services.vagrant_aid.domain.watchlist import decide_add_entry, entry_from
+from shared.actor import Actor
 from shared.envelope import Event
-from shared.errors import NotFound, Refusal
+from shared.errors import Refusal
 from shared.eventstore import NO_STREAM, ConcurrencyConflict
-from shared.eventstore.postgres import PostgresEventStore
 
-MAX_DECISIONS = 3  # attempts of a case command whose stream moved on meanwhile
-MAX_EVENTS_PER_COMMAND = 4  # a case command appends one or two events; ids derived beyond are never used
-EXIT = TypeAdapter(cmd.ExitDetails)
-
-
-@dataclass(frozen=True)
-class Ports:
-    store: PostgresEventStore
-    read_models: ReadModels
-
-
-def case_stream(case_id: str) -> str:
-    return f"case-{case_id}"
+CaseDecider = Callable[[Any, Case, Clock], list[Draft]]
 
 
 # -- V-2 intake ---------------------------------------------------------------------------------------
-def take_in(ports: Ports, ctx: CommandContext, body: Any) -> dict[str, Any]:
+def take_in(uow: UnitOfWork, command: cmd.TakeIn, actor: Actor, clock: Clock) -> dict[str, Any]:
     """V-2/V-3/V-7: open a case; answers the case with any watch-list matches (V-10)."""
-    command: cmd.TakeIn = parse(cmd.TakeIn, body)
-    check_acts_for_station(ctx.actor, command.station)
-    station = resolve_station(ports.read_models, command.station, ctx.clock.today)
-    case_id = str(ctx.derived_id("case"))
-    stream = case_stream(case_id)
-    if ctx.idempotency_key and (history := ports.store.read_stream(stream)):  # a retry, recorded already
-        return _intake_answer(ports, _case(history, case_id), history, ctx)
+    check_acts_for_station(actor, command.station)
+    if stored := uow.replayed():  # a retry, recorded already
+        history, case = uow.case(stored[0].payload["case_id"])
+        return _intake_answer(uow.models, case, history, clock)
+    station = resolve_station(uow.models, command.station, clock.today)
+    case_id = uow.ids.resource("case")
     temporary = None if command.person.id_number else temporary_id(
-        station.code, ports.read_models.next_temporary_number())
-    drafts = decide_take_in(command, station, case_id, temporary, ctx.clock)
-    subject = drafts[0].subjects[0].id
-    if existing := ports.read_models.open_case(station.code, subject):
+        station.code, uow.models.next_temporary_number())
+    drafts = decide_take_in(command, station, case_id, temporary, clock)
+    subject = drafts[0].subjects[0][0]
+    if existing := uow.models.open_case(station.code, subject):
         raise _already_open(existing, station.code)
-    try:
-        with ports.store.db.transaction() as tx:
-            stored = ports.store.append(stream, ctx.new_events(drafts), NO_STREAM, tx=tx)
-            case = _case(stored, case_id)
-            ports.read_models.save_case(case, tx)
-    except psycopg.errors.UniqueViolation as exc:
-        raise _conflict(ports, exc, station.code, subject) from None
-    return _intake_answer(ports, case, stored, ctx)
+    stored = _record_case(uow, case_id, drafts, NO_STREAM, station.code, subject)
+    return _intake_answer(uow.models, fold(stored), stored, clock)
 
 
-def _intake_answer(ports: Ports, case: Case, history: list[Event], ctx: CommandContext) -> dict[str, Any]:
-    answer = case_view(case, history, ctx.clock.now, ctx.clock.today)
-    answer["watchlist_matches"] = watchlist_matches_of(ports.read_models, case)
+def _intake_answer(models: ReadModels, case: Case, history: list[Event], clock: Clock) -> dict[str, Any]:
+    answer = case_view(case, history, clock.now, clock.today)
+    answer["watchlist_matches"] = watchlist_matches_of(models, case)
     # A temporary subject id belongs to this case alone: only an ID number can have cases elsewhere.
-    answer["open_cases_elsewhere"] = ports.read_models.open_cases_elsewhere(case.id_number, case.station) \
+    answer["open_cases_elsewhere"] = models.open_cases_elsewhere(case.id_number, case.station) \
         if case.id_number else []
     return answer
 
 
-def refuse_aid(ports: Ports, ctx: CommandContext, body: Any) -> dict[str, Any]:
+def refuse_aid(uow: UnitOfWork, command: cmd.RefuseAid, actor: Actor, clock: Clock) -> dict[str, Any]:
     """V-2: record the refusal of an ineligible person with its reason."""
-    command: cmd.RefuseAid = parse(cmd.RefuseAid, body)
-    check_acts_for_station(ctx.actor, command.station)
-    station = resolve_station(ports.read_models, command.station, ctx.clock.today)
-    refusal_id = str(ctx.derived_id("refusal"))
-    drafts = decide_refuse_aid(command, station, refusal_id, ctx.clock)
-    with ports.store.db.transaction() as tx:
-        [stored] = ports.store.append(f"refusal-{refusal_id}", ctx.new_events(drafts), NO_STREAM, tx=tx)
-        ports.read_models.add_refusal(stored.payload, tx)
-    return {"refusal_id": stored.payload["refusal_id"], "station": station.code, "reason": command.reason,
-            "refused_on": stored.payload["refused_on"], "version": stored.stream_version}
+    check_acts_for_station(actor, command.station)
+    if not (stored := uow.replayed()):
+        station = resolve_station(uow.models, command.station, clock.today)
+        refusal_id = uow.ids.resource("refusal")
+        stored = uow.record(f"refusal-{refusal_id}", decide_refuse_aid(command, station, refusal_id, clock),
+                            NO_STREAM)
+    payload = stored[0].payload
+    return {"refusal_id": payload["refusal_id"], "station": payload["station"], "reason": payload["reason"],
+            "refused_on": payload["refused_on"], "version": stored[-1].stream_version}
 
 
 # -- commands on an open case (V-4 to V-8) ------------------------------------------------------------
-def on_case(ports: Ports, ctx: CommandContext, case_id: str, decide: Callable[[Case], list[Draft]],
-            if_match: int | None = None) -> dict[str, Any]:
-    """Load the case, let its station's staff decide, append at the version read; the case as answer.
+def on_case(decide: CaseDecider) -> Callable[..., dict[str, Any]]:
+    """The handler of a command on one case: load it, let its station's staff decide, append at the
+    version read; the case as answer."""
 
-    With `if_match` (the version the client last saw, api.md `If-Match`) the command applies to that
-    version only: a case that moved on is 409 `concurrency_conflict`, never decided again."""
-    stream = case_stream(case_id)
-    ours = set(ctx.event_ids(MAX_EVENTS_PER_COMMAND))
-    for _ in range(MAX_DECISIONS):
-        history = ports.store.read_stream(stream)
-        case = _case(history, case_id)
-        check_acts_for_station(ctx.actor, case.station)
-        if replayed := [n for n, e in enumerate(history) if e.event_id in ours]:  # a retry: answer as then
-            history = history[: replayed[-1] + 1]
-            return case_view(_case(history, case_id), history, ctx.clock.now, ctx.clock.today)
-        if if_match is not None and if_match != case.version:
-            raise ConcurrencyConflict(stream, if_match, case.version)
-        drafts = decide(case)
-        try:
-            with ports.store.db.transaction() as tx:
-                stored = ports.store.append(stream, ctx.new_events(drafts), case.version, tx=tx)
-                case = _case([*history, *stored], case_id)
-                ports.read_models.save_case(case, tx)
-        except ConcurrencyConflict:
-            if if_match is not None:
-                raise
-            continue  # someone else's command came first: decide again on the new state
-        except psycopg.errors.UniqueViolation as exc:
-            raise _conflict(ports, exc, case.station, case.subject_id) from None
-        return case_view(case, [*history, *stored], ctx.clock.now, ctx.clock.today)
-    raise ConcurrencyConflict(stream, None, ports.store.stream_version(stream))
+    def handler(uow: UnitOfWork, case_id: str, command: Any, actor: Actor, clock: Clock) -> dict[str, Any]:
+        body = command.root if isinstance(command, RootModel) else command
+        history, case = uow.case(case_id)
+        check_acts_for_station(actor, case.station)
+        if stored := uow.replayed():  # a retry: answer as then
+            history = history[: stored[-1].stream_version]
+            return case_view(fold(history), history, clock.now, clock.today)
+        if body.version is not None and body.version != case.version:
+            raise ConcurrencyConflict(case_stream(case.case_id), body.version, case.version)
+        stored = _record_case(uow, case.case_id, decide(body, case, clock), case.version, case.station,
+                              case.subject_id)
+        history = [*history, *stored]
+        return case_view(fold(history), history, clock.now, clock.today)
+
+    handler.__doc__, handler.__qualname__ = decide.__doc__, f"on_case({decide.__name__})"
+    return handler
 
 
-def _case(history: list[Event], case_id: str) -> Case:
-    case = fold(history)
-    if case is None:
-        raise NotFound(f"no case {case_id}")
-    return case
+def _record_case(uow: UnitOfWork, case_id: str, drafts: list[Draft], version: int | None, station: str,
+                 subject: str) -> list[Event]:
+    """Append to the case; the second open case of a person at a station is `already_open_case`."""
+    try:
+        return uow.record(case_stream(case_id), drafts, version)
+    except psycopg.errors.UniqueViolation as exc:
+        if exc.diag.constraint_name != ONE_OPEN_CASE:
+            raise
+        raise _already_open(uow.models.open_case(station, subject), station) from None
 
 
-def identify(ports: Ports, ctx: CommandContext, case_id: str, body: Any,
-             if_match: int | None = None) -> dict[str, Any]:
-    command = parse(cmd.Identify, body)
-    return on_case(ports, ctx, case_id, lambda case: decide_identify(command, case, ctx.clock), if_match)
-
-
-def provide_service(ports: Ports, ctx: CommandContext, case_id: str, body: Any,
-                    if_match: int | None = None) -> dict[str, Any]:
-    command = parse(cmd.ProvideService, body)
-    return on_case(ports, ctx, case_id, lambda case: decide_provide_service(command, case, ctx.clock), if_match)
-
-
-def record_family_search(ports: Ports, ctx: CommandContext, case_id: str, body: Any,
-                         if_match: int | None = None) -> dict[str, Any]:
-    command = parse(cmd.RecordFamilySearch, body)
-    return on_case(ports, ctx, case_id, lambda case: decide_family_search(command, case, ctx.clock), if_match)
-
-
-def file_extension(ports: Ports, ctx: CommandContext, case_id: str, body: Any,
-                   if_match: int | None = None) -> dict[str, Any]:
-    command = parse(cmd.FileExtension, body)
-    return on_case(ports, ctx, case_id, lambda case: decide_file_extension(command, case, ctx.clock), if_match)
-
-
-def record_exit(ports: Ports, ctx: CommandContext, case_id: str, body: Any,
-                if_match: int | None = None) -> dict[str, Any]:
-    command = parse(EXIT, body)
-    return on_case(ports, ctx, case_id, lambda case: decide_exit(command, case, ctx.clock), if_match)
-
-
-def settle(ports: Ports, ctx: CommandContext, case_id: str, body: Any,
-           if_match: int | None = None) -> dict[str, Any]:
-    command = parse(cmd.Settle, body)
-    return on_case(ports, ctx, case_id, lambda case: decide_settle(command, case, ctx.clock), if_match)
+def _already_open(case_id: str | None, station: str) -> Refusal:
+    return Refusal(ALREADY_OPEN_CASE, f"the person has an open case at {station}: {case_id}", 409,
+                   errors=[{"loc": ["body", "person"], "msg": f"open case {case_id}"}])
 
 
 # -- V-1 stations, V-10 watch list --------------------------------------------------------------------
-def register_station(ports: Ports, ctx: CommandContext, body: Any) -> dict[str, Any]:
-    """V-1: an admin registers a township aid point or a village consultation point."""
-    if not ctx.actor.is_admin:
+def register_station(uow: UnitOfWork, command: cmd.RegisterStation, actor: Actor, clock: Clock) -> dict[str, Any]:
+    """V-1: an admin registers a township aid point or a village consultation point (reference data)."""
+    if not actor.is_admin:
         raise Refusal("forbidden", "only an admin registers stations", 403)
-    command: cmd.RegisterStation = parse(cmd.RegisterStation, body)
-    on = command.registered_on or ctx.clock.today
-    if on > ctx.clock.today:
-        raise Refusal("business_date_in_future", "registered_on is after today",
+    if stored := uow.replayed():
+        return stored[0].payload
+    on = command.registered_on or clock.today
+    if on > clock.today:
+        raise Refusal(BUSINESS_DATE_IN_FUTURE, "registered_on is after today",
                       errors=[{"loc": ["body", "registered_on"], "msg": "must not be in the future"}])
-    stream = f"station-{command.code}"
-    if (history := ports.store.read_stream(stream)) and history[0].event_id == ctx.event_ids(1)[0]:
-        return history[0].payload  # a retry of a command that was recorded
-    parent = _station_or_none(ports, command.parent, on)
+    parent = _station_or_none(uow.models, command.parent, on)
     drafts = decide_register_station(command.code, command.tier, command.name, command.parent, parent,
-                                     ports.read_models.registered_station(command.code), on)
-    with ports.store.db.transaction() as tx:
-        [stored] = ports.store.append(stream, ctx.new_events(drafts), NO_STREAM, tx=tx)
-        ports.read_models.add_station(stored.payload, tx)
-    return stored.payload
+                                     uow.models.registered_station(command.code, uow.tx), on)
+    return uow.record(f"station-{command.code}", drafts, NO_STREAM)[0].payload
 
 
-def _station_or_none(ports: Ports, code: str, on: Any) -> Any:
+def _station_or_none(models: ReadModels, code: str, on: Any) -> Any:
     try:
-        return resolve_station(ports.read_models, code, on)
+        return resolve_station(models, code, on)
     except Refusal:
         return None
 
 
-def add_to_watchlist(ports: Ports, ctx: CommandContext, body: Any) -> dict[str, Any]:
-    """V-10: staff or an admin add a person prone to getting lost, with family contacts."""
-    if not (ctx.actor.is_admin or ctx.actor.role == "relief_staff"):
-        raise Refusal("forbidden", "relief staff and admins keep the watch list", 403)
-    command: cmd.AddToWatchList = parse(cmd.AddToWatchList, body)
-    entry_id = str(ctx.derived_id("watchlist"))
-    drafts = decide_add_entry(command, entry_id, ctx.actor.office, ctx.clock)
-    with ports.store.db.transaction() as tx:
-        [stored] = ports.store.append(f"watch-{entry_id}", ctx.new_events(drafts), NO_STREAM, tx=tx)
-        ports.read_models.add_watch_entry(stored.payload, tx)
-    entry = entry_from(stored.payload)
-    return {**stored.payload, "entry_id": entry.entry_id, "version": stored.stream_version}
-
-
-# -- refusals of the one-open-case invariant ----------------------------------------------------------
-def _already_open(case_id: str | None, station: str) -> Refusal:
-    return Refusal("already_open_case", f"the person has an open case at {station}: {case_id}", 409,
-                   errors=[{"loc": ["body", "person"], "msg": f"open case {case_id}"}])
-
-
-def _conflict(ports: Ports, exc: psycopg.errors.UniqueViolation, station: str, subject: str) -> Exception:
-    if exc.diag.constraint_name != ONE_OPEN_CASE:
-        return exc
-    return _already_open(ports.read_models.open_case(station, subject), station)
+def add_to_watchlist(uow: UnitOfWork, command: cmd.AddToWatchList, actor: Actor, clock: Clock) -> dict[str, Any]:
+    """V-10: relief staff add a person prone to getting lost, with family contacts."""
+    if actor.role != "relief_staff":
+        raise Refusal("forbidden", "relief staff keep the watch list", 403)
+    if not (stored := uow.replayed()):
+        entry_id = uow.ids.resource("watchlist")
+        stored = uow.record(f"watch-{entry_id}", decide_add_entry(command, entry_id, actor.office, clock),
+                            NO_STREAM)
+    payload = stored[0].payload
+    return {**payload, "entry_id": entry_from(payload).entry_id, "version": stored[-1].stream_version}

@@ -1,5 +1,6 @@
-"""Questions staff and admins ask: a case, lists (stranded, overdue family searches), stations, watch-list
-matches, statistics (V-9). Staff see their own station; admins see every station (V-1)."""
+"""Questions relief staff ask: a case, lists (stranded, overdue family searches), stations, watch-list
+matches, statistics (V-9). Staff see their own station; the city station's staff see every station (V-1).
+Admins read the station network only (separation of duties, api.md release 2)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from collections import defaultdict
 from typing import Any
 
 from services.vagrant_aid.adapters.read_models import ReadModels
-from services.vagrant_aid.application.context import parse
 from services.vagrant_aid.application.views import case_view, summary_view
 from services.vagrant_aid.contract.commands import EXIT_KINDS
 from services.vagrant_aid.contract.queries import CaseQuery, StatisticsQuery
+from services.vagrant_aid.contract.refusals import UNKNOWN_STATION
 from services.vagrant_aid.domain.state import Case, fold
 from services.vagrant_aid.domain.stations import (
     Station,
     check_may_read_station,
+    reads_every_station,
     standing_station,
     standing_stations,
 )
@@ -24,13 +26,14 @@ from services.vagrant_aid.domain.watchlist import matched_by
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
+from shared.unit_of_work import parse
 
 
 def resolve_station(read_models: ReadModels, code: str, on: dt.date) -> Station:
     """V-1: a standing (city, county) or registered (township, village) station, else `unknown_station`."""
     station = standing_station(code, on) or read_models.registered_station(code)
     if station is None:
-        raise Refusal("unknown_station", f"no relief station {code}",
+        raise Refusal(UNKNOWN_STATION, f"no relief station {code}",
                       errors=[{"loc": ["body", "station"], "msg": "no such station"}])
     return station
 
@@ -60,11 +63,11 @@ def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.dateti
 
 
 def _scope(actor: Actor, station: str | None) -> list[str] | None:
-    """The stations a question may cover: staff their own (V-1), admins the one asked for or all."""
+    """The stations a question may cover: staff their own (V-1), the city station's the one asked for or all."""
     if station is not None:
         check_may_read_station(actor, station)
         return [station]
-    if actor.is_admin:
+    if reads_every_station(actor):
         return None
     if actor.role != "relief_staff" or actor.office is None:
         raise Refusal("forbidden", f"{actor.name} reads no station's cases", 403)
@@ -94,9 +97,9 @@ def watchlist_matches(store: PostgresEventStore, read_models: ReadModels, actor:
 
 
 def watchlist(read_models: ReadModels, actor: Actor, limit: int, offset: int) -> dict[str, Any]:
-    """The whole list, with every family's contacts: admins only (docs/vagrant_aid.md)."""
-    if not actor.is_admin:
-        raise Refusal("forbidden", "only admins read the whole watch list", 403)
+    """The whole list, with every family's contacts: the city station's staff only, who keep it (V-10)."""
+    if not reads_every_station(actor):
+        raise Refusal("forbidden", "only the city relief station reads the whole watch list", 403)
     return {"entries": read_models.watch_entries(limit, offset), "limit": limit, "offset": offset}
 
 

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, ConfigDict, Field, RootModel, StringConstraints, field_validator
 
 from shared.reference.contract import Command
+from shared.reference.contract import Version as StoredVersion
 from shared.reference.text import DivisionCode, IdNumberText, PersonName, Phone, line, text
 
 # Control characters, line and paragraph separators, bidirectional embeddings, overrides and isolates.
@@ -38,6 +39,7 @@ RefusalReason = Literal["self_sufficient", "refuses_to_give_information", "not_i
 TransferTarget = Literal["minors_protection", "hospital", "care_home"]
 WatchCondition = Literal["dementia", "mental", "intellectual", "other"]
 RegisteredTier = Literal["township", "village"]
+Version = StoredVersion | None  # the case version the caller read (api.md If-Match), checked when given
 
 
 class PersonDetails(Command):
@@ -101,6 +103,7 @@ class Identify(Command):
     method: IdentificationMethod
     identified_on: dt.date | None = None
     detail: Text500 | None = None
+    version: Version = None
 
 
 class ProvideService(Command):
@@ -110,6 +113,7 @@ class ProvideService(Command):
     detail: Text500 | None = None
     amount: Money | None = None
     provided_on: dt.date | None = None
+    version: Version = None
 
 
 class RecordFamilySearch(Command):
@@ -118,6 +122,7 @@ class RecordFamilySearch(Command):
     step: FamilySearchStep
     detail: Text500 | None = None
     at: AwareDatetime | None = None  # default: now
+    version: Version = None
 
 
 class FileExtension(Command):
@@ -126,11 +131,13 @@ class FileExtension(Command):
     until: dt.date
     reason: Text500
     filed_on: dt.date | None = None
+    version: Version = None
 
 
 class _Exit(Command):
     exited_on: dt.date | None = None
     detail: Text500 | None = None
+    version: Version = None
 
 
 class SelfDeparture(_Exit):
@@ -197,6 +204,7 @@ class Settle(Command):
     id_number: IdNumberText
     household_division: DivisionCode
     settled_on: dt.date | None = None
+    version: Version = None
 
 
 class RegisterStation(Command):

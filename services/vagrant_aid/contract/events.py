@@ -26,7 +26,10 @@ class AidRefused(EventModel):
     reason: str | None = None
     detail: str | None = None
     id_number: str | None = None
+    name: str | None = None
     sex: str | None = None
+    estimated_age: int | None = None
+    description: str | None = None
 
 
 class FamilySearchStepRecorded(EventModel):
@@ -220,6 +223,7 @@ class WatchListEntryAdded(EventModel):
     birth_date: dt.date | None = None
     birth_year: int | None = None
     condition: str | None = None
+    description: str | None = None
     contacts: tuple[WatchListEntryAddedContacts, ...] | None = None
     registered_by: str
     registered_on: dt.date

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from services.vagrant_aid.contract import events as contract
 from services.vagrant_aid.contract.commands import (
     Died,
     Escorted,
@@ -34,7 +35,7 @@ from services.vagrant_aid.domain.persons import (
 )
 from services.vagrant_aid.domain.state import Case
 from services.vagrant_aid.domain.stations import Station
-from shared.business_dates import LOCAL_TIME_ZONE
+from shared.business_dates import LOCAL_TIME_ZONE, local_today
 
 GUARDIANSHIP = "temporary_state"  # V-7: minors' protection, temporary state guardianship
 
@@ -43,6 +44,12 @@ GUARDIANSHIP = "temporary_state"  # V-7: minors' protection, temporary state gua
 class Clock:
     now: dt.datetime  # aware
     today: dt.date  # the bureau's local date (shared.business_dates.local_today)
+
+    @classmethod
+    def at(cls, moment: dt.datetime | None = None) -> Clock:
+        """The clock at `moment` (aware; default now), with the bureau's local date of it."""
+        moment = moment or dt.datetime.now(dt.UTC)
+        return cls(moment, local_today(moment))
 
 
 def temporary_id(station: str, number: int) -> str:
@@ -89,11 +96,11 @@ def decide_take_in(command: TakeIn, station: Station, case_id: str, temporary: s
         "belongings": [b.model_dump(mode="json", exclude_none=True) for b in command.belongings],
         "relatives": [r.model_dump(mode="json", exclude_none=True) for r in command.relatives],
     })
-    drafts = [ev.Draft(ev.PERSON_TAKEN_IN, arrived_on, payload, ev.person(subject))]
+    drafts = [ev.Draft.of(contract.PersonTakenIn(**payload), arrived_on, ev.person(subject))]
     if reasons := rules.screening_reasons_V3(flags):
-        drafts.append(ev.Draft(ev.HOSPITAL_REFERRED, arrived_on, {
-            "case_id": case_id, "station": station.code, "reasons": list(reasons),
-            "referred_on": arrived_on.isoformat()}, ev.person(subject)))
+        drafts.append(ev.Draft.of(contract.HospitalReferred(
+            case_id=case_id, station=station.code, reasons=tuple(reasons), referred_on=arrived_on),
+            arrived_on, ev.person(subject)))
     if minor:
         drafts.append(_minor_referred(case_id, station.code, station.division, arrived_on, identity is not None,
                                       birth_date, estimated_age, payload["sex"], subject))
@@ -103,11 +110,11 @@ def decide_take_in(command: TakeIn, station: Station, case_id: str, temporary: s
 def _minor_referred(case_id: str, station: str, station_division: str, on: dt.date, identified: bool,
                     birth_date: dt.date | None, estimated_age: int | None, sex: str, subject: str) -> ev.Draft:
     """V-7: to minors' protection, referred to child welfare (docs/events.md `MinorReferred`)."""
-    return ev.Draft(ev.MINOR_REFERRED, on, ev.compact({
+    return ev.Draft.of(contract.MinorReferred(**ev.compact({
         "case_id": case_id, "station": station, "station_division": station_division,
         "referred_on": on.isoformat(), "identified": identified, "birth_date": ev.iso(birth_date),
         "estimated_age": None if birth_date else estimated_age, "sex": sex, "guardianship": GUARDIANSHIP,
-    }), ev.person(subject, "child"))
+    })), on, ev.person(subject, "child"))
 
 
 def decide_refuse_aid(command: RefuseAid, station: Station, refusal_id: str, clock: Clock) -> list[ev.Draft]:
@@ -125,7 +132,7 @@ def decide_refuse_aid(command: RefuseAid, station: Station, refusal_id: str, clo
         "sex": identity.sex if identity else person.sex, "estimated_age": person.estimated_age,
         "description": person.description,
     })
-    return [ev.Draft(ev.AID_REFUSED, refused_on, payload, ev.person(identity.value) if identity else ())]
+    return [ev.Draft.of(contract.AidRefused(**payload), refused_on, ev.person(identity.value) if identity else ())]
 
 
 # -- V-4 services, V-5 extension, V-6 family search ---------------------------------------------------
@@ -141,7 +148,7 @@ def decide_provide_service(command: ProvideService, case: Case, clock: Clock) ->
         "amount": f"{command.amount:.2f}" if command.amount is not None else None, "provided_on": on.isoformat(),
         "section": case.sex if command.kind == "lodging" else None,
     })
-    return [ev.Draft(ev.SERVICE_PROVIDED, on, payload, ev.person(case.subject_id))]
+    return [ev.Draft.of(contract.ServiceProvided(**payload), on, ev.person(case.subject_id))]
 
 
 def decide_file_extension(command: FileExtension, case: Case, clock: Clock) -> list[ev.Draft]:
@@ -154,10 +161,10 @@ def decide_file_extension(command: FileExtension, case: Case, clock: Clock) -> l
     rules.check_extension_later_V5(command.until, current, filed_on)
     payload = {"case_id": case.case_id, "until": command.until.isoformat(), "reason": command.reason,
                "filed_on": filed_on.isoformat(), "previous_last_day": current.isoformat()}
-    return [ev.Draft(ev.STAY_EXTENDED, filed_on, payload, ev.person(case.subject_id))]
+    return [ev.Draft.of(contract.StayExtended(**payload), filed_on, ev.person(case.subject_id))]
 
 
-def decide_family_search(command: RecordFamilySearch, case: Case, clock: Clock) -> list[ev.Draft]:
+def decide_record_family_search(command: RecordFamilySearch, case: Case, clock: Clock) -> list[ev.Draft]:
     """V-6: a step of the family search (notice, DNA request and result, match)."""
     rules.check_open_V8(case)
     at = _local(command.at or clock.now)
@@ -166,7 +173,7 @@ def decide_family_search(command: RecordFamilySearch, case: Case, clock: Clock) 
     rules.check_not_before_arrival(at.date(), case, "at")
     payload = ev.compact({"case_id": case.case_id, "step": command.step, "detail": command.detail,
                           "at": at.isoformat(), "on": at.date().isoformat()})
-    return [ev.Draft(ev.FAMILY_SEARCH_STEP_RECORDED, at.date(), payload, ev.person(case.subject_id))]
+    return [ev.Draft.of(contract.FamilySearchStepRecorded(**payload), at.date(), ev.person(case.subject_id))]
 
 
 # -- V-6 identification and settlement ----------------------------------------------------------------
@@ -187,7 +194,7 @@ def decide_identify(command: Identify, case: Case, clock: Clock) -> list[ev.Draf
         "detail": command.detail, "birth_date": identity.birth_date.isoformat(), "sex": identity.sex,
         "minor": minor,
     })
-    drafts = [ev.Draft(ev.PERSON_IDENTIFIED, on, payload, ev.linked(case.temporary_id, identity.value,
+    drafts = [ev.Draft.of(contract.PersonIdentified(**payload), on, ev.linked(case.temporary_id, identity.value,
                                                                      "identified"))]
     if minor and not case.minor:
         drafts.append(_minor_referred(case.case_id, case.station, case.station_division, on, True,
@@ -211,11 +218,11 @@ def decide_settle(command: Settle, case: Case, clock: Clock) -> list[ev.Draft]:
         "id_number": identity.value, "settled_on": on.isoformat(),
         "household_division": command.household_division, "birth_date": identity.birth_date.isoformat(),
     }
-    return [ev.Draft(ev.PERSON_SETTLED, on, payload, ev.linked(case.temporary_id, identity.value, "settled"))]
+    return [ev.Draft.of(contract.PersonSettled(**payload), on, ev.linked(case.temporary_id, identity.value, "settled"))]
 
 
 # -- V-7, V-8 exits -----------------------------------------------------------------------------------
-def decide_exit(command: ExitDetails, case: Case, clock: Clock) -> list[ev.Draft]:
+def decide_record_exit(command: ExitDetails, case: Case, clock: Clock) -> list[ev.Draft]:
     """V-8: the case ends, in one of seven ways; V-7 limits how a minor's case may end."""
     rules.check_open_V8(case)
     exited_on = command.exited_on or (command.died_on if isinstance(command, Died) else clock.today)
@@ -233,7 +240,7 @@ def decide_exit(command: ExitDetails, case: Case, clock: Clock) -> list[ev.Draft
         "returned_home": rules.returned_home_V9(command.kind, case.ticket_given),
         **details,
     })
-    return [ev.Draft(ev.PERSON_EXITED, exited_on, payload, ev.person(case.subject_id))]
+    return [ev.Draft.of(contract.PersonExited(**payload), exited_on, ev.person(case.subject_id))]
 
 
 def _exit_details(command: ExitDetails, case: Case, exited_on: dt.date) -> dict[str, object]:

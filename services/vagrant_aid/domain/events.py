@@ -40,11 +40,11 @@ event ids and metadata and appends them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from services.vagrant_aid.contract import events as contract
-from shared.envelope import Subject
+from shared import envelope
 
 PREFIX = "vagrant_aid."
 
@@ -71,23 +71,31 @@ ALL_TYPES = (
 )
 
 
+SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
+
+
 @dataclass(frozen=True)
-class Draft:
-    """An event the domain decided on, before it has an id, metadata or a stream position."""
+class Draft(envelope.Draft):
+    """An event the domain decided on, before it has an id, metadata or a stream position; built from its
+    contract model (`Draft.of(contract.PersonTakenIn(...), on, subjects)`)."""
 
-    type: str
-    occurred_on: dt.date
-    payload: dict[str, Any]
-    subjects: tuple[Subject, ...] = field(default=())
+    SCHEMA_VERSIONS = SCHEMA_VERSIONS
 
 
-def person(subject_id: str, role: str = "person") -> tuple[Subject, ...]:
-    return (Subject(id=subject_id, role=role),)
+Subjects = tuple[tuple[str, str], ...]
 
 
-def linked(temporary_id: str, id_number: str, role: str) -> tuple[Subject, ...]:
+def person(subject_id: str, role: str = "person") -> Subjects:
+    return ((subject_id, role),)
+
+
+def linked(temporary_id: str, id_number: str, role: str) -> Subjects:
     """Both ids of a person whose temporary subject id is linked to an ID number (0.5)."""
-    return (Subject(id=temporary_id, role="temporary"), Subject(id=id_number, role=role))
+    return ((temporary_id, "temporary"), (id_number, role))
+
+
+def case_stream(case_id: str) -> str:
+    return f"case-{case_id}"
 
 
 def compact(payload: dict[str, Any]) -> dict[str, Any]:

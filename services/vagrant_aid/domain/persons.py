@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import date
 
+from services.vagrant_aid.contract.refusals import ID_NUMBER_DISAGREES, INVALID_ID_NUMBER
 from shared.errors import Refusal
 from shared.reference import ADULT_AGE, IdNumber, InvalidIdNumber, age_on, check_agrees, parse_id_number
 from shared.reference.idnumber import Sex
@@ -20,7 +21,7 @@ def parse_identity(text: str, *, today: date, field: tuple[str, ...] = ("body", 
     try:
         return parse_id_number(text, today=today)
     except InvalidIdNumber as exc:
-        raise Refusal("invalid_id_number", f"the ID number is invalid ({exc.reason})",
+        raise Refusal(INVALID_ID_NUMBER, f"the ID number is invalid ({exc.reason})",
                       errors=[{"loc": list(field), "msg": exc.reason}]) from None
 
 
@@ -29,7 +30,7 @@ def check_identity_agrees(id_number: IdNumber, sex: Sex | None, field: tuple[str
     try:
         check_agrees(id_number, sex=sex)
     except InvalidIdNumber:
-        raise Refusal("id_number_disagrees", "the recorded sex differs from the ID number's",
+        raise Refusal(ID_NUMBER_DISAGREES, "the recorded sex differs from the ID number's",
                       errors=[{"loc": list(field), "msg": "sex differs from the ID number"}]) from None
 
 

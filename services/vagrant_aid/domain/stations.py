@@ -8,7 +8,8 @@ Four tiers, each station with its division code (domain.md 0.2):
   registered by an admin as `RS-<county>-<n>` (the numbering style of cemeteries, `CEM-610502-1`), each
   under its parent: a township point under its county station, a village point under a township point.
 
-Relief staff act only for their own station (`office` of their principal); admins read every station.
+Relief staff act only for their own station (`office` of their principal); the city station's staff read
+every station (admins keep the reference data and read no case).
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from services.vagrant_aid.domain.events import STATION_REGISTERED, Draft
+from services.vagrant_aid.contract import events as contract
+from services.vagrant_aid.contract.refusals import (
+    FORBIDDEN_STATION,
+    INVALID_PARENT_STATION,
+    INVALID_STATION_CODE,
+    STATION_EXISTS,
+    UNKNOWN_STATION,
+)
+from services.vagrant_aid.domain.events import Draft
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference import WEINAN, weinan_counties
@@ -65,7 +74,7 @@ def point_division(code: str) -> str:
     """The county of a township or village point's code; refuses codes of another shape (V-1)."""
     match = STATION_CODE.fullmatch(code)
     if match is None or match["number"] is None:
-        raise Refusal("invalid_station_code", f"{code!r} is not RS-<county>-<number>",
+        raise Refusal(INVALID_STATION_CODE, f"{code!r} is not RS-<county>-<number>",
                       errors=[{"loc": ["body", "code"], "msg": "expected RS-<county code>-<number>"}])
     return match["division"]
 
@@ -74,12 +83,18 @@ def point_division(code: str) -> str:
 def check_acts_for_station(actor: Actor, station: str) -> None:
     """V-1: a command about a station's case is given by that station's staff, nobody else."""
     if actor.role != "relief_staff" or actor.office != station:
-        raise Refusal("forbidden_station", f"{actor.name} does not work at {station}", 403)
+        raise Refusal(FORBIDDEN_STATION, f"{actor.name} does not work at {station}", 403)
+
+
+def reads_every_station(actor: Actor) -> bool:
+    """V-1: the city relief station leads the network; its staff read every station's cases and figures
+    (admins keep the reference data only and read no case: separation of duties, api.md release 2)."""
+    return actor.role == "relief_staff" and actor.office == CITY_STATION
 
 
 def check_may_read_station(actor: Actor, station: str) -> None:
-    """V-1: staff read their own station's cases; admins read every station's."""
-    if not actor.is_admin:
+    """V-1: staff read their own station's cases; the city station's staff read every station's."""
+    if not reads_every_station(actor):
         check_acts_for_station(actor, station)
 
 
@@ -87,11 +102,11 @@ def check_parent(tier: Tier, county: str, parent: Station | None, parent_code: s
     """V-1: a township point hangs under its county station, a village point under a township point of
     the same county."""
     if parent is None:
-        raise Refusal("unknown_station", f"no station {parent_code}",
+        raise Refusal(UNKNOWN_STATION, f"no station {parent_code}",
                       errors=[{"loc": ["body", "parent"], "msg": "no such station"}])
     expected: Tier = "county" if tier == "township" else "township"
     if parent.tier != expected or parent.division != county:
-        raise Refusal("invalid_parent_station",
+        raise Refusal(INVALID_PARENT_STATION,
                       f"a {tier} point belongs under a {expected} station of {county}, not {parent_code}",
                       errors=[{"loc": ["body", "parent"], "msg": f"a {expected} station of {county}"}])
 
@@ -101,11 +116,11 @@ def decide_register_station(code: str, tier: Tier, name: str, parent_code: str, 
     """V-1: register a township or village point under its parent."""
     county = point_division(code)
     if standing_station(f"RS-{county}", on) is None or county == WEINAN:
-        raise Refusal("invalid_station_code", f"{county} is not a county of the city in force on {on}",
+        raise Refusal(INVALID_STATION_CODE, f"{county} is not a county of the city in force on {on}",
                       errors=[{"loc": ["body", "code"], "msg": "RS-<county of the city>-<number>"}])
     if existing is not None:
-        raise Refusal("station_exists", f"{code} is already registered", 409)
+        raise Refusal(STATION_EXISTS, f"{code} is already registered", 409)
     check_parent(tier, county, parent, parent_code)
     payload = {"code": code, "tier": tier, "division": county, "name": name, "parent": parent_code,
                "registered_on": on.isoformat()}
-    return [Draft(STATION_REGISTERED, on, payload)]
+    return [Draft.of(contract.StationRegistered(**payload), on)]

@@ -11,7 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from services.vagrant_aid.contract import events as contract
 from services.vagrant_aid.contract.commands import AddToWatchList
+from services.vagrant_aid.contract.refusals import BUSINESS_DATE_IN_FUTURE, SEX_AND_BIRTH_YEAR_REQUIRED
 from services.vagrant_aid.domain import events as ev
 from services.vagrant_aid.domain.decide import Clock
 from services.vagrant_aid.domain.parameters import WATCHLIST_AGE_TOLERANCE, parameter
@@ -59,11 +61,11 @@ def decide_add_entry(command: AddToWatchList, entry_id: str, registered_by: str 
     if identity is not None:
         check_identity_agrees(identity, command.sex, ("body", "sex"))
     elif command.sex is None or command.birth_year is None:
-        raise Refusal("sex_and_birth_year_required", "without an ID number, give the sex and the birth year",
+        raise Refusal(SEX_AND_BIRTH_YEAR_REQUIRED, "without an ID number, give the sex and the birth year",
                       errors=[{"loc": ["body", "birth_year" if command.sex else "sex"], "msg": "required"}])
     birth_year = identity.birth_date.year if identity else command.birth_year
     if birth_year is not None and birth_year > clock.today.year:
-        raise Refusal("business_date_in_future", "the birth year is in the future",
+        raise Refusal(BUSINESS_DATE_IN_FUTURE, "the birth year is in the future",
                       errors=[{"loc": ["body", "birth_year"], "msg": "in the future"}])
     payload = ev.compact({
         "entry_id": entry_id, "id_number": identity.value if identity else None, "name": command.name,
@@ -74,7 +76,7 @@ def decide_add_entry(command: AddToWatchList, entry_id: str, registered_by: str 
         "registered_on": clock.today.isoformat(),
     })
     subjects = ev.person(identity.value, "watched") if identity else ()
-    return [ev.Draft(ev.WATCH_LIST_ENTRY_ADDED, clock.today, payload, subjects)]
+    return [ev.Draft.of(contract.WatchListEntryAdded(**payload), clock.today, subjects)]
 
 
 def entry_from(payload: dict[str, Any]) -> WatchEntry:

@@ -200,7 +200,8 @@ def test_staff_act_and_read_only_for_their_own_station_V1(api, store_db):
     problem(api.get(f"{CASES}?station=RS-610500", **COUNTY_STAFF), 403, "forbidden_station")
     assert count_events(store_db) == before
     assert case["case_id"] not in {c["case_id"] for c in api.get(CASES, **COUNTY_STAFF).json()["cases"]}
-    assert api.get(f"{CASES}/{case['case_id']}", as_="admin").status_code == 200
+    assert api.get(f"{CASES}/{case['case_id']}", as_="admin").status_code == 403  # no business role (release 2)
+    assert api.get(f"{CASES}/{case['case_id']}", **STAFF).status_code == 200
 
 
 def test_unknown_and_malformed_case_ids_are_404(api):

@@ -10,9 +10,11 @@ from services.child_welfare.application.child_welfare import ChildWelfare
 from services.child_welfare.service import ChildWelfareService
 from services.funeral.application.funeral import Funeral
 from services.funeral.service import FuneralService
-from services.gateway.api import child_welfare, funeral, marriage
+from services.gateway.api import child_welfare, funeral, marriage, vagrant_aid
 from services.marriage.application.marriage import Marriage
 from services.marriage.service import MarriageService
+from services.vagrant_aid.application.relief import VagrantAid
+from services.vagrant_aid.service import VagrantAidService
 from shared.nameko_ext.commands import command_entrypoints
 from shared.reference.contract import Command, CommandEntry, command_table
 from shared.unit_of_work import deciders
@@ -21,6 +23,7 @@ SERVICES = {
     "marriage": (Marriage, MarriageService, marriage),
     "child_welfare": (ChildWelfare, ChildWelfareService, child_welfare),
     "funeral": (Funeral, FuneralService, funeral),
+    "vagrant_aid": (VagrantAid, VagrantAidService, vagrant_aid),
 }
 
 
@@ -41,6 +44,27 @@ def test_a_decider_is_found_by_its_name_once():
     assert deciders(TABLE, first) == {"ping": first.ping}
     with pytest.raises(TypeError):
         deciders(TABLE, first, second)
+
+
+def test_a_command_on_a_record_needs_no_handler_the_records_runner_runs_its_decider():
+    """Issue 11: the runner loads and records; a command on an existing record is its contract, its table
+    entry, its decider `decide_<name>` and its test. A handler of the command's name runs instead."""
+    import types
+
+    domain, application = types.ModuleType("domain"), types.ModuleType("application")
+    domain.decide_ping = lambda command, record, clock: []
+    found = deciders(TABLE, application, on_record=lambda decide: ("run on the record", decide),
+                     decisions=(domain,))
+    assert found == {"ping": ("run on the record", domain.decide_ping)}
+    application.ping = lambda *args: {}
+    assert deciders(TABLE, application, on_record=lambda decide: decide, decisions=(domain,)) == {
+        "ping": application.ping}
+
+
+def test_vagrant_aid_case_commands_have_no_handler_of_their_own():
+    on_case = {name for name, handler in VagrantAid.DECIDERS.items() if handler.__qualname__.startswith("on_case(")}
+    assert on_case == {"identify", "provide_service", "record_family_search", "file_extension", "record_exit",
+                       "settle"}
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))

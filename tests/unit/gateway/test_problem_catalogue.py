@@ -50,6 +50,9 @@ def raised_codes() -> tuple[set[str], set[str]]:
                 continue
             func = node.func
             name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name == "Code" and node.args and isinstance(node.args[0], ast.Constant):
+                codes.add(str(node.args[0].value))  # a contract's refusal list (services/<svc>/contract/refusals.py)
+                continue
             if name not in RAISERS:
                 continue
             argument = next((k.value for k in node.keywords if k.arg == "code"), None)

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from services.vagrant_aid.contract import commands as cmd
-from services.vagrant_aid.domain.decide import Clock, decide_exit, decide_take_in
+from services.vagrant_aid.domain.decide import Clock, decide_record_exit, decide_take_in
 from services.vagrant_aid.domain.events import Draft
 from services.vagrant_aid.domain.state import Case, fold
 from services.vagrant_aid.domain.stations import standing_station
@@ -88,4 +88,4 @@ def then(case: Case, drafts: list[Draft]) -> Case:
 
 
 def exited(case: Case, on: dt.date = TODAY, **body: Any) -> Case:
-    return then(case, decide_exit(exit_command(**body), case, clock(on)))
+    return then(case, decide_record_exit(exit_command(**body), case, clock(on)))

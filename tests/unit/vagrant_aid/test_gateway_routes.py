@@ -42,7 +42,7 @@ def test_intake_reaches_the_service_with_the_acting_principal_and_the_idempotenc
 
     assert response.status_code == 201
     assert response.headers["Location"] == f"/v1/vagrant-aid/cases/{CASE_ID}"
-    [(method, (actor, body, key))] = service.calls
+    [(method, (body, actor, key))] = service.calls
     assert method == "take_in" and key == "k-1"
     assert actor == {"name": "relief.RS-610500", "role": "relief_staff", "office": "RS-610500"}
     assert body == INTAKE  # only what was sent: the service applies its defaults
@@ -93,16 +93,15 @@ def test_invalid_case_commands_are_refused_before_the_service_is_called(client, 
 def test_if_match_reaches_the_service_as_the_version(client, service):
     response = post(client, f"/cases/{CASE_ID}/services", {"kind": "food"}, **{"If-Match": '"3"'})
     assert response.status_code == 201
-    [(method, (*_, if_match))] = service.calls
-    assert (method, if_match) == ("provide_service", 3)
+    [(method, (case_id, body, _actor, _key))] = service.calls
+    assert (method, case_id, body["version"]) == ("provide_service", CASE_ID, 3)
 
 
 def test_the_exit_body_is_the_kinds_own_shape(client, service):
     response = post(client, f"/cases/{CASE_ID}/exit",
                     {"kind": "escorted", "destination_division": "610528", "handed_to": "富平县民政局"})
     assert response.status_code == 200
-    [(method, (_, case_id, body, _, if_match))] = service.calls
-    assert if_match is None
+    [(method, (case_id, body, _actor, _key))] = service.calls
     assert (method, case_id, body) == ("record_exit", CASE_ID, {"kind": "escorted",
                                                                  "destination_division": "610528",
                                                                  "handed_to": "富平县民政局"})
@@ -110,10 +109,14 @@ def test_the_exit_body_is_the_kinds_own_shape(client, service):
 
 @pytest.mark.parametrize(("method", "path", "who"), [
     ("POST", "/cases", "clerk"),
-    ("POST", "/cases", "admin"),  # admins register stations and read; staff record
     ("POST", "/stations", "city"),
-    ("GET", "/watchlist", "city"),  # the whole list with every family's contacts: admins only
     ("GET", "/statistics", "clerk"),
+    # Separation of duties (api.md release 2): admins register stations and read the network, nothing else.
+    ("POST", "/cases", "admin"),
+    ("POST", "/watchlist", "admin"),
+    ("GET", "/cases", "admin"),
+    ("GET", "/watchlist", "admin"),
+    ("GET", "/statistics", "admin"),
 ])
 def test_roles_outside_relief_work_are_forbidden(client, service, method, path, who):
     response = post(client, path, INTAKE, who=who) if method == "POST" else get(client, path, who=who)
@@ -131,6 +134,13 @@ def test_invalid_list_queries_are_refused(client, service, query):
 
 def test_list_queries_reach_the_service_parsed(client, service):
     assert get(client, "/cases?stranded=true&status=open").status_code == 200
-    assert get(client, "/statistics?from=2025-01-01&to=2025-06-30", who="admin").status_code == 200
-    assert service.calls[0][1][1] == {"stranded": True, "status": "open"}
-    assert service.calls[1][1][1] == {"from": "2025-01-01", "to": "2025-06-30"}
+    assert get(client, "/statistics?from=2025-01-01&to=2025-06-30").status_code == 200
+    assert service.calls[0][1][0] == {"stranded": True, "status": "open"}
+    assert service.calls[1][1][0] == {"from": "2025-01-01", "to": "2025-06-30"}
+
+
+def test_an_admin_registers_a_station_and_is_shown_where_it_is_V1(client, service):
+    body = {"code": "RS-610502-1", "tier": "township", "name": "双王街道临时救助点", "parent": "RS-610502"}
+    response = post(client, "/stations", body, who="admin")
+    assert response.status_code == 201 and response.headers["Location"] == "/v1/vagrant-aid/stations"
+    assert get(client, "/stations", who="admin").status_code == 200

@@ -41,12 +41,12 @@ def test_anyone_under_18_is_referred_to_child_welfare_V7(command):
 def test_the_referral_carries_what_child_welfare_needs_V7():
     drafts = take_in(identified_intake(BOY_2015, flags=["minor"]))
     minor = referral(drafts)
-    assert [(s.id, s.role) for s in minor.subjects] == [(BOY_2015, "child")]
+    assert list(minor.subjects) == [(BOY_2015, "child")]
     assert minor.payload == {"case_id": drafts[0].payload["case_id"], "station": "RS-610500",
                              "station_division": "610500", "referred_on": "2025-06-10", "identified": True,
                              "birth_date": "2015-01-01", "sex": "male", "guardianship": "temporary_state"}
     unidentified = referral(take_in(intake(person={"estimated_age": 12, "sex": "female"})))
-    assert unidentified.subjects[0].id == TEMPORARY_ID and unidentified.payload["estimated_age"] == 12
+    assert unidentified.subjects[0][0] == TEMPORARY_ID and unidentified.payload["estimated_age"] == 12
     assert unidentified.payload["identified"] is False and "birth_date" not in unidentified.payload
 
 

@@ -10,6 +10,7 @@ from shared.errors import Refusal
 
 TODAY = dt.date(2025, 6, 10)
 STAFF = Actor("relief.RS-610528", "relief_staff", "RS-610528")
+CITY_STAFF = Actor("relief.RS-610500", "relief_staff", "RS-610500")
 ADMIN = Actor("admin.city", "admin")
 
 
@@ -38,8 +39,8 @@ def test_staff_statistics_cover_their_station_for_this_year_so_far_V9():
     assert answer["total"]["identified_exits"] == 3
 
 
-def test_admin_statistics_list_every_station_quiet_ones_included_V9():
-    answer = queries.statistics(FakeReadModels(), ADMIN, {"from": "2025-01-01", "to": "2025-03-31"}, TODAY)
+def test_city_station_statistics_list_every_station_quiet_ones_included_V9():
+    answer = queries.statistics(FakeReadModels(), CITY_STAFF, {"from": "2025-01-01", "to": "2025-03-31"}, TODAY)
 
     assert len(answer["stations"]) == 12 and answer["stranded_as_of"] == "2025-03-31"
     quiet = next(row for row in answer["stations"] if row["station"] == "RS-610500")
@@ -55,8 +56,16 @@ def test_statistics_refuse_other_stations_and_bad_periods(query):
     assert refused.value.code in {"forbidden_station", "validation_failed"}
 
 
-def test_only_relief_staff_and_admins_list_cases_V1():
+@pytest.mark.parametrize("who", [Actor("oversight.city", "oversight"), ADMIN])
+def test_only_relief_staff_list_cases_V1(who):
+    """Separation of duties (api.md release 2): an admin keeps the network, not the cases."""
     with pytest.raises(Refusal) as refused:
-        queries.list_cases(FakeReadModels(), Actor("oversight.city", "oversight"), {}, dt.datetime.now(dt.UTC),
-                           TODAY)
+        queries.list_cases(FakeReadModels(), who, {}, dt.datetime.now(dt.UTC), TODAY)
+    assert (refused.value.code, refused.value.status) == ("forbidden", 403)
+
+
+@pytest.mark.parametrize("who", [STAFF, ADMIN])
+def test_only_the_city_station_reads_the_whole_watch_list_V10(who):
+    with pytest.raises(Refusal) as refused:
+        queries.watchlist(FakeReadModels(), who, 10, 0)
     assert (refused.value.code, refused.value.status) == ("forbidden", 403)

@@ -84,11 +84,20 @@ def test_staff_act_only_for_their_own_station_V1():
         assert (refused.value.code, refused.value.status) == ("forbidden_station", 403)
 
 
-def test_admins_read_every_station_but_record_for_none_V1():
-    admin = Actor("admin.city", "admin")
-    check_may_read_station(admin, "RS-610528")
+def test_the_city_station_reads_every_station_but_records_for_its_own_only_V1():
+    city = Actor("relief.RS-610500", "relief_staff", "RS-610500")
+    check_may_read_station(city, "RS-610528")
     with pytest.raises(Refusal) as refused:
-        check_acts_for_station(admin, "RS-610528")
+        check_acts_for_station(city, "RS-610528")
     assert refused.value.code == "forbidden_station"
+
+
+def test_admins_read_no_case_and_record_for_no_station_V1():
+    """Separation of duties (api.md release 2): admins keep the network's reference data only."""
+    admin = Actor("admin.city", "admin")
+    for check in (check_may_read_station, check_acts_for_station):
+        with pytest.raises(Refusal) as refused:
+            check(admin, "RS-610528")
+        assert refused.value.code == "forbidden_station"
     with pytest.raises(Refusal):
         check_may_read_station(Actor("clerk.MR-610502", "marriage_clerk", "MR-610502"), "RS-610500")

@@ -1304,7 +1304,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Cases of the caller's station (admins: any): by status, stranded (V-5), overdue family search (V-6). */
+        /** Cases of the caller's station (the city station's: any): by status, stranded (V-5), overdue family */
         get: operations["vagrant_aid.list_cases"];
         put?: never;
         /** Take a person in (V-2, V-3, V-7), with any watch-list matches (V-10). */
@@ -1461,7 +1461,7 @@ export interface paths {
         /** The relief network: city, county, township and village stations (V-1). */
         get: operations["vagrant_aid.list_stations"];
         put?: never;
-        /** Register a township aid point or a village consultation point (admin, V-1). */
+        /** Register a township aid point or a village consultation point (V-1). */
         post: operations["vagrant_aid.register_station"];
         delete?: never;
         options?: never;
@@ -1493,7 +1493,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The whole watch list with the families' contacts (admin). */
+        /** The whole watch list with the families' contacts (the city station, V-10). */
         get: operations["vagrant_aid.watchlist"];
         put?: never;
         /** Add a person prone to getting lost, with family contacts (V-10). */
@@ -1542,6 +1542,23 @@ export interface components {
              * @enum {string}
              */
             kind: "absconded";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * AccessLog
+         * @description T-3: who read what about the person, oldest first (oversight).
+         */
+        AccessLog: {
+            /** Entries */
+            entries: {
+                [key: string]: unknown;
+            }[];
+            /** Subject */
+            subject: string;
         };
         /**
          * AccountView
@@ -1624,6 +1641,51 @@ export interface components {
             property: string;
         };
         /**
+         * AidRefused
+         * @example {
+         *       "reason": "self_sufficient",
+         *       "refusal_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+         *       "refused_on": "2025-06-10",
+         *       "station": "RS-610500",
+         *       "version": 1
+         *     }
+         */
+        AidRefused: {
+            /** Reason */
+            reason: string;
+            /** Refusal Id */
+            refusal_id: string;
+            /**
+             * Refused On
+             * Format: date
+             */
+            refused_on: string;
+            /** Station */
+            station: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * Allowances
+         * @description C-4: the monthly allowances of a child over a period, with adjustments (amounts in 元, two decimals).
+         */
+        Allowances: {
+            /** Adjustments */
+            adjustments: {
+                [key: string]: unknown;
+            }[];
+            /** Adjustments Total */
+            adjustments_total: string;
+            /** Child Id */
+            child_id: string;
+            /** Months */
+            months: {
+                [key: string]: unknown;
+            }[];
+            /** Total */
+            total: string;
+        };
+        /**
          * ApplyForDivorce
          * @description M-8: both parties apply at an office with an agreement; day 0 is the receipt.
          */
@@ -1638,6 +1700,38 @@ export interface components {
             office: string;
             /** Registration Id */
             registration_id: string;
+        };
+        /**
+         * AppointmentAnswer
+         * @description A booking and its status after a command on it (M-13).
+         * @example {
+         *       "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d",
+         *       "date": "2025-06-20",
+         *       "kind": "marriage",
+         *       "office": "MR-610502",
+         *       "status": "booked",
+         *       "version": 1
+         *     }
+         */
+        AppointmentAnswer: {
+            /** Appointment Id */
+            appointment_id: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Kind */
+            kind: string;
+            /** Office */
+            office: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "missed";
+            /** Version */
+            version: number;
         };
         /**
          * ApproveDisposal
@@ -1671,6 +1765,21 @@ export interface components {
             /** Reason */
             reason: string;
         };
+        /** AssistanceGranted */
+        AssistanceGranted: {
+            /** Amount */
+            amount: string;
+            /** Assistance Id */
+            assistance_id: string;
+            /** Category */
+            category: string;
+            /** Death Id */
+            death_id: string;
+            /** Items */
+            items: string[];
+            /** Version */
+            version: number;
+        };
         /** Belonging */
         Belonging: {
             /** Item */
@@ -1685,6 +1794,60 @@ export interface components {
              * @default 1
              */
             quantity: number;
+        };
+        /**
+         * BlankIssued
+         * @description K-5: the copy (字号) printed on a blank on hand.
+         */
+        BlankIssued: {
+            /** Certificate Number */
+            certificate_number: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Number */
+            number: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * BlankVoided
+         * @example {
+         *       "number": "J610502-2025-000123",
+         *       "version": 1,
+         *       "voided_on": "2025-06-10"
+         *     }
+         */
+        BlankVoided: {
+            /** Number */
+            number: string;
+            /** Version */
+            version: number;
+            /**
+             * Voided On
+             * Format: date
+             */
+            voided_on: string;
+        };
+        /**
+         * BlanksReceived
+         * @description K-5: a delivery of blanks recorded as received by the office.
+         */
+        BlanksReceived: {
+            /** First Number */
+            first_number: string;
+            /** Last Number */
+            last_number: string;
+            /** Office */
+            office: string;
+            /** Receipt Id */
+            receipt_id: string;
+            /** Received */
+            received: number;
+            /** Version */
+            version: number;
         };
         /**
          * BookAppointment
@@ -1705,6 +1868,23 @@ export interface components {
             kind: "marriage" | "divorce";
             /** Office */
             office: string;
+        };
+        /** Buried */
+        Buried: {
+            /** Burial Id */
+            burial_id: string;
+            /** Burial Type */
+            burial_type: string;
+            /** Death Id */
+            death_id: string;
+            /** Eco */
+            eco: boolean;
+            /** Plot Id */
+            plot_id: string | null;
+            /** Term Until */
+            term_until: string | null;
+            /** Version */
+            version: number;
         };
         /**
          * Bury
@@ -1754,6 +1934,291 @@ export interface components {
             name: string;
         };
         /**
+         * Case
+         * @description A case with its services, deadlines (V-5, V-6) and history: the answer of every case command.
+         * @example {
+         *       "arrived_at": "2025-06-10T09:00:00+08:00",
+         *       "arrived_on": "2025-06-10",
+         *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+         *       "cash_total": "0.00",
+         *       "flags": [
+         *         "elderly"
+         *       ],
+         *       "id_number": null,
+         *       "identified": false,
+         *       "minor": false,
+         *       "source": "patrol",
+         *       "station": "RS-610500",
+         *       "station_division": "610500",
+         *       "status": "open",
+         *       "subject_id": "TMP-RS610500-000123",
+         *       "temporary_id": "TMP-RS610500-000123",
+         *       "version": 2
+         *     }
+         */
+        Case: {
+            /**
+             * Arrived At
+             * Format: date-time
+             */
+            arrived_at: string;
+            /**
+             * Arrived On
+             * Format: date
+             */
+            arrived_on: string;
+            /** Case Id */
+            case_id: string;
+            /** Cash Total */
+            cash_total: string;
+            /**
+             * Exit
+             * @default null
+             */
+            exit: {
+                [key: string]: unknown;
+            } | null;
+            /** @default null */
+            family_search: components["schemas"]["FamilySearch"] | null;
+            /** Flags */
+            flags: string[];
+            /**
+             * Guardianship
+             * @default null
+             */
+            guardianship: string | null;
+            /**
+             * History
+             * @default []
+             */
+            history: components["schemas"]["services__vagrant_aid__contract__responses__HistoryEntry"][];
+            /** Id Number */
+            id_number: string | null;
+            /** Identified */
+            identified: boolean;
+            /** Minor */
+            minor: boolean;
+            /**
+             * Person
+             * @default null
+             */
+            person: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Services
+             * @default []
+             */
+            services: {
+                [key: string]: unknown;
+            }[];
+            /** Source */
+            source: string;
+            /** Station */
+            station: string;
+            /** Station Division */
+            station_division: string;
+            /** Status */
+            status: string;
+            /** @default null */
+            stay: components["schemas"]["Stay"] | null;
+            /** Subject Id */
+            subject_id: string;
+            /** Temporary Id */
+            temporary_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /** CaseList */
+        CaseList: {
+            /** Cases */
+            cases: components["schemas"]["CaseSummary"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /** CaseSummary */
+        CaseSummary: {
+            /**
+             * Arrived On
+             * Format: date
+             */
+            arrived_on: string;
+            /** Case Id */
+            case_id: string;
+            /** Station */
+            station: string;
+            /** Status */
+            status: string;
+            /** Stranded */
+            stranded: boolean;
+            /** Subject Id */
+            subject_id: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * CaseTakenIn
+         * @description The new case, with the watch-list entries the person matches (V-10) and open cases elsewhere.
+         * @example {
+         *       "arrived_at": "2025-06-10T09:00:00+08:00",
+         *       "arrived_on": "2025-06-10",
+         *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+         *       "cash_total": "0.00",
+         *       "flags": [
+         *         "elderly"
+         *       ],
+         *       "id_number": null,
+         *       "identified": false,
+         *       "minor": false,
+         *       "open_cases_elsewhere": [],
+         *       "source": "patrol",
+         *       "station": "RS-610500",
+         *       "station_division": "610500",
+         *       "status": "open",
+         *       "subject_id": "TMP-RS610500-000123",
+         *       "temporary_id": "TMP-RS610500-000123",
+         *       "version": 1,
+         *       "watchlist_matches": []
+         *     }
+         */
+        CaseTakenIn: {
+            /**
+             * Arrived At
+             * Format: date-time
+             */
+            arrived_at: string;
+            /**
+             * Arrived On
+             * Format: date
+             */
+            arrived_on: string;
+            /** Case Id */
+            case_id: string;
+            /** Cash Total */
+            cash_total: string;
+            /**
+             * Exit
+             * @default null
+             */
+            exit: {
+                [key: string]: unknown;
+            } | null;
+            /** @default null */
+            family_search: components["schemas"]["FamilySearch"] | null;
+            /** Flags */
+            flags: string[];
+            /**
+             * Guardianship
+             * @default null
+             */
+            guardianship: string | null;
+            /**
+             * History
+             * @default []
+             */
+            history: components["schemas"]["services__vagrant_aid__contract__responses__HistoryEntry"][];
+            /** Id Number */
+            id_number: string | null;
+            /** Identified */
+            identified: boolean;
+            /** Minor */
+            minor: boolean;
+            /** Open Cases Elsewhere */
+            open_cases_elsewhere: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Person
+             * @default null
+             */
+            person: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Services
+             * @default []
+             */
+            services: {
+                [key: string]: unknown;
+            }[];
+            /** Source */
+            source: string;
+            /** Station */
+            station: string;
+            /** Station Division */
+            station_division: string;
+            /** Status */
+            status: string;
+            /** @default null */
+            stay: components["schemas"]["Stay"] | null;
+            /** Subject Id */
+            subject_id: string;
+            /** Temporary Id */
+            temporary_id: string | null;
+            /** Version */
+            version: number;
+            /** Watchlist Matches */
+            watchlist_matches: components["schemas"]["WatchListMatch"][];
+        };
+        /**
+         * Cemetery
+         * @description A cemetery and its occupancy by burial type (F-3).
+         */
+        Cemetery: {
+            /** By Burial Type */
+            by_burial_type: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            /** Code */
+            code: string;
+            /** Division */
+            division: string;
+            /** Free */
+            free: number;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Occupancy Rate */
+            occupancy_rate: number;
+            /** Occupied */
+            occupied: number;
+            /** Places */
+            places: number;
+            /** Plots */
+            plots: number;
+            /** Reserved */
+            reserved: number;
+            /** Unused Plots */
+            unused_plots: number;
+        };
+        /**
+         * CemeteryOpened
+         * @example {
+         *       "cemetery": "CEM-610502-1",
+         *       "division": "610502",
+         *       "kind": "public_welfare",
+         *       "name": "临渭区公益性公墓",
+         *       "version": 1
+         *     }
+         */
+        CemeteryOpened: {
+            /** Cemetery */
+            cemetery: string;
+            /** Division */
+            division: string;
+            /** Kind */
+            kind: string;
+            /** Name */
+            name: string;
+            /** Version */
+            version: number;
+        };
+        /**
          * CertificateCopy
          * @description K-3, K-8: one copy: the registration's 字号, its holder, and its verification code — in the issuing
          *     answer only (null when the service answers a replay of the command).
@@ -1765,6 +2230,23 @@ export interface components {
             number: string;
             /** Verification Code */
             verification_code: string | null;
+        };
+        /**
+         * CertificateReissued
+         * @description M-7: the new certificate number; the old one is invalid from now on. `certificates` is the new copy with
+         *     its verification code (K-8).
+         */
+        CertificateReissued: {
+            /** Certificate */
+            certificate: string;
+            /** Certificates */
+            certificates: components["schemas"]["CertificateCopy"][];
+            /** Old Number */
+            old_number: string;
+            /** Registration Id */
+            registration_id: string;
+            /** Version */
+            version: number;
         };
         /**
          * CertificateVerification
@@ -1881,6 +2363,52 @@ export interface components {
             /** Name */
             name: string;
         };
+        /**
+         * ChildFile
+         * @description A child's file: status, category, care, parents with their conditions, checks and history.
+         */
+        ChildFile: {
+            /**
+             * Applied On
+             * Format: date
+             */
+            applied_on: string;
+            /** Care */
+            care: {
+                [key: string]: unknown;
+            };
+            /**
+             * Category
+             * @default null
+             */
+            category: string | null;
+            /** Child Id */
+            child_id: string;
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Id Number
+             * @default null
+             */
+            id_number: string | null;
+            /** Parents */
+            parents: {
+                [key: string]: unknown;
+            }[];
+            /** Status */
+            status: string;
+            /** Subject Id */
+            subject_id: string;
+            /**
+             * Temporary Id
+             * @default null
+             */
+            temporary_id: string | null;
+            /** Version */
+            version: number;
+        };
         /** ClientToken */
         ClientToken: {
             /** Access Token */
@@ -1894,6 +2422,51 @@ export interface components {
              * @default Bearer
              */
             token_type: string;
+        };
+        /**
+         * CloudEvent
+         * @description One feed entry: a CloudEvents 1.0 event in the JSON format.
+         */
+        CloudEvent: {
+            data: components["schemas"]["FeedData"];
+            /**
+             * Datacontenttype
+             * @default application/json
+             * @constant
+             */
+            datacontenttype: "application/json";
+            /**
+             * Id
+             * @description the event id (unique per source)
+             */
+            id: string;
+            /**
+             * Source
+             * @description `urn:civreg:<service>`
+             */
+            source: string;
+            /**
+             * Specversion
+             * @default 1.0
+             * @constant
+             */
+            specversion: "1.0";
+            /**
+             * Subject
+             * @description the record within the source: the event's stream
+             */
+            subject: string;
+            /**
+             * Time
+             * Format: date-time
+             * @description when the event was recorded
+             */
+            time: string;
+            /**
+             * Type
+             * @description the event type, e.g. `marriage.MarriageRegistered` (docs/events.md)
+             */
+            type: string;
         };
         /**
          * CollectBody
@@ -1940,6 +2513,11 @@ export interface components {
             kind: "collected";
             /** Relation */
             relation: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * CorrectDeath
@@ -2028,6 +2606,60 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * DeathRecord
+         * @description A death record with its history (F-1 to F-7).
+         */
+        DeathRecord: {
+            /** Death Id */
+            death_id: string;
+            /**
+             * Died On
+             * Format: date
+             */
+            died_on: string;
+            /** Funeral Home */
+            funeral_home: string;
+            /** History */
+            history: components["schemas"]["services__funeral__contract__responses__HistoryEntry"][];
+            /**
+             * Id Number
+             * @default null
+             */
+            id_number: string | null;
+            /** Identified */
+            identified: boolean;
+            /** Source */
+            source: string;
+            /** Subject Id */
+            subject_id: string;
+            /**
+             * Temporary Id
+             * @default null
+             */
+            temporary_id: string | null;
+            /** Version */
+            version: number;
+            /** Waived Items */
+            waived_items: string[];
+        };
+        /**
+         * DeathRecorded
+         * @description The answer of a command on a death record (collection, storage, claim notice, …).
+         * @example {
+         *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+         *       "subject_id": "610502195001010012",
+         *       "version": 2
+         *     }
+         */
+        DeathRecorded: {
+            /** Death Id */
+            death_id: string;
+            /** Subject Id */
+            subject_id: string | null;
+            /** Version */
+            version: number;
+        };
         /** DeathRegistered */
         DeathRegistered: {
             /** Death Id */
@@ -2102,6 +2734,11 @@ export interface components {
              * @default null
              */
             police_case: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * DisposeAshes
@@ -2136,6 +2773,42 @@ export interface components {
              */
             version: number | null;
         };
+        /**
+         * Divorce
+         * @description A divorce application with its periods and status (M-8).
+         */
+        Divorce: {
+            /**
+             * Applied On
+             * Format: date
+             */
+            applied_on: string;
+            /** Divorce Id */
+            divorce_id: string;
+            /** Office */
+            office: string;
+            /**
+             * Register From
+             * Format: date
+             */
+            register_from: string;
+            /**
+             * Register Until
+             * Format: date
+             */
+            register_until: string;
+            /** Registration Id */
+            registration_id: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+            /**
+             * Withdraw Until
+             * Format: date
+             */
+            withdraw_until: string;
+        };
         /** DivorceApplied */
         DivorceApplied: {
             /** Divorce Id */
@@ -2158,6 +2831,39 @@ export interface components {
              */
             withdraw_until: string;
         };
+        /**
+         * DivorceRegistered
+         * @description M-8: the marriage ends; two divorce certificates.
+         */
+        DivorceRegistered: {
+            /** Certificates */
+            certificates: components["schemas"]["CertificateCopy"][];
+            /** Divorce Id */
+            divorce_id: string;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Registration Id */
+            registration_id: string;
+            /** Version */
+            version: number;
+        };
+        /** DivorceWithdrawn */
+        DivorceWithdrawn: {
+            /** Divorce Id */
+            divorce_id: string;
+            /** Registration Id */
+            registration_id: string;
+            /**
+             * Status
+             * @constant
+             */
+            status: "withdrawn";
+            /** Version */
+            version: number;
+        };
         /** Escorted */
         Escorted: {
             /** Destination Division */
@@ -2179,12 +2885,139 @@ export interface components {
              * @enum {string}
              */
             kind: "escorted";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * Exit
          * @description How the case ends (V-8), with the fields of its kind: the request body of `record_exit`.
          */
         Exit: components["schemas"]["SelfDeparture"] | components["schemas"]["Collected"] | components["schemas"]["Escorted"] | components["schemas"]["Transferred"] | components["schemas"]["Absconded"] | components["schemas"]["Terminated"] | components["schemas"]["Died"];
+        /** ExpiringTerm */
+        ExpiringTerm: {
+            /** Burial Type */
+            burial_type: string;
+            /** Cemetery */
+            cemetery: string;
+            /** Days Left */
+            days_left: number;
+            /** Number */
+            number: string;
+            /** Overdue */
+            overdue: boolean;
+            /** Plot Id */
+            plot_id: string;
+            /**
+             * Term Until
+             * Format: date
+             */
+            term_until: string;
+        };
+        /**
+         * Facts
+         * @description T-2: the person's derived facts on a date (marital status, alive, child welfare status, …), as far as
+         *     the caller's access classes reach; each fact a field beside these.
+         * @example {
+         *       "alive": true,
+         *       "as_of": null,
+         *       "known_at": null,
+         *       "marital_status": "married",
+         *       "person": {
+         *         "name": "张三"
+         *       },
+         *       "subject": "610502199001010012"
+         *     }
+         */
+        Facts: {
+            /** As Of */
+            as_of: string | null;
+            /** Known At */
+            known_at: string | null;
+            /** Person */
+            person: {
+                [key: string]: unknown;
+            } | null;
+            /** Subject */
+            subject: string;
+        };
+        /** FamilySearch */
+        FamilySearch: {
+            /** Dna Due On */
+            dna_due_on: string | null;
+            /** Dna Overdue */
+            dna_overdue: boolean;
+            /** Dna Requested On */
+            dna_requested_on: string | null;
+            /** Notice At */
+            notice_at: string | null;
+            /** Notice Due At */
+            notice_due_at: string | null;
+            /** Notice Overdue */
+            notice_overdue: boolean;
+            /** Settlement From */
+            settlement_from: string | null;
+            /** Steps */
+            steps: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * FeedData
+         * @description What the feed shows of one event: not its payload.
+         */
+        FeedData: {
+            /**
+             * Occurred On
+             * Format: date
+             * @description the business date
+             */
+            occurred_on: string;
+            /**
+             * Office
+             * @description where it was recorded (place code)
+             */
+            office: string | null;
+            /**
+             * Position
+             * @description the event's position in its source (the cursor counts these)
+             */
+            position: number;
+            /**
+             * Refs
+             * @description the records the event names (registration, death, case…)
+             */
+            refs: {
+                [key: string]: unknown;
+            };
+            /**
+             * Subjects
+             * @description `[{id, role}]`, as the caller may see them
+             */
+            subjects: {
+                [key: string]: string;
+            }[];
+            /**
+             * Title
+             * @description what happened, in Chinese (titles.yaml)
+             */
+            title: string;
+        };
+        /**
+         * FeedPage
+         * @description A page of the change feed and the cursor to ask for the next (`after`).
+         */
+        FeedPage: {
+            /** Entries */
+            entries: components["schemas"]["CloudEvent"][];
+            /**
+             * Next
+             * @description the cursor: pass it as `after` to read on
+             */
+            next: string;
+        };
         /**
          * FileExtension
          * @description V-5: a stay beyond the limit needs an extension filing.
@@ -2202,6 +3035,11 @@ export interface components {
              * Format: date
              */
             until: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /** FileOpened */
         FileOpened: {
@@ -2304,6 +3142,11 @@ export interface components {
              * @enum {string}
              */
             method: "self_reported" | "documents" | "family" | "police" | "dna" | "face_recognition" | "fingerprint" | "other";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * IdentifyBody
@@ -2327,6 +3170,26 @@ export interface components {
              * @default null
              */
             version: number | null;
+        };
+        /**
+         * ImportedBatch
+         * @description M-12: per-record results of a historical batch and their counts by outcome.
+         */
+        ImportedBatch: {
+            /** Already Imported */
+            already_imported: number;
+            /** Batch Id */
+            batch_id: string;
+            /** Conflict */
+            conflict: number;
+            /** Imported */
+            imported: number;
+            /** Invalid */
+            invalid: number;
+            /** Results */
+            results: {
+                [key: string]: unknown;
+            }[];
         };
         /**
          * IssueCertificateBlank
@@ -2549,6 +3412,26 @@ export interface components {
             password: string;
         };
         /**
+         * Payroll
+         * @description C-4: every payment of a month and the adjustments, with their total.
+         */
+        Payroll: {
+            /** Adjustments */
+            adjustments: {
+                [key: string]: unknown;
+            }[];
+            /** Count */
+            count: number;
+            /** Month */
+            month: string;
+            /** Payments */
+            payments: {
+                [key: string]: unknown;
+            }[];
+            /** Total */
+            total: string;
+        };
+        /**
          * Person
          * @description Someone acting for the deceased: a family member taking the ashes, a plot's rights holder.
          */
@@ -2611,6 +3494,60 @@ export interface components {
              */
             sex: ("male" | "female") | null;
         };
+        /** Plot */
+        Plot: {
+            /**
+             * Area M2
+             * @default null
+             */
+            area_m2: string | null;
+            /** Burial Type */
+            burial_type: string;
+            /** Capacity */
+            capacity: number;
+            /** Cemetery */
+            cemetery: string;
+            /** Kind */
+            kind: string;
+            /** Number */
+            number: string;
+            /** Occupants */
+            occupants: number;
+            /** Plot Id */
+            plot_id: string;
+            /** Reserved */
+            reserved: number;
+            /** Term From */
+            term_from: string | null;
+            /** Term Until */
+            term_until: string | null;
+            /** Version */
+            version: number;
+        };
+        /** PlotAdded */
+        PlotAdded: {
+            /** Plot Id */
+            plot_id: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * PlotAllocated
+         * @description A plot's term after a reservation or a renewal (F-3).
+         * @example {
+         *       "plot_id": "CEM-610502-1.A-01",
+         *       "term_until": "2045-06-09",
+         *       "version": 2
+         *     }
+         */
+        PlotAllocated: {
+            /** Plot Id */
+            plot_id: string;
+            /** Term Until */
+            term_until: string | null;
+            /** Version */
+            version: number;
+        };
         /** PlotSpec */
         PlotSpec: {
             /**
@@ -2630,6 +3567,13 @@ export interface components {
             kind: "plot" | "niche";
             /** Number */
             number: string;
+        };
+        /** PlotsAdded */
+        PlotsAdded: {
+            /** Cemetery */
+            cemetery: string;
+            /** Plots */
+            plots: components["schemas"]["PlotAdded"][];
         };
         /**
          * PrincipalView
@@ -2693,6 +3637,11 @@ export interface components {
              * @default null
              */
             provided_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * PublishClaimNotice
@@ -2777,6 +3726,11 @@ export interface components {
              * @enum {string}
              */
             step: "notice" | "dna_requested" | "dna_result" | "match";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * RecordNoShow
@@ -2980,6 +3934,63 @@ export interface components {
             tier: "township" | "village";
         };
         /**
+         * Registration
+         * @description A registration, its state and history.
+         */
+        Registration: {
+            /** Certificates */
+            certificates: {
+                [key: string]: string;
+            }[];
+            /** Ended On */
+            ended_on: string | null;
+            /** Flags */
+            flags: string[];
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /** Imported */
+            imported: boolean;
+            /** Office */
+            office: string;
+            /** Parties */
+            parties: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Registration Id */
+            registration_id: string;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * RegistrationChanged
+         * @description The registration after a court outcome (M-9, `kind`) or a revocation (M-10, `status`).
+         */
+        RegistrationChanged: {
+            /**
+             * Kind
+             * @default null
+             */
+            kind: string | null;
+            /** Registration Id */
+            registration_id: string;
+            /**
+             * Status
+             * @default null
+             */
+            status: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
          * ReissueCertificate
          * @description M-7: a lost certificate (补领): a new number, the old one invalid.
          */
@@ -3104,6 +4115,11 @@ export interface components {
              * @enum {string}
              */
             kind: "self_departure";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * SetStandard
@@ -3140,6 +4156,11 @@ export interface components {
              * @default null
              */
             settled_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * SignAgreement
@@ -3206,6 +4227,158 @@ export interface components {
             township: string | null;
             /** Username */
             username: string;
+        };
+        /**
+         * StandardSet
+         * @description C-5: the monthly standard of a category and care arrangement from a month on (admin, reference data).
+         * @example {
+         *       "amount": "1800.00",
+         *       "care": "institutional",
+         *       "category": "orphan",
+         *       "from_month": "2025-07"
+         *     }
+         */
+        StandardSet: {
+            /** Amount */
+            amount: string;
+            /** Care */
+            care: string;
+            /** Category */
+            category: string;
+            /** From Month */
+            from_month: string;
+        };
+        /**
+         * Station
+         * @description A station of the network (V-1): city, county, township point or village point.
+         */
+        Station: {
+            /** Code */
+            code: string;
+            /** Division */
+            division: string;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Parent
+             * @default null
+             */
+            parent: string | null;
+            /** Tier */
+            tier: string;
+        };
+        /**
+         * StationRegistered
+         * @example {
+         *       "code": "RS-610502-1",
+         *       "division": "610502",
+         *       "name": "双王街道临时救助点",
+         *       "parent": "RS-610502",
+         *       "registered_on": "2025-06-10",
+         *       "tier": "township"
+         *     }
+         */
+        StationRegistered: {
+            /** Code */
+            code: string;
+            /** Division */
+            division: string;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Parent
+             * @default null
+             */
+            parent: string | null;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Tier */
+            tier: string;
+        };
+        /** StationRow */
+        StationRow: {
+            /** Exits */
+            exits: number;
+            /** Exits By Kind */
+            exits_by_kind: {
+                [key: string]: number;
+            };
+            /** Identified Exits */
+            identified_exits: number;
+            /** Identified Returned */
+            identified_returned: number;
+            /** Intakes */
+            intakes: number;
+            /** Minors */
+            minors: number;
+            /** Refusals */
+            refusals: number;
+            /** Return Rate */
+            return_rate: number | null;
+            /** Station */
+            station: string;
+            /** Stranded */
+            stranded: number;
+            /** Unidentified Intakes */
+            unidentified_intakes: number;
+        };
+        /** StationStatistics */
+        StationStatistics: {
+            /** Exits */
+            exits: number;
+            /** Exits By Kind */
+            exits_by_kind: {
+                [key: string]: number;
+            };
+            /** Identified Exits */
+            identified_exits: number;
+            /** Identified Returned */
+            identified_returned: number;
+            /** Intakes */
+            intakes: number;
+            /** Minors */
+            minors: number;
+            /** Refusals */
+            refusals: number;
+            /** Return Rate */
+            return_rate: number | null;
+            /** Stranded */
+            stranded: number;
+            /** Unidentified Intakes */
+            unidentified_intakes: number;
+        };
+        /** Stations */
+        Stations: {
+            /** Stations */
+            stations: components["schemas"]["Station"][];
+        };
+        /** Stay */
+        Stay: {
+            /** Extensions */
+            extensions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Last Day
+             * Format: date
+             */
+            last_day: string;
+            /**
+             * Normal Last Day
+             * Format: date
+             */
+            normal_last_day: string;
+            /** Stranded */
+            stranded: boolean;
         };
         /**
          * StockBooks
@@ -3345,6 +4518,49 @@ export interface components {
             kind: "terminated";
             /** Reason */
             reason: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * Timeline
+         * @description T-1: every event about the person the caller may see, in business-date order, each with its title.
+         * @example {
+         *       "as_of": null,
+         *       "entries": [
+         *         {
+         *           "occurred_on": "2025-06-10",
+         *           "title": "结婚登记",
+         *           "type": "marriage.MarriageRegistered"
+         *         }
+         *       ],
+         *       "known_at": null,
+         *       "merged_ids": [],
+         *       "person": {
+         *         "name": "张三"
+         *       },
+         *       "subject": "610502199001010012"
+         *     }
+         */
+        Timeline: {
+            /** As Of */
+            as_of: string | null;
+            /** Entries */
+            entries: {
+                [key: string]: unknown;
+            }[];
+            /** Known At */
+            known_at: string | null;
+            /** Merged Ids */
+            merged_ids: string[];
+            /** Person */
+            person: {
+                [key: string]: unknown;
+            } | null;
+            /** Subject */
+            subject: string;
         };
         /** Tokens */
         Tokens: {
@@ -3391,6 +4607,11 @@ export interface components {
              * @enum {string}
              */
             transferred_to: "minors_protection" | "hospital" | "care_home";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * Unidentified
@@ -3432,6 +4653,101 @@ export interface components {
             /** Relation */
             relation: string;
         };
+        /** WatchList */
+        WatchList: {
+            /** Entries */
+            entries: {
+                [key: string]: unknown;
+            }[];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+        };
+        /**
+         * WatchListEntry
+         * @example {
+         *       "birth_year": 1950,
+         *       "condition": "dementia",
+         *       "contacts": [
+         *         {
+         *           "name": "张四",
+         *           "phone": "13800000000",
+         *           "relation": "儿子"
+         *         }
+         *       ],
+         *       "entry_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+         *       "name": "张三",
+         *       "registered_on": "2025-06-10",
+         *       "sex": "male",
+         *       "version": 1
+         *     }
+         */
+        WatchListEntry: {
+            /**
+             * Birth Year
+             * @default null
+             */
+            birth_year: number | null;
+            /**
+             * Condition
+             * @default null
+             */
+            condition: string | null;
+            /**
+             * Contacts
+             * @default null
+             */
+            contacts: {
+                [key: string]: unknown;
+            }[] | null;
+            /** Entry Id */
+            entry_id: string;
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /**
+             * Sex
+             * @default null
+             */
+            sex: string | null;
+            /** Version */
+            version: number;
+        };
+        /** WatchListMatch */
+        WatchListMatch: {
+            /** Condition */
+            condition: string;
+            /** Contacts */
+            contacts: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Description
+             * @default null
+             */
+            description: string | null;
+            /** Entry Id */
+            entry_id: string;
+            /** Matched By */
+            matched_by: string;
+            /** Name */
+            name: string;
+        };
+        /** WatchListMatches */
+        WatchListMatches: {
+            /** Case Id */
+            case_id: string;
+            /** Matches */
+            matches: components["schemas"]["WatchListMatch"][];
+        };
         /**
          * WithdrawDivorce
          * @description M-8: either party withdraws within the cooling-off period.
@@ -3449,6 +4765,168 @@ export interface components {
              * @default null
              */
             withdrawn_on: string | null;
+        };
+        /**
+         * Tasks
+         * @description What is due or overdue as of a day (C-3, C-5, C-6).
+         */
+        services__child_welfare__contract__responses__Tasks: {
+            /** Agreement Renewals */
+            agreement_renewals: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Overdue Checks */
+            overdue_checks: {
+                [key: string]: unknown;
+            }[];
+            /** Overdue Decisions */
+            overdue_decisions: {
+                [key: string]: unknown;
+            }[];
+            /** Overdue Visits */
+            overdue_visits: {
+                [key: string]: unknown;
+            }[];
+            /** Turning 18 */
+            turning_18: {
+                [key: string]: unknown;
+            }[];
+        };
+        /** HistoryEntry */
+        services__funeral__contract__responses__HistoryEntry: {
+            /**
+             * Actor
+             * @default null
+             */
+            actor: string | null;
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Type */
+            type: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * Statistics
+         * @description The plan's indicators for one year (F-4, F-5), by business date.
+         */
+        services__funeral__contract__responses__Statistics: {
+            /** Assistance */
+            assistance: {
+                [key: string]: unknown;
+            };
+            /** Burials */
+            burials: number;
+            /** Burials By Type */
+            burials_by_type: {
+                [key: string]: number;
+            };
+            /** Cremation Rate */
+            cremation_rate: number;
+            /** Cremations */
+            cremations: number;
+            /** Deaths */
+            deaths: number;
+            /** Eco Burial Share */
+            eco_burial_share: number;
+            /** Eco Burials */
+            eco_burials: number;
+            /** Relief Station Deaths */
+            relief_station_deaths: number;
+            /** Unidentified Deaths */
+            unidentified_deaths: number;
+            /** Year */
+            year: number;
+        };
+        /** Tasks */
+        services__funeral__contract__responses__Tasks: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Horizon Days */
+            horizon_days: number;
+            /** Tasks */
+            tasks: components["schemas"]["ExpiringTerm"][];
+        };
+        /**
+         * Statistics
+         * @description Registrations, divorces, refusals by reason and the cross-county share (市内通办) per office.
+         */
+        services__marriage__contract__responses__Statistics: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Offices */
+            offices: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            /** Total */
+            total: {
+                [key: string]: unknown;
+            };
+        };
+        /** HistoryEntry */
+        services__vagrant_aid__contract__responses__HistoryEntry: {
+            /**
+             * Occurred On
+             * Format: date
+             */
+            occurred_on: string;
+            /**
+             * Recorded At
+             * Format: date-time
+             */
+            recorded_at: string;
+            /** Type */
+            type: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * Statistics
+         * @description V-9: per station and in total, over [from, to]; stranded as of the earlier of `to` and today.
+         */
+        services__vagrant_aid__contract__responses__Statistics: {
+            /**
+             * From
+             * Format: date
+             */
+            from: string;
+            /** Stations */
+            stations: components["schemas"]["StationRow"][];
+            /**
+             * Stranded As Of
+             * Format: date
+             */
+            stranded_as_of: string;
+            /**
+             * To
+             * Format: date
+             */
+            to: string;
+            total: components["schemas"]["StationStatistics"];
         };
     };
     responses: {
@@ -3913,7 +5391,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description success */
+            /** @description success, no content */
             204: {
                 headers: {
                     [name: string]: unknown;
@@ -4072,7 +5550,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ChildFile"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4162,7 +5640,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Allowances"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4530,7 +6008,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Payroll"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4572,7 +6050,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "amount": "1800.00",
+                     *       "care": "institutional",
+                     *       "category": "orphan",
+                     *       "from_month": "2025-07"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StandardSet"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4614,7 +6100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["services__child_welfare__contract__responses__Tasks"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4656,7 +6142,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["FeedPage"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4698,7 +6184,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["AssistanceGranted"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4743,7 +6229,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Buried"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4788,7 +6274,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "cemetery": "CEM-610502-1",
+                     *       "division": "610502",
+                     *       "kind": "public_welfare",
+                     *       "name": "临渭区公益性公墓",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CemeteryOpened"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4829,7 +6324,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Cemetery"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -4873,7 +6368,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["PlotsAdded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5004,7 +6499,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["DeathRecord"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5048,7 +6543,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5095,7 +6597,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5142,7 +6651,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5189,7 +6705,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5236,7 +6759,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5283,7 +6813,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5330,7 +6867,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5409,7 +6953,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Plot"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5453,7 +6997,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "plot_id": "CEM-610502-1.A-01",
+                     *       "term_until": "2045-06-09",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlotAllocated"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5500,7 +7051,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "plot_id": "CEM-610502-1.A-01",
+                     *       "term_until": "2045-06-09",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlotAllocated"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5542,7 +7100,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["services__funeral__contract__responses__Statistics"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5583,7 +7141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["services__funeral__contract__responses__Tasks"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5625,7 +7183,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d",
+                     *       "date": "2025-06-20",
+                     *       "kind": "marriage",
+                     *       "office": "MR-610502",
+                     *       "status": "booked",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppointmentAnswer"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5672,7 +7240,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d",
+                     *       "date": "2025-06-20",
+                     *       "kind": "marriage",
+                     *       "office": "MR-610502",
+                     *       "status": "booked",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppointmentAnswer"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5719,7 +7297,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d",
+                     *       "date": "2025-06-20",
+                     *       "kind": "marriage",
+                     *       "office": "MR-610502",
+                     *       "status": "booked",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppointmentAnswer"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5844,7 +7432,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["BlankIssued"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5889,7 +7477,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["BlanksReceived"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -5934,7 +7522,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "number": "J610502-2025-000123",
+                     *       "version": 1,
+                     *       "voided_on": "2025-06-10"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BlankVoided"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6049,7 +7644,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Divorce"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6093,7 +7688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["DivorceRegistered"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6140,7 +7735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["DivorceWithdrawn"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6185,7 +7780,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["ImportedBatch"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6312,7 +7907,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Registration"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6356,7 +7951,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["CertificateReissued"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6403,7 +7998,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["RegistrationChanged"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6450,7 +8045,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["RegistrationChanged"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6494,7 +8089,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["services__marriage__contract__responses__Statistics"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6567,7 +8162,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["AccessLog"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6608,7 +8203,19 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "alive": true,
+                     *       "as_of": null,
+                     *       "known_at": null,
+                     *       "marital_status": "married",
+                     *       "person": {
+                     *         "name": "张三"
+                     *       },
+                     *       "subject": "610502199001010012"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Facts"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6651,7 +8258,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "as_of": null,
+                     *       "entries": [
+                     *         {
+                     *           "occurred_on": "2025-06-10",
+                     *           "title": "结婚登记",
+                     *           "type": "marriage.MarriageRegistered"
+                     *         }
+                     *       ],
+                     *       "known_at": null,
+                     *       "merged_ids": [],
+                     *       "person": {
+                     *         "name": "张三"
+                     *       },
+                     *       "subject": "610502199001010012"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Timeline"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6695,7 +8320,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["CaseList"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6737,7 +8362,30 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "open_cases_elsewhere": [],
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 1,
+                     *       "watchlist_matches": []
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CaseTakenIn"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6778,7 +8426,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6822,7 +8491,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6869,7 +8559,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6916,7 +8627,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -6963,7 +8695,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7010,7 +8763,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7057,7 +8831,28 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7102,7 +8897,16 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "reason": "self_sufficient",
+                     *       "refusal_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "refused_on": "2025-06-10",
+                     *       "station": "RS-610500",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AidRefused"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7141,7 +8945,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["Stations"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7182,7 +8986,17 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "code": "RS-610502-1",
+                     *       "division": "610502",
+                     *       "name": "双王街道临时救助点",
+                     *       "parent": "RS-610502",
+                     *       "registered_on": "2025-06-10",
+                     *       "tier": "township"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StationRegistered"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7225,7 +9039,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["services__vagrant_aid__contract__responses__Statistics"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7264,7 +9078,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["WatchList"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7306,7 +9120,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    /**
+                     * @example {
+                     *       "birth_year": 1950,
+                     *       "condition": "dementia",
+                     *       "contacts": [
+                     *         {
+                     *           "name": "张四",
+                     *           "phone": "13800000000",
+                     *           "relation": "儿子"
+                     *         }
+                     *       ],
+                     *       "entry_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "name": "张三",
+                     *       "registered_on": "2025-06-10",
+                     *       "sex": "male",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WatchListEntry"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -7347,7 +9179,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": Record<string, never>;
+                    "application/json": components["schemas"]["WatchListMatches"];
                 };
             };
             400: components["responses"]["Problem"];
