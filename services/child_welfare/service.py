@@ -48,6 +48,11 @@ class ChildWelfareService(EventSourcedService):
         return self.application().payroll(month)
 
     @service_rpc
+    def indicator_inputs(self, year: int) -> dict:
+        """The plan's allowance indicators of a year (the gateway's GET /v1/indicators)."""
+        return self.application().indicator_inputs(year)
+
+    @service_rpc
     def tasks(self, as_of: Any = None) -> dict:
         return self.application().tasks(as_of)
 

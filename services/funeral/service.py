@@ -57,6 +57,11 @@ class FuneralService(EventSourcedService):
     def statistics(self, year: int) -> dict:
         return self.application().statistics(year)
 
+    @service_rpc
+    def indicator_inputs(self, year: int) -> dict:
+        """The plan's funeral indicators of a year (the gateway's GET /v1/indicators)."""
+        return self.application().indicator_inputs(year)
+
     # -- reactions (V-8 → F-1, F-6) ---------------------------------------------------------------------
     @subscribe("vagrant_aid", list(RELIEF_EVENT_TYPES))
     def on_relief_station_event(self, event, tx) -> None:  # noqa: ANN001 - the subscription's signature

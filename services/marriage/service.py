@@ -90,6 +90,11 @@ class MarriageService(EventSourcedService):
     def statistics(self, first: str | None = None, last: str | None = None) -> dict:
         return self.application().statistics(first, last)
 
+    @service_rpc
+    def indicator_inputs(self, year: int) -> dict:
+        """The plan's 市内通办 indicator of a year (the gateway's GET /v1/indicators)."""
+        return self.application().indicator_inputs(year)
+
     # -- reactions (M-11) ---------------------------------------------------------------------------------
     @subscribe("funeral", list(FUNERAL_EVENT_TYPES))
     def on_funeral_event(self, event, tx) -> None:  # noqa: ANN001 - the subscription's signature

@@ -48,3 +48,9 @@ class VagrantAidService(EventSourcedService):
     @service_rpc
     def statistics(self, query: dict, actor: dict) -> dict[str, Any]:
         return self.application().statistics(query, actor)
+
+    @service_rpc
+    def indicator_inputs(self, year: int) -> dict[str, Any]:
+        """The plan's indicators of a year over every station (the gateway's GET /v1/indicators, admins and
+        oversight: figures, no case)."""
+        return self.application().indicator_inputs(year)

@@ -128,3 +128,39 @@ def tasks(conn: psycopg.Connection, today: dt.date) -> dict[str, Any]:
             if today <= adult_on <= horizon:
                 found["turning_18"].append({**task, "on": adult_on.isoformat()})
     return {"as_of": today.isoformat(), **found}
+
+
+# The standards the plan's indicators name (domain-next.md "Indicators of the plan"), by `category.care`.
+INDICATOR_STANDARDS = (("orphan", "dispersed"), ("orphan", "institution"), ("de_facto_unattended", "dispersed"))
+
+
+def indicator_inputs(conn: psycopg.Connection, year: int, today: dt.date) -> dict[str, Any]:
+    """The plan's allowance indicators (C-5) for `year`, month by month up to the current month: the standard
+    in force for each indicator's category and care, and the child-months the payroll pays, with those paid
+    below the standard in force. The same spans and standards as `payroll`, so the figures agree."""
+    standards: Standards = load_standards(conn)
+    last = min(dt.date(year, 12, 1), today.replace(day=1))
+    rows = conn.execute(
+        "SELECT s.first_month, s.last_month, s.category, s.care, s.basis FROM allowance_spans s"
+        " WHERE s.first_month <= %s AND (s.last_month IS NULL OR s.last_month >= %s) AND s.category IS NOT NULL",
+        (last, dt.date(year, 1, 1)),
+    ).fetchall()
+    spans = [Span(first, end, category, care, basis) for first, end, category, care, basis in rows]
+    months_out = []
+    month = dt.date(year, 1, 1)
+    while month <= last:
+        in_force = {f"{c}.{k}": (money(s.amount) if (s := standards.for_month(c, k, month)) else None)
+                    for c, k in INDICATOR_STANDARDS}
+        paid: dict[str, int] = {}
+        below: dict[str, int] = {}
+        for span in spans:
+            if span.first <= month and (span.last is None or span.last >= month):
+                owed = due(span, month, standards)
+                key = f"{span.category}.{span.care}"
+                paid[key] = paid.get(key, 0) + 1
+                if owed.standard is None or owed.amount < owed.standard.amount:
+                    below[key] = below.get(key, 0) + 1
+        months_out.append({"month": month_text(month), "standards": in_force, "child_months": paid,
+                           "below_standard": below})
+        month = add_months(month, 1)
+    return {"year": year, "months": months_out}

@@ -77,6 +77,13 @@ class ChildWelfare(Application):
         with self.store.db.connection() as conn:
             return queries.payroll(conn, day)
 
+    def indicator_inputs(self, year: Any) -> dict[str, Any]:
+        """The plan's allowance indicators for a year (GET /v1/indicators at the gateway)."""
+        if not (isinstance(year, int) and 1900 <= year <= 9999):
+            raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
+        with self.store.db.connection() as conn:
+            return queries.indicator_inputs(conn, year, self.clock())
+
     def tasks(self, as_of: Any = None) -> dict[str, Any]:
         try:
             day = dt.date.fromisoformat(as_of) if as_of else self.clock()

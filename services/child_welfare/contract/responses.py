@@ -77,3 +77,21 @@ class Tasks(View):
     overdue_visits: list[dict[str, Any]]
     agreement_renewals: list[dict[str, Any]]
     turning_18: list[dict[str, Any]]
+
+
+class IndicatorMonth(View):
+    """One month of the allowance indicators: the standards in force (`category.care` → 元/月), the child-months
+    the payroll pays by `category.care`, and those paid below the standard in force (C-5)."""
+
+    month: str
+    standards: dict[str, str | None]
+    child_months: dict[str, int]
+    below_standard: dict[str, int]
+
+
+class IndicatorInputs(View):
+    """RPC `child_welfare.indicator_inputs(year)`: what the plan's allowance indicators are computed from, month
+    by month up to the current month (GET /v1/indicators)."""
+
+    year: int
+    months: list[IndicatorMonth]

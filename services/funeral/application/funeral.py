@@ -77,3 +77,7 @@ class Funeral(Application):
         with self.store.db.connection() as conn:
             return queries.statistics(conn, year)
 
+    def indicator_inputs(self, year: int) -> dict[str, Any]:
+        with self.store.db.connection() as conn:
+            return queries.indicator_inputs(conn, year)
+

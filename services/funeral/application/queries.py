@@ -76,6 +76,21 @@ def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:
     return queries.statistics(conn, year)
 
 
+def indicator_inputs(conn: psycopg.Connection, year: int) -> dict[str, Any]:
+    """What the plan's funeral indicators are computed from (GET /v1/indicators): the year's statistics (the
+    same figures as GET /statistics), the divisions with a registered public-welfare cemetery (F-3), and the
+    divisions whose funeral home recorded a death or a cremation by the end of the year."""
+    figures = statistics(conn, year)
+    last = dt.date(year, 12, 31)
+    cemeteries = [d for (d,) in conn.execute(
+        "SELECT DISTINCT division FROM cemeteries WHERE kind = 'public_welfare' ORDER BY division")]
+    homes = [h for (h,) in conn.execute(
+        "SELECT funeral_home FROM deaths WHERE died_on <= %s UNION"
+        " SELECT funeral_home FROM cremations WHERE cremated_on <= %s ORDER BY 1", (last, last))]
+    return {"statistics": figures, "public_welfare_cemetery_divisions": cemeteries,
+            "funeral_home_divisions": sorted({h.removeprefix("FH-") for h in homes})}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: _plain(item) for key, item in value.items()}

@@ -181,3 +181,13 @@ class Statistics(View):
     eco_burial_share: float
     burials_by_type: dict[str, int]
     assistance: dict[str, Any]
+
+
+class IndicatorInputs(View):
+    """RPC `funeral.indicator_inputs(year)`: the year's statistics (as GET /statistics answers them), the
+    divisions with a registered public-welfare cemetery (F-3) and the divisions whose funeral home recorded a
+    death or a cremation by the year's end (GET /v1/indicators)."""
+
+    statistics: Statistics
+    public_welfare_cemetery_divisions: list[str]
+    funeral_home_divisions: list[str]

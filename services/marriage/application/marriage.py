@@ -27,13 +27,14 @@ from services.marriage.application import (
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
 from services.marriage.contract import commands
 from services.marriage.contract.table import COMMANDS
-from services.marriage.domain import rules
+from services.marriage.domain import parameters, rules
 from services.marriage.domain.rules import ApplicationRefused
 from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
+from shared.reference.divisions import weinan_counties
 from shared.unit_of_work import Application, deciders, parse
 
 log = get_logger(__name__)
@@ -159,6 +160,23 @@ class Marriage(Application):
                           [{"loc": ["query", "year"], "msg": "not a year"}])
         with self.store.db.connection() as conn:
             return certificate_stock.numbering_audit(conn, office, number)
+
+    def indicator_inputs(self, year: Any) -> dict[str, Any]:
+        """The plan's 市内通办 indicator (M-6) of a year: the registry offices on its last day (or today),
+        those under the citywide rule then, and the year's registrations and cross-county ones (as GET
+        /statistics counts them: use, not the rate)."""
+        if not (isinstance(year, int) and 1900 <= year <= 9999):
+            raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
+        as_of = min(dt.date(year, 12, 31), self.clock())
+        offices = [f"MR-{division.code}" for division in weinan_counties(as_of)]
+        citywide = parameters.jurisdiction(as_of) in parameters.CITYWIDE_PHASES
+        since = parameters.citywide_since()
+        with self.store.db.connection() as conn:
+            total = queries.statistics(conn, dt.date(year, 1, 1), dt.date(year, 12, 31))["total"]
+        return {"year": year, "as_of": as_of.isoformat(), "phase": parameters.jurisdiction(as_of),
+                "citywide_since": since.isoformat() if since else None, "offices": offices,
+                "citywide_offices": offices if citywide else [], "registrations": total["registrations"],
+                "cross_county": total["cross_county"]}
 
     def statistics(self, first: str | None, last: str | None) -> dict[str, Any]:
         today = self.clock()

@@ -205,3 +205,18 @@ class Statistics(View):
     to: dt.date
     offices: list[dict[str, Any]]
     total: dict[str, Any]
+
+
+class IndicatorInputs(View):
+    """RPC `marriage.indicator_inputs(year)` (GET /v1/indicators): the registry offices on `as_of` (the year's
+    last day, or today), those under the citywide rule (M-6) then, the phase in force, the day citywide
+    handling began, and the year's registrations and cross-county registrations (as GET /statistics)."""
+
+    year: int
+    as_of: dt.date
+    phase: str
+    citywide_since: dt.date | None
+    offices: list[str]
+    citywide_offices: list[str]
+    registrations: int
+    cross_county: int

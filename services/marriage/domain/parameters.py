@@ -27,6 +27,15 @@ def jurisdiction(on: date) -> Jurisdiction:
     return default_parameters().value("marriage.jurisdiction", on)
 
 
+CITYWIDE_PHASES = frozenset({"city", "province", "national"})  # an office of the city takes any couple of it
+
+
+def citywide_since() -> date | None:
+    """M-6: the first day any office of the city took couples of the whole city (市内通办), or None."""
+    return next((period.valid_from for period in default_parameters().history("marriage.jurisdiction")
+                 if period.value in CITYWIDE_PHASES), None)
+
+
 def cooling_off_days(on: date) -> int:
     """M-8: 0 before the Civil Code (2021-01-01): a divorce by agreement was registered at once."""
     return int(default_parameters().value("marriage.cooling_off_days", on, default=0))

@@ -183,6 +183,28 @@ class ReadModels:
                                     params).fetchall()
         return counts, exits, refusals
 
+    def indicator_figures(self, first: dt.date, last: dt.date, as_of: dt.date,
+                          settled_after: dt.date) -> dict[str, Any]:
+        """The plan's indicators (V-5, V-6, V-9) over every station: identified exits in [first, last] by kind,
+        those returned home, and the open cases on `as_of` past their stay (stranded) or unidentified since
+        before `settled_after` (long stays)."""
+        params = {"first": first, "last": last, "as_of": as_of, "settled": settled_after}
+        with self.db.connection() as conn:
+            by_kind = dict(conn.execute(
+                "SELECT exit_kind, count(*) FROM cases WHERE status = 'closed' AND identified"
+                " AND exited_on BETWEEN %(first)s AND %(last)s GROUP BY exit_kind", params).fetchall())
+            returned, stranded, long_stays, either = conn.execute(
+                """SELECT count(*) FILTER (WHERE status = 'closed' AND identified AND returned_home
+                                           AND exited_on BETWEEN %(first)s AND %(last)s),
+                          count(*) FILTER (WHERE open AND stay_last_day < %(as_of)s),
+                          count(*) FILTER (WHERE open AND NOT identified AND arrived_on < %(settled)s),
+                          count(*) FILTER (WHERE open AND (stay_last_day < %(as_of)s
+                                                           OR (NOT identified AND arrived_on < %(settled)s)))
+                   FROM (SELECT *, arrived_on <= %(as_of)s AND (exited_on IS NULL OR exited_on > %(as_of)s) AS open
+                         FROM cases) c""", params).fetchone()
+        return {"identified_exits_by_kind": by_kind, "identified_returned": returned, "stranded": stranded,
+                "unidentified_long_stays": long_stays, "stranded_or_long_stays": either}
+
 
 # -- what a command keeps in step, in its transaction -----------------------------------------------------
 def add_station(payload: dict[str, Any], tx: psycopg.Connection) -> None:

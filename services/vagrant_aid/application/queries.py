@@ -13,6 +13,7 @@ from services.vagrant_aid.application.views import case_view, summary_view
 from services.vagrant_aid.contract.commands import EXIT_KINDS
 from services.vagrant_aid.contract.queries import CaseQuery, StatisticsQuery
 from services.vagrant_aid.contract.refusals import UNKNOWN_STATION
+from services.vagrant_aid.domain.parameters import SETTLEMENT_AFTER_MONTHS, parameter
 from services.vagrant_aid.domain.state import Case, fold
 from services.vagrant_aid.domain.stations import (
     Station,
@@ -26,6 +27,7 @@ from services.vagrant_aid.domain.watchlist import matched_by
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
+from shared.reference.dates import add_months
 from shared.unit_of_work import parse
 
 
@@ -122,6 +124,22 @@ def statistics(read_models: ReadModels, actor: Actor, query: Any, today: dt.date
     rows = [{"station": code, **_with_rate(values)} for code, values in sorted(by_station.items())]
     return {"from": first.isoformat(), "to": last.isoformat(), "stranded_as_of": as_of.isoformat(),
             "stations": rows, "total": _with_rate(_total(rows))}
+
+
+def indicator_inputs(read_models: ReadModels, year: Any, today: dt.date) -> dict[str, Any]:
+    """The plan's indicators of a year over every station (GET /v1/indicators, admins and oversight at the
+    gateway): V-9's identified exits by kind and those returned home, and on the year's last day (or today)
+    the stranded cases (V-5) and unidentified stays beyond the settlement threshold (V-6)."""
+    if not (isinstance(year, int) and 1900 <= year <= 9999):
+        raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    as_of = min(last, today)
+    months = int(parameter(SETTLEMENT_AFTER_MONTHS, as_of))
+    settled_after = add_months(as_of, -months)  # arrived before: over the settlement threshold (V-6)
+    figures = read_models.indicator_figures(first, last, as_of, settled_after)
+    by_kind = {kind: figures["identified_exits_by_kind"].get(kind, 0) for kind in EXIT_KINDS}
+    return {"year": year, "from": first.isoformat(), "to": last.isoformat(), "as_of": as_of.isoformat(),
+            **figures, "identified_exits_by_kind": by_kind, "identified_exits": sum(by_kind.values())}
 
 
 def _empty_row() -> dict[str, Any]:

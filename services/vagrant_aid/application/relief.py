@@ -56,3 +56,6 @@ class VagrantAid(Application):
 
     def statistics(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
         return queries.statistics(self.read_models, Actor.from_rpc(actor), query, self.clock().today)
+
+    def indicator_inputs(self, year: Any) -> dict[str, Any]:
+        return queries.indicator_inputs(self.read_models, year, self.clock().today)

@@ -197,3 +197,22 @@ class Statistics(View):
     stranded_as_of: dt.date
     stations: list[StationRow]
     total: StationStatistics
+
+
+class IndicatorInputs(View):
+    """RPC `vagrant_aid.indicator_inputs(year)` over every station (GET /v1/indicators): V-9's identified exits
+    in the year by kind and those returned home; on `as_of` (the year's last day, or today) the open cases
+    past their stay (V-5), the unidentified ones over the settlement threshold (V-6), and either."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    year: int
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    as_of: dt.date
+    identified_exits: int
+    identified_exits_by_kind: dict[str, int]
+    identified_returned: int
+    stranded: int
+    unidentified_long_stays: int
+    stranded_or_long_stays: int

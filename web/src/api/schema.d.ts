@@ -872,6 +872,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/indicators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan's indicators civreg's records can compute for a year, each with its target, kind, value, */
+        get: operations["indicators.read"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marriage/appointments": {
         parameters: {
             query?: never;
@@ -3190,6 +3207,97 @@ export interface components {
             results: {
                 [key: string]: unknown;
             }[];
+        };
+        /**
+         * Indicator
+         * @description One indicator of the plan for a year.
+         */
+        Indicator: {
+            /**
+             * Computable
+             * @enum {string}
+             */
+            computable: "yes" | "partly" | "no";
+            /**
+             * Denominator
+             * @default null
+             */
+            denominator: number | null;
+            /**
+             * Details
+             * @default {}
+             */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Formula */
+            formula: string;
+            /** Key */
+            key: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "binding" | "expected" | "text";
+            /**
+             * Limits
+             * @default null
+             */
+            limits: string | null;
+            /**
+             * Met
+             * @default null
+             */
+            met: boolean | null;
+            /** Name */
+            name: string;
+            /**
+             * Numerator
+             * @default null
+             */
+            numerator: number | null;
+            /** Target */
+            target: string;
+            /**
+             * Unit
+             * @default null
+             */
+            unit: string | null;
+            /**
+             * Value
+             * @default null
+             */
+            value: number | null;
+        };
+        /**
+         * Indicators
+         * @description GET /v1/indicators?year=: every indicator of the plan in civreg's field for the year.
+         * @example {
+         *       "indicators": [
+         *         {
+         *           "computable": "yes",
+         *           "denominator": 11,
+         *           "details": {},
+         *           "formula": "registry offices under the citywide rule (M-6) on the year's last day / all registry offices",
+         *           "key": "marriage_citywide_rate",
+         *           "kind": "binding",
+         *           "limits": null,
+         *           "met": true,
+         *           "name": "婚姻登记\"市内通办\"实施率",
+         *           "numerator": 11,
+         *           "target": "100%（2022年底前）",
+         *           "unit": "share",
+         *           "value": 1
+         *         }
+         *       ],
+         *       "year": 2025
+         *     }
+         */
+        Indicators: {
+            /** Indicators */
+            indicators: components["schemas"]["Indicator"][];
+            /** Year */
+            year: number;
         };
         /**
          * IssueCertificateBlank
@@ -7142,6 +7250,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["services__funeral__contract__responses__Tasks"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "indicators.read": {
+        parameters: {
+            query: {
+                /** @description the calendar year, YYYY */
+                year: number;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "indicators": [
+                     *         {
+                     *           "computable": "yes",
+                     *           "denominator": 11,
+                     *           "details": {},
+                     *           "formula": "registry offices under the citywide rule (M-6) on the year's last day / all registry offices",
+                     *           "key": "marriage_citywide_rate",
+                     *           "kind": "binding",
+                     *           "limits": null,
+                     *           "met": true,
+                     *           "name": "婚姻登记\"市内通办\"实施率",
+                     *           "numerator": 11,
+                     *           "target": "100%（2022年底前）",
+                     *           "unit": "share",
+                     *           "value": 1
+                     *         }
+                     *       ],
+                     *       "year": 2025
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Indicators"];
                 };
             };
             400: components["responses"]["Problem"];

@@ -1,0 +1,59 @@
+"""The plan's indicators (api.md release 2, "Indicators and the change feed"; docs/indicators.md):
+`GET /v1/indicators?year=` for admins and oversight, as JSON or, with `Accept: text/csv`, as CSV.
+
+The figures come from each service's RPC query `indicator_inputs(year)` (defined in its contract's
+`responses.IndicatorInputs`), answered from the same read models as its statistics route; the plan's targets,
+formulas and the arithmetic are `shared/reference/indicators.py`. Only figures leave the services: no person
+is named, so the access log records the call without subjects.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from services.gateway.problems import FieldError, Problem
+from services.gateway.routing import Call, Reply, Route
+from shared.reference import indicators
+
+READERS = {"admin", "oversight"}
+CSV = "text/csv"
+MEDIA_TYPES = ("application/json", CSV)
+
+
+class IndicatorsQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    year: int = Field(ge=1900, le=9999, description="the calendar year, YYYY")
+
+
+def year_of(text: str | None) -> int:
+    if not (text and len(text) == 4 and text.isascii() and text.isdigit() and text >= "1900"):
+        raise Problem(422, "invalid_query", "year is a four-digit year",
+                      errors=[FieldError(("query", "year"), "four digits")])
+    return int(text)
+
+
+def read_indicators(call: Call) -> Reply:
+    """The plan's indicators civreg's records can compute for a year, each with its target, kind, value,
+    numerator and denominator, whether it is met, the formula and its limits; those it cannot compute with
+    the reason. `Accept: text/csv` gives the same rows as CSV."""
+    year = year_of(call.query.get("year"))
+    report = indicators.compute(
+        year,
+        marriage=call.rpc("marriage").indicator_inputs(year),
+        child_welfare=call.rpc("child_welfare").indicator_inputs(year),
+        funeral=call.rpc("funeral").indicator_inputs(year),
+        vagrant_aid=call.rpc("vagrant_aid").indicator_inputs(year),
+    )
+    accept = call.request.accept_mimetypes if call.request is not None else None
+    if accept is not None and accept.best_match(MEDIA_TYPES, default="application/json") == CSV:
+        return Reply(indicators.to_csv(report).encode("utf-8"), content_type=f"{CSV}; charset=utf-8",
+                     headers={"Content-Disposition": f'attachment; filename="indicators-{year}.csv"',
+                              "Vary": "Accept"})
+    return Reply(report.model_dump(mode="json"), headers={"Vary": "Accept"})
+
+
+ROUTES = [
+    Route("GET", "/v1/indicators", "indicators.read", READERS, read_indicators, query=IndicatorsQuery,
+          response=indicators.Indicators),
+]
