@@ -250,6 +250,16 @@ def _reissued(tx: psycopg.Connection, event: Event) -> None:
     _touch(tx, event)
 
 
+def _divorce_certificate_reissued(tx: psycopg.Connection, event: Event) -> None:
+    """K-6: the replaced divorce copy answers valid=false from now on; the `BL` copy is a divorce certificate."""
+    p = event.payload
+    tx.execute("UPDATE certificates SET valid = false, replaced_by = %s WHERE number = %s AND id_number = %s",
+               (p["new_number"], p["old_number"], p["id_number"]))
+    _unique_certificate(tx, p["new_number"], p["registration_id"], p["id_number"], "divorce", p["reissued_on"],
+                        p["office"])
+    _touch(tx, event)
+
+
 def _unique_certificate(tx: psycopg.Connection, number: str, registration_id: str, id_number: str, kind: str,
                         issued_on: str, office: str | None) -> None:
     try:
@@ -376,6 +386,7 @@ _PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
     ev.MARRIAGE_REGISTERED: _registered,
     ev.REGISTRATION_REFUSED: _refused,
     ev.CERTIFICATE_REISSUED: _reissued,
+    ev.DIVORCE_CERTIFICATE_REISSUED: _divorce_certificate_reissued,
     ev.DIVORCE_REGISTERED: _divorce_registered,
     ev.COURT_OUTCOME_RECORDED: _court_outcome,
     ev.REGISTRATION_REVOKED: _revoked,

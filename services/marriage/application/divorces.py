@@ -20,11 +20,13 @@ from services.marriage.contract.commands import (
     CancelAppointment,
     RecordNoShow,
     RegisterDivorce,
+    ReissueDivorceCertificate,
     WithdrawDivorce,
 )
 from services.marriage.domain import appointments, divorce, parameters, rules
 from services.marriage.domain import events as ev
-from services.marriage.domain.certificates import DIVORCE
+from services.marriage.domain.certificates import DIVORCE, DIVORCE_REISSUE
+from services.marriage.domain.marriage import decide_divorce_reissue
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
@@ -83,6 +85,28 @@ def register_divorce(uow: UnitOfWork, divorce_id: str, command: RegisterDivorce,
     p = stored[-1].payload
     return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"],
             "certificates": certificates_answer(p["certificates"], codes), "registered_on": p["registered_on"],
+            "version": stored[-1].stream_version}
+
+
+def reissue_divorce_certificate(uow: UnitOfWork, divorce_id: str, command: ReissueDivorceCertificate, actor: Actor,
+                                today: dt.date) -> dict[str, Any]:
+    """M-7, K-2, K-6: POST /divorces/{id}/certificate-reissues — a `BL` number of the reissuing office, taken in
+    this transaction (gap-free); the replaced copy is invalid from the reissue date."""
+    codes = None
+    if not (stored := uow.replayed()):
+        _, marriage = load_divorce(uow, divorce_id)
+        person = rules.check_id_number(command.party_id_number, today, "party_id_number").value
+        on = command.reissued_on or today
+        # A refusal below rolls the transaction back, and the serial with it (K-4).
+        number = take_number(uow, DIVORCE_REISSUE, actor.office or marriage.office, on)
+        drafts = decide_divorce_reissue(marriage, divorce_id, command, person, actor, today, number)
+        stored = uow.record(ev.marriage_stream(marriage.registration_id), drafts, marriage.version)
+        p = stored[-1].payload
+        codes = issue_codes(uow, [{"number": p["new_number"], "id_number": p["id_number"]}])
+    p = stored[-1].payload
+    return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"], "certificate": p["new_number"],
+            "old_number": p["old_number"], "reissued_on": p["reissued_on"],
+            "certificates": certificates_answer([{"number": p["new_number"], "id_number": p["id_number"]}], codes),
             "version": stored[-1].stream_version}
 
 

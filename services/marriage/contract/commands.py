@@ -49,6 +49,15 @@ class ReissueCertificate(Model):
     version: Version | None = None
 
 
+class ReissueDivorceCertificate(Model):
+    """M-7, K-2, K-6: a lost divorce certificate (补领离婚证): a new `BL` number of the reissuing office, the old
+    copy invalid from the reissue date."""
+
+    party_id_number: IdNumberText
+    reason: Note
+    reissued_on: dt.date | None = None
+
+
 class RevokeRegistration(Model):
     """M-10: a fraudulent registration (impersonation, forged documents) revoked on a police, court or
     procuratorate finding; `dishonest_id_number` names who used false documents (default: nobody listed)."""

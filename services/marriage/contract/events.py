@@ -64,6 +64,22 @@ class CertificateReissued(EventModel):
     office: str
 
 
+class DivorceCertificateReissued(EventModel):
+    """M-7, K-6: a new divorce certificate number (`BL`, the reissuing office's) for one party; the old copy is
+    invalid from `reissued_on`. On the marriage's stream, beside the divorce it certifies. Subjects: party."""
+
+    TYPE = "marriage.DivorceCertificateReissued"
+
+    registration_id: str
+    divorce_id: str
+    id_number: str
+    old_number: str
+    new_number: str
+    reason: str
+    reissued_on: dt.date
+    office: str
+
+
 class CertificateBlankVoided(EventModel):
     """M-7 (stock): a spoiled blank registered as void by its office, with the reason; its number can never be
     passed off as a certificate. No subjects: a blank names nobody."""
@@ -324,6 +340,7 @@ CATALOGUE = EventCatalogue(
         DeathDateCorrected,
         DivorceApplicationClosed,
         DivorceApplied,
+        DivorceCertificateReissued,
         DivorceDeemedWithdrawn,
         DivorceRegistered,
         DivorceWithdrawn,

@@ -30,6 +30,8 @@ DATE_IN_PAST = Code("date_in_past", "appointments are booked for today or later"
 DATE_TOO_FAR = Code("date_too_far", "appointments are booked at most … days ahead")
 DECEASED = Code("deceased", "M-3: a party is recorded as deceased (409)")
 DIVORCE_CLOSED = Code("divorce_closed", "M-8: the application ended with the marriage (409)")
+NO_DIVORCE_CERTIFICATE = Code("no_divorce_certificate", "K-1: no divorce certificate was issued for this divorce "
+                              "(not registered, or ended by a court) (409)")
 DIVORCE_PENDING = Code("divorce_pending", "a divorce application is pending for this marriage (409)")
 DIVORCE_REGISTERED = Code("divorce_registered", "M-8: the divorce is registered already (409)")
 DIVORCE_WITHDRAWN = Code("divorce_withdrawn", "M-8: the divorce application was withdrawn (409)")

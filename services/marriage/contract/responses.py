@@ -120,6 +120,19 @@ class CertificateReissued(View):
     version: int
 
 
+class DivorceCertificateReissued(View):
+    """M-7, K-6: the new divorce certificate number (`BL`); the old copy is invalid from `reissued_on`.
+    `certificates` is the new copy with its verification code (K-8), answered once."""
+
+    divorce_id: str
+    registration_id: str
+    certificate: str
+    old_number: str
+    reissued_on: dt.date
+    certificates: list[CertificateCopy]
+    version: int
+
+
 class RegistrationChanged(View):
     """The registration after a court outcome (M-9, `kind`) or a revocation (M-10, `status`)."""
 

@@ -47,6 +47,10 @@ COMMANDS = command_table(
                  summary="Record the copy (字号 and holder) printed on a blank on hand (K-5)."),
     CommandEntry("apply_for_divorce", "POST", f"{PREFIX}/divorces", c.ApplyForDivorce, CLERKS, "divorce",
                  r.DivorceApplied, 201, "Divorce by agreement: the application opens the cooling-off period (M-8)."),
+    CommandEntry("reissue_divorce_certificate", "POST", f"{DIVORCE}/certificate-reissues",
+                 c.ReissueDivorceCertificate, CLERKS, "marriage", r.DivorceCertificateReissued, status=201,
+                 summary="Reissue a lost divorce certificate with a new BL number of the reissuing office; the old "
+                 "copy is invalid from that date (M-7, K-2, K-6)."),
     CommandEntry("withdraw_divorce", "POST", f"{DIVORCE}/withdrawal", c.WithdrawDivorce, CLERKS, "divorce",
                  r.DivorceWithdrawn, summary="Withdraw a divorce application within the cooling-off period (M-8)."),
     CommandEntry("register_divorce", "POST", f"{DIVORCE}/registration", c.RegisterDivorce, CLERKS, "divorce",

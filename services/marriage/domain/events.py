@@ -12,6 +12,8 @@ Stream `marriage-<registration_id>` (one per registration, whatever happens to i
   `new_number`, `reason`, `reissued_on`.
 * `marriage.DivorceRegistered` (M-8) — `divorce_id`, `registration_id`, `office`, `registered_on`,
   `certificates` (`[{number, id_number}]`). It ends the marriage, so it lives on the marriage's stream.
+* `marriage.DivorceCertificateReissued` (M-7, K-6) — subject the party; `registration_id`, `divorce_id`,
+  `id_number`, `old_number`, `new_number` (`BL`, the reissuing office's), `reason`, `reissued_on`, `office`.
 * `marriage.CourtOutcomeRecorded` (M-9) — `registration_id`, `kind` (`divorce`, `void`, `annulled`),
   `court`, `document_ref`, `effective_on`.
 * `marriage.RegistrationRevoked` (M-10) — both parties, the fraudulent one also as `dishonest`;
@@ -67,6 +69,7 @@ from shared import envelope
 MARRIAGE_REGISTERED = contract.MarriageRegistered.TYPE
 REGISTRATION_REFUSED = contract.RegistrationRefused.TYPE
 CERTIFICATE_REISSUED = contract.CertificateReissued.TYPE
+DIVORCE_CERTIFICATE_REISSUED = contract.DivorceCertificateReissued.TYPE
 DIVORCE_APPLIED = contract.DivorceApplied.TYPE
 DIVORCE_WITHDRAWN = contract.DivorceWithdrawn.TYPE
 DIVORCE_DEEMED_WITHDRAWN = contract.DivorceDeemedWithdrawn.TYPE

@@ -13,7 +13,13 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from services.marriage.contract import events as contract
-from services.marriage.contract.commands import RecordCourtOutcome, ReissueCertificate, RevokeRegistration
+from services.marriage.contract.commands import (
+    RecordCourtOutcome,
+    ReissueCertificate,
+    ReissueDivorceCertificate,
+    RevokeRegistration,
+)
+from services.marriage.contract.refusals import NO_DIVORCE_CERTIFICATE
 from services.marriage.domain import events as ev
 from services.marriage.domain import rules
 from services.marriage.domain.events import Draft, parties
@@ -36,6 +42,7 @@ class MarriageState:
     ended_on: dt.date | None = None
     death_id: str | None = None  # the death that ended it (M-11), while it does
     divorce_id: str | None = None  # the divorce by agreement that ended it (M-8)
+    divorce_certificates: dict[str, str] = field(default_factory=dict)  # id number -> valid divorce copy (K-1)
     flags: tuple[str, ...] = ()
     version: int = 0
     history: tuple[dict[str, Any], ...] = field(default=())
@@ -60,7 +67,11 @@ def evolve(state: MarriageState | None, event: contract.EventModel) -> MarriageS
         case contract.CertificateReissued():
             return replace(state, certificates={**state.certificates, event.id_number: event.new_number})
         case contract.DivorceRegistered():
-            return replace(state, status="divorced", ended_on=event.registered_on, divorce_id=event.divorce_id)
+            return replace(state, status="divorced", ended_on=event.registered_on, divorce_id=event.divorce_id,
+                           divorce_certificates={c.id_number: c.number for c in event.certificates})
+        case contract.DivorceCertificateReissued():
+            copies = {**state.divorce_certificates, event.id_number: event.new_number}
+            return replace(state, divorce_certificates=copies)
         case contract.CourtOutcomeRecorded():
             status = "divorced" if event.kind == "divorce" else event.kind
             return replace(state, status=status, ended_on=event.effective_on)
@@ -119,6 +130,26 @@ def decide_reissue(state: MarriageState, command: ReissueCertificate, person: st
                "old_number": state.certificates[person], "new_number": new_number, "reason": command.reason,
                "reissued_on": on.isoformat(), "office": actor.office}
     return [Draft.of(contract.CertificateReissued(**payload), on, parties(person))]
+
+
+def decide_divorce_reissue(state: MarriageState, divorce_id: str, command: ReissueDivorceCertificate, person: str,
+                           actor: Actor, today: dt.date, new_number: str) -> list[Draft]:
+    """M-7, K-2, K-6: a lost divorce certificate (补领离婚证) gets a new `BL` number of the reissuing office; the
+    old copy is invalid from the reissue date. Only a divorce registered by agreement at an office issued
+    certificates (K-1: none on a court divorce); a marriage revived or registered anew leaves them as they are."""
+    rules.check_records_business(actor)
+    check_party(state, person, "party_id_number")
+    if state.divorce_id != divorce_id or person not in state.divorce_certificates:
+        raise Refusal(NO_DIVORCE_CERTIFICATE, "no divorce certificate was issued for this divorce", 409)
+    on = command.reissued_on or today
+    rules.check_business_day(on, actor, today, "reissued_on")
+    if state.ended_on is not None and on < state.ended_on:
+        raise rules.refusal("before_registration", "reissued_on is before the divorce was registered",
+                            field="reissued_on")
+    payload = {"registration_id": state.registration_id, "divorce_id": divorce_id, "id_number": person,
+               "old_number": state.divorce_certificates[person], "new_number": new_number, "reason": command.reason,
+               "reissued_on": on.isoformat(), "office": actor.office}
+    return [Draft.of(contract.DivorceCertificateReissued(**payload), on, parties(person))]
 
 
 # -- M-9 -----------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ K-9), the printable copy (K-1) and the blank stock's books and audit (K-5)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -12,6 +13,7 @@ import pypdf
 import pytest
 import requests
 
+from shared.business_dates import local_today
 from tests.e2e.marriage.calls import CLERK, OFFICES, REGISTRAR, REGISTRATIONS, clerk_of, couple, registration
 from tests.support.problems import assert_problem
 from tests.support.stack import Api
@@ -155,3 +157,69 @@ def test_a_blank_spoiled_without_a_receipt_shows_in_the_audit_K5(api):
 
     assert number in audit["spoiled_unreceived"] and audit["clean"] is False
     assert books["balanced"] is False
+
+
+def divorced_weeks_ago(world) -> tuple[str, str, dict]:
+    """A marriage divorced by agreement 35 days ago (the cooling-off needs the clock: the application runs on
+    the module's marriage schema with a clock set back, as the service would have on those days)."""
+    from services.marriage.application.marriage import Marriage
+    from services.marriage.domain.events import UPCASTERS
+    from shared.eventstore.postgres import PostgresEventStore
+    from shared.nameko_ext.context import Correlation
+    from tests.support.clock import Clock
+
+    today = local_today()
+    clock = Clock(today - dt.timedelta(days=70))
+    marriage = Marriage(PostgresEventStore(world[0].database("marriage", max_size=1), UPCASTERS),
+                        Correlation("e2e-divorce", None, "tester"), clock)
+    clerk = {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}
+    man, woman = couple()
+    registration_id = marriage.register_marriage(registration(man, woman), clerk, None)["registration_id"]
+    applied = marriage.apply_for_divorce({"office": "MR-610502", "registration_id": registration_id,
+                                          "agreement": {"children": "none", "property": "split", "debts": "none"}},
+                                         clerk, None)
+    clock.today = dt.date.fromisoformat(applied["register_from"])
+    registered = marriage.register_divorce(applied["divorce_id"], {}, clerk, None)
+    assert dt.date.fromisoformat(registered["registered_on"]) < today
+    return man, woman, registered
+
+
+def test_a_lost_divorce_certificate_is_reissued_with_a_BL_number_of_the_reissuing_office_K2_K6(api, world):
+    man, woman, divorce = divorced_weeks_ago(world)
+    office = "MR-610528"
+    before = api.get(f"{STOCK}/audit", params={"office": office}, **REGISTRAR).json()
+    taken = next(s for s in before["sequences"] if s["prefix"] == "BL")["last_serial"]
+    path = f"/v1/marriage/divorces/{divorce['divorce_id']}/certificate-reissues"
+    body = {"party_id_number": woman, "reason": "lost in a move"}
+
+    assert_problem(api.post(path, json={**body, "party_id_number": couple()[0]}, **clerk_of(office)), 422,
+                   "not_a_party")  # refused: takes no serial (K-4)
+    reissued = api.post(path, json=body, **clerk_of(office))
+    assert reissued.status_code == 201, reissued.text
+    answer = reissued.json()
+    [copy] = answer["certificates"]
+    assert copy["number"] == answer["certificate"] == f"BL610528-{local_today().year}-{taken + 1:06d}"
+    assert (copy["holder_id_number"], answer["old_number"]) == (woman, divorce["certificates"][1]["number"])
+
+    old = next(c for c in divorce["certificates"] if c["holder_id_number"] == woman)
+    replaced = api.get(verification(old["number"]), params={"code": old["verification_code"]}).json()
+    assert replaced["valid"] is False  # K-6: invalid from the reissue
+    kept = next(c for c in divorce["certificates"] if c["holder_id_number"] == man)
+    assert api.get(verification(kept["number"]), params={"code": kept["verification_code"]}).json()["valid"] is True
+    new = api.get(verification(copy["number"]), params={"code": copy["verification_code"]}).json()
+    assert (new["valid"], new["kind"]) == (True, "divorce")
+
+    audit = api.get(f"{STOCK}/audit", params={"office": office}, **REGISTRAR).json()
+    bl = next(s for s in audit["sequences"] if s["prefix"] == "BL")
+    assert (bl["last_serial"], bl["gaps"], bl["duplicates"]) == (taken + 1, [], [])
+    printed = api.get(f"/v1/certificates/{copy['number']}.pdf", params={"code": copy["verification_code"]},
+                      **clerk_of(office))
+    assert printed.status_code == 200, printed.text
+    assert copy["number"] in "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed.content)).pages)
+
+
+def test_no_divorce_no_reissue_K1(api):
+    registered = register(api)
+    assert_problem(api.post("/v1/marriage/divorces/00000000-0000-4000-8000-000000000000/certificate-reissues",
+                            json={"party_id_number": registered["certificates"][0]["holder_id_number"],
+                                  "reason": "lost"}, **CLERK), 404, "not_found")

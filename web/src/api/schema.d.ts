@@ -1076,6 +1076,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marriage/divorces/{divorce_id}/certificate-reissues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reissue a lost divorce certificate with a new BL number of the reissuing office; the old copy is invalid from that date (M-7, K-2, K-6). */
+        post: operations["marriage.reissue_divorce_certificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marriage/divorces/{divorce_id}/registration": {
         parameters: {
             query?: never;
@@ -2849,6 +2866,30 @@ export interface components {
             withdraw_until: string;
         };
         /**
+         * DivorceCertificateReissued
+         * @description M-7, K-6: the new divorce certificate number (`BL`); the old copy is invalid from `reissued_on`.
+         *     `certificates` is the new copy with its verification code (K-8), answered once.
+         */
+        DivorceCertificateReissued: {
+            /** Certificate */
+            certificate: string;
+            /** Certificates */
+            certificates: components["schemas"]["CertificateCopy"][];
+            /** Divorce Id */
+            divorce_id: string;
+            /** Old Number */
+            old_number: string;
+            /** Registration Id */
+            registration_id: string;
+            /**
+             * Reissued On
+             * Format: date
+             */
+            reissued_on: string;
+            /** Version */
+            version: number;
+        };
+        /**
          * DivorceRegistered
          * @description M-8: the marriage ends; two divorce certificates.
          */
@@ -4117,6 +4158,22 @@ export interface components {
              * @default null
              */
             version: number | null;
+        };
+        /**
+         * ReissueDivorceCertificate
+         * @description M-7, K-2, K-6: a lost divorce certificate (补领离婚证): a new `BL` number of the reissuing office, the old
+         *     copy invalid from the reissue date.
+         */
+        ReissueDivorceCertificate: {
+            /** Party Id Number */
+            party_id_number: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Reissued On
+             * @default null
+             */
+            reissued_on: string | null;
         };
         /** Relative */
         Relative: {
@@ -7821,6 +7878,53 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.reissue_divorce_certificate": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                divorce_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReissueDivorceCertificate"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivorceCertificateReissued"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
