@@ -130,6 +130,22 @@ class ReadModels:
             return None
         return dict(zip(("kind", "issued_on", "valid", "office", "registration_id", "status"), row, strict=True))
 
+    def person_copies(self, person: str) -> list[dict[str, Any]]:
+        """K-7: the certificate copies a person holds or held (replaced ones too) of registrations that exist in
+        law (not void, annulled or revoked): number, kind, issue date, office."""
+        rows = self.tx.execute(
+            "SELECT c.number, c.kind, c.issued_on, coalesce(c.office, m.office) FROM certificates c"
+            " JOIN marriages m USING (registration_id) WHERE c.id_number = %s"
+            " AND m.status NOT IN ('void', 'annulled', 'revoked') ORDER BY c.issued_on, c.number", (person,))
+        return [dict(zip(("number", "kind", "issued_on", "office"), row, strict=True)) for row in rows]
+
+    def statement(self, number: str) -> dict[str, Any] | None:
+        """K-7: a record-of-registration statement as issued."""
+        row = self.tx.execute("SELECT id_number, name, office, issued_on, purpose, destination, registrations"
+                              " FROM record_statements WHERE number = %s", (number,)).fetchone()
+        keys = ("id_number", "name", "office", "issued_on", "purpose", "destination", "registrations")
+        return dict(zip(keys, row, strict=True)) if row else None
+
     def holders(self, number: str) -> list[str]:
         return [row[0] for row in self.tx.execute("SELECT id_number FROM certificates WHERE number = %s", (number,))]
 
@@ -260,6 +276,14 @@ def _divorce_certificate_reissued(tx: psycopg.Connection, event: Event) -> None:
     _touch(tx, event)
 
 
+def _statement_issued(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    tx.execute("INSERT INTO record_statements (number, id_number, name, office, issued_on, purpose, destination,"
+               " registrations) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+               (p["number"], p["id_number"], p["name"], p["office"], p["issued_on"], p["purpose"], p["destination"],
+                Jsonb(p["registrations"])))
+
+
 def _unique_certificate(tx: psycopg.Connection, number: str, registration_id: str, id_number: str, kind: str,
                         issued_on: str, office: str | None) -> None:
     try:
@@ -387,6 +411,7 @@ _PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
     ev.REGISTRATION_REFUSED: _refused,
     ev.CERTIFICATE_REISSUED: _reissued,
     ev.DIVORCE_CERTIFICATE_REISSUED: _divorce_certificate_reissued,
+    ev.RECORD_STATEMENT_ISSUED: _statement_issued,
     ev.DIVORCE_REGISTERED: _divorce_registered,
     ev.COURT_OUTCOME_RECORDED: _court_outcome,
     ev.REGISTRATION_REVOKED: _revoked,

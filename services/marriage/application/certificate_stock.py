@@ -66,10 +66,14 @@ def numbering_audit(conn: psycopg.Connection, office: str, year: int) -> dict[st
     and the numbers held by more than one registration; blanks spoiled without a receipt."""
     division = rules.office_division(rules.check_office(office))
     sequences = []
-    for prefix in (cert.MARRIAGE, cert.DIVORCE, cert.MARRIAGE_REISSUE, cert.DIVORCE_REISSUE):
+    for prefix in (cert.MARRIAGE, cert.DIVORCE, cert.MARRIAGE_REISSUE, cert.DIVORCE_REISSUE, cert.RECORD_STATEMENT):
         pattern = f"{prefix}{division}-{year}-______"
-        rows = conn.execute("SELECT number, registration_id FROM certificates WHERE number LIKE %s"
-                            " GROUP BY number, registration_id", (pattern,)).fetchall()
+        if prefix == cert.RECORD_STATEMENT:  # K-7: statements number in their own sequence and table
+            rows = conn.execute("SELECT number, id_number FROM record_statements WHERE number LIKE %s",
+                                (pattern,)).fetchall()
+        else:
+            rows = conn.execute("SELECT number, registration_id FROM certificates WHERE number LIKE %s"
+                                " GROUP BY number, registration_id", (pattern,)).fetchall()
         serials = [int(number[-6:]) for number, _ in rows if cert.NUMBER.match(number)]
         taken = conn.execute("SELECT last FROM certificate_serials WHERE prefix = %s AND division = %s AND year = %s",
                              (prefix, division, year)).fetchone()

@@ -23,6 +23,7 @@ from services.marriage.application import (
     queries,
     reactions,
     registrations,
+    statements,
 )
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
 from services.marriage.contract import commands
@@ -61,7 +62,7 @@ class Marriage(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, registrations, divorces, certificate_stock)
+    DECIDERS = deciders(COMMANDS, registrations, divorces, certificate_stock, statements)
 
     # -- commands ---------------------------------------------------------------------------------------
     def register_marriage(self, request: Any, actor: Any, key: str | None = None) -> dict[str, Any]:

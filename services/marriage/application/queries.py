@@ -65,6 +65,11 @@ def verification(conn: psycopg.Connection, number: str, code: object) -> dict[st
     read = ReadModels(conn)
     holder = matching_copy(number, code, read.copies(number))
     found = read.copy(number, holder) if holder else None
+    if found is None and holder and (statement := read.statement(number)) is not None:
+        # K-7: a statement stays what it said on its day; later registrations do not make it invalid.
+        kind = "record_statement" if statement["registrations"] else "no_record_statement"
+        return {"valid": True, "kind": kind, "issued_on": statement["issued_on"].isoformat(), "revoked": False,
+                "holder_id_number": holder}
     if found is None:
         raise NotFound("no certificate has this number and code")
     revoked = found["status"] in NEVER_EXISTED

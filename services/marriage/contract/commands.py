@@ -58,6 +58,34 @@ class ReissueDivorceCertificate(Model):
     reissued_on: dt.date | None = None
 
 
+# K-7 (民函〔2015〕266号, since 2015-09-21): a record-of-registration statement only for a notarisation to be used
+# in Taiwan or one of nine countries (ISO 3166 codes, with the names the statement prints).
+STATEMENT_DESTINATIONS = {"TW": "台湾地区", "KZ": "哈萨克斯坦", "FI": "芬兰", "AT": "奥地利", "NL": "荷兰",
+                          "DE": "德国", "AR": "阿根廷", "UY": "乌拉圭", "MX": "墨西哥", "PL": "波兰"}
+STATEMENT_PURPOSES = ("notarisation",)
+
+
+class Proxy(Model):
+    """K-7: who asks on the person's behalf (a written authorisation is kept on paper)."""
+
+    id_number: IdNumberText
+    name: PersonName
+
+
+class IssueRecordStatement(Model):
+    """K-7: a 婚姻登记记录证明 (or the no-record statement) of the person's own registrations, for a notarisation
+    to be used in Taiwan or one of the nine countries (`destination`, ISO 3166 alpha-2); other purposes and
+    places are refused `statement_not_allowed`. The person appears, or a proxy with their authorisation."""
+
+    office: OfficeCode
+    id_number: IdNumberText
+    name: PersonName
+    purpose: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z_]{0,39}$")]
+    destination: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+    proxy: Proxy | None = None
+    issued_on: dt.date | None = None
+
+
 class RevokeRegistration(Model):
     """M-10: a fraudulent registration (impersonation, forged documents) revoked on a police, court or
     procuratorate finding; `dishonest_id_number` names who used false documents (default: nobody listed)."""

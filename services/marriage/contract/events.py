@@ -80,6 +80,34 @@ class DivorceCertificateReissued(EventModel):
     office: str
 
 
+class RecordStatementEntry(EventPart):
+    """One line of a record-of-registration statement: kind, date, office and 字号 of a registration."""
+
+    kind: str = Field(description="结婚登记, 离婚登记, 补领结婚证 or 补领离婚证")
+    registered_on: dt.date = Field(description="the date of the registration or reissue")
+    office: str = Field(description="the office that registered it")
+    number: str = Field(description="its 字号, or the paper-era number as written")
+
+
+class RecordStatementIssued(EventModel):
+    """K-7: a 婚姻登记记录证明 (no `registrations`: the no-record statement) issued by an office for the person's
+    notarisation in `destination`, with its own serial (`number`). Subjects: the person, as `holder`."""
+
+    TYPE = "marriage.RecordStatementIssued"
+
+    number: str = Field(description="the statement's own serial, ZM<division>-<year>-<serial> (K-7)")
+    office: str = Field(description="the issuing registry office")
+    id_number: str = Field(description="the person the statement is about")
+    name: str = Field(description="the person's name as printed")
+    purpose: str = Field(description="what the statement is for: notarisation (K-7)")
+    destination: str = Field(description="where the notarisation is used: TW or one of nine countries (ISO 3166)")
+    proxy_id_number: str | None = Field(default=None, description="who asked on the person's behalf, if anyone")
+    proxy_name: str | None = Field(default=None, description="the proxy's name")
+    registrations: tuple[RecordStatementEntry, ...] = Field(
+        description="the person's own registrations: kind, date, office, number; empty: the no-record statement")
+    issued_on: dt.date = Field(description="the date the statement was issued")
+
+
 class CertificateBlankVoided(EventModel):
     """M-7 (stock): a spoiled blank registered as void by its office, with the reason; its number can never be
     passed off as a certificate. No subjects: a blank names nobody."""
@@ -349,6 +377,7 @@ CATALOGUE = EventCatalogue(
         MarriageFlaggedForReview,
         MarriageRegistered,
         MarriageRevived,
+        RecordStatementIssued,
         RegistrationRefused,
         RegistrationRevoked,
     ),

@@ -30,6 +30,9 @@ DATE_IN_PAST = Code("date_in_past", "appointments are booked for today or later"
 DATE_TOO_FAR = Code("date_too_far", "appointments are booked at most … days ahead")
 DECEASED = Code("deceased", "M-3: a party is recorded as deceased (409)")
 DIVORCE_CLOSED = Code("divorce_closed", "M-8: the application ended with the marriage (409)")
+STATEMENT_NOT_ALLOWED = Code("statement_not_allowed", "K-7: a record-of-registration statement is issued only for a "
+                             "notarisation for Taiwan or the nine listed countries")
+STATEMENT_TOO_LONG = Code("statement_too_long", "K-7: more registrations than one statement page lists (409)")
 NO_DIVORCE_CERTIFICATE = Code("no_divorce_certificate", "K-1: no divorce certificate was issued for this divorce "
                               "(not registered, or ended by a court) (409)")
 DIVORCE_PENDING = Code("divorce_pending", "a divorce application is pending for this marriage (409)")

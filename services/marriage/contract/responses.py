@@ -46,7 +46,7 @@ class CertificateVerification(View):
     """K-9: all a public check reveals."""
 
     valid: bool
-    kind: Literal["marriage", "divorce"]
+    kind: Literal["marriage", "divorce", "record_statement", "no_record_statement"]
     issued_on: dt.date
     revoked: bool
 
@@ -129,6 +129,27 @@ class DivorceCertificateReissued(View):
     certificate: str
     old_number: str
     reissued_on: dt.date
+    certificates: list[CertificateCopy]
+    version: int
+
+
+class StatementLine(View):
+    kind: str
+    registered_on: dt.date
+    office: str
+    number: str
+
+
+class RecordStatementIssued(View):
+    """K-7: the statement's own serial, what it lists (empty: the no-record statement) and, in the issuing
+    answer only, its verification code (`certificates`: one copy, held by the person)."""
+
+    number: str
+    title: str
+    id_number: str
+    destination: str
+    registrations: list[StatementLine]
+    issued_on: dt.date
     certificates: list[CertificateCopy]
     version: int
 

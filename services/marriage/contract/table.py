@@ -45,6 +45,11 @@ COMMANDS = command_table(
     CommandEntry("issue_certificate_blank", "POST", f"{PREFIX}/certificate-stock/issues", c.IssueCertificateBlank,
                  CLERKS, "blank", r.BlankIssued, status=201,
                  summary="Record the copy (字号 and holder) printed on a blank on hand (K-5)."),
+    CommandEntry("issue_record_statement", "POST", f"{PREFIX}/record-statements", c.IssueRecordStatement, CLERKS,
+                 "statement", r.RecordStatementIssued, status=201,
+                 summary="Issue a record-of-registration statement (or the no-record statement) of the person's own "
+                 "registrations, for a notarisation for Taiwan or the nine listed countries only (K-7); print it "
+                 "with GET /v1/certificates/{number}.pdf?code=."),
     CommandEntry("apply_for_divorce", "POST", f"{PREFIX}/divorces", c.ApplyForDivorce, CLERKS, "divorce",
                  r.DivorceApplied, 201, "Divorce by agreement: the application opens the cooling-off period (M-8)."),
     CommandEntry("reissue_divorce_certificate", "POST", f"{DIVORCE}/certificate-reissues",

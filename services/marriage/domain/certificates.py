@@ -37,7 +37,8 @@ BLANK_ALREADY_USED = "blank_already_used"
 
 # K-2: J marriage, L divorce, BJ/BL reissued marriage/divorce certificates.
 MARRIAGE, DIVORCE, MARRIAGE_REISSUE, DIVORCE_REISSUE = "J", "L", "BJ", "BL"
-NUMBER = re.compile(r"^(?P<prefix>J|L|BJ|BL)(?P<division>[0-9]{6})-(?P<year>[0-9]{4})-(?P<serial>[0-9]{6})$")
+RECORD_STATEMENT = "ZM"  # K-7: a record-of-registration statement's own serial (证明)
+NUMBER = re.compile(r"^(?P<prefix>J|L|BJ|BL|ZM)(?P<division>[0-9]{6})-(?P<year>[0-9]{4})-(?P<serial>[0-9]{6})$")
 MAX_SERIAL = 999_999
 
 # K-8: no look-alikes (no 0/O, 1/I/L); the alphabet the printed documents accept (shared/documents).

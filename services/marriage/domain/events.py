@@ -33,6 +33,10 @@ as `holder`; `number`, `office`, `certificate_number`, `id_number`, `issued_on`:
 Stream `blank-receipt-<receipt_id>` (K-5): `marriage.CertificateBlanksReceived` — no persons; `receipt_id`,
 `office`, `series`, `first`, `last`, `received_on`: blanks `<series><first..last, eight digits>` received.
 
+Stream `statement-<number>` (K-7): `marriage.RecordStatementIssued` — the person as `holder`; `number` (its own
+`ZM` serial), `office`, `id_number`, `name`, `purpose`, `destination`, `proxy_id_number`, `proxy_name`,
+`registrations` (`[{kind, registered_on, office, number}]`, empty for the no-record statement), `issued_on`.
+
 A copy's verification code (K-8) is in no event: only its hash, in the service's `certificate_codes` table.
 
 Stream `divorce-<divorce_id>` (M-8, divorce by agreement):
@@ -70,6 +74,7 @@ MARRIAGE_REGISTERED = contract.MarriageRegistered.TYPE
 REGISTRATION_REFUSED = contract.RegistrationRefused.TYPE
 CERTIFICATE_REISSUED = contract.CertificateReissued.TYPE
 DIVORCE_CERTIFICATE_REISSUED = contract.DivorceCertificateReissued.TYPE
+RECORD_STATEMENT_ISSUED = contract.RecordStatementIssued.TYPE
 DIVORCE_APPLIED = contract.DivorceApplied.TYPE
 DIVORCE_WITHDRAWN = contract.DivorceWithdrawn.TYPE
 DIVORCE_DEEMED_WITHDRAWN = contract.DivorceDeemedWithdrawn.TYPE
@@ -97,6 +102,10 @@ UPCASTERS = contract.CATALOGUE.upcasters
 
 def marriage_stream(registration_id: str) -> str:
     return f"marriage-{registration_id}"
+
+
+def statement_stream(number: str) -> str:
+    return f"statement-{number}"
 
 
 def divorce_stream(divorce_id: str) -> str:

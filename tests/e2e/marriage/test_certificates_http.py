@@ -223,3 +223,56 @@ def test_no_divorce_no_reissue_K1(api):
     assert_problem(api.post("/v1/marriage/divorces/00000000-0000-4000-8000-000000000000/certificate-reissues",
                             json={"party_id_number": registered["certificates"][0]["holder_id_number"],
                                   "reason": "lost"}, **CLERK), 404, "not_found")
+
+
+STATEMENTS = "/v1/marriage/record-statements"
+
+
+def test_a_record_statement_lists_the_persons_own_registrations_with_its_own_serial_and_code_K7(api):
+    registered = register(api)
+    woman = registered["certificates"][1]["holder_id_number"]
+    before = api.get(f"{STOCK}/audit", params={"office": "MR-610502"}, **REGISTRAR).json()
+    taken = next(s for s in before["sequences"] if s["prefix"] == "ZM")["last_serial"]
+    body = {"office": "MR-610502", "id_number": woman.lower(), "name": "李小红", "purpose": "notarisation",
+            "destination": "DE"}
+
+    assert_problem(api.post(STATEMENTS, json={**body, "destination": "US"}, **CLERK), 422, "statement_not_allowed")
+    assert_problem(api.post(STATEMENTS, json={**body, "purpose": "visa"}, **CLERK), 422, "statement_not_allowed")
+    assert_problem(api.post(STATEMENTS, json=body, **clerk_of("MR-610528")), 403, "forbidden_place")
+    issued = api.post(STATEMENTS, json=body, **CLERK)
+
+    assert issued.status_code == 201, issued.text
+    statement = issued.json()
+    assert statement["number"] == f"ZM610502-{local_today().year}-{taken + 1:06d}"  # refusals took no serial
+    assert statement["title"] == "婚姻登记记录证明" and statement["id_number"] == woman
+    assert [line["number"] for line in statement["registrations"]] == [registered["certificates"][1]["number"]]
+    [copy] = statement["certificates"]
+    check = api.get(verification(statement["number"]), params={"code": copy["verification_code"]}).json()
+    assert check == {"valid": True, "kind": "record_statement", "issued_on": statement["issued_on"], "revoked": False}
+    printed = api.get(f"/v1/certificates/{statement['number']}.pdf", params={"code": copy["verification_code"]},
+                      **CLERK)
+    assert printed.status_code == 200, printed.text
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed.content)).pages)
+    assert "婚姻登记记录证明" in text and statement["number"] in text and "德国" in text
+    history = api.get(f"/v1/persons/{woman}/access-log", as_="oversight").json()["entries"]
+    assert any(e["action"] == "certificates.print" for e in history)
+    audit = api.get(f"{STOCK}/audit", params={"office": "MR-610502"}, **REGISTRAR).json()
+    zm = next(s for s in audit["sequences"] if s["prefix"] == "ZM")
+    assert (zm["last_serial"], zm["gaps"], zm["duplicates"]) == (taken + 1, [], [])
+
+
+def test_a_person_never_registered_gets_the_no_record_statement_K7(api):
+    person = couple()[1]
+    issued = api.post(STATEMENTS, json={"office": "MR-610502", "id_number": person, "name": "张小花",
+                                        "purpose": "notarisation", "destination": "TW",
+                                        "proxy": {"id_number": couple()[0], "name": "张大山"}}, **CLERK)
+    assert issued.status_code == 201, issued.text
+    statement = issued.json()
+    assert (statement["title"], statement["registrations"]) == ("无婚姻登记记录证明", [])
+    [copy] = statement["certificates"]
+    check = api.get(verification(statement["number"]), params={"code": copy["verification_code"]}).json()
+    assert check["kind"] == "no_record_statement"
+    printed = api.get(f"/v1/certificates/{statement['number']}.pdf", params={"code": copy["verification_code"]},
+                      **CLERK)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed.content)).pages)
+    assert "无婚姻登记记录证明" in text and "台湾" in text

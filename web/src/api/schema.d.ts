@@ -1161,6 +1161,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marriage/record-statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a record-of-registration statement (or the no-record statement) of the person's own registrations, for a notarisation for Taiwan or the nine listed countries only (K-7); print it with GET /v1/certificates/{number}.pdf?code=. */
+        post: operations["marriage.issue_record_statement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marriage/registrations": {
         parameters: {
             query?: never;
@@ -2296,7 +2313,7 @@ export interface components {
              * Kind
              * @enum {string}
              */
-            kind: "marriage" | "divorce";
+            kind: "marriage" | "divorce" | "record_statement" | "no_record_statement";
             /** Revoked */
             revoked: boolean;
             /** Valid */
@@ -3359,6 +3376,31 @@ export interface components {
             /** Office */
             office: string;
         };
+        /**
+         * IssueRecordStatement
+         * @description K-7: a 婚姻登记记录证明 (or the no-record statement) of the person's own registrations, for a notarisation
+         *     to be used in Taiwan or one of the nine countries (`destination`, ISO 3166 alpha-2); other purposes and
+         *     places are refused `statement_not_allowed`. The person appears, or a proxy with their authorisation.
+         */
+        IssueRecordStatement: {
+            /** Destination */
+            destination: string;
+            /** Id Number */
+            id_number: string;
+            /**
+             * Issued On
+             * @default null
+             */
+            issued_on: string | null;
+            /** Name */
+            name: string;
+            /** Office */
+            office: string;
+            /** @default null */
+            proxy: components["schemas"]["Proxy"] | null;
+            /** Purpose */
+            purpose: string;
+        };
         /** Listing */
         Listing: {
             /** Items */
@@ -3793,6 +3835,16 @@ export interface components {
             version: number | null;
         };
         /**
+         * Proxy
+         * @description K-7: who asks on the person's behalf (a written authorisation is kept on paper).
+         */
+        Proxy: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
+        /**
          * PublishClaimNotice
          * @description F-6: the claim notice (认领公告) of an unidentified body is published.
          */
@@ -3891,6 +3943,32 @@ export interface components {
              * @default null
              */
             version: number | null;
+        };
+        /**
+         * RecordStatementIssued
+         * @description K-7: the statement's own serial, what it lists (empty: the no-record statement) and, in the issuing
+         *     answer only, its verification code (`certificates`: one copy, held by the person).
+         */
+        RecordStatementIssued: {
+            /** Certificates */
+            certificates: components["schemas"]["CertificateCopy"][];
+            /** Destination */
+            destination: string;
+            /** Id Number */
+            id_number: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Number */
+            number: string;
+            /** Registrations */
+            registrations: components["schemas"]["StatementLine"][];
+            /** Title */
+            title: string;
+            /** Version */
+            version: number;
         };
         /**
          * RecordStudentStatus
@@ -4412,6 +4490,20 @@ export interface components {
             category: string;
             /** From Month */
             from_month: string;
+        };
+        /** StatementLine */
+        StatementLine: {
+            /** Kind */
+            kind: string;
+            /** Number */
+            number: string;
+            /** Office */
+            office: string;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
         };
         /**
          * Station
@@ -8105,6 +8197,51 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.issue_record_statement": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueRecordStatement"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecordStatementIssued"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
