@@ -255,6 +255,8 @@ class GatewayApp:
             if exchange is not None and reply.subjects:
                 exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *reply.subjects)))
                 exchange.detail = reply.detail or exchange.detail
+            if exchange is not None and call.disclosed:  # what the services reported they disclosed
+                exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *call.disclosed)))
             return render(reply)
         except Problem as problem:
             return problem.response()

@@ -22,6 +22,8 @@ from werkzeug.routing import Map, RequestRedirect, Rule
 from services.gateway.auth import ROLES, Principal
 from services.gateway.problems import Problem
 from shared.actor import Actor
+from shared.reference import disclosure
+from shared.reference.idnumber import canonical_subject
 
 
 class _Public:
@@ -49,6 +51,9 @@ class Call:
     ports: Any  # services.gateway.app.Ports: RPC, health probe, metrics, the route table
     if_match: int | None = None  # `If-Match: <version>`: the resource version the client last saw
     request: Any = None  # the werkzeug request, for public routes that read forms, cookies or the address
+    # The canonical subjects the services' answers reported (shared/reference/disclosure.py), for the access
+    # log; filled by the calls this request makes.
+    disclosed: list[str] = field(default_factory=list, compare=False)
 
     def actor(self) -> dict[str, Any]:
         """The acting principal as services receive it over RPC (`shared.actor.Actor.from_rpc`)."""
@@ -58,7 +63,25 @@ class Call:
     def rpc(self, service: str) -> Any:
         """`call.rpc("marriage").register_marriage(...)`: RPC carrying this request's correlation id and
         the signed proof of its principal and purpose (services/gateway/rpc.py)."""
-        return self.ports.rpc(service, self.principal, self.purpose)
+        return _Disclosing(self.ports.rpc(service, self.principal, self.purpose), self.disclosed)
+
+
+class _Disclosing:
+    """A service's RPC proxy whose answers hand the subjects they report to the call (and lose the key)."""
+
+    def __init__(self, service: Any, disclosed: list[str]) -> None:
+        self._service = service
+        self._disclosed = disclosed
+
+    def __getattr__(self, method: str) -> Callable[..., Any]:
+        remote = getattr(self._service, method)
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            answer, subjects = disclosure.taken(remote(*args, **kwargs))
+            self._disclosed.extend(canonical_subject(s) for s in subjects)
+            return answer
+
+        return call
 
 
 @dataclass(frozen=True)

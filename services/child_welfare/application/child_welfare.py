@@ -23,6 +23,7 @@ from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import months, parse_month
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
+from shared.reference.disclosure import disclosing
 from shared.unit_of_work import Application, deciders
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
@@ -61,7 +62,9 @@ class ChildWelfare(Application):
 
     def child(self, reference: str) -> dict[str, Any]:
         file, events = self._read(reference)
-        return queries.file_view(file, events, self.clock())
+        # The child under every id their history is looked up by (the file may have begun under a TMP- id).
+        return disclosing(queries.file_view(file, events, self.clock()),
+                          [file.subject_id, file.id_number, file.temporary_id])
 
     def allowances(self, reference: str, first: Any, last: Any) -> dict[str, Any]:
         start, end = month_query(first, "from"), month_query(last, "to")

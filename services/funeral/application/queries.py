@@ -15,6 +15,7 @@ from services.funeral.domain.death import fold
 from services.funeral.domain.events import death_stream
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import EventStore
+from shared.reference.disclosure import disclosing
 
 _TEMPORARY_ID = re.compile(r"TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
 
@@ -31,8 +32,8 @@ def person_death(conn: psycopg.Connection, person_id: str, today: dt.date) -> di
     subject = subject_of(person_id, today)
     found = queries.person_death(conn, subject)
     if found is None:
-        return {"person_id": subject, "deceased": False}
-    return {"person_id": subject, "deceased": True, **found}
+        return disclosing({"person_id": subject, "deceased": False}, [subject])
+    return disclosing({"person_id": subject, "deceased": True, **found}, [subject, found.get("temporary_id")])
 
 
 def death(store: EventStore, death_id: str) -> dict[str, Any]:
@@ -46,7 +47,8 @@ def death(store: EventStore, death_id: str) -> dict[str, Any]:
     view["waived_items"] = sorted(record.waived_items)
     view["history"] = [{"type": e.type, "occurred_on": e.occurred_on.isoformat(), "version": e.stream_version,
                         "recorded_at": e.recorded_at.isoformat(), "actor": e.metadata.actor} for e in events]
-    return view
+    # The person under every id their history is looked up by: the ID number and the body's temporary id.
+    return disclosing(view, [view.get("subject_id"), view.get("id_number"), view.get("temporary_id")])
 
 
 def cemetery(conn: psycopg.Connection, code: str) -> dict[str, Any]:

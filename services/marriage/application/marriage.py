@@ -35,6 +35,7 @@ from shared.envelope import Event
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
+from shared.reference.disclosure import disclosing
 from shared.reference.divisions import weinan_counties
 from shared.unit_of_work import Application, deciders, parse
 
@@ -117,13 +118,14 @@ class Marriage(Application):
     def registration(self, registration_id: str) -> dict[str, Any]:
         with self.store.db.transaction() as tx:
             uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
-            return queries.registration_view(registrations.load_marriage(uow, registration_id))
+            state = registrations.load_marriage(uow, registration_id)
+            return disclosing(queries.registration_view(state), state.id_numbers)
 
     def divorce(self, divorce_id: str) -> dict[str, Any]:
         with self.store.db.transaction() as tx:
             uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
-            state, _ = divorces.load_divorce(uow, divorce_id)
-            return queries.divorce_view(state)
+            state, marriage = divorces.load_divorce(uow, divorce_id)
+            return disclosing(queries.divorce_view(state), marriage.id_numbers)  # who is divorcing
 
     def person_status(self, person_id: str, as_of: str | None = None) -> dict[str, Any]:
         today = self.clock()
@@ -131,7 +133,7 @@ class Marriage(Application):
             rules.check_id_number(person_id, today, "person_id", allow_first_generation=True), today).value
         day = query_date(as_of, "as_of", today)
         with self.store.db.connection() as conn:
-            return queries.person_status(conn, person, day)
+            return disclosing(queries.person_status(conn, person, day), [person])
 
     def verify_certificate(self, number: str, code: str | None = None) -> dict[str, Any]:
         """K-8, K-9: a malformed number is the same 404 as an unknown one (nothing to enumerate by)."""

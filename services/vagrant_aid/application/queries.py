@@ -28,6 +28,7 @@ from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
 from shared.reference.dates import add_months
+from shared.reference.disclosure import disclosing
 from shared.unit_of_work import parse
 
 
@@ -52,7 +53,7 @@ def get_case(store: PostgresEventStore, actor: Actor, case_id: str, now: dt.date
     if case is None:
         raise NotFound(f"no case {case_id}")
     check_may_read_station(actor, case.station)
-    return case_view(case, history, now, today)
+    return disclosing(case_view(case, history, now, today), [case.id_number, case.temporary_id])
 
 
 def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.datetime,
@@ -61,7 +62,8 @@ def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.dateti
     scope = _scope(actor, q.station)
     rows = read_models.list_cases(stations=scope, status=q.status, stranded=q.stranded, overdue=q.overdue,
                                   person=q.person, today=today, now=now, limit=q.limit, offset=q.offset)
-    return {"cases": [summary_view(row) for row in rows], "limit": q.limit, "offset": q.offset}
+    answer = {"cases": [summary_view(row) for row in rows], "limit": q.limit, "offset": q.offset}
+    return disclosing(answer, [i for row in rows for i in (row.get("id_number"), row.get("temporary_id"))])
 
 
 def _scope(actor: Actor, station: str | None) -> list[str] | None:

@@ -276,3 +276,19 @@ def test_a_person_never_registered_gets_the_no_record_statement_K7(api):
                       **CLERK)
     text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(printed.content)).pages)
     assert "无婚姻登记记录证明" in text and "台湾" in text
+
+
+def test_reading_a_divorce_records_both_parties_as_the_service_reports_them_issue_14(api):
+    registered = register(api)
+    man, woman = (c["holder_id_number"] for c in registered["certificates"])
+    applied = api.post("/v1/marriage/divorces", json={
+        "office": "MR-610502", "registration_id": registered["registration_id"],
+        "agreement": {"children": "none", "property": "split", "debts": "none"}}, **CLERK)
+    assert applied.status_code == 201, applied.text
+
+    read = api.get(f"/v1/marriage/divorces/{applied.json()['divorce_id']}", **CLERK)
+
+    assert read.status_code == 200 and man not in read.text and "_disclosed" not in read.text
+    for person in (man, woman.lower()):  # any spelling finds the canonical subject's history
+        history = api.get(f"/v1/persons/{person}/access-log", as_="oversight").json()["entries"]
+        assert any(e["action"] == "marriage.read_divorce" for e in history)

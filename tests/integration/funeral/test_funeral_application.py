@@ -12,6 +12,7 @@ import pytest
 
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.errors import Refusal
+from shared.reference.disclosure import taken
 from tests.support.event_samples import payload_of
 from tests.support.synthetic_ids import synthetic_id_number
 
@@ -55,9 +56,9 @@ def test_a_registration_appends_its_event_and_fills_the_read_models_in_one_go_F1
     assert (event.type, event.schema_version, event.subjects[0].id) == ("funeral.DeathRegistered", 1, person)
     assert (event.metadata.actor, event.metadata.office, event.metadata.correlation_id) == (
         "funeral.FH-610502", "FH-610502", "it-correlation")
-    assert funeral.person_death(person) == {"person_id": person, "deceased": True, "death_id": result["death_id"],
-                                            "died_on": "2025-06-14", "subject_id": person, "temporary_id": None,
-                                            "identified": True}
+    assert taken(funeral.person_death(person)) == (  # the answer, and the subjects it reports (issue 14)
+        {"person_id": person, "deceased": True, "death_id": result["death_id"], "died_on": "2025-06-14",
+         "subject_id": person, "temporary_id": None, "identified": True}, (person,))
     assert funeral.person_death(synthetic_id_number())["deceased"] is False
 
 
