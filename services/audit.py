@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from services import SERVICES
 from shared.db import Database, DatabaseSettings, schema_name
@@ -55,15 +57,29 @@ def existing(conn: psycopg.Connection, candidates: Sequence[Chain]) -> list[Chai
 
 
 def verify(admin_url: str, namespace: str, service: str | None = None,
-           anchor_file: Path | None = None) -> list[ChainReport]:
+           anchor_file: Path | None = None, jobs: int = 1) -> list[ChainReport]:
+    """`jobs` > 1: each chain's key range is cut into that many spans, verified at once on as many
+    connections, every one of them in the first connection's snapshot (`pg_export_snapshot`)."""
     # One snapshot for every chain, so that the anchors read are checked against the same state.
-    with psycopg.connect(admin_url, autocommit=True) as conn, conn.transaction():
+    with psycopg.connect(admin_url, autocommit=True) as conn, conn.transaction(), ExitStack() as stack:
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        snapshot = conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+        workers = [_in_snapshot(stack, admin_url, snapshot) for _ in range(max(1, jobs) - 1)]
         everything = existing(conn, chains(namespace))
         anchors: list[Anchor] = stored_anchors(conn, everything)
         if anchor_file is not None:
             anchors += anchors_in(json.loads(anchor_file.read_text(encoding="utf-8")), anchor_file.name)
-        return [verify_chain(conn, chain, anchors) for chain in everything if service in (None, chain.service)]
+        return [verify_chain(conn, chain, anchors, workers) for chain in everything
+                if service in (None, chain.service)]
+
+
+def _in_snapshot(stack: ExitStack, admin_url: str, snapshot: str) -> psycopg.Connection:
+    """A read-only connection that sees exactly what the verifying connection sees."""
+    conn = stack.enter_context(psycopg.connect(admin_url, autocommit=True))
+    stack.enter_context(conn.transaction())
+    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+    return conn
 
 
 def anchor(admin_url: str, namespace: str, out: Path | None, today: dt.date) -> tuple[dict, list[Path]]:

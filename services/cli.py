@@ -11,7 +11,8 @@
     civreg timeline-rebuild        rebuild the timeline projection from every source store, then switch over
     civreg calendar load FILE      load a year's public-holiday calendar (YAML or JSON, rule 0.3); --replace
     civreg calendar show           the calendar's years, shipped or loaded
-    civreg audit verify            recompute the hash chains (--service S, --anchor FILE); exit 1 if broken
+    civreg audit verify            recompute the hash chains (--service S, --anchor FILE, --jobs N); exit 1 if
+                                   broken
     civreg audit anchor            publish the chains' heads as an event and a file (--out FILE)
     civreg accounts ACTION         accounts of people: add, disable, enable, password, list, seed FILE
     civreg clients ACTION          other bureaus' OAuth2 clients: add, disable, list
@@ -310,7 +311,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     if args.action == "verify":
         anchor_file = Path(args.anchor) if args.anchor else None
-        reports = verify(_admin_url(), _namespace(), args.service, anchor_file)
+        reports = verify(_admin_url(), _namespace(), args.service, anchor_file, jobs=args.jobs)
         print("\n".join(describe(reports)))
         return 0 if all(report.intact for report in reports) else 1
     day = local_today()
@@ -381,6 +382,8 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--service", choices=[s.name for s in SERVICES], help="verify one chain (default: all)")
     audit.add_argument("--anchor", help="verify: also check the heads stated in this anchor file")
     audit.add_argument("--out", help="anchor: the file to write (default civreg-anchor-<date>.json)")
+    audit.add_argument("--jobs", type=int, default=1, choices=range(1, 33), metavar="N",
+                       help="verify: check each chain in N key spans at once, on N connections (default 1)")
     audit.set_defaults(func=cmd_audit)
     wait = commands.add_parser("wait-http", help="wait for an HTTP 200")
     wait.add_argument("url")

@@ -26,6 +26,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,12 +97,15 @@ def _table(chain: Chain) -> sql.Composed:
     return sql.SQL("{}.{}").format(sql.Identifier(chain.schema), sql.Identifier(chain.table))
 
 
-def _links(chain: Chain) -> sql.Composed:
-    """Each row with its stored hash, the hash it should have, and the key before it (in chain order)."""
+def _links(chain: Chain, bounded: bool = False) -> sql.Composed:
+    """Each row with its stored hash, the hash it should have, and the key before it (in chain order).
+    `bounded`: only the rows from the last one before `%(low)s` (its predecessor) up to `%(high)s`."""
+    where = (" WHERE t.{key} >= coalesce((SELECT max(b.{key}) FROM {table} b WHERE b.{key} < %(low)s), %(low)s)"
+             " AND t.{key} <= %(high)s") if bounded else ""
     return sql.SQL(
         "SELECT t.{key} AS key, t.hash AS stored, lag(t.{key}) OVER w AS previous,"
         " sha256(coalesce(lag(t.hash) OVER w, '\\x'::bytea) || {canonical}(t)) AS expected"
-        " FROM {table} t WINDOW w AS (ORDER BY t.{key})"
+        " FROM {table} t" + where + " WINDOW w AS (ORDER BY t.{key})"
     ).format(key=sql.Identifier(chain.key), table=_table(chain),
              canonical=sql.Identifier(chain.schema, chain.canonical))
 
@@ -111,15 +115,51 @@ def _broken_condition(chain: Chain) -> sql.SQL:
     return sql.SQL("(c.stored IS DISTINCT FROM c.expected" + gap + ")")
 
 
-def verify_chain(conn: psycopg.Connection, chain: Chain, anchors: Iterable[Anchor] = ()) -> ChainReport:
-    """Recompute one chain in a single ordered pass; the first broken link, disabled triggers and anchors
-    the chain no longer matches are the report's breaks."""
+def _count_links(conn: psycopg.Connection, chain: Chain, span: tuple[int, int] | None = None) -> tuple[Any, ...]:
+    """(rows, head key, broken links, first broken key) of the chain, or of the rows with keys in `span`
+    (each checked against the row before it, also when that row lies before the span)."""
+    broken = _broken_condition(chain)
+    low, high = span or (0, 0)
+    return conn.execute(sql.SQL(
+        "SELECT count(*), max(c.key), count(*) FILTER (WHERE {broken}), min(c.key) FILTER (WHERE {broken})"
+        " FROM ({links}) c" + (" WHERE c.key >= %(low)s" if span else "")).format(
+            broken=broken, links=_links(chain, bounded=span is not None)),
+        {"low": low, "high": high} if span else None).fetchone()
+
+
+def _spans(low: int, high: int, parts: int) -> list[tuple[int, int]]:
+    """[low, high] cut into `parts` consecutive key ranges of about equal width."""
+    width = max(1, -(-(high - low + 1) // parts))
+    return [(start, min(high, start + width - 1)) for start in range(low, high + 1, width)]
+
+
+def _count_in_parallel(conn: psycopg.Connection, chain: Chain,
+                       workers: Sequence[psycopg.Connection]) -> tuple[Any, ...]:
+    """The same count as `_count_links`, the key range cut into one span per connection, each span counted
+    at once on its own connection (all of them in one snapshot: see `services/audit.py`). PostgreSQL runs
+    no window function in parallel by itself; the spans are how verification uses more than one core."""
+    low, high = conn.execute(sql.SQL("SELECT min({key}), max({key}) FROM {table}").format(
+        key=sql.Identifier(chain.key), table=_table(chain))).fetchone()
+    if low is None:
+        return 0, None, 0, None
+    spans = _spans(low, high, len(workers) + 1)
+    with ThreadPoolExecutor(max_workers=len(spans)) as pool:
+        # A short chain may have fewer spans than connections: the spare connections stay idle.
+        pairs = zip((conn, *workers), spans, strict=False)
+        parts = list(pool.map(lambda pair: _count_links(pair[0], chain, pair[1]), pairs))
+    firsts = [part[3] for part in parts if part[3] is not None]
+    return (sum(part[0] for part in parts), max((p[1] for p in parts if p[1] is not None), default=None),
+            sum(part[2] for part in parts), min(firsts, default=None))
+
+
+def verify_chain(conn: psycopg.Connection, chain: Chain, anchors: Iterable[Anchor] = (),
+                 workers: Sequence[psycopg.Connection] = ()) -> ChainReport:
+    """Recompute one chain in a single ordered pass (or, with `workers`, one pass per key span at once);
+    the first broken link, disabled triggers and anchors the chain no longer matches are the report's breaks."""
     started = time.perf_counter()
     report = ChainReport(chain.name)
-    broken = _broken_condition(chain)
-    rows, head, broken_links, first = conn.execute(sql.SQL(
-        "SELECT count(*), max(c.key), count(*) FILTER (WHERE {broken}), min(c.key) FILTER (WHERE {broken})"
-        " FROM ({links}) c").format(broken=broken, links=_links(chain))).fetchone()
+    counted = _count_in_parallel(conn, chain, workers) if workers else _count_links(conn, chain)
+    rows, head, broken_links, first = counted
     report.rows, report.head_position, report.broken_links = rows, head or 0, broken_links
     if head is not None:
         stored = conn.execute(sql.SQL("SELECT hash FROM {} WHERE {} = %s").format(

@@ -213,3 +213,37 @@ def test_the_service_roles_cannot_insert_into_their_chains(world):
         table = "events" if service != "gateway" else "access_log"
         with pytest.raises(psycopg.errors.InsufficientPrivilege), world.database(service).connection() as conn:
             conn.execute(f"INSERT INTO {table} DEFAULT VALUES")
+
+
+# -- verification in key spans at once (`--jobs`): the same findings as one pass --------------------------
+@pytest.mark.parametrize("jobs", [2, 3, 4])
+def test_verifying_in_spans_finds_an_edit_a_deletion_and_a_move_where_one_pass_does(fresh, jobs):
+    edited, deleted, moved = fresh("marriage"), fresh("funeral"), fresh("child_welfare")
+    for namespace, service in ((edited, "marriage"), (deleted, "funeral"), (moved, "child_welfare")):
+        append_events(namespace, service, count=9)
+    superuser(edited, "marriage", "SET session_replication_role = replica",
+              "UPDATE events SET payload = jsonb_set(payload, '{name}', '\"李四\"') WHERE global_position = 4")
+    superuser(deleted, "funeral", "SET session_replication_role = replica",
+              "DELETE FROM events WHERE global_position IN (4, 5)")
+    superuser(moved, "child_welfare", "SET session_replication_role = replica",
+              "UPDATE events SET global_position = -2 WHERE global_position = 5",
+              "UPDATE events SET global_position = 5 WHERE global_position = 7",
+              "UPDATE events SET global_position = 7 WHERE global_position = -2")
+
+    for namespace, service in ((edited, "marriage"), (deleted, "funeral"), (moved, "child_welfare")):
+        (one_pass,) = verify(ADMIN_URL, namespace.name, service)
+        (spans,) = verify(ADMIN_URL, namespace.name, service, jobs=jobs)
+        assert [(b.position, b.reason) for b in spans.breaks] == [(b.position, b.reason) for b in one_pass.breaks]
+        assert (spans.rows, spans.head_position, spans.broken_links, spans.head_hash) == (
+            one_pass.rows, one_pass.head_position, one_pass.broken_links, one_pass.head_hash)
+    assert [(b.position, b.reason) for b in verify(ADMIN_URL, deleted.name, "funeral", jobs=jobs)[0].breaks] == [
+        (6, "missing_rows")]
+
+
+def test_an_intact_namespace_verifies_intact_in_spans(world):
+    for service in EVENT_SERVICES:
+        append_events(world, service, count=7)
+    record_access(world, count=7)
+    reports = verify(ADMIN_URL, world.name, jobs=3)
+    assert reports and all(report.intact for report in reports)
+    assert [r.rows for r in reports] == [r.rows for r in verify(ADMIN_URL, world.name)]
