@@ -78,7 +78,12 @@ class ChildWelfare(Application):
     def payroll(self, month: Any) -> dict[str, Any]:
         day = month_query(month, "month")
         with self.store.db.connection() as conn:
-            return queries.payroll(conn, day)
+            answer = queries.payroll(conn, day)
+            # Every child paid or adjusted, also under the temporary id their file began with (issue 14).
+            children = [line["child_id"] for line in (*answer["payments"], *answer["adjustments"])]
+            ids = conn.execute("SELECT subject_id, id_number, temporary_id FROM child_files"
+                               " WHERE child_id = ANY(%s) ORDER BY child_id", (children,)).fetchall()
+        return disclosing(answer, [i for row in ids for i in row])
 
     def indicator_inputs(self, year: Any) -> dict[str, Any]:
         """The plan's allowance indicators for a year (GET /v1/indicators at the gateway)."""
