@@ -200,6 +200,7 @@ class SupportTerminated(EventModel):
     allowance_until: str
     cause: str
     notes: str | None = None
+    state_guardianship_ended: bool | None = None  # an adoption ends the state's guardianship and care
 
 
 class TerminationCorrected(EventModel):

@@ -1,0 +1,47 @@
+"""Adoption routes (api.md release 2, "Adoption — /v1/adoption"; domain rules A-1 to A-17): adoption registrars
+record at their own registry office; registrars and oversight read; the certificates' verification is public
+(K-8, K-9), as marriage's.
+
+The commands are the service's command table (contract/table.py, `command_routes`); the reads below pass the
+query string on, validated strictly against the contract's query models.
+"""
+
+from __future__ import annotations
+
+from services.adoption.contract import queries, responses
+from services.adoption.contract.table import COMMANDS, PREFIX, READERS, REGISTRATION
+from services.gateway.api.common import command_routes
+from services.gateway.api.vagrant_aid import query
+from services.gateway.rate_limit import verification_limit
+from services.gateway.routing import PUBLIC, Call, Reply, Route
+
+
+def read_registration(call: Call) -> Reply:
+    """One adoption; a sealed one's origins only to its office's registrar and oversight (A-14)."""
+    return Reply(call.rpc("adoption").get_registration(call.params["adoption_id"], call.actor()))
+
+
+def list_registrations(call: Call) -> Reply:
+    """Adoptions by office and registration date, paged with `limit` and `cursor` (the caller's office)."""
+    return Reply(call.rpc("adoption").list_registrations(query(call, queries.RegistrationQuery), call.actor()))
+
+
+def verify_certificate(call: Call) -> Reply:
+    """Public: is this 收养登记证 or 解除收养关系证明 genuine and current (K-8, K-9)? Nothing about the persons."""
+    verification_limit().check(call.request.remote_addr or "unknown")
+    code = query(call, queries.VerificationQuery).get("code")
+    found = call.rpc("adoption").verify_certificate(call.params["number"], code, call.actor())
+    holder = found.pop("holder_id_number", None)
+    answer = responses.Verification.model_validate(found).model_dump(mode="json")
+    return Reply(answer, subjects=(holder,) if holder else (), detail="certificate verification")
+
+
+ROUTES = [
+    *command_routes("adoption", COMMANDS),
+    Route("GET", f"{PREFIX}/registrations", "adoption.list_registrations", READERS, list_registrations,
+          query=queries.RegistrationQuery, response=responses.AdoptionList),
+    Route("GET", REGISTRATION, "adoption.read_registration", READERS, read_registration,
+          response=responses.Adoption),
+    Route("GET", f"{PREFIX}/certificates/<number>/verification", "adoption.verify_certificate", PUBLIC,
+          verify_certificate, query=queries.VerificationQuery, response=responses.Verification),
+]
