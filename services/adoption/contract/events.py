@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import Field
+
 from shared.reference.events import EventCatalogue, EventModel, EventPart, Upcasters
 
 
@@ -40,13 +42,13 @@ class AssessmentRecorded(EventModel):
 
     TYPE = "adoption.AssessmentRecorded"
 
-    assessment_id: str
-    adopters: tuple[Person, ...]
+    assessment_id: str = Field(description="the assessment the registration relied on (A-10)")
+    adopters: tuple[Person, ...] = Field(description="the adopters: ID number and name of each")
     outcome: str
-    assessed_on: dt.date
-    assessor: str
+    assessed_on: dt.date = Field(description="the date of the assessment report (A-10)")
+    assessor: str = Field(description="the department's team or the commissioned third party (A-10)")
     office: str | None = None
-    report_ref: str | None = None
+    report_ref: str | None = Field(default=None, description="the assessment report's reference")
 
 
 class FoundlingNoticePublished(EventModel):
@@ -54,12 +56,13 @@ class FoundlingNoticePublished(EventModel):
 
     TYPE = "adoption.FoundlingNoticePublished"
 
-    notice_id: str
+    notice_id: str = Field(description="the foundling notice (stream `notice-<id>`)")
     office: str
-    child: Person
+    child: Person = Field(description="the child: ID number and name")
     description: str
     published_on: dt.date
-    runs_until: dt.date
+    runs_until: dt.date = Field(
+        description="the first day the child may be registered (60 days after publication, A-11)")
 
 
 class FoundlingClaimed(EventModel):
@@ -67,9 +70,9 @@ class FoundlingClaimed(EventModel):
 
     TYPE = "adoption.FoundlingClaimed"
 
-    notice_id: str
-    claimed_on: dt.date
-    note: str | None = None
+    notice_id: str = Field(description="the foundling notice (stream `notice-<id>`)")
+    claimed_on: dt.date = Field(description="the day the child was claimed (A-11)")
+    note: str | None = Field(default=None, description="what the registrar noted")
 
 
 class AdoptionRegistered(EventModel):
@@ -78,19 +81,24 @@ class AdoptionRegistered(EventModel):
 
     TYPE = "adoption.AdoptionRegistered"
 
-    adoption_id: str
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
     office: str
     registered_on: dt.date
-    child: Person
-    adopters: tuple[Person, ...]
-    sealed: bool
+    child: Person = Field(description="the child: ID number and name")
+    adopters: tuple[Person, ...] = Field(description="the adopters: ID number and name of each")
+    sealed: bool = Field(
+        description="whether the parties asked for secrecy (A-14): then the placing party is only in `AdoptionSealed`")
     certificates: tuple[Certificate, ...]
     relation: str = "none"
-    situation: str | None = None
-    placing_party: Placing | None = None  # absent when sealed (see AdoptionSealed)
-    assessment_id: str | None = None
-    unsuitable_reason: str | None = None
-    statement_ref: str | None = None
+    situation: str | None = Field(
+        default=None, description="why the child may be adopted (A-2): orphan, parents_unknown, parents_in_difficulty")
+    placing_party: Placing | None = Field(
+        default=None, description="who placed the child (A-3): kind, ID number or institution")
+    assessment_id: str | None = Field(default=None, description="the assessment the registration relied on (A-10)")
+    unsuitable_reason: str | None = Field(
+        default=None, description="why the adoption was registered after an `unsuitable` assessment (A-10)")
+    statement_ref: str | None = Field(
+        default=None, description="the adopters' signed statement of marital status and children (A-4, A-9)")
 
 
 class AdoptionSealed(EventModel):
@@ -99,10 +107,12 @@ class AdoptionSealed(EventModel):
 
     TYPE = "adoption.AdoptionSealed"
 
-    adoption_id: str
-    requested_by: str
-    placing_party: Placing
-    situation: str
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    requested_by: str = Field(description="who asked for secrecy: adopters, placing_party or both (A-14)")
+    placing_party: Placing = Field(
+        description="who placed the child (A-3): kind, ID number or institution")
+    situation: str = Field(
+        description="why the child may be adopted (A-2): orphan, parents_unknown, parents_in_difficulty")
 
 
 class ChildPlaced(EventModel):
@@ -111,8 +121,8 @@ class ChildPlaced(EventModel):
 
     TYPE = "adoption.ChildPlaced"
 
-    placement_id: str
-    placed_on: dt.date
+    placement_id: str = Field(description="the placement record (stream `placement-<id>`), linked to no adoption")
+    placed_on: dt.date = Field(description="the day the child was placed for adoption")
 
 
 class AdoptionDissolved(EventModel):
@@ -121,12 +131,13 @@ class AdoptionDissolved(EventModel):
 
     TYPE = "adoption.AdoptionDissolved"
 
-    adoption_id: str
-    by: str
-    dissolved_on: dt.date
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    by: str = Field(description="who ended it: `agreement` or `court` (A-16); `court` or `registry` (A-17)")
+    dissolved_on: dt.date = Field(description="the day the adoption was dissolved (A-16)")
     document_ref: str | None = None
     certificates: tuple[Certificate, ...] = ()
-    invalidated: tuple[str, ...] = ()  # K-6: the 收养登记证 numbers no longer valid
+    invalidated: tuple[str, ...] = Field(
+        default=(), description="the 收养登记证 numbers no longer valid from this day (K-6)")
 
 
 class AdoptionRevoked(EventModel):
@@ -135,12 +146,13 @@ class AdoptionRevoked(EventModel):
 
     TYPE = "adoption.AdoptionRevoked"
 
-    adoption_id: str
-    by: str
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    by: str = Field(description="who ended it: `agreement` or `court` (A-16); `court` or `registry` (A-17)")
     revoked_on: dt.date
     document_ref: str
     reason: str | None = None
-    invalidated: tuple[str, ...] = ()
+    invalidated: tuple[str, ...] = Field(
+        default=(), description="the 收养登记证 numbers no longer valid from this day (K-6)")
 
 
 UPCASTERS = Upcasters()

@@ -51,4 +51,6 @@ ADOPTION_ENDED = Code("adoption_ended", "A-16, A-17: the adoption is dissolved, 
 COURT_DOCUMENT_REQUIRED = Code("court_document_required",
                                "A-16, A-17: a court's dissolution or a revocation cites its document")
 DATE_BEFORE_REGISTRATION = Code("date_before_registration", "A-16, A-17: the date is before the registration")
-SEALED_REQUEST_INCOMPLETE = Code("sealed_request_incomplete", "A-14: who asked for secrecy is recorded")
+
+# K-4 numbering, raised by the shared numbering (shared/certificates.py)
+SERIALS_EXHAUSTED = Code("serials_exhausted", "K-4: the office's year of 999,999 numbers is used up (409)")

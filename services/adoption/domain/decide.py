@@ -69,7 +69,7 @@ def decide_claim_foundling(command: c.ClaimFoundling, notice: Notice, actor: Act
     on = rules.check_business_date(command.claimed_on or today, today, "claimed_on")
     if notice.claimed_on is not None:
         raise Refusal("notice_claimed", "the notice was claimed already", 409)
-    rules.check_not_before(on, notice.published_on, "claimed_on")
+    rules.check_after_registration(on, notice.published_on, "claimed_on")
     event = contract.FoundlingClaimed(notice_id=notice.notice_id, claimed_on=on, note=command.note)
     return [Draft.of(event, on, ((notice.child_id_number, "child"),))]
 
@@ -172,7 +172,7 @@ def decide_dissolution(command: c.DissolveAdoption, adoption: Adoption, certific
     rules.check_acts_for_office_A1(actor, adoption.office)
     rules.check_in_force_A16(adoption.status)
     on = rules.check_business_date(command.dissolved_on, today, "dissolved_on")
-    rules.check_not_before(on, adoption.registered_on, "dissolved_on")
+    rules.check_after_registration(on, adoption.registered_on, "dissolved_on")
     rules.check_court_document_A16(command.by, command.document_ref)
     if command.by == "agreement":
         child = rules.person(adoption.child.id_number, today, ("child",))
@@ -197,7 +197,7 @@ def decide_revocation(command: c.RevokeAdoption, adoption: Adoption, actor: Acto
     if adoption.status == "void":
         rules.check_in_force_A16(adoption.status)
     on = rules.check_business_date(command.revoked_on, today, "revoked_on")
-    rules.check_not_before(on, adoption.registered_on, "revoked_on")
+    rules.check_after_registration(on, adoption.registered_on, "revoked_on")
     event = contract.AdoptionRevoked(
         adoption_id=adoption.adoption_id, by=command.by, revoked_on=on, document_ref=command.document_ref,
         reason=command.reason,

@@ -182,7 +182,7 @@ def check_in_force_A16(status: str) -> None:
         raise Refusal(r.ADOPTION_ENDED, f"the adoption is {status} already", 409)
 
 
-def check_not_before(on: dt.date, registered_on: dt.date, field: str) -> None:
+def check_after_registration(on: dt.date, registered_on: dt.date, field: str) -> None:
     if on < registered_on:
         raise refusal(r.DATE_BEFORE_REGISTRATION, f"{field} is before the registration", field=field)
 
