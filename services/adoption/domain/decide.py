@@ -23,6 +23,11 @@ ADULT_AGE = 18
 Subjects = tuple[tuple[str, str], ...]
 
 
+def _given(**fields: object) -> dict[str, object]:
+    """The optional fields that have a value: an absent field stays absent on the wire."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 def _people(parties: list[c.Party] | list[c.Adopter]) -> tuple[contract.Person, ...]:
     return tuple(contract.Person(id_number=a.id_number, name=a.name) for a in parties)
 
@@ -41,7 +46,8 @@ def decide_assessment(command: c.RecordAssessment, assessment_id: str, actor: Ac
         rules.person(adopter.id_number, today, ("adopters", str(index)))
     event = contract.AssessmentRecorded(
         assessment_id=assessment_id, adopters=_people(command.adopters), outcome=command.outcome,
-        assessed_on=command.assessed_on, assessor=command.assessor, office=office, report_ref=command.report_ref)
+        assessed_on=command.assessed_on, assessor=command.assessor,
+        **_given(office=office, report_ref=command.report_ref))
     return [Draft.of(event, command.assessed_on, tuple((a.id_number, "adopter") for a in command.adopters))]
 
 
@@ -70,7 +76,7 @@ def decide_claim_foundling(command: c.ClaimFoundling, notice: Notice, actor: Act
     if notice.claimed_on is not None:
         raise Refusal("notice_claimed", "the notice was claimed already", 409)
     rules.check_after_registration(on, notice.published_on, "claimed_on")
-    event = contract.FoundlingClaimed(notice_id=notice.notice_id, claimed_on=on, note=command.note)
+    event = contract.FoundlingClaimed(notice_id=notice.notice_id, claimed_on=on, **_given(note=command.note))
     return [Draft.of(event, on, ((notice.child_id_number, "child"),))]
 
 
@@ -133,19 +139,20 @@ def registration_drafts(command: c.RegisterAdoption, new: NewAdoption, facts: Re
     """A-13, A-14: the registration, and for a sealed adoption its origins apart (class `sealed`) and a bare
     "placed for adoption" for a placing parent."""
     placing = command.placing_party
-    placed = contract.Placing(kind=placing.kind, id_number=placing.id_number, name=placing.name,
-                              institution=placing.institution)
+    placed = contract.Placing(kind=placing.kind, **_given(id_number=placing.id_number, name=placing.name,
+                                                          institution=placing.institution))
     placing_role = {"parent": "birth_parent", "guardian": "guardian"}.get(placing.kind)
     sealed = command.sealed_at_request_of is not None
     child = contract.Person(id_number=command.child.id_number, name=command.child.name)
     certificate = contract.Certificate(number=new.certificate, kind="adoption",
                                        holder_id_number=command.adopters[0].id_number)
-    registered = contract.AdoptionRegistered(
+    optional = {"situation": None if sealed else command.child.situation, "placing_party": None if sealed else placed,
+                "assessment_id": facts.assessment[0] if facts.assessment else None,
+                "unsuitable_reason": command.unsuitable_reason, "statement_ref": command.statement_ref}
+    registered = contract.AdoptionRegistered(  # an absent optional field stays absent on the wire
         adoption_id=new.adoption_id, office=command.office, registered_on=on, child=child,
         adopters=_people(command.adopters), sealed=sealed, certificates=(certificate,), relation=command.relation,
-        situation=None if sealed else command.child.situation, placing_party=None if sealed else placed,
-        assessment_id=facts.assessment[0] if facts.assessment else None,
-        unsuitable_reason=command.unsuitable_reason, statement_ref=command.statement_ref)
+        **_given(**optional))
     core: Subjects = ((child.id_number, "adoptee"), *((a.id_number, "adopter") for a in command.adopters))
     origin: Subjects = ((placing.id_number, placing_role),) if placing.id_number and placing_role else ()
     if not sealed:
@@ -181,7 +188,7 @@ def decide_dissolution(command: c.DissolveAdoption, adoption: Adoption, certific
     issued = (contract.Certificate(number=certificate, kind="adoption_dissolution",
                                    holder_id_number=adoption.adopters[0].id_number),) if certificate else ()
     event = contract.AdoptionDissolved(
-        adoption_id=adoption.adoption_id, by=command.by, dissolved_on=on, document_ref=command.document_ref,
+        adoption_id=adoption.adoption_id, by=command.by, dissolved_on=on, **_given(document_ref=command.document_ref),
         certificates=issued, invalidated=tuple(c.number for c in adoption.certificates if c.kind == "adoption"))
     return [Draft.of(event, on, subjects_of(adoption))]
 
@@ -200,6 +207,6 @@ def decide_revocation(command: c.RevokeAdoption, adoption: Adoption, actor: Acto
     rules.check_after_registration(on, adoption.registered_on, "revoked_on")
     event = contract.AdoptionRevoked(
         adoption_id=adoption.adoption_id, by=command.by, revoked_on=on, document_ref=command.document_ref,
-        reason=command.reason,
+        **_given(reason=command.reason),
         invalidated=tuple(c.number for c in adoption.certificates if c.number not in adoption.invalid_certificates))
     return [Draft.of(event, on, subjects_of(adoption))]
