@@ -3,6 +3,7 @@ of the table runs its handler (application/handlers.py) in the shared runner; th
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.unit_of_work import Application, deciders
 
+NUMBER = re.compile(r"[A-Z]{1,4}[0-9]{6}-[0-9]{4}-[0-9]{6}")  # K-2; anything else names no certificate
 READERS = frozenset({"adoption_registrar", "oversight"})
 
 
@@ -68,7 +70,7 @@ class AdoptionApplication(Application):
         """K-8, K-9: number and code both needed; an unknown number, a wrong or missing code: the same 404."""
         with self.store.db.transaction() as tx:
             read = Inline(tx)
-            copy = read.certificate(number) if isinstance(number, str) and len(number) <= 40 else None
+            copy = read.certificate(number) if isinstance(number, str) and NUMBER.fullmatch(number) else None
             holder = numbering.matching_copy(number, code, read.copies(number)) if copy else None
         if copy is None or holder is None:
             raise NotFound("no such certificate")
