@@ -25,12 +25,12 @@ Relation = Literal["none", "collateral_relative", "step_parent"]  # A-8
 SecrecyRequestedBy = Literal["adopters", "placing_party", "both"]  # A-14
 
 
-class Party(Model):
+class AdoptionParty(Model):
     id_number: IdNumberText
     name: PersonName
 
 
-class Adopter(Party):
+class Adopter(AdoptionParty):
     """A-4, A-6: what the adopter's signed statement says (A-9): married, and how many children (biological
     and step-children; civreg adds the adoptions it registered itself)."""
 
@@ -38,7 +38,7 @@ class Adopter(Party):
     children: int = Field(default=0, ge=0, le=20)
 
 
-class Child(Party):
+class AdoptedChild(AdoptionParty):
     """A-2: why the child may be adopted; A-5: a disabled child is exempt from the limit."""
 
     situation: Situation = "parents_in_difficulty"
@@ -57,7 +57,7 @@ class PlacingParty(Model):
 class RecordAssessment(Model):
     """A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party."""
 
-    adopters: list[Party] = Field(min_length=1, max_length=2)
+    adopters: list[AdoptionParty] = Field(min_length=1, max_length=2)
     outcome: Literal["suitable", "unsuitable"]
     assessed_on: dt.date
     assessor: line(100)
@@ -69,7 +69,7 @@ class PublishFoundlingNotice(Model):
     """A-11: the notice seeking a foundling's parents; it describes the child, never the adopters."""
 
     office: OfficeCode
-    child: Party
+    child: AdoptionParty
     description: Note
     published_on: dt.date | None = None
 
@@ -87,7 +87,7 @@ class RegisterAdoption(Model):
 
     office: OfficeCode
     adopters: list[Adopter] = Field(min_length=1, max_length=2)
-    child: Child
+    child: AdoptedChild
     placing_party: PlacingParty
     child_consent: bool | None = None
     registered_on: dt.date | None = None

@@ -9,12 +9,12 @@ from pydantic import Field
 from shared.reference.contract import Response
 
 
-class PersonRef(Response):
+class AdoptionPerson(Response):
     id_number: str
     name: str
 
 
-class CertificateCopy(Response):
+class AdoptionCertificateCopy(Response):
     """api.md release 2: one object per copy; the verification code only in the issuing answer."""
 
     number: str
@@ -22,7 +22,7 @@ class CertificateCopy(Response):
     verification_code: str | None = None
 
 
-class AssessmentRecorded(Response):
+class AdoptionAssessment(Response):
     assessment_id: str
     outcome: str
     assessed_on: dt.date
@@ -33,7 +33,7 @@ class AssessmentRecorded(Response):
         "assessed_on": "2026-03-02", "version": 1}]}}
 
 
-class Notice(Response):
+class FoundlingNotice(Response):
     notice_id: str
     office: str
     child_id_number: str
@@ -46,7 +46,7 @@ class Notice(Response):
 class AdoptionRegistered(Response):
     adoption_id: str
     certificate: str
-    certificates: list[CertificateCopy]
+    certificates: list[AdoptionCertificateCopy]
     registered_on: dt.date
     sealed: bool
     version: int
@@ -66,8 +66,8 @@ class Adoption(Response):
     office: str
     status: str  # registered | dissolved | void
     registered_on: dt.date
-    child: PersonRef
-    adopters: list[PersonRef]
+    child: AdoptionPerson
+    adopters: list[AdoptionPerson]
     sealed: bool
     relation: str
     placing_party: dict | None = None
@@ -94,7 +94,7 @@ class AdoptionList(Response):
     next_cursor: str | None = None
 
 
-class Verification(Response):
+class AdoptionCertificateVerification(Response):
     """K-9: only validity, kind, issue date and revocation; nothing about the persons."""
 
     valid: bool

@@ -17,12 +17,12 @@ NOTICE = f"{PREFIX}/notices/<notice_id>"
 
 COMMANDS = command_table(
     CommandEntry("record_assessment", "POST", f"{PREFIX}/assessments", c.RecordAssessment, REGISTRARS,
-                 "assessment", r.AssessmentRecorded, 201, "Record an assessment of the adopters (A-10)."),
+                 "assessment", r.AdoptionAssessment, 201, "Record an assessment of the adopters (A-10)."),
     CommandEntry("publish_notice", "POST", f"{PREFIX}/notices", c.PublishFoundlingNotice, REGISTRARS, "notice",
-                 r.Notice, 201, "Publish the 60-day notice seeking a foundling's parents (A-11).",
+                 r.FoundlingNotice, 201, "Publish the 60-day notice seeking a foundling's parents (A-11).",
                  location=f"{PREFIX}/notices/<notice_id>"),
-    CommandEntry("claim_foundling", "POST", f"{NOTICE}/claim", c.ClaimFoundling, REGISTRARS, "notice", r.Notice,
-                 summary="Record that a foundling was claimed within its notice (A-11)."),
+    CommandEntry("claim_foundling", "POST", f"{NOTICE}/claim", c.ClaimFoundling, REGISTRARS, "notice",
+                 r.FoundlingNotice, summary="Record that a foundling was claimed within its notice (A-11)."),
     CommandEntry("register_adoption", "POST", f"{PREFIX}/registrations", c.RegisterAdoption, REGISTRARS,
                  "adoption", r.AdoptionRegistered, 201,
                  "Register an adoption and issue the 收养登记证 (A-2 to A-14, K-1).",

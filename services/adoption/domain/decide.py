@@ -28,7 +28,7 @@ def _given(**fields: object) -> dict[str, object]:
     return {name: value for name, value in fields.items() if value is not None}
 
 
-def _people(parties: list[c.Party] | list[c.Adopter]) -> tuple[contract.Person, ...]:
+def _people(parties: list[c.AdoptionParty] | list[c.Adopter]) -> tuple[contract.Person, ...]:
     return tuple(contract.Person(id_number=a.id_number, name=a.name) for a in parties)
 
 

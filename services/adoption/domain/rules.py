@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from services.adoption.contract import refusals as r
-from services.adoption.contract.commands import Adopter, Child, PlacingParty
+from services.adoption.contract.commands import AdoptedChild, Adopter, PlacingParty
 from services.adoption.domain import parameters as p
 from shared.actor import Actor
 from shared.errors import Refusal
@@ -63,7 +63,7 @@ def check_minor_A2(child: IdNumber, on: dt.date) -> None:
                       field=("child", "id_number"))
 
 
-def check_placing_party_A3(placing: PlacingParty, child: Child, relation: str) -> None:
+def check_placing_party_A3(placing: PlacingParty, child: AdoptedChild, relation: str) -> None:
     """A-3: a parent or guardian is named by ID number, an institution by its name; the placing party fits
     the child's situation (A-2). A step-parent (A-8) adopts the child of the spouse, placed by that parent."""
     if placing.kind in ("parent", "guardian") and not placing.id_number:
@@ -97,7 +97,7 @@ def check_adopter_age_A4(adopter: IdNumber, on: dt.date, index: int) -> None:
                       field=("adopters", str(index), "id_number"))
 
 
-def exempt_from_limit_A5(child: Child, placing: PlacingParty) -> bool:
+def exempt_from_limit_A5(child: AdoptedChild, placing: PlacingParty) -> bool:
     """A-5: orphans, disabled minors, and institution children whose parents cannot be found."""
     return child.situation == "orphan" or child.disabled or (
         child.situation == "parents_unknown" and placing.kind == "institution")

@@ -32,7 +32,7 @@ def verify_certificate(call: Call) -> Reply:
     code = query(call, queries.VerificationQuery).get("code")
     found = call.rpc("adoption").verify_certificate(call.params["number"], code)
     holder = found.pop("holder_id_number", None)
-    answer = responses.Verification.model_validate(found).model_dump(mode="json")
+    answer = responses.AdoptionCertificateVerification.model_validate(found).model_dump(mode="json")
     return Reply(answer, subjects=(holder,) if holder else (), detail="certificate verification")
 
 
@@ -43,5 +43,5 @@ ROUTES = [
     Route("GET", REGISTRATION, "adoption.read_registration", READERS, read_registration,
           response=responses.Adoption),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "adoption.verify_certificate", PUBLIC,
-          verify_certificate, query=queries.VerificationQuery, response=responses.Verification),
+          verify_certificate, query=queries.VerificationQuery, response=responses.AdoptionCertificateVerification),
 ]
