@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from services.adoption.contract.commands import OfficeCode
 
@@ -21,6 +22,16 @@ class RegistrationQuery(BaseModel):
     to: dt.date | None = None
     limit: int = Field(default=100, ge=1, le=500)
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN)
+
+    @field_validator("cursor")
+    @classmethod
+    def _real_cursor(cls, cursor: str | None) -> str | None:
+        """The cursor names a real date and id (`0000-00-00~…` matches the pattern and is neither)."""
+        if cursor is not None:
+            day, adoption_id = cursor.split("~", 1)
+            dt.date.fromisoformat(day)
+            uuid.UUID(adoption_id)
+        return cursor
 
     @model_validator(mode="after")
     def _ordered(self) -> RegistrationQuery:

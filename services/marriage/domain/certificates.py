@@ -1,12 +1,8 @@
 """Certificates as documents (docs/certificates.md): the 字号 (K-2), verification codes (K-8) and the blank
 stock (K-5: received, issued, spoiled), pure.
 
-K-8, why a fast hash: a code is 12 characters drawn by `secrets` from 31 (about 59 bits), so nobody can guess
-one through the public route (rate-limited per client, every miss the same 404), and a slow hash would only
-slow down an attacker who already read the service's tables — and who then already holds everything a code
-unlocks (validity, kind, date), and more. What the hash does protect against is a reader of the table
-passing codes on; for that SHA-256 over the copy's identity and the code suffices. The codes never go into an
-event (events reach other services and the feed), only into the issuing transaction's `certificate_codes`.
+The 字号 and the codes themselves are shared with adoption (`shared/certificates.py`, which also says why a
+fast hash suffices for K-8); the codes never go into an event.
 """
 
 from __future__ import annotations
