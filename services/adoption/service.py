@@ -29,6 +29,10 @@ class AdoptionService(EventSourcedService):
         return self.application().get_registration(adoption_id, actor)
 
     @service_rpc
+    def get_notice(self, notice_id: str, actor: dict) -> dict[str, Any]:
+        return self.application().get_notice(notice_id, actor)
+
+    @service_rpc
     def list_registrations(self, query: dict, actor: dict) -> dict[str, Any]:
         return self.application().list_registrations(query, actor)
 

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from services.adoption.adapters.read_models import Inline, list_adoptions
 from services.adoption.application import handlers
 from services.adoption.application.unit_of_work import EventIds, UnitOfWork
-from services.adoption.application.views import adoption_view
+from services.adoption.application.views import adoption_view, notice_view
 from services.adoption.contract.queries import RegistrationQuery
 from services.adoption.contract.table import COMMANDS
 from services.adoption.domain.state import fold
@@ -46,6 +46,13 @@ class AdoptionApplication(Application):
         if who.role == "adoption_registrar" and who.office not in (None, adoption.office):
             raise NotFound("no such adoption")
         return adoption_view(fold(history), who)
+
+    def get_notice(self, notice_id: str, actor: dict[str, Any]) -> dict[str, Any]:
+        """A-11: a foundling notice (public in substance: it seeks the parents), to registrars and oversight."""
+        self._reader(actor)
+        with self.store.db.transaction() as tx:
+            notice = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None)).notice(notice_id)
+        return notice_view(notice, self.clock())
 
     def list_registrations(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
         """api.md: paged with `limit` and `cursor`, filtered to the caller's scope (a registrar's office)."""

@@ -144,7 +144,7 @@ def dissolve_adoption(uow: UnitOfWork, adoption_id: str, command: cmd.DissolveAd
     def decide_with(adoption: Any) -> list[Any]:
         rules.check_acts_for_office_A1(actor, adoption.office)
         rules.check_in_force_A16(adoption.status)
-        number = take_number(uow, "adoption_dissolution", adoption.office, min(command.dissolved_on, today)) \
+        number = take_number(uow, "adoption_dissolution", adoption.office, command.dissolved_on) \
             if command.by == "agreement" else None
         return decide.decide_dissolution(command, adoption, number, actor, today)
 

@@ -9,7 +9,7 @@ query string on, validated strictly against the contract's query models.
 from __future__ import annotations
 
 from services.adoption.contract import queries, responses
-from services.adoption.contract.table import COMMANDS, PREFIX, READERS, REGISTRATION
+from services.adoption.contract.table import COMMANDS, NOTICE, PREFIX, READERS, REGISTRATION
 from services.gateway.api.common import command_routes
 from services.gateway.api.vagrant_aid import query
 from services.gateway.rate_limit import verification_limit
@@ -19,6 +19,11 @@ from services.gateway.routing import PUBLIC, Call, Reply, Route
 def read_registration(call: Call) -> Reply:
     """One adoption; a sealed one's origins only to its office's registrar and oversight (A-14)."""
     return Reply(call.rpc("adoption").get_registration(call.params["adoption_id"], call.actor()))
+
+
+def read_notice(call: Call) -> Reply:
+    """A foundling notice and whether it runs, ended or was claimed (A-11)."""
+    return Reply(call.rpc("adoption").get_notice(call.params["notice_id"], call.actor()))
 
 
 def list_registrations(call: Call) -> Reply:
@@ -42,6 +47,7 @@ ROUTES = [
           query=queries.RegistrationQuery, response=responses.AdoptionList),
     Route("GET", REGISTRATION, "adoption.read_registration", READERS, read_registration,
           response=responses.Adoption),
+    Route("GET", NOTICE, "adoption.read_notice", READERS, read_notice, response=responses.FoundlingNotice),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "adoption.verify_certificate", PUBLIC,
           verify_certificate, query=queries.VerificationQuery, response=responses.AdoptionCertificateVerification),
 ]

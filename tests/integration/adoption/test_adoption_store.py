@@ -188,3 +188,20 @@ def test_A_14_a_sealed_adoptions_origins_only_to_its_office_and_oversight(app):
     assert city["placing_party"] is None and "sealed_at_request_of" not in city
     with pytest.raises(NotFound):
         app.get_registration(made["adoption_id"], OTHER)
+
+
+def test_A_11_a_foundling_notice_runs_is_read_and_a_claim_stops_the_adoption(app):
+    kid = {**child(), "situation": "parents_unknown"}
+    published = app.publish_notice({"office": "MR-610502", "child": {"id_number": kid["id_number"], "name": "无名"},
+                                    "description": "在临渭区发现的女婴", "published_on": "2026-03-01"}, REGISTRAR, None)
+    assert (published["status"], published["runs_until"]) == ("ended", "2026-04-30")
+    assert app.get_notice(published["notice_id"], OVERSIGHT)["notice_id"] == published["notice_id"]
+    adopters = couple()
+    assess(app, adopters)
+    institution = {"kind": "institution", "institution": "渭南市儿童福利院"}
+    claimed = app.claim_foundling(published["notice_id"], {"claimed_on": "2026-03-20"}, REGISTRAR, None)
+    assert claimed["status"] == "claimed" and claimed["version"] == 2
+    with pytest.raises(Refusal) as refused:
+        app.register_adoption({"office": "MR-610502", "adopters": adopters, "child": kid, "statement_ref": "声明",
+                               "placing_party": institution}, REGISTRAR, None)
+    assert refused.value.code == "child_not_adoptable"
