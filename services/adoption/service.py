@@ -37,5 +37,9 @@ class AdoptionService(EventSourcedService):
         return self.application().list_registrations(query, actor)
 
     @service_rpc
+    def print_certificate(self, number: str, code: Any, actor: dict, url: str) -> dict[str, Any]:
+        return self.application().print_certificate(number, code, actor, url)
+
+    @service_rpc
     def verify_certificate(self, number: str, code: Any) -> dict[str, Any]:
         return self.application().verify_certificate(number, code)

@@ -107,9 +107,9 @@ class Inline:
         return [(row[0], row[1]) for row in self.tx.execute(numbering.COPIES, (number,))]
 
     def certificate(self, number: str) -> dict[str, Any] | None:
-        row = self.tx.execute("SELECT kind, issued_on, valid, revoked FROM certificates WHERE number = %s",
-                              (number,)).fetchone()
-        return dict(zip(("kind", "issued_on", "valid", "revoked"), row, strict=True)) if row else None
+        row = self.tx.execute("SELECT kind, issued_on, valid, revoked, adoption_id::text FROM certificates"
+                              " WHERE number = %s", (number,)).fetchone()
+        return dict(zip(("kind", "issued_on", "valid", "revoked", "adoption_id"), row, strict=True)) if row else None
 
 
 def list_adoptions(conn: psycopg.Connection, office: str | None, first: dt.date | None, last: dt.date | None,

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.adoption.adapters.read_models import Inline, list_adoptions
-from services.adoption.application import handlers
+from services.adoption.application import documents, handlers
 from services.adoption.application.unit_of_work import EventIds, UnitOfWork
 from services.adoption.application.views import adoption_view, notice_view
 from services.adoption.contract.queries import RegistrationQuery
@@ -73,13 +73,26 @@ class AdoptionApplication(Application):
         last = items[-1] if len(rows) > q.limit else None
         return {"items": items, "next_cursor": f"{last['registered_on']}~{last['adoption_id']}" if last else None}
 
-    def verify_certificate(self, number: str, code: Any) -> dict[str, Any]:
-        """K-8, K-9: number and code both needed; an unknown number, a wrong or missing code: the same 404."""
+    def _copy(self, number: Any, code: Any) -> tuple[dict[str, Any], str]:
+        """K-8: the copy and its holder; an unknown number, a wrong or missing code: the same 404."""
         with self.store.db.transaction() as tx:
             read = Inline(tx)
             copy = read.certificate(number) if isinstance(number, str) and NUMBER.fullmatch(number) else None
             holder = numbering.matching_copy(number, code, read.copies(number)) if copy else None
         if copy is None or holder is None:
             raise NotFound("no such certificate")
+        return copy, holder
+
+    def verify_certificate(self, number: str, code: Any) -> dict[str, Any]:
+        """K-8, K-9: number and code both needed; the answer says nothing about the persons."""
+        copy, holder = self._copy(number, code)
         return {"valid": copy["valid"], "kind": copy["kind"], "issued_on": copy["issued_on"].isoformat(),
                 "revoked": copy["revoked"], "holder_id_number": holder}
+
+    def print_certificate(self, number: str, code: Any, actor: dict[str, Any], url: str) -> dict[str, Any]:
+        """K-1: the copy as PDF, with the code that verifies it, for the issuing office's registrars."""
+        copy, _ = self._copy(number, code)
+        with self.store.db.transaction() as tx:
+            _, adoption = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None)).adoption(
+                copy["adoption_id"])
+        return documents.print_copy(adoption, copy, number, code, Actor.from_rpc(actor), url)

@@ -44,3 +44,9 @@ class VerificationQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     code: str | None = Field(default=None, max_length=64)
+
+
+class PrintQuery(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(max_length=64, description="the copy's verification code from the issuing answer (K-8)")

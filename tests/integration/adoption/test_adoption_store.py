@@ -142,6 +142,8 @@ def test_A_16_dissolution_by_agreement_issues_the_proof_and_the_list_follows(app
     assert dissolved["status"] == "dissolved"
     (proof,) = dissolved["issued"]
     assert proof["number"].startswith("SJ610502-2026-") and proof["verification_code"]
+    printed = app.print_certificate(proof["number"], proof["verification_code"], REGISTRAR, "https://civreg.example/v")
+    assert printed["number"] == proof["number"]
     assert app.verify_certificate(made["certificate"], made["certificates"][0]["verification_code"])["valid"] is False
     listed = [i for i in app.list_registrations({}, REGISTRAR)["items"] if i["adoption_id"] == made["adoption_id"]]
     assert listed[0]["status"] == "dissolved" and listed[0]["version"] == dissolved["version"]
@@ -205,3 +207,21 @@ def test_A_11_a_foundling_notice_runs_is_read_and_a_claim_stops_the_adoption(app
         app.register_adoption({"office": "MR-610502", "adopters": adopters, "child": kid, "statement_ref": "声明",
                                "placing_party": institution}, REGISTRAR, None)
     assert refused.value.code == "child_not_adoptable"
+
+
+def test_K_1_the_issuing_offices_registrar_prints_the_certificate_with_its_code(app):
+    import base64
+
+    adopters = couple()
+    assess(app, adopters)
+    made = register(app, adopters, kid := child())
+    number, code = made["certificate"], made["certificates"][0]["verification_code"]
+    url = f"https://civreg.example/v1/adoption/certificates/{number}/verification"
+    printed = app.print_certificate(number, code, REGISTRAR, url)
+    assert base64.b64decode(printed["pdf"]).startswith(b"%PDF")
+    assert set(printed["subjects"]) == {adopters[0]["id_number"], adopters[1]["id_number"], kid["id_number"]}
+    with pytest.raises(Refusal) as refused:
+        app.print_certificate(number, code, OTHER, url)
+    assert refused.value.code == "forbidden_place"
+    with pytest.raises(NotFound):
+        app.print_certificate(number, "WRONGCODE234", REGISTRAR, url)
