@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Every process `make up` starts; deploy/compose.yaml runs the same ones (a test checks they agree).
-SERVICES := marriage child_welfare funeral vagrant_aid timeline gateway
+SERVICES := marriage child_welfare funeral vagrant_aid timeline gateway adoption
 
 PYTHON ?= python3
 VENV := .venv

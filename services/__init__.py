@@ -35,6 +35,7 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("vagrant_aid", event_store=True),
     ServiceSpec("timeline", event_store=True),
     ServiceSpec("gateway", event_store=False),
+    ServiceSpec("adoption", event_store=True),
 )
 
 

@@ -18,6 +18,7 @@ metrics_port() {
     funeral) echo $((METRICS_PORT_BASE + 3)) ;;
     vagrant_aid) echo $((METRICS_PORT_BASE + 4)) ;;
     timeline) echo $((METRICS_PORT_BASE + 5)) ;;
+    adoption) echo $((METRICS_PORT_BASE + 6)) ;;
     *) echo "" ;;
     esac
 }

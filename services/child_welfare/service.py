@@ -2,9 +2,9 @@
 load-decide-append handlers in `application/`, the read models in `adapters/`.
 
 RPC commands take `(…path ids, request, actor, idempotency_key)` and answer plain JSON or raise a `Refusal`
-(problem+json at the gateway). Two subscriptions react to deaths (funeral) and to minors taken in by relief
-stations (vagrant_aid); a timer terminates files on the 18th birthday and transfers unidentified referred
-minors after 3 months (application/schedule.py).
+(problem+json at the gateway). Subscriptions react to deaths (funeral), to minors taken in by relief
+stations (vagrant_aid) and to adoptions (adoption); a timer terminates files on the 18th birthday and
+transfers unidentified referred minors after 3 months (application/schedule.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from typing import Any
 from nameko.timer import timer
 
 from services.child_welfare.application.child_welfare import ChildWelfare
-from services.child_welfare.application.reactions import FUNERAL_EVENT_TYPES, RELIEF_EVENT_TYPES
+from services.child_welfare.application.reactions import (
+    ADOPTION_EVENT_TYPES,
+    FUNERAL_EVENT_TYPES,
+    RELIEF_EVENT_TYPES,
+)
 from services.child_welfare.contract.table import COMMANDS
 from services.child_welfare.domain.events import UPCASTERS
 from shared.logging import get_logger
@@ -63,6 +67,10 @@ class ChildWelfareService(EventSourcedService):
 
     @subscribe("vagrant_aid", list(RELIEF_EVENT_TYPES))
     def on_relief_station_event(self, event, tx) -> None:  # noqa: ANN001
+        self.application().react(event, tx)
+
+    @subscribe("adoption", list(ADOPTION_EVENT_TYPES))
+    def on_adoption(self, event, tx) -> None:  # noqa: ANN001 - A-15: the adopted child's file ends
         self.application().react(event, tx)
 
     # -- schedule (C-6 18th birthday; unidentified minors after 3 months) -----------------------------------

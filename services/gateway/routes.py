@@ -13,7 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict
 
 from services.gateway import asyncapi, health, metrics, openapi
-from services.gateway.api import child_welfare, funeral, indicators, marriage, timeline, vagrant_aid
+from services.gateway.api import adoption, child_welfare, funeral, indicators, marriage, timeline, vagrant_aid
 from services.gateway.identity import routes as identity_routes
 from services.gateway.routing import ANY_ROLE, PUBLIC, Call, Reply, Route, RouteTable
 
@@ -58,4 +58,5 @@ ROUTES = RouteTable([
     *child_welfare.ROUTES,
     *timeline.ROUTES,
     *indicators.ROUTES,
+    *adoption.ROUTES,
 ])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
 from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
@@ -42,11 +43,15 @@ HOSTILE = [
     ("GET", "/v1/persons/%00/facts?as_of=%00", {"as_": "admin"}),
     ("GET", "/v1/feed?after=%00&types=%00", {"as_": "admin"}),
     ("GET", "/v1/feed?limit=99999999999999999999", {"as_": "admin"}),
+    ("GET", "/v1/adoption/registrations/%00", {"as_": "adoption_registrar", "office": "MR-610502"}),
+    ("GET", "/v1/adoption/registrations?cursor=%00&from=%00&limit=0", {"as_": "oversight"}),
+    ("GET", "/v1/adoption/certificates/%00/verification?code=%00", {}),
+    ("POST", "/v1/adoption/registrations/%00/dissolution", {"as_": "adoption_registrar", "office": "MR-610502"}),
 ]
 
 
 world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, VagrantAidService,
-                           TimelineService])
+                           TimelineService, AdoptionService])
 
 
 @pytest.mark.parametrize(("method", "path", "call"), HOSTILE, ids=[f"{m} {p}" for m, p, _ in HOSTILE])

@@ -15,10 +15,10 @@ from tests.support.infrastructure import ADMIN_URL
 
 pytestmark = pytest.mark.integration
 
-EVENT_SOURCED = ("marriage", "child_welfare", "funeral", "vagrant_aid", "timeline")
+EVENT_SOURCED = ("marriage", "child_welfare", "funeral", "vagrant_aid", "timeline", "adoption")
 # Tables of each schema that carry personal data beyond the event stream.
 READ_MODELS = {"marriage": "marriages", "child_welfare": "child_files", "timeline": "entries",
-               "funeral": "events", "vagrant_aid": "events"}
+               "funeral": "events", "vagrant_aid": "events", "adoption": "adoptions"}
 
 
 def can_select(namespace, role: str, service: str, table: str) -> bool:

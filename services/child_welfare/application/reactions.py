@@ -8,6 +8,8 @@
 * `funeral.DeathCorrected`: a moved date of death re-dates the condition or the termination, and the
   months already paid are recomputed into an adjustment (C-5); a death moved to another person is undone
   for the wrongly recorded one and applied to the right one (F-7).
+* `adoption.AdoptionRegistered` (A-15): the adopted child's open file ends, reason `adopted`, on the
+  registration date; that month is the last one paid (C-5), and the state's guardianship and care end.
 * `vagrant_aid.MinorReferred` (V-7): a referral file under temporary state guardianship, at the minors'
   protection centre. `vagrant_aid.PersonIdentified` / `PersonSettled`: a child known under a temporary id is
   linked to the ID number (0.5).
@@ -22,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from services.adoption.contract import events as adoption
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.child_welfare.contract import events as contract
 from services.child_welfare.domain import decide as d
@@ -40,6 +43,7 @@ log = get_logger(__name__)
 
 FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE)
 RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE)
+ADOPTION_EVENT_TYPES = (adoption.AdoptionRegistered.TYPE,)
 SYSTEM = Actor.system("child_welfare.reaction")
 
 
@@ -66,7 +70,8 @@ class Reactor:
 def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.date) -> None:
     """The funeral or relief event, read through its producer's contract models."""
     reactor = Reactor(store, tx, event, base, today)
-    catalogue = funeral.CATALOGUE if event.type in FUNERAL_EVENT_TYPES else relief.CATALOGUE
+    catalogue = funeral.CATALOGUE if event.type in FUNERAL_EVENT_TYPES else \
+        adoption.CATALOGUE if event.type in ADOPTION_EVENT_TYPES else relief.CATALOGUE
     match catalogue.read(event):
         case funeral.DeathRegistered(identified=True) as registered:
             subject = subject_with_role(event, "deceased")
@@ -81,6 +86,8 @@ def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.da
         case relief.PersonIdentified(temporary_id=temporary, id_number=id_number, identified_on=on) | \
                 relief.PersonSettled(temporary_id=temporary, id_number=id_number, settled_on=on):
             identification(reactor, event, temporary, id_number, on)
+        case adoption.AdoptionRegistered() as registered:
+            adopted(reactor, registered)
 
 
 # -- deaths ------------------------------------------------------------------------------------------------------
@@ -232,6 +239,27 @@ def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
         reactor.on(f"child:{own}:{person}", revive_child)
     for child_id in children:
         reactor.on(f"parent:{child_id}:{person}", lambda uow, child_id=child_id: revive_parent(uow, child_id))
+
+
+# -- adoption ----------------------------------------------------------------------------------------------------
+def adopted(reactor: Reactor, registered: adoption.AdoptionRegistered) -> None:
+    """A-15: the child's open file ends as `adopted` on the registration date (its month the last paid);
+    state guardianship and institutional or foster care end with it. Applied twice, written once."""
+    child = registered.child.id_number
+    own = reactor.index(lambda uow: uow.read.file_of(child))
+    if own is None:
+        return
+
+    def end(uow: UnitOfWork) -> None:
+        file = uow.file(own)
+        if file is None or not file.is_open or uow.replayed():
+            return
+        drafts = [d.termination_draft(file, "adopted", max(registered.registered_on, file.applied_on),
+                                      cause=adoption.AdoptionRegistered.TYPE,
+                                      notes=f"adoption {registered.adoption_id}", state_guardianship_ended=True)]
+        _record(uow, file, drafts, reactor.today, "adopted")
+
+    reactor.on(f"adopted:{own}", end)
 
 
 # -- relief stations -------------------------------------------------------------------------------------------

@@ -200,6 +200,8 @@ class SupportTerminated(EventModel):
     allowance_until: str
     cause: str
     notes: str | None = None
+    state_guardianship_ended: bool | None = Field(
+        default=None, description="A-15: true when an adoption ended the state's guardianship and care")
 
 
 class TerminationCorrected(EventModel):

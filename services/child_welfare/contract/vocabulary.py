@@ -21,7 +21,7 @@ Condition = Literal[
     "none", "deceased", "declared_dead", "declared_missing", "untraceable", "serious_disability",
     "serious_illness", "imprisoned", "compulsory_rehab", "detained", "lost_contact", "guardianship_revoked",
 ]
-TerminationReason = Literal["adult", "death", "adoption", "parent_condition_ended", "moved_away", "other"]
+TerminationReason = Literal["adult", "death", "adoption", "adopted", "parent_condition_ended", "moved_away", "other"]
 AgreementKind = Literal["guardianship", "entrusted_care"]
 
 # C-1: a parent who is gone — an orphan has two of them.

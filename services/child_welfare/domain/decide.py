@@ -294,9 +294,11 @@ def decide_visit(file: ChildFile, command: RecordVisit, actor: Actor, today: dt.
 
 # -- C-6: termination ----------------------------------------------------------------------------------------
 def termination_draft(file: ChildFile, reason: str, effective_on: dt.date, cause: str = "officer",
-                      notes: str | None = None) -> Draft:
+                      notes: str | None = None, state_guardianship_ended: bool | None = None) -> Draft:
     payload = {"child_id": file.child_id, "reason": reason, "effective_on": effective_on.isoformat(),
                "allowance_until": month_text(month_of(effective_on)), "cause": cause, "notes": notes}
+    if state_guardianship_ended is not None:
+        payload["state_guardianship_ended"] = state_guardianship_ended
     return Draft.of(contract.SupportTerminated(**payload), effective_on, _child(file))
 
 

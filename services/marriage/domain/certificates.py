@@ -1,21 +1,14 @@
 """Certificates as documents (docs/certificates.md): the 字号 (K-2), verification codes (K-8) and the blank
 stock (K-5: received, issued, spoiled), pure.
 
-K-8, why a fast hash: a code is 12 characters drawn by `secrets` from 31 (about 59 bits), so nobody can guess
-one through the public route (rate-limited per client, every miss the same 404), and a slow hash would only
-slow down an attacker who already read the service's tables — and who then already holds everything a code
-unlocks (validity, kind, date), and more. What the hash does protect against is a reader of the table
-passing codes on; for that SHA-256 over the copy's identity and the code suffices. The codes never go into an
-event (events reach other services and the feed), only into the issuing transaction's `certificate_codes`.
+The 字号 and the codes themselves are shared with adoption (`shared/certificates.py`, which also says why a
+fast hash suffices for K-8); the codes never go into an event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -28,7 +21,19 @@ from services.marriage.contract.commands import (
 )
 from services.marriage.domain import rules
 from services.marriage.domain.events import Draft, parties
+from shared import certificates as numbering
 from shared.actor import Actor
+from shared.certificates import (  # noqa: F401 - the numbering K-2/K-8 shares with adoption
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    MAX_SERIAL,
+    certificate_number,
+    code_hash,
+    matching_copy,
+    new_code,
+    plausible_code,
+    serial_gaps,
+)
 from shared.errors import Refusal
 
 BLANK_ALREADY_VOIDED = "blank_already_voided"
@@ -39,63 +44,15 @@ BLANK_ALREADY_USED = "blank_already_used"
 MARRIAGE, DIVORCE, MARRIAGE_REISSUE, DIVORCE_REISSUE = "J", "L", "BJ", "BL"
 RECORD_STATEMENT = "ZM"  # K-7: a record-of-registration statement's own serial (证明)
 NUMBER = re.compile(r"^(?P<prefix>J|L|BJ|BL|ZM)(?P<division>[0-9]{6})-(?P<year>[0-9]{4})-(?P<serial>[0-9]{6})$")
-MAX_SERIAL = 999_999
-
-# K-8: no look-alikes (no 0/O, 1/I/L); the alphabet the printed documents accept (shared/documents).
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 12
 
 
 @dataclass(frozen=True)
-class SerialKey:
+class SerialKey(numbering.SerialKey):
     """K-4: one gap-free sequence per prefix, issuing office's division and business year."""
-
-    prefix: str
-    division: str
-    year: int
 
     @classmethod
     def of(cls, prefix: str, office: str, on: dt.date) -> SerialKey:
         return cls(prefix, rules.office_division(office), on.year)
-
-
-def certificate_number(key: SerialKey, serial: int) -> str:
-    """K-2: `J610502-2026-000001`."""
-    if not 1 <= serial <= MAX_SERIAL:
-        raise Refusal("serials_exhausted", f"the year's {MAX_SERIAL} numbers of {key.prefix}{key.division} are used",
-                      409)
-    return f"{key.prefix}{key.division}-{key.year}-{serial:06d}"
-
-
-def new_code() -> str:
-    """K-8: a copy's random verification code, drawn by `secrets`."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-
-
-def code_hash(number: str, holder: str, code: str) -> str:
-    """K-8: the stored form of a copy's code, bound to the copy (see the module's docstring for the hash)."""
-    return hashlib.sha256(f"{number}\x1f{holder}\x1f{code}".encode()).hexdigest()
-
-
-def plausible_code(code: object) -> bool:
-    return isinstance(code, str) and CODE_LENGTH <= len(code) <= 32 and all(c in CODE_ALPHABET for c in code)
-
-
-def matching_copy(number: str, code: object, copies: Iterable[tuple[str, str]]) -> str | None:
-    """K-8: the holder of the copy of `number` whose code this is, or None (wrong, missing or malformed code)."""
-    if not plausible_code(code):
-        return None
-    assert isinstance(code, str)
-    for holder, stored in copies:
-        if hmac.compare_digest(stored, code_hash(number, holder, code)):
-            return holder
-    return None
-
-
-def serial_gaps(serials: Sequence[int]) -> list[int]:
-    """K-4 audit: the serials missing below the highest taken."""
-    taken = set(serials)
-    return [n for n in range(1, max(taken, default=0) + 1) if n not in taken]
 
 
 def duplicates(values: Iterable[str]) -> list[str]:

@@ -1,8 +1,9 @@
 """Access classes and who may read them (T-3; architecture.md, "Access classes and audit").
 
 The mapping lives in `access.yaml` beside the service, as data: the class of every event type, the grants
-of every role, and the class of every fact. A grant is a class (`status`, `case`, `protected`), narrowed by
-`:facts` (the derived facts only, no timeline entries) or `@<service>` (that service's events only).
+of every role, and the class of every fact. A grant is a class (`status`, `case`, `protected`, `sealed`),
+narrowed by `:facts` (the derived facts only, no timeline entries) or `@<service>` (that service's events
+only).
 Bureau principals carry their grants as scopes.
 """
 
@@ -18,8 +19,8 @@ from typing import Any
 import yaml
 
 ACCESS_FILE = Path(__file__).resolve().parents[1] / "access.yaml"
-CLASSES = ("status", "case", "protected")
-_GRANT = re.compile(r"^(?P<klass>status|case|protected)(?P<facts>:facts)?(?:@(?P<service>[a-z][a-z_]*))?$")
+CLASSES = ("status", "case", "protected", "sealed")  # sealed: A-14, a sealed adoption's origins
+_GRANT = re.compile(r"^(?P<klass>status|case|protected|sealed)(?P<facts>:facts)?(?:@(?P<service>[a-z][a-z_]*))?$")
 
 
 @cache

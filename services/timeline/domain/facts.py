@@ -1,10 +1,11 @@
 """Current facts derived from a person's timeline, now or as of a date (T-2).
 
 Pure functions over the person's entries (their own and those of merged temporary ids). Marital status, alive
-or deceased, and the child welfare status are the producers' own definitions (`services/<producer>/contract/
-facts.py`): the timeline calls the same functions as the producers, over every entry it knows — a correction
-counts for the dates it speaks about, whenever it was recorded. The open relief case is judged by business date:
-as of a date, only events that happened (`occurred_on`) by then count.
+or deceased, the child welfare status and the parents by adoption (A-13, A-14) are the producers' own
+definitions (`services/<producer>/contract/facts.py`): the timeline calls the same functions as the
+producers, over every entry it knows — a correction counts for the dates it speaks about, whenever it was
+recorded. The open relief case is judged by business date: as of a date, only events that happened
+(`occurred_on`) by then count.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from services.adoption.contract.facts import parents_by_adoption
 from services.child_welfare.contract.facts import child_welfare_status
 from services.funeral.contract.facts import life_status
 from services.marriage.contract.facts import marital_status
@@ -34,6 +36,7 @@ def derive_facts(entries: Iterable[Entry], ids: set[str], as_of: dt.date | None 
         "registration_id": marriage.registration_id,
         "child_welfare": child_welfare_status(ids, known, as_of),
         "open_relief_case": open_relief_case([e for e in known if as_of is None or e.occurred_on <= as_of], ids),
+        "parents": parents_by_adoption(ids, known, as_of),
     }
 
 

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
 
+from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
 from services.funeral.service import FuneralService
 from services.gateway.openapi import build_document
@@ -27,10 +28,11 @@ EXAMPLES_PER_OPERATION = 4
 # A role that may call an operation, most capable first; bureaus last (they must state a purpose).
 PREFERENCE = ("admin", "marriage_registrar", "marriage_clerk", "child_welfare_officer", "township_officer",
               "adoption_registrar", "funeral_staff", "relief_staff", "oversight", "bureau")
-OFFICES = {"marriage_clerk": "MR-610502", "funeral_staff": "FH-610502", "relief_staff": "RS-610500"}
+OFFICES = {"marriage_clerk": "MR-610502", "funeral_staff": "FH-610502", "relief_staff": "RS-610500",
+           "adoption_registrar": "MR-610502"}
 
 world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, VagrantAidService,
-                           TimelineService])
+                           TimelineService, AdoptionService])
 
 
 def headers_for(roles: str | list[str]) -> dict[str, str]:

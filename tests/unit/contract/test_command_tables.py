@@ -6,11 +6,13 @@ from __future__ import annotations
 import pytest
 from nameko.exceptions import IncorrectSignature
 
+from services.adoption.application.adoption import AdoptionApplication
+from services.adoption.service import AdoptionService
 from services.child_welfare.application.child_welfare import ChildWelfare
 from services.child_welfare.service import ChildWelfareService
 from services.funeral.application.funeral import Funeral
 from services.funeral.service import FuneralService
-from services.gateway.api import child_welfare, funeral, marriage, vagrant_aid
+from services.gateway.api import adoption, child_welfare, funeral, marriage, vagrant_aid
 from services.marriage.application.marriage import Marriage
 from services.marriage.service import MarriageService
 from services.vagrant_aid.application.relief import VagrantAid
@@ -24,6 +26,7 @@ SERVICES = {
     "child_welfare": (ChildWelfare, ChildWelfareService, child_welfare),
     "funeral": (Funeral, FuneralService, funeral),
     "vagrant_aid": (VagrantAid, VagrantAidService, vagrant_aid),
+    "adoption": (AdoptionApplication, AdoptionService, adoption),
 }
 
 

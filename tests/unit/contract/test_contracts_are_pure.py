@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-SERVICES = ("marriage", "child_welfare", "funeral", "vagrant_aid", "timeline")
+SERVICES = ("marriage", "child_welfare", "funeral", "vagrant_aid", "timeline", "adoption")
 MODULES = sorted(path for name in SERVICES for path in (ROOT / "services" / name / "contract").glob("*.py"))
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from services.funeral.contract import commands as funeral
-from services.gateway.api import child_welfare, marriage, timeline, vagrant_aid
+from services.gateway.api import adoption, child_welfare, marriage, timeline, vagrant_aid
 from services.gateway.api import funeral as funeral_routes
 
 ROUTE_MODULES = {"marriage": marriage, "child_welfare": child_welfare, "funeral": funeral_routes,
-                 "vagrant_aid": vagrant_aid, "timeline": timeline}
+                 "vagrant_aid": vagrant_aid, "timeline": timeline, "adoption": adoption}
 
 
 @pytest.mark.parametrize("service", sorted(ROUTE_MODULES))

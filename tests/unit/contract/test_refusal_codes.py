@@ -12,7 +12,7 @@ import pytest
 
 from shared.reference.refusals import COMMON, Code, codes_of
 
-SERVICES = ("marriage", "child_welfare", "funeral", "vagrant_aid", "timeline")
+SERVICES = ("marriage", "child_welfare", "funeral", "vagrant_aid", "timeline", "adoption")
 ROOT = pathlib.Path(__file__).resolve().parents[3]
 RAISERS = {"Refusal": 0, "refusal": 0, "check_not_before": 2}  # call name -> position of the code
 

@@ -51,7 +51,7 @@ def test_oversight_and_unknown_roles_read_no_person_data_and_a_bureau_cannot_wid
 def test_titles_are_chinese_with_the_english_type_and_unknown_types_get_a_generic_one_T1():
     assert title_of("funeral.DeathRegistered") == "死亡登记 (funeral.DeathRegistered)"
     assert title_of("marriage.SomethingNew") == "婚姻登记事项 (marriage.SomethingNew)"
-    assert title_of("adoption.AdoptionRegistered") == "其他事项 (adoption.AdoptionRegistered)"
+    assert title_of("registry.SomethingElse") == "其他事项 (registry.SomethingElse)"
 
 
 def test_an_identification_links_the_temporary_id_to_the_person_T1():

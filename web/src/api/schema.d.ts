@@ -192,6 +192,177 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/adoption/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an assessment of the adopters (A-10). */
+        post: operations["adoption.record_assessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/certificates/{number}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The printable 收养登记证 or 解除收养关系证明 (K-1) as PDF, its verification URL and code in the QR code. */
+        get: operations["adoption.print_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/certificates/{number}/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Public: is this 收养登记证 or 解除收养关系证明 genuine and current (K-8, K-9)? Nothing about the persons. */
+        get: operations["adoption.verify_certificate"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the 60-day notice seeking a foundling's parents (A-11). */
+        post: operations["adoption.publish_notice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/notices/{notice_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A foundling notice and whether it runs, ended or was claimed (A-11). */
+        get: operations["adoption.read_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/notices/{notice_id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record that a foundling was claimed within its notice (A-11). */
+        post: operations["adoption.claim_foundling"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Adoptions by office and registration date, paged with `limit` and `cursor` (the caller's office). */
+        get: operations["adoption.list_registrations"];
+        put?: never;
+        /** Register an adoption and issue the 收养登记证 (A-2 to A-14, K-1). */
+        post: operations["adoption.register_adoption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/registrations/{adoption_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One adoption; a sealed one's origins only to its office's registrar and oversight (A-14). */
+        get: operations["adoption.read_registration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/registrations/{adoption_id}/dissolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dissolve an adoption by agreement or by court (A-16). */
+        post: operations["adoption.dissolve_adoption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/registrations/{adoption_id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a void or revoked registration (A-17). */
+        post: operations["adoption.revoke_adoption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1680,6 +1851,236 @@ export interface components {
             sex: ("male" | "female") | null;
         };
         /**
+         * AdoptedChild
+         * @description A-2: why the child may be adopted; A-5: a disabled child is exempt from the limit.
+         */
+        AdoptedChild: {
+            /**
+             * Disabled
+             * @default false
+             */
+            disabled: boolean;
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+            /**
+             * Situation
+             * @default parents_in_difficulty
+             * @enum {string}
+             */
+            situation: "orphan" | "parents_unknown" | "parents_in_difficulty";
+        };
+        /**
+         * Adopter
+         * @description A-4, A-6: what the adopter's signed statement says (A-9): married, and how many children (biological
+         *     and step-children; civreg adds the adoptions it registered itself).
+         */
+        Adopter: {
+            /**
+             * Children
+             * @default 0
+             */
+            children: number;
+            /** Id Number */
+            id_number: string;
+            /**
+             * Married
+             * @default false
+             */
+            married: boolean;
+            /** Name */
+            name: string;
+        };
+        /**
+         * Adoption
+         * @description One adoption. A sealed adoption's placing party is shown only to the registering office's registrar
+         *     and to oversight (A-14).
+         */
+        Adoption: {
+            /** Adopters */
+            adopters: components["schemas"]["AdoptionPerson"][];
+            /** Adoption Id */
+            adoption_id: string;
+            /** Certificates */
+            certificates?: {
+                [key: string]: unknown;
+            }[];
+            child: components["schemas"]["AdoptionPerson"];
+            /**
+             * Dissolution
+             * @default null
+             */
+            dissolution: {
+                [key: string]: unknown;
+            } | null;
+            /** Office */
+            office: string;
+            /**
+             * Placing Party
+             * @default null
+             */
+            placing_party: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Relation */
+            relation: string;
+            /**
+             * Revocation
+             * @default null
+             */
+            revocation: {
+                [key: string]: unknown;
+            } | null;
+            /** Sealed */
+            sealed: boolean;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * AdoptionAssessment
+         * @example {
+         *       "assessed_on": "2026-03-02",
+         *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+         *       "outcome": "suitable",
+         *       "version": 1
+         *     }
+         */
+        AdoptionAssessment: {
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Assessment Id */
+            assessment_id: string;
+            /** Outcome */
+            outcome: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * AdoptionCertificateCopy
+         * @description api.md release 2: one object per copy; the verification code only in the issuing answer.
+         */
+        AdoptionCertificateCopy: {
+            /** Holder Id Number */
+            holder_id_number: string;
+            /** Number */
+            number: string;
+            /**
+             * Verification Code
+             * @default null
+             */
+            verification_code: string | null;
+        };
+        /**
+         * AdoptionCertificateVerification
+         * @description K-9: only validity, kind, issue date and revocation; nothing about the persons.
+         */
+        AdoptionCertificateVerification: {
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Kind */
+            kind: string;
+            /** Revoked */
+            revoked: boolean;
+            /** Valid */
+            valid: boolean;
+        };
+        /** AdoptionList */
+        AdoptionList: {
+            /** Items */
+            items: components["schemas"]["AdoptionSummary"][];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /** AdoptionParty */
+        AdoptionParty: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
+        /** AdoptionPerson */
+        AdoptionPerson: {
+            /** Id Number */
+            id_number: string;
+            /** Name */
+            name: string;
+        };
+        /**
+         * AdoptionRegistered
+         * @example {
+         *       "adoption_id": "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+         *       "certificate": "SY610502-2026-000001",
+         *       "certificates": [
+         *         {
+         *           "holder_id_number": "610502198001010016",
+         *           "number": "SY610502-2026-000001",
+         *           "verification_code": "7KQ3M9PXW2HD"
+         *         }
+         *       ],
+         *       "registered_on": "2026-05-06",
+         *       "sealed": false,
+         *       "version": 1
+         *     }
+         */
+        AdoptionRegistered: {
+            /** Adoption Id */
+            adoption_id: string;
+            /** Certificate */
+            certificate: string;
+            /** Certificates */
+            certificates: components["schemas"]["AdoptionCertificateCopy"][];
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Sealed */
+            sealed: boolean;
+            /** Version */
+            version: number;
+        };
+        /** AdoptionSummary */
+        AdoptionSummary: {
+            /** Adopters */
+            adopters: string[];
+            /** Adoption Id */
+            adoption_id: string;
+            /** Certificate */
+            certificate: string;
+            /** Child Id Number */
+            child_id_number: string;
+            /** Office */
+            office: string;
+            /**
+             * Registered On
+             * Format: date
+             */
+            registered_on: string;
+            /** Sealed */
+            sealed: boolean;
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        };
+        /**
          * Agreement
          * @description M-8: the divorce agreement on children, property and debts (free text, bounded).
          */
@@ -2460,6 +2861,27 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * ClaimFoundling
+         * @description A-11: the parents or relatives came forward within the notice: the child cannot be adopted.
+         */
+        ClaimFoundling: {
+            /**
+             * Claimed On
+             * @default null
+             */
+            claimed_on: string | null;
+            /**
+             * Note
+             * @default null
+             */
+            note: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
         /** ClientToken */
         ClientToken: {
             /** Access Token */
@@ -2825,6 +3247,37 @@ export interface components {
             version: number | null;
         };
         /**
+         * DissolveAdoption
+         * @description A-16: by agreement at the registry (the 解除收养关系证明 issued), or by a court's judgment.
+         */
+        DissolveAdoption: {
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "agreement" | "court";
+            /**
+             * Child Consent
+             * @default null
+             */
+            child_consent: boolean | null;
+            /**
+             * Dissolved On
+             * Format: date
+             */
+            dissolved_on: string;
+            /**
+             * Document Ref
+             * @default null
+             */
+            document_ref: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
          * Divorce
          * @description A divorce application with its periods and status (M-8).
          */
@@ -3120,6 +3573,29 @@ export interface components {
         FileOpened: {
             /** Child Id */
             child_id: string;
+            /** Version */
+            version: number;
+        };
+        /** FoundlingNotice */
+        FoundlingNotice: {
+            /** Child Id Number */
+            child_id_number: string;
+            /** Notice Id */
+            notice_id: string;
+            /** Office */
+            office: string;
+            /**
+             * Published On
+             * Format: date
+             */
+            published_on: string;
+            /**
+             * Runs Until
+             * Format: date
+             */
+            runs_until: string;
+            /** Status */
+            status: string;
             /** Version */
             version: number;
         };
@@ -3685,6 +4161,32 @@ export interface components {
              */
             sex: ("male" | "female") | null;
         };
+        /**
+         * PlacingParty
+         * @description A-3: who places the child: its guardian, a parent, or the institution caring for it.
+         */
+        PlacingParty: {
+            /**
+             * Id Number
+             * @default null
+             */
+            id_number: string | null;
+            /**
+             * Institution
+             * @default null
+             */
+            institution: string | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "guardian" | "parent" | "institution";
+            /**
+             * Name
+             * @default null
+             */
+            name: string | null;
+        };
         /** Plot */
         Plot: {
             /**
@@ -3863,6 +4365,22 @@ export interface components {
             version: number | null;
         };
         /**
+         * PublishFoundlingNotice
+         * @description A-11: the notice seeking a foundling's parents; it describes the child, never the adopters.
+         */
+        PublishFoundlingNotice: {
+            child: components["schemas"]["AdoptionParty"];
+            /** Description */
+            description: string;
+            /** Office */
+            office: string;
+            /**
+             * Published On
+             * @default null
+             */
+            published_on: string | null;
+        };
+        /**
          * ReceiveCertificateBlanks
          * @description K-5: a delivery of preprinted blanks, numbers `<series><first..last, eight digits>`, received by an
          *     office (at most 10,000 a receipt).
@@ -3881,6 +4399,36 @@ export interface components {
             received_on: string | null;
             /** Series */
             series: string;
+        };
+        /**
+         * RecordAssessment
+         * @description A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party.
+         */
+        RecordAssessment: {
+            /** Adopters */
+            adopters: components["schemas"]["AdoptionParty"][];
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** Assessor */
+            assessor: string;
+            /**
+             * Office
+             * @default null
+             */
+            office: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "suitable" | "unsuitable";
+            /**
+             * Report Ref
+             * @default null
+             */
+            report_ref: string | null;
         };
         /**
          * RecordCourtOutcome
@@ -4067,6 +4615,54 @@ export interface components {
             source: "patrol" | "police" | "department" | "walk_in";
             /** Station */
             station: string;
+        };
+        /**
+         * RegisterAdoption
+         * @description A-2 to A-14: register an adoption and issue the 收养登记证 (K-1).
+         */
+        RegisterAdoption: {
+            /** Adopters */
+            adopters: components["schemas"]["Adopter"][];
+            /**
+             * Birth Parents Consent
+             * @default null
+             */
+            birth_parents_consent: boolean | null;
+            child: components["schemas"]["AdoptedChild"];
+            /**
+             * Child Consent
+             * @default null
+             */
+            child_consent: boolean | null;
+            /** Office */
+            office: string;
+            placing_party: components["schemas"]["PlacingParty"];
+            /**
+             * Registered On
+             * @default null
+             */
+            registered_on: string | null;
+            /**
+             * Relation
+             * @default none
+             * @enum {string}
+             */
+            relation: "none" | "collateral_relative" | "step_parent";
+            /**
+             * Sealed At Request Of
+             * @default null
+             */
+            sealed_at_request_of: ("adopters" | "placing_party" | "both") | null;
+            /**
+             * Statement Ref
+             * @default null
+             */
+            statement_ref: string | null;
+            /**
+             * Unsuitable Reason
+             * @default null
+             */
+            unsuitable_reason: string | null;
         };
         /**
          * RegisterDeath
@@ -4307,6 +4903,34 @@ export interface components {
              */
             reserved_on: string | null;
             rights_holder: components["schemas"]["Person"];
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * RevokeAdoption
+         * @description A-17: a court found the adoption invalid, or the registry revokes a registration obtained by fraud.
+         */
+        RevokeAdoption: {
+            /**
+             * By
+             * @enum {string}
+             */
+            by: "court" | "registry";
+            /** Document Ref */
+            document_ref: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Revoked On
+             * Format: date
+             */
+            revoked_on: string;
             /**
              * Version
              * @default null
@@ -4749,7 +5373,7 @@ export interface components {
              * Reason
              * @enum {string}
              */
-            reason: "adult" | "death" | "adoption" | "parent_condition_ended" | "moved_away" | "other";
+            reason: "adult" | "death" | "adoption" | "adopted" | "parent_condition_ended" | "moved_away" | "other";
             /**
              * Version
              * @default null
@@ -5594,6 +6218,493 @@ export interface operations {
             403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.record_assessment": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordAssessment"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "assessed_on": "2026-03-02",
+                     *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+                     *       "outcome": "suitable",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdoptionAssessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.print_certificate": {
+        parameters: {
+            query: {
+                /** @description the copy's verification code from the issuing answer (K-8) */
+                code: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.verify_certificate": {
+        parameters: {
+            query?: {
+                code?: string;
+            };
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionCertificateVerification"];
+                };
+            };
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "adoption.publish_notice": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishFoundlingNotice"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FoundlingNotice"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.read_notice": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FoundlingNotice"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.claim_foundling": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClaimFoundling"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FoundlingNotice"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.list_registrations": {
+        parameters: {
+            query?: {
+                office?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.register_adoption": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterAdoption"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adoption_id": "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "certificate": "SY610502-2026-000001",
+                     *       "certificates": [
+                     *         {
+                     *           "holder_id_number": "610502198001010016",
+                     *           "number": "SY610502-2026-000001",
+                     *           "verification_code": "7KQ3M9PXW2HD"
+                     *         }
+                     *       ],
+                     *       "registered_on": "2026-05-06",
+                     *       "sealed": false,
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdoptionRegistered"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.read_registration": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                adoption_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.dissolve_adoption": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                adoption_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DissolveAdoption"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.revoke_adoption": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                adoption_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeAdoption"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Adoption"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];

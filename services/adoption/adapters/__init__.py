@@ -1,0 +1,1 @@
+"""The adoption service's read models on PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The adoption service's handlers: load, decide, record, answer."""

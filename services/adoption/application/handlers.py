@@ -1,0 +1,158 @@
+"""The service's half of the command table (contract/table.py): one handler per command, named like it, run
+by the shared runner (`shared.unit_of_work.Application`) as `handler(uow, *path, command, actor, today)` in one
+transaction. A handler looks up what the rule needs, lets the pure decider decide, records and answers; a
+retried command (same key) finds its events (`uow.replayed()`) and answers as the first time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import psycopg
+
+from services.adoption.application.unit_of_work import UnitOfWork
+from services.adoption.application.views import adoption_view, notice_view
+from services.adoption.contract import commands as cmd
+from services.adoption.contract.events import ChildPlaced
+from services.adoption.contract.refusals import CHILD_ALREADY_ADOPTED
+from services.adoption.domain import decide, parameters, rules
+from services.adoption.domain.events import (
+    adoption_stream,
+    assessment_stream,
+    notice_stream,
+    placement_stream,
+)
+from services.adoption.domain.state import fold
+from shared import certificates as numbering
+from shared.actor import Actor
+from shared.errors import Refusal
+from shared.eventstore import NO_STREAM, ConcurrencyConflict
+
+ONE_ADOPTION_IN_FORCE = "one_adoption_in_force"
+
+
+def record_assessment(uow: UnitOfWork, command: cmd.RecordAssessment, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """A-10."""
+    if not (stored := uow.replayed()):
+        assessment_id = uow.ids.resource("assessment")
+        stored = uow.record(assessment_stream(assessment_id),
+                            decide.decide_assessment(command, assessment_id, actor, today), NO_STREAM)
+    p = stored[0].payload
+    return {"assessment_id": p["assessment_id"], "outcome": p["outcome"], "assessed_on": p["assessed_on"],
+            "version": stored[-1].stream_version}
+
+
+def publish_notice(uow: UnitOfWork, command: cmd.PublishFoundlingNotice, actor: Actor,
+                   today: dt.date) -> dict[str, Any]:
+    """A-11."""
+    if not (stored := uow.replayed()):
+        notice_id = uow.ids.resource("notice")
+        latest = uow.read.latest_notice(command.child.id_number)
+        existing = uow.notice(latest) if latest else None
+        stored = uow.record(notice_stream(notice_id),
+                            decide.decide_notice(command, notice_id, existing, actor, today), NO_STREAM)
+    return notice_view(uow.notice(stored[0].payload["notice_id"]), today)
+
+
+def claim_foundling(uow: UnitOfWork, notice_id: str, command: cmd.ClaimFoundling, actor: Actor,
+                    today: dt.date) -> dict[str, Any]:
+    """A-11."""
+    notice = uow.notice(notice_id)
+    if not uow.replayed():
+        if command.version is not None and command.version != notice.version:
+            raise ConcurrencyConflict(notice_stream(notice.notice_id), command.version, notice.version)
+        uow.record(notice_stream(notice.notice_id), decide.decide_claim_foundling(command, notice, actor, today),
+                   notice.version)
+        notice = uow.notice(notice_id)
+    return notice_view(notice, today)
+
+
+def take_number(uow: UnitOfWork, kind: str, office: str, on: dt.date) -> str:
+    """K-2, K-4: the next 字号 of the office's sequence for this kind of document, in this transaction."""
+    key = numbering.SerialKey.on(parameters.certificate_prefix(kind, on), rules.check_office_A1(office), on)
+    return numbering.certificate_number(key, uow.read.take_serial(key))
+
+
+def issue_codes(uow: UnitOfWork, copies: list[dict[str, Any]]) -> dict[str, str]:
+    """K-8: a new code per copy, stored hashed in this transaction; number → code, answered once."""
+    codes = {copy["number"]: numbering.new_code() for copy in copies}
+    uow.read.store_codes([(c["number"], c["holder_id_number"],
+                           numbering.code_hash(c["number"], c["holder_id_number"], codes[c["number"]]))
+                          for c in copies])
+    return codes
+
+
+def _copies(certificates: list[dict[str, Any]], codes: dict[str, str] | None) -> list[dict[str, Any]]:
+    return [{"number": c["number"], "holder_id_number": c["holder_id_number"],
+             "verification_code": (codes or {}).get(c["number"])} for c in certificates]
+
+
+def register_adoption(uow: UnitOfWork, command: cmd.RegisterAdoption, actor: Actor, today: dt.date) -> dict[str, Any]:
+    """A-2 to A-14: the facts from the read models, the decision, the 收养登记证 with its code."""
+    codes = None
+    if not (stored := uow.replayed()):
+        on = command.registered_on or today
+        rules.check_acts_for_office_A1(actor, command.office)
+        if existing := uow.read.adoption_in_force(command.child.id_number):
+            raise Refusal(CHILD_ALREADY_ADOPTED, f"the child's adoption {existing} is in force", 409)
+        adopters = [a.id_number for a in command.adopters]
+        notice_id = uow.read.latest_notice(command.child.id_number)
+        facts = decide.RegistrationFacts(uow.read.adopted_in_civreg(adopters),
+                                         uow.read.latest_assessment(adopters, on),
+                                         uow.notice(notice_id) if notice_id else None)
+        new = decide.NewAdoption(uow.ids.resource("adoption"), take_number(uow, "adoption", command.office, on),
+                                 uow.ids.resource("placement"))
+        drafts = decide.decide_registration(command, facts, new, actor, today)
+        placed = [d for d in drafts if d.type == ChildPlaced.TYPE]  # A-14: on a stream of its own
+        try:
+            stored = uow.record(adoption_stream(new.adoption_id), [d for d in drafts if d not in placed], NO_STREAM)
+        except psycopg.errors.UniqueViolation as exc:  # A-12: a simultaneous registration of the child won
+            if exc.diag.constraint_name != ONE_ADOPTION_IN_FORCE:
+                raise
+            raise Refusal(CHILD_ALREADY_ADOPTED, "the child was registered for adoption a moment ago", 409) from None
+        if placed:
+            uow.record(placement_stream(new.placement_id), placed, NO_STREAM)
+        codes = issue_codes(uow, stored[0].payload["certificates"])
+    p = stored[0].payload
+    return {"adoption_id": p["adoption_id"], "certificate": p["certificates"][0]["number"],
+            "certificates": _copies(p["certificates"], codes), "registered_on": p["registered_on"],
+            "sealed": p["sealed"],
+            "version": [e for e in stored if e.stream_id.startswith("adoption-")][-1].stream_version}
+
+
+def _on_adoption(uow: UnitOfWork, adoption_id: str, version: int | None, actor: Actor, today: dt.date,
+                 decide_with: Any) -> dict[str, Any]:
+    history, adoption = uow.adoption(adoption_id)
+    if stored := uow.replayed():
+        history = history[: stored[-1].stream_version]
+        return adoption_view(fold(history), actor)
+    if version is not None and version != adoption.version:
+        raise ConcurrencyConflict(adoption_stream(adoption.adoption_id), version, adoption.version)
+    new = uow.record(adoption_stream(adoption.adoption_id), decide_with(adoption), adoption.version)
+    view = adoption_view(fold([*history, *new]), actor)
+    issued = [c for e in new for c in e.payload.get("certificates", [])]
+    if issued:
+        codes = issue_codes(uow, issued)
+        view["issued"] = _copies(issued, codes)
+    return view
+
+
+def dissolve_adoption(uow: UnitOfWork, adoption_id: str, command: cmd.DissolveAdoption, actor: Actor,
+                      today: dt.date) -> dict[str, Any]:
+    """A-16: by agreement the 解除收养关系证明 takes the next `SJ` number of the office; by court none."""
+    def decide_with(adoption: Any) -> list[Any]:
+        rules.check_acts_for_office_A1(actor, adoption.office)
+        rules.check_in_force_A16(adoption.status)
+        number = take_number(uow, "adoption_dissolution", adoption.office, command.dissolved_on) \
+            if command.by == "agreement" else None
+        return decide.decide_dissolution(command, adoption, number, actor, today)
+
+    return _on_adoption(uow, adoption_id, command.version, actor, today, decide_with)
+
+
+def revoke_adoption(uow: UnitOfWork, adoption_id: str, command: cmd.RevokeAdoption, actor: Actor,
+                    today: dt.date) -> dict[str, Any]:
+    """A-17."""
+    return _on_adoption(uow, adoption_id, command.version, actor, today,
+                        lambda adoption: decide.decide_revocation(command, adoption, actor, today))

@@ -1,0 +1,49 @@
+"""Adoption's unit of work: the shared machinery (`shared.unit_of_work`) with the adoption read models and
+the loaders of an adoption and a notice. See the shared module for ids, replays and lost races."""
+
+from __future__ import annotations
+
+import uuid
+from typing import ClassVar
+
+from services.adoption.adapters.read_models import Inline
+from services.adoption.domain.events import adoption_stream, notice_stream
+from services.adoption.domain.state import Adoption, Notice, fold, fold_notice
+from shared import unit_of_work
+from shared.envelope import Event
+from shared.errors import NotFound
+
+_ID_LENGTH = 36
+
+
+class EventIds(unit_of_work.EventIds):
+    SERVICE = "adoption"
+
+
+class UnitOfWork(unit_of_work.UnitOfWork):
+    MOST_EVENTS_PER_COMMAND: ClassVar[int] = 3  # a sealed registration: registered, sealed, placed
+    read_models = Inline
+    read: Inline
+
+    def adoption(self, adoption_id: str) -> tuple[list[Event], Adoption]:
+        history = self.store.read_stream(adoption_stream(valid_id(adoption_id, "adoption")), tx=self.tx)
+        adoption = fold(history)
+        if adoption is None:
+            raise NotFound(f"no adoption {adoption_id}")
+        return history, adoption
+
+    def notice(self, notice_id: str) -> Notice:
+        notice = fold_notice(self.store.read_stream(notice_stream(valid_id(notice_id, "notice")), tx=self.tx))
+        if notice is None:
+            raise NotFound(f"no notice {notice_id}")
+        return notice
+
+
+def valid_id(value: object, what: str) -> str:
+    """Ids are UUIDs; anything else names nothing (and must not reach SQL as a cast error)."""
+    try:
+        if not isinstance(value, str) or len(value) != _ID_LENGTH:
+            raise ValueError
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise NotFound(f"no such {what}") from None

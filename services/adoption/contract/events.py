@@ -1,0 +1,165 @@
+"""The adoption service's events (exchange `adoption.events`, routing key = type), one frozen model per type
+and schema version. Every adoption event is `protected` (A-14); the record of a sealed adoption's origins is
+a class of its own, `sealed` (the timeline's access.yaml).
+
+Subjects: the child `adoptee`, each adopter `adopter`; in an adoption that is not sealed, a placing parent
+`birth_parent` and a placing guardian `guardian`. A sealed adoption names its placing party only in
+`AdoptionSealed`; a placing parent then has only `ChildPlaced`, on a stream of its own, which names neither the
+child nor the adopters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from shared.reference.events import EventCatalogue, EventModel, EventPart, Upcasters
+
+
+class Person(EventPart):
+    id_number: str
+    name: str
+
+
+class Placing(EventPart):
+    kind: str
+    id_number: str | None = None
+    name: str | None = None
+    institution: str | None = None
+
+
+class Certificate(EventPart):
+    """K-1, K-2: a copy issued: its 字号 and holder (the verification code never travels in an event)."""
+
+    number: str
+    kind: str  # adoption | adoption_dissolution
+    holder_id_number: str
+
+
+class AssessmentRecorded(EventModel):
+    """A-10: an assessment of the adopters. Stream `assessment-<id>`. Subjects: adopters."""
+
+    TYPE = "adoption.AssessmentRecorded"
+
+    assessment_id: str = Field(description="the assessment the registration relied on (A-10)")
+    adopters: tuple[Person, ...] = Field(description="the adopters: ID number and name of each")
+    outcome: str
+    assessed_on: dt.date = Field(description="the date of the assessment report (A-10)")
+    assessor: str = Field(description="the department's team or the commissioned third party (A-10)")
+    office: str | None = None
+    report_ref: str | None = Field(default=None, description="the assessment report's reference")
+
+
+class FoundlingNoticePublished(EventModel):
+    """A-11: a notice seeking a foundling's parents, running 60 days. Stream `notice-<id>`. Subjects: child."""
+
+    TYPE = "adoption.FoundlingNoticePublished"
+
+    notice_id: str = Field(description="the foundling notice (stream `notice-<id>`)")
+    office: str
+    child: Person = Field(description="the child: ID number and name")
+    description: str
+    published_on: dt.date
+    runs_until: dt.date = Field(
+        description="the first day the child may be registered (60 days after publication, A-11)")
+
+
+class FoundlingClaimed(EventModel):
+    """A-11: the child was claimed within the notice. Stream `notice-<id>`. Subjects: child."""
+
+    TYPE = "adoption.FoundlingClaimed"
+
+    notice_id: str = Field(description="the foundling notice (stream `notice-<id>`)")
+    claimed_on: dt.date = Field(description="the day the child was claimed (A-11)")
+    note: str | None = Field(default=None, description="what the registrar noted")
+
+
+class AdoptionRegistered(EventModel):
+    """A-12, A-13: the adoption is registered; the relationship exists from `registered_on`. Stream
+    `adoption-<id>`. Subjects: adoptee, adopters; birth_parent or guardian unless `sealed`."""
+
+    TYPE = "adoption.AdoptionRegistered"
+
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    office: str
+    registered_on: dt.date
+    child: Person = Field(description="the child: ID number and name")
+    adopters: tuple[Person, ...] = Field(description="the adopters: ID number and name of each")
+    sealed: bool = Field(
+        description="whether the parties asked for secrecy (A-14): then the placing party is only in `AdoptionSealed`")
+    certificates: tuple[Certificate, ...]
+    relation: str = "none"
+    situation: str | None = Field(
+        default=None, description="why the child may be adopted (A-2): orphan, parents_unknown, parents_in_difficulty")
+    placing_party: Placing | None = Field(
+        default=None, description="who placed the child (A-3): kind, ID number or institution")
+    assessment_id: str | None = Field(default=None, description="the assessment the registration relied on (A-10)")
+    unsuitable_reason: str | None = Field(
+        default=None, description="why the adoption was registered after an `unsuitable` assessment (A-10)")
+    statement_ref: str | None = Field(
+        default=None, description="the adopters' signed statement of marital status and children (A-4, A-9)")
+
+
+class AdoptionSealed(EventModel):
+    """A-14: the parties asked for secrecy: the adoption's origins, readable only by the `sealed` class.
+    Stream `adoption-<id>`. Subjects: adoptee, the placing party (birth_parent or guardian)."""
+
+    TYPE = "adoption.AdoptionSealed"
+
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    requested_by: str = Field(description="who asked for secrecy: adopters, placing_party or both (A-14)")
+    placing_party: Placing = Field(
+        description="who placed the child (A-3): kind, ID number or institution")
+    situation: str = Field(
+        description="why the child may be adopted (A-2): orphan, parents_unknown, parents_in_difficulty")
+
+
+class ChildPlaced(EventModel):
+    """A-14: a parent placed a child for adoption (sealed: nothing more). Stream `placement-<id>`.
+    Subjects: birth_parent."""
+
+    TYPE = "adoption.ChildPlaced"
+
+    placement_id: str = Field(description="the placement record (stream `placement-<id>`), linked to no adoption")
+    placed_on: dt.date = Field(description="the day the child was placed for adoption")
+
+
+class AdoptionDissolved(EventModel):
+    """A-16: dissolved by agreement (certificate taken back, 解除收养关系证明 issued) or by a court. Stream
+    `adoption-<id>`. Subjects: adoptee, adopters."""
+
+    TYPE = "adoption.AdoptionDissolved"
+
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    by: str = Field(description="who ended it: `agreement` or `court` (A-16); `court` or `registry` (A-17)")
+    dissolved_on: dt.date = Field(description="the day the adoption was dissolved (A-16)")
+    document_ref: str | None = None
+    certificates: tuple[Certificate, ...] = ()
+    invalidated: tuple[str, ...] = Field(
+        default=(), description="the 收养登记证 numbers no longer valid from this day (K-6)")
+
+
+class AdoptionRevoked(EventModel):
+    """A-17: void from the start (a court) or revoked (the registry, fraud). Stream `adoption-<id>`.
+    Subjects: adoptee, adopters."""
+
+    TYPE = "adoption.AdoptionRevoked"
+
+    adoption_id: str = Field(description="the adoption (stream `adoption-<id>`)")
+    by: str = Field(description="who ended it: `agreement` or `court` (A-16); `court` or `registry` (A-17)")
+    revoked_on: dt.date
+    document_ref: str
+    reason: str | None = None
+    invalidated: tuple[str, ...] = Field(
+        default=(), description="the 收养登记证 numbers no longer valid from this day (K-6)")
+
+
+UPCASTERS = Upcasters()
+
+CATALOGUE = EventCatalogue(
+    "adoption",
+    (AssessmentRecorded, FoundlingNoticePublished, FoundlingClaimed, AdoptionRegistered, AdoptionSealed,
+     ChildPlaced, AdoptionDissolved, AdoptionRevoked),
+    UPCASTERS,
+)

@@ -1,0 +1,56 @@
+"""Every refusal code the adoption service can raise, each with its one-line meaning (HTTP status in brackets
+where it is not 422). The deciders raise these constants; clients, the gateway's problem message catalogue and
+the documents read this list (tests/unit/contract/test_refusal_codes.py checks it is complete).
+"""
+
+from __future__ import annotations
+
+from shared.reference.refusals import COMMON, Code  # noqa: F401 - COMMON: the codes every service raises
+
+# A-1 registry
+FORBIDDEN_PLACE = Code("forbidden_place", "A-1: the registrar works at another registry office (403)")
+UNKNOWN_OFFICE = Code("unknown_office", "A-1: not a registry office of the city")
+BUSINESS_DATE_IN_FUTURE = Code("business_date_in_future", "a business date is in the future")
+INVALID_ID_NUMBER = Code("invalid_id_number", "the ID number is malformed or its check digit is wrong")
+
+# A-2, A-3 the child and the placing party
+CHILD_NOT_ADOPTABLE = Code("child_not_adoptable",
+                           "A-2: the child is not a minor on the registration date, or was claimed (A-11)")
+CHILD_ALREADY_ADOPTED = Code("child_already_adopted", "A-12: the child has a registered adoption in force (409)")
+PLACING_PARTY_INCOMPLETE = Code("placing_party_incomplete",
+                                "A-3: a parent or guardian gives an ID number, an institution its name")
+PLACING_PARTY_MISMATCH = Code("placing_party_mismatch",
+                              "A-3: an orphan is placed by its guardian or an institution, a child of parents in "
+                              "difficulty by a parent, a foundling by an institution or guardian")
+ADOPTER_IS_PLACING_PARTY = Code("adopter_is_placing_party", "A-3: the placing party cannot adopt the child")
+
+# A-4 to A-8 the adopters
+ADOPTER_UNDER_30 = Code("adopter_under_30", "A-4: each adopter is 30 full years old on the registration date")
+ADOPTION_LIMIT = Code("adoption_limit",
+                      "A-4, A-5: an adopter with children adopts only up to two children in all (counted from "
+                      "civreg's adoptions and the signed statement)")
+SPOUSE_MUST_JOIN = Code("spouse_must_join", "A-6: a married person adopts only together with the spouse")
+AGE_GAP_40 = Code("age_gap_40", "A-6: a single adopter of a child of the other sex is 40 full years older or more")
+CHILD_CONSENT_REQUIRED = Code("child_consent_required", "A-7: a child of 8 or more consents, recorded")
+BIRTH_PARENT_CONSENT_REQUIRED = Code("birth_parent_consent_required",
+                                     "A-8: a step-parent adopts with the birth parents' consent")
+STATEMENT_REQUIRED = Code("statement_required",
+                          "A-4, A-9: the adopters' signed statement of marital status and children is cited")
+
+# A-10 assessment, A-11 foundling notice
+NO_ASSESSMENT = Code("no_assessment", "A-10: no assessment of these adopters on or before the registration date")
+UNSUITABLE_REASON_REQUIRED = Code("unsuitable_reason_required",
+                                  "A-10: registering after an `unsuitable` assessment needs a recorded reason")
+NOTICE_REQUIRED = Code("notice_required", "A-11: a foundling is registered only after a published notice")
+NOTICE_RUNNING = Code("notice_running", "A-11: the 60 days of the foundling notice have not passed")
+NOTICE_CLAIMED = Code("notice_claimed", "A-11: the notice was claimed already (409)")
+NOTICE_EXISTS = Code("notice_exists", "A-11: a notice for this child is running or was claimed (409)")
+
+# A-16, A-17 dissolution, void and revoked registrations
+ADOPTION_ENDED = Code("adoption_ended", "A-16, A-17: the adoption is dissolved, void or revoked already (409)")
+COURT_DOCUMENT_REQUIRED = Code("court_document_required",
+                               "A-16, A-17: a court's dissolution or a revocation cites its document")
+DATE_BEFORE_REGISTRATION = Code("date_before_registration", "A-16, A-17: the date is before the registration")
+
+# K-4 numbering, raised by the shared numbering (shared/certificates.py)
+SERIALS_EXHAUSTED = Code("serials_exhausted", "K-4: the office's year of 999,999 numbers is used up (409)")

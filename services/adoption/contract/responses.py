@@ -1,0 +1,103 @@
+"""What the adoption service answers, as the OpenAPI document shows it (services may add fields)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from shared.reference.contract import Response
+
+
+class AdoptionPerson(Response):
+    id_number: str
+    name: str
+
+
+class AdoptionCertificateCopy(Response):
+    """api.md release 2: one object per copy; the verification code only in the issuing answer."""
+
+    number: str
+    holder_id_number: str
+    verification_code: str | None = None
+
+
+class AdoptionAssessment(Response):
+    assessment_id: str
+    outcome: str
+    assessed_on: dt.date
+    version: int
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", "outcome": "suitable",
+        "assessed_on": "2026-03-02", "version": 1}]}}
+
+
+class FoundlingNotice(Response):
+    notice_id: str
+    office: str
+    child_id_number: str
+    published_on: dt.date
+    runs_until: dt.date
+    status: str  # running | ended | claimed
+    version: int
+
+
+class AdoptionRegistered(Response):
+    adoption_id: str
+    certificate: str
+    certificates: list[AdoptionCertificateCopy]
+    registered_on: dt.date
+    sealed: bool
+    version: int
+
+    model_config = {"json_schema_extra": {"examples": [{
+        "adoption_id": "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "certificate": "SY610502-2026-000001",
+        "certificates": [{"number": "SY610502-2026-000001", "holder_id_number": "610502198001010016",
+                          "verification_code": "7KQ3M9PXW2HD"}],
+        "registered_on": "2026-05-06", "sealed": False, "version": 1}]}}
+
+
+class Adoption(Response):
+    """One adoption. A sealed adoption's placing party is shown only to the registering office's registrar
+    and to oversight (A-14)."""
+
+    adoption_id: str
+    office: str
+    status: str  # registered | dissolved | void
+    registered_on: dt.date
+    child: AdoptionPerson
+    adopters: list[AdoptionPerson]
+    sealed: bool
+    relation: str
+    placing_party: dict | None = None
+    certificates: list[dict] = Field(default_factory=list)
+    dissolution: dict | None = None
+    revocation: dict | None = None
+    version: int
+
+
+class AdoptionSummary(Response):
+    adoption_id: str
+    office: str
+    status: str
+    registered_on: dt.date
+    child_id_number: str
+    adopters: list[str]
+    sealed: bool
+    certificate: str
+    version: int
+
+
+class AdoptionList(Response):
+    items: list[AdoptionSummary]
+    next_cursor: str | None = None
+
+
+class AdoptionCertificateVerification(Response):
+    """K-9: only validity, kind, issue date and revocation; nothing about the persons."""
+
+    valid: bool
+    kind: str
+    issued_on: dt.date
+    revoked: bool

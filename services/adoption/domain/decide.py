@@ -1,0 +1,212 @@
+"""The adoption deciders, pure: given the command, the facts the application looked up and the new ids and
+certificate numbers, the drafts to record — or a `Refusal` (domain/rules.py). Nothing is written on a
+refusal; the certificate serial taken for it rolls back with the transaction (K-4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from services.adoption.contract import commands as c
+from services.adoption.contract import events as contract
+from services.adoption.domain import parameters as p
+from services.adoption.domain import rules
+from services.adoption.domain.events import Draft
+from services.adoption.domain.state import Adoption, Notice
+from shared.actor import Actor
+from shared.errors import Refusal
+from shared.reference.dates import age_on
+
+ADULT_AGE = 18
+
+Subjects = tuple[tuple[str, str], ...]
+
+
+def _given(**fields: object) -> dict[str, object]:
+    """The optional fields that have a value: an absent field stays absent on the wire."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
+def _people(parties: list[c.AdoptionParty] | list[c.Adopter]) -> tuple[contract.Person, ...]:
+    return tuple(contract.Person(id_number=a.id_number, name=a.name) for a in parties)
+
+
+# -- A-10 assessment -----------------------------------------------------------------------------------------------
+def decide_assessment(command: c.RecordAssessment, assessment_id: str, actor: Actor, today: dt.date) -> list[Draft]:
+    """A-10: the assessment of the adopters, dated as the report is; the registrar's office if none given."""
+    office = command.office or actor.office
+    if office is not None:
+        rules.check_office_A1(office)
+        rules.check_acts_for_office_A1(actor, office)
+    else:
+        rules.check_acts_for_office_A1(actor, "")
+    rules.check_business_date(command.assessed_on, today, "assessed_on")
+    for index, adopter in enumerate(command.adopters):
+        rules.person(adopter.id_number, today, ("adopters", str(index)))
+    event = contract.AssessmentRecorded(
+        assessment_id=assessment_id, adopters=_people(command.adopters), outcome=command.outcome,
+        assessed_on=command.assessed_on, assessor=command.assessor,
+        **_given(office=office, report_ref=command.report_ref))
+    return [Draft.of(event, command.assessed_on, tuple((a.id_number, "adopter") for a in command.adopters))]
+
+
+# -- A-11 foundling notice -----------------------------------------------------------------------------------------
+def decide_notice(command: c.PublishFoundlingNotice, notice_id: str, existing: Notice | None, actor: Actor,
+                  today: dt.date) -> list[Draft]:
+    """A-11: one notice per foundling; it runs `notice_days` (60) from its publication."""
+    rules.check_office_A1(command.office)
+    rules.check_acts_for_office_A1(actor, command.office)
+    on = rules.check_business_date(command.published_on or today, today, "published_on")
+    child = rules.person(command.child.id_number, today, ("child",))
+    if existing is not None and (existing.claimed_on is not None or existing.runs_until > on):
+        raise Refusal("notice_exists", f"notice {existing.notice_id} for this child is {existing.status(today)}",
+                      409)
+    event = contract.FoundlingNoticePublished(
+        notice_id=notice_id, office=command.office, child=contract.Person(id_number=child.value,
+                                                                           name=command.child.name),
+        description=command.description, published_on=on, runs_until=on + dt.timedelta(days=p.notice_days(on)))
+    return [Draft.of(event, on, ((child.value, "child"),))]
+
+
+def decide_claim_foundling(command: c.ClaimFoundling, notice: Notice, actor: Actor, today: dt.date) -> list[Draft]:
+    """A-11: a claim within the notice stops the adoption of the foundling."""
+    rules.check_acts_for_office_A1(actor, notice.office)
+    on = rules.check_business_date(command.claimed_on or today, today, "claimed_on")
+    if notice.claimed_on is not None:
+        raise Refusal("notice_claimed", "the notice was claimed already", 409)
+    rules.check_after_registration(on, notice.published_on, "claimed_on")
+    event = contract.FoundlingClaimed(notice_id=notice.notice_id, claimed_on=on, **_given(note=command.note))
+    return [Draft.of(event, on, ((notice.child_id_number, "child"),))]
+
+
+# -- A-2 to A-14 registration --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RegistrationFacts:
+    """What the application looked up for a registration."""
+
+    adopted_in_civreg: dict[str, int]  # adopter → adoptions in force civreg registered (A-4, A-5)
+    assessment: tuple[str, str] | None  # (assessment_id, outcome) of the latest of these adopters (A-10)
+    notice: Notice | None  # the child's latest foundling notice (A-11)
+
+
+@dataclass(frozen=True)
+class NewAdoption:
+    adoption_id: str
+    certificate: str  # K-2: the 收养登记证's 字号, taken in the command's transaction
+    placement_id: str  # A-14: a sealed adoption's placing parent's stream
+
+
+def decide_registration(command: c.RegisterAdoption, facts: RegistrationFacts, new: NewAdoption, actor: Actor,
+                        today: dt.date) -> list[Draft]:
+    """A-2 to A-14: every rule in order; the 收养登记证 to the adopters (one copy, held by the first adopter)."""
+    rules.check_office_A1(command.office)
+    rules.check_acts_for_office_A1(actor, command.office)
+    on = rules.check_business_date(command.registered_on or today, today, "registered_on")
+    step_parent, relative = command.relation == "step_parent", command.relation == "collateral_relative"
+    child = rules.person(command.child.id_number, today, ("child",))
+    adopters = [rules.person(a.id_number, today, ("adopters", str(i))) for i, a in enumerate(command.adopters)]
+    if on < child.birth_date:
+        raise rules.refusal("child_not_adoptable", "the child was not born on the registration date",
+                            field="registered_on")
+    rules.check_minor_A2(child, on)
+    rules.check_placing_party_A3(command.placing_party, command.child, command.relation)
+    rules.check_adopter_is_not_placing_party_A3(command.adopters, command.placing_party)
+    rules.check_spouses_A6(command.adopters)
+    if not step_parent:  # A-8: a step-parent is free of A-4, A-5 and A-10
+        rules.check_statement_A9(command.statement_ref)
+        for index, adopter in enumerate(adopters):
+            rules.check_adopter_age_A4(adopter, on, index)
+        if not rules.exempt_from_limit_A5(command.child, command.placing_party):
+            for index, adopter in enumerate(command.adopters):
+                rules.check_adoption_limit_A5(adopter, facts.adopted_in_civreg.get(adopter.id_number, 0), on, index)
+        if len(adopters) == 1 and not relative:
+            rules.check_age_gap_A6(adopters[0], child, on)
+    else:
+        rules.check_birth_parent_consent_A8(command.birth_parents_consent)
+    rules.check_child_consent_A7(child, command.child_consent, on)
+    if not step_parent:
+        rules.check_assessment_A10(facts.assessment[1] if facts.assessment else None, command.unsuitable_reason, on)
+    if command.child.situation == "parents_unknown" and not step_parent:
+        notice = facts.notice
+        rules.check_notice_A11(notice.published_on if notice else None,
+                               bool(notice and notice.claimed_on is not None), on)
+    return registration_drafts(command, new, facts, on)
+
+
+def registration_drafts(command: c.RegisterAdoption, new: NewAdoption, facts: RegistrationFacts,
+                        on: dt.date) -> list[Draft]:
+    """A-13, A-14: the registration, and for a sealed adoption its origins apart (class `sealed`) and a bare
+    "placed for adoption" for a placing parent."""
+    placing = command.placing_party
+    placed = contract.Placing(kind=placing.kind, **_given(id_number=placing.id_number, name=placing.name,
+                                                          institution=placing.institution))
+    placing_role = {"parent": "birth_parent", "guardian": "guardian"}.get(placing.kind)
+    sealed = command.sealed_at_request_of is not None
+    child = contract.Person(id_number=command.child.id_number, name=command.child.name)
+    certificate = contract.Certificate(number=new.certificate, kind="adoption",
+                                       holder_id_number=command.adopters[0].id_number)
+    optional = {"situation": None if sealed else command.child.situation, "placing_party": None if sealed else placed,
+                "assessment_id": facts.assessment[0] if facts.assessment else None,
+                "unsuitable_reason": command.unsuitable_reason, "statement_ref": command.statement_ref}
+    registered = contract.AdoptionRegistered(  # an absent optional field stays absent on the wire
+        adoption_id=new.adoption_id, office=command.office, registered_on=on, child=child,
+        adopters=_people(command.adopters), sealed=sealed, certificates=(certificate,), relation=command.relation,
+        **_given(**optional))
+    core: Subjects = ((child.id_number, "adoptee"), *((a.id_number, "adopter") for a in command.adopters))
+    origin: Subjects = ((placing.id_number, placing_role),) if placing.id_number and placing_role else ()
+    if not sealed:
+        return [Draft.of(registered, on, core + origin)]
+    drafts = [Draft.of(registered, on, core),
+              Draft.of(contract.AdoptionSealed(adoption_id=new.adoption_id, requested_by=command.sealed_at_request_of,
+                                               placing_party=placed, situation=command.child.situation),
+                       on, ((child.id_number, "adoptee"), *origin))]
+    if placing.kind == "parent" and placing.id_number:
+        drafts.append(Draft.of(contract.ChildPlaced(placement_id=new.placement_id, placed_on=on), on,
+                               ((placing.id_number, "birth_parent"),)))
+    return drafts
+
+
+def subjects_of(adoption: Adoption) -> Subjects:
+    return ((adoption.child.id_number, "adoptee"), *((a.id_number, "adopter") for a in adoption.adopters))
+
+
+# -- A-16 dissolution, A-17 void and revoked -----------------------------------------------------------------------
+def decide_dissolution(command: c.DissolveAdoption, adoption: Adoption, certificate: str | None, actor: Actor,
+                       today: dt.date) -> list[Draft]:
+    """A-16: by agreement (the 收养登记证 taken back, a 解除收养关系证明 issued) or by a court (nothing issued,
+    as a court divorce); a minor of 8 or more consents to an agreement."""
+    rules.check_acts_for_office_A1(actor, adoption.office)
+    rules.check_in_force_A16(adoption.status)
+    on = rules.check_business_date(command.dissolved_on, today, "dissolved_on")
+    rules.check_after_registration(on, adoption.registered_on, "dissolved_on")
+    rules.check_court_document_A16(command.by, command.document_ref)
+    if command.by == "agreement":
+        child = rules.person(adoption.child.id_number, today, ("child",))
+        if age_is_minor(child.birth_date, on):
+            rules.check_child_consent_A7(child, command.child_consent, on)
+    issued = (contract.Certificate(number=certificate, kind="adoption_dissolution",
+                                   holder_id_number=adoption.adopters[0].id_number),) if certificate else ()
+    event = contract.AdoptionDissolved(
+        adoption_id=adoption.adoption_id, by=command.by, dissolved_on=on, **_given(document_ref=command.document_ref),
+        certificates=issued, invalidated=tuple(c.number for c in adoption.certificates if c.kind == "adoption"))
+    return [Draft.of(event, on, subjects_of(adoption))]
+
+
+def age_is_minor(birth_date: dt.date, on: dt.date) -> bool:
+    """A-16: "in minority" is the Civil Code's, under 18 (not A-2's dated limit)."""
+    return age_on(birth_date, on) < ADULT_AGE
+
+
+def decide_revocation(command: c.RevokeAdoption, adoption: Adoption, actor: Actor, today: dt.date) -> list[Draft]:
+    """A-17: a court's invalidity or the registry's revocation: void from the start, the certificates recovered."""
+    rules.check_acts_for_office_A1(actor, adoption.office)
+    if adoption.status == "void":
+        rules.check_in_force_A16(adoption.status)
+    on = rules.check_business_date(command.revoked_on, today, "revoked_on")
+    rules.check_after_registration(on, adoption.registered_on, "revoked_on")
+    event = contract.AdoptionRevoked(
+        adoption_id=adoption.adoption_id, by=command.by, revoked_on=on, document_ref=command.document_ref,
+        **_given(reason=command.reason),
+        invalidated=tuple(c.number for c in adoption.certificates if c.number not in adoption.invalid_certificates))
+    return [Draft.of(event, on, subjects_of(adoption))]

@@ -1,0 +1,46 @@
+"""The dated parameters the adoption rules read (rule_parameters.yaml beside the service): every lookup takes
+the business date, so a registration is judged by the rules in force on its date (收养法 values before 2021)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from shared.reference.parameters import package_parameters
+
+
+def value(name: str, on: date) -> Any:
+    return package_parameters("services.adoption").value(f"adoption.{name}", on)
+
+
+def child_age_limit(on: date) -> int:
+    return int(value("child_age_limit", on))
+
+
+def adopter_minimum_age(on: date) -> int:
+    return int(value("adopter_minimum_age", on))
+
+
+def children_limit(on: date) -> int:
+    return int(value("children_limit", on))
+
+
+def age_gap_years(on: date) -> int:
+    return int(value("age_gap_years", on))
+
+
+def child_consent_age(on: date) -> int:
+    return int(value("child_consent_age", on))
+
+
+def assessment_required(on: date) -> bool:
+    return bool(value("assessment_required", on))
+
+
+def notice_days(on: date) -> int:
+    return int(value("notice_days", on))
+
+
+def certificate_prefix(kind: str, on: date) -> str:
+    """K-2: `SY` for the 收养登记证, `SJ` for the 解除收养关系证明 by default."""
+    return str(value(f"certificate_prefix.{kind}", on))

@@ -1,0 +1,192 @@
+"""The adoption rules as checks, each named after its rule (A-1 to A-17); each raises a `Refusal` with the
+contract's code (contract/refusals.py) and the field it is about. Pure: ages come from the ID numbers, the
+parameters from the business date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from services.adoption.contract import refusals as r
+from services.adoption.contract.commands import AdoptedChild, Adopter, PlacingParty
+from services.adoption.domain import parameters as p
+from shared.actor import Actor
+from shared.errors import Refusal
+from shared.reference.dates import add_years, age_on
+from shared.reference.idnumber import IdNumber, InvalidIdNumber, parse_id_number
+from shared.reference.places import InvalidPlace, parse_place
+
+
+def refusal(code: str, detail: str, *, field: str | tuple[str, ...] | None = None, status: int = 422) -> Refusal:
+    loc = ["body", *((field,) if isinstance(field, str) else field)] if field else None
+    return Refusal(code, detail, status, [{"loc": loc, "msg": detail}] if loc else None)
+
+
+# -- A-1 registry --------------------------------------------------------------------------------------------------
+def check_office_A1(office: str) -> str:
+    """A-1: a registry office of the city (MR-<county>); its division numbers the certificates (K-2)."""
+    try:
+        place = parse_place(office)
+    except InvalidPlace:
+        place = None
+    if place is None or place.kind != "registry_office":
+        raise refusal(r.UNKNOWN_OFFICE, f"{office} is not a registry office", field="office")
+    return place.division
+
+
+def check_acts_for_office_A1(actor: Actor, office: str) -> None:
+    """A-1: an adoption registrar records at the registry office it is bound to, nowhere else."""
+    actor.check_records_business("adoption registrations")
+    if actor.role != "adoption_registrar" or actor.office != office:
+        raise Refusal(r.FORBIDDEN_PLACE, f"the caller does not record at {office}", 403)
+
+
+def check_business_date(on: dt.date, today: dt.date, field: str) -> dt.date:
+    if on > today:
+        raise refusal(r.BUSINESS_DATE_IN_FUTURE, f"{field} is after today", field=field)
+    return on
+
+
+def person(id_number: str, today: dt.date, field: tuple[str, ...]) -> IdNumber:
+    try:
+        return parse_id_number(id_number, today=today)
+    except InvalidIdNumber as exc:
+        raise refusal(r.INVALID_ID_NUMBER, f"not a valid ID number ({getattr(exc, 'reason', 'format')})",
+                      field=(*field, "id_number")) from None
+
+
+# -- A-2, A-3 the child and who places it --------------------------------------------------------------------------
+def check_minor_A2(child: IdNumber, on: dt.date) -> None:
+    """A-2: a minor on the registration date (under 18; under 14 before 2021)."""
+    if on < child.birth_date or age_on(child.birth_date, on) >= p.child_age_limit(on):
+        raise refusal(r.CHILD_NOT_ADOPTABLE, f"the child is not under {p.child_age_limit(on)} on {on}",
+                      field=("child", "id_number"))
+
+
+def check_placing_party_A3(placing: PlacingParty, child: AdoptedChild, relation: str) -> None:
+    """A-3: a parent or guardian is named by ID number, an institution by its name; the placing party fits
+    the child's situation (A-2). A step-parent (A-8) adopts the child of the spouse, placed by that parent."""
+    if placing.kind in ("parent", "guardian") and not placing.id_number:
+        raise refusal(r.PLACING_PARTY_INCOMPLETE, f"a {placing.kind} gives an ID number",
+                      field=("placing_party", "id_number"))
+    if placing.kind == "institution" and not placing.institution:
+        raise refusal(r.PLACING_PARTY_INCOMPLETE, "an institution gives its name",
+                      field=("placing_party", "institution"))
+    if relation == "step_parent":
+        fits = placing.kind == "parent"
+    else:
+        fits = {"orphan": ("guardian", "institution"), "parents_unknown": ("institution", "guardian"),
+                "parents_in_difficulty": ("parent", "guardian", "institution")}[child.situation]
+        fits = placing.kind in fits
+    if not fits:
+        raise refusal(r.PLACING_PARTY_MISMATCH, f"a {placing.kind} does not place a child whose situation is "
+                      f"{child.situation}", field=("placing_party", "kind"))
+
+
+def check_adopter_is_not_placing_party_A3(adopters: Sequence[Adopter], placing: PlacingParty) -> None:
+    if placing.id_number and any(a.id_number == placing.id_number for a in adopters):
+        raise refusal(r.ADOPTER_IS_PLACING_PARTY, "the placing party cannot adopt the child",
+                      field=("placing_party", "id_number"))
+
+
+# -- A-4 to A-8 the adopters ---------------------------------------------------------------------------------------
+def check_adopter_age_A4(adopter: IdNumber, on: dt.date, index: int) -> None:
+    """A-4: each adopter 30 full years old on the registration date (both spouses: verify; applied to both)."""
+    if age_on(adopter.birth_date, on) < p.adopter_minimum_age(on):
+        raise refusal(r.ADOPTER_UNDER_30, f"adopter {index + 1} is under {p.adopter_minimum_age(on)}",
+                      field=("adopters", str(index), "id_number"))
+
+
+def exempt_from_limit_A5(child: AdoptedChild, placing: PlacingParty) -> bool:
+    """A-5: orphans, disabled minors, and institution children whose parents cannot be found."""
+    return child.situation == "orphan" or child.disabled or (
+        child.situation == "parents_unknown" and placing.kind == "institution")
+
+
+def check_adoption_limit_A5(adopter: Adopter, adopted_in_civreg: int, on: dt.date, index: int) -> None:
+    """A-4 first condition and A-5: after this adoption at most two children in all (before 2021: one), the
+    stated children (biological and step, the signed statement) plus the adoptions civreg registered."""
+    total = adopter.children + adopted_in_civreg + 1
+    if total > p.children_limit(on):
+        raise refusal(r.ADOPTION_LIMIT, f"adopter {index + 1} would have {total} children, the limit is "
+                      f"{p.children_limit(on)}", field=("adopters", str(index), "children"))
+
+
+def check_spouses_A6(adopters: Sequence[Adopter]) -> None:
+    """A-6: a married person adopts only with the spouse; two adopters are spouses."""
+    if len(adopters) == 1 and adopters[0].married:
+        raise refusal(r.SPOUSE_MUST_JOIN, "a married adopter adopts together with the spouse", field="adopters")
+    if len(adopters) == 2 and not all(a.married for a in adopters):
+        raise refusal(r.SPOUSE_MUST_JOIN, "two adopters adopt together only as spouses", field="adopters")
+    if len(adopters) == 2 and adopters[0].id_number == adopters[1].id_number:
+        raise refusal(r.SPOUSE_MUST_JOIN, "the two adopters are the same person", field="adopters")
+
+
+def check_age_gap_A6(adopter: IdNumber, child: IdNumber, on: dt.date) -> None:
+    """A-6: a single adopter of a child of the other sex is 40 full years older or more (以上 includes 40,
+    Civil Code 1259)."""
+    if adopter.sex != child.sex and add_years(adopter.birth_date, p.age_gap_years(on)) > child.birth_date:
+        raise refusal(r.AGE_GAP_40, f"a single adopter of a child of the other sex is {p.age_gap_years(on)} "
+                      "full years older or more", field=("adopters", "0", "id_number"))
+
+
+def check_child_consent_A7(child: IdNumber, consent: bool | None, on: dt.date, field: str = "child_consent") -> None:
+    """A-7: a child of 8 or more (10 before 2021) consents, recorded."""
+    if age_on(child.birth_date, on) >= p.child_consent_age(on) and consent is not True:
+        raise refusal(r.CHILD_CONSENT_REQUIRED, f"a child of {p.child_consent_age(on)} or more consents",
+                      field=field)
+
+
+def check_birth_parent_consent_A8(consent: bool | None) -> None:
+    """A-8: a step-parent adopts with the birth parents' consent."""
+    if consent is not True:
+        raise refusal(r.BIRTH_PARENT_CONSENT_REQUIRED, "a step-parent adopts with the birth parents' consent",
+                      field="birth_parents_consent")
+
+
+def check_statement_A9(statement_ref: str | None) -> None:
+    """A-4, A-9: the signed statement of marital status and children is cited (its counts are the adopters')."""
+    if not statement_ref:
+        raise refusal(r.STATEMENT_REQUIRED, "cite the adopters' signed statement of marital status and children",
+                      field="statement_ref")
+
+
+# -- A-10 assessment, A-11 notice ----------------------------------------------------------------------------------
+def check_assessment_A10(outcome: str | None, unsuitable_reason: str | None, on: dt.date) -> None:
+    """A-10: a prior assessment of these adopters; a guide, not a veto: after `unsuitable`, a reason."""
+    if not p.assessment_required(on):
+        return
+    if outcome is None:
+        raise refusal(r.NO_ASSESSMENT, f"no assessment of these adopters on or before {on}", field="adopters")
+    if outcome == "unsuitable" and not unsuitable_reason:
+        raise refusal(r.UNSUITABLE_REASON_REQUIRED, "the assessment found the adopters unsuitable: record why "
+                      "the adoption is registered nevertheless", field="unsuitable_reason")
+
+
+def check_notice_A11(published_on: dt.date | None, claimed: bool, on: dt.date) -> None:
+    """A-11: a foundling only after 60 days from a published notice; a claim within them stops it."""
+    if published_on is None:
+        raise refusal(r.NOTICE_REQUIRED, "publish a notice seeking the foundling's parents first",
+                      field=("child", "situation"))
+    if claimed:
+        raise refusal(r.CHILD_NOT_ADOPTABLE, "the foundling was claimed within the notice",
+                      field=("child", "id_number"))
+    ends = published_on + dt.timedelta(days=p.notice_days(on))
+    if on < ends:
+        raise refusal(r.NOTICE_RUNNING, f"the notice runs until {ends}", field="registered_on")
+
+
+# -- A-16, A-17 ----------------------------------------------------------------------------------------------------
+def check_in_force_A16(status: str) -> None:
+    if status != "registered":
+        raise Refusal(r.ADOPTION_ENDED, f"the adoption is {status} already", 409)
+
+
+def check_after_registration(on: dt.date, registered_on: dt.date, field: str) -> None:
+    if on < registered_on:
+        raise refusal(r.DATE_BEFORE_REGISTRATION, f"{field} is before the registration", field=field)
+
+
+def check_court_document_A16(by: str, document_ref: str | None) -> None:
+    if by == "court" and not document_ref:
+        raise refusal(r.COURT_DOCUMENT_REQUIRED, "a court's decision cites its document", field="document_ref")

@@ -1,0 +1,93 @@
+"""The state of one adoption (stream `adoption-<id>`) and of one foundling notice (`notice-<id>`), folded
+from their events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from services.adoption.contract import events as contract
+from shared.reference.events import Recorded
+
+
+@dataclass(frozen=True)
+class Adoption:
+    adoption_id: str
+    office: str
+    registered_on: dt.date
+    child: contract.Person
+    adopters: tuple[contract.Person, ...]
+    sealed: bool
+    relation: str
+    certificates: tuple[contract.Certificate, ...]
+    placing_party: contract.Placing | None = None
+    requested_by: str | None = None
+    status: str = "registered"  # registered | dissolved | void
+    dissolution: dict[str, Any] | None = None
+    revocation: dict[str, Any] | None = None
+    invalid_certificates: tuple[str, ...] = ()
+    version: int = 0
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == "registered"
+
+
+def fold(events: Iterable[Recorded]) -> Adoption | None:
+    state: Adoption | None = None
+    for number, event in enumerate(events, start=1):
+        state = evolve(state, contract.CATALOGUE.read(event))
+        if state is not None:
+            state = replace(state, version=getattr(event, "stream_version", number))
+    return state
+
+
+def evolve(state: Adoption | None, event: Any) -> Adoption | None:
+    match event:
+        case contract.AdoptionRegistered():
+            return Adoption(event.adoption_id, event.office, event.registered_on, event.child, event.adopters,
+                            event.sealed, event.relation, event.certificates, event.placing_party)
+        case contract.AdoptionSealed() if state is not None:
+            return replace(state, placing_party=event.placing_party, requested_by=event.requested_by)
+        case contract.AdoptionDissolved() if state is not None:
+            return replace(state, status="dissolved", certificates=state.certificates + event.certificates,
+                           invalid_certificates=state.invalid_certificates + event.invalidated,
+                           dissolution={"by": event.by, "dissolved_on": event.dissolved_on,
+                                        "document_ref": event.document_ref})
+        case contract.AdoptionRevoked() if state is not None:
+            return replace(state, status="void", invalid_certificates=state.invalid_certificates + event.invalidated,
+                           revocation={"by": event.by, "revoked_on": event.revoked_on,
+                                       "document_ref": event.document_ref, "reason": event.reason})
+    return state
+
+
+@dataclass(frozen=True)
+class Notice:
+    notice_id: str
+    office: str
+    child_id_number: str
+    published_on: dt.date
+    runs_until: dt.date
+    claimed_on: dt.date | None = None
+    version: int = 0
+
+    def status(self, today: dt.date) -> str:
+        if self.claimed_on is not None:
+            return "claimed"
+        return "running" if today < self.runs_until else "ended"
+
+
+def fold_notice(events: Iterable[Recorded]) -> Notice | None:
+    notice: Notice | None = None
+    for number, event in enumerate(events, start=1):
+        match contract.CATALOGUE.read(event):
+            case contract.FoundlingNoticePublished() as published:
+                notice = Notice(published.notice_id, published.office, published.child.id_number,
+                                published.published_on, published.runs_until)
+            case contract.FoundlingClaimed() as claimed if notice is not None:
+                notice = replace(notice, claimed_on=claimed.claimed_on)
+        if notice is not None:
+            notice = replace(notice, version=getattr(event, "stream_version", number))
+    return notice
