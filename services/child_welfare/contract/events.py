@@ -200,6 +200,10 @@ class SupportTerminated(EventModel):
     allowance_until: str
     cause: str
     notes: str | None = None
+    relief_exit: str | None = Field(
+        None, description="a relief referral closed by the case's end: `collected`, `escorted`, `transferred`, or "
+                          "`identified_adult` (the referral is cancelled)")
+    relief_case_id: str | None = None
 
 
 class TerminationCorrected(EventModel):
