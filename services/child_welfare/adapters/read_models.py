@@ -52,6 +52,13 @@ class ReadModels:
     def standards(self) -> Standards:
         return load_standards(self.tx)
 
+    def children_paid(self, category: str, first: Any, last: Any) -> list[str]:
+        """C-5: the children whose ledger pays `category` in some month from `first` to `last`."""
+        rows = self.tx.execute(
+            "SELECT DISTINCT child_id FROM allowance_spans WHERE category = %s AND first_month <= %s"
+            " AND (last_month IS NULL OR last_month >= %s) ORDER BY child_id", (category, last, first)).fetchall()
+        return [row[0] for row in rows]
+
     # -- the relief loop (domain/referrals.py) ------------------------------------------------------------
     def referral_of_case(self, case_id: str) -> str | None:
         """The referral file a relief case opened, if any."""

@@ -1136,7 +1136,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a marriage (M-1 to M-6): two certificates, the cross-county flag, dishonesty-list warnings. */
+        /** Register a marriage (M-1 to M-6): two certificates, the cross-county flag, dishonesty-list warnings. A registrar records a late registration with any past registered_on, judged by the rules of that date. */
         post: operations["marriage.register"];
         delete?: never;
         options?: never;
@@ -4231,14 +4231,22 @@ export interface components {
         /**
          * StandardSet
          * @description C-5: the monthly standard of a category and care arrangement from a month on (admin, reference data).
+         *     A month already paid may be the first: `adjusted_children` children then got an `AllowanceAdjusted` for
+         *     the months paid since (arrears, or a recovery).
          * @example {
+         *       "adjusted_children": 0,
          *       "amount": "1800.00",
-         *       "care": "institutional",
+         *       "care": "institution",
          *       "category": "orphan",
          *       "from_month": "2025-07"
          *     }
          */
         StandardSet: {
+            /**
+             * Adjusted Children
+             * @default 0
+             */
+            adjusted_children: number;
             /** Amount */
             amount: string;
             /** Care */
@@ -6052,8 +6060,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "adjusted_children": 0,
                      *       "amount": "1800.00",
-                     *       "care": "institutional",
+                     *       "care": "institution",
                      *       "category": "orphan",
                      *       "from_month": "2025-07"
                      *     }
