@@ -194,6 +194,10 @@ class ImportedBatch(View):
     already_imported: int
     conflict: int
     invalid: int
+    flagged: int = Field(0, description="M-12: records imported with a review flag (e.g. `below_legal_age`)")
+    review: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="M-12: the results of the records imported with a review flag, "
+                                                     "each with its `review` codes")
 
 
 class Statistics(View):
