@@ -4,8 +4,9 @@ Who may call what:
 * `marriage_clerk` acts at its own registry office (`MR-<division>`): the office in the body must be the
   clerk's (the service refuses another with 403 `forbidden_place`) — registrations, certificate reissues,
   divorce applications, withdrawals and registrations, appointments. Clerks date records at most 30 days back.
-* `marriage_registrar` (citywide, unlimited back-dating): revocations (M-10), court outcomes (M-9), the
-  historical import (M-12), and everything a clerk reads.
+* `marriage_registrar` (citywide, unlimited back-dating): late registrations (any past `registered_on`,
+  judged by that date's rules), revocations (M-10), court outcomes (M-9), the historical import (M-12), and
+  everything a clerk reads.
 * `admin` reads; it records no registrations, divorces or appointments (separation of duties).
 * `GET /persons/{id}/status` is a status-class fact (architecture.md, access classes): marriage staff,
   admins, and bureaus whose scopes include `status`.
