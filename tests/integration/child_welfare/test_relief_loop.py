@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from shared.envelope import Metadata, NewEvent, Subject
+from tests.integration.child_welfare.test_child_welfare_application import react
 from tests.support.event_samples import payload_of
 from tests.support.synthetic_ids import id_number_of
 
@@ -25,12 +26,6 @@ def relief(station_store, case_id, event_type, subjects, on, **payload):
         payload=payload_of(event_type, case_id=case_id, station="RS-610500", **payload),
         metadata=Metadata(actor="relief.RS-610500", office="RS-610500"))], version)
     return event
-
-
-def react(welfare, store, event, times=1):
-    for _ in range(times):
-        with store.db.transaction() as tx:
-            welfare.react(event, tx)
 
 
 def referred(station_store, subject, case_id, on="2025-03-01"):

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from services.marriage.contract.commands import ApplyForDivorce
 from services.marriage.domain import divorce
 from services.marriage.domain.registration import prepare
-from services.marriage.domain.rules import ApplicationRefused
 from shared.actor import Actor
-from shared.errors import Refusal
 from tests.unit.marriage.given import (
     CLERK,
     REGISTRAR,
@@ -23,21 +19,10 @@ from tests.unit.marriage.given import (
     register,
     registration_command,
 )
+from tests.unit.marriage.test_registration_M1_to_M6 import reasons_of, refusal_of
 
 AGREEMENT = {"children": "none", "property": "split equally", "debts": "none"}
 ADMIN = Actor("admin.city", "admin")
-
-
-def reasons_of(action) -> list[str]:
-    with pytest.raises(ApplicationRefused) as refused:
-        action()
-    return refused.value.reasons
-
-
-def refusal_of(action) -> Refusal:
-    with pytest.raises(Refusal) as refused:
-        action()
-    return refused.value
 
 
 def test_M6_a_registrar_records_a_registration_of_any_past_date_judged_by_its_phase():
