@@ -57,6 +57,11 @@ def import_historical_records(call: Call) -> Reply:
     return Reply(call.rpc("marriage").import_historical_records(body.records, call.actor(), body.first_row))
 
 
+def import_reviews(call: Call) -> Reply:
+    """M-12: imported marriages flagged for review, paged (`limit`, `cursor`)."""
+    return Reply(call.rpc("marriage").import_reviews(call.query.get("limit"), call.query.get("cursor")))
+
+
 def person_status(call: Call) -> Reply:
     """Marital status of a person on a date (default today), derived from the events."""
     principal = call.principal
@@ -108,6 +113,8 @@ ROUTES = [
           response=responses.Divorce),
     Route("POST", f"{PREFIX}/historical-records", "marriage.import_historical_records", REGISTRARS,
           import_historical_records, body=commands.HistoricalRecords, response=responses.ImportedBatch),
+    Route("GET", f"{PREFIX}/historical-records/review", "marriage.import_reviews", REGISTRARS, import_reviews,
+          query=queries.ReviewQuery, response=responses.ImportReviews),
     Route("GET", f"{PREFIX}/persons/<person_id>/status", "marriage.person_status", STATUS_READERS, person_status,
           query=queries.StatusQuery, response=responses.MaritalStatus, subject="person_id"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "marriage.verify_certificate", PUBLIC,

@@ -111,6 +111,13 @@ class ReadModels:
             (list(id_numbers), on)).fetchall()
         return {person: registration_id for person, registration_id in reversed(rows)}
 
+    def flagged_imports(self, after: str | None, limit: int) -> list[str]:
+        """M-12: imported marriages flagged for review, in registration id order after `after`."""
+        rows = self.tx.execute("SELECT registration_id FROM marriages WHERE imported AND flagged"
+                               " AND registration_id > coalesce(%s, '') ORDER BY registration_id LIMIT %s",
+                               (after, limit)).fetchall()
+        return [row[0] for row in rows]
+
     def take_serial(self, key: SerialKey) -> int:
         """K-4: the next serial of the sequence, in this transaction: rolled back with it (a refusal takes
         none); the row stays locked until commit, so one office's registrations number in commit order."""

@@ -185,6 +185,14 @@ class Divorce(View):
     version: int
 
 
+class ImportReviews(View):
+    """M-12: imported marriages flagged for a registrar's review (`review`: `below_legal_age`,
+    `registered_after_death`), paged."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
 class ImportedBatch(View):
     """M-12: per-record results of a historical batch and their counts by outcome."""
 

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from shared.errors import Refusal
 from tests.integration.marriage.conftest import CLERK, REGISTRAR
 from tests.integration.marriage.helpers import counts, registration
 from tests.support.synthetic_ids import id_number_of
@@ -36,6 +37,19 @@ def test_M12_a_record_below_the_ages_of_its_date_is_imported_flagged_and_listed(
     [event] = store.read_stream(f"marriage-{listed['registration_id']}")
     assert event.payload["review"] == ["below_legal_age"]
     assert marriage.person_status(wife)["marital_status"] == "married"
+
+    reviews, cursor = [], None  # the registrar's list of imports to review, page by page
+    while True:
+        page = marriage.import_reviews(1, cursor)
+        reviews += page["items"]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    [item] = [i for i in reviews if i["registration_id"] == listed["registration_id"]]
+    assert (item["review"], item["status"], item["parties"][1]["id_number"]) == (["below_legal_age"], "married",
+                                                                                  wife)
+    assert marriage.registration(listed["registration_id"])["flags"] == ["below_legal_age"]
+    with pytest.raises(Refusal):
+        marriage.import_reviews(0)
 
 
 def test_M12_a_paper_divorce_ends_the_imported_marriage_and_frees_the_person(marriage, store, admin_db):
