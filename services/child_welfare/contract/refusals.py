@@ -42,7 +42,6 @@ PLACEMENT_BEFORE_CURRENT = Code("placement_before_current", "effective_on is bef
 REOPENED_BEFORE_TERMINATION = Code("reopened_before_termination", "reopened_on is before the termination")
 REASONS_REQUIRED = Code("reasons_required", "a rejection states its reasons")
 SCHOOLING_ENDED = Code("schooling_ended", "full_time_until has passed")
-STANDARD_IN_THE_PAST = Code("standard_in_the_past", "a standard applies from the current month or later")
 STUDENT_EXTENSION_NOT_AVAILABLE = Code("student_extension_not_available",
                                        "no student extension holds on the 18th birthday")
 TERMINATION_BEFORE_APPLICATION = Code("termination_before_application", "effective_on is before the application")
