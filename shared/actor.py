@@ -50,9 +50,10 @@ class Actor:
 
     @property
     def unlimited_backdating(self) -> bool:
-        """api.md: clerks and staff record up to 30 days back; registrars, admins and imports (and a
-        service's reactions, which carry the triggering event's date) without limit."""
-        return self.role in ("admin", SYSTEM_ROLE, "marriage_registrar")
+        """api.md: clerks and staff record up to 30 days back; registrars and imports (and a service's
+        reactions, which carry the triggering event's date) without limit. Not admins: an admin records no
+        business event at all (separation of duties, api.md release 2), so has no business date to set."""
+        return self.role in (SYSTEM_ROLE, "marriage_registrar")
 
     @classmethod
     def system(cls, name: str) -> Actor:

@@ -34,7 +34,7 @@ def check_business_date(
     days_back = int(default_parameters().value("records.backdating_days", today))
     if (today - occurred_on).days > days_back:
         raise Refusal("business_date_too_old",
-                      f"{field} {occurred_on} is more than {days_back} days back; a registrar or admin records it",
+                      f"{field} {occurred_on} is more than {days_back} days back; a registrar records it",
                       errors=[{"loc": ["body", field], "msg": f"at most {days_back} days back"}])
 
 

@@ -59,6 +59,10 @@ class MarriageService(EventSourcedService):
 
     # -- queries ------------------------------------------------------------------------------------------
     @service_rpc
+    def import_reviews(self, limit: Any = None, cursor: Any = None) -> dict:
+        return self.application().import_reviews(limit, cursor)
+
+    @service_rpc
     def registration(self, registration_id: str) -> dict:
         return self.application().registration(registration_id)
 

@@ -59,9 +59,20 @@ def allowances(conn: psycopg.Connection, file: ChildFile, first: dt.date, last: 
     adjustments = [adjustment for adjustment in file.adjustments
                    if first <= dt.date.fromisoformat(adjustment["recorded_on"]).replace(day=1) <= last]
     total = sum((month.amount for month in months), Decimal(0))
-    return {"child_id": file.child_id, "months": [month.to_json() for month in months], "total": money(total),
+    return {"child_id": file.child_id, "months": [_explained(month.to_json(), file) for month in months],
+            "total": money(total),
             "adjustments": adjustments,
             "adjustments_total": money(sum((Decimal(a["total"]) for a in adjustments), Decimal(0)))}
+
+
+def _explained(month: dict[str, Any], file: ChildFile) -> dict[str, Any]:
+    """C-5, month by month: the adjustments recorded for this month (a correction, a backdated standard),
+    each with what was paid, what is due and the difference (arrears positive, recovery negative)."""
+    adjusted = [{"recorded_on": adjustment["recorded_on"], "cause": adjustment["cause"], "paid": entry["paid"],
+                 "due": entry["due"], "difference": entry["difference"]}
+                for adjustment in file.adjustments for entry in adjustment["months"]
+                if entry["month"] == month["month"]]
+    return {**month, "adjustments": adjusted}
 
 
 def payroll(conn: psycopg.Connection, month: dt.date) -> dict[str, Any]:

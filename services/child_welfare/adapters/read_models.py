@@ -20,6 +20,7 @@ from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.decide import eligibility_ends_on
 from services.child_welfare.domain.file import ChildFile
 from services.child_welfare.domain.ledger import Standards, spans
+from services.child_welfare.domain.referrals import ReliefClosure
 from shared.envelope import Event
 from shared.errors import Refusal
 
@@ -51,6 +52,32 @@ class ReadModels:
     def standards(self) -> Standards:
         return load_standards(self.tx)
 
+    def children_paid(self, category: str, first: Any, last: Any) -> list[str]:
+        """C-5: the children whose ledger pays `category` in some month from `first` to `last`."""
+        rows = self.tx.execute(
+            "SELECT DISTINCT child_id FROM allowance_spans WHERE category = %s AND first_month <= %s"
+            " AND (last_month IS NULL OR last_month >= %s) ORDER BY child_id", (category, last, first)).fetchall()
+        return [row[0] for row in rows]
+
+    # -- the relief loop (domain/referrals.py) ------------------------------------------------------------
+    def referral_of_case(self, case_id: str) -> str | None:
+        """The referral file a relief case opened, if any."""
+        row = self.tx.execute("SELECT child_id FROM child_files WHERE relief_case_id = %s AND source ="
+                              " 'relief_referral' ORDER BY applied_on DESC LIMIT 1", (case_id,)).fetchone()
+        return row[0] if row else None
+
+    def note_relief_closure(self, closure: ReliefClosure, event_id: str) -> None:
+        """The case's end, remembered whichever of referral and closure arrives first (the first closure
+        wins: a case ends once)."""
+        self.tx.execute("INSERT INTO relief_closures (case_id, outcome, closed_on, cause, event_id)"
+                        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (case_id) DO NOTHING",
+                        (closure.case_id, closure.outcome, closure.on, closure.cause, event_id))
+
+    def relief_closure(self, case_id: str) -> ReliefClosure | None:
+        row = self.tx.execute("SELECT case_id, outcome, closed_on, cause FROM relief_closures WHERE case_id = %s",
+                              (case_id,)).fetchone()
+        return ReliefClosure(*row) if row else None
+
     # -- projection -------------------------------------------------------------------------------------
     def apply(self, event: Event) -> None:
         project = _PROJECTIONS.get(event.type)
@@ -71,6 +98,7 @@ class ReadModels:
             " township_checked_on = excluded.township_checked_on, decided_on = excluded.decided_on,"
             " terminated_on = excluded.terminated_on, agreement_until = excluded.agreement_until,"
             " last_visit = excluded.last_visit, eligibility_ends_on = excluded.eligibility_ends_on,"
+            " relief_case_id = excluded.relief_case_id,"
             " version = excluded.version",
             (file.child_id, file.subject_id, file.id_number, file.temporary_id, file.birth_date, file.source,
              file.status, file.category, placement.care, placement.institution, file.applied_on,

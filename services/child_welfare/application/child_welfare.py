@@ -14,7 +14,7 @@ from typing import Any
 import psycopg
 
 from services.child_welfare.adapters import queries
-from services.child_welfare.application import files, reactions, schedule
+from services.child_welfare.application import file_changes, files, reactions, schedule
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
 from services.child_welfare.contract.commands import MONTH_PATTERN
 from services.child_welfare.contract.table import COMMANDS
@@ -40,7 +40,7 @@ class ChildWelfare(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, files)
+    DECIDERS = deciders(COMMANDS, files, file_changes)
 
     # -- reactions and schedule ---------------------------------------------------------------------------
     def react(self, event: Event, tx: psycopg.Connection) -> None:

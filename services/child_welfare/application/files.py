@@ -13,7 +13,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from services.child_welfare.application.unit_of_work import UnitOfWork
+from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
 from services.child_welfare.contract import events as contract
 from services.child_welfare.contract.commands import (
     ChangeParentCondition,
@@ -31,6 +31,7 @@ from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain import rules
 from services.child_welfare.domain.file import ChildFile
+from services.child_welfare.domain.standards import CAUSE, decide_standard_adjustment, repriced_months
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
@@ -145,17 +146,36 @@ def terminate(uow: UnitOfWork, reference: str, command: Terminate, actor: Actor,
 
 
 def set_standard(uow: UnitOfWork, command: SetStandard, actor: Actor, today: dt.date) -> dict[str, Any]:
-    """C-5: PUT /standards (admin). A standard applies from its month on; months already paid are not
-    re-priced, so it may not start before the current month."""
+    """C-5: PUT /standards (admin). A standard applies from its month on; one starting in a month already
+    paid re-prices the months paid since, child by child, as adjustments (domain/standards.py)."""
     if not actor.is_admin:
         raise Refusal("forbidden", "standards are set by admins", 403)
+    adjusted = 0
     if not uow.replayed():
-        from_month = dt.date.fromisoformat(f"{command.from_month}-01")
-        if from_month < today.replace(day=1):
-            raise rules.refusal("standard_in_the_past", "a standard applies from the current month or later",
-                                field="from_month")
+        before = uow.read.standards()
         payload = {"category": command.category, "care": command.care, "from_month": command.from_month,
                    "amount": str(command.amount.quantize(_CENT)), "set_on": today.isoformat()}
-        uow.record(ev.STANDARDS_STREAM, [ev.Draft.of(contract.StandardSet(**payload), today)], None)
+        [recorded] = uow.record(ev.STANDARDS_STREAM, [ev.Draft.of(contract.StandardSet(**payload), today)], None)
+        adjusted = _reprice_paid_months(uow, recorded, command, before, today)
     return {"category": command.category, "care": command.care, "from_month": command.from_month,
-            "amount": str(command.amount.quantize(_CENT))}
+            "amount": str(command.amount.quantize(_CENT)), "adjusted_children": adjusted}
+
+
+def _reprice_paid_months(uow: UnitOfWork, recorded: Any, command: SetStandard, before: Any, today: dt.date) -> int:
+    """C-5: each child paid in the months the standard re-prices gets its adjustment, recorded by the service
+    (caused by the `StandardSet`, ids derived from it and the child: written once)."""
+    months = repriced_months(command.from_month, today)
+    if months is None:
+        return 0
+    after = uow.read.standards()
+    metadata = uow.metadata.model_copy(update={"actor": "child_welfare.standards", "office": None,
+                                               "causation_id": str(recorded.event_id)})
+    adjusted = 0
+    for child_id in uow.read.children_paid(command.category, *months):
+        child = UnitOfWork(uow.store, uow.tx, metadata, EventIds.for_reaction(CAUSE, recorded.event_id, child_id))
+        file = child.file(child_id)
+        drafts = decide_standard_adjustment(file, before, after, *months, today) if file else []
+        if drafts:
+            child.record(ev.child_stream(child_id), drafts, file.version, file)
+            adjusted += 1
+    return adjusted

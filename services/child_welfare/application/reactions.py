@@ -12,7 +12,8 @@
   registration date; that month is the last one paid (C-5), and the state's guardianship and care end.
 * `vagrant_aid.MinorReferred` (V-7): a referral file under temporary state guardianship, at the minors'
   protection centre. `vagrant_aid.PersonIdentified` / `PersonSettled`: a child known under a temporary id is
-  linked to the ID number (0.5).
+  linked to the ID number (0.5); an identification showing an adult, and a minor's exit (`PersonExited`:
+  collected, escorted, transferred), end the referral (relief_loop.py).
 
 Each reaction is a command whose events carry the triggering event as causation id and take their ids from
 it (and from the file it concerns): applied twice, written once. Facts already on the file are not recorded
@@ -25,6 +26,7 @@ import datetime as dt
 from typing import Any
 
 from services.adoption.contract import events as adoption
+from services.child_welfare.application import relief_loop
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.child_welfare.contract import events as contract
 from services.child_welfare.domain import decide as d
@@ -42,7 +44,8 @@ from shared.reference.idnumber import InvalidIdNumber, parse_id_number
 log = get_logger(__name__)
 
 FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE)
-RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE)
+RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE,
+                      *relief_loop.EXIT_TYPES)
 ADOPTION_EVENT_TYPES = (adoption.AdoptionRegistered.TYPE,)
 SYSTEM = Actor.system("child_welfare.reaction")
 
@@ -83,11 +86,15 @@ def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.da
             correction(reactor, corrected)
         case relief.MinorReferred() as referred:
             referral(reactor, event, referred)
+        case relief.PersonIdentified(minor=False) as adult:
+            relief_loop.on_identification(reactor, event, adult)
         case relief.PersonIdentified(temporary_id=temporary, id_number=id_number, identified_on=on) | \
                 relief.PersonSettled(temporary_id=temporary, id_number=id_number, settled_on=on):
             identification(reactor, event, temporary, id_number, on)
         case adoption.AdoptionRegistered() as registered:
             adopted(reactor, registered)
+        case relief.PersonExited() as exited:
+            relief_loop.on_exit(reactor, event, exited)
 
 
 # -- deaths ------------------------------------------------------------------------------------------------------
@@ -283,6 +290,7 @@ def referral(reactor: Reactor, event: Event, referred: relief.MinorReferred) -> 
         child_id = uow.ids.resource("child")
         drafts = d.decide_referral(referral, child_id)
         uow.record(ev.child_stream(child_id), drafts, 0)
+        relief_loop.close_if_ended(uow, child_id, referred.case_id, reactor.today)
 
     reactor.on("referral", open_referral)
 

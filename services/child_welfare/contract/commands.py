@@ -162,3 +162,39 @@ class SetStandard(Model):
     care: Care
     from_month: MonthText
     amount: Annotated[Decimal, Field(ge=0, le=100_000, max_digits=9, decimal_places=2)]
+
+
+# -- the file's guardian, household, reopening and long-term state guardianship (issue 15) ------------------------
+class ChangeGuardian(Model):
+    """C-2: the child's guardian changed (a relative takes over, a court appoints another)."""
+
+    guardian: Guardian
+    effective_on: dt.date | None = None
+    reason: Note | None = None
+    version: Version = None
+
+
+class ChangeHousehold(Model):
+    """C-2, C-6: the child's household registration moved; out of the city, support ends (`moved_away`)."""
+
+    household_division: DivisionCode
+    effective_on: dt.date | None = None
+    reason: Note | None = None
+    version: Version = None
+
+
+class ReopenFile(Model):
+    """C-2, C-3: a terminated file is reopened — a child who may qualify again is checked and decided again."""
+
+    reason: Note
+    reopened_on: dt.date | None = None
+    version: Version = None
+
+
+class AssumeLongTermGuardianship(Model):
+    """The civil affairs department assumes long-term state guardianship (长期监护, 未成年人保护法 94) on its
+    decision; a child at the minors' protection centre moves to the welfare institution."""
+
+    document_ref: EvidenceRef
+    decided_on: dt.date | None = None
+    version: Version = None

@@ -146,6 +146,48 @@ class EligibilityConfirmed(EventModel):
     reasons: tuple[str, ...]
 
 
+class FileReopened(EventModel):
+    """C-2, C-3: a terminated file reopened; the child is checked and decided again, the months paid before
+    stay paid. Subjects: child."""
+
+    TYPE = "child_welfare.FileReopened"
+
+    child_id: str
+    reopened_on: dt.date = Field(description="the day the file is under assessment again")
+    reason: str
+    terminated_on: dt.date = Field(description="the day the support it reopens had ended")
+    termination_reason: str = Field(description="why that support had ended (C-6)")
+
+
+class GuardianChanged(EventModel):
+    """C-2: the child's guardian changed; `state_guardianship` `long_term` when the state assumes long-term
+    guardianship (长期监护). Subjects: child."""
+
+    TYPE = "child_welfare.GuardianChanged"
+
+    child_id: str
+    guardian: dict[str, Any] = Field(description="the guardian from `effective_on`: `{name, relation, id_number, "
+                                                 "phone}`")
+    from_guardian: dict[str, Any] | None = Field(None, description="the guardian before")
+    effective_on: dt.date
+    reason: str | None = None
+    state_guardianship: str | None = Field(None, description="`long_term`: the state assumed long-term "
+                                                             "guardianship (长期监护)")
+    document_ref: str | None = Field(None, description="the civil affairs department's decision")
+
+
+class HouseholdChanged(EventModel):
+    """C-2: the child's household registration moved (out of the city: support ends, C-6). Subjects: child."""
+
+    TYPE = "child_welfare.HouseholdChanged"
+
+    child_id: str
+    household_division: str = Field(description="the household registration's division from `effective_on`")
+    from_division: str | None = Field(None, description="the household registration's division before")
+    effective_on: dt.date
+    reason: str | None = None
+
+
 class ParentConditionChanged(EventModel):
     """A parent's condition recorded, corrected or withdrawn (e.g. from a funeral death). Subjects: child."""
 
@@ -202,6 +244,10 @@ class SupportTerminated(EventModel):
     notes: str | None = None
     state_guardianship_ended: bool | None = Field(
         default=None, description="A-15: true when an adoption ended the state's guardianship and care")
+    relief_exit: str | None = Field(
+        None, description="a relief referral closed by the case's end: `collected`, `escorted`, `transferred`, or "
+                          "`identified_adult` (the referral is cancelled)")
+    relief_case_id: str | None = None
 
 
 class TerminationCorrected(EventModel):
@@ -253,6 +299,9 @@ CATALOGUE = EventCatalogue(
         ChildIdentified,
         ChildReclassified,
         EligibilityConfirmed,
+        FileReopened,
+        GuardianChanged,
+        HouseholdChanged,
         ParentConditionChanged,
         StandardSet,
         StudentStatusRecorded,

@@ -4,8 +4,8 @@ the child welfare service's own file.
 `applied` from `ChildFileOpened`; the category (`orphan`, `de_facto_unattended`) from `EligibilityConfirmed` or
 `ChildReclassified`; `rejected` from `ApplicationRejected`; `terminated` from `SupportTerminated`, its date
 moved by a `TerminationCorrected` — or undone by one whose `effective_on` is null (the terminating fact never
-held, e.g. a death recorded against the wrong person). Each fact counts from its own date; the file whose
-status began last decides.
+held, e.g. a death recorded against the wrong person); `applied` again from a `FileReopened`. Each fact counts
+from its own date; the file whose status began last decides.
 """
 
 from __future__ import annotations
@@ -65,6 +65,8 @@ def child_welfare_status(child: str | Collection[str], events: Iterable[Recorded
                 file.steps.append(Step("terminated", event.effective_on, category, event.reason))
             case ev.TerminationCorrected():
                 _correct_termination(file, event.effective_on)
+            case ev.FileReopened():  # under assessment again: checked and decided anew
+                file.steps.append(Step("applied", event.reopened_on))
     day = as_of or dt.date.max
     in_force = [(step, file) for file in files.values() if (step := file.on(day)) is not None]
     if not in_force:

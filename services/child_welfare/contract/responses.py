@@ -21,15 +21,19 @@ class Changed(View):
 
 
 class StandardSet(View):
-    """C-5: the monthly standard of a category and care arrangement from a month on (admin, reference data)."""
+    """C-5: the monthly standard of a category and care arrangement from a month on (admin, reference data).
+    A month already paid may be the first: `adjusted_children` children then got an `AllowanceAdjusted` for
+    the months paid since (arrears, or a recovery)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
-        "category": "orphan", "care": "institutional", "from_month": "2025-07", "amount": "1800.00"}]})
+        "category": "orphan", "care": "institution", "from_month": "2025-07", "amount": "1800.00",
+        "adjusted_children": 0}]})
 
     category: str
     care: str
     from_month: str
     amount: str
+    adjusted_children: int = 0
 
 
 class ChildFile(View):

@@ -44,6 +44,11 @@ The service's other events (its own history):
   `reason`: the date of a terminating fact was corrected (a child's date of death).
 * `child_welfare.AllowanceAdjusted` — `child_id`, `recorded_on`, `months` (`[{month, paid, due, difference}]`),
   `total` (arrears positive, recovery negative), `cause`: a correction recomputed months already paid (C-5).
+* `child_welfare.GuardianChanged` — `child_id`, `guardian`, `from_guardian`, `effective_on`, `reason`,
+  `state_guardianship` (`long_term`: the state assumed long-term guardianship), `document_ref`.
+* `child_welfare.HouseholdChanged` — `child_id`, `household_division`, `from_division`, `effective_on`, `reason`.
+* `child_welfare.FileReopened` — `child_id`, `reopened_on`, `reason`, `terminated_on`, `termination_reason`: a
+  terminated file is checked and decided again; the months paid before stay paid.
 * `child_welfare.StandardSet` — stream `standards`: `category`, `care`, `from_month`, `amount`, `set_on`.
 """
 
@@ -70,6 +75,9 @@ TERMINATION_CORRECTED = contract.TerminationCorrected.TYPE
 ALLOWANCE_ADJUSTED = contract.AllowanceAdjusted.TYPE
 STANDARD_SET = contract.StandardSet.TYPE
 STUDENT_STATUS_RECORDED = contract.StudentStatusRecorded.TYPE
+GUARDIAN_CHANGED = contract.GuardianChanged.TYPE
+HOUSEHOLD_CHANGED = contract.HouseholdChanged.TYPE
+FILE_REOPENED = contract.FileReopened.TYPE
 
 SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 

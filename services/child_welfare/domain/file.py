@@ -36,6 +36,14 @@ class Termination:
 
 
 @dataclass(frozen=True)
+class Period:
+    """A confirmed stretch of support that ended before the file was reopened: its months stay paid (C-5)."""
+
+    confirmed_on: dt.date
+    termination: Termination
+
+
+@dataclass(frozen=True)
 class ChildFile:
     child_id: str
     subject_id: str  # the ID number, or the temporary id of a referred child not yet identified
@@ -61,6 +69,8 @@ class ChildFile:
     relief_case_id: str | None = None
     student_until: dt.date | None = None  # C-6: in full-time education until this day
     adjustments: tuple[dict[str, Any], ...] = field(default_factory=tuple)
+    periods: tuple[Period, ...] = ()  # support before a reopening (FileReopened), oldest first
+    state_guardianship: str | None = None  # temporary (a referral) | long_term (长期监护)
     version: int = 0
 
     @property
@@ -103,6 +113,7 @@ def opened(event: contract.ChildFileOpened, subject: str) -> ChildFile:
         guardian=event.guardian, source=event.source, applied_on=event.applied_on,
         parents=tuple(_parent(entry) for entry in event.parents),
         placements=(placement,), assessment_from=event.applied_on, relief_case_id=event.relief_case_id,
+        state_guardianship="temporary" if event.source == "relief_referral" else None,
     )
 
 
@@ -168,7 +179,22 @@ def evolve(file: ChildFile | None, event: contract.EventModel, subject: str | No
             return replace(file, student_until=event.full_time_until)
         case contract.AllowanceAdjusted():
             return replace(file, adjustments=(*file.adjustments, event.payload()))
+        case contract.GuardianChanged():
+            return replace(file, guardian=event.guardian, state_guardianship=event.state_guardianship)
+        case contract.HouseholdChanged():
+            return replace(file, household_division=event.household_division)
+        case contract.FileReopened():
+            return reopened(file, event)
     return file  # a type this version does not know changes nothing it decides on
+
+
+def reopened(file: ChildFile, event: contract.FileReopened) -> ChildFile:
+    """C-2, C-3: the file under assessment again; a confirmed stretch that ended is kept as a past period."""
+    periods = file.periods
+    if file.confirmed_on is not None and file.termination is not None:
+        periods = (*periods, Period(file.confirmed_on, file.termination))
+    return replace(file, periods=periods, termination=None, status="applied", assessment_from=event.reopened_on,
+                   township_check=None, decided_on=None, confirmed_on=None, category=None)
 
 
 def fold(events: Iterable[Recorded], file: ChildFile | None = None) -> ChildFile | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -190,7 +190,22 @@ def _facts_on(file: ChildFile, month: Month) -> tuple[str | None, str, dict[str,
 
 
 def spans(file: ChildFile) -> list[Span]:
-    """The child's ledger as spans of months with the same facts (empty before a confirmation)."""
+    """The child's ledger as spans of months with the same facts: the periods before a reopening (their months
+    stay paid), then the current one (empty before a confirmation)."""
+    past = [span for period in file.periods
+            for span in _stint_spans(replace(file, confirmed_on=period.confirmed_on, termination=period.termination))]
+    return [*past, *_stint_spans(file)]
+
+
+def earliest_month(file: ChildFile) -> Month | None:
+    """The first month ever due: of the first period before a reopening, else of the current confirmation."""
+    firsts = [next_month(month_of(period.confirmed_on)) for period in file.periods]
+    current = first_month(file)
+    return min([*firsts, *([current] if current else [])], default=None)
+
+
+def _stint_spans(file: ChildFile) -> list[Span]:
+    """One confirmed stretch: from the month after the confirmation to the terminating month."""
     start = first_month(file)
     if start is None:
         return []
@@ -241,6 +256,9 @@ def ledger(file: ChildFile, first: Month, last: Month, standards: Standards) -> 
             continue
         why = ("not_confirmed" if start is None else "before_first_month" if month < start
                else "after_termination" if end is not None and month > end else "not_due")
+        if file.periods and (start is None or month < start) and month > month_of(
+                file.periods[-1].termination.effective_on):
+            why = "terminated_before_reopening"
         result.append(MonthDue(month, ZERO, None, {"due": False, "why": why}))
     return result
 
@@ -249,7 +267,7 @@ def adjustment(before: ChildFile, after: ChildFile, settled_through: Month,
                standards: Standards) -> list[dict[str, Any]]:
     """C-5: the months up to `settled_through` (already paid) whose amount the change alters, with what was
     paid, what is due now and the difference (arrears positive, recovery negative)."""
-    starts = [m for m in (first_month(before), first_month(after)) if m is not None]
+    starts = [m for m in (earliest_month(before), earliest_month(after)) if m is not None]
     if not starts or min(starts) > settled_through:
         return []
     first = min(starts)

@@ -4,8 +4,9 @@ Who may call what:
 * `marriage_clerk` acts at its own registry office (`MR-<division>`): the office in the body must be the
   clerk's (the service refuses another with 403 `forbidden_place`) — registrations, certificate reissues,
   divorce applications, withdrawals and registrations, appointments. Clerks date records at most 30 days back.
-* `marriage_registrar` (citywide, unlimited back-dating): revocations (M-10), court outcomes (M-9), the
-  historical import (M-12), and everything a clerk reads.
+* `marriage_registrar` (citywide, unlimited back-dating): late registrations (any past `registered_on`,
+  judged by that date's rules), revocations (M-10), court outcomes (M-9), the historical import (M-12), and
+  everything a clerk reads.
 * `admin` reads; it records no registrations, divorces or appointments (separation of duties).
 * `GET /persons/{id}/status` is a status-class fact (architecture.md, access classes): marriage staff,
   admins, and bureaus whose scopes include `status`.
@@ -54,6 +55,11 @@ def import_historical_records(call: Call) -> Reply:
     body = call.body
     assert isinstance(body, commands.HistoricalRecords)
     return Reply(call.rpc("marriage").import_historical_records(body.records, call.actor(), body.first_row))
+
+
+def import_reviews(call: Call) -> Reply:
+    """M-12: imported marriages flagged for review, paged (`limit`, `cursor`)."""
+    return Reply(call.rpc("marriage").import_reviews(call.query.get("limit"), call.query.get("cursor")))
 
 
 def person_status(call: Call) -> Reply:
@@ -107,6 +113,8 @@ ROUTES = [
           response=responses.Divorce),
     Route("POST", f"{PREFIX}/historical-records", "marriage.import_historical_records", REGISTRARS,
           import_historical_records, body=commands.HistoricalRecords, response=responses.ImportedBatch),
+    Route("GET", f"{PREFIX}/historical-records/review", "marriage.import_reviews", REGISTRARS, import_reviews,
+          query=queries.ReviewQuery, response=responses.ImportReviews),
     Route("GET", f"{PREFIX}/persons/<person_id>/status", "marriage.person_status", STATUS_READERS, person_status,
           query=queries.StatusQuery, response=responses.MaritalStatus, subject="person_id"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "marriage.verify_certificate", PUBLIC,

@@ -33,7 +33,7 @@ from shared.envelope import Metadata, derived_event_id
 from shared.errors import Refusal
 
 _MARRIAGES = ("COPY marriages (registration_id, office, registered_on, husband, wife, parties, cross_county,"
-              " imported, status, version) FROM STDIN")
+              " imported, status, version, flagged) FROM STDIN")
 _CURRENT = "COPY current_marriages (person_id, registration_id) FROM STDIN"
 _CERTIFICATES = "COPY certificates (number, registration_id, id_number, kind, issued_on, office) FROM STDIN"
 _STAGED = ("COPY events_staging (event_id, stream_id, stream_version, event_type, schema_version, occurred_on,"
@@ -45,13 +45,15 @@ def historical_event_id(registration_id: str) -> str:
     return str(derived_event_id("marriage", "historical-event", registration_id))
 
 
-def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]], metadata: Metadata) -> None:
+def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]], metadata: Metadata,
+                        ended: frozenset[str] = frozenset()) -> None:
     """Append each imported registration as its own new stream and write its read-model rows, in `tx`.
-    Raises the M-3 or M-7 refusal when a person or certificate number was taken meanwhile."""
+    Raises the M-3 or M-7 refusal when a person or certificate number was taken meanwhile. `ended`: the
+    records a paper divorce ended (their divorce is appended next): not in force, so no M-3 key."""
     parties = [compact(draft.payload["parties"]) for _, draft in registered]  # encoded once, for both
     events = _event_rows(registered, parties, metadata)  # before the lock: it is held only to write them
     try:
-        _read_models(tx, registered, parties)
+        _read_models(tx, registered, parties, ended)
     except psycopg.errors.UniqueViolation as exc:
         if exc.diag.table_name == "certificates":
             raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
@@ -59,16 +61,20 @@ def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, 
     _append(tx, events)
 
 
-def _read_models(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]], parties: Sequence[str]) -> None:
+def _read_models(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]], parties: Sequence[str],
+                 ended: frozenset[str] = frozenset()) -> None:
     payloads = [draft.payload for _, draft in registered]
     with tx.cursor() as cursor:
         with cursor.copy(_MARRIAGES) as copy:
             for p, encoded in zip(payloads, parties, strict=True):
                 husband, wife = p["parties"]
                 copy.write_row((p["registration_id"], p["office"], p["registered_on"], husband["id_number"],
-                                wife["id_number"], encoded, p["cross_county"], True, "married", 1))
+                                wife["id_number"], encoded, p["cross_county"], True, "married", 1,
+                                bool(p.get("review"))))
         with cursor.copy(_CURRENT) as copy:  # M-3's key: a person married meanwhile fails here
             for p in payloads:
+                if p["registration_id"] in ended:
+                    continue
                 for party in p["parties"]:
                     copy.write_row((party["id_number"], p["registration_id"]))
         with cursor.copy(_CERTIFICATES) as copy:

@@ -101,6 +101,23 @@ class ReadModels:
         rows = self.tx.execute(_FACTS, (list(id_numbers),)).fetchall()
         return [PersonFacts(row[1], row[2], tuple(row[3])) for row in rows]
 
+    def married_from(self, id_numbers: Sequence[str], on: Any) -> dict[str, str]:
+        """M-3 for a late registration (a registrar's, dated in the past): each person's marriage in force on
+        `on` or begun after it and not void — a marriage dated `on` would overlap it. Person → registration."""
+        rows = self.tx.execute(
+            "SELECT p.id, m.registration_id FROM unnest(%s::text[]) AS p(id) JOIN marriages m"
+            " ON p.id IN (m.husband, m.wife) WHERE m.status NOT IN ('void', 'annulled', 'revoked')"
+            " AND (m.ended_on IS NULL OR m.ended_on > %s) ORDER BY m.registered_on",
+            (list(id_numbers), on)).fetchall()
+        return {person: registration_id for person, registration_id in reversed(rows)}
+
+    def flagged_imports(self, after: str | None, limit: int) -> list[str]:
+        """M-12: imported marriages flagged for review, in registration id order after `after`."""
+        rows = self.tx.execute("SELECT registration_id FROM marriages WHERE imported AND flagged"
+                               " AND registration_id > coalesce(%s, '') ORDER BY registration_id LIMIT %s",
+                               (after, limit)).fetchall()
+        return [row[0] for row in rows]
+
     def take_serial(self, key: SerialKey) -> int:
         """K-4: the next serial of the sequence, in this transaction: rolled back with it (a refusal takes
         none); the row stays locked until commit, so one office's registrations number in commit order."""

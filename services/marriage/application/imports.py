@@ -91,7 +91,8 @@ def commit_batch(store: PostgresEventStore, metadata: Metadata, batch: PreparedB
     ordered = [results[row] for row in sorted(results)]
     counts = {status: sum(1 for r in ordered if r["status"] == status)
               for status in ("imported", "already_imported", "conflict", "invalid")}
-    return {"batch_id": batch.batch_id, "results": ordered, **counts}
+    review = [r for r in ordered if r.get("review")]  # M-12: imported with a review flag, listed
+    return {"batch_id": batch.batch_id, "results": ordered, **counts, "flagged": len(review), "review": review}
 
 
 def import_batch(store: PostgresEventStore, metadata: Metadata, raw_records: Sequence[Any], today: dt.date,
@@ -109,7 +110,8 @@ def _commit(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch)
             [n for item in checked for n in item.certificates], [item.registration_id for item in checked])
         decision = decide_batch(checked, found["married"], found["taken"], batch.batch_id, set(found["recorded"]))
         if decision.registered:
-            write_registrations(tx, decision.registered, metadata)
+            write_registrations(tx, decision.registered, metadata, frozenset(r for r, _ in decision.divorces))
+            _paper_divorces(store, tx, metadata, decision)
             _deaths_known_already(store, tx, metadata, batch.batch_id, decision, found["deceased"])
         for draft in decision.conflicts:
             read.apply(SimpleNamespace(type=draft.type, payload=draft.payload))
@@ -118,6 +120,16 @@ def _commit(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch)
             ids = EventIds(("marriage", "import", batch.batch_id, *record_ids))
             store.append(ev.import_stream(batch.batch_id), new_events(decision.conflicts, metadata, ids), None, tx=tx)
     return decision
+
+
+def _paper_divorces(store: PostgresEventStore, tx: psycopg.Connection, metadata: Metadata,
+                    decision: BatchDecision) -> None:
+    """M-12: an imported marriage a paper divorce ended is divorced from that day (version 2 of its stream):
+    an imported marriage is not always in force."""
+    for registration_id, draft in decision.divorces:
+        ids = EventIds(("marriage", "historical-divorce", registration_id))
+        uow = UnitOfWork(store, tx, metadata, ids)
+        uow.record(ev.marriage_stream(registration_id), [draft], 1)
 
 
 def _deaths_known_already(store: PostgresEventStore, tx: psycopg.Connection, metadata: Metadata, batch_id: str,

@@ -121,6 +121,23 @@ class Marriage(Application):
             state = registrations.load_marriage(uow, registration_id)
             return disclosing(queries.registration_view(state), state.id_numbers)
 
+    def import_reviews(self, limit: Any = None, cursor: Any = None) -> dict[str, Any]:
+        """M-12: imported marriages flagged for a registrar's review (below the ages of their date, or
+        registered after a party's death), a page at a time in registration id order."""
+        try:
+            size = 50 if limit in (None, "") else int(limit)
+        except (TypeError, ValueError):
+            size = 0
+        if not 1 <= size <= 200:
+            raise Refusal("invalid_query", "limit is 1 to 200", 422, [{"loc": ["query", "limit"], "msg": "1..200"}])
+        if cursor is not None and not (isinstance(cursor, str) and len(cursor) <= 64):
+            raise Refusal("invalid_query", "cursor is a next_cursor", 422, [{"loc": ["query", "cursor"], "msg": "?"}])
+        with self.store.db.transaction() as tx:
+            uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
+            ids = uow.read.flagged_imports(cursor, size + 1)
+            items = [queries.review_item(registrations.load_marriage(uow, rid)) for rid in ids[:size]]
+        return {"items": items, "next_cursor": ids[size - 1] if len(ids) > size else None}
+
     def divorce(self, divorce_id: str) -> dict[str, Any]:
         with self.store.db.transaction() as tx:
             uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))

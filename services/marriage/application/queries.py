@@ -28,6 +28,14 @@ def registration_view(state: MarriageState) -> dict[str, Any]:
             "history": list(state.history)}
 
 
+def review_item(state: MarriageState) -> dict[str, Any]:
+    """M-12: an imported marriage a registrar is to review, with its flags."""
+    return {"registration_id": state.registration_id, "office": state.office,
+            "registered_on": state.registered_on.isoformat(), "status": state.status,
+            "parties": [{"id_number": p["id_number"], "name": p.get("name")} for p in state.parties],
+            "review": list(state.flags), "version": state.version}
+
+
 def divorce_view(state: divorce.DivorceState) -> dict[str, Any]:
     w = state.windows
     return {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,

@@ -14,6 +14,7 @@ additionally makes the loser fail as soon as the winner has committed rather tha
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from services.marriage.application.unit_of_work import UnitOfWork
@@ -36,13 +37,14 @@ from services.marriage.domain.marriage import (
     decide_revocation,
 )
 from services.marriage.domain.registration import (
+    Application,
     NewMarriage,
     decide_refusal_record,
     decide_registration,
     dishonesty_warnings,
     prepare,
 )
-from services.marriage.domain.rules import ApplicationRefused
+from services.marriage.domain.rules import ApplicationRefused, PersonFacts
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
@@ -82,13 +84,24 @@ def registration_result(events: list[Any], warnings: list[dict[str, Any]] | None
             "cross_county": p["cross_county"], "warnings": warnings or []}
 
 
+def late_facts(uow: UnitOfWork, application: Application, facts: list[PersonFacts],
+               today: dt.date) -> list[PersonFacts]:
+    """M-3 judged on a past registration date (a registrar's late registration, a clerk's backdating): a
+    marriage of a party in force then, or begun since and not void, would overlap the one registered now."""
+    if application.registered_on >= today:
+        return facts
+    overlapping = uow.read.married_from(application.id_numbers, application.registered_on)
+    return [replace(fact, married_in=fact.married_in or overlapping.get(person))
+            for person, fact in zip(application.id_numbers, facts, strict=True)]
+
+
 def register_marriage(uow: UnitOfWork, command: RegisterMarriage, actor: Actor, today: dt.date) -> dict[str, Any]:
     """M-1 to M-6: POST /registrations. Raises `ApplicationRefused` for rule refusals (recorded by the caller
     after this transaction rolled back)."""
     if stored := uow.replayed():
         return registration_result(stored)
     application = prepare(command, actor, today)
-    facts = uow.read.facts(application.id_numbers)
+    facts = late_facts(uow, application, uow.read.facts(application.id_numbers), today)
     warnings = dishonesty_warnings(application, facts)
     on = application.registered_on
     try:

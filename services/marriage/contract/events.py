@@ -227,6 +227,10 @@ class DivorceRegistered(EventModel):
     office: str
     registered_on: dt.date
     certificates: tuple[DivorceRegisteredCertificates, ...]
+    imported: bool | None = Field(None, description="M-12: a paper divorce of an imported record")
+    divorce_ref: str | None = Field(None, description="imports only: the divorce's number on paper")
+    batch_id: str | None = Field(None, description="imports only (M-12)")
+    record_ref: str | None = Field(None, description="imports only (M-12)")
 
 
 class DivorceWithdrawn(EventModel):
@@ -315,6 +319,9 @@ class MarriageRegistered(EventModel):
     jurisdiction: str | None = Field(description="the M-6 phase the registration was judged by")
     batch_id: str | None = Field(None, description="imports only (M-12)")
     record_ref: str | None = Field(None, description="imports only (M-12)")
+    review: tuple[str, ...] | None = Field(
+        None, description="imports only (M-12): review flags, e.g. `below_legal_age` — below the minimum ages of "
+                          "its date, imported and listed for a registrar, not refused")
 
 
 class MarriageRevived(EventModel):

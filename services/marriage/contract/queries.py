@@ -30,6 +30,11 @@ class PrintQuery(Query):
     code: str = Field(max_length=64, description="the copy's verification code from the issuing answer (K-8)")
 
 
+class ReviewQuery(Query):
+    limit: int = Field(default=50, ge=1, le=200, description="items per page")
+    cursor: str | None = Field(default=None, max_length=64, description="the `next_cursor` of the previous page")
+
+
 class StockQuery(Query):
     office: str = Field(pattern=r"^MR-[0-9]{6}$", description="the registry office")
 

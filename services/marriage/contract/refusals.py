@@ -22,6 +22,8 @@ INVALID_BLANK_RANGE = Code("invalid_blank_range", "K-5: the range of blank numbe
 SERIALS_EXHAUSTED = Code("serials_exhausted", "K-2: the office's serials of the year are used up (409)")
 BLANK_ALREADY_VOIDED = Code("blank_already_voided", "M-7: the certificate blank is void already (409)")
 BORN_AFTER_REGISTRATION = Code("born_after_registration", "a party was born after the registration date")
+DIVORCE_BEFORE_REGISTRATION = Code("divorce_before_registration",
+                                   "M-12: a paper divorce is dated before the marriage or in the future")
 BUSINESS_DATE_IN_FUTURE = Code("business_date_in_future", "a business date is in the future")
 CERTIFICATE_NUMBER_TAKEN = Code("certificate_number_taken", "a certificate number is in use already (409)")
 CERTIFICATE_NUMBERS_REPEAT = Code("certificate_numbers_repeat", "each party has a certificate of its own number")

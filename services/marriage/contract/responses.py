@@ -219,6 +219,14 @@ class Divorce(View):
     version: int
 
 
+class ImportReviews(View):
+    """M-12: imported marriages flagged for a registrar's review (`review`: `below_legal_age`,
+    `registered_after_death`), paged."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None = None
+
+
 class ImportedBatch(View):
     """M-12: per-record results of a historical batch and their counts by outcome."""
 
@@ -228,6 +236,10 @@ class ImportedBatch(View):
     already_imported: int
     conflict: int
     invalid: int
+    flagged: int = Field(0, description="M-12: records imported with a review flag (e.g. `below_legal_age`)")
+    review: list[dict[str, Any]] = Field(default_factory=list,
+                                         description="M-12: the results of the records imported with a review flag, "
+                                                     "each with its `review` codes")
 
 
 class Statistics(View):

@@ -24,9 +24,10 @@ COMMANDS = command_table(
                  "appointment", r.AppointmentAnswer, summary="Cancel a booking; the place is free again (M-13)."),
     CommandEntry("record_no_show", "POST", f"{APPOINTMENT}/no-show", c.RecordNoShow, CLERKS, "appointment",
                  r.AppointmentAnswer, summary="Record that nobody came to a booked slot (M-13)."),
-    CommandEntry("register_marriage", "POST", f"{PREFIX}/registrations", c.RegisterMarriage, CLERKS, "marriage",
-                 r.MarriageRegistered, 201, "Register a marriage (M-1 to M-6): two certificates, the cross-county "
-                 "flag, dishonesty-list warnings.", action="marriage.register"),
+    CommandEntry("register_marriage", "POST", f"{PREFIX}/registrations", c.RegisterMarriage, CLERKS | REGISTRARS,
+                 "marriage", r.MarriageRegistered, 201, "Register a marriage (M-1 to M-6): two certificates, the "
+                 "cross-county flag, dishonesty-list warnings. A registrar records a late registration with any "
+                 "past registered_on, judged by the rules of that date.", action="marriage.register"),
     CommandEntry("reissue_certificate", "POST", f"{REGISTRATION}/certificate-reissues", c.ReissueCertificate,
                  CLERKS, "marriage", r.CertificateReissued, status=201,
                  summary="Reissue a lost certificate with a new number; the old number becomes invalid (M-7)."),

@@ -97,6 +97,7 @@ def decide_application(marriage: MarriageState, command: ApplyForDivorce, actor:
     rules.check_business_day(applied_on, actor, today, "applied_on")
     check_in_force(marriage, "only a marriage in force is divorced")
     check_not_before_registration(marriage, applied_on, "applied_on")
+    check_divorce_jurisdiction_M6(office, marriage, applied_on)
     if pending is not None:
         raise Refusal("divorce_pending", f"divorce application {pending} is pending for this marriage", 409)
     w = windows(applied_on)
@@ -105,6 +106,15 @@ def decide_application(marriage: MarriageState, command: ApplyForDivorce, actor:
                "withdraw_until": w.withdraw_until.isoformat(), "register_from": w.register_from.isoformat(),
                "register_until": w.register_until.isoformat()}
     return [Draft.of(contract.DivorceApplied(**payload), applied_on, parties(*marriage.id_numbers))]
+
+
+def check_divorce_jurisdiction_M6(office: str, marriage: MarriageState, applied_on: dt.date) -> None:
+    """M-6: a divorce application is judged by the same dated jurisdiction phases as a registration, on the
+    application date, from the parties' household divisions as the marriage recorded them."""
+    households = tuple(party["household_division"] for party in marriage.parties)
+    if not rules.in_jurisdiction(office, households, applied_on):
+        raise rules.refusal(rules.NOT_IN_JURISDICTION, f"{office} does not handle this couple's divorce on "
+                            f"{applied_on.isoformat()} (M-6: {parameters.jurisdiction(applied_on)})", field="office")
 
 
 def check_pending(state: DivorceState) -> None:

@@ -37,7 +37,8 @@ CertificateNumber = Annotated[str, StringConstraints(strip_whitespace=True, min_
 RecordRef = line(60)
 COLUMNS = ("record_ref", "registered_on", "office", "husband_id_number", "husband_name", "husband_certificate",
            "wife_id_number", "wife_name", "wife_certificate", "husband_household_division",
-           "wife_household_division")
+           "wife_household_division", "divorced_on", "divorce_ref")
+BELOW_LEGAL_AGE = rules.BELOW_LEGAL_AGE  # M-12: imported with this review flag, never refused
 
 
 class HistoricalRecord(Model):
@@ -54,6 +55,8 @@ class HistoricalRecord(Model):
     wife_certificate: CertificateNumber
     husband_household_division: DivisionCode | None = None
     wife_household_division: DivisionCode | None = None
+    divorced_on: dt.date | None = None  # a paper divorce: the imported marriage ended that day
+    divorce_ref: RecordRef | None = None  # the divorce certificate or judgment number on paper
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,17 @@ class Checked:
     husband: IdNumber
     wife: IdNumber
     households: tuple[str, str]
+    review: tuple[str, ...] = ()  # M-12 review flags: imported, listed for a registrar to look at
+
+    @property
+    def in_force_until(self) -> dt.date | None:
+        """The paper divorce's day, or None: the marriage is in force."""
+        return self.record.divorced_on
+
+    def overlaps(self, other: Checked) -> bool:
+        """Two imported marriages of one person overlap unless one was divorced by the other's date."""
+        first, second = sorted((self, other), key=lambda item: item.record.registered_on)
+        return first.in_force_until is None or first.in_force_until > second.record.registered_on
 
     @cached_property
     def registration_id(self) -> str:
@@ -95,14 +109,27 @@ def check_record(row: int, record: HistoricalRecord, today: dt.date) -> Checked:
                                                  "husband_household_division"),
                   rules.check_household_division(record.wife_household_division or wife.division,
                                                  "wife_household_division"))
+    if record.divorced_on is not None and not record.registered_on <= record.divorced_on <= today:
+        raise rules.refusal("divorce_before_registration", "divorced_on is before registered_on or in the future",
+                            field="divorced_on")
     if office != record.office:
         record = record.model_copy(update={"office": office})
-    return Checked(row, record, husband, wife, households)
+    return Checked(row, record, husband, wife, households, review_flags(husband, wife, record.registered_on))
+
+
+def review_flags(husband: IdNumber, wife: IdNumber, on: dt.date) -> tuple[str, ...]:
+    """M-12, M-1: a paper record below the minimum ages of its own date (the 1950 law's before 1981, dated
+    parameters) is imported with a review flag, not refused: the state registered it; a registrar reviews it."""
+    try:
+        return tuple(rules.check_minimum_age((husband, wife), on))
+    except NoRuleInForce:
+        return ()
 
 
 @dataclass
 class BatchDecision:
     registered: list[tuple[str, Draft]] = field(default_factory=list)  # (registration id, event)
+    divorces: list[tuple[str, Draft]] = field(default_factory=list)  # paper divorces of imported records
     conflicts: list[Draft] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
 
@@ -122,7 +149,7 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
     recorded once). Records are taken in file order: the first of two marriages of one person in the import
     is imported, the second is a conflict."""
     decision = BatchDecision()
-    seen_persons: dict[str, str] = {}
+    seen_persons: dict[str, list[Checked]] = {}
     seen_numbers: set[str] = set()
     for item in checked:
         record, registration_id = item.record, item.registration_id
@@ -133,9 +160,9 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
                                            registration_id=registration_id))
             continue
         reason = None
-        if any(person in seen_persons for person in persons):
+        if any(item.overlaps(earlier) for person in persons for earlier in seen_persons.get(person, ())):
             reason = "twice_married_in_import"
-        elif any(married.get(person) for person in persons):
+        elif item.in_force_until is None and any(married.get(person) for person in persons):
             reason = rules.ALREADY_MARRIED
         elif holders - {None} or any(number in seen_numbers for number in item.certificates):
             reason = "certificate_number_taken"
@@ -144,10 +171,15 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
                 decision.conflicts.append(conflict_draft(item, reason, batch_id))
             decision.results.append(result(item.row, record.record_ref, "conflict", code=reason))
             continue
-        seen_persons.update(dict.fromkeys(persons, registration_id))
+        for person in persons:
+            seen_persons.setdefault(person, []).append(item)
         seen_numbers.update(item.certificates)
         decision.registered.append((registration_id, registration_draft(item, batch_id)))
-        decision.results.append(result(item.row, record.record_ref, "imported", registration_id=registration_id))
+        if item.in_force_until is not None:
+            decision.divorces.append((registration_id, divorce_draft(item, batch_id)))
+        extra = {"review": list(item.review)} if item.review else {}
+        decision.results.append(result(item.row, record.record_ref, "imported", registration_id=registration_id,
+                                       **extra))
     return decision
 
 
@@ -178,7 +210,20 @@ def registration_draft(item: Checked, batch_id: str) -> Draft:
         "cross_county": _cross_county(record.office, item.households), "imported": True,
         "jurisdiction": _phase(record.registered_on), "batch_id": batch_id, "record_ref": record.record_ref,
     }
+    if item.review:
+        payload["review"] = list(item.review)
     return Draft(ev.MARRIAGE_REGISTERED, record.registered_on, payload, parties(item.husband.value, item.wife.value))
+
+
+def divorce_draft(item: Checked, batch_id: str) -> Draft:
+    """M-12: a paper divorce ends the imported marriage on its day (the marriage's stream, version 2)."""
+    record = item.record
+    assert record.divorced_on is not None
+    payload = {"divorce_id": str(derived_event_id("marriage", "historical-divorce", item.registration_id)),
+               "registration_id": item.registration_id, "office": record.office,
+               "registered_on": record.divorced_on.isoformat(), "certificates": [], "imported": True,
+               "divorce_ref": record.divorce_ref, "batch_id": batch_id, "record_ref": record.record_ref}
+    return Draft(ev.DIVORCE_REGISTERED, record.divorced_on, payload, parties(item.husband.value, item.wife.value))
 
 
 def conflict_draft(item: Checked, reason: str, batch_id: str) -> Draft:

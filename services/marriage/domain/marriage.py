@@ -61,7 +61,8 @@ def evolve(state: MarriageState | None, event: contract.EventModel) -> MarriageS
         case contract.MarriageRegistered():
             return MarriageState(event.registration_id, event.office, event.registered_on,
                                  tuple(party.model_dump(mode="json", exclude_unset=True) for party in event.parties),
-                                 {c.id_number: c.number for c in event.certificates}, event.imported)
+                                 {c.id_number: c.number for c in event.certificates}, event.imported,
+                                 flags=tuple(event.review or ()))  # M-12 review flags of an import
     assert state is not None, f"{event.TYPE} before {ev.MARRIAGE_REGISTERED}"
     match event:
         case contract.CertificateReissued():

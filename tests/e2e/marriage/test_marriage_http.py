@@ -24,6 +24,7 @@ from tests.e2e.marriage.calls import (
 )
 from tests.support.problems import assert_problem, events_in
 from tests.support.stack import Api
+from tests.support.synthetic_ids import synthetic_id_number
 from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
@@ -253,3 +254,22 @@ def test_a_death_corrected_to_another_person_revives_the_marriage_M11(api, today
     view = api.get(f"{REGISTRATIONS}/{registered.json()['registration_id']}", **CLERK).json()
     assert [entry["type"] for entry in view["history"]][-2:] == ["marriage.MarriageEndedByDeath",
                                                                  "marriage.MarriageRevived"]
+
+
+def test_a_registrar_records_a_late_registration_judged_by_its_date_and_an_admin_none(api):
+    """api.md: registrars record business dates without limit — a 1996 marriage is judged by the household-
+    county phase of 1996 (M-6) and numbered in 1996's sequence (K-4); clerks stay within 30 days."""
+    man = synthetic_id_number(born=dt.date(1968, 3, 3), sex="male")
+    woman = synthetic_id_number(born=dt.date(1970, 4, 4), sex="female")
+    late = registration(man, woman, registered_on="1996-05-20")
+
+    assert_problem(api.post(REGISTRATIONS, json=late, **CLERK), 422, "business_date_too_old")
+    assert_problem(api.post(REGISTRATIONS, json=late, as_="admin"), 403, "forbidden")
+    elsewhere = registration(man, woman, office="MR-610528", registered_on="1996-05-20")
+    assert_problem(api.post(REGISTRATIONS, json=elsewhere, **REGISTRAR), 422, "not_in_jurisdiction")
+
+    registered = api.post(REGISTRATIONS, json=late, **REGISTRAR)
+    assert registered.status_code == 201, registered.text
+    assert registered.json()["certificates"][0]["number"].startswith("J610502-1996-")
+    assert status_of(api, man, as_of="1996-06-01")["marital_status"] == "married"
+    assert status_of(api, man, as_of="1996-05-19")["marital_status"] == "unmarried"

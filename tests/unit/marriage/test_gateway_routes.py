@@ -50,12 +50,22 @@ def test_a_clerk_registers_and_the_service_gets_body_actor_and_key(client, servi
     assert actor == {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}
 
 
-@pytest.mark.parametrize("who", ["funeral", "registrar", "admin"])
-def test_only_clerks_register_marriages(client, service, who):
+@pytest.mark.parametrize("who", ["funeral", "admin"])
+def test_only_clerks_and_registrars_register_marriages(client, service, who):
     response = call(client, "POST", "/v1/marriage/registrations", who, REGISTRATION)
 
     assert (response.status_code, code_of(response)) == (403, "forbidden")
     assert service.calls == []
+
+
+def test_a_registrar_records_a_late_registration_through_the_route(client, service):
+    late = {**REGISTRATION, "registered_on": "1996-05-20"}
+    response = call(client, "POST", "/v1/marriage/registrations", "registrar", late, **{"Idempotency-Key": "late"})
+
+    assert response.status_code == 201
+    [(method, (request, actor, _))] = service.calls
+    assert (method, request["registered_on"], actor["role"]) == ("register_marriage", "1996-05-20",
+                                                                 "marriage_registrar")
 
 
 @pytest.mark.parametrize("change", [

@@ -21,8 +21,9 @@ def test_a_call_that_names_no_principal_is_forbidden(data):
     assert (refused.value.code, refused.value.status) == ("forbidden", 403)
 
 
-def test_only_registrars_admins_and_reactions_may_backdate_without_limit():
+def test_only_registrars_and_reactions_may_backdate_without_limit_and_admins_record_no_business_dates():
     assert Actor("r", "marriage_registrar").unlimited_backdating
-    assert Actor.system("funeral.reaction").unlimited_backdating and Actor("a", "admin").unlimited_backdating
+    assert Actor.system("funeral.reaction").unlimited_backdating
+    assert not Actor("a", "admin").unlimited_backdating  # separation of duties: an admin records no business
     assert not Actor("c", "marriage_clerk", "MR-610502").unlimited_backdating
     assert not Actor("s", "funeral_staff", "FH-610502").unlimited_backdating

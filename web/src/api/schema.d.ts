@@ -516,6 +516,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/child-welfare/children/{child}/guardian": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The child's guardian changed (C-2). */
+        post: operations["child_welfare.guardian"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/child-welfare/children/{child}/household": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The child's household registration moved; out of the city support ends (C-2, C-6). */
+        post: operations["child_welfare.household"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/child-welfare/children/{child}/parent-changes": {
         parameters: {
             query?: never;
@@ -544,6 +578,40 @@ export interface paths {
         put?: never;
         /** Another care arrangement, or a transfer between institutions (C-4). */
         post: operations["child_welfare.placement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/child-welfare/children/{child}/reopening": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reopen a terminated file: the child is checked and decided again (C-2, C-3). */
+        post: operations["child_welfare.reopening"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/child-welfare/children/{child}/state-guardianship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The state assumes long-term guardianship; the child moves to the welfare institution (C-4). */
+        post: operations["child_welfare.state_guardianship"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1315,6 +1383,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/marriage/historical-records/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** M-12: imported marriages flagged for review, paged (`limit`, `cursor`). */
+        get: operations["marriage.import_reviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/marriage/persons/{person_id}/status": {
         parameters: {
             query?: never;
@@ -1358,7 +1443,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Register a marriage (M-1 to M-6): two certificates, the cross-county flag, dishonesty-list warnings. */
+        /** Register a marriage (M-1 to M-6): two certificates, the cross-county flag, dishonesty-list warnings. A registrar records a late registration with any past registered_on, judged by the rules of that date. */
         post: operations["marriage.register"];
         delete?: never;
         options?: never;
@@ -2232,6 +2317,25 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * AssumeLongTermGuardianship
+         * @description The civil affairs department assumes long-term state guardianship (长期监护, 未成年人保护法 94) on its
+         *     decision; a child at the minors' protection centre moves to the welfare institution.
+         */
+        AssumeLongTermGuardianship: {
+            /**
+             * Decided On
+             * @default null
+             */
+            decided_on: string | null;
+            /** Document Ref */
+            document_ref: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
         /** Belonging */
         Belonging: {
             /** Item */
@@ -2719,6 +2823,51 @@ export interface components {
             revoked: boolean;
             /** Valid */
             valid: boolean;
+        };
+        /**
+         * ChangeGuardian
+         * @description C-2: the child's guardian changed (a relative takes over, a court appoints another).
+         */
+        ChangeGuardian: {
+            /**
+             * Effective On
+             * @default null
+             */
+            effective_on: string | null;
+            guardian: components["schemas"]["Guardian"];
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * ChangeHousehold
+         * @description C-2, C-6: the child's household registration moved; out of the city, support ends (`moved_away`).
+         */
+        ChangeHousehold: {
+            /**
+             * Effective On
+             * @default null
+             */
+            effective_on: string | null;
+            /** Household Division */
+            household_division: string;
+            /**
+             * Reason
+             * @default null
+             */
+            reason: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /**
          * ChangeParentCondition
@@ -3723,6 +3872,22 @@ export interface components {
             version: number | null;
         };
         /**
+         * ImportReviews
+         * @description M-12: imported marriages flagged for a registrar's review (`review`: `below_legal_age`,
+         *     `registered_after_death`), paged.
+         */
+        ImportReviews: {
+            /** Items */
+            items: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Next Cursor
+             * @default null
+             */
+            next_cursor: string | null;
+        };
+        /**
          * ImportedBatch
          * @description M-12: per-record results of a historical batch and their counts by outcome.
          */
@@ -3733,12 +3898,25 @@ export interface components {
             batch_id: string;
             /** Conflict */
             conflict: number;
+            /**
+             * Flagged
+             * @description M-12: records imported with a review flag (e.g. `below_legal_age`)
+             * @default 0
+             */
+            flagged: number;
             /** Imported */
             imported: number;
             /** Invalid */
             invalid: number;
             /** Results */
             results: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Review
+             * @description M-12: the results of the records imported with a review flag, each with its `review` codes
+             */
+            review?: {
                 [key: string]: unknown;
             }[];
         };
@@ -4891,6 +5069,24 @@ export interface components {
             years: number | null;
         };
         /**
+         * ReopenFile
+         * @description C-2, C-3: a terminated file is reopened — a child who may qualify again is checked and decided again.
+         */
+        ReopenFile: {
+            /** Reason */
+            reason: string;
+            /**
+             * Reopened On
+             * @default null
+             */
+            reopened_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
          * ReservePlot
          * @description F-3: allocate a plot (or a place of a double plot) by approved exception, before any death.
          */
@@ -5098,14 +5294,22 @@ export interface components {
         /**
          * StandardSet
          * @description C-5: the monthly standard of a category and care arrangement from a month on (admin, reference data).
+         *     A month already paid may be the first: `adjusted_children` children then got an `AllowanceAdjusted` for
+         *     the months paid since (arrears, or a recovery).
          * @example {
+         *       "adjusted_children": 0,
          *       "amount": "1800.00",
-         *       "care": "institutional",
+         *       "care": "institution",
          *       "category": "orphan",
          *       "from_month": "2025-07"
          *     }
          */
         StandardSet: {
+            /**
+             * Adjusted Children
+             * @default 0
+             */
+            adjusted_children: number;
             /** Amount */
             amount: string;
             /** Care */
@@ -7069,6 +7273,100 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "child_welfare.guardian": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                child: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeGuardian"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changed"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "child_welfare.household": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                child: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChangeHousehold"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changed"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "child_welfare.parent_change": {
         parameters: {
             query?: never;
@@ -7137,6 +7435,100 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ChangePlacement"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changed"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "child_welfare.reopening": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                child: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReopenFile"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Changed"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "child_welfare.state_guardianship": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                child: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssumeLongTermGuardianship"];
             };
         };
         responses: {
@@ -7420,8 +7812,9 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "adjusted_children": 0,
                      *       "amount": "1800.00",
-                     *       "care": "institutional",
+                     *       "care": "institution",
                      *       "category": "orphan",
                      *       "from_month": "2025-07"
                      *     }
@@ -9267,6 +9660,47 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.import_reviews": {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description the `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReviews"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
