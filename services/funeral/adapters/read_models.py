@@ -36,8 +36,8 @@ class ReadModels:
 
     def standing_declarations(self, subject_id: str) -> dict[str, str]:
         """D-1: the person's standing declarations, by kind."""
-        rows = self.tx.execute("SELECT kind, declaration_id FROM declarations WHERE subject_id = %s AND ends_on IS NULL",
-                               (subject_id,)).fetchall()
+        rows = self.tx.execute("SELECT kind, declaration_id FROM declarations"
+                               " WHERE subject_id = %s AND ends_on IS NULL", (subject_id,)).fetchall()
         return {kind: declaration_id for kind, declaration_id in rows}
 
     def declaration_by_judgment(self, court: str, judgment_ref: str) -> tuple[str, str, str] | None:
