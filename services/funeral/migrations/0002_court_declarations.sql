@@ -23,3 +23,7 @@ CREATE UNIQUE INDEX declarations_standing ON declarations (subject_id) WHERE end
 
 -- D-11: a withdrawn death stays, marked.
 ALTER TABLE deaths ADD COLUMN withdrawn_on date;
+
+GRANT SELECT, INSERT, UPDATE ON declarations TO {{role}};
+-- D-11: a withdrawn death no longer answers for the person (the death record itself stays).
+GRANT DELETE ON person_deaths TO {{role}};

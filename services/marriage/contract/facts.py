@@ -23,6 +23,10 @@ from services.marriage.contract import events as ev
 from shared.reference.events import Recorded
 
 UNMARRIED, MARRIED, DIVORCED, WIDOWED = "unmarried", "married", "divorced", "widowed"
+# Every type `marital_status` reads: a reader that fetches only these (the service's status query) sees all it needs.
+STATUS_TYPES = tuple(model.TYPE for model in (
+    ev.MarriageRegistered, ev.DivorceRegistered, ev.CourtOutcomeRecorded, ev.RegistrationRevoked,
+    ev.MarriageEndedByDeath, ev.MarriageRevived, ev.MarriageNotRevived, ev.DeathDateCorrected))
 
 
 @dataclass(frozen=True)
