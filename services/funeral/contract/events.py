@@ -136,12 +136,12 @@ class CourtDeclarationRecorded(EventModel):
 
     TYPE = "funeral.CourtDeclarationRecorded"
 
-    declaration_id: str
+    declaration_id: str = Field(description="the court declaration (stream `declaration-<id>`)")
     kind: str = Field(description="`death` or `missing`")
     court: str
     judgment_ref: str = Field(description="the case number (案号)")
     judgment_on: dt.date = Field(description="effective that day (民事诉讼法 185)")
-    missing_since: dt.date | None = None
+    missing_since: dt.date | None = Field(None, description="since when the person is missing (art. 41)")
     ground: str | None = Field(None, description="death: `missing_four_years`, `accident_two_years`, "
                                                  "`accident_certified`")
     died_on: dt.date | None = Field(None, description="death: the date of death the judgment gives (art. 48)")
@@ -157,12 +157,13 @@ class CourtDeclarationRevoked(EventModel):
 
     TYPE = "funeral.CourtDeclarationRevoked"
 
-    declaration_id: str
+    declaration_id: str = Field(description="the court declaration (stream `declaration-<id>`)")
     kind: str
     court: str
-    judgment_ref: str
+    judgment_ref: str = Field(description="the case number (案号) of the revoking judgment")
     revoked_on: dt.date
-    spouse_statements: tuple[str, ...] = ()
+    spouse_statements: tuple[str, ...] = Field((), description="who stated in writing that the marriage is not to "
+                                                               "be restored (Civil Code 51)")
 
 
 class SpouseStatementFiled(EventModel):
@@ -171,9 +172,9 @@ class SpouseStatementFiled(EventModel):
 
     TYPE = "funeral.SpouseStatementFiled"
 
-    declaration_id: str
-    by_id_number: str
-    stated_on: dt.date
+    declaration_id: str = Field(description="the court declaration (stream `declaration-<id>`)")
+    by_id_number: str = Field(description="the spouse who made the statement")
+    stated_on: dt.date = Field(description="the date of the written statement")
     document_ref: str
 
 

@@ -300,9 +300,9 @@ class MarriageNotRevived(EventModel):
     TYPE = "marriage.MarriageNotRevived"
 
     registration_id: str
-    declaration_id: str
+    declaration_id: str = Field(description="the revoked court declaration (funeral, stream `declaration-<id>`)")
     reason: str = Field(description="`survivor_remarried` or `spouse_statement`")
-    divorced_on: dt.date
+    divorced_on: dt.date = Field(description="both divorced from the revocation date")
 
 
 class RegistrationRefused(EventModel):
