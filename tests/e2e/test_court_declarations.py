@@ -5,7 +5,8 @@ over RabbitMQ — nothing appended by hand.
 * a death declaration widows the spouse, and the revocation restores the marriage (D-4, D-5);
 * after the spouse's remarriage, a revocation restores nothing (D-5);
 * a child whose parents are declared dead and missing is confirmed an orphan (D-6);
-* a death withdrawn as registered in error never ended the marriage (D-11).
+* a death withdrawn as registered in error never ended the marriage (D-11);
+* a declaration about the person of an open relief case alerts the station's staff (D-9).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from services.child_welfare.service import ChildWelfareService
 from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
 from services.timeline.service import TimelineService
-from shared.business_dates import local_today
+from services.vagrant_aid.service import VagrantAidService
+from shared.business_dates import LOCAL_TIME_ZONE, local_today
 from tests.support.problems import assert_problem
 from tests.support.stack import Api, module_stack
 from tests.support.synthetic_ids import synthetic_id_number
@@ -34,7 +36,8 @@ OFFICER = {"as_": "child_welfare_officer"}
 TODAY = local_today()
 DECLARATIONS = "/v1/court-declarations"
 
-world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, TimelineService])
+world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, TimelineService,
+                           VagrantAidService])
 
 
 def day(offset: int) -> str:
@@ -207,3 +210,22 @@ def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(a
     wait_until(lambda: facts(api, wife, as_of=-10)["marital_status"] == "married", timeout=30,
                what="married on every date")
     assert facts(api, husband, as_of=-10)["alive"] is True
+
+
+def test_a_declaration_about_the_person_of_an_open_relief_case_alerts_the_staff_D9(api):
+    person = synthetic_id_number(sex="male")
+    arrived = dt.datetime.combine(TODAY - dt.timedelta(days=2), dt.time(9), tzinfo=LOCAL_TIME_ZONE)
+    case = created(api.post("/v1/vagrant-aid/cases", as_="relief_staff", office="RS-610500", json={
+        "station": "RS-610500", "arrived_at": arrived.isoformat(), "source": "police", "consent": True,
+        "person": {"id_number": person, "name": "张流浪", "sex": "male"}}))
+
+    declared = declare(api, person, judged=-1, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
+
+    def alerts() -> list[dict[str, Any]]:
+        return created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
+                               office="RS-610500"))["alerts"]
+
+    [alert] = wait_until(alerts, timeout=30, what="the station's staff alerted")
+    assert (alert["declaration_id"], alert["kind"]) == (declared["declaration_id"], "missing")
+    assert created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
+                           office="RS-610500"))["status"] == "open"  # the case itself is unchanged
