@@ -12,6 +12,8 @@ over RabbitMQ — nothing appended by hand.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -229,3 +231,21 @@ def test_a_declaration_about_the_person_of_an_open_relief_case_alerts_the_staff_
     assert (alert["declaration_id"], alert["kind"]) == (declared["declaration_id"], "missing")
     assert created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
                            office="RS-610500"))["status"] == "open"  # the case itself is unchanged
+
+
+def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api):
+    """D-1: two registrars entering a death declaration of one person at once (different case numbers): the
+    partial unique index on the standing declarations lets one commit; the others are refused, writing nothing."""
+    person = synthetic_id_number()
+
+    def post(n: int):  # noqa: ANN202 - a response
+        body = {"kind": "death", "id_number": person, "court": "渭南市临渭区人民法院",
+                "judgment_ref": f"(2026)陕0502民特{8000 + n}号", "judgment_on": day(-2)}
+        return Api(api.base_url).post(DECLARATIONS, json=body, headers={"Idempotency-Key": f"race-{uuid.uuid4()}"},
+                                      **REGISTRAR)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(post, range(8)))
+
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"declaration_exists"}
