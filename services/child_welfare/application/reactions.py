@@ -123,14 +123,22 @@ def _parent_index(file: ChildFile, person: str) -> int | None:
     return None
 
 
-def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
-                 reactor: Reactor) -> None:
+def _open_file_parent(uow: UnitOfWork, child_id: str, person: str) -> tuple[ChildFile, int] | None:
+    """The child's open file and the person's place among its parents; None where the file is closed or
+    unknown, the person is no parent on it, or the reaction ran already."""
     file = uow.file(child_id)
     if file is None or not file.is_open or uow.replayed():
-        return
+        return None
     index = _parent_index(file, person)
-    if index is None:
+    return None if index is None else (file, index)
+
+
+def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
+                 reactor: Reactor) -> None:
+    found = _open_file_parent(uow, child_id, person)
+    if found is None:
         return
+    file, index = found
     fact = file.parents[index].fact_on(died_on)
     if fact is not None and fact.condition in ("deceased", "declared_dead") and fact.since == died_on:
         return  # the officer recorded it already
@@ -264,12 +272,10 @@ def declaration(reactor: Reactor, person: str, declared: funeral.CourtDeclaratio
 
 def _parent_declared(uow: UnitOfWork, child_id: str, person: str, condition: str,
                      declared: funeral.CourtDeclarationRecorded, reactor: Reactor) -> None:
-    file = uow.file(child_id)
-    if file is None or not file.is_open or uow.replayed():
+    found = _open_file_parent(uow, child_id, person)
+    if found is None:
         return
-    index = _parent_index(file, person)
-    if index is None:
-        return
+    file, index = found
     on = declared.judgment_on
     fact = file.parents[index].fact_on(on)
     if fact is not None and fact.condition in ("deceased", condition) and fact.since <= on:

@@ -31,6 +31,7 @@ from services.funeral.contract import events as funeral
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork
 from services.marriage.domain import divorce, marriage
 from services.marriage.domain import events as ev
+from services.marriage.domain.marriage import MarriageState
 from shared.envelope import Event, Metadata
 
 FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE,
@@ -132,18 +133,26 @@ def revoke_declaration(uow: UnitOfWork, person: str, revoked: funeral.CourtDecla
     the survivor remarried since the declaration (even if that marriage has ended) or stated in writing that it
     is not to be restored."""
     declaration_id = revoked.declaration_id
-    uow.tx.execute("DELETE FROM deceased_persons WHERE person_id = %s AND death_id = %s", (person, declaration_id))
-    for registration_id in uow.read.marriages_of(person):
-        state = uow.marriage(registration_id)
-        assert state is not None
-        if state.status != "widowed" or state.death_id != declaration_id or state.ended_on is None:
-            continue
-        survivor = state.spouse_of(person)
+    for registration_id, state, survivor in ended_by(uow, person, declaration_id):
+        assert state.ended_on is not None
         remarried = remarried_since(uow, survivor, registration_id, state.ended_on)
         drafts = marriage.decide_declaration_revoked(state, declaration_id, revoked.revoked_on, remarried,
                                                      survivor in revoked.spouse_statements)
         if drafts:
             uow.record(ev.marriage_stream(registration_id), drafts, state.version)
+
+
+def ended_by(uow: UnitOfWork, person: str, death_id: str) -> list[tuple[str, MarriageState, str]]:
+    """The person is alive again here (M-3); the marriages `death_id` (a death, or a death declaration) ended,
+    each with its state and the survivor."""
+    uow.tx.execute("DELETE FROM deceased_persons WHERE person_id = %s AND death_id = %s", (person, death_id))
+    found = []
+    for registration_id in uow.read.marriages_of(person):
+        state = uow.marriage(registration_id)
+        assert state is not None
+        if state.status == "widowed" and state.death_id == death_id and state.ended_on is not None:
+            found.append((registration_id, state, state.spouse_of(person)))
+    return found
 
 
 def remarried_since(uow: UnitOfWork, person: str, ended: str, since: dt.date) -> bool:
@@ -160,15 +169,10 @@ def remarried_since(uow: UnitOfWork, person: str, ended: str, since: dt.date) ->
 def withdraw_death(uow: UnitOfWork, person: str, death_id: str, on: dt.date) -> None:
     """D-11: registered in error: alive on every date and the marriage never ended. A survivor who remarried
     meanwhile goes to the registrar (M-3): that marriage is flagged, and the old one left for the registrar."""
-    uow.tx.execute("DELETE FROM deceased_persons WHERE person_id = %s AND death_id = %s", (person, death_id))
-    for registration_id in uow.read.marriages_of(person):
-        state = uow.marriage(registration_id)
-        assert state is not None
-        if state.status != "widowed" or state.death_id != death_id or state.ended_on is None:
-            continue
-        survivor = state.spouse_of(person)
+    for registration_id, state, survivor in ended_by(uow, person, death_id):
         later = uow.read.current_marriage(survivor)
         if later is not None and later != registration_id:
+            assert state.ended_on is not None
             flag_remarriage(uow, later, survivor, death_id, state.ended_on)
             continue
         drafts = marriage.decide_revival(state, death_id, False, on, "death_withdrawn")
