@@ -88,7 +88,8 @@ def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     deaths, unidentified, relief = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE id_number IS NULL), count(*) FILTER (WHERE source = 'relief_station')"
-        " FROM deaths WHERE died_on BETWEEN %s AND %s", (first, last)).fetchone()
+        " FROM deaths WHERE died_on BETWEEN %s AND %s AND withdrawn_on IS NULL",  # D-11: registered in error
+        (first, last)).fetchone()
     cremations = conn.execute("SELECT count(*) FROM cremations WHERE cremated_on BETWEEN %s AND %s",
                               (first, last)).fetchone()[0]
     burials, eco = conn.execute("SELECT count(*), count(*) FILTER (WHERE eco) FROM burials"
