@@ -194,6 +194,8 @@ def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):
     assert again["declaration_id"] == first["declaration_id"]
     assert_problem(api.post(DECLARATIONS, json={**body, "judgment_ref": "(2026)陕0502民特9002号"}, **COURTS),
                    409, "declaration_exists")
+    assert_problem(api.get(f"{DECLARATIONS}/{first['declaration_id']}", **police), 403, "forbidden")
+    assert created(api.get(f"{DECLARATIONS}/{first['declaration_id']}", **COURTS))["standing"] is True
 
 
 def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(api):
@@ -209,6 +211,8 @@ def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(a
 
     married = wait_for_status(api, wife, "married")
     assert married["registration_id"] == marriage["registration_id"]
+    assert_problem(api.post(f"/v1/funeral/deaths/{death['death_id']}/collection", as_="funeral_staff",
+                            office="FH-610502", json={}), 409, "death_withdrawn")  # nothing more happens on it
     wait_until(lambda: facts(api, wife, as_of=-10)["marital_status"] == "married", timeout=30,
                what="married on every date")
     assert facts(api, husband, as_of=-10)["alive"] is True
