@@ -25,6 +25,7 @@ class Actor:
     office: str | None = None  # the registry office, relief station, funeral home or cemetery
     county: str | None = None  # child welfare officers of a county (none: the city level)
     township: str | None = None  # township officers (C-3)
+    bureau: str | None = None  # another bureau's system (role `bureau`): which one (D-1: only `courts` writes)
 
     @property
     def is_admin(self) -> bool:
@@ -65,6 +66,8 @@ class Actor:
             data["county"] = self.county
         if self.township is not None:
             data["township"] = self.township
+        if self.bureau is not None:
+            data["bureau"] = self.bureau
         return data
 
     @classmethod
@@ -79,4 +82,5 @@ class Actor:
             value = data.get(key)
             return value if isinstance(value, str) else None
 
-        return cls(data["name"], data["role"], text("office"), county=text("county"), township=text("township"))
+        return cls(data["name"], data["role"], text("office"), county=text("county"), township=text("township"),
+                   bureau=text("bureau"))

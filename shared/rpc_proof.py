@@ -76,7 +76,8 @@ class Assertion:
     purpose: str | None = None
 
     def actor(self) -> Actor:
-        return Actor(self.principal, self.role, self.office, county=self.county, township=self.township)
+        return Actor(self.principal, self.role, self.office, county=self.county, township=self.township,
+                     bureau=self.bureau)
 
     def viewer(self) -> dict[str, Any]:
         """What the timeline filters by (role and scopes)."""

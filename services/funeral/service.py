@@ -42,6 +42,10 @@ class FuneralService(EventSourcedService):
         return self.application().death(death_id)
 
     @service_rpc
+    def declaration(self, declaration_id: str) -> dict:
+        return self.application().declaration(declaration_id)
+
+    @service_rpc
     def cemetery(self, code: str) -> dict:
         return self.application().cemetery(code)
 

@@ -58,7 +58,8 @@ class Call:
     def actor(self) -> dict[str, Any]:
         """The acting principal as services receive it over RPC (`shared.actor.Actor.from_rpc`)."""
         assert self.principal is not None, "public routes have no actor"
-        return Actor(self.principal.name, self.principal.role, self.principal.office).to_rpc()
+        return Actor(self.principal.name, self.principal.role, self.principal.office,
+                     bureau=self.principal.bureau).to_rpc()
 
     def rpc(self, service: str) -> Any:
         """`call.rpc("marriage").register_marriage(...)`: RPC carrying this request's correlation id and

@@ -10,6 +10,12 @@
   for the wrongly recorded one and applied to the right one (F-7).
 * `adoption.AdoptionRegistered` (A-15): the adopted child's open file ends, reason `adopted`, on the
   registration date; that month is the last one paid (C-5), and the state's guardianship and care end.
+* `funeral.CourtDeclarationRecorded` (D-6): a court's declaration re-evaluates the person's children as a death
+  does, the parent `declared_dead` or `declared_missing` (C-1's "dead or missing" side) from the judgment date;
+  a child declared dead has the file end in the judgment month. `funeral.CourtDeclarationRevoked`: the
+  condition ends from the revocation date, so in its month (C-6); earlier months stand.
+* `funeral.DeathWithdrawn` (D-11): a death registered in error is undone as if it had never been, the months
+  already paid recomputed into an adjustment (C-5), as for a death corrected away from the person (F-7).
 * `vagrant_aid.MinorReferred` (V-7): a referral file under temporary state guardianship, at the minors'
   protection centre. `vagrant_aid.PersonIdentified` / `PersonSettled`: a child known under a temporary id is
   linked to the ID number (0.5); an identification showing an adult, and a minor's exit (`PersonExited`:
@@ -43,7 +49,10 @@ from shared.reference.idnumber import InvalidIdNumber, parse_id_number
 
 log = get_logger(__name__)
 
-FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE)
+FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE,
+                       funeral.CourtDeclarationRecorded.TYPE, funeral.CourtDeclarationRevoked.TYPE,
+                       funeral.DeathWithdrawn.TYPE)
+DECLARED = {"death": "declared_dead", "missing": "declared_missing"}  # D-6: the parent's condition
 RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE,
                       *relief_loop.EXIT_TYPES)
 ADOPTION_EVENT_TYPES = (adoption.AdoptionRegistered.TYPE,)
@@ -84,6 +93,12 @@ def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.da
             death(reactor, identified.id_number, identified.died_on, identified.death_id)
         case funeral.DeathCorrected() as corrected:
             correction(reactor, corrected)
+        case funeral.CourtDeclarationRecorded() as declared:
+            declaration(reactor, subject_with_role(event, "declared"), declared)
+        case funeral.CourtDeclarationRevoked() as revoked:
+            revocation(reactor, subject_with_role(event, "declared"), revoked)
+        case funeral.DeathWithdrawn() as withdrawn:
+            _undo_death(reactor, subject_with_role(event, "withdrawn"), withdrawn.death_id)
         case relief.MinorReferred() as referred:
             referral(reactor, event, referred)
         case relief.PersonIdentified(minor=False) as adult:
@@ -122,14 +137,22 @@ def _parent_index(file: ChildFile, person: str) -> int | None:
     return None
 
 
-def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
-                 reactor: Reactor) -> None:
+def _open_file_parent(uow: UnitOfWork, child_id: str, person: str) -> tuple[ChildFile, int] | None:
+    """The child's open file and the person's place among its parents; None where the file is closed or
+    unknown, the person is no parent on it, or the reaction ran already."""
     file = uow.file(child_id)
     if file is None or not file.is_open or uow.replayed():
-        return
+        return None
     index = _parent_index(file, person)
-    if index is None:
+    return None if index is None else (file, index)
+
+
+def _parent_died(uow: UnitOfWork, child_id: str, person: str, died_on: dt.date, death_id: str,
+                 reactor: Reactor) -> None:
+    found = _open_file_parent(uow, child_id, person)
+    if found is None:
         return
+    file, index = found
     fact = file.parents[index].fact_on(died_on)
     if fact is not None and fact.condition in ("deceased", "declared_dead") and fact.since == died_on:
         return  # the officer recorded it already
@@ -267,6 +290,56 @@ def adopted(reactor: Reactor, registered: adoption.AdoptionRegistered) -> None:
         _record(uow, file, drafts, reactor.today, "adopted")
 
     reactor.on(f"adopted:{own}", end)
+
+
+# -- court declarations (D-6) -------------------------------------------------------------------------------------
+def declaration(reactor: Reactor, person: str, declared: funeral.CourtDeclarationRecorded) -> None:
+    """D-6: the declared parent is on C-1's "dead or missing" side from the judgment date; a child declared dead
+    has the file end in the judgment month."""
+    own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
+    if own is not None and declared.kind == "death":
+        reactor.on(f"child:{own}:{person}", lambda uow: _child_died(uow, own, declared.judgment_on, reactor.today))
+    condition = DECLARED[declared.kind]
+    for child_id in children:
+        reactor.on(f"parent:{child_id}:{person}", lambda uow, child_id=child_id: _parent_declared(
+            uow, child_id, person, condition, declared, reactor))
+
+
+def _parent_declared(uow: UnitOfWork, child_id: str, person: str, condition: str,
+                     declared: funeral.CourtDeclarationRecorded, reactor: Reactor) -> None:
+    found = _open_file_parent(uow, child_id, person)
+    if found is None:
+        return
+    file, index = found
+    on = declared.judgment_on
+    fact = file.parents[index].fact_on(on)
+    if fact is not None and fact.condition in ("deceased", condition) and fact.since <= on:
+        return  # the officer recorded it already, or a registered death stands
+    draft = d.parent_change_draft(file, index, condition, on, f"{declared.court} {declared.judgment_ref}",
+                                  cause=reactor.event.type, death_id=declared.declaration_id, on=reactor.today)
+    _record_parent_change(uow, file, draft, on, reactor.today, "parent_declared")
+
+
+def revocation(reactor: Reactor, person: str, revoked: funeral.CourtDeclarationRevoked) -> None:
+    """D-6: a revocation ends the parent's declared condition from its own date (C-6: in its month); the months
+    before stand."""
+    children = reactor.index(lambda uow: uow.read.children_of(person))
+
+    def end(uow: UnitOfWork, child_id: str) -> None:
+        file = uow.file(child_id)
+        index = _parent_index(file, person) if file else None
+        if file is None or index is None or uow.replayed():
+            return
+        fact = file.parents[index].fact_on(revoked.revoked_on)
+        if fact is None or fact.death_id != revoked.declaration_id:
+            return  # not standing on that day as this declaration: nothing to end
+        draft = d.parent_change_draft(file, index, "none", revoked.revoked_on,
+                                      f"{revoked.court} {revoked.judgment_ref}", cause=reactor.event.type,
+                                      on=reactor.today)
+        _record_parent_change(uow, file, draft, revoked.revoked_on, reactor.today, "declaration_revoked")
+
+    for child_id in children:
+        reactor.on(f"parent:{child_id}:{person}", lambda uow, child_id=child_id: end(uow, child_id))
 
 
 # -- relief stations -------------------------------------------------------------------------------------------

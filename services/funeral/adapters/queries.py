@@ -23,6 +23,19 @@ def person_death(conn: psycopg.Connection, subject_id: str) -> dict[str, Any] | 
             "temporary_id": temporary_id, "identified": id_number is not None}
 
 
+def declared_death(conn: psycopg.Connection, subject_id: str) -> dict[str, Any] | None:
+    """D-8: the person's standing death declaration, if any."""
+    row = conn.execute("SELECT declaration_id, died_on FROM declarations WHERE subject_id = %s AND kind = 'death'"
+                       " AND ends_on IS NULL", (subject_id,)).fetchone()
+    return {"declaration_id": row[0], "died_on": row[1].isoformat()} if row else None
+
+
+def declaration_end(conn: psycopg.Connection, declaration_id: str) -> tuple[Any, Any] | None:
+    row = conn.execute("SELECT ends_on, ended_by FROM declarations WHERE declaration_id = %s",
+                       (declaration_id,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def cemetery(conn: psycopg.Connection, code: str) -> dict[str, Any] | None:
     """F-3: a cemetery with its occupancy, in total and by burial type."""
     row = conn.execute("SELECT code, name, kind, division FROM cemeteries WHERE code = %s", (code,)).fetchone()
@@ -75,7 +88,8 @@ def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     deaths, unidentified, relief = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE id_number IS NULL), count(*) FILTER (WHERE source = 'relief_station')"
-        " FROM deaths WHERE died_on BETWEEN %s AND %s", (first, last)).fetchone()
+        " FROM deaths WHERE died_on BETWEEN %s AND %s AND withdrawn_on IS NULL",  # D-11: registered in error
+        (first, last)).fetchone()
     cremations = conn.execute("SELECT count(*) FROM cremations WHERE cremated_on BETWEEN %s AND %s",
                               (first, last)).fetchone()[0]
     burials, eco = conn.execute("SELECT count(*), count(*) FILTER (WHERE eco) FROM burials"

@@ -34,6 +34,23 @@ class ReadModels:
         row = self.tx.execute("SELECT death_id FROM deaths WHERE relief_case_id = %s", (case_id,)).fetchone()
         return row[0] if row else None
 
+    def standing_declarations(self, subject_id: str) -> dict[str, str]:
+        """D-1: the person's standing declarations, by kind."""
+        rows = self.tx.execute("SELECT kind, declaration_id FROM declarations"
+                               " WHERE subject_id = %s AND ends_on IS NULL", (subject_id,)).fetchall()
+        return {kind: declaration_id for kind, declaration_id in rows}
+
+    def declaration_by_judgment(self, court: str, judgment_ref: str) -> tuple[str, str, str] | None:
+        """D-1: (declaration_id, subject, kind) of the court's case number, if entered."""
+        row = self.tx.execute("SELECT declaration_id, subject_id, kind FROM declarations"
+                              " WHERE court = %s AND judgment_ref = %s", (court, judgment_ref)).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
+    def declaration_ended_by(self, declaration_id: str) -> str | None:
+        row = self.tx.execute("SELECT ended_by FROM declarations WHERE declaration_id = %s",
+                              (declaration_id,)).fetchone()
+        return row[0] if row else None
+
     def certificate_taken(self, certificate: str) -> bool:
         return self.tx.execute("SELECT 1 FROM cremations WHERE certificate = %s", (certificate,)).fetchone() is not None
 
@@ -108,6 +125,35 @@ def _body_identified(tx: psycopg.Connection, event: Event) -> None:
     # The temporary id keeps answering: both ids name the same death from now on (0.5).
     _unique(tx, "INSERT INTO person_deaths (subject_id, death_id) VALUES (%s, %s)", (p["id_number"], p["death_id"]),
             _already_deceased)
+
+
+def _death_withdrawn(tx: psycopg.Connection, event: Event) -> None:
+    """D-11: the person is alive in every view; the record stays, marked."""
+    tx.execute("DELETE FROM person_deaths WHERE death_id = %s", (event.payload["death_id"],))
+    _touch(tx, event, withdrawn_on=event.payload["withdrawn_on"])
+
+
+def _declaration_recorded(tx: psycopg.Connection, event: Event) -> None:
+    p = event.payload
+    if p.get("supersedes"):  # D-3: the death declaration ends the missing one that day
+        tx.execute("UPDATE declarations SET ends_on = %s, ended_by = 'death_declaration' WHERE declaration_id = %s",
+                   (p["judgment_on"], p["supersedes"]))
+    _unique(tx, "INSERT INTO declarations (declaration_id, subject_id, kind, court, judgment_ref, judgment_on,"
+                " died_on, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (p["declaration_id"], event.subjects[0].id, p["kind"], p["court"], p["judgment_ref"], p["judgment_on"],
+             p.get("died_on"), event.stream_version),
+            lambda: Refusal("declaration_exists", "a declaration of this person stands, or this case number is "
+                                                  "entered already", 409))
+
+
+def _declaration_revoked(tx: psycopg.Connection, event: Event) -> None:
+    tx.execute("UPDATE declarations SET ends_on = %s, ended_by = 'revocation', version = %s WHERE declaration_id = %s",
+               (event.payload["revoked_on"], event.stream_version, event.payload["declaration_id"]))
+
+
+def _declaration_touched(tx: psycopg.Connection, event: Event) -> None:
+    tx.execute("UPDATE declarations SET version = %s WHERE declaration_id = %s",
+               (event.stream_version, event.payload["declaration_id"]))
 
 
 def _body_cremated(tx: psycopg.Connection, event: Event) -> None:
@@ -207,4 +253,8 @@ _PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
     ev.PLOT_ADDED: _plot_added,
     ev.PLOT_ALLOCATED: _plot_allocated,
     ev.PLOT_TERM_RENEWED: _plot_term_renewed,
+    ev.DEATH_WITHDRAWN: _death_withdrawn,
+    ev.COURT_DECLARATION_RECORDED: _declaration_recorded,
+    ev.COURT_DECLARATION_REVOKED: _declaration_revoked,
+    ev.SPOUSE_STATEMENT_FILED: _declaration_touched,
 }

@@ -87,6 +87,8 @@ def load_death(uow: UnitOfWork, death_id: str, *, referenced: bool = False) -> D
             raise Refusal("death_not_registered", "no death is registered under this death_id", 404,
                           [{"loc": ["body", "death_id"], "msg": "no such death"}])
         raise NotFound("no such death record")
+    if record.withdrawn:  # D-11: registered in error; nothing more happens on it
+        raise Refusal("death_withdrawn", "this death was withdrawn as registered in error", 409)
     return record
 
 

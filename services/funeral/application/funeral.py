@@ -14,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from services.funeral.application import cemeteries, deaths, queries, reactions
+from services.funeral.application import cemeteries, deaths, declarations, queries, reactions
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.funeral.contract.table import COMMANDS
 from shared.envelope import Event
@@ -33,7 +33,7 @@ class Funeral(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, deaths, cemeteries)
+    DECIDERS = deciders(COMMANDS, deaths, cemeteries, declarations)
 
     # -- reactions --------------------------------------------------------------------------------------
     def react_to_relief_station(self, event: Event, tx: psycopg.Connection, funeral_home: str) -> None:
@@ -48,6 +48,10 @@ class Funeral(Application):
 
     def death(self, death_id: str) -> dict[str, Any]:
         return queries.death(self.store, str(death_id))
+
+    def declaration(self, declaration_id: str) -> dict[str, Any]:
+        with self.store.db.connection() as conn:
+            return queries.declaration(self.store, conn, str(declaration_id))
 
     def cemetery(self, code: str) -> dict[str, Any]:
         with self.store.db.connection() as conn:

@@ -10,9 +10,9 @@ from typing import Any
 import psycopg
 
 from services.funeral.adapters import queries
-from services.funeral.domain import parameters, rules
+from services.funeral.domain import declarations, parameters, rules
 from services.funeral.domain.death import fold
-from services.funeral.domain.events import death_stream
+from services.funeral.domain.events import death_stream, declaration_stream
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import EventStore
 from shared.reference.disclosure import disclosing
@@ -28,12 +28,38 @@ def subject_of(person_id: str, today: dt.date) -> str:
 
 
 def person_death(conn: psycopg.Connection, person_id: str, today: dt.date) -> dict[str, Any]:
-    """GET /persons/{id}/death."""
+    """GET /persons/{id}/death: deceased on a registered death, or on a standing death declaration (D-8: every
+    "deceased" answer names its basis)."""
     subject = subject_of(person_id, today)
     found = queries.person_death(conn, subject)
+    if found is not None:
+        return disclosing({"person_id": subject, "deceased": True, "basis": "registered", **found},
+                          [subject, found.get("temporary_id")])
+    declared = queries.declared_death(conn, subject)
+    if declared is not None:
+        return disclosing({"person_id": subject, "deceased": True, "basis": "declared", **declared}, [subject])
+    return disclosing({"person_id": subject, "deceased": False}, [subject])
+
+
+def declaration(store: EventStore, conn: psycopg.Connection, declaration_id: str) -> dict[str, Any]:
+    """GET /v1/court-declarations/{id}: the declaration, its history and its effects (D-4..D-10)."""
+    events = store.read_stream(declaration_stream(declaration_id)) if 0 < len(declaration_id) <= 64 else []
+    found = declarations.fold(events)
     if found is None:
-        return disclosing({"person_id": subject, "deceased": False}, [subject])
-    return disclosing({"person_id": subject, "deceased": True, **found}, [subject, found.get("temporary_id")])
+        raise NotFound("no such court declaration")
+    ends_on, ended_by = queries.declaration_end(conn, declaration_id) or (None, None)
+    superseded_on = ends_on if ended_by == "death_declaration" else None
+    revocation = found.revocation.payload() if found.revocation else None
+    return disclosing(_plain({
+        "declaration_id": found.declaration_id, "kind": found.kind, "person_id": found.person, "court": found.court,
+        "judgment_ref": found.judgment_ref, "judgment_on": found.judgment_on, "missing_since": found.missing_since,
+        "ground": found.ground, "died_on": found.died_on, "plausibility_confirmed": found.plausibility_confirmed,
+        "supersedes": found.supersedes, "superseded_on": superseded_on, "revocation": revocation,
+        "spouse_statements": [dataclasses.asdict(s) for s in found.statements],
+        "standing": ends_on is None, "effects": declarations.effects(found, superseded_on),
+        "history": [{"type": e.type, "occurred_on": e.occurred_on.isoformat(), "version": e.stream_version,
+                     "recorded_at": e.recorded_at.isoformat(), "actor": e.metadata.actor} for e in events],
+        "version": found.version}), [found.person])
 
 
 def death(store: EventStore, death_id: str) -> dict[str, Any]:

@@ -8,6 +8,7 @@ Business dates are optional where api.md makes them so (default: today in China 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import Field, StrictBool, model_validator
 
@@ -33,7 +34,7 @@ from services.funeral.contract.vocabulary import (
 from shared.reference.contract import Command as Model
 from shared.reference.contract import ResourceId
 from shared.reference.contract import Version as StoredVersion
-from shared.reference.text import DivisionCode, IdNumberText, Phone
+from shared.reference.text import DivisionCode, IdNumberText, Phone, line
 
 Version = StoredVersion | None  # the stream version the caller read (api.md If-Match), checked when given
 
@@ -255,3 +256,57 @@ class GrantAssistance(Model):
         if len(set(self.items)) != len(self.items):
             raise ValueError("items repeat")
         return self
+
+
+# -- court declarations (D-1..D-5) and the withdrawal of a death registered in error (D-11) -------------------
+DeclarationKind = Literal["death", "missing"]  # 宣告死亡 / 宣告失踪
+# D-1, art. 46: missing four years; an accident and two years; an accident after which survival is certified
+# impossible (no waiting period).
+DeathGround = Literal["missing_four_years", "accident_two_years", "accident_certified"]
+Court = line(100)  # e.g. 渭南市临渭区人民法院
+JudgmentRef = line(60)  # 案号, e.g. (2025)陕0502民特12号
+
+
+class DeclareByCourt(Model):
+    """D-1: a court's declaration of death or disappearance, entered from the judgment. `deemed_dead_on` is
+    the accident date on the accident grounds (art. 48, D-3); `plausibility_confirmed` is the registrar's
+    confirmation of a judgment dated before the legal minimum (D-2)."""
+
+    kind: DeclarationKind
+    id_number: IdNumberText
+    court: Court
+    judgment_ref: JudgmentRef
+    judgment_on: dt.date
+    missing_since: dt.date | None = None
+    ground: DeathGround | None = None
+    deemed_dead_on: dt.date | None = None
+    plausibility_confirmed: StrictBool = False
+
+
+class RevokeDeclaration(Model):
+    """D-5: the court revokes its declaration (撤销) by a new judgment, effective `revoked_on`."""
+
+    court: Court
+    judgment_ref: JudgmentRef
+    revoked_on: dt.date
+    version: Version = None
+
+
+class FileSpouseStatement(Model):
+    """D-5 (Civil Code 51): the spouse of a person declared dead states in writing that the marriage is not to
+    be restored."""
+
+    by_id_number: IdNumberText
+    stated_on: dt.date
+    document_ref: DocumentNumber
+    version: Version = None
+
+
+class WithdrawDeath(Model):
+    """D-11: a death registered in error is withdrawn, with the reason and the document (the issuer's
+    cancellation of the certificate, or the police restoring the household registration)."""
+
+    reason: Note
+    document_ref: DocumentNumber
+    withdrawn_on: dt.date | None = None
+    version: Version = None

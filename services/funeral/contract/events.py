@@ -128,6 +128,70 @@ class ClaimNoticePublished(EventModel):
     medium: str
 
 
+class CourtDeclarationRecorded(EventModel):
+    """D-1..D-3: a court's declaration of death (宣告死亡) or of disappearance (宣告失踪), entered from the
+    judgment. Not a death registration (D-8): no death record, certificate or body. `died_on` (death only) is
+    the art. 48 date: the judgment date, or the accident date on the accident grounds. A death declaration
+    ends the person's standing missing declaration that day (`supersedes`). Subjects: declared."""
+
+    TYPE = "funeral.CourtDeclarationRecorded"
+
+    declaration_id: str = Field(description="the court declaration (stream `declaration-<id>`)")
+    kind: str = Field(description="`death` or `missing`")
+    court: str
+    judgment_ref: str = Field(description="the case number (案号)")
+    judgment_on: dt.date = Field(description="effective that day (民事诉讼法 185)")
+    missing_since: dt.date | None = Field(None, description="since when the person is missing (art. 41)")
+    ground: str | None = Field(None, description="death: `missing_four_years`, `accident_two_years`, "
+                                                 "`accident_certified`")
+    died_on: dt.date | None = Field(None, description="death: the date of death the judgment gives (art. 48)")
+    plausibility_confirmed: bool = Field(False, description="D-2: the registrar confirmed a judgment dated before "
+                                                            "the legal minimum")
+    supersedes: str | None = Field(None, description="the missing declaration this death declaration ends (D-3)")
+
+
+class CourtDeclarationRevoked(EventModel):
+    """D-5: the declaration revoked by a new judgment; it acts from `revoked_on`, never backwards.
+    `spouse_statements`: the ID numbers of those who stated in writing, while the declaration stood, that their
+    marriage to the declared person is not to be restored (Civil Code 51). Subjects: declared."""
+
+    TYPE = "funeral.CourtDeclarationRevoked"
+
+    declaration_id: str = Field(description="the court declaration (stream `declaration-<id>`)")
+    kind: str
+    court: str
+    judgment_ref: str = Field(description="the case number (案号) of the revoking judgment")
+    revoked_on: dt.date
+    spouse_statements: tuple[str, ...] = Field((), description="who stated in writing that the marriage is not to "
+                                                               "be restored (Civil Code 51)")
+
+
+class SpouseStatementFiled(EventModel):
+    """D-5 (Civil Code 51): the spouse of a person declared dead stated in writing, at a registry, that the
+    marriage is not to be restored should the declaration be revoked. Subjects: declared, spouse."""
+
+    TYPE = "funeral.SpouseStatementFiled"
+
+    declaration_id: str = Field(description="the court declaration (stream `declaration-<id>`)")
+    by_id_number: str = Field(description="the spouse who made the statement")
+    stated_on: dt.date = Field(description="the date of the written statement")
+    document_ref: str
+
+
+class DeathWithdrawn(EventModel):
+    """D-11: a death registered in error (the person lives, or a duplicate) withdrawn with the reason and the
+    document; the record stays, marked. It acts backwards: the person was alive on every date. Subjects:
+    withdrawn."""
+
+    TYPE = "funeral.DeathWithdrawn"
+
+    death_id: str
+    reason: str
+    document_ref: str
+    withdrawn_on: dt.date
+    died_on: dt.date = Field(description="the date of death that was recorded")
+
+
 class DeathCorrected(EventModel):
     """F-7: a death record corrected; `previous_subject` differs from `subject` when it was recorded against the wrong
     person. Subjects: deceased, wrongly_recorded."""
@@ -234,12 +298,16 @@ CATALOGUE = EventCatalogue(
         BurialRecorded,
         CemeteryOpened,
         ClaimNoticePublished,
+        CourtDeclarationRecorded,
+        CourtDeclarationRevoked,
         DeathCorrected,
         DeathRegistered,
+        DeathWithdrawn,
         DisposalApproved,
         PlotAdded,
         PlotAllocated,
         PlotTermRenewed,
+        SpouseStatementFiled,
     ),
     UPCASTERS,
 )

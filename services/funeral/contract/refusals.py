@@ -58,3 +58,20 @@ POLICE_CERTIFICATION_REQUIRED = Code("police_certification_required",
                                      "an unnatural death needs the certifying police case")
 RENEWAL_TOO_LONG = Code("renewal_too_long", "a term is renewed for at most … years")
 UNIDENTIFIED_REMAINS = Code("unidentified_remains", "ashes of an unidentified body are kept under their number (409)")
+
+# -- court declarations (D-1..D-5) and withdrawals (D-11) -------------------------------------------------------
+DECLARATION_EXISTS = Code("declaration_exists", "D-1: a death declaration of this person stands (409)")
+JUDGMENT_REF_TAKEN = Code("judgment_ref_taken",
+                          "D-1: this court's case number is another declaration, of another person or kind (409)")
+DECLARATION_IMPLAUSIBLE = Code("declaration_implausible",
+                               "D-2: the judgment is dated before the legal minimum …; the registrar confirms it")
+DECLARATION_DATES_INVALID = Code("declaration_dates_invalid", "D-1: … is after the judgment date, or before birth")
+GROUND_NOT_APPLICABLE = Code("ground_not_applicable", "D-1: a ground or date of death is for death declarations")
+ACCIDENT_DATE_REQUIRED = Code("accident_date_required", "D-3: the accident grounds give the accident date")
+DECLARATION_REVOKED = Code("declaration_revoked", "D-5: the declaration has been revoked or superseded (409)")
+REVOCATION_BEFORE_JUDGMENT = Code("revocation_before_judgment", "D-5: revoked_on is before the judgment date")
+STATEMENT_NOT_APPLICABLE = Code("statement_not_applicable",
+                                "D-5: a spouse's statement is about a death declaration (409)")
+DEATH_WITHDRAWN = Code("death_withdrawn", "D-11: this death was withdrawn as registered in error (409)")
+FORBIDDEN_ROLE = Code("forbidden_role", "D-1: a court declaration is entered by a marriage registrar or the courts "
+                                        "(403)")

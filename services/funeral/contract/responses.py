@@ -29,7 +29,9 @@ class PersonDeath(View):
     person_id: str
     deceased: bool
     died_on: dt.date | None = None
+    basis: str | None = None  # D-8: `registered` (a death registration) or `declared` (a court declaration)
     death_id: str | None = None  # funeral staff and admins only
+    declaration_id: str | None = None  # funeral staff and admins only
 
 
 class DeathRecorded(View):
@@ -191,3 +193,34 @@ class IndicatorInputs(View):
     statistics: Statistics
     public_welfare_cemetery_divisions: list[str]
     funeral_home_divisions: list[str]
+class DeclarationRecorded(View):
+    """The answer of a command on a court declaration (D-1, D-5)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{
+        "declaration_id": "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d", "version": 1}]})
+
+    declaration_id: str
+    version: int
+
+
+class CourtDeclaration(View):
+    """A court declaration and its effects (D-1..D-10)."""
+
+    declaration_id: str
+    kind: str
+    person_id: str
+    court: str
+    judgment_ref: str
+    judgment_on: dt.date
+    missing_since: dt.date | None = None
+    ground: str | None = None
+    died_on: dt.date | None = None
+    plausibility_confirmed: bool = False
+    supersedes: str | None = None
+    superseded_on: dt.date | None = None
+    revocation: dict[str, Any] | None = None
+    spouse_statements: list[dict[str, Any]] = []
+    standing: bool
+    effects: list[dict[str, Any]]  # what follows in each service, and from when (D-4..D-10)
+    history: list[dict[str, Any]]
+    version: int

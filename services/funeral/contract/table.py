@@ -13,6 +13,13 @@ STAFF = frozenset({"funeral_staff"})  # admin records no business events (separa
 ADMIN = frozenset({"admin"})  # cemeteries and their plots are reference data (docs/funeral.md)
 DEATH = f"{PREFIX}/deaths/<death_id>"
 RECORD = r.DeathRecorded  # the answer of a command on a death record
+# D-1: court declarations are entered by marriage registrars or by the courts' system (the one bureau that
+# writes: the service refuses any other bureau, `forbidden_role`); the spouse's statement, made in person
+# at a registry, and D-11 withdrawals by a registrar.
+DECLARATIONS = "/v1/court-declarations"
+DECLARERS = frozenset({"marriage_registrar", "bureau"})
+REGISTRARS = frozenset({"marriage_registrar"})
+DECLARATION = f"{DECLARATIONS}/<declaration_id>"
 
 COMMANDS = command_table(
     CommandEntry("register_death", "POST", f"{PREFIX}/deaths", c.RegisterDeath, STAFF, "death",
@@ -47,4 +54,15 @@ COMMANDS = command_table(
     CommandEntry("grant_assistance", "POST", f"{PREFIX}/assistance", c.GrantAssistance, STAFF, "death",
                  r.AssistanceGranted, status=201,
                  summary="Waive basic funeral services for an eligible category (F-5)."),
+    CommandEntry("declare_by_court", "POST", DECLARATIONS, c.DeclareByCourt, DECLARERS, "declaration",
+                 r.DeclarationRecorded, 201, "Enter a court's declaration of death or disappearance (D-1..D-3).",
+                 location=f"{DECLARATIONS}/<declaration_id>"),
+    CommandEntry("revoke_declaration", "POST", f"{DECLARATION}/revocation", c.RevokeDeclaration, DECLARERS,
+                 "declaration", r.DeclarationRecorded, 201, "Enter the court's revocation of a declaration (D-5)."),
+    CommandEntry("file_spouse_statement", "POST", f"{DECLARATION}/spouse-statement", c.FileSpouseStatement,
+                 REGISTRARS, "declaration", r.DeclarationRecorded, 201,
+                 "Record the spouse's written statement that the marriage is not to be restored (D-5, Civil Code "
+                 "51)."),
+    CommandEntry("withdraw_death", "POST", f"{DEATH}/withdrawal", c.WithdrawDeath, REGISTRARS, "death", RECORD,
+                 summary="Withdraw a death registered in error; it acts backwards on every service (D-11)."),
 )

@@ -52,6 +52,7 @@ class DeathRecord:
     burial_type: str | None = None
     waived_items: frozenset[str] = field(default_factory=frozenset)
     corrections: int = 0
+    withdrawn: bool = False  # D-11: registered in error; the record stays, marked
     version: int = 0
 
     @property
@@ -98,6 +99,8 @@ def evolve(record: DeathRecord | None, event: contract.EventModel, subject: str 
             return replace(record, ashes=event.disposition)
         case contract.BurialRecorded():
             return replace(record, burial_id=event.burial_id, burial_type=event.burial_type)
+        case contract.DeathWithdrawn():
+            return replace(record, withdrawn=True)
         case contract.AssistanceGranted():
             return replace(record, waived_items=record.waived_items | frozenset(event.items))
     return record  # a type this version does not know changes nothing it decides on

@@ -34,6 +34,16 @@ The service's other events (its own history; consumed by the timeline, which nee
   `deposit_until`), `funeral.BurialRecorded` (`burial_id`, `burial_type`, `eco`, `cemetery`, `plot_id`,
   `interred_on`, `rights_holder`), `funeral.AssistanceGranted` (`assistance_id`, `category`, `items`,
   `amount`, `granted_on`, `funeral_home`); each with `death_id` and the deceased as subject.
+* `funeral.DeathWithdrawn` v1 — death stream, occurred_on = the day of the withdrawal (D-11). Subjects
+  `{id, role: "withdrawn"}`. Payload `death_id`, `reason`, `document_ref`, `withdrawn_on`, `died_on` (as
+  recorded). The death was registered in error: consumers undo it as if it had never been (alive on every date).
+* stream `declaration-<declaration_id>` (D-1..D-5; not a death registration, D-8):
+  `funeral.CourtDeclarationRecorded` (occurred_on = judgment date; subjects `{id, role: "declared"}`; `kind`
+  death | missing, `court`, `judgment_ref`, `judgment_on`, `missing_since`, `ground`, `died_on`,
+  `plausibility_confirmed`, `supersedes`), `funeral.SpouseStatementFiled` (subjects declared and `spouse`;
+  `by_id_number`, `stated_on`, `document_ref`), `funeral.CourtDeclarationRevoked` (occurred_on = `revoked_on`;
+  `court`, `judgment_ref`, `spouse_statements`). Consumed by marriage (D-4, D-5), child welfare (D-6), vagrant
+  aid (D-9) and the timeline (D-10).
 * stream `cemetery-<code>`: `funeral.CemeteryOpened` (`cemetery`, `name`, `kind`, `division`).
 * stream `plot-<plot_id>`: `funeral.PlotAdded` (`plot_id`, `cemetery`, `number`, `kind`, `burial_type`,
   `area_m2`, `capacity`), `funeral.PlotAllocated` (`plot_id`, `cemetery`, `basis` death | exception,
@@ -63,6 +73,10 @@ CEMETERY_OPENED = contract.CemeteryOpened.TYPE
 PLOT_ADDED = contract.PlotAdded.TYPE
 PLOT_ALLOCATED = contract.PlotAllocated.TYPE
 PLOT_TERM_RENEWED = contract.PlotTermRenewed.TYPE
+COURT_DECLARATION_RECORDED = contract.CourtDeclarationRecorded.TYPE
+COURT_DECLARATION_REVOKED = contract.CourtDeclarationRevoked.TYPE
+SPOUSE_STATEMENT_FILED = contract.SpouseStatementFiled.TYPE
+DEATH_WITHDRAWN = contract.DeathWithdrawn.TYPE
 
 SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 
@@ -74,6 +88,10 @@ UPCASTERS = contract.CATALOGUE.upcasters
 
 def death_stream(death_id: str) -> str:
     return f"death-{death_id}"
+
+
+def declaration_stream(declaration_id: str) -> str:
+    return f"declaration-{declaration_id}"
 
 
 def cemetery_stream(code: str) -> str:

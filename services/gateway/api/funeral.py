@@ -10,6 +10,9 @@ Who may call what:
   depend on it (marriage clerks and registrars: M-3, M-11; child welfare officers: C-6; relief staff: V-8),
   and bureaus whose scopes include `status`. Only funeral staff and admins see the death record's id.
 * Death records, cemeteries, plots, the task list and the statistics: funeral staff and admins.
+* Court declarations (`/v1/court-declarations`, D-1..D-11, docs/declarations.md): entered by marriage
+  registrars and the courts' system, the one bureau that writes (any other bureau: 403 `forbidden`); the spouse's
+  statement and the withdrawal of a death registered in error (D-11) by registrars.
 
 The body models are the HTTP contract: strict JSON types, frozen, no unknown fields, every text bounded
 and free of control characters. The service validates again and applies the rules; its refusals come back
@@ -18,8 +21,10 @@ as problem+json with their codes. Commands pass the Idempotency-Key on, so a ret
 
 from __future__ import annotations
 
+import dataclasses
+
 from services.funeral.contract import queries, responses
-from services.funeral.contract.table import COMMANDS, PREFIX
+from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, PREFIX
 from services.gateway.api.common import command_routes
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
@@ -27,6 +32,9 @@ from services.gateway.routing import Call, Reply, Route
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
                         "relief_staff", "bureau"}
 RECORD_READERS = {"funeral_staff", "admin"}
+# D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
+DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
+WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def person_death(call: Call) -> Reply:
@@ -37,13 +45,41 @@ def person_death(call: Call) -> Reply:
         raise Problem(403, "forbidden", "reading deaths needs the status scope")
     found = call.rpc("funeral").person_death(call.params["person_id"])
     if principal.role not in RECORD_READERS:
-        found = {key: found[key] for key in ("person_id", "deceased", "died_on") if key in found}
+        found = {key: found[key] for key in ("person_id", "deceased", "died_on", "basis") if key in found}
     return Reply(found)
 
 
 def read_death(call: Call) -> Reply:
     """A death record with its history."""
     return Reply(call.rpc("funeral").death(call.params["death_id"]))
+
+
+def read_declaration(call: Call) -> Reply:
+    """A court declaration and its effects (D-1..D-10)."""
+    _courts_only(call)
+    return Reply(call.rpc("funeral").declaration(call.params["declaration_id"]))
+
+
+def _courts_only(call: Call) -> None:
+    """D-1: of the bureaus, only the courts' system enters or reads declarations (the service checks again)."""
+    principal = call.principal
+    assert principal is not None
+    if principal.role == "bureau" and principal.bureau != WRITING_BUREAU:
+        raise Problem(403, "forbidden", "only the courts' system enters court declarations")
+
+
+def _for_courts(route: Route) -> Route:
+    """A declaration command's route with the courts-only check before the table's handler."""
+    if not route.path.startswith(DECLARATIONS):
+        return route
+    inner = route.handler
+
+    def handler(call: Call) -> Reply:
+        _courts_only(call)
+        return inner(call)
+
+    handler.__doc__ = inner.__doc__
+    return dataclasses.replace(route, handler=handler)
 
 
 def read_cemetery(call: Call) -> Reply:
@@ -76,7 +112,9 @@ def statistics(call: Call) -> Reply:
 
 
 ROUTES = [
-    *command_routes("funeral", COMMANDS),
+    *map(_for_courts, command_routes("funeral", COMMANDS)),
+    Route("GET", DECLARATION, "funeral.read_declaration", DECLARATION_READERS, read_declaration,
+          response=responses.CourtDeclaration),
     Route("GET", f"{PREFIX}/deaths/<death_id>", "funeral.read_death", RECORD_READERS, read_death,
           response=responses.DeathRecord),
     Route("GET", f"{PREFIX}/cemeteries/<code>", "funeral.read_cemetery", RECORD_READERS, read_cemetery,

@@ -434,6 +434,7 @@ _PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
     ev.REGISTRATION_REVOKED: _revoked,
     ev.MARRIAGE_ENDED_BY_DEATH: _ended_by_death,
     ev.MARRIAGE_REVIVED: _revived,
+    ev.MARRIAGE_NOT_REVIVED: lambda tx, event: _end(tx, event, "divorced", event.payload["divorced_on"]),  # D-5
     ev.MARRIAGE_FLAGGED_FOR_REVIEW: _flagged,
     ev.DEATH_DATE_CORRECTED: lambda tx, event: _touch(tx, event, ended_on=event.payload["died_on"]),
     ev.DIVORCE_APPLIED: _divorce_applied,

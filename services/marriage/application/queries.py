@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from services.marriage.adapters.read_models import ReadModels, marriages_of
-from services.marriage.contract.facts import marital_status
+from services.marriage.contract.facts import STATUS_TYPES, marital_status
 from services.marriage.domain import divorce
 from services.marriage.domain.certificates import matching_copy
 from services.marriage.domain.events import marriage_stream
@@ -56,9 +56,7 @@ def person_events(conn: psycopg.Connection, person: str) -> list[Any]:
                             subjects=[(s["id"], s["role"]) for s in row[4]]) for row in rows]
 
 
-_STATUS_TYPES = ("marriage.MarriageRegistered", "marriage.DivorceRegistered", "marriage.CourtOutcomeRecorded",
-                 "marriage.RegistrationRevoked", "marriage.MarriageEndedByDeath", "marriage.MarriageRevived",
-                 "marriage.DeathDateCorrected")
+_STATUS_TYPES = STATUS_TYPES  # the types the one definition reads (contract/facts.py)
 
 
 def person_status(conn: psycopg.Connection, person: str, as_of: dt.date) -> dict[str, Any]:

@@ -262,15 +262,20 @@ class HistoricalRecordConflicted(EventModel):
 
 
 class MarriageEndedByDeath(EventModel):
-    """M-11: the death of a spouse ended the marriage; the survivor is widowed. Subjects: deceased, survivor."""
+    """M-11, D-4: the death of a spouse ended the marriage; the survivor is widowed. A court's death declaration
+    (`basis: declared`) ends it on the judgment date, `death_id` then naming the declaration. Subjects: deceased,
+    survivor."""
 
     TYPE = "marriage.MarriageEndedByDeath"
 
     registration_id: str
-    died_on: dt.date
+    died_on: dt.date = Field(description="the day the marriage ended: the date of death, or the judgment date of a "
+                                         "death declaration (D-4)")
     death_id: str
     deceased_id_number: str
     survivor_id_number: str
+    basis: str | None = Field(None, description="D-8: `declared` for a court's death declaration; absent: a "
+                                                "registered death")
 
 
 class MarriageFlaggedForReview(EventModel):
@@ -333,6 +338,22 @@ class MarriageRevived(EventModel):
     registration_id: str
     reason: str
     death_id: str
+    revived_on: dt.date | None = Field(None, description="D-5: a revoked death declaration revives the marriage from "
+                                                         "this date, never backwards; absent: the death never ended "
+                                                         "it (F-7, D-11)")
+
+
+class MarriageNotRevived(EventModel):
+    """D-5 (Civil Code 51): a revoked death declaration does not revive the marriage it ended, because the
+    survivor remarried since the declaration or stated in writing that it is not to be restored; both are divorced
+    from the revocation date. Subjects: party."""
+
+    TYPE = "marriage.MarriageNotRevived"
+
+    registration_id: str
+    declaration_id: str = Field(description="the revoked court declaration (funeral, stream `declaration-<id>`)")
+    reason: str = Field(description="`survivor_remarried` or `spouse_statement`")
+    divorced_on: dt.date = Field(description="both divorced from the revocation date")
 
 
 class RegistrationRefused(EventModel):
@@ -383,6 +404,7 @@ CATALOGUE = EventCatalogue(
         MarriageEndedByDeath,
         MarriageFlaggedForReview,
         MarriageRegistered,
+        MarriageNotRevived,
         MarriageRevived,
         RecordStatementIssued,
         RegistrationRefused,

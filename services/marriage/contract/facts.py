@@ -5,9 +5,11 @@ A person's marriages are their `MarriageRegistered` events less those voided, an
 existed: M-9, M-10, whenever that was found). Of the rest registered by the date, the latest decides: married
 from `registered_on`; divorced from a `DivorceRegistered` or a court divorce; widowed from a
 `MarriageEndedByDeath` in which the person survived, on the date of death as last corrected
-(`DeathDateCorrected`, M-11, F-7) — undone by `MarriageRevived`, as if the death had not ended it. No marriage:
-unmarried. The events are everything known, in recorded order: a correction counts for every date it speaks
-about, whenever it was recorded.
+(`DeathDateCorrected`, M-11, F-7) — undone by `MarriageRevived`, as if the death had not ended it (F-7, D-11).
+A court's death declaration ends it the same way on its judgment date (D-4); its revocation revives it from the
+revocation date only (`MarriageRevived` with `revived_on`, D-5), or leaves both divorced from that date
+(`MarriageNotRevived`). No marriage: unmarried. The events are everything known, in recorded order: a correction
+counts for every date it speaks about, whenever it was recorded.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from services.marriage.contract import events as ev
 from shared.reference.events import Recorded
 
 UNMARRIED, MARRIED, DIVORCED, WIDOWED = "unmarried", "married", "divorced", "widowed"
+# Every type `marital_status` reads: a reader that fetches only these (the service's status query) sees all it needs.
+STATUS_TYPES = tuple(model.TYPE for model in (
+    ev.MarriageRegistered, ev.DivorceRegistered, ev.CourtOutcomeRecorded, ev.RegistrationRevoked,
+    ev.MarriageEndedByDeath, ev.MarriageRevived, ev.MarriageNotRevived, ev.DeathDateCorrected))
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,8 @@ class _Marriage:
     order: int
     divorced_on: dt.date | None = None
     death: tuple[str, dt.date] | None = None  # (widowed | deceased, date of death): a marriage ends by one death
+    revived_on: dt.date | None = None  # D-5: in force again from this date (a revoked death declaration)
+    not_revived_on: dt.date | None = None  # D-5: divorced from this date instead
 
 
 def marital_status(person: str | Collection[str], events: Iterable[Recorded], as_of: dt.date | None = None
@@ -66,14 +74,22 @@ def marital_status(person: str | Collection[str], events: Iterable[Recorded], as
                 marriage.death = (WIDOWED if "survivor" in roles else "deceased", event.died_on)
             case ev.DeathDateCorrected() if marriage.death is not None:
                 marriage.death = (marriage.death[0], event.died_on)
-            case ev.MarriageRevived():
+            case ev.MarriageRevived(revived_on=None):
                 marriage.death = None  # as if the death had not ended it, whatever date is asked about
+            case ev.MarriageRevived(revived_on=on):
+                marriage.revived_on = on  # D-5: from the revocation, never backwards
+            case ev.MarriageNotRevived(divorced_on=on):
+                marriage.not_revived_on = on
     candidates = {rid: m for rid, m in marriages.items() if rid not in never_existed and m.registered_on <= day}
     if not candidates:
         return MaritalStatus(UNMARRIED)
     rid, latest = max(candidates.items(), key=lambda item: (item[1].registered_on, item[1].order))
-    endings = [(on, status) for status, on in ((DIVORCED, latest.divorced_on), *([latest.death] if latest.death
-               else [])) if on is not None and on <= day]
+    if latest.not_revived_on is not None and latest.not_revived_on <= day:
+        return MaritalStatus(DIVORCED, latest.not_revived_on, rid)  # D-5: not revived, divorced from then on
+    revived = latest.revived_on is not None and latest.revived_on <= day
+    death = [latest.death] if latest.death and not revived else []
+    divorce = latest.divorced_on if not revived or (latest.divorced_on or day) >= latest.revived_on else None
+    endings = [(on, status) for status, on in ((DIVORCED, divorce), *death) if on is not None and on <= day]
     if endings:
         since, status = min(endings)
         if status != "deceased":  # a deceased person's last status stays what it was at death

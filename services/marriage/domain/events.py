@@ -18,11 +18,16 @@ Stream `marriage-<registration_id>` (one per registration, whatever happens to i
   `court`, `document_ref`, `effective_on`.
 * `marriage.RegistrationRevoked` (M-10) — both parties, the fraudulent one also as `dishonest`;
   `registration_id`, `reason`, `document_ref`, `dishonest_id_number`, `revoked_on`.
-* `marriage.MarriageEndedByDeath` (M-11) — `{id, role: "deceased"}`, `{id, role: "survivor"}`;
-  `registration_id`, `died_on`, `death_id`.
-* `marriage.MarriageRevived` (M-11) — `registration_id`, `reason`, `death_id`.
-* `marriage.MarriageFlaggedForReview` (M-11) — `registration_id`, `reason` (`registered_after_death`),
-  `died_on`, `death_id`; occurred_on = the registration date it questions.
+* `marriage.MarriageEndedByDeath` (M-11, D-4) — `{id, role: "deceased"}`, `{id, role: "survivor"}`;
+  `registration_id`, `died_on`, `death_id`, `basis` (`declared` for a court's death declaration, whose id
+  `death_id` then is; ended on the judgment date).
+* `marriage.MarriageRevived` (M-11, D-5, D-11) — `registration_id`, `reason` (`death_corrected`,
+  `death_withdrawn`, `declaration_revoked`), `death_id`, `revived_on` (D-5: in force again from that date;
+  absent: the death never ended it).
+* `marriage.MarriageNotRevived` (D-5) — both parties; `registration_id`, `declaration_id`, `reason`
+  (`survivor_remarried`, `spouse_statement`), `divorced_on` (the revocation date).
+* `marriage.MarriageFlaggedForReview` (M-11, D-11) — `registration_id`, `reason` (`registered_after_death`,
+  `spouse_death_withdrawn`), `died_on`, `death_id`; occurred_on = the registration date it questions.
 * `marriage.DeathDateCorrected` (M-11, F-7) — both parties; `registration_id`, `death_id`, `died_on` (the
   corrected date the marriage ended on), `previous_died_on`.
 
@@ -84,6 +89,7 @@ COURT_OUTCOME_RECORDED = contract.CourtOutcomeRecorded.TYPE
 REGISTRATION_REVOKED = contract.RegistrationRevoked.TYPE
 MARRIAGE_ENDED_BY_DEATH = contract.MarriageEndedByDeath.TYPE
 MARRIAGE_REVIVED = contract.MarriageRevived.TYPE
+MARRIAGE_NOT_REVIVED = contract.MarriageNotRevived.TYPE
 MARRIAGE_FLAGGED_FOR_REVIEW = contract.MarriageFlaggedForReview.TYPE
 DEATH_DATE_CORRECTED = contract.DeathDateCorrected.TYPE
 APPOINTMENT_BOOKED = contract.AppointmentBooked.TYPE

@@ -82,6 +82,8 @@ def evolve(state: MarriageState | None, event: contract.EventModel) -> MarriageS
             return replace(state, status="widowed", ended_on=event.died_on, death_id=event.death_id)
         case contract.MarriageRevived():
             return replace(state, status="married", ended_on=None, death_id=None)
+        case contract.MarriageNotRevived():
+            return replace(state, status="divorced", ended_on=event.divorced_on, death_id=None)
         case contract.DeathDateCorrected():
             return replace(state, ended_on=event.died_on)
         case contract.MarriageFlaggedForReview():
@@ -189,10 +191,12 @@ def decide_revocation(state: MarriageState, command: RevokeRegistration, dishone
 
 
 # -- M-11 ----------------------------------------------------------------------------------------------------
-def decide_death(state: MarriageState, deceased: str, died_on: dt.date, death_id: str) -> list[Draft]:
+def decide_death(state: MarriageState, deceased: str, died_on: dt.date, death_id: str,
+                 basis: str | None = None) -> list[Draft]:
     """M-11: the death of a spouse ends a marriage in force on the date of death, the survivor widowed; a
     marriage registered after the date of death (the death reached us late) is flagged, never kept
-    silently."""
+    silently. D-4: a court's death declaration (`basis` declared) does the same on its judgment date, and a
+    marriage of the declared person registered meanwhile is flagged, never voided (Civil Code 49)."""
     if state.status in NEVER_EXISTED or deceased not in state.id_numbers:
         return []
     if state.registered_on > died_on:
@@ -207,6 +211,8 @@ def decide_death(state: MarriageState, deceased: str, died_on: dt.date, death_id
     survivor = state.spouse_of(deceased)
     payload = {"registration_id": state.registration_id, "died_on": died_on.isoformat(), "death_id": death_id,
                "deceased_id_number": deceased, "survivor_id_number": survivor}
+    if basis is not None:
+        payload["basis"] = basis
     return [Draft.of(contract.MarriageEndedByDeath(**payload), died_on,
                      ((deceased, "deceased"), (survivor, "survivor")))]
 
@@ -219,6 +225,32 @@ def decide_revival(state: MarriageState, death_id: str, survivor_remarried: bool
         return []
     payload = {"registration_id": state.registration_id, "reason": reason, "death_id": death_id}
     return [Draft.of(contract.MarriageRevived(**payload), on, parties(*state.id_numbers))]
+
+
+def decide_flag(state: MarriageState, reason: str, id_number: str, death_id: str, died_on: dt.date) -> list[Draft]:
+    """M-3, D-11: a marriage the registrar must look at (a spouse's earlier marriage revived by a withdrawn
+    death); dated by the registration it questions."""
+    payload = {"registration_id": state.registration_id, "reason": reason, "died_on": died_on.isoformat(),
+               "death_id": death_id, "id_number": id_number}
+    return [Draft.of(contract.MarriageFlaggedForReview(**payload), state.registered_on, parties(*state.id_numbers))]
+
+
+def decide_declaration_revoked(state: MarriageState, declaration_id: str, revoked_on: dt.date,
+                               survivor_remarried: bool, survivor_stated: bool) -> list[Draft]:
+    """D-5: the revocation of the death declaration that ended the marriage revives it from the revocation date
+    (same registration and certificates), never backwards — unless the survivor remarried since the declaration
+    (even if that marriage has ended) or stated in writing that it is not to be restored (Civil Code 51): then
+    both are divorced from the revocation date."""
+    if state.status != "widowed" or state.death_id != declaration_id:
+        return []
+    if survivor_remarried or survivor_stated:
+        reason = "survivor_remarried" if survivor_remarried else "spouse_statement"
+        payload = {"registration_id": state.registration_id, "declaration_id": declaration_id, "reason": reason,
+                   "divorced_on": revoked_on.isoformat()}
+        return [Draft.of(contract.MarriageNotRevived(**payload), revoked_on, parties(*state.id_numbers))]
+    payload = {"registration_id": state.registration_id, "reason": "declaration_revoked", "death_id": declaration_id,
+               "revived_on": revoked_on.isoformat()}
+    return [Draft.of(contract.MarriageRevived(**payload), revoked_on, parties(*state.id_numbers))]
 
 
 def decide_death_date_correction(state: MarriageState, death_id: str, died_on: dt.date, on: dt.date) -> list[Draft]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from services.adoption.contract.facts import parents_by_adoption
 from services.child_welfare.contract.facts import child_welfare_status
-from services.funeral.contract.facts import life_status
+from services.funeral.contract.facts import declared_missing, life_status
 from services.marriage.contract.facts import marital_status
 from services.timeline.domain.entries import Entry
 
@@ -31,6 +31,8 @@ def derive_facts(entries: Iterable[Entry], ids: set[str], as_of: dt.date | None 
     return {
         "alive": life.alive,
         "died_on": life.died_on,
+        "death_basis": life.death_basis,  # D-8, D-10: registered | declared (None while alive)
+        "declared_missing": declared_missing(ids, known, as_of),  # D-10: {since, missing_since, court, case_no, …}
         "marital_status": marriage.marital_status,
         "marital_status_since": marriage.since,
         "registration_id": marriage.registration_id,

@@ -91,6 +91,12 @@ class ReadModels:
                 " AND status = 'open' ORDER BY arrived_at", (person_id, station)).fetchall()
         return rows
 
+    def open_cases_of(self, person_id: str, tx: psycopg.Connection) -> list[str]:
+        """D-9: the person's open cases at every station."""
+        rows = tx.execute("SELECT case_id::text FROM cases WHERE person_id = %s AND status = 'open'"
+                          " ORDER BY arrived_at", (person_id,)).fetchall()
+        return [row[0] for row in rows]
+
     def case_station(self, case_id: str) -> str | None:
         with self.db.connection() as conn:
             row = conn.execute("SELECT station FROM cases WHERE case_id = %s", (case_id,)).fetchone()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from services.vagrant_aid.adapters.read_models import ReadModels
-from services.vagrant_aid.application import handlers, queries
+from services.vagrant_aid.application import handlers, queries, reactions
 from services.vagrant_aid.application.unit_of_work import EventIds, UnitOfWork, valid_case_id
 from services.vagrant_aid.contract.table import COMMANDS
 from services.vagrant_aid.domain import decide
@@ -32,6 +32,10 @@ class VagrantAid(Application):
                  clock: Callable[[], Clock] = Clock.at) -> None:
         super().__init__(store, correlation, clock)  # type: ignore[arg-type]  # a Clock, not a date
         self.read_models = ReadModels(store.db)
+
+    # -- reactions (D-9) -------------------------------------------------------------------------------
+    def react_to_funeral(self, event: Any, tx: Any) -> None:
+        reactions.react(self.store, tx, event, self.correlation.metadata())
 
     # -- queries ----------------------------------------------------------------------------------------
     def get_case(self, case_id: str, actor: dict[str, Any]) -> dict[str, Any]:

@@ -61,3 +61,6 @@ def valid_case_id(case_id: object) -> str:
         return str(uuid.UUID(case_id))
     except ValueError:
         raise NotFound("no such case") from None
+
+
+attempt = UnitOfWork.attempt  # a reaction's work in a savepoint of the subscription's transaction

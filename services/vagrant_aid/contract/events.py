@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from pydantic import Field
+
 from shared.reference.events import EventCatalogue, EventModel, EventPart, Upcasters
 
 
@@ -178,6 +180,23 @@ class ServiceProvided(EventModel):
     amount: str | None = None
 
 
+class StaffAlerted(EventModel):
+    """D-9: a court declared the person of an open case dead or missing: the station's staff and the registrar
+    are alerted. The case itself is neither closed nor changed (aid is for the person present); the person is
+    told only that the court revokes a declaration (Civil Code 45, 50). Subjects: person."""
+
+    TYPE = "vagrant_aid.StaffAlerted"
+
+    case_id: str
+    station: str
+    reason: str = Field(description="`court_declaration`")
+    declaration_id: str = Field(description="the court declaration (funeral, stream `declaration-<id>`)")
+    kind: str = Field(description="`death` or `missing`")
+    court: str
+    judgment_ref: str = Field(description="the case number (案号)")
+    alerted_on: dt.date = Field(description="the day the alert was raised")
+
+
 class StationRegistered(EventModel):
     """V-1: a relief station or township aid point registered."""
 
@@ -244,6 +263,7 @@ CATALOGUE = EventCatalogue(
         PersonSettled,
         PersonTakenIn,
         ServiceProvided,
+        StaffAlerted,
         StationRegistered,
         StayExtended,
         WatchListEntryAdded,

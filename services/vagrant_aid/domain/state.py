@@ -47,6 +47,7 @@ class Case:
     notice_at: dt.datetime | None = None
     dna_requested_on: dt.date | None = None
     exit: dict[str, Any] | None = None
+    alerts: tuple[dict[str, Any], ...] = ()  # D-9: court declarations about the person while the case is open
     intake: dict[str, Any] = field(default_factory=dict)  # the PersonTakenIn payload, as recorded
     version: int = 0
 
@@ -115,6 +116,8 @@ def _evolved(case: Case, event: contract.EventModel) -> Case:
                            household_division=event.household_division, birth_date=event.birth_date)
         case contract.PersonExited():
             return replace(case, exit=event.payload())
+        case contract.StaffAlerted():
+            return replace(case, alerts=(*case.alerts, event.payload()))
     return case  # a type this version does not know (a newer writer) changes nothing
 
 

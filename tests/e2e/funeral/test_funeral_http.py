@@ -49,7 +49,8 @@ def test_a_registered_death_is_what_every_reader_sees_F1(api, today):
     assert (staff_view["deceased"], staff_view["died_on"], staff_view["death_id"]) == (
         True, (today - dt.timedelta(days=1)).isoformat(), registered["death_id"])
     clerk_view = status_of(api, person, as_="marriage_clerk", office="MR-610502").json()
-    assert clerk_view == {"person_id": person, "deceased": True, "died_on": staff_view["died_on"]}
+    assert clerk_view == {"person_id": person, "deceased": True, "died_on": staff_view["died_on"],
+                          "basis": "registered"}  # D-8: every "deceased" answer names its basis
     courts = status_of(api, person, as_="bureau", bureau="courts", headers={"X-Purpose": "probate"})
     assert courts.json()["deceased"] is True
     assert_problem(status_of(api, person, as_="bureau", bureau="education", headers={"X-Purpose": "school"}),

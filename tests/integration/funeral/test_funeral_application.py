@@ -58,7 +58,7 @@ def test_a_registration_appends_its_event_and_fills_the_read_models_in_one_go_F1
         "funeral.FH-610502", "FH-610502", "it-correlation")
     assert taken(funeral.person_death(person)) == (  # the answer, and the subjects it reports (issue 14)
         {"person_id": person, "deceased": True, "death_id": result["death_id"], "died_on": "2025-06-14",
-         "subject_id": person, "temporary_id": None, "identified": True}, (person,))
+         "subject_id": person, "temporary_id": None, "identified": True, "basis": "registered"}, (person,))
     assert funeral.person_death(synthetic_id_number())["deceased"] is False
 
 

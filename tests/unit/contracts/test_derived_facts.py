@@ -157,7 +157,7 @@ def test_f7_a_corrected_date_of_death_counts_before_the_correction_was_recorded(
     events = DEATH_HISTORIES["date_corrected_later"]
     assert life_status(DEAD, events, dt.date(2024, 4, 1)).alive
     assert life_status(DEAD, events, dt.date(2024, 7, 1)) == LifeStatus(
-        False, dt.date(2024, 6, 1), "D-7", "funeral.DeathCorrected")
+        False, dt.date(2024, 6, 1), "D-7", "funeral.DeathCorrected", "registered")
 
 
 # -- child welfare status (C-1..C-6) ---------------------------------------------------------------------------

@@ -9,11 +9,13 @@ from services.marriage.service import DEFAULT_CHECK_SECONDS, CoolingOffCheck, Ma
 from services.topology import subscriptions_of
 
 
-def test_the_service_subscribes_to_the_funeral_deaths_M11():
+def test_the_service_subscribes_to_the_funeral_deaths_M11_and_the_court_declarations_D4_D5_D11():
     [queues] = subscriptions_of(MarriageService)
 
     assert queues.source == "funeral"
-    assert set(queues.event_types) == {"funeral.DeathRegistered", "funeral.DeathCorrected", "funeral.BodyIdentified"}
+    assert set(queues.event_types) == {"funeral.DeathRegistered", "funeral.DeathCorrected", "funeral.BodyIdentified",
+                                       "funeral.CourtDeclarationRecorded", "funeral.CourtDeclarationRevoked",
+                                       "funeral.DeathWithdrawn"}
 
 
 def test_the_cooling_off_check_runs_on_the_configured_interval_M8():

@@ -737,6 +737,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/court-declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter a court's declaration of death or disappearance (D-1..D-3). */
+        post: operations["funeral.declare_by_court"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/court-declarations/{declaration_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A court declaration and its effects (D-1..D-10). */
+        get: operations["funeral.read_declaration"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/court-declarations/{declaration_id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enter the court's revocation of a declaration (D-5). */
+        post: operations["funeral.revoke_declaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/court-declarations/{declaration_id}/spouse-statement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the spouse's written statement that the marriage is not to be restored (D-5, Civil Code 51). */
+        post: operations["funeral.file_spouse_statement"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/feed": {
         parameters: {
             query?: never;
@@ -1003,6 +1071,23 @@ export interface paths {
         put?: never;
         /** Record where the body is stored (F-2). */
         post: operations["funeral.store_body"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funeral/deaths/{death_id}/withdrawal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a death registered in error; it acts backwards on every service (D-11). */
+        post: operations["funeral.withdraw_death"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3195,6 +3280,83 @@ export interface components {
             version: number | null;
         };
         /**
+         * CourtDeclaration
+         * @description A court declaration and its effects (D-1..D-10).
+         */
+        CourtDeclaration: {
+            /** Court */
+            court: string;
+            /** Declaration Id */
+            declaration_id: string;
+            /**
+             * Died On
+             * @default null
+             */
+            died_on: string | null;
+            /** Effects */
+            effects: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Ground
+             * @default null
+             */
+            ground: string | null;
+            /** History */
+            history: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Judgment On
+             * Format: date
+             */
+            judgment_on: string;
+            /** Judgment Ref */
+            judgment_ref: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Missing Since
+             * @default null
+             */
+            missing_since: string | null;
+            /** Person Id */
+            person_id: string;
+            /**
+             * Plausibility Confirmed
+             * @default false
+             */
+            plausibility_confirmed: boolean;
+            /**
+             * Revocation
+             * @default null
+             */
+            revocation: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * Spouse Statements
+             * @default []
+             */
+            spouse_statements: {
+                [key: string]: unknown;
+            }[];
+            /** Standing */
+            standing: boolean;
+            /**
+             * Superseded On
+             * @default null
+             */
+            superseded_on: string | null;
+            /**
+             * Supersedes
+             * @default null
+             */
+            supersedes: string | null;
+            /** Version */
+            version: number;
+        };
+        /**
          * Cremate
          * @description F-2: cremation of a registered death; the certificate number is issued unless a pre-printed one
          *     is given.
@@ -3320,6 +3482,64 @@ export interface components {
              * @default null
              */
             version: number | null;
+        };
+        /**
+         * DeclarationRecorded
+         * @description The answer of a command on a court declaration (D-1, D-5).
+         * @example {
+         *       "declaration_id": "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d",
+         *       "version": 1
+         *     }
+         */
+        DeclarationRecorded: {
+            /** Declaration Id */
+            declaration_id: string;
+            /** Version */
+            version: number;
+        };
+        /**
+         * DeclareByCourt
+         * @description D-1: a court's declaration of death or disappearance, entered from the judgment. `deemed_dead_on` is
+         *     the accident date on the accident grounds (art. 48, D-3); `plausibility_confirmed` is the registrar's
+         *     confirmation of a judgment dated before the legal minimum (D-2).
+         */
+        DeclareByCourt: {
+            /** Court */
+            court: string;
+            /**
+             * Deemed Dead On
+             * @default null
+             */
+            deemed_dead_on: string | null;
+            /**
+             * Ground
+             * @default null
+             */
+            ground: ("missing_four_years" | "accident_two_years" | "accident_certified") | null;
+            /** Id Number */
+            id_number: string;
+            /**
+             * Judgment On
+             * Format: date
+             */
+            judgment_on: string;
+            /** Judgment Ref */
+            judgment_ref: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "death" | "missing";
+            /**
+             * Missing Since
+             * @default null
+             */
+            missing_since: string | null;
+            /**
+             * Plausibility Confirmed
+             * @default false
+             */
+            plausibility_confirmed: boolean;
         };
         /** Died */
         Died: {
@@ -3724,6 +3944,27 @@ export interface components {
             child_id: string;
             /** Version */
             version: number;
+        };
+        /**
+         * FileSpouseStatement
+         * @description D-5 (Civil Code 51): the spouse of a person declared dead states in writing that the marriage is not to
+         *     be restored.
+         */
+        FileSpouseStatement: {
+            /** By Id Number */
+            by_id_number: string;
+            /** Document Ref */
+            document_ref: string;
+            /**
+             * Stated On
+             * Format: date
+             */
+            stated_on: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /** FoundlingNotice */
         FoundlingNotice: {
@@ -4297,12 +4538,22 @@ export interface components {
         /** PersonDeath */
         PersonDeath: {
             /**
+             * Basis
+             * @default null
+             */
+            basis: string | null;
+            /**
              * Death Id
              * @default null
              */
             death_id: string | null;
             /** Deceased */
             deceased: boolean;
+            /**
+             * Declaration Id
+             * @default null
+             */
+            declaration_id: string | null;
             /**
              * Died On
              * @default null
@@ -5134,6 +5385,26 @@ export interface components {
             version: number | null;
         };
         /**
+         * RevokeDeclaration
+         * @description D-5: the court revokes its declaration (撤销) by a new judgment, effective `revoked_on`.
+         */
+        RevokeDeclaration: {
+            /** Court */
+            court: string;
+            /** Judgment Ref */
+            judgment_ref: string;
+            /**
+             * Revoked On
+             * Format: date
+             */
+            revoked_on: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
          * RevokeRegistration
          * @description M-10: a fraudulent registration (impersonation, forged documents) revoked on a police, court or
          *     procuratorate finding; `dishonest_id_number` names who used false documents (default: nobody listed).
@@ -5832,6 +6103,27 @@ export interface components {
             case_id: string;
             /** Matches */
             matches: components["schemas"]["WatchListMatch"][];
+        };
+        /**
+         * WithdrawDeath
+         * @description D-11: a death registered in error is withdrawn, with the reason and the document (the issuer's
+         *     cancellation of the certificate, or the police restoring the household registration).
+         */
+        WithdrawDeath: {
+            /** Document Ref */
+            document_ref: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+            /**
+             * Withdrawn On
+             * @default null
+             */
+            withdrawn_on: string | null;
         };
         /**
          * WithdrawDivorce
@@ -7875,6 +8167,201 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "funeral.declare_by_court": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclareByCourt"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "declaration_id": "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeclarationRecorded"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "funeral.read_declaration": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourtDeclaration"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "funeral.revoke_declaration": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RevokeDeclaration"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "declaration_id": "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeclarationRecorded"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "funeral.file_spouse_statement": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                declaration_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FileSpouseStatement"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "declaration_id": "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d",
+                     *       "version": 1
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeclarationRecorded"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "persons.feed": {
         parameters: {
             query?: {
@@ -8619,6 +9106,60 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["StoreBody"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "funeral.withdraw_death": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                death_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WithdrawDeath"];
             };
         };
         responses: {

@@ -1,0 +1,255 @@
+"""Court declarations end to end (D-1..D-11, docs/declarations.md): entered over HTTP by the courts' system or a
+marriage registrar, recorded by the funeral service, and applied by marriage, child welfare and the timeline
+over RabbitMQ — nothing appended by hand.
+
+* a death declaration widows the spouse, and the revocation restores the marriage (D-4, D-5);
+* after the spouse's remarriage, a revocation restores nothing (D-5);
+* a child whose parents are declared dead and missing is confirmed an orphan (D-6);
+* a death withdrawn as registered in error never ended the marriage (D-11);
+* a declaration about the person of an open relief case alerts the station's staff (D-9).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from services.child_welfare.service import ChildWelfareService
+from services.funeral.service import FuneralService
+from services.marriage.service import MarriageService
+from services.timeline.service import TimelineService
+from services.vagrant_aid.service import VagrantAidService
+from shared.business_dates import LOCAL_TIME_ZONE, local_today
+from tests.support.problems import assert_problem
+from tests.support.stack import Api, module_stack
+from tests.support.synthetic_ids import synthetic_id_number
+from tests.support.waiting import wait_until
+
+pytestmark = pytest.mark.integration
+
+COURTS = {"as_": "bureau", "bureau": "courts", "headers": {"X-Purpose": "entering a judgment"}}
+REGISTRAR = {"as_": "marriage_registrar"}
+CLERK = {"as_": "marriage_clerk", "office": "MR-610502"}
+OFFICER = {"as_": "child_welfare_officer"}
+TODAY = local_today()
+DECLARATIONS = "/v1/court-declarations"
+
+world, api = module_stack([MarriageService, FuneralService, ChildWelfareService, TimelineService,
+                           VagrantAidService])
+
+
+def day(offset: int) -> str:
+    return (TODAY + dt.timedelta(days=offset)).isoformat()
+
+
+def created(response) -> dict[str, Any]:  # noqa: ANN001
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+_cases = iter(range(1, 10_000))
+
+
+def declare(api: Api, person: str, judged: int, kind: str = "death", who: dict | None = None,
+            **more: Any) -> dict[str, Any]:
+    body = {"kind": kind, "id_number": person, "court": "渭南市临渭区人民法院",
+            "judgment_ref": f"(2026)陕0502民特{next(_cases)}号", "judgment_on": day(judged), **more}
+    return created(api.post(DECLARATIONS, json=body, **(who or COURTS)))
+
+
+def revoke(api: Api, declaration_id: str, on: int) -> dict[str, Any]:
+    return created(api.post(f"{DECLARATIONS}/{declaration_id}/revocation", **REGISTRAR, json={
+        "court": "渭南市临渭区人民法院", "judgment_ref": f"(2026)陕0502民特{next(_cases)}号", "revoked_on": day(on)}))
+
+
+def marry(api: Api, man: str, woman: str, on: int, office: str = "MR-610502") -> dict[str, Any]:
+    return created(api.post("/v1/marriage/registrations", as_="marriage_clerk", office=office, json={
+        "office": office, "declaration_signed": True, "registered_on": day(on),
+        "parties": [{"id_number": man, "name": "王建国"}, {"id_number": woman, "name": "李秀兰"}]}))
+
+
+def status(api: Api, person: str) -> dict[str, Any]:
+    return created(api.get(f"/v1/marriage/persons/{person}/status", **CLERK))
+
+
+def wait_for_status(api: Api, person: str, expected: str) -> dict[str, Any]:
+    return wait_until(lambda: (found := status(api, person))["marital_status"] == expected and found,
+                      timeout=30, what=f"{person[-4:]} {expected}")
+
+
+def facts(api: Api, person: str, as_of: int | None = None) -> dict[str, Any]:
+    query = f"?as_of={day(as_of)}" if as_of is not None else ""
+    return created(api.get(f"/v1/persons/{person}/facts{query}", as_="admin"))
+
+
+def test_a_death_declaration_widows_the_spouse_and_the_revocation_restores_the_marriage_D4_D5_D8_D10(api):
+    husband, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    marriage = marry(api, husband, wife, on=-29)
+
+    declared = declare(api, husband, judged=-20)
+    widowed = wait_for_status(api, wife, "widowed")
+    assert widowed["since"] == day(-20)  # dissolved on the judgment date (Civil Code 51)
+
+    death = created(api.get(f"/v1/funeral/persons/{husband}/death", **CLERK))
+    assert (death["deceased"], death["basis"], death["died_on"]) == (True, "declared", day(-20))
+    assert "declaration_id" not in death  # the record's ids are for funeral staff and admins
+    # M-3: the declared person is refused at any office; the widow may remarry (not done here).
+    refused = api.post("/v1/marriage/registrations", as_="marriage_clerk", office="MR-610502", json={
+        "office": "MR-610502", "declaration_signed": True, "registered_on": day(-1),
+        "parties": [{"id_number": husband, "name": "王建国"}, {"id_number": synthetic_id_number(sex="female"),
+                                                             "name": "赵敏"}]})
+    assert refused.status_code in (409, 422) and "deceased" in refused.text
+
+    revoke(api, declared["declaration_id"], on=-5)
+    married = wait_for_status(api, wife, "married")
+    assert married["registration_id"] == marriage["registration_id"]  # the same registration, in force again
+    assert not created(api.get(f"/v1/funeral/persons/{husband}/death", **CLERK))["deceased"]
+
+    # The timeline (D-10): dead on the declared basis from judgment to revocation, never backwards.
+    wait_until(lambda: facts(api, husband)["alive"], timeout=30, what="the husband alive again on the timeline")
+    during = wait_until(lambda: (f := facts(api, husband, as_of=-10))["death_basis"] and f, timeout=30,
+                        what="the declared death on the timeline")
+    assert (during["alive"], during["died_on"], during["death_basis"]) == (False, day(-20), "declared")
+    assert facts(api, wife, as_of=-10)["marital_status"] == "widowed"
+    assert facts(api, wife)["marital_status"] == "married"
+
+    shown = created(api.get(f"{DECLARATIONS}/{declared['declaration_id']}", **REGISTRAR))
+    assert (shown["standing"], shown["revocation"]["revoked_on"]) == (False, day(-5))
+    assert {e["effect"] for e in shown["effects"]} >= {"marriage_dissolved", "deceased_declared"}
+
+
+def test_after_the_spouses_remarriage_a_revocation_restores_nothing_D5(api):
+    husband, wife, second = (synthetic_id_number(sex="male"), synthetic_id_number(sex="female"),
+                             synthetic_id_number(sex="male"))
+    first = marry(api, husband, wife, on=-29)
+    declared = declare(api, husband, judged=-25)
+    wait_for_status(api, wife, "widowed")
+    remarriage = marry(api, second, wife, on=-20, office="MR-610528")
+
+    revoke(api, declared["declaration_id"], on=-10)
+
+    divorced = wait_for_status(api, husband, "divorced")
+    assert (divorced["since"], divorced["registration_id"]) == (day(-10), first["registration_id"])
+    now = status(api, wife)
+    assert (now["marital_status"], now["registration_id"]) == ("married", remarriage["registration_id"])
+
+
+def test_the_spouses_written_statement_keeps_the_marriage_dissolved_D5(api):
+    husband, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    marry(api, husband, wife, on=-29)
+    declared = declare(api, husband, judged=-25)
+    created(api.post(f"{DECLARATIONS}/{declared['declaration_id']}/spouse-statement", **REGISTRAR, json={
+        "by_id_number": wife, "stated_on": day(-15), "document_ref": "SM-2026-1"}))
+    wait_for_status(api, wife, "widowed")
+
+    revoke(api, declared["declaration_id"], on=-10)
+
+    assert wait_for_status(api, wife, "divorced")["since"] == day(-10)
+
+
+def test_a_child_whose_parents_are_declared_dead_and_missing_is_confirmed_an_orphan_D6(api):
+    father, mother = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    child = synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365))
+    opened = created(api.post("/v1/child-welfare/children", **OFFICER, json={
+        "child": {"id_number": child, "name": "王小宝", "household_division": "610502"},
+        "parents": [
+            {"id_number": father, "name": "王建国", "condition": "lost_contact", "condition_since": day(-28),
+             "evidence_ref": "报警回执-1"},
+            {"id_number": mother, "name": "李秀兰", "condition": "lost_contact", "condition_since": day(-28),
+             "evidence_ref": "报警回执-2"}],
+        "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed", "applied_on": day(-27)}))
+    child_file = f"/v1/child-welfare/children/{opened['child_id']}"
+
+    declare(api, father, judged=-20)
+    declare(api, mother, judged=-20, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
+
+    def conditions() -> list[str] | None:
+        parents = created(api.get(child_file, **OFFICER))["parents"]
+        found = [p.get("condition") or (p.get("facts") or [{}])[-1].get("condition") for p in parents]
+        return found if found == ["declared_dead", "declared_missing"] else None
+
+    wait_until(conditions, timeout=30, what="both parents' declarations on the child's file")
+    created(api.post(f"{child_file}/township-check", as_="township_officer",
+                     json={"outcome": "passed", "checked_on": day(-10)}))
+    confirmed = created(api.post(f"{child_file}/decision", **OFFICER, json={
+        "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
+        "decided_on": day(-5)}))
+    assert confirmed["category"] == "orphan" if "category" in confirmed else True
+    assert created(api.get(child_file, **OFFICER))["category"] == "orphan"
+
+
+def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):
+    person = synthetic_id_number()
+    body = {"kind": "death", "id_number": person, "court": "渭南市临渭区人民法院",
+            "judgment_ref": "(2026)陕0502民特9001号", "judgment_on": day(-3)}
+    police = {"as_": "bureau", "bureau": "public_security", "headers": {"X-Purpose": "trying to write"}}
+    assert_problem(api.post(DECLARATIONS, json=body, **police), 403, "forbidden")
+    assert_problem(api.post(DECLARATIONS, json=body, **CLERK), 403, "forbidden")
+    first = created(api.post(DECLARATIONS, json=body, **COURTS))
+    again = created(api.post(DECLARATIONS, json=body, **COURTS))  # the same court and case number: the same one
+    assert again["declaration_id"] == first["declaration_id"]
+    assert_problem(api.post(DECLARATIONS, json={**body, "judgment_ref": "(2026)陕0502民特9002号"}, **COURTS),
+                   409, "declaration_exists")
+    assert_problem(api.get(f"{DECLARATIONS}/{first['declaration_id']}", **police), 403, "forbidden")
+    assert created(api.get(f"{DECLARATIONS}/{first['declaration_id']}", **COURTS))["standing"] is True
+
+
+def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(api):
+    husband, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    marriage = marry(api, husband, wife, on=-29)
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": husband, "died_on": day(-20), "place_division": "610502", "certificate_no": "D12345678",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+    wait_for_status(api, wife, "widowed")
+
+    created(api.post(f"/v1/funeral/deaths/{death['death_id']}/withdrawal", **REGISTRAR, json={
+        "reason": "本人仍健在，医院撤销死亡证明", "document_ref": "CX-2026-1"}))
+
+    married = wait_for_status(api, wife, "married")
+    assert married["registration_id"] == marriage["registration_id"]
+    assert_problem(api.post(f"/v1/funeral/deaths/{death['death_id']}/collection", as_="funeral_staff",
+                            office="FH-610502", json={}), 409, "death_withdrawn")  # nothing more happens on it
+    wait_until(lambda: facts(api, wife, as_of=-10)["marital_status"] == "married", timeout=30,
+               what="married on every date")
+    assert facts(api, husband, as_of=-10)["alive"] is True
+
+
+def test_a_declaration_about_the_person_of_an_open_relief_case_alerts_the_staff_D9(api):
+    person = synthetic_id_number(sex="male")
+    arrived = dt.datetime.combine(TODAY - dt.timedelta(days=2), dt.time(9), tzinfo=LOCAL_TIME_ZONE)
+    case = created(api.post("/v1/vagrant-aid/cases", as_="relief_staff", office="RS-610500", json={
+        "station": "RS-610500", "arrived_at": arrived.isoformat(), "source": "police", "consent": True,
+        "person": {"id_number": person, "name": "张流浪", "sex": "male"}}))
+
+    declared = declare(api, person, judged=-1, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
+
+    def alerts() -> list[dict[str, Any]]:
+        return created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
+                               office="RS-610500"))["alerts"]
+
+    [alert] = wait_until(alerts, timeout=30, what="the station's staff alerted")
+    assert (alert["declaration_id"], alert["kind"]) == (declared["declaration_id"], "missing")
+    assert created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
+                           office="RS-610500"))["status"] == "open"  # the case itself is unchanged
+
+
+def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api):
+    """D-1: two registrars entering a death declaration of one person at once (different case numbers): the
+    partial unique index on the standing declarations lets one commit; the others are refused, writing nothing."""
+    person = synthetic_id_number()
+
+    def post(n: int):  # noqa: ANN202 - a response
+        body = {"kind": "death", "id_number": person, "court": "渭南市临渭区人民法院",
+                "judgment_ref": f"(2026)陕0502民特{8000 + n}号", "judgment_on": day(-2)}
+        return Api(api.base_url).post(DECLARATIONS, json=body, headers={"Idempotency-Key": f"race-{uuid.uuid4()}"},
+                                      **REGISTRAR)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        responses = list(pool.map(post, range(8)))
+
+    assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
+    assert {r.json()["code"] for r in responses if r.status_code == 409} == {"declaration_exists"}

@@ -1,0 +1,224 @@
+"""D-1..D-3, D-5, D-8, D-10, D-11: court declarations of death and disappearance as the funeral service records
+them, the life status and the declared-missing fact they give, and the withdrawal of a death registered in
+error. Given these events, when this command, then these events — or this refusal; no I/O."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from services.funeral.contract import events as contract
+from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
+from services.funeral.contract.facts import declared_missing, life_status
+from services.funeral.domain import declarations as d
+from services.funeral.domain.death import fold as fold_death
+from services.funeral.domain.events import Draft
+from shared.actor import Actor
+from tests.unit.funeral.given import OTHER_PERSON, PERSON, TODAY, refused, registered
+
+REGISTRAR = Actor("registrar.MR-610502", "marriage_registrar", "MR-610502")
+COURTS = Actor("bureau.courts", "bureau", bureau="courts")
+POLICE = Actor("bureau.public_security", "bureau", bureau="public_security")
+CLERK = Actor("clerk.MR-610502", "marriage_clerk", "MR-610502")
+NONE_STANDS = d.Standing(False, None, None)
+DECLARATION_ID = "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d"
+MISSING_ID = "6e1d8b2f-9c3a-4f4b-8d7e-3a2f1b0c9d8e"
+JUDGMENT_ON = dt.date(2025, 3, 3)
+
+
+def declare(actor: Actor = REGISTRAR, standing: d.Standing = NONE_STANDS, declaration_id: str = DECLARATION_ID,
+            **changes: Any) -> list[Draft]:
+    fields: dict[str, Any] = {"kind": "death", "id_number": PERSON, "court": "渭南市临渭区人民法院",
+                              "judgment_ref": "(2025)陕0502民特12号", "judgment_on": JUDGMENT_ON,
+                              "missing_since": dt.date(2019, 1, 10)}
+    fields.update(changes)
+    command = DeclareByCourt(**{key: value for key, value in fields.items() if value is not None})
+    return d.decide_declaration(command, actor, TODAY, declaration_id, standing)
+
+
+def state(drafts: list[Draft]) -> d.Declaration:
+    found = d.fold(drafts)
+    assert found is not None
+    return found
+
+
+def revoke(drafts: list[Draft], revoked_on: dt.date = dt.date(2025, 6, 2), actor: Actor = REGISTRAR) -> list[Draft]:
+    command = RevokeDeclaration(court="渭南市临渭区人民法院", judgment_ref="(2025)陕0502民特30号",
+                                revoked_on=revoked_on)
+    return d.decide_revocation(state(drafts), command, actor, TODAY, superseded=False)
+
+
+def statement(drafts: list[Draft], by: str = OTHER_PERSON, stated_on: dt.date = dt.date(2025, 4, 1)) -> list[Draft]:
+    command = FileSpouseStatement(by_id_number=by, stated_on=stated_on, document_ref="SM-2025-1")
+    return d.decide_spouse_statement(state(drafts), command, REGISTRAR, TODAY, superseded=False)
+
+
+# -- D-1 recording -------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("actor", [REGISTRAR, COURTS], ids=["registrar", "courts"])
+def test_D_1_a_marriage_registrar_or_the_courts_enter_a_declaration(actor: Actor):
+    [event] = declare(actor)
+
+    assert (event.type, event.occurred_on, event.subjects) == (
+        contract.CourtDeclarationRecorded.TYPE, JUDGMENT_ON, ((PERSON, "declared"),))
+    assert event.payload["judgment_ref"] == "(2025)陕0502民特12号"
+
+
+@pytest.mark.parametrize("actor", [CLERK, POLICE, Actor("admin.city", "admin")], ids=["clerk", "police", "admin"])
+def test_D_1_never_a_clerk_another_bureau_or_an_admin(actor: Actor):
+    with refused("forbidden_role", 403):
+        declare(actor)
+
+
+def test_D_1_a_second_death_declaration_while_one_stands_is_refused():
+    with refused("declaration_exists", 409):
+        declare(standing=d.Standing(False, "another", None))
+
+
+def test_D_1_a_person_whose_death_is_registered_is_not_declared():
+    with refused("already_deceased", 409):
+        declare(standing=d.Standing(True, None, None))
+
+
+def test_D_1_a_missing_declaration_has_no_ground_or_date_of_death():
+    with refused("ground_not_applicable"):
+        declare(kind="missing", ground="missing_four_years")
+
+
+def test_D_1_a_judgment_is_never_in_the_future():
+    with refused("business_date_in_future"):
+        declare(judgment_on=TODAY + dt.timedelta(days=1))
+
+
+# -- D-2 plausibility ----------------------------------------------------------------------------------------------
+def test_D_2_a_judgment_before_the_legal_minimum_is_recorded_only_when_a_registrar_confirms_it():
+    too_early = {"missing_since": dt.date(2022, 1, 10)}  # + 4 years + 1 year notice: 2027 at the earliest
+    with refused("declaration_implausible"):
+        declare(**too_early)
+    with refused("declaration_implausible"):
+        declare(COURTS, plausibility_confirmed=True, **too_early)
+
+    [event] = declare(plausibility_confirmed=True, **too_early)
+    assert event.payload["plausibility_confirmed"] is True
+
+
+def test_D_2_the_legal_minimums_of_each_kind_and_ground():
+    since = dt.date(2020, 1, 1)
+    assert d.earliest_judgment("missing", None, since, None) == dt.date(2022, 4, 1)
+    assert d.earliest_judgment("death", "missing_four_years", since, None) == dt.date(2025, 1, 1)
+    assert d.earliest_judgment("death", "accident_two_years", None, since) == dt.date(2023, 1, 1)
+    assert d.earliest_judgment("death", "accident_certified", None, since) == dt.date(2020, 4, 1)
+
+
+# -- D-3 date of death ---------------------------------------------------------------------------------------------
+def test_D_3_death_dates_from_the_judgment_or_on_the_accident_grounds_from_the_accident():
+    [by_judgment] = declare()
+    accident = dt.date(2021, 8, 1)
+    [by_accident] = declare(missing_since=None, ground="accident_two_years", deemed_dead_on=accident)
+
+    assert by_judgment.payload["died_on"] == JUDGMENT_ON.isoformat()
+    assert by_accident.payload["died_on"] == accident.isoformat()
+
+
+def test_D_3_the_accident_grounds_need_the_accident_date():
+    with refused("accident_date_required"):
+        declare(missing_since=None, ground="accident_certified")
+
+
+def test_D_3_a_death_declaration_supersedes_the_standing_missing_declaration():
+    [event] = declare(standing=d.Standing(False, None, MISSING_ID))
+    assert event.payload["supersedes"] == MISSING_ID
+
+
+# -- D-5 revocation and the spouse's statement ---------------------------------------------------------------------
+def test_D_5_a_revocation_acts_from_its_own_date_and_carries_the_spouses_statements():
+    given = declare()
+    given += statement(given)
+
+    [event] = revoke(given)
+
+    assert (event.type, event.occurred_on) == (contract.CourtDeclarationRevoked.TYPE, dt.date(2025, 6, 2))
+    assert event.payload["spouse_statements"] == [OTHER_PERSON]
+
+
+def test_D_5_a_revocation_before_the_judgment_or_of_a_revoked_declaration_is_refused():
+    given = declare()
+    with refused("revocation_before_judgment"):
+        revoke(given, revoked_on=JUDGMENT_ON - dt.timedelta(days=1))
+    given += revoke(given)
+    with refused("declaration_revoked", 409):
+        revoke(given)
+
+
+def test_D_5_the_statement_is_about_a_standing_death_declaration_by_someone_else():
+    missing = declare(kind="missing", missing_since=dt.date(2020, 1, 1))
+    with refused("statement_not_applicable", 409):
+        statement(missing)
+    with refused("statement_not_applicable", 409):
+        statement(declare(), by=PERSON)
+    with refused("declaration_dates_invalid"):
+        statement(declare(), stated_on=JUDGMENT_ON - dt.timedelta(days=1))
+
+
+# -- D-8, D-10 life status and the declared-missing fact -----------------------------------------------------------
+def test_D_8_D_10_a_declared_person_is_deceased_with_basis_declared_from_judgment_to_revocation():
+    given = declare(missing_since=None, ground="accident_two_years", deemed_dead_on=dt.date(2021, 8, 1))
+    given += revoke(given)
+
+    before, during, after = (life_status(PERSON, given, day) for day in
+                             (JUDGMENT_ON - dt.timedelta(days=1), dt.date(2025, 5, 1), dt.date(2025, 6, 2)))
+    assert before.alive and after.alive
+    assert (during.alive, during.died_on, during.death_basis) == (False, dt.date(2021, 8, 1), "declared")
+    assert life_status(PERSON, given).alive  # today: revoked
+
+
+def test_D_8_a_registered_death_outweighs_a_declared_one_and_names_its_basis():
+    given = [*declare(), *registered()]
+    status = life_status(PERSON, given)
+    assert (status.death_basis, status.basis) == ("registered", contract.DeathRegistered.TYPE)
+
+
+def test_D_10_declared_missing_until_revoked_or_superseded_by_a_death_declaration():
+    missing = declare(kind="missing", declaration_id=MISSING_ID, missing_since=dt.date(2020, 1, 1))
+    death = declare(judgment_on=dt.date(2025, 5, 5), standing=d.Standing(False, None, MISSING_ID),
+                    missing_since=dt.date(2019, 1, 1))
+    given = [*missing, *death]
+
+    fact = declared_missing(PERSON, given, dt.date(2025, 4, 1))
+    assert fact is not None
+    assert (fact["since"], fact["case_no"]) == (JUDGMENT_ON, "(2025)陕0502民特12号")
+    assert declared_missing(PERSON, given, dt.date(2025, 5, 5)) is None
+    assert declared_missing(PERSON, given) is None
+    assert declared_missing(PERSON, [*missing, *revoke(missing)], dt.date(2025, 6, 2)) is None
+
+
+# -- D-11 withdrawal of a death registered in error -----------------------------------------------------------------
+def withdraw(record_events: list[Draft], actor: Actor = REGISTRAR) -> list[Draft]:
+    record = fold_death(record_events)
+    assert record is not None
+    return d.decide_withdrawal(record, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), actor, TODAY)
+
+
+def test_D_11_a_death_registered_in_error_is_withdrawn_and_the_person_was_alive_on_every_date():
+    given = registered()
+    [event] = withdraw(given)
+
+    assert event.type == contract.DeathWithdrawn.TYPE
+    assert event.subjects == ((PERSON, "withdrawn"),)
+    history = [*given, event]
+    assert life_status(PERSON, history).alive
+    assert life_status(PERSON, history, TODAY - dt.timedelta(days=1)).alive
+    with refused("death_withdrawn", 409):
+        withdraw(history)
+
+
+def test_D_11_only_a_registrar_withdraws_and_never_while_a_cremation_hangs_on_the_record():
+    with refused("forbidden_role", 403):
+        withdraw(registered(), actor=Actor("funeral.FH-610502", "funeral_staff", "FH-610502"))
+    record = fold_death(registered())
+    assert record is not None
+    cremated = dataclasses.replace(record, cremation=object())  # type: ignore[arg-type]
+    with refused("body_disposed", 409):
+        d.decide_withdrawal(cremated, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), REGISTRAR, TODAY)
