@@ -176,7 +176,14 @@ class Subscription(Entrypoint, HeaderDecoder):
     def _republish(
         self, body: Any, message: Any, queue: str, headers: dict[str, Any], delay_ms: int | None = None
     ) -> None:
-        republish(self._publishing, body, {**(message.headers or {}), **headers}, queue, delay_ms)
+        try:
+            republish(self._publishing, body, {**(message.headers or {}), **headers}, queue, delay_ms)
+        except (OSError, KombuOperationalError, AmqpConnectionError) as exc:
+            # The broker is down: the message stays unacknowledged and comes back when the consumer has
+            # reconnected. Raising here would kill the container (a managed thread).
+            log.warning("event requeue failed: broker unreachable", subscription=self.spec.name,
+                        error=type(exc).__name__)
+            return
         self.queue_consumer.ack_message(message)
 
 
