@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
 
 DEFAULT_NAMESPACE = "civreg"
 # TCP keepalives: idle 10 s, then a probe every 5 s, 3 unanswered = dead: a vanished peer is noticed in ~25 s.
@@ -34,6 +35,26 @@ KEEPALIVE_BOUND = 10 + 5 * 3
 def schema_name(namespace: str, service: str) -> str:
     """The schema (and database role) that holds one service's data."""
     return f"{namespace}_{service}"
+
+
+MAX_RECONNECT_DELAY = 10.0  # seconds between a pool's attempts to reach a database that is down
+
+
+class _CappedBackoff(AttemptWithBackoff):
+    """psycopg_pool's reconnection backoff doubles without bound until `reconnect_timeout`: after a 3-minute
+    outage its next attempt may be minutes away (measured: a service stayed unable to connect for over a minute
+    after PostgreSQL was back). Capped, a pool reconnects within MAX_RECONNECT_DELAY of the database's return."""
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, MAX_RECONNECT_DELAY)
+
+
+class ResilientPool(ConnectionPool):
+    """A `ConnectionPool` whose reconnection attempts back off to at most MAX_RECONNECT_DELAY seconds."""
+
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        super()._add_connection(attempt or _CappedBackoff(timeout=self.reconnect_timeout), growing)
 
 
 @dataclass(frozen=True)
@@ -68,7 +89,7 @@ class Database:
                                            "connect_timeout": settings.connect_timeout, **KEEPALIVES}
         if not conninfo_to_dict(settings.url).get("user"):
             self._kwargs["user"] = settings.role or settings.schema
-        self.pool = ConnectionPool(
+        self.pool = ResilientPool(
             settings.url,
             min_size=settings.min_size,
             max_size=settings.max_size,
@@ -77,8 +98,8 @@ class Database:
             open=False,
             timeout=settings.checkout_timeout,
             check=ConnectionPool.check_connection,  # no caller meets a connection that died with the server
-            # Keep trying to (re)connect through a long outage (backoff up to 10 s between attempts), rather
-            # than giving up after psycopg_pool's default 5 minutes.
+            # Keep trying to (re)connect through a long outage (backoff up to MAX_RECONNECT_DELAY between
+            # attempts), rather than giving up after psycopg_pool's default 5 minutes.
             reconnect_timeout=24 * 3600,
         )
         if open:

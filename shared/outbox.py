@@ -48,6 +48,7 @@ log = get_logger(__name__)
 
 
 HEARTBEAT = 10  # seconds: AMQP heartbeats on the relay's broker connection
+MAX_RETRY_DELAY = 10.0  # seconds between attempts through an outage, at most
 
 
 class PublishFailed(RuntimeError):
@@ -197,6 +198,7 @@ class OutboxRelay:
         self.publisher = ConfirmingPublisher(amqp_uri, service, halt=self.settings.on_unroutable != "skip")
         self.is_leader = False
         self.halted_types: set[str] = set()  # non-empty while halted on unroutable events (the alarm)
+        self._failures = 0  # consecutive interruptions: the backoff's exponent
         self._stopping = False
 
     # -- one pass -------------------------------------------------------------------------------------
@@ -263,9 +265,13 @@ class OutboxRelay:
                           service=self.service, types=sorted(exc.types))
                 time.sleep(self.settings.unroutable_retry)
             except (psycopg.OperationalError, PoolTimeout, OSError, amqp.exceptions.AMQPError, PublishFailed) as exc:
-                log.warning("outbox relay interrupted", service=self.service, error=str(exc))
+                # Backing off through a long outage (RETRY_INTERVAL doubling, at most MAX_RETRY_DELAY seconds):
+                # a relay that retries every second fills the log and knocks on a server that is coming up.
+                delay = min(self.settings.retry_interval * 2 ** self._failures, MAX_RETRY_DELAY)
+                self._failures += 1
+                log.warning("outbox relay interrupted", service=self.service, error=str(exc), retry_in_seconds=delay)
                 self.publisher.close()
-                time.sleep(self.settings.retry_interval)
+                time.sleep(delay)
             finally:
                 self.is_leader = False
         self.publisher.close()
@@ -291,6 +297,7 @@ class OutboxRelay:
             # first NOTIFY (at once if one came in meanwhile) or after the polling interval, then drop the
             # other notifies already received: their commits precede the next read, which sees them.
             self.publisher.heartbeat()
+            self._failures = 0  # a whole pass went through: the next outage starts its backoff afresh
             for _ in conn.notifies(timeout=min(self.settings.poll_interval, HEARTBEAT / 2), stop_after=1):
                 pass
             if self.settings.linger > 0:

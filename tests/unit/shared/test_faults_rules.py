@@ -45,3 +45,14 @@ def test_a_pool_that_waiting_subscriptions_could_drain_is_refused_at_start(max_s
 
 def test_the_recommended_pool_has_a_connection_for_every_worker_and_every_holding_subscription():
     assert recommended_pool_size(max_workers=10, concurrency=5) == 16
+
+
+def test_a_pool_reconnects_within_ten_seconds_of_the_databases_return_however_long_the_outage():
+    from shared.db import MAX_RECONNECT_DELAY, _CappedBackoff
+
+    attempt = _CappedBackoff(timeout=24 * 3600)
+    delays = []
+    for _ in range(15):  # psycopg_pool's own backoff would reach hours by now
+        attempt.update_delay(0.0)
+        delays.append(attempt.delay)
+    assert max(delays) == MAX_RECONNECT_DELAY == 10.0
