@@ -52,7 +52,7 @@ log = get_logger(__name__)
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_DELAY_MS = 1000
 TRANSIENT_HEADER = "x-civreg-transient"  # transient failures so far: the backoff's exponent, not an attempt
-TRANSIENT_MAX_DELAY_MS = 30_000
+TRANSIENT_MAX_DELAY_MS = 10_000  # an outage over, its deliveries resume within 10 s
 
 
 def is_transient(exc: BaseException) -> bool:

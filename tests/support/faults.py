@@ -80,16 +80,20 @@ class Outcomes:
     accepted: dict[str, str] = field(default_factory=dict)  # person id number -> death id
     answers: dict[int, int] = field(default_factory=dict)  # HTTP status -> how many times
     latencies: list[float] = field(default_factory=list)
+    followed: set[str] = field(default_factory=set)  # death ids whose collection and storage were recorded
 
 
 class DeathLoad:
     """Clients registering deaths of fresh persons through the gateway, each with its Idempotency-Key, retrying a
     503/504 (or a refused connection) with the same key until it has an answer — as a well-behaved client
     does. A registration counts as accepted once it is 201: a retry after a lost answer gets the first attempt's
-    outcome again (the key's events are derived from it, shared/unit_of_work.py), so any refusal is a failure."""
+    outcome again (the key's events are derived from it, shared/unit_of_work.py), so any refusal is a failure.
+    With `follow_ups`, each registered death also has its collection and storage recorded: three events on
+    one stream."""
 
-    def __init__(self, base_url: str, clients: int = 3) -> None:
+    def __init__(self, base_url: str, clients: int = 3, follow_ups: bool = False) -> None:
         self.base_url = base_url
+        self.follow_ups = follow_ups
         self.clients = clients
         self.outcomes = Outcomes()
         self._lock = threading.Lock()
@@ -103,28 +107,35 @@ class DeathLoad:
         body = {"id_number": person, "died_on": self.died_on, "place_division": "610502",
                 "certificate_no": "F6105020001", "issuer": "渭南市中心医院", "natural": True,
                 "funeral_home": "FH-610502"}
-        headers = {**self.headers, "Idempotency-Key": str(uuid.uuid4())}
         started = time.monotonic()
+        response = self._send(session, "/v1/funeral/deaths", body, 201)
+        death_id = response.json()["death_id"]
+        with self._lock:
+            self.outcomes.accepted[person] = death_id
+            self.outcomes.latencies.append(time.monotonic() - started)
+        if self.follow_ups:  # more events on the same stream: per-stream order becomes observable
+            self._send(session, f"/v1/funeral/deaths/{death_id}/collection", {"collected_from": "家中"}, 200)
+            self._send(session, f"/v1/funeral/deaths/{death_id}/storage", {"location": "冷藏柜 3"}, 200)
+            with self._lock:
+                self.outcomes.followed.add(death_id)
+
+    def _send(self, session: requests.Session, path: str, body: dict, expected: int) -> requests.Response:
+        """POST until answered `expected`, retrying outages with the same Idempotency-Key."""
+        headers = {**self.headers, "Idempotency-Key": str(uuid.uuid4())}
         while True:
             try:
-                response = session.post(f"{self.base_url}/v1/funeral/deaths", json=body, headers=headers, timeout=30)
+                response = session.post(f"{self.base_url}{path}", json=body, headers=headers, timeout=30)
                 status = response.status_code
             except requests.RequestException:
                 status = 0
             with self._lock:
                 self.outcomes.answers[status] = self.outcomes.answers.get(status, 0) + 1
-            if status == 201:
-                with self._lock:
-                    self.outcomes.accepted[person] = response.json()["death_id"]
-                    self.outcomes.latencies.append(time.monotonic() - started)
-                return
-            if status in (0, 502, 503, 504, 429):
-                time.sleep(0.5)
+            if status == expected:
+                return response
+            if status in (0, 502, 503, 504, 429) or (status == 409 and "idempotency_key_in_use" in response.text):
+                time.sleep(0.5)  # an outage, or the first attempt still running: retry with the same key
                 continue
-            if status == 409 and "idempotency_key_in_use" in response.text:
-                time.sleep(0.5)  # the first attempt is still running
-                continue
-            raise AssertionError(f"unexpected answer {status}: {response.text[:300]}")
+            raise AssertionError(f"unexpected answer {status} to {path}: {response.text[:300]}")
 
     def _client(self) -> None:
         with requests.Session() as session:

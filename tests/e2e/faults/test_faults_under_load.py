@@ -191,10 +191,23 @@ def test_each_process_stopped_mid_load_drains_and_a_service_stopped_30_s_resumes
         assert_nothing_lost_nothing_doubled(world, load)
 
 
+def stream_versions(namespace, death_ids) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Per death stream: the versions in the funeral store, and those the timeline holds, each in order."""
+    streams = [f"death-{death_id}" for death_id in death_ids]
+    query = ("SELECT stream_id, array_agg(stream_version ORDER BY stream_version) FROM {table}"
+             " WHERE stream_id = ANY(%s) {where} GROUP BY 1")
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        store = dict(conn.execute(query.format(table=f"{namespace.name}_funeral.events", where=""),
+                                  (streams,)).fetchall())
+        timeline = dict(conn.execute(query.format(table=f"{namespace.name}_timeline.entries",
+                                                  where="AND source = 'funeral'"), (streams,)).fetchall())
+    return store, timeline
+
+
 def test_two_instances_of_each_service_and_a_killed_relay_leader_is_taken_over(world, links, tmp_path):
     namespace, _ = world
     with processes(world, links, tmp_path, ["funeral", "timeline", "timeline-2", "gateway"]) as stack:
-        with DeathLoad(stack.base_url) as load:
+        with DeathLoad(stack.base_url, follow_ups=True) as load:
             load.accepted_at_least(5)
             wait_until(lambda: relay_lag(namespace) == 0, what="the first instance leads the relay")
             stack.start("funeral-2")  # a standby: the lock is held
@@ -205,6 +218,12 @@ def test_two_instances_of_each_service_and_a_killed_relay_leader_is_taken_over(w
         # here, the standby polls for the lock every RELAY.POLL_INTERVAL).
         wait_until(lambda: relay_lag(namespace) == 0, timeout=60, what="the standby took over the relay")
         assert_nothing_lost_nothing_doubled(world, load)
+        # Two timeline instances consumed at once: every stream's events are there once each, versions 1, 2, 3.
+        followed = load.outcomes.followed
+        assert followed
+        complete = {f"death-{death_id}": [1, 2, 3] for death_id in followed}
+        wait_until(lambda: stream_versions(namespace, followed) == (complete, complete), timeout=120,
+                   what="every stream complete, in order, in the store and the timeline")
 
 
 def test_postgresql_down_for_minutes_while_services_restart_they_come_back_by_themselves(world, links, tmp_path):
