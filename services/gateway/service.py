@@ -195,4 +195,7 @@ class GatewayService:
     @catch_all("/")
     @catch_all("/<anything:path>")
     def handle(self, request: Request, path: str = "") -> Response:
+        if self.gateway is None:  # nameko starts the web server and the app concurrently (found by the soak)
+            return Problem(503, "service_unavailable", "the gateway is starting",
+                           headers={"Retry-After": "1"}).response()
         return self.gateway.handle(request, correlation_id=self.context.correlation_id, rpc=self.rpc)
