@@ -17,7 +17,7 @@ import time
 
 import pytest
 
-from tests.bench.report import percentile
+from tests.bench.report import percentile, write_section
 from tests.e2e.faults.test_faults_under_load import (
     dead_letters,
     links,  # noqa: F401 - a fixture
@@ -81,13 +81,22 @@ def test_soak(world, links, tmp_path):  # noqa: F811 - fixtures
                          timeout=300, what="the timeline caught up")
     parked = dead_letters(vhost)
     latencies = load.outcomes.latencies
-    print(f"\nsoak: {elapsed:.0f} s, {CLIENTS} clients, {len(accepted)} registrations accepted, "
-          f"faults: {', '.join(struck) or 'none'}")
-    print(f"answers by status: {dict(sorted(load.outcomes.answers.items()))}")
-    print(f"lost {lost}, doubled {doubled}, timeline entries {settled[0]} (distinct {settled[1]}) "
-          f"for {len(events)} events, dead-lettered {parked}")
-    print(f"latency per registration (client's view, retries included): p50 {percentile(latencies, 50) * 1000:.0f} ms,"
-          f" p95 {percentile(latencies, 95) * 1000:.0f} ms, p99 {percentile(latencies, 99) * 1000:.0f} ms")
+    report = "\n".join([
+        f"- {elapsed:.0f} s, {CLIENTS} clients, {len(accepted)} registrations accepted; faults: "
+        f"{', '.join(struck) or 'none'}",
+        f"- answers by status: {dict(sorted(load.outcomes.answers.items()))} (0: connection refused, gateway down)",
+        f"- lost {lost}, doubled {doubled}, timeline entries {settled[0]} (distinct {settled[1]}) for "
+        f"{len(events)} events, dead-lettered {parked}",
+        f"- latency per registration (the client's view, retries included): p50 "
+        f"{percentile(latencies, 50) * 1000:.0f} ms, p95 {percentile(latencies, 95) * 1000:.0f} ms, "
+        f"p99 {percentile(latencies, 99) * 1000:.0f} ms",
+    ])
+    print("\n" + report)
+    write_section("soak", "Soak: load with faults on a schedule (make soak)", report + """
+
+Gateway, funeral and timeline as processes, clients registering deaths with an Idempotency-Key and retrying
+503/504 with it; PostgreSQL and RabbitMQ reached through links the soak cuts (docs/operations.md, section 10).
+""")
     assert (lost, doubled, parked) == (0, 0, 0)
     assert settled == (len(events), len(events))
     assert load.outcomes.answers.get(500, 0) == 0
