@@ -19,13 +19,14 @@ LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-m
 	--custom-compile-command 'make lock' --quiet
 
 .PHONY: help up down restart status test test-unit bench lint lock migrate infra system-packages logs clean \
-	web web-types web-test browser
+	web web-types web-test browser soak
 
 help:
 	@echo "make up       install, migrate, start every service and the gateway ($(API_URL))"
 	@echo "make test     the whole test suite on the real PostgreSQL and RabbitMQ"
 	@echo "make down     stop what make up started"
 	@echo "make bench    benchmarks, results in docs/benchmarks.md"
+	@echo "make soak     minutes of load with faults on a schedule: invariants and latency percentiles"
 	@echo "make lint     ruff, lockfiles, pip-audit, hadolint, Kubernetes manifests, dashboards"
 	@echo "make lock     recompile requirements.lock and requirements-dev.lock from pyproject.toml"
 	@echo "make web      build the workbench (web/dist); make web-types regenerates its API types"
@@ -92,6 +93,11 @@ test: $(VENV)/.installed infra system-packages web browser
 
 test-unit: $(VENV)/.installed system-packages
 	$(BIN)/pytest tests/unit -q
+
+# Minutes of load with faults on a schedule; prints the invariants and latency percentiles (docs/operations.md).
+# CIVREG_SOAK_SECONDS (600 by default) sets its length.
+soak: $(VENV)/.installed infra
+	$(BIN)/pytest tests/soak -q -s -p no:randomly
 
 bench: $(VENV)/.installed infra
 	$(BIN)/pytest tests/bench -q -s -p no:randomly

@@ -4,6 +4,14 @@ Every civreg service owns one schema (`<namespace>_<service>`, e.g. `civreg_marr
 role of the same name, which may insert into its `events` table but never update or delete it. The pool
 sets `search_path` to the schema, so SQL in the services names its tables without qualification.
 Import `shared.bootstrap` before this module in a process that runs eventlet.
+
+Faults (docs/operations.md, "Faults"): every connection has a connect timeout and TCP keepalives on both ends
+(the client's libpq options and the server's `tcp_keepalives_*` for the session), so a peer that vanished is
+noticed within about `KEEPALIVE_BOUND` seconds — a dead relay leader's advisory lock is released by then. Statement
+and lock timeouts are set per connection where the settings give them (the services' pools do; tools that run
+long statements, such as a rebuild, leave them off). A checkout waits at most `checkout_timeout` seconds
+(`psycopg_pool.PoolTimeout`), and the pool checks each connection before handing it out, so after a PostgreSQL
+restart no caller meets a dead connection: the check fails, the pool discards it and hands out another.
 """
 
 from __future__ import annotations
@@ -15,13 +23,38 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
 
 DEFAULT_NAMESPACE = "civreg"
+# TCP keepalives: idle 10 s, then a probe every 5 s, 3 unanswered = dead: a vanished peer is noticed in ~25 s.
+KEEPALIVES = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
+SERVER_KEEPALIVES = "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3"
+KEEPALIVE_BOUND = 10 + 5 * 3
 
 
 def schema_name(namespace: str, service: str) -> str:
     """The schema (and database role) that holds one service's data."""
     return f"{namespace}_{service}"
+
+
+MAX_RECONNECT_DELAY = 10.0  # seconds between a pool's attempts to reach a database that is down
+
+
+class _CappedBackoff(AttemptWithBackoff):
+    """psycopg_pool's reconnection backoff doubles without bound until `reconnect_timeout`: after a 3-minute
+    outage its next attempt may be minutes away (measured: a service stayed unable to connect for over a minute
+    after PostgreSQL was back). Capped, a pool reconnects within MAX_RECONNECT_DELAY of the database's return."""
+
+    def update_delay(self, now: float) -> None:
+        super().update_delay(now)
+        self.delay = min(self.delay, MAX_RECONNECT_DELAY)
+
+
+class ResilientPool(ConnectionPool):
+    """A `ConnectionPool` whose reconnection attempts back off to at most MAX_RECONNECT_DELAY seconds."""
+
+    def _add_connection(self, attempt: AttemptWithBackoff | None, growing: bool = False) -> None:
+        super()._add_connection(attempt or _CappedBackoff(timeout=self.reconnect_timeout), growing)
 
 
 @dataclass(frozen=True)
@@ -31,6 +64,10 @@ class DatabaseSettings:
     role: str | None = None  # the role to connect as when the URL names no user; default: the schema's
     min_size: int = 1
     max_size: int = 10
+    connect_timeout: int = 5  # seconds, per attempt (libpq)
+    checkout_timeout: float = 30.0  # seconds a caller waits for a pooled connection
+    statement_timeout_ms: int = 0  # 0: none
+    lock_timeout_ms: int = 0  # 0: none
 
 
 class Database:
@@ -43,22 +80,36 @@ class Database:
     def __init__(self, settings: DatabaseSettings, *, open: bool = True) -> None:
         self.settings = settings
         self.schema = settings.schema
-        self._kwargs: dict[str, object] = {"options": f"-c search_path={settings.schema}", "autocommit": True}
+        options = f"-c search_path={settings.schema} {SERVER_KEEPALIVES}"
+        if settings.statement_timeout_ms:
+            options += f" -c statement_timeout={int(settings.statement_timeout_ms)}"
+        if settings.lock_timeout_ms:
+            options += f" -c lock_timeout={int(settings.lock_timeout_ms)}"
+        self._kwargs: dict[str, object] = {"options": options, "autocommit": True,
+                                           "connect_timeout": settings.connect_timeout, **KEEPALIVES}
         if not conninfo_to_dict(settings.url).get("user"):
             self._kwargs["user"] = settings.role or settings.schema
-        self.pool = ConnectionPool(
+        self.pool = ResilientPool(
             settings.url,
             min_size=settings.min_size,
             max_size=settings.max_size,
             kwargs=self._kwargs,
             name=f"pool-{settings.schema}",
             open=False,
+            timeout=settings.checkout_timeout,
+            check=ConnectionPool.check_connection,  # no caller meets a connection that died with the server
+            # Keep trying to (re)connect through a long outage (backoff up to MAX_RECONNECT_DELAY between
+            # attempts), rather than giving up after psycopg_pool's default 5 minutes.
+            reconnect_timeout=24 * 3600,
         )
         if open:
             self.open()
 
-    def open(self) -> None:
-        self.pool.open(wait=True, timeout=15)
+    def open(self, wait: bool = True) -> None:
+        """Open the pool; `wait`: until its first connections are made (15 s at most, else PoolTimeout).
+        Without waiting the pool connects in the background, retrying with backoff while the database is down;
+        checkouts meanwhile wait up to `checkout_timeout` and fail with PoolTimeout (transient)."""
+        self.pool.open(wait=wait, timeout=15)
 
     def close(self) -> None:
         self.pool.close()

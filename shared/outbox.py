@@ -9,6 +9,18 @@ subscriptions dedupe by event id.
 One relay is active per service: it holds a session advisory lock on a dedicated connection, which
 PostgreSQL releases if the process dies, so a standby process takes over. The relay sleeps until a NOTIFY
 from the events table (sent at commit) or the polling interval, whichever comes first.
+
+Faults (docs/operations.md, "Faults"):
+
+* The relay never skips. An event the broker returns as unroutable (no queue bound to its type: the topology
+  was not declared, or a queue was deleted) stops the relay before its progress moves past it: an ERROR log
+  line `outbox relay halted` (the alarm) and `halted_types`, and the batch is offered again every
+  `unroutable_retry` seconds, so publishing resumes by itself once the topology is declared again
+  (`civreg declare`). `on_unroutable="skip"` restores the old behaviour (log and move on), for test stacks
+  that run a few services without declaring the whole topology.
+* A dead leader holds its lock for a bounded time. The leader's PostgreSQL session has TCP keepalives on both
+  ends (shared/db.py, `KEEPALIVE_BOUND`), and its broker connection has AMQP heartbeats (`HEARTBEAT`): a
+  leader whose machine vanished loses its advisory lock within about 25 s, and a standby takes over.
 """
 
 from __future__ import annotations
@@ -23,6 +35,7 @@ import amqp
 import psycopg
 from kombu import Connection
 from psycopg import sql
+from psycopg_pool import PoolTimeout
 
 from shared.db import Database
 from shared.envelope import Event
@@ -34,19 +47,33 @@ from shared.messaging import event_exchange
 log = get_logger(__name__)
 
 
+HEARTBEAT = 10  # seconds: AMQP heartbeats on the relay's broker connection
+MAX_RETRY_DELAY = 10.0  # seconds between attempts through an outage, at most
+
+
 class PublishFailed(RuntimeError):
     """The broker nacked a message, or did not confirm it in time."""
+
+
+class Unroutable(RuntimeError):
+    """The broker returned events of these types: no queue is bound to them."""
+
+    def __init__(self, types: set[str]) -> None:
+        super().__init__(f"no queue is bound to {', '.join(sorted(types))}")
+        self.types = types
 
 
 class ConfirmingPublisher:
     """Publishes batches on one channel in confirm mode and waits until the broker confirmed them all."""
 
-    def __init__(self, amqp_uri: str, service: str, confirm_timeout: float = 10.0) -> None:
+    def __init__(self, amqp_uri: str, service: str, confirm_timeout: float = 10.0, *, halt: bool = True) -> None:
         self.amqp_uri = amqp_uri
         self.exchange = event_exchange(service)
         self.confirm_timeout = confirm_timeout
         self.returned = 0  # unroutable messages: a type nobody subscribes to, or topology not declared
         self._unroutable_types: set[str] = set()
+        self.halt = halt  # raise Unroutable after a batch with a returned event (else: log and move on)
+        self._returned_now: set[str] = set()
         self._connection: Connection | None = None
         self._channel: amqp.Channel | None = None
         self._unconfirmed: set[int] = set()
@@ -55,7 +82,7 @@ class ConfirmingPublisher:
 
     def connect(self) -> None:
         self.close()
-        connection = Connection(self.amqp_uri, connect_timeout=5, heartbeat=0)
+        connection = Connection(self.amqp_uri, connect_timeout=5, heartbeat=HEARTBEAT)
         connection.connect()
         channel = connection.connection.channel()
         channel.confirm_select()
@@ -78,6 +105,7 @@ class ConfirmingPublisher:
         if self._channel is None:
             self.connect()
         assert self._channel is not None and self._connection is not None
+        self._returned_now.clear()
         for event in events:
             message = amqp.Message(
                 json.dumps(event.to_message(), ensure_ascii=False),
@@ -102,6 +130,13 @@ class ConfirmingPublisher:
                 continue
         if self._nacked:
             raise PublishFailed(f"broker refused {len(self._nacked)} messages")
+        if self._returned_now and self.halt:  # returns arrive before their confirms: all are in by now
+            raise Unroutable(set(self._returned_now))
+
+    def heartbeat(self) -> None:
+        """Send a heartbeat if one is due, and notice a broker that went silent (raises)."""
+        if self._connection is not None:
+            self._connection.heartbeat_check()
 
     def _on_ack(self, tag: int, multiple: bool) -> None:
         self._settle(tag, multiple)
@@ -118,6 +153,7 @@ class ConfirmingPublisher:
 
     def _on_return(self, exc: Exception, exchange: str, routing_key: str, message: amqp.Message) -> None:
         self.returned += 1
+        self._returned_now.add(routing_key)
         # Once per event type and process: a type nobody subscribes to would otherwise flood the log.
         if routing_key not in self._unroutable_types:
             self._unroutable_types.add(routing_key)
@@ -141,6 +177,8 @@ class RelaySettings:
     # wait, one progress write) carries the events of several commits rather than one. Events reach
     # consumers this much later; no HTTP response waits for the relay.
     linger: float = 0.01
+    on_unroutable: str = "halt"  # or "skip" (see the module docstring)
+    unroutable_retry: float = 5.0  # seconds between offers of a halted batch
 
 
 class OutboxRelay:
@@ -157,8 +195,10 @@ class OutboxRelay:
         self.service = service
         self.settings = settings or RelaySettings()
         self.store = PostgresEventStore(db, upcasters)  # publish current shapes: consumers cannot upcast
-        self.publisher = ConfirmingPublisher(amqp_uri, service)
+        self.publisher = ConfirmingPublisher(amqp_uri, service, halt=self.settings.on_unroutable != "skip")
         self.is_leader = False
+        self.halted_types: set[str] = set()  # non-empty while halted on unroutable events (the alarm)
+        self._failures = 0  # consecutive interruptions: the backoff's exponent
         self._stopping = False
 
     # -- one pass -------------------------------------------------------------------------------------
@@ -186,7 +226,11 @@ class OutboxRelay:
         store had no more when it was read. Returns the new position and how many were published."""
         total = 0
         while batch := self.store.read_all(position, self.settings.batch_size):
-            self.publisher.publish(batch)
+            self.publisher.publish(batch)  # raises Unroutable: the progress stays before the batch
+            if self.halted_types:
+                log.warning("outbox relay resumed: the events are routable again", service=self.service,
+                            types=sorted(self.halted_types))
+                self.halted_types = set()
             position = batch[-1].global_position
             self._record_progress(position)
             total += len(batch)
@@ -215,10 +259,19 @@ class OutboxRelay:
                         time.sleep(self.settings.poll_interval)
                         continue
                     self._relay_while_leading(leader)
-            except (psycopg.OperationalError, OSError, amqp.exceptions.AMQPError, PublishFailed) as exc:
-                log.warning("outbox relay interrupted", service=self.service, error=str(exc))
+            except Unroutable as exc:
+                self.halted_types = exc.types
+                log.error("outbox relay halted: events unroutable; declare the topology (civreg declare)",
+                          service=self.service, types=sorted(exc.types))
+                time.sleep(self.settings.unroutable_retry)
+            except (psycopg.OperationalError, PoolTimeout, OSError, amqp.exceptions.AMQPError, PublishFailed) as exc:
+                # Backing off through a long outage (RETRY_INTERVAL doubling, at most MAX_RETRY_DELAY seconds):
+                # a relay that retries every second fills the log and knocks on a server that is coming up.
+                delay = min(self.settings.retry_interval * 2 ** self._failures, MAX_RETRY_DELAY)
+                self._failures += 1
+                log.warning("outbox relay interrupted", service=self.service, error=str(exc), retry_in_seconds=delay)
                 self.publisher.close()
-                time.sleep(self.settings.retry_interval)
+                time.sleep(delay)
             finally:
                 self.is_leader = False
         self.publisher.close()
@@ -243,7 +296,9 @@ class OutboxRelay:
             # A batch came back short, so everything committed before it was read is published. Wake on the
             # first NOTIFY (at once if one came in meanwhile) or after the polling interval, then drop the
             # other notifies already received: their commits precede the next read, which sees them.
-            for _ in conn.notifies(timeout=self.settings.poll_interval, stop_after=1):
+            self.publisher.heartbeat()
+            self._failures = 0  # a whole pass went through: the next outage starts its backoff afresh
+            for _ in conn.notifies(timeout=min(self.settings.poll_interval, HEARTBEAT / 2), stop_after=1):
                 pass
             if self.settings.linger > 0:
                 time.sleep(self.settings.linger)

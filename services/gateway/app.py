@@ -56,7 +56,7 @@ from services.gateway.idempotency import (
 )
 from services.gateway.metrics import HttpMetrics
 from services.gateway.openapi import build_document
-from services.gateway.problems import Problem, internal_error, localise, refused
+from services.gateway.problems import Problem, internal_error, localise, refused, unavailable
 from services.gateway.routing import Call, JsonText, Reply, Route, RouteTable
 from services.gateway.static import Workbench
 from shared.errors import Refusal
@@ -173,7 +173,10 @@ class GatewayApp:
             return self._pipeline(exchange, ports)
         except Problem as problem:
             return problem.response()
-        except Exception:  # noqa: BLE001 - the client gets a clean 500; the log gets the traceback
+        except Exception as exc:  # noqa: BLE001 - the client gets a clean 500; the log gets the traceback
+            if (down := unavailable(exc)) is not None:
+                log.warning("request failed: a dependency is down", error=type(exc).__name__)
+                return down.response()
             log.exception("request failed")
             return internal_error().response()
 
@@ -264,7 +267,10 @@ class GatewayApp:
             return refused(refusal).response()
         except ConcurrencyConflict as conflict:
             return Problem(409, "concurrency_conflict", str(conflict)).response()
-        except Exception:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001
+            if (down := unavailable(exc)) is not None:  # a database or the broker is down: the client retries
+                log.warning("handler failed: a dependency is down", action=route.action, error=type(exc).__name__)
+                return down.response()
             log.exception("handler failed", action=route.action)
             return internal_error().response()
 

@@ -136,8 +136,14 @@ class PostgresIdempotencyStore:
 
     @contextmanager
     def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
-        with self._claim(principal, key, fingerprint) as claim:
-            yield claim
+        try:
+            with self._claim(principal, key, fingerprint) as claim:
+                yield claim
+        except psycopg.Rollback:
+            # Nothing was decided (a 5xx) and the connection died under the claim, so psycopg could not roll
+            # back and let its Rollback escape: the transaction is gone with the connection and the key is
+            # free, as intended. The caller's 5xx answer stands (found by the soak, PostgreSQL cut mid-load).
+            return
         self._purge.after_write()
 
     @contextmanager

@@ -46,6 +46,8 @@ def me(call: Call) -> Reply:
 ROUTES = RouteTable([
     # method, path, action (access log), roles, handler, …
     Route("GET", "/health", "operations.health", PUBLIC, health.report, response=health.HealthReport),
+    Route("GET", "/health/live", "operations.health_live", PUBLIC, health.live, response=health.LiveReport),
+    Route("GET", "/health/ready", "operations.health_ready", PUBLIC, health.ready, response=health.HealthReport),
     Route("GET", "/openapi.json", "operations.openapi", PUBLIC, openapi.document),
     Route("GET", "/asyncapi.json", "operations.asyncapi", PUBLIC, asyncapi.document),
     # Metrics hold no personal data but api.md exempts only /health from tokens: any principal may scrape.

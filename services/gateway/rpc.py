@@ -4,8 +4,8 @@ One nameko reply queue serves calls to every service. Each call carries the work
 correlation id and the authenticated principal's name) as nameko headers, and the proof of its caller: an
 assertion signed for the target service (shared/rpc_proof.py), without which no service runs anything. A
 public route's call is signed for the principal `anonymous`, role `public`. Each call waits at most `RPC_TIMEOUT`
-seconds: a service that is not running is 503 `service_unavailable`, one that does not answer in time 504
-`upstream_timeout`. Refusals (shared/errors.py) and concurrency conflicts raised by the service arrive as
+seconds: a service that is not running is 503 `service_unavailable` at once, one that does not answer in time
+504 `upstream_timeout`. Refusals (shared/errors.py) and concurrency conflicts raised by the service arrive as
 themselves and become their problem+json; any other exception arrives as nameko's `RemoteError` and becomes a 500.
 
 The request is the message nameko's own proxy would send (same exchange, routing key, headers, `reply_to`,
@@ -17,7 +17,19 @@ The request is the message nameko's own proxy would send (same exchange, routing
   `RPC_TIMEOUT`; persisting it only makes the broker write it to disk, and after a broker restart it would
   run for a caller that has long had its 504 (the reply queue does not survive the restart either);
 * still `mandatory` with publisher confirms: the broker returns a request no queue is bound to before it
-  confirms it, which is how a service that is not running is told apart from a slow one at once.
+  confirms it, which is how a service that never ran is told apart from a slow one at once.
+
+Commands run in time or never (docs/operations.md, "Faults"):
+
+* each request *expires* with its caller's timeout (AMQP per-message `expiration` = `RPC_TIMEOUT`): a request
+  still queued when its caller has given up is dropped by the broker, never run later for nobody — so a
+  client's retry after a 504 cannot make the command run twice;
+* a service that is stopped keeps its durable queue, so `mandatory` cannot tell; before publishing, the
+  gateway asks the broker how many consumers the service's queue has (a passive declare on one long-lived
+  channel, cached `RPC_CONSUMER_CHECK_TTL` seconds, shared/queue_probe.py). None: 503 `service_unavailable`
+  with `Retry-After`, and nothing is published;
+* a reply that arrives after its caller gave up is discarded and logged (`LateReplyListener`);
+* a broker that cannot be reached is 503 `service_unavailable` with `Retry-After`, not a 500.
 """
 
 from __future__ import annotations
@@ -26,26 +38,51 @@ import uuid
 from typing import Any
 
 import eventlet
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import ChannelError
+from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import ProducerPool
 from nameko.constants import DEFAULT_RETRY_POLICY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
 from nameko.extensions import DependencyProvider
 from nameko.messaging import HeaderEncoder
-from nameko.rpc import ReplyListener, RpcReply, get_rpc_exchange
+from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, RpcReply, get_rpc_exchange
 
 from services.gateway.problems import Problem
+from shared.logging import get_logger
 from shared.nameko_ext.settings import amqp_uri
+from shared.queue_probe import DEFAULT_TTL, BrokerUnavailable, QueueProbe
 from shared.rpc_proof import PROOF_CONTEXT_KEY, ProofSigner
 
+log = get_logger(__name__)
+
 DEFAULT_RPC_TIMEOUT = 10.0
+RETRY_AFTER = {"Retry-After": "2"}  # seconds: a restarting service or broker is usually back by then
+BROKER_ERRORS = (KombuOperationalError, AmqpConnectionError)
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 PROOF_HEADER = f"nameko.{PROOF_CONTEXT_KEY}"
 ANONYMOUS = ("anonymous", "public")  # who a public route's calls are signed for
 
 
+def service_unavailable(detail: str) -> Problem:
+    return Problem(503, "service_unavailable", detail, headers=RETRY_AFTER)
+
+
+class LateReplyListener(ReplyListener):
+    """nameko's reply listener, saying so (at WARNING, not nameko's DEBUG) when it drops a reply nobody waits
+    for: the caller timed out, so the command ran but its client was told 504."""
+
+    def handle_message(self, body, message):  # noqa: ANN001, ANN201 - nameko's signature
+        correlation_id = message.properties.get("correlation_id")
+        if correlation_id not in self._reply_events:
+            self.queue_consumer.ack_message(message)
+            log.warning("late rpc reply discarded", rpc_correlation_id=correlation_id)
+            return
+        super().handle_message(body, message)
+
+
 class ServiceRpc(DependencyProvider):
-    rpc_reply_listener = ReplyListener()
+    rpc_reply_listener = LateReplyListener()
 
     def setup(self) -> None:
         config = self.container.config
@@ -59,8 +96,10 @@ class ServiceRpc(DependencyProvider):
         connection = Connection(amqp_uri(config), transport_options={"confirm_publish": True})
         limit = int(config.get("max_workers") or 10)
         self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
+        self.consumers = QueueProbe(amqp_uri(config), ttl=float(config.get("RPC_CONSUMER_CHECK_TTL", DEFAULT_TTL)))
 
     def stop(self) -> None:
+        self.consumers.close()
         self.producers.force_close_all()
         self.producers.connections.force_close_all()
 
@@ -90,6 +129,7 @@ class ServiceRpc(DependencyProvider):
 
     def call(self, worker_ctx: Any, service: str, method: str, args: tuple[Any, ...], kwargs: dict[str, Any],
              proof: str) -> Any:
+        self.check_consumers(service)
         correlation_id = str(uuid.uuid4())
         reply_event = self.rpc_reply_listener.get_reply_event(correlation_id)
         try:
@@ -101,11 +141,16 @@ class ServiceRpc(DependencyProvider):
                         correlation_id=correlation_id,
                         headers={**_HEADERS.get_message_headers(worker_ctx), PROOF_HEADER: proof},
                         serializer=self.serializer, retry=True, retry_policy=DEFAULT_RETRY_POLICY,
+                        expiration=self.timeout,  # dropped by the broker once its caller has stopped waiting
                     )
                 except ChannelError as exc:
                     if "NO_ROUTE" not in str(exc):  # the broker returned it: no queue is bound to the name
                         raise
-                    raise Problem(503, "service_unavailable", f"the {service} service is not running") from None
+                    raise service_unavailable(f"the {service} service is not running") from None
+        except (OSError, *BROKER_ERRORS) as exc:
+            self.rpc_reply_listener._reply_events.pop(correlation_id, None)
+            log.warning("rpc publish failed: broker unreachable", service=service, error=type(exc).__name__)
+            raise service_unavailable("the message broker is not reachable; try again") from None
         except BaseException:
             # No reply is coming: drop the waiting event from the listener's table (nameko leaves it there).
             self.rpc_reply_listener._reply_events.pop(correlation_id, None)
@@ -120,6 +165,17 @@ class ServiceRpc(DependencyProvider):
             raise Problem(504, "upstream_timeout", f"{service} did not answer in time") from None
         finally:
             timeout.cancel()
+
+
+    def check_consumers(self, service: str) -> None:
+        """503 before anything is published when the broker can tell that nobody consumes the service's queue
+        (stopped: the durable queue stays, its consumers are gone)."""
+        try:
+            stats = self.consumers.stats(RPC_QUEUE_TEMPLATE.format(service))
+        except BrokerUnavailable:
+            raise service_unavailable("the message broker is not reachable; try again") from None
+        if stats is not None and stats.consumers == 0:
+            raise service_unavailable(f"the {service} service is not running")
 
 
 _HEADERS = HeaderEncoder()  # the worker's context data as `nameko.<key>` headers, as nameko sends them

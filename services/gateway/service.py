@@ -159,11 +159,28 @@ class GatewayAppProvider(DependencyProvider):
             idempotency=PostgresIdempotencyStore(
                 db, retention_hours=float(config.get("IDEMPOTENCY_RETENTION_HOURS") or DEFAULT_RETENTION_HOURS)),
             access_log=PostgresAccessLog(db),
-            health=InfrastructureProbe(db, amqp_uri(config), namespace(config), event_sourced),
+            health=self._health(config, db, event_sourced),
             max_body_bytes=self.max_body_bytes,
             identity=identity,
             workbench=Workbench(REPO_ROOT / (config.get("WORKBENCH_DIR") or DEFAULT_WORKBENCH_DIR)),
         )
+
+    def _health(self, config: dict[str, Any], db: Any, event_sourced: list[str]) -> InfrastructureProbe:
+        # The dead-letter queues by name, from the declared topology (services/topology.py); the gateway runs
+        # none of the services' code, it only reads their subscriptions' names.
+        from services.topology import all_subscriptions
+
+        self.health = InfrastructureProbe(
+            db, amqp_uri(config), namespace(config), event_sourced,
+            domain_services=[s.name for s in SERVICES if s.name != self.container.service_name],
+            dead_letter_queues=[queues.dead.name for queues in all_subscriptions()])
+        return self.health
+
+    def stop(self) -> None:
+        if getattr(self, "health", None) is not None:
+            self.health.close()
+
+    kill = stop
 
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature
         return self.app
@@ -178,4 +195,7 @@ class GatewayService:
     @catch_all("/")
     @catch_all("/<anything:path>")
     def handle(self, request: Request, path: str = "") -> Response:
+        if self.gateway is None:  # nameko starts the web server and the app concurrently (found by the soak)
+            return Problem(503, "service_unavailable", "the gateway is starting",
+                           headers={"Retry-After": "1"}).response()
         return self.gateway.handle(request, correlation_id=self.context.correlation_id, rpc=self.rpc)

@@ -11,6 +11,7 @@ What it exposes (names fixed by deploy/observability/, which the dashboard and t
   as it ended: `accepted`, `refused` (a Refusal), `conflict` (concurrency), `failed`;
 * `civreg_event_append_seconds{service}` (histogram): each append to the event store (store.py);
 * `civreg_outbox_relay_lag_events{service}`: events committed but not yet published by the outbox relay;
+* `civreg_outbox_relay_halted{service}`: 1 while the relay is halted on unroutable events (shared/outbox.py);
 * `civreg_consumer_lag_messages{queue}`: messages waiting in a subscription's queue and its retry queue;
 * `civreg_dead_letter_messages{queue}`: messages in a subscription's dead-letter queue (`<queue>.dead`);
 * `civreg_projector_lag_events{source}`: the timeline projector, a source's head minus its checkpoint;
@@ -53,6 +54,8 @@ DEFAULT_HOST = "127.0.0.1"
 # The gauges read at scrape time: name -> (help, labels).
 GAUGES: dict[str, tuple[str, list[str]]] = {
     "civreg_outbox_relay_lag_events": ("events committed but not yet published by the outbox relay", ["service"]),
+    "civreg_outbox_relay_halted": ("1 while this process's relay is halted on unroutable events (the alarm)",
+                                   ["service"]),
     "civreg_consumer_lag_messages": ("messages waiting in a subscription's queue and its retry queue", ["queue"]),
     "civreg_dead_letter_messages": ("messages in a subscription's dead-letter queue (<queue>.dead)", ["queue"]),
     "civreg_projector_lag_events": ("events of a source not yet applied by the timeline projector", ["source"]),
@@ -145,8 +148,11 @@ class _ScrapeTimeGauges(Collector):
 
     def _relay_lag(self) -> Iterator[GaugeMetricFamily]:
         lag = gauge("civreg_outbox_relay_lag_events")
+        halted = gauge("civreg_outbox_relay_halted")
         for provider in self.metrics.dependencies("relay"):
+            halted.add_metric([self.metrics.service], 1 if provider.relay.halted_types else 0)
             lag.add_metric([self.metrics.service], provider.relay.lag())
+        yield halted
         yield lag
 
     def _queues(self) -> Iterator[GaugeMetricFamily]:

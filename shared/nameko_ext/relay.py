@@ -27,6 +27,8 @@ class OutboxRelayProvider(DependencyProvider):
             poll_interval=float(options.get("POLL_INTERVAL", RelaySettings.poll_interval)),
             retry_interval=float(options.get("RETRY_INTERVAL", RelaySettings.retry_interval)),
             linger=float(options.get("LINGER", RelaySettings.linger)),
+            on_unroutable=str(options.get("ON_UNROUTABLE", RelaySettings.on_unroutable)),
+            unroutable_retry=float(options.get("UNROUTABLE_RETRY", RelaySettings.unroutable_retry)),
         )
         self.relay = OutboxRelay(self.pool.db, self.container.service_name, amqp_uri(self.container.config),
                                  settings, upcasters=self._service_upcasters())

@@ -26,7 +26,9 @@ from functools import partial
 from typing import Any
 
 import kombu.serialization
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
+from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import ProducerPool
 from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, UnserializableValueError, serialize
@@ -35,12 +37,15 @@ from nameko.rpc import Rpc, get_rpc_exchange
 
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
+from shared.logging import get_logger
 from shared.nameko_ext.calendar import HolidayCalendarWatch
 from shared.nameko_ext.context import CorrelationContext
 from shared.nameko_ext.metrics import ServiceMetrics
 from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
+
+log = get_logger(__name__)
 
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 
@@ -70,7 +75,9 @@ class Replies(SharedExtension):
             producer.publish(
                 body, content_type=content_type, content_encoding=encoding, exchange=self.exchange,
                 routing_key=message.properties["reply_to"], correlation_id=message.properties.get("correlation_id"),
-                delivery_mode=TRANSIENT, retry=True, retry_policy={"max_retries": 3},
+                delivery_mode=TRANSIENT, retry=True,
+                # A reply is worth little after the caller's RPC_TIMEOUT: a few quick retries, then give up.
+                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
             )
         return result, exc_info
 
@@ -129,8 +136,14 @@ class ServiceRpcEntrypoint(Rpc):
         return bound.args[1:], bound.kwargs
 
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
-        result, exc_info = self.replies.send(message, result, exc_info)
-        self.rpc_consumer.queue_consumer.ack_message(message)
+        try:
+            result, exc_info = self.replies.send(message, result, exc_info)
+        except (OSError, KombuOperationalError, AmqpConnectionError) as exc:
+            # The broker went away after the work was done: the reply is lost, not the service. Its caller
+            # answers 503/504 and retries with its Idempotency-Key, which returns this outcome (a keyed
+            # command's event ids are derived from the key). An exception here would kill the container.
+            log.warning("rpc reply lost: broker unreachable", method=self.method_name, error=type(exc).__name__)
+        self.rpc_consumer.queue_consumer.ack_message(message)  # nameko skips the ack on a dead channel
         return result, exc_info
 
 

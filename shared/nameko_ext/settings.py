@@ -18,13 +18,23 @@ def amqp_uri(config: dict[str, Any]) -> str:
     return config.get("AMQP_URI") or DEFAULT_AMQP_URI
 
 
+# A service's database timeouts (`DATABASE_TIMEOUTS`, docs/operations.md "Faults"): seconds to connect, to
+# wait for a pooled connection, milliseconds a statement may run and may wait for a lock.
+DEFAULT_TIMEOUTS = {"CONNECT": 5, "CHECKOUT": 5.0, "STATEMENT_MS": 30000, "LOCK_MS": 10000}
+
+
 def database_settings(config: dict[str, Any], service: str) -> DatabaseSettings:
     pool = config.get("DATABASE_POOL") or {}
+    timeouts = {**DEFAULT_TIMEOUTS, **(config.get("DATABASE_TIMEOUTS") or {})}
     return DatabaseSettings(
         url=config.get("DATABASE_URL") or DEFAULT_DATABASE_URL,
         schema=schema_name(namespace(config), service),
         min_size=int(pool.get("MIN_SIZE", 1)),
         max_size=int(pool.get("MAX_SIZE", 10)),
+        connect_timeout=int(timeouts["CONNECT"]),
+        checkout_timeout=float(timeouts["CHECKOUT"]),
+        statement_timeout_ms=int(timeouts["STATEMENT_MS"]),
+        lock_timeout_ms=int(timeouts["LOCK_MS"]),
     )
 
 

@@ -9,6 +9,15 @@ Failures never block the queue and never loop forever: a failed message is repub
 with its attempt count in a header; after `MAX_ATTEMPTS` it goes to `<queue>.dead` with the error, to be
 listed and replayed with `civreg dead-letters`. The original is acknowledged only after the broker confirmed
 the copy.
+
+Only the handler's own failures count as attempts. A *transient* failure — the database or broker connection
+lost, no pooled connection in time, a serialization failure, a deadlock, a lock timeout (`is_transient`) —
+says nothing about the event: the message goes to `<queue>.retry` with its attempt count unchanged and a
+backoff of its own (`TRANSIENT_HEADER`, capped at `TRANSIENT_MAX_DELAY_MS`), however long the outage lasts.
+
+A delivery takes one of the container's subscription slots before it takes a database connection and waits
+for a worker (shared/nameko_ext/database.py, `pool_rule`): the pool is never drained by deliveries waiting
+for workers that wait for connections.
 """
 
 from __future__ import annotations
@@ -16,12 +25,16 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+import psycopg
+from amqp.exceptions import ConnectionError as AmqpConnectionError
 from eventlet.event import Event as GreenEvent
 from kombu import Connection
+from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import producers
 from nameko.extensions import Entrypoint
 from nameko.messaging import HeaderDecoder, QueueConsumer
 from opentelemetry.trace import SpanKind
+from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 
 from shared.envelope import Event
@@ -38,6 +51,19 @@ log = get_logger(__name__)
 
 DEFAULT_MAX_ATTEMPTS = 5
 DEFAULT_RETRY_DELAY_MS = 1000
+TRANSIENT_HEADER = "x-civreg-transient"  # transient failures so far: the backoff's exponent, not an attempt
+TRANSIENT_MAX_DELAY_MS = 10_000  # an outage over, its deliveries resume within 10 s
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure of the infrastructure, not of the handler: retrying later may succeed and proves nothing.
+
+    A statement that ran into `statement_timeout` (QueryCanceled) is not: a handler that is always too slow
+    must reach the dead-letter queue rather than retry forever."""
+    if isinstance(exc, psycopg.errors.QueryCanceled):
+        return False
+    return isinstance(exc, (psycopg.OperationalError, PoolTimeout, KombuOperationalError, AmqpConnectionError,
+                            ConnectionError, TimeoutError))
 
 
 def queue_name(source: str, consumer: str, method: str) -> str:
@@ -70,12 +96,14 @@ class Subscription(Entrypoint, HeaderDecoder):
         self.spec = SubscriptionSpec(self.topology.name, self.source, self.event_types)
         with Connection(self.amqp_uri) as connection:
             self.topology.declare(connection)
+        self._started = GreenEvent()  # nameko may deliver before start() ran: deliveries wait for it
         self.queue_consumer.register_provider(self)
 
     def start(self) -> None:
         self.runner = SubscriptionRunner(
             self.pool.db, self.spec, PostgresEventStore(self.pool.source(self.source))
         )
+        self._started.send(True)
 
     def stop(self) -> None:
         self.queue_consumer.unregister_provider(self)
@@ -91,12 +119,16 @@ class Subscription(Entrypoint, HeaderDecoder):
             self._park(body, message, attempts, f"unreadable event: {exc}")
             return
         context = self.unpack_message_headers(message)
+        self._started.wait()
         try:
-            outcome = self.runner.apply(event, lambda e, tx: self._call_handler(e, tx, context))
+            with self.pool.subscription_slots:  # before the connection: see the module docstring
+                outcome = self.runner.apply(event, lambda e, tx: self._call_handler(e, tx, context))
             log.debug("event applied", subscription=self.spec.name, outcome=outcome.value, type=event.type)
         except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            if attempts >= self.max_attempts:
+            if is_transient(exc):
+                self._retry_transient(body, message, attempts - 1, event, error)
+            elif attempts >= self.max_attempts:
                 self._park(body, message, attempts, error)
             else:
                 log.warning("event handler failed; will retry", subscription=self.spec.name,
@@ -105,6 +137,15 @@ class Subscription(Entrypoint, HeaderDecoder):
                 self._republish(body, message, self.topology.retry.name, {ATTEMPTS_HEADER: attempts}, delay_ms)
             return
         self.queue_consumer.ack_message(message)
+
+    def _retry_transient(self, body: Any, message: Any, attempts: int, event: Event, error: str) -> None:
+        """Back to the retry queue with the attempt count as it was and a growing, capped delay."""
+        transient = int((message.headers or {}).get(TRANSIENT_HEADER, 0)) + 1
+        delay_ms = min(self.retry_delay_ms * 2 ** min(transient - 1, 16), TRANSIENT_MAX_DELAY_MS)
+        log.warning("event delivery interrupted by a transient failure; will retry", subscription=self.spec.name,
+                    event_id=str(event.event_id), transient=transient, delay_ms=delay_ms, error=error)
+        self._republish(body, message, self.topology.retry.name,
+                        {ATTEMPTS_HEADER: attempts, TRANSIENT_HEADER: transient}, delay_ms)
 
     def _call_handler(self, event: Event, tx: Any, context: dict[str, Any]) -> None:
         done = GreenEvent()
@@ -135,7 +176,14 @@ class Subscription(Entrypoint, HeaderDecoder):
     def _republish(
         self, body: Any, message: Any, queue: str, headers: dict[str, Any], delay_ms: int | None = None
     ) -> None:
-        republish(self._publishing, body, {**(message.headers or {}), **headers}, queue, delay_ms)
+        try:
+            republish(self._publishing, body, {**(message.headers or {}), **headers}, queue, delay_ms)
+        except (OSError, KombuOperationalError, AmqpConnectionError) as exc:
+            # The broker is down: the message stays unacknowledged and comes back when the consumer has
+            # reconnected. Raising here would kill the container (a managed thread).
+            log.warning("event requeue failed: broker unreachable", subscription=self.spec.name,
+                        error=type(exc).__name__)
+            return
         self.queue_consumer.ack_message(message)
 
 

@@ -49,3 +49,27 @@ def test_an_unreachable_broker_is_reported_degraded(namespace):
     report = probe.check()
 
     assert (report.status, report.database, report.broker) == ("degraded", True, False)
+
+
+def test_readiness_names_each_services_heartbeat_and_health_the_parked_dead_letters(namespace, vhost):
+    from kombu import Connection, Queue
+
+    probe = InfrastructureProbe(namespace.database("gateway"), vhost, namespace.name, EVENT_SOURCED,
+                                domain_services=["health_test_running", "health_test_stopped", "health_test_never"],
+                                dead_letter_queues=["health-test.dead", "health-test-empty.dead"])
+    with Connection(vhost) as connection:
+        channel = connection.default_channel
+        for name in ("rpc-health_test_running", "rpc-health_test_stopped", "health-test.dead",
+                     "health-test-empty.dead"):
+            Queue(name, durable=True)(channel).declare()
+        producer = connection.Producer(channel)
+        for n in range(2):
+            producer.publish({"n": n}, exchange="", routing_key="health-test.dead")
+        with connection.Consumer(Queue("rpc-health_test_running"), callbacks=[lambda *_: None]):
+            ready, full = probe.ready(), probe.check()
+    probe.close()
+
+    assert (ready.database, ready.broker, ready.healthy) == (True, True, True)
+    assert ready.services == {"health_test_running": True, "health_test_stopped": False, "health_test_never": False}
+    assert ready.status == "degraded"  # a service is down: said, but the gateway itself is ready
+    assert full.dead_letter_messages == {"health-test.dead": 2}

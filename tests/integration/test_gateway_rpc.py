@@ -5,6 +5,7 @@ not running is 503 at once without putting the channel's confirms out of step, a
 
 from __future__ import annotations
 
+import eventlet
 import pytest
 from kombu import Connection, Exchange, Queue
 from nameko.exceptions import RemoteError
@@ -93,18 +94,21 @@ def test_a_service_that_is_not_running_is_503_and_later_calls_are_answered_as_th
         assert call(caller, "gateway_rpc_test_answering", "echo", round_)["value"] == round_
 
 
-def test_a_request_is_transient_and_carries_the_callers_context(caller, vhost):
+def test_a_request_is_transient_expires_with_its_caller_and_carries_the_callers_context(caller, vhost):
     exchange = Exchange("nameko-rpc", type="topic", durable=True)
     queue = Queue("rpc-gateway_rpc_test_idle", exchange=exchange, routing_key="gateway_rpc_test_idle.*",
                   durable=True)
-    with Connection(vhost) as connection:
-        queue(connection).declare()  # bound, so routable, but nobody consumes: the call times out
-
+    received = []
+    with Connection(vhost) as connection, connection.Consumer(queue, callbacks=[lambda _, m: received.append(m)],
+                                                              no_ack=True):
+        # A consumer that never answers: the queue has one, so the call is published, and times out.
         with pytest.raises(Problem) as timed_out:
             call(caller, "gateway_rpc_test_idle", "register", {"n": 1}, correlation_id="rpc-test-wire")
-        message = queue(connection).get(no_ack=True)
+        connection.drain_events(timeout=5)
+    message = received[0]
 
     assert (timed_out.value.status, timed_out.value.code) == (504, "upstream_timeout")
+    assert message.properties["expiration"] == "1000"  # the caller's RPC_TIMEOUT: never run after it
     assert message.delivery_info["routing_key"] == "gateway_rpc_test_idle.register"
     assert message.properties["delivery_mode"] == 1  # transient: the broker writes nothing to disk
     assert message.properties["reply_to"] and message.properties["correlation_id"]
@@ -148,3 +152,70 @@ def test_the_actor_a_service_acts_for_is_the_proven_one_whatever_the_message_say
         answer = proxy.gateway_rpc_test_answering.whoami(forged)
 
     assert answer["argument"] == answer["caller"] == CLERK_ACTOR.to_rpc()
+
+
+# -- commands run in time or never (issue 17) -------------------------------------------------------------
+RUNS: list[str] = []
+
+
+class Counting:
+    """Records every call it runs: what a command that must never run late looks like from the service."""
+
+    name = "gateway_rpc_test_counting"
+    caller = RpcProof()
+
+    @service_rpc
+    def count(self, key: str) -> int:
+        RUNS.append(key)
+        return len(RUNS)
+
+    @service_rpc
+    def slow(self, seconds: float) -> str:
+        eventlet.sleep(seconds)
+        return "slow"
+
+
+def test_a_stopped_service_is_503_at_once_and_the_request_never_runs_when_it_returns(config, vhost):
+    RUNS.clear()
+    # RPC_TIMEOUT 30: a 504 would take 30 s, so a 503 proves the caller was not left waiting for it.
+    slow_to_time_out = {**config, **signing_key_config(), "RPC_TIMEOUT": 30, "RPC_CONSUMER_CHECK_TTL": 0.2}
+    with running(Caller, slow_to_time_out) as caller:
+        with running(Counting, {**config, "max_workers": 1}):
+            assert call(caller, "gateway_rpc_test_counting", "count", "while running") == 1
+        eventlet.sleep(0.3)  # past the consumer check's cache
+        with Connection(vhost) as connection:  # stopped, not absent: its durable queue is still there
+            _, _, consumers = connection.default_channel.queue_declare("rpc-gateway_rpc_test_counting", passive=True)
+        assert consumers == 0
+
+        with pytest.raises(Problem) as refused:
+            call(caller, "gateway_rpc_test_counting", "count", "while stopped")
+
+        assert (refused.value.status, refused.value.code) == (503, "service_unavailable")
+        assert refused.value.headers["Retry-After"]
+        with running(Counting, {**config, "max_workers": 1}):
+            eventlet.sleep(1.0)
+            assert call(caller, "gateway_rpc_test_counting", "count", "after restart") == 2
+    assert RUNS == ["while running", "after restart"]
+
+
+def test_a_request_still_queued_when_its_caller_gives_up_never_runs_and_a_late_reply_is_dropped(config):
+    RUNS.clear()
+    two_at_once = {**config, **signing_key_config(), "max_workers": 2}  # RPC_TIMEOUT 1
+    with running(Caller, two_at_once) as caller, running(Counting, {**config, "max_workers": 1}):
+        # The service's one worker is busy for 2 s: the slow call's own reply comes late (504, then dropped),
+        # and the count waits in the queue behind it past its caller's timeout.
+        busy = eventlet.spawn(_outcome, caller, "slow", 2)
+        eventlet.sleep(0.3)
+        assert _outcome(caller, "count", "queued too long") == 504
+        assert busy.wait() == 504
+        eventlet.sleep(2.5)  # the worker is free again: a request not expired would have run by now
+
+        assert call(caller, "gateway_rpc_test_counting", "count", "in time") == 1
+    assert RUNS == ["in time"]
+
+
+def _outcome(caller, method: str, *args: object) -> object:
+    try:
+        return call(caller, "gateway_rpc_test_counting", method, *args)
+    except Problem as problem:
+        return problem.status

@@ -111,6 +111,9 @@ class FixedHealth:
     def check(self) -> HealthReport:
         return self.report
 
+    def ready(self) -> HealthReport:
+        return self.report
+
 
 class Note(BaseModel):
     """A test-only body: a note about a person."""

@@ -45,8 +45,42 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Database and broker reachability and the outbox relays' lag; 503 when degraded. */
+        /** Database and broker reachability, each domain service's heartbeat, the outbox relays' and the */
         get: operations["operations.health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Liveness: the process answers. No I/O. */
+        get: operations["operations.health_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Readiness: 503 unless the database and the broker answer; each domain service's heartbeat in the body. */
+        get: operations["operations.health_ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4032,6 +4066,13 @@ export interface components {
             /** Database */
             database: boolean;
             /**
+             * Dead Letter Messages
+             * @default null
+             */
+            dead_letter_messages: {
+                [key: string]: number;
+            } | null;
+            /**
              * Projector Lag Events
              * @default null
              */
@@ -4039,6 +4080,13 @@ export interface components {
             /** Relay Lag Events */
             relay_lag_events: {
                 [key: string]: number | null;
+            };
+            /**
+             * Services
+             * @default {}
+             */
+            services: {
+                [key: string]: boolean | null;
             };
             /**
              * Status
@@ -4300,6 +4348,14 @@ export interface components {
         Listing: {
             /** Items */
             items: components["schemas"]["AccountView"][];
+        };
+        /** LiveReport */
+        LiveReport: {
+            /**
+             * Status
+             * @constant
+             */
+            status: "ok";
         };
         /** Login */
         Login: {
@@ -6371,6 +6427,52 @@ export interface operations {
         };
     };
     "operations.health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthReport"];
+                };
+            };
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "operations.health_live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveReport"];
+                };
+            };
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+        };
+    };
+    "operations.health_ready": {
         parameters: {
             query?: never;
             header?: never;

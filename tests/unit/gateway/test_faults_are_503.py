@@ -1,0 +1,38 @@
+"""A database or broker that is down is 503 `service_unavailable` with `Retry-After` — never a 500 — and a bug
+is still a 500 (issue 17, docs/operations.md "Faults")."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from kombu.exceptions import OperationalError as KombuOperationalError
+from nameko.exceptions import RemoteError
+from psycopg_pool import PoolTimeout
+
+from services.gateway.problems import unavailable
+from shared.queue_probe import BrokerUnavailable
+
+
+@pytest.mark.parametrize("exc", [
+    psycopg.OperationalError("connection refused"),
+    psycopg.errors.AdminShutdown("terminating connection"),
+    psycopg.errors.QueryCanceled("statement timeout"),
+    PoolTimeout("couldn't get a connection after 5.00 sec"),
+    KombuOperationalError("[Errno 111] Connection refused"),
+    BrokerUnavailable("ConnectionRefusedError"),
+    ConnectionResetError(104, "reset"),
+    RemoteError("OperationalError", "the service's database is down"),
+    RemoteError("PoolTimeout", "no connection in time"),
+])
+def test_a_dependency_that_is_down_is_503_with_retry_after(exc):
+    problem = unavailable(exc)
+
+    assert problem is not None
+    assert (problem.status, problem.code) == (503, "service_unavailable")
+    assert int(problem.response().headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize("exc", [ValueError("bug"), KeyError("x"), RemoteError("TypeError", "bug"),
+                                 psycopg.errors.UniqueViolation("duplicate")])
+def test_a_bug_is_not_mistaken_for_an_outage(exc):
+    assert unavailable(exc) is None
