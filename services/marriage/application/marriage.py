@@ -20,12 +20,14 @@ from services.marriage.application import (
     divorces,
     documents,
     imports,
+    lists,
     queries,
     reactions,
     registrations,
 )
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
 from services.marriage.contract import commands
+from services.marriage.contract.queries import AppointmentsQuery, DivorcesQuery
 from services.marriage.contract.table import COMMANDS
 from services.marriage.domain import rules
 from services.marriage.domain.rules import ApplicationRefused
@@ -159,6 +161,18 @@ class Marriage(Application):
                           [{"loc": ["query", "year"], "msg": "not a year"}])
         with self.store.db.connection() as conn:
             return certificate_stock.numbering_audit(conn, office, number)
+
+    def appointments(self, query: Any, actor: Any) -> dict[str, Any]:
+        """M-13: the day's appointments of an office (api.md release 2)."""
+        q, who = parse(AppointmentsQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.appointments(conn, who, q, self.clock())
+
+    def divorces(self, query: Any, actor: Any) -> dict[str, Any]:
+        """M-8: divorce applications of an office by stage (api.md release 2)."""
+        q, who = parse(DivorcesQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.divorces(conn, who, q, self.clock())
 
     def statistics(self, first: str | None, last: str | None) -> dict[str, Any]:
         today = self.clock()

@@ -26,6 +26,7 @@ from services.vagrant_aid.domain.watchlist import matched_by
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
+from shared.reference.paging import page
 from shared.unit_of_work import parse
 
 
@@ -58,8 +59,11 @@ def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.dateti
     q: CaseQuery = parse(CaseQuery, query)
     scope = _scope(actor, q.station)
     rows = read_models.list_cases(stations=scope, status=q.status, stranded=q.stranded, overdue=q.overdue,
-                                  person=q.person, today=today, now=now, limit=q.limit, offset=q.offset)
-    return {"cases": [summary_view(row) for row in rows], "limit": q.limit, "offset": q.offset}
+                                  person=q.person, today=today, now=now, limit=q.limit + 1, offset=q.offset,
+                                  after=q.after())
+    listed, cursor = page(rows, q.limit, lambda row: (row["arrived_at"], str(row["case_id"])))
+    return {"cases": [summary_view(row, now, today) for row in listed], "limit": q.limit, "offset": q.offset,
+            "next_cursor": cursor}
 
 
 def _scope(actor: Actor, station: str | None) -> list[str] | None:
