@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.reference.contract import Response as View
 
@@ -181,3 +181,44 @@ class Statistics(View):
     eco_burial_share: float
     burials_by_type: dict[str, int]
     assistance: dict[str, Any]
+
+
+class WaitingDeath(View):
+    """A death waiting for a step (F-2, F-6); `disposal_from` is the first day disposal may happen (the server's
+    reading of the claim wait), null before the claim notice."""
+
+    death_id: str
+    subject_id: str
+    id_number: str | None
+    temporary_id: str | None
+    died_on: dt.date
+    funeral_home: str
+    natural: bool
+    claim_notice_on: dt.date | None
+    disposal_from: dt.date | None
+    disposal_approved_on: dt.date | None
+    awaiting: Literal["cremation", "claim", "disposal"]
+    version: int
+
+
+class WaitingDeaths(View):
+    items: list[WaitingDeath]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+
+
+class ExpiringPlot(View):
+    plot_id: str
+    cemetery: str
+    number: str
+    kind: str
+    burial_type: str
+    occupants: int
+    term_until: dt.date
+    expired: bool
+    version: int
+
+
+class ExpiringPlots(View):
+    expiring_before: dt.date
+    items: list[ExpiringPlot]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
