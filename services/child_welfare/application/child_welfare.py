@@ -14,16 +14,18 @@ from typing import Any
 import psycopg
 
 from services.child_welfare.adapters import queries
-from services.child_welfare.application import files, reactions, schedule
+from services.child_welfare.application import files, lists, reactions, schedule
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
 from services.child_welfare.contract.commands import MONTH_PATTERN
+from services.child_welfare.contract.queries import ChildrenQuery
 from services.child_welfare.contract.table import COMMANDS
 from services.child_welfare.domain.events import child_stream
 from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import months, parse_month
+from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
-from shared.unit_of_work import Application, deciders
+from shared.unit_of_work import Application, deciders, parse
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
 _MONTH = re.compile(MONTH_PATTERN, re.ASCII)
@@ -76,6 +78,12 @@ class ChildWelfare(Application):
         day = month_query(month, "month")
         with self.store.db.connection() as conn:
             return queries.payroll(conn, day)
+
+    def children(self, query: Any, actor: Any) -> dict[str, Any]:
+        """C-3: files by stage and county, the officers' queues."""
+        q, who = parse(ChildrenQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.children(conn, who, q)
 
     def tasks(self, as_of: Any = None) -> dict[str, Any]:
         try:
