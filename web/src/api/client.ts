@@ -39,7 +39,8 @@ export async function getJson<T>(path: string): Promise<{ data: T; problem: null
 }
 
 /** The answer to a command: its body, or the refusal mapped to Chinese (fields, alerts, warnings). */
-export type Sent<T> = { data: T; problem: null } | { data: null; problem: MappedProblem }
+export type SentProblem = MappedProblem & { code: string; status: number }
+export type Sent<T> = { data: T; problem: null } | { data: null; problem: SentProblem }
 
 /** POST/PUT a command with one Idempotency-Key per submission (the caller keeps it for retries) and, on a
  * record page, `If-Match` with the version read. The body goes as the form holds it. */
@@ -49,7 +50,8 @@ export async function send<T>(method: 'POST' | 'PUT', path: string, body: unknow
   if (options.ifMatch) headers['If-Match'] = String(options.ifMatch)
   const response = await authorisedFetch(new Request(path, { method, headers, body: JSON.stringify(body ?? {}) }))
   const answer = await response.json().catch(() => ({ code: 'internal_error', status: response.status }))
-  return response.ok ? { data: answer as T, problem: null } : { data: null, problem: mapProblem(answer as ProblemBody) }
+  if (response.ok) return { data: answer as T, problem: null }
+  return { data: null, problem: { ...mapProblem(answer as ProblemBody), code: String(answer.code), status: response.status } }
 }
 
 /** Every problem text of a mapped refusal, for an alert above a form. */
