@@ -3,7 +3,7 @@ soon (F-3), from the read models, paged by keyset (`shared.reference.paging`).
 
 Funeral home staff read their own home's deaths (another is 403 `forbidden_place`), cemetery staff their own
 cemetery's plots; admins read all. The first day of disposal is the claim wait's, read from the rule
-parameters in force on the notice day, never a number of the client's.
+parameters in force on the notice day (`rules.disposal_from`, as the rule reads it), never the client's.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from services.funeral.contract.queries import DeathsQuery, PlotsQuery
-from services.funeral.domain import parameters
+from services.funeral.domain import rules
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.paging import page
@@ -58,7 +58,7 @@ def waiting_deaths(conn: psycopg.Connection, actor: Actor, q: DeathsQuery) -> di
 
 
 def _disposal_from(noticed: dt.date | None) -> dt.date | None:
-    return noticed + dt.timedelta(days=parameters.claim_wait_days(noticed)) if noticed else None
+    return rules.disposal_from(noticed) if noticed else None
 
 
 def expiring_plots(conn: psycopg.Connection, actor: Actor, q: PlotsQuery, today: dt.date) -> dict[str, Any]:
