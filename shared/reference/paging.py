@@ -16,6 +16,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shared.errors import Refusal
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
 
@@ -55,6 +57,20 @@ class PageQuery(BaseModel):
 
     def after(self) -> list[Any] | None:
         return decode_cursor(self.cursor) if self.cursor else None
+
+    def after_key(self, *types: Callable[[Any], Any]) -> tuple[Any, ...] | None:
+        """The cursor's key read as `types` (e.g. `dt.date.fromisoformat, str`); a key of another shape is
+        422 `validation_failed` (a cursor of another list, or forged), never a database error."""
+        key = self.after()
+        if key is None:
+            return None
+        try:
+            if len(key) != len(types):
+                raise ValueError("another list's cursor")
+            return tuple(read(value) for read, value in zip(types, key, strict=True))
+        except (TypeError, ValueError):
+            raise Refusal("validation_failed", "cursor is not a cursor of this list", 422,
+                          [{"loc": ["query", "cursor"], "msg": "not a cursor of this list"}]) from None
 
 
 def page(rows: Sequence[dict[str, Any]], limit: int, key: Callable[[dict[str, Any]], Sequence[Any]]

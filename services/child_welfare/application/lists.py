@@ -43,9 +43,9 @@ def children(conn: psycopg.Connection, actor: Actor, q: ChildrenQuery) -> dict[s
     if county is not None:
         where.append("left(household_division, 6) = %(county)s")
         params["county"] = county
-    if (after := q.after()) is not None:
-        where.append("(applied_on, child_id) > (%(after_on)s::date, %(after_id)s)")
-        params.update(after_on=str(after[0]), after_id=str(after[-1]))
+    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
+        where.append("(applied_on, child_id) > (%(after_on)s, %(after_id)s)")
+        params.update(after_on=after[0], after_id=after[1])
     rows = conn.cursor(row_factory=dict_row).execute(
         "SELECT child_id, subject_id, id_number, temporary_id, birth_date, household_division, status, category,"
         " care, applied_on, township_checked_on, decided_on, terminated_on, version FROM child_files"

@@ -45,9 +45,9 @@ def waiting_deaths(conn: psycopg.Connection, actor: Actor, q: DeathsQuery) -> di
     if home is not None:
         where.append("funeral_home = %(home)s")
         params["home"] = home
-    if (after := q.after()) is not None:
-        where.append("(died_on, death_id) > (%(after_on)s::date, %(after_id)s)")
-        params.update(after_on=str(after[0]), after_id=str(after[-1]))
+    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
+        where.append("(died_on, death_id) > (%(after_on)s, %(after_id)s)")
+        params.update(after_on=after[0], after_id=after[1])
     rows = conn.cursor(row_factory=dict_row).execute(
         "SELECT death_id, subject_id, id_number, temporary_id, died_on, funeral_home, natural_death AS natural,"
         " claim_notice_on, disposal_approved_on, version FROM deaths d"
@@ -70,9 +70,9 @@ def expiring_plots(conn: psycopg.Connection, actor: Actor, q: PlotsQuery, today:
     if cemetery is not None:
         where.append("cemetery = %(cemetery)s")
         params["cemetery"] = cemetery
-    if (after := q.after()) is not None:
-        where.append("(term_until, plot_id) > (%(after_on)s::date, %(after_id)s)")
-        params.update(after_on=str(after[0]), after_id=str(after[-1]))
+    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
+        where.append("(term_until, plot_id) > (%(after_on)s, %(after_id)s)")
+        params.update(after_on=after[0], after_id=after[1])
     rows = conn.cursor(row_factory=dict_row).execute(
         "SELECT plot_id, cemetery, number, kind, burial_type, occupants, term_until, term_until < %(today)s AS expired,"
         f" version FROM plots WHERE {' AND '.join(where)} ORDER BY term_until, plot_id LIMIT %(limit)s",

@@ -34,9 +34,9 @@ def appointments(conn: psycopg.Connection, actor: Actor, q: AppointmentsQuery, t
     if office is not None:
         where.append("office = %(office)s")
         params["office"] = office
-    if (after := q.after()) is not None:
+    if (after := q.after_key(str, str)) is not None:
         where.append("(office, appointment_id) > (%(after_office)s, %(after_id)s)")
-        params.update(after_office=str(after[0]), after_id=str(after[-1]))
+        params.update(after_office=after[0], after_id=after[1])
     rows = conn.cursor(row_factory=dict_row).execute(
         "SELECT appointment_id, office, date, kind, status, id_numbers, version FROM appointments"
         f" WHERE {' AND '.join(where)} ORDER BY office, appointment_id LIMIT %(limit)s", params).fetchall()
@@ -60,9 +60,9 @@ def divorces(conn: psycopg.Connection, actor: Actor, q: DivorcesQuery, today: dt
     else:
         where.append(f"({_STAGE}) = %(state)s")
         params["state"] = q.state
-    if (after := q.after()) is not None:
-        where.append("(applied_on, divorce_id) > (%(after_on)s::date, %(after_id)s)")
-        params.update(after_on=str(after[0]), after_id=str(after[-1]))
+    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
+        where.append("(applied_on, divorce_id) > (%(after_on)s, %(after_id)s)")
+        params.update(after_on=after[0], after_id=after[1])
     rows = conn.cursor(row_factory=dict_row).execute(
         f"SELECT divorce_id, registration_id, office, applied_on, register_from, register_until, status,"
         f" {_STAGE} AS stage, version FROM divorces WHERE {' AND '.join(where)}"

@@ -115,8 +115,8 @@ class ReadModels:
                    limit: int, offset: int, after: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         where, params = ["true"], {"today": today, "now": now, "limit": limit, "offset": offset}
         if after is not None:  # keyset paging: strictly after the cursor's (arrived_at, case_id), newest first
-            where.append("(arrived_at, case_id::text) < (%(after_at)s::timestamptz, %(after_id)s)")
-            params.update(after_at=str(after[0]), after_id=str(after[-1]))
+            where.append("(arrived_at, case_id::text) < (%(after_at)s, %(after_id)s)")
+            params.update(after_at=after[0], after_id=after[1])
         if stations is not None:
             where.append("station = ANY(%(stations)s)")
             params["stations"] = list(stations)

@@ -60,10 +60,18 @@ def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.dateti
     scope = _scope(actor, q.station)
     rows = read_models.list_cases(stations=scope, status=q.status, stranded=q.stranded, overdue=q.overdue,
                                   person=q.person, today=today, now=now, limit=q.limit + 1, offset=q.offset,
-                                  after=q.after())
+                                  after=q.after_key(_aware, str))
     listed, cursor = page(rows, q.limit, lambda row: (row["arrived_at"], str(row["case_id"])))
     return {"cases": [summary_view(row, now, today) for row in listed], "limit": q.limit, "offset": q.offset,
             "next_cursor": cursor}
+
+
+def _aware(text: str) -> dt.datetime:
+    """A cursor's arrival time: an aware ISO timestamp (a naive one is not one of ours)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("naive time")
+    return moment
 
 
 def _scope(actor: Actor, station: str | None) -> list[str] | None:

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from shared.reference.idnumber import check_digit
+from shared.reference.paging import encode_cursor
 from tests.e2e.marriage.calls import (
     CLERK,
     OFFICES,
@@ -290,3 +291,5 @@ def test_divorces_are_listed_by_stage_M8(api, today):
     registrable = api.get("/v1/marriage/divorces", params={"state": "registrable", "limit": 500}, **CLERK).json()
     assert applied.json()["divorce_id"] not in {item["divorce_id"] for item in registrable["items"]}
     assert_problem(api.get("/v1/marriage/divorces", params={"state": "soon"}, **CLERK), 422, "validation_failed")
+    forged = encode_cursor(("not a date", "x"))  # well-formed, but not a divorce list's key: 422, no SQL error
+    assert_problem(api.get("/v1/marriage/divorces", params={"cursor": forged}, **CLERK), 422, "validation_failed")

@@ -34,3 +34,16 @@ def test_limits_are_bounded():
         PageQuery(limit=0)
     with pytest.raises(ValidationError):
         PageQuery(limit=501)
+
+
+def test_a_cursor_of_another_shape_is_refused_before_any_query():
+    from shared.errors import Refusal
+
+    query = PageQuery(cursor=encode_cursor(("not a date", "x")))
+    with pytest.raises(Refusal) as refused:
+        query.after_key(dt.date.fromisoformat, str)
+    assert (refused.value.code, refused.value.status) == ("validation_failed", 422)
+    with pytest.raises(Refusal):
+        PageQuery(cursor=encode_cursor(("x",))).after_key(str, str)
+    assert PageQuery(cursor=encode_cursor((dt.date(2025, 1, 2), "x"))).after_key(dt.date.fromisoformat, str) == (
+        dt.date(2025, 1, 2), "x")
