@@ -87,6 +87,7 @@ def test_an_admin_creates_an_account_and_that_person_signs_in(page, api, browser
     page.get_by_role("button", name="创建账号").click()
     page.get_by_text("账号已创建").first.wait_for()
     page.get_by_role("row").filter(has_text=username).wait_for()
+    page.get_by_role("dialog", name="新增账号").wait_for(state="hidden")  # axe reads colours, not fading ones
     no_serious_violations(page)
     screenshot(page, "admin-accounts")
 
