@@ -57,6 +57,10 @@ class ChildWelfareService(EventSourcedService):
         return self.application().indicator_inputs(year)
 
     @service_rpc
+    def children(self, query: Any, actor: Any) -> dict:
+        return self.application().children(query, actor)
+
+    @service_rpc
     def tasks(self, as_of: Any = None) -> dict:
         return self.application().tasks(as_of)
 

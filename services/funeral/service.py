@@ -10,6 +10,8 @@ and the client's Idempotency-Key, from which event ids are derived. They answer 
 
 from __future__ import annotations
 
+from typing import Any
+
 from nameko.dependency_providers import Config
 
 from services.funeral.application.funeral import Funeral
@@ -56,6 +58,14 @@ class FuneralService(EventSourcedService):
     @service_rpc
     def expiring_terms(self, as_of: str | None = None, cemetery: str | None = None) -> dict:
         return self.application().expiring_terms(as_of, cemetery)
+
+    @service_rpc
+    def waiting_deaths(self, query: Any, actor: Any) -> dict:
+        return self.application().waiting_deaths(query, actor)
+
+    @service_rpc
+    def expiring_plots(self, query: Any, actor: Any) -> dict:
+        return self.application().expiring_plots(query, actor)
 
     @service_rpc
     def statistics(self, year: int) -> dict:

@@ -91,6 +91,14 @@ class MarriageService(EventSourcedService):
         return self.application().certificate_audit(office, year)
 
     @service_rpc
+    def appointments(self, query: Any, actor: Any) -> dict:
+        return self.application().appointments(query, actor)
+
+    @service_rpc
+    def divorces(self, query: Any, actor: Any) -> dict:
+        return self.application().divorces(query, actor)
+
+    @service_rpc
     def statistics(self, first: str | None = None, last: str | None = None) -> dict:
         return self.application().statistics(first, last)
 

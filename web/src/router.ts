@@ -7,17 +7,36 @@ import Login from '@/views/Login.vue'
 
 const MARRIAGE = ['marriage_clerk', 'marriage_registrar']
 const CHILD = ['child_welfare_officer']
+const REGISTRAR = ['marriage_registrar']
+const RELIEF = ['relief_staff']
+const FUNERAL = ['funeral_staff']
+const ADMIN = ['admin']
 const PERSON = ['marriage_clerk', 'marriage_registrar', 'child_welfare_officer', 'relief_staff', 'funeral_staff', 'oversight']
 
 export const pages: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/views/Home.vue'), meta: { title: '工作台', roles: [] } },
+  { path: 'marriage/appointments', name: 'marriage-appointments', component: () => import('@/views/marriage/Appointments.vue'), meta: { title: '今日预约', roles: MARRIAGE } },
   { path: 'marriage/registration', name: 'marriage-register', component: () => import('@/views/marriage/Register.vue'), meta: { title: '结婚登记', roles: ['marriage_clerk'] } },
   { path: 'marriage/registrations/:id', name: 'marriage-record', component: () => import('@/views/marriage/Record.vue'), meta: { title: '登记记录', roles: MARRIAGE, hidden: true } },
   { path: 'marriage/divorce', name: 'marriage-divorce', component: () => import('@/views/marriage/Divorce.vue'), meta: { title: '离婚登记', roles: ['marriage_clerk'] } },
   { path: 'marriage/status', name: 'marriage-status', component: () => import('@/views/marriage/Status.vue'), meta: { title: '婚姻状况查询', roles: MARRIAGE } },
+  { path: 'marriage/registrar', name: 'marriage-registrar', component: () => import('@/views/marriage/Registrar.vue'), meta: { title: '撤销登记与法院判决', roles: REGISTRAR } },
+  { path: 'marriage/import', name: 'marriage-import', component: () => import('@/views/marriage/Import.vue'), meta: { title: '历史档案补录', roles: REGISTRAR } },
+  { path: 'marriage/statistics', name: 'marriage-statistics', component: () => import('@/views/marriage/Statistics.vue'), meta: { title: '婚姻登记统计', roles: MARRIAGE } },
   { path: 'child-welfare/tasks', name: 'cw-tasks', component: () => import('@/views/child-welfare/Tasks.vue'), meta: { title: '待办事项', roles: CHILD } },
   { path: 'child-welfare/allowances', name: 'cw-allowances', component: () => import('@/views/child-welfare/Allowances.vue'), meta: { title: '保障金明细', roles: CHILD } },
   { path: 'child-welfare/payroll', name: 'cw-payroll', component: () => import('@/views/child-welfare/Payroll.vue'), meta: { title: '发放明细', roles: CHILD } },
+  { path: 'child-welfare/files', name: 'cw-files', component: () => import('@/views/child-welfare/Files.vue'), meta: { title: '档案列表', roles: CHILD } },
+  { path: 'vagrant-aid/intake', name: 'relief-intake', component: () => import('@/views/relief/Intake.vue'), meta: { title: '救助登记', roles: RELIEF } },
+  { path: 'vagrant-aid/cases', name: 'relief-cases', component: () => import('@/views/relief/Cases.vue'), meta: { title: '在站人员', roles: RELIEF } },
+  { path: 'vagrant-aid/cases/:id', name: 'relief-case', component: () => import('@/views/relief/Case.vue'), meta: { title: '救助个案', roles: RELIEF, hidden: true } },
+  { path: 'vagrant-aid/statistics', name: 'relief-statistics', component: () => import('@/views/relief/Statistics.vue'), meta: { title: '救助统计', roles: RELIEF } },
+  { path: 'funeral/death', name: 'funeral-death', component: () => import('@/views/funeral/Death.vue'), meta: { title: '死亡登记', roles: FUNERAL } },
+  { path: 'funeral/work', name: 'funeral-work', component: () => import('@/views/funeral/Work.vue'), meta: { title: '火化与安葬', roles: FUNERAL } },
+  { path: 'funeral/statistics', name: 'funeral-statistics', component: () => import('@/views/funeral/Statistics.vue'), meta: { title: '殡葬统计', roles: [...FUNERAL, ...ADMIN] } },
+  { path: 'admin/accounts', name: 'admin-accounts', component: () => import('@/views/admin/Accounts.vue'), meta: { title: '账号管理', roles: ADMIN } },
+  { path: 'admin/standards', name: 'admin-standards', component: () => import('@/views/admin/Standards.vue'), meta: { title: '保障标准', roles: ADMIN } },
+  { path: 'sign-ins', name: 'sign-ins', component: () => import('@/views/SignIns.vue'), meta: { title: '登录日志', roles: ['admin', 'oversight'] } },
   { path: 'persons', name: 'person', component: () => import('@/views/Person.vue'), meta: { title: '人员档案', roles: PERSON } },
   { path: 'access-log', name: 'access-log', component: () => import('@/views/AccessLog.vue'), meta: { title: '访问日志', roles: ['oversight'] } },
 ]

@@ -90,8 +90,9 @@ class ReadModels:
         self.tx.execute(
             "INSERT INTO child_files (child_id, subject_id, id_number, temporary_id, birth_date, source, status,"
             " category, care, institution, applied_on, assessment_from, township_checked_on, decided_on,"
-            " terminated_on, agreement_until, last_visit, relief_case_id, eligibility_ends_on, version)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " terminated_on, agreement_until, last_visit, relief_case_id, eligibility_ends_on, version,"
+            " household_division)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (child_id) DO UPDATE SET subject_id = excluded.subject_id, id_number = excluded.id_number,"
             " birth_date = excluded.birth_date, status = excluded.status, category = excluded.category,"
             " care = excluded.care, institution = excluded.institution, assessment_from = excluded.assessment_from,"
@@ -99,12 +100,12 @@ class ReadModels:
             " terminated_on = excluded.terminated_on, agreement_until = excluded.agreement_until,"
             " last_visit = excluded.last_visit, eligibility_ends_on = excluded.eligibility_ends_on,"
             " relief_case_id = excluded.relief_case_id,"
-            " version = excluded.version",
+            " version = excluded.version, household_division = excluded.household_division",
             (file.child_id, file.subject_id, file.id_number, file.temporary_id, file.birth_date, file.source,
              file.status, file.category, placement.care, placement.institution, file.applied_on,
              file.assessment_from or file.applied_on, file.township_check[0] if file.township_check else None,
              file.decided_on, file.termination.effective_on if file.termination else None, file.agreement_until,
-             file.last_visit, file.relief_case_id, eligibility_ends_on(file), file.version),
+             file.last_visit, file.relief_case_id, eligibility_ends_on(file), file.version, file.household_division),
         )
         self.tx.execute("DELETE FROM allowance_spans WHERE child_id = %s", (file.child_id,))
         rows = [(file.child_id, span.first, span.last, span.category, span.care, Jsonb(span.basis))

@@ -14,17 +14,19 @@ from typing import Any
 import psycopg
 
 from services.child_welfare.adapters import queries
-from services.child_welfare.application import file_changes, files, reactions, schedule
+from services.child_welfare.application import file_changes, files, lists, reactions, schedule
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork
 from services.child_welfare.contract.commands import MONTH_PATTERN
+from services.child_welfare.contract.queries import ChildrenQuery
 from services.child_welfare.contract.table import COMMANDS
 from services.child_welfare.domain.events import child_stream
 from services.child_welfare.domain.file import fold
 from services.child_welfare.domain.ledger import months, parse_month
+from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
 from shared.reference.disclosure import disclosing
-from shared.unit_of_work import Application, deciders
+from shared.unit_of_work import Application, deciders, parse
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
 _MONTH = re.compile(MONTH_PATTERN, re.ASCII)
@@ -91,6 +93,12 @@ class ChildWelfare(Application):
             raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
         with self.store.db.connection() as conn:
             return queries.indicator_inputs(conn, year, self.clock())
+
+    def children(self, query: Any, actor: Any) -> dict[str, Any]:
+        """C-3: files by stage and county, the officers' queues."""
+        q, who = parse(ChildrenQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.children(conn, who, q)
 
     def tasks(self, as_of: Any = None) -> dict[str, Any]:
         try:

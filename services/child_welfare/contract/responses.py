@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.reference.contract import Response as View
 
@@ -99,3 +99,26 @@ class IndicatorInputs(View):
 
     year: int
     months: list[IndicatorMonth]
+class ChildListItem(View):
+    """A file in a queue (C-3): who, where, how far the procedure is; ids in full (the officer works the file)."""
+
+    child_id: str
+    subject_id: str
+    id_number: str | None
+    temporary_id: str | None
+    birth_date: dt.date | None
+    household_division: str | None
+    status: str
+    stage: Literal["awaiting_township_check", "awaiting_decision", "confirmed", "terminated"]
+    category: str | None
+    care: str
+    applied_on: dt.date
+    township_checked_on: dt.date | None
+    decided_on: dt.date | None
+    terminated_on: dt.date | None
+    version: int
+
+
+class ChildList(View):
+    items: list[ChildListItem]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")

@@ -14,13 +14,15 @@ from typing import Any
 
 import psycopg
 
-from services.funeral.application import cemeteries, deaths, declarations, queries, reactions
+from services.funeral.application import cemeteries, deaths, declarations, lists, queries, reactions
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork, attempt
+from services.funeral.contract.queries import DeathsQuery, PlotsQuery
 from services.funeral.contract.table import COMMANDS
+from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import Refusal
 from shared.reference.parameters import NoRuleInForce
-from shared.unit_of_work import Application, deciders
+from shared.unit_of_work import Application, deciders, parse
 
 _CEMETERY = re.compile(r"CEM-[0-9]{6}-[1-9][0-9]{0,3}", re.ASCII)
 
@@ -76,6 +78,18 @@ class Funeral(Application):
         except NoRuleInForce:  # a day before the task horizon's first dated value (found by schemathesis)
             raise Refusal("invalid_query", "as_of is before the dates the rules cover", 422,
                           [{"loc": ["query", "as_of"], "msg": "out of range"}]) from None
+
+    def waiting_deaths(self, query: Any, actor: Any) -> dict[str, Any]:
+        """F-2, F-6: deaths of a funeral home waiting for cremation, the claim notice or disposal approval."""
+        q, who = parse(DeathsQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.waiting_deaths(conn, who, q)
+
+    def expiring_plots(self, query: Any, actor: Any) -> dict[str, Any]:
+        """F-3: plots whose term ends before a day."""
+        q, who = parse(PlotsQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.expiring_plots(conn, who, q, self.clock())
 
     def statistics(self, year: int) -> dict[str, Any]:
         with self.store.db.connection() as conn:

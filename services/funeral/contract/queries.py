@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.funeral.contract.vocabulary import CemeteryCode
+from shared.reference.paging import PageQuery
 
 
 class Query(BaseModel):
@@ -21,3 +23,20 @@ class TasksQuery(Query):
 
 class StatisticsQuery(Query):
     year: int = Field(ge=1000, le=9999, description="the calendar year")
+
+
+class DeathsQuery(PageQuery):
+    """Deaths of a funeral home waiting for a step: cremation, the claim notice or the disposal approval (F-6)."""
+
+    awaiting: Literal["cremation", "claim", "disposal"] = Field(
+        description="cremation: not cremated or buried (an unidentified body only once disposal is approved); "
+                    "claim: unidentified without a claim notice; disposal: noticed, not yet approved")
+    funeral_home: str | None = Field(default=None, pattern=r"^FH-[0-9]{6}(-[0-9]{1,4})?$",
+                                     description="the funeral home (its staff: their own, the default)")
+
+
+class PlotsQuery(PageQuery):
+    """Plots whose use term ends before a day (F-3): renewals to chase."""
+
+    expiring_before: dt.date | None = Field(default=None, description="default: 90 days from today")
+    cemetery: CemeteryCode | None = Field(default=None, description="one cemetery (cemetery staff: their own)")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 
 from shared.reference.contract import Response as View
 
@@ -193,6 +193,8 @@ class IndicatorInputs(View):
     statistics: Statistics
     public_welfare_cemetery_divisions: list[str]
     funeral_home_divisions: list[str]
+
+
 class DeclarationRecorded(View):
     """The answer of a command on a court declaration (D-1, D-5)."""
 
@@ -224,3 +226,44 @@ class CourtDeclaration(View):
     effects: list[dict[str, Any]]  # what follows in each service, and from when (D-4..D-10)
     history: list[dict[str, Any]]
     version: int
+
+
+class WaitingDeath(View):
+    """A death waiting for a step (F-2, F-6); `disposal_from` is the first day disposal may happen (the server's
+    reading of the claim wait), null before the claim notice."""
+
+    death_id: str
+    subject_id: str
+    id_number: str | None
+    temporary_id: str | None
+    died_on: dt.date
+    funeral_home: str
+    natural: bool
+    claim_notice_on: dt.date | None
+    disposal_from: dt.date | None
+    disposal_approved_on: dt.date | None
+    awaiting: Literal["cremation", "claim", "disposal"]
+    version: int
+
+
+class WaitingDeaths(View):
+    items: list[WaitingDeath]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+
+
+class ExpiringPlot(View):
+    plot_id: str
+    cemetery: str
+    number: str
+    kind: str
+    burial_type: str
+    occupants: int
+    term_until: dt.date
+    expired: bool
+    version: int
+
+
+class ExpiringPlots(View):
+    expiring_before: dt.date
+    items: list[ExpiringPlot]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")

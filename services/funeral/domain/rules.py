@@ -209,14 +209,18 @@ def check_unidentified(identified: bool) -> None:
         raise Refusal("not_unidentified", "this death is of an identified person", 409)
 
 
+def disposal_from(claim_notice_on: dt.date) -> dt.date:
+    """F-6: the first day an unidentified body may be disposed of: the day after the claim-notice period."""
+    return period_of_days(claim_notice_on, parameters.claim_wait_days(claim_notice_on)).last_day + dt.timedelta(days=1)
+
+
 def check_disposal_allowed(claim_notice_on: dt.date | None, approved: bool, disposed_on: dt.date) -> None:
     """F-6: an unidentified body is disposed of only after the claim-notice period, with police approval."""
     if claim_notice_on is None:
         raise Refusal("claim_notice_required", "an unidentified body needs a published claim notice first", 409)
-    period = period_of_days(claim_notice_on, parameters.claim_wait_days(claim_notice_on))
-    if disposed_on <= period.last_day:
-        allowed = period.last_day + dt.timedelta(days=1)
-        raise Refusal("disposal_too_early", f"the claim notice period runs to {period.last_day}; "
+    allowed = disposal_from(claim_notice_on)
+    if disposed_on < allowed:
+        raise Refusal("disposal_too_early", f"the claim notice period runs to {allowed - dt.timedelta(days=1)}; "
                       f"disposal from {allowed}", 409)
     if not approved:
         raise Refusal("police_approval_required", "disposal of an unidentified body needs police approval", 409)

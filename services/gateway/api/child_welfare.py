@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from services.child_welfare.contract import queries, responses
 from services.child_welfare.contract.table import COMMANDS, PREFIX
-from services.gateway.api.common import command_routes
+from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.routing import Call, Reply, Route
 
 OFFICERS = {"child_welfare_officer"}
@@ -39,6 +39,12 @@ def payroll(call: Call) -> Reply:
     return Reply(call.rpc("child_welfare").payroll(call.query.get("month")))
 
 
+def children(call: Call) -> Reply:
+    """Files by stage (C-3) and county: a county's officers their own county; township officers the files
+    waiting for their check."""
+    return Reply(call.rpc("child_welfare").children(parsed_query(call, queries.ChildrenQuery), call.actor()))
+
+
 def tasks(call: Call) -> Reply:
     """Overdue checks, decisions, visits and renewals; children turning 18 within 90 days (C-3, C-6, C-7)."""
     return Reply(call.rpc("child_welfare").tasks(call.query.get("as_of")))
@@ -48,6 +54,8 @@ _CHILD = f"{PREFIX}/children/<child>"
 
 ROUTES = [
     *command_routes("child_welfare", COMMANDS),
+    Route("GET", f"{PREFIX}/children", "child_welfare.list_children", OFFICERS | {"township_officer"}, children,
+          query=queries.ChildrenQuery, response=responses.ChildList),
     Route("GET", _CHILD, "child_welfare.read_child", OFFICERS, read_child, subject="child",
           response=responses.ChildFile),
     Route("GET", f"{_CHILD}/allowances", "child_welfare.allowances", OFFICERS, allowances,

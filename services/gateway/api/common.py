@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel, RootModel, ValidationError
 
-from services.gateway.problems import Problem
+from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from shared.reference.contract import CommandEntry
 
@@ -56,3 +56,19 @@ def _command_route(service: str, entry: CommandEntry) -> Route:
     return Route(entry.method, entry.path, entry.action or f"{service}.{entry.name}", entry.roles, handler,
                  body=entry.body, response=entry.response, status=entry.status, subject=entry.subject,
                  summary=entry.summary or None)
+
+
+def parsed_query(call: Call, model: type[BaseModel]) -> dict[str, Any]:
+    """The query string as `model` (the service's contract), each parameter once; 422 `validation_failed`
+    otherwise. The service validates the same model again."""
+    repeated = [key for key in call.query if len(call.query.getlist(key)) > 1]  # werkzeug's MultiDict
+    if repeated:
+        raise Problem(422, "validation_failed", "a query parameter is repeated",
+                      errors=[FieldError(("query", key), "given more than once") for key in repeated])
+    try:
+        parsed = model.model_validate(dict(call.query))
+    except ValidationError as exc:
+        raise Problem(422, "validation_failed", "the query does not match the schema", errors=[
+            FieldError(("query", *e["loc"]), e["msg"])
+            for e in exc.errors(include_url=False, include_input=False, include_context=False)]) from None
+    return parsed.model_dump(mode="json", exclude_unset=True, by_alias=True)

@@ -25,7 +25,7 @@ import dataclasses
 
 from services.funeral.contract import queries, responses
 from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, PREFIX
-from services.gateway.api.common import command_routes
+from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 
@@ -102,6 +102,16 @@ def tasks(call: Call) -> Reply:
     return Reply(call.rpc("funeral").expiring_terms(call.query.get("as_of"), cemetery))
 
 
+def waiting_deaths(call: Call) -> Reply:
+    """Deaths of a funeral home waiting for cremation, the claim notice or the disposal approval (F-2, F-6)."""
+    return Reply(call.rpc("funeral").waiting_deaths(parsed_query(call, queries.DeathsQuery), call.actor()))
+
+
+def expiring_plots(call: Call) -> Reply:
+    """Plots whose use term ends before a day (default in 90 days), the ended ones first (F-3)."""
+    return Reply(call.rpc("funeral").expiring_plots(parsed_query(call, queries.PlotsQuery), call.actor()))
+
+
 def statistics(call: Call) -> Reply:
     """Yearly deaths, cremations and cremation rate, eco-burial share, assistance totals (F-4, F-5)."""
     text = call.query.get("year", "")
@@ -115,6 +125,10 @@ ROUTES = [
     *map(_for_courts, command_routes("funeral", COMMANDS)),
     Route("GET", DECLARATION, "funeral.read_declaration", DECLARATION_READERS, read_declaration,
           response=responses.CourtDeclaration),
+    Route("GET", f"{PREFIX}/deaths", "funeral.waiting_deaths", RECORD_READERS, waiting_deaths,
+          query=queries.DeathsQuery, response=responses.WaitingDeaths),
+    Route("GET", f"{PREFIX}/plots", "funeral.expiring_plots", RECORD_READERS, expiring_plots,
+          query=queries.PlotsQuery, response=responses.ExpiringPlots),
     Route("GET", f"{PREFIX}/deaths/<death_id>", "funeral.read_death", RECORD_READERS, read_death,
           response=responses.DeathRecord),
     Route("GET", f"{PREFIX}/cemeteries/<code>", "funeral.read_cemetery", RECORD_READERS, read_cemetery,

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import base64
 
-from services.gateway.api.common import command_routes
+from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import Problem
 from services.gateway.rate_limit import verification_limit
 from services.gateway.routing import PUBLIC, Call, Reply, Route
@@ -100,6 +100,16 @@ def certificate_audit(call: Call) -> Reply:
     return Reply(call.rpc("marriage").certificate_audit(call.query.get("office"), call.query.get("year")))
 
 
+def appointments(call: Call) -> Reply:
+    """The day's appointments of an office (M-13): a clerk's own office; registrars and admins any."""
+    return Reply(call.rpc("marriage").appointments(parsed_query(call, queries.AppointmentsQuery), call.actor()))
+
+
+def divorces(call: Call) -> Reply:
+    """Divorce applications by stage (M-8): in the cooling-off period, registrable, lapsed."""
+    return Reply(call.rpc("marriage").divorces(parsed_query(call, queries.DivorcesQuery), call.actor()))
+
+
 def statistics(call: Call) -> Reply:
     """Registrations, divorces, refusals by reason and the cross-county share per office."""
     return Reply(call.rpc("marriage").statistics(call.query.get("from"), call.query.get("to")))
@@ -109,6 +119,10 @@ ROUTES = [
     *command_routes("marriage", COMMANDS),
     Route("GET", f"{PREFIX}/registrations/<registration_id>", "marriage.read_registration", STAFF,
           read_registration, response=responses.Registration),
+    Route("GET", f"{PREFIX}/appointments", "marriage.list_appointments", STAFF, appointments,
+          query=queries.AppointmentsQuery, response=responses.AppointmentList),
+    Route("GET", f"{PREFIX}/divorces", "marriage.list_divorces", STAFF, divorces, query=queries.DivorcesQuery,
+          response=responses.DivorceList),
     Route("GET", f"{PREFIX}/divorces/<divorce_id>", "marriage.read_divorce", STAFF, read_divorce,
           response=responses.Divorce),
     Route("POST", f"{PREFIX}/historical-records", "marriage.import_historical_records", REGISTRARS,

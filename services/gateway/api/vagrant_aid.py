@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from services.gateway.api.common import command_routes
-from services.gateway.problems import FieldError, Problem
+from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.routing import Call, Reply, Route
 from services.vagrant_aid.contract import queries, responses
 from services.vagrant_aid.contract.table import CASE, COMMANDS, PREFIX, STAFF
@@ -22,18 +21,8 @@ STAFF_AND_ADMIN = STAFF | {"admin"}
 
 
 def query(call: Call, model: type[BaseModel]) -> dict[str, Any]:
-    """The query string as `model`, each parameter once; 422 `validation_failed` otherwise."""
-    repeated = [key for key in call.query if len(call.query.getlist(key)) > 1]  # werkzeug's MultiDict
-    if repeated:
-        raise Problem(422, "validation_failed", "a query parameter is repeated",
-                      errors=[FieldError(("query", key), "given more than once") for key in repeated])
-    try:
-        parsed = model.model_validate(dict(call.query))
-    except ValidationError as exc:
-        raise Problem(422, "validation_failed", "the query does not match the schema", errors=[
-            FieldError(("query", *e["loc"]), e["msg"])
-            for e in exc.errors(include_url=False, include_input=False, include_context=False)]) from None
-    return parsed.model_dump(mode="json", exclude_unset=True, by_alias=True)
+    """The query string as `model` (`common.parsed_query`)."""
+    return parsed_query(call, model)
 
 
 def _service(call: Call) -> Any:

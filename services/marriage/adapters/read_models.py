@@ -363,10 +363,10 @@ def _divorce_applied(tx: psycopg.Connection, event: Event) -> None:
     p = event.payload
     try:
         with tx.transaction():
-            tx.execute("INSERT INTO divorces (divorce_id, registration_id, office, applied_on, register_until, status,"
-                       " version) VALUES (%s, %s, %s, %s, %s, 'pending', %s)",
-                       (p["divorce_id"], p["registration_id"], p["office"], p["applied_on"], p["register_until"],
-                        event.stream_version))
+            tx.execute("INSERT INTO divorces (divorce_id, registration_id, office, applied_on, register_from,"
+                       " register_until, status, version) VALUES (%s, %s, %s, %s, %s, %s, 'pending', %s)",
+                       (p["divorce_id"], p["registration_id"], p["office"], p["applied_on"], p["register_from"],
+                        p["register_until"], event.stream_version))
     except psycopg.errors.UniqueViolation:
         raise Refusal("divorce_pending", "a divorce application is pending for this marriage", 409) from None
 
@@ -382,9 +382,10 @@ def _appointment(status: str) -> Callable[[psycopg.Connection, Event], None]:
     def project(tx: psycopg.Connection, event: Event) -> None:
         p = event.payload
         if status == "booked":
-            tx.execute("INSERT INTO appointments (appointment_id, office, date, kind, status, version)"
-                       " VALUES (%s, %s, %s, %s, 'booked', %s)",
-                       (p["appointment_id"], p["office"], p["date"], p["kind"], event.stream_version))
+            tx.execute("INSERT INTO appointments (appointment_id, office, date, kind, status, id_numbers, version)"
+                       " VALUES (%s, %s, %s, %s, 'booked', %s, %s)",
+                       (p["appointment_id"], p["office"], p["date"], p["kind"], list(p.get("id_numbers", ())),
+                        event.stream_version))
             return
         tx.execute("UPDATE appointments SET status = %s, version = %s WHERE appointment_id = %s",
                    (status, event.stream_version, p["appointment_id"]))

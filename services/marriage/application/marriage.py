@@ -20,6 +20,7 @@ from services.marriage.application import (
     divorces,
     documents,
     imports,
+    lists,
     queries,
     reactions,
     registrations,
@@ -27,6 +28,7 @@ from services.marriage.application import (
 )
 from services.marriage.application.unit_of_work import EventIds, UnitOfWork, attempt, execute
 from services.marriage.contract import commands
+from services.marriage.contract.queries import AppointmentsQuery, DivorcesQuery
 from services.marriage.contract.table import COMMANDS
 from services.marriage.domain import parameters, rules
 from services.marriage.domain.rules import ApplicationRefused
@@ -197,6 +199,18 @@ class Marriage(Application):
                 "citywide_since": since.isoformat() if since else None, "offices": offices,
                 "citywide_offices": offices if citywide else [], "registrations": total["registrations"],
                 "cross_county": total["cross_county"]}
+
+    def appointments(self, query: Any, actor: Any) -> dict[str, Any]:
+        """M-13: the day's appointments of an office (api.md release 2)."""
+        q, who = parse(AppointmentsQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.appointments(conn, who, q, self.clock())
+
+    def divorces(self, query: Any, actor: Any) -> dict[str, Any]:
+        """M-8: divorce applications of an office by stage (api.md release 2)."""
+        q, who = parse(DivorcesQuery, query), Actor.from_rpc(actor)
+        with self.store.db.connection() as conn:
+            return lists.divorces(conn, who, q, self.clock())
 
     def statistics(self, first: str | None, last: str | None) -> dict[str, Any]:
         today = self.clock()

@@ -4,8 +4,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from shared.reference.paging import PageQuery
 
 
 class Query(BaseModel):
@@ -41,3 +44,19 @@ class StockQuery(Query):
 
 class NumberingAuditQuery(StockQuery):
     year: int | None = Field(default=None, description="the business year (default this year)")
+
+
+class AppointmentsQuery(PageQuery):
+    """The day's appointments of an office (a clerk: their own; default: the clerk's office, today)."""
+
+    office: str | None = Field(default=None, pattern=r"^MR-[0-9]{6}$", description="the registry office")
+    date: dt.date | None = Field(default=None, description="the day (default today)")
+
+
+class DivorcesQuery(PageQuery):
+    """Divorce applications of an office by stage (M-8): in the cooling-off period, registrable now, lapsed."""
+
+    office: str | None = Field(default=None, pattern=r"^MR-[0-9]{6}$", description="the registry office")
+    state: Literal["cooling_off", "registrable", "lapsed"] | None = Field(
+        default=None, description="cooling_off: before register_from; registrable: in the window; lapsed: "
+                                  "deemed withdrawn (none given: every pending application)")

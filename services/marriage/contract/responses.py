@@ -266,3 +266,44 @@ class IndicatorInputs(View):
     citywide_offices: list[str]
     registrations: int
     cross_county: int
+
+
+class AppointmentItem(View):
+    """One booking of the day's list: who booked (as on the booking), for what, and where it stands (M-13)."""
+
+    appointment_id: str
+    office: str
+    date: dt.date
+    kind: Literal["marriage", "divorce"]
+    status: Literal["booked", "cancelled", "missed"]
+    id_numbers: list[str]
+    version: int
+
+
+class AppointmentList(View):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"items": [{
+        "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d", "office": "MR-610502", "date": "2025-06-20",
+        "kind": "marriage", "status": "booked", "id_numbers": ["610502199001010011", "610502199203040022"],
+        "version": 1}], "next_cursor": None}]})
+
+    items: list[AppointmentItem]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+
+
+class DivorceItem(View):
+    """A divorce application in the list by stage (M-8); `stage` is the server's reading of its dates."""
+
+    divorce_id: str
+    registration_id: str
+    office: str
+    applied_on: dt.date
+    register_from: dt.date | None
+    register_until: dt.date
+    status: str
+    stage: Literal["cooling_off", "registrable", "lapsed", "closed"]
+    version: int
+
+
+class DivorceList(View):
+    items: list[DivorceItem]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")

@@ -33,7 +33,8 @@ _CASE_COLUMNS = (
 )
 _SUMMARY = (
     "case_id::text AS case_id, station, person_id AS subject_id, temporary_id, name, sex, minor, identified,"
-    " settled, flags, arrived_at, arrived_on, stay_last_day, status, exit_kind, exited_on, version"
+    " settled, flags, arrived_at, arrived_on, stay_last_day, status, exit_kind, exited_on, version,"
+    " id_number IS NULL AS unidentified, notice_due_at, notice_at, dna_due_on, dna_requested_on"
 )
 
 
@@ -117,8 +118,11 @@ class ReadModels:
 
     def list_cases(self, *, stations: Sequence[str] | None, status: str | None, stranded: bool | None,
                    overdue: str | None, person: str | None, today: dt.date, now: dt.datetime,
-                   limit: int, offset: int) -> list[dict[str, Any]]:
+                   limit: int, offset: int, after: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         where, params = ["true"], {"today": today, "now": now, "limit": limit, "offset": offset}
+        if after is not None:  # keyset paging: strictly after the cursor's (arrived_at, case_id), newest first
+            where.append("(arrived_at, case_id::text) < (%(after_at)s, %(after_id)s)")
+            params.update(after_at=after[0], after_id=after[1])
         if stations is not None:
             where.append("station = ANY(%(stations)s)")
             params["stations"] = list(stations)
@@ -138,7 +142,8 @@ class ReadModels:
         with self.db.connection() as conn:
             rows = conn.cursor(row_factory=dict_row).execute(
                 f"SELECT {_SUMMARY}, (status = 'open' AND stay_last_day < %(today)s) AS stranded FROM cases"
-                f" WHERE {' AND '.join(where)} ORDER BY arrived_at DESC, case_id LIMIT %(limit)s OFFSET %(offset)s",
+                f" WHERE {' AND '.join(where)} ORDER BY arrived_at DESC, case_id DESC"
+                " LIMIT %(limit)s OFFSET %(offset)s",
                 params,
             ).fetchall()
         return rows

@@ -29,6 +29,7 @@ from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
 from shared.reference.dates import add_months
 from shared.reference.disclosure import disclosing
+from shared.reference.paging import page
 from shared.unit_of_work import parse
 
 
@@ -61,9 +62,20 @@ def list_cases(read_models: ReadModels, actor: Actor, query: Any, now: dt.dateti
     q: CaseQuery = parse(CaseQuery, query)
     scope = _scope(actor, q.station)
     rows = read_models.list_cases(stations=scope, status=q.status, stranded=q.stranded, overdue=q.overdue,
-                                  person=q.person, today=today, now=now, limit=q.limit, offset=q.offset)
-    answer = {"cases": [summary_view(row) for row in rows], "limit": q.limit, "offset": q.offset}
-    return disclosing(answer, [i for row in rows for i in (row.get("id_number"), row.get("temporary_id"))])
+                                  person=q.person, today=today, now=now, limit=q.limit + 1, offset=q.offset,
+                                  after=q.after_key(_aware, str))
+    listed, cursor = page(rows, q.limit, lambda row: (row["arrived_at"], str(row["case_id"])))
+    answer = {"cases": [summary_view(row, now, today) for row in listed], "limit": q.limit, "offset": q.offset,
+              "next_cursor": cursor}
+    return disclosing(answer, [i for row in listed for i in (row.get("id_number"), row.get("temporary_id"))])
+
+
+def _aware(text: str) -> dt.datetime:
+    """A cursor's arrival time: an aware ISO timestamp (a naive one is not one of ours)."""
+    moment = dt.datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("naive time")
+    return moment
 
 
 def _scope(actor: Actor, station: str | None) -> list[str] | None:

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from services.vagrant_aid.domain.deadlines import (
+    days_in_care,
     family_search_due,
     is_stranded,
     normal_stay_last_day,
+    open_deadlines,
     settlement_from,
     stay_last_day,
 )
@@ -73,7 +75,18 @@ def case_view(case: Case, history: Sequence[Event], now: dt.datetime, today: dt.
     }
 
 
-def summary_view(row: dict[str, Any]) -> dict[str, Any]:
-    """A row of `GET /cases`, JSON-ready."""
-    return {key: (value.isoformat() if isinstance(value, dt.date | dt.datetime) else value)
-            for key, value in row.items()}
+_DEADLINE_COLUMNS = ("unidentified", "notice_due_at", "notice_at", "dna_due_on", "dna_requested_on")
+
+
+def summary_view(row: dict[str, Any], now: dt.datetime, today: dt.date) -> dict[str, Any]:
+    """A row of `GET /cases`, JSON-ready, with its running deadlines and days in care (V-5, V-6)."""
+    deadlines = open_deadlines(
+        is_open=row["status"] == "open", unidentified=row["unidentified"], stay_last=row["stay_last_day"],
+        notice_due=row["notice_due_at"], notice_at=row["notice_at"], dna_due=row["dna_due_on"],
+        dna_requested_on=row["dna_requested_on"], now=now, today=today)
+    shown = {key: (value.isoformat() if isinstance(value, dt.date | dt.datetime) else value)
+             for key, value in row.items() if key not in _DEADLINE_COLUMNS}
+    return shown | {
+        "days_in_care": days_in_care(row["arrived_on"], row["exited_on"], today),
+        "deadlines": [{"kind": d.kind, "due_at": d.due_at.isoformat(), "overdue": d.overdue} for d in deadlines],
+    }

@@ -4,7 +4,7 @@ Examples are taken from these models (`json_schema_extra`)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
@@ -115,6 +115,14 @@ class CaseTakenIn(Case):
     open_cases_elsewhere: list[dict[str, Any]]
 
 
+class CaseDeadline(View):
+    """A running deadline (V-5 `stay`: overdue = stranded; V-6 `notice`: an instant; V-6 `dna`: a day)."""
+
+    kind: Literal["stay", "notice", "dna"]
+    due_at: str = Field(description="YYYY-MM-DD for `stay` and `dna`, RFC 3339 for `notice`")
+    overdue: bool
+
+
 class CaseSummary(View):
     case_id: str
     station: str
@@ -123,12 +131,15 @@ class CaseSummary(View):
     arrived_on: dt.date
     stranded: bool
     version: int
+    days_in_care: int = Field(description="days at the station, the arrival day the first (to the exit day)")
+    deadlines: list[CaseDeadline] = Field(description="the deadlines still running, computed by the server")
 
 
 class CaseList(View):
     cases: list[CaseSummary]
     limit: int
     offset: int
+    next_cursor: str | None = Field(default=None, description="pass as `cursor` for the next page; null on the last")
 
 
 class AidRefused(View):

@@ -75,3 +75,33 @@ def family_search_due(case: Case, now: dt.datetime, today: dt.date) -> FamilySea
         dna_due_on=dna_due,
         dna_overdue=case.dna_requested_on is None and today > dna_due,
     )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One deadline of an open case as the lists show it: `stay` (V-5, overdue = stranded), `notice` (V-6, the
+    family-search notice, an instant) and `dna` (V-6, the DNA request, a day)."""
+
+    kind: str
+    due_at: dt.date | dt.datetime
+    overdue: bool
+
+
+def open_deadlines(*, is_open: bool, unidentified: bool, stay_last: dt.date, notice_due: dt.datetime | None,
+                   notice_at: dt.datetime | None, dna_due: dt.date | None, dna_requested_on: dt.date | None,
+                   now: dt.datetime, today: dt.date) -> list[Deadline]:
+    """V-5, V-6: the deadlines still running for a case (none once it is closed); a family-search step is
+    listed until it is done, and only while the person is unidentified."""
+    if not is_open:
+        return []
+    found = [Deadline("stay", stay_last, today > stay_last)]
+    if unidentified and notice_due is not None and notice_at is None:
+        found.append(Deadline("notice", notice_due, now > notice_due))
+    if unidentified and dna_due is not None and dna_requested_on is None:
+        found.append(Deadline("dna", dna_due, today > dna_due))
+    return found
+
+
+def days_in_care(arrived_on: dt.date, exited_on: dt.date | None, today: dt.date) -> int:
+    """Days at the station, the arrival day counting as the first (to the exit day once closed)."""
+    return ((exited_on or today) - arrived_on).days + 1

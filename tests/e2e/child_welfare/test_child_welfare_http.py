@@ -219,3 +219,30 @@ def test_the_timer_entrypoint_terminates_support_on_the_18th_birthday_C6(api, to
     file = api.get(f"{CW}/children/{child_id}", **OFFICER).json()
     assert (file["status"], file["termination"]) == ("terminated", {"reason": "adult",
                                                                     "effective_on": birthday.isoformat()})
+
+
+COUNTY_OFFICER = {"headers": {"Authorization": "Bearer dev-child-welfare-610528-5b0d7e91c3a24f68a1e2d9c4b7f03a65"}}
+
+
+def test_files_are_listed_by_stage_and_county_for_the_officers_queues_C3_C8(api, today):
+    opened = open_file(api, today)
+
+    def queue(stage, **who):
+        response = api.get(f"{CW}/children", params={"stage": stage, "limit": 500}, **(who or OFFICER))
+        assert response.status_code == 200, response.text
+        return {item["child_id"]: item for item in response.json()["items"]}
+
+    waiting = queue("awaiting_township_check")[opened["child_id"]]
+    assert waiting["household_division"] == "610502" and waiting["version"] == 1
+    assert opened["child_id"] in queue("awaiting_township_check", **TOWNSHIP)
+    confirm(api, opened["child_id"])
+    assert opened["child_id"] not in queue("awaiting_township_check")
+    assert queue("confirmed")[opened["child_id"]]["category"] == "orphan"
+    assert opened["child_id"] not in queue("confirmed", **COUNTY_OFFICER)  # another county's child
+
+    assert_problem(api.get(f"{CW}/children", params={"stage": "confirmed", "county": "610502"}, **COUNTY_OFFICER),
+                   403, "forbidden_place")
+    assert_problem(api.get(f"{CW}/children", params={"stage": "confirmed"}, **TOWNSHIP), 403, "forbidden")
+    assert_problem(api.get(f"{CW}/children", params={"stage": "confirmed"}, as_="relief_staff", office="RS-610500"),
+                   403, "forbidden")
+    assert_problem(api.get(f"{CW}/children", params={"stage": "pending"}, **OFFICER), 422, "validation_failed")

@@ -376,3 +376,37 @@ def test_a_plot_is_reserved_by_approved_exception_only_F3(api, cemetery):
         422, "validation_failed")
     plot = api.get(f"/v1/funeral/plots/{cemetery}.D-1", **CEMETERY_STAFF).json()
     assert (plot["capacity"], plot["reserved"], plot["occupants"]) == (2, 1, 0)
+
+
+def test_deaths_waiting_for_a_step_are_listed_for_the_own_funeral_home_F2_F6(api, today):
+    known = register(api, today)
+    body = register(api, today, unidentified={"police_case": POLICE_CASE})
+
+    def waiting(awaiting, **who):
+        response = api.get(DEATHS, params={"awaiting": awaiting, "limit": 500}, **(who or STAFF))
+        assert response.status_code == 200, response.text
+        return {item["death_id"]: item for item in response.json()["items"]}
+
+    assert known["death_id"] in waiting("cremation") and body["death_id"] not in waiting("cremation")
+    assert body["death_id"] in waiting("claim")
+    api.post(f"{DEATHS}/{body['death_id']}/claim-notice", json={"medium": "渭南日报"}, **STAFF)
+    noticed = waiting("disposal")[body["death_id"]]
+    assert body["death_id"] not in waiting("claim")
+    assert dt.date.fromisoformat(noticed["disposal_from"]) > dt.date.fromisoformat(noticed["claim_notice_on"])
+    assert noticed["version"] == 2 and noticed["id_number"] is None
+    api.post("/v1/funeral/cremations", json={"death_id": known["death_id"], "funeral_home": "FH-610502"}, **STAFF)
+    assert known["death_id"] not in waiting("cremation")
+    assert body["death_id"] in waiting("disposal", **ADMIN)
+
+    assert_problem(api.get(DEATHS, params={"awaiting": "cremation", "funeral_home": "FH-610521"}, **STAFF), 403,
+                   "forbidden_place")
+    assert_problem(api.get(DEATHS, params={"awaiting": "burial"}, **STAFF), 422, "validation_failed")
+
+
+def test_plots_ending_soon_are_listed_and_cemetery_staff_read_their_own_F3(api, today):
+    listed = api.get("/v1/funeral/plots", params={"expiring_before": (today + dt.timedelta(days=30)).isoformat()},
+                     **CEMETERY_STAFF)
+    assert listed.status_code == 200, listed.text
+    assert all(item["cemetery"] == "CEM-610502-1" for item in listed.json()["items"])
+    assert_problem(api.get("/v1/funeral/plots", params={"cemetery": "CEM-610502-2"}, **CEMETERY_STAFF), 403,
+                   "forbidden_place")

@@ -13,6 +13,7 @@ import pytest
 import requests
 
 from shared.reference.idnumber import check_digit
+from shared.reference.paging import encode_cursor
 from tests.e2e.marriage.calls import (
     CLERK,
     OFFICES,
@@ -273,3 +274,42 @@ def test_a_registrar_records_a_late_registration_judged_by_its_date_and_an_admin
     assert registered.json()["certificates"][0]["number"].startswith("J610502-1996-")
     assert status_of(api, man, as_of="1996-06-01")["marital_status"] == "married"
     assert status_of(api, man, as_of="1996-05-19")["marital_status"] == "unmarried"
+
+
+def test_the_days_appointments_are_listed_for_the_clerks_own_office_only_M13(api, today):
+    booked = [api.post("/v1/marriage/appointments", json={"office": "MR-610502", "date": today.isoformat(),
+                                                           "kind": "marriage", "id_numbers": list(couple())}, **CLERK)
+              for _ in range(3)]
+    ids = {b.json()["appointment_id"] for b in booked}
+    first = api.get("/v1/marriage/appointments", params={"limit": 2}, **CLERK)
+    assert first.status_code == 200, first.text
+    seen, page = [], first.json()
+    while True:
+        seen += page["items"]
+        if not page["next_cursor"]:
+            break
+        page = api.get("/v1/marriage/appointments", params={"limit": 2, "cursor": page["next_cursor"]}, **CLERK).json()
+    mine = [item for item in seen if item["appointment_id"] in ids]
+    assert len(mine) == 3 and all(len(item["id_numbers"]) == 2 and item["version"] == 1 for item in mine)
+    assert len({item["appointment_id"] for item in seen}) == len(seen)
+    assert_problem(api.get("/v1/marriage/appointments", params={"office": "MR-610521"}, **CLERK), 403,
+                   "forbidden_place")
+    registrar_view = api.get("/v1/marriage/appointments", params={"office": "MR-610502", "limit": 500}, **REGISTRAR)
+    assert ids <= {item["appointment_id"] for item in registrar_view.json()["items"]}
+
+
+def test_divorces_are_listed_by_stage_M8(api, today):
+    man, woman = couple()
+    marriage = register(api, man, woman)
+    applied = api.post("/v1/marriage/divorces", json={
+        "registration_id": marriage["registration_id"], "office": "MR-610502",
+        "agreement": {"children": "无", "property": "各自所有", "debts": "无"}}, **CLERK)
+    assert applied.status_code == 201, applied.text
+    cooling = api.get("/v1/marriage/divorces", params={"state": "cooling_off", "limit": 500}, **CLERK).json()["items"]
+    row = next(item for item in cooling if item["divorce_id"] == applied.json()["divorce_id"])
+    assert row["stage"] == "cooling_off" and row["register_from"] == applied.json()["register_from"]
+    registrable = api.get("/v1/marriage/divorces", params={"state": "registrable", "limit": 500}, **CLERK).json()
+    assert applied.json()["divorce_id"] not in {item["divorce_id"] for item in registrable["items"]}
+    assert_problem(api.get("/v1/marriage/divorces", params={"state": "soon"}, **CLERK), 422, "validation_failed")
+    forged = encode_cursor(("not a date", "x"))  # well-formed, but not a divorce list's key: 422, no SQL error
+    assert_problem(api.get("/v1/marriage/divorces", params={"cursor": forged}, **CLERK), 422, "validation_failed")

@@ -216,3 +216,24 @@ def test_ineligible_person_is_refused_with_a_reason_V2(api, probe):
         "person": {"sex": "male", "estimated_age": 30}}, headers=key(), **STAFF)
     assert response.status_code == 201, response.text
     assert response.json()["reason"] == "self_sufficient"
+
+
+def test_the_open_cases_list_carries_days_in_care_and_the_running_deadlines_V5_V6(api):
+    late = take_in(api, intake(arrived_at=days_ago(20)))
+    fresh = take_in(api, identified(new_id_number(), arrived_at=days_ago(1)))
+
+    listed = {c["case_id"]: c for c in api.get(f"{CASES}?status=open&limit=500", **STAFF).json()["cases"]}
+    late_row, fresh_row = listed[late["case_id"]], listed[fresh["case_id"]]
+    assert late_row["days_in_care"] == 21 and fresh_row["days_in_care"] == 2
+    assert {d["kind"]: d["overdue"] for d in late_row["deadlines"]} == {"stay": True, "notice": True, "dna": True}
+    assert {d["kind"]: d["overdue"] for d in fresh_row["deadlines"]} == {"stay": False}
+
+
+def test_cases_are_paged_by_cursor_without_repeats_V1(api):
+    for _ in range(3):
+        take_in(api, identified(new_id_number(), arrived_at=days_ago(1)))
+    first = api.get(f"{CASES}?limit=2", **STAFF).json()
+    assert len(first["cases"]) == 2 and first["next_cursor"]
+    second = api.get(f"{CASES}?limit=2&cursor={first['next_cursor']}", **STAFF).json()
+    assert not {c["case_id"] for c in first["cases"]} & {c["case_id"] for c in second["cases"]}
+    problem(api.get(f"{CASES}?cursor=bm90LWEtY3Vyc29y", **STAFF), 422, "validation_failed")

@@ -472,7 +472,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Files by stage (C-3) and county: a county's officers their own county; township officers the files */
+        get: operations["child_welfare.list_children"];
         put?: never;
         /** Open the child's one file on the guardian's application (C-2, C-3). */
         post: operations["child_welfare.open_file"];
@@ -965,7 +966,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Deaths of a funeral home waiting for cremation, the claim notice or the disposal approval (F-2, F-6). */
+        get: operations["funeral.waiting_deaths"];
         put?: never;
         /** Register a death (F-1): an identified person or an unidentified body. */
         post: operations["funeral.register_death"];
@@ -1145,6 +1147,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/funeral/plots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plots whose use term ends before a day (default in 90 days), the ended ones first (F-3). */
+        get: operations["funeral.expiring_plots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/funeral/plots/{plot_id}": {
         parameters: {
             query?: never;
@@ -1254,7 +1273,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The day's appointments of an office (M-13): a clerk's own office; registrars and admins any. */
+        get: operations["marriage.list_appointments"];
         put?: never;
         /** Book a slot at an office for a marriage or a divorce (M-13). */
         post: operations["marriage.book_appointment"];
@@ -1407,7 +1427,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Divorce applications by stage (M-8): in the cooling-off period, registrable, lapsed. */
+        get: operations["marriage.list_divorces"];
         put?: never;
         /** Divorce by agreement: the application opens the cooling-off period (M-8). */
         post: operations["marriage.apply_for_divorce"];
@@ -2390,6 +2411,64 @@ export interface components {
             version: number;
         };
         /**
+         * AppointmentItem
+         * @description One booking of the day's list: who booked (as on the booking), for what, and where it stands (M-13).
+         */
+        AppointmentItem: {
+            /** Appointment Id */
+            appointment_id: string;
+            /**
+             * Date
+             * Format: date
+             */
+            date: string;
+            /** Id Numbers */
+            id_numbers: string[];
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "marriage" | "divorce";
+            /** Office */
+            office: string;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "booked" | "cancelled" | "missed";
+            /** Version */
+            version: number;
+        };
+        /**
+         * AppointmentList
+         * @example {
+         *       "items": [
+         *         {
+         *           "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d",
+         *           "date": "2025-06-20",
+         *           "id_numbers": [
+         *             "610502199001010011",
+         *             "610502199203040022"
+         *           ],
+         *           "kind": "marriage",
+         *           "office": "MR-610502",
+         *           "status": "booked",
+         *           "version": 1
+         *         }
+         *       ],
+         *       "next_cursor": null
+         *     }
+         */
+        AppointmentList: {
+            /** Items */
+            items: components["schemas"]["AppointmentItem"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /**
          * ApproveDisposal
          * @description F-6: the police approve disposal of an unidentified body.
          */
@@ -2704,12 +2783,36 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * CaseDeadline
+         * @description A running deadline (V-5 `stay`: overdue = stranded; V-6 `notice`: an instant; V-6 `dna`: a day).
+         */
+        CaseDeadline: {
+            /**
+             * Due At
+             * @description YYYY-MM-DD for `stay` and `dna`, RFC 3339 for `notice`
+             */
+            due_at: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "stay" | "notice" | "dna";
+            /** Overdue */
+            overdue: boolean;
+        };
         /** CaseList */
         CaseList: {
             /** Cases */
             cases: components["schemas"]["CaseSummary"][];
             /** Limit */
             limit: number;
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             * @default null
+             */
+            next_cursor: string | null;
             /** Offset */
             offset: number;
         };
@@ -2722,6 +2825,16 @@ export interface components {
             arrived_on: string;
             /** Case Id */
             case_id: string;
+            /**
+             * Days In Care
+             * @description days at the station, the arrival day the first (to the exit day)
+             */
+            days_in_care: number;
+            /**
+             * Deadlines
+             * @description the deadlines still running, computed by the server
+             */
+            deadlines: components["schemas"]["CaseDeadline"][];
             /** Station */
             station: string;
             /** Status */
@@ -3126,6 +3239,58 @@ export interface components {
              * @default null
              */
             temporary_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /** ChildList */
+        ChildList: {
+            /** Items */
+            items: components["schemas"]["ChildListItem"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /**
+         * ChildListItem
+         * @description A file in a queue (C-3): who, where, how far the procedure is; ids in full (the officer works the file).
+         */
+        ChildListItem: {
+            /**
+             * Applied On
+             * Format: date
+             */
+            applied_on: string;
+            /** Birth Date */
+            birth_date: string | null;
+            /** Care */
+            care: string;
+            /** Category */
+            category: string | null;
+            /** Child Id */
+            child_id: string;
+            /** Decided On */
+            decided_on: string | null;
+            /** Household Division */
+            household_division: string | null;
+            /** Id Number */
+            id_number: string | null;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "awaiting_township_check" | "awaiting_decision" | "confirmed" | "terminated";
+            /** Status */
+            status: string;
+            /** Subject Id */
+            subject_id: string;
+            /** Temporary Id */
+            temporary_id: string | null;
+            /** Terminated On */
+            terminated_on: string | null;
+            /** Township Checked On */
+            township_checked_on: string | null;
             /** Version */
             version: number;
         };
@@ -3763,6 +3928,49 @@ export interface components {
             version: number;
         };
         /**
+         * DivorceItem
+         * @description A divorce application in the list by stage (M-8); `stage` is the server's reading of its dates.
+         */
+        DivorceItem: {
+            /**
+             * Applied On
+             * Format: date
+             */
+            applied_on: string;
+            /** Divorce Id */
+            divorce_id: string;
+            /** Office */
+            office: string;
+            /** Register From */
+            register_from: string | null;
+            /**
+             * Register Until
+             * Format: date
+             */
+            register_until: string;
+            /** Registration Id */
+            registration_id: string;
+            /**
+             * Stage
+             * @enum {string}
+             */
+            stage: "cooling_off" | "registrable" | "lapsed" | "closed";
+            /** Status */
+            status: string;
+            /** Version */
+            version: number;
+        };
+        /** DivorceList */
+        DivorceList: {
+            /** Items */
+            items: components["schemas"]["DivorceItem"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /**
          * DivorceRegistered
          * @description M-8: the marriage ends; two divorce certificates.
          */
@@ -3827,6 +4035,45 @@ export interface components {
          * @description How the case ends (V-8), with the fields of its kind: the request body of `record_exit`.
          */
         Exit: components["schemas"]["SelfDeparture"] | components["schemas"]["Collected"] | components["schemas"]["Escorted"] | components["schemas"]["Transferred"] | components["schemas"]["Absconded"] | components["schemas"]["Terminated"] | components["schemas"]["Died"];
+        /** ExpiringPlot */
+        ExpiringPlot: {
+            /** Burial Type */
+            burial_type: string;
+            /** Cemetery */
+            cemetery: string;
+            /** Expired */
+            expired: boolean;
+            /** Kind */
+            kind: string;
+            /** Number */
+            number: string;
+            /** Occupants */
+            occupants: number;
+            /** Plot Id */
+            plot_id: string;
+            /**
+             * Term Until
+             * Format: date
+             */
+            term_until: string;
+            /** Version */
+            version: number;
+        };
+        /** ExpiringPlots */
+        ExpiringPlots: {
+            /**
+             * Expiring Before
+             * Format: date
+             */
+            expiring_before: string;
+            /** Items */
+            items: components["schemas"]["ExpiringPlot"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
         /** ExpiringTerm */
         ExpiringTerm: {
             /** Burial Type */
@@ -6056,6 +6303,53 @@ export interface components {
              */
             voided_on: string | null;
         };
+        /**
+         * WaitingDeath
+         * @description A death waiting for a step (F-2, F-6); `disposal_from` is the first day disposal may happen (the server's
+         *     reading of the claim wait), null before the claim notice.
+         */
+        WaitingDeath: {
+            /**
+             * Awaiting
+             * @enum {string}
+             */
+            awaiting: "cremation" | "claim" | "disposal";
+            /** Claim Notice On */
+            claim_notice_on: string | null;
+            /** Death Id */
+            death_id: string;
+            /**
+             * Died On
+             * Format: date
+             */
+            died_on: string;
+            /** Disposal Approved On */
+            disposal_approved_on: string | null;
+            /** Disposal From */
+            disposal_from: string | null;
+            /** Funeral Home */
+            funeral_home: string;
+            /** Id Number */
+            id_number: string | null;
+            /** Natural */
+            natural: boolean;
+            /** Subject Id */
+            subject_id: string;
+            /** Temporary Id */
+            temporary_id: string | null;
+            /** Version */
+            version: number;
+        };
+        /** WaitingDeaths */
+        WaitingDeaths: {
+            /** Items */
+            items: components["schemas"]["WaitingDeath"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
         /** WatchContact */
         WatchContact: {
             /** Name */
@@ -7447,6 +7741,51 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "child_welfare.list_children": {
+        parameters: {
+            query: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description awaiting_township_check: applied; awaiting_decision: checked by the township; confirmed: receiving the allowance; terminated: ended */
+                stage: "awaiting_township_check" | "awaiting_decision" | "confirmed" | "terminated";
+                /** @description the household's county division (a county's officers: their own) */
+                county?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChildList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "child_welfare.open_file": {
         parameters: {
             query?: never;
@@ -8780,6 +9119,51 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "funeral.waiting_deaths": {
+        parameters: {
+            query: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description cremation: not cremated or buried (an unidentified body only once disposal is approved); claim: unidentified without a claim notice; disposal: noticed, not yet approved */
+                awaiting: "cremation" | "claim" | "disposal";
+                /** @description the funeral home (its staff: their own, the default) */
+                funeral_home?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingDeaths"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "funeral.register_death": {
         parameters: {
             query?: never;
@@ -9333,6 +9717,51 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "funeral.expiring_plots": {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description default: 90 days from today */
+                expiring_before?: string;
+                /** @description one cemetery (cemetery staff: their own) */
+                cemetery?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExpiringPlots"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "funeral.read_plot": {
         parameters: {
             query?: never;
@@ -9607,6 +10036,70 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Indicators"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "marriage.list_appointments": {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description the registry office */
+                office?: string;
+                /** @description the day (default today) */
+                date?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "appointment_id": "5d6c7b8a-1e2f-4a3b-8c9d-0e1f2a3b4c5d",
+                     *           "date": "2025-06-20",
+                     *           "id_numbers": [
+                     *             "610502199001010011",
+                     *             "610502199203040022"
+                     *           ],
+                     *           "kind": "marriage",
+                     *           "office": "MR-610502",
+                     *           "status": "booked",
+                     *           "version": 1
+                     *         }
+                     *       ],
+                     *       "next_cursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AppointmentList"];
                 };
             };
             400: components["responses"]["Problem"];
@@ -10038,6 +10531,51 @@ export interface operations {
             405: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
+        };
+    };
+    "marriage.list_divorces": {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+                /** @description the registry office */
+                office?: string;
+                /** @description cooling_off: before register_from; registrable: in the window; lapsed: deemed withdrawn (none given: every pending application) */
+                state?: "cooling_off" | "registrable" | "lapsed";
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DivorceList"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
         };
     };
     "marriage.apply_for_divorce": {
@@ -10891,12 +11429,14 @@ export interface operations {
     "vagrant_aid.list_cases": {
         parameters: {
             query?: {
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
                 station?: string;
                 status?: "open" | "closed";
                 stranded?: boolean;
                 overdue?: "notice" | "dna";
                 person?: string;
-                limit?: number;
                 offset?: number;
             };
             header?: {
