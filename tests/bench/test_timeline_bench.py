@@ -167,8 +167,10 @@ Goals: rebuild ≥ 20,000 events/s, lag p99 < 500 ms (queries: the next section)
 `civreg run` process; the benchmark process runs the source services' outbox relays. CPU of the
 timeline process per live event (its start-up included): {live_text}. The machine (2 cores) is shared with
 PostgreSQL, RabbitMQ and other work, so absolute figures are pessimistic; compare the ratios. Live
-projection goes through the subscription machinery (checkpoint row per stream, processed-event record,
-projection rows and the per-source checkpoint, one transaction per event). The rebuild reads each source
+projection consumes in batches (services/timeline/consumer.py: a prefetch of 500 per queue, every delivery
+waiting applied in one transaction — checkpoint rows per stream, processed-event records, projection rows —
+and acknowledged after the commit); the per-source checkpoint moves in a transaction of its own a few times a
+second. The rebuild reads each source
 store with a server-side cursor and COPYs into a fresh generation. Lag is measured from the append's
 commit to the entry's visibility, polling every 2 ms.
 """)

@@ -28,6 +28,7 @@ import requests
 from shared.reference import check_digit
 from tests.bench.report import percentile, table, write_section
 from tests.support.infrastructure import ADMIN_URL, create_namespace, create_vhost, delete_vhost, destroy_namespace
+from tests.support.proof import public_keys_config, signing_key_config
 from tests.support.stack import PRINCIPALS_FILE, free_port, principal_token
 from tests.support.waiting import wait_until
 
@@ -73,7 +74,10 @@ class Processes:
 
     def __init__(self, namespace: str, amqp_uri: str, port: int, log_dir: str) -> None:
         self.env = {**os.environ, "DATABASE_URL": ADMIN_URL, "CIVREG_NAMESPACE": namespace, "AMQP_URI": amqp_uri,
-                    "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "PRINCIPALS_FILE": str(PRINCIPALS_FILE)}
+                    "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "PRINCIPALS_FILE": str(PRINCIPALS_FILE),
+                    # The run's RPC proof keys, as tests/support/processes.py passes them: without them a
+                    # service process stops at start-up (no gateway public key to check proofs against).
+                    **public_keys_config(), **signing_key_config()}
         self.log_dir = log_dir
         self.started: list[subprocess.Popen] = []
         self.names: list[str] = []
