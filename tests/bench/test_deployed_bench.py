@@ -9,15 +9,22 @@ keep-alive HTTP connections, each request with an Idempotency-Key. Measured: reg
 and p99 at the client, and the CPU milliseconds per registration of every process (read from /proc before
 the load and after the timeline has projected every event it caused), beside the raw-commit baseline (one
 event-shaped INSERT per commit) in the same run. Timings are reported, never asserted.
+
+`PY_SPY=/path/to/py-spy make bench` (or pytest on this file) also samples the gateway, marriage and timeline
+processes during the load and prints where their time went (docs/benchmarks.md, "Where a registration's time
+goes").
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import os
+import subprocess
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -174,6 +181,33 @@ def timeline_checkpoint(namespace) -> int:  # noqa: ANN001
         return projection.checkpoints(conn, projection.live_generation(conn)).get("marriage", 0)
 
 
+# -- optional profiles -----------------------------------------------------------------------------------------
+def profiling(pids: dict[str, int], directory: Path) -> list[subprocess.Popen]:
+    """With PY_SPY set to a py-spy executable (a tool, not a dependency of civreg): sample each Python process
+    for the load's duration without stopping it (`--nonblocking`), only while it holds the GIL (`--gil`: running
+    Python, not waiting on a socket), as collapsed stacks."""
+    if not os.environ.get("PY_SPY"):
+        return []
+    return [subprocess.Popen([os.environ["PY_SPY"], "record", "--pid", str(pid), "--duration", f"{SECONDS:.0f}",
+                              "--nonblocking", "--gil", "--format", "raw", "-o", str(directory / f"{name}.profile")],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for name, pid in pids.items() if name in ("gateway", "marriage", "timeline")]
+
+
+def summarise_profiles(directory: Path, top: int = 80) -> None:
+    """Print each profile's functions by inclusive share of samples."""
+    for path in sorted(directory.glob("*.profile")):
+        total, inclusive = 0, Counter()
+        for line in path.read_text().splitlines():
+            stack, _, count = line.rpartition(" ")
+            if stack:
+                total += int(count)
+                inclusive.update(dict.fromkeys(set(stack.split(";")), int(count)))
+        print(f"\n== {path.stem}: {total} samples, inclusive share")
+        for frame, count in inclusive.most_common(top):
+            print(f"{100 * count / max(total, 1):5.1f}% {frame[:150]}")
+
+
 # -- the benchmark --------------------------------------------------------------------------------------------
 def test_deployed_shape_benchmark(fresh_namespace, vhost, tmp_path: Path):
     namespace = fresh_namespace()
@@ -193,6 +227,7 @@ def test_deployed_shape_benchmark(fresh_namespace, vhost, tmp_path: Path):
 
         baseline = raw_commits(namespace.database("marriage").schema)
         before = parties.sample()
+        profiles = profiling(stack.pids, tmp_path)
         run = load(senders, SECONDS)
         at_end, ended = parties.sample(), time.perf_counter()
         head = marriage_head(namespace)
@@ -200,6 +235,9 @@ def test_deployed_shape_benchmark(fresh_namespace, vhost, tmp_path: Path):
                    what="the timeline's backlog")
         drain = time.perf_counter() - ended
         after = parties.sample()
+        for process in profiles:
+            process.wait(60)
+        summarise_profiles(tmp_path)
     assert run.failures == 0 and run.count, f"{run.failures} registrations failed"
 
     cpu = {party: (after[party] - before[party]) * 1000 / run.count for party in before}

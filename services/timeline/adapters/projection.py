@@ -55,7 +55,7 @@ def write(tx: psycopg.Connection, entry: Entry, generation: int | None = None) -
 
 
 _PROJECT_MANY = (
-    "SELECT p.inserted FROM jsonb_array_elements(%s) WITH ORDINALITY AS u (e, n)"
+    "SELECT p.generation, p.inserted FROM jsonb_array_elements(%s) WITH ORDINALITY AS u (e, n)"
     " CROSS JOIN LATERAL project_event(u.e->>0, (u.e->>1)::bigint, (u.e->>2)::uuid, u.e->>3, (u.e->>4)::integer,"
     " u.e->>5, (u.e->>6)::date, (u.e->>7)::timestamptz, u.e->8, u.e->9, u.e->10) AS p ORDER BY u.n")
 
@@ -70,17 +70,13 @@ def write_many(tx: psycopg.Connection, entries: Sequence[Entry]) -> int:
     rows = Jsonb([[e.source, e.global_position, e.event_id, e.stream_id, e.stream_version, e.type,
                    e.occurred_on.isoformat(), e.recorded_at.isoformat(), [{"id": i, "role": r} for i, r in e.subjects],
                    dict(e.payload), dict(e.metadata)] for e in entries])
-    inserted = [row[0] for row in tx.execute(_PROJECT_MANY, (rows,)).fetchall()]
-    # The switch lock `project_event` took is held to the commit: the live generation cannot change meanwhile.
-    generation = None
-    for entry, new in zip(entries, inserted, strict=True):
-        if not new:
-            continue
-        if generation is None:
-            generation = live_generation(tx)
-        changes = alias_changes(entry, lambda stream, person, entry=entry, generation=generation: linked_through(
-            tx, generation, entry.source, stream, person))
-        insert_aliases(tx, generation, entry, changes)
+    written = tx.execute(_PROJECT_MANY, (rows,)).fetchall()
+    inserted = [new for _, new in written]
+    for entry, (generation, new) in zip(entries, written, strict=True):
+        if new:
+            changes = alias_changes(entry, lambda stream, person, entry=entry, generation=generation: linked_through(
+                tx, generation, entry.source, stream, person))
+            insert_aliases(tx, generation, entry, changes)
     return sum(inserted)
 
 
@@ -121,6 +117,14 @@ def linked_through(tx: psycopg.Connection, generation: int, source: str, stream_
         (generation, source, stream_id, person),
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def advance_checkpoints(tx: psycopg.Connection, sources: Sequence[str]) -> dict[str, int]:
+    """`advance_checkpoint` of the live generation for every source, in one statement (in source order, so
+    that two callers lock the rows alike)."""
+    return dict(tx.execute(
+        "SELECT s, advance_checkpoint((SELECT generation FROM generations WHERE state = 'live'), s)"
+        " FROM unnest(%s::text[]) AS s ORDER BY s", (sorted(sources),)).fetchall())
 
 
 def advance_checkpoint(tx: psycopg.Connection, generation: int, source: str) -> int:
