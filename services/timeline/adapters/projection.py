@@ -253,6 +253,24 @@ def person_timeline_rows(conn: psycopg.Connection, subject: str, known_at: dt.da
             for row in conn.execute(_TIMELINE_SQL, {"subject": subject, "known_at": known_at}).fetchall()]
 
 
+# What a person's timeline rows depend on, as a stamp that changes whenever they may have: the live generation,
+# and how many entry subjects and alias rows name any of the person's ids. Rows are never deleted from a
+# generation (writes only insert), so a count that has not moved means nothing was added.
+_PERSON_STAMP = """
+SELECT g.generation,
+       (SELECT count(*) FROM entry_subjects s WHERE s.generation = g.generation AND s.subject_id = ANY(%(ids)s)),
+       (SELECT count(*) FROM aliases a WHERE a.generation = g.generation
+           AND (a.person_id = ANY(%(ids)s) OR a.temporary_id = ANY(%(ids)s)))
+  FROM generations g WHERE g.state = 'live'
+"""
+
+
+def person_stamp(conn: psycopg.Connection, ids: Sequence[str]) -> tuple[int, int, int]:
+    """The stamp of the timeline rows of a person known by `ids` (person_timeline_rows's person, the ids
+    merged into them and the id asked for): equal stamps, equal rows."""
+    return tuple(conn.execute(_PERSON_STAMP, {"ids": sorted(set(ids))}).fetchone())
+
+
 def person_history(conn: psycopg.Connection, subject: str, known_at: dt.datetime = ALWAYS
                    ) -> tuple[str, set[str], list[Entry]]:
     """(person, every id of the person, their entries with payloads, for facts) in timeline order, as the
