@@ -150,6 +150,8 @@ def test_vagrant_aid_intake_benchmark():
                     latencies.append(time.perf_counter() - now)
                 else:
                     failures.append(response.status_code)
+                    if len(failures) == 1:
+                        print("first answer other than 201:", response.status_code, response.text[:500])
 
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         for thread in threads:
@@ -162,10 +164,14 @@ def test_vagrant_aid_intake_benchmark():
         elapsed, cpu_after = time.perf_counter() - started, processes.cpu_seconds()
     finally:
         processes.stop()
+        if not latencies:  # what the processes said, before their logs go
+            for log in sorted(Path(logs.name).iterdir()):
+                print(log.name, log.read_text(errors="replace")[-3000:])
         logs.cleanup()
         delete_vhost(vhost)
         destroy_namespace(namespace)
 
+    assert latencies, f"no intake was answered 201: {sorted(set(failures))}"
     rate = len(latencies) / elapsed
     cpu = ", ".join(f"{name} {(cpu_after[name] - cpu_before[name]) / max(len(latencies), 1) * 1000:.1f} ms"
                     for name in cpu_after if name in cpu_before) or "not measured"
