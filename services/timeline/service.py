@@ -1,7 +1,8 @@
 """The timeline nameko service (T-1 to T-3): entrypoints only; the projection and queries live beside it.
 
-It subscribes to every event of every event-sourced service in `services.SERVICES` (one `@subscribe(source,
-"#")` each, generated below), so a new service's events reach timelines with no change here. Timers advance
+It subscribes to every event of every event-sourced service in `services.SERVICES` (one
+`@subscribe_batched(source, "#")` each, generated below: consumer.py applies deliveries in batches), so a new
+service's events reach timelines with no change here. Timers advance
 the per-source checkpoints and fill gaps from the source stores (application/projector.py). RPC answers the
 gateway's persons and feed routes.
 """
@@ -15,9 +16,10 @@ from nameko.timer import timer
 
 from services.timeline.application.projector import Projector
 from services.timeline.application.queries import Queries
+from services.timeline.consumer import subscribe_batched
 from services.timeline.sources import SOURCES
 from shared.eventstore.postgres import PostgresEventStore
-from shared.nameko_ext import DatabasePool, EventSourcedService, service_rpc, subscribe
+from shared.nameko_ext import DatabasePool, EventSourcedService, service_rpc
 
 GAP_CHECK_INTERVAL = 2.0  # seconds; a checkpoint behind the source's head for two ticks is a gap
 CHECKPOINT_INTERVAL = 0.25  # seconds; how stale the change feed's horizon may be
@@ -42,11 +44,12 @@ class TimelineProvider(DependencyProvider):
 
 
 def _projecting(source: str) -> Any:
-    def on_event(self: TimelineService, event: Any, tx: Any) -> None:
-        self.timeline.projector.project(source, event, tx)
+    def on_event(self: TimelineService, events: Any, tx: Any) -> None:
+        """A batch of events (consumer.py), or one when a failed batch is retried event by event."""
+        self.timeline.projector.project_many(source, events if isinstance(events, list) else [events], tx)
 
-    on_event.__name__ = f"on_{source}_event"
-    return subscribe(source, "#")(on_event)
+    on_event.__name__ = f"on_{source}_event"  # the queue's name: evt-<source>--timeline.on_<source>_event
+    return subscribe_batched(source, "#")(on_event)
 
 
 class TimelineService(EventSourcedService):

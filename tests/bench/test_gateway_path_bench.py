@@ -42,7 +42,7 @@ from shared.nameko_ext import RpcProof, service_rpc
 from tests.bench.report import percentile, table, write_section
 from tests.support.infrastructure import ADMIN_URL
 from tests.support.processes import running_processes, service_process
-from tests.support.proof import proof_context
+from tests.support.proof import proof_context, public_keys_config
 from tests.support.stack import principal_token
 from tests.support.synthetic_ids import synthetic_id_number
 from tests.support.waiting import wait_until
@@ -244,7 +244,9 @@ def test_gateway_path_benchmarks(fresh_namespace, vhost, tmp_path):
         processes = stack.enter_context(running_processes(namespace, vhost, ["funeral"], tmp_path))
         port, gateway, funeral = processes.port, processes.pids["gateway"], processes.pids["funeral"]
         echo = stack.enter_context(service_process(
-            echo_run({"AMQP_URI": vhost, "max_workers": 10}), os.environ.copy(), tmp_path / "echo.log"))
+            # The run's RPC proof keys: without them the echo service stops at start-up (it verifies proofs).
+            echo_run({"AMQP_URI": vhost, "max_workers": 10, **public_keys_config()}), os.environ.copy(),
+            tmp_path / "echo.log"))
 
         register = http_client(port, "POST", lambda: "/v1/funeral/deaths", death, token, 201)
         wait_until(lambda: _succeeds(register(0)), timeout=60, what="the gateway and the funeral service")
@@ -361,7 +363,8 @@ def _succeeds(send: Callable[[], bool]) -> bool:
 
 def _echoes(vhost: str) -> bool:
     try:
-        with ClusterRpcProxy({"AMQP_URI": vhost}) as proxy:
+        with ClusterRpcProxy({"AMQP_URI": vhost},
+                             context_data=proof_context("bench_echo", Actor("bench", "admin"))) as proxy:
             return proxy.bench_echo.echo("ready") == "ready"
     except UnknownService:
         return False

@@ -24,12 +24,14 @@ import pytest
 from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from shared.actor import Actor
 from shared.messaging import event_exchange
 from tests.bench.report import table, write_section
 from tests.bench.test_gateway_path_bench import PARTIES, Processes, measure, raw_inserts, rows_of
 from tests.integration.marriage.helpers import paper_rows, write_csv
 from tests.support.infrastructure import ADMIN_URL
 from tests.support.processes import running_processes
+from tests.support.proof import proof_context
 from tests.support.stack import principal_token
 from tests.support.synthetic_ids import synthetic_id_number
 from tests.support.waiting import wait_until
@@ -114,7 +116,10 @@ def rpc_client(vhost: str, stack: ExitStack) -> Callable[[int], Callable[[], boo
     clerk = {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}
 
     def make(_: int) -> Callable[[], bool]:
-        proxy = stack.enter_context(ClusterRpcProxy({"AMQP_URI": vhost}))
+        # The gateway's proof of the clerk, signed once per client (it lives 30 s, the run 5): the service
+        # refuses a call without one.
+        proxy = stack.enter_context(ClusterRpcProxy(
+            {"AMQP_URI": vhost}, context_data=proof_context("marriage", Actor.from_rpc(clerk))))
 
         def send() -> bool:
             body = {"office": "MR-610502", "declaration_signed": True,

@@ -28,6 +28,7 @@ import requests
 from shared.reference import check_digit
 from tests.bench.report import percentile, table, write_section
 from tests.support.infrastructure import ADMIN_URL, create_namespace, create_vhost, delete_vhost, destroy_namespace
+from tests.support.proof import public_keys_config, signing_key_config
 from tests.support.stack import PRINCIPALS_FILE, free_port, principal_token
 from tests.support.waiting import wait_until
 
@@ -73,7 +74,10 @@ class Processes:
 
     def __init__(self, namespace: str, amqp_uri: str, port: int, log_dir: str) -> None:
         self.env = {**os.environ, "DATABASE_URL": ADMIN_URL, "CIVREG_NAMESPACE": namespace, "AMQP_URI": amqp_uri,
-                    "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "PRINCIPALS_FILE": str(PRINCIPALS_FILE)}
+                    "WEB_SERVER_ADDRESS": f"127.0.0.1:{port}", "PRINCIPALS_FILE": str(PRINCIPALS_FILE),
+                    # The run's RPC proof keys, as tests/support/processes.py passes them: without them a
+                    # service process stops at start-up (no gateway public key to check proofs against).
+                    **public_keys_config(), **signing_key_config()}
         self.log_dir = log_dir
         self.started: list[subprocess.Popen] = []
         self.names: list[str] = []
@@ -146,6 +150,8 @@ def test_vagrant_aid_intake_benchmark():
                     latencies.append(time.perf_counter() - now)
                 else:
                     failures.append(response.status_code)
+                    if len(failures) == 1:
+                        print("first answer other than 201:", response.status_code, response.text[:500])
 
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
         for thread in threads:
@@ -158,10 +164,14 @@ def test_vagrant_aid_intake_benchmark():
         elapsed, cpu_after = time.perf_counter() - started, processes.cpu_seconds()
     finally:
         processes.stop()
+        if not latencies:  # what the processes said, before their logs go
+            for log in sorted(Path(logs.name).iterdir()):
+                print(log.name, log.read_text(errors="replace")[-3000:])
         logs.cleanup()
         delete_vhost(vhost)
         destroy_namespace(namespace)
 
+    assert latencies, f"no intake was answered 201: {sorted(set(failures))}"
     rate = len(latencies) / elapsed
     cpu = ", ".join(f"{name} {(cpu_after[name] - cpu_before[name]) / max(len(latencies), 1) * 1000:.1f} ms"
                     for name in cpu_after if name in cpu_before) or "not measured"

@@ -54,6 +54,32 @@ def write(tx: psycopg.Connection, entry: Entry, generation: int | None = None) -
     return new
 
 
+_PROJECT_MANY = (
+    "SELECT p.generation, p.inserted FROM jsonb_array_elements(%s) WITH ORDINALITY AS u (e, n)"
+    " CROSS JOIN LATERAL project_event(u.e->>0, (u.e->>1)::bigint, (u.e->>2)::uuid, u.e->>3, (u.e->>4)::integer,"
+    " u.e->>5, (u.e->>6)::date, (u.e->>7)::timestamptz, u.e->8, u.e->9, u.e->10) AS p ORDER BY u.n")
+
+
+def write_many(tx: psycopg.Connection, entries: Sequence[Entry]) -> int:
+    """Project a batch of events into the live generation in one statement (the SQL function `project_event`
+    once per entry, in order); returns how many were new. Aliases as `write` makes them."""
+    if not entries:
+        return 0
+    # In position order: two transactions writing overlapping batches then lock their rows in the same order.
+    entries = sorted(entries, key=lambda e: (e.source, e.global_position))
+    rows = Jsonb([[e.source, e.global_position, e.event_id, e.stream_id, e.stream_version, e.type,
+                   e.occurred_on.isoformat(), e.recorded_at.isoformat(), [{"id": i, "role": r} for i, r in e.subjects],
+                   dict(e.payload), dict(e.metadata)] for e in entries])
+    written = tx.execute(_PROJECT_MANY, (rows,)).fetchall()
+    inserted = [new for _, new in written]
+    for entry, (generation, new) in zip(entries, written, strict=True):
+        if new:
+            changes = alias_changes(entry, lambda stream, person, entry=entry, generation=generation: linked_through(
+                tx, generation, entry.source, stream, person))
+            insert_aliases(tx, generation, entry, changes)
+    return sum(inserted)
+
+
 def insert_entry(tx: psycopg.Connection, generation: int, entry: Entry) -> bool:
     """The entry and its subjects, in one statement; False when the entry was there already."""
     pairs = sorted(set(entry.subjects))
@@ -91,6 +117,14 @@ def linked_through(tx: psycopg.Connection, generation: int, source: str, stream_
         (generation, source, stream_id, person),
     ).fetchall()
     return [row[0] for row in rows]
+
+
+def advance_checkpoints(tx: psycopg.Connection, sources: Sequence[str]) -> dict[str, int]:
+    """`advance_checkpoint` of the live generation for every source, in one statement (in source order, so
+    that two callers lock the rows alike)."""
+    return dict(tx.execute(
+        "SELECT s, advance_checkpoint((SELECT generation FROM generations WHERE state = 'live'), s)"
+        " FROM unnest(%s::text[]) AS s ORDER BY s", (sorted(sources),)).fetchall())
 
 
 def advance_checkpoint(tx: psycopg.Connection, generation: int, source: str) -> int:
@@ -217,6 +251,24 @@ def person_timeline_rows(conn: psycopg.Connection, subject: str, known_at: dt.da
     temporary ids count as of `known_at`; the caller filters the entries by their `recorded_at`."""
     return [TimelineRow(*row)
             for row in conn.execute(_TIMELINE_SQL, {"subject": subject, "known_at": known_at}).fetchall()]
+
+
+# What a person's timeline rows depend on, as a stamp that changes whenever they may have: the live generation,
+# and how many entry subjects and alias rows name any of the person's ids. Rows are never deleted from a
+# generation (writes only insert), so a count that has not moved means nothing was added.
+_PERSON_STAMP = """
+SELECT g.generation,
+       (SELECT count(*) FROM entry_subjects s WHERE s.generation = g.generation AND s.subject_id = ANY(%(ids)s)),
+       (SELECT count(*) FROM aliases a WHERE a.generation = g.generation
+           AND (a.person_id = ANY(%(ids)s) OR a.temporary_id = ANY(%(ids)s)))
+  FROM generations g WHERE g.state = 'live'
+"""
+
+
+def person_stamp(conn: psycopg.Connection, ids: Sequence[str]) -> tuple[int, int, int]:
+    """The stamp of the timeline rows of a person known by `ids` (person_timeline_rows's person, the ids
+    merged into them and the id asked for): equal stamps, equal rows."""
+    return tuple(conn.execute(_PERSON_STAMP, {"ids": sorted(set(ids))}).fetchone())
 
 
 def person_history(conn: psycopg.Connection, subject: str, known_at: dt.datetime = ALWAYS

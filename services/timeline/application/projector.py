@@ -1,18 +1,19 @@
 """The live projector: every source event into the timeline, exactly once, gaps filled from the source.
 
-Events arrive through `@subscribe(source, "#")` (shared/subscriptions.py: dedupe, per-stream order), one
-subscription per event-sourced service. Source positions are dense, so the per-source checkpoint
-(`checkpoints`) is the last position up to which nothing is missing; it is advanced a few times a second
-(`advance_checkpoints`), apart from the events' transactions. A checkpoint that stays behind the
+Events arrive through `@subscribe_batched(source, "#")` (consumer.py: many deliveries in one transaction,
+with shared/subscriptions.py's dedupe and per-stream order), one subscription per event-sourced service.
+Source positions are dense, so the per-source checkpoint (`checkpoints`) is the last position up to which
+nothing is missing; it is advanced a few times a second (`advance_checkpoints`), apart from the events'
+transactions. A checkpoint that stays behind the
 source's head from one tick to the next means a message was missed (published before the queue existed,
 lost in a failure, parked in the dead-letter queue): the missing events are read from the source store and
-projected like any other — one transaction each, idempotent, so a late delivery of the same event changes
-nothing — and the checkpoint is advanced after them.
+projected like any other — a transaction per read batch, idempotent, so a late delivery of the same event
+changes nothing — and the checkpoint is advanced after them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from services.timeline.adapters import projection
 from services.timeline.domain.entries import Entry
@@ -34,14 +35,15 @@ class Projector:
     def project(self, source: str, event: Event, tx) -> bool:  # noqa: ANN001 - the subscription's transaction
         return projection.write(tx, Entry.of(source, event))
 
+    def project_many(self, source: str, events: Sequence[Event], tx) -> int:  # noqa: ANN001
+        """A batch of deliveries in one statement (consumer.py); returns how many were new."""
+        return projection.write_many(tx, [Entry.of(source, event) for event in events])
+
     def advance_checkpoints(self) -> dict[str, int]:
-        """Move every source's checkpoint over the contiguous positions projected since (a short transaction
-        each; see adapters/projection.py)."""
-        advanced = {}
-        for source in self.sources:
-            with self.db.transaction() as tx:
-                advanced[source] = projection.advance_checkpoint(tx, projection.live_generation(tx), source)
-        return advanced
+        """Move every source's checkpoint over the contiguous positions projected since (one short
+        transaction, apart from the events'; see adapters/projection.py)."""
+        with self.db.transaction() as tx:  # one statement for all sources: it runs a few times a second
+            return projection.advance_checkpoints(tx, list(self.sources))
 
     def lag(self) -> dict[str, int]:
         """Events each source has that the live projection is still missing."""
@@ -72,9 +74,8 @@ class Projector:
             events = self.sources[source]().read_all(after, FILL_BATCH)
             if not events:
                 break
-            for event in events:
-                with self.db.transaction() as tx:
-                    count += projection.write(tx, Entry.of(source, event))
+            with self.db.transaction() as tx:  # one statement for the batch (idempotent, as every write)
+                count += projection.write_many(tx, [Entry.of(source, event) for event in events])
             after = events[-1].global_position
         with self.db.transaction() as tx:
             projection.advance_checkpoint(tx, projection.live_generation(tx), source)

@@ -11,6 +11,7 @@ import datetime as dt
 import heapq
 import json
 import re
+from collections import OrderedDict
 from functools import cache
 from typing import Any
 
@@ -28,6 +29,7 @@ from shared.db import Database
 from shared.envelope import SUBJECT_ID_PATTERN
 from shared.errors import NotFound, Refusal
 
+PERSONS_CACHED = 2048  # timelines remembered per process (a few hundred entries each)
 _SUBJECT = re.compile(SUBJECT_ID_PATTERN)
 _SERVICE = re.compile(SERVICE_PATTERN)
 _TYPE = re.compile(EVENT_TYPE_PATTERN)
@@ -37,6 +39,8 @@ class Queries:
     def __init__(self, db: Database, sources: list[str]) -> None:
         self.db = db
         self.sources = sources
+        # subject -> (the person's ids, their stamp, their timeline rows): least recently used first.
+        self._cache: OrderedDict[str, tuple[tuple[str, ...], tuple[int, int, int] | None, list[Any]]] = OrderedDict()
 
     # -- a person -------------------------------------------------------------------------------------------
     def timeline(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
@@ -62,8 +66,7 @@ class Queries:
         until = _date(as_of)
         moment = _moment(known_at)
         _check_subject(subject)
-        with self.db.connection() as conn:
-            rows = projection.person_timeline_rows(conn, subject, moment)
+        rows = self._timeline_rows(subject, moment)
         visible = [row for row in rows if row.recorded_at <= moment and visibility.sees_entry(row.type)]
         if not visible:
             raise NotFound("no events about this person")
@@ -75,6 +78,35 @@ class Queries:
         return (f'{{"subject": {json.dumps(subject)}, "person": {json.dumps(rows[0].person, ensure_ascii=False)},'
                 f' "merged_ids": {merged}, "as_of": {json.dumps(as_of)}, "known_at": {json.dumps(known_at)},'
                 f' "entries": [{", ".join(shown)}]}}')
+
+    def _timeline_rows(self, subject: str, moment: dt.datetime) -> list[projection.TimelineRow]:
+        """The person's timeline rows; for the present (no `known_at`), from this process's cache while the
+        person's stamp (adapters/projection.py) has not moved: one small indexed read instead of the whole
+        document. A stamp is only ever stored with rows read after it, so a row written in between makes the
+        next request read again and never keeps a stale answer; the first read of a person stores no stamp."""
+        with self.db.connection() as conn:
+            if moment != projection.ALWAYS:
+                return projection.person_timeline_rows(conn, subject, moment)
+            stamp = None
+            cached = self._cache.get(subject)
+            if cached is not None:
+                ids, stored, rows = cached
+                stamp = projection.person_stamp(conn, ids)
+                if stamp == stored:
+                    self._cache.move_to_end(subject)
+                    return rows
+            rows = projection.person_timeline_rows(conn, subject, moment)
+        if not rows:
+            self._cache.pop(subject, None)
+            return rows
+        ids = (subject, rows[0].person, *json.loads(rows[0].merged_ids))
+        if cached is None or cached[0] != ids:
+            stamp = None  # a stamp is kept only for the ids it counted
+        self._cache[subject] = (ids, stamp, rows)
+        self._cache.move_to_end(subject)
+        while len(self._cache) > PERSONS_CACHED:
+            self._cache.popitem(last=False)
+        return rows
 
     def facts(self, subject: str, as_of: str | None, viewer: Any, known_at: str | None = None) -> dict[str, Any]:
         """The person's facts on `as_of` (a business date), as the registry knew them at `known_at`."""
