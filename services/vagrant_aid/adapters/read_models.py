@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import psycopg
@@ -58,35 +59,43 @@ def case_row(case: Case) -> dict[str, Any]:
 
 
 class ReadModels:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    """The read models' questions. Bound to a command's transaction `tx` (the unit of work's `models`), every
+    question is asked on that connection: a worker holding a transaction must never take a second pooled
+    connection, or enough concurrent commands each hold one and wait for another that no one returns
+    (docs/operations.md, "Pool sizing"). Unbound (queries), each question takes a pooled connection."""
+
+    def __init__(self, db: Database, tx: psycopg.Connection | None = None) -> None:
+        self.db, self.tx = db, tx
+
+    def _connection(self) -> AbstractContextManager[psycopg.Connection]:
+        return self.db.connection(self.tx)
 
     # -- stations (V-1) -------------------------------------------------------------------------------
-    def registered_station(self, code: str, tx: psycopg.Connection | None = None) -> Station | None:
-        with self.db.connection(tx) as conn:
+    def registered_station(self, code: str) -> Station | None:
+        with self._connection() as conn:
             row = conn.execute("SELECT code, tier, division, name, parent FROM stations WHERE code = %s",
                                (code,)).fetchone()
         return Station(*row) if row else None
 
     def registered_stations(self) -> list[Station]:
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute("SELECT code, tier, division, name, parent FROM stations ORDER BY code").fetchall()
         return [Station(*row) for row in rows]
 
     # -- cases ----------------------------------------------------------------------------------------
     def next_temporary_number(self) -> int:
-        """A new number for a temporary subject id; outside any transaction, so that it locks nothing."""
-        with self.db.connection() as conn:
+        """A new number for a temporary subject id (a sequence: it locks nothing and is not rolled back)."""
+        with self._connection() as conn:
             return conn.execute("SELECT nextval('temporary_subject_numbers')").fetchone()[0]
 
-    def open_case(self, station: str, person_id: str, tx: psycopg.Connection | None = None) -> str | None:
-        with self.db.connection(tx) as conn:
+    def open_case(self, station: str, person_id: str) -> str | None:
+        with self._connection() as conn:
             row = conn.execute("SELECT case_id::text FROM cases WHERE station = %s AND person_id = %s"
                                " AND status = 'open'", (station, person_id)).fetchone()
         return row[0] if row else None
 
     def open_cases_elsewhere(self, person_id: str, station: str) -> list[dict[str, Any]]:
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             rows = conn.cursor(row_factory=dict_row).execute(
                 "SELECT case_id::text AS case_id, station FROM cases WHERE person_id = %s AND station <> %s"
                 " AND status = 'open' ORDER BY arrived_at", (person_id, station)).fetchall()
@@ -99,7 +108,7 @@ class ReadModels:
         return [row[0] for row in rows]
 
     def case_station(self, case_id: str) -> str | None:
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             row = conn.execute("SELECT station FROM cases WHERE case_id = %s", (case_id,)).fetchone()
         return row[0] if row else None
 
@@ -139,7 +148,7 @@ class ReadModels:
         if person is not None:
             where.append("(person_id = %(person)s OR temporary_id = %(person)s)")
             params["person"] = person
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             rows = conn.cursor(row_factory=dict_row).execute(
                 f"SELECT {_SUMMARY}, (status = 'open' AND stay_last_day < %(today)s) AS stranded FROM cases"
                 f" WHERE {' AND '.join(where)} ORDER BY arrived_at DESC, case_id DESC"
@@ -151,7 +160,7 @@ class ReadModels:
     # -- watch list (V-10) ----------------------------------------------------------------------------
     def watch_candidates(self, id_number: str | None, name: str | None, sex: str) -> list[WatchEntry]:
         """Entries that may match: same ID number, or same name and sex (the age is the domain's call)."""
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute(
                 "SELECT entry FROM watchlist WHERE id_number = %s OR (name_key = %s AND sex = %s)"
                 " ORDER BY registered_on, entry_id",
@@ -160,7 +169,7 @@ class ReadModels:
         return [entry_from(row[0]) for row in rows]
 
     def watch_entries(self, limit: int, offset: int) -> list[dict[str, Any]]:
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             rows = conn.execute("SELECT entry FROM watchlist ORDER BY registered_on DESC, entry_id"
                                 " LIMIT %s OFFSET %s", (limit, offset)).fetchall()
         return [row[0] for row in rows]
@@ -172,7 +181,7 @@ class ReadModels:
         scope = "true" if stations is None else "station = ANY(%(stations)s)"
         params = {"first": first, "last": last, "as_of": as_of, "stations": list(stations or ())}
         exited = "status = 'closed' AND exited_on BETWEEN %(first)s AND %(last)s"
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             counts = conn.cursor(row_factory=dict_row).execute(
                 f"""SELECT station,
                     count(*) FILTER (WHERE arrived_on BETWEEN %(first)s AND %(last)s) AS intakes,
@@ -200,7 +209,7 @@ class ReadModels:
         those returned home, and the open cases on `as_of` past their stay (stranded) or unidentified since
         before `settled_after` (long stays)."""
         params = {"first": first, "last": last, "as_of": as_of, "settled": settled_after}
-        with self.db.connection() as conn:
+        with self._connection() as conn:
             by_kind = dict(conn.execute(
                 "SELECT exit_kind, count(*) FROM cases WHERE status = 'closed' AND identified"
                 " AND exited_on BETWEEN %(first)s AND %(last)s GROUP BY exit_kind", params).fetchall())

@@ -115,7 +115,20 @@ def _record_case(uow: UnitOfWork, case_id: str, drafts: list[Draft], version: in
     except psycopg.errors.UniqueViolation as exc:
         if exc.diag.constraint_name != ONE_OPEN_CASE:
             raise
-        raise _already_open(uow.models.open_case(station, subject), station) from None
+        # The transaction is aborted: the other case is looked up once it has ended (`OpenCaseTaken.refusal`).
+        raise OpenCaseTaken(station, subject) from None
+
+
+class OpenCaseTaken(Exception):
+    """A concurrent command opened the person's case at the station first (the unique index said so)."""
+
+    def __init__(self, station: str, subject: str) -> None:
+        super().__init__(station, subject)
+        self.station, self.subject = station, subject
+
+    def refusal(self, models: ReadModels) -> Refusal:
+        """`already_open_case` naming the other case, read after the unit of work's transaction ended."""
+        return _already_open(models.open_case(self.station, self.subject), self.station)
 
 
 def _already_open(case_id: str | None, station: str) -> Refusal:
@@ -136,7 +149,7 @@ def register_station(uow: UnitOfWork, command: cmd.RegisterStation, actor: Actor
                       errors=[{"loc": ["body", "registered_on"], "msg": "must not be in the future"}])
     parent = _station_or_none(uow.models, command.parent, on)
     drafts = decide_register_station(command.code, command.tier, command.name, command.parent, parent,
-                                     uow.models.registered_station(command.code, uow.tx), on)
+                                     uow.models.registered_station(command.code), on)
     return uow.record(f"station-{command.code}", drafts, NO_STREAM)[0].payload
 
 

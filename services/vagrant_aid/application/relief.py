@@ -33,6 +33,12 @@ class VagrantAid(Application):
         super().__init__(store, correlation, clock)  # type: ignore[arg-type]  # a Clock, not a date
         self.read_models = ReadModels(store.db)
 
+    def _command(self, *args: Any) -> dict[str, Any]:
+        try:
+            return super()._command(*args)
+        except handlers.OpenCaseTaken as taken:  # outside the rolled-back transaction, on a connection of its own
+            raise taken.refusal(self.read_models) from None
+
     # -- reactions (D-9) -------------------------------------------------------------------------------
     def react_to_funeral(self, event: Any, tx: Any) -> None:
         reactions.react(self.store, tx, event, self.correlation.metadata())

@@ -36,7 +36,9 @@ class UnitOfWork(unit_of_work.UnitOfWork):
 
     def __init__(self, store: PostgresEventStore, tx: psycopg.Connection, metadata: Metadata, ids: EventIds) -> None:
         super().__init__(store, tx, metadata, ids)
-        self.models = ReadModels(store.db)  # what deciding reads: stations, open cases, the watch list
+        # What deciding reads (stations, open cases, the watch list), on this transaction's connection: a worker
+        # never holds one pooled connection while waiting for another.
+        self.models = ReadModels(store.db, tx)
 
     def case(self, case_id: str) -> tuple[list[Event], Case]:
         """The case's history and state, or 404 `not_found`."""

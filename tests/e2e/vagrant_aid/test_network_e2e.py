@@ -186,6 +186,34 @@ def test_two_staff_taking_in_the_same_person_at_once_open_one_case(api, store_db
     assert (open_cases, streams) == (1, 1)
 
 
+def test_sixteen_intakes_of_different_persons_at_once_are_all_taken_in(api, store_db):
+    # More concurrent intakes than the service has workers and pooled connections (the test stack's pool is
+    # smaller than its worker count): a command that took a second connection while holding its transaction's
+    # drained the pool, and every worker waited for a connection only another waiting worker could give back.
+    bodies = [identified(new_id_number()) for _ in range(16)]
+    barrier = threading.Barrier(len(bodies))
+    answers: list[tuple[int, str]] = []
+
+    def take_in(body: dict) -> None:
+        client = Api(api.base_url)
+        barrier.wait()
+        response = client.post(f"{BASE}/cases", json=body, headers=key(), **STAFF)
+        answers.append((response.status_code, response.text[:200]))
+
+    threads = [threading.Thread(target=take_in, args=(body,)) for body in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert [status for status, _ in answers] == [201] * len(bodies), answers
+    people = [body["person"]["id_number"] for body in bodies]
+    with store_db.connection() as conn:
+        cases = conn.execute("SELECT count(*) FROM cases WHERE person_id = ANY(%s) AND status = 'open'",
+                             (people,)).fetchone()[0]
+    assert cases == len(bodies)
+
+
 def test_concurrent_cash_on_one_case_stays_within_the_cap_V4(api):
     case = api.post(f"{BASE}/cases", json=identified(new_id_number()), headers=key(), **STAFF).json()
     barrier = threading.Barrier(4)
