@@ -9978,6 +9978,8 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Indicators"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
