@@ -125,6 +125,9 @@ def _operation(route: Route, refs: dict[tuple[type[BaseModel], str], dict[str, A
             **{str(status): {"$ref": _PROBLEM_RESPONSE} for status in _problem_statuses(route)},
         },
     }
+    for media_type in route.alternatives:  # the same answer in another form, by content negotiation
+        operation["responses"][str(route.status)]["content"][media_type] = {"schema": {
+            "type": "string", **({} if media_type.startswith("text/") else {"format": "binary"})}}
     if route.status == 204:  # no content, and no content type (found by schemathesis)
         operation["responses"]["204"] = {"description": "success, no content"}
     elif (example := example_of(route.response)) is not None:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from services.gateway import asyncapi, health, metrics, openapi
 from services.gateway.api import adoption, child_welfare, funeral, indicators, marriage, timeline, vagrant_aid
+from services.gateway.api import certificates as certificate_documents
 from services.gateway.identity import routes as identity_routes
 from services.gateway.routing import ANY_ROLE, PUBLIC, Call, Reply, Route, RouteTable
 
@@ -61,4 +62,5 @@ ROUTES = RouteTable([
     *timeline.ROUTES,
     *indicators.ROUTES,
     *adoption.ROUTES,
+    *certificate_documents.ROUTES,
 ])

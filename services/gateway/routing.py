@@ -126,6 +126,7 @@ class Route:
     subject: str | None = None  # the path parameter that is a person's id, recorded in the access log
     summary: str | None = None  # for the OpenAPI document; default: the handler's docstring
     media_type: str = "application/json"  # of the success response, for the OpenAPI document
+    alternatives: tuple[str, ...] = ()  # other media types of the success response, chosen by `Accept` (OpenAPI)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())

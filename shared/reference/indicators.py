@@ -199,17 +199,25 @@ def _coverage(part: int, whole: int) -> dict[str, Any]:
             "met": None if value is None else value >= 1}
 
 
-CSV_COLUMNS = ("year", "key", "name", "kind", "target", "computable", "value", "unit", "numerator", "denominator",
-               "met", "formula", "limits")
+COLUMNS = ("year", "key", "name", "kind", "target", "computable", "value", "unit", "numerator", "denominator",
+           "met", "formula", "limits")
+Cell = str | int | float | None
+
+
+def table(report: Indicators) -> list[tuple[Cell, ...]]:
+    """The rows of the CSV and of the XLSX workbook: one per indicator, cells in `COLUMNS` order; `None` for an
+    empty cell, `met` as `true`/`false` (the header row is `COLUMNS`)."""
+    rows = []
+    for row in report.indicators:
+        cells = {"year": report.year, **row.model_dump()}
+        rows.append(tuple(str(cells[c]).lower() if isinstance(cells[c], bool) else cells[c] for c in COLUMNS))
+    return rows
 
 
 def to_csv(report: Indicators) -> str:
     """The same rows as text/csv (UTF-8, one header row; empty cells for what cannot be computed)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for row in report.indicators:
-        cells = {"year": report.year, **row.model_dump()}
-        writer.writerow(["" if cells[c] is None else str(cells[c]).lower() if isinstance(cells[c], bool)
-                         else cells[c] for c in CSV_COLUMNS])
+    writer.writerow(COLUMNS)
+    writer.writerows(["" if cell is None else cell for cell in row] for row in table(report))
     return out.getvalue()

@@ -36,6 +36,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'funeral/statistics', name: 'funeral-statistics', component: () => import('@/views/funeral/Statistics.vue'), meta: { title: '殡葬统计', roles: [...FUNERAL, ...ADMIN] } },
   { path: 'admin/accounts', name: 'admin-accounts', component: () => import('@/views/admin/Accounts.vue'), meta: { title: '账号管理', roles: ADMIN } },
   { path: 'admin/standards', name: 'admin-standards', component: () => import('@/views/admin/Standards.vue'), meta: { title: '保障标准', roles: ADMIN } },
+  { path: 'indicators', name: 'indicators', component: () => import('@/views/Indicators.vue'), meta: { title: '规划指标', roles: ['admin', 'oversight'] } },
   { path: 'sign-ins', name: 'sign-ins', component: () => import('@/views/SignIns.vue'), meta: { title: '登录日志', roles: ['admin', 'oversight'] } },
   { path: 'persons', name: 'person', component: () => import('@/views/Person.vue'), meta: { title: '人员档案', roles: PERSON } },
   { path: 'access-log', name: 'access-log', component: () => import('@/views/AccessLog.vue'), meta: { title: '访问日志', roles: ['oversight'] } },

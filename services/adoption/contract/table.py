@@ -8,6 +8,7 @@ from __future__ import annotations
 from services.adoption.contract import commands as c
 from services.adoption.contract import responses as r
 from shared.reference.contract import CommandEntry, command_table
+from shared.reference.parameters import package_parameters
 
 PREFIX = "/v1/adoption"
 REGISTRARS = frozenset({"adoption_registrar"})
@@ -32,3 +33,11 @@ COMMANDS = command_table(
     CommandEntry("revoke_adoption", "POST", f"{REGISTRATION}/revocation", c.RevokeAdoption, REGISTRARS,
                  "adoption", r.Adoption, summary="Record a void or revoked registration (A-17)."),
 )
+
+
+def certificate_prefixes() -> frozenset[str]:
+    """K-2: every prefix an adoption document has carried (configurable in `rule_parameters.yaml`, `SY` and `SJ`
+    by default), so that a number can be routed to this service (`GET /v1/certificates/{number}.pdf`)."""
+    parameters = package_parameters("services.adoption")
+    return frozenset(str(period.value) for name in parameters.names() if name.startswith("adoption.certificate_prefix.")
+                     for period in parameters.history(name))

@@ -1,6 +1,6 @@
 """Adoption routes (api.md release 2, "Adoption — /v1/adoption"; domain rules A-1 to A-17): adoption registrars
 record at their own registry office; registrars and oversight read; the certificates' verification is public
-(K-8, K-9), as marriage's.
+(K-8, K-9), as marriage's. Its certificates print at the common `GET /v1/certificates/{number}.pdf` (`certificates.py`).
 
 The commands are the service's command table (contract/table.py, `command_routes`); the reads below pass the
 query string on, validated strictly against the contract's query models.
@@ -8,10 +8,8 @@ query string on, validated strictly against the contract's query models.
 
 from __future__ import annotations
 
-import base64
-
 from services.adoption.contract import queries, responses
-from services.adoption.contract.table import COMMANDS, NOTICE, PREFIX, READERS, REGISTRARS, REGISTRATION
+from services.adoption.contract.table import COMMANDS, NOTICE, PREFIX, READERS, REGISTRATION
 from services.gateway.api.common import command_routes
 from services.gateway.api.vagrant_aid import query
 from services.gateway.rate_limit import verification_limit
@@ -33,17 +31,6 @@ def list_registrations(call: Call) -> Reply:
     return Reply(call.rpc("adoption").list_registrations(query(call, queries.RegistrationQuery), call.actor()))
 
 
-def print_certificate(call: Call) -> Reply:
-    """The printable 收养登记证 or 解除收养关系证明 (K-1) as PDF, its verification URL and code in the QR code."""
-    number = call.params["number"]
-    url = f"{call.request.host_url.rstrip('/')}{PREFIX}/certificates/{number}/verification"
-    code = query(call, queries.PrintQuery)["code"]
-    printed = call.rpc("adoption").print_certificate(number, code, call.actor(), url)
-    return Reply(base64.b64decode(printed["pdf"]), content_type="application/pdf",
-                 headers={"Content-Disposition": f'inline; filename="{printed["number"]}.pdf"'},
-                 subjects=tuple(printed["subjects"]), detail=f"printed {printed['number']}")
-
-
 def verify_certificate(call: Call) -> Reply:
     """Public: is this 收养登记证 or 解除收养关系证明 genuine and current (K-8, K-9)? Nothing about the persons."""
     verification_limit().check(call.request.remote_addr or "unknown")
@@ -61,8 +48,6 @@ ROUTES = [
     Route("GET", REGISTRATION, "adoption.read_registration", READERS, read_registration,
           response=responses.Adoption),
     Route("GET", NOTICE, "adoption.read_notice", READERS, read_notice, response=responses.FoundlingNotice),
-    Route("GET", f"{PREFIX}/certificates/<number>.pdf", "adoption.print_certificate", REGISTRARS,
-          print_certificate, query=queries.PrintQuery, media_type="application/pdf"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "adoption.verify_certificate", PUBLIC,
           verify_certificate, query=queries.VerificationQuery, response=responses.AdoptionCertificateVerification),
 ]

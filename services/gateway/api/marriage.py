@@ -14,7 +14,8 @@ Who may call what:
   revoked}` only; an unknown number and a wrong or missing code are the same 404; limited per client address
   (`CIVREG_VERIFICATION_RATE_LIMIT`, 429 with Retry-After); each check is in the holder's access history.
 * `GET /v1/certificates/{number}.pdf?code=` (clerks of the issuing office, registrars): the printable copy
-  (K-1) with the code of its issuing answer; the printing is in both parties' access history.
+  (K-1) with the code of its issuing answer; the printing is in both parties' access history. The route is
+  `certificates.py`'s, which sends each number to the service that issued it.
 * The blank stock (K-5): receipts, issues and voids are commands; the books and the numbering audit
   (`certificate-stock`, `certificate-stock/audit`) are read by marriage staff.
 
@@ -24,8 +25,6 @@ problem+json with their codes. Commands pass the Idempotency-Key on, so a retry 
 """
 
 from __future__ import annotations
-
-import base64
 
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import Problem
@@ -80,16 +79,6 @@ def verify_certificate(call: Call) -> Reply:
     return Reply(answer, subjects=(holder,) if holder else (), detail="certificate verification")
 
 
-def print_certificate(call: Call) -> Reply:
-    """The printable copy (K-1) as PDF, with its verification URL and code in the QR code."""
-    number = call.params["number"]
-    url = f"{call.request.host_url.rstrip('/')}{PREFIX}/certificates/{number}/verification"
-    printed = call.rpc("marriage").print_certificate(number, call.query.get("code"), call.actor(), url)
-    return Reply(base64.b64decode(printed["pdf"]), content_type="application/pdf",
-                 headers={"Content-Disposition": f'inline; filename="{printed["number"]}.pdf"'},
-                 subjects=tuple(printed["subjects"]), detail=f"printed {printed['number']}")
-
-
 def certificate_stock(call: Call) -> Reply:
     """The office's books of blanks: received = issued + spoiled + on hand (K-5)."""
     return Reply(call.rpc("marriage").certificate_stock(call.query.get("office")))
@@ -133,8 +122,6 @@ ROUTES = [
           query=queries.StatusQuery, response=responses.MaritalStatus, subject="person_id"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "marriage.verify_certificate", PUBLIC,
           verify_certificate, query=queries.VerificationQuery, response=responses.CertificateVerification),
-    Route("GET", "/v1/certificates/<number>.pdf", "certificates.print", ISSUERS, print_certificate,
-          query=queries.PrintQuery, media_type="application/pdf"),
     Route("GET", f"{PREFIX}/certificate-stock", "marriage.certificate_stock", STAFF, certificate_stock,
           query=queries.StockQuery, response=responses.StockBooks),
     Route("GET", f"{PREFIX}/certificate-stock/audit", "marriage.certificate_audit", STAFF, certificate_audit,

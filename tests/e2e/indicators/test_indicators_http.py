@@ -1,11 +1,14 @@
 """GET /v1/indicators?year= through HTTP alone, on the real gateway, marriage, child welfare, funeral and
 vagrant aid services (PostgreSQL, RabbitMQ): JSON and CSV, the roles, and figures that agree with the
-per-service statistics routes."""
+per-service statistics routes. The XLSX workbook is read back with the standard library alone (zipfile and
+the worksheet's XML, as any spreadsheet reads it)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from xml.etree import ElementTree
 
 import pytest
 
@@ -14,7 +17,7 @@ from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
 from services.vagrant_aid.service import VagrantAidService
 from shared.business_dates import local_today
-from shared.reference.indicators import INDICATOR_KEYS
+from shared.reference.indicators import COLUMNS, INDICATOR_KEYS
 from tests.e2e.funeral.calls import death_body
 from tests.support.problems import assert_problem
 from tests.support.stack import module_stack
@@ -90,6 +93,53 @@ def test_the_same_rows_as_csv_by_content_negotiation(api, seeded):
         expected = json_rows[row["key"]]["value"]
         assert row["value"] == ("" if expected is None else str(expected))
     assert rows[0]["name"] == "孤儿基本生活保障标准"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def workbook_rows(content: bytes) -> list[list[str]]:
+    """The first worksheet's rows as text: shared strings resolved, numbers as written, empty cells ''."""
+    with zipfile.ZipFile(io.BytesIO(content)) as book:
+        strings = [("".join(t.text or "" for t in si.iter(f"{SHEET}t")))
+                   for si in ElementTree.fromstring(book.read("xl/sharedStrings.xml")).iter(f"{SHEET}si")]
+        sheet = ElementTree.fromstring(book.read("xl/worksheets/sheet1.xml"))
+    rows = []
+    for row in sheet.iter(f"{SHEET}row"):
+        cells: dict[int, str] = {}
+        for cell in row.iter(f"{SHEET}c"):
+            letters = "".join(ch for ch in cell.get("r", "") if ch.isalpha())
+            column = 0
+            for ch in letters:
+                column = column * 26 + ord(ch) - ord("A") + 1
+            value = cell.findtext(f"{SHEET}v") or ""
+            cells[column - 1] = strings[int(value)] if cell.get("t") == "s" else value
+        rows.append([cells.get(i, "") for i in range(len(COLUMNS))])
+    return rows
+
+
+def test_the_same_rows_as_an_xlsx_workbook_by_content_negotiation(api, seeded):
+    response = api.get(f"/v1/indicators?year={seeded}", headers={"Accept": XLSX}, **OVERSIGHT)
+    assert response.status_code == 200, response.text
+    assert response.headers["Content-Type"] == XLSX
+    assert response.headers["Content-Disposition"] == f'attachment; filename="indicators-{seeded}.xlsx"'
+    header, *rows = workbook_rows(response.content)
+    csv_rows = list(csv.reader(io.StringIO(api.get(f"/v1/indicators?year={seeded}", headers={"Accept": "text/csv"},
+                                                   **OVERSIGHT).content.decode("utf-8"))))
+    assert header == list(COLUMNS) == csv_rows[0]
+    assert [r[1] for r in rows] == list(INDICATOR_KEYS)
+    for cells, text in zip(rows, csv_rows[1:], strict=True):  # numbers come back as numbers: compare as floats
+        assert [float(c) if c and _numeric(c) else c for c in cells] == [
+            float(t) if t and _numeric(t) else t for t in text], cells[1]
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def test_only_admins_and_oversight_read_them_and_a_bad_year_is_refused(api, seeded):

@@ -74,7 +74,7 @@ def test_civreg_openapi_prints_the_document(capsys):
 
 # The routes whose answer is a document of its own kind (OpenAPI, AsyncAPI, JWKS) or nothing (204).
 SELF_DESCRIBED = {"operations.openapi", "operations.asyncapi", "operations.metrics", "identity.jwks",
-                  "identity.logout", "certificates.print", "adoption.print_certificate"}  # the last two: PDF
+                  "identity.logout", "certificates.print"}  # the last: PDF
 
 
 def test_every_service_operation_answers_a_model_of_its_contract_not_a_generic_object():

@@ -243,23 +243,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/adoption/certificates/{number}.pdf": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The printable 收养登记证 or 解除收养关系证明 (K-1) as PDF, its verification URL and code in the QR code. */
-        get: operations["adoption.print_certificate"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/adoption/certificates/{number}/verification": {
         parameters: {
             query?: never;
@@ -455,7 +438,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The printable copy (K-1) as PDF, with its verification URL and code in the QR code. */
+        /** The printable certificate (K-1) as PDF, with its verification URL and code in the QR code, for the staff */
         get: operations["certificates.print"];
         put?: never;
         post?: never;
@@ -7169,47 +7152,6 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
-    "adoption.print_certificate": {
-        parameters: {
-            query: {
-                /** @description the copy's verification code from the issuing answer (K-8) */
-                code: string;
-            };
-            header?: {
-                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
-                "X-Purpose"?: string;
-                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
-                "X-Purpose-Code"?: string;
-                /** @description the caller's own case reference, recorded in the access log */
-                "X-Case-Ref"?: string;
-            };
-            path: {
-                number: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description success */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/pdf": string;
-                };
-            };
-            400: components["responses"]["Problem"];
-            401: components["responses"]["Problem"];
-            403: components["responses"]["Problem"];
-            404: components["responses"]["Problem"];
-            405: components["responses"]["Problem"];
-            422: components["responses"]["Problem"];
-            500: components["responses"]["Problem"];
-            503: components["responses"]["Problem"];
-            504: components["responses"]["Problem"];
-        };
-    };
     "adoption.verify_certificate": {
         parameters: {
             query?: {
@@ -10036,6 +9978,8 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Indicators"];
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["Problem"];
