@@ -8,10 +8,12 @@ where the branch lacks them they are skipped with that reason, never faked.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from html.parser import HTMLParser
 from typing import Any
 
+import pypdf
 import pytest
 
 from tests.support.synthetic_ids import id_number_of
@@ -145,6 +147,13 @@ def test_a_clerk_sees_the_M1_refusal_in_chinese_then_registers_a_valid_couple_an
     page.get_by_text("登记成功").first.wait_for()
     assert page.get_by_text(re.compile("结婚证字号")).count() == 2
     screenshot(page, "registered")
+    with page.expect_download() as saved:  # K-1: the copy's PDF, with the code only the issuing answer holds
+        page.get_by_role("button", name="下载证书 PDF").first.click()
+    number = saved.value.suggested_filename.removesuffix(".pdf")
+    assert re.fullmatch(r"J610502-\d{4}-\d{6}", number)
+    pdf = pypdf.PdfReader(io.BytesIO(open(saved.value.path(), "rb").read()))
+    text = "".join(p.extract_text() for p in pdf.pages)
+    assert number in text and "张三" in text and "结婚证" in text
     page.get_by_role("button", name="打印证书").click()
     page.get_by_role("heading", name="登记记录").wait_for()
     assert page.get_by_text("张三").count() >= 1

@@ -1,0 +1,30 @@
+// Certificates as documents (K-1, K-8): the printable PDF of a copy, fetched with the staff member's token (the
+// route needs it, so a plain link cannot open it) and saved under its 字号. The verification code comes only with
+// the issuing answer, so the document is offered there, once per copy.
+import { getRaw } from '@/api/client'
+import { messageOf } from '@/problems'
+import { download } from '@/export'
+
+/** One copy as the issuing answer lists it (api.md release 2: `certificates`). */
+export interface IssuedCopy { number: string; holder_id_number?: string; verification_code?: string }
+
+/** The copies of an answer; release-1 answers listed bare numbers, which carry no code and print no PDF. */
+export function issuedCopies(certificates: unknown[]): IssuedCopy[] {
+  return certificates.map((c) => (typeof c === 'string' ? { number: c } : (c as IssuedCopy)))
+}
+
+/** The PDF route of one copy (`GET /v1/certificates/{number}.pdf?code=`). */
+export function certificatePdfPath(copy: IssuedCopy): string {
+  return `/v1/certificates/${encodeURIComponent(copy.number)}.pdf?code=${encodeURIComponent(copy.verification_code ?? '')}`
+}
+
+/** Saves the copy's PDF as `<字号>.pdf`; null when saved, else the refusal in Chinese. */
+export async function saveCertificatePdf(copy: IssuedCopy): Promise<string | null> {
+  const response = await getRaw(certificatePdfPath(copy), 'application/pdf')
+  if (!response.ok) {
+    const problem = await response.json().catch(() => ({ code: 'internal_error' }))
+    return messageOf(String(problem.code))
+  }
+  download(`${copy.number}.pdf`, await response.blob())
+  return null
+}
