@@ -151,6 +151,14 @@ class ServiceRpc(DependencyProvider):
             self.rpc_reply_listener._reply_events.pop(correlation_id, None)
             log.warning("rpc publish failed: broker unreachable", service=service, error=type(exc).__name__)
             raise service_unavailable("the message broker is not reachable; try again") from None
+        except RuntimeError as exc:
+            # kombu's "Acquire on closed pool": the gateway is stopping (SIGTERM) and has closed its producers
+            # while this request was in flight. Nothing was published, so the client may retry elsewhere.
+            self.rpc_reply_listener._reply_events.pop(correlation_id, None)
+            if "closed pool" not in str(exc):
+                raise
+            log.warning("rpc publish refused: the gateway is stopping", service=service)
+            raise service_unavailable("the gateway is stopping; try again") from None
         except BaseException:
             # No reply is coming: drop the waiting event from the listener's table (nameko leaves it there).
             self.rpc_reply_listener._reply_events.pop(correlation_id, None)
