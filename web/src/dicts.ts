@@ -4,6 +4,7 @@ export const CARE: Record<string, string> = { dispersed: '散居', institution: 
 export const MARITAL_STATUS: Record<string, string> = { unmarried: '未婚', married: '已婚', divorced: '离婚', widowed: '丧偶' }
 export const SERVICE: Record<string, string> = {
   marriage: '婚姻登记', child_welfare: '儿童福利', funeral: '殡葬管理', vagrant_aid: '救助管理', timeline: '人员档案',
+  adoption: '收养登记',
 }
 export const SEX: Record<string, string> = { male: '男', female: '女' }
 export const RELIEF_SOURCE: Record<string, string> = { patrol: '巡查发现', police: '公安护送', department: '部门转送', walk_in: '主动求助' }
@@ -35,6 +36,36 @@ export const APPOINTMENT_STATUS: Record<string, string> = { booked: '已预约',
 export const APPOINTMENT_KIND: Record<string, string> = { marriage: '结婚', divorce: '离婚' }
 export const STAGE: Record<string, string> = {
   awaiting_township_check: '待乡镇审核', awaiting_decision: '待县级审批', confirmed: '保障中', terminated: '已终止',
+}
+
+// 收养登记 (docs/adoption.md): the registration body's enums and the record's states.
+export const ADOPTION_SITUATION: Record<'orphan' | 'parents_unknown' | 'parents_in_difficulty', string> = {
+  orphan: '孤儿', parents_unknown: '查找不到生父母', parents_in_difficulty: '生父母有特殊困难无力抚养',
+}
+export const PLACING_KIND: Record<'guardian' | 'parent' | 'institution', string> = {
+  guardian: '监护人', parent: '生父母', institution: '社会福利机构',
+}
+export const ADOPTION_RELATION: Record<'none' | 'collateral_relative' | 'step_parent', string> = {
+  none: '无', collateral_relative: '三代以内旁系同辈血亲', step_parent: '继父母',
+}
+export const ASSESSMENT_OUTCOME: Record<'suitable' | 'unsuitable', string> = { suitable: '适合', unsuitable: '不适合' }
+export const ADOPTION_STATUS: Record<string, string> = { registered: '收养关系存续', dissolved: '已解除', void: '已确认无效或撤销' }
+export const DISSOLUTION_BY: Record<'agreement' | 'court', string> = { agreement: '协议解除', court: '判决解除' }
+export const NOTICE_STATUS: Record<string, string> = { running: '公告期内', ended: '公告期满', claimed: '已认领' }
+
+// 宣告死亡/失踪 (docs/declarations.md): kinds, grounds and the effects each service gives a declaration.
+export const DECLARATION_KIND: Record<'death' | 'missing', string> = { death: '宣告死亡', missing: '宣告失踪' }
+export const DECLARATION_GROUND: Record<'missing_four_years' | 'accident_two_years' | 'accident_certified', string> = {
+  missing_four_years: '下落不明满四年', accident_two_years: '因意外事件下落不明满二年',
+  accident_certified: '因意外事件下落不明，经有关机关证明不可能生存',
+}
+export const DECLARATION_EFFECT: Record<string, string> = {
+  declared_missing: '宣告失踪', parent_declared_missing: '父母一方被宣告失踪',
+  'none: a divorce suit of the spouse is granted (1079)': '婚姻关系不受影响（配偶可诉讼离婚）',
+  deceased_declared: '按宣告死亡认定死亡（不作死亡登记）', marriage_dissolved: '婚姻关系自判决之日起消除，配偶为丧偶',
+  parent_declared_dead: '父母一方被宣告死亡', death_basis_declared: '死亡依据：宣告死亡',
+  marriage_revived_unless_remarried_or_refused: '婚姻关系自行恢复（配偶再婚或书面声明不愿恢复的除外）',
+  staff_alerted_if_open_case: '在站救助个案提醒工作人员',
 }
 
 /** Lists mask ID numbers (architecture.md): 610502********0011; the record being worked shows them in full. */

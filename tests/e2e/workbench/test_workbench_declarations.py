@@ -1,0 +1,86 @@
+"""A marriage registrar's court-declaration journey in Debian's chromium against the real gateway, marriage and
+funeral services (docs/declarations.md, docs/workbench.md): the registrar records a death declaration of a
+married man (D-1), reads the declaration with its effects per service (D-4..D-10), and finds the wife widowed
+from the judgment date once marriage has applied the event from the broker (D-4). axe-core finds no serious
+violations; screenshots are kept as artifacts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+import uuid
+from typing import Any
+
+import pytest
+
+from services.funeral.service import FuneralService
+from services.marriage.service import MarriageService
+from shared.business_dates import local_today
+from tests.support.stack import module_stack
+from tests.support.synthetic_ids import synthetic_id_number
+from tests.support.workbench import account, axe_violations, screenshot, sign_in_route_missing
+
+pytestmark = pytest.mark.integration
+
+world, api = module_stack([MarriageService, FuneralService], ("marriage", "funeral", "gateway"))
+
+
+def sign_in(page: Any, api: Any, username: str, password: str) -> None:
+    missing = sign_in_route_missing(api)
+    if missing:
+        pytest.skip(missing)
+    page.goto(api.base_url + "/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.get_by_role("heading", name=re.compile("您好")).wait_for()
+
+
+def no_serious_violations(page: Any) -> None:
+    page.mouse.move(0, 0)  # a hovered button is lighter than at rest; axe judges the page at rest
+    page.wait_for_timeout(400)  # axe reads colours: let Element Plus's fades and zooms end first
+    assert axe_violations(page) == []
+
+
+def test_a_registrar_records_a_death_declaration_and_sees_the_spouse_widowed(page, api) -> None:
+    husband, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    married_on = (local_today() - dt.timedelta(days=20)).isoformat()
+    married = api.post("/v1/marriage/registrations", as_="marriage_clerk", office="MR-610502", json={
+        "office": "MR-610502", "declaration_signed": True, "registered_on": married_on,
+        "parties": [{"id_number": husband, "name": "王建国"}, {"id_number": wife, "name": "李秀兰"}]})
+    assert married.status_code == 201, married.text
+
+    sign_in(page, api, *account("marriage_registrar"))
+    page.get_by_role("menuitem", name="宣告死亡/失踪").click()
+    page.locator("#dc-id").fill(husband)
+    page.locator("#dc-court").fill("渭南市临渭区人民法院")
+    page.locator("#dc-ref").fill(f"（2026）陕0502民特{uuid.uuid4().int % 10_000}号")
+    no_serious_violations(page)
+    screenshot(page, "declaration-form")
+    page.get_by_role("button", name="录入宣告").click()
+
+    effects = page.get_by_test_id("effects")
+    marriage = effects.get_by_role("row").filter(has_text="婚姻关系自判决之日起消除，配偶为丧偶")
+    marriage.wait_for()
+    today = local_today().isoformat()
+    assert marriage.get_by_text(today).is_visible()  # dissolved on the judgment date (D-4)
+    page.get_by_role("tab", name="配偶书面声明（D-5）").wait_for()
+    no_serious_violations(page)
+    screenshot(page, "declaration-effects")
+
+    # Marriage applies the declaration from the broker: the wife is widowed from the judgment date.
+    page.get_by_role("menuitem", name="婚姻状况查询").click()
+    page.locator("#status-id").fill(wife)
+    status = page.get_by_test_id("status")
+    deadline = time.monotonic() + 30
+    while True:
+        page.get_by_role("button", name="查询").click()
+        status.wait_for()
+        if status.get_by_text("丧偶").count():
+            break
+        assert time.monotonic() < deadline, f"the wife is still {status.inner_text()}"
+        page.wait_for_timeout(500)
+    assert status.get_by_text(today).count() >= 1  # since the judgment date
+    screenshot(page, "declaration-spouse-widowed")
+    no_serious_violations(page)
