@@ -6,7 +6,7 @@ import { messageOf } from '@/problems'
 import { download } from '@/export'
 
 /** One copy as the issuing answer lists it (api.md release 2: `certificates`). */
-export interface IssuedCopy { number: string; holder_id_number?: string; verification_code?: string }
+export interface IssuedCopy { number: string; holder_id_number?: string | null; verification_code?: string | null }
 
 /** The copies of an answer; release-1 answers listed bare numbers, which carry no code and print no PDF. */
 export function issuedCopies(certificates: unknown[]): IssuedCopy[] {

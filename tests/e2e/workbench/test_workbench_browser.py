@@ -11,6 +11,7 @@ import datetime as dt
 import io
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -151,7 +152,7 @@ def test_a_clerk_sees_the_M1_refusal_in_chinese_then_registers_a_valid_couple_an
         page.get_by_role("button", name="下载证书 PDF").first.click()
     number = saved.value.suggested_filename.removesuffix(".pdf")
     assert re.fullmatch(r"J610502-\d{4}-\d{6}", number)
-    pdf = pypdf.PdfReader(io.BytesIO(open(saved.value.path(), "rb").read()))
+    pdf = pypdf.PdfReader(io.BytesIO(Path(saved.value.path()).read_bytes()))
     text = "".join(p.extract_text() for p in pdf.pages)
     assert number in text and "张三" in text and "结婚证" in text
     page.get_by_role("button", name="打印证书").click()
