@@ -171,7 +171,9 @@ def test_vagrant_aid_intake_benchmark():
         delete_vhost(vhost)
         destroy_namespace(namespace)
 
-    assert latencies, f"no intake was answered 201: {sorted(set(failures))}"
+    # Every intake is a new person, so every answer must be 201: a pool stall answers 503/504 to some of them
+    # while others still succeed, and a benchmark that accepted that would measure a defect as a rate.
+    assert latencies and not failures, f"{len(failures)} intakes not answered 201: {sorted(set(failures))[:5]}"
     rate = len(latencies) / elapsed
     cpu = ", ".join(f"{name} {(cpu_after[name] - cpu_before[name]) / max(len(latencies), 1) * 1000:.1f} ms"
                     for name in cpu_after if name in cpu_before) or "not measured"
