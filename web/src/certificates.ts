@@ -18,13 +18,17 @@ export function certificatePdfPath(copy: IssuedCopy): string {
   return `/v1/certificates/${encodeURIComponent(copy.number)}.pdf?code=${encodeURIComponent(copy.verification_code ?? '')}`
 }
 
+/** The PDF at `path`, fetched with the staff member's token: the document, or the refusal in Chinese. */
+export async function fetchCertificatePdf(path: string): Promise<{ pdf: Blob; problem: null } | { pdf: null; problem: string }> {
+  const response = await getRaw(path, 'application/pdf')
+  if (response.ok) return { pdf: await response.blob(), problem: null }
+  const body = await response.json().catch(() => ({ code: 'internal_error' }))
+  return { pdf: null, problem: messageOf(String(body.code)) }
+}
+
 /** Saves the copy's PDF as `<字号>.pdf`; null when saved, else the refusal in Chinese. */
 export async function saveCertificatePdf(copy: IssuedCopy): Promise<string | null> {
-  const response = await getRaw(certificatePdfPath(copy), 'application/pdf')
-  if (!response.ok) {
-    const problem = await response.json().catch(() => ({ code: 'internal_error' }))
-    return messageOf(String(problem.code))
-  }
-  download(`${copy.number}.pdf`, await response.blob())
-  return null
+  const { pdf, problem } = await fetchCertificatePdf(certificatePdfPath(copy))
+  if (pdf) download(`${copy.number}.pdf`, pdf)
+  return problem
 }
