@@ -84,6 +84,20 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
             for v in result if v["impact"] in impacts]
 
 
+# Element Plus fades and zooms its tags, dialogs and panels in; mid-way their colours are lighter than at rest,
+# and axe, which reads colours, would judge a frame of the transition. Wait for every finite animation instead
+# of a fixed pause, which a loaded machine outruns (a tag caught half-faded failed color-contrast in CI).
+SETTLED = """() => document.getAnimations().every(
+    a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)"""
+
+
+def no_serious_violations(page: Any) -> None:
+    """axe finds no serious or critical violation on the page at rest: no hover, no transition under way."""
+    page.mouse.move(0, 0)  # a hovered button or table row is lighter than at rest
+    page.wait_for_function(SETTLED, timeout=10_000)
+    assert axe_violations(page) == []
+
+
 def sign_in_route_missing(api: Any) -> str | None:
     """Why sign-in journeys cannot run on this branch, or None (they need issue 12's routes and accounts)."""
     paths = api.get("/openapi.json").json().get("paths", {})

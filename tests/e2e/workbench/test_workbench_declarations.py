@@ -19,7 +19,7 @@ from services.marriage.service import MarriageService
 from shared.business_dates import local_today
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import synthetic_id_number
-from tests.support.workbench import account, axe_violations, screenshot, sign_in_route_missing
+from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
 
 pytestmark = pytest.mark.integration
 
@@ -35,12 +35,6 @@ def sign_in(page: Any, api: Any, username: str, password: str) -> None:
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name=re.compile("您好")).wait_for()
-
-
-def no_serious_violations(page: Any) -> None:
-    page.mouse.move(0, 0)  # a hovered button is lighter than at rest; axe judges the page at rest
-    page.wait_for_timeout(400)  # axe reads colours: let Element Plus's fades and zooms end first
-    assert axe_violations(page) == []
 
 
 def test_a_registrar_records_a_death_declaration_and_sees_the_spouse_widowed(page, api) -> None:

@@ -18,7 +18,7 @@ from services.marriage.service import MarriageService
 from services.vagrant_aid.service import VagrantAidService
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import synthetic_id_number
-from tests.support.workbench import account, axe_violations, screenshot, sign_in_route_missing
+from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
 
 pytestmark = pytest.mark.integration
 
@@ -40,10 +40,6 @@ def sign_in(page: Any, api: Any, username: str, password: str) -> Any:
 
 def as_role(page: Any, api: Any, role: str, office: str | None = None) -> Any:
     return sign_in(page, api, *account(role, office))
-
-
-def no_serious_violations(page: Any) -> None:
-    assert axe_violations(page) == []
 
 
 def test_relief_staff_take_in_a_minor_and_see_the_referral_on_the_case_page(page, api) -> None:
