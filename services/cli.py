@@ -22,8 +22,10 @@
 prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
 jobs show a progress bar with rate and ETA on a terminal and plain lines elsewhere (services/progress.py).
 
-Settings come from the environment: DATABASE_ADMIN_URL (migrations; default the local `civreg` database),
-AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see shared/config.py).
+Settings come from the environment (`OperatorEnvironment`, shared/settings.py): DATABASE_ADMIN_URL (migrations;
+default the local `civreg` database), AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml and
+the environment over it, checked against the service's typed settings: a misspelt key or a wrong type stops it
+with exit status 2, naming the key (shared/config.py).
 """
 
 import shared.bootstrap  # noqa: F401, I001 - first: eventlet and psycopg's wait function

@@ -29,7 +29,6 @@ log = structlog.get_logger(__name__)
 class HolidayCalendarWatch(DependencyProvider):
     """No injection: domain code reads the calendar through `shared.reference.default_calendar()`."""
 
-    poll_seconds = 60.0
     retry_seconds = 5.0
 
     def setup(self) -> None:
