@@ -22,8 +22,10 @@
 prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
 jobs show a progress bar with rate and ETA on a terminal and plain lines elsewhere (services/progress.py).
 
-Settings come from the environment: DATABASE_ADMIN_URL (migrations; default the local `civreg` database),
-AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml (see shared/config.py).
+Settings come from the environment (`OperatorEnvironment`, shared/settings.py): DATABASE_ADMIN_URL (migrations;
+default the local `civreg` database), AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml and
+the environment over it, checked against the service's typed settings: a misspelt key or a wrong type stops it
+with exit status 2, naming the key (shared/config.py).
 """
 
 import shared.bootstrap  # noqa: F401, I001 - first: eventlet and psycopg's wait function
@@ -42,20 +44,27 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services import SERVICES, spec
-from shared.db import DEFAULT_NAMESPACE
-from shared.nameko_ext.settings import DEFAULT_AMQP_URI, DEFAULT_DATABASE_URL
+from shared.config import SettingsError
+from shared.settings import OperatorEnvironment
+
+
+def _environment() -> OperatorEnvironment:
+    try:
+        return OperatorEnvironment()
+    except ValueError as exc:  # pydantic's ValidationError names the variable
+        raise SystemExit(f"civreg: {exc}") from None
 
 
 def _admin_url() -> str:
-    return os.environ.get("DATABASE_ADMIN_URL", DEFAULT_DATABASE_URL)
+    return _environment().DATABASE_ADMIN_URL
 
 
 def _amqp_uri() -> str:
-    return os.environ.get("AMQP_URI", DEFAULT_AMQP_URI)
+    return _environment().AMQP_URI
 
 
 def _namespace() -> str:
-    return os.environ.get("CIVREG_NAMESPACE", DEFAULT_NAMESPACE)
+    return _environment().CIVREG_NAMESPACE
 
 
 def _release() -> str:
@@ -139,14 +148,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from services.topology import service_class
     from shared.bootstrap import assert_cooperative
-    from shared.config import load_config
+    from shared.config import load_settings
     from shared.logging import configure_logging
 
     service = spec(args.service)
-    config = load_config(args.config or service.config_file)
-    configure_logging(service.name, str(config.get("LOG_LEVEL", "INFO")))
+    cls = service_class(service)
+    try:  # a misspelt key or a wrong type stops here, named, before anything connects
+        settings = load_settings(cls.settings_model, args.config or service.config_file)
+    except SettingsError as exc:
+        print(f"civreg run {service.name}: configuration refused: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(service.name, settings.LOG_LEVEL)
     assert_cooperative()
-    run([service_class(service)], config)
+    run([cls], settings.nameko_config())
     return 0
 
 
@@ -190,7 +204,7 @@ def cmd_timeline_rebuild(args: argparse.Namespace) -> int:
 
     try:
         with reporter.running():
-            report = rebuild_namespace(os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL), _namespace(), progress)
+            report = rebuild_namespace(_environment().DATABASE_URL, _namespace(), progress)
     except RebuildRunning as exc:
         print(exc, file=sys.stderr)
         return 2
@@ -224,7 +238,7 @@ def cmd_healthcheck(args: argparse.Namespace) -> int:
     from the broker can neither take commands nor publish)."""
     from kombu import Connection
 
-    address = os.environ.get("WEB_SERVER_ADDRESS")
+    address = _environment().WEB_SERVER_ADDRESS
     if address:
         host, _, port = address.rpartition(":")
         url = f"http://{'127.0.0.1' if host in ('', '0.0.0.0') else host}:{port}/health"
@@ -254,7 +268,7 @@ def cmd_marriage_import(args: argparse.Namespace) -> int:
 
     with open(args.file, newline="", encoding="utf-8-sig") as counting:  # one quick pass: the bar's total
         rows = max(sum(1 for _ in csv.reader(counting)) - 1, 0)
-    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
+    url = _environment().DATABASE_URL
     db = Database(DatabaseSettings(url, schema_name(_namespace(), "marriage"), max_size=args.workers))
     results = open(args.results, "w", newline="", encoding="utf-8") if args.results else None  # noqa: SIM115
     reporter = Reporter(_progress_stream(args))

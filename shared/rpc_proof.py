@@ -34,6 +34,7 @@ from joserfc.jwk import ECKey, KeySet
 
 from shared.actor import SYSTEM_ROLE, Actor
 from shared.errors import Refusal
+from shared.settings import RpcProofKeys, RpcProofSigning
 
 PROOF_CONTEXT_KEY = "rpc_proof"  # nameko sends context data as `nameko.<key>` headers
 ALGORITHM = "ES256"
@@ -104,9 +105,10 @@ class ProofSigner:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> ProofSigner:
         """`RPC_SIGNING_KEY_FILE`: a private JWK (relative paths from the repository root)."""
-        path = _config_path(config.get("RPC_SIGNING_KEY_FILE"), SIGNING_KEY_FILE)
+        settings = RpcProofSigning.of(config)
+        path = _config_path(settings.RPC_SIGNING_KEY_FILE, SIGNING_KEY_FILE)
         key = ECKey.import_key(json.loads(path.read_text()))
-        return cls(key, lifetime=int(config.get("RPC_PROOF_LIFETIME") or DEFAULT_LIFETIME))
+        return cls(key, lifetime=settings.RPC_PROOF_LIFETIME or DEFAULT_LIFETIME)
 
     def sign(self, *, audience: str, principal: str, role: str, correlation_id: str,
              scopes: Iterable[str] = (), office: str | None = None, county: str | None = None,
@@ -138,7 +140,7 @@ class ProofVerifier:
     @classmethod
     def from_config(cls, config: dict[str, Any], audience: str) -> ProofVerifier:
         """`RPC_PUBLIC_KEYS_FILE`: a JWK set of the gateway's public keys."""
-        path = _config_path(config.get("RPC_PUBLIC_KEYS_FILE"), PUBLIC_KEYS_FILE)
+        path = _config_path(RpcProofKeys.of(config).RPC_PUBLIC_KEYS_FILE, PUBLIC_KEYS_FILE)
         return cls(KeySet.import_key_set(json.loads(path.read_text())), audience)
 
     def verify(self, token: Any, *, now: float | None = None) -> Assertion:

@@ -18,11 +18,25 @@ from services.funeral.application.funeral import Funeral
 from services.funeral.application.reactions import RELIEF_EVENT_TYPES
 from services.funeral.contract.table import COMMANDS
 from services.funeral.domain.events import UPCASTERS
+from shared.config import Section
 from shared.nameko_ext import EventSourcedService, EventStoreProvider, service_rpc, subscribe
 from shared.nameko_ext.commands import command_entrypoints
+from shared.settings import ServiceSettings
 
 # Where a relief-station death is taken when the configuration names no funeral home: the city's.
 DEFAULT_RELIEF_FUNERAL_HOME = "FH-610502"
+
+
+class FuneralOptions(Section):
+    RELIEF_DEATHS_FUNERAL_HOME: str = DEFAULT_RELIEF_FUNERAL_HOME  # takes in deaths in relief stations' care (V-8)
+
+
+class FuneralConfig(Section):
+    FUNERAL: FuneralOptions = FuneralOptions()
+
+
+class FuneralSettings(ServiceSettings, FuneralConfig):
+    """The funeral service's `config.yaml`: a service's keys and `FUNERAL`."""
 
 
 @command_entrypoints(COMMANDS)
@@ -30,6 +44,7 @@ class FuneralService(EventSourcedService):
     name = "funeral"
     store = EventStoreProvider(UPCASTERS)
     config = Config()
+    settings_model = FuneralSettings
 
     def application(self) -> Funeral:
         return Funeral(self.store, self.context)
@@ -79,6 +94,5 @@ class FuneralService(EventSourcedService):
     # -- reactions (V-8 → F-1, F-6) ---------------------------------------------------------------------
     @subscribe("vagrant_aid", list(RELIEF_EVENT_TYPES))
     def on_relief_station_event(self, event, tx) -> None:  # noqa: ANN001 - the subscription's signature
-        settings = self.config.get("FUNERAL") or {}
-        funeral_home = settings.get("RELIEF_DEATHS_FUNERAL_HOME") or DEFAULT_RELIEF_FUNERAL_HOME
+        funeral_home = FuneralConfig.of(self.config).FUNERAL.RELIEF_DEATHS_FUNERAL_HOME
         self.application().react_to_relief_station(event, tx, funeral_home)

@@ -43,20 +43,20 @@ from kombu import Connection
 from kombu.exceptions import ChannelError
 from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import ProducerPool
-from nameko.constants import DEFAULT_RETRY_POLICY, DEFAULT_SERIALIZER, SERIALIZER_CONFIG_KEY
+from nameko.constants import DEFAULT_RETRY_POLICY
 from nameko.extensions import DependencyProvider
 from nameko.messaging import HeaderEncoder
 from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, RpcReply, get_rpc_exchange
 
 from services.gateway.problems import Problem
+from services.gateway.settings import GatewayOptions
 from shared.logging import get_logger
-from shared.nameko_ext.settings import amqp_uri
-from shared.queue_probe import DEFAULT_TTL, BrokerUnavailable, QueueProbe
+from shared.queue_probe import BrokerUnavailable, QueueProbe
 from shared.rpc_proof import PROOF_CONTEXT_KEY, ProofSigner
+from shared.settings import Broker, Workers
 
 log = get_logger(__name__)
 
-DEFAULT_RPC_TIMEOUT = 10.0
 RETRY_AFTER = {"Retry-After": "2"}  # seconds: a restarting service or broker is usually back by then
 BROKER_ERRORS = (KombuOperationalError, AmqpConnectionError)
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
@@ -86,17 +86,18 @@ class ServiceRpc(DependencyProvider):
 
     def setup(self) -> None:
         config = self.container.config
-        self.timeout = float(config.get("RPC_TIMEOUT") or DEFAULT_RPC_TIMEOUT)
+        options, broker = GatewayOptions.of(config), Broker.of(config)
+        self.timeout = options.RPC_TIMEOUT
         self.exchange = get_rpc_exchange(config)
         self.signer = ProofSigner.from_config(config)  # a gateway without its signing key does not start
-        self.serializer = config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER)
+        self.serializer = broker.serializer
         # confirm_publish: see the module docstring (unroutable requests are returned before the confirm).
         # The container's own pool (not kombu's process-wide one, which two gateways in a test process would
         # share): a producer per concurrent call, each with its channel in confirm mode on its connection.
-        connection = Connection(amqp_uri(config), transport_options={"confirm_publish": True})
-        limit = int(config.get("max_workers") or 10)
+        connection = Connection(broker.AMQP_URI, transport_options={"confirm_publish": True})
+        limit = Workers.of(config).max_workers
         self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
-        self.consumers = QueueProbe(amqp_uri(config), ttl=float(config.get("RPC_CONSUMER_CHECK_TTL", DEFAULT_TTL)))
+        self.consumers = QueueProbe(broker.AMQP_URI, ttl=options.RPC_CONSUMER_CHECK_TTL)
 
     def stop(self) -> None:
         self.consumers.close()

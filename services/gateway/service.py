@@ -25,27 +25,25 @@ from services import SERVICES
 from services.gateway.access_log import PostgresAccessLog
 from services.gateway.app import CORRELATION_HEADER, GatewayApp, correlation_id_of
 from services.gateway.auth import Principals, PrincipalsError
-from services.gateway.body import DEFAULT_MAX_BODY_BYTES
 from services.gateway.health import InfrastructureProbe
-from services.gateway.idempotency import DEFAULT_RETENTION_HOURS, PostgresIdempotencyStore
+from services.gateway.idempotency import PostgresIdempotencyStore
 from services.gateway.identity.core import Identity
 from services.gateway.identity.settings import IdentityConfigError, IdentitySettings
 from services.gateway.problems import Problem, internal_error
 from services.gateway.routes import ROUTES
 from services.gateway.routing import RouteTable
 from services.gateway.rpc import ServiceRpc
+from services.gateway.settings import GatewayOptions, GatewaySettings
 from services.gateway.static import Workbench
 from shared.logging import get_logger
 from shared.tracing import TRACEPARENT
 from shared.nameko_ext import CorrelationContext, DatabasePool
-from shared.nameko_ext.settings import amqp_uri, namespace
+from shared.settings import Broker, Database
 
 log = get_logger(__name__)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_PRINCIPALS_FILE = "deploy/dev/principals.yaml"
-DEFAULT_ADDRESS = "127.0.0.1:8000"  # nameko's own default listens on every interface
-DEFAULT_WORKBENCH_DIR = "web/dist"  # the built workbench (`make web`)
 
 
 def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path | None:
@@ -55,7 +53,7 @@ def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path 
     that names a principals file stops (identity/settings.py). A named file that is missing stops start-up
     naming the setting, rather than crash-looping on a trace.
     """
-    named = config.get("PRINCIPALS_FILE")
+    named = GatewayOptions.of(config).PRINCIPALS_FILE
     if not settings.development:
         if named:
             raise IdentityConfigError("a production start refuses static tokens: unset PRINCIPALS_FILE")
@@ -71,7 +69,7 @@ def principals_file(config: dict[str, Any], settings: IdentitySettings) -> Path 
 class GatewayWebServer(WebServer):
     @property
     def bind_addr(self):  # noqa: ANN201
-        return parse_address(self.container.config.get("WEB_SERVER_ADDRESS") or DEFAULT_ADDRESS)
+        return parse_address(GatewayOptions.of(self.container.config).WEB_SERVER_ADDRESS)
 
     def make_url_map(self) -> Map:
         # nameko's map merges slashes with an HTML redirect; the app answers every path itself.
@@ -146,7 +144,8 @@ class GatewayAppProvider(DependencyProvider):
         self.settings = IdentitySettings.from_config(config)  # unsafe settings stop start-up
         static = principals_file(config, self.settings)
         self.principals = Principals.load(static) if static else None  # a bad file stops start-up
-        self.max_body_bytes = int(config.get("MAX_BODY_BYTES") or DEFAULT_MAX_BODY_BYTES)
+        self.options = GatewayOptions.of(config)
+        self.max_body_bytes = self.options.MAX_BODY_BYTES
 
     def start(self) -> None:
         config, db = self.container.config, self.pool.db
@@ -157,12 +156,12 @@ class GatewayAppProvider(DependencyProvider):
         self.app = GatewayApp(
             self.routes, identity,
             idempotency=PostgresIdempotencyStore(
-                db, retention_hours=float(config.get("IDEMPOTENCY_RETENTION_HOURS") or DEFAULT_RETENTION_HOURS)),
+                db, retention_hours=self.options.IDEMPOTENCY_RETENTION_HOURS),
             access_log=PostgresAccessLog(db),
             health=self._health(config, db, event_sourced),
             max_body_bytes=self.max_body_bytes,
             identity=identity,
-            workbench=Workbench(REPO_ROOT / (config.get("WORKBENCH_DIR") or DEFAULT_WORKBENCH_DIR)),
+            workbench=Workbench(REPO_ROOT / self.options.WORKBENCH_DIR),
         )
 
     def _health(self, config: dict[str, Any], db: Any, event_sourced: list[str]) -> InfrastructureProbe:
@@ -171,7 +170,7 @@ class GatewayAppProvider(DependencyProvider):
         from services.topology import all_subscriptions
 
         self.health = InfrastructureProbe(
-            db, amqp_uri(config), namespace(config), event_sourced,
+            db, Broker.of(config).AMQP_URI, Database.of(config).NAMESPACE, event_sourced,
             domain_services=[s.name for s in SERVICES if s.name != self.container.service_name],
             dead_letter_queues=[queues.dead.name for queues in all_subscriptions()])
         return self.health
@@ -188,6 +187,7 @@ class GatewayAppProvider(DependencyProvider):
 
 class GatewayService:
     name = "gateway"
+    settings_model = GatewaySettings  # what `civreg run gateway` checks config.yaml against
     context = CorrelationContext()
     gateway = GatewayAppProvider()
     rpc = ServiceRpc()

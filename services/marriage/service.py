@@ -13,26 +13,39 @@ from typing import Any
 
 from nameko.dependency_providers import Config
 from nameko.timer import Timer
+from pydantic import PositiveFloat
 
 from services.marriage.application.marriage import Marriage
 from services.marriage.application.reactions import FUNERAL_EVENT_TYPES
 from services.marriage.contract.table import COMMANDS
 from services.marriage.domain.events import UPCASTERS
+from shared.config import Section
 from shared.logging import get_logger
 from shared.nameko_ext import EventSourcedService, EventStoreProvider, service_rpc, subscribe
 from shared.nameko_ext.commands import command_entrypoints
-from shared.nameko_ext.settings import section
+from shared.settings import ServiceSettings
 
 log = get_logger(__name__)
 DEFAULT_CHECK_SECONDS = 300.0
+
+
+class MarriageOptions(Section):
+    COOLING_OFF_CHECK_SECONDS: PositiveFloat = DEFAULT_CHECK_SECONDS  # M-8: how often lapsed applications are read
+
+
+class MarriageConfig(Section):
+    MARRIAGE: MarriageOptions = MarriageOptions()
+
+
+class MarriageSettings(ServiceSettings, MarriageConfig):
+    """The marriage service's `config.yaml`: a service's keys and `MARRIAGE`."""
 
 
 class CoolingOffCheck(Timer):
     """nameko's timer, its interval read from the configuration (`MARRIAGE.COOLING_OFF_CHECK_SECONDS`)."""
 
     def setup(self) -> None:
-        settings = section(self.container.config, "MARRIAGE")
-        self.interval = float(settings.get("COOLING_OFF_CHECK_SECONDS") or DEFAULT_CHECK_SECONDS)
+        self.interval = MarriageConfig.of(self.container.config).MARRIAGE.COOLING_OFF_CHECK_SECONDS
         super().setup()
 
 
@@ -41,6 +54,7 @@ class MarriageService(EventSourcedService):
     name = "marriage"
     store = EventStoreProvider(UPCASTERS)
     config = Config()
+    settings_model = MarriageSettings
 
     def application(self) -> Marriage:
         return Marriage(self.store, self.context)

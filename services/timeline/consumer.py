@@ -33,13 +33,10 @@ from services.timeline.adapters import deliveries
 from shared.envelope import Event
 from shared.logging import get_logger
 from shared.nameko_ext import Subscription
-from shared.nameko_ext.settings import section
+from shared.settings import Subscriptions, Telemetry
 from shared.tracing import start_span, trace_id_of
 
 log = get_logger(__name__)
-
-DEFAULT_PREFETCH = 500
-DEFAULT_BATCH_SIZE = 500
 
 
 class PrefetchingQueueConsumer(QueueConsumer):
@@ -47,7 +44,7 @@ class PrefetchingQueueConsumer(QueueConsumer):
 
     @property
     def prefetch_count(self) -> int:
-        return int(section(self.container.config, "SUBSCRIPTIONS").get("PREFETCH", DEFAULT_PREFETCH))
+        return Subscriptions.of(self.container.config).SUBSCRIPTIONS.PREFETCH
 
 
 class BatchedSubscription(Subscription):
@@ -55,8 +52,7 @@ class BatchedSubscription(Subscription):
 
     def setup(self) -> None:
         super().setup()
-        self.batch_size = int(section(self.container.config, "SUBSCRIPTIONS").get("BATCH_SIZE",
-                                                                                  DEFAULT_BATCH_SIZE))
+        self.batch_size = Subscriptions.of(self.container.config).SUBSCRIPTIONS.BATCH_SIZE
         self._inbox: LightQueue = LightQueue()
 
     def start(self) -> None:
@@ -105,7 +101,7 @@ class BatchedSubscription(Subscription):
         """Each applied event continues its recording worker's trace, as on the single-event path: a consumer
         span per event (a child of the event's `traceparent`) and the `event handled` line in that trace, with the
         event's correlation id. One worker applied the whole batch, so its own context names only one of them."""
-        endpoint = self.container.config.get("OTLP_ENDPOINT") or None
+        endpoint = Telemetry.of(self.container.config).OTLP_ENDPOINT
         for event in applied:
             span = start_span(self.container.service_name, f"{self.container.service_name}.{self.method_name}",
                               event.metadata.traceparent, SpanKind.CONSUMER, endpoint)

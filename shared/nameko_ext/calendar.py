@@ -20,8 +20,8 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from shared.calendar_store import current_calendar, reference_schema
-from shared.nameko_ext.settings import database_settings, namespace, section
 from shared.reference.calendar import install_calendar
+from shared.settings import Database, HolidayCalendar
 
 log = structlog.get_logger(__name__)
 
@@ -29,18 +29,18 @@ log = structlog.get_logger(__name__)
 class HolidayCalendarWatch(DependencyProvider):
     """No injection: domain code reads the calendar through `shared.reference.default_calendar()`."""
 
-    poll_seconds = 60.0
     retry_seconds = 5.0
 
     def setup(self) -> None:
         config = self.container.config
-        settings = database_settings(config, self.container.service_name)
-        self._namespace = namespace(config)
+        database = Database.of(config)
+        settings = database.of_service(self.container.service_name)
+        self._namespace = database.NAMESPACE
         self._url = settings.url
         self._kwargs: dict[str, object] = {"autocommit": True, "connect_timeout": 10}
         if not conninfo_to_dict(settings.url).get("user"):
             self._kwargs["user"] = settings.role or settings.schema  # as DatabasePool connects
-        self.poll_seconds = float(section(config, "HOLIDAY_CALENDAR").get("POLL_SECONDS", self.poll_seconds))
+        self.poll_seconds = HolidayCalendar.of(config).HOLIDAY_CALENDAR.POLL_SECONDS
         self._stopping = False
         self._years: frozenset[int] | None = None
 

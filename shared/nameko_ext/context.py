@@ -24,6 +24,7 @@ from structlog.contextvars import bind_contextvars, clear_contextvars
 from shared.envelope import Metadata
 from shared.errors import Refusal
 from shared.logging import CONTEXT_KEYS
+from shared.settings import Telemetry
 from shared.tracing import TRACEPARENT, start_span, trace_id_of, traceparent_of
 
 
@@ -82,7 +83,7 @@ class CorrelationContext(DependencyProvider):
             entrypoint = worker_ctx.entrypoint
             span = start_span(self.container.service_name, f"{self.container.service_name}.{entrypoint.method_name}",
                               worker_ctx.data.get(TRACEPARENT), getattr(entrypoint, "span_kind", SpanKind.SERVER),
-                              self.container.config.get("OTLP_ENDPOINT") or None)
+                              Telemetry.of(self.container.config).OTLP_ENDPOINT)
             self._spans[worker_ctx] = span
             worker_ctx.data[TRACEPARENT] = traceparent_of(span)
         return span

@@ -23,7 +23,8 @@ from nameko.extensions import SharedExtension
 
 from shared.db import Database
 from shared.logging import get_logger
-from shared.nameko_ext.settings import database_settings, section
+from shared.settings import Database as DatabaseConcern
+from shared.settings import Subscriptions, Workers
 
 log = get_logger(__name__)
 
@@ -59,10 +60,9 @@ class DatabasePool(SharedExtension):
 
     def setup(self) -> None:
         config = self.container.config
-        settings = database_settings(config, self.container.service_name)
-        concurrency = section(config, "SUBSCRIPTIONS").get("CONCURRENCY")
-        self.concurrency = pool_rule(settings.max_size, None if concurrency is None else int(concurrency))
-        workers = int(config.get("max_workers") or 10)
+        settings = DatabaseConcern.of(config).of_service(self.container.service_name)
+        self.concurrency = pool_rule(settings.max_size, Subscriptions.of(config).SUBSCRIPTIONS.CONCURRENCY)
+        workers = Workers.of(config).max_workers
         if settings.max_size < recommended_pool_size(workers, self.concurrency):
             log.info("database pool smaller than the worker count: workers may wait for a connection",
                      service=self.container.service_name, max_size=settings.max_size, max_workers=workers,
@@ -79,7 +79,8 @@ class DatabasePool(SharedExtension):
     def db(self) -> Database:
         if self._db is None:
             # Assigned before opening (which yields to other green threads) so that it is created once.
-            self._db = Database(database_settings(self.container.config, self.container.service_name), open=False)
+            settings = DatabaseConcern.of(self.container.config).of_service(self.container.service_name)
+            self._db = Database(settings, open=False)
             self._db.open(wait=False)  # a database that is down is waited for in the background
         return self._db
 
@@ -90,7 +91,7 @@ class DatabasePool(SharedExtension):
     def source(self, service: str) -> Database:
         """Read-only access to another service's event store, connecting as this service's role."""
         if service not in self._sources:
-            settings = database_settings(self.container.config, service)
+            settings = DatabaseConcern.of(self.container.config).of_service(service)
             self._sources[service] = Database(replace(settings, role=self.db.schema, min_size=0, max_size=4),
                                               open=False)
             self._sources[service].open(wait=False)

@@ -39,7 +39,7 @@ from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
 from shared.nameko_ext.database import DatabasePool
-from shared.nameko_ext.settings import amqp_uri
+from shared.settings import Broker, MetricsEndpoint
 
 log = get_logger(__name__)
 
@@ -49,7 +49,6 @@ COMMANDS = Counter("civreg_commands_total", "commands handled, by name and outco
 APPEND_SECONDS = Histogram("civreg_event_append_seconds", "time to append events to the store (seconds)",
                            ["service"], registry=REGISTRY,
                            buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5))
-DEFAULT_HOST = "127.0.0.1"
 
 # The gauges read at scrape time: name -> (help, labels).
 GAUGES: dict[str, tuple[str, list[str]]] = {
@@ -100,10 +99,10 @@ class ServiceMetrics(DependencyProvider):
         self._collector: _ScrapeTimeGauges | None = None
 
     def start(self) -> None:
-        port = self.container.config.get("METRICS_PORT")
-        if port in (None, ""):
+        endpoint = MetricsEndpoint.of(self.container.config)
+        if endpoint.METRICS_PORT is None:
             return
-        host = self.container.config.get("METRICS_HOST") or DEFAULT_HOST
+        host, port = endpoint.METRICS_HOST, endpoint.METRICS_PORT
         self._collector = _ScrapeTimeGauges(self)
         REGISTRY.register(self._collector)
         listener = eventlet.listen((host, int(port)))
@@ -161,7 +160,7 @@ class _ScrapeTimeGauges(Collector):
             return
         waiting = gauge("civreg_consumer_lag_messages")
         dead = gauge("civreg_dead_letter_messages")
-        with Connection(amqp_uri(self.metrics.container.config)) as connection:
+        with Connection(Broker.of(self.metrics.container.config).AMQP_URI) as connection:
             channel = connection.channel()
             for subscription in subscriptions:
                 queues = subscription.topology

@@ -6,9 +6,9 @@ from nameko.extensions import DependencyProvider
 
 from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
 from shared.nameko_ext.database import DatabasePool
-from shared.nameko_ext.settings import amqp_uri, section
 from shared.nameko_ext.store import EventStoreProvider
-from shared.outbox import OutboxRelay, RelaySettings
+from shared.outbox import OutboxRelay
+from shared.settings import Broker, Relay
 
 
 class OutboxRelayProvider(DependencyProvider):
@@ -21,16 +21,8 @@ class OutboxRelayProvider(DependencyProvider):
         self._thread = None
 
     def start(self) -> None:
-        options = section(self.container.config, "RELAY")
-        settings = RelaySettings(
-            batch_size=int(options.get("BATCH_SIZE", RelaySettings.batch_size)),
-            poll_interval=float(options.get("POLL_INTERVAL", RelaySettings.poll_interval)),
-            retry_interval=float(options.get("RETRY_INTERVAL", RelaySettings.retry_interval)),
-            linger=float(options.get("LINGER", RelaySettings.linger)),
-            on_unroutable=str(options.get("ON_UNROUTABLE", RelaySettings.on_unroutable)),
-            unroutable_retry=float(options.get("UNROUTABLE_RETRY", RelaySettings.unroutable_retry)),
-        )
-        self.relay = OutboxRelay(self.pool.db, self.container.service_name, amqp_uri(self.container.config),
+        settings = Relay.of(self.container.config).RELAY.relay_settings()
+        self.relay = OutboxRelay(self.pool.db, self.container.service_name, Broker.of(self.container.config).AMQP_URI,
                                  settings, upcasters=self._service_upcasters())
         self._thread = self.container.spawn_managed_thread(self.relay.run, identifier="outbox_relay")
 

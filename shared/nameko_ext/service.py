@@ -30,7 +30,6 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import ProducerPool
-from nameko.constants import AMQP_URI_CONFIG_KEY
 from nameko.exceptions import ContainerBeingKilled, MalformedRequest, UnserializableValueError, serialize
 from nameko.extensions import SharedExtension
 from nameko.rpc import Rpc, get_rpc_exchange
@@ -44,6 +43,7 @@ from shared.nameko_ext.metrics import ServiceMetrics
 from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
+from shared.settings import Broker, ServiceSettings, Workers
 
 log = get_logger(__name__)
 
@@ -56,9 +56,9 @@ class Replies(SharedExtension):
 
     def setup(self) -> None:
         self.exchange = get_rpc_exchange(self.container.config)
-        connection = Connection(self.container.config[AMQP_URI_CONFIG_KEY])  # no confirms: module docstring
+        connection = Connection(Broker.of(self.container.config).AMQP_URI)  # no confirms: module docstring
         # One producer (channel and connection) per worker that may be replying at once.
-        limit = int(self.container.config.get("max_workers") or 10)
+        limit = Workers.of(self.container.config).max_workers
         self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
 
     def send(self, message: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
@@ -154,6 +154,7 @@ service_rpc = ServiceRpcEntrypoint.decorator(expected_exceptions=(Refusal, Concu
 
 class EventSourcedService:
     name: str
+    settings_model: type[ServiceSettings] = ServiceSettings  # what `civreg run` checks config.yaml against
     context = CorrelationContext()
     caller = RpcProof()  # admits RPC calls; the worker's acting identity (shared/nameko_ext/proof.py)
     store = EventStoreProvider()

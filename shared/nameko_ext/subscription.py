@@ -43,14 +43,12 @@ from shared.logging import get_logger
 from shared.masking import mask_text, names_in
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
 from shared.nameko_ext.database import DatabasePool
-from shared.nameko_ext.settings import amqp_uri, section
+from shared.settings import Broker, Subscriptions
 from shared.subscriptions import SubscriptionRunner, SubscriptionSpec
 from shared.tracing import TRACEPARENT
 
 log = get_logger(__name__)
 
-DEFAULT_MAX_ATTEMPTS = 5
-DEFAULT_RETRY_DELAY_MS = 1000
 TRANSIENT_HEADER = "x-civreg-transient"  # transient failures so far: the backoff's exponent, not an attempt
 TRANSIENT_MAX_DELAY_MS = 10_000  # an outage over, its deliveries resume within 10 s
 
@@ -86,11 +84,11 @@ class Subscription(Entrypoint, HeaderDecoder):
         return SubscriptionQueues(name, self.source, self.event_types)
 
     def setup(self) -> None:
-        options = section(self.container.config, "SUBSCRIPTIONS")
-        self.max_attempts = int(options.get("MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-        self.amqp_uri = amqp_uri(self.container.config)
+        options = Subscriptions.of(self.container.config).SUBSCRIPTIONS
+        self.max_attempts = options.MAX_ATTEMPTS
+        self.amqp_uri = Broker.of(self.container.config).AMQP_URI
         self._publishing = Connection(self.amqp_uri, transport_options={"confirm_publish": True})
-        self.retry_delay_ms = int(options.get("RETRY_DELAY_MS", DEFAULT_RETRY_DELAY_MS))
+        self.retry_delay_ms = options.RETRY_DELAY_MS
         self.topology = self.queues(self.container.service_name)
         self.queue = self.topology.main  # what nameko's QueueConsumer consumes
         self.spec = SubscriptionSpec(self.topology.name, self.source, self.event_types)

@@ -1,7 +1,8 @@
 """Observability on the real stack (issue 18): every service, run as `make up` runs it (`civreg run`, a process
 each, its own METRICS_PORT), answers Prometheus metrics whose command counters move with the commands sent
-through the gateway; and a client's W3C `traceparent` reaches the consumers' log lines (timeline projector,
-marriage's reaction to a death) through the gateway, the RPC and the event's metadata."""
+through the gateway, and so does the gateway's /metrics; and a client's W3C `traceparent` reaches the consumers'
+log lines (timeline projector, marriage's reaction to a death) through the gateway, the RPC and the event's
+metadata."""
 
 from __future__ import annotations
 
@@ -27,10 +28,13 @@ TRACE_ID = uuid.uuid4().hex  # the client's: the services must continue it, not 
 TRACEPARENT = f"00-{TRACE_ID}-{uuid.uuid4().hex[:16]}-01"
 
 
-def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    text = requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+def parse(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     return {(sample.name, tuple(sorted(sample.labels.items()))): sample.value
             for family in text_string_to_metric_families(text) for sample in family.samples}
+
+
+def scrape(port: int) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    return parse(requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text)
 
 
 def answers(port: int) -> bool:
@@ -47,6 +51,19 @@ def commands(samples: dict, service: str, outcome: str) -> float:
 
 def named(samples: dict, metric: str) -> dict:
     return {labels: value for (name, labels), value in samples.items() if name == metric}
+
+
+def deaths_by_status(base_url: str) -> dict[str, float]:
+    """The gateway's count of death registrations answered 201, and of those refused (any 4xx)."""
+    samples = parse(requests.get(f"{base_url}/metrics", timeout=5,
+                                 headers={"Authorization": f"Bearer {principal_token('admin')}"}).text)
+    counts: dict[str, float] = {}
+    for labels, value in named(samples, "civreg_http_requests_total").items():
+        label = dict(labels)
+        if label["route"] == "/v1/funeral/deaths" and label["method"] == "POST":
+            status = "4xx" if label["status"].startswith("4") else label["status"]
+            counts[status] = counts.get(status, 0) + value
+    return counts
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +92,7 @@ def register_death(base_url: str, headers: dict[str, str] | None = None, died_on
 
 def test_every_service_exposes_metrics_and_the_command_counters_move(stack):
     processes, ports, _ = stack
-    before = scrape(ports["funeral"])
+    before, gateway_before = scrape(ports["funeral"]), deaths_by_status(processes.base_url)
     assert register_death(processes.base_url).status_code == 201
     assert register_death(processes.base_url).status_code == 201
     refused = register_death(processes.base_url, died_on=(local_today() + dt.timedelta(days=30)).isoformat())
@@ -99,6 +116,10 @@ def test_every_service_exposes_metrics_and_the_command_counters_move(stack):
     lag = wait_until(lambda: (lags := named(scrape(ports["timeline"]), "civreg_projector_lag_events"))
                      and all(v == 0 for v in lags.values()) and lags, what="the projector catching up")
     assert {dict(labels)["source"] for labels in lag} >= {"funeral", "marriage"}
+    # The gateway's own /metrics (on its HTTP port, for a principal): the same commands by route and status.
+    gateway_after = deaths_by_status(processes.base_url)
+    assert gateway_after["201"] - gateway_before.get("201", 0) == 2
+    assert gateway_after["4xx"] - gateway_before.get("4xx", 0) == 1
 
 
 def log_lines(path: Path) -> list[dict]:

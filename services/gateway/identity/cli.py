@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import os
 import secrets
 import sys
 from collections.abc import Iterator
@@ -26,17 +25,18 @@ from services.gateway.identity.keys import new_secret
 from services.gateway.identity.seed import SeedError, seed
 from services.gateway.identity.settings import IdentitySettings
 from services.gateway.problems import Problem
-from shared.db import DEFAULT_NAMESPACE, Database, DatabaseSettings, schema_name
-from shared.nameko_ext.settings import DEFAULT_DATABASE_URL
+from shared.db import Database, DatabaseSettings, schema_name
+from shared.settings import OperatorEnvironment
 
 
 @contextmanager
 def _identity() -> Iterator[Identity]:
-    from shared.config import load_config
+    from services.gateway.settings import GatewaySettings
+    from shared.config import load_settings
 
-    config = load_config(spec("gateway").config_file)
-    url = os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL)
-    namespace = os.environ.get("CIVREG_NAMESPACE", DEFAULT_NAMESPACE)
+    config = load_settings(GatewaySettings, spec("gateway").config_file).nameko_config()
+    environment = OperatorEnvironment()
+    url, namespace = environment.DATABASE_URL, environment.CIVREG_NAMESPACE
     db = Database(DatabaseSettings(url, schema_name(namespace, "gateway"), max_size=2))
     try:
         yield Identity(db, IdentitySettings.from_config(config))

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import PositiveFloat
 
 from services.gateway.identity.sign_ins import DEFAULT_RETENTION_DAYS
+from shared.config import BLANK_IS_NONE, Section, SettingsError
 
 Profile = Literal["development", "production"]
-PROFILES = ("development", "production")
 
 MAX_ACCESS_TTL = 15 * 60
 MAX_REFRESH_TTL = 12 * 3600
@@ -71,24 +73,24 @@ class IdentitySettings:
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> IdentitySettings:
-        profile = str(config.get("PROFILE") or "development")
-        if profile not in PROFILES:
-            raise IdentityConfigError(f"PROFILE must be one of {', '.join(PROFILES)}, not {profile!r}")
-        section: Mapping[str, Any] = config.get("IDENTITY") or {}
-        oidc = section.get("OIDC") or {}
+        try:
+            profile = ProfileSetting.of(config).PROFILE
+            section = IdentityConfig.of(config).IDENTITY
+        except SettingsError as exc:  # a wrong type or an unknown key is as unusable as a cap exceeded
+            raise IdentityConfigError(str(exc)) from None
         settings = cls(
-            profile=profile,  # type: ignore[arg-type]
-            issuer=str(section.get("ISSUER") or cls.issuer),
-            audience=str(section.get("AUDIENCE") or cls.audience),
-            access_ttl=int(section.get("ACCESS_TOKEN_TTL") or cls.access_ttl),
-            refresh_ttl=int(section.get("REFRESH_TOKEN_TTL") or cls.refresh_ttl),
-            client_ttl=int(section.get("CLIENT_TOKEN_TTL") or cls.client_ttl),
-            lockout_failures=int(section.get("LOCKOUT_FAILURES") or cls.lockout_failures),
-            lockout_window=int(section.get("LOCKOUT_WINDOW") or cls.lockout_window),
-            sign_in_retention_days=int(section.get("SIGN_IN_RETENTION_DAYS") or cls.sign_in_retention_days),
-            key_secret=str(section.get("KEY_SECRET") or (DEVELOPMENT_KEY_SECRET if profile == "development" else "")),
-            key_cache_seconds=float(section.get("KEY_CACHE_SECONDS") or cls.key_cache_seconds),
-            oidc=_oidc(oidc) if oidc.get("ISSUER") else None,
+            profile=profile,
+            issuer=section.ISSUER or cls.issuer,
+            audience=section.AUDIENCE or cls.audience,
+            access_ttl=section.ACCESS_TOKEN_TTL,
+            refresh_ttl=section.REFRESH_TOKEN_TTL,
+            client_ttl=section.CLIENT_TOKEN_TTL,
+            lockout_failures=section.LOCKOUT_FAILURES,
+            lockout_window=section.LOCKOUT_WINDOW,
+            sign_in_retention_days=section.SIGN_IN_RETENTION_DAYS,
+            key_secret=section.KEY_SECRET or (DEVELOPMENT_KEY_SECRET if profile == "development" else ""),
+            key_cache_seconds=section.KEY_CACHE_SECONDS,
+            oidc=_oidc(section.OIDC) if section.OIDC is not None and section.OIDC.ISSUER else None,
         )
         settings.check()
         return settings
@@ -108,11 +110,45 @@ class IdentitySettings:
                                       "not the development one")
 
 
-def _oidc(section: Mapping[str, Any]) -> OidcSettings:
-    missing = [k for k in ("ISSUER", "AUDIENCE", "JWKS_URL") if not section.get(k)]
+class OidcOptions(Section):
+    """`IDENTITY.OIDC` in config.yaml: the issuer, the claims that carry who is who, and role names mapped."""
+
+    ISSUER: Annotated[str | None, BLANK_IS_NONE] = None
+    AUDIENCE: Annotated[str | None, BLANK_IS_NONE] = None
+    JWKS_URL: Annotated[str | None, BLANK_IS_NONE] = None
+    CLAIMS: dict[str, str] = {}
+    ROLE_MAP: dict[str, str] = {}
+
+
+class IdentityOptions(Section):
+    """`IDENTITY` in the gateway's config.yaml (the caps are checked by `IdentitySettings.check`)."""
+
+    ISSUER: Annotated[str | None, BLANK_IS_NONE] = None
+    AUDIENCE: Annotated[str | None, BLANK_IS_NONE] = None
+    KEY_SECRET: Annotated[str | None, BLANK_IS_NONE] = None  # the development profile's own when empty
+    ACCESS_TOKEN_TTL: int = IdentitySettings.access_ttl
+    REFRESH_TOKEN_TTL: int = IdentitySettings.refresh_ttl
+    CLIENT_TOKEN_TTL: int = IdentitySettings.client_ttl
+    LOCKOUT_FAILURES: int = IdentitySettings.lockout_failures
+    LOCKOUT_WINDOW: int = IdentitySettings.lockout_window
+    SIGN_IN_RETENTION_DAYS: int = IdentitySettings.sign_in_retention_days
+    KEY_CACHE_SECONDS: PositiveFloat = IdentitySettings.key_cache_seconds
+    OIDC: OidcOptions | None = None
+
+
+class IdentityConfig(Section):
+    IDENTITY: IdentityOptions = IdentityOptions()
+
+
+class ProfileSetting(Section):
+    PROFILE: Profile = "development"  # environment CIVREG_PROFILE (config.yaml)
+
+
+def _oidc(section: OidcOptions) -> OidcSettings:
+    missing = [key for key in ("ISSUER", "AUDIENCE", "JWKS_URL") if not getattr(section, key)]
     if missing:
         raise IdentityConfigError(f"IDENTITY.OIDC needs {', '.join(missing)}")
     claims = {**OidcSettings.__dataclass_fields__["claims"].default_factory(),  # type: ignore[misc]
-              **{str(k).lower(): str(v) for k, v in (section.get("CLAIMS") or {}).items()}}
-    return OidcSettings(str(section["ISSUER"]), str(section["AUDIENCE"]), str(section["JWKS_URL"]), claims,
-                        {str(k): str(v) for k, v in (section.get("ROLE_MAP") or {}).items()})
+              **{k.lower(): v for k, v in section.CLAIMS.items()}}
+    return OidcSettings(str(section.ISSUER), str(section.AUDIENCE), str(section.JWKS_URL), claims,
+                        dict(section.ROLE_MAP))

@@ -6,14 +6,20 @@ from services import spec
 from services.gateway.auth import PrincipalsError
 from services.gateway.identity.settings import DEVELOPMENT_KEY_SECRET, IdentityConfigError, IdentitySettings
 from services.gateway.service import REPO_ROOT, principals_file
-from shared.config import load_config
+from services.gateway.settings import GatewaySettings
+from shared.config import load_settings
 
 DEV = IdentitySettings()
 PRODUCTION_SECRET = "bm90LXRoZS1kZXZlbG9wbWVudC1zZWNyZXQtMzJieXQ"
 
 
+def load_config(environ):
+    """What `civreg run gateway` hands its container: config.yaml and `environ`, checked and typed."""
+    return load_settings(GatewaySettings, spec("gateway").config_file, environ).nameko_config()
+
+
 def test_config_defaults_serve_on_localhost_8000_with_the_dev_principals():
-    config = load_config(spec("gateway").config_file, environ={})
+    config = load_config(environ={})
     settings = IdentitySettings.from_config(config)
 
     assert config["WEB_SERVER_ADDRESS"] == "127.0.0.1:8000"
@@ -25,9 +31,8 @@ def test_config_defaults_serve_on_localhost_8000_with_the_dev_principals():
 
 
 def test_every_key_can_come_from_the_environment():
-    config = load_config(spec("gateway").config_file,
-                         environ={"WEB_SERVER_ADDRESS": "0.0.0.0:9000", "MAX_BODY_BYTES": "2048",
-                                  "IDENTITY__LOCKOUT_FAILURES": "3"})
+    config = load_config(environ={"WEB_SERVER_ADDRESS": "0.0.0.0:9000", "MAX_BODY_BYTES": "2048",
+                                 "IDENTITY__LOCKOUT_FAILURES": "3"})
 
     assert (config["WEB_SERVER_ADDRESS"], config["MAX_BODY_BYTES"]) == ("0.0.0.0:9000", 2048)
     assert IdentitySettings.from_config(config).lockout_failures == 3
@@ -41,8 +46,7 @@ def test_a_relative_principals_file_is_read_from_the_repository_root_and_an_abso
 
 
 def test_a_production_start_refuses_static_tokens_and_the_development_key_secret():
-    config = load_config(spec("gateway").config_file,
-                         environ={"CIVREG_PROFILE": "production", "SIGNING_KEY_SECRET": PRODUCTION_SECRET})
+    config = load_config(environ={"CIVREG_PROFILE": "production", "SIGNING_KEY_SECRET": PRODUCTION_SECRET})
     production = IdentitySettings.from_config(config)
 
     assert principals_file(config, production) is None  # no static tokens by default
