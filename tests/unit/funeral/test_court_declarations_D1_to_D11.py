@@ -105,11 +105,24 @@ def test_D_2_a_judgment_before_the_legal_minimum_is_recorded_only_when_a_registr
 
 
 def test_D_2_the_legal_minimums_of_each_kind_and_ground():
-    since = dt.date(2020, 1, 1)
-    assert d.earliest_judgment("missing", None, since, None) == dt.date(2022, 4, 1)
-    assert d.earliest_judgment("death", "missing_four_years", since, None) == dt.date(2025, 1, 1)
-    assert d.earliest_judgment("death", "accident_two_years", None, since) == dt.date(2023, 1, 1)
-    assert d.earliest_judgment("death", "accident_certified", None, since) == dt.date(2020, 4, 1)
+    since, on = dt.date(2020, 1, 1), dt.date(2025, 6, 1)
+    assert d.earliest_judgment("missing", None, since, None, on) == dt.date(2022, 4, 1)
+    assert d.earliest_judgment("death", "missing_four_years", since, None, on) == dt.date(2025, 1, 1)
+    assert d.earliest_judgment("death", "accident_two_years", None, since, on) == dt.date(2023, 1, 1)
+    assert d.earliest_judgment("death", "accident_certified", None, since, on) == dt.date(2020, 4, 1)
+
+
+def test_D_2_the_minimums_are_dated_parameters_judged_by_the_judgment_date():
+    """Before 民事诉讼法 1991 (in force 1991-04-09) the notice of a missing declaration ran half a year."""
+    since = dt.date(1988, 1, 10)
+    assert d.earliest_judgment("missing", None, since, None, dt.date(1991, 4, 8)) == dt.date(1990, 7, 10)
+    assert d.earliest_judgment("missing", None, since, None, dt.date(1991, 4, 9)) == dt.date(1990, 4, 10)
+    old_judgment = {"kind": "missing", "missing_since": since, "judgment_on": dt.date(1990, 5, 2),
+                    "id_number": "61052119750310005X"}
+    with refused("declaration_implausible"):
+        declare(**old_judgment)  # three months' notice would do today; half a year was the rule then
+    [event] = declare(**{**old_judgment, "judgment_on": dt.date(1990, 7, 10)})
+    assert event.payload["plausibility_confirmed"] is False
 
 
 # -- D-3 date of death ---------------------------------------------------------------------------------------------
