@@ -102,7 +102,8 @@ def test_a_death_declaration_widows_the_spouse_and_the_revocation_restores_the_m
         "office": "MR-610502", "declaration_signed": True, "registered_on": day(-1),
         "parties": [{"id_number": husband, "name": "王建国"}, {"id_number": synthetic_id_number(sex="female"),
                                                              "name": "赵敏"}]})
-    assert refused.status_code in (409, 422) and "deceased" in refused.text
+    problem = assert_problem(refused, 409, "deceased")
+    assert {"loc": ["body", "parties", 0, "death_basis"], "msg": "declared"} in problem["errors"]  # M-3 names it
 
     revoke(api, declared["declaration_id"], on=-5)
     married = wait_for_status(api, wife, "married")
