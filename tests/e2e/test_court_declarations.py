@@ -152,9 +152,8 @@ def test_the_spouses_written_statement_keeps_the_marriage_dissolved_D5(api):
     assert wait_for_status(api, wife, "divorced")["since"] == day(-10)
 
 
-def test_a_child_whose_parents_are_declared_dead_and_missing_is_confirmed_an_orphan_D6(api):
-    father, mother = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
-    child = synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365))
+def open_child_file(api: Api, child: str, father: str, mother: str, applied: int) -> str:
+    """A child's file opened on the guardian's application, both parents out of contact; its path."""
     opened = created(api.post("/v1/child-welfare/children", **OFFICER, json={
         "child": {"id_number": child, "name": "王小宝", "household_division": "610502"},
         "parents": [
@@ -162,25 +161,57 @@ def test_a_child_whose_parents_are_declared_dead_and_missing_is_confirmed_an_orp
              "evidence_ref": "报警回执-1"},
             {"id_number": mother, "name": "李秀兰", "condition": "lost_contact", "condition_since": day(-28),
              "evidence_ref": "报警回执-2"}],
-        "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed", "applied_on": day(-27)}))
-    child_file = f"/v1/child-welfare/children/{opened['child_id']}"
+        "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed", "applied_on": day(applied)}))
+    return f"/v1/child-welfare/children/{opened['child_id']}"
+
+
+def parents_conditions(api: Api, child_file: str) -> list[str]:
+    parents = created(api.get(child_file, **OFFICER))["parents"]
+    return [p.get("condition") or (p.get("facts") or [{}])[-1].get("condition") for p in parents]
+
+
+def test_a_child_whose_parents_are_declared_dead_and_missing_is_confirmed_an_orphan_D6(api):
+    father, mother = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    child_file = open_child_file(api, synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365)), father, mother,
+                                 -27)
 
     declare(api, father, judged=-20)
     declare(api, mother, judged=-20, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
 
     def conditions() -> list[str] | None:
-        parents = created(api.get(child_file, **OFFICER))["parents"]
-        found = [p.get("condition") or (p.get("facts") or [{}])[-1].get("condition") for p in parents]
+        found = parents_conditions(api, child_file)
         return found if found == ["declared_dead", "declared_missing"] else None
 
     wait_until(conditions, timeout=30, what="both parents' declarations on the child's file")
     created(api.post(f"{child_file}/township-check", as_="township_officer",
                      json={"outcome": "passed", "checked_on": day(-10)}))
-    confirmed = created(api.post(f"{child_file}/decision", **OFFICER, json={
+    created(api.post(f"{child_file}/decision", **OFFICER, json={
         "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
         "decided_on": day(-5)}))
-    assert confirmed["category"] == "orphan" if "category" in confirmed else True
     assert created(api.get(child_file, **OFFICER))["category"] == "orphan"
+
+
+def test_parents_declared_before_the_childs_file_existed_count_when_it_opens_D6(api):
+    """C-1's dead-or-missing side holds for declarations older than the file: a younger child's file, opened
+    after both parents were declared, takes the declared conditions at once, and the child is confirmed an
+    orphan. (The elder child's file, open already, shows when child welfare has both declarations.)"""
+    father, mother = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    elder = open_child_file(api, synthetic_id_number(born=TODAY - dt.timedelta(days=12 * 365)), father, mother, -27)
+    declare(api, father, judged=-25)
+    declare(api, mother, judged=-24, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
+    wait_until(lambda: parents_conditions(api, elder) == ["declared_dead", "declared_missing"], timeout=30,
+               what="both declarations at child welfare")
+
+    younger = open_child_file(api, synthetic_id_number(born=TODAY - dt.timedelta(days=7 * 365)), father, mother,
+                              -20)
+
+    assert parents_conditions(api, younger) == ["declared_dead", "declared_missing"]
+    created(api.post(f"{younger}/township-check", as_="township_officer",
+                     json={"outcome": "passed", "checked_on": day(-10)}))
+    created(api.post(f"{younger}/decision", **OFFICER, json={
+        "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
+        "decided_on": day(-5)}))
+    assert created(api.get(younger, **OFFICER))["category"] == "orphan"
 
 
 def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):

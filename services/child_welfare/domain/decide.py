@@ -87,6 +87,43 @@ def decide_open(command: OpenFile, actor: Actor, today: dt.date, new: NewFile) -
 
 
 @dataclass(frozen=True)
+class Declared:
+    """D-6: a court's declaration standing about a person (funeral's event, kept by child welfare's reactions)."""
+
+    person: str
+    declaration_id: str
+    kind: str  # death | missing
+    judgment_on: dt.date
+    court: str
+    judgment_ref: str
+
+
+DECLARED_CONDITION = {"death": "declared_dead", "missing": "declared_missing"}  # D-6: the parent's condition
+
+
+def declared_parents_on_open(opened: list[Draft], declared: list[Declared], cause: str) -> list[Draft]:
+    """D-6, C-1: a parent declared dead or missing before the child's file existed counts once the file opens:
+    the declared condition from the judgment date, on C-1's "dead or missing" side, unless the application
+    records that condition (or a death) already. The change enters the file on its opening day, or on the
+    judgment day when that is later."""
+    file = fold(opened)
+    assert file is not None
+    drafts: list[Draft] = []
+    for declaration in declared:
+        index = next((n for n, parent in enumerate(file.parents) if parent.id_number == declaration.person), None)
+        if index is None:
+            continue
+        condition = DECLARED_CONDITION[declaration.kind]
+        if any(fact.condition in ("deceased", condition) for fact in file.parents[index].facts):
+            continue
+        drafts.append(parent_change_draft(file, index, condition, declaration.judgment_on,
+                                          f"{declaration.court} {declaration.judgment_ref}", cause=cause,
+                                          death_id=declaration.declaration_id,
+                                          on=max(file.applied_on, declaration.judgment_on)))
+    return drafts
+
+
+@dataclass(frozen=True)
 class Referral:
     """A minor taken in by a relief station (vagrant_aid.MinorReferred, V-7)."""
 
