@@ -170,6 +170,16 @@ def parents_conditions(api: Api, child_file: str) -> list[str]:
     return [p.get("condition") or (p.get("facts") or [{}])[-1].get("condition") for p in parents]
 
 
+def confirm_orphan(api: Api, child_file: str) -> None:
+    """C-3: the township's check and the county's decision; the file reads as an orphan's."""
+    created(api.post(f"{child_file}/township-check", as_="township_officer",
+                     json={"outcome": "passed", "checked_on": day(-10)}))
+    created(api.post(f"{child_file}/decision", **OFFICER, json={
+        "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
+        "decided_on": day(-5)}))
+    assert created(api.get(child_file, **OFFICER))["category"] == "orphan"
+
+
 def test_a_child_whose_parents_are_declared_dead_and_missing_is_confirmed_an_orphan_D6(api):
     father, mother = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
     child_file = open_child_file(api, synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365)), father, mother,
@@ -183,12 +193,7 @@ def test_a_child_whose_parents_are_declared_dead_and_missing_is_confirmed_an_orp
         return found if found == ["declared_dead", "declared_missing"] else None
 
     wait_until(conditions, timeout=30, what="both parents' declarations on the child's file")
-    created(api.post(f"{child_file}/township-check", as_="township_officer",
-                     json={"outcome": "passed", "checked_on": day(-10)}))
-    created(api.post(f"{child_file}/decision", **OFFICER, json={
-        "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
-        "decided_on": day(-5)}))
-    assert created(api.get(child_file, **OFFICER))["category"] == "orphan"
+    confirm_orphan(api, child_file)
 
 
 def test_parents_declared_before_the_childs_file_existed_count_when_it_opens_D6(api):
@@ -206,12 +211,7 @@ def test_parents_declared_before_the_childs_file_existed_count_when_it_opens_D6(
                               -20)
 
     assert parents_conditions(api, younger) == ["declared_dead", "declared_missing"]
-    created(api.post(f"{younger}/township-check", as_="township_officer",
-                     json={"outcome": "passed", "checked_on": day(-10)}))
-    created(api.post(f"{younger}/decision", **OFFICER, json={
-        "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
-        "decided_on": day(-5)}))
-    assert created(api.get(younger, **OFFICER))["category"] == "orphan"
+    confirm_orphan(api, younger)
 
 
 def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):
