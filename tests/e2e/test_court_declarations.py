@@ -6,7 +6,8 @@ over RabbitMQ — nothing appended by hand.
 * after the spouse's remarriage, a revocation restores nothing (D-5);
 * a child whose parents are declared dead and missing is confirmed an orphan (D-6);
 * a death withdrawn as registered in error never ended the marriage (D-11);
-* a declaration about the person of an open relief case alerts the station's staff (D-9).
+* a declaration about the person of an open relief case alerts the station's staff, and so do identifying and
+  taking in a declared person (D-9).
 """
 
 from __future__ import annotations
@@ -250,23 +251,50 @@ def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(a
     assert facts(api, husband, as_of=-10)["alive"] is True
 
 
+def take_in(api: Api, station: str, person: dict[str, Any]) -> dict[str, Any]:
+    """V-2: a relief station takes the person in (walked in two days ago)."""
+    arrived = dt.datetime.combine(TODAY - dt.timedelta(days=2), dt.time(9), tzinfo=LOCAL_TIME_ZONE)
+    return created(api.post("/v1/vagrant-aid/cases", as_="relief_staff", office=station, json={
+        "station": station, "arrived_at": arrived.isoformat(), "source": "police", "consent": True,
+        "person": person}))
+
+
+def relief_case(api: Api, case: dict[str, Any], station: str) -> dict[str, Any]:
+    return created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff", office=station))
+
+
 def test_a_declaration_about_the_person_of_an_open_relief_case_alerts_the_staff_D9(api):
     person = synthetic_id_number(sex="male")
-    arrived = dt.datetime.combine(TODAY - dt.timedelta(days=2), dt.time(9), tzinfo=LOCAL_TIME_ZONE)
-    case = created(api.post("/v1/vagrant-aid/cases", as_="relief_staff", office="RS-610500", json={
-        "station": "RS-610500", "arrived_at": arrived.isoformat(), "source": "police", "consent": True,
-        "person": {"id_number": person, "name": "张流浪", "sex": "male"}}))
+    case = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})
 
     declared = declare(api, person, judged=-1, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
 
-    def alerts() -> list[dict[str, Any]]:
-        return created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
-                               office="RS-610500"))["alerts"]
-
-    [alert] = wait_until(alerts, timeout=30, what="the station's staff alerted")
+    [alert] = wait_until(lambda: relief_case(api, case, "RS-610500")["alerts"], timeout=30,
+                         what="the station's staff alerted")
     assert (alert["declaration_id"], alert["kind"]) == (declared["declaration_id"], "missing")
-    assert created(api.get(f"/v1/vagrant-aid/cases/{case['case_id']}", as_="relief_staff",
-                           office="RS-610500"))["status"] == "open"  # the case itself is unchanged
+    assert relief_case(api, case, "RS-610500")["status"] == "open"  # the case itself is unchanged
+
+
+def test_identifying_or_taking_in_a_declared_person_alerts_the_staff_D9(api):
+    """V-6 and V-2: once relief stations know of the declaration (the open case at the city station is alerted),
+    a county station identifying an unidentified man as the declared person alerts its staff, and so does the
+    city station taking him in again by his ID number after he left; the aid itself goes on."""
+    person = synthetic_id_number(sex="male")
+    first = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})
+    declared = declare(api, person, judged=-1)
+    wait_until(lambda: relief_case(api, first, "RS-610500")["alerts"], timeout=30, what="the declaration known")
+
+    unknown = take_in(api, "RS-610528", {"sex": "male", "estimated_age": 40})
+    identified = created(api.post(f"/v1/vagrant-aid/cases/{unknown['case_id']}/identification",
+                                  as_="relief_staff", office="RS-610528", json={"id_number": person, "method": "dna"}))
+    assert [(a["reason"], a["declaration_id"]) for a in identified["alerts"]] == [
+        ("declared_person_identified", declared["declaration_id"])]
+
+    created(api.post(f"/v1/vagrant-aid/cases/{first['case_id']}/exit", as_="relief_staff", office="RS-610500",
+                     json={"kind": "self_departure", "declaration_signed": True}))
+    again = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})
+    assert [(a["reason"], a["kind"]) for a in again["alerts"]] == [("declared_person_taken_in", "death")]
+    assert again["status"] == "open"
 
 
 def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api):

@@ -251,7 +251,8 @@ def decide_withdrawal(record: DeathRecord, command: WithdrawDeath, actor: Actor,
     on = command.withdrawn_on or today
     check_not_future(on, today, "withdrawn_on")
     event = contract.DeathWithdrawn(death_id=record.death_id, reason=command.reason,
-                                    document_ref=command.document_ref, withdrawn_on=on, died_on=record.died_on)
+                                    document_ref=command.document_ref, withdrawn_on=on, died_on=record.died_on,
+                                    relief_case_id=record.relief_case_id)
     return [Draft.of(event, on, ((record.subject_id, "withdrawn"),))]
 
 

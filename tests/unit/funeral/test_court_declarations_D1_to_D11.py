@@ -16,8 +16,17 @@ from services.funeral.contract.facts import declared_missing, life_status
 from services.funeral.domain import declarations as d
 from services.funeral.domain.death import fold as fold_death
 from services.funeral.domain.events import Draft
+from services.funeral.domain.registration import decide_relief_station_death
 from shared.actor import Actor
-from tests.unit.funeral.given import OTHER_PERSON, PERSON, TODAY, refused, registered
+from tests.unit.funeral.given import (
+    DEATH_ID,
+    OTHER_PERSON,
+    PERSON,
+    TODAY,
+    refused,
+    registered,
+    relief_station_command,
+)
 
 REGISTRAR = Actor("registrar.MR-610502", "marriage_registrar", "MR-610502")
 COURTS = Actor("bureau.courts", "bureau", bureau="courts")
@@ -235,3 +244,11 @@ def test_D_11_only_a_registrar_withdraws_and_never_while_a_cremation_hangs_on_th
     cremated = dataclasses.replace(record, cremation=object())  # type: ignore[arg-type]
     with refused("body_disposed", 409):
         d.decide_withdrawal(cremated, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), REGISTRAR, TODAY)
+
+
+def test_D_11_a_relief_station_death_withdrawn_names_its_relief_case_which_returns_to_the_staff():
+    opened = decide_relief_station_death(relief_station_command(subject_id=PERSON, certificate_no="F-1",
+                                                                issuer="渭南市中心医院"), TODAY, DEATH_ID, False)
+    [event] = withdraw(opened)
+    assert event.payload["relief_case_id"] == "case-1"
+    assert withdraw(registered())[0].payload.get("relief_case_id") is None  # a funeral home's death: no case
