@@ -5,7 +5,8 @@ over RabbitMQ — nothing appended by hand.
 * a death declaration widows the spouse, and the revocation restores the marriage (D-4, D-5);
 * after the spouse's remarriage, a revocation restores nothing (D-5);
 * a child whose parents are declared dead and missing is confirmed an orphan (D-6);
-* a death withdrawn as registered in error never ended the marriage (D-11);
+* a death withdrawn as registered in error never ended the marriage, and a relief case it closed is open again
+  (D-11);
 * a declaration about the person of an open relief case alerts the station's staff, and so do identifying and
   taking in a declared person (D-9).
 """
@@ -295,6 +296,23 @@ def test_identifying_or_taking_in_a_declared_person_alerts_the_staff_D9(api):
     again = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})
     assert [(a["reason"], a["kind"]) for a in again["alerts"]] == [("declared_person_taken_in", "death")]
     assert again["status"] == "open"
+
+
+def test_a_relief_case_closed_by_a_death_withdrawn_as_registered_in_error_is_open_again_D11(api):
+    person = synthetic_id_number(sex="male")
+    case = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})
+    created(api.post(f"/v1/vagrant-aid/cases/{case['case_id']}/exit", as_="relief_staff", office="RS-610500", json={
+        "kind": "died", "died_on": day(-1), "place_division": "610502", "natural": True,
+        "certificate_no": "D-2026-77", "issuer": "渭南市中心医院"}))
+    death = wait_until(lambda: (found := created(api.get(f"/v1/funeral/persons/{person}/death", as_="admin")))
+                       ["deceased"] and found, timeout=30, what="the relief-station death at funeral")
+
+    created(api.post(f"/v1/funeral/deaths/{death['death_id']}/withdrawal", **REGISTRAR, json={
+        "reason": "误报死亡，本人已被送医救治", "document_ref": "CX-2026-2"}))
+
+    reopened = wait_until(lambda: (found := relief_case(api, case, "RS-610500"))["status"] == "open" and found,
+                          timeout=30, what="the relief case open again")
+    assert [r["reason"] for r in reopened["reopenings"]] == ["death_withdrawn"]
 
 
 def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api):

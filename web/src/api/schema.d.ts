@@ -2695,6 +2695,14 @@ export interface components {
          */
         Case: {
             /**
+             * Alerts
+             * @description D-9: the staff alerted about a court's declaration (`vagrant_aid.StaffAlerted` payloads)
+             * @default []
+             */
+            alerts: {
+                [key: string]: unknown;
+            }[];
+            /**
              * Arrived At
              * Format: date-time
              */
@@ -2742,6 +2750,14 @@ export interface components {
             person: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Reopenings
+             * @description D-11: the case reopened after the death that closed it was withdrawn (`vagrant_aid.CaseReopened` payloads)
+             * @default []
+             */
+            reopenings: {
+                [key: string]: unknown;
+            }[];
             /**
              * Services
              * @default []
@@ -2856,6 +2872,14 @@ export interface components {
          */
         CaseTakenIn: {
             /**
+             * Alerts
+             * @description D-9: the staff alerted about a court's declaration (`vagrant_aid.StaffAlerted` payloads)
+             * @default []
+             */
+            alerts: {
+                [key: string]: unknown;
+            }[];
+            /**
              * Arrived At
              * Format: date-time
              */
@@ -2907,6 +2931,14 @@ export interface components {
             person: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Reopenings
+             * @description D-11: the case reopened after the death that closed it was withdrawn (`vagrant_aid.CaseReopened` payloads)
+             * @default []
+             */
+            reopenings: {
+                [key: string]: unknown;
+            }[];
             /**
              * Services
              * @default []
