@@ -89,3 +89,18 @@ def test_D_6_at_opening_a_condition_the_application_records_already_or_another_p
     opening = opened(open_command(father=parent("declared_dead", days_ago(30), id_number=given.FATHER)))
     judgments = [declared(given.FATHER, "death", days_ago(30)), declared("610502199001010011", "death", days_ago(30))]
     assert d.declared_parents_on_open(opening, judgments, "funeral.CourtDeclarationRecorded") == []
+
+
+def test_D_7_an_adoption_stands_whatever_a_declaration_or_its_revocation_says_of_a_birth_parent():
+    """Civil Code 52: a child adopted while a parent was declared stays adopted; neither the declaration nor its
+    revocation reopens the file or changes what was paid."""
+    file = confirmed_file(open_command(mother=parent("declared_missing", dt.date(2023, 1, 1))), category="orphan")
+    adopted_on = days_ago(1)
+    file = then(file, [d.termination_draft(file, "adopted", adopted_on, cause="adoption.AdoptionRegistered",
+                                           state_guardianship_ended=True)])
+    for condition in ("declared_dead", "none"):  # a declaration of the father; the mother's revocation
+        draft = d.parent_change_draft(file, 0 if condition == "declared_dead" else 1, condition, given.TODAY,
+                                      "court (2025)5号", cause="funeral.CourtDeclarationRevoked")
+        assert d.consequences(file, [draft], given.TODAY, "declaration_revoked") == []
+        after = then(file, [draft])
+        assert (after.termination.reason, after.is_open) == ("adopted", False)

@@ -184,6 +184,14 @@ def test_D_5_the_statement_is_about_a_standing_death_declaration_by_someone_else
         statement(declare(), stated_on=JUDGMENT_ON - dt.timedelta(days=1))
 
 
+# -- D-7 adoptions stand --------------------------------------------------------------------------------------------
+def test_D_7_no_effect_of_a_declaration_or_its_revocation_touches_an_adoption():
+    given = declare()
+    given += revoke(given)
+    found = d.effects(state(given), None)
+    assert found and not [effect for effect in found if "adopt" in f"{effect['service']} {effect['effect']}"]
+
+
 # -- D-8, D-10 life status and the declared-missing fact -----------------------------------------------------------
 def test_D_8_D_10_a_declared_person_is_deceased_with_basis_declared_from_judgment_to_revocation():
     given = declare(missing_since=None, ground="accident_two_years", deemed_dead_on=dt.date(2021, 8, 1))
