@@ -172,13 +172,12 @@ def parents_conditions(api: Api, child_file: str) -> list[str]:
     return [p.get("condition") or (p.get("facts") or [{}])[-1].get("condition") for p in parents]
 
 
-def confirm_orphan(api: Api, child_file: str) -> None:
+def confirm_orphan(api: Api, child_file: str, checked: int = -10, decided: int = -5) -> None:
     """C-3: the township's check and the county's decision; the file reads as an orphan's."""
     created(api.post(f"{child_file}/township-check", as_="township_officer",
-                     json={"outcome": "passed", "checked_on": day(-10)}))
+                     json={"outcome": "passed", "checked_on": day(checked)}))
     created(api.post(f"{child_file}/decision", **OFFICER, json={
-        "outcome": "confirmed", "category": "orphan", "reasons": ["父被宣告死亡, 母被宣告失踪"],
-        "decided_on": day(-5)}))
+        "outcome": "confirmed", "category": "orphan", "reasons": ["父母双亡"], "decided_on": day(decided)}))
     assert created(api.get(child_file, **OFFICER))["category"] == "orphan"
 
 
@@ -214,6 +213,32 @@ def test_parents_declared_before_the_childs_file_existed_count_when_it_opens_D6(
 
     assert parents_conditions(api, younger) == ["declared_dead", "declared_missing"]
     confirm_orphan(api, younger)
+
+
+def test_a_child_declared_dead_after_an_earlier_accident_has_the_months_paid_since_go_to_an_officer_D6(api):
+    """The file ends in the judgment month; art. 48 dates the death to the accident, and the months paid after it
+    are listed for an officer (GET /tasks, `payment_reviews`)."""
+    child = synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365))
+    opened = created(api.post("/v1/child-welfare/children", **OFFICER, json={
+        "child": {"id_number": child, "name": "王小宝", "household_division": "610502"},
+        "parents": [{"id_number": synthetic_id_number(sex=sex), "name": name, "condition": "deceased",
+                     "condition_since": day(-200), "evidence_ref": f"死亡证明-{n}"}
+                    for n, (sex, name) in enumerate((("male", "王建国"), ("female", "李秀兰")))],
+        "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed", "applied_on": day(-30)}))
+    child_file = f"/v1/child-welfare/children/{opened['child_id']}"
+    confirm_orphan(api, child_file, checked=-29, decided=-28)  # paid from the month after the decision
+    if (TODAY - dt.timedelta(days=28)).month == TODAY.month:
+        pytest.skip("on a month's last days no month is paid yet by the judgment (officers date 30 days back)")
+
+    declare(api, child, judged=0, ground="accident_certified", deemed_dead_on=day(-150), who=REGISTRAR,
+            plausibility_confirmed=True)
+
+    ended = wait_until(lambda: (f := created(api.get(child_file, **OFFICER)))["status"] == "terminated" and f,
+                       timeout=30, what="the declared child's file ended")
+    assert ended["status"] == "terminated"
+    reviews = created(api.get("/v1/child-welfare/tasks", **OFFICER))["payment_reviews"]
+    [review] = [r for r in reviews if r["child_id"] == opened["child_id"]]
+    assert (review["reason"], review["until"]) == ("paid_after_declared_death", TODAY.strftime("%Y-%m"))
 
 
 def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):

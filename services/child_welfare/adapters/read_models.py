@@ -205,7 +205,12 @@ def _foster(tx: psycopg.Connection, child_id: str, carer_id: str) -> None:
 
 
 def _support_terminated(tx: psycopg.Connection, event: Event) -> None:
-    tx.execute("DELETE FROM foster_placements WHERE child_id = %s", (event.payload["child_id"],))
+    p = event.payload
+    tx.execute("DELETE FROM foster_placements WHERE child_id = %s", (p["child_id"],))
+    if p.get("review_from"):  # D-6: months paid after a declared child's earlier date of death
+        tx.execute("INSERT INTO payment_reviews (child_id, reason, first_month, last_month, event_id)"
+                   " VALUES (%s, 'paid_after_declared_death', %s, %s, %s) ON CONFLICT (event_id) DO NOTHING",
+                   (p["child_id"], p["review_from"] + "-01", p["review_until"] + "-01", event.event_id))
 
 
 def _allowance_adjusted(tx: psycopg.Connection, event: Event) -> None:

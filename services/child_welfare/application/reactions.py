@@ -121,11 +121,17 @@ def death(reactor: Reactor, person: str, died_on: dt.date, death_id: str) -> Non
                    lambda uow, child_id=child_id: _parent_died(uow, child_id, person, died_on, death_id, reactor))
 
 
-def _child_died(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date) -> None:
+def _child_died(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date,
+                declared: funeral.CourtDeclarationRecorded | None = None) -> None:
+    """The child's own death ends the file (C-6); a death declaration on the judgment date (D-6), the months
+    paid after an earlier art. 48 date of death going to an officer."""
     file = uow.file(child_id)
     if file is None or not file.is_open or uow.replayed():
         return
-    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=funeral.DeathRegistered.TYPE)]
+    review = d.paid_after_declared_death(file, declared.died_on, declared.judgment_on) \
+        if declared is not None and declared.died_on is not None else None
+    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=funeral.DeathRegistered.TYPE,
+                                  review=review)]
     _record(uow, file, drafts, today, "child_died")
 
 
@@ -304,7 +310,8 @@ def declaration(reactor: Reactor, person: str, declared: funeral.CourtDeclaratio
     reactor.on(f"declared:{declared.declaration_id}", note)
     own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
     if own is not None and declared.kind == "death":
-        reactor.on(f"child:{own}:{person}", lambda uow: _child_died(uow, own, declared.judgment_on, reactor.today))
+        reactor.on(f"child:{own}:{person}",
+                   lambda uow: _child_died(uow, own, declared.judgment_on, reactor.today, declared))
     condition = d.DECLARED_CONDITION[declared.kind]
     for child_id in children:
         reactor.on(f"parent:{child_id}:{person}", lambda uow, child_id=child_id: _parent_declared(

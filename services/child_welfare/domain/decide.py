@@ -331,12 +331,26 @@ def decide_visit(file: ChildFile, command: RecordVisit, actor: Actor, today: dt.
 
 # -- C-6: termination ----------------------------------------------------------------------------------------
 def termination_draft(file: ChildFile, reason: str, effective_on: dt.date, cause: str = "officer",
-                      notes: str | None = None, state_guardianship_ended: bool | None = None) -> Draft:
+                      notes: str | None = None, state_guardianship_ended: bool | None = None,
+                      review: tuple[Month, Month] | None = None) -> Draft:
     payload = {"child_id": file.child_id, "reason": reason, "effective_on": effective_on.isoformat(),
                "allowance_until": month_text(month_of(effective_on)), "cause": cause, "notes": notes}
     if state_guardianship_ended is not None:
         payload["state_guardianship_ended"] = state_guardianship_ended
+    if review is not None:
+        payload["review_from"], payload["review_until"] = month_text(review[0]), month_text(review[1])
     return Draft.of(contract.SupportTerminated(**payload), effective_on, _child(file))
+
+
+def paid_after_declared_death(file: ChildFile, died_on: dt.date, judgment_on: dt.date) -> tuple[Month, Month] | None:
+    """D-6: a child declared dead has the file end in the judgment month; where art. 48 dates the death earlier
+    (an accident), the months paid after the month of death up to the judgment month go to an officer (whether
+    to recover them is the officer's decision, C-5). None: no such month was paid."""
+    if file.confirmed_on is None:
+        return None
+    first = max(next_month(month_of(died_on)), next_month(month_of(file.confirmed_on)))
+    last = month_of(judgment_on)
+    return (first, last) if first <= last else None
 
 
 def decide_termination(file: ChildFile, command: Terminate, actor: Actor, today: dt.date) -> list[Draft]:

@@ -14,3 +14,15 @@ CREATE TABLE declared_persons (
 );
 CREATE INDEX declared_persons_standing ON declared_persons (person_id) WHERE ended_on IS NULL;
 GRANT SELECT, INSERT, UPDATE, DELETE ON declared_persons TO {{role}};
+
+-- D-6: months paid for a child after its earlier date of death (art. 48: a declaration on an accident ground),
+-- up to the judgment month that ended the file: for an officer to review (recovery is the officer's decision).
+CREATE TABLE payment_reviews (
+    event_id            uuid        PRIMARY KEY,          -- the SupportTerminated that named the months
+    child_id            text        NOT NULL,
+    reason              text        NOT NULL,             -- paid_after_declared_death
+    first_month         date        NOT NULL,
+    last_month          date        NOT NULL
+);
+CREATE INDEX payment_reviews_child ON payment_reviews (child_id);
+GRANT SELECT, INSERT ON payment_reviews TO {{role}};

@@ -104,3 +104,21 @@ def test_D_7_an_adoption_stands_whatever_a_declaration_or_its_revocation_says_of
         assert d.consequences(file, [draft], given.TODAY, "declaration_revoked") == []
         after = then(file, [draft])
         assert (after.termination.reason, after.is_open) == ("adopted", False)
+
+
+def test_D_6_a_child_declared_dead_after_an_earlier_accident_has_the_months_paid_since_go_to_an_officer():
+    """The file ends in the judgment month (paid for it, C-5); art. 48 dates the death to the accident months
+    before, and the months paid after the accident's month are named for an officer to review."""
+    file = confirmed_file(applied_on=dt.date(2024, 12, 5), decided_on=dt.date(2024, 12, 20))  # paid from 2025-01
+    judgment_on, accident_on = dt.date(2025, 6, 3), dt.date(2025, 1, 17)
+
+    review = d.paid_after_declared_death(file, accident_on, judgment_on)
+    ended = d.termination_draft(file, "death", judgment_on, cause="funeral.CourtDeclarationRecorded", review=review)
+
+    assert (ended.payload["allowance_until"], ended.payload["review_from"], ended.payload["review_until"]) == (
+        "2025-06", "2025-02", "2025-06")
+    assert d.paid_after_declared_death(file, judgment_on, judgment_on) is None  # death on the judgment date
+    assert d.paid_after_declared_death(file, dt.date(2019, 5, 1), judgment_on) == (dt.date(2025, 1, 1),
+                                                                                   dt.date(2025, 6, 1))
+    unconfirmed = file_of(opened())
+    assert d.paid_after_declared_death(unconfirmed, accident_on, judgment_on) is None  # nothing was paid

@@ -6534,6 +6534,14 @@ export interface components {
             overdue_visits: {
                 [key: string]: unknown;
             }[];
+            /**
+             * Payment Reviews
+             * @description D-6: months paid after a declared child's earlier date of death (art. 48), for an officer to review: {child_id, subject_id, reason, from, until}
+             * @default []
+             */
+            payment_reviews: {
+                [key: string]: unknown;
+            }[];
             /** Turning 18 */
             turning_18: {
                 [key: string]: unknown;
