@@ -340,6 +340,33 @@ def test_a_relief_case_closed_by_a_death_withdrawn_as_registered_in_error_is_ope
     assert [r["reason"] for r in reopened["reopenings"]] == ["death_withdrawn"]
 
 
+def test_a_cenotaph_for_a_person_declared_dead_is_kept_by_approved_exception_D8(api):
+    """No death record, no body (D-8): the family keeps a plot for a cenotaph (衣冠冢) as an F-3 exception naming
+    the standing death declaration; a missing declaration is no ground for one."""
+    staff = {"as_": "funeral_staff", "office": "CEM-610502-1"}
+    created(api.post("/v1/funeral/cemeteries", as_="admin", json={
+        "code": "CEM-610502-1", "name": "临渭区公益性公墓", "kind": "public_welfare"}))
+    created(api.post("/v1/funeral/cemeteries/CEM-610502-1/plots", as_="admin", json={"plots": [
+        {"number": "Y-1", "kind": "plot", "burial_type": "ashes", "area_m2": 0.8},
+        {"number": "Y-2", "kind": "plot", "burial_type": "ashes", "area_m2": 0.8}]}))
+    dead, missing = synthetic_id_number(sex="male"), synthetic_id_number(sex="male")
+    declared = declare(api, dead, judged=-3)
+    only_missing = declare(api, missing, judged=-3, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
+    exception = {"reason": "宣告死亡，家属立衣冠冢", "approved_by": "殡葬管理科", "approval_ref": "YG-2026-1"}
+
+    def reserve(plot: str, person: str, declaration_id: str):  # noqa: ANN202 - a response
+        return api.post(f"/v1/funeral/plots/CEM-610502-1.{plot}/reservations", **staff, json={
+            "exception": exception, "reserved_for": {"name": "王建国", "id_number": person},
+            "rights_holder": {"name": "王小明"}, "declaration_id": declaration_id})
+
+    created(reserve("Y-1", dead, declared["declaration_id"]))
+    plot = created(api.get("/v1/funeral/plots/CEM-610502-1.Y-1", **staff))
+    assert (plot["reserved"], plot["occupants"]) == (1, 0)
+    assert not created(api.get(f"/v1/funeral/persons/{dead}/death", **CLERK)).get("death_id")
+    assert_problem(reserve("Y-2", missing, only_missing["declaration_id"]), 409, "cenotaph_not_applicable")
+    assert_problem(reserve("Y-2", missing, declared["declaration_id"]), 409, "cenotaph_not_applicable")
+
+
 def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api):
     """D-1: two registrars entering a death declaration of one person at once (different case numbers): the
     partial unique index on the standing declarations lets one commit; the others are refused, writing nothing."""

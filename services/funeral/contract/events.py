@@ -270,6 +270,8 @@ class PlotAllocated(EventModel):
     rights_holder: dict[str, Any]
     term_from: dt.date
     term_until: dt.date
+    declaration_id: str | None = Field(None, description="D-8: a cenotaph (衣冠冢) for the person this court "
+                                                         "declaration declared dead")
 
 
 class PlotTermRenewed(EventModel):

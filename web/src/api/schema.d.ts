@@ -5660,6 +5660,12 @@ export interface components {
          * @description F-3: allocate a plot (or a place of a double plot) by approved exception, before any death.
          */
         ReservePlot: {
+            /**
+             * Declaration Id
+             * @description D-8: a cenotaph (衣冠冢) for a person a court declared dead: the standing death declaration naming `reserved_for`
+             * @default null
+             */
+            declaration_id: string | null;
             exception: components["schemas"]["ApprovedException"];
             reserved_for: components["schemas"]["Person"];
             /**
