@@ -107,7 +107,7 @@ def payroll(conn: psycopg.Connection, month: dt.date) -> dict[str, Any]:
 
 def tasks(conn: psycopg.Connection, today: dt.date) -> dict[str, Any]:
     """GET /tasks: overdue township checks and decisions (C-3, in working days), overdue visits and agreement
-    renewals (C-7), children turning 18 within 90 days (C-6)."""
+    renewals (C-7), children turning 18 within 90 days (C-6), months paid after a declared child's death (D-6)."""
     calendar = default_calendar()
     rows = conn.execute(
         "SELECT child_id, subject_id, status, care, assessment_from, township_checked_on, decided_on,"
@@ -138,6 +138,12 @@ def tasks(conn: psycopg.Connection, today: dt.date) -> dict[str, Any]:
             adult_on = add_years(born, ADULT_AGE)
             if today <= adult_on <= horizon:
                 found["turning_18"].append({**task, "on": adult_on.isoformat()})
+    found["payment_reviews"] = [
+        {"child_id": child_id, "subject_id": subject, "reason": reason, "from": month_text(first),
+         "until": month_text(last)}
+        for child_id, subject, reason, first, last in conn.execute(
+            "SELECT r.child_id, f.subject_id, r.reason, r.first_month, r.last_month FROM payment_reviews r"
+            " JOIN child_files f USING (child_id) ORDER BY r.first_month, r.child_id").fetchall()]
     return {"as_of": today.isoformat(), **found}
 
 

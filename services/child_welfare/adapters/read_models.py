@@ -17,7 +17,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from services.child_welfare.domain import events as ev
-from services.child_welfare.domain.decide import eligibility_ends_on
+from services.child_welfare.domain.decide import Declared, eligibility_ends_on
 from services.child_welfare.domain.file import ChildFile
 from services.child_welfare.domain.ledger import Standards, spans
 from services.child_welfare.domain.referrals import ReliefClosure
@@ -77,6 +77,26 @@ class ReadModels:
         row = self.tx.execute("SELECT case_id, outcome, closed_on, cause FROM relief_closures WHERE case_id = %s",
                               (case_id,)).fetchone()
         return ReliefClosure(*row) if row else None
+
+    # -- court declarations (D-6) ---------------------------------------------------------------------------
+    def note_declaration(self, declared: Declared) -> None:
+        """A court's declaration about a person, kept whether or not a file names the person yet."""
+        self.tx.execute("INSERT INTO declared_persons (declaration_id, person_id, kind, judgment_on, court,"
+                        " judgment_ref) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (declaration_id) DO NOTHING",
+                        (declared.declaration_id, declared.person, declared.kind, declared.judgment_on,
+                         declared.court, declared.judgment_ref))
+
+    def end_declaration(self, declaration_id: str, ended_on: Any) -> None:
+        """Revoked, or superseded by a death declaration (D-3, D-5): no longer standing from `ended_on`."""
+        self.tx.execute("UPDATE declared_persons SET ended_on = %s WHERE declaration_id = %s AND ended_on IS NULL",
+                        (ended_on, declaration_id))
+
+    def standing_declarations(self, persons: list[str]) -> list[Declared]:
+        """The declarations standing about any of `persons`, oldest judgment first."""
+        rows = self.tx.execute("SELECT person_id, declaration_id, kind, judgment_on, court, judgment_ref"
+                               " FROM declared_persons WHERE person_id = ANY(%s) AND ended_on IS NULL"
+                               " ORDER BY judgment_on, declaration_id", (persons,)).fetchall()
+        return [Declared(*row) for row in rows]
 
     # -- projection -------------------------------------------------------------------------------------
     def apply(self, event: Event) -> None:
@@ -185,7 +205,12 @@ def _foster(tx: psycopg.Connection, child_id: str, carer_id: str) -> None:
 
 
 def _support_terminated(tx: psycopg.Connection, event: Event) -> None:
-    tx.execute("DELETE FROM foster_placements WHERE child_id = %s", (event.payload["child_id"],))
+    p = event.payload
+    tx.execute("DELETE FROM foster_placements WHERE child_id = %s", (p["child_id"],))
+    if p.get("review_from"):  # D-6: months paid after a declared child's earlier date of death
+        tx.execute("INSERT INTO payment_reviews (child_id, reason, first_month, last_month, event_id)"
+                   " VALUES (%s, 'paid_after_declared_death', %s, %s, %s) ON CONFLICT (event_id) DO NOTHING",
+                   (p["child_id"], p["review_from"] + "-01", p["review_until"] + "-01", event.event_id))
 
 
 def _allowance_adjusted(tx: psycopg.Connection, event: Event) -> None:

@@ -52,7 +52,6 @@ log = get_logger(__name__)
 FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE, funeral.BodyIdentified.TYPE,
                        funeral.CourtDeclarationRecorded.TYPE, funeral.CourtDeclarationRevoked.TYPE,
                        funeral.DeathWithdrawn.TYPE)
-DECLARED = {"death": "declared_dead", "missing": "declared_missing"}  # D-6: the parent's condition
 RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE,
                       *relief_loop.EXIT_TYPES)
 ADOPTION_EVENT_TYPES = (adoption.AdoptionRegistered.TYPE,)
@@ -122,11 +121,17 @@ def death(reactor: Reactor, person: str, died_on: dt.date, death_id: str) -> Non
                    lambda uow, child_id=child_id: _parent_died(uow, child_id, person, died_on, death_id, reactor))
 
 
-def _child_died(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date) -> None:
+def _child_died(uow: UnitOfWork, child_id: str, died_on: dt.date, today: dt.date,
+                declared: funeral.CourtDeclarationRecorded | None = None) -> None:
+    """The child's own death ends the file (C-6); a death declaration on the judgment date (D-6), the months
+    paid after an earlier art. 48 date of death going to an officer."""
     file = uow.file(child_id)
     if file is None or not file.is_open or uow.replayed():
         return
-    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=funeral.DeathRegistered.TYPE)]
+    review = d.paid_after_declared_death(file, declared.died_on, declared.judgment_on) \
+        if declared is not None and declared.died_on is not None else None
+    drafts = [d.termination_draft(file, "death", max(died_on, file.applied_on), cause=funeral.DeathRegistered.TYPE,
+                                  review=review)]
     _record(uow, file, drafts, today, "child_died")
 
 
@@ -296,10 +301,18 @@ def adopted(reactor: Reactor, registered: adoption.AdoptionRegistered) -> None:
 def declaration(reactor: Reactor, person: str, declared: funeral.CourtDeclarationRecorded) -> None:
     """D-6: the declared parent is on C-1's "dead or missing" side from the judgment date; a child declared dead
     has the file end in the judgment month."""
+    def note(uow: UnitOfWork) -> None:  # kept for a file opened later (D-6 at C-2)
+        uow.read.note_declaration(d.Declared(person, declared.declaration_id, declared.kind, declared.judgment_on,
+                                             declared.court, declared.judgment_ref))
+        if declared.supersedes:
+            uow.read.end_declaration(declared.supersedes, declared.judgment_on)
+
+    reactor.on(f"declared:{declared.declaration_id}", note)
     own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
     if own is not None and declared.kind == "death":
-        reactor.on(f"child:{own}:{person}", lambda uow: _child_died(uow, own, declared.judgment_on, reactor.today))
-    condition = DECLARED[declared.kind]
+        reactor.on(f"child:{own}:{person}",
+                   lambda uow: _child_died(uow, own, declared.judgment_on, reactor.today, declared))
+    condition = d.DECLARED_CONDITION[declared.kind]
     for child_id in children:
         reactor.on(f"parent:{child_id}:{person}", lambda uow, child_id=child_id: _parent_declared(
             uow, child_id, person, condition, declared, reactor))
@@ -323,6 +336,8 @@ def _parent_declared(uow: UnitOfWork, child_id: str, person: str, condition: str
 def revocation(reactor: Reactor, person: str, revoked: funeral.CourtDeclarationRevoked) -> None:
     """D-6: a revocation ends the parent's declared condition from its own date (C-6: in its month); the months
     before stand."""
+    reactor.on(f"revoked:{revoked.declaration_id}",
+               lambda uow: uow.read.end_declaration(revoked.declaration_id, revoked.revoked_on))
     children = reactor.index(lambda uow: uow.read.children_of(person))
 
     def end(uow: UnitOfWork, child_id: str) -> None:

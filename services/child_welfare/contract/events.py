@@ -248,6 +248,10 @@ class SupportTerminated(EventModel):
         None, description="a relief referral closed by the case's end: `collected`, `escorted`, `transferred`, or "
                           "`identified_adult` (the referral is cancelled)")
     relief_case_id: str | None = None
+    review_from: str | None = Field(None, description="D-6: a child declared dead with an earlier date of death "
+                                                      "(art. 48): the first month paid after it (YYYY-MM), for an "
+                                                      "officer to review")
+    review_until: str | None = Field(None, description="D-6: the last month to review (the judgment month)")
 
 
 class TerminationCorrected(EventModel):

@@ -81,6 +81,9 @@ class Tasks(View):
     overdue_visits: list[dict[str, Any]]
     agreement_renewals: list[dict[str, Any]]
     turning_18: list[dict[str, Any]]
+    payment_reviews: list[dict[str, Any]] = Field(
+        default=[], description="D-6: months paid after a declared child's earlier date of death (art. 48), for "
+                                "an officer to review: {child_id, subject_id, reason, from, until}")
 
 
 class IndicatorMonth(View):

@@ -87,6 +87,43 @@ def decide_open(command: OpenFile, actor: Actor, today: dt.date, new: NewFile) -
 
 
 @dataclass(frozen=True)
+class Declared:
+    """D-6: a court's declaration standing about a person (funeral's event, kept by child welfare's reactions)."""
+
+    person: str
+    declaration_id: str
+    kind: str  # death | missing
+    judgment_on: dt.date
+    court: str
+    judgment_ref: str
+
+
+DECLARED_CONDITION = {"death": "declared_dead", "missing": "declared_missing"}  # D-6: the parent's condition
+
+
+def declared_parents_on_open(opened: list[Draft], declared: list[Declared], cause: str) -> list[Draft]:
+    """D-6, C-1: a parent declared dead or missing before the child's file existed counts once the file opens:
+    the declared condition from the judgment date, on C-1's "dead or missing" side, unless the application
+    records that condition (or a death) already. The change enters the file on its opening day, or on the
+    judgment day when that is later."""
+    file = fold(opened)
+    assert file is not None
+    drafts: list[Draft] = []
+    for declaration in declared:
+        index = next((n for n, parent in enumerate(file.parents) if parent.id_number == declaration.person), None)
+        if index is None:
+            continue
+        condition = DECLARED_CONDITION[declaration.kind]
+        if any(fact.condition in ("deceased", condition) for fact in file.parents[index].facts):
+            continue
+        drafts.append(parent_change_draft(file, index, condition, declaration.judgment_on,
+                                          f"{declaration.court} {declaration.judgment_ref}", cause=cause,
+                                          death_id=declaration.declaration_id,
+                                          on=max(file.applied_on, declaration.judgment_on)))
+    return drafts
+
+
+@dataclass(frozen=True)
 class Referral:
     """A minor taken in by a relief station (vagrant_aid.MinorReferred, V-7)."""
 
@@ -294,12 +331,26 @@ def decide_visit(file: ChildFile, command: RecordVisit, actor: Actor, today: dt.
 
 # -- C-6: termination ----------------------------------------------------------------------------------------
 def termination_draft(file: ChildFile, reason: str, effective_on: dt.date, cause: str = "officer",
-                      notes: str | None = None, state_guardianship_ended: bool | None = None) -> Draft:
+                      notes: str | None = None, state_guardianship_ended: bool | None = None,
+                      review: tuple[Month, Month] | None = None) -> Draft:
     payload = {"child_id": file.child_id, "reason": reason, "effective_on": effective_on.isoformat(),
                "allowance_until": month_text(month_of(effective_on)), "cause": cause, "notes": notes}
     if state_guardianship_ended is not None:
         payload["state_guardianship_ended"] = state_guardianship_ended
+    if review is not None:
+        payload["review_from"], payload["review_until"] = month_text(review[0]), month_text(review[1])
     return Draft.of(contract.SupportTerminated(**payload), effective_on, _child(file))
+
+
+def paid_after_declared_death(file: ChildFile, died_on: dt.date, judgment_on: dt.date) -> tuple[Month, Month] | None:
+    """D-6: a child declared dead has the file end in the judgment month; where art. 48 dates the death earlier
+    (an accident), the months paid after the month of death up to the judgment month go to an officer (whether
+    to recover them is the officer's decision, C-5). None: no such month was paid."""
+    if file.confirmed_on is None:
+        return None
+    first = max(next_month(month_of(died_on)), next_month(month_of(file.confirmed_on)))
+    last = month_of(judgment_on)
+    return (first, last) if first <= last else None
 
 
 def decide_termination(file: ChildFile, command: Terminate, actor: Actor, today: dt.date) -> list[Draft]:

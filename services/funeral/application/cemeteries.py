@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from services.funeral.application.deaths import load_death
+from services.funeral.application.declarations import load_declaration
 from services.funeral.application.unit_of_work import UnitOfWork
 from services.funeral.contract.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.cemetery import (
+    Cenotaph,
     Plot,
     decide_burial,
     decide_open_cemetery,
@@ -92,9 +94,19 @@ def reserve_plot(uow: UnitOfWork, plot_id: str, command: ReservePlot, actor: Act
         plot = load_plot(uow, plot_id)
         rules.check_acts_for_place(actor, plot.cemetery)
         years = parameters.plot_term_years(command.reserved_on or today)
-        stored = uow.record(plot_stream(plot_id), decide_reservation(plot, command, actor, today, years), plot.version)
+        declared = cenotaph_of(uow, command.declaration_id) if command.declaration_id else None
+        stored = uow.record(plot_stream(plot_id), decide_reservation(plot, command, actor, today, years, declared),
+                            plot.version)
     assert stored[-1].type == PLOT_ALLOCATED
     return allocation_result(stored)
+
+
+def cenotaph_of(uow: UnitOfWork, declaration_id: str) -> Cenotaph:
+    """D-8: the declaration a cenotaph rests on (404 when there is none)."""
+    declaration = load_declaration(uow, declaration_id)
+    superseded = uow.read.declaration_ended_by(declaration_id) == "death_declaration"
+    return Cenotaph(declaration.declaration_id, declaration.kind, declaration.person,
+                    declaration.revoked_on is None and not superseded)
 
 
 def renew_term(uow: UnitOfWork, plot_id: str, command: RenewTerm, actor: Actor, today: dt.date) -> dict:

@@ -202,6 +202,9 @@ class ReservePlot(Model):
     reserved_for: Person
     rights_holder: Person
     reserved_on: dt.date | None = None
+    declaration_id: str | None = Field(None, min_length=1, max_length=64, description=(
+        "D-8: a cenotaph (衣冠冢) for a person a court declared dead: the standing death declaration naming "
+        "`reserved_for`"))
     version: Version = None
 
 

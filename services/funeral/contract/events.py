@@ -190,6 +190,8 @@ class DeathWithdrawn(EventModel):
     document_ref: str
     withdrawn_on: dt.date
     died_on: dt.date = Field(description="the date of death that was recorded")
+    relief_case_id: str | None = Field(None, description="the relief case the death was opened from (a "
+                                                         "relief-station death): it returns to the station's staff")
 
 
 class DeathCorrected(EventModel):
@@ -268,6 +270,8 @@ class PlotAllocated(EventModel):
     rights_holder: dict[str, Any]
     term_from: dt.date
     term_until: dt.date
+    declaration_id: str | None = Field(None, description="D-8: a cenotaph (衣冠冢) for the person this court "
+                                                         "declaration declared dead")
 
 
 class PlotTermRenewed(EventModel):

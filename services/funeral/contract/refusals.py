@@ -68,6 +68,8 @@ DECLARATION_IMPLAUSIBLE = Code("declaration_implausible",
 DECLARATION_DATES_INVALID = Code("declaration_dates_invalid", "D-1: … is after the judgment date, or before birth")
 GROUND_NOT_APPLICABLE = Code("ground_not_applicable", "D-1: a ground or date of death is for death declarations")
 ACCIDENT_DATE_REQUIRED = Code("accident_date_required", "D-3: the accident grounds give the accident date")
+CENOTAPH_NOT_APPLICABLE = Code("cenotaph_not_applicable", "D-8: a cenotaph is for the person a standing death "
+                               "declaration names (409)")
 DECLARATION_REVOKED = Code("declaration_revoked", "D-5: the declaration has been revoked or superseded (409)")
 REVOCATION_BEFORE_JUDGMENT = Code("revocation_before_judgment", "D-5: revoked_on is before the judgment date")
 STATEMENT_NOT_APPLICABLE = Code("statement_not_applicable",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from services.funeral.contract import events as contract
+from services.funeral.contract import refusals as r
 from services.funeral.contract.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
 from services.funeral.contract.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS
 from services.funeral.domain import rules
@@ -201,15 +202,38 @@ def decide_burial(
     return BurialDecision([Draft.of(contract.BurialRecorded(**burial), interred_on, subjects)], plot_drafts)
 
 
-def decide_reservation(plot: Plot, command: ReservePlot, actor: Actor, today: dt.date, term_years: int) -> list[Draft]:
+def check_cenotaph(declared: Cenotaph | None, reserved_for: dict[str, Any]) -> None:
+    """D-8: a cenotaph (衣冠冢) is allocated, as an F-3 exception, only for the person a standing death
+    declaration names (a declaration is no death registration: no body, no ashes)."""
+    if declared is None:
+        return
+    if (declared.kind, declared.standing, declared.person) != ("death", True, reserved_for.get("id_number")):
+        raise Refusal(r.CENOTAPH_NOT_APPLICABLE, "a cenotaph is reserved for the person a standing death "
+                      "declaration names", 409)
+
+
+@dataclass(frozen=True)
+class Cenotaph:
+    """D-8: the declaration a cenotaph rests on, as the application read it."""
+
+    declaration_id: str
+    kind: str
+    person: str
+    standing: bool
+
+
+def decide_reservation(plot: Plot, command: ReservePlot, actor: Actor, today: dt.date, term_years: int,
+                       declared: Cenotaph | None = None) -> list[Draft]:
     """F-3: a place allocated by approved exception before any death (a very old spouse keeping the place
-    beside the partner), recorded with the exception's reason, approver and document."""
+    beside the partner), recorded with the exception's reason, approver and document; D-8: a cenotaph for a
+    person declared dead, on the same terms."""
     rules.check_acts_for_place(actor, plot.cemetery)
     check_version(command.version, plot)
     rules.check_plot_free(plot.free_places)
     reserved_on = command.reserved_on or today
     rules.check_recorded_on(reserved_on, actor, today, "reserved_on")
     reserved_for = rules.check_person(command.reserved_for, today, "reserved_for")
+    check_cenotaph(declared, reserved_for)
     rights_holder = rules.check_person(command.rights_holder, today, "rights_holder")
     term_from = plot.term_from or reserved_on
     term_until = plot.term_until or add_years(reserved_on, term_years)
@@ -217,6 +241,8 @@ def decide_reservation(plot: Plot, command: ReservePlot, actor: Actor, today: dt
                "exception": command.exception.model_dump(mode="json"), "reserved_for": reserved_for,
                "fills_reservation": None, "burial_type": plot.burial_type, "rights_holder": rights_holder,
                "term_from": term_from.isoformat(), "term_until": term_until.isoformat()}
+    if declared is not None:
+        payload["declaration_id"] = declared.declaration_id
     subjects = ((reserved_for["id_number"], "reserved_for"),) if reserved_for.get("id_number") else ()
     return [Draft.of(contract.PlotAllocated(**payload), reserved_on, subjects)]
 

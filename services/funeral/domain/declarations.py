@@ -17,13 +17,13 @@ from dataclasses import dataclass, replace
 from services.funeral.contract import events as contract
 from services.funeral.contract import refusals as r
 from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
-from services.funeral.domain import rules
+from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft
 from services.funeral.domain.registration import check_version
 from shared.actor import Actor
 from shared.errors import Refusal
-from shared.reference.dates import add_months, add_years
+from shared.reference.dates import add_months
 from shared.reference.events import Recorded
 
 COURTS = "courts"  # D-1: the one bureau whose system writes
@@ -103,23 +103,24 @@ def check_not_future(day: dt.date, today: dt.date, field: str) -> None:
 
 # -- D-2 plausibility -------------------------------------------------------------------------------------------
 def earliest_judgment(kind: str, ground: str | None, missing_since: dt.date | None,
-                      accident_on: dt.date | None) -> dt.date | None:
-    """D-2: the earliest lawful judgment date (Civil Code 40, 46; 民事诉讼法 190–192): missing + 2 years + the
-    3-month notice; for death missing + 4 years + the 1-year notice, an accident + 2 years + 1 year, an accident
-    certified as leaving no survival + 3 months. None: the dates to judge by are not given."""
-    if kind == "missing":
-        return add_months(add_years(missing_since, 2), 3) if missing_since else None
-    if ground == "missing_four_years":
-        return add_years(missing_since, 5) if missing_since else None
-    if ground == "accident_two_years":
-        return add_years(accident_on, 3) if accident_on else None
-    return add_months(accident_on, 3) if accident_on else None
+                      accident_on: dt.date | None, on: dt.date) -> dt.date | None:
+    """D-2: the earliest lawful judgment date under the rules in force on the judgment date `on` (Civil Code 40,
+    46; 民事诉讼法 190–192; dated parameters): the missing (or accident) date + the waiting period + the court's
+    notice — missing + 2 years + 3 months (失踪); for death missing + 4 years + 1 year, an accident + 2 years +
+    1 year, an accident certified as leaving no survival + 3 months. None: the dates to judge by are not given."""
+    basis = "missing" if kind == "missing" else ground or "missing_four_years"
+    start = missing_since if basis in ("missing", "missing_four_years") else accident_on
+    if start is None:
+        return None
+    waiting, notice = parameters.declaration_minimum_months(basis, on)
+    return add_months(add_months(start, waiting), notice)
 
 
 def check_plausible_D2(command: DeclareByCourt, ground: str | None, actor: Actor) -> None:
     """D-2: a judgment dated before the legal minimum is recorded only when a registrar confirms it (civreg
     never reviews a judgment: the registrar confirms it was read right)."""
-    earliest = earliest_judgment(command.kind, ground, command.missing_since, command.deemed_dead_on)
+    earliest = earliest_judgment(command.kind, ground, command.missing_since, command.deemed_dead_on,
+                                 command.judgment_on)
     if earliest is None or command.judgment_on >= earliest:
         return
     if command.plausibility_confirmed and actor.role == "marriage_registrar":
@@ -250,7 +251,8 @@ def decide_withdrawal(record: DeathRecord, command: WithdrawDeath, actor: Actor,
     on = command.withdrawn_on or today
     check_not_future(on, today, "withdrawn_on")
     event = contract.DeathWithdrawn(death_id=record.death_id, reason=command.reason,
-                                    document_ref=command.document_ref, withdrawn_on=on, died_on=record.died_on)
+                                    document_ref=command.document_ref, withdrawn_on=on, died_on=record.died_on,
+                                    relief_case_id=record.relief_case_id)
     return [Draft.of(event, on, ((record.subject_id, "withdrawn"),))]
 
 

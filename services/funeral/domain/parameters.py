@@ -48,3 +48,11 @@ def eligible_categories(on: date) -> frozenset[str]:
 def service_standard_yuan(item: str, on: date) -> Decimal:
     """F-5: the standard amount of one basic service."""
     return Decimal(str(funeral_parameters().value(f"funeral.assistance.standard_yuan.{item}", on)))
+
+
+def declaration_minimum_months(basis: str, on: date) -> tuple[int, int]:
+    """D-2: the months a person must have been missing (or the accident lie back) before a declaration, and the
+    months of the court's notice after it, by kind (`missing`) or ground of death, in force on the judgment date."""
+    parameters = funeral_parameters()
+    return (int(parameters.value(f"funeral.declaration.waiting_months.{basis}", on)),
+            int(parameters.value(f"funeral.declaration.notice_months.{basis}", on)))

@@ -25,7 +25,7 @@ from shared.envelope import Event
 from shared.errors import Refusal
 
 _FACTS = """
-SELECT p.id, cm.registration_id, d.died_on,
+SELECT p.id, cm.registration_id, d.died_on, d.basis,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('registration_id', dp.registration_id,
                                                      'document_ref', dp.document_ref,
                                                      'listed_on', dp.listed_on) ORDER BY dp.listed_on), '[]')
@@ -99,7 +99,7 @@ class ReadModels:
     def facts(self, id_numbers: Sequence[str]) -> list[PersonFacts]:
         """M-3, M-10 facts of each person, in one round trip."""
         rows = self.tx.execute(_FACTS, (list(id_numbers),)).fetchall()
-        return [PersonFacts(row[1], row[2], tuple(row[3])) for row in rows]
+        return [PersonFacts(row[1], row[2], tuple(row[4]), row[3]) for row in rows]
 
     def married_from(self, id_numbers: Sequence[str], on: Any) -> dict[str, str]:
         """M-3 for a late registration (a registrar's, dated in the past): each person's marriage in force on

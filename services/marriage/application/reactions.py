@@ -38,6 +38,7 @@ FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE
                        funeral.CourtDeclarationRecorded.TYPE, funeral.CourtDeclarationRevoked.TYPE,
                        funeral.DeathWithdrawn.TYPE)
 DECLARED = "declared"
+REGISTERED = "registered"  # M-3, D-8: the basis of a death recorded here
 TEMPORARY_PREFIX = "TMP-"
 
 
@@ -77,9 +78,9 @@ def react(uow: UnitOfWork, event: Event) -> None:
 def apply_death(uow: UnitOfWork, person: str, died_on: dt.date, death_id: str, basis: str | None = None) -> None:
     """M-11, M-3 (D-4 with `basis` declared): the person is deceased from `died_on`; each of their marriages
     reacts."""
-    uow.tx.execute("INSERT INTO deceased_persons (person_id, died_on, death_id) VALUES (%s, %s, %s)"
-                   " ON CONFLICT (person_id) DO UPDATE SET died_on = excluded.died_on, death_id = excluded.death_id",
-                   (person, died_on, death_id))
+    uow.tx.execute("INSERT INTO deceased_persons (person_id, died_on, death_id, basis) VALUES (%s, %s, %s, %s)"
+                   " ON CONFLICT (person_id) DO UPDATE SET died_on = excluded.died_on, death_id = excluded.death_id,"
+                   " basis = excluded.basis", (person, died_on, death_id, basis or REGISTERED))
     for registration_id in uow.read.marriages_of(person):
         state = uow.marriage(registration_id)
         assert state is not None

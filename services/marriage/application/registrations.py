@@ -77,7 +77,8 @@ def registration_result(events: list[Any], warnings: list[dict[str, Any]] | None
     first = events[0]
     if first.type == ev.REGISTRATION_REFUSED:  # a retried refused command is refused again, writing nothing
         p = first.payload
-        raise ApplicationRefused(p["reasons"], (), p["office"], first.occurred_on).as_refusal(p["refusal_id"])
+        raise ApplicationRefused(p["reasons"], (), p["office"], first.occurred_on, (),
+                                 p.get("death_bases") or ()).as_refusal(p["refusal_id"])
     p = first.payload
     return {"registration_id": p["registration_id"], "certificates": certificates_answer(p["certificates"], codes),
             "version": events[-1].stream_version, "registered_on": p["registered_on"],

@@ -365,6 +365,9 @@ class RegistrationRefused(EventModel):
     office: str
     reasons: tuple[str, ...]
     refused_on: dt.date
+    death_bases: tuple[str | None, ...] | None = Field(
+        None, description="M-3, D-8: with `deceased`, each party's basis of death in the application's order: "
+                          "`registered`, `declared` (a court's death declaration) or null for the living")
 
 
 class RegistrationRevoked(EventModel):

@@ -70,7 +70,8 @@ def decide_registration(application: Application, facts: Sequence[rules.PersonFa
     reasons = rules.registration_reasons(application.declaration_signed, application.persons, application.office,
                                          application.households, on, facts)
     if reasons:
-        raise rules.ApplicationRefused(reasons, application.persons, application.office, on)
+        bases = rules.death_bases(facts) if rules.DECEASED in reasons else ()
+        raise rules.ApplicationRefused(reasons, application.persons, application.office, on, (), bases)
     # The husband first: certificates and events list the parties in the same order every time.
     order = sorted(range(2), key=lambda n: application.persons[n].sex != "male")
     persons = [application.persons[n] for n in order]
@@ -91,5 +92,7 @@ def decide_refusal_record(refused: rules.ApplicationRefused, refusal_id: str) ->
     """M-5: the refused application with its reasons, on both applicants' timelines."""
     payload = {"refusal_id": refusal_id, "office": refused.office, "reasons": list(refused.reasons),
                "refused_on": refused.refused_on.isoformat()}
+    if refused.death_bases:
+        payload["death_bases"] = list(refused.death_bases)
     subjects = parties(*dict.fromkeys(person.value for person in refused.persons), role="applicant")
     return [Draft.of(contract.RegistrationRefused(**payload), refused.refused_on, subjects)]

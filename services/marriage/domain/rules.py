@@ -168,6 +168,7 @@ class PersonFacts:
     married_in: str | None = None  # the registration id of the current marriage
     died_on: dt.date | None = None
     dishonest: tuple[dict, ...] = ()  # M-10 list entries: {registration_id, document_ref, listed_on}
+    death_basis: str | None = None  # M-3, D-8: `registered` (F-1) or `declared` (a court's death declaration)
 
 
 def check_not_married(facts: Sequence[PersonFacts]) -> list[str]:
@@ -180,18 +181,27 @@ def check_not_deceased(facts: Sequence[PersonFacts]) -> list[str]:
     return [DECEASED] if any(f.died_on for f in facts) else []
 
 
+def death_bases(facts: Sequence[PersonFacts]) -> tuple[str | None, ...]:
+    """M-3, D-8: the basis of each party's death (`registered`, `declared`), None for the living; what the
+    `deceased` refusal names. Empty when no party is deceased."""
+    bases = tuple(f.death_basis or "registered" if f.died_on else None for f in facts)
+    return bases if any(bases) else ()
+
+
 class ApplicationRefused(Exception):
     """M-5: the application broke rules; `reasons` are their codes. The application records the refusal
     and answers with `as_refusal()`."""
 
     def __init__(self, reasons: list[str], persons: Sequence[IdNumber], office: str, refused_on: dt.date,
-                 warnings: Sequence[dict] = ()) -> None:
+                 warnings: Sequence[dict] = (), death_bases: Sequence[str | None] = ()) -> None:
         super().__init__(", ".join(reasons))
         self.reasons, self.persons, self.office, self.refused_on = reasons, tuple(persons), office, refused_on
         self.warnings = tuple(warnings)  # M-10 entries the clerk reads with the refusal
+        self.death_bases = tuple(death_bases)  # M-3, D-8: per party, the basis `deceased` names
 
     def with_warnings(self, warnings: Sequence[dict]) -> ApplicationRefused:
-        return ApplicationRefused(self.reasons, self.persons, self.office, self.refused_on, warnings)
+        return ApplicationRefused(self.reasons, self.persons, self.office, self.refused_on, warnings,
+                                  self.death_bases)
 
     def as_refusal(self, refusal_id: str | None = None) -> Refusal:
         warnings = self.warnings
@@ -199,7 +209,13 @@ class ApplicationRefused(Exception):
         status = 409 if all(reason in CONFLICTS_WITH_STATE for reason in self.reasons) else 422
         errors = [{"loc": ["body", "reasons", n], "msg": reason} for n, reason in enumerate(self.reasons)]
         errors += [{"loc": ["warnings", n], "msg": warning_text(w)} for n, w in enumerate(warnings)]
-        detail = f"refused ({', '.join(self.reasons)})" + (f"; refusal record {refusal_id}" if refusal_id else "")
+        # M-3, D-8: `deceased` names its basis, party by party (the parties' order of the application)
+        errors += [{"loc": ["body", "parties", n, "death_basis"], "msg": basis}
+                   for n, basis in enumerate(self.death_bases) if basis]
+        bases = "; ".join(f"party {n + 1} deceased ({basis} death)" for n, basis in enumerate(self.death_bases)
+                          if basis)
+        detail = (f"refused ({', '.join(self.reasons)})" + (f"; {bases}" if bases else "")
+                  + (f"; refusal record {refusal_id}" if refusal_id else ""))
         return Refusal(first, detail, status, errors)
 
 

@@ -44,14 +44,19 @@ def derive_facts(entries: Iterable[Entry], ids: set[str], as_of: dt.date | None 
 
 # -- open relief case ------------------------------------------------------------------------------------------
 def open_relief_case(entries: Iterable[Entry], ids: set[str]) -> Facts | None:
-    """A case opened by vagrant_aid.PersonTakenIn and not yet closed by PersonExited (the latest if several)."""
+    """A case opened by vagrant_aid.PersonTakenIn and not yet closed by PersonExited (the latest if several); a
+    case reopened (vagrant_aid.CaseReopened, D-11: the death that closed it was withdrawn) is open again."""
     cases: dict[str, dict[str, Any]] = {}
+    taken_in: dict[str, dict[str, Any]] = {}
     for e in entries:
         case_id = e.payload.get("case_id")
         if not e.type.startswith("vagrant_aid.") or not isinstance(case_id, str) or not e.concerns(ids):
             continue
         if e.type == "vagrant_aid.PersonTakenIn":
-            cases[case_id] = {"case_id": case_id, "station": e.payload.get("station"), "since": e.occurred_on}
+            cases[case_id] = taken_in[case_id] = {"case_id": case_id, "station": e.payload.get("station"),
+                                                  "since": e.occurred_on}
         elif e.type == "vagrant_aid.PersonExited":
             cases.pop(case_id, None)
+        elif e.type == "vagrant_aid.CaseReopened" and case_id in taken_in:
+            cases[case_id] = taken_in[case_id]
     return max(cases.values(), key=lambda c: c["since"]) if cases else None

@@ -17,6 +17,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 
 from services.vagrant_aid.domain.deadlines import dna_due_on, notice_due_at, stay_last_day
+from services.vagrant_aid.domain.declarations import Declared
 from services.vagrant_aid.domain.events import AID_REFUSED, STATION_REGISTERED, WATCH_LIST_ENTRY_ADDED
 from services.vagrant_aid.domain.persons import name_key
 from services.vagrant_aid.domain.state import Case
@@ -106,6 +107,24 @@ class ReadModels:
         rows = tx.execute("SELECT case_id::text FROM cases WHERE person_id = %s AND status = 'open'"
                           " ORDER BY arrived_at", (person_id,)).fetchall()
         return [row[0] for row in rows]
+
+    # -- court declarations (D-9) ------------------------------------------------------------------------
+    def note_declaration(self, person_id: str, declared: Declared, tx: psycopg.Connection) -> None:
+        tx.execute("INSERT INTO declared_persons (declaration_id, person_id, kind, court, judgment_ref)"
+                   " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (declaration_id) DO NOTHING",
+                   (declared.declaration_id, person_id, declared.kind, declared.court, declared.judgment_ref))
+
+    def end_declaration(self, declaration_id: str, ended_on: dt.date, tx: psycopg.Connection) -> None:
+        """Revoked, or superseded by a death declaration: no longer standing."""
+        tx.execute("UPDATE declared_persons SET ended_on = %s WHERE declaration_id = %s AND ended_on IS NULL",
+                   (ended_on, declaration_id))
+
+    def standing_declarations(self, person_id: str) -> list[Declared]:
+        with self._connection() as conn:
+            rows = conn.execute("SELECT declaration_id, kind, court, judgment_ref FROM declared_persons"
+                                " WHERE person_id = %s AND ended_on IS NULL ORDER BY declaration_id",
+                                (person_id,)).fetchall()
+        return [Declared(*row) for row in rows]
 
     def case_station(self, case_id: str) -> str | None:
         with self._connection() as conn:

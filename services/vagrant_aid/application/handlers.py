@@ -4,7 +4,8 @@ in one transaction. The runner validates the body, names the actor, derives ids 
 decides again on a lost race; a handler loads, lets the pure decider decide, records, and answers.
 
 A command on a case has no handler of its own: the pure decider `decide_<command>(command, case, clock)` of
-`domain/decide.py` is run by `on_case` (application/relief.py: `deciders(…, on_record=on_case, …)`).
+`domain/decide.py` is run by `on_case` (application/relief.py: `deciders(…, on_record=on_case, …)`). But
+`identify`, which also reads the standing court declarations (D-9).
 
 A retried command (same key) finds its events (`uow.replayed()`) and answers as the first time without
 writing. With the version the client last saw (api.md `If-Match`, the body's `version`) a case that moved on
@@ -25,8 +26,10 @@ from services.vagrant_aid.application.unit_of_work import UnitOfWork
 from services.vagrant_aid.application.views import case_view
 from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.contract.refusals import ALREADY_OPEN_CASE, BUSINESS_DATE_IN_FUTURE
+from services.vagrant_aid.domain import declarations
 from services.vagrant_aid.domain.decide import (
     Clock,
+    decide_identify,
     decide_refuse_aid,
     decide_take_in,
     temporary_id,
@@ -58,6 +61,10 @@ def take_in(uow: UnitOfWork, command: cmd.TakeIn, actor: Actor, clock: Clock) ->
     subject = drafts[0].subjects[0][0]
     if existing := uow.models.open_case(station.code, subject):
         raise _already_open(existing, station.code)
+    if drafts[0].payload.get("id_number"):  # D-9: a declared person applying for aid
+        drafts += declarations.decide_alerts(case_id, station.code, subject,
+                                             uow.models.standing_declarations(subject), declarations.TAKEN_IN,
+                                             clock.today)
     stored = _record_case(uow, case_id, drafts, NO_STREAM, station.code, subject)
     return _intake_answer(uow.models, fold(stored), stored, clock)
 
@@ -85,6 +92,22 @@ def refuse_aid(uow: UnitOfWork, command: cmd.RefuseAid, actor: Actor, clock: Clo
 
 
 # -- commands on an open case (V-4 to V-8) ------------------------------------------------------------
+def identify(uow: UnitOfWork, case_id: str, command: cmd.Identify, actor: Actor, clock: Clock) -> dict[str, Any]:
+    """V-6: link the temporary id to the ID number; D-9: identified as a person a court declared dead or
+    missing, the station's staff are alerted on the case."""
+
+    def decide(body: cmd.Identify, case: Case, clock: Clock) -> list[Draft]:
+        drafts = decide_identify(body, case, clock)
+        identified = drafts[0].payload
+        return [*drafts, *declarations.decide_alerts(
+            case.case_id, case.station, identified["id_number"],
+            uow.models.standing_declarations(identified["id_number"]), declarations.IDENTIFIED,
+            drafts[0].occurred_on)]
+
+    return on_case(decide)(uow, case_id, command, actor, clock)
+
+
+
 def on_case(decide: CaseDecider) -> Callable[..., dict[str, Any]]:
     """The handler of a command on one case: load it, let its station's staff decide, append at the
     version read; the case as answer."""

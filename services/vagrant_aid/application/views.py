@@ -49,6 +49,7 @@ def case_view(case: Case, history: Sequence[Event], now: dt.datetime, today: dt.
         "hospital_referral": {"reasons": list(case.hospital_referral)} if case.hospital_referral else None,
         "services": list(case.services),
         "alerts": list(case.alerts),  # D-9: court declarations about the person
+        "reopenings": list(case.reopenings),  # D-11: a death withdrawn as registered in error
         "cash_total": str(case.cash_total),
         "stay": {
             "normal_last_day": normal_stay_last_day(case.arrived_on).isoformat(),

@@ -181,20 +181,37 @@ class ServiceProvided(EventModel):
 
 
 class StaffAlerted(EventModel):
-    """D-9: a court declared the person of an open case dead or missing: the station's staff and the registrar
-    are alerted. The case itself is neither closed nor changed (aid is for the person present); the person is
-    told only that the court revokes a declaration (Civil Code 45, 50). Subjects: person."""
+    """D-9: a court declared the person of an open case dead or missing, or a person identified or taken in is
+    declared: the station's staff and the registrar are alerted. The case itself is neither closed nor changed
+    (aid is for the person present); the person is told only that the court revokes a declaration (Civil Code
+    45, 50). Subjects: person."""
 
     TYPE = "vagrant_aid.StaffAlerted"
 
     case_id: str
     station: str
-    reason: str = Field(description="`court_declaration`")
+    reason: str = Field(description="`court_declaration` (about the person of an open case), "
+                                    "`declared_person_identified` (V-6), `declared_person_taken_in` (V-2)")
     declaration_id: str = Field(description="the court declaration (funeral, stream `declaration-<id>`)")
     kind: str = Field(description="`death` or `missing`")
     court: str
     judgment_ref: str = Field(description="the case number (案号)")
     alerted_on: dt.date = Field(description="the day the alert was raised")
+
+
+class CaseReopened(EventModel):
+    """D-11: the death that closed the case (exit `died`) was withdrawn as registered in error: the person
+    lives, so the case is open again for the station's staff to settle how it ends. Subjects: person."""
+
+    TYPE = "vagrant_aid.CaseReopened"
+
+    case_id: str = Field(description="the relief case")
+    station: str = Field(description="the station whose case it is")
+    reason: str = Field(description="`death_withdrawn`")
+    death_id: str = Field(description="the withdrawn death (funeral, stream `death-<id>`)")
+    document_ref: str = Field(description="the document the withdrawal rests on")
+    previous_exit: dict[str, Any] = Field(description="the exit the case had, as recorded")
+    reopened_on: dt.date = Field(description="the withdrawal's date")
 
 
 class StationRegistered(EventModel):
@@ -255,6 +272,7 @@ CATALOGUE = EventCatalogue(
     "vagrant_aid",
     (
         AidRefused,
+        CaseReopened,
         FamilySearchStepRecorded,
         HospitalReferred,
         MinorReferred,

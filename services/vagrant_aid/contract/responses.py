@@ -89,6 +89,10 @@ class Case(View):
     arrived_at: dt.datetime
     arrived_on: dt.date
     services: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = Field(default=[], description="D-9: the staff alerted about a court's "
+                                         "declaration (`vagrant_aid.StaffAlerted` payloads)")
+    reopenings: list[dict[str, Any]] = Field(default=[], description="D-11: the case reopened after the death "
+                                             "that closed it was withdrawn (`vagrant_aid.CaseReopened` payloads)")
     cash_total: str
     stay: Stay | None = None
     family_search: FamilySearch | None = None

@@ -27,8 +27,11 @@ The service's own record:
   section? (lodging: the person's sex).
 * `StayExtended` (V-5, `case-<id>`): case_id, until, reason, filed_on, previous_last_day.
 * `FamilySearchStepRecorded` (V-6, `case-<id>`): case_id, step, detail?, at, on.
-* `StaffAlerted` (D-9, `case-<id>`): case_id, station, reason (`court_declaration`), declaration_id, kind,
-  court, judgment_ref, alerted_on: a court declared the person of the open case dead or missing.
+* `StaffAlerted` (D-9, `case-<id>`): case_id, station, reason (`court_declaration`, `declared_person_identified`,
+  `declared_person_taken_in`), declaration_id, kind, court, judgment_ref, alerted_on: a court declared the
+  person of the open case dead or missing, or a declared person was identified or taken in.
+* `CaseReopened` (D-11, `case-<id>`): case_id, station, reason (`death_withdrawn`), death_id, document_ref,
+  previous_exit, reopened_on: the death that closed the case was registered in error.
 * `AidRefused` (V-2, `refusal-<id>`): refusal_id, station, station_division, refused_on, source, reason,
   detail?, id_number?, name?, sex?, estimated_age?, description?.
 * `StationRegistered` (V-1, `station-<code>`): code, tier, division, name, parent, registered_on.
@@ -66,11 +69,12 @@ STAY_EXTENDED = contract.StayExtended.TYPE  # V-5
 FAMILY_SEARCH_STEP_RECORDED = contract.FamilySearchStepRecorded.TYPE  # V-6
 WATCH_LIST_ENTRY_ADDED = contract.WatchListEntryAdded.TYPE  # V-10
 STAFF_ALERTED = contract.StaffAlerted.TYPE  # D-9
+CASE_REOPENED = contract.CaseReopened.TYPE  # D-11
 
 ALL_TYPES = (
     PERSON_TAKEN_IN, MINOR_REFERRED, PERSON_IDENTIFIED, PERSON_EXITED, PERSON_SETTLED, STATION_REGISTERED,
     AID_REFUSED, HOSPITAL_REFERRED, SERVICE_PROVIDED, STAY_EXTENDED, FAMILY_SEARCH_STEP_RECORDED,
-    WATCH_LIST_ENTRY_ADDED, STAFF_ALERTED,
+    WATCH_LIST_ENTRY_ADDED, STAFF_ALERTED, CASE_REOPENED,
 )
 
 

@@ -48,6 +48,7 @@ class Case:
     dna_requested_on: dt.date | None = None
     exit: dict[str, Any] | None = None
     alerts: tuple[dict[str, Any], ...] = ()  # D-9: court declarations about the person while the case is open
+    reopenings: tuple[dict[str, Any], ...] = ()  # D-11: exits undone, a death withdrawn as registered in error
     intake: dict[str, Any] = field(default_factory=dict)  # the PersonTakenIn payload, as recorded
     version: int = 0
 
@@ -118,6 +119,8 @@ def _evolved(case: Case, event: contract.EventModel) -> Case:
             return replace(case, exit=event.payload())
         case contract.StaffAlerted():
             return replace(case, alerts=(*case.alerts, event.payload()))
+        case contract.CaseReopened():
+            return replace(case, exit=None, reopenings=(*case.reopenings, event.payload()))
     return case  # a type this version does not know (a newer writer) changes nothing
 
 

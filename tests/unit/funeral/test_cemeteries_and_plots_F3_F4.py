@@ -14,6 +14,7 @@ from services.funeral.contract.commands import AddPlots, Bury, Cremate, OpenCeme
 from services.funeral.domain import body
 from services.funeral.domain.cemetery import (
     Cemetery,
+    Cenotaph,
     decide_burial,
     decide_open_cemetery,
     decide_plots,
@@ -177,12 +178,12 @@ def test_sea_burial_and_scattering_are_eco_burials_without_a_plot_F4(eco_type):
         bury(cremated(), None, burial_type=eco_type)
 
 
-def reserve(laid_out, reserved_for=None):
+def reserve(laid_out, reserved_for=None, declared=None):
     command = ReservePlot(exception={"reason": "92-year-old widow keeps the place beside her husband",
                                      "approved_by": "民政局殡葬科", "approval_ref": "LW-2025-3"},
                           reserved_for=reserved_for or {"name": "王五", "id_number": OTHER_PERSON},
-                          rights_holder=HOLDER)
-    return decide_reservation(laid_out, command, CEMETERY_STAFF, TODAY, 20)
+                          rights_holder=HOLDER, declaration_id=declared.declaration_id if declared else None)
+    return decide_reservation(laid_out, command, CEMETERY_STAFF, TODAY, 20, declared)
 
 
 def test_an_approved_exception_allocates_a_place_before_any_death_and_is_recorded_as_such_F3():
@@ -205,6 +206,27 @@ def test_the_reserved_person_takes_the_reserved_place_others_do_not_F3():
     for_someone_else = plot_of(single, reserve(plot_of(single)))
     with refused("plot_occupied", 409):
         bury(record(registered()), for_someone_else, burial_type="body_single")
+
+
+DECLARATION_ID = "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d"
+
+
+def test_D_8_a_cenotaph_for_a_person_declared_dead_is_an_approved_exception_naming_the_declaration_F3():
+    declared = Cenotaph(DECLARATION_ID, "death", PERSON, standing=True)
+    [event] = reserve(plot_of(plot()), {"name": "张三", "id_number": PERSON}, declared)
+
+    assert (event.payload["basis"], event.payload["death_id"], event.payload["declaration_id"]) == (
+        "exception", None, DECLARATION_ID)  # no death record, no body: a place kept, by exception
+    assert event.subjects == ((PERSON, "reserved_for"),)
+
+
+@pytest.mark.parametrize("declared", [Cenotaph(DECLARATION_ID, "missing", PERSON, True),
+                                      Cenotaph(DECLARATION_ID, "death", PERSON, False),
+                                      Cenotaph(DECLARATION_ID, "death", OTHER_PERSON, True)],
+                         ids=["declared_missing", "revoked", "someone_else"])
+def test_D_8_no_cenotaph_on_a_missing_revoked_or_another_persons_declaration(declared):
+    with refused("cenotaph_not_applicable", 409):
+        reserve(plot_of(plot()), {"name": "张三", "id_number": PERSON}, declared)
 
 
 def test_a_term_is_renewed_from_its_end_for_at_most_a_full_term_F3():

@@ -16,8 +16,17 @@ from services.funeral.contract.facts import declared_missing, life_status
 from services.funeral.domain import declarations as d
 from services.funeral.domain.death import fold as fold_death
 from services.funeral.domain.events import Draft
+from services.funeral.domain.registration import decide_relief_station_death
 from shared.actor import Actor
-from tests.unit.funeral.given import OTHER_PERSON, PERSON, TODAY, refused, registered
+from tests.unit.funeral.given import (
+    DEATH_ID,
+    OTHER_PERSON,
+    PERSON,
+    TODAY,
+    refused,
+    registered,
+    relief_station_command,
+)
 
 REGISTRAR = Actor("registrar.MR-610502", "marriage_registrar", "MR-610502")
 COURTS = Actor("bureau.courts", "bureau", bureau="courts")
@@ -105,11 +114,24 @@ def test_D_2_a_judgment_before_the_legal_minimum_is_recorded_only_when_a_registr
 
 
 def test_D_2_the_legal_minimums_of_each_kind_and_ground():
-    since = dt.date(2020, 1, 1)
-    assert d.earliest_judgment("missing", None, since, None) == dt.date(2022, 4, 1)
-    assert d.earliest_judgment("death", "missing_four_years", since, None) == dt.date(2025, 1, 1)
-    assert d.earliest_judgment("death", "accident_two_years", None, since) == dt.date(2023, 1, 1)
-    assert d.earliest_judgment("death", "accident_certified", None, since) == dt.date(2020, 4, 1)
+    since, on = dt.date(2020, 1, 1), dt.date(2025, 6, 1)
+    assert d.earliest_judgment("missing", None, since, None, on) == dt.date(2022, 4, 1)
+    assert d.earliest_judgment("death", "missing_four_years", since, None, on) == dt.date(2025, 1, 1)
+    assert d.earliest_judgment("death", "accident_two_years", None, since, on) == dt.date(2023, 1, 1)
+    assert d.earliest_judgment("death", "accident_certified", None, since, on) == dt.date(2020, 4, 1)
+
+
+def test_D_2_the_minimums_are_dated_parameters_judged_by_the_judgment_date():
+    """Before 民事诉讼法 1991 (in force 1991-04-09) the notice of a missing declaration ran half a year."""
+    since = dt.date(1988, 1, 10)
+    assert d.earliest_judgment("missing", None, since, None, dt.date(1991, 4, 8)) == dt.date(1990, 7, 10)
+    assert d.earliest_judgment("missing", None, since, None, dt.date(1991, 4, 9)) == dt.date(1990, 4, 10)
+    old_judgment = {"kind": "missing", "missing_since": since, "judgment_on": dt.date(1990, 5, 2),
+                    "id_number": "61052119750310005X"}
+    with refused("declaration_implausible"):
+        declare(**old_judgment)  # three months' notice would do today; half a year was the rule then
+    [event] = declare(**{**old_judgment, "judgment_on": dt.date(1990, 7, 10)})
+    assert event.payload["plausibility_confirmed"] is False
 
 
 # -- D-3 date of death ---------------------------------------------------------------------------------------------
@@ -160,6 +182,14 @@ def test_D_5_the_statement_is_about_a_standing_death_declaration_by_someone_else
         statement(declare(), by=PERSON)
     with refused("declaration_dates_invalid"):
         statement(declare(), stated_on=JUDGMENT_ON - dt.timedelta(days=1))
+
+
+# -- D-7 adoptions stand --------------------------------------------------------------------------------------------
+def test_D_7_no_effect_of_a_declaration_or_its_revocation_touches_an_adoption():
+    given = declare()
+    given += revoke(given)
+    found = d.effects(state(given), None)
+    assert found and not [effect for effect in found if "adopt" in f"{effect['service']} {effect['effect']}"]
 
 
 # -- D-8, D-10 life status and the declared-missing fact -----------------------------------------------------------
@@ -222,3 +252,11 @@ def test_D_11_only_a_registrar_withdraws_and_never_while_a_cremation_hangs_on_th
     cremated = dataclasses.replace(record, cremation=object())  # type: ignore[arg-type]
     with refused("body_disposed", 409):
         d.decide_withdrawal(cremated, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), REGISTRAR, TODAY)
+
+
+def test_D_11_a_relief_station_death_withdrawn_names_its_relief_case_which_returns_to_the_staff():
+    opened = decide_relief_station_death(relief_station_command(subject_id=PERSON, certificate_no="F-1",
+                                                                issuer="渭南市中心医院"), TODAY, DEATH_ID, False)
+    [event] = withdraw(opened)
+    assert event.payload["relief_case_id"] == "case-1"
+    assert withdraw(registered())[0].payload.get("relief_case_id") is None  # a funeral home's death: no case

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from services.marriage.contract import events as contract
 from services.marriage.contract.facts import marital_status
 from services.marriage.domain import events as ev
 from services.marriage.domain.marriage import decide_death, decide_declaration_revoked, decide_revival
-from tests.unit.marriage.given import MAN, TODAY, WOMAN, fold, registered_events
+from services.marriage.domain.registration import decide_refusal_record
+from services.marriage.domain.rules import ApplicationRefused, PersonFacts
+from tests.unit.marriage.given import MAN, TODAY, WOMAN, fold, register, registered_events
 
 DECLARATION_ID = "5d0c7a1e-8b2f-4e3a-9c6d-2f1e0a9b8c7d"
 JUDGMENT_ON = dt.date(2025, 3, 3)
@@ -70,3 +74,26 @@ def test_D_11_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage(
     assert "revived_on" not in revived.payload
     history = [*given, *ended, revived]
     assert marital_status(WOMAN, history, JUDGMENT_ON).marital_status == "married"  # on every date
+
+
+def test_D_4_D_8_the_declared_person_is_refused_deceased_and_the_refusal_names_the_basis_M3():
+    declared = (PersonFacts(died_on=JUDGMENT_ON, death_basis="declared"), PersonFacts())
+    with pytest.raises(ApplicationRefused) as refused:
+        register(facts=declared)
+
+    answer = refused.value.as_refusal("refusal-1")
+    assert (answer.code, answer.status) == ("deceased", 409)
+    assert {"loc": ["body", "parties", 0, "death_basis"], "msg": "declared"} in answer.errors
+    assert "party 1 deceased (declared death)" in answer.detail
+    [record] = decide_refusal_record(refused.value, "refusal-1")
+    assert record.payload["death_bases"] == ["declared", None]
+
+
+def test_D_8_a_registered_death_is_named_as_registered_and_the_living_name_no_basis_M3():
+    with pytest.raises(ApplicationRefused) as refused:
+        register(facts=(PersonFacts(), PersonFacts(died_on=JUDGMENT_ON, death_basis="registered")))
+    assert refused.value.death_bases == (None, "registered")
+    with pytest.raises(ApplicationRefused) as living:
+        register(facts=(PersonFacts(married_in="r-1"), PersonFacts()))
+    assert living.value.death_bases == ()
+    assert "death_bases" not in decide_refusal_record(living.value, "refusal-2")[0].payload

@@ -122,3 +122,13 @@ def test_a_relief_case_is_open_from_intake_until_exit_T2():
                                                     "since": dt.date(2024, 6, 1)}
     assert facts(taken_in, exited, as_of="2024-06-04")["open_relief_case"]["case_id"] == "c1"
     assert facts(taken_in, exited)["open_relief_case"] is None
+
+
+def test_D_11_a_relief_case_reopened_after_its_death_was_withdrawn_is_open_again():
+    taken_in = event("vagrant_aid.PersonTakenIn", "2024-06-01", [(PERSON, "person")], case_id="c1",
+                     station="RS-610500")
+    died = event("vagrant_aid.PersonExited", "2024-06-05", [(PERSON, "person")], case_id="c1", kind="died")
+    reopened = event("vagrant_aid.CaseReopened", "2024-06-20", [(PERSON, "person")], case_id="c1",
+                     reason="death_withdrawn")
+    assert facts(taken_in, died, reopened, as_of="2024-06-10")["open_relief_case"] is None
+    assert facts(taken_in, died, reopened)["open_relief_case"]["case_id"] == "c1"

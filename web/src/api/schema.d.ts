@@ -2695,6 +2695,14 @@ export interface components {
          */
         Case: {
             /**
+             * Alerts
+             * @description D-9: the staff alerted about a court's declaration (`vagrant_aid.StaffAlerted` payloads)
+             * @default []
+             */
+            alerts: {
+                [key: string]: unknown;
+            }[];
+            /**
              * Arrived At
              * Format: date-time
              */
@@ -2742,6 +2750,14 @@ export interface components {
             person: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Reopenings
+             * @description D-11: the case reopened after the death that closed it was withdrawn (`vagrant_aid.CaseReopened` payloads)
+             * @default []
+             */
+            reopenings: {
+                [key: string]: unknown;
+            }[];
             /**
              * Services
              * @default []
@@ -2856,6 +2872,14 @@ export interface components {
          */
         CaseTakenIn: {
             /**
+             * Alerts
+             * @description D-9: the staff alerted about a court's declaration (`vagrant_aid.StaffAlerted` payloads)
+             * @default []
+             */
+            alerts: {
+                [key: string]: unknown;
+            }[];
+            /**
              * Arrived At
              * Format: date-time
              */
@@ -2907,6 +2931,14 @@ export interface components {
             person: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Reopenings
+             * @description D-11: the case reopened after the death that closed it was withdrawn (`vagrant_aid.CaseReopened` payloads)
+             * @default []
+             */
+            reopenings: {
+                [key: string]: unknown;
+            }[];
             /**
              * Services
              * @default []
@@ -5628,6 +5660,12 @@ export interface components {
          * @description F-3: allocate a plot (or a place of a double plot) by approved exception, before any death.
          */
         ReservePlot: {
+            /**
+             * Declaration Id
+             * @description D-8: a cenotaph (衣冠冢) for a person a court declared dead: the standing death declaration naming `reserved_for`
+             * @default null
+             */
+            declaration_id: string | null;
             exception: components["schemas"]["ApprovedException"];
             reserved_for: components["schemas"]["Person"];
             /**
@@ -6500,6 +6538,14 @@ export interface components {
             }[];
             /** Overdue Visits */
             overdue_visits: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Payment Reviews
+             * @description D-6: months paid after a declared child's earlier date of death (art. 48), for an officer to review: {child_id, subject_id, reason, from, until}
+             * @default []
+             */
+            payment_reviews: {
                 [key: string]: unknown;
             }[];
             /** Turning 18 */
