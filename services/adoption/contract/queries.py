@@ -40,6 +40,15 @@ class RegistrationQuery(BaseModel):
         return self
 
 
+class TasksQuery(BaseModel):
+    """A-12: `GET /v1/adoption/tasks?as_of=&office=`: the applications overdue on `as_of` (default today)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    as_of: dt.date | None = Field(default=None, description="the day the decisions are due by (default today)")
+    office: OfficeCode | None = None
+
+
 class VerificationQuery(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

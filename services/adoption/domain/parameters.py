@@ -41,6 +41,11 @@ def notice_days(on: date) -> int:
     return int(value("notice_days", on))
 
 
+def decision_days(on: date) -> int:
+    """A-12 (办法 8): days to decide, counted from the day after receipt."""
+    return int(value("decision_days", on))
+
+
 def certificate_prefix(kind: str, on: date) -> str:
     """K-2: `SY` for the 收养登记证, `SJ` for the 解除收养关系证明 by default."""
     return str(value(f"certificate_prefix.{kind}", on))

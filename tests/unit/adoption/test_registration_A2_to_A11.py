@@ -81,7 +81,7 @@ def test_A_3_an_orphan_is_not_placed_by_a_parent():
 
 
 def test_A_3_the_placing_party_cannot_adopt():
-    command = registration(placing_party={"kind": "parent", "id_number": FATHER})
+    command = registration(placing_party={"kind": "parent", "id_number": FATHER, "other_parent": "unknown"})
     assert refused(command).code == "adopter_is_placing_party"
 
 
