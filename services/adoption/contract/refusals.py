@@ -80,7 +80,9 @@ BIRTH_RELATIONS_REVIVE = Code("birth_relations_revive",
 ADOPTION_ENDED = Code("adoption_ended", "A-16, A-17: the adoption is dissolved, void or revoked already (409)")
 COURT_DOCUMENT_REQUIRED = Code("court_document_required",
                                "A-16, A-17: a court's dissolution or a revocation cites its document")
-DATE_BEFORE_REGISTRATION = Code("date_before_registration", "A-16, A-17: the date is before the registration")
+DATE_BEFORE_REGISTRATION = Code("date_before_registration",
+                                "A-11, A-12, A-16, A-17: the date is before the registration, notice or receipt "
+                                "it follows")
 
 # K-4 numbering, raised by the shared numbering (shared/certificates.py)
 SERIALS_EXHAUSTED = Code("serials_exhausted", "K-4: the office's year of 999,999 numbers is used up (409)")
