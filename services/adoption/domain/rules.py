@@ -164,7 +164,9 @@ def check_spouses_A6(adopters: Sequence[Adopter]) -> None:
 def check_age_gap_A6(adopter: IdNumber, child: IdNumber, on: dt.date) -> None:
     """A-6: a single adopter of a child of the other sex is 40 full years older or more (以上 includes 40,
     Civil Code 1259)."""
-    if adopter.sex != child.sex and add_years(adopter.birth_date, p.age_gap_years(on)) > child.birth_date:
+    applies = adopter.sex == "male" and child.sex == "female" if p.age_gap_man_adopting_girl_only(on) \
+        else adopter.sex != child.sex  # before 2021 (收养法 9): only a single man adopting a girl
+    if applies and add_years(adopter.birth_date, p.age_gap_years(on)) > child.birth_date:
         raise refusal(r.AGE_GAP_40, f"a single adopter of a child of the other sex is {p.age_gap_years(on)} "
                       "full years older or more", field=("adopters", "0", "id_number"))
 
