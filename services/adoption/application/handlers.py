@@ -119,7 +119,7 @@ def register_adoption(uow: UnitOfWork, command: cmd.RegisterAdoption, actor: Act
     p = stored[0].payload
     return {"adoption_id": p["adoption_id"], "certificate": p["certificates"][0]["number"],
             "certificates": _copies(p["certificates"], codes), "registered_on": p["registered_on"],
-            "sealed": p["sealed"],
+            "sealed": p["sealed"], "warnings": decide.registration_warnings(command),
             "version": [e for e in stored if e.stream_id.startswith("adoption-")][-1].stream_version}
 
 

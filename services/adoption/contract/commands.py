@@ -73,6 +73,22 @@ class PlacingParty(Model):
     support_consent: bool | None = None
 
 
+DocumentKind = Literal[  # A-9 (办法 6, 7)
+    "marital_status_statement", "ability_statement", "children_statement", "health_certificate",
+    "no_criminal_record", "finding_report", "consent", "intake_record", "death_proof", "declaration_judgment",
+    "difficulty_proof", "kinship_proof", "disability_proof"]
+
+
+class DocumentReference(Model):
+    """A-9: a document the case needs, as a reference (civreg keeps no scans): kind, issuer, number, date."""
+
+    kind: DocumentKind
+    issuer: line(100)
+    number: DocumentRef
+    issued_on: dt.date
+    holder_id_number: IdNumberText | None = None
+
+
 class RecordAssessment(Model):
     """A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party."""
 
@@ -116,6 +132,8 @@ class RegisterAdoption(Model):
     unsuitable_reason: Note | None = None
     sealed_at_request_of: SecrecyRequestedBy | None = None
     application_id: str | None = Field(default=None, max_length=36, description="the application it decides (A-12)")
+    documents: list[DocumentReference] = Field(default_factory=list, max_length=30,
+                                               description="the documents the case needs, as references (A-9)")
 
 
 class DissolveAdoption(Model):

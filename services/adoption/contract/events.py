@@ -29,6 +29,16 @@ class PriorRightRecorded(EventPart):
     document_ref: str | None = Field(default=None, description="their written statement's reference")
 
 
+class DocumentCited(EventPart):
+    """A-9: a document as a reference: kind, issuer, number, date (and whose, where it is one person's)."""
+
+    kind: str = Field(description="the kind of document (A-9): health_certificate, finding_report, …")
+    issuer: str = Field(description="who issued it")
+    number: str = Field(description="its number or reference")
+    issued_on: dt.date = Field(description="its date")
+    holder_id_number: str | None = Field(default=None, description="the person it is about, where one")
+
+
 class Placing(EventPart):
     kind: str
     id_number: str | None = None
@@ -114,6 +124,7 @@ class AdoptionRegistered(EventModel):
     statement_ref: str | None = Field(
         default=None, description="the adopters' signed statement of marital status and children (A-4, A-9)")
     application_id: str | None = Field(default=None, description="the application this decides (A-12)")
+    documents: tuple[DocumentCited, ...] = Field(default=(), description="the documents cited, as references (A-9)")
 
 
 class AdoptionSealed(EventModel):

@@ -50,6 +50,8 @@ class AdoptionRegistered(Response):
     registered_on: dt.date
     sealed: bool
     version: int
+    warnings: list[dict] = Field(default_factory=list,
+                                 description="`documents_missing` (A-9): kinds of document the case needs, not cited")
 
     model_config = {"json_schema_extra": {"examples": [{
         "adoption_id": "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "certificate": "SY610502-2026-000001",

@@ -163,7 +163,9 @@ def registration_drafts(command: c.RegisterAdoption, new: NewAdoption, facts: Re
     optional = {"situation": None if sealed else command.child.situation, "placing_party": None if sealed else placed,
                 "assessment_id": facts.assessment[0] if facts.assessment else None,
                 "unsuitable_reason": command.unsuitable_reason, "statement_ref": command.statement_ref,
-                "application_id": command.application_id}
+                "application_id": command.application_id,
+                "documents": tuple(contract.DocumentCited(**d.model_dump(exclude_none=True)) for d in command.documents)
+                or None}
     registered = contract.AdoptionRegistered(  # an absent optional field stays absent on the wire
         adoption_id=new.adoption_id, office=command.office, registered_on=on, child=child,
         adopters=_people(command.adopters), sealed=sealed, certificates=(certificate,), relation=command.relation,
@@ -304,3 +306,11 @@ def decide_application_refusal(command: c.RefuseApplication, application: contra
                                         codes=tuple(command.codes), reason=command.reason)
     return [Draft.of(event, on, ((application.child.id_number, "adoptee"),
                                  *((a.id_number, "adopter") for a in application.adopters)))]
+
+
+def registration_warnings(command: c.RegisterAdoption) -> list[dict[str, object]]:
+    """A-9: the 201's `warnings`: the documents the case needs that the registration does not cite."""
+    missing = rules.documents_missing_A9([d.kind for d in command.documents], command.child.situation,
+                                         command.child.disabled, command.placing_party.kind, command.relation)
+    return [{"code": "documents_missing", "kinds": missing,
+             "message": "the case needs these documents, not cited: " + ", ".join(missing)}] if missing else []

@@ -192,6 +192,31 @@ def check_statement_A9(statement_ref: str | None) -> None:
                       field="statement_ref")
 
 
+def documents_missing_A9(documents: Sequence[str], situation: str, disabled: bool, placing_kind: str,
+                         relation: str) -> list[str]:
+    """A-9 (办法 6, 7): the kinds of document the case needs that are not cited: each adopter's health
+    certificate (A-4) unless a step-parent; the parents' death or declaration for an orphan, the police's finding
+    report for a foundling, the proof of difficulty for parents who cannot raise the child, the institution's
+    intake record, the kinship or disability proof. Shown as a warning, not a refusal: the list of documents
+    itself is the registrar's to confirm (several kinds are "verify" in the rules)."""
+    needed: list[str] = []
+    if relation != "step_parent":
+        needed.append("health_certificate")
+    needed += {"orphan": ["death_proof"], "parents_unknown": ["finding_report"]}.get(situation, [])
+    if situation == "parents_in_difficulty" and relation == "none":
+        needed.append("difficulty_proof")
+    if placing_kind == "institution":
+        needed.append("intake_record")
+    if relation == "collateral_relative":
+        needed.append("kinship_proof")
+    if disabled:
+        needed.append("disability_proof")
+    cited = set(documents)
+    if "declaration_judgment" in cited:
+        cited.add("death_proof")  # a parent declared dead (§6) proves the orphan as a death does
+    return [kind for kind in needed if kind not in cited]
+
+
 # -- A-10 assessment, A-11 notice ----------------------------------------------------------------------------------
 def check_assessment_A10(outcome: str | None, unsuitable_reason: str | None, on: dt.date) -> None:
     """A-10: a prior assessment of these adopters; a guide, not a veto: after `unsuitable`, a reason."""

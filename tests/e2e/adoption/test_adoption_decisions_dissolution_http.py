@@ -1,5 +1,6 @@
 """Adoption end to end, from outside through HTTP alone: applications decided within 30 days and the overdue
-ones as the registrars' tasks (A-12); the placing parents and the dead parent's parents' priority (A-3); a
+ones as the registrars' tasks (A-12); the placing parents and the dead parent's parents' priority (A-3), the
+documents the case needs (A-9); a
 dissolution by agreement at the adoptee's household-registration registry, the birth relations reviving in the
 timeline and the child welfare file reopened for a new assessment (A-16)."""
 
@@ -93,8 +94,13 @@ def test_A_3_parents_place_jointly_and_the_dead_parents_parents_are_asked_first(
         **widowed, "grandparents_priority": {"outcome": "exercised"}}), 422, "grandparents_raise_child")
 
     joint = {"kind": "parent", "id_number": mother, "other_parent": "joins", "other_parent_id_number": father}
-    made = register(api, adopters, child, today, placing_party=joint)
+    health = {"kind": "health_certificate", "issuer": "渭南市中心医院", "number": "体检 2026-88",
+              "issued_on": today.isoformat(), "holder_id_number": adopters[0]["id_number"]}
+    made = register(api, adopters, child, today, placing_party=joint, documents=[health])
     assert made.status_code == 201, made.text
+    # A-9: the documents the case needs and does not cite are a warning on the 201, not a refusal
+    assert made.json()["warnings"] == [{"code": "documents_missing", "kinds": ["difficulty_proof"],
+                                        "message": "the case needs these documents, not cited: difficulty_proof"}]
     for parent in (mother, father):  # both placing parents' timelines show the adoption
         wait_until(lambda parent=parent: api.get(f"/v1/persons/{parent}/timeline", as_="admin").status_code == 200,
                    what="the placing parent's timeline", timeout=30)

@@ -110,6 +110,27 @@ def test_A_9_documents_are_references_carried_on_the_registration():
     assert draft.payload["placing_party"]["grandparents_priority"]["document_ref"] == "死亡证明 2019-88"
 
 
+def test_A_9_the_documents_the_case_needs_that_are_not_cited_are_a_warning():
+    from services.adoption.domain.decide import registration_warnings
+
+    bare = registration(placing_party=placed_by(other_parent="unknown"))
+    (warning,) = registration_warnings(bare)
+    assert warning["code"] == "documents_missing" and warning["kinds"] == ["health_certificate", "difficulty_proof"]
+    cited = [{"kind": kind, "issuer": "渭南市中心医院", "number": f"{kind}-1", "issued_on": "2026-04-01"}
+             for kind in ("health_certificate", "difficulty_proof")]
+    complete = registration(placing_party=placed_by(other_parent="unknown"), documents=cited)
+    assert registration_warnings(complete) == []
+    (draft,) = register(placing_party=placed_by(other_parent="unknown"), documents=cited)
+    assert [d["kind"] for d in draft.payload["documents"]] == ["health_certificate", "difficulty_proof"]
+    assert rules.documents_missing_A9([], "parents_unknown", True, "institution", "none") == [
+        "health_certificate", "finding_report", "intake_record", "disability_proof"]
+    assert rules.documents_missing_A9(["declaration_judgment"], "orphan", False, "guardian", "none") == [
+        "health_certificate"]  # a parent declared dead (§6) proves the orphan
+    assert rules.documents_missing_A9([], "parents_in_difficulty", False, "parent", "step_parent") == []
+    assert rules.documents_missing_A9([], "parents_in_difficulty", False, "parent", "collateral_relative") == [
+        "health_certificate", "kinship_proof"]
+
+
 # -- A-12 ---------------------------------------------------------------------------------------------------------
 def test_A_12_due_on_the_30th_day_counted_from_the_day_after_receipt():
     assert rules.decision_due_A12(dt.date(2026, 3, 1), []) == dt.date(2026, 3, 31)

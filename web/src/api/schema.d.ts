@@ -2374,6 +2374,13 @@ export interface components {
             sealed: boolean;
             /** Version */
             version: number;
+            /**
+             * Warnings
+             * @description `documents_missing` (A-9): kinds of document the case needs, not cited
+             */
+            warnings?: {
+                [key: string]: unknown;
+            }[];
         };
         /** AdoptionSummary */
         AdoptionSummary: {
@@ -4148,6 +4155,31 @@ export interface components {
             /** Version */
             version: number;
         };
+        /**
+         * DocumentReference
+         * @description A-9: a document the case needs, as a reference (civreg keeps no scans): kind, issuer, number, date.
+         */
+        DocumentReference: {
+            /**
+             * Holder Id Number
+             * @default null
+             */
+            holder_id_number: string | null;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Issuer */
+            issuer: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "marital_status_statement" | "ability_statement" | "children_statement" | "health_certificate" | "no_criminal_record" | "finding_report" | "consent" | "intake_record" | "death_proof" | "declaration_judgment" | "difficulty_proof" | "kinship_proof" | "disability_proof";
+            /** Number */
+            number: string;
+        };
         /** Escorted */
         Escorted: {
             /** Destination Division */
@@ -5635,6 +5667,11 @@ export interface components {
              * @default null
              */
             child_consent: boolean | null;
+            /**
+             * Documents
+             * @description the documents the case needs, as references (A-9)
+             */
+            documents?: components["schemas"]["DocumentReference"][];
             /** Office */
             office: string;
             placing_party: components["schemas"]["PlacingParty"];
