@@ -141,17 +141,19 @@ class Inline:
 
 
 def list_adoptions(conn: psycopg.Connection, office: str | None, first: dt.date | None, last: dt.date | None,
-                   after: tuple[str, str] | None, limit: int) -> list[dict[str, Any]]:
-    """api.md: adoptions by office and registration date, in (date, id) order after the cursor."""
+                   after: tuple[str, str] | None, limit: int, adoption_id: str | None = None) -> list[dict[str, Any]]:
+    """api.md: adoptions by office and registration date, in (date, id) order after the cursor (or the one
+    adoption `adoption_id`)."""
     rows = conn.execute(
         "SELECT adoption_id::text, office, status, registered_on, child_id_number, adopters, sealed, certificate,"
         " version FROM adoptions WHERE (%(office)s::text IS NULL OR office = %(office)s)"
         " AND (%(first)s::date IS NULL OR registered_on >= %(first)s)"
         " AND (%(last)s::date IS NULL OR registered_on <= %(last)s)"
         " AND (%(after_on)s::date IS NULL OR (registered_on, adoption_id) > (%(after_on)s::date, %(after_id)s::uuid))"
+        " AND (%(only)s::uuid IS NULL OR adoption_id = %(only)s::uuid)"
         " ORDER BY registered_on, adoption_id LIMIT %(limit)s",
         {"office": office, "first": first, "last": last, "after_on": after[0] if after else None,
-         "after_id": after[1] if after else None, "limit": limit}).fetchall()
+         "after_id": after[1] if after else None, "limit": limit, "only": adoption_id}).fetchall()
     keys = ("adoption_id", "office", "status", "registered_on", "child_id_number", "adopters", "sealed",
             "certificate", "version")
     return [dict(zip(keys, row, strict=True)) for row in rows]

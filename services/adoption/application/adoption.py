@@ -101,6 +101,8 @@ class AdoptionApplication(Application):
             q = RegistrationQuery.model_validate(query or {})
         except ValidationError:
             raise Refusal("invalid_query", "office, from, to, limit, cursor", 422) from None
+        if q.certificate is not None:
+            return self._presented(q.certificate, q.code)
         office = self._scope(who, q.office)
         after = tuple(q.cursor.split("~", 1)) if q.cursor else None
         with self.store.db.connection() as conn:
@@ -108,6 +110,18 @@ class AdoptionApplication(Application):
         items = [{**row, "registered_on": row["registered_on"].isoformat()} for row in rows[: q.limit]]
         last = items[-1] if len(rows) > q.limit else None
         return {"items": items, "next_cursor": f"{last['registered_on']}~{last['adoption_id']}" if last else None}
+
+    def _presented(self, number: str, code: str | None) -> dict[str, Any]:
+        """A-16: the adoption of a 收养登记证 presented in person, for a registrar of any office (a dissolution by
+        agreement is registered at the adoptee's household registry): number and code both needed, else the same
+        404 as the verification (K-8), so numbers cannot be enumerated."""
+        copy, _ = self._copy(number, code)
+        if copy["kind"] != "adoption":
+            raise NotFound("no such certificate")
+        with self.store.db.connection() as conn:
+            rows = list_adoptions(conn, None, None, None, None, 1, adoption_id=copy["adoption_id"])
+        return {"items": [{**row, "registered_on": row["registered_on"].isoformat()} for row in rows],
+                "next_cursor": None}
 
     def _copy(self, number: Any, code: Any) -> tuple[dict[str, Any], str]:
         """K-8: the copy and its holder; an unknown number, a wrong or missing code: the same 404."""

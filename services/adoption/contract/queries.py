@@ -22,6 +22,9 @@ class RegistrationQuery(BaseModel):
     to: dt.date | None = None
     limit: int = Field(default=100, ge=1, le=500)
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN)
+    certificate: str | None = Field(default=None, max_length=40, description=(
+        "A-16: the 收养登记证 presented in person, found by any office's registrar with its `code` (K-8)"))
+    code: str | None = Field(default=None, max_length=64, description="the certificate's verification code")
 
     @field_validator("cursor")
     @classmethod

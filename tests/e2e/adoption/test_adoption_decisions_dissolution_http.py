@@ -116,6 +116,13 @@ def test_A_16_dissolution_by_agreement_at_the_household_registry_revives_the_bir
         "kind": "parent", "id_number": mother, "name": "张丽", "other_parent": "untraceable"})
     assert made.status_code == 201, made.text
     adoption = made.json()
+    # the household registry's registrar finds the adoption from the certificate presented: number and code
+    presented = {"certificate": adoption["certificate"], "code": adoption["certificates"][0]["verification_code"]}
+    found = api.get(f"{AD}/registrations", params=presented, **COUNTY)
+    assert [i["adoption_id"] for i in found.json()["items"]] == [adoption["adoption_id"]], found.text
+    assert_problem(api.get(f"{AD}/registrations", params={**presented, "code": "23456789ABCD"}, **COUNTY), 404,
+                   "not_found")
+    assert api.get(f"{AD}/registrations/{adoption['adoption_id']}", **COUNTY).status_code == 404  # not yet its own
     path = f"{AD}/registrations/{adoption['adoption_id']}/dissolution"
     agreed = {"by": "agreement", "dissolved_on": today.isoformat(), "document_ref": "解除收养协议 2026-7",
               "household_division": "610528", "certificate_number": adoption["certificate"], "child_consent": True}

@@ -7771,6 +7771,10 @@ export interface operations {
                 to?: string;
                 limit?: number;
                 cursor?: string;
+                /** @description A-16: the 收养登记证 presented in person, found by any office's registrar with its `code` (K-8) */
+                certificate?: string;
+                /** @description the certificate's verification code */
+                code?: string;
             };
             header?: {
                 /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
