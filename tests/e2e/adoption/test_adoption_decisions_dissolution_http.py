@@ -200,3 +200,31 @@ def test_A_16_a_minors_dissolution_reopens_the_welfare_file_the_adoption_ended(a
     file = wait_until(reopened, what="the file to reopen for a new assessment", timeout=30)
     event = [h for h in file["history"] if h["type"] == "child_welfare.FileReopened"][-1]
     assert event["payload"]["termination_reason"] == "adopted" and event["payload"]["reopened_on"] == today.isoformat()
+
+
+def test_A_14_A_16_a_sealed_adoptions_dissolution_keeps_its_origins_sealed_for_every_role(api, today):
+    from tests.e2e.adoption.test_adoption_http import READERS
+
+    adopters = couple()
+    assessed(api, adopters, today)
+    child, mother = a_child(), synthetic_id_number(sex="female")
+    made = register(api, adopters, child, today, sealed_at_request_of="adopters",
+                    placing_party={"kind": "parent", "id_number": mother, "other_parent": "untraceable"})
+    assert made.status_code == 201, made.text
+    dissolved = api.post(f"{AD}/registrations/{made.json()['adoption_id']}/dissolution", json={
+        "by": "court", "document_ref": "(2026)陕0502民初33号", "dissolved_on": today.isoformat()}, **REGISTRAR)
+    assert dissolved.status_code == 200 and dissolved.json()["dissolution"]["birth_parents"] == [], dissolved.text
+
+    def ended():
+        facts = api.get(f"/v1/persons/{child['id_number']}/facts", as_="admin")
+        return facts.json() if facts.status_code == 200 and facts.json()["parents"] == [] else None
+
+    wait_until(ended, what="the adopters to stop being the child's parents", timeout=30)
+    for role, how, _, _ in READERS:  # the revival names no birth parent the registrar did not name
+        label = f"{role} {how.get('bureau', '')}"
+        timeline = api.get(f"/v1/persons/{child['id_number']}/timeline", as_=role, **how)
+        facts = api.get(f"/v1/persons/{child['id_number']}/facts", as_=role, **how)
+        if how.get("bureau") != "courts":  # the `sealed` grant opens the origins, stated per read
+            assert mother not in timeline.text + facts.text, label
+        if facts.status_code == 200 and "parents" in facts.json():
+            assert facts.json()["parents"] == [], label
