@@ -33,6 +33,14 @@ class AdoptionService(EventSourcedService):
         return self.application().get_notice(notice_id, actor)
 
     @service_rpc
+    def get_application(self, application_id: str, actor: dict) -> dict[str, Any]:
+        return self.application().get_application(application_id, actor)
+
+    @service_rpc
+    def tasks(self, query: dict, actor: dict) -> dict[str, Any]:
+        return self.application().tasks(query, actor)
+
+    @service_rpc
     def list_registrations(self, query: dict, actor: dict) -> dict[str, Any]:
         return self.application().list_registrations(query, actor)
 

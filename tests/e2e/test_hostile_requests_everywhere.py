@@ -47,6 +47,12 @@ HOSTILE = [
     ("GET", "/v1/adoption/registrations?cursor=%00&from=%00&limit=0", {"as_": "oversight"}),
     ("GET", "/v1/adoption/certificates/%00/verification?code=%00", {}),
     ("POST", "/v1/adoption/registrations/%00/dissolution", {"as_": "adoption_registrar", "office": "MR-610502"}),
+    ("GET", "/v1/adoption/applications/%00", {"as_": "adoption_registrar", "office": "MR-610502"}),
+    ("GET", "/v1/adoption/tasks?as_of=2026-13-01&office=%00", {"as_": "oversight"}),
+    ("POST", "/v1/adoption/applications/%00/refusal",
+     {"as_": "adoption_registrar", "office": "MR-610502", "json": {"codes": ["no_assessment"], "reason": "无评估"}}),
+    ("GET", "/v1/adoption/registrations?certificate=%00&code=%00",
+     {"as_": "adoption_registrar", "office": "MR-610528"}),
 ]
 
 

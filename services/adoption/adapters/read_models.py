@@ -47,14 +47,28 @@ class Inline:
                     (e.adoption_id, e.office, e.registered_on, e.child.id_number,
                      [a.id_number for a in e.adopters], e.sealed, e.certificates[0].number, event.stream_version))
                 self._issue(e.adoption_id, e.certificates, e.registered_on)
+                self._decide(e.application_id, e.registered_on, "registered")
             case contract.AdoptionDissolved() as e:
                 self._end(e.adoption_id, "dissolved", e.invalidated, False, event.stream_version)
                 self._issue(e.adoption_id, e.certificates, e.dissolved_on)
+                self._decide(e.application_id, e.dissolved_on, "dissolved")
             case contract.AdoptionRevoked() as e:
                 self._end(e.adoption_id, "void", e.invalidated, True, event.stream_version)
+            case contract.ApplicationReceived() as e:
+                self.tx.execute("INSERT INTO applications VALUES (%s, %s, %s, %s, %s, %s, NULL, NULL, %s)",
+                                (e.application_id, e.office, e.kind, e.child.id_number, e.adoption_id, e.received_on,
+                                 event.stream_version))
+            case contract.ApplicationRefused() as e:
+                self._decide(e.application_id, e.refused_on, "refused", event.stream_version)
             case contract.AdoptionSealed():
                 self.tx.execute("UPDATE adoptions SET version = %s WHERE adoption_id = %s",
                                 (event.stream_version, event.payload["adoption_id"]))
+
+    def _decide(self, application_id: str | None, on: dt.date, outcome: str, version: int | None = None) -> None:
+        """A-12: the application is decided by the registration, dissolution or refusal that names it."""
+        if application_id is not None:
+            self.tx.execute("UPDATE applications SET decided_on = %s, outcome = %s, version = COALESCE(%s, version)"
+                            " WHERE application_id = %s", (on, outcome, version, application_id))
 
     def _issue(self, adoption_id: str, copies: Sequence[contract.Certificate], on: dt.date) -> None:
         for copy in copies:
@@ -95,6 +109,20 @@ class Inline:
                               " AND status = 'registered'", (child,)).fetchone()
         return row[0] if row else None
 
+    def application(self, application_id: str) -> dict[str, Any] | None:
+        """A-12: the application a registration or dissolution names, as the decider checks it."""
+        row = self.tx.execute("SELECT kind, office, child_id_number, decided_on IS NOT NULL FROM applications"
+                              " WHERE application_id = %s FOR UPDATE", (application_id,)).fetchone()
+        return dict(zip(("kind", "office", "child_id_number", "decided"), row, strict=True)) if row else None
+
+    def application_status(self, application_id: str) -> dict[str, Any]:
+        """A-12: the decision of an application and its child's notices (`[published_on, claimed_on]`)."""
+        row = self.tx.execute(
+            "SELECT decided_on, outcome, (SELECT coalesce(json_agg(json_build_array(published_on, claimed_on)), '[]')"
+            " FROM notices n WHERE n.child_id_number = a.child_id_number) FROM applications a"
+            " WHERE application_id = %s", (application_id,)).fetchone()
+        return dict(zip(("decided_on", "outcome", "notices"), row, strict=True))
+
     # -- K-4, K-8 ----------------------------------------------------------------------------------------------
     def take_serial(self, key: numbering.SerialKey) -> int:
         return int(self.tx.execute(numbering.TAKE_SERIAL, (key.prefix, key.division, key.year)).fetchone()[0])
@@ -113,17 +141,33 @@ class Inline:
 
 
 def list_adoptions(conn: psycopg.Connection, office: str | None, first: dt.date | None, last: dt.date | None,
-                   after: tuple[str, str] | None, limit: int) -> list[dict[str, Any]]:
-    """api.md: adoptions by office and registration date, in (date, id) order after the cursor."""
+                   after: tuple[str, str] | None, limit: int, adoption_id: str | None = None) -> list[dict[str, Any]]:
+    """api.md: adoptions by office and registration date, in (date, id) order after the cursor (or the one
+    adoption `adoption_id`)."""
     rows = conn.execute(
         "SELECT adoption_id::text, office, status, registered_on, child_id_number, adopters, sealed, certificate,"
         " version FROM adoptions WHERE (%(office)s::text IS NULL OR office = %(office)s)"
         " AND (%(first)s::date IS NULL OR registered_on >= %(first)s)"
         " AND (%(last)s::date IS NULL OR registered_on <= %(last)s)"
         " AND (%(after_on)s::date IS NULL OR (registered_on, adoption_id) > (%(after_on)s::date, %(after_id)s::uuid))"
+        " AND (%(only)s::uuid IS NULL OR adoption_id = %(only)s::uuid)"
         " ORDER BY registered_on, adoption_id LIMIT %(limit)s",
         {"office": office, "first": first, "last": last, "after_on": after[0] if after else None,
-         "after_id": after[1] if after else None, "limit": limit}).fetchall()
+         "after_id": after[1] if after else None, "limit": limit, "only": adoption_id}).fetchall()
     keys = ("adoption_id", "office", "status", "registered_on", "child_id_number", "adopters", "sealed",
             "certificate", "version")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def open_applications(conn: psycopg.Connection, office: str | None) -> list[dict[str, Any]]:
+    """A-12: the undecided applications (of the office, or all), with the foundling notices of their children
+    (`[published_on, claimed_on]` of each, ISO dates: the service adds the days a notice runs)."""
+    rows = conn.execute(
+        "SELECT a.application_id::text, a.office, a.kind, a.child_id_number, a.adoption_id::text, a.received_on,"
+        " a.version, coalesce(json_agg(json_build_array(n.published_on, n.claimed_on))"
+        " FILTER (WHERE n.notice_id IS NOT NULL), '[]')"
+        " FROM applications a LEFT JOIN notices n ON n.child_id_number = a.child_id_number"
+        " WHERE a.decided_on IS NULL AND (%(office)s::text IS NULL OR a.office = %(office)s)"
+        " GROUP BY a.application_id ORDER BY a.received_on, a.application_id", {"office": office}).fetchall()
+    keys = ("application_id", "office", "kind", "child_id_number", "adoption_id", "received_on", "version", "notices")
     return [dict(zip(keys, row, strict=True)) for row in rows]

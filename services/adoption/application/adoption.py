@@ -8,11 +8,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.adoption.adapters.read_models import Inline, list_adoptions
+from services.adoption.adapters.read_models import Inline, list_adoptions, open_applications
 from services.adoption.application import documents, handlers
 from services.adoption.application.unit_of_work import EventIds, UnitOfWork
-from services.adoption.application.views import adoption_view, notice_view
-from services.adoption.contract.queries import RegistrationQuery
+from services.adoption.application.views import adoption_view, application_view, decision_due, notice_view
+from services.adoption.contract.queries import RegistrationQuery, TasksQuery
 from services.adoption.contract.table import COMMANDS
 from services.adoption.domain.state import fold
 from shared import certificates as numbering
@@ -43,8 +43,9 @@ class AdoptionApplication(Application):
         with self.store.db.transaction() as tx:
             uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
             history, adoption = uow.adoption(adoption_id)
-        if who.role == "adoption_registrar" and who.office not in (None, adoption.office):
-            raise NotFound("no such adoption")
+        dissolved_at = (adoption.dissolution or {}).get("office")
+        if who.role == "adoption_registrar" and who.office not in (None, adoption.office, dissolved_at):
+            raise NotFound("no such adoption")  # A-16: the office that dissolved it reads it too
         return adoption_view(fold(history), who)
 
     def get_notice(self, notice_id: str, actor: dict[str, Any]) -> dict[str, Any]:
@@ -54,6 +55,45 @@ class AdoptionApplication(Application):
             notice = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None)).notice(notice_id)
         return notice_view(notice, self.clock())
 
+    def _scope(self, who: Actor, office: str | None) -> str | None:
+        """A registrar bound to an office reads that office's (another `office`: 403); others every office."""
+        if who.role == "adoption_registrar" and who.office is not None:
+            if office not in (None, who.office):
+                raise Refusal("forbidden_place", f"the caller reads only {who.office}", 403)
+            return who.office
+        return office
+
+    def get_application(self, application_id: str, actor: dict[str, Any]) -> dict[str, Any]:
+        """A-12: an application, its due day and decision; a registrar reads its own office's."""
+        who = self._reader(actor)
+        with self.store.db.transaction() as tx:
+            uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
+            application = uow.application(application_id)
+            if who.role == "adoption_registrar" and who.office not in (None, application.received.office):
+                raise NotFound("no such application")
+            return application_view(application, uow.read, self.clock())
+
+    def tasks(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
+        """A-12: the applications undecided past their 30 days (a foundling notice's days not counted), for the
+        registrars of the office (a registrar without office and oversight: every office)."""
+        who = self._reader(actor)
+        try:
+            q = TasksQuery.model_validate(query or {})
+        except ValidationError:
+            raise Refusal("invalid_query", "as_of, office", 422) from None
+        today = q.as_of or self.clock()
+        with self.store.db.connection() as conn:
+            rows = open_applications(conn, self._scope(who, q.office))
+        overdue = []
+        for row in rows:
+            due = decision_due(row["received_on"], row["notices"])
+            if due < today:
+                overdue.append({"application_id": row["application_id"], "office": row["office"], "kind": row["kind"],
+                                "child_id_number": row["child_id_number"], "adoption_id": row["adoption_id"],
+                                "received_on": row["received_on"].isoformat(), "due_on": due.isoformat(),
+                                "days_overdue": (today - due).days, "version": row["version"]})
+        return {"as_of": today.isoformat(), "overdue_decisions": overdue}
+
     def list_registrations(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
         """api.md: paged with `limit` and `cursor`, filtered to the caller's scope (a registrar's office)."""
         who = self._reader(actor)
@@ -61,17 +101,27 @@ class AdoptionApplication(Application):
             q = RegistrationQuery.model_validate(query or {})
         except ValidationError:
             raise Refusal("invalid_query", "office, from, to, limit, cursor", 422) from None
-        office = q.office
-        if who.role == "adoption_registrar" and who.office is not None:
-            if office not in (None, who.office):
-                raise Refusal("forbidden_place", f"the caller reads only {who.office}", 403)
-            office = who.office
+        if q.certificate is not None:
+            return self._presented(q.certificate, q.code)
+        office = self._scope(who, q.office)
         after = tuple(q.cursor.split("~", 1)) if q.cursor else None
         with self.store.db.connection() as conn:
             rows = list_adoptions(conn, office, q.from_, q.to, after, q.limit + 1)  # type: ignore[arg-type]
         items = [{**row, "registered_on": row["registered_on"].isoformat()} for row in rows[: q.limit]]
         last = items[-1] if len(rows) > q.limit else None
         return {"items": items, "next_cursor": f"{last['registered_on']}~{last['adoption_id']}" if last else None}
+
+    def _presented(self, number: str, code: str | None) -> dict[str, Any]:
+        """A-16: the adoption of a 收养登记证 presented in person, for a registrar of any office (a dissolution by
+        agreement is registered at the adoptee's household registry): number and code both needed, else the same
+        404 as the verification (K-8), so numbers cannot be enumerated."""
+        copy, _ = self._copy(number, code)
+        if copy["kind"] != "adoption":
+            raise NotFound("no such certificate")
+        with self.store.db.connection() as conn:
+            rows = list_adoptions(conn, None, None, None, None, 1, adoption_id=copy["adoption_id"])
+        return {"items": [{**row, "registered_on": row["registered_on"].isoformat()} for row in rows],
+                "next_cursor": None}
 
     def _copy(self, number: Any, code: Any) -> tuple[dict[str, Any], str]:
         """K-8: the copy and its holder; an unknown number, a wrong or missing code: the same 404."""

@@ -36,10 +36,13 @@ def person(id_number: str, name: str) -> Person:
 
 def print_copy(adoption: Adoption, copy: dict[str, Any], number: str, code: str, actor: Actor,
                verification_url: str) -> dict[str, Any]:
-    """The copy's PDF (base64) and the persons it names; the issuing office's registrars only (A-1)."""
-    if actor.role != "adoption_registrar" or actor.office != adoption.office:
-        raise Refusal("forbidden_place", f"registrars of {adoption.office} print its certificates", 403)
+    """The copy's PDF (base64) and the persons it names; the issuing office's registrars only (A-1): the
+    registering office's for the 收养登记证, the dissolving office's for the 解除收养关系证明 (A-16)."""
     kind = _KINDS.get(copy["kind"])
+    issuer = (adoption.dissolution or {}).get("office", adoption.office) \
+        if kind is CertificateKind.ADOPTION_DISSOLUTION else adoption.office
+    if actor.role != "adoption_registrar" or actor.office != issuer:
+        raise Refusal("forbidden_place", f"registrars of {issuer} print its certificates", 403)
     if kind is None:
         raise NotFound("no certificate has this number and code")
     adopters = tuple(person(a.id_number, a.name) for a in adoption.adopters)
@@ -48,7 +51,7 @@ def print_copy(adoption: Adoption, copy: dict[str, Any], number: str, code: str,
         kind=kind, number=number, holder=adopters[0], parties=adopters,
         adoptee=person(adoption.child.id_number, adoption.child.name),
         registered_on=issued_on if kind is CertificateKind.ADOPTION_DISSOLUTION else adoption.registered_on,
-        issued_on=issued_on, office=office_of(adoption.office, issued_on),
+        issued_on=issued_on, office=office_of(issuer, issued_on),
         verification=Verification(verification_url, code)))
     return {"number": number, "pdf": base64.b64encode(pdf).decode("ascii"),
             "subjects": [a.id_number for a in adoption.adopters] + [adoption.child.id_number]}

@@ -12,13 +12,14 @@ from typing import Any
 import psycopg
 
 from services.adoption.application.unit_of_work import UnitOfWork
-from services.adoption.application.views import adoption_view, notice_view
+from services.adoption.application.views import adoption_view, application_view, notice_view
 from services.adoption.contract import commands as cmd
 from services.adoption.contract.events import ChildPlaced
 from services.adoption.contract.refusals import CHILD_ALREADY_ADOPTED
 from services.adoption.domain import decide, parameters, rules
 from services.adoption.domain.events import (
     adoption_stream,
+    application_stream,
     assessment_stream,
     notice_stream,
     placement_stream,
@@ -100,7 +101,8 @@ def register_adoption(uow: UnitOfWork, command: cmd.RegisterAdoption, actor: Act
         notice_id = uow.read.latest_notice(command.child.id_number)
         facts = decide.RegistrationFacts(uow.read.adopted_in_civreg(adopters),
                                          uow.read.latest_assessment(adopters, on),
-                                         uow.notice(notice_id) if notice_id else None)
+                                         uow.notice(notice_id) if notice_id else None,
+                                         uow.named_application(command.application_id))
         new = decide.NewAdoption(uow.ids.resource("adoption"), take_number(uow, "adoption", command.office, on),
                                  uow.ids.resource("placement"))
         drafts = decide.decide_registration(command, facts, new, actor, today)
@@ -117,7 +119,7 @@ def register_adoption(uow: UnitOfWork, command: cmd.RegisterAdoption, actor: Act
     p = stored[0].payload
     return {"adoption_id": p["adoption_id"], "certificate": p["certificates"][0]["number"],
             "certificates": _copies(p["certificates"], codes), "registered_on": p["registered_on"],
-            "sealed": p["sealed"],
+            "sealed": p["sealed"], "warnings": decide.registration_warnings(command),
             "version": [e for e in stored if e.stream_id.startswith("adoption-")][-1].stream_version}
 
 
@@ -142,11 +144,13 @@ def dissolve_adoption(uow: UnitOfWork, adoption_id: str, command: cmd.DissolveAd
                       today: dt.date) -> dict[str, Any]:
     """A-16: by agreement the 解除收养关系证明 takes the next `SJ` number of the office; by court none."""
     def decide_with(adoption: Any) -> list[Any]:
-        rules.check_acts_for_office_A1(actor, adoption.office)
+        office = command.office or adoption.office  # A-16: by agreement, the household-registration registry
+        rules.check_acts_for_office_A1(actor, office)
         rules.check_in_force_A16(adoption.status)
-        number = take_number(uow, "adoption_dissolution", adoption.office, command.dissolved_on) \
+        number = take_number(uow, "adoption_dissolution", office, command.dissolved_on) \
             if command.by == "agreement" else None
-        return decide.decide_dissolution(command, adoption, number, actor, today)
+        return decide.decide_dissolution(command, adoption, number, actor, today,
+                                         uow.named_application(command.application_id))
 
     return _on_adoption(uow, adoption_id, command.version, actor, today, decide_with)
 
@@ -156,3 +160,29 @@ def revoke_adoption(uow: UnitOfWork, adoption_id: str, command: cmd.RevokeAdopti
     """A-17."""
     return _on_adoption(uow, adoption_id, command.version, actor, today,
                         lambda adoption: decide.decide_revocation(command, adoption, actor, today))
+
+
+def receive_application(uow: UnitOfWork, command: cmd.ReceiveApplication, actor: Actor,
+                        today: dt.date) -> dict[str, Any]:
+    """A-12: the application, due within 30 days from the day after receipt."""
+    if not (stored := uow.replayed()):
+        application_id = uow.ids.resource("application")
+        adoption = uow.adoption(command.adoption_id)[1] if command.kind == "dissolution" and command.adoption_id \
+            else None
+        stored = uow.record(application_stream(application_id),
+                            decide.decide_application(command, application_id, adoption, actor, today), NO_STREAM)
+    return application_view(uow.application(stored[0].payload["application_id"]), uow.read, today)
+
+
+def refuse_application(uow: UnitOfWork, application_id: str, command: cmd.RefuseApplication, actor: Actor,
+                       today: dt.date) -> dict[str, Any]:
+    """A-12: refused with the rules' codes and the reason."""
+    application = uow.application(application_id)
+    if not uow.replayed():
+        if command.version is not None and command.version != application.version:
+            raise ConcurrencyConflict(application_stream(application_id), command.version, application.version)
+        decided = bool((uow.read.application(application_id) or {}).get("decided"))
+        uow.record(application_stream(application_id), decide.decide_application_refusal(
+            command, application.received, decided, actor, today), application.version)
+        application = uow.application(application_id)
+    return application_view(application, uow.read, today)

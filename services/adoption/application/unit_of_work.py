@@ -7,8 +7,8 @@ import uuid
 from typing import ClassVar
 
 from services.adoption.adapters.read_models import Inline
-from services.adoption.domain.events import adoption_stream, notice_stream
-from services.adoption.domain.state import Adoption, Notice, fold, fold_notice
+from services.adoption.domain.events import adoption_stream, application_stream, notice_stream
+from services.adoption.domain.state import Adoption, Application, Notice, fold, fold_application, fold_notice
 from shared import unit_of_work
 from shared.envelope import Event
 from shared.errors import NotFound
@@ -31,6 +31,22 @@ class UnitOfWork(unit_of_work.UnitOfWork):
         if adoption is None:
             raise NotFound(f"no adoption {adoption_id}")
         return history, adoption
+
+    def application(self, application_id: str) -> Application:
+        application = fold_application(self.store.read_stream(
+            application_stream(valid_id(application_id, "application")), tx=self.tx))
+        if application is None:
+            raise NotFound(f"no application {application_id}")
+        return application
+
+    def named_application(self, application_id: str | None) -> dict | None:
+        """A-12: the application a registration or dissolution says it decides (404 if there is none)."""
+        if application_id is None:
+            return None
+        found = self.read.application(valid_id(application_id, "application"))
+        if found is None:
+            raise NotFound(f"no application {application_id}")
+        return found
 
     def notice(self, notice_id: str) -> Notice:
         notice = fold_notice(self.store.read_stream(notice_stream(valid_id(notice_id, "notice")), tx=self.tx))

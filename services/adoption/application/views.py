@@ -9,7 +9,8 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
-from services.adoption.domain.state import Adoption, Notice
+from services.adoption.domain import rules
+from services.adoption.domain.state import Adoption, Application, Notice
 from shared.actor import Actor
 
 
@@ -31,7 +32,10 @@ def adoption_view(adoption: Adoption | None, actor: Actor) -> dict[str, Any]:
         if origins and adoption.placing_party else None,
         "certificates": [{"number": c.number, "kind": c.kind, "holder_id_number": c.holder_id_number,
                           "valid": c.number not in adoption.invalid_certificates} for c in adoption.certificates],
-        "dissolution": adoption.dissolution, "revocation": adoption.revocation, "version": adoption.version,
+        # A-14: the birth parents a sealed adoption's dissolution names, only to those who see its origins
+        "dissolution": adoption.dissolution if origins or not adoption.dissolution else {
+            **adoption.dissolution, "birth_parents": []},
+        "revocation": adoption.revocation, "version": adoption.version,
     }
     if adoption.sealed and origins:
         view["sealed_at_request_of"] = adoption.requested_by
@@ -43,3 +47,21 @@ def notice_view(notice: Notice, today: dt.date) -> dict[str, Any]:
         "notice_id": notice.notice_id, "office": notice.office, "child_id_number": notice.child_id_number,
         "published_on": notice.published_on, "runs_until": notice.runs_until, "status": notice.status(today),
         "version": notice.version})
+
+
+def decision_due(received_on: dt.date, notices: list[list[str | None]]) -> dt.date:
+    """A-12: the day the application is due by, from the read model's notices of its child (A-11)."""
+    return rules.decision_due_A12(received_on, rules.notice_periods_A11(
+        [(dt.date.fromisoformat(str(p)), dt.date.fromisoformat(str(c)) if c else None) for p, c in notices]))
+
+
+def application_view(application: Application, read: Any, today: dt.date) -> dict[str, Any]:
+    received = application.received
+    status = read.application_status(received.application_id)
+    due = decision_due(received.received_on, status["notices"])
+    return to_jsonable_python({
+        "application_id": received.application_id, "office": received.office, "kind": received.kind,
+        "child_id_number": received.child.id_number, "adoption_id": received.adoption_id,
+        "received_on": received.received_on, "due_on": due, "decided_on": status["decided_on"],
+        "outcome": status["outcome"], "overdue": status["decided_on"] is None and due < today,
+        "version": application.version})

@@ -12,7 +12,7 @@ from pydantic import Field, StringConstraints
 
 from shared.reference.contract import Command as Model
 from shared.reference.contract import Version
-from shared.reference.text import IdNumberText, PersonName, line, text
+from shared.reference.text import DivisionCode, IdNumberText, PersonName, line, text
 
 OfficeCode = Annotated[str, StringConstraints(pattern=r"^MR-[0-9]{6}$")]
 DocumentRef = line(80)
@@ -23,6 +23,8 @@ Situation = Literal["orphan", "parents_unknown", "parents_in_difficulty"]  # A-2
 PlacingKind = Literal["guardian", "parent", "institution"]  # A-3
 Relation = Literal["none", "collateral_relative", "step_parent"]  # A-8
 SecrecyRequestedBy = Literal["adopters", "placing_party", "both"]  # A-14
+OtherParent = Literal["joins", "unknown", "untraceable", "deceased"]  # A-3: the other birth parent (1097, 1108)
+ApplicationKind = Literal["registration", "dissolution"]  # A-12, A-16
 
 
 class AdoptionParty(Model):
@@ -45,13 +47,46 @@ class AdoptedChild(AdoptionParty):
     disabled: bool = False
 
 
+class PriorRight(Model):
+    """A-3 (Civil Code 1108): a widowed parent places the child; the dead parent's parents may raise it first.
+    The registrar records what they said: `waived` (in writing), `none_living`, or `exercised` (they raise the
+    child, so it is not placed)."""
+
+    outcome: Literal["waived", "none_living", "exercised"]
+    document_ref: DocumentRef | None = None
+
+
 class PlacingParty(Model):
-    """A-3: who places the child: its guardian, a parent, or the institution caring for it."""
+    """A-3: who places the child: its guardian, a parent, or the institution caring for it. Parents place
+    jointly (1097): `other_parent` says whether the other joins (then its ID number) or is unknown,
+    untraceable or dead; a dead one's parents have priority (1108, `grandparents_priority`). A guardian of an
+    orphan places with the consent of those owing support (1096): `support_consent` false refuses; absent,
+    the registrar found nobody else owing support."""
 
     kind: PlacingKind
     id_number: IdNumberText | None = None
     name: PersonName | None = None
     institution: Institution | None = None
+    other_parent: OtherParent | None = None
+    other_parent_id_number: IdNumberText | None = None
+    grandparents_priority: PriorRight | None = None
+    support_consent: bool | None = None
+
+
+DocumentKind = Literal[  # A-9 (办法 6, 7)
+    "marital_status_statement", "ability_statement", "children_statement", "health_certificate",
+    "no_criminal_record", "finding_report", "consent", "intake_record", "death_proof", "declaration_judgment",
+    "difficulty_proof", "kinship_proof", "disability_proof"]
+
+
+class DocumentReference(Model):
+    """A-9: a document the case needs, as a reference (civreg keeps no scans): kind, issuer, number, date."""
+
+    kind: DocumentKind
+    issuer: line(100)
+    number: DocumentRef
+    issued_on: dt.date
+    holder_id_number: IdNumberText | None = None
 
 
 class RecordAssessment(Model):
@@ -96,15 +131,31 @@ class RegisterAdoption(Model):
     statement_ref: DocumentRef | None = None
     unsuitable_reason: Note | None = None
     sealed_at_request_of: SecrecyRequestedBy | None = None
+    application_id: str | None = Field(default=None, max_length=36, description="the application it decides (A-12)")
+    documents: list[DocumentReference] = Field(default_factory=list, max_length=30,
+                                               description="the documents the case needs, as references (A-9)")
 
 
 class DissolveAdoption(Model):
-    """A-16: by agreement at the registry (the 解除收养关系证明 issued), or by a court's judgment."""
+    """A-16: by agreement at the adoptee's household-registration registry, in person, with the 收养登记证
+    and the written agreement (the 解除收养关系证明 issued); or by a court's judgment (as M-9). The birth
+    relations of a minor revive; an adult's only as agreed (`birth_relations_restored`, Civil Code 1117)."""
 
     by: Literal["agreement", "court"]
     document_ref: DocumentRef | None = None
     dissolved_on: dt.date
     child_consent: bool | None = None
+    office: OfficeCode | None = Field(default=None,
+                                      description="where it is recorded (default: the registering office)")
+    household_division: DivisionCode | None = Field(
+        default=None, description="the adoptee's household registration (户口簿), county: by agreement, the office's")
+    certificate_number: line(40) | None = Field(default=None, description="the 收养登记证 taken back (by agreement)")
+    birth_relations_restored: bool | None = Field(
+        default=None, description="an adult adoptee: whether the birth relations are restored, as agreed (1117)")
+    birth_parents: list[AdoptionParty] | None = Field(
+        default=None, max_length=2,
+        description="the birth parents whose relations revive (default: the placing parents)")
+    application_id: str | None = Field(default=None, max_length=36, description="the application it decides (A-12)")
     version: Version | None = None
 
 
@@ -115,4 +166,25 @@ class RevokeAdoption(Model):
     document_ref: DocumentRef
     revoked_on: dt.date
     reason: Note | None = None
+    version: Version | None = None
+
+
+class ReceiveApplication(Model):
+    """A-12: an application received in person (办法 5, 8): decided within 30 days from the day after receipt,
+    a foundling notice's days not counted (A-11); overdue ones are tasks."""
+
+    office: OfficeCode
+    kind: ApplicationKind = "registration"
+    child: AdoptionParty
+    adopters: list[AdoptionParty] = Field(min_length=1, max_length=2)
+    received_on: dt.date | None = None
+    adoption_id: str | None = Field(default=None, max_length=36, description="the adoption to dissolve (A-16)")
+
+
+class RefuseApplication(Model):
+    """A-12: the registrar refuses the application, with the rules' codes and the reason given to the parties."""
+
+    codes: list[line(60)] = Field(min_length=1, max_length=10)
+    reason: Note
+    refused_on: dt.date | None = None
     version: Version | None = None

@@ -22,11 +22,35 @@ class Person(EventPart):
     name: str
 
 
+class PriorRightRecorded(EventPart):
+    """A-3 (1108): what the dead parent's parents said of their priority to raise the child."""
+
+    outcome: str = Field(description="waived, none_living or exercised (A-3, Civil Code 1108)")
+    document_ref: str | None = Field(default=None, description="their written statement's reference")
+
+
+class DocumentCited(EventPart):
+    """A-9: a document as a reference: kind, issuer, number, date (and whose, where it is one person's)."""
+
+    kind: str = Field(description="the kind of document (A-9): health_certificate, finding_report, …")
+    issuer: str = Field(description="who issued it")
+    number: str = Field(description="its number or reference")
+    issued_on: dt.date = Field(description="its date")
+    holder_id_number: str | None = Field(default=None, description="the person it is about, where one")
+
+
 class Placing(EventPart):
     kind: str
     id_number: str | None = None
     name: str | None = None
     institution: str | None = None
+    other_parent: str | None = Field(
+        default=None, description="the other birth parent: joins, unknown, untraceable or deceased (A-3, 1097)")
+    other_parent_id_number: str | None = Field(default=None, description="the other birth parent, when it joins")
+    grandparents_priority: PriorRightRecorded | None = Field(
+        default=None, description="the dead parent's parents' priority and what they said (A-3, 1108)")
+    support_consent: bool | None = Field(
+        default=None, description="those owing an orphan support consented to its guardian placing it (A-3, 1096)")
 
 
 class Certificate(EventPart):
@@ -99,6 +123,8 @@ class AdoptionRegistered(EventModel):
         default=None, description="why the adoption was registered after an `unsuitable` assessment (A-10)")
     statement_ref: str | None = Field(
         default=None, description="the adopters' signed statement of marital status and children (A-4, A-9)")
+    application_id: str | None = Field(default=None, description="the application this decides (A-12)")
+    documents: tuple[DocumentCited, ...] = Field(default=(), description="the documents cited, as references (A-9)")
 
 
 class AdoptionSealed(EventModel):
@@ -138,6 +164,15 @@ class AdoptionDissolved(EventModel):
     certificates: tuple[Certificate, ...] = ()
     invalidated: tuple[str, ...] = Field(
         default=(), description="the 收养登记证 numbers no longer valid from this day (K-6)")
+    office: str | None = Field(default=None, description="the registry office that recorded it (A-16)")
+    household_division: str | None = Field(
+        default=None, description="the adoptee's household registration, the office's county (A-16, by agreement)")
+    adoptee_minor: bool | None = Field(default=None, description="the adoptee was under 18 on that day (A-16)")
+    birth_relations_revived: bool | None = Field(
+        default=None, description="the birth family's relations revive: a minor's by law, an adult's as agreed (1117)")
+    birth_parents: tuple[Person, ...] = Field(
+        default=(), description="the birth parents whose relations revive (subjects `birth_parent`, A-16)")
+    application_id: str | None = Field(default=None, description="the application this decides (A-12)")
 
 
 class AdoptionRevoked(EventModel):
@@ -155,11 +190,38 @@ class AdoptionRevoked(EventModel):
         default=(), description="the 收养登记证 numbers no longer valid from this day (K-6)")
 
 
+class ApplicationReceived(EventModel):
+    """A-12: an application received in person, to be decided within 30 days from the day after receipt.
+    Stream `application-<id>`. Subjects: adoptee, adopters."""
+
+    TYPE = "adoption.ApplicationReceived"
+
+    application_id: str = Field(description="the application (stream `application-<id>`, A-12)")
+    office: str = Field(description="the registry office that received it")
+    kind: str = Field(description="registration or dissolution (A-12, A-16)")
+    child: Person = Field(description="the child: ID number and name")
+    adopters: tuple[Person, ...] = Field(description="the adopters: ID number and name of each")
+    received_on: dt.date = Field(description="the day of receipt; the 30 days run from the next (A-12)")
+    adoption_id: str | None = Field(default=None, description="the adoption a dissolution application concerns")
+
+
+class ApplicationRefused(EventModel):
+    """A-12: the registrar refused the application, with the rules' codes. Stream `application-<id>`.
+    Subjects: adoptee, adopters."""
+
+    TYPE = "adoption.ApplicationRefused"
+
+    application_id: str = Field(description="the application (stream `application-<id>`, A-12)")
+    refused_on: dt.date = Field(description="the day of the decision (A-12)")
+    codes: tuple[str, ...] = Field(description="the refusal codes of the rules not met (A-2 to A-11)")
+    reason: str = Field(description="the reason given to the applicants")
+
+
 UPCASTERS = Upcasters()
 
 CATALOGUE = EventCatalogue(
     "adoption",
     (AssessmentRecorded, FoundlingNoticePublished, FoundlingClaimed, AdoptionRegistered, AdoptionSealed,
-     ChildPlaced, AdoptionDissolved, AdoptionRevoked),
+     ChildPlaced, AdoptionDissolved, AdoptionRevoked, ApplicationReceived, ApplicationRefused),
     UPCASTERS,
 )

@@ -22,6 +22,9 @@ class RegistrationQuery(BaseModel):
     to: dt.date | None = None
     limit: int = Field(default=100, ge=1, le=500)
     cursor: str | None = Field(default=None, pattern=CURSOR_PATTERN)
+    certificate: str | None = Field(default=None, max_length=40, description=(
+        "A-16: the 收养登记证 presented in person, found by any office's registrar with its `code` (K-8)"))
+    code: str | None = Field(default=None, max_length=64, description="the certificate's verification code")
 
     @field_validator("cursor")
     @classmethod
@@ -38,6 +41,15 @@ class RegistrationQuery(BaseModel):
         if self.from_ and self.to and self.from_ > self.to:
             raise ValueError("from is after to")
         return self
+
+
+class TasksQuery(BaseModel):
+    """A-12: `GET /v1/adoption/tasks?as_of=&office=`: the applications overdue on `as_of` (default today)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    as_of: dt.date | None = Field(default=None, description="the day the decisions are due by (default today)")
+    office: OfficeCode | None = None
 
 
 class VerificationQuery(BaseModel):

@@ -23,6 +23,17 @@ PLACING_PARTY_MISMATCH = Code("placing_party_mismatch",
                               "A-3: an orphan is placed by its guardian or an institution, a child of parents in "
                               "difficulty by a parent, a foundling by an institution or guardian")
 ADOPTER_IS_PLACING_PARTY = Code("adopter_is_placing_party", "A-3: the placing party cannot adopt the child")
+OTHER_PARENT_REQUIRED = Code("other_parent_required",
+                             "A-3 (1097): birth parents place jointly: say whether the other parent joins (with its ID "
+                             "number) or is unknown, untraceable or dead")
+GRANDPARENTS_PRIORITY_UNRECORDED = Code(
+    "grandparents_priority_unrecorded",
+    "A-3 (1108): a widowed parent places the child: record whether the dead parent's parents, who may raise it "
+    "first, waived their priority or none is living")
+GRANDPARENTS_RAISE_CHILD = Code("grandparents_raise_child",
+                                "A-3 (1108): the dead parent's parents exercised their priority to raise the child")
+SUPPORT_CONSENT_REQUIRED = Code("support_consent_required",
+                                "A-3 (1096): those owing the orphan support did not consent to the guardian placing it")
 
 # A-4 to A-8 the adopters
 ADOPTER_UNDER_30 = Code("adopter_under_30", "A-4: each adopter is 30 full years old on the registration date")
@@ -46,11 +57,32 @@ NOTICE_RUNNING = Code("notice_running", "A-11: the 60 days of the foundling noti
 NOTICE_CLAIMED = Code("notice_claimed", "A-11: the notice was claimed already (409)")
 NOTICE_EXISTS = Code("notice_exists", "A-11: a notice for this child is running or was claimed (409)")
 
+# A-12 applications and their decision
+APPLICATION_DECIDED = Code("application_decided", "A-12: the application was decided already (409)")
+APPLICATION_MISMATCH = Code("application_mismatch",
+                            "A-12: the application is another office's, another kind, or about another child")
+UNKNOWN_REFUSAL_CODE = Code("unknown_refusal_code", "A-12: a refusal names a code that is not an adoption rule's")
+
 # A-16, A-17 dissolution, void and revoked registrations
+NOT_IN_JURISDICTION = Code("not_in_jurisdiction",
+                           "A-16: a dissolution by agreement is registered at the adoptee's household-registration "
+                           "registry")
+HOUSEHOLD_DIVISION_REQUIRED = Code("household_division_required",
+                                   "A-16: a dissolution by agreement states the adoptee's household registration")
+AGREEMENT_REQUIRED = Code("agreement_required", "A-16: a dissolution by agreement cites the written agreement")
+CERTIFICATE_MISMATCH = Code("certificate_mismatch",
+                            "A-16: the 收养登记证 taken back is not this adoption's valid certificate")
+BIRTH_RELATIONS_AGREEMENT_REQUIRED = Code(
+    "birth_relations_agreement_required",
+    "A-16 (1117): an adult adoptee's birth relations revive only as agreed: say whether they are restored")
+BIRTH_RELATIONS_REVIVE = Code("birth_relations_revive",
+                              "A-16 (1117): a minor's birth relations revive by law on dissolution")
 ADOPTION_ENDED = Code("adoption_ended", "A-16, A-17: the adoption is dissolved, void or revoked already (409)")
 COURT_DOCUMENT_REQUIRED = Code("court_document_required",
                                "A-16, A-17: a court's dissolution or a revocation cites its document")
-DATE_BEFORE_REGISTRATION = Code("date_before_registration", "A-16, A-17: the date is before the registration")
+DATE_BEFORE_REGISTRATION = Code("date_before_registration",
+                                "A-11, A-12, A-16, A-17: the date is before the registration, notice or receipt "
+                                "it follows")
 
 # K-4 numbering, raised by the shared numbering (shared/certificates.py)
 SERIALS_EXHAUSTED = Code("serials_exhausted", "K-4: the office's year of 999,999 numbers is used up (409)")

@@ -50,6 +50,8 @@ class AdoptionRegistered(Response):
     registered_on: dt.date
     sealed: bool
     version: int
+    warnings: list[dict] = Field(default_factory=list,
+                                 description="`documents_missing` (A-9): kinds of document the case needs, not cited")
 
     model_config = {"json_schema_extra": {"examples": [{
         "adoption_id": "5c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f", "certificate": "SY610502-2026-000001",
@@ -101,3 +103,35 @@ class AdoptionCertificateVerification(Response):
     kind: str
     issued_on: dt.date
     revoked: bool
+
+
+class ApplicationSummary(Response):
+    """A-12: an application as received."""
+
+    application_id: str
+    office: str
+    kind: str
+    child_id_number: str
+    adoption_id: str | None = None
+    received_on: dt.date
+    due_on: dt.date
+    version: int
+
+
+class AdoptionApplication(ApplicationSummary):
+    """A-12: an application, the day it is due by, and its decision (`registered`, `dissolved`, `refused`)."""
+
+    decided_on: dt.date | None = None
+    outcome: str | None = None
+    overdue: bool
+
+
+class OverdueApplication(ApplicationSummary):
+    days_overdue: int
+
+
+class AdoptionTasks(Response):
+    """A-12: the applications undecided past their day (30 days from the day after receipt, notices excluded)."""
+
+    as_of: dt.date
+    overdue_decisions: list[OverdueApplication]

@@ -15,6 +15,7 @@ REGISTRARS = frozenset({"adoption_registrar"})
 READERS = REGISTRARS | {"oversight"}
 REGISTRATION = f"{PREFIX}/registrations/<adoption_id>"
 NOTICE = f"{PREFIX}/notices/<notice_id>"
+APPLICATION = f"{PREFIX}/applications/<application_id>"
 
 COMMANDS = command_table(
     CommandEntry("record_assessment", "POST", f"{PREFIX}/assessments", c.RecordAssessment, REGISTRARS,
@@ -24,6 +25,13 @@ COMMANDS = command_table(
                  location=f"{PREFIX}/notices/<notice_id>"),
     CommandEntry("claim_foundling", "POST", f"{NOTICE}/claim", c.ClaimFoundling, REGISTRARS, "notice",
                  r.FoundlingNotice, summary="Record that a foundling was claimed within its notice (A-11)."),
+    CommandEntry("receive_application", "POST", f"{PREFIX}/applications", c.ReceiveApplication, REGISTRARS,
+                 "application", r.AdoptionApplication, 201,
+                 "Record an application received in person, to be decided within 30 days (A-12).",
+                 location=APPLICATION),
+    CommandEntry("refuse_application", "POST", f"{APPLICATION}/refusal", c.RefuseApplication, REGISTRARS,
+                 "application", r.AdoptionApplication,
+                 summary="Refuse an application with the rules' codes and the reason (A-12)."),
     CommandEntry("register_adoption", "POST", f"{PREFIX}/registrations", c.RegisterAdoption, REGISTRARS,
                  "adoption", r.AdoptionRegistered, 201,
                  "Register an adoption and issue the 收养登记证 (A-2 to A-14, K-1).",

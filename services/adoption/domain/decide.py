@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from services.adoption.contract import commands as c
 from services.adoption.contract import events as contract
+from services.adoption.contract import refusals
 from services.adoption.domain import parameters as p
 from services.adoption.domain import rules
 from services.adoption.domain.events import Draft
@@ -17,6 +18,7 @@ from services.adoption.domain.state import Adoption, Notice
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.dates import age_on
+from shared.reference.refusals import codes_of
 
 ADULT_AGE = 18
 
@@ -88,6 +90,7 @@ class RegistrationFacts:
     adopted_in_civreg: dict[str, int]  # adopter → adoptions in force civreg registered (A-4, A-5)
     assessment: tuple[str, str] | None  # (assessment_id, outcome) of the latest of these adopters (A-10)
     notice: Notice | None  # the child's latest foundling notice (A-11)
+    application: dict | None = None  # the application the registration decides (A-12), from the read model
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,13 @@ def decide_registration(command: c.RegisterAdoption, facts: RegistrationFacts, n
         raise rules.refusal("child_not_adoptable", "the child was not born on the registration date",
                             field="registered_on")
     rules.check_minor_A2(child, on)
+    rules.check_application_A12(facts.application, "registration", command.office, child.value)
     rules.check_placing_party_A3(command.placing_party, command.child, command.relation)
+    rules.check_parents_place_jointly_A3(command.placing_party, command.relation)
+    rules.check_grandparents_priority_A3(command.placing_party, command.relation)
+    rules.check_support_consent_A3(command.placing_party, command.child)
+    if command.placing_party.other_parent == "joins":
+        rules.person(command.placing_party.other_parent_id_number or "", today, ("placing_party", "other_parent"))
     rules.check_adopter_is_not_placing_party_A3(command.adopters, command.placing_party)
     rules.check_spouses_A6(command.adopters)
     if not step_parent:  # A-8: a step-parent is free of A-4, A-5 and A-10
@@ -139,8 +148,13 @@ def registration_drafts(command: c.RegisterAdoption, new: NewAdoption, facts: Re
     """A-13, A-14: the registration, and for a sealed adoption its origins apart (class `sealed`) and a bare
     "placed for adoption" for a placing parent."""
     placing = command.placing_party
-    placed = contract.Placing(kind=placing.kind, **_given(id_number=placing.id_number, name=placing.name,
-                                                          institution=placing.institution))
+    placed = contract.Placing(kind=placing.kind, **_given(
+        id_number=placing.id_number, name=placing.name, institution=placing.institution,
+        other_parent=placing.other_parent,
+        other_parent_id_number=placing.other_parent_id_number if placing.other_parent == "joins" else None,
+        grandparents_priority=contract.PriorRightRecorded(**placing.grandparents_priority.model_dump())
+        if placing.grandparents_priority and placing.other_parent == "deceased" else None,
+        support_consent=placing.support_consent))
     placing_role = {"parent": "birth_parent", "guardian": "guardian"}.get(placing.kind)
     sealed = command.sealed_at_request_of is not None
     child = contract.Person(id_number=command.child.id_number, name=command.child.name)
@@ -148,13 +162,16 @@ def registration_drafts(command: c.RegisterAdoption, new: NewAdoption, facts: Re
                                        holder_id_number=command.adopters[0].id_number)
     optional = {"situation": None if sealed else command.child.situation, "placing_party": None if sealed else placed,
                 "assessment_id": facts.assessment[0] if facts.assessment else None,
-                "unsuitable_reason": command.unsuitable_reason, "statement_ref": command.statement_ref}
+                "unsuitable_reason": command.unsuitable_reason, "statement_ref": command.statement_ref,
+                "application_id": command.application_id,
+                "documents": tuple(contract.DocumentCited(**d.model_dump(exclude_none=True)) for d in command.documents)
+                or None}
     registered = contract.AdoptionRegistered(  # an absent optional field stays absent on the wire
         adoption_id=new.adoption_id, office=command.office, registered_on=on, child=child,
         adopters=_people(command.adopters), sealed=sealed, certificates=(certificate,), relation=command.relation,
         **_given(**optional))
     core: Subjects = ((child.id_number, "adoptee"), *((a.id_number, "adopter") for a in command.adopters))
-    origin: Subjects = ((placing.id_number, placing_role),) if placing.id_number and placing_role else ()
+    origin: Subjects = tuple((number, placing_role) for number in birth_parent_ids(placed)) if placing_role else ()
     if not sealed:
         return [Draft.of(registered, on, core + origin)]
     drafts = [Draft.of(registered, on, core),
@@ -163,8 +180,16 @@ def registration_drafts(command: c.RegisterAdoption, new: NewAdoption, facts: Re
                        on, ((child.id_number, "adoptee"), *origin))]
     if placing.kind == "parent" and placing.id_number:
         drafts.append(Draft.of(contract.ChildPlaced(placement_id=new.placement_id, placed_on=on), on,
-                               ((placing.id_number, "birth_parent"),)))
+                               tuple((number, "birth_parent") for number in birth_parent_ids(placed))))
     return drafts
+
+
+def birth_parent_ids(placing: contract.Placing | None) -> tuple[str, ...]:
+    """A-3: the placing party's ID number, and the other parent's when it joins (1097)."""
+    if placing is None or not placing.id_number:
+        return ()
+    other = placing.other_parent_id_number if placing.kind == "parent" and placing.other_parent == "joins" else None
+    return (placing.id_number, *((other,) if other else ()))
 
 
 def subjects_of(adoption: Adoption) -> Subjects:
@@ -173,24 +198,53 @@ def subjects_of(adoption: Adoption) -> Subjects:
 
 # -- A-16 dissolution, A-17 void and revoked -----------------------------------------------------------------------
 def decide_dissolution(command: c.DissolveAdoption, adoption: Adoption, certificate: str | None, actor: Actor,
-                       today: dt.date) -> list[Draft]:
-    """A-16: by agreement (the 收养登记证 taken back, a 解除收养关系证明 issued) or by a court (nothing issued,
-    as a court divorce); a minor of 8 or more consents to an agreement."""
-    rules.check_acts_for_office_A1(actor, adoption.office)
+                       today: dt.date, application: dict | None = None) -> list[Draft]:
+    """A-16: by agreement at the adoptee's household-registration registry, with the written agreement and the
+    收养登记证 taken back (a 解除收养关系证明 issued); or by a court (nothing issued, as a court divorce, M-9).
+    A minor of 8 or more consents to an agreement. The birth relations revive: a minor's by law, an adult's as
+    agreed (1117); the birth parents named are those of the registration unless it is sealed (then only those
+    the registrar names, who are parties to the dissolution: the sealed origins stay sealed, A-14)."""
+    office = command.office or adoption.office
+    rules.check_office_A1(office)
+    rules.check_acts_for_office_A1(actor, office)
     rules.check_in_force_A16(adoption.status)
     on = rules.check_business_date(command.dissolved_on, today, "dissolved_on")
     rules.check_after_registration(on, adoption.registered_on, "dissolved_on")
+    rules.check_application_A12(application, "dissolution", office, adoption.child.id_number)
     rules.check_court_document_A16(command.by, command.document_ref)
-    if command.by == "agreement":
-        child = rules.person(adoption.child.id_number, today, ("child",))
-        if age_is_minor(child.birth_date, on):
-            rules.check_child_consent_A7(child, command.child_consent, on)
+    rules.check_household_office_A16(command.by, office, command.household_division)
+    rules.check_agreement_A16(command.by, command.document_ref, command.certificate_number,
+                              [c.number for c in adoption.certificates
+                               if c.kind == "adoption" and c.number not in adoption.invalid_certificates])
+    child = rules.person(adoption.child.id_number, today, ("child",))
+    minor = age_is_minor(child.birth_date, on)
+    if command.by == "agreement" and minor:
+        rules.check_child_consent_A7(child, command.child_consent, on)
+    revived = rules.birth_relations_revive_A16(minor, command.birth_relations_restored)
+    birth_parents = _birth_parents(command, adoption)
+    for index, parent in enumerate(birth_parents):
+        rules.person(parent.id_number, today, ("birth_parents", str(index)))
+    birth_parents = birth_parents if revived else ()
     issued = (contract.Certificate(number=certificate, kind="adoption_dissolution",
                                    holder_id_number=adoption.adopters[0].id_number),) if certificate else ()
     event = contract.AdoptionDissolved(
         adoption_id=adoption.adoption_id, by=command.by, dissolved_on=on, **_given(document_ref=command.document_ref),
-        certificates=issued, invalidated=tuple(c.number for c in adoption.certificates if c.kind == "adoption"))
-    return [Draft.of(event, on, subjects_of(adoption))]
+        certificates=issued, invalidated=tuple(c.number for c in adoption.certificates if c.kind == "adoption"),
+        office=office, adoptee_minor=minor, birth_relations_revived=revived, birth_parents=birth_parents,
+        **_given(household_division=command.household_division if command.by == "agreement" else None,
+                 application_id=command.application_id))
+    return [Draft.of(event, on, subjects_of(adoption) + tuple((b.id_number, "birth_parent") for b in birth_parents))]
+
+
+def _birth_parents(command: c.DissolveAdoption, adoption: Adoption) -> tuple[contract.Person, ...]:
+    """A-16: those the registrar names; else the registration's placing parents, unless it is sealed (A-14)."""
+    if command.birth_parents is not None:
+        return _people(command.birth_parents)
+    placing = adoption.placing_party
+    if adoption.sealed or placing is None:
+        return ()
+    return tuple(contract.Person(id_number=number, name=(placing.name or "") if number == placing.id_number else "")
+                 for number in birth_parent_ids(placing))
 
 
 def age_is_minor(birth_date: dt.date, on: dt.date) -> bool:
@@ -210,3 +264,53 @@ def decide_revocation(command: c.RevokeAdoption, adoption: Adoption, actor: Acto
         **_given(reason=command.reason),
         invalidated=tuple(c.number for c in adoption.certificates if c.number not in adoption.invalid_certificates))
     return [Draft.of(event, on, subjects_of(adoption))]
+
+
+# -- A-12 applications ---------------------------------------------------------------------------------------------
+def decide_application(command: c.ReceiveApplication, application_id: str, adoption: Adoption | None, actor: Actor,
+                       today: dt.date) -> list[Draft]:
+    """A-12: an application received in person at the registrar's office; a dissolution's names the adoption in
+    force, of that child."""
+    rules.check_office_A1(command.office)
+    rules.check_acts_for_office_A1(actor, command.office)
+    on = rules.check_business_date(command.received_on or today, today, "received_on")
+    child = rules.person(command.child.id_number, today, ("child",))
+    for index, adopter in enumerate(command.adopters):
+        rules.person(adopter.id_number, today, ("adopters", str(index)))
+    if command.kind == "dissolution":
+        if adoption is None or adoption.child.id_number != child.value:
+            raise rules.refusal("application_mismatch", "a dissolution application names the child's adoption",
+                                field="adoption_id")
+        rules.check_in_force_A16(adoption.status)
+    event = contract.ApplicationReceived(
+        application_id=application_id, office=command.office, kind=command.kind,
+        child=contract.Person(id_number=child.value, name=command.child.name), adopters=_people(command.adopters),
+        received_on=on, **_given(adoption_id=command.adoption_id if command.kind == "dissolution" else None))
+    return [Draft.of(event, on, ((child.value, "adoptee"), *((a.id_number, "adopter") for a in command.adopters)))]
+
+
+def decide_application_refusal(command: c.RefuseApplication, application: contract.ApplicationReceived,
+                               decided: bool, actor: Actor, today: dt.date) -> list[Draft]:
+    """A-12: refused with the codes of the rules not met (adoption's own codes only) and the reason."""
+    rules.check_acts_for_office_A1(actor, application.office)
+    if decided:
+        raise Refusal("application_decided", "the application was decided already", 409)
+    on = rules.check_business_date(command.refused_on or today, today, "refused_on")
+    rules.check_after_registration(on, application.received_on, "refused_on")
+    known = set(codes_of(refusals))
+    for index, code in enumerate(command.codes):
+        if code not in known:
+            raise rules.refusal("unknown_refusal_code", f"{code} is not an adoption rule's code",
+                                field=("codes", str(index)))
+    event = contract.ApplicationRefused(application_id=application.application_id, refused_on=on,
+                                        codes=tuple(command.codes), reason=command.reason)
+    return [Draft.of(event, on, ((application.child.id_number, "adoptee"),
+                                 *((a.id_number, "adopter") for a in application.adopters)))]
+
+
+def registration_warnings(command: c.RegisterAdoption) -> list[dict[str, object]]:
+    """A-9: the 201's `warnings`: the documents the case needs that the registration does not cite."""
+    missing = rules.documents_missing_A9([d.kind for d in command.documents], command.child.situation,
+                                         command.child.disabled, command.placing_party.kind, command.relation)
+    return [{"code": "documents_missing", "kinds": missing,
+             "message": "the case needs these documents, not cited: " + ", ".join(missing)}] if missing else []

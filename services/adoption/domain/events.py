@@ -1,6 +1,6 @@
 """The drafts the adoption deciders produce, and the streams they go to: `assessment-<id>`, `notice-<id>`,
-`adoption-<id>`, `placement-<id>` (a sealed adoption's placing parent, A-14). The event models and their
-payloads are the contract's (`contract/events.py`, docs/events.md)."""
+`adoption-<id>`, `placement-<id>` (a sealed adoption's placing parent, A-14), `application-<id>` (A-12). The
+event models and their payloads are the contract's (`contract/events.py`, docs/events.md)."""
 
 from __future__ import annotations
 
@@ -34,3 +34,7 @@ def adoption_stream(adoption_id: str) -> str:
 
 def placement_stream(placement_id: str) -> str:
     return f"placement-{placement_id}"
+
+
+def application_stream(application_id: str) -> str:
+    return f"application-{application_id}"

@@ -29,6 +29,11 @@ def age_gap_years(on: date) -> int:
     return int(value("age_gap_years", on))
 
 
+def age_gap_man_adopting_girl_only(on: date) -> bool:
+    """A-6: before 2021 the age gap bound only a single man adopting a girl (收养法 9)."""
+    return bool(value("age_gap_man_adopting_girl_only", on))
+
+
 def child_consent_age(on: date) -> int:
     return int(value("child_consent_age", on))
 
@@ -39,6 +44,11 @@ def assessment_required(on: date) -> bool:
 
 def notice_days(on: date) -> int:
     return int(value("notice_days", on))
+
+
+def decision_days(on: date) -> int:
+    """A-12 (办法 8): days to decide, counted from the day after receipt."""
+    return int(value("decision_days", on))
 
 
 def certificate_prefix(kind: str, on: date) -> str:

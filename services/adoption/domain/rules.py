@@ -83,8 +83,47 @@ def check_placing_party_A3(placing: PlacingParty, child: AdoptedChild, relation:
                       f"{child.situation}", field=("placing_party", "kind"))
 
 
+def check_parents_place_jointly_A3(placing: PlacingParty, relation: str) -> None:
+    """A-3 (Civil Code 1097): birth parents place jointly, unless one is unknown or untraceable; a dead one's
+    parents may raise the child first (1108), which the next check asks about. A step-parent's adoption is
+    placed by the spouse with the other parent's consent (A-8), not jointly."""
+    if placing.kind != "parent" or relation == "step_parent":
+        return
+    if placing.other_parent is None:
+        raise refusal(r.OTHER_PARENT_REQUIRED, "say whether the other birth parent joins or is unknown, untraceable "
+                      "or dead", field=("placing_party", "other_parent"))
+    if placing.other_parent == "joins" and (
+            not placing.other_parent_id_number or placing.other_parent_id_number == placing.id_number):
+        raise refusal(r.PLACING_PARTY_INCOMPLETE, "the other parent who joins gives an ID number of its own",
+                      field=("placing_party", "other_parent_id_number"))
+
+
+def check_grandparents_priority_A3(placing: PlacingParty, relation: str) -> None:
+    """A-3 (Civil Code 1108): a widowed parent places the child: the dead parent's parents may raise it first;
+    the registrar records their answer (waived in writing, none living); if they raise it, it is not placed."""
+    if placing.kind != "parent" or relation == "step_parent" or placing.other_parent != "deceased":
+        return
+    prior = placing.grandparents_priority
+    if prior is None:
+        raise refusal(r.GRANDPARENTS_PRIORITY_UNRECORDED, "the dead parent's parents may raise the child first: "
+                      "record whether they waived it or none is living",
+                      field=("placing_party", "grandparents_priority"))
+    if prior.outcome == "exercised":
+        raise refusal(r.GRANDPARENTS_RAISE_CHILD, "the dead parent's parents raise the child: it is not placed",
+                      field=("placing_party", "grandparents_priority", "outcome"))
+
+
+def check_support_consent_A3(placing: PlacingParty, child: AdoptedChild) -> None:
+    """A-3 (Civil Code 1096): a guardian places an orphan with the consent of those owing it support; withheld,
+    the guardian cannot place it (another guardian is appointed instead)."""
+    if placing.kind == "guardian" and child.situation == "orphan" and placing.support_consent is False:
+        raise refusal(r.SUPPORT_CONSENT_REQUIRED, "those owing the orphan support did not consent",
+                      field=("placing_party", "support_consent"))
+
+
 def check_adopter_is_not_placing_party_A3(adopters: Sequence[Adopter], placing: PlacingParty) -> None:
-    if placing.id_number and any(a.id_number == placing.id_number for a in adopters):
+    placing_ids = {placing.id_number, placing.other_parent_id_number if placing.other_parent == "joins" else None}
+    if any(a.id_number in placing_ids for a in adopters if a.id_number):
         raise refusal(r.ADOPTER_IS_PLACING_PARTY, "the placing party cannot adopt the child",
                       field=("placing_party", "id_number"))
 
@@ -125,7 +164,9 @@ def check_spouses_A6(adopters: Sequence[Adopter]) -> None:
 def check_age_gap_A6(adopter: IdNumber, child: IdNumber, on: dt.date) -> None:
     """A-6: a single adopter of a child of the other sex is 40 full years older or more (以上 includes 40,
     Civil Code 1259)."""
-    if adopter.sex != child.sex and add_years(adopter.birth_date, p.age_gap_years(on)) > child.birth_date:
+    applies = adopter.sex == "male" and child.sex == "female" if p.age_gap_man_adopting_girl_only(on) \
+        else adopter.sex != child.sex  # before 2021 (收养法 9): only a single man adopting a girl
+    if applies and add_years(adopter.birth_date, p.age_gap_years(on)) > child.birth_date:
         raise refusal(r.AGE_GAP_40, f"a single adopter of a child of the other sex is {p.age_gap_years(on)} "
                       "full years older or more", field=("adopters", "0", "id_number"))
 
@@ -149,6 +190,31 @@ def check_statement_A9(statement_ref: str | None) -> None:
     if not statement_ref:
         raise refusal(r.STATEMENT_REQUIRED, "cite the adopters' signed statement of marital status and children",
                       field="statement_ref")
+
+
+def documents_missing_A9(documents: Sequence[str], situation: str, disabled: bool, placing_kind: str,
+                         relation: str) -> list[str]:
+    """A-9 (办法 6, 7): the kinds of document the case needs that are not cited: each adopter's health
+    certificate (A-4) unless a step-parent; the parents' death or declaration for an orphan, the police's finding
+    report for a foundling, the proof of difficulty for parents who cannot raise the child, the institution's
+    intake record, the kinship or disability proof. Shown as a warning, not a refusal: the list of documents
+    itself is the registrar's to confirm (several kinds are "verify" in the rules)."""
+    needed: list[str] = []
+    if relation != "step_parent":
+        needed.append("health_certificate")
+    needed += {"orphan": ["death_proof"], "parents_unknown": ["finding_report"]}.get(situation, [])
+    if situation == "parents_in_difficulty" and relation == "none":
+        needed.append("difficulty_proof")
+    if placing_kind == "institution":
+        needed.append("intake_record")
+    if relation == "collateral_relative":
+        needed.append("kinship_proof")
+    if disabled:
+        needed.append("disability_proof")
+    cited = set(documents)
+    if "declaration_judgment" in cited:
+        cited.add("death_proof")  # a parent declared dead (§6) proves the orphan as a death does
+    return [kind for kind in needed if kind not in cited]
 
 
 # -- A-10 assessment, A-11 notice ----------------------------------------------------------------------------------
@@ -190,3 +256,73 @@ def check_after_registration(on: dt.date, registered_on: dt.date, field: str) ->
 def check_court_document_A16(by: str, document_ref: str | None) -> None:
     if by == "court" and not document_ref:
         raise refusal(r.COURT_DOCUMENT_REQUIRED, "a court's decision cites its document", field="document_ref")
+
+
+def check_household_office_A16(by: str, office: str, household_division: str | None) -> None:
+    """A-16 (办法 10): a dissolution by agreement is registered at the adoptee's household-registration registry,
+    the registry office of the county the household registration (户口簿) names."""
+    if by != "agreement":
+        return
+    if household_division is None:
+        raise refusal(r.HOUSEHOLD_DIVISION_REQUIRED, "state the adoptee's household registration",
+                      field="household_division")
+    if check_office_A1(office) != household_division:
+        raise refusal(r.NOT_IN_JURISDICTION, f"a dissolution by agreement is registered at MR-{household_division}, "
+                      "the adoptee's household-registration registry", field="office")
+
+
+def check_agreement_A16(by: str, document_ref: str | None, certificate: str | None, valid: Sequence[str]) -> None:
+    """A-16 (办法 11): in person, with the written agreement and the 收养登记证, which is taken back."""
+    if by != "agreement":
+        return
+    if not document_ref:
+        raise refusal(r.AGREEMENT_REQUIRED, "cite the written dissolution agreement", field="document_ref")
+    if certificate not in valid:
+        raise refusal(r.CERTIFICATE_MISMATCH, "the 收养登记证 taken back is not this adoption's valid one",
+                      field="certificate_number")
+
+
+def birth_relations_revive_A16(minor: bool, restored: bool | None) -> bool:
+    """A-16 (Civil Code 1117): a minor's birth relations revive by law; an adult's only as agreed, recorded."""
+    if minor:
+        if restored is False:
+            raise refusal(r.BIRTH_RELATIONS_REVIVE, "a minor's birth relations revive by law",
+                          field="birth_relations_restored")
+        return True
+    if restored is None:
+        raise refusal(r.BIRTH_RELATIONS_AGREEMENT_REQUIRED, "an adult adoptee's birth relations revive only as "
+                      "agreed: record whether they are restored", field="birth_relations_restored")
+    return restored
+
+
+# -- A-12 decision ------------------------------------------------------------------------------------------------
+def decision_due_A12(received_on: dt.date, notices: Sequence[tuple[dt.date, dt.date]]) -> dt.date:
+    """A-12 (办法 8): the last day of the 30 days counted from the day after receipt; the days a foundling
+    notice runs (A-11, `[published_on, runs_until)`) are not counted, so they push the day back."""
+    due = received_on + dt.timedelta(days=p.decision_days(received_on))
+    for published_on, runs_until in sorted(notices):
+        start = max(published_on, received_on + dt.timedelta(days=1))
+        if start <= due and runs_until > start:
+            due += runs_until - start
+    return due
+
+
+def notice_periods_A11(notices: Sequence[tuple[dt.date, dt.date | None]]) -> list[tuple[dt.date, dt.date]]:
+    """A-11: the days each notice ran, `[published_on, end)`: its 60 days, cut short by a claim."""
+    periods = []
+    for published_on, claimed_on in notices:
+        ends = published_on + dt.timedelta(days=p.notice_days(published_on))
+        periods.append((published_on, min(ends, claimed_on) if claimed_on else ends))
+    return periods
+
+
+def check_application_A12(application: dict | None, kind: str, office: str, child: str) -> None:
+    """A-12: a registration or dissolution decides the application it names: undecided, the office's, that
+    kind, that child."""
+    if application is None:
+        return
+    if application["decided"]:
+        raise Refusal(r.APPLICATION_DECIDED, "the application was decided already", 409)
+    if (application["kind"], application["office"], application["child_id_number"]) != (kind, office, child):
+        raise refusal(r.APPLICATION_MISMATCH, "the application is another office's, kind's or child's",
+                      field="application_id")

@@ -55,12 +55,37 @@ def evolve(state: Adoption | None, event: Any) -> Adoption | None:
             return replace(state, status="dissolved", certificates=state.certificates + event.certificates,
                            invalid_certificates=state.invalid_certificates + event.invalidated,
                            dissolution={"by": event.by, "dissolved_on": event.dissolved_on,
-                                        "document_ref": event.document_ref})
+                                        "document_ref": event.document_ref, "office": event.office or state.office,
+                                        "birth_relations_revived": event.birth_relations_revived,
+                                        "birth_parents": [b.model_dump() for b in event.birth_parents]})
         case contract.AdoptionRevoked() if state is not None:
             return replace(state, status="void", invalid_certificates=state.invalid_certificates + event.invalidated,
                            revocation={"by": event.by, "revoked_on": event.revoked_on,
                                        "document_ref": event.document_ref, "reason": event.reason})
     return state
+
+
+@dataclass(frozen=True)
+class Application:
+    """A-12: an application and its decision (`registered`, `dissolved`, `refused`; None while open)."""
+
+    received: contract.ApplicationReceived
+    decided_on: dt.date | None = None
+    outcome: str | None = None
+    version: int = 0
+
+
+def fold_application(events: Iterable[Recorded]) -> Application | None:
+    application: Application | None = None
+    for number, event in enumerate(events, start=1):
+        match contract.CATALOGUE.read(event):
+            case contract.ApplicationReceived() as received:
+                application = Application(received)
+            case contract.ApplicationRefused() as refused if application is not None:
+                application = replace(application, decided_on=refused.refused_on, outcome="refused")
+        if application is not None:
+            application = replace(application, version=getattr(event, "stream_version", number))
+    return application
 
 
 @dataclass(frozen=True)

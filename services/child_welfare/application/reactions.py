@@ -10,6 +10,8 @@
   for the wrongly recorded one and applied to the right one (F-7).
 * `adoption.AdoptionRegistered` (A-15): the adopted child's open file ends, reason `adopted`, on the
   registration date; that month is the last one paid (C-5), and the state's guardianship and care end.
+* `adoption.AdoptionDissolved` (A-16): a minor's birth relations revive, so a file the adoption ended is
+  reopened on the dissolution date, the child checked and decided again (C-2, C-3: a new assessment).
 * `funeral.CourtDeclarationRecorded` (D-6): a court's declaration re-evaluates the person's children as a death
   does, the parent `declared_dead` or `declared_missing` (C-1's "dead or missing" side) from the judgment date;
   a child declared dead has the file end in the judgment month. `funeral.CourtDeclarationRevoked`: the
@@ -35,9 +37,11 @@ from services.adoption.contract import events as adoption
 from services.child_welfare.application import relief_loop
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.child_welfare.contract import events as contract
+from services.child_welfare.contract.commands import ReopenFile
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.file import ChildFile
+from services.child_welfare.domain.file_changes import decide_reopening
 from services.funeral.contract import events as funeral
 from services.vagrant_aid.contract import events as relief
 from shared.actor import Actor
@@ -54,7 +58,7 @@ FUNERAL_EVENT_TYPES = (funeral.DeathRegistered.TYPE, funeral.DeathCorrected.TYPE
                        funeral.DeathWithdrawn.TYPE)
 RELIEF_EVENT_TYPES = (relief.MinorReferred.TYPE, relief.PersonIdentified.TYPE, relief.PersonSettled.TYPE,
                       *relief_loop.EXIT_TYPES)
-ADOPTION_EVENT_TYPES = (adoption.AdoptionRegistered.TYPE,)
+ADOPTION_EVENT_TYPES = (adoption.AdoptionRegistered.TYPE, adoption.AdoptionDissolved.TYPE)
 SYSTEM = Actor.system("child_welfare.reaction")
 
 
@@ -107,6 +111,8 @@ def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.da
             identification(reactor, event, temporary, id_number, on)
         case adoption.AdoptionRegistered() as registered:
             adopted(reactor, registered)
+        case adoption.AdoptionDissolved(adoptee_minor=True, birth_relations_revived=True) as dissolved:
+            adoption_dissolved(reactor, subject_with_role(event, "adoptee"), dissolved)
         case relief.PersonExited() as exited:
             relief_loop.on_exit(reactor, event, exited)
 
@@ -295,6 +301,25 @@ def adopted(reactor: Reactor, registered: adoption.AdoptionRegistered) -> None:
         _record(uow, file, drafts, reactor.today, "adopted")
 
     reactor.on(f"adopted:{own}", end)
+
+
+def adoption_dissolved(reactor: Reactor, child: str, dissolved: adoption.AdoptionDissolved) -> None:
+    """A-16: a minor's birth relations revive on dissolution: the file its adoption ended is reopened on that
+    day for a new assessment (C-2, C-3). A file ended otherwise, or open, is left to the officer."""
+    own = reactor.index(lambda uow: uow.read.file_of(child))
+    if own is None:
+        return
+
+    def reopen(uow: UnitOfWork) -> None:
+        file = uow.file(own)
+        if file is None or file.termination is None or file.termination.reason != "adopted" or uow.replayed():
+            return
+        command = ReopenFile(reason=f"解除收养关系（{dissolved.adoption_id}），与生父母的关系恢复，重新评估",
+                             reopened_on=max(dissolved.dissolved_on, file.termination.effective_on))
+        uow.record(ev.child_stream(file.child_id), decide_reopening(file, command, SYSTEM, reactor.today),
+                   file.version, file)
+
+    reactor.on(f"adoption_dissolved:{own}", reopen)
 
 
 # -- court declarations (D-6) -------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ query string on, validated strictly against the contract's query models.
 from __future__ import annotations
 
 from services.adoption.contract import queries, responses
-from services.adoption.contract.table import COMMANDS, NOTICE, PREFIX, READERS, REGISTRATION
+from services.adoption.contract.table import APPLICATION, COMMANDS, NOTICE, PREFIX, READERS, REGISTRATION
 from services.gateway.api.common import command_routes
 from services.gateway.api.vagrant_aid import query
 from services.gateway.rate_limit import verification_limit
@@ -31,6 +31,16 @@ def list_registrations(call: Call) -> Reply:
     return Reply(call.rpc("adoption").list_registrations(query(call, queries.RegistrationQuery), call.actor()))
 
 
+def read_application(call: Call) -> Reply:
+    """An application, its due day and its decision (A-12)."""
+    return Reply(call.rpc("adoption").get_application(call.params["application_id"], call.actor()))
+
+
+def tasks(call: Call) -> Reply:
+    """The applications undecided past their 30 days (A-12), for the caller's office."""
+    return Reply(call.rpc("adoption").tasks(query(call, queries.TasksQuery), call.actor()))
+
+
 def verify_certificate(call: Call) -> Reply:
     """Public: is this 收养登记证 or 解除收养关系证明 genuine and current (K-8, K-9)? Nothing about the persons."""
     verification_limit().check(call.request.remote_addr or "unknown")
@@ -47,6 +57,10 @@ ROUTES = [
           query=queries.RegistrationQuery, response=responses.AdoptionList),
     Route("GET", REGISTRATION, "adoption.read_registration", READERS, read_registration,
           response=responses.Adoption),
+    Route("GET", APPLICATION, "adoption.read_application", READERS, read_application,
+          response=responses.AdoptionApplication),
+    Route("GET", f"{PREFIX}/tasks", "adoption.tasks", READERS, tasks, query=queries.TasksQuery,
+          response=responses.AdoptionTasks),
     Route("GET", NOTICE, "adoption.read_notice", READERS, read_notice, response=responses.FoundlingNotice),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "adoption.verify_certificate", PUBLIC,
           verify_certificate, query=queries.VerificationQuery, response=responses.AdoptionCertificateVerification),

@@ -32,7 +32,8 @@ def test_the_adoption_certificate_and_the_dissolution_proof_print_at_the_common_
     assessed(api, adopters, today)
     child = {"id_number": id_number_of(dt.date(2021, 6, 6), sequence=uuid.uuid4().int % 400), "name": "王小宝"}
     made = register(api, adopters, child, today,
-                    placing_party={"kind": "parent", "id_number": synthetic_id_number(sex="female")})
+                    placing_party={"kind": "parent", "id_number": synthetic_id_number(sex="female"),
+                                   "other_parent": "untraceable"})
     assert made.status_code == 201, made.text
     copy = made.json()["certificates"][0]
 
@@ -49,7 +50,8 @@ def test_the_adoption_certificate_and_the_dissolution_proof_print_at_the_common_
     assert any(e["action"] == "certificates.print" and e["outcome"] == 200 for e in history)
 
     dissolved = api.post(f"{AD}/registrations/{made.json()['adoption_id']}/dissolution",
-                         json={"by": "agreement", "dissolved_on": today.isoformat(),
+                         json={"by": "agreement", "dissolved_on": today.isoformat(), "document_ref": "解除协议 1",
+                               "household_division": "610502", "certificate_number": copy["number"],
                                "version": made.json()["version"]}, **REGISTRAR)
     assert dissolved.status_code == 200, dissolved.text
     (proof,) = dissolved.json()["issued"]

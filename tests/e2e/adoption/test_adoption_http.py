@@ -97,7 +97,7 @@ def test_an_orphans_adoption_ends_the_file_and_the_allowance(api, today):
 def test_the_registration_refuses_with_the_rules_codes_and_a_registrar_of_another_office_cannot(api, today):
     adopters = couple()
     child = {"id_number": id_number_of(dt.date(2021, 6, 6), sequence=uuid.uuid4().int % 400), "name": "小宝"}
-    parent = {"kind": "parent", "id_number": synthetic_id_number(sex="female")}
+    parent = {"kind": "parent", "id_number": synthetic_id_number(sex="female"), "other_parent": "unknown"}
     assert_problem(register(api, adopters, child, today, placing_party=parent), 422, "no_assessment")
     assessed(api, adopters, today)
     young = [{**adopters[0], "id_number": id_number_of(dt.date(2000, 1, 1), sequence=7)}, adopters[1]]
@@ -139,7 +139,8 @@ def test_a_sealed_adoption_reads_correctly_for_each_role(api, today):
     birth_parent = synthetic_id_number(sex="female")
     child = id_number_of(dt.date(2022, 2, 2), sequence=uuid.uuid4().int % 400)
     made = register(api, adopters, {"id_number": child, "name": "小宝"}, today,
-                    placing_party={"kind": "parent", "id_number": birth_parent}, sealed_at_request_of="both")
+                    placing_party={"kind": "parent", "id_number": birth_parent, "other_parent": "untraceable"},
+                    sealed_at_request_of="both")
     assert made.status_code == 201, made.text
     wait_until(lambda: api.get(f"/v1/persons/{child}/timeline", as_="admin").status_code == 200
                and api.get(f"/v1/persons/{birth_parent}/timeline", as_="admin").status_code == 200,

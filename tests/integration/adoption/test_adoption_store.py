@@ -56,7 +56,8 @@ def assess(app, adopters, outcome="suitable", key=None):
 def register(app, adopters, kid, key=None, **more):
     body = {"office": "MR-610502", "adopters": adopters, "child": kid, "statement_ref": "声明",
             "placing_party": {"kind": "parent", "id_number": id_number_of(dt.date(1995, 1, 1),
-                                                                          sequence=next(_sequence), sex="female")},
+                                                                          sequence=next(_sequence), sex="female"),
+                              "other_parent": "untraceable"},
             **more}
     return app.register_adoption(body, REGISTRAR, key)
 
@@ -137,8 +138,10 @@ def test_A_16_dissolution_by_agreement_issues_the_proof_and_the_list_follows(app
     adopters = couple()
     assess(app, adopters)
     made = register(app, adopters, child())
-    dissolved = app.dissolve_adoption(made["adoption_id"], {"by": "agreement", "dissolved_on": "2026-05-06",
-                                                            "version": made["version"]}, REGISTRAR, None)
+    dissolved = app.dissolve_adoption(made["adoption_id"], {
+        "by": "agreement", "dissolved_on": "2026-05-06", "document_ref": "解除收养协议 1",
+        "household_division": "610502", "certificate_number": made["certificate"], "version": made["version"]},
+        REGISTRAR, None)
     assert dissolved["status"] == "dissolved"
     (proof,) = dissolved["issued"]
     assert proof["number"].startswith("SJ610502-2026-") and proof["verification_code"]
@@ -225,3 +228,55 @@ def test_K_1_the_issuing_offices_registrar_prints_the_certificate_with_its_code(
     assert refused.value.code == "forbidden_place"
     with pytest.raises(NotFound):
         app.print_certificate(number, "WRONGCODE234", REGISTRAR, url)
+
+
+def test_A_12_an_open_application_becomes_a_task_after_its_30_days_until_a_decision(app):
+    adopters = couple()
+    assess(app, adopters)
+    kid = child()
+    parties = [{"id_number": a["id_number"], "name": a["name"]} for a in adopters]
+    received = app.receive_application({"office": "MR-610502", "child": kid, "adopters": parties,
+                                        "received_on": "2026-03-01"}, REGISTRAR, None)
+    assert (received["due_on"], received["overdue"], received["outcome"]) == ("2026-03-31", True, None)
+    refused = app.receive_application({"office": "MR-610502", "child": child(), "adopters": parties,
+                                       "received_on": "2026-04-20"}, REGISTRAR, None)
+
+    def overdue(**query):
+        return {t["application_id"]: t for t in app.tasks(query, REGISTRAR)["overdue_decisions"]}
+
+    assert received["application_id"] in overdue() and refused["application_id"] not in overdue()
+    assert received["application_id"] not in overdue(as_of="2026-03-31")  # due that day: not yet overdue
+    assert overdue()[received["application_id"]]["days_overdue"] == (TODAY - dt.date(2026, 3, 31)).days
+    assert received["application_id"] not in {t["application_id"] for t in app.tasks({}, OTHER)["overdue_decisions"]}
+    assert received["application_id"] in {t["application_id"] for t in app.tasks({}, OVERSIGHT)["overdue_decisions"]}
+    with pytest.raises(Refusal) as caught:
+        app.tasks({"office": "MR-610502"}, OTHER)
+    assert caught.value.code == "forbidden_place"
+
+    made = register(app, adopters, kid, application_id=received["application_id"])
+    decided = app.get_application(received["application_id"], REGISTRAR)
+    assert (decided["outcome"], decided["decided_on"], decided["overdue"]) == ("registered", "2026-05-06", False)
+    assert received["application_id"] not in overdue()
+    with pytest.raises(Refusal) as caught:  # decided once
+        register(app, couple(), child(), application_id=received["application_id"])
+    assert caught.value.code in ("application_decided", "no_assessment")
+    answer = app.refuse_application(refused["application_id"], {"codes": ["adopter_under_30"], "reason": "未满三十周岁",
+                                                                "refused_on": "2026-05-06"}, REGISTRAR, None)
+    assert answer["outcome"] == "refused"
+    with pytest.raises(NotFound):
+        app.get_application(received["application_id"], OTHER)
+    assert made["adoption_id"]
+
+
+def test_A_12_a_foundling_notice_running_is_not_counted_in_the_30_days(app):
+    kid = child()
+    app.publish_notice({"office": "MR-610502", "child": kid, "description": "女婴，约一岁",
+                        "published_on": "2026-03-10"}, REGISTRAR, None)
+    parties = [{"id_number": a["id_number"], "name": a["name"]} for a in couple()]
+    received = app.receive_application({"office": "MR-610502", "child": kid, "received_on": "2026-03-01",
+                                        "adopters": parties}, REGISTRAR, None)
+    assert received["due_on"] == "2026-05-30" and received["overdue"] is False
+    now = {t["application_id"] for t in app.tasks({}, REGISTRAR)["overdue_decisions"]}
+    assert received["application_id"] not in now
+    late = {t["application_id"] for t in app.tasks({"as_of": "2026-05-31"}, REGISTRAR)["overdue_decisions"]}
+    assert received["application_id"] in late

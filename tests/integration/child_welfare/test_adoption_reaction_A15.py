@@ -74,3 +74,36 @@ def test_A_15_an_adoption_of_a_child_without_a_file_changes_nothing(stores):
         welfare.react(adopted(adoption_store, child, dt.date(2025, 8, 12)), tx)
     with store.db.connection() as conn:
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == before
+
+
+def dissolved(adoption_store, registered, child: str, on: dt.date, minor: bool = True):
+    adoption_id = registered.payload["adoption_id"]
+    [event] = adoption_store.append(f"adoption-{adoption_id}", [NewEvent(
+        type="adoption.AdoptionDissolved", occurred_on=on, subjects=(Subject(id=child, role="adoptee"),),
+        payload=payload_of("adoption.AdoptionDissolved", adoption_id=adoption_id, by="court",
+                           dissolved_on=on.isoformat(), document_ref="(2025)陕0502民初9号", certificates=[],
+                           invalidated=[], adoptee_minor=minor, birth_relations_revived=minor, birth_parents=[]),
+        metadata=Metadata(actor="adoption-registrar.MR-610502", office="MR-610502"))], 1)
+    return event
+
+
+def test_A_16_a_minors_dissolution_reopens_the_file_the_adoption_ended_for_a_new_assessment(stores):
+    store, adoption_store = stores
+    clock = Clock(dt.date(2025, 6, 16))
+    welfare = ChildWelfare(store, Correlation("it-correlation", None, "tester"), clock)
+    child = id_number_of(dt.date(2015, 4, 4), sequence=uuid.uuid4().int % 400)
+    child_id = confirmed(welfare, application(child=child))
+    clock.today = dt.date(2025, 8, 20)
+    registered = adopted(adoption_store, child, dt.date(2025, 8, 12))
+    with store.db.transaction() as tx:
+        welfare.react(registered, tx)
+    clock.today = dt.date(2025, 11, 3)
+    event = dissolved(adoption_store, registered, child, dt.date(2025, 11, 1))
+    for _ in range(2):  # applied twice, written once
+        with store.db.transaction() as tx:
+            welfare.react(event, tx)
+    file = welfare.child(child_id)
+    reopened = [h for h in file["history"] if h["type"] == "child_welfare.FileReopened"]
+    assert len(reopened) == 1 and file["status"] != "terminated"
+    assert reopened[0]["payload"]["reopened_on"] == "2025-11-01"
+    assert reopened[0]["payload"]["termination_reason"] == "adopted"

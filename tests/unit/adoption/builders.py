@@ -34,7 +34,7 @@ def registration(**changes: Any) -> c.RegisterAdoption:
         "adopters": [{"id_number": FATHER, "name": "李明", "married": True, "children": 0},
                      {"id_number": MOTHER, "name": "王芳", "married": True, "children": 0}],
         "child": {"id_number": CHILD, "name": "小宝", "situation": "parents_in_difficulty"},
-        "placing_party": {"kind": "parent", "id_number": BIRTH_PARENT, "name": "张丽"},
+        "placing_party": {"kind": "parent", "id_number": BIRTH_PARENT, "name": "张丽", "other_parent": "untraceable"},
         "registered_on": TODAY.isoformat(),
         "statement_ref": "声明 2026-017",
     }

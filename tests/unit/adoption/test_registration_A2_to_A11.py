@@ -81,7 +81,7 @@ def test_A_3_an_orphan_is_not_placed_by_a_parent():
 
 
 def test_A_3_the_placing_party_cannot_adopt():
-    command = registration(placing_party={"kind": "parent", "id_number": FATHER})
+    command = registration(placing_party={"kind": "parent", "id_number": FATHER, "other_parent": "unknown"})
     assert refused(command).code == "adopter_is_placing_party"
 
 
@@ -215,3 +215,15 @@ def test_a_registration_in_the_future_is_refused():
 
 def test_an_admin_records_no_adoption():
     assert refused(registration(), actor=Actor("admin.city", "admin")).code == "forbidden_role"
+
+
+def test_A_6_before_2021_the_age_gap_bound_only_a_single_man_adopting_a_girl():
+    boy, girl = person(dt.date(2015, 3, 3), "male", 21), person(dt.date(2015, 3, 3), "female", 22)
+    before = {"registered_on": "2019-06-01", "child_consent": None}
+    decide_registration(registration(adopters=single(MOTHER, "王芳"), child={"id_number": boy, "name": "小明"},
+                                     **before), RegistrationFacts({}, None, None), NEW, REGISTRAR, TODAY)
+    command = registration(adopters=single(FATHER), child={"id_number": girl, "name": "小红"}, **before)
+    assert refused(command, RegistrationFacts({}, None, None)).code == "age_gap_40"
+    # since 2021 a single woman adopting a boy is bound too
+    later = registration(adopters=single(MOTHER, "王芳"), child={"id_number": boy, "name": "小明"}, child_consent=True)
+    assert refused(later).code == "age_gap_40"

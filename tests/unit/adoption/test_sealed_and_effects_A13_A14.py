@@ -65,14 +65,17 @@ def registered_state(**changes):
     return fold(history), history
 
 
+AGREED = {"by": "agreement", "dissolved_on": TODAY, "document_ref": "解除收养协议 2026-003",
+          "household_division": "610502", "certificate_number": "SY610502-2026-000001"}
+
+
 def test_A_16_dissolution_by_agreement_takes_back_the_certificate_and_issues_the_proof():
     adoption, history = registered_state()
-    (draft,) = decide_dissolution(DissolveAdoption(by="agreement", dissolved_on=TODAY), adoption,
-                                  "SJ610502-2026-000001", REGISTRAR, TODAY)
+    (draft,) = decide_dissolution(DissolveAdoption(**AGREED), adoption, "SJ610502-2026-000001", REGISTRAR, TODAY)
     event = contract.CATALOGUE.read(draft)
     assert event.invalidated == ("SY610502-2026-000001",)
     assert event.certificates[0].kind == "adoption_dissolution"
-    assert parents_by_adoption({CHILD}, [*history, draft]) == []
+    assert [p["relation"] for p in parents_by_adoption({CHILD}, [*history, draft])] == ["birth"]  # revived
     assert fold([*history, draft]).status == "dissolved"
 
 
@@ -96,8 +99,7 @@ def test_A_16_a_minor_of_8_consents_to_an_agreement():
 
     from shared.errors import Refusal
     with pytest.raises(Refusal) as caught:
-        decide_dissolution(DissolveAdoption(by="agreement", dissolved_on=TODAY), adoption, "SJ610502-2026-000001",
-                           REGISTRAR, TODAY)
+        decide_dissolution(DissolveAdoption(**AGREED), adoption, "SJ610502-2026-000001", REGISTRAR, TODAY)
     assert caught.value.code == "child_consent_required"
 
 

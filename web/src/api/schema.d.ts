@@ -226,6 +226,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/adoption/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an application received in person, to be decided within 30 days (A-12). */
+        post: operations["adoption.receive_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/applications/{application_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An application, its due day and its decision (A-12). */
+        get: operations["adoption.read_application"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/applications/{application_id}/refusal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse an application with the rules' codes and the reason (A-12). */
+        post: operations["adoption.refuse_application"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/adoption/assessments": {
         parameters: {
             query?: never;
@@ -374,6 +425,23 @@ export interface paths {
         put?: never;
         /** Record a void or revoked registration (A-17). */
         post: operations["adoption.revoke_adoption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The applications undecided past their 30 days (A-12), for the caller's office. */
+        get: operations["adoption.tasks"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2153,6 +2221,49 @@ export interface components {
             version: number;
         };
         /**
+         * AdoptionApplication
+         * @description A-12: an application, the day it is due by, and its decision (`registered`, `dissolved`, `refused`).
+         */
+        AdoptionApplication: {
+            /**
+             * Adoption Id
+             * @default null
+             */
+            adoption_id: string | null;
+            /** Application Id */
+            application_id: string;
+            /** Child Id Number */
+            child_id_number: string;
+            /**
+             * Decided On
+             * @default null
+             */
+            decided_on: string | null;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Kind */
+            kind: string;
+            /** Office */
+            office: string;
+            /**
+             * Outcome
+             * @default null
+             */
+            outcome: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Version */
+            version: number;
+        };
+        /**
          * AdoptionAssessment
          * @example {
          *       "assessed_on": "2026-03-02",
@@ -2263,6 +2374,13 @@ export interface components {
             sealed: boolean;
             /** Version */
             version: number;
+            /**
+             * Warnings
+             * @description `documents_missing` (A-9): kinds of document the case needs, not cited
+             */
+            warnings?: {
+                [key: string]: unknown;
+            }[];
         };
         /** AdoptionSummary */
         AdoptionSummary: {
@@ -2287,6 +2405,19 @@ export interface components {
             status: string;
             /** Version */
             version: number;
+        };
+        /**
+         * AdoptionTasks
+         * @description A-12: the applications undecided past their day (30 days from the day after receipt, notices excluded).
+         */
+        AdoptionTasks: {
+            /**
+             * As Of
+             * Format: date
+             */
+            as_of: string;
+            /** Overdue Decisions */
+            overdue_decisions: components["schemas"]["OverdueApplication"][];
         };
         /**
          * Agreement
@@ -3831,14 +3962,40 @@ export interface components {
         };
         /**
          * DissolveAdoption
-         * @description A-16: by agreement at the registry (the 解除收养关系证明 issued), or by a court's judgment.
+         * @description A-16: by agreement at the adoptee's household-registration registry, in person, with the 收养登记证
+         *     and the written agreement (the 解除收养关系证明 issued); or by a court's judgment (as M-9). The birth
+         *     relations of a minor revive; an adult's only as agreed (`birth_relations_restored`, Civil Code 1117).
          */
         DissolveAdoption: {
+            /**
+             * Application Id
+             * @description the application it decides (A-12)
+             * @default null
+             */
+            application_id: string | null;
+            /**
+             * Birth Parents
+             * @description the birth parents whose relations revive (default: the placing parents)
+             * @default null
+             */
+            birth_parents: components["schemas"]["AdoptionParty"][] | null;
+            /**
+             * Birth Relations Restored
+             * @description an adult adoptee: whether the birth relations are restored, as agreed (1117)
+             * @default null
+             */
+            birth_relations_restored: boolean | null;
             /**
              * By
              * @enum {string}
              */
             by: "agreement" | "court";
+            /**
+             * Certificate Number
+             * @description the 收养登记证 taken back (by agreement)
+             * @default null
+             */
+            certificate_number: string | null;
             /**
              * Child Consent
              * @default null
@@ -3854,6 +4011,18 @@ export interface components {
              * @default null
              */
             document_ref: string | null;
+            /**
+             * Household Division
+             * @description the adoptee's household registration (户口簿), county: by agreement, the office's
+             * @default null
+             */
+            household_division: string | null;
+            /**
+             * Office
+             * @description where it is recorded (default: the registering office)
+             * @default null
+             */
+            office: string | null;
             /**
              * Version
              * @default null
@@ -4017,6 +4186,31 @@ export interface components {
             status: "withdrawn";
             /** Version */
             version: number;
+        };
+        /**
+         * DocumentReference
+         * @description A-9: a document the case needs, as a reference (civreg keeps no scans): kind, issuer, number, date.
+         */
+        DocumentReference: {
+            /**
+             * Holder Id Number
+             * @default null
+             */
+            holder_id_number: string | null;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /** Issuer */
+            issuer: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "marital_status_statement" | "ability_statement" | "children_statement" | "health_certificate" | "no_criminal_record" | "finding_report" | "consent" | "intake_record" | "death_proof" | "declaration_judgment" | "difficulty_proof" | "kinship_proof" | "disability_proof";
+            /** Number */
+            number: string;
         };
         /** Escorted */
         Escorted: {
@@ -4764,6 +4958,36 @@ export interface components {
             /** Parents */
             parents: components["schemas"]["ParentEntry"][];
         };
+        /** OverdueApplication */
+        OverdueApplication: {
+            /**
+             * Adoption Id
+             * @default null
+             */
+            adoption_id: string | null;
+            /** Application Id */
+            application_id: string;
+            /** Child Id Number */
+            child_id_number: string;
+            /** Days Overdue */
+            days_overdue: number;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Kind */
+            kind: string;
+            /** Office */
+            office: string;
+            /**
+             * Received On
+             * Format: date
+             */
+            received_on: string;
+            /** Version */
+            version: number;
+        };
         /**
          * ParentEntry
          * @description A parent and the condition that keeps them from bringing the child up, with its evidence (C-1, C-2).
@@ -4910,9 +5134,15 @@ export interface components {
         };
         /**
          * PlacingParty
-         * @description A-3: who places the child: its guardian, a parent, or the institution caring for it.
+         * @description A-3: who places the child: its guardian, a parent, or the institution caring for it. Parents place
+         *     jointly (1097): `other_parent` says whether the other joins (then its ID number) or is unknown,
+         *     untraceable or dead; a dead one's parents have priority (1108, `grandparents_priority`). A guardian of an
+         *     orphan places with the consent of those owing support (1096): `support_consent` false refuses; absent,
+         *     the registrar found nobody else owing support.
          */
         PlacingParty: {
+            /** @default null */
+            grandparents_priority: components["schemas"]["PriorRight"] | null;
             /**
              * Id Number
              * @default null
@@ -4933,6 +5163,21 @@ export interface components {
              * @default null
              */
             name: string | null;
+            /**
+             * Other Parent
+             * @default null
+             */
+            other_parent: ("joins" | "unknown" | "untraceable" | "deceased") | null;
+            /**
+             * Other Parent Id Number
+             * @default null
+             */
+            other_parent_id_number: string | null;
+            /**
+             * Support Consent
+             * @default null
+             */
+            support_consent: boolean | null;
         };
         /** Plot */
         Plot: {
@@ -5039,6 +5284,24 @@ export interface components {
             /** Via */
             via: string;
         };
+        /**
+         * PriorRight
+         * @description A-3 (Civil Code 1108): a widowed parent places the child; the dead parent's parents may raise it first.
+         *     The registrar records what they said: `waived` (in writing), `none_living`, or `exercised` (they raise the
+         *     child, so it is not placed).
+         */
+        PriorRight: {
+            /**
+             * Document Ref
+             * @default null
+             */
+            document_ref: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "waived" | "none_living" | "exercised";
+        };
         Problem: {
             /** @description stable machine-readable reason */
             code: string;
@@ -5126,6 +5389,35 @@ export interface components {
              * @default null
              */
             published_on: string | null;
+        };
+        /**
+         * ReceiveApplication
+         * @description A-12: an application received in person (办法 5, 8): decided within 30 days from the day after receipt,
+         *     a foundling notice's days not counted (A-11); overdue ones are tasks.
+         */
+        ReceiveApplication: {
+            /** Adopters */
+            adopters: components["schemas"]["AdoptionParty"][];
+            /**
+             * Adoption Id
+             * @description the adoption to dissolve (A-16)
+             * @default null
+             */
+            adoption_id: string | null;
+            child: components["schemas"]["AdoptionParty"];
+            /**
+             * Kind
+             * @default registration
+             * @enum {string}
+             */
+            kind: "registration" | "dissolution";
+            /** Office */
+            office: string;
+            /**
+             * Received On
+             * @default null
+             */
+            received_on: string | null;
         };
         /**
          * ReceiveCertificateBlanks
@@ -5364,12 +5656,38 @@ export interface components {
             station: string;
         };
         /**
+         * RefuseApplication
+         * @description A-12: the registrar refuses the application, with the rules' codes and the reason given to the parties.
+         */
+        RefuseApplication: {
+            /** Codes */
+            codes: string[];
+            /** Reason */
+            reason: string;
+            /**
+             * Refused On
+             * @default null
+             */
+            refused_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
          * RegisterAdoption
          * @description A-2 to A-14: register an adoption and issue the 收养登记证 (K-1).
          */
         RegisterAdoption: {
             /** Adopters */
             adopters: components["schemas"]["Adopter"][];
+            /**
+             * Application Id
+             * @description the application it decides (A-12)
+             * @default null
+             */
+            application_id: string | null;
             /**
              * Birth Parents Consent
              * @default null
@@ -5381,6 +5699,11 @@ export interface components {
              * @default null
              */
             child_consent: boolean | null;
+            /**
+             * Documents
+             * @description the documents the case needs, as references (A-9)
+             */
+            documents?: components["schemas"]["DocumentReference"][];
             /** Office */
             office: string;
             placing_party: components["schemas"]["PlacingParty"];
@@ -7145,6 +7468,136 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "adoption.receive_application": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReceiveApplication"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionApplication"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.read_application": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionApplication"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.refuse_application": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefuseApplication"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionApplication"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "adoption.record_assessment": {
         parameters: {
             query?: never;
@@ -7364,6 +7817,10 @@ export interface operations {
                 to?: string;
                 limit?: number;
                 cursor?: string;
+                /** @description A-16: the 收养登记证 presented in person, found by any office's registrar with its `code` (K-8) */
+                certificate?: string;
+                /** @description the certificate's verification code */
+                code?: string;
             };
             header?: {
                 /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
@@ -7585,6 +8042,46 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.tasks": {
+        parameters: {
+            query?: {
+                /** @description the day the decisions are due by (default today) */
+                as_of?: string;
+                office?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdoptionTasks"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
