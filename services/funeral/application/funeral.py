@@ -18,6 +18,8 @@ from services.funeral.application import cemeteries, deaths, declarations, lists
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.funeral.contract.queries import DeathsQuery, PlotsQuery
 from services.funeral.contract.table import COMMANDS
+from services.funeral.domain import body
+from services.funeral.domain import declarations as death_declarations
 from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import Refusal
@@ -35,7 +37,9 @@ class Funeral(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, deaths, cemeteries, declarations)
+    # A command on a death with no handler of its own is its decider `decide_<command>`, run on the record.
+    DECIDERS = deciders(COMMANDS, deaths, cemeteries, declarations, on_record=deaths.on_death,
+                        decisions=(body, death_declarations))
 
     # -- reactions --------------------------------------------------------------------------------------
     def react_to_relief_station(self, event: Event, tx: psycopg.Connection, funeral_home: str) -> None:

@@ -34,7 +34,7 @@ def _on_or_after_death(record: DeathRecord, day: dt.date, field: str) -> None:
     rules.check_not_before(day, record.died_on, "before_death", f"{field} is before the date of death", field)
 
 
-def decide_collection(record: DeathRecord, command: CollectBody, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_collect_body(record: DeathRecord, command: CollectBody, actor: Actor, today: dt.date) -> list[Draft]:
     """F-2: the body is collected, once."""
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
@@ -48,7 +48,7 @@ def decide_collection(record: DeathRecord, command: CollectBody, actor: Actor, t
     return [Draft.of(contract.BodyCollected(**payload), collected_on, _about(record))]
 
 
-def decide_storage(record: DeathRecord, command: StoreBody, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_store_body(record: DeathRecord, command: StoreBody, actor: Actor, today: dt.date) -> list[Draft]:
     """F-2: the body is stored (again, when it is moved), until cremation or burial."""
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
@@ -61,7 +61,7 @@ def decide_storage(record: DeathRecord, command: StoreBody, actor: Actor, today:
     return [Draft.of(contract.BodyStored(**payload), stored_on, _about(record))]
 
 
-def decide_claim_notice(
+def decide_publish_claim_notice(
     record: DeathRecord, command: PublishClaimNotice, actor: Actor, today: dt.date
 ) -> list[Draft]:
     """F-6: the claim notice of an unidentified body; its date starts the waiting period."""
@@ -77,7 +77,7 @@ def decide_claim_notice(
     return [Draft.of(contract.ClaimNoticePublished(**payload), published_on, _about(record))]
 
 
-def decide_disposal_approval(
+def decide_approve_disposal(
     record: DeathRecord, command: ApproveDisposal, actor: Actor, today: dt.date
 ) -> list[Draft]:
     """F-6: the police approval of disposal, recorded after the claim notice."""
@@ -128,7 +128,7 @@ def decide_cremation(
     return [Draft.of(contract.BodyCremated(**payload), cremated_on, _about(record))]
 
 
-def decide_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_dispose_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today: dt.date) -> list[Draft]:
     """F-2: the ashes are taken by the family or deposited for a term. Ashes of an unidentified body stay
     under their number (F-6): they are deposited, never handed over."""
     rules.check_acts_for_place(actor, record.funeral_home)

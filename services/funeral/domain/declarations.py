@@ -234,7 +234,7 @@ def decide_spouse_statement(declaration: Declaration, command: FileSpouseStateme
 
 
 # -- D-11: a death registered in error ---------------------------------------------------------------------------
-def decide_withdrawal(record: DeathRecord, command: WithdrawDeath, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_withdraw_death(record: DeathRecord, command: WithdrawDeath, actor: Actor, today: dt.date) -> list[Draft]:
     """D-11: by a registrar, with reason and document; never deleted, and refused while a cremation, a burial or
     ashes hang on the record (that body was somebody's: F-7). Unlike a correction to another person, nobody
     takes the death over: the person was alive on every date."""

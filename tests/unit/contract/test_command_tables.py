@@ -65,7 +65,7 @@ def test_a_command_on_a_record_needs_no_handler_the_records_runner_runs_its_deci
 
 
 def test_vagrant_aid_case_commands_have_no_handler_of_their_own():
-    on_case = {name for name, handler in VagrantAid.DECIDERS.items() if handler.__qualname__.startswith("on_case(")}
+    on_case = {name for name, handler in VagrantAid.DECIDERS.items() if handler.__qualname__.startswith("on_record(")}
     assert on_case == {"identify", "provide_service", "record_family_search", "file_extension", "record_exit",
                        "settle"}
 
