@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 from typing import Any
 
+from services.adoption.contract.refusals import FORBIDDEN_PLACE
 from services.adoption.domain.state import Adoption
 from shared.actor import Actor
 from shared.documents import Certificate, CertificateKind, Office, Person, Verification, render_certificate
@@ -38,7 +39,7 @@ def print_copy(adoption: Adoption, copy: dict[str, Any], number: str, code: str,
                verification_url: str) -> dict[str, Any]:
     """The copy's PDF (base64) and the persons it names; the issuing office's registrars only (A-1)."""
     if actor.role != "adoption_registrar" or actor.office != adoption.office:
-        raise Refusal("forbidden_place", f"registrars of {adoption.office} print its certificates", 403)
+        raise Refusal(FORBIDDEN_PLACE, f"registrars of {adoption.office} print its certificates", 403)
     kind = _KINDS.get(copy["kind"])
     if kind is None:
         raise NotFound("no certificate has this number and code")

@@ -35,6 +35,7 @@ from services.child_welfare.domain.standards import CAUSE, decide_standard_adjus
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
+from shared.reference.refusals import FORBIDDEN
 from shared.unit_of_work import OnRecord
 
 _CHILD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -156,7 +157,7 @@ def set_standard(uow: UnitOfWork, command: SetStandard, actor: Actor, today: dt.
     """C-5: PUT /standards (admin). A standard applies from its month on; one starting in a month already
     paid re-prices the months paid since, child by child, as adjustments (domain/standards.py)."""
     if not actor.is_admin:
-        raise Refusal("forbidden", "standards are set by admins", 403)
+        raise Refusal(FORBIDDEN, "standards are set by admins", 403)
     adjusted = 0
     if not uow.replayed():
         before = uow.read.standards()

@@ -20,7 +20,7 @@ from services.funeral.contract.commands import (
     IdentifyBody,
     RegisterDeath,
 )
-from services.funeral.contract.refusals import DEATH_NOT_REGISTERED, DEATH_WITHDRAWN
+from services.funeral.contract.refusals import DEATH_NOT_REGISTERED, DEATH_WITHDRAWN, DUPLICATE_CREMATION_CERTIFICATE
 from services.funeral.domain import rules
 from services.funeral.domain.assistance import decide_assistance
 from services.funeral.domain.body import (
@@ -133,7 +133,7 @@ def cremate(uow: UnitOfWork, command: Cremate, actor: Actor, today: dt.date) -> 
     rules.check_acts_for_place(actor, funeral_home)
     certificate = command.cremation_certificate
     if certificate is not None and uow.read.certificate_taken(certificate):
-        raise Refusal("duplicate_cremation_certificate", "this cremation certificate number is already in use",
+        raise Refusal(DUPLICATE_CREMATION_CERTIFICATE, "this cremation certificate number is already in use",
                       409, [{"loc": ["body", "cremation_certificate"], "msg": "already in use"}])
     cremated_on = command.cremated_on or today
     if certificate is None:

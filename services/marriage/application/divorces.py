@@ -24,6 +24,7 @@ from services.marriage.contract.commands import (
     ReissueDivorceCertificate,
     WithdrawDivorce,
 )
+from services.marriage.contract.refusals import SLOT_FULL
 from services.marriage.domain import appointments, divorce, parameters, rules
 from services.marriage.domain import events as ev
 from services.marriage.domain.certificates import DIVORCE, DIVORCE_REISSUE
@@ -150,7 +151,7 @@ def book_appointment(uow: UnitOfWork, command: BookAppointment, actor: Actor, to
         drafts = appointments.decide_booking(command, actor, today, appointment_id)
         capacity = parameters.slot_capacity(command.kind, command.date)
         if not uow.read.book_slot(command.office, command.date, command.kind, capacity):
-            raise Refusal("slot_full", f"all {capacity} places of this slot are booked", 409)
+            raise Refusal(SLOT_FULL, f"all {capacity} places of this slot are booked", 409)
         stored = uow.record(ev.appointment_stream(appointment_id), drafts, NO_STREAM)
     return appointment_result(stored)
 

@@ -39,6 +39,7 @@ from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import Refusal
 from shared.eventstore import NO_STREAM
+from shared.reference.refusals import FORBIDDEN
 from shared.unit_of_work import OnRecord, Outcome
 
 CaseDecider = Callable[[Any, Case, Clock], list[Draft]]
@@ -148,7 +149,7 @@ def _already_open(case_id: str | None, station: str) -> Refusal:
 def register_station(uow: UnitOfWork, command: cmd.RegisterStation, actor: Actor, clock: Clock) -> dict[str, Any]:
     """V-1: an admin registers a township aid point or a village consultation point (reference data)."""
     if not actor.is_admin:
-        raise Refusal("forbidden", "only an admin registers stations", 403)
+        raise Refusal(FORBIDDEN, "only an admin registers stations", 403)
     if stored := uow.replayed():
         return stored[0].payload
     on = command.registered_on or clock.today
@@ -171,7 +172,7 @@ def _station_or_none(models: ReadModels, code: str, on: Any) -> Any:
 def add_to_watchlist(uow: UnitOfWork, command: cmd.AddToWatchList, actor: Actor, clock: Clock) -> dict[str, Any]:
     """V-10: relief staff add a person prone to getting lost, with family contacts."""
     if actor.role != "relief_staff":
-        raise Refusal("forbidden", "relief staff keep the watch list", 403)
+        raise Refusal(FORBIDDEN, "relief staff keep the watch list", 403)
     if not (stored := uow.replayed()):
         entry_id = uow.ids.resource("watchlist")
         stored = uow.record(f"watch-{entry_id}", decide_add_entry(command, entry_id, actor.office, clock),
