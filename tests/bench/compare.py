@@ -10,6 +10,7 @@ budgets and CPU shares are not ratios to a baseline and are left out.
     python -m tests.bench.compare                  # the working tree's docs/benchmarks.md against HEAD's
     python -m tests.bench.compare --against main   # … against another revision's
     python -m tests.bench.compare --tolerance 0.05 --only marriage,funeral
+    python -m tests.bench.compare --reference before.md --run after.md   # two runs of the same hour
 
 It prints one line a compared measurement and names the regressed ones; the exit status is 1 when any
 regressed by more than the tolerance, 2 when a committed measurement is missing from the run.
@@ -136,12 +137,14 @@ def committed_report(revision: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", default="HEAD", help="the revision whose docs/benchmarks.md is the reference")
+    parser.add_argument("--reference", type=Path, help="a report file to compare with instead of a revision's")
     parser.add_argument("--run", type=Path, default=REPORT, help="the run's report (default: the working tree's)")
     parser.add_argument("--tolerance", type=float, default=TOLERANCE)
     parser.add_argument("--only", default="", help="comma-separated sections (bench names)")
     args = parser.parse_args(argv)
     only = {name for name in args.only.split(",") if name} or None
-    changes, missing = compare(committed_report(args.against), args.run.read_text(), only)
+    reference = args.reference.read_text() if args.reference else committed_report(args.against)
+    changes, missing = compare(reference, args.run.read_text(), only)
     for change in changes:
         flag = "REGRESSED" if change.regressed(args.tolerance) else "ok"
         print(f"{flag:9} {change.change:+7.1%}  {change.committed:10.4g} → {change.run:<10.4g} "
@@ -149,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     for line in missing:
         print(f"MISSING   {line}")
     regressed = [change for change in changes if change.regressed(args.tolerance)]
-    print(f"{len(changes)} ratios compared against {args.against}, {len(regressed)} regressed by more than "
-          f"{args.tolerance:.0%}, {len(missing)} missing")
+    print(f"{len(changes)} ratios compared against {args.reference or args.against}, {len(regressed)} regressed by "
+          f"more than {args.tolerance:.0%}, {len(missing)} missing")
     return 1 if regressed else 2 if missing else 0
 
 
