@@ -102,6 +102,7 @@ soak: $(VENV)/.installed infra
 bench: $(VENV)/.installed infra
 	$(BIN)/pytest tests/bench -q -s -p no:randomly
 	@echo "results written to docs/benchmarks.md"
+	$(BIN)/python -m tests.bench.compare
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

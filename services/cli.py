@@ -352,10 +352,11 @@ def cmd_openapi(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """Regenerate the documents rendered from the contracts; with --check, fail (1) if one is stale."""
-    from services import asyncapi, event_docs
+    from services import asyncapi, event_docs, refusal_docs
 
-    writers = {"events": (event_docs.EVENTS_MD, event_docs.render), "asyncapi": (asyncapi.ASYNCAPI_JSON,
-                                                                                  asyncapi.render)}
+    writers = {"events": (event_docs.EVENTS_MD, event_docs.render),
+               "asyncapi": (asyncapi.ASYNCAPI_JSON, asyncapi.render),
+               "refusals": (refusal_docs.REFUSALS_MD, refusal_docs.render)}
     stale = []
     for name in writers if args.document == "all" else [args.document]:
         path, render = writers[name]
@@ -423,8 +424,9 @@ def parser() -> argparse.ArgumentParser:
     add_identity_commands(commands)
     commands.add_parser("openapi", help="print the gateway's OpenAPI document (no stack needed)").set_defaults(
         func=cmd_openapi)
-    docs = commands.add_parser("docs", help="regenerate docs/events.md and docs/asyncapi.json from the contracts")
-    docs.add_argument("document", nargs="?", choices=["events", "asyncapi", "all"], default="all")
+    docs = commands.add_parser("docs", help="regenerate docs/events.md, docs/asyncapi.json and docs/refusals.md "
+                                            "from the contracts")
+    docs.add_argument("document", nargs="?", choices=["events", "asyncapi", "refusals", "all"], default="all")
     docs.add_argument("--check", action="store_true", help="only say whether they are stale (exit 1 if so)")
     docs.set_defaults(func=cmd_docs)
     return root

@@ -10,8 +10,11 @@ A lost race (`ConcurrencyConflict`: the stream moved between our read and our ap
 fresh state, in a new transaction — or, inside a subscription's transaction, in a new savepoint; there the
 store's append lock, held until commit, guarantees the second read sees every committed event.
 
-A service derives `EventIds` (naming itself) and `UnitOfWork` (naming its read models, the most events one
-command writes, and loaders for its streams); its own `unit_of_work` module keeps only those specifics.
+A service names its `EventIds` (`EventIds.of(service)`) and derives `UnitOfWork` (naming its read models, the
+most events one command writes, and loaders for its streams); its own `unit_of_work` module keeps only those.
+
+A command on one existing record runs in the one decider runner, `OnRecord` (replay by key, load, decide,
+record, answer); a service names once per kind of record how it is loaded, recorded and answered.
 """
 
 from __future__ import annotations
@@ -22,21 +25,23 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 import psycopg
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, RootModel, ValidationError
 
 from shared.actor import Actor
 from shared.business_dates import local_today
 from shared.envelope import Draft, Event, Metadata, NewEvent, derived_event_id
-from shared.errors import Refusal
+from shared.errors import NotFound, Refusal
 from shared.eventstore.base import ConcurrencyConflict, EventStore
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
 from shared.reference.contract import CommandEntry
+from shared.reference.refusals import CONCURRENCY_CONFLICT, NOT_FOUND, VALIDATION_FAILED
 
 T = TypeVar("T")
+S = TypeVar("S")
 M = TypeVar("M", bound=BaseModel)
 U = TypeVar("U", bound="UnitOfWork")
 ATTEMPTS = 3
@@ -57,6 +62,11 @@ class EventIds:
     SERVICE: ClassVar[str] = ""
 
     seed: tuple[str, ...] | None
+
+    @classmethod
+    def of(cls, service: str) -> type[EventIds]:
+        """The ids of one service's commands and reactions (`EventIds = unit_of_work.EventIds.of("funeral")`)."""
+        return type("EventIds", (cls,), {"SERVICE": service, "__module__": f"services.{service}.application"})
 
     @classmethod
     def for_command(cls, command: str, principal: str, idempotency_key: str | None) -> EventIds:
@@ -141,6 +151,112 @@ class UnitOfWork:
         raise AssertionError("unreachable")
 
 
+@dataclass(frozen=True)
+class Outcome(Generic[S]):
+    """What a command on a record answers from."""
+
+    key: str  # the record, as the path named it
+    state: S | None  # the state read before deciding; None on a replay (the answer reads what it needs)
+    stored: list[Event]  # the events the command stored (on a replay: those of its first run)
+    actor: Actor
+    today: Any  # the business date the command was judged by (vagrant aid: its Clock)
+
+
+def _version(state: Any) -> int:
+    return state.version
+
+
+def _state_first(decide: Callable[..., Sequence[Draft]], state: Any, command: Any, actor: Actor,
+                 today: Any) -> Sequence[Draft]:
+    return decide(state, command, actor, today)
+
+
+@dataclass(frozen=True)
+class OnRecord(Generic[S]):
+    """The one decider runner: a command on one existing record (a case, a death, a child's file, an adoption,
+    a marriage) is, in every service, replay by key, load, decide, record at the version read, answer.
+
+    A service names once per kind of record: `load(uow, key)`, the state its deciders and its answer need, or a
+    404 refusal; `stream(state)` and `version(state)`, where and at which version the decision is appended;
+    `answer(uow, outcome)`. Optionally `check(state, actor)`, who may act on the record (a 403 before any
+    version is compared); `record(uow, state, drafts)`, where recording does more than append
+    (a read model written from the state, a unique index turned into a refusal), and `decides`, how its pure
+    deciders take their arguments (by default `decide_<command>(state, command, actor, today)`).
+
+    A retried command (the same Idempotency-Key, `uow.replayed()`) is answered from the events its first run
+    stored, before loading: the record may have moved on, or ended, since. A version the client last read (the
+    body's `version`, api.md If-Match) that is not the record's is refused 409 `concurrency_conflict` after the
+    caller's access is checked and before deciding.
+    """
+
+    load: Callable[[Any, str], S]
+    stream: Callable[[S], str]
+    answer: Callable[[Any, Outcome[S]], dict[str, Any]]
+    version: Callable[[S], int] = _version
+    check: Callable[[S, Actor], None] | None = None
+    record: Callable[[Any, S, Sequence[Draft]], list[Event]] | None = None
+    decides: Callable[..., Sequence[Draft]] = _state_first
+
+    def run(self, uow: Any, key: str, decide: Callable[[S], Sequence[Draft]], actor: Actor, today: Any,
+            expected_version: int | None = None, *,
+            record: Callable[[Any, S, Sequence[Draft]], list[Event]] | None = None,
+            answer: Callable[[Any, Outcome[S]], dict[str, Any]] | None = None) -> dict[str, Any]:
+        """Run `decide(state)` on the record `key` in `uow`; `record` and `answer` replace the kind's own for a
+        command that records or answers more (a certificate's codes, a pending divorce closed with it)."""
+        answer = answer or self.answer
+        if stored := uow.replayed():
+            return answer(uow, Outcome(key, None, stored, actor, today))
+        state = self.load(uow, key)
+        if self.check is not None:
+            self.check(state, actor)
+        if expected_version is not None and expected_version != self.version(state):
+            # Refused, not a lost race: deciding again on fresh state would not bring the client's version back.
+            raise Refusal(CONCURRENCY_CONFLICT, f"the record is at version {self.version(state)}, "
+                          f"not {expected_version}", 409)
+        drafts = decide(state)
+        record = record or self.record
+        stored = record(uow, state, drafts) if record else uow.record(self.stream(state), drafts,
+                                                                        self.version(state))
+        return answer(uow, Outcome(key, state, stored, actor, today))
+
+    def __call__(self, decide: Callable[..., Sequence[Draft]]) -> Callable[..., dict[str, Any]]:
+        """The handler of a command whose pure decider is `decide` (`deciders(…, on_record=…)`): the command
+        needs no handler of its own."""
+
+        def handler(uow: Any, key: str, command: Any, actor: Actor, today: Any) -> dict[str, Any]:
+            body = command.root if isinstance(command, RootModel) else command
+            return self.run(uow, key, lambda state: self.decides(decide, state, body, actor, today), actor, today,
+                            getattr(body, "version", None))
+
+        handler.__doc__, handler.__qualname__ = decide.__doc__, f"on_record({decide.__name__})"
+        return handler
+
+
+def existing(state: S | None, what: str, referenced: str | None = None, code: str = NOT_FOUND) -> S:
+    """The record a command names, or 404: `not_found` for the record in the path; for one the body refers to by
+    its field `referenced`, the service's `code`, pointing at that field."""
+    if state is not None:
+        return state
+    if referenced is not None:
+        raise Refusal(code, f"no {what} is registered under this {referenced}", 404,
+                      [{"loc": ["body", referenced], "msg": f"no such {what}"}])
+    raise NotFound(f"no such {what}")
+
+
+UUID_LENGTH = 36
+
+
+def valid_id(value: object, what: str) -> str:
+    """A record's id that is a UUID, normalised; anything else names no record (404, and no uuid cast error
+    from SQL)."""
+    try:
+        if not isinstance(value, str) or len(value) != UUID_LENGTH:
+            raise ValueError
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise NotFound(f"no such {what}") from None
+
+
 def parse(model: type[M], request: Any) -> M:
     """The command from its RPC arguments: a mismatch is 422 `validation_failed`, as at the gateway (RPC
     callers are checked as strictly as HTTP ones)."""
@@ -149,7 +265,7 @@ def parse(model: type[M], request: Any) -> M:
     except ValidationError as exc:
         errors = [{"loc": ["body", *error["loc"]], "msg": error["msg"]}
                   for error in exc.errors(include_url=False, include_input=False, include_context=False)]
-        raise Refusal("validation_failed", "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
+        raise Refusal(VALIDATION_FAILED, "the request does not match the schema", 422, errors[:MAX_ERRORS]) from None
 
 
 def run_command(unit: type[UnitOfWork], ids: type[EventIds], store: PostgresEventStore, correlation: Correlation,
@@ -170,9 +286,9 @@ def deciders(table: Mapping[str, CommandEntry], *modules: ModuleType,
     service's application `modules` (`handler(uow, *path, command, actor, today)`). So a new command is its
     table entry and its handler, with no mapping to keep; a name found in two modules is refused at import.
 
-    A command on one record needs no handler of its own: a service that gives `on_record` (its runner for a
-    record's stream: load it, check who acts, replay, decide, record at the version read, answer) has the pure
-    decider `decide_<name>` of its domain `decisions` modules run by it. Such a command is its contract, its
+    A command on one record needs no handler of its own: a service that gives `on_record` (the `OnRecord` of
+    the record its commands decide on) has the pure decider `decide_<name>` of its domain `decisions` modules
+    run by it. Such a command is its contract, its
     table entry, its decider and its test. A handler of the command's name, where there is one, runs instead
     (a command that creates a record, or reads more than its record)."""
     found: dict[str, Callable[..., Any]] = {}

@@ -63,6 +63,7 @@ from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
 from shared.reference.idnumber import canonical_subject
+from shared.reference.refusals import CONCURRENCY_CONFLICT, FORBIDDEN
 
 log = get_logger(__name__)
 
@@ -201,7 +202,7 @@ class GatewayApp:
     def _authorised(self, exchange: _Exchange, ports: Ports, route: Route, principal: Principal) -> Response:
         request = exchange.request
         if not route.allows(principal):
-            raise Problem(403, "forbidden", f"role {principal.role} may not {route.action}")
+            raise Problem(403, FORBIDDEN, f"role {principal.role} may not {route.action}")
         exchange.purpose = purpose_of(request.headers.get(PURPOSE_HEADER), principal)
         exchange.purpose_code = purpose_code_of(request.headers.get(PURPOSE_CODE_HEADER))
         try:
@@ -266,7 +267,7 @@ class GatewayApp:
         except Refusal as refusal:
             return refused(refusal).response()
         except ConcurrencyConflict as conflict:
-            return Problem(409, "concurrency_conflict", str(conflict)).response()
+            return Problem(409, CONCURRENCY_CONFLICT, str(conflict)).response()
         except Exception as exc:  # noqa: BLE001
             if (down := unavailable(exc)) is not None:  # a database or the broker is down: the client retries
                 log.warning("handler failed: a dependency is down", action=route.action, error=type(exc).__name__)

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Request
 from werkzeug.wsgi import get_input_stream
 
 from services.gateway.problems import FieldError, Problem, truncate
+from shared.reference.refusals import VALIDATION_FAILED
 
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 JSON_MEDIA_TYPE = "application/json"
@@ -97,7 +98,7 @@ def validate(model: type[BaseModel], text: str) -> BaseModel:
             FieldError(("body", *error["loc"]), error["msg"])
             for error in exc.errors(include_url=False, include_input=False, include_context=False)
         ]
-        raise Problem(422, "validation_failed", "the request body does not match the schema",
+        raise Problem(422, VALIDATION_FAILED, "the request body does not match the schema",
                       errors=errors) from None
 
 

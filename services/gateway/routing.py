@@ -24,6 +24,7 @@ from services.gateway.problems import Problem
 from shared.actor import Actor
 from shared.reference import disclosure
 from shared.reference.idnumber import canonical_subject
+from shared.reference.refusals import NOT_FOUND
 
 
 class _Public:
@@ -178,7 +179,7 @@ class RouteTable:
             raise Problem(405, "method_not_allowed", f"{method} is not allowed here; allowed: {allowed}",
                           headers={"Allow": allowed}) from None
         except (NotFound, RequestRedirect):
-            raise Problem(404, "not_found", "no such resource") from None
+            raise Problem(404, NOT_FOUND, "no such resource") from None
 
     def __iter__(self):  # noqa: ANN204
         return iter(self.routes)

@@ -16,6 +16,7 @@ from werkzeug.security import safe_join
 from werkzeug.wrappers import Request, Response
 
 from services.gateway.problems import Problem
+from shared.reference.refusals import NOT_FOUND
 
 # First path segments that belong to the API; the workbench's own routes must not use them.
 API_SEGMENTS = frozenset({"v1", "health", "openapi.json", "asyncapi.json", "metrics", "oauth", ".well-known"})
@@ -63,7 +64,7 @@ class Workbench:
             return self._file(Path(file), cache, request)
         if relative.startswith("assets/") or Path(relative).suffix:
             # A missing asset is a 404, not the index page: a stale page must fail loudly, not parse HTML as JS.
-            raise Problem(404, "not_found", "no such file")
+            raise Problem(404, NOT_FOUND, "no such file")
         return self._file(index, REVALIDATE, request)  # a client route: the application decides
 
     @staticmethod

@@ -16,7 +16,9 @@ REPORT = Path(__file__).resolve().parents[2] / "docs" / "benchmarks.md"
 HEADER = """# Benchmarks
 
 Written by `make bench`. Every figure is measured in the same run as its baseline on the same machine;
-compare the ratios, not the absolute numbers. Timings are never asserted in tests.
+compare the ratios, not the absolute numbers. Timings are never asserted in tests. `make bench` ends with
+`python -m tests.bench.compare`, which compares each ratio of the run with the committed one and names those
+that fell by more than 5% (`--against <revision>`, `--only <sections>`, `--tolerance`).
 """
 
 

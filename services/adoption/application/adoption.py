@@ -13,11 +13,13 @@ from services.adoption.application import documents, handlers
 from services.adoption.application.unit_of_work import EventIds, UnitOfWork
 from services.adoption.application.views import adoption_view, application_view, decision_due, notice_view
 from services.adoption.contract.queries import RegistrationQuery, TasksQuery
+from services.adoption.contract.refusals import FORBIDDEN_PLACE
 from services.adoption.contract.table import COMMANDS
 from services.adoption.domain.state import fold
 from shared import certificates as numbering
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
+from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 from shared.unit_of_work import Application, deciders
 
 NUMBER = re.compile(r"[A-Z]{1,4}[0-9]{6}-[0-9]{4}-[0-9]{6}")  # K-2; anything else names no certificate
@@ -33,7 +35,7 @@ class AdoptionApplication(Application):
     def _reader(self, actor: Any) -> Actor:
         who = Actor.from_rpc(actor)
         if who.role not in READERS:
-            raise Refusal("forbidden", "adoption registrars and oversight read adoptions", 403)
+            raise Refusal(FORBIDDEN, "adoption registrars and oversight read adoptions", 403)
         return who
 
     def get_registration(self, adoption_id: str, actor: dict[str, Any]) -> dict[str, Any]:
@@ -59,7 +61,7 @@ class AdoptionApplication(Application):
         """A registrar bound to an office reads that office's (another `office`: 403); others every office."""
         if who.role == "adoption_registrar" and who.office is not None:
             if office not in (None, who.office):
-                raise Refusal("forbidden_place", f"the caller reads only {who.office}", 403)
+                raise Refusal(FORBIDDEN_PLACE, f"the caller reads only {who.office}", 403)
             return who.office
         return office
 
@@ -80,7 +82,7 @@ class AdoptionApplication(Application):
         try:
             q = TasksQuery.model_validate(query or {})
         except ValidationError:
-            raise Refusal("invalid_query", "as_of, office", 422) from None
+            raise Refusal(INVALID_QUERY, "as_of, office", 422) from None
         today = q.as_of or self.clock()
         with self.store.db.connection() as conn:
             rows = open_applications(conn, self._scope(who, q.office))
@@ -100,7 +102,7 @@ class AdoptionApplication(Application):
         try:
             q = RegistrationQuery.model_validate(query or {})
         except ValidationError:
-            raise Refusal("invalid_query", "office, from, to, limit, cursor", 422) from None
+            raise Refusal(INVALID_QUERY, "office, from, to, limit, cursor", 422) from None
         if q.certificate is not None:
             return self._presented(q.certificate, q.code)
         office = self._scope(who, q.office)

@@ -13,6 +13,7 @@ import base64
 import datetime as dt
 from typing import Any
 
+from services.adoption.contract.refusals import FORBIDDEN_PLACE
 from services.adoption.domain.state import Adoption
 from shared.actor import Actor
 from shared.documents import Certificate, CertificateKind, Office, Person, Verification, render_certificate
@@ -42,7 +43,7 @@ def print_copy(adoption: Adoption, copy: dict[str, Any], number: str, code: str,
     issuer = (adoption.dissolution or {}).get("office", adoption.office) \
         if kind is CertificateKind.ADOPTION_DISSOLUTION else adoption.office
     if actor.role != "adoption_registrar" or actor.office != issuer:
-        raise Refusal("forbidden_place", f"registrars of {issuer} print its certificates", 403)
+        raise Refusal(FORBIDDEN_PLACE, f"registrars of {issuer} print its certificates", 403)
     if kind is None:
         raise NotFound("no certificate has this number and code")
     adopters = tuple(person(a.id_number, a.name) for a in adoption.adopters)

@@ -18,17 +18,20 @@ from services.adoption.contract.events import ChildPlaced
 from services.adoption.contract.refusals import CHILD_ALREADY_ADOPTED
 from services.adoption.domain import decide, parameters, rules
 from services.adoption.domain.events import (
+    Draft,
     adoption_stream,
     application_stream,
     assessment_stream,
     notice_stream,
     placement_stream,
 )
-from services.adoption.domain.state import fold
+from services.adoption.domain.state import Adoption, Application, Notice, fold
 from shared import certificates as numbering
 from shared.actor import Actor
+from shared.envelope import Event
 from shared.errors import Refusal
-from shared.eventstore import NO_STREAM, ConcurrencyConflict
+from shared.eventstore import NO_STREAM
+from shared.unit_of_work import OnRecord, Outcome
 
 ONE_ADOPTION_IN_FORCE = "one_adoption_in_force"
 
@@ -56,17 +59,17 @@ def publish_notice(uow: UnitOfWork, command: cmd.PublishFoundlingNotice, actor: 
     return notice_view(uow.notice(stored[0].payload["notice_id"]), today)
 
 
+# A command on one foundling notice: replay, load, decide, record, answer the notice as it stands.
+on_notice: OnRecord[Notice] = OnRecord(
+    load=lambda uow, notice_id: uow.notice(notice_id), stream=lambda notice: notice_stream(notice.notice_id),
+    answer=lambda uow, outcome: notice_view(uow.notice(outcome.key), outcome.today))
+
+
 def claim_foundling(uow: UnitOfWork, notice_id: str, command: cmd.ClaimFoundling, actor: Actor,
                     today: dt.date) -> dict[str, Any]:
     """A-11."""
-    notice = uow.notice(notice_id)
-    if not uow.replayed():
-        if command.version is not None and command.version != notice.version:
-            raise ConcurrencyConflict(notice_stream(notice.notice_id), command.version, notice.version)
-        uow.record(notice_stream(notice.notice_id), decide.decide_claim_foundling(command, notice, actor, today),
-                   notice.version)
-        notice = uow.notice(notice_id)
-    return notice_view(notice, today)
+    return on_notice.run(uow, notice_id, lambda notice: decide.decide_claim_foundling(command, notice, actor, today),
+                         actor, today, command.version)
 
 
 def take_number(uow: UnitOfWork, kind: str, office: str, on: dt.date) -> str:
@@ -123,21 +126,28 @@ def register_adoption(uow: UnitOfWork, command: cmd.RegisterAdoption, actor: Act
             "version": [e for e in stored if e.stream_id.startswith("adoption-")][-1].stream_version}
 
 
+def _adoption_answer(uow: UnitOfWork, outcome: Outcome[tuple[list[Event], Adoption]]) -> dict[str, Any]:
+    """The adoption after the command, with the codes of the copies it issued (answered once); on a retry, the
+    adoption as the first run left it."""
+    if outcome.state is None:
+        history = uow.adoption(outcome.key)[0][: outcome.stored[-1].stream_version]
+        return adoption_view(fold(history), outcome.actor)
+    view = adoption_view(fold([*outcome.state[0], *outcome.stored]), outcome.actor)
+    issued = [c for e in outcome.stored for c in e.payload.get("certificates", [])]
+    if issued:
+        view["issued"] = _copies(issued, issue_codes(uow, issued))
+    return view
+
+
+# A command on one adoption: replay, load, decide, record, answer the adoption.
+on_adoption: OnRecord[tuple[list[Event], Adoption]] = OnRecord(
+    load=lambda uow, adoption_id: uow.adoption(adoption_id), stream=lambda read: adoption_stream(read[1].adoption_id),
+    version=lambda read: read[1].version, answer=_adoption_answer)
+
+
 def _on_adoption(uow: UnitOfWork, adoption_id: str, version: int | None, actor: Actor, today: dt.date,
                  decide_with: Any) -> dict[str, Any]:
-    history, adoption = uow.adoption(adoption_id)
-    if stored := uow.replayed():
-        history = history[: stored[-1].stream_version]
-        return adoption_view(fold(history), actor)
-    if version is not None and version != adoption.version:
-        raise ConcurrencyConflict(adoption_stream(adoption.adoption_id), version, adoption.version)
-    new = uow.record(adoption_stream(adoption.adoption_id), decide_with(adoption), adoption.version)
-    view = adoption_view(fold([*history, *new]), actor)
-    issued = [c for e in new for c in e.payload.get("certificates", [])]
-    if issued:
-        codes = issue_codes(uow, issued)
-        view["issued"] = _copies(issued, codes)
-    return view
+    return on_adoption.run(uow, adoption_id, lambda read: decide_with(read[1]), actor, today, version)
 
 
 def dissolve_adoption(uow: UnitOfWork, adoption_id: str, command: cmd.DissolveAdoption, actor: Actor,
@@ -174,15 +184,19 @@ def receive_application(uow: UnitOfWork, command: cmd.ReceiveApplication, actor:
     return application_view(uow.application(stored[0].payload["application_id"]), uow.read, today)
 
 
+# A command on one application (A-12): replay, load, decide, record, answer the application.
+on_application: OnRecord[Application] = OnRecord(
+    load=lambda uow, application_id: uow.application(application_id),
+    stream=lambda application: application_stream(application.received.application_id),
+    answer=lambda uow, outcome: application_view(uow.application(outcome.key), uow.read, outcome.today))
+
+
 def refuse_application(uow: UnitOfWork, application_id: str, command: cmd.RefuseApplication, actor: Actor,
                        today: dt.date) -> dict[str, Any]:
     """A-12: refused with the rules' codes and the reason."""
-    application = uow.application(application_id)
-    if not uow.replayed():
-        if command.version is not None and command.version != application.version:
-            raise ConcurrencyConflict(application_stream(application_id), command.version, application.version)
+
+    def refuse(application: Application) -> list[Draft]:
         decided = bool((uow.read.application(application_id) or {}).get("decided"))
-        uow.record(application_stream(application_id), decide.decide_application_refusal(
-            command, application.received, decided, actor, today), application.version)
-        application = uow.application(application_id)
-    return application_view(application, uow.read, today)
+        return decide.decide_application_refusal(command, application.received, decided, actor, today)
+
+    return on_application.run(uow, application_id, refuse, actor, today, command.version)

@@ -3,7 +3,6 @@ the loaders of an adoption and a notice. See the shared module for ids, replays 
 
 from __future__ import annotations
 
-import uuid
 from typing import ClassVar
 
 from services.adoption.adapters.read_models import Inline
@@ -12,12 +11,9 @@ from services.adoption.domain.state import Adoption, Application, Notice, fold, 
 from shared import unit_of_work
 from shared.envelope import Event
 from shared.errors import NotFound
+from shared.unit_of_work import valid_id
 
-_ID_LENGTH = 36
-
-
-class EventIds(unit_of_work.EventIds):
-    SERVICE = "adoption"
+EventIds = unit_of_work.EventIds.of("adoption")
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):
@@ -53,13 +49,3 @@ class UnitOfWork(unit_of_work.UnitOfWork):
         if notice is None:
             raise NotFound(f"no notice {notice_id}")
         return notice
-
-
-def valid_id(value: object, what: str) -> str:
-    """Ids are UUIDs; anything else names nothing (and must not reach SQL as a cast error)."""
-    try:
-        if not isinstance(value, str) or len(value) != _ID_LENGTH:
-            raise ValueError
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise NotFound(f"no such {what}") from None

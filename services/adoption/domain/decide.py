@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from services.adoption.contract import commands as c
 from services.adoption.contract import events as contract
 from services.adoption.contract import refusals
+from services.adoption.contract.refusals import CHILD_NOT_ADOPTABLE, NOTICE_CLAIMED, NOTICE_EXISTS
 from services.adoption.domain import parameters as p
 from services.adoption.domain import rules
 from services.adoption.domain.events import Draft
@@ -62,7 +63,7 @@ def decide_notice(command: c.PublishFoundlingNotice, notice_id: str, existing: N
     on = rules.check_business_date(command.published_on or today, today, "published_on")
     child = rules.person(command.child.id_number, today, ("child",))
     if existing is not None and (existing.claimed_on is not None or existing.runs_until > on):
-        raise Refusal("notice_exists", f"notice {existing.notice_id} for this child is {existing.status(today)}",
+        raise Refusal(NOTICE_EXISTS, f"notice {existing.notice_id} for this child is {existing.status(today)}",
                       409)
     event = contract.FoundlingNoticePublished(
         notice_id=notice_id, office=command.office, child=contract.Person(id_number=child.value,
@@ -76,7 +77,7 @@ def decide_claim_foundling(command: c.ClaimFoundling, notice: Notice, actor: Act
     rules.check_acts_for_office_A1(actor, notice.office)
     on = rules.check_business_date(command.claimed_on or today, today, "claimed_on")
     if notice.claimed_on is not None:
-        raise Refusal("notice_claimed", "the notice was claimed already", 409)
+        raise Refusal(NOTICE_CLAIMED, "the notice was claimed already", 409)
     rules.check_after_registration(on, notice.published_on, "claimed_on")
     event = contract.FoundlingClaimed(notice_id=notice.notice_id, claimed_on=on, **_given(note=command.note))
     return [Draft.of(event, on, ((notice.child_id_number, "child"),))]
@@ -110,7 +111,7 @@ def decide_registration(command: c.RegisterAdoption, facts: RegistrationFacts, n
     child = rules.person(command.child.id_number, today, ("child",))
     adopters = [rules.person(a.id_number, today, ("adopters", str(i))) for i, a in enumerate(command.adopters)]
     if on < child.birth_date:
-        raise rules.refusal("child_not_adoptable", "the child was not born on the registration date",
+        raise rules.refusal(CHILD_NOT_ADOPTABLE, "the child was not born on the registration date",
                             field="registered_on")
     rules.check_minor_A2(child, on)
     rules.check_application_A12(facts.application, "registration", command.office, child.value)

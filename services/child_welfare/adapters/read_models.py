@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from services.child_welfare.contract.refusals import FILE_EXISTS
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.decide import Declared, eligibility_ends_on
 from services.child_welfare.domain.file import ChildFile
@@ -155,7 +156,7 @@ def _unique(tx: psycopg.Connection, sql: str, params: tuple[Any, ...], refusal: 
 
 
 def _file_exists() -> Refusal:
-    return Refusal("file_exists", "this child already has a file", 409,
+    return Refusal(FILE_EXISTS, "this child already has a file", 409,
                    [{"loc": ["body", "child", "id_number"], "msg": "one file per child (C-2)"}])
 
 

@@ -26,6 +26,7 @@ from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import NotFound, Refusal
 from shared.reference.disclosure import disclosing
+from shared.reference.refusals import INVALID_QUERY
 from shared.unit_of_work import Application, deciders, parse
 
 MOST_MONTHS = 240  # a ledger range: at most 20 years
@@ -34,7 +35,7 @@ _MONTH = re.compile(MONTH_PATTERN, re.ASCII)
 
 def month_query(value: Any, name: str) -> dt.date:
     if not (isinstance(value, str) and _MONTH.fullmatch(value)):
-        raise Refusal("invalid_query", f"{name} is a month YYYY-MM", 422, [{"loc": ["query", name], "msg": "YYYY-MM"}])
+        raise Refusal(INVALID_QUERY, f"{name} is a month YYYY-MM", 422, [{"loc": ["query", name], "msg": "YYYY-MM"}])
     return parse_month(value)
 
 
@@ -71,7 +72,7 @@ class ChildWelfare(Application):
     def allowances(self, reference: str, first: Any, last: Any) -> dict[str, Any]:
         start, end = month_query(first, "from"), month_query(last, "to")
         if end < start or len(list(months(start, end))) > MOST_MONTHS:
-            raise Refusal("invalid_query", f"from ≤ to, at most {MOST_MONTHS} months", 422,
+            raise Refusal(INVALID_QUERY, f"from ≤ to, at most {MOST_MONTHS} months", 422,
                           [{"loc": ["query", "to"], "msg": "range"}])
         file, _ = self._read(reference)
         with self.store.db.connection() as conn:
@@ -90,7 +91,7 @@ class ChildWelfare(Application):
     def indicator_inputs(self, year: Any) -> dict[str, Any]:
         """The plan's allowance indicators for a year (GET /v1/indicators at the gateway)."""
         if not (isinstance(year, int) and 1900 <= year <= 9999):
-            raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
+            raise Refusal(INVALID_QUERY, "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
         with self.store.db.connection() as conn:
             return queries.indicator_inputs(conn, year, self.clock())
 
@@ -104,7 +105,7 @@ class ChildWelfare(Application):
         try:
             day = dt.date.fromisoformat(as_of) if as_of else self.clock()
         except (TypeError, ValueError):
-            raise Refusal("invalid_query", "as_of is a date YYYY-MM-DD", 422,
+            raise Refusal(INVALID_QUERY, "as_of is a date YYYY-MM-DD", 422,
                           [{"loc": ["query", "as_of"], "msg": "not a date"}]) from None
         with self.store.db.connection() as conn:
             return queries.tasks(conn, day)

@@ -36,6 +36,8 @@ from services.funeral.contract.events import CourtDeclarationRecorded
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
+from shared.reference.refusals import FORBIDDEN
+from shared.unit_of_work import OnRecord
 
 _CHILD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CENT = Decimal("0.01")
@@ -83,32 +85,37 @@ def open_file(uow: UnitOfWork, command: OpenFile, actor: Actor, today: dt.date) 
     return result(uow.record(ev.child_stream(new.child_id), drafts, NO_STREAM))
 
 
-def _on_file(uow: UnitOfWork, reference: str, today: dt.date, cause: str,
+# A command on one child's file: replay, load, decide, record with the file's read models, answer the file.
+on_file: OnRecord[ChildFile] = OnRecord(
+    load=load_file, stream=lambda file: ev.child_stream(file.child_id),
+    record=lambda uow, file, drafts: uow.record(ev.child_stream(file.child_id), drafts, file.version, file),
+    answer=lambda uow, outcome: result(outcome.stored))
+
+
+def _on_file(uow: UnitOfWork, reference: str, actor: Actor, today: dt.date, cause: str,
              decide: Callable[[ChildFile], list[ev.Draft]]) -> dict[str, Any]:
-    if stored := uow.replayed():
-        return result(stored)
-    file = load_file(uow, reference)
-    drafts = d.with_adjustment(file, decide(file), today, uow.read.standards(), cause)
-    events = uow.record(ev.child_stream(file.child_id), drafts, file.version, file)
-    return result(events)
+    """The decision, with the adjustment of months already paid that it causes (C-5, `cause`)."""
+    return on_file.run(uow, reference, lambda file: d.with_adjustment(file, decide(file), today, uow.read.standards(),
+                                                                      cause), actor, today)
 
 
 def record_township_check(uow: UnitOfWork, reference: str, command: RecordTownshipCheck, actor: Actor,
                           today: dt.date) -> dict[str, Any]:
     """C-3: POST /children/{id}/township-check."""
-    return _on_file(uow, reference, today, "township_check",
+    return _on_file(uow, reference, actor, today, "township_check",
                     lambda file: d.decide_township_check(file, command, actor, today))
 
 
 def decide(uow: UnitOfWork, reference: str, command: Decide, actor: Actor, today: dt.date) -> dict[str, Any]:
     """C-1, C-3: POST /children/{id}/decision."""
-    return _on_file(uow, reference, today, "decision", lambda file: d.decide_decision(file, command, actor, today))
+    return _on_file(uow, reference, actor, today, "decision",
+                    lambda file: d.decide_decision(file, command, actor, today))
 
 
 def change_parent_condition(uow: UnitOfWork, reference: str, command: ChangeParentCondition, actor: Actor,
                             today: dt.date) -> dict[str, Any]:
     """C-6: POST /children/{id}/parent-changes."""
-    return _on_file(uow, reference, today, "parent_condition_changed",
+    return _on_file(uow, reference, actor, today, "parent_condition_changed",
                     lambda file: d.decide_parent_change(file, command, actor, today))
 
 
@@ -121,31 +128,32 @@ def change_placement(uow: UnitOfWork, reference: str, command: ChangePlacement, 
             carer = rules.check_id_number(command.carer.id_number, today, "carer.id_number")
             carer_children = uow.read.foster_children_locked(carer.value)
         return d.decide_placement(file, command, actor, today, carer_children)
-    return _on_file(uow, reference, today, "placement_changed", decide_it)
+    return _on_file(uow, reference, actor, today, "placement_changed", decide_it)
 
 
 def sign_agreement(uow: UnitOfWork, reference: str, command: SignAgreement, actor: Actor,
                    today: dt.date) -> dict[str, Any]:
     """C-7: POST /children/{id}/agreements."""
-    return _on_file(uow, reference, today, "agreement", lambda file: d.decide_agreement(file, command, actor, today))
+    return _on_file(uow, reference, actor, today, "agreement",
+                    lambda file: d.decide_agreement(file, command, actor, today))
 
 
 def record_visit(uow: UnitOfWork, reference: str, command: RecordVisit, actor: Actor,
                  today: dt.date) -> dict[str, Any]:
     """C-7: POST /children/{id}/visits."""
-    return _on_file(uow, reference, today, "visit", lambda file: d.decide_visit(file, command, actor, today))
+    return _on_file(uow, reference, actor, today, "visit", lambda file: d.decide_visit(file, command, actor, today))
 
 
 def record_student_status(uow: UnitOfWork, reference: str, command: RecordStudentStatus, actor: Actor,
                           today: dt.date) -> dict[str, Any]:
     """C-6: POST /children/{id}/student-status."""
-    return _on_file(uow, reference, today, "student_status",
+    return _on_file(uow, reference, actor, today, "student_status",
                     lambda file: d.decide_student_status(file, command, actor, today))
 
 
 def terminate(uow: UnitOfWork, reference: str, command: Terminate, actor: Actor, today: dt.date) -> dict[str, Any]:
     """C-6: POST /children/{id}/termination."""
-    return _on_file(uow, reference, today, "terminated",
+    return _on_file(uow, reference, actor, today, "terminated",
                     lambda file: d.decide_termination(file, command, actor, today))
 
 
@@ -153,7 +161,7 @@ def set_standard(uow: UnitOfWork, command: SetStandard, actor: Actor, today: dt.
     """C-5: PUT /standards (admin). A standard applies from its month on; one starting in a month already
     paid re-prices the months paid since, child by child, as adjustments (domain/standards.py)."""
     if not actor.is_admin:
-        raise Refusal("forbidden", "standards are set by admins", 403)
+        raise Refusal(FORBIDDEN, "standards are set by admins", 403)
     adjusted = 0
     if not uow.replayed():
         before = uow.read.standards()

@@ -15,9 +15,11 @@ import psycopg
 from psycopg.rows import dict_row
 
 from services.child_welfare.contract.queries import ChildrenQuery
+from services.child_welfare.contract.refusals import FORBIDDEN_PLACE
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.paging import page
+from shared.reference.refusals import FORBIDDEN
 
 _STAGES = {"awaiting_township_check": "applied", "awaiting_decision": "checked", "confirmed": "confirmed",
            "terminated": "terminated"}
@@ -26,14 +28,14 @@ _STAGES = {"awaiting_township_check": "applied", "awaiting_decision": "checked",
 def county_in_scope(actor: Actor, q: ChildrenQuery) -> str | None:
     if actor.role == "township_officer":
         if q.stage != "awaiting_township_check":
-            raise Refusal("forbidden", "township officers read the files waiting for their check only", 403)
+            raise Refusal(FORBIDDEN, "township officers read the files waiting for their check only", 403)
         own = (actor.township or "")[:6] or None
     else:
         own = actor.county
     if own is None:
         return q.county
     if q.county not in (None, own):
-        raise Refusal("forbidden_place", f"an officer of {own} may not read county {q.county}", 403)
+        raise Refusal(FORBIDDEN_PLACE, f"an officer of {own} may not read county {q.county}", 403)
     return own
 
 

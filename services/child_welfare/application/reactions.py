@@ -38,6 +38,7 @@ from services.child_welfare.application import relief_loop
 from services.child_welfare.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.child_welfare.contract import events as contract
 from services.child_welfare.contract.commands import ReopenFile
+from services.child_welfare.contract.refusals import FILE_EXISTS
 from services.child_welfare.domain import decide as d
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain.file import ChildFile
@@ -429,7 +430,7 @@ def identification(reactor: Reactor, event: Event, temporary: str, id_number: st
     try:
         reactor.on("identification", link)
     except Refusal as refusal:
-        if refusal.code != "file_exists":
+        if refusal.code != FILE_EXISTS:
             raise
         log.warning("identified child already has another file; left for officers", event_id=str(event.event_id))
 

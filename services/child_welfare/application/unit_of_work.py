@@ -14,9 +14,7 @@ from services.child_welfare.domain.file import ChildFile, fold
 from shared import unit_of_work
 from shared.envelope import Event
 
-
-class EventIds(unit_of_work.EventIds):
-    SERVICE = "child_welfare"
+EventIds = unit_of_work.EventIds.of("child_welfare")
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):

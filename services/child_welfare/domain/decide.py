@@ -24,6 +24,22 @@ from services.child_welfare.contract.commands import (
     SignAgreement,
     Terminate,
 )
+from services.child_welfare.contract.refusals import (
+    BIRTH_DATE_UNKNOWN,
+    BUSINESS_DATE_IN_FUTURE,
+    CHECK_BEFORE_APPLICATION,
+    DECISION_BEFORE_CHECK,
+    ENDS_BEFORE_IT_STARTS,
+    NO_SUCH_FACT,
+    NO_SUCH_PARENT,
+    NOT_A_MINOR,
+    NOTHING_TO_CHANGE,
+    PARENT_NAME_REQUIRED,
+    PLACEMENT_BEFORE_CURRENT,
+    SCHOOLING_ENDED,
+    STUDENT_EXTENSION_NOT_AVAILABLE,
+    TERMINATION_BEFORE_APPLICATION,
+)
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain import parameters, rules
 from services.child_welfare.domain.eligibility import category_on, facts_changing
@@ -66,7 +82,7 @@ def decide_open(command: OpenFile, actor: Actor, today: dt.date, new: NewFile) -
     applied_on = command.applied_on or today
     rules.check_recorded_on(applied_on, actor, today, "applied_on")
     if applied_on < child.birth_date or not applied_on < add_years(child.birth_date, ADULT_AGE):
-        raise rules.refusal("not_a_minor", "the child is not under 18 on the application date", field="applied_on")
+        raise rules.refusal(NOT_A_MINOR, "the child is not under 18 on the application date", field="applied_on")
     rules.check_parent_facts(command.parents, today)
     rules.check_care(command.care, command.institution, command.carer)
     if command.guardian.id_number is not None:
@@ -157,7 +173,7 @@ def decide_township_check(file: ChildFile, command: RecordTownshipCheck, actor: 
     rules.check_awaiting_check(file)
     checked_on = command.checked_on or today
     rules.check_recorded_on(checked_on, actor, today, "checked_on")
-    rules.check_not_before(checked_on, file.assessment_from or file.applied_on, "check_before_application",
+    rules.check_not_before(checked_on, file.assessment_from or file.applied_on, CHECK_BEFORE_APPLICATION,
                            "checked_on is before the application", "checked_on")
     payload = {"child_id": file.child_id, "checked_on": checked_on.isoformat(), "outcome": command.outcome,
                "notes": command.notes}
@@ -171,7 +187,7 @@ def decide_decision(file: ChildFile, command: Decide, actor: Actor, today: dt.da
     decided_on = command.decided_on or today
     rules.check_recorded_on(decided_on, actor, today, "decided_on")
     assert file.township_check is not None
-    rules.check_not_before(decided_on, file.township_check[0], "decision_before_check",
+    rules.check_not_before(decided_on, file.township_check[0], DECISION_BEFORE_CHECK,
                            "decided_on is before the township's check", "decided_on")
     rules.check_reasons(command.outcome, command.reasons)
     if command.outcome == "rejected":
@@ -229,18 +245,18 @@ def decide_parent_change(file: ChildFile, command: ChangeParentCondition, actor:
     rules.check_version(command.version, file)
     rules.check_open(file)
     if command.parent > len(file.parents):
-        raise rules.refusal("no_such_parent", "the file has no such parent", field="parent")
+        raise rules.refusal(NO_SUCH_PARENT, "the file has no such parent", field="parent")
     if command.parent == len(file.parents) and command.name is None:
-        raise rules.refusal("parent_name_required", "a parent new to the file is named", field="name")
+        raise rules.refusal(PARENT_NAME_REQUIRED, "a parent new to the file is named", field="name")
     if command.condition_since > today:
-        raise rules.refusal("business_date_in_future", "condition_since is in the future", field="condition_since")
+        raise rules.refusal(BUSINESS_DATE_IN_FUTURE, "condition_since is in the future", field="condition_since")
     if command.ends_on is not None and command.ends_on < command.condition_since:
-        raise rules.refusal("ends_before_it_starts", "ends_on is before condition_since", field="ends_on")
+        raise rules.refusal(ENDS_BEFORE_IT_STARTS, "ends_on is before condition_since", field="ends_on")
     if command.replaces_since is not None:
         known = {fact.since for fact in file.parents[command.parent].facts} if command.parent < len(file.parents) \
             else set()
         if command.replaces_since not in known:
-            raise rules.refusal("no_such_fact", "the parent has no condition starting on replaces_since",
+            raise rules.refusal(NO_SUCH_FACT, "the parent has no condition starting on replaces_since",
                                 field="replaces_since")
     id_number = rules.check_id_number(command.id_number, today).value if command.id_number else None
     draft = parent_change_draft(file, command.parent, command.condition, command.condition_since,
@@ -269,7 +285,7 @@ def decide_placement(file: ChildFile, command: ChangePlacement, actor: Actor, to
     rules.check_care(command.care, command.institution, command.carer)
     effective_on = command.effective_on or today
     rules.check_recorded_on(effective_on, actor, today, "effective_on")
-    rules.check_not_before(effective_on, file.placement.effective_on, "placement_before_current",
+    rules.check_not_before(effective_on, file.placement.effective_on, PLACEMENT_BEFORE_CURRENT,
                            "effective_on is before the current arrangement began", "effective_on")
     current = file.placement
     carer = None
@@ -280,7 +296,7 @@ def decide_placement(file: ChildFile, command: ChangePlacement, actor: Actor, to
         carer = {"id_number": carer_id.value, "name": command.carer.name}
     if (command.care, command.institution, carer and carer["id_number"]) == (current.care, current.institution,
                                                                             current.carer_id):
-        raise rules.refusal("nothing_to_change", "the child is in this arrangement already")
+        raise rules.refusal(NOTHING_TO_CHANGE, "the child is in this arrangement already")
     transfer = command.care == current.care == "institution" and command.institution != current.institution
     payload = {"child_id": file.child_id, "care": command.care, "from_care": current.care,
                "institution": command.institution, "from_institution": current.institution, "carer": carer,
@@ -359,7 +375,7 @@ def decide_termination(file: ChildFile, command: Terminate, actor: Actor, today:
     rules.check_version(command.version, file)
     rules.check_open(file)
     rules.check_recorded_on(command.effective_on, actor, today, "effective_on")
-    rules.check_not_before(command.effective_on, file.applied_on, "termination_before_application",
+    rules.check_not_before(command.effective_on, file.applied_on, TERMINATION_BEFORE_APPLICATION,
                            "effective_on is before the application", "effective_on")
     return [termination_draft(file, command.reason, command.effective_on, notes=command.notes)]
 
@@ -371,12 +387,12 @@ def decide_student_status(file: ChildFile, command: RecordStudentStatus, actor: 
     rules.check_version(command.version, file)
     rules.check_open(file)
     if file.birth_date is None:
-        raise rules.refusal("birth_date_unknown", "the child's birth date is not known")
+        raise rules.refusal(BIRTH_DATE_UNKNOWN, "the child's birth date is not known")
     adult_on = add_years(file.birth_date, ADULT_AGE)
     if parameters.student_extension_until_age(adult_on) is None:
-        raise rules.refusal("student_extension_not_available", "no student extension holds on the 18th birthday")
+        raise rules.refusal(STUDENT_EXTENSION_NOT_AVAILABLE, "no student extension holds on the 18th birthday")
     if command.full_time_until < today:
-        raise rules.refusal("schooling_ended", "full_time_until has passed", field="full_time_until")
+        raise rules.refusal(SCHOOLING_ENDED, "full_time_until has passed", field="full_time_until")
     payload = {"child_id": file.child_id, "school": command.school,
                "full_time_until": command.full_time_until.isoformat(), "evidence_ref": command.evidence_ref,
                "recorded_on": today.isoformat()}

@@ -20,6 +20,15 @@ from services.child_welfare.contract.commands import (
     ChangeHousehold,
     ReopenFile,
 )
+from services.child_welfare.contract.refusals import (
+    ALREADY_LONG_TERM_GUARDIANSHIP,
+    CHANGE_BEFORE_APPLICATION,
+    FILE_NOT_TERMINATED,
+    NOT_A_MINOR,
+    NOTHING_TO_CHANGE,
+    PLACEMENT_BEFORE_CURRENT,
+    REOPENED_BEFORE_TERMINATION,
+)
 from services.child_welfare.domain import events as ev
 from services.child_welfare.domain import rules
 from services.child_welfare.domain.decide import termination_draft
@@ -47,13 +56,13 @@ def decide_guardian_change(file: ChildFile, command: ChangeGuardian, actor: Acto
     _checked(file, actor, command.version)
     on = command.effective_on or today
     rules.check_recorded_on(on, actor, today, "effective_on")
-    rules.check_not_before(on, file.applied_on, "change_before_application", "effective_on is before the application",
+    rules.check_not_before(on, file.applied_on, CHANGE_BEFORE_APPLICATION, "effective_on is before the application",
                            "effective_on")
     guardian = command.guardian.model_dump(mode="json")
     if guardian["id_number"] is not None:
         guardian["id_number"] = rules.check_id_number(guardian["id_number"], today, "guardian.id_number").value
     if guardian == file.guardian:
-        raise rules.refusal("nothing_to_change", "this is the child's guardian already", field="guardian")
+        raise rules.refusal(NOTHING_TO_CHANGE, "this is the child's guardian already", field="guardian")
     payload = {"child_id": file.child_id, "guardian": guardian, "from_guardian": file.guardian,
                "effective_on": on.isoformat(), "reason": command.reason}
     return [ev.Draft.of(contract.GuardianChanged(**payload), on, _child(file))]
@@ -66,10 +75,10 @@ def decide_household_change(file: ChildFile, command: ChangeHousehold, actor: Ac
     division = rules.check_division(command.household_division, "household_division")
     on = command.effective_on or today
     rules.check_recorded_on(on, actor, today, "effective_on")
-    rules.check_not_before(on, file.applied_on, "change_before_application", "effective_on is before the application",
+    rules.check_not_before(on, file.applied_on, CHANGE_BEFORE_APPLICATION, "effective_on is before the application",
                            "effective_on")
     if division == file.household_division:
-        raise rules.refusal("nothing_to_change", "the household is registered there already",
+        raise rules.refusal(NOTHING_TO_CHANGE, "the household is registered there already",
                             field="household_division")
     payload = {"child_id": file.child_id, "household_division": division, "from_division": file.household_division,
                "effective_on": on.isoformat(), "reason": command.reason}
@@ -84,16 +93,16 @@ def decide_reopening(file: ChildFile, command: ReopenFile, actor: Actor, today: 
     rules.check_acts_for_file(actor, file)
     rules.check_version(command.version, file)
     if file.termination is None:
-        raise Refusal("file_not_terminated", "only a terminated file is reopened", 409)
+        raise Refusal(FILE_NOT_TERMINATED, "only a terminated file is reopened", 409)
     on = command.reopened_on or today
     rules.check_recorded_on(on, actor, today, "reopened_on")
-    rules.check_not_before(on, file.termination.effective_on, "reopened_before_termination",
+    rules.check_not_before(on, file.termination.effective_on, REOPENED_BEFORE_TERMINATION,
                            "reopened_on is before the termination", "reopened_on")
     if file.birth_date is not None:
         try:
             rules.check_under_18(file, on)
         except Refusal:
-            raise rules.refusal("not_a_minor", f"the child is not under 18 on {on}", field="reopened_on") from None
+            raise rules.refusal(NOT_A_MINOR, f"the child is not under 18 on {on}", field="reopened_on") from None
     payload = {"child_id": file.child_id, "reopened_on": on.isoformat(), "reason": command.reason,
                "terminated_on": file.termination.effective_on.isoformat(),
                "termination_reason": file.termination.reason}
@@ -106,10 +115,10 @@ def decide_long_term_guardianship(file: ChildFile, command: AssumeLongTermGuardi
     protection centre (temporary state guardianship) is transferred to the welfare institution (C-4)."""
     _checked(file, actor, command.version)
     if file.state_guardianship == LONG_TERM:
-        raise Refusal("already_long_term_guardianship", "the state is the child's long-term guardian already", 409)
+        raise Refusal(ALREADY_LONG_TERM_GUARDIANSHIP, "the state is the child's long-term guardian already", 409)
     on = command.decided_on or today
     rules.check_recorded_on(on, actor, today, "decided_on")
-    rules.check_not_before(on, file.placement.effective_on, "placement_before_current",
+    rules.check_not_before(on, file.placement.effective_on, PLACEMENT_BEFORE_CURRENT,
                            "decided_on is before the current arrangement began", "decided_on")
     payload = {"child_id": file.child_id, "guardian": STATE_GUARDIAN, "from_guardian": file.guardian,
                "effective_on": on.isoformat(), "reason": "long_term_state_guardianship",

@@ -13,6 +13,7 @@ from typing import Any
 
 import psycopg
 
+from services.funeral.contract.refusals import ALREADY_DECEASED, DECLARATION_EXISTS, DUPLICATE_CREMATION_CERTIFICATE
 from services.funeral.domain import events as ev
 from shared.envelope import Event
 from shared.errors import Refusal
@@ -85,7 +86,7 @@ def _unique(tx: psycopg.Connection, sql: str, params: tuple[Any, ...], refusal: 
 
 
 def _already_deceased() -> Refusal:
-    return Refusal("already_deceased", "a death is already registered for this person", 409)
+    return Refusal(ALREADY_DECEASED, "a death is already registered for this person", 409)
 
 
 def _death_registered(tx: psycopg.Connection, event: Event) -> None:
@@ -142,7 +143,7 @@ def _declaration_recorded(tx: psycopg.Connection, event: Event) -> None:
                 " died_on, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
             (p["declaration_id"], event.subjects[0].id, p["kind"], p["court"], p["judgment_ref"], p["judgment_on"],
              p.get("died_on"), event.stream_version),
-            lambda: Refusal("declaration_exists", "a declaration of this person stands, or this case number is "
+            lambda: Refusal(DECLARATION_EXISTS, "a declaration of this person stands, or this case number is "
                                                   "entered already", 409))
 
 
@@ -164,7 +165,7 @@ def _body_cremated(tx: psycopg.Connection, event: Event) -> None:
         " VALUES (%s, %s, %s, %s, %s, %s)",
         (p["cremation_id"], p["death_id"], p["cremation_certificate"], p["cremated_on"], p["funeral_home"],
          p.get("ashes_number")),
-        lambda: Refusal("duplicate_cremation_certificate",
+        lambda: Refusal(DUPLICATE_CREMATION_CERTIFICATE,
                         "this cremation certificate number is already in use", 409,
                         [{"loc": ["body", "cremation_certificate"], "msg": "already in use"}]),
     )

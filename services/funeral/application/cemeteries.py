@@ -25,6 +25,7 @@ from services.funeral.domain.events import PLOT_ALLOCATED, cemetery_stream, deat
 from shared.actor import Actor
 from shared.errors import NotFound
 from shared.eventstore.base import NO_STREAM
+from shared.unit_of_work import OnRecord
 
 
 def open_cemetery(uow: UnitOfWork, command: OpenCemetery, actor: Actor, today: dt.date) -> dict[str, Any]:
@@ -88,17 +89,21 @@ def allocation_result(events: list[Any]) -> dict[str, Any]:
             "version": last.stream_version}
 
 
+# A command on one plot: replay, load, decide, record, answer the allocation.
+on_plot: OnRecord[Plot] = OnRecord(load=load_plot, stream=lambda plot: plot_stream(plot.plot_id),
+                                   answer=lambda uow, outcome: allocation_result(outcome.stored))
+
+
 def reserve_plot(uow: UnitOfWork, plot_id: str, command: ReservePlot, actor: Actor, today: dt.date) -> dict:
     """F-3: POST /plots/{id}/reservations — allocation by approved exception."""
-    if not (stored := uow.replayed()):
-        plot = load_plot(uow, plot_id)
+    def decide(plot: Plot) -> list[Any]:
         rules.check_acts_for_place(actor, plot.cemetery)
         years = parameters.plot_term_years(command.reserved_on or today)
         declared = cenotaph_of(uow, command.declaration_id) if command.declaration_id else None
-        stored = uow.record(plot_stream(plot_id), decide_reservation(plot, command, actor, today, years, declared),
-                            plot.version)
-    assert stored[-1].type == PLOT_ALLOCATED
-    return allocation_result(stored)
+        drafts = decide_reservation(plot, command, actor, today, years, declared)
+        assert drafts[-1].type == PLOT_ALLOCATED
+        return drafts
+    return on_plot.run(uow, plot_id, decide, actor, today)
 
 
 def cenotaph_of(uow: UnitOfWork, declaration_id: str) -> Cenotaph:
@@ -111,8 +116,5 @@ def cenotaph_of(uow: UnitOfWork, declaration_id: str) -> Cenotaph:
 
 def renew_term(uow: UnitOfWork, plot_id: str, command: RenewTerm, actor: Actor, today: dt.date) -> dict:
     """F-3: POST /plots/{id}/renewals."""
-    if not (stored := uow.replayed()):
-        plot = load_plot(uow, plot_id)
-        years = parameters.plot_term_years(command.renewed_on or today)
-        stored = uow.record(plot_stream(plot_id), decide_renewal(plot, command, actor, today, years), plot.version)
-    return allocation_result(stored)
+    return on_plot.run(uow, plot_id, lambda plot: decide_renewal(
+        plot, command, actor, today, parameters.plot_term_years(command.renewed_on or today)), actor, today)

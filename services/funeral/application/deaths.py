@@ -14,27 +14,18 @@ from typing import Any
 
 from services.funeral.application.unit_of_work import UnitOfWork
 from services.funeral.contract.commands import (
-    ApproveDisposal,
-    CollectBody,
     CorrectDeath,
     Cremate,
-    DisposeAshes,
     GrantAssistance,
     IdentifyBody,
-    PublishClaimNotice,
     RegisterDeath,
-    StoreBody,
 )
+from services.funeral.contract.refusals import DEATH_NOT_REGISTERED, DEATH_WITHDRAWN, DUPLICATE_CREMATION_CERTIFICATE
 from services.funeral.domain import rules
 from services.funeral.domain.assistance import decide_assistance
 from services.funeral.domain.body import (
     CremationNumbers,
-    decide_ashes,
-    decide_claim_notice,
-    decide_collection,
     decide_cremation,
-    decide_disposal_approval,
-    decide_storage,
 )
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft, death_stream
@@ -46,8 +37,9 @@ from services.funeral.domain.registration import (
     person_of,
 )
 from shared.actor import Actor
-from shared.errors import NotFound, Refusal
+from shared.errors import Refusal
 from shared.eventstore.base import NO_STREAM
+from shared.unit_of_work import OnRecord, existing
 
 
 def temporary_id(uow: UnitOfWork, place: str) -> str:
@@ -81,14 +73,10 @@ def register_death(uow: UnitOfWork, command: RegisterDeath, actor: Actor, today:
 def load_death(uow: UnitOfWork, death_id: str, *, referenced: bool = False) -> DeathRecord:
     """The record, or 404: `not_found` for the resource in the path, `death_not_registered` for a death a
     command refers to (F-2: nothing happens to a body without a registered death)."""
-    record = uow.death(death_id) if _plausible(death_id) else None
-    if record is None:
-        if referenced:
-            raise Refusal("death_not_registered", "no death is registered under this death_id", 404,
-                          [{"loc": ["body", "death_id"], "msg": "no such death"}])
-        raise NotFound("no such death record")
+    record = existing(uow.death(death_id) if _plausible(death_id) else None, "death",
+                      "death_id" if referenced else None, DEATH_NOT_REGISTERED)
     if record.withdrawn:  # D-11: registered in error; nothing more happens on it
-        raise Refusal("death_withdrawn", "this death was withdrawn as registered in error", 409)
+        raise Refusal(DEATH_WITHDRAWN, "this death was withdrawn as registered in error", 409)
     return record
 
 
@@ -102,12 +90,10 @@ def death_result(events: list[Any], **extra: Any) -> dict[str, Any]:
             "version": last.stream_version, **extra}
 
 
-def _on_record(uow: UnitOfWork, death_id: str, decide: Any) -> dict[str, Any]:
-    if stored := uow.replayed():
-        return death_result(stored)
-    record = load_death(uow, death_id)
-    drafts: list[Draft] = decide(record)
-    return death_result(uow.record(death_stream(death_id), drafts, record.version))
+# A command on one death record: replay, load (refused once withdrawn, D-11), decide, record, answer the record.
+on_death: OnRecord[DeathRecord] = OnRecord(
+    load=load_death, stream=lambda record: death_stream(record.death_id),
+    answer=lambda uow, outcome: death_result(outcome.stored))
 
 
 def correct_death(uow: UnitOfWork, death_id: str, command: CorrectDeath, actor: Actor,
@@ -118,7 +104,7 @@ def correct_death(uow: UnitOfWork, death_id: str, command: CorrectDeath, actor: 
         moved = person is not None and person.value != record.subject_id
         deceased = moved and uow.read.death_of(person.value) is not None
         return decide_correction(record, command, actor, today, deceased)
-    return _on_record(uow, death_id, decide)
+    return on_death.run(uow, death_id, decide, actor, today)
 
 
 def identify_body(uow: UnitOfWork, death_id: str, command: IdentifyBody, actor: Actor,
@@ -128,34 +114,7 @@ def identify_body(uow: UnitOfWork, death_id: str, command: IdentifyBody, actor: 
         person = person_of(command, today)
         assert person is not None
         return decide_identification(record, command, actor, today, uow.read.death_of(person.value) is not None)
-    return _on_record(uow, death_id, decide)
-
-
-def collect_body(uow: UnitOfWork, death_id: str, command: CollectBody, actor: Actor, today: dt.date) -> dict:
-    """F-2: POST /deaths/{id}/collection."""
-    return _on_record(uow, death_id, lambda record: decide_collection(record, command, actor, today))
-
-
-def store_body(uow: UnitOfWork, death_id: str, command: StoreBody, actor: Actor, today: dt.date) -> dict:
-    """F-2: POST /deaths/{id}/storage."""
-    return _on_record(uow, death_id, lambda record: decide_storage(record, command, actor, today))
-
-
-def publish_claim_notice(uow: UnitOfWork, death_id: str, command: PublishClaimNotice, actor: Actor,
-                         today: dt.date) -> dict:
-    """F-6: POST /deaths/{id}/claim-notice."""
-    return _on_record(uow, death_id, lambda record: decide_claim_notice(record, command, actor, today))
-
-
-def approve_disposal(uow: UnitOfWork, death_id: str, command: ApproveDisposal, actor: Actor,
-                     today: dt.date) -> dict:
-    """F-6: POST /deaths/{id}/disposal-approval."""
-    return _on_record(uow, death_id, lambda record: decide_disposal_approval(record, command, actor, today))
-
-
-def dispose_ashes(uow: UnitOfWork, death_id: str, command: DisposeAshes, actor: Actor, today: dt.date) -> dict:
-    """F-2: POST /deaths/{id}/ashes."""
-    return _on_record(uow, death_id, lambda record: decide_ashes(record, command, actor, today))
+    return on_death.run(uow, death_id, decide, actor, today)
 
 
 def cremation_result(events: list[Any]) -> dict[str, Any]:
@@ -174,7 +133,7 @@ def cremate(uow: UnitOfWork, command: Cremate, actor: Actor, today: dt.date) -> 
     rules.check_acts_for_place(actor, funeral_home)
     certificate = command.cremation_certificate
     if certificate is not None and uow.read.certificate_taken(certificate):
-        raise Refusal("duplicate_cremation_certificate", "this cremation certificate number is already in use",
+        raise Refusal(DUPLICATE_CREMATION_CERTIFICATE, "this cremation certificate number is already in use",
                       409, [{"loc": ["body", "cremation_certificate"], "msg": "already in use"}])
     cremated_on = command.cremated_on or today
     if certificate is None:

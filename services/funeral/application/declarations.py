@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from services.funeral.application.deaths import _on_record
 from services.funeral.application.unit_of_work import UnitOfWork
 from services.funeral.contract import refusals as r
-from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
+from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration
 from services.funeral.domain import declarations as d
 from services.funeral.domain import rules
 from services.funeral.domain.events import declaration_stream
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
+from shared.unit_of_work import OnRecord
 
 
 def declaration_result(events: list[Any]) -> dict[str, Any]:
@@ -57,30 +57,26 @@ def load_declaration(uow: UnitOfWork, declaration_id: str) -> d.Declaration:
     return found
 
 
-def _on_declaration(uow: UnitOfWork, declaration_id: str, decide: Any) -> dict[str, Any]:
-    if stored := uow.replayed():
-        return declaration_result(stored)
+def _load_standing(uow: UnitOfWork, declaration_id: str) -> tuple[d.Declaration, bool]:
+    """The declaration, and whether a death declaration of the person superseded it (D-4)."""
     declaration = load_declaration(uow, declaration_id)
-    superseded = uow.read.declaration_ended_by(declaration_id) == "death_declaration"
-    drafts = decide(declaration, superseded)
-    return declaration_result(uow.record(declaration_stream(declaration_id), drafts, declaration.version))
+    return declaration, uow.read.declaration_ended_by(declaration_id) == "death_declaration"
+
+
+# A command on one declaration: replay, load, decide, record, answer the declaration.
+on_declaration: OnRecord[tuple[d.Declaration, bool]] = OnRecord(
+    load=_load_standing, stream=lambda read: declaration_stream(read[0].declaration_id),
+    version=lambda read: read[0].version, answer=lambda uow, outcome: declaration_result(outcome.stored),
+    decides=lambda decide, read, command, actor, today: decide(read[0], command, actor, today, read[1]))
 
 
 def revoke_declaration(uow: UnitOfWork, declaration_id: str, command: RevokeDeclaration, actor: Actor,
                        today: dt.date) -> dict[str, Any]:
     """D-5: POST /v1/court-declarations/{id}/revocation."""
-    return _on_declaration(uow, declaration_id,
-                           lambda found, superseded: d.decide_revocation(found, command, actor, today, superseded))
+    return on_declaration(d.decide_revocation)(uow, declaration_id, command, actor, today)
 
 
 def file_spouse_statement(uow: UnitOfWork, declaration_id: str, command: FileSpouseStatement, actor: Actor,
                           today: dt.date) -> dict[str, Any]:
     """D-5: POST /v1/court-declarations/{id}/spouse-statement."""
-    return _on_declaration(uow, declaration_id, lambda found, superseded: d.decide_spouse_statement(
-        found, command, actor, today, superseded))
-
-
-def withdraw_death(uow: UnitOfWork, death_id: str, command: WithdrawDeath, actor: Actor,
-                   today: dt.date) -> dict[str, Any]:
-    """D-11: POST /v1/funeral/deaths/{id}/withdrawal."""
-    return _on_record(uow, death_id, lambda record: d.decide_withdrawal(record, command, actor, today))
+    return on_declaration(d.decide_spouse_statement)(uow, declaration_id, command, actor, today)

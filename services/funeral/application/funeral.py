@@ -18,10 +18,13 @@ from services.funeral.application import cemeteries, deaths, declarations, lists
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork, attempt
 from services.funeral.contract.queries import DeathsQuery, PlotsQuery
 from services.funeral.contract.table import COMMANDS
+from services.funeral.domain import body
+from services.funeral.domain import declarations as death_declarations
 from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import Refusal
 from shared.reference.parameters import NoRuleInForce
+from shared.reference.refusals import INVALID_QUERY
 from shared.unit_of_work import Application, deciders, parse
 
 _CEMETERY = re.compile(r"CEM-[0-9]{6}-[1-9][0-9]{0,3}", re.ASCII)
@@ -35,7 +38,9 @@ class Funeral(Application):
     UNIT_OF_WORK = UnitOfWork
     EVENT_IDS = EventIds
     COMMANDS = COMMANDS
-    DECIDERS = deciders(COMMANDS, deaths, cemeteries, declarations)
+    # A command on a death with no handler of its own is its decider `decide_<command>`, run on the record.
+    DECIDERS = deciders(COMMANDS, deaths, cemeteries, declarations, on_record=deaths.on_death,
+                        decisions=(body, death_declarations))
 
     # -- reactions --------------------------------------------------------------------------------------
     def react_to_relief_station(self, event: Event, tx: psycopg.Connection, funeral_home: str) -> None:
@@ -67,16 +72,16 @@ class Funeral(Application):
         try:
             day = dt.date.fromisoformat(as_of) if as_of else self.clock()
         except (TypeError, ValueError):
-            raise Refusal("invalid_query", "as_of is a date YYYY-MM-DD", 422,
+            raise Refusal(INVALID_QUERY, "as_of is a date YYYY-MM-DD", 422,
                           [{"loc": ["query", "as_of"], "msg": "not a date"}]) from None
         if cemetery is not None and not (isinstance(cemetery, str) and is_cemetery(cemetery)):
-            raise Refusal("invalid_query", "cemetery is a cemetery code (CEM-610502-1)", 422,
+            raise Refusal(INVALID_QUERY, "cemetery is a cemetery code (CEM-610502-1)", 422,
                           [{"loc": ["query", "cemetery"], "msg": "not a cemetery code"}])
         try:
             with self.store.db.connection() as conn:
                 return queries.expiring_terms(conn, day, cemetery)
         except NoRuleInForce:  # a day before the task horizon's first dated value (found by schemathesis)
-            raise Refusal("invalid_query", "as_of is before the dates the rules cover", 422,
+            raise Refusal(INVALID_QUERY, "as_of is before the dates the rules cover", 422,
                           [{"loc": ["query", "as_of"], "msg": "out of range"}]) from None
 
     def waiting_deaths(self, query: Any, actor: Any) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from services.funeral.contract.queries import DeathsQuery, PlotsQuery
+from services.funeral.contract.refusals import FORBIDDEN_PLACE
 from services.funeral.domain import rules
 from shared.actor import Actor
 from shared.errors import Refusal
@@ -35,7 +36,7 @@ def _place(actor: Actor, asked: str | None, prefix: str) -> str | None:
         return asked
     own = actor.office if (actor.office or "").startswith(prefix) else None
     if own is None or asked not in (None, own):
-        raise Refusal("forbidden_place", f"{actor.office or 'this principal'} may not read {asked or 'this list'}", 403)
+        raise Refusal(FORBIDDEN_PLACE, f"{actor.office or 'this principal'} may not read {asked or 'this list'}", 403)
     return own
 
 

@@ -16,6 +16,7 @@ from services.funeral.domain.events import death_stream, declaration_stream
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import EventStore
 from shared.reference.disclosure import disclosing
+from shared.reference.refusals import INVALID_QUERY
 
 _TEMPORARY_ID = re.compile(r"TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
 
@@ -100,7 +101,7 @@ def expiring_terms(conn: psycopg.Connection, as_of: dt.date, cemetery_code: str 
 
 def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:
     if not isinstance(year, int) or not 1900 <= year <= 2999:
-        raise Refusal("invalid_query", "year is a four-digit year", 422, [{"loc": ["query", "year"], "msg": "year"}])
+        raise Refusal(INVALID_QUERY, "year is a four-digit year", 422, [{"loc": ["query", "year"], "msg": "year"}])
     return queries.statistics(conn, year)
 
 

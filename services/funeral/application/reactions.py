@@ -20,6 +20,7 @@ import datetime as dt
 
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork
 from services.funeral.contract.commands import IdentifyBody, OpenReliefStationDeath
+from services.funeral.contract.refusals import ALREADY_DECEASED
 from services.funeral.domain import rules
 from services.funeral.domain.events import death_stream
 from services.funeral.domain.registration import decide_identification, decide_relief_station_death
@@ -90,7 +91,7 @@ def identify_from_relief_station(uow: UnitOfWork, event: Event, identified: reli
         person = rules.check_id_number(command.id_number, today)
         drafts = decide_identification(record, command, SYSTEM, today, uow.read.death_of(person.value) is not None)
     except Refusal as refusal:
-        if refusal.code != "already_deceased":
+        if refusal.code != ALREADY_DECEASED:
             raise
         log.warning("identified person has another death record; left for staff to correct",
                     death_id=record.death_id, event_id=str(event.event_id))

@@ -12,9 +12,7 @@ from services.funeral.domain.death import DeathRecord, fold
 from services.funeral.domain.events import cemetery_stream, death_stream, plot_stream
 from shared import unit_of_work
 
-
-class EventIds(unit_of_work.EventIds):
-    SERVICE = "funeral"
+EventIds = unit_of_work.EventIds.of("funeral")
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):

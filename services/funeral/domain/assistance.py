@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from services.funeral.contract import events as contract
 from services.funeral.contract.commands import GrantAssistance
+from services.funeral.contract.refusals import ALREADY_WAIVED, BEFORE_DEATH, CATEGORY_NOT_APPLICABLE
 from services.funeral.domain import rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft
@@ -24,13 +25,13 @@ def decide_assistance(
     rules.check_acts_for_place(actor, record.funeral_home)
     granted_on = command.granted_on or today
     rules.check_recorded_on(granted_on, actor, today, "granted_on")
-    rules.check_not_before(granted_on, record.died_on, "before_death", "granted_on is before the date of death",
+    rules.check_not_before(granted_on, record.died_on, BEFORE_DEATH, "granted_on is before the date of death",
                            "granted_on")
     rules.check_eligible_category(command.category, granted_on)
     if command.category == UNIDENTIFIED_BODY and record.identified:
-        raise rules.refusal("category_not_applicable", "the deceased is identified", field="category")
+        raise rules.refusal(CATEGORY_NOT_APPLICABLE, "the deceased is identified", field="category")
     if waived := sorted(set(command.items) & record.waived_items):
-        raise Refusal("already_waived", f"already waived for this death: {', '.join(waived)}", 409)
+        raise Refusal(ALREADY_WAIVED, f"already waived for this death: {', '.join(waived)}", 409)
     rules.check_amount_within_standard(command.amount, command.items, granted_on)
     payload = {"assistance_id": assistance_id, "death_id": record.death_id, "category": command.category,
                "items": list(command.items), "amount": str(command.amount.quantize(Decimal("0.01"))),

@@ -15,6 +15,19 @@ from services.funeral.contract.commands import (
     PublishClaimNotice,
     StoreBody,
 )
+from services.funeral.contract.refusals import (
+    ALREADY_BURIED,
+    ALREADY_COLLECTED,
+    APPROVAL_BEFORE_NOTICE,
+    ASHES_ALREADY_DISPOSED,
+    BEFORE_CREMATION,
+    BEFORE_DEATH,
+    BODY_DISPOSED,
+    CLAIM_NOTICE_EXISTS,
+    CLAIM_NOTICE_REQUIRED,
+    DISPOSAL_ALREADY_APPROVED,
+    UNIDENTIFIED_REMAINS,
+)
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import (
@@ -31,15 +44,15 @@ def _about(record: DeathRecord) -> tuple[tuple[str, str], ...]:
 
 
 def _on_or_after_death(record: DeathRecord, day: dt.date, field: str) -> None:
-    rules.check_not_before(day, record.died_on, "before_death", f"{field} is before the date of death", field)
+    rules.check_not_before(day, record.died_on, BEFORE_DEATH, f"{field} is before the date of death", field)
 
 
-def decide_collection(record: DeathRecord, command: CollectBody, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_collect_body(record: DeathRecord, command: CollectBody, actor: Actor, today: dt.date) -> list[Draft]:
     """F-2: the body is collected, once."""
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
     if record.collected_on is not None:
-        raise Refusal("already_collected", "the body has already been collected", 409)
+        raise Refusal(ALREADY_COLLECTED, "the body has already been collected", 409)
     collected_on = command.collected_on or today
     rules.check_recorded_on(collected_on, actor, today, "collected_on")
     _on_or_after_death(record, collected_on, "collected_on")
@@ -48,12 +61,12 @@ def decide_collection(record: DeathRecord, command: CollectBody, actor: Actor, t
     return [Draft.of(contract.BodyCollected(**payload), collected_on, _about(record))]
 
 
-def decide_storage(record: DeathRecord, command: StoreBody, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_store_body(record: DeathRecord, command: StoreBody, actor: Actor, today: dt.date) -> list[Draft]:
     """F-2: the body is stored (again, when it is moved), until cremation or burial."""
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
     if record.cremation is not None or record.burial_id is not None:
-        raise Refusal("body_disposed", "the body has been cremated or buried", 409)
+        raise Refusal(BODY_DISPOSED, "the body has been cremated or buried", 409)
     stored_on = command.stored_on or today
     rules.check_recorded_on(stored_on, actor, today, "stored_on")
     _on_or_after_death(record, stored_on, "stored_on")
@@ -61,7 +74,7 @@ def decide_storage(record: DeathRecord, command: StoreBody, actor: Actor, today:
     return [Draft.of(contract.BodyStored(**payload), stored_on, _about(record))]
 
 
-def decide_claim_notice(
+def decide_publish_claim_notice(
     record: DeathRecord, command: PublishClaimNotice, actor: Actor, today: dt.date
 ) -> list[Draft]:
     """F-6: the claim notice of an unidentified body; its date starts the waiting period."""
@@ -69,7 +82,7 @@ def decide_claim_notice(
     check_version(command.version, record)
     rules.check_unidentified(record.identified)
     if record.claim_notice_on is not None:
-        raise Refusal("claim_notice_exists", f"the claim notice was published on {record.claim_notice_on}", 409)
+        raise Refusal(CLAIM_NOTICE_EXISTS, f"the claim notice was published on {record.claim_notice_on}", 409)
     published_on = command.published_on or today
     rules.check_recorded_on(published_on, actor, today, "published_on")
     _on_or_after_death(record, published_on, "published_on")
@@ -77,7 +90,7 @@ def decide_claim_notice(
     return [Draft.of(contract.ClaimNoticePublished(**payload), published_on, _about(record))]
 
 
-def decide_disposal_approval(
+def decide_approve_disposal(
     record: DeathRecord, command: ApproveDisposal, actor: Actor, today: dt.date
 ) -> list[Draft]:
     """F-6: the police approval of disposal, recorded after the claim notice."""
@@ -85,12 +98,12 @@ def decide_disposal_approval(
     check_version(command.version, record)
     rules.check_unidentified(record.identified)
     if record.claim_notice_on is None:
-        raise Refusal("claim_notice_required", "publish the claim notice before the disposal approval", 409)
+        raise Refusal(CLAIM_NOTICE_REQUIRED, "publish the claim notice before the disposal approval", 409)
     if record.disposal_approved_on is not None:
-        raise Refusal("disposal_already_approved", "disposal has already been approved", 409)
+        raise Refusal(DISPOSAL_ALREADY_APPROVED, "disposal has already been approved", 409)
     approved_on = command.approved_on or today
     rules.check_recorded_on(approved_on, actor, today, "approved_on")
-    rules.check_not_before(approved_on, record.claim_notice_on, "approval_before_notice",
+    rules.check_not_before(approved_on, record.claim_notice_on, APPROVAL_BEFORE_NOTICE,
                            "approved_on is before the claim notice", "approved_on")
     payload = {"death_id": record.death_id, "approved_on": approved_on.isoformat(),
                "police_case": command.police_case, "document_ref": command.document_ref}
@@ -116,7 +129,7 @@ def decide_cremation(
     rules.check_acts_for_place(actor, funeral_home)
     rules.check_not_cremated(record.cremation is not None)
     if record.burial_id is not None:
-        raise Refusal("already_buried", "the body has been buried", 409)
+        raise Refusal(ALREADY_BURIED, "the body has been buried", 409)
     cremated_on = command.cremated_on or today
     rules.check_recorded_on(cremated_on, actor, today, "cremated_on")
     _on_or_after_death(record, cremated_on, "cremated_on")
@@ -128,7 +141,7 @@ def decide_cremation(
     return [Draft.of(contract.BodyCremated(**payload), cremated_on, _about(record))]
 
 
-def decide_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_dispose_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today: dt.date) -> list[Draft]:
     """F-2: the ashes are taken by the family or deposited for a term. Ashes of an unidentified body stay
     under their number (F-6): they are deposited, never handed over."""
     rules.check_acts_for_place(actor, record.funeral_home)
@@ -136,12 +149,12 @@ def decide_ashes(record: DeathRecord, command: DisposeAshes, actor: Actor, today
     rules.check_cremated(record.cremation is not None, "disposing of ashes")
     assert record.cremation is not None
     if record.ashes is not None or record.burial_id is not None:
-        raise Refusal("ashes_already_disposed", "the ashes have already been taken, deposited or buried", 409)
+        raise Refusal(ASHES_ALREADY_DISPOSED, "the ashes have already been taken, deposited or buried", 409)
     if command.disposition == "family" and not record.identified:
-        raise Refusal("unidentified_remains", "ashes of an unidentified body are kept under their number", 409)
+        raise Refusal(UNIDENTIFIED_REMAINS, "ashes of an unidentified body are kept under their number", 409)
     disposed_on = command.disposed_on or today
     rules.check_recorded_on(disposed_on, actor, today, "disposed_on")
-    rules.check_not_before(disposed_on, record.cremation.cremated_on, "before_cremation",
+    rules.check_not_before(disposed_on, record.cremation.cremated_on, BEFORE_CREMATION,
                            "disposed_on is before the cremation", "disposed_on")
     payload = {"death_id": record.death_id, "disposition": command.disposition,
                "disposed_on": disposed_on.isoformat(), "taken_by": None, "location": None, "term_years": None,

@@ -16,6 +16,17 @@ from typing import Any
 from services.funeral.contract import events as contract
 from services.funeral.contract import refusals as r
 from services.funeral.contract.commands import AddPlots, Bury, OpenCemetery, RenewTerm, ReservePlot
+from services.funeral.contract.refusals import (
+    ALREADY_BURIED,
+    BEFORE_DEATH,
+    CEMETERY_EXISTS,
+    CEMETERY_REQUIRED,
+    DIVISION_MISMATCH,
+    PLOT_EXISTS,
+    PLOT_NOT_ALLOCATED,
+    PLOT_NOT_APPLICABLE,
+    PLOT_REQUIRED,
+)
 from services.funeral.contract.vocabulary import ECO_BURIALS, PLOTLESS_BURIALS
 from services.funeral.domain import rules
 from services.funeral.domain.death import DeathRecord
@@ -117,9 +128,9 @@ def decide_open_cemetery(existing: Cemetery | None, command: OpenCemetery, today
     code = rules.check_place(command.code, "cemetery", "code")
     division = parse_place(code).division
     if command.division is not None and command.division != division:
-        raise rules.refusal("division_mismatch", f"{code} lies in {division}", field="division")
+        raise rules.refusal(DIVISION_MISMATCH, f"{code} lies in {division}", field="division")
     if existing is not None:
-        raise Refusal("cemetery_exists", f"{code} exists already", 409)
+        raise Refusal(CEMETERY_EXISTS, f"{code} exists already", 409)
     payload = {"cemetery": code, "name": command.name, "kind": command.kind, "division": division}
     return [Draft.of(contract.CemeteryOpened(**payload), today)]
 
@@ -133,7 +144,7 @@ def decide_plots(cemetery: Cemetery, existing: set[str], command: AddPlots, toda
         rules.check_area_limit(spec.burial_type, spec.area_m2, today, field=where)
         plot_id = plot_id_of(cemetery.code, spec.number)
         if plot_id in existing:
-            raise Refusal("plot_exists", f"plot {spec.number} exists already in {cemetery.code}", 409)
+            raise Refusal(PLOT_EXISTS, f"plot {spec.number} exists already in {cemetery.code}", 409)
         payload = {"plot_id": plot_id, "cemetery": cemetery.code, "number": spec.number, "kind": spec.kind,
                    "burial_type": spec.burial_type,
                    "area_m2": None if spec.area_m2 is None else str(spec.area_m2),
@@ -156,21 +167,21 @@ def decide_burial(
     the cemetery, for a term, unless it is a sea burial or scattering, which take no plot."""
     plotless = command.burial_type in PLOTLESS_BURIALS
     if plotless and command.plot is not None:
-        raise rules.refusal("plot_not_applicable", f"{command.burial_type} burials take no plot", field="plot")
+        raise rules.refusal(PLOT_NOT_APPLICABLE, f"{command.burial_type} burials take no plot", field="plot")
     if not plotless and command.cemetery is None:
-        raise rules.refusal("cemetery_required", f"a {command.burial_type} burial is in a cemetery",
+        raise rules.refusal(CEMETERY_REQUIRED, f"a {command.burial_type} burial is in a cemetery",
                             field="cemetery")
     if not plotless and command.plot is None:
-        raise rules.refusal("plot_required", f"a {command.burial_type} burial needs a plot", field="plot")
+        raise rules.refusal(PLOT_REQUIRED, f"a {command.burial_type} burial needs a plot", field="plot")
     # Cemetery staff record their cemetery's burials; a sea burial or scattering arranged without a cemetery
     # is recorded by the funeral home that holds the death.
     place = rules.check_place(command.cemetery, "cemetery", "cemetery") if command.cemetery else record.funeral_home
     rules.check_acts_for_place(actor, place)
     if record.burial_id is not None:
-        raise Refusal("already_buried", "a burial is already recorded for this death", 409)
+        raise Refusal(ALREADY_BURIED, "a burial is already recorded for this death", 409)
     interred_on = command.interred_on or today
     rules.check_recorded_on(interred_on, actor, today, "interred_on")
-    rules.check_not_before(interred_on, record.died_on, "before_death", "interred_on is before the date of death",
+    rules.check_not_before(interred_on, record.died_on, BEFORE_DEATH, "interred_on is before the date of death",
                            "interred_on")
     rules.check_burial_matches_remains(command.burial_type, record.cremation is not None)
     if record.cremation is None and not record.identified:
@@ -252,7 +263,7 @@ def decide_renewal(plot: Plot, command: RenewTerm, actor: Actor, today: dt.date,
     rules.check_acts_for_place(actor, plot.cemetery)
     check_version(command.version, plot)
     if plot.term_until is None:
-        raise Refusal("plot_not_allocated", "the plot has no term to renew", 409)
+        raise Refusal(PLOT_NOT_ALLOCATED, "the plot has no term to renew", 409)
     renewed_on = command.renewed_on or today
     rules.check_recorded_on(renewed_on, actor, today, "renewed_on")
     years = command.years or default_years

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from services.funeral.contract import events as contract
 from services.funeral.contract import refusals as r
 from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
+from services.funeral.contract.refusals import ALREADY_DECEASED, BODY_DISPOSED, BUSINESS_DATE_IN_FUTURE, NOT_IDENTIFIED
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft
@@ -98,7 +99,7 @@ def check_registrar(actor: Actor, what: str) -> None:
 
 def check_not_future(day: dt.date, today: dt.date, field: str) -> None:
     if day > today:
-        raise rules.refusal("business_date_in_future", f"{field} {day} is after today ({today})", field=field)
+        raise rules.refusal(BUSINESS_DATE_IN_FUTURE, f"{field} {day} is after today ({today})", field=field)
 
 
 # -- D-2 plausibility -------------------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def decide_declaration(command: DeclareByCourt, actor: Actor, today: dt.date, de
                                 "birth", field=field)
     check_plausible_D2(command, ground, actor)
     if standing.registered_death:
-        raise Refusal("already_deceased", "a death is registered for this person", 409)
+        raise Refusal(ALREADY_DECEASED, "a death is registered for this person", 409)
     if command.kind == "death" and standing.death_declaration:
         raise Refusal(r.DECLARATION_EXISTS, "a death declaration of this person stands", 409)
     if command.kind == "missing" and (standing.death_declaration or standing.missing_declaration):
@@ -235,7 +236,7 @@ def decide_spouse_statement(declaration: Declaration, command: FileSpouseStateme
 
 
 # -- D-11: a death registered in error ---------------------------------------------------------------------------
-def decide_withdrawal(record: DeathRecord, command: WithdrawDeath, actor: Actor, today: dt.date) -> list[Draft]:
+def decide_withdraw_death(record: DeathRecord, command: WithdrawDeath, actor: Actor, today: dt.date) -> list[Draft]:
     """D-11: by a registrar, with reason and document; never deleted, and refused while a cremation, a burial or
     ashes hang on the record (that body was somebody's: F-7). Unlike a correction to another person, nobody
     takes the death over: the person was alive on every date."""
@@ -244,9 +245,9 @@ def decide_withdrawal(record: DeathRecord, command: WithdrawDeath, actor: Actor,
     if record.withdrawn:
         raise Refusal(r.DEATH_WITHDRAWN, "this death was withdrawn already", 409)
     if not record.identified:
-        raise Refusal("not_identified", "an unidentified body is somebody's: it is identified, not withdrawn", 409)
+        raise Refusal(NOT_IDENTIFIED, "an unidentified body is somebody's: it is identified, not withdrawn", 409)
     if record.cremation is not None or record.burial_id is not None or record.ashes is not None:
-        raise Refusal("body_disposed", "a cremation, burial or ashes hang on this record: correct it instead (F-7)",
+        raise Refusal(BODY_DISPOSED, "a cremation, burial or ashes hang on this record: correct it instead (F-7)",
                       409)
     on = command.withdrawn_on or today
     check_not_future(on, today, "withdrawn_on")

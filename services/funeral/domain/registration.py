@@ -13,12 +13,20 @@ from typing import Any
 
 from services.funeral.contract import events as contract
 from services.funeral.contract.commands import CorrectDeath, IdentifyBody, OpenReliefStationDeath, RegisterDeath
+from services.funeral.contract.refusals import (
+    ALREADY_IDENTIFIED,
+    BUSINESS_DATE_IN_FUTURE,
+    IDENTIFICATION_BEFORE_DEATH,
+    NOT_IDENTIFIED,
+    NOTHING_TO_CORRECT,
+)
 from services.funeral.domain import rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.idnumber import IdNumber
+from shared.reference.refusals import CONCURRENCY_CONFLICT
 
 # The fields a correction may change, in the order they are reported.
 CORRECTABLE = ("id_number", "died_on", "place_division", "natural", "certificate_no", "issuer", "police_case")
@@ -72,7 +80,7 @@ def decide_relief_station_death(
         person = rules.check_id_number(command.subject_id, today, field="subject")
         rules.check_death_not_before_birth(person, command.died_on)
     if command.died_on > today:
-        raise Refusal("business_date_in_future", f"died_on {command.died_on} is after today ({today})")
+        raise Refusal(BUSINESS_DATE_IN_FUTURE, f"died_on {command.died_on} is after today ({today})")
     rules.check_division(command.place_division)
     rules.check_one_death_per_person(already_deceased)
     payload = _registration_payload(
@@ -104,12 +112,12 @@ def decide_identification(
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
     if record.identified:
-        raise Refusal("already_identified", "this death is already of an identified person", 409)
+        raise Refusal(ALREADY_IDENTIFIED, "this death is already of an identified person", 409)
     person = person_of(command, today)
     assert person is not None
     identified_on = command.identified_on or today
     rules.check_recorded_on(identified_on, actor, today, "identified_on")
-    rules.check_not_before(identified_on, record.died_on, "identification_before_death",
+    rules.check_not_before(identified_on, record.died_on, IDENTIFICATION_BEFORE_DEATH,
                            "identified_on is before the date of death", "identified_on")
     rules.check_death_not_before_birth(person, record.died_on)
     rules.check_one_death_per_person(already_deceased)
@@ -137,10 +145,10 @@ def decide_correction(
     changes = {name: {"from": _plain(getattr(record, name)), "to": _plain(value)}
                for name, value in asked.items() if value is not None and value != getattr(record, name)}
     if not changes:
-        raise rules.refusal("nothing_to_correct", "the correction changes nothing")
+        raise rules.refusal(NOTHING_TO_CORRECT, "the correction changes nothing")
     if "id_number" in changes:
         if not record.identified:
-            raise Refusal("not_identified", "an unidentified body gets its ID number by identification", 409)
+            raise Refusal(NOT_IDENTIFIED, "an unidentified body gets its ID number by identification", 409)
         rules.check_one_death_per_person(new_person_deceased)
     died_on = command.died_on or record.died_on
     if "died_on" in changes:
@@ -165,7 +173,7 @@ def decide_correction(
 def check_version(expected: int | None, record: Any) -> None:
     """api.md If-Match: a command that names the version it read is refused once the record moved on."""
     if expected is not None and expected != record.version:
-        raise Refusal("concurrency_conflict", f"the record is at version {record.version}, not {expected}", 409)
+        raise Refusal(CONCURRENCY_CONFLICT, f"the record is at version {record.version}, not {expected}", 409)
 
 
 def _plain(value: Any) -> Any:

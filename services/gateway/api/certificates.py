@@ -21,6 +21,7 @@ from services.gateway.problems import Problem
 from services.gateway.routing import Call, Reply, Route
 from services.marriage.contract import queries
 from services.marriage.contract import table as marriage
+from shared.reference.refusals import FORBIDDEN
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def print_certificate(call: Call) -> Reply:
     principal = call.principal
     assert principal is not None  # not a PUBLIC route
     if principal.role not in issuer.roles:  # e.g. a marriage clerk and an adoption's number
-        raise Problem(403, "forbidden", f"role {principal.role} does not print {issuer.service} certificates")
+        raise Problem(403, FORBIDDEN, f"role {principal.role} does not print {issuer.service} certificates")
     code = parsed_query(call, queries.PrintQuery)["code"]
     url = f"{call.request.host_url.rstrip('/')}{issuer.verification}/certificates/{number}/verification"
     printed = call.rpc(issuer.service).print_certificate(number, code, call.actor(), url)

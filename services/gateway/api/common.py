@@ -17,6 +17,7 @@ from pydantic import BaseModel, RootModel, ValidationError
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from shared.reference.contract import CommandEntry
+from shared.reference.refusals import VALIDATION_FAILED
 
 
 def forwarded(body: BaseModel) -> dict[str, Any]:
@@ -63,12 +64,12 @@ def parsed_query(call: Call, model: type[BaseModel]) -> dict[str, Any]:
     otherwise. The service validates the same model again."""
     repeated = [key for key in call.query if len(call.query.getlist(key)) > 1]  # werkzeug's MultiDict
     if repeated:
-        raise Problem(422, "validation_failed", "a query parameter is repeated",
+        raise Problem(422, VALIDATION_FAILED, "a query parameter is repeated",
                       errors=[FieldError(("query", key), "given more than once") for key in repeated])
     try:
         parsed = model.model_validate(dict(call.query))
     except ValidationError as exc:
-        raise Problem(422, "validation_failed", "the query does not match the schema", errors=[
+        raise Problem(422, VALIDATION_FAILED, "the query does not match the schema", errors=[
             FieldError(("query", *e["loc"]), e["msg"])
             for e in exc.errors(include_url=False, include_input=False, include_context=False)]) from None
     return parsed.model_dump(mode="json", exclude_unset=True, by_alias=True)

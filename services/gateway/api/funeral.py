@@ -28,6 +28,7 @@ from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS,
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
+from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
                         "relief_staff", "bureau"}
@@ -42,7 +43,7 @@ def person_death(call: Call) -> Reply:
     principal = call.principal
     assert principal is not None
     if principal.role == "bureau" and not any(scope.split(":")[0] == "status" for scope in principal.scopes):
-        raise Problem(403, "forbidden", "reading deaths needs the status scope")
+        raise Problem(403, FORBIDDEN, "reading deaths needs the status scope")
     found = call.rpc("funeral").person_death(call.params["person_id"])
     if principal.role not in RECORD_READERS:
         found = {key: found[key] for key in ("person_id", "deceased", "died_on", "basis") if key in found}
@@ -65,7 +66,7 @@ def _courts_only(call: Call) -> None:
     principal = call.principal
     assert principal is not None
     if principal.role == "bureau" and principal.bureau != WRITING_BUREAU:
-        raise Problem(403, "forbidden", "only the courts' system enters court declarations")
+        raise Problem(403, FORBIDDEN, "only the courts' system enters court declarations")
 
 
 def _for_courts(route: Route) -> Route:
@@ -116,7 +117,7 @@ def statistics(call: Call) -> Reply:
     """Yearly deaths, cremations and cremation rate, eco-burial share, assistance totals (F-4, F-5)."""
     text = call.query.get("year", "")
     if not (len(text) == 4 and text.isascii() and text.isdigit()):
-        raise Problem(422, "invalid_query", "year is a four-digit year", errors=[FieldError(("query", "year"),
+        raise Problem(422, INVALID_QUERY, "year is a four-digit year", errors=[FieldError(("query", "year"),
                                                                                             "four digits")])
     return Reply(call.rpc("funeral").statistics(int(text)))
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from shared.reference import indicators
+from shared.reference.refusals import INVALID_QUERY
 
 READERS = {"admin", "oversight"}
 CSV = "text/csv"
@@ -33,7 +34,7 @@ class IndicatorsQuery(BaseModel):
 
 def year_of(text: str | None) -> int:
     if not (text and len(text) == 4 and text.isascii() and text.isdigit() and text >= "1900"):
-        raise Problem(422, "invalid_query", "year is a four-digit year",
+        raise Problem(422, INVALID_QUERY, "year is a four-digit year",
                       errors=[FieldError(("query", "year"), "four digits")])
     return int(text)
 

@@ -32,6 +32,7 @@ from services.gateway.rate_limit import verification_limit
 from services.gateway.routing import PUBLIC, Call, Reply, Route
 from services.marriage.contract import commands, queries, responses
 from services.marriage.contract.table import COMMANDS, PREFIX, REGISTRARS
+from shared.reference.refusals import FORBIDDEN
 
 STAFF = {"marriage_clerk", "marriage_registrar", "admin"}
 ISSUERS = {"marriage_clerk", "marriage_registrar"}  # staff of the issuing service (admin records no business)
@@ -66,7 +67,7 @@ def person_status(call: Call) -> Reply:
     principal = call.principal
     assert principal is not None
     if principal.role == "bureau" and not any(scope.split(":")[0] == "status" for scope in principal.scopes):
-        raise Problem(403, "forbidden", "reading marital status needs the status scope")
+        raise Problem(403, FORBIDDEN, "reading marital status needs the status scope")
     return Reply(call.rpc("marriage").person_status(call.params["person_id"], call.query.get("as_of")))
 
 

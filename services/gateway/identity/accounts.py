@@ -15,6 +15,7 @@ from services.gateway.auth import Principal, Role, check_scope
 from services.gateway.identity.passwords import MAX_PASSWORD, MIN_PASSWORD, hash_secret
 from services.gateway.problems import Problem
 from shared.db import Database
+from shared.reference.refusals import NOT_FOUND
 
 USERNAME = r"^[a-z][a-z0-9._-]{2,63}$"
 _COLUMNS = "username, name, role, office, county, township, password_hash, active, origin, created_at"
@@ -133,5 +134,5 @@ class Accounts:
     def _found(self, username: str, found: object) -> Account:
         account = self.get(username) if found else None
         if account is None:
-            raise Problem(404, "not_found", f"no account {username}")
+            raise Problem(404, NOT_FOUND, f"no account {username}")
         return account

@@ -27,6 +27,7 @@ from typing import Any
 import psycopg
 
 from services.marriage.adapters.read_models import already_married, compact
+from services.marriage.contract.refusals import CERTIFICATE_NUMBER_TAKEN
 from services.marriage.domain import events as ev
 from services.marriage.domain.events import Draft
 from shared.envelope import Metadata, derived_event_id
@@ -56,7 +57,7 @@ def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, 
         _read_models(tx, registered, parties, ended)
     except psycopg.errors.UniqueViolation as exc:
         if exc.diag.table_name == "certificates":
-            raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
+            raise Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409) from None
         raise already_married() from None
     _append(tx, events)
 

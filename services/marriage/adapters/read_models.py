@@ -18,6 +18,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from services.marriage.contract.refusals import ALREADY_MARRIED, CERTIFICATE_NUMBER_TAKEN, DIVORCE_PENDING
 from services.marriage.domain import events as ev
 from services.marriage.domain.certificates import SerialKey
 from services.marriage.domain.rules import PersonFacts
@@ -85,8 +86,8 @@ def compact(value: Any) -> str:
 
 
 def already_married() -> Refusal:
-    return Refusal("already_married", "a party is married, whichever office registered it (M-3)", 409,
-                   [{"loc": ["body", "reasons", 0], "msg": "already_married"}])
+    return Refusal(ALREADY_MARRIED, "a party is married, whichever office registered it (M-3)", 409,
+                   [{"loc": ["body", "reasons", 0], "msg": ALREADY_MARRIED}])
 
 
 class ReadModels:
@@ -246,7 +247,7 @@ class ReadModels:
             self.tx.execute(_REGISTRATIONS, {"events": Jsonb(rows)})
         except psycopg.errors.UniqueViolation as exc:
             if exc.diag.table_name == "certificates":
-                raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
+                raise Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409) from None
             raise already_married() from None
 
 
@@ -310,7 +311,7 @@ def _unique_certificate(tx: psycopg.Connection, number: str, registration_id: st
                        " VALUES (%s, %s, %s, %s, %s, %s)",
                        (number, registration_id, id_number, kind, issued_on, office))
     except psycopg.errors.UniqueViolation:
-        raise Refusal("certificate_number_taken", "a certificate number is in use already", 409) from None
+        raise Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409) from None
 
 
 def _divorce_registered(tx: psycopg.Connection, event: Event) -> None:
@@ -369,7 +370,7 @@ def _divorce_applied(tx: psycopg.Connection, event: Event) -> None:
                        (p["divorce_id"], p["registration_id"], p["office"], p["applied_on"], p["register_from"],
                         p["register_until"], event.stream_version))
     except psycopg.errors.UniqueViolation:
-        raise Refusal("divorce_pending", "a divorce application is pending for this marriage", 409) from None
+        raise Refusal(DIVORCE_PENDING, "a divorce application is pending for this marriage", 409) from None
 
 
 def _divorce_ended(status: str) -> Callable[[psycopg.Connection, Event], None]:

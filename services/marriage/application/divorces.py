@@ -4,11 +4,12 @@ deems lapsed divorce applications withdrawn."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from services.marriage.application.registrations import (
     certificates_answer,
-    issue_codes,
+    codes_of_new,
     load_marriage,
     plausible_id,
     take_number,
@@ -23,6 +24,7 @@ from services.marriage.contract.commands import (
     ReissueDivorceCertificate,
     WithdrawDivorce,
 )
+from services.marriage.contract.refusals import SLOT_FULL
 from services.marriage.domain import appointments, divorce, parameters, rules
 from services.marriage.domain import events as ev
 from services.marriage.domain.certificates import DIVORCE, DIVORCE_REISSUE
@@ -30,6 +32,7 @@ from services.marriage.domain.marriage import decide_divorce_reissue
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
+from shared.unit_of_work import OnRecord, Outcome
 
 
 def divorce_result(events: list[Any]) -> dict[str, Any]:
@@ -60,54 +63,67 @@ def load_divorce(uow: UnitOfWork, divorce_id: str) -> tuple[divorce.DivorceState
     return divorce.with_marriage(state, marriage), marriage
 
 
+DivorceRead = tuple[divorce.DivorceState, Any]  # the application and the marriage it would end
+
+# A command on one divorce application: replay, load it with its marriage, decide, record, answer.
+on_divorce: OnRecord[DivorceRead] = OnRecord(
+    load=load_divorce, stream=lambda read: ev.divorce_stream(read[0].divorce_id),
+    version=lambda read: read[0].version, answer=lambda uow, outcome: divorce_result(outcome.stored))
+
+
+def _on_its_marriage(uow: UnitOfWork, read: DivorceRead, drafts: Sequence[Any]) -> list[Any]:
+    """A divorce registered, or its certificate reissued, is recorded on the marriage's stream."""
+    return uow.record(ev.marriage_stream(read[1].registration_id), drafts, read[1].version)
+
+
 def withdraw_divorce(uow: UnitOfWork, divorce_id: str, command: WithdrawDivorce, actor: Actor,
                      today: dt.date) -> dict[str, Any]:
     """M-8: POST /divorces/{id}/withdrawal."""
-    if not (stored := uow.replayed()):
-        state, marriage = load_divorce(uow, divorce_id)
+    def decide(read: DivorceRead) -> list[Any]:
         person = rules.check_id_number(command.by_id_number, today, "by_id_number").value
-        drafts = divorce.decide_withdrawal(state, marriage, command, person, actor, today)
-        stored = uow.record(ev.divorce_stream(divorce_id), drafts, state.version)
-    return divorce_result(stored) | {"status": "withdrawn"}
+        return divorce.decide_withdrawal(*read, command, person, actor, today)
+
+    return on_divorce.run(uow, divorce_id, decide, actor, today,
+                          answer=lambda uow, outcome: divorce_result(outcome.stored) | {"status": "withdrawn"})
 
 
 def register_divorce(uow: UnitOfWork, divorce_id: str, command: RegisterDivorce, actor: Actor,
                      today: dt.date) -> dict[str, Any]:
     """M-8: POST /divorces/{id}/registration — the marriage ends; two divorce certificates."""
-    codes = None
-    if not (stored := uow.replayed()):
-        state, marriage = load_divorce(uow, divorce_id)
-        on = command.registered_on or today
-        number = take_number(uow, DIVORCE, state.office, on)  # K-4: one 字号, both copies (K-3)
-        drafts = divorce.decide_registration(state, marriage, command, actor, today, number)
-        stored = uow.record(ev.marriage_stream(marriage.registration_id), drafts, marriage.version)
-        codes = issue_codes(uow, stored[-1].payload["certificates"])
-    p = stored[-1].payload
-    return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"],
-            "certificates": certificates_answer(p["certificates"], codes), "registered_on": p["registered_on"],
-            "version": stored[-1].stream_version}
+    def decide(read: DivorceRead) -> list[Any]:
+        number = take_number(uow, DIVORCE, read[0].office, command.registered_on or today)  # K-4, K-3: both copies
+        return divorce.decide_registration(*read, command, actor, today, number)
+
+    def answer(uow: UnitOfWork, outcome: Outcome[DivorceRead]) -> dict[str, Any]:
+        p = outcome.stored[-1].payload
+        codes = codes_of_new(uow, outcome, p["certificates"])
+        return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"],
+                "certificates": certificates_answer(p["certificates"], codes), "registered_on": p["registered_on"],
+                "version": outcome.stored[-1].stream_version}
+
+    return on_divorce.run(uow, divorce_id, decide, actor, today, record=_on_its_marriage, answer=answer)
 
 
 def reissue_divorce_certificate(uow: UnitOfWork, divorce_id: str, command: ReissueDivorceCertificate, actor: Actor,
                                 today: dt.date) -> dict[str, Any]:
     """M-7, K-2, K-6: POST /divorces/{id}/certificate-reissues — a `BL` number of the reissuing office, taken in
     this transaction (gap-free); the replaced copy is invalid from the reissue date."""
-    codes = None
-    if not (stored := uow.replayed()):
-        _, marriage = load_divorce(uow, divorce_id)
+    def decide(read: DivorceRead) -> list[Any]:
+        marriage = read[1]
         person = rules.check_id_number(command.party_id_number, today, "party_id_number").value
-        on = command.reissued_on or today
         # A refusal below rolls the transaction back, and the serial with it (K-4).
-        number = take_number(uow, DIVORCE_REISSUE, actor.office or marriage.office, on)
-        drafts = decide_divorce_reissue(marriage, divorce_id, command, person, actor, today, number)
-        stored = uow.record(ev.marriage_stream(marriage.registration_id), drafts, marriage.version)
-        p = stored[-1].payload
-        codes = issue_codes(uow, [{"number": p["new_number"], "id_number": p["id_number"]}])
-    p = stored[-1].payload
-    return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"], "certificate": p["new_number"],
-            "old_number": p["old_number"], "reissued_on": p["reissued_on"],
-            "certificates": certificates_answer([{"number": p["new_number"], "id_number": p["id_number"]}], codes),
-            "version": stored[-1].stream_version}
+        number = take_number(uow, DIVORCE_REISSUE, actor.office or marriage.office, command.reissued_on or today)
+        return decide_divorce_reissue(marriage, divorce_id, command, person, actor, today, number)
+
+    def answer(uow: UnitOfWork, outcome: Outcome[DivorceRead]) -> dict[str, Any]:
+        p = outcome.stored[-1].payload
+        copies = [{"number": p["new_number"], "id_number": p["id_number"]}]
+        return {"divorce_id": p["divorce_id"], "registration_id": p["registration_id"],
+                "certificate": p["new_number"], "old_number": p["old_number"], "reissued_on": p["reissued_on"],
+                "certificates": certificates_answer(copies, codes_of_new(uow, outcome, copies)),
+                "version": outcome.stored[-1].stream_version}
+
+    return on_divorce.run(uow, divorce_id, decide, actor, today, record=_on_its_marriage, answer=answer)
 
 
 def deem_withdrawn(uow: UnitOfWork, divorce_id: str, today: dt.date) -> bool:
@@ -135,7 +151,7 @@ def book_appointment(uow: UnitOfWork, command: BookAppointment, actor: Actor, to
         drafts = appointments.decide_booking(command, actor, today, appointment_id)
         capacity = parameters.slot_capacity(command.kind, command.date)
         if not uow.read.book_slot(command.office, command.date, command.kind, capacity):
-            raise Refusal("slot_full", f"all {capacity} places of this slot are booked", 409)
+            raise Refusal(SLOT_FULL, f"all {capacity} places of this slot are booked", 409)
         stored = uow.record(ev.appointment_stream(appointment_id), drafts, NO_STREAM)
     return appointment_result(stored)
 
@@ -147,21 +163,21 @@ def load_appointment(uow: UnitOfWork, appointment_id: str) -> appointments.Appoi
     return state
 
 
+# A command on one appointment: replay, load, decide, record, answer the appointment.
+on_appointment: OnRecord[appointments.Appointment] = OnRecord(
+    load=load_appointment, stream=lambda state: ev.appointment_stream(state.appointment_id),
+    answer=lambda uow, outcome: appointment_result(outcome.stored))
+
+
 def cancel_appointment(uow: UnitOfWork, appointment_id: str, command: CancelAppointment, actor: Actor,
                        today: dt.date) -> dict[str, Any]:
     """M-13: POST /appointments/{id}/cancellation."""
-    if not (stored := uow.replayed()):
-        state = load_appointment(uow, appointment_id)
-        drafts = appointments.decide_cancellation(state, command, actor, today)
-        stored = uow.record(ev.appointment_stream(appointment_id), drafts, state.version)
-    return appointment_result(stored)
+    return on_appointment.run(uow, appointment_id, lambda state: appointments.decide_cancellation(
+        state, command, actor, today), actor, today)
 
 
 def record_no_show(uow: UnitOfWork, appointment_id: str, command: RecordNoShow, actor: Actor,
                    today: dt.date) -> dict[str, Any]:
     """M-13: POST /appointments/{id}/no-show."""
-    if not (stored := uow.replayed()):
-        state = load_appointment(uow, appointment_id)
-        drafts = appointments.decide_no_show(state, command, actor, today)
-        stored = uow.record(ev.appointment_stream(appointment_id), drafts, state.version)
-    return appointment_result(stored)
+    return on_appointment.run(uow, appointment_id, lambda state: appointments.decide_no_show(
+        state, command, actor, today), actor, today)

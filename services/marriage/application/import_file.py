@@ -26,6 +26,7 @@ from typing import IO, Any
 
 from services.marriage.application.imports import MAX_BATCH, PreparedBatch, commit_batch, prepare_batch
 from services.marriage.application.marriage import parse
+from services.marriage.contract.refusals import INVALID_FILE
 from services.marriage.domain.imports import COLUMNS
 from shared.business_dates import local_today
 from shared.envelope import Metadata
@@ -129,7 +130,7 @@ def import_file(store: PostgresEventStore, path: Path, actor: str, *, batch_size
         reader = csv.DictReader(source)
         missing = set(COLUMNS[:9]) - set(reader.fieldnames or ())
         if missing:
-            raise Refusal("invalid_file", f"the header lacks {', '.join(sorted(missing))}", 422)
+            raise Refusal(INVALID_FILE, f"the header lacks {', '.join(sorted(missing))}", 422)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="marriage-import") as pool:
             in_flight: deque[tuple[Future[dict[str, Any]], int]] = deque()
             for prepared, size in ahead(reader, batch_size, today or local_today()):

@@ -26,6 +26,7 @@ from services.marriage.adapters.historical import write_registrations
 from services.marriage.adapters.read_models import ReadModels
 from services.marriage.application.reactions import apply_death
 from services.marriage.application.unit_of_work import ATTEMPTS, EventIds, UnitOfWork, new_events
+from services.marriage.contract.refusals import ALREADY_MARRIED, BATCH_TOO_LARGE, CERTIFICATE_NUMBER_TAKEN
 from services.marriage.domain import events as ev
 from services.marriage.domain.imports import (
     BatchDecision,
@@ -35,13 +36,12 @@ from services.marriage.domain.imports import (
     decide_batch,
     invalid,
 )
-from services.marriage.domain.rules import ALREADY_MARRIED
 from shared.envelope import Metadata, derived_event_id
 from shared.errors import Refusal
 from shared.eventstore.postgres import PostgresEventStore
 
 MAX_BATCH = 1000
-RACES = (ALREADY_MARRIED, "certificate_number_taken")  # lost to a concurrent writer: decided again
+RACES = (ALREADY_MARRIED, CERTIFICATE_NUMBER_TAKEN)  # lost to a concurrent writer: decided again
 
 
 def batch_id_of(raw: Sequence[Any]) -> str:
@@ -63,7 +63,7 @@ def prepare_batch(raw_records: Sequence[Any], today: dt.date, parse: Any, first_
     """`raw_records`: dicts (CSV rows or JSON items); `parse(model, raw)` validates one (a Refusal when
     malformed)."""
     if len(raw_records) > MAX_BATCH:
-        raise Refusal("batch_too_large", f"at most {MAX_BATCH} records per batch", 422)
+        raise Refusal(BATCH_TOO_LARGE, f"at most {MAX_BATCH} records per batch", 422)
     invalid_rows: dict[int, dict[str, Any]] = {}
     checked: list[Checked] = []
     for offset, raw in enumerate(raw_records):

@@ -14,6 +14,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from services.marriage.contract.queries import AppointmentsQuery, DivorcesQuery
+from services.marriage.contract.refusals import FORBIDDEN_PLACE
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.paging import page
@@ -23,7 +24,7 @@ def office_in_scope(actor: Actor, office: str | None) -> str | None:
     """The office the list covers: a clerk's own (default) or, for the city's staff, the one asked (or all)."""
     if actor.role == "marriage_clerk":
         if office not in (None, actor.office):
-            raise Refusal("forbidden_place", f"{actor.office or 'this principal'} may not read {office}", 403)
+            raise Refusal(FORBIDDEN_PLACE, f"{actor.office or 'this principal'} may not read {office}", 403)
         return actor.office
     return office
 

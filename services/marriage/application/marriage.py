@@ -39,6 +39,7 @@ from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import get_logger
 from shared.reference.disclosure import disclosing
 from shared.reference.divisions import weinan_counties
+from shared.reference.refusals import INVALID_QUERY, VALIDATION_FAILED
 from shared.unit_of_work import Application, deciders, parse
 
 log = get_logger(__name__)
@@ -57,7 +58,7 @@ def query_date(text: Any, name: str, default: dt.date | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except (TypeError, ValueError):
-        raise Refusal("invalid_query", f"{name} is a date YYYY-MM-DD", 422,
+        raise Refusal(INVALID_QUERY, f"{name} is a date YYYY-MM-DD", 422,
                       [{"loc": ["query", name], "msg": "not a date"}]) from None
 
 
@@ -87,7 +88,7 @@ class Marriage(Application):
         """M-12: one batch (≤ 1000 records), all or nothing; per-record results."""
         who = Actor.from_rpc(actor)
         if not isinstance(records, list | tuple):
-            raise Refusal("validation_failed", "records is a list", 422,
+            raise Refusal(VALIDATION_FAILED, "records is a list", 422,
                           [{"loc": ["body", "records"], "msg": "a list"}])
         metadata = self.correlation.metadata(actor=who.name)
         return imports.import_batch(self.store, metadata, records, self.clock(), parse, first_row)
@@ -131,9 +132,9 @@ class Marriage(Application):
         except (TypeError, ValueError):
             size = 0
         if not 1 <= size <= 200:
-            raise Refusal("invalid_query", "limit is 1 to 200", 422, [{"loc": ["query", "limit"], "msg": "1..200"}])
+            raise Refusal(INVALID_QUERY, "limit is 1 to 200", 422, [{"loc": ["query", "limit"], "msg": "1..200"}])
         if cursor is not None and not (isinstance(cursor, str) and len(cursor) <= 64):
-            raise Refusal("invalid_query", "cursor is a next_cursor", 422, [{"loc": ["query", "cursor"], "msg": "?"}])
+            raise Refusal(INVALID_QUERY, "cursor is a next_cursor", 422, [{"loc": ["query", "cursor"], "msg": "?"}])
         with self.store.db.transaction() as tx:
             uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
             ids = uow.read.flagged_imports(cursor, size + 1)
@@ -178,7 +179,7 @@ class Marriage(Application):
         elif isinstance(year, str) and year.isdigit() and 1950 <= int(year) <= today.year:
             number = int(year)
         else:
-            raise Refusal("invalid_query", "year is a year, at most this one", 422,
+            raise Refusal(INVALID_QUERY, "year is a year, at most this one", 422,
                           [{"loc": ["query", "year"], "msg": "not a year"}])
         with self.store.db.connection() as conn:
             return certificate_stock.numbering_audit(conn, office, number)
@@ -188,7 +189,7 @@ class Marriage(Application):
         those under the citywide rule then, and the year's registrations and cross-county ones (as GET
         /statistics counts them: use, not the rate)."""
         if not (isinstance(year, int) and 1900 <= year <= 9999):
-            raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
+            raise Refusal(INVALID_QUERY, "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
         as_of = min(dt.date(year, 12, 31), self.clock())
         offices = [f"MR-{division.code}" for division in weinan_counties(as_of)]
         citywide = parameters.jurisdiction(as_of) in parameters.CITYWIDE_PHASES
@@ -217,6 +218,6 @@ class Marriage(Application):
         start = query_date(first, "from", dt.date(today.year, 1, 1))
         end = query_date(last, "to", today)
         if end < start:
-            raise Refusal("invalid_query", "to is before from", 422, [{"loc": ["query", "to"], "msg": "before from"}])
+            raise Refusal(INVALID_QUERY, "to is before from", 422, [{"loc": ["query", "to"], "msg": "before from"}])
         with self.store.db.connection() as conn:
             return queries.statistics(conn, start, end)

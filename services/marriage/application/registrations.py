@@ -14,6 +14,7 @@ additionally makes the loser fail as soon as the winner has committed rather tha
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -25,6 +26,7 @@ from services.marriage.contract.commands import (
     RevokeRegistration,
     VoidCertificateBlank,
 )
+from services.marriage.contract.refusals import REGISTRATION_NOT_FOUND
 from services.marriage.domain import certificates as cert
 from services.marriage.domain import events as ev
 from services.marriage.domain import rules
@@ -46,8 +48,9 @@ from services.marriage.domain.registration import (
 )
 from services.marriage.domain.rules import ApplicationRefused, PersonFacts
 from shared.actor import Actor
-from shared.errors import NotFound, Refusal
+from shared.errors import Refusal
 from shared.eventstore.base import NO_STREAM
+from shared.unit_of_work import OnRecord, Outcome, existing
 
 
 def take_number(uow: UnitOfWork, prefix: str, office: str, on: dt.date) -> str:
@@ -130,13 +133,8 @@ def record_refusal(uow: UnitOfWork, refused: ApplicationRefused) -> Refusal:
 
 
 def load_marriage(uow: UnitOfWork, registration_id: str, *, referenced: bool = False) -> MarriageState:
-    state = uow.marriage(registration_id) if plausible_id(registration_id) else None
-    if state is None:
-        if referenced:
-            raise Refusal("registration_not_found", "no marriage is registered under this registration_id", 404,
-                          [{"loc": ["body", "registration_id"], "msg": "no such registration"}])
-        raise NotFound("no such registration")
-    return state
+    return existing(uow.marriage(registration_id) if plausible_id(registration_id) else None, "marriage",
+                    "registration_id" if referenced else None, REGISTRATION_NOT_FOUND)
 
 
 def plausible_id(value: Any) -> bool:
@@ -147,23 +145,32 @@ def marriage_result(events: list[Any], **extra: Any) -> dict[str, Any]:
     return {"registration_id": events[-1].payload["registration_id"], "version": events[-1].stream_version, **extra}
 
 
+# A command on one marriage: replay, load, decide, record, answer the registration and its version.
+on_marriage: OnRecord[MarriageState] = OnRecord(
+    load=load_marriage, stream=lambda state: ev.marriage_stream(state.registration_id),
+    answer=lambda uow, outcome: marriage_result(outcome.stored))
+
+
+def codes_of_new(uow: UnitOfWork, outcome: Outcome[Any], copies: list[dict[str, Any]]) -> dict[str, str] | None:
+    """K-8: the codes of the copies a command issued, stored in its transaction; a retry answers none."""
+    return issue_codes(uow, copies) if outcome.state is not None else None
+
+
 def reissue_certificate(uow: UnitOfWork, registration_id: str, command: ReissueCertificate, actor: Actor,
                         today: dt.date) -> dict[str, Any]:
     """M-7, K-2: POST /registrations/{id}/certificate-reissues — a `BJ` number of the reissuing office."""
-    codes = None
-    if not (stored := uow.replayed()):
-        state = load_marriage(uow, registration_id)
+    def decide(state: MarriageState) -> list[Any]:
         person = rules.check_id_number(command.party_id_number, today, "party_id_number").value
-        on = command.reissued_on or today
-        number = take_number(uow, cert.MARRIAGE_REISSUE, actor.office or state.office, on)
-        drafts = decide_reissue(state, command, person, actor, today, number)
-        stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
-        p = stored[-1].payload
-        codes = issue_codes(uow, [{"number": p["new_number"], "id_number": p["id_number"]}])
-    p = stored[-1].payload
-    copies = [{"number": p["new_number"], "id_number": p["id_number"]}]
-    return marriage_result(stored, certificate=p["new_number"], old_number=p["old_number"],
-                           certificates=certificates_answer(copies, codes))
+        number = take_number(uow, cert.MARRIAGE_REISSUE, actor.office or state.office, command.reissued_on or today)
+        return decide_reissue(state, command, person, actor, today, number)
+
+    def answer(uow: UnitOfWork, outcome: Outcome[MarriageState]) -> dict[str, Any]:
+        p = outcome.stored[-1].payload
+        copies = [{"number": p["new_number"], "id_number": p["id_number"]}]
+        return marriage_result(outcome.stored, certificate=p["new_number"], old_number=p["old_number"],
+                               certificates=certificates_answer(copies, codes_of_new(uow, outcome, copies)))
+
+    return on_marriage.run(uow, registration_id, decide, actor, today, answer=answer)
 
 
 def void_certificate_blank(uow: UnitOfWork, command: VoidCertificateBlank, actor: Actor,
@@ -181,26 +188,31 @@ def void_certificate_blank(uow: UnitOfWork, command: VoidCertificateBlank, actor
 def record_court_outcome(uow: UnitOfWork, registration_id: str, command: RecordCourtOutcome, actor: Actor,
                          today: dt.date) -> dict[str, Any]:
     """M-9: POST /registrations/{id}/court-outcomes (registrars)."""
-    if not (stored := uow.replayed()):
-        state = load_marriage(uow, registration_id)
-        drafts = decide_court_outcome(state, command, actor, today)
-        stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
-        _close_pending_divorce(uow, registration_id, state.id_numbers, "marriage_ended", command.effective_on)
-    return marriage_result(stored, kind=stored[-1].payload["kind"])
+    return on_marriage.run(
+        uow, registration_id, lambda state: decide_court_outcome(state, command, actor, today), actor, today,
+        record=lambda uow, state, drafts: _ending(uow, state, drafts, command.effective_on),
+        answer=lambda uow, outcome: marriage_result(outcome.stored, kind=outcome.stored[-1].payload["kind"]))
 
 
 def revoke_registration(uow: UnitOfWork, registration_id: str, command: RevokeRegistration, actor: Actor,
                         today: dt.date) -> dict[str, Any]:
     """M-10: POST /registrations/{id}/revocation (registrars)."""
-    if not (stored := uow.replayed()):
-        state = load_marriage(uow, registration_id)
+    def decide(state: MarriageState) -> list[Any]:
         dishonest = None
         if command.dishonest_id_number is not None:
             dishonest = rules.check_id_number(command.dishonest_id_number, today, "dishonest_id_number").value
-        drafts = decide_revocation(state, command, dishonest, actor, today)
-        stored = uow.record(ev.marriage_stream(registration_id), drafts, state.version)
-        _close_pending_divorce(uow, registration_id, state.id_numbers, "marriage_ended", command.revoked_on or today)
-    return marriage_result(stored, status="revoked")
+        return decide_revocation(state, command, dishonest, actor, today)
+
+    return on_marriage.run(uow, registration_id, decide, actor, today,
+                           record=lambda uow, state, drafts: _ending(uow, state, drafts, command.revoked_on or today),
+                           answer=lambda uow, outcome: marriage_result(outcome.stored, status="revoked"))
+
+
+def _ending(uow: UnitOfWork, state: MarriageState, drafts: Sequence[Any], on: dt.date) -> list[Any]:
+    """The marriage's end recorded, and a divorce application pending on it closed with it (M-8)."""
+    stored = uow.record(ev.marriage_stream(state.registration_id), drafts, state.version)
+    _close_pending_divorce(uow, state.registration_id, state.id_numbers, "marriage_ended", on)
+    return stored
 
 
 def _close_pending_divorce(uow: UnitOfWork, registration_id: str, id_numbers: tuple[str, ...], reason: str,

@@ -16,8 +16,7 @@ from shared.unit_of_work import ATTEMPTS, new_events
 __all__ = ["ATTEMPTS", "EventIds", "UnitOfWork", "attempt", "execute", "new_events"]
 
 
-class EventIds(unit_of_work.EventIds):
-    SERVICE = "marriage"
+EventIds = unit_of_work.EventIds.of("marriage")
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):

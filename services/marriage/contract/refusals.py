@@ -21,6 +21,8 @@ CERTIFICATE_NOT_FOUND = Code("certificate_not_found", "K-8: no such certificate,
 INVALID_BLANK_RANGE = Code("invalid_blank_range", "K-5: the range of blank numbers is not valid")
 SERIALS_EXHAUSTED = Code("serials_exhausted", "K-2: the office's serials of the year are used up (409)")
 BLANK_ALREADY_VOIDED = Code("blank_already_voided", "M-7: the certificate blank is void already (409)")
+BLANK_NOT_ON_HAND = Code("blank_not_on_hand", "K-5: the number is not a blank the office has on hand (409)")
+BLANK_ALREADY_USED = Code("blank_already_used", "K-5: a copy was printed on the blank: it cannot be voided (409)")
 BORN_AFTER_REGISTRATION = Code("born_after_registration", "a party was born after the registration date")
 DIVORCE_BEFORE_REGISTRATION = Code("divorce_before_registration",
                                    "M-12: a paper divorce is dated before the marriage or in the future")

@@ -14,6 +14,7 @@ from typing import Any
 
 from services.marriage.contract import events as contract
 from services.marriage.contract.commands import BookAppointment, CancelAppointment, RecordNoShow
+from services.marriage.contract.refusals import APPOINTMENT_NOT_DUE, DATE_IN_PAST, DATE_TOO_FAR
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
 from services.marriage.domain.events import Draft, parties
@@ -56,10 +57,10 @@ def decide_booking(command: BookAppointment, actor: Actor, today: dt.date, appoi
     office = rules.check_office(command.office)
     rules.check_acts_for_office(actor, office)
     if command.date < today:
-        raise rules.refusal("date_in_past", "appointments are booked for today or later", field="date")
+        raise rules.refusal(DATE_IN_PAST, "appointments are booked for today or later", field="date")
     horizon = parameters.appointment_horizon_days(today)
     if command.date > today + dt.timedelta(days=horizon):
-        raise rules.refusal("date_too_far", f"appointments are booked at most {horizon} days ahead", field="date")
+        raise rules.refusal(DATE_TOO_FAR, f"appointments are booked at most {horizon} days ahead", field="date")
     persons = [rules.check_id_number(n, today, f"id_numbers.{i}").value for i, n in enumerate(command.id_numbers)]
     payload = {"appointment_id": appointment_id, "office": office, "date": command.date.isoformat(),
                "kind": command.kind, "id_numbers": persons}
@@ -86,7 +87,7 @@ def decide_no_show(state: Appointment, command: RecordNoShow, actor: Actor, toda
     rules.check_version(command.version, state.version)
     _check_booked(state)
     if today < state.date:
-        raise Refusal("appointment_not_due", f"the appointment is on {state.date}", 409)
+        raise Refusal(APPOINTMENT_NOT_DUE, f"the appointment is on {state.date}", 409)
     payload = {"appointment_id": state.appointment_id, "office": state.office, "date": state.date.isoformat(),
                "kind": state.kind}
     return [Draft.of(contract.AppointmentMissed(**payload), state.date, parties(*state.id_numbers, role="applicant"))]

@@ -19,6 +19,14 @@ from services.marriage.contract.commands import (
     ReceiveCertificateBlanks,
     VoidCertificateBlank,
 )
+from services.marriage.contract.refusals import (
+    BLANK_ALREADY_RECEIVED,
+    BLANK_ALREADY_USED,
+    BLANK_ALREADY_VOIDED,
+    BLANK_NOT_ON_HAND,
+    CERTIFICATE_NOT_FOUND,
+    INVALID_BLANK_RANGE,
+)
 from services.marriage.domain import rules
 from services.marriage.domain.events import Draft, parties
 from shared import certificates as numbering
@@ -35,10 +43,6 @@ from shared.certificates import (  # noqa: F401 - the numbering K-2/K-8 shares w
     serial_gaps,
 )
 from shared.errors import Refusal
-
-BLANK_ALREADY_VOIDED = "blank_already_voided"
-BLANK_NOT_ON_HAND = "blank_not_on_hand"
-BLANK_ALREADY_USED = "blank_already_used"
 
 # K-2: J marriage, L divorce, BJ/BL reissued marriage/divorce certificates.
 MARRIAGE, DIVORCE, MARRIAGE_REISSUE, DIVORCE_REISSUE = "J", "L", "BJ", "BL"
@@ -73,10 +77,10 @@ def decide_receipt(command: ReceiveCertificateBlanks, actor: Actor, today: dt.da
     on = command.received_on or today
     rules.check_business_day(on, actor, today, "received_on")
     if command.last < command.first or command.last - command.first >= MAX_BLANKS_PER_RECEIPT:
-        raise rules.refusal("invalid_blank_range", f"last is at least first, at most {MAX_BLANKS_PER_RECEIPT} "
+        raise rules.refusal(INVALID_BLANK_RANGE, f"last is at least first, at most {MAX_BLANKS_PER_RECEIPT} "
                             "blanks a receipt", field="last")
     if already_received:
-        raise Refusal("blank_already_received", f"{len(already_received)} of these blanks were received already,"
+        raise Refusal(BLANK_ALREADY_RECEIVED, f"{len(already_received)} of these blanks were received already,"
                       f" first {already_received[0]}", 409)
     received = contract.CertificateBlanksReceived(receipt_id=receipt_id, office=command.office, series=command.series,
                                                   first=command.first, last=command.last, received_on=on)
@@ -94,7 +98,7 @@ def decide_issue(history: Sequence[object], status: str | None, blank_office: st
     if status != "on_hand" or blank_office != command.office:
         raise Refusal(BLANK_NOT_ON_HAND, f"{command.number} is not a blank this office has on hand", 409)
     if holder not in copy_holders:
-        raise Refusal("certificate_not_found", "no copy of this number is held by this person", 404)
+        raise Refusal(CERTIFICATE_NOT_FOUND, "no copy of this number is held by this person", 404)
     issued = contract.CertificateBlankIssued(number=command.number, office=command.office,
                                              certificate_number=command.certificate_number, id_number=holder,
                                              issued_on=on)

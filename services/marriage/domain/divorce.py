@@ -16,6 +16,17 @@ from typing import Any
 
 from services.marriage.contract import events as contract
 from services.marriage.contract.commands import ApplyForDivorce, RegisterDivorce, WithdrawDivorce
+from services.marriage.contract.refusals import (
+    APPLICATION_LAPSED,
+    BEFORE_APPLICATION,
+    COOLING_OFF,
+    DIVORCE_CLOSED,
+    DIVORCE_PENDING,
+    DIVORCE_REGISTERED,
+    DIVORCE_WITHDRAWN,
+    NOT_A_PARTY,
+    WITHDRAWAL_PERIOD_OVER,
+)
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
 from services.marriage.domain.events import Draft, parties
@@ -99,7 +110,7 @@ def decide_application(marriage: MarriageState, command: ApplyForDivorce, actor:
     check_not_before_registration(marriage, applied_on, "applied_on")
     check_divorce_jurisdiction_M6(office, marriage, applied_on)
     if pending is not None:
-        raise Refusal("divorce_pending", f"divorce application {pending} is pending for this marriage", 409)
+        raise Refusal(DIVORCE_PENDING, f"divorce application {pending} is pending for this marriage", 409)
     w = windows(applied_on)
     payload = {"divorce_id": divorce_id, "registration_id": marriage.registration_id, "office": office,
                "applied_on": applied_on.isoformat(), "agreement": command.agreement.model_dump(),
@@ -118,10 +129,10 @@ def check_divorce_jurisdiction_M6(office: str, marriage: MarriageState, applied_
 
 
 def check_pending(state: DivorceState) -> None:
-    codes = {"withdrawn": ("divorce_withdrawn", "the application was withdrawn"),
-             "deemed_withdrawn": ("application_lapsed", "nobody came within the registration window: deemed withdrawn"),
-             "closed": ("divorce_closed", "the application ended with the marriage"),
-             "registered": ("divorce_registered", "the divorce is registered already")}
+    codes = {"withdrawn": (DIVORCE_WITHDRAWN, "the application was withdrawn"),
+             "deemed_withdrawn": (APPLICATION_LAPSED, "nobody came within the registration window: deemed withdrawn"),
+             "closed": (DIVORCE_CLOSED, "the application ended with the marriage"),
+             "registered": (DIVORCE_REGISTERED, "the divorce is registered already")}
     if state.status in codes:
         code, detail = codes[state.status]
         raise Refusal(code, detail, 409)
@@ -134,14 +145,14 @@ def decide_withdrawal(state: DivorceState, marriage: MarriageState, command: Wit
     rules.check_version(command.version, state.version)
     rules.check_acts_for_office(actor, state.office)
     if person not in marriage.id_numbers:
-        raise rules.refusal("not_a_party", "this person is not a party to the marriage", field="by_id_number")
+        raise rules.refusal(NOT_A_PARTY, "this person is not a party to the marriage", field="by_id_number")
     check_pending(state)
     on = command.withdrawn_on or today
     rules.check_business_day(on, actor, today, "withdrawn_on")
     if on < state.applied_on:
-        raise rules.refusal("before_application", "withdrawn_on is before the application", field="withdrawn_on")
+        raise rules.refusal(BEFORE_APPLICATION, "withdrawn_on is before the application", field="withdrawn_on")
     if on > state.windows.withdraw_until:
-        raise Refusal("withdrawal_period_over", f"withdrawal was possible until {state.windows.withdraw_until}", 409)
+        raise Refusal(WITHDRAWAL_PERIOD_OVER, f"withdrawal was possible until {state.windows.withdraw_until}", 409)
     payload = {"divorce_id": state.divorce_id, "registration_id": state.registration_id, "office": state.office,
                "by_id_number": person, "withdrawn_on": on.isoformat()}
     return [Draft.of(contract.DivorceWithdrawn(**payload), on, parties(*marriage.id_numbers))]
@@ -157,10 +168,10 @@ def decide_registration(state: DivorceState, marriage: MarriageState, command: R
     on = command.registered_on or today
     rules.check_business_day(on, actor, today, "registered_on")
     if on < state.windows.register_from:
-        raise Refusal("cooling_off", f"the cooling-off period runs until {state.windows.withdraw_until}; "
+        raise Refusal(COOLING_OFF, f"the cooling-off period runs until {state.windows.withdraw_until}; "
                                      f"register from {state.windows.register_from}", 409)
     if on > state.windows.register_until:
-        raise Refusal("application_lapsed", f"the registration window ended on {state.windows.register_until}", 409)
+        raise Refusal(APPLICATION_LAPSED, f"the registration window ended on {state.windows.register_until}", 409)
     check_in_force(marriage, "only a marriage in force is divorced")
     payload = {"divorce_id": state.divorce_id, "registration_id": marriage.registration_id, "office": state.office,
                "registered_on": on.isoformat(),

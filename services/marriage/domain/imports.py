@@ -23,6 +23,13 @@ from typing import Annotated, Any
 from pydantic import StringConstraints
 
 from services.marriage.contract.commands import Model
+from services.marriage.contract.refusals import (
+    BORN_AFTER_REGISTRATION,
+    BUSINESS_DATE_IN_FUTURE,
+    CERTIFICATE_NUMBER_TAKEN,
+    CERTIFICATE_NUMBERS_REPEAT,
+    DIVORCE_BEFORE_REGISTRATION,
+)
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
 from services.marriage.domain.events import Draft, parties
@@ -94,7 +101,7 @@ def check_record(row: int, record: HistoricalRecord, today: dt.date) -> Checked:
     """The record's own consistency (raises a Refusal: `invalid`)."""
     office = rules.check_office(record.office)
     if record.registered_on > today:
-        raise rules.refusal("business_date_in_future", "registered_on is in the future", field="registered_on")
+        raise rules.refusal(BUSINESS_DATE_IN_FUTURE, "registered_on is in the future", field="registered_on")
     husband = rules.second_generation(rules.check_id_number(record.husband_id_number, today, "husband_id_number",
                                                       allow_first_generation=True), today)
     wife = rules.second_generation(rules.check_id_number(record.wife_id_number, today, "wife_id_number",
@@ -102,15 +109,15 @@ def check_record(row: int, record: HistoricalRecord, today: dt.date) -> Checked:
     if (husband.sex, wife.sex) != ("male", "female") or husband.value == wife.value:
         raise rules.refusal(rules.NOT_ONE_MAN_ONE_WOMAN, "the husband's number is a man's, the wife's a woman's (M-2)")
     if min(husband.birth_date, wife.birth_date) > record.registered_on:
-        raise rules.refusal("born_after_registration", "a party was born after the registration date")
+        raise rules.refusal(BORN_AFTER_REGISTRATION, "a party was born after the registration date")
     if record.husband_certificate == record.wife_certificate:
-        raise rules.refusal("certificate_numbers_repeat", "each party has a certificate of its own number")
+        raise rules.refusal(CERTIFICATE_NUMBERS_REPEAT, "each party has a certificate of its own number")
     households = (rules.check_household_division(record.husband_household_division or husband.division,
                                                  "husband_household_division"),
                   rules.check_household_division(record.wife_household_division or wife.division,
                                                  "wife_household_division"))
     if record.divorced_on is not None and not record.registered_on <= record.divorced_on <= today:
-        raise rules.refusal("divorce_before_registration", "divorced_on is before registered_on or in the future",
+        raise rules.refusal(DIVORCE_BEFORE_REGISTRATION, "divorced_on is before registered_on or in the future",
                             field="divorced_on")
     if office != record.office:
         record = record.model_copy(update={"office": office})
@@ -165,7 +172,7 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
         elif item.in_force_until is None and any(married.get(person) for person in persons):
             reason = rules.ALREADY_MARRIED
         elif holders - {None} or any(number in seen_numbers for number in item.certificates):
-            reason = "certificate_number_taken"
+            reason = CERTIFICATE_NUMBER_TAKEN
         if reason is not None:
             if registration_id not in recorded:
                 decision.conflicts.append(conflict_draft(item, reason, batch_id))

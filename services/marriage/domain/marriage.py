@@ -19,7 +19,13 @@ from services.marriage.contract.commands import (
     ReissueDivorceCertificate,
     RevokeRegistration,
 )
-from services.marriage.contract.refusals import NO_DIVORCE_CERTIFICATE
+from services.marriage.contract.refusals import (
+    BEFORE_REGISTRATION,
+    MARRIAGE_ENDED,
+    MARRIAGE_NEVER_EXISTED,
+    NO_DIVORCE_CERTIFICATE,
+    NOT_A_PARTY,
+)
 from services.marriage.domain import events as ev
 from services.marriage.domain import rules
 from services.marriage.domain.events import Draft, parties
@@ -104,18 +110,18 @@ def fold(events: Iterable[Recorded]) -> MarriageState | None:
 
 def check_party(state: MarriageState, id_number: str, field: str) -> None:
     if id_number not in state.id_numbers:
-        raise rules.refusal("not_a_party", "this person is not a party to the marriage", field=field)
+        raise rules.refusal(NOT_A_PARTY, "this person is not a party to the marriage", field=field)
 
 
 def check_in_force(state: MarriageState, what: str) -> None:
     """M-7, M-8, M-9: only a marriage in force can be divorced or get a certificate reissued."""
     if state.status != "married":
-        raise Refusal("marriage_ended", f"the marriage is {state.status}: {what}", 409)
+        raise Refusal(MARRIAGE_ENDED, f"the marriage is {state.status}: {what}", 409)
 
 
 def check_not_before_registration(state: MarriageState, day: dt.date, field: str) -> None:
     if day < state.registered_on:
-        raise rules.refusal("before_registration", f"{field} is before the registration date", field=field)
+        raise rules.refusal(BEFORE_REGISTRATION, f"{field} is before the registration date", field=field)
 
 
 # -- M-7 -----------------------------------------------------------------------------------------------------
@@ -147,7 +153,7 @@ def decide_divorce_reissue(state: MarriageState, divorce_id: str, command: Reiss
     on = command.reissued_on or today
     rules.check_business_day(on, actor, today, "reissued_on")
     if state.ended_on is not None and on < state.ended_on:
-        raise rules.refusal("before_registration", "reissued_on is before the divorce was registered",
+        raise rules.refusal(BEFORE_REGISTRATION, "reissued_on is before the divorce was registered",
                             field="reissued_on")
     payload = {"registration_id": state.registration_id, "divorce_id": divorce_id, "id_number": person,
                "old_number": state.divorce_certificates[person], "new_number": new_number, "reason": command.reason,
@@ -163,7 +169,7 @@ def decide_court_outcome(state: MarriageState, command: RecordCourtOutcome, acto
     rules.check_records_business(actor)
     rules.check_version(command.version, state.version)
     if state.status in NEVER_EXISTED:
-        raise Refusal("marriage_never_existed", f"the registration is already {state.status}", 409)
+        raise Refusal(MARRIAGE_NEVER_EXISTED, f"the registration is already {state.status}", 409)
     if command.kind == "divorce":
         check_in_force(state, "only a marriage in force is divorced")
     rules.check_business_day(command.effective_on, actor, today, "effective_on")
@@ -181,7 +187,7 @@ def decide_revocation(state: MarriageState, command: RevokeRegistration, dishone
     rules.check_records_business(actor)
     rules.check_version(command.version, state.version)
     if state.status in NEVER_EXISTED:
-        raise Refusal("marriage_never_existed", f"the registration is already {state.status}", 409)
+        raise Refusal(MARRIAGE_NEVER_EXISTED, f"the registration is already {state.status}", 409)
     on = command.revoked_on or today
     rules.check_business_day(on, actor, today, "revoked_on")
     subjects = parties(*state.id_numbers) + (((dishonest, "dishonest"),) if dishonest else ())

@@ -13,6 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from services.marriage.contract.refusals import (  # M-5 reason codes: M-4, M-2, M-1, M-6, M-3
+    ALREADY_MARRIED,
+    BELOW_LEGAL_AGE,
+    DECEASED,
+    FORBIDDEN_PLACE,
+    INVALID_DIVISION,
+    INVALID_ID_NUMBER,
+    INVALID_PLACE,
+    MISSING_DECLARATION,
+    NOT_IN_JURISDICTION,
+    NOT_ONE_MAN_ONE_WOMAN,
+)
 from services.marriage.domain import parameters
 from shared.actor import Actor
 from shared.business_dates import check_business_date
@@ -21,14 +33,8 @@ from shared.reference.dates import age_on
 from shared.reference.divisions import division, in_city, is_county_level, province_of
 from shared.reference.idnumber import IdNumber, InvalidIdNumber, check_digit, parse_id_number
 from shared.reference.places import InvalidPlace, parse_place
+from shared.reference.refusals import CONCURRENCY_CONFLICT
 
-# M-5 reason codes, in the order a clerk should read them.
-MISSING_DECLARATION = "missing_declaration"  # M-4
-NOT_ONE_MAN_ONE_WOMAN = "not_one_man_one_woman"  # M-2
-BELOW_LEGAL_AGE = "below_legal_age"  # M-1
-NOT_IN_JURISDICTION = "not_in_jurisdiction"  # M-6
-ALREADY_MARRIED = "already_married"  # M-3
-DECEASED = "deceased"  # M-3
 CONFLICTS_WITH_STATE = frozenset({ALREADY_MARRIED, DECEASED})  # 409; the others are 422
 
 
@@ -44,7 +50,7 @@ def check_id_number(text: str, today: dt.date, field: str = "id_number", *,
         return parse_id_number(text, today=today, allow_first_generation=allow_first_generation)
     except (InvalidIdNumber, TypeError) as exc:
         reason = getattr(exc, "reason", "format")
-        raise refusal("invalid_id_number", f"not a valid ID number ({reason})", field=field) from None
+        raise refusal(INVALID_ID_NUMBER, f"not a valid ID number ({reason})", field=field) from None
 
 
 def second_generation(person: IdNumber, today: dt.date) -> IdNumber:
@@ -60,7 +66,7 @@ def second_generation(person: IdNumber, today: dt.date) -> IdNumber:
 def check_office(code: str, field: str = "office") -> str:
     """0.2: a registry office code (MR-610502) of a known city or county."""
     if not _is_registry_office(code):
-        raise refusal("invalid_place", f"{field} is not a registry office code", field=field)
+        raise refusal(INVALID_PLACE, f"{field} is not a registry office code", field=field)
     return code
 
 
@@ -80,7 +86,7 @@ def office_division(office: str) -> str:
 def check_household_division(code: str, field: str) -> str:
     """M-6: a household registration is a county-level division, present or historical."""
     if not is_county_level(code):
-        raise refusal("invalid_division", "household_division is not a known county-level code", field=field)
+        raise refusal(INVALID_DIVISION, "household_division is not a known county-level code", field=field)
     return code
 
 
@@ -95,7 +101,7 @@ def check_acts_for_office(actor: Actor, office: str) -> None:
     admins record no business at all."""
     check_records_business(actor)
     if actor.role == "marriage_clerk" and actor.office != office:
-        raise Refusal("forbidden_place", f"{actor.office or 'this principal'} may not act for {office}", 403)
+        raise Refusal(FORBIDDEN_PLACE, f"{actor.office or 'this principal'} may not act for {office}", 403)
 
 
 def check_business_day(day: dt.date, actor: Actor, today: dt.date, field: str) -> None:
@@ -106,7 +112,7 @@ def check_business_day(day: dt.date, actor: Actor, today: dt.date, field: str) -
 def check_version(expected: int | None, actual: int) -> None:
     """api.md If-Match: a command naming the version it read is refused once the resource moved on."""
     if expected is not None and expected != actual:
-        raise Refusal("concurrency_conflict", f"the resource is at version {actual}, not {expected}", 409)
+        raise Refusal(CONCURRENCY_CONFLICT, f"the resource is at version {actual}, not {expected}", 409)
 
 
 # -- M-1 to M-6: the application rules of a registration ------------------------------------------------------

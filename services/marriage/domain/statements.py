@@ -20,6 +20,7 @@ from services.marriage.domain import rules
 from services.marriage.domain.events import Draft, parties
 from shared.actor import Actor
 from shared.errors import Refusal
+from shared.reference.refusals import VALIDATION_FAILED
 
 STATEMENTS_LIMITED_FROM = dt.date(2015, 9, 21)  # 民函〔2015〕266号
 # What each certificate prefix says on the statement (K-2); imported paper numbers are marriages (M-12).
@@ -68,7 +69,7 @@ def decide_record_statement(command: IssueRecordStatement, person: str, lines: l
     rules.check_business_day(on, actor, today, "issued_on")
     check_statement_allowed_K7(command.purpose, command.destination, on)
     if command.proxy is not None and command.proxy.id_number == person:
-        raise rules.refusal("validation_failed", "the proxy is someone other than the person", field="proxy")
+        raise rules.refusal(VALIDATION_FAILED, "the proxy is someone other than the person", field="proxy")
     payload = {"number": number, "office": command.office, "id_number": person, "name": command.name,
                "purpose": command.purpose, "destination": command.destination,
                "proxy_id_number": command.proxy.id_number if command.proxy else None,

@@ -21,6 +21,7 @@ from services.timeline.adapters import projection
 from services.timeline.adapters.projection import Shown
 from services.timeline.contract.feed import SPECVERSION, source_of
 from services.timeline.contract.queries import DEFAULT_FEED_LIMIT, EVENT_TYPE_PATTERN, MAX_FEED_LIMIT, SERVICE_PATTERN
+from services.timeline.contract.refusals import FEED_NOT_IN_SCOPE, INVALID_SUBJECT, TIMELINE_NOT_IN_SCOPE
 from services.timeline.domain import cursor
 from services.timeline.domain.access import Visibility, visibility_of
 from services.timeline.domain.facts import derive_facts
@@ -28,6 +29,7 @@ from services.timeline.domain.titles import title_of
 from shared.db import Database
 from shared.envelope import SUBJECT_ID_PATTERN
 from shared.errors import NotFound, Refusal
+from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 
 PERSONS_CACHED = 2048  # timelines remembered per process (a few hundred entries each)
 _SUBJECT = re.compile(SUBJECT_ID_PATTERN)
@@ -59,9 +61,9 @@ class Queries:
         callers see `merged_ids`, the temporary ids (relief cases) linked to the person."""
         visibility = _visibility(viewer)
         if not visibility.reads_timeline:
-            raise Refusal("timeline_not_in_scope", "your scopes cover current facts only, not timelines", 403)
+            raise Refusal(TIMELINE_NOT_IN_SCOPE, "your scopes cover current facts only, not timelines", 403)
         if service is not None and not _SERVICE.match(service):
-            raise Refusal("invalid_query", "service is a service name", 422,
+            raise Refusal(INVALID_QUERY, "service is a service name", 422,
                           [{"loc": ["query", "service"], "msg": "unknown service"}])
         until = _date(as_of)
         moment = _moment(known_at)
@@ -112,7 +114,7 @@ class Queries:
         """The person's facts on `as_of` (a business date), as the registry knew them at `known_at`."""
         visibility = _visibility(viewer)
         if not visibility.reads_anything:
-            raise Refusal("forbidden", "no access class covers this person's facts", 403)
+            raise Refusal(FORBIDDEN, "no access class covers this person's facts", 403)
         until = _date(as_of)
         moment = _moment(known_at)
         _check_subject(subject)
@@ -131,7 +133,7 @@ class Queries:
     def feed(self, after: str | None, types: str | None, limit: int | str | None, viewer: Any) -> dict[str, Any]:
         visibility = _visibility(viewer)
         if not visibility.reads_timeline:
-            raise Refusal("feed_not_in_scope", "your scopes cover current facts only, not events", 403)
+            raise Refusal(FEED_NOT_IN_SCOPE, "your scopes cover current facts only, not events", 403)
         wanted = _types(types)
         size = _limit(limit)
         positions = cursor.decode(after)
@@ -184,7 +186,7 @@ def feed_entry(entry: Shown) -> dict[str, Any]:
 
 def _check_subject(subject: Any) -> None:
     if not isinstance(subject, str) or not _SUBJECT.match(subject):
-        raise Refusal("invalid_subject", "an ID number or temporary subject id", 422,
+        raise Refusal(INVALID_SUBJECT, "an ID number or temporary subject id", 422,
                       [{"loc": ["path", "person_id"], "msg": "not a subject id"}])
 
 
@@ -194,7 +196,7 @@ def _fact_of(name: str) -> str:
 
 def _visibility(viewer: Any) -> Visibility:
     if not isinstance(viewer, dict) or not isinstance(viewer.get("role"), str):
-        raise Refusal("forbidden", "the call names no principal", 403)
+        raise Refusal(FORBIDDEN, "the call names no principal", 403)
     scopes = viewer.get("scopes") or []
     return visibility_of(viewer["role"], [s for s in scopes if isinstance(s, str)])
 
@@ -207,7 +209,7 @@ def _date(text: str | None) -> dt.date | None:
             raise ValueError(text)
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise Refusal("invalid_query", "as_of is a date, YYYY-MM-DD", 422,
+        raise Refusal(INVALID_QUERY, "as_of is a date, YYYY-MM-DD", 422,
                       [{"loc": ["query", "as_of"], "msg": "not a date"}]) from None
 
 
@@ -223,7 +225,7 @@ def _moment(text: str | None) -> dt.datetime:
             raise ValueError(text)
         return moment
     except ValueError:
-        raise Refusal("invalid_query", "known_at is an RFC 3339 time with its offset, e.g. 2026-03-01T12:00:00Z",
+        raise Refusal(INVALID_QUERY, "known_at is an RFC 3339 time with its offset, e.g. 2026-03-01T12:00:00Z",
                       422, [{"loc": ["query", "known_at"], "msg": "not a time with an offset"}]) from None
 
 
@@ -232,7 +234,7 @@ def _types(text: str | None) -> list[str]:
         return []
     wanted = [t.strip() for t in text.split(",") if t.strip()]
     if len(wanted) > 50 or not all(_TYPE.match(t) for t in wanted):
-        raise Refusal("invalid_query", "types is a comma-separated list of event types or `service.*`", 422,
+        raise Refusal(INVALID_QUERY, "types is a comma-separated list of event types or `service.*`", 422,
                       [{"loc": ["query", "types"], "msg": "not event types"}])
     return wanted
 
@@ -246,6 +248,6 @@ def _limit(value: int | str | None) -> int:
         return DEFAULT_FEED_LIMIT
     text = str(value)
     if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_FEED_LIMIT):
-        raise Refusal("invalid_query", f"limit is 1 to {MAX_FEED_LIMIT}", 422,
+        raise Refusal(INVALID_QUERY, f"limit is 1 to {MAX_FEED_LIMIT}", 422,
                       [{"loc": ["query", "limit"], "msg": "out of range"}])
     return int(text)

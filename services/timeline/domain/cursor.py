@@ -12,6 +12,7 @@ import binascii
 import json
 import re
 
+from services.timeline.contract.refusals import INVALID_CURSOR
 from shared.errors import Refusal
 
 _SOURCE = re.compile(r"^[a-z][a-z_]{0,39}$")
@@ -36,5 +37,5 @@ def decode(cursor: str | None) -> dict[str, int]:
         ):
             raise ValueError("not a cursor")
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Refusal("invalid_cursor", "`after` is not a cursor this feed gave out", 422) from None
+        raise Refusal(INVALID_CURSOR, "`after` is not a cursor this feed gave out", 422) from None
     return value

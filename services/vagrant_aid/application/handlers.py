@@ -4,8 +4,9 @@ in one transaction. The runner validates the body, names the actor, derives ids 
 decides again on a lost race; a handler loads, lets the pure decider decide, records, and answers.
 
 A command on a case has no handler of its own: the pure decider `decide_<command>(command, case, clock)` of
-`domain/decide.py` is run by `on_case` (application/relief.py: `deciders(…, on_record=on_case, …)`). But
-`identify`, which also reads the standing court declarations (D-9).
+`domain/decide.py` is run by the shared decider runner as `on_case` says (application/relief.py:
+`deciders(…, on_record=on_case, …)`). But `identify`,
+which also reads the standing court declarations (D-9), has a handler of its own.
 
 A retried command (same key) finds its events (`uow.replayed()`) and answers as the first time without
 writing. With the version the client last saw (api.md `If-Match`, the body's `version`) a case that moved on
@@ -14,11 +15,10 @@ is 409 `concurrency_conflict`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import psycopg
-from pydantic import RootModel
 
 from services.vagrant_aid.adapters.read_models import ONE_OPEN_CASE, ReadModels
 from services.vagrant_aid.application.queries import resolve_station, watchlist_matches_of
@@ -41,7 +41,9 @@ from services.vagrant_aid.domain.watchlist import decide_add_entry, entry_from
 from shared.actor import Actor
 from shared.envelope import Event
 from shared.errors import Refusal
-from shared.eventstore import NO_STREAM, ConcurrencyConflict
+from shared.eventstore import NO_STREAM
+from shared.reference.refusals import FORBIDDEN
+from shared.unit_of_work import OnRecord, Outcome
 
 CaseDecider = Callable[[Any, Case, Clock], list[Draft]]
 
@@ -107,27 +109,33 @@ def identify(uow: UnitOfWork, case_id: str, command: cmd.Identify, actor: Actor,
     return on_case(decide)(uow, case_id, command, actor, clock)
 
 
+CaseRead = tuple[list[Event], Case]  # the case's history and its state
 
-def on_case(decide: CaseDecider) -> Callable[..., dict[str, Any]]:
-    """The handler of a command on one case: load it, let its station's staff decide, append at the
-    version read; the case as answer."""
 
-    def handler(uow: UnitOfWork, case_id: str, command: Any, actor: Actor, clock: Clock) -> dict[str, Any]:
-        body = command.root if isinstance(command, RootModel) else command
-        history, case = uow.case(case_id)
-        check_acts_for_station(actor, case.station)
-        if stored := uow.replayed():  # a retry: answer as then
-            history = history[: stored[-1].stream_version]
-            return case_view(fold(history), history, clock.now, clock.today)
-        if body.version is not None and body.version != case.version:
-            raise ConcurrencyConflict(case_stream(case.case_id), body.version, case.version)
-        stored = _record_case(uow, case.case_id, decide(body, case, clock), case.version, case.station,
-                              case.subject_id)
-        history = [*history, *stored]
-        return case_view(fold(history), history, clock.now, clock.today)
+def _case_answer(uow: UnitOfWork, outcome: Outcome[CaseRead]) -> dict[str, Any]:
+    """The case after the command; on a retry, as the first run left it."""
+    if outcome.state is None:
+        history = uow.case(outcome.key)[0][: outcome.stored[-1].stream_version]
+    else:
+        history = [*outcome.state[0], *outcome.stored]
+    return case_view(fold(history), history, outcome.today.now, outcome.today.today)
 
-    handler.__doc__, handler.__qualname__ = decide.__doc__, f"on_case({decide.__name__})"
-    return handler
+
+def _record_on_case(uow: UnitOfWork, read: CaseRead, drafts: Sequence[Draft]) -> list[Event]:
+    case = read[1]
+    return _record_case(uow, case.case_id, list(drafts), case.version, case.station, case.subject_id)
+
+
+def _decide_on_case(decide: CaseDecider, read: CaseRead, command: Any, actor: Actor, clock: Clock) -> list[Draft]:
+    return decide(command, read[1], clock)
+
+
+# A command on one case: load it, let its station's staff decide, append at the version read; the case answers.
+on_case: OnRecord[CaseRead] = OnRecord(
+    load=lambda uow, case_id: uow.case(case_id), stream=lambda read: case_stream(read[1].case_id),
+    answer=_case_answer, version=lambda read: read[1].version,
+    check=lambda read, actor: check_acts_for_station(actor, read[1].station),
+    record=_record_on_case, decides=_decide_on_case)
 
 
 def _record_case(uow: UnitOfWork, case_id: str, drafts: list[Draft], version: int | None, station: str,
@@ -163,7 +171,7 @@ def _already_open(case_id: str | None, station: str) -> Refusal:
 def register_station(uow: UnitOfWork, command: cmd.RegisterStation, actor: Actor, clock: Clock) -> dict[str, Any]:
     """V-1: an admin registers a township aid point or a village consultation point (reference data)."""
     if not actor.is_admin:
-        raise Refusal("forbidden", "only an admin registers stations", 403)
+        raise Refusal(FORBIDDEN, "only an admin registers stations", 403)
     if stored := uow.replayed():
         return stored[0].payload
     on = command.registered_on or clock.today
@@ -186,7 +194,7 @@ def _station_or_none(models: ReadModels, code: str, on: Any) -> Any:
 def add_to_watchlist(uow: UnitOfWork, command: cmd.AddToWatchList, actor: Actor, clock: Clock) -> dict[str, Any]:
     """V-10: relief staff add a person prone to getting lost, with family contacts."""
     if actor.role != "relief_staff":
-        raise Refusal("forbidden", "relief staff keep the watch list", 403)
+        raise Refusal(FORBIDDEN, "relief staff keep the watch list", 403)
     if not (stored := uow.replayed()):
         entry_id = uow.ids.resource("watchlist")
         stored = uow.record(f"watch-{entry_id}", decide_add_entry(command, entry_id, actor.office, clock),

@@ -30,6 +30,7 @@ from shared.eventstore.postgres import PostgresEventStore
 from shared.reference.dates import add_months
 from shared.reference.disclosure import disclosing
 from shared.reference.paging import page
+from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 from shared.unit_of_work import parse
 
 
@@ -86,7 +87,7 @@ def _scope(actor: Actor, station: str | None) -> list[str] | None:
     if reads_every_station(actor):
         return None
     if actor.role != "relief_staff" or actor.office is None:
-        raise Refusal("forbidden", f"{actor.name} reads no station's cases", 403)
+        raise Refusal(FORBIDDEN, f"{actor.name} reads no station's cases", 403)
     return [actor.office]
 
 
@@ -115,7 +116,7 @@ def watchlist_matches(store: PostgresEventStore, read_models: ReadModels, actor:
 def watchlist(read_models: ReadModels, actor: Actor, limit: int, offset: int) -> dict[str, Any]:
     """The whole list, with every family's contacts: the city station's staff only, who keep it (V-10)."""
     if not reads_every_station(actor):
-        raise Refusal("forbidden", "only the city relief station reads the whole watch list", 403)
+        raise Refusal(FORBIDDEN, "only the city relief station reads the whole watch list", 403)
     return {"entries": read_models.watch_entries(limit, offset), "limit": limit, "offset": offset}
 
 
@@ -145,7 +146,7 @@ def indicator_inputs(read_models: ReadModels, year: Any, today: dt.date) -> dict
     gateway): V-9's identified exits by kind and those returned home, and on the year's last day (or today)
     the stranded cases (V-5) and unidentified stays beyond the settlement threshold (V-6)."""
     if not (isinstance(year, int) and 1900 <= year <= 9999):
-        raise Refusal("invalid_query", "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
+        raise Refusal(INVALID_QUERY, "year is a year", 422, [{"loc": ["query", "year"], "msg": "not a year"}])
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     as_of = min(last, today)
     months = int(parameter(SETTLEMENT_AFTER_MONTHS, as_of))

@@ -8,7 +8,6 @@ station fail (`already_open_case`), so "one open case per person and station", w
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -22,11 +21,7 @@ from shared.envelope import Event, Metadata
 from shared.errors import NotFound
 from shared.eventstore.postgres import PostgresEventStore
 
-_CASE_ID_LENGTH = 36
-
-
-class EventIds(unit_of_work.EventIds):
-    SERVICE = "vagrant_aid"
+EventIds = unit_of_work.EventIds.of("vagrant_aid")
 
 
 class UnitOfWork(unit_of_work.UnitOfWork):
@@ -57,12 +52,7 @@ class UnitOfWork(unit_of_work.UnitOfWork):
 
 def valid_case_id(case_id: object) -> str:
     """Case ids are UUIDs; anything else names no case (and must not reach SQL as a uuid cast error)."""
-    try:
-        if not isinstance(case_id, str) or len(case_id) != _CASE_ID_LENGTH:
-            raise ValueError
-        return str(uuid.UUID(case_id))
-    except ValueError:
-        raise NotFound("no such case") from None
+    return unit_of_work.valid_id(case_id, "case")
 
 
 attempt = UnitOfWork.attempt  # a reaction's work in a savepoint of the subscription's transaction

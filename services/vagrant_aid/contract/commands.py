@@ -125,6 +125,18 @@ class RecordFamilySearch(Command):
     version: Version = None
 
 
+class ReferToHospital(Command):
+    """V-3: a screening during the stay (not only at intake) finds suspected mental or infectious illness, a
+    critical illness or an injury: the person is referred to hospital."""
+
+    reasons: tuple[Literal["mental", "infectious_suspected", "ill", "injured"], ...] = Field(min_length=1,
+                                                                                          max_length=4)
+    referred_on: dt.date | None = None
+    version: Version = None
+
+    _reasons = field_validator("reasons")(_unique_sorted)
+
+
 class FileExtension(Command):
     """V-5: a stay beyond the limit needs an extension filing."""
 

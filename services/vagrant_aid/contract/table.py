@@ -31,6 +31,8 @@ COMMANDS = command_table(
                  "Record a service: food, lodging, medical, ticket, cash up to 20 元, family (V-4)."),
     CommandEntry("record_family_search", "POST", f"{CASE}/family-search", c.RecordFamilySearch, STAFF, "case",
                  r.Case, 201, "Record a family-search step: notice, DNA request, DNA result, match (V-6)."),
+    CommandEntry("refer_to_hospital", "POST", f"{CASE}/hospital-referral", c.ReferToHospital, STAFF, "case", r.Case,
+                 201, "Refer the person to hospital on a screening during the stay (V-3)."),
     CommandEntry("file_extension", "POST", f"{CASE}/extension", c.FileExtension, STAFF, "case", r.Case, 201,
                  "File a stay extension beyond the 10-day limit (V-5)."),
     CommandEntry("record_exit", "POST", f"{CASE}/exit", c.Exit, STAFF, "case", r.Case,

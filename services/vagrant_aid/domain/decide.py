@@ -18,6 +18,7 @@ from services.vagrant_aid.contract.commands import (
     Identify,
     ProvideService,
     RecordFamilySearch,
+    ReferToHospital,
     RefuseAid,
     SelfDeparture,
     Settle,
@@ -149,6 +150,16 @@ def decide_provide_service(command: ProvideService, case: Case, clock: Clock) ->
         "section": case.sex if command.kind == "lodging" else None,
     })
     return [ev.Draft.of(contract.ServiceProvided(**payload), on, ev.person(case.subject_id))]
+
+
+def decide_refer_to_hospital(command: ReferToHospital, case: Case, clock: Clock) -> list[ev.Draft]:
+    """V-3: screened again during the stay, the person is referred to hospital for the reasons found."""
+    rules.check_open_V8(case)
+    on = command.referred_on or clock.today
+    rules.check_recorded_day(on, clock.today, "referred_on")
+    rules.check_not_before_arrival(on, case, "referred_on")
+    return [ev.Draft.of(contract.HospitalReferred(case_id=case.case_id, station=case.station, reasons=command.reasons,
+                                                  referred_on=on), on, ev.person(case.subject_id))]
 
 
 def decide_file_extension(command: FileExtension, case: Case, clock: Clock) -> list[ev.Draft]:

@@ -15,7 +15,6 @@ from services.vagrant_aid.adapters.read_models import ReadModels
 from services.vagrant_aid.application.relief import VagrantAid
 from services.vagrant_aid.domain.decide import Clock
 from shared.errors import Refusal
-from shared.eventstore import ConcurrencyConflict
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
 from tests.e2e.vagrant_aid.support import identified, intake, new_id_number
@@ -143,8 +142,9 @@ def test_a_case_command_on_a_version_the_case_has_moved_past_is_a_conflict_and_w
     _, app = relief
     case = app.take_in(identified(new_id_number()), STAFF)
     app.provide_service(case["case_id"], {"kind": "food", "version": 1}, STAFF)
-    with pytest.raises(ConcurrencyConflict):
+    with pytest.raises(Refusal) as refused:  # refused at once: deciding again would not bring version 1 back
         app.provide_service(case["case_id"], {"kind": "food", "version": 1}, STAFF)
+    assert (refused.value.code, refused.value.status) == ("concurrency_conflict", 409)
     assert events_in(app, f"case-{case['case_id']}") == 2
 
 

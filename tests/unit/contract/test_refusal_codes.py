@@ -67,3 +67,50 @@ def test_the_scan_sees_the_codes_vagrant_aid_raises_through_its_constants():
     """The test above is not vacuous: constants (vagrant aid's deciders use them) are read as codes."""
     found = raised_codes("vagrant_aid")
     assert {"cash_over_limit", "forbidden_station", "already_open_case", "already_identified"} <= set(found)
+
+
+def code_arguments(service: str):
+    """(module, where, argument) for the code argument of every refusal the service raises outside its contract."""
+    for path in sorted((ROOT / "services" / service).rglob("*.py")):
+        if "contract" in path.parts:
+            continue
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            position = RAISERS.get(name or "")
+            if position is not None and len(node.args) > position:
+                yield module, f"{path.relative_to(ROOT)}:{node.lineno}", node.args[position]
+
+
+def resolved(module: str, argument: ast.expr) -> object:
+    """The value a module-level name (`CODE`) or attribute (`rules.CODE`) names; None for anything else (a
+    variable of the function: its value is a code checked where it was written)."""
+    if isinstance(argument, ast.Name):
+        return vars(importlib.import_module(module)).get(argument.id)
+    if isinstance(argument, ast.Attribute) and isinstance(argument.value, ast.Name):
+        owner = vars(importlib.import_module(module)).get(argument.value.id)
+        return getattr(owner, argument.attr, None)
+    return None
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_refusal_names_its_code_by_the_contracts_constant_never_a_literal(service):
+    """Issue 11: deciders, handlers and queries raise the constants of `contract/refusals.py` (or the common
+    ones of `shared/reference/refusals.py`): a literal, or a string constant of the service's own outside the
+    contract, is a code the contract may not list."""
+    literal = [where for _, where, argument in code_arguments(service)
+               if isinstance(argument, ast.Constant) and isinstance(argument.value, str)]
+    assert literal == [], "raise the contract's constant"
+    not_contract = [where for module, where, argument in code_arguments(service)
+                    if isinstance(value := resolved(module, argument), str) and not isinstance(value, Code)]
+    assert not_contract == [], "define the code in contract/refusals.py and import it"
+
+
+def test_the_literal_scan_finds_a_literal_code():
+    """The test above is not vacuous: it reads the code argument of a refusal, as written."""
+    [(_, _, argument)] = [found for found in code_arguments("vagrant_aid")
+                          if found[1].startswith("services/vagrant_aid/application/handlers.py")
+                          and isinstance(found[2], ast.Name) and found[2].id == "ALREADY_OPEN_CASE"]
+    assert resolved("services.vagrant_aid.application.handlers", argument) == "already_open_case"

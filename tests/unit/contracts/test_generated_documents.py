@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from services import SERVICES, asyncapi, event_docs
+from services import SERVICES, asyncapi, event_docs, refusal_docs
 from services.cli import main
 from services.event_contracts import catalogues
 from services.vagrant_aid.domain import events as vagrant_aid_events
@@ -26,6 +26,11 @@ def test_committed_events_md_is_the_rendered_catalogue():
 
 def test_committed_asyncapi_json_is_the_generated_document():
     assert asyncapi.ASYNCAPI_JSON.read_text(encoding="utf-8") == asyncapi.render(), "run `civreg docs asyncapi`"
+
+
+def test_committed_refusals_md_lists_every_contracts_codes():
+    assert refusal_docs.REFUSALS_MD.read_text(encoding="utf-8") == refusal_docs.render(), "run `civreg docs refusals`"
+    assert "| `cash_over_limit` | V-4: cash for one case is at most 20 元 in all |" in refusal_docs.render()
 
 
 def test_docs_check_fails_on_a_stale_file_and_names_it(tmp_path, monkeypatch, capsys):

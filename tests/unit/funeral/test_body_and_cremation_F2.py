@@ -40,9 +40,9 @@ def cremated():
 def test_collection_and_storage_are_recorded_F2():
     death = record(registered())
 
-    [collected] = body.decide_collection(death, CollectBody(collected_on=days_ago(2), collected_from="家中"),
+    [collected] = body.decide_collect_body(death, CollectBody(collected_on=days_ago(2), collected_from="家中"),
                                          STAFF, TODAY)
-    [stored] = body.decide_storage(death, StoreBody(location="冷藏柜 12"), STAFF, TODAY)
+    [stored] = body.decide_store_body(death, StoreBody(location="冷藏柜 12"), STAFF, TODAY)
 
     assert (collected.type, collected.payload["collected_from"]) == (BODY_COLLECTED, "家中")
     assert (stored.type, stored.occurred_on, stored.payload["location"]) == (BODY_STORED, TODAY, "冷藏柜 12")
@@ -52,10 +52,10 @@ def test_collection_and_storage_are_recorded_F2():
 def test_a_body_is_collected_once_and_not_before_the_death_F2():
     death = record(registered())
     with refused("before_death", 422):
-        body.decide_collection(death, CollectBody(collected_on=days_ago(3)), STAFF, TODAY)
-    collected = record(registered(), body.decide_collection(death, CollectBody(), STAFF, TODAY))
+        body.decide_collect_body(death, CollectBody(collected_on=days_ago(3)), STAFF, TODAY)
+    collected = record(registered(), body.decide_collect_body(death, CollectBody(), STAFF, TODAY))
     with refused("already_collected", 409):
-        body.decide_collection(collected, CollectBody(), STAFF, TODAY)
+        body.decide_collect_body(collected, CollectBody(), STAFF, TODAY)
 
 
 def test_cremation_issues_its_certificate_F2():
@@ -87,7 +87,7 @@ def test_cremation_is_recorded_by_staff_of_the_cremating_funeral_home_F2():
 
 
 def test_ashes_taken_by_the_family_name_who_took_them_F2():
-    [event] = body.decide_ashes(cremated(), DisposeAshes(disposition="family", taken_by={
+    [event] = body.decide_dispose_ashes(cremated(), DisposeAshes(disposition="family", taken_by={
         "name": "张三", "id_number": "61050219900101002x"}), STAFF, TODAY)
 
     assert event.type == ASHES_DISPOSED
@@ -96,22 +96,24 @@ def test_ashes_taken_by_the_family_name_who_took_them_F2():
 
 
 def test_ashes_are_deposited_for_a_term_of_at_most_three_years_at_once_F2():
-    [event] = body.decide_ashes(cremated(), DisposeAshes(disposition="deposit", location="骨灰寄存室 A-3"),
+    [event] = body.decide_dispose_ashes(cremated(), DisposeAshes(disposition="deposit", location="骨灰寄存室 A-3"),
                                 STAFF, TODAY)
     assert (event.payload["term_years"], event.payload["deposit_until"]) == (3, "2028-06-16")
 
     with refused("deposit_term_too_long", 422):
-        body.decide_ashes(cremated(), DisposeAshes(disposition="deposit", location="A-3", term_years=4),
+        body.decide_dispose_ashes(cremated(), DisposeAshes(disposition="deposit", location="A-3", term_years=4),
                           STAFF, TODAY)
 
 
 def test_ashes_exist_only_after_cremation_and_are_disposed_of_once_F2():
     with refused("not_cremated", 409):
-        body.decide_ashes(record(registered()), DisposeAshes(disposition="deposit", location="A-3"), STAFF, TODAY)
+        body.decide_dispose_ashes(record(registered()), DisposeAshes(disposition="deposit", location="A-3"), STAFF,
+                                  TODAY)
     deposit = DisposeAshes(disposition="deposit", location="A-3")
-    done = record(registered(), cremate(record(registered())), body.decide_ashes(cremated(), deposit, STAFF, TODAY))
+    done = record(registered(), cremate(record(registered())),
+                  body.decide_dispose_ashes(cremated(), deposit, STAFF, TODAY))
     with refused("ashes_already_disposed", 409):
-        body.decide_ashes(done, deposit, STAFF, TODAY)
+        body.decide_dispose_ashes(done, deposit, STAFF, TODAY)
 
 
 def test_a_disposition_carries_only_its_own_fields_F2():

@@ -228,7 +228,7 @@ def test_D_10_declared_missing_until_revoked_or_superseded_by_a_death_declaratio
 def withdraw(record_events: list[Draft], actor: Actor = REGISTRAR) -> list[Draft]:
     record = fold_death(record_events)
     assert record is not None
-    return d.decide_withdrawal(record, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), actor, TODAY)
+    return d.decide_withdraw_death(record, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), actor, TODAY)
 
 
 def test_D_11_a_death_registered_in_error_is_withdrawn_and_the_person_was_alive_on_every_date():
@@ -251,7 +251,8 @@ def test_D_11_only_a_registrar_withdraws_and_never_while_a_cremation_hangs_on_th
     assert record is not None
     cremated = dataclasses.replace(record, cremation=object())  # type: ignore[arg-type]
     with refused("body_disposed", 409):
-        d.decide_withdrawal(cremated, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), REGISTRAR, TODAY)
+        d.decide_withdraw_death(cremated, WithdrawDeath(reason="本人仍健在", document_ref="HJ-2025-7"), REGISTRAR,
+                                TODAY)
 
 
 def test_D_11_a_relief_station_death_withdrawn_names_its_relief_case_which_returns_to_the_staff():

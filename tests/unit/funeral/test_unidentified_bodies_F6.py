@@ -29,13 +29,13 @@ NUMBERS = body.CremationNumbers("c-1", "CC-FH610502-2025-000001", "ASH-FH610502-
 
 def noticed(on=NOTICE_ON):
     death = record(unidentified_registered())
-    return body.decide_claim_notice(death, PublishClaimNotice(published_on=on, medium="渭南日报"), STAFF, on)
+    return body.decide_publish_claim_notice(death, PublishClaimNotice(published_on=on, medium="渭南日报"), STAFF, on)
 
 
 def approved(on=NOTICE_ON + dt.timedelta(days=1)):
     death = record(unidentified_registered(), noticed())
     command = ApproveDisposal(approved_on=on, police_case="渭公刑字〔2025〕17号", document_ref="JQ-2025-17")
-    return body.decide_disposal_approval(death, command, STAFF, on)
+    return body.decide_approve_disposal(death, command, STAFF, on)
 
 
 def cremate(death, on):
@@ -58,16 +58,16 @@ def test_the_claim_notice_is_for_unidentified_bodies_and_published_once_F6():
     assert (event.type, event.payload["published_on"]) == (CLAIM_NOTICE_PUBLISHED, "2025-05-05")
 
     with refused("not_unidentified", 409):
-        body.decide_claim_notice(record(registered()), PublishClaimNotice(medium="渭南日报"), STAFF, TODAY)
+        body.decide_publish_claim_notice(record(registered()), PublishClaimNotice(medium="渭南日报"), STAFF, TODAY)
     with refused("claim_notice_exists", 409):
-        body.decide_claim_notice(record(unidentified_registered(), noticed()), PublishClaimNotice(medium="x"),
+        body.decide_publish_claim_notice(record(unidentified_registered(), noticed()), PublishClaimNotice(medium="x"),
                                  STAFF, TODAY)
 
 
 def test_police_approval_is_recorded_after_the_claim_notice_F6():
     approval = ApproveDisposal(police_case="渭公刑字〔2025〕17号", document_ref="JQ-2025-17")
     with refused("claim_notice_required", 409):
-        body.decide_disposal_approval(record(unidentified_registered()), approval, STAFF, TODAY)
+        body.decide_approve_disposal(record(unidentified_registered()), approval, STAFF, TODAY)
 
     [event] = approved()
     assert (event.type, event.payload["document_ref"]) == (DISPOSAL_APPROVED, "JQ-2025-17")
@@ -105,7 +105,7 @@ def test_the_ashes_of_an_unidentified_body_are_kept_under_a_number_F6():
     assert event.payload["ashes_number"] == "ASH-FH610502-000001"
 
     with refused("unidentified_remains", 409):
-        body.decide_ashes(record(unidentified_registered(), noticed(), approved(), [event]),
+        body.decide_dispose_ashes(record(unidentified_registered(), noticed(), approved(), [event]),
                           DisposeAshes(disposition="family", taken_by={"name": "李四"}), STAFF, TODAY)
 
 

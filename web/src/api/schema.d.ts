@@ -1881,6 +1881,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/vagrant-aid/cases/{case_id}/hospital-referral": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refer the person to hospital on a screening during the stay (V-3). */
+        post: operations["vagrant_aid.refer_to_hospital"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/vagrant-aid/cases/{case_id}/identification": {
         parameters: {
             query?: never;
@@ -5620,6 +5637,25 @@ export interface components {
              * @default null
              */
             visited_on: string | null;
+        };
+        /**
+         * ReferToHospital
+         * @description V-3: a screening during the stay (not only at intake) finds suspected mental or infectious illness, a
+         *     critical illness or an injury: the person is referred to hospital.
+         */
+        ReferToHospital: {
+            /** Reasons */
+            reasons: ("mental" | "infectious_suspected" | "ill" | "injured")[];
+            /**
+             * Referred On
+             * @default null
+             */
+            referred_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /** RefreshToken */
         RefreshToken: {
@@ -12243,6 +12279,74 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["RecordFamilySearch"];
+            };
+        };
+        responses: {
+            /** @description success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "arrived_at": "2025-06-10T09:00:00+08:00",
+                     *       "arrived_on": "2025-06-10",
+                     *       "case_id": "3f2b8c1e-6a4d-4e2b-9c1a-7d5e8f9a0b1c",
+                     *       "cash_total": "0.00",
+                     *       "flags": [
+                     *         "elderly"
+                     *       ],
+                     *       "id_number": null,
+                     *       "identified": false,
+                     *       "minor": false,
+                     *       "source": "patrol",
+                     *       "station": "RS-610500",
+                     *       "station_division": "610500",
+                     *       "status": "open",
+                     *       "subject_id": "TMP-RS610500-000123",
+                     *       "temporary_id": "TMP-RS610500-000123",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "vagrant_aid.refer_to_hospital": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                case_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReferToHospital"];
             };
         };
         responses: {
