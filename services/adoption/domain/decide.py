@@ -280,7 +280,7 @@ def decide_application(command: c.ReceiveApplication, application_id: str, adopt
         rules.person(adopter.id_number, today, ("adopters", str(index)))
     if command.kind == "dissolution":
         if adoption is None or adoption.child.id_number != child.value:
-            raise rules.refusal("application_mismatch", "a dissolution application names the child's adoption",
+            raise rules.refusal(refusals.APPLICATION_MISMATCH, "a dissolution application names the child's adoption",
                                 field="adoption_id")
         rules.check_in_force_A16(adoption.status)
     event = contract.ApplicationReceived(
@@ -295,13 +295,13 @@ def decide_application_refusal(command: c.RefuseApplication, application: contra
     """A-12: refused with the codes of the rules not met (adoption's own codes only) and the reason."""
     rules.check_acts_for_office_A1(actor, application.office)
     if decided:
-        raise Refusal("application_decided", "the application was decided already", 409)
+        raise Refusal(refusals.APPLICATION_DECIDED, "the application was decided already", 409)
     on = rules.check_business_date(command.refused_on or today, today, "refused_on")
     rules.check_after_registration(on, application.received_on, "refused_on")
     known = set(codes_of(refusals))
     for index, code in enumerate(command.codes):
         if code not in known:
-            raise rules.refusal("unknown_refusal_code", f"{code} is not an adoption rule's code",
+            raise rules.refusal(refusals.UNKNOWN_REFUSAL_CODE, f"{code} is not an adoption rule's code",
                                 field=("codes", str(index)))
     event = contract.ApplicationRefused(application_id=application.application_id, refused_on=on,
                                         codes=tuple(command.codes), reason=command.reason)
