@@ -139,6 +139,19 @@ def test_an_officer_opens_a_file_the_township_checks_it_and_the_officer_confirms
     no_serious_violations(page)
     screenshot(page, "cw-ledger-from-file")
 
+    # The top bar's person search: the child's standing as the timeline derives it, the number never in the URL.
+    for _ in range(30):  # the timeline applies the file's events from the broker, shortly after they are written
+        page.locator("#top-person-id").fill(child)
+        page.get_by_role("search", name="人员查询").get_by_role("button", name="查询").click()
+        page.get_by_role("heading", name="人员档案").wait_for()
+        page.wait_for_timeout(500)
+        if page.get_by_text(re.compile(r"孤儿（\d{4}-\d{2}-\d{2} 起）")).count():
+            break
+    page.get_by_text(f"孤儿（{decided.isoformat()} 起）").wait_for()
+    assert child not in page.url and child not in page.title()
+    no_serious_violations(page)
+    screenshot(page, "person-from-top-bar")
+
 
 def test_a_clerk_books_an_appointment_finds_it_in_the_days_list_and_cancels_it(page: Any, api: Any) -> None:
     as_role(page, api, "marriage_clerk", "MR-610502")
@@ -223,3 +236,24 @@ def test_relief_staff_meet_a_watch_list_match_extend_the_stay_and_record_a_death
     for action in ("延期", "离站"):
         assert page.get_by_role("row").filter(has_text=action).count() >= 1, action
     no_serious_violations(page)
+
+
+def test_a_clerk_receives_certificate_blanks_and_voids_a_spoiled_one(page: Any, api: Any) -> None:
+    as_role(page, api, "marriage_clerk", "MR-610502")
+    page.get_by_role("menuitem", name="空白证管理").click()
+    page.locator("#rc-series").fill("WB")
+    page.locator("#rc-first").fill("1")
+    page.locator("#rc-last").fill("10")
+    page.get_by_role("button", name="入库", exact=True).click()
+    page.get_by_text("已登记入库").first.wait_for()
+    page.locator("#vd-number").fill("WB00000003")
+    page.locator("#vd-reason").fill("打印错位")
+    page.get_by_role("button", name="作废", exact=True).click()
+    page.get_by_text("已登记作废").first.wait_for()
+    page.get_by_role("row").filter(has_text="WB00000003").filter(has_text="打印错位").wait_for()
+    books = page.locator(".el-descriptions").filter(has_text="台账")
+    for label, count in (("入库", "10"), ("作废", "1"), ("库存", "9")):
+        cell = books.locator("td").filter(has_text=re.compile(f"^{label}$"))
+        assert cell.locator("xpath=following-sibling::td[1]").inner_text().strip() == count, label
+    no_serious_violations(page)
+    screenshot(page, "marriage-certificate-stock")
