@@ -6,14 +6,15 @@ import { ElMessage, ElMessageBox } from 'element-plus'
 import { newSubmissionKey, problemLines, send } from '@/api/client'
 
 export interface RecordCommand {
-  /** POST `path` with `body`; on success shows `done` and reloads. Returns the refusal's lines, or [] */
-  run(path: string, body: Record<string, unknown>, done: string): Promise<string[]>
+  /** POST `path` with `body`; on success shows `done`, hands the answer to `answered` and reloads. Returns the
+   * refusal's lines, or [] */
+  run(path: string, body: Record<string, unknown>, done: string, answered?: (answer: unknown) => void): Promise<string[]>
 }
 
 export function recordCommand(version: () => number | null | undefined, reload: () => Promise<unknown>): RecordCommand {
   const keys = new Map<string, string>() // per path: a form's retry after a 5xx sends its first key again
   return {
-    async run(path, body, done) {
+    async run(path, body, done, answered) {
       const key = keys.get(path) ?? newSubmissionKey()
       keys.set(path, key)
       const answer = await send('POST', path, body, { key, ifMatch: version() })
@@ -21,6 +22,7 @@ export function recordCommand(version: () => number | null | undefined, reload: 
       keys.delete(path)
       if (!answer.problem) {
         ElMessage.success(done)
+        answered?.(answer.data)
         await reload()
         return []
       }

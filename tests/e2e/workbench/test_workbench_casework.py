@@ -3,7 +3,8 @@ a child welfare officer opens a child's file, the township checks it from its qu
 orphan on the file page, signs the agreement, records a visit and reads the ledger reached from the file; a
 marriage clerk books an appointment and cancels it; relief staff register a person prone to getting lost, meet
 the match at intake and on the watch-list page, extend the stay (refused first in Chinese) and record a death at
-the station. axe-core finds no serious violations on each page; screenshots are kept as artifacts."""
+the station; a clerk voids a spoiled blank and reissues a lost certificate from the registration record.
+axe-core finds no serious violations on each page; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from services.marriage.service import MarriageService
 from services.timeline.service import TimelineService
 from services.vagrant_aid.service import VagrantAidService
 from shared.business_dates import local_today
+from tests.e2e.marriage.calls import CLERK, REGISTRATIONS, couple, registration
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import id_number_of, synthetic_id_number
 from tests.support.workbench import as_role, no_serious_violations, screenshot
@@ -257,3 +259,29 @@ def test_a_clerk_receives_certificate_blanks_and_voids_a_spoiled_one(page: Any, 
         assert cell.locator("xpath=following-sibling::td[1]").inner_text().strip() == count, label
     no_serious_violations(page)
     screenshot(page, "marriage-certificate-stock")
+
+
+def test_a_clerk_reissues_a_lost_certificate_from_the_registration_record(page: Any, api: Any) -> None:
+    man, woman = couple()
+    registered = api.post(REGISTRATIONS, json=registration(man, woman), **CLERK)
+    assert registered.status_code == 201, registered.text
+    first_numbers = {copy["number"] for copy in registered.json()["certificates"]}
+
+    as_role(page, api, "marriage_clerk", "MR-610502")
+    page.goto(f"{api.base_url}/marriage/registrations/{registered.json()['registration_id']}")
+    page.get_by_role("heading", name="登记记录").wait_for()
+    page.locator(".el-select:has(#rs-holder)").click()
+    page.get_by_role("option").first.click()
+    page.locator("#rs-reason").fill("本人遗失")
+    page.get_by_role("button", name="补领结婚证").click()
+    page.get_by_text("已补领结婚证").first.wait_for()
+    status = page.get_by_role("status").filter(has_text="已补发")
+    status.wait_for()
+    new_number = re.search(r"已补发 (\S+)", status.inner_text()).group(1)
+    assert new_number not in first_numbers  # a new 字号, the server's
+    page.get_by_text(new_number).first.wait_for()
+    with page.expect_download() as saved:
+        status.get_by_role("button", name="下载证书 PDF").click()
+    assert saved.value.suggested_filename == f"{new_number}.pdf"
+    no_serious_violations(page)
+    screenshot(page, "marriage-reissue")
