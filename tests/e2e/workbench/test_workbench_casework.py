@@ -277,7 +277,7 @@ def test_a_clerk_reissues_a_lost_certificate_from_the_registration_record(page: 
     page.get_by_text("已补领结婚证").first.wait_for()
     status = page.get_by_role("status").filter(has_text="已补发")
     status.wait_for()
-    new_number = re.search(r"已补发 (\S+)", status.inner_text()).group(1)
+    new_number = re.search(r"已补发 ([A-Z0-9-]+)", status.inner_text()).group(1)
     assert new_number not in first_numbers  # a new 字号, the server's
     page.get_by_text(new_number).first.wait_for()
     with page.expect_download() as saved:
