@@ -1,10 +1,11 @@
 """The casework screens of the workbench in Debian's chromium against the real stack (issue 13, docs/workbench.md):
 a child welfare officer opens a child's file, the township checks it from its queue, the officer confirms an
 orphan on the file page, signs the agreement, records a visit and reads the ledger reached from the file; a
-marriage clerk books an appointment and cancels it; relief staff register a person prone to getting lost, meet
-the match at intake and on the watch-list page, extend the stay (refused first in Chinese) and record a death at
-the station; a clerk voids a spoiled blank and reissues a lost certificate from the registration record.
-axe-core finds no serious violations on each page; screenshots are kept as artifacts."""
+marriage clerk books an appointment, opens it in the registration form and cancels it; relief staff register a
+person prone to getting lost, meet the match at intake and on the watch-list page, extend the stay (refused
+first in Chinese) and record a death at the station; a clerk voids a spoiled blank and reissues a lost
+certificate from the registration record. axe-core finds no serious violations on each page; screenshots are
+kept as artifacts."""
 
 from __future__ import annotations
 
@@ -155,7 +156,7 @@ def test_an_officer_opens_a_file_the_township_checks_it_and_the_officer_confirms
     screenshot(page, "person-from-top-bar")
 
 
-def test_a_clerk_books_an_appointment_finds_it_in_the_days_list_and_cancels_it(page: Any, api: Any) -> None:
+def test_a_clerk_books_an_appointment_opens_it_in_the_registration_form_and_cancels_it(page: Any, api: Any) -> None:
     as_role(page, api, "marriage_clerk", "MR-610502")
     page.get_by_role("menuitem", name="今日预约").click()
     man, woman = synthetic_id_number(), synthetic_id_number(sex="female")
@@ -169,6 +170,15 @@ def test_a_clerk_books_an_appointment_finds_it_in_the_days_list_and_cancels_it(p
     assert row.get_by_text(masked(woman), exact=False).is_visible()
     assert row.get_by_text(man).count() == 0  # lists mask the ID numbers
     screenshot(page, "marriage-appointment-booked")
+
+    # 办理: the parties go to the registration form in memory, never through the URL.
+    row.get_by_role("button", name="办理").click()
+    page.get_by_role("heading", name="结婚登记").wait_for()
+    assert page.locator("#party-0-id").input_value() == man
+    assert page.locator("#party-1-id").input_value() == woman
+    assert man not in page.url and woman not in page.url
+
+    page.get_by_role("menuitem", name="今日预约").click()
     row.get_by_role("button", name="取消预约").click()
     row.get_by_text("已取消").wait_for()
     no_serious_violations(page)
