@@ -145,7 +145,7 @@ def test_an_officer_opens_a_file_the_township_checks_it_and_the_officer_confirms
     # The top bar's person search: the child's standing as the timeline derives it, the number never in the URL.
     for _ in range(30):  # the timeline applies the file's events from the broker, shortly after they are written
         page.locator("#top-person-id").fill(child)
-        page.get_by_role("search", name="人员查询").get_by_role("button", name="查询").click()
+        page.get_by_role("search", name="人员查询").get_by_role("button", name="查档").click()
         page.get_by_role("heading", name="人员档案").wait_for()
         page.wait_for_timeout(500)
         if page.get_by_text(re.compile(r"孤儿（\d{4}-\d{2}-\d{2} 起）")).count():
