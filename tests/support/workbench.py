@@ -125,4 +125,5 @@ def no_serious_violations(page: Any) -> None:
     """axe-core finds no serious or critical violation on the page at rest."""
     page.mouse.move(0, 0)  # a hovered button is lighter than at rest; axe judges the page at rest
     page.wait_for_timeout(400)  # axe reads colours: let Element Plus's fades and zooms end first
-    assert axe_violations(page) == []
+    violations = axe_violations(page)
+    assert violations == [], violations
