@@ -1,4 +1,5 @@
 // Chinese labels for the API's enums (workbench.md "Dicts"), one map each.
+import type { components } from '@/api/schema'
 export const CATEGORY: Record<string, string> = { orphan: '孤儿', de_facto_unattended: '事实无人抚养儿童' }
 export const CARE: Record<string, string> = { dispersed: '散居', institution: '机构集中养育', foster: '家庭寄养' }
 export const MARITAL_STATUS: Record<string, string> = { unmarried: '未婚', married: '已婚', divorced: '离婚', widowed: '丧偶' }
@@ -72,4 +73,40 @@ export const DECLARATION_EFFECT: Record<string, string> = {
 export function masked(id: string | null | undefined): string {
   if (!id) return ''
   return /^\d{17}[\dX]$/.test(id) ? `${id.slice(0, 6)}********${id.slice(14)}` : id
+}
+
+// 儿童档案 (docs/workbench.md): the child welfare body enums, typed against the OpenAPI document so that a new
+// value fails the type check until it has its label.
+type Schemas = components['schemas']
+export const PARENT_CONDITION: Record<Schemas['ParentEntry']['condition'], string> = {
+  none: '无（可履行抚养义务）', deceased: '死亡', declared_dead: '宣告死亡', declared_missing: '宣告失踪', untraceable: '查找不到',
+  serious_disability: '重残', serious_illness: '重病', imprisoned: '服刑在押', compulsory_rehab: '强制隔离戒毒',
+  detained: '被执行其他限制人身自由的措施', lost_contact: '失联', guardianship_revoked: '被撤销监护资格',
+}
+export const INSTITUTION: Record<NonNullable<Schemas['OpenFile']['institution']>, string> = {
+  welfare_institution: '儿童福利院', minors_protection_centre: '未成年人救助保护中心',
+}
+export const TERMINATION_REASON: Record<Schemas['Terminate']['reason'], string> = {
+  adult: '年满18周岁', death: '死亡', adoption: '被收养', adopted: '已办理收养登记', parent_condition_ended: '父母情况变化，不再符合条件',
+  moved_away: '户籍迁出', other: '其他',
+}
+export const AGREEMENT_KIND: Record<Schemas['SignAgreement']['kind'], string> = { guardianship: '监护协议', entrusted_care: '委托照护协议' }
+export const CHILD_STATUS: Record<string, string> = {
+  applied: '待乡镇审核', checked: '待县级审批', confirmed: '保障中', rejected: '不予认定', terminated: '已终止',
+}
+export const CHILD_HISTORY: Record<string, string> = {
+  'child_welfare.ChildFileOpened': '建档申请', 'child_welfare.TownshipCheckRecorded': '乡镇审核',
+  'child_welfare.EligibilityConfirmed': '县级审批：认定', 'child_welfare.ApplicationRejected': '县级审批：不予认定',
+  'child_welfare.ParentConditionChanged': '父母情况变更', 'child_welfare.CarePlacementChanged': '变更安置',
+  'child_welfare.AgreementSigned': '签订协议', 'child_welfare.VisitRecorded': '走访', 'child_welfare.SupportTerminated': '终止保障',
+  'child_welfare.AllowanceAdjusted': '保障金调整', 'child_welfare.GuardianChanged': '监护人变更',
+  'child_welfare.HouseholdChanged': '户籍变更', 'child_welfare.FileReopened': '重新申请', 'child_welfare.ChildReclassified': '类别变更',
+  'child_welfare.StudentStatusRecorded': '在校就读', 'child_welfare.ChildIdentified': '身份核实',
+  'child_welfare.AssessmentOpened': '开始评估', 'child_welfare.TerminationCorrected': '终止更正',
+}
+export const TOWNSHIP_OUTCOME: Record<Schemas['RecordTownshipCheck']['outcome'], string> = { passed: '通过', failed: '不通过' }
+
+// 走失人员登记 (V-10) and the settlement and extension of a stay (V-5, V-6).
+export const WATCH_CONDITION: Record<Schemas['AddToWatchList']['condition'], string> = {
+  dementia: '认知障碍（失智）', mental: '精神障碍', intellectual: '智力障碍', other: '其他',
 }

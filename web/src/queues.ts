@@ -9,6 +9,7 @@ export const QUEUES: Queue[] = [
   { key: 'appointments', title: '今日预约', list: '/v1/marriage/appointments?limit=500&date=', items: 'items', page: '/marriage/appointments', roles: ['marriage_clerk'] },
   { key: 'registrable', title: '待办离婚登记', list: '/v1/marriage/divorces?state=registrable&limit=500', items: 'items', page: '/marriage/appointments', roles: ['marriage_clerk', 'marriage_registrar'] },
   { key: 'decisions', title: '待县级审批', list: '/v1/child-welfare/children?stage=awaiting_decision&limit=500', items: 'items', page: '/child-welfare/files', roles: ['child_welfare_officer'] },
+  { key: 'township', title: '待乡镇审核', list: '/v1/child-welfare/children?stage=awaiting_township_check&limit=500', items: 'items', page: '/child-welfare/township-checks', roles: ['township_officer'] },
   { key: 'in-care', title: '在站人数', list: '/v1/vagrant-aid/cases?status=open&limit=500', items: 'cases', page: '/vagrant-aid/cases', roles: ['relief_staff'] },
   { key: 'stranded', title: '滞留', list: '/v1/vagrant-aid/cases?status=open&stranded=true&limit=500', items: 'cases', page: '/vagrant-aid/cases', roles: ['relief_staff'] },
   { key: 'notice', title: '寻亲公告逾期', list: '/v1/vagrant-aid/cases?overdue=notice&limit=500', items: 'cases', page: '/vagrant-aid/cases', roles: ['relief_staff'] },

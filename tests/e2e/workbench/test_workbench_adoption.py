@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from typing import Any
 
 import pytest
 
@@ -18,7 +17,7 @@ from services.child_welfare.service import ChildWelfareService
 from services.timeline.service import TimelineService
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import id_number_of
-from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
+from tests.support.workbench import account, no_serious_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.integration
 
@@ -26,17 +25,6 @@ pytestmark = pytest.mark.integration
 # unroutable event (as it must), so they run too.
 world, api = module_stack([AdoptionService, ChildWelfareService, TimelineService],
                           ("adoption", "child_welfare", "timeline", "gateway"))
-
-
-def sign_in(page: Any, api: Any, username: str, password: str) -> None:
-    missing = sign_in_route_missing(api)
-    if missing:
-        pytest.skip(missing)
-    page.goto(api.base_url + "/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("heading", name=re.compile("您好")).wait_for()
 
 
 def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prints(page, api) -> None:

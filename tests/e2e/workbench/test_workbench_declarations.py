@@ -7,10 +7,8 @@ violations; screenshots are kept as artifacts."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 import uuid
-from typing import Any
 
 import pytest
 
@@ -19,22 +17,11 @@ from services.marriage.service import MarriageService
 from shared.business_dates import local_today
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import synthetic_id_number
-from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
+from tests.support.workbench import account, no_serious_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.integration
 
 world, api = module_stack([MarriageService, FuneralService], ("marriage", "funeral", "gateway"))
-
-
-def sign_in(page: Any, api: Any, username: str, password: str) -> None:
-    missing = sign_in_route_missing(api)
-    if missing:
-        pytest.skip(missing)
-    page.goto(api.base_url + "/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("heading", name=re.compile("您好")).wait_for()
 
 
 def test_a_registrar_records_a_death_declaration_and_sees_the_spouse_widowed(page, api) -> None:

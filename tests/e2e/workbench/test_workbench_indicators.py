@@ -13,9 +13,8 @@ from services.child_welfare.service import ChildWelfareService
 from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
 from services.vagrant_aid.service import VagrantAidService
-from tests.e2e.workbench.test_workbench_roles import as_role
 from tests.support.stack import module_stack
-from tests.support.workbench import no_serious_violations
+from tests.support.workbench import as_role, no_serious_violations
 
 pytestmark = pytest.mark.integration
 

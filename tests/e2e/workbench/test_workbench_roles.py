@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import uuid
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -18,28 +17,12 @@ from services.marriage.service import MarriageService
 from services.vagrant_aid.service import VagrantAidService
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import synthetic_id_number
-from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
+from tests.support.workbench import as_role, no_serious_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.integration
 
 world, api = module_stack([MarriageService, VagrantAidService, FuneralService],
                           ("marriage", "vagrant_aid", "funeral", "gateway"))
-
-
-def sign_in(page: Any, api: Any, username: str, password: str) -> Any:
-    missing = sign_in_route_missing(api)
-    if missing:
-        pytest.skip(missing)
-    page.goto(api.base_url + "/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.get_by_role("heading", name=re.compile("您好")).wait_for()
-    return page
-
-
-def as_role(page: Any, api: Any, role: str, office: str | None = None) -> Any:
-    return sign_in(page, api, *account(role, office))
 
 
 def test_relief_staff_take_in_a_minor_and_see_the_referral_on_the_case_page(page, api) -> None:

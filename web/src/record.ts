@@ -1,0 +1,36 @@
+// A command on a record page (workbench.md §4, "Idempotency" and "Concurrency"): one key per submission kept
+// until a definitive answer (a 5xx or a lost connection keeps it, so a retry resends the same key and body),
+// `If-Match` with the version read, and 409 `concurrency_conflict` answered by 刷新记录 — the record is
+// reloaded and what was typed stays in the form.
+import { ElMessage, ElMessageBox } from 'element-plus'
+import { newSubmissionKey, problemLines, send } from '@/api/client'
+
+export interface RecordCommand {
+  /** POST `path` with `body`; on success shows `done`, hands the answer to `answered` and reloads. Returns the
+   * refusal's lines, or [] */
+  run(path: string, body: Record<string, unknown>, done: string, answered?: (answer: unknown) => void): Promise<string[]>
+}
+
+export function recordCommand(version: () => number | null | undefined, reload: () => Promise<unknown>): RecordCommand {
+  const keys = new Map<string, string>() // per path: a form's retry after a 5xx sends its first key again
+  return {
+    async run(path, body, done, answered) {
+      const key = keys.get(path) ?? newSubmissionKey()
+      keys.set(path, key)
+      const answer = await send('POST', path, body, { key, ifMatch: version() })
+      if (answer.problem && answer.problem.status >= 500) return ['网络或服务暂时不可用，请重试']
+      keys.delete(path)
+      if (!answer.problem) {
+        ElMessage.success(done)
+        answered?.(answer.data)
+        await reload()
+        return []
+      }
+      if (answer.problem.code === 'concurrency_conflict') {
+        await ElMessageBox.alert('该记录已被他人更新，请刷新后再办理', '提示', { confirmButtonText: '刷新记录' }).catch(() => undefined)
+        await reload()
+      }
+      return problemLines(answer.problem)
+    },
+  }
+}
