@@ -11,7 +11,8 @@ noticed within about `KEEPALIVE_BOUND` seconds — a dead relay leader's advisor
 and lock timeouts are set per connection where the settings give them (the services' pools do; tools that run
 long statements, such as a rebuild, leave them off). A checkout waits at most `checkout_timeout` seconds
 (`psycopg_pool.PoolTimeout`), and the pool checks each connection before handing it out, so after a PostgreSQL
-restart no caller meets a dead connection: the check fails, the pool discards it and hands out another.
+restart no caller meets a dead connection: the check fails, the pool discards it and hands out another. The
+check costs no round trip while the connection is quiet (`checked_out_alive`).
 """
 
 from __future__ import annotations
@@ -20,10 +21,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import eventlet.patcher
 import psycopg
+from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import ConnectionPool
 from psycopg_pool.base import AttemptWithBackoff
+
+_select = eventlet.patcher.original("select")  # a zero-timeout poll never blocks: no need to yield to the hub
 
 DEFAULT_NAMESPACE = "civreg"
 # TCP keepalives: idle 10 s, then a probe every 5 s, 3 unanswered = dead: a vanished peer is noticed in ~25 s.
@@ -35,6 +40,21 @@ KEEPALIVE_BOUND = 10 + 5 * 3
 def schema_name(namespace: str, service: str) -> str:
     """The schema (and database role) that holds one service's data."""
     return f"{namespace}_{service}"
+
+
+def checked_out_alive(conn: psycopg.Connection) -> None:
+    """The pool's check of a connection before it hands it out (raises if the connection is dead).
+
+    An idle connection in the pool is sent nothing by the server (pooled connections do not LISTEN), so a socket
+    with something to read means the server closed the session (a restart, a terminated backend, a cut link:
+    the end of file or the reset) or sent a notice: only then is the server asked, with an empty query (psycopg's
+    own check). A quiet socket is handed out as it is. Asking every time cost a round trip per checkout — a
+    single-event append made two where a plain INSERT makes one (docs/benchmarks.md, "Foundation").
+    """
+    if conn.closed or conn.pgconn.status != pq.ConnStatus.OK:
+        raise psycopg.OperationalError("the connection is closed")
+    if _select.select([conn.fileno()], [], [], 0)[0]:
+        ConnectionPool.check_connection(conn)
 
 
 MAX_RECONNECT_DELAY = 10.0  # seconds between a pool's attempts to reach a database that is down
@@ -97,7 +117,7 @@ class Database:
             name=f"pool-{settings.schema}",
             open=False,
             timeout=settings.checkout_timeout,
-            check=ConnectionPool.check_connection,  # no caller meets a connection that died with the server
+            check=checked_out_alive,  # no caller meets a connection that died with the server
             # Keep trying to (re)connect through a long outage (backoff up to MAX_RECONNECT_DELAY between
             # attempts), rather than giving up after psycopg_pool's default 5 minutes.
             reconnect_timeout=24 * 3600,

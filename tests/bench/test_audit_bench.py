@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -55,7 +56,17 @@ def raw_read(schema: str) -> tuple[int, float]:
     return rows, time.perf_counter() - started
 
 
+def rendered_read(schema: str) -> float:
+    """Every row read in order and rendered as text inside PostgreSQL, nothing shipped: the floor of a
+    verification that must render each row's bytes."""
+    started = time.perf_counter()
+    with psycopg.connect(ADMIN_URL) as conn:
+        conn.execute(f"SELECT sum(length(e::text)) FROM (SELECT * FROM {schema}.events ORDER BY global_position) e")
+    return time.perf_counter() - started
+
+
 def test_verify_a_million_events_beside_a_raw_ordered_read():
+    load = Path("/proc/loadavg").read_text().split()[:3]
     namespace = create_namespace(("marriage",))
     schema = f"{namespace.name}_marriage"
     try:
@@ -63,6 +74,7 @@ def test_verify_a_million_events_beside_a_raw_ordered_read():
         with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
             conn.execute(f"VACUUM ANALYZE {schema}.events")
         raw_rows, raw_seconds = raw_read(schema)
+        rendered_seconds = rendered_read(schema)
         (report,) = verify(ADMIN_URL, namespace.name, "marriage")
         (spans,) = verify(ADMIN_URL, namespace.name, "marriage", jobs=JOBS)
         assert report.intact and spans.intact and report.rows == spans.rows == raw_rows == EVENTS
@@ -74,11 +86,19 @@ def test_verify_a_million_events_beside_a_raw_ordered_read():
          f"{EVENTS / load_seconds:,.0f}", f"{load_seconds:.1f}"),
         ("raw ordered read of every row into the client (baseline)", f"{raw_rows / raw_seconds:,.0f}",
          f"{raw_seconds:.1f}"),
+        ("ordered read rendering every row as text inside PostgreSQL, nothing shipped (baseline)",
+         f"{raw_rows / rendered_seconds:,.0f}", f"{rendered_seconds:.1f}"),
         ("`civreg audit verify` (every link recomputed in one ordered pass)", f"{report.rows / report.seconds:,.0f}",
          f"{report.seconds:.1f}"),
         (f"`civreg audit verify --jobs {JOBS}` (the key range in {JOBS} spans, one connection each, one snapshot)",
          f"{spans.rows / spans.seconds:,.0f}", f"{spans.seconds:.1f}"),
     ]
     write_section("audit", f"Audit chain: verifying {EVENTS:,} events",
-                  table(rows, ("what", "events/s", "seconds")) + "\n\nGoal (issue 14): verify ≥ 100,000 events/s.")
+                  table(rows, ("what", "events/s", "seconds")) + f"""
+
+Goal (issue 14): verify ≥ 100,000 events/s. Load average when the run began: {" ".join(load)} (2 cores).
+Verification never ships the rows to a client: each span is one ordered pass inside PostgreSQL that renders
+every row's canonical bytes, hashes them after its predecessor's hash and counts the rows that do not
+follow (shared/eventstore/chain.py); the raw read ships every row to this process, so it is Python-bound
+while verification is bound by PostgreSQL's rendering of the rows (`event_canonical`).""")
     print("\n".join(" | ".join(row) for row in rows))

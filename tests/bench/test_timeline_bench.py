@@ -11,6 +11,7 @@ import tempfile
 import time
 import uuid
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 import requests
@@ -27,7 +28,15 @@ from shared.messaging import event_exchange
 from shared.nameko_ext import EventSourcedService
 from tests.bench.report import percentile, table, write_section
 from tests.bench.test_funeral_bench import quiet_logs
-from tests.bench.test_gateway_path_bench import PARTIES, http_client, measure, rows_of
+from tests.bench.test_gateway_path_bench import (
+    PARTIES,
+    backend_pids,
+    broker_pids,
+    cpu_seconds,
+    http_client,
+    measure,
+    rows_of,
+)
 from tests.bench.test_gateway_path_bench import Processes as CpuSample
 from tests.bench.test_vagrant_aid_bench import Processes
 from tests.e2e.timeline.support import ChildWelfareRelay, MarriageRelay
@@ -84,6 +93,24 @@ def consuming(vhost: str, queue: str) -> bool:
         return False
 
 
+def server_cpu(namespace: str) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of the run's PostgreSQL backends and of the broker, per process id."""
+    return {"postgres": {pid: cpu_seconds(pid) for pid in backend_pids(namespace)},
+            "rabbitmq": {pid: cpu_seconds(pid) for pid in broker_pids()}}
+
+
+def cpu_used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds used between two `server_cpu` samples (a backend that appeared meanwhile counts from 0)."""
+    return {party: sum(seconds - before[party].get(pid, 0.0) for pid, seconds in pids.items())
+            for party, pids in after.items()}
+
+
+def waiting(vhost: str, queue: str) -> int:
+    """Messages ready in the queue."""
+    with Connection(vhost) as connection:
+        return connection.default_channel.queue_declare(queue, passive=True)[1]
+
+
 def raw_read_rate(db) -> float:  # noqa: ANN001
     """Baseline: every event of the marriage store read back in order through a server-side cursor."""
     with db.transaction() as conn, conn.cursor(name="bench_raw_read") as cursor:
@@ -103,37 +130,48 @@ def test_timeline_benchmarks(fresh_namespace, vhost):
     funeral = PostgresEventStore(namespace.database("funeral", max_size=4))
     timeline_db = namespace.database("timeline", max_size=20)
     person = synthetic_id_number()
-    # Live: one event a stream, like registrations; the rebuild's extra history comes in long streams.
-    populate(marriage, LIVE_EVENTS, person, every=LIVE_EVENTS // PERSON_EVENTS, per_stream=1)
     with Connection(vhost) as connection:  # the exchanges' other consumers, as `civreg declare` would make them
         for source in ("marriage", "funeral"):
             Queue(f"bench-{source}-sink", exchange=event_exchange(source), routing_key="#")(connection).declare()
     port = free_port()
     logs = tempfile.TemporaryDirectory(prefix="bench-timeline-")
-    processes = Processes(namespace.name, vhost, port, logs.name)
     settings = service_config(namespace, vhost)
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    queue = "evt-marriage--timeline.on_marriage_event"
+    first, processes = (Processes(namespace.name, vhost, port, logs.name) for _ in range(2))
     try:
         with quiet_logs(), ExitStack() as relays:
-            # The timeline runs as a `civreg run` process, as `make up` starts it; the source services' outbox
-            # relays run in this process.
-            processes.start("timeline")
-            # Timed from when the timeline consumes its queue: its start-up (imports, connections) is not
-            # the projector's rate.
-            wait_until(lambda: consuming(vhost, "evt-marriage--timeline.on_marriage_event"), timeout=120,
-                       interval=0.1, what="the timeline consuming")
-            started, live_cpu = time.perf_counter(), processes.cpu_seconds()
+            # The timeline runs as a `civreg run` process, as `make up` starts it. A first start declares its
+            # queues; stopped, it leaves them durable. The source services' outbox relays (in this process)
+            # then publish the backlog into them, and the timeline is started again to work it off: the live
+            # rate is the projector's alone, timed from when its consumer is attached to the full queue.
+            first.start("timeline")
+            wait_until(lambda: consuming(vhost, queue), timeout=120, interval=0.1, what="the timeline consuming")
+            first.stop()
+            # Live: one event a stream, like registrations (the rebuild's extra history comes in long streams);
+            # appended while no timeline runs, so that none is projected before the second start.
+            populate(marriage, LIVE_EVENTS, person, every=LIVE_EVENTS // PERSON_EVENTS, per_stream=1)
             for relay in (MarriageRelay, FuneralRelay, ChildWelfareRelay):
                 relays.enter_context(running(relay, settings))
+            wait_until(lambda: waiting(vhost, queue) >= LIVE_EVENTS, timeout=600, interval=0.2,
+                       what="the backlog published")
+            launched = time.perf_counter()
+            processes.start("timeline")
+            wait_until(lambda: consuming(vhost, queue), timeout=120, interval=0.01, what="the timeline consuming")
+            started, live_cpu, servers = time.perf_counter(), processes.cpu_seconds(), server_cpu(namespace.name)
 
             def projected() -> bool:
                 with timeline_db.connection() as conn:
                     done = projection.checkpoints(conn, projection.live_generation(conn))
                 return done.get("marriage") == LIVE_EVENTS
 
-            wait_until(projected, timeout=600, interval=0.2, what="the live backlog")
-            live_rate = LIVE_EVENTS / (time.perf_counter() - started)
+            wait_until(projected, timeout=600, interval=0.02, what="the live backlog")
+            finished = time.perf_counter()
+            live_rate, with_start = LIVE_EVENTS / (finished - started), LIVE_EVENTS / (finished - launched)
             live_cpu_ms = {name: (seconds - live_cpu.get(name, 0)) * 1000 / LIVE_EVENTS
                            for name, seconds in processes.cpu_seconds().items() if name == "timeline"}
+            live_cpu_ms.update({party: seconds * 1000 / LIVE_EVENTS
+                                for party, seconds in cpu_used(servers, server_cpu(namespace.name)).items()})
 
             # Lag: a commit in the funeral store until its entry is on the timeline.
             lags = []
@@ -152,6 +190,7 @@ def test_timeline_benchmarks(fresh_namespace, vhost):
                 lags.append(time.perf_counter() - committed)
                 time.sleep(0.02)
     finally:
+        first.stop()
         processes.stop()
 
     # Rebuild: every source store replayed into a fresh generation, then switch-over.
@@ -160,33 +199,47 @@ def test_timeline_benchmarks(fresh_namespace, vhost):
     report = Rebuild(timeline_db, readers).run()
     rebuild_rate = report.events / report.seconds
     read_rate = raw_read_rate(namespace.database("marriage", max_size=1))
+    rebuild_again = Rebuild(timeline_db, readers).run()  # the second run, beside the same raw read
+    read_again = raw_read_rate(namespace.database("marriage", max_size=1))
 
-    live_text = ", ".join(f"{value:.1f} ms" for value in live_cpu_ms.values()) or "not measured"
+    live_text = ", ".join(f"{name} {value:.2f} ms" for name, value in live_cpu_ms.items()) or "not measured"
+    live_wall_ms = 1000 / live_rate
     ms = lambda values, q: f"{percentile(values, q) * 1000:.1f}"  # noqa: E731
     rows = [
         ("raw read of the marriage store in order, server-side cursor, the rebuild's columns (baseline)",
          f"{read_rate:,.0f} events/s", "1.00", ""),
         (f"rebuild: {report.events:,} events replayed into a fresh generation and switched over",
-         f"{rebuild_rate:,.0f} events/s", f"{rebuild_rate / read_rate:.2f}", "goal ≥ 20,000/s"),
-        (f"live: a backlog of {LIVE_EVENTS:,} events published, consumed and applied",
-         f"{live_rate:,.0f} events/s", f"{live_rate / read_rate:.3f}", ""),
+         f"{rebuild_rate:,.0f} events/s", f"{rebuild_rate / read_rate:.2f}", "goal ≥ 100,000/s, 0.5"),
+        ("raw read again (baseline of the next row)", f"{read_again:,.0f} events/s", "1.00", ""),
+        (f"rebuild again ({rebuild_again.events:,} events; the retired generation's rows deleted this time)",
+         f"{rebuild_again.events / rebuild_again.seconds:,.0f} events/s",
+         f"{rebuild_again.events / rebuild_again.seconds / read_again:.2f}", ""),
+        (f"live: a backlog of {LIVE_EVENTS:,} published events worked off, from the consumer's attachment",
+         f"{live_rate:,.0f} events/s", f"{live_rate / read_rate:.3f}", "goal ≥ 5,000/s"),
+        ("the same, from the process's launch (start-up included)", f"{with_start:,.0f} events/s",
+         f"{with_start / read_rate:.3f}", ""),
     ]
     latency = [("commit in a source store → entry on the timeline (lag)", ms(lags, 50), ms(lags, 99),
                 f"{len(lags)}")]
     body = (table(rows, ("measurement", "rate", "ratio to raw read", "note")) + "\n\n"
             + table(latency, ("measurement", "p50 ms", "p99 ms", "samples")) + f"""
 
-Goals: rebuild ≥ 20,000 events/s, lag p99 < 500 ms (queries: the next section). The timeline runs as a
-`civreg run` process; the benchmark process runs the source services' outbox relays, started once the
-timeline consumes its queues (the live rate is timed from then: the relays publish the backlog, the timeline
-applies it). CPU of the timeline process per live event: {live_text}. The machine (2 cores) is shared with
-PostgreSQL, RabbitMQ and other work, so absolute figures are pessimistic; compare the ratios. Live
-projection consumes in batches (services/timeline/consumer.py: a prefetch of 500 per queue, every delivery
-waiting applied in one transaction — checkpoint rows per stream, processed-event records, projection rows —
-and acknowledged after the commit); the per-source checkpoint moves in a transaction of its own a few times a
-second. The rebuild reads each source
-store with a server-side cursor and COPYs into a fresh generation. Lag is measured from the append's
-commit to the entry's visibility, polling every 2 ms.
+Load average when the run began: {" ".join(load)} (2 cores). Goals (issue 19): rebuild ≥ 100,000 events/s
+(0.5 of the raw read), live ≥ 5,000 events/s off a backlog, lag p99 < 25 ms at light load. The timeline runs as
+a `civreg run` process. Its queues were declared by a first start; with it stopped, the benchmark process's
+outbox relays published the {LIVE_EVENTS:,} marriage events into its queue, and the live rate is the second
+start working them off (consumer attached → checkpoint at the last position). CPU per live event, read from
+/proc: {live_text} (*postgres* the run's backends, *rabbitmq* the whole broker, other users included), beside
+{live_wall_ms:.2f} ms of wall time per event: where their sum is far below twice the wall time (2 cores), the
+rest of the time went to other work on the machine. Live projection consumes in batches
+(services/timeline/consumer.py: a prefetch of 500 per queue, every delivery waiting applied in one
+transaction — checkpoint rows per stream, processed-event records, projection rows — and acknowledged after
+the commit). The rebuild copies each source
+store inside PostgreSQL (`INSERT … SELECT` from the source's `events`; entries and entry subjects on two
+connections at once) and reads only identity events into Python (services/timeline/adapters/rebuild.py); its
+time includes the switch-over and deleting the retired generation. Lag is measured from the append's commit
+to the entry's visibility, polling every 2 ms, one event every 20 ms. The machine (2 cores) is shared with
+PostgreSQL, RabbitMQ and other work, so absolute figures are pessimistic; compare the ratios.
 """)
     write_section("timeline", "Timeline: projector, rebuild, lag", body)
     print(body)

@@ -1,8 +1,12 @@
 """Rebuilding the projection from zero (architecture.md, "Timeline projector"), while the live one answers.
 
 1. A new generation is registered as `building` (the leftovers of an interrupted rebuild are dropped first).
-2. Each source store is read in position order through a server-side cursor, in large batches, and written
-   with COPY into the new generation, up to the head the source had when its copy began.
+2. Each source store is copied into the new generation inside PostgreSQL, up to the head the source had when
+   its copy began: `INSERT … SELECT` from the source's `events` (a schema of the same database, which the
+   timeline's role reads), entries and their subjects at once on two connections, 50,000 positions a step.
+   Only the events that may link or unlink a temporary id are read into Python, in position order, for
+   their aliases. (Reading every row into Python and COPYing it back cost a text round trip and a second
+   JSON parse of every payload: docs/benchmarks.md, "Timeline".)
 3. The new generation catches up event by event with what the sources appended meanwhile.
 4. Switch-over, in one transaction: take the switch lock exclusively (live writers hold it shared, so none
    is half-way), project the last events, retire the live generation and make the new one live.
@@ -15,27 +19,46 @@ change feed's cursors, which name them — are the same as before.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
 
 from services.timeline.adapters import projection
 from services.timeline.domain.entries import DEATH_CORRECTED, TEMPORARY_ROLE, UNLINK_FIELD, Entry, alias_changes
 from shared.db import Database
 from shared.eventstore.postgres import PostgresEventStore
 
-BATCH = 5000
 REBUILD_LOCK = 4  # advisory lock namespace: one rebuild at a time per timeline schema
 
 
 class RebuildRunning(RuntimeError):
     pass
 
-_SOURCE_COLUMNS = ("global_position, event_id, stream_id, stream_version, event_type, occurred_on, recorded_at,"
-                   " subjects::text, payload::text, metadata::text")
+CHUNK = 50_000  # source positions a step: the progress line moves, and no statement runs for long
+_SPAN = " WHERE e.global_position > %(low)s AND e.global_position <= %(high)s"
+_COPY_ENTRIES = sql.SQL(
+    "INSERT INTO entries (generation, source, global_position, event_id, stream_id, stream_version, event_type,"
+    " occurred_on, recorded_at, subjects, payload, metadata)"
+    " SELECT %(generation)s, %(source)s, e.global_position, e.event_id, e.stream_id, e.stream_version, e.event_type,"
+    " e.occurred_on, e.recorded_at, e.subjects, e.payload, e.metadata FROM {events} e" + _SPAN
+    + " ORDER BY e.global_position")
+# The persons of each event, each (id, role) once, as the live projection writes them.
+_COPY_SUBJECTS = sql.SQL(
+    "INSERT INTO entry_subjects (generation, subject_id, source, global_position, role)"
+    " SELECT DISTINCT %(generation)s, s->>'id', %(source)s, e.global_position, s->>'role'"
+    " FROM {events} e CROSS JOIN LATERAL jsonb_array_elements(e.subjects) AS s" + _SPAN)
+# The events that may change an alias: a subject with the temporary role, the unlink field anywhere in the
+# payload's stored text, or a corrected death (the same test the live projection makes).
+_ALIAS_CANDIDATES = sql.SQL(
+    "SELECT e.global_position, e.event_id, e.stream_id, e.stream_version, e.event_type, e.occurred_on,"
+    " e.recorded_at, e.subjects, e.payload FROM {events} e" + _SPAN
+    + " AND (e.subjects @> %(temporary)s OR strpos(e.payload::text, %(unlink)s) > 0"
+    " OR e.event_type = %(corrected)s) ORDER BY e.global_position")
 Progress = Callable[[str, int, int, float], None]  # source, events copied, of how many, seconds so far
 
 
@@ -83,24 +106,39 @@ class Rebuild:
         return generation
 
     def _copy(self, generation: int, source: str, source_db: Database, started: float) -> int:
+        """The source's events up to its head, copied inside PostgreSQL (the source store and the timeline are
+        schemas of one database, and the timeline's role reads the source's `events`): `entries` and
+        `entry_subjects` are filled at once on two connections, a chunk of positions at a time; only the few
+        events that may link or unlink a temporary id come to Python, in position order."""
+        events = sql.Identifier(source_db.schema, "events")
+        with self.db.connection() as conn:
+            head = conn.execute(sql.SQL("SELECT coalesce(max(global_position), 0) FROM {}").format(events)
+                                ).fetchone()[0]
         links: dict[tuple[str, str], list[str]] = {}
         copied = 0
-        with source_db.transaction() as read:
-            head = read.execute("SELECT coalesce(max(global_position), 0) FROM events").fetchone()[0]
-            with read.cursor(name=f"timeline_rebuild_{source}") as cursor, self.db.connection() as write:
-                cursor.itersize = BATCH
-                cursor.execute(f"SELECT {_SOURCE_COLUMNS} FROM events WHERE global_position <= %s"
-                               " ORDER BY global_position", (head,))
-                while rows := cursor.fetchmany(BATCH):
-                    _write_batch(write, generation, source, rows, links)
-                    copied += len(rows)
-                    self.progress(source, copied, head, time.perf_counter() - started)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="timeline-rebuild") as pool:
+            for low in range(0, head, CHUNK):
+                span = {"generation": generation, "source": source, "low": low, "high": min(head, low + CHUNK)}
+                writes = [pool.submit(self._execute, statement.format(events=events), span)
+                          for statement in (_COPY_ENTRIES, _COPY_SUBJECTS)]
+                with self.db.connection() as conn:
+                    candidates = conn.execute(_ALIAS_CANDIDATES.format(events=events), {
+                        **span, "temporary": Jsonb([{"role": TEMPORARY_ROLE}]), "unlink": UNLINK_FIELD,
+                        "corrected": DEATH_CORRECTED}).fetchall()
+                    _write_aliases(conn, generation, source, candidates, links)
+                copied += writes[0].result()
+                writes[1].result()
+                self.progress(source, copied, head, time.perf_counter() - started)
         with self.db.transaction() as tx:
             tx.execute("INSERT INTO checkpoints (generation, source, position) VALUES (%s, %s, %s)",
                        (generation, source, head if copied == head else 0))
             if copied != head:  # positions are dense; if not, walk what is there
                 projection.advance_checkpoint(tx, generation, source)
         return copied
+
+    def _execute(self, statement: sql.Composed, params: dict) -> int:
+        with self.db.connection() as conn:
+            return conn.execute(statement, params).rowcount
 
     def _catch_up(self, generation: int, tx: psycopg.Connection | None = None) -> int:
         """Project what the sources appended after their copy began, one event at a time."""
@@ -139,42 +177,25 @@ class Rebuild:
             tx.execute("DELETE FROM generations WHERE generation = ANY(%s)", (stale,))
 
 
-def _write_batch(write: psycopg.Connection, generation: int, source: str, rows: list[tuple],
-                 links: dict[tuple[str, str], list[str]]) -> None:
-    subject_rows: list[tuple] = []
+def _write_aliases(conn: psycopg.Connection, generation: int, source: str, rows: list[tuple],
+                   links: dict[tuple[str, str], list[str]]) -> None:
+    """The alias rows of a chunk's identity events (`rows`: `_ALIAS_CANDIDATES`, in position order), each
+    event judged with the links the events before it made."""
     alias_rows: list[tuple] = []
-    with write.cursor() as cursor:
-        with cursor.copy("COPY entries (generation, source, global_position, event_id, stream_id, stream_version,"
-                         " event_type, occurred_on, recorded_at, subjects, payload, metadata) FROM STDIN") as copy:
-            for (position, event_id, stream_id, version, event_type, occurred_on, recorded_at, subjects_text,
-                 payload_text, metadata_text) in rows:
-                copy.write_row((generation, source, position, event_id, stream_id, version, event_type, occurred_on,
-                                recorded_at, subjects_text, payload_text, metadata_text))
-                subjects = json.loads(subjects_text)
-                pairs = {(s["id"], s["role"]) for s in subjects}
-                subject_rows += [(generation, sid, source, position, role) for sid, role in pairs]
-                if _may_change_aliases(event_type, pairs, payload_text):
-                    entry = Entry(source, position, str(event_id), stream_id, version, event_type, occurred_on,
-                                  recorded_at, tuple(pairs), json.loads(payload_text))
-                    for change in alias_changes(entry, lambda stream, person: links.get((stream, person), [])):
-                        _remember(links, stream_id, change.temporary_id, change.person_id, change.action)
-                        alias_rows.append((generation, change.temporary_id, change.person_id, change.action, source,
-                                           position, stream_id, recorded_at))
-        with cursor.copy("COPY entry_subjects (generation, subject_id, source, global_position, role)"
-                         " FROM STDIN") as copy:
-            for row in subject_rows:
-                copy.write_row(row)
-        if alias_rows:
+    for position, event_id, stream_id, version, event_type, occurred_on, recorded_at, subjects, payload in rows:
+        pairs = tuple({(s["id"], s["role"]) for s in subjects})
+        entry = Entry(source, position, str(event_id), stream_id, version, event_type, occurred_on, recorded_at,
+                      pairs, payload)
+        for change in alias_changes(entry, lambda stream, person: links.get((stream, person), [])):
+            _remember(links, stream_id, change.temporary_id, change.person_id, change.action)
+            alias_rows.append((generation, change.temporary_id, change.person_id, change.action, source, position,
+                               stream_id, recorded_at))
+    if alias_rows:
+        with conn.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO aliases (generation, temporary_id, person_id, action, source, global_position,"
                 " stream_id, recorded_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
                 alias_rows)
-
-
-def _may_change_aliases(event_type: str, pairs: set[tuple[str, str]], payload_text: str) -> bool:
-    """Cheap pre-check, so that only the few identity events have their payload parsed."""
-    return (any(role == TEMPORARY_ROLE for _, role in pairs) or UNLINK_FIELD in payload_text
-            or event_type == DEATH_CORRECTED)
 
 
 def _remember(links: dict[tuple[str, str], list[str]], stream_id: str, temporary_id: str, person: str,

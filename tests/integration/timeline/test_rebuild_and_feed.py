@@ -147,3 +147,50 @@ def test_feed_entries_are_cloudevents_1_0_with_the_cursor_beside_them_T3(world):
     assert entry["data"]["position"] == recorded.global_position
     assert entry["data"]["occurred_on"] == "2024-06-01"
     assert page["next"]
+
+
+def projection_rows(world, generation: int) -> dict[str, set[tuple]]:  # noqa: ANN001
+    """Every row of a generation but the generation number: entries, the persons they concern, the aliases."""
+    queries = {
+        "entries": "SELECT source, global_position, event_id, stream_id, stream_version, event_type, occurred_on,"
+                   " recorded_at, subjects, payload, metadata, office, refs FROM entries WHERE generation = %s",
+        "entry_subjects": "SELECT subject_id, source, global_position, role FROM entry_subjects WHERE generation = %s",
+        "aliases": "SELECT temporary_id, person_id, action, source, global_position, stream_id, recorded_at"
+                   " FROM aliases WHERE generation = %s",
+    }
+    with world.timeline.connection() as conn:
+        return {name: {tuple(map(str, row)) for row in conn.execute(query, (generation,))}
+                for name, query in queries.items()}
+
+
+def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_included_T1(world):
+    """The rebuild copies inside PostgreSQL and brings only identity events to Python: its rows must be the
+    live projection's, link, correction and unlink included."""
+    some_history(world, persons=3)
+    person, wrong, temporary, other = (synthetic_id_number(), synthetic_id_number(), "TMP-RS610500-000777",
+                                       "TMP-FH610502-000778")
+    world.project("vagrant_aid", *[
+        world.append("vagrant_aid", "case-m1", "vagrant_aid.PersonTakenIn", [(temporary, "person")], case_id="m1",
+                     station="RS-610500"),
+        world.append("vagrant_aid", "case-m1", "vagrant_aid.PersonIdentified",
+                     [(temporary, "temporary"), (person, "identified")], case_id="m1", temporary_id=temporary,
+                     id_number=person),
+        world.append("vagrant_aid", "case-m1", "vagrant_aid.IdentificationWithdrawn",
+                     [(temporary, "temporary"), (person, "unlinked")], case_id="m1", unlinked_temporary_id=temporary),
+    ])
+    world.project("funeral", *[
+        world.append("funeral", "death-m2", "funeral.DeathRegistered", [(other, "deceased")], death_id="m2",
+                     died_on="2024-05-01", temporary_id=other),
+        world.append("funeral", "death-m2", "funeral.BodyIdentified", [(other, "temporary"), (wrong, "identified")],
+                     death_id="m2", temporary_id=other, id_number=wrong, died_on="2024-05-01"),
+        world.append("funeral", "death-m2", "funeral.DeathCorrected",
+                     [(person, "deceased"), (wrong, "wrongly_recorded")], death_id="m2", previous_subject=wrong,
+                     subject=person, died_on="2024-05-01",
+                     changes={"id_number": {"from": "…", "to": "…"}}),
+    ])
+    live = projection_rows(world, 1)
+    assert len(live["aliases"]) >= 3  # link, unlink, and the corrected death's move
+    assert Rebuild(world.timeline, world.readers).run().generation == 2
+    assert projection_rows(world, 2) == live
+    assert world.queries().timeline(temporary, None, None, ADMIN)["person"] == temporary
+    assert world.queries().timeline(other, None, None, ADMIN)["person"] == person
