@@ -19,8 +19,10 @@ def amqp_uri(config: dict[str, Any]) -> str:
 
 
 # A service's database timeouts (`DATABASE_TIMEOUTS`, docs/operations.md "Faults"): seconds to connect, to
-# wait for a pooled connection, milliseconds a statement may run and may wait for a lock.
-DEFAULT_TIMEOUTS = {"CONNECT": 5, "CHECKOUT": 5.0, "STATEMENT_MS": 30000, "LOCK_MS": 10000}
+# wait for a pooled connection, milliseconds a statement may run, may wait for a lock, and a session may sit
+# idle inside a transaction before PostgreSQL ends it (a client that hung or vanished mid-transaction).
+DEFAULT_TIMEOUTS = {"CONNECT": 5, "CHECKOUT": 5.0, "STATEMENT_MS": 30000, "LOCK_MS": 10000,
+                    "IDLE_IN_TRANSACTION_MS": 15000}
 
 
 def database_settings(config: dict[str, Any], service: str) -> DatabaseSettings:
@@ -35,6 +37,7 @@ def database_settings(config: dict[str, Any], service: str) -> DatabaseSettings:
         checkout_timeout=float(timeouts["CHECKOUT"]),
         statement_timeout_ms=int(timeouts["STATEMENT_MS"]),
         lock_timeout_ms=int(timeouts["LOCK_MS"]),
+        idle_in_transaction_timeout_ms=int(timeouts["IDLE_IN_TRANSACTION_MS"]),
     )
 
 

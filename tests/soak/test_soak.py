@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tests.bench.report import percentile, write_section
-from tests.e2e.faults.test_faults_under_load import (
+from tests.support.fault_stack import (
     dead_letters,
     links,  # noqa: F401 - a fixture
     processes,
