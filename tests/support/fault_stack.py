@@ -95,7 +95,7 @@ class Processes:
         self.running[name] = subprocess.Popen(civreg_run(service), env=env, cwd=REPO_ROOT, stdout=log,
                                               stderr=subprocess.STDOUT)
         if service == "gateway":
-            wait_until(lambda: _health_answers(self.port), timeout=60, what="the gateway process")
+            wait_until(lambda: _health_answers(self.port), timeout=180, what="the gateway process")
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         process = self.running.pop(name)
@@ -114,8 +114,10 @@ def application_name(world, name: str) -> str:
 
 
 @contextlib.contextmanager
-def processes(world, links, log_dir: Path, names: list[str]) -> Iterator[Processes]:
+def processes(world, links, log_dir: Path, names: list[str], **env: str) -> Iterator[Processes]:
+    """`names` started in turn (`env`: more environment for every one of them), all stopped at the end."""
     running = Processes(world, links, log_dir)
+    running.env.update(env)
     try:
         for name in names:
             running.start(name)

@@ -127,9 +127,12 @@ class DeathLoad:
             with self._lock:
                 self.outcomes.followed.add(death_id)
 
-    def _send(self, session: requests.Session, path: str, body: dict, expected: int) -> requests.Response:
-        """POST until answered `expected`, retrying outages with the same Idempotency-Key."""
-        headers = {**self.headers, "Idempotency-Key": str(uuid.uuid4())}
+    def _send(self, session: requests.Session, path: str, body: dict, expected: int | tuple[int, ...],
+              headers: dict[str, str] | None = None) -> requests.Response:
+        """POST until answered `expected` (as `headers`' principal, else funeral staff), retrying outages with
+        the same Idempotency-Key."""
+        expected = (expected,) if isinstance(expected, int) else expected
+        headers = {**(headers or self.headers), "Idempotency-Key": str(uuid.uuid4())}
         while True:
             try:
                 response = session.post(f"{self.base_url}{path}", json=body, headers=headers, timeout=30)
@@ -138,7 +141,7 @@ class DeathLoad:
                 status = 0
             with self._lock:
                 self.outcomes.answers[status] = self.outcomes.answers.get(status, 0) + 1
-            if status == expected:
+            if status in expected:
                 return response
             if status in (0, 502, 503, 504, 429) or (status == 409 and "idempotency_key_in_use" in response.text):
                 time.sleep(0.5)  # an outage, or the first attempt still running: retry with the same key

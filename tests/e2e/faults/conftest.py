@@ -1,5 +1,6 @@
-"""The fault tests' package fixtures: PostgreSQL down for minutes (test_database_down_for_minutes.py) is set up
-when the package starts, so that its minutes of outage pass while the other fault tests run."""
+"""The fault tests' package fixtures: `world` and `links` (tests/support/fault_stack.py), and PostgreSQL down
+for minutes (test_with_the_database_down_for_minutes.py), set up when the package starts so that its minutes
+of outage pass while the other fault tests run."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.support.fault_stack import Processes, fault_links, fault_world, processes
+from tests.support.fault_stack import (
+    Processes,
+    fault_links,
+    fault_world,
+    links,  # noqa: F401 - a fixture: every fault test's own links
+    processes,
+    world,  # noqa: F401 - a fixture: every fault test's own schemas and virtual host
+)
 from tests.support.faults import DeathLoad, Link
 
 # How long PostgreSQL stays down while services restart (issue 17: 3 minutes).

@@ -3,7 +3,7 @@ as processes of their own (`civreg run`), reaching PostgreSQL and RabbitMQ throu
 (tests/support/faults.py) — the machine's servers are never stopped. Each test asserts that nothing is lost
 and nothing is applied twice: every accepted registration has exactly one event in the funeral store, one
 row in its read model and one entry in the timeline; nothing is dead-lettered; no client ever got a 500
-(tests/support/fault_stack.py). PostgreSQL down for minutes is in test_database_down_for_minutes.py.
+(tests/support/fault_stack.py). PostgreSQL down for minutes is in test_with_the_database_down_for_minutes.py.
 
 Slow (each half a minute or more on a loaded machine): marked `slow`, and run by `make test`.
 """
@@ -21,12 +21,10 @@ from tests.support.fault_stack import (
     application_name,
     assert_nothing_lost_nothing_doubled,
     fault_links,
-    links,  # noqa: F401 - a fixture
     processes,
     relay_lag,
     stack,
     stream_versions,
-    world,  # noqa: F401 - a fixture
 )
 from tests.support.faults import DeathLoad
 from tests.support.infrastructure import ADMIN_URL
@@ -49,7 +47,7 @@ def an_outage_answered(load: DeathLoad) -> None:
     wait_until(lambda: met() > seen, timeout=60, what="a client meeting the outage")
 
 
-def test_postgresql_restarted_mid_load_loses_nothing_and_applies_nothing_twice(world, links, tmp_path):  # noqa: F811 - fixtures
+def test_postgresql_restarted_mid_load_loses_nothing_and_applies_nothing_twice(world, links, tmp_path):
     database, _ = links
     with stack(world, links, tmp_path) as running:
         with DeathLoad(running.base_url) as load:
@@ -63,7 +61,7 @@ def test_postgresql_restarted_mid_load_loses_nothing_and_applies_nothing_twice(w
         assert_nothing_lost_nothing_doubled(world, load)
 
 
-def test_rabbitmq_restarted_mid_load_loses_nothing_and_applies_nothing_twice(world, links, tmp_path):  # noqa: F811 - fixtures
+def test_rabbitmq_restarted_mid_load_loses_nothing_and_applies_nothing_twice(world, links, tmp_path):
     _, broker = links
     with stack(world, links, tmp_path) as running:
         with DeathLoad(running.base_url) as load:
@@ -76,7 +74,7 @@ def test_rabbitmq_restarted_mid_load_loses_nothing_and_applies_nothing_twice(wor
         assert_nothing_lost_nothing_doubled(world, load)
 
 
-def test_each_process_stopped_mid_load_drains_and_a_service_stopped_30_s_resumes(world, links, tmp_path):  # noqa: F811 - fixtures
+def test_each_process_stopped_mid_load_drains_and_a_service_stopped_30_s_resumes(world, links, tmp_path):
     with processes(world, links, tmp_path, ["funeral", "timeline", "gateway"]) as running:
         with DeathLoad(running.base_url) as load:
             load.accepted_at_least(10)
@@ -89,30 +87,8 @@ def test_each_process_stopped_mid_load_drains_and_a_service_stopped_30_s_resumes
         assert_nothing_lost_nothing_doubled(world, load)
 
 
-def test_two_timelines_consume_at_once_and_a_killed_relay_leader_is_taken_over(world, links, tmp_path):  # noqa: F811 - fixtures
-    namespace, _ = world
-    with processes(world, links, tmp_path, ["funeral", "timeline", "timeline-2", "gateway"]) as running:
-        with DeathLoad(running.base_url, follow_ups=True) as load:
-            load.accepted_at_least(5)
-            wait_until(lambda: relay_lag(namespace) == 0, what="the first instance leads the relay")
-            running.start("funeral-2")  # a standby: the lock is held
-            load.accepted_at_least(len(load.outcomes.accepted) + 10)
-            running.stop("funeral", signal.SIGKILL)  # the leader dies without a word
-            load.accepted_at_least(len(load.outcomes.accepted) + 10)
-        # Takeover: the new events reach the broker (issue 17 asks within 10 s; timings are not asserted
-        # here, the standby polls for the lock every RELAY.POLL_INTERVAL).
-        wait_until(lambda: relay_lag(namespace) == 0, timeout=60, what="the standby took over the relay")
-        assert_nothing_lost_nothing_doubled(world, load)
-        # Two timeline instances consumed at once: every stream's events are there once each, versions 1, 2, 3.
-        followed = load.outcomes.followed
-        assert followed
-        complete = {f"death-{death_id}": [1, 2, 3] for death_id in followed}
-        wait_until(lambda: stream_versions(namespace, followed) == (complete, complete), timeout=120,
-                   what="every stream complete, in order, in the store and the timeline")
-
-
 # -- a machine that vanished ------------------------------------------------------------------------------------
-def relay_leader(world) -> tuple[int, str] | None:  # noqa: F811 - not the fixture
+def relay_leader(world) -> tuple[int, str] | None:
     """The backend pid and application name of the session holding the funeral relay's advisory lock."""
     with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
         return conn.execute(
@@ -126,14 +102,16 @@ def session_exists(pid: int) -> bool:
         return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone()[0] > 0
 
 
-def test_a_relay_leader_whose_machine_vanished_loses_its_lock_and_a_standby_takes_over(world, links, tmp_path):  # noqa: F811 - fixtures
-    """The leader's machine vanishes — no FIN, no RST, its connections stay open and silent (its links are
-    frozen). PostgreSQL ends its session by itself (the leader's silence bound, shared/outbox.py), the lock
-    goes to the standby and events keep flowing; nothing is lost or applied twice."""
+def test_a_relay_leader_whose_machine_vanished_or_that_was_killed_is_taken_over_by_a_standby(world, links, tmp_path):
+    """First the leader's machine vanishes — no FIN, no RST, its connections stay open and silent (its links
+    are frozen): PostgreSQL ends its session by itself (the leader's silence bound, shared/outbox.py) and the
+    lock goes to a standby. Then that leader gets `kill -9`, and the lock goes to the next standby. Events keep
+    flowing throughout (each death with its collection and storage: three events on one stream); nothing is
+    lost or applied twice, and every stream is complete and in order in the store and the timeline."""
     namespace, _ = world
     with fault_links() as machine, processes(world, links, tmp_path, ["timeline", "gateway"]) as running:
         running.start("funeral", links=machine)  # the leader-to-be, on a machine of its own
-        with DeathLoad(running.base_url) as load:
+        with DeathLoad(running.base_url, follow_ups=True) as load:
             load.accepted_at_least(5)
             leader = wait_until(lambda: relay_leader(world), what="a relay leader")
             assert leader[1] == application_name(world, "funeral")
@@ -147,7 +125,23 @@ def test_a_relay_leader_whose_machine_vanished_loses_its_lock_and_a_standby_take
             print(f"\nthe vanished leader's session ended after {time.monotonic() - vanished:.0f} s")
             took_over = wait_until(lambda: relay_leader(world), timeout=60, what="a new relay leader")
             assert took_over[1] == application_name(world, "funeral-2")
-            load.accepted_at_least(len(load.outcomes.accepted) + 10, timeout=180)
+            load.accepted_at_least(len(load.outcomes.accepted) + 5, timeout=180)
+
+            running.start("funeral-3")  # the next standby
+            load.accepted_at_least(len(load.outcomes.accepted) + 5)
+            running.stop("funeral-2", signal.SIGKILL)  # this leader dies without a word
+            killed = time.monotonic()
+            # Issue 17 asks for a takeover within 10 s; timings are not asserted, the standby polls for the lock
+            # every RELAY.POLL_INTERVAL.
+            took_over = wait_until(lambda: (found := relay_leader(world)) and found[1].endswith("funeral-3")
+                                   and found, timeout=60, what="the next standby leading")
+            print(f"the killed leader's lock was taken over after {time.monotonic() - killed:.1f} s")
+            load.accepted_at_least(len(load.outcomes.accepted) + 10)
         running.stop("funeral", signal.SIGKILL)  # what is left of the vanished machine's process
         wait_until(lambda: relay_lag(namespace) == 0, timeout=60, what="the standby published everything")
         assert_nothing_lost_nothing_doubled(world, load)
+        followed = load.outcomes.followed
+        assert followed
+        complete = {f"death-{death_id}": [1, 2, 3] for death_id in followed}
+        wait_until(lambda: stream_versions(namespace, followed) == (complete, complete), timeout=120,
+                   what="every stream complete, in order, in the store and the timeline")

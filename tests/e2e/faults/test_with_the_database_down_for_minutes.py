@@ -3,7 +3,8 @@ and come back by themselves with nothing lost, applied twice or dead-lettered.
 
 The outage itself is set up by the package's `database_down_for_minutes` fixture (conftest.py) when this
 test is selected, before the package's first test: its minutes pass while the other fault tests run on
-their own stacks, rather than as a sleep of their own.
+their own stacks, rather than as a sleep of their own (this module's name sorts last in the package, so
+pytest runs it last).
 """
 
 from __future__ import annotations
