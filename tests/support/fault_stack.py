@@ -104,8 +104,12 @@ class Processes:
 
     def close(self) -> None:
         for name in list(self.running):
+            process = self.running[name]
             with contextlib.suppress(Exception):
                 self.stop(name)
+            if process.poll() is None:  # it did not drain in time (its links frozen, say): no orphan is left
+                process.kill()
+                process.wait()
 
 
 def application_name(world, name: str) -> str:
