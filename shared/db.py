@@ -7,12 +7,13 @@ Import `shared.bootstrap` before this module in a process that runs eventlet.
 
 Faults (docs/operations.md, "Faults"): every connection has a connect timeout and TCP keepalives on both ends
 (the client's libpq options and the server's `tcp_keepalives_*` for the session), so a peer that vanished is
-noticed within about `KEEPALIVE_BOUND` seconds — a dead relay leader's advisory lock is released by then. Statement
-and lock timeouts are set per connection where the settings give them (the services' pools do; tools that run
-long statements, such as a rebuild, leave them off). A checkout waits at most `checkout_timeout` seconds
-(`psycopg_pool.PoolTimeout`), and the pool checks each connection before handing it out, so after a PostgreSQL
-restart no caller meets a dead connection: the check fails, the pool discards it and hands out another. The
-check costs no round trip while the connection is quiet (`checked_out_alive`).
+noticed within about `KEEPALIVE_BOUND` seconds — a dead relay leader's advisory lock is released by then.
+Statement, lock and idle-in-transaction timeouts are set per connection where the settings give them (the
+services' pools do; tools that run long statements, such as a rebuild, leave them off). A checkout waits at
+most `checkout_timeout` seconds (`psycopg_pool.PoolTimeout`), and the pool checks each connection before
+handing it out, so after a PostgreSQL restart no caller meets a dead connection: the check fails, the pool
+discards it and hands out another. The check costs no round trip while the connection is quiet
+(`checked_out_alive`).
 """
 
 from __future__ import annotations
@@ -88,6 +89,10 @@ class DatabaseSettings:
     checkout_timeout: float = 30.0  # seconds a caller waits for a pooled connection
     statement_timeout_ms: int = 0  # 0: none
     lock_timeout_ms: int = 0  # 0: none
+    # A session idle inside a transaction this long is ended by PostgreSQL (0: never): a client that hung or
+    # whose machine vanished mid-transaction — answering keepalives or not — cannot hold its locks (the
+    # append lock of a whole store, say) for longer.
+    idle_in_transaction_timeout_ms: int = 0
 
 
 class Database:
@@ -105,6 +110,8 @@ class Database:
             options += f" -c statement_timeout={int(settings.statement_timeout_ms)}"
         if settings.lock_timeout_ms:
             options += f" -c lock_timeout={int(settings.lock_timeout_ms)}"
+        if settings.idle_in_transaction_timeout_ms:
+            options += f" -c idle_in_transaction_session_timeout={int(settings.idle_in_transaction_timeout_ms)}"
         self._kwargs: dict[str, object] = {"options": options, "autocommit": True,
                                            "connect_timeout": settings.connect_timeout, **KEEPALIVES}
         if not conninfo_to_dict(settings.url).get("user"):

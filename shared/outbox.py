@@ -21,6 +21,12 @@ Faults (docs/operations.md, "Faults"):
 * A dead leader holds its lock for a bounded time. The leader's PostgreSQL session has TCP keepalives on both
   ends (shared/db.py, `KEEPALIVE_BOUND`), and its broker connection has AMQP heartbeats (`HEARTBEAT`): a
   leader whose machine vanished loses its advisory lock within about 25 s, and a standby takes over.
+  Keepalives are answered by the peer's kernel, though, so a peer that still exists but stopped talking (a
+  hung process, a frozen VM, a middlebox that stops forwarding but keeps the connection) would keep the lock
+  for ever. So the leader also talks on its session at least every `LEADER_PING` seconds, and the session
+  carries `idle_session_timeout` = `LEADER_SILENCE`: PostgreSQL itself ends a leader session that said
+  nothing for that long, whatever the TCP layer believes. A ping that fails tells a leader that its session,
+  and so its lock, is gone before it publishes another batch.
 """
 
 from __future__ import annotations
@@ -48,6 +54,8 @@ log = get_logger(__name__)
 
 
 HEARTBEAT = 10  # seconds: AMQP heartbeats on the relay's broker connection
+LEADER_PING = 2.0  # seconds: the leader says something on its session at least this often...
+LEADER_SILENCE = 20  # ...and PostgreSQL ends a leader session silent this long (idle_session_timeout)
 MAX_RETRY_DELAY = 10.0  # seconds between attempts through an outage, at most
 
 
@@ -200,6 +208,8 @@ class OutboxRelay:
         self.halted_types: set[str] = set()  # non-empty while halted on unroutable events (the alarm)
         self._failures = 0  # consecutive interruptions: the backoff's exponent
         self._stopping = False
+        self._leader: psycopg.Connection | None = None  # the session holding the lock, while leading
+        self._last_ping = 0.0
 
     # -- one pass -------------------------------------------------------------------------------------
     def progress(self) -> int:
@@ -226,6 +236,7 @@ class OutboxRelay:
         store had no more when it was read. Returns the new position and how many were published."""
         total = 0
         while batch := self.store.read_all(position, self.settings.batch_size):
+            self._still_leading()
             self.publisher.publish(batch)  # raises Unroutable: the progress stays before the batch
             if self.halted_types:
                 log.warning("outbox relay resumed: the events are routable again", service=self.service,
@@ -258,6 +269,7 @@ class OutboxRelay:
                     if not self._lead(leader):
                         time.sleep(self.settings.poll_interval)
                         continue
+                    self._leader, self._last_ping = leader, time.monotonic()
                     self._relay_while_leading(leader)
             except Unroutable as exc:
                 self.halted_types = exc.types
@@ -273,15 +285,24 @@ class OutboxRelay:
                 self.publisher.close()
                 time.sleep(delay)
             finally:
-                self.is_leader = False
+                self.is_leader, self._leader = False, None
         self.publisher.close()
 
     def _lead(self, conn: psycopg.Connection) -> bool:
+        # Set before the lock is taken: a leader session never exists without its silence bound.
+        conn.execute("SELECT set_config('idle_session_timeout', %s, false)", (f"{LEADER_SILENCE}s",))
         self.is_leader = conn.execute(
             "SELECT pg_try_advisory_lock(%s, hashtext(current_schema() || %s))",
             (RELAY_LEADER_LOCK, self.settings.name),
         ).fetchone()[0]
         return self.is_leader
+
+    def _still_leading(self) -> None:
+        """Ping the leader session if LEADER_PING has passed: it keeps PostgreSQL from ending a live leader's
+        session (`LEADER_SILENCE`), and raises if the session, and with it the lock, is gone."""
+        if self._leader is not None and time.monotonic() - self._last_ping >= LEADER_PING:
+            self._leader.execute("SELECT 1")
+            self._last_ping = time.monotonic()
 
     def _relay_while_leading(self, conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"{self.db.schema}_events")))
@@ -297,6 +318,7 @@ class OutboxRelay:
             # first NOTIFY (at once if one came in meanwhile) or after the polling interval, then drop the
             # other notifies already received: their commits precede the next read, which sees them.
             self.publisher.heartbeat()
+            self._still_leading()
             self._failures = 0  # a whole pass went through: the next outage starts its backoff afresh
             for _ in conn.notifies(timeout=min(self.settings.poll_interval, HEARTBEAT / 2), stop_after=1):
                 pass

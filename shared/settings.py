@@ -45,12 +45,14 @@ class PoolSize(Section):
 
 class DatabaseTimeouts(Section):
     """docs/operations.md "Faults": seconds to connect and to wait for a pooled connection; milliseconds a
-    statement may run and may wait for a lock."""
+    statement may run, may wait for a lock, and a session may sit idle inside a transaction before PostgreSQL
+    ends it (a client that hung or vanished mid-transaction)."""
 
     CONNECT: PositiveInt = 5
     CHECKOUT: PositiveFloat = 5.0
     STATEMENT_MS: NonNegativeInt = 30000
     LOCK_MS: NonNegativeInt = 10000
+    IDLE_IN_TRANSACTION_MS: NonNegativeInt = 15000
 
 
 class Database(Section):
@@ -69,6 +71,7 @@ class Database(Section):
             min_size=self.DATABASE_POOL.MIN_SIZE, max_size=self.DATABASE_POOL.MAX_SIZE,
             connect_timeout=timeouts.CONNECT, checkout_timeout=timeouts.CHECKOUT,
             statement_timeout_ms=timeouts.STATEMENT_MS, lock_timeout_ms=timeouts.LOCK_MS,
+            idle_in_transaction_timeout_ms=timeouts.IDLE_IN_TRANSACTION_MS,
         )
 
 

@@ -157,6 +157,7 @@ RETRY_AFTER_SECONDS = "2"
 _TRANSIENT_REMOTE = frozenset({
     "OperationalError", "PoolTimeout", "TooManyRequests", "QueryCanceled", "LockNotAvailable",
     "SerializationFailure", "DeadlockDetected", "AdminShutdown", "CannotConnectNow", "ConnectionTimeout",
+    "IdleInTransactionSessionTimeout", "IdleSessionTimeout",
 })
 
 
@@ -174,8 +175,9 @@ def unavailable(exc: BaseException) -> Problem | None:
     if isinstance(exc, RemoteError):
         transient = exc.exc_type in _TRANSIENT_REMOTE
     else:
-        transient = isinstance(exc, (psycopg.OperationalError, PoolTimeout, KombuOperationalError,
-                                     AmqpConnectionError, BrokerUnavailable, ConnectionError, TimeoutError))
+        transient = isinstance(exc, (psycopg.OperationalError, psycopg.errors.IdleInTransactionSessionTimeout,
+                                     PoolTimeout, KombuOperationalError, AmqpConnectionError, BrokerUnavailable,
+                                     ConnectionError, TimeoutError))
     if not transient:
         return None
     return Problem(503, "service_unavailable", "a database or the message broker is not reachable; try again",

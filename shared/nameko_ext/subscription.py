@@ -60,8 +60,10 @@ def is_transient(exc: BaseException) -> bool:
     must reach the dead-letter queue rather than retry forever."""
     if isinstance(exc, psycopg.errors.QueryCanceled):
         return False
-    return isinstance(exc, (psycopg.OperationalError, PoolTimeout, KombuOperationalError, AmqpConnectionError,
-                            ConnectionError, TimeoutError))
+    # A session ended for idling in a transaction (DATABASE_TIMEOUTS.IDLE_IN_TRANSACTION_MS) is an InternalError
+    # to psycopg, but it only says the delivery waited too long (for a worker, say), not that the event is bad.
+    return isinstance(exc, (psycopg.OperationalError, psycopg.errors.IdleInTransactionSessionTimeout, PoolTimeout,
+                            KombuOperationalError, AmqpConnectionError, ConnectionError, TimeoutError))
 
 
 def queue_name(source: str, consumer: str, method: str) -> str:

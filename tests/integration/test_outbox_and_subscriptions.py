@@ -15,10 +15,11 @@ from services.topology import subscriptions_of
 from shared.envelope import NewEvent
 from shared.eventstore import ANY_VERSION, Upcasters
 from shared.eventstore.postgres import PostgresEventStore
-from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, declare_all, event_exchange
+from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, event_exchange
 from shared.nameko_ext import CorrelationContext, EventSourcedService, EventStoreProvider, subscribe
 from shared.outbox import OutboxRelay, RelaySettings
 from shared.subscriptions import Outcome, SubscriptionRunner, SubscriptionSpec
+from tests.support.effects import effects, effects_world
 from tests.support.infrastructure import close_broker_connections
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
@@ -52,17 +53,7 @@ def funeral_event(**payload: object) -> NewEvent:
 @pytest.fixture
 def world(fresh_namespace, vhost):
     """Fresh funeral (producer) and timeline (consumer) schemas with the consumer's effects table."""
-    namespace = fresh_namespace("funeral", "timeline")
-    with namespace.admin("timeline").transaction() as conn:
-        conn.execute("CREATE TABLE test_effects (event_id uuid, stream_id text, stream_version int)")
-        conn.execute(f"GRANT SELECT, INSERT ON test_effects TO {namespace.name}_timeline")
-    declare_all(vhost, subscriptions_of(EffectsService), ["funeral"])
-    return namespace, vhost
-
-
-def effects(namespace) -> list[tuple]:
-    with namespace.admin("timeline").transaction() as conn:
-        return conn.execute("SELECT event_id, stream_id, stream_version FROM test_effects").fetchall()
+    return effects_world(fresh_namespace, vhost, EffectsService)
 
 
 def relay_for(namespace, uri, **settings) -> OutboxRelay:

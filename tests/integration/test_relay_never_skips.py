@@ -1,6 +1,7 @@
 """The outbox relay never skips (issue 17): an event the broker returns as unroutable halts the relay before
 its progress passes it, with the alarm raised, and publishing resumes by itself once the topology is declared
-again. A leader's sessions carry TCP keepalives on both ends, so a vanished leader's lock is bounded."""
+again. A leader's sessions carry TCP keepalives on both ends, so a vanished leader's lock is bounded, and a
+silence bound that a live leader's pings keep from striking (tests/e2e/faults: a leader that stops talking)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import eventlet
 import pytest
 from kombu import Connection, Queue
 
+from shared import outbox
 from shared.db import KEEPALIVE_BOUND
 from shared.envelope import NewEvent
 from shared.eventstore import ANY_VERSION
@@ -59,3 +61,26 @@ def test_the_leaders_session_has_keepalives_on_both_ends(fresh_namespace):
     assert server == {"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"}
     assert client.get("keepalives") == "1" and int(client["keepalives_idle"]) == 10
     assert KEEPALIVE_BOUND <= 30  # seconds a vanished leader may keep its advisory lock
+
+
+def test_a_live_leader_that_has_nothing_to_publish_keeps_its_session_past_the_silence_bound(fresh_namespace, vhost,
+                                                                                            monkeypatch):
+    """The leader session ends after LEADER_SILENCE without a word (a vanished or hung leader; the fault test
+    freezes one), so a live leader with nothing to publish must keep talking: its pings hold the session."""
+    monkeypatch.setattr(outbox, "LEADER_SILENCE", 2)  # seconds, for a quick test; pinged every LEADER_PING
+    monkeypatch.setattr(outbox, "LEADER_PING", 0.5)
+    namespace = fresh_namespace("funeral")
+    relay = OutboxRelay(namespace.database("funeral"), "funeral", vhost, RelaySettings(poll_interval=0.2))
+    running = eventlet.spawn(relay.run)
+    try:
+        wait_until(lambda: relay.is_leader and relay._leader is not None, what="the relay leading")
+        session = relay._leader.info.backend_pid
+        eventlet.sleep(5)  # idle, more than twice the silence bound
+        with namespace.admin("funeral").connection() as conn:
+            locks = conn.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND locktype = 'advisory'"
+                                 " AND granted", (session,)).fetchone()[0]
+        assert relay.is_leader and relay._leader.info.backend_pid == session
+        assert locks == 1  # the same session, still holding the lock
+    finally:
+        relay.stop()
+        running.wait()

@@ -3,7 +3,10 @@ load of commands whose outcomes are kept for the invariants (nothing lost, nothi
 
 `Link` is a TCP proxy process (tests/support/tcp_proxy.py) in front of a server: `cut()` kills it — to the
 services behind it the server has gone down, and the server sees their sessions end — and `restore()` starts
-it again on the same port. The machine's PostgreSQL and RabbitMQ are never stopped: other runs share them.
+it again on the same port. `freeze()` stops the proxy process (SIGSTOP) instead: nothing is forwarded any more
+but every socket stays open, which is what a machine that vanished looks like to the server, except that the
+proxy's kernel still answers TCP keepalive probes (only a silence bound of the server's own notices it).
+The machine's PostgreSQL and RabbitMQ are never stopped: other runs share them.
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ class Link:
             [sys.executable, "-m", "tests.support.tcp_proxy", str(self.port), self.target[0], str(self.target[1])],
             cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         assert self._process.stdout is not None and self._process.stdout.readline().strip() == "proxy ready"
+
+    def freeze(self) -> None:
+        """Stop forwarding in both directions and keep every connection open (SIGSTOP the proxy)."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
 
     def cut(self) -> None:
         if self._process is not None:
@@ -119,9 +127,12 @@ class DeathLoad:
             with self._lock:
                 self.outcomes.followed.add(death_id)
 
-    def _send(self, session: requests.Session, path: str, body: dict, expected: int) -> requests.Response:
-        """POST until answered `expected`, retrying outages with the same Idempotency-Key."""
-        headers = {**self.headers, "Idempotency-Key": str(uuid.uuid4())}
+    def _send(self, session: requests.Session, path: str, body: dict, expected: int | tuple[int, ...],
+              headers: dict[str, str] | None = None) -> requests.Response:
+        """POST until answered `expected` (as `headers`' principal, else funeral staff), retrying outages with
+        the same Idempotency-Key."""
+        expected = (expected,) if isinstance(expected, int) else expected
+        headers = {**(headers or self.headers), "Idempotency-Key": str(uuid.uuid4())}
         while True:
             try:
                 response = session.post(f"{self.base_url}{path}", json=body, headers=headers, timeout=30)
@@ -130,7 +141,7 @@ class DeathLoad:
                 status = 0
             with self._lock:
                 self.outcomes.answers[status] = self.outcomes.answers.get(status, 0) + 1
-            if status == expected:
+            if status in expected:
                 return response
             if status in (0, 502, 503, 504, 429) or (status == 409 and "idempotency_key_in_use" in response.text):
                 time.sleep(0.5)  # an outage, or the first attempt still running: retry with the same key

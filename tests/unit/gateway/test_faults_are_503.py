@@ -23,6 +23,8 @@ from shared.queue_probe import BrokerUnavailable
     ConnectionResetError(104, "reset"),
     RemoteError("OperationalError", "the service's database is down"),
     RemoteError("PoolTimeout", "no connection in time"),
+    psycopg.errors.IdleInTransactionSessionTimeout("terminating connection due to idle-in-transaction timeout"),
+    RemoteError("IdleInTransactionSessionTimeout", "the service's session idled too long in a transaction"),
 ])
 def test_a_dependency_that_is_down_is_503_with_retry_after(exc):
     problem = unavailable(exc)

@@ -18,6 +18,8 @@ from shared.nameko_ext.subscription import is_transient
     psycopg.errors.DeadlockDetected("deadlock detected"),
     psycopg.errors.LockNotAvailable("lock timeout"),
     psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+    psycopg.errors.IdleInTransactionSessionTimeout("terminating connection due to idle-in-transaction timeout"),
+    psycopg.errors.IdleSessionTimeout("terminating connection due to idle-session timeout"),
     PoolTimeout("couldn't get a connection after 5.00 sec"),
     KombuOperationalError("connection refused"),
     ConnectionResetError(104, "reset"),
