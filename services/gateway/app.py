@@ -276,16 +276,20 @@ class GatewayApp:
 
     @staticmethod
     def _access_record(exchange: _Exchange, outcome: int) -> AccessRecord | None:
-        principal, route = exchange.principal, exchange.route
-        if route is not None and principal is None and route.public and exchange.disclosed:
-            # A public call that concerned persons (K-9: a certificate check) goes into their history too.
+        principal, route, detail = exchange.principal, exchange.route, exchange.detail
+        if route is not None and principal is None and route.public and (
+                exchange.disclosed or (route.audited and outcome != 429)):
+            # A public call that concerned persons (K-9: a certificate check) goes into their history too; an
+            # audited route's every check is recorded, a miss with the path it tried (never the query: the
+            # code). A check refused by the rate limit is not a check, and no write an attacker can multiply.
             principal = Principal("public", "public")
+            detail = detail or exchange.request.path[:500]
         if principal is None or route is None:
             return None
         return AccessRecord(principal.name, principal.role, route.action, exchange.subject, exchange.purpose,
                             outcome, exchange.correlation_id, subjects=exchange.disclosed,
                             client_ip=exchange.request.remote_addr, purpose_code=exchange.purpose_code,
-                            case_ref=exchange.case_ref, detail=exchange.detail)
+                            case_ref=exchange.case_ref, detail=detail)
 
     def _audit(self, exchange: _Exchange, response: Response) -> Response:
         entry = self._access_record(exchange, response.status_code)

@@ -92,57 +92,61 @@ def test_an_edited_event_breaks_its_chain_exactly_there(fresh, service):
     assert report.broken_links == 1  # the rows after it still follow the (stored) hash before them
 
 
-def test_a_deleted_event_is_named_as_missing(fresh):
-    namespace = fresh("marriage")
-    append_events(namespace, "marriage")
-    superuser(namespace, "marriage", "SET session_replication_role = replica",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_a_deleted_event_is_named_as_missing(fresh, service):
+    namespace = fresh(service)
+    append_events(namespace, service)
+    superuser(namespace, service, "SET session_replication_role = replica",
               "DELETE FROM events WHERE global_position = 3")
 
-    (found,) = only_report(namespace, "marriage").breaks
+    (found,) = only_report(namespace, service).breaks
 
     assert (found.position, found.reason) == (4, "missing_rows")
     assert "position(s) 3 missing before 4" in found.detail
 
 
-def test_reordered_events_break_the_chain_at_the_first_moved_row(fresh):
-    namespace = fresh("child_welfare")
-    append_events(namespace, "child_welfare")
-    superuser(namespace, "child_welfare", "SET session_replication_role = replica",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_reordered_events_break_the_chain_at_the_first_moved_row(fresh, service):
+    namespace = fresh(service)
+    append_events(namespace, service)
+    superuser(namespace, service, "SET session_replication_role = replica",
               "UPDATE events SET global_position = -2 WHERE global_position = 2",
               "UPDATE events SET global_position = 2 WHERE global_position = 4",
               "UPDATE events SET global_position = 4 WHERE global_position = -2")
 
-    report = only_report(namespace, "child_welfare")
+    report = only_report(namespace, service)
 
     assert [(b.position, b.reason) for b in report.breaks] == [(2, "edited")]
 
 
-def test_a_disabled_trigger_and_the_rows_changed_past_it_are_both_reported(fresh, monkeypatch, capsys):
-    namespace = fresh("vagrant_aid")
-    append_events(namespace, "vagrant_aid", 3)
-    superuser(namespace, "vagrant_aid", "ALTER TABLE events DISABLE TRIGGER events_append_only",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_a_disabled_trigger_and_the_rows_changed_past_it_are_both_reported(fresh, monkeypatch, capsys, service):
+    namespace = fresh(service)
+    append_events(namespace, service, 3)
+    superuser(namespace, service, "ALTER TABLE events DISABLE TRIGGER events_append_only",
               "UPDATE events SET metadata = '{\"actor\": \"someone.else\"}' WHERE global_position = 4",
               "INSERT INTO events SELECT 4, gen_random_uuid(), 'forged', 1, event_type, schema_version, occurred_on,"
               " recorded_at, subjects, payload, metadata, sha256('made up') FROM events WHERE global_position = 3")
 
-    report = only_report(namespace, "vagrant_aid")
+    report = only_report(namespace, service)
 
     assert [(b.position, b.reason) for b in report.breaks] == [(4, "edited"), (None, "trigger_disabled")]
     monkeypatch.setenv("CIVREG_NAMESPACE", namespace.name)
     monkeypatch.setenv("DATABASE_ADMIN_URL", ADMIN_URL)
-    assert main(["audit", "verify", "--service", "vagrant_aid"]) == 1
-    assert "vagrant_aid.events: BROKEN at 4 (edited)" in capsys.readouterr().out
+    assert main(["audit", "verify", "--service", service]) == 1
+    assert f"{service}.events: BROKEN at 4 (edited)" in capsys.readouterr().out
     assert "events_append_only" in report.breaks[1].detail
 
 
-def test_an_edit_made_with_the_append_only_trigger_disabled_then_enabled_again_is_still_found(fresh):
-    namespace = fresh("funeral")
-    append_events(namespace, "funeral")
-    superuser(namespace, "funeral", "ALTER TABLE events DISABLE TRIGGER events_append_only",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_an_edit_made_with_the_append_only_trigger_disabled_then_enabled_again_is_still_found(fresh, service):
+    namespace = fresh(service)
+    append_events(namespace, service)
+    superuser(namespace, service, "ALTER TABLE events DISABLE TRIGGER events_append_only",
               "UPDATE events SET occurred_on = occurred_on - 1 WHERE global_position = 2",
               "ALTER TABLE events ENABLE TRIGGER events_append_only")
 
-    assert [(b.position, b.reason) for b in only_report(namespace, "funeral").breaks] == [(2, "edited")]
+    assert [(b.position, b.reason) for b in only_report(namespace, service).breaks] == [(2, "edited")]
 
 
 def test_a_chain_rewritten_consistently_after_an_anchor_is_caught_by_the_anchor(fresh, tmp_path):
@@ -206,6 +210,21 @@ def test_an_access_log_row_written_past_a_disabled_chain_trigger_is_reported(fre
     report = only_report(namespace, "gateway")
 
     assert [b.reason for b in report.breaks] == ["edited", "trigger_disabled"]
+
+
+def test_an_access_log_row_edited_past_the_disabled_append_only_trigger_is_reported_there(fresh):
+    namespace = fresh("gateway")
+    record_access(namespace, 4)
+    superuser(namespace, "gateway", "ALTER TABLE access_log DISABLE TRIGGER access_log_append_only",
+              "UPDATE access_log SET purpose = 'rewritten' WHERE id = (SELECT min(id) + 2 FROM access_log)")
+    with psycopg.connect(ADMIN_URL) as conn:
+        (third,) = conn.execute(sql.SQL("SELECT min(id) + 2 FROM {}.access_log").format(
+            sql.Identifier(f"{namespace.name}_gateway"))).fetchone()
+
+    report = only_report(namespace, "gateway")
+
+    assert [(b.position, b.reason) for b in report.breaks] == [(third, "edited"), (None, "trigger_disabled")]
+    assert "access_log_append_only" in report.breaks[1].detail
 
 
 def test_the_service_roles_cannot_insert_into_their_chains(world):
