@@ -253,7 +253,7 @@ class GatewayApp:
     def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:
         try:
             reply = route.handler(call)
-            if exchange is not None and route.method == "GET" and not route.public:
+            if exchange is not None and not route.public:  # a command's answer may name persons too
                 note_disclosure(exchange, reply)
             if exchange is not None and reply.subjects:
                 exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *reply.subjects)))
@@ -360,8 +360,9 @@ def _header_text(value: str) -> str:
 
 
 def note_disclosure(exchange: _Exchange, reply: Reply) -> None:
-    """The persons a read's answer named, for its access-log row; for a read that names no one in its path
-    (payroll, lists, the feed) also what it covered, so that each person's history shows the bulk read."""
+    """The persons an answer named (a read's, or a command's: a registration's certificates name their
+    holders), for its access-log row; for a read that names no one in its path (payroll, lists, the feed) also
+    what it covered, so that each person's history shows the bulk read."""
     body = reply.body.text if isinstance(reply.body, JsonText) else reply.body
     exchange.disclosed = disclosed_subjects(body)
     if exchange.subject is None and exchange.disclosed:
