@@ -157,8 +157,9 @@ class _Row:
 # -- what a call states and discloses (api.md release 2; issue 14) ------------------------------------------
 PURPOSES_FILE = Path(__file__).resolve().parents[1] / "timeline" / "access.yaml"  # data, not the service's code
 _CASE_REF = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII, as a bureau's own file numbers are
-# A person's id inside an answer: an 18-character ID number (or a 15-digit one) or a temporary subject id.
-_PERSON_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}|TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
+# A person's id inside an answer or a body: an 18-character ID number (a body may spell its check character
+# `x`), a 15-digit one, or a temporary subject id.
+_PERSON_ID = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}|TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
 _MERGED_IDS = re.compile(r'"merged_ids": (\[[^\]]*\])')
 _PERSON = re.compile(r'"person": "([^"]{1,80})"')
 MAX_SUBJECTS = 5000  # a feed page or a payroll holds at most this many persons

@@ -209,7 +209,7 @@ class GatewayApp:
         except ValueError as exc:
             raise Problem(400, "invalid_case_ref", str(exc)) from None
         key = required_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method in COMMAND_METHODS else None
-        body, canonical = self._body(route, request)
+        body, canonical = self._body(route, request, exchange)
         call = self._call(exchange, ports, body, key)
         if key is None:
             return self._execute(route, call, exchange)
@@ -229,12 +229,17 @@ class GatewayApp:
         exchange.audited = claim.audited  # only now: the claim's transaction has committed
         return response
 
-    def _body(self, route: Route, request: Request) -> tuple[BaseModel | None, str]:
+    def _body(self, route: Route, request: Request, exchange: _Exchange) -> tuple[BaseModel | None, str]:
         if route.body is None:
             return None, ""
         check_media_type(request)
         text, value = parse_json(read_body(request, self.max_body_bytes))
-        return validate(route.body, text), canonical_json(value)
+        body = validate(route.body, text)
+        # The persons a valid command names are its subjects: what it answers, a refusal too ("a file exists",
+        # "married already"), is about them, and it changes their records (the person's history, T-3).
+        if route.finds_subjects:
+            exchange.disclosed = tuple(dict.fromkeys(canonical_subject(s) for s in disclosed_subjects(value)))
+        return body, canonical_json(value)
 
     def _call(self, exchange: _Exchange, ports: Ports, body: BaseModel | None, key: str | None) -> Call:
         return Call(
@@ -253,7 +258,7 @@ class GatewayApp:
     def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:
         try:
             reply = route.handler(call)
-            if exchange is not None and not route.public:  # a command's answer may name persons too
+            if exchange is not None and not route.public and route.finds_subjects:  # a command's answer too
                 note_disclosure(exchange, reply)
             if exchange is not None and reply.subjects:
                 exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *reply.subjects)))
@@ -364,8 +369,9 @@ def note_disclosure(exchange: _Exchange, reply: Reply) -> None:
     holders), for its access-log row; for a read that names no one in its path (payroll, lists, the feed) also
     what it covered, so that each person's history shows the bulk read."""
     body = reply.body.text if isinstance(reply.body, JsonText) else reply.body
-    exchange.disclosed = disclosed_subjects(body)
-    if exchange.subject is None and exchange.disclosed:
+    shown = disclosed_subjects(body)
+    exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *shown)))  # beside a command's own persons
+    if exchange.subject is None and shown:
         exchange.detail = feed_detail(body) or exchange.request.query_string.decode("latin-1")[:500] or None
 
 

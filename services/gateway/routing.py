@@ -130,6 +130,10 @@ class Route:
     # A PUBLIC route whose every call is recorded, found or not (K-9: each certificate check, so that guessing
     # shows in the access log with its client address); other public calls are recorded when they name persons.
     audited: bool = False
+    # The persons a valid body and the answer name are the call's subjects (besides what the service reports).
+    # False only for the historical import: batches of up to 1000 records, whose scan would cost the import a
+    # third of its speed, and whose answer names registrations, not persons.
+    finds_subjects: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())

@@ -27,8 +27,17 @@ from services.gateway.app import GatewayApp, _Exchange
 from services.gateway.auth import Principal, Principals
 from services.gateway.routes import ROUTES
 from services.gateway.routing import Call, Route
+from shared.errors import Refusal
 from shared.reference.disclosure import disclosing
-from tests.unit.gateway.fakes import FixedHealth, InMemoryIdempotency, RecordingAccessLog, RecordingService
+from tests.unit.gateway.fakes import (
+    FixedHealth,
+    InMemoryIdempotency,
+    RecordingAccessLog,
+    RecordingService,
+    call,
+    principals,
+    route_client,
+)
 
 # Bodies built without validation serialise with warnings about the empty fields: harmless here.
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
@@ -162,7 +171,33 @@ def test_a_route_records_every_person_its_service_reported_and_its_answer_showed
     assert record is not None
     recorded = {record.subject, *record.subjects}
     expected = REPORTS.get(route.action, {REPORTED, LINKED})  # the service's report
-    expected |= {SHOWN} if SHOWN in response.get_data(as_text=True) else set()  # what the answer shows
+    if route.finds_subjects:  # what the answer shows (the historical import's answer names registrations)
+        expected |= {SHOWN} if SHOWN in response.get_data(as_text=True) else set()
     assert expected <= recorded, f"{route.action} does not record {expected - recorded}"
     if route.subject is not None:
         assert record.subject == PATH_PERSON
+
+
+def test_only_the_historical_import_leaves_its_batches_unscanned():
+    assert [route.action for route in ROUTES if not route.finds_subjects] == ["marriage.import_historical_records"]
+
+
+def declaring(method: str, args: tuple[Any, ...]) -> Any:
+    if args[0]["kind"] == "missing":
+        raise Refusal("declaration_exists", "a declaration of this person stands", 409)
+    return {"declaration_id": OTHER_PARAMETER, "version": 1}
+
+
+@pytest.mark.parametrize(("kind", "status"), [("death", 201), ("missing", 409)])
+def test_the_persons_a_command_names_are_its_subjects_answered_or_refused(kind, status):
+    log = RecordingAccessLog()
+    client = route_client(principals("courts"), RecordingService("funeral", declaring), log)
+
+    response = call(client, "POST", "/v1/court-declarations", "courts", {
+        "kind": kind, "id_number": SHOWN.lower(), "court": "渭南市临渭区人民法院",
+        "judgment_ref": "(2026)陕0502民特1号", "judgment_on": "2026-03-01"},
+        **{"X-Purpose": "judgment", "Idempotency-Key": f"k-{kind}"})
+
+    assert response.status_code == status, response.get_data(as_text=True)
+    [entry] = log.entries
+    assert entry.subjects == (SHOWN,)  # canonical: the refusal, too, said something about this person
