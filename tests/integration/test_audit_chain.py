@@ -5,6 +5,7 @@ consistently after an anchor is caught by the anchor. Each chain: every service'
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import psycopg
@@ -16,6 +17,7 @@ from services.audit import anchor, verify
 from services.cli import main
 from services.gateway.access_log import AccessRecord, PostgresAccessLog
 from shared.envelope import NewEvent, Subject
+from shared.eventstore.chain import ANCHOR_TYPE, canonical_json
 from shared.eventstore.postgres import PostgresEventStore
 from tests.support.infrastructure import ADMIN_URL
 
@@ -174,6 +176,32 @@ def test_a_chain_rewritten_consistently_after_an_anchor_is_caught_by_the_anchor(
     assert [(b.position, b.reason) for b in report.breaks] == [(4, "anchor_mismatch")]
     (with_file,) = verify(ADMIN_URL, namespace.name, "marriage", file)
     assert [b.reason for b in with_file.breaks] == ["anchor_mismatch", "anchor_mismatch"]
+
+
+def test_civreg_audit_anchor_publishes_every_chains_head_as_an_event_in_each_store_and_a_signable_file(
+        world, tmp_path, monkeypatch, capsys):
+    for service in EVENT_SERVICES:
+        append_events(world, service, 2)
+    record_access(world, 2)
+    heads_before = {r.chain: (r.head_position, r.head_hash) for r in verify(ADMIN_URL, world.name)}
+    monkeypatch.setenv("CIVREG_NAMESPACE", world.name)
+    monkeypatch.setenv("DATABASE_ADMIN_URL", ADMIN_URL)
+    out = tmp_path / "anchor.json"
+
+    assert main(["audit", "anchor", "--out", str(out)]) == 0
+
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert {name: (head["position"], head["hash"]) for name, head in document["chains"].items()} == heads_before
+    body = {key: document[key] for key in ("anchored_at", "chains")}
+    assert document["sha256"] == hashlib.sha256(canonical_json(body).encode()).hexdigest()  # what is signed
+    assert document["sha256"] in capsys.readouterr().out
+    with psycopg.connect(ADMIN_URL) as conn:
+        for service in EVENT_SERVICES:  # each store vouches for every chain, its own included
+            (payload,) = conn.execute(sql.SQL("SELECT payload FROM {}.events WHERE event_type = %s").format(
+                sql.Identifier(f"{world.name}_{service}")), (f"{service}.{ANCHOR_TYPE}",)).fetchone()
+            assert payload == document, service
+    # The published heads are what verify checks from now on: an intact namespace matches them all.
+    assert all(r.intact for r in verify(ADMIN_URL, world.name, anchor_file=out))
 
 
 def test_edited_deleted_and_reordered_access_log_rows_break_its_chain_there(fresh):
