@@ -369,7 +369,7 @@ def note_disclosure(exchange: _Exchange, reply: Reply) -> None:
     holders), for its access-log row; for a read that names no one in its path (payroll, lists, the feed) also
     what it covered, so that each person's history shows the bulk read."""
     body = reply.body.text if isinstance(reply.body, JsonText) else reply.body
-    shown = disclosed_subjects(body)
+    shown = tuple(canonical_subject(s) for s in disclosed_subjects(body))  # as oversight looks them up
     exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *shown)))  # beside a command's own persons
     if exchange.subject is None and shown:
         exchange.detail = feed_detail(body) or exchange.request.query_string.decode("latin-1")[:500] or None

@@ -201,3 +201,12 @@ def test_the_persons_a_command_names_are_its_subjects_answered_or_refused(kind, 
     assert response.status_code == status, response.get_data(as_text=True)
     [entry] = log.entries
     assert entry.subjects == (SHOWN,)  # canonical: the refusal, too, said something about this person
+
+
+def test_the_ids_an_answer_shows_are_recorded_as_oversight_looks_them_up():
+    log = RecordingAccessLog()
+    shown = {"items": [{"id_number": "610502700504106"}, {"id_number": SHOWN.lower()}], "next_cursor": None}
+    client = route_client(principals("registrar"), RecordingService("marriage", lambda method, args: shown), log)
+
+    assert call(client, "GET", "/v1/marriage/historical-records/review", "registrar").status_code == 200
+    assert log.entries[0].subjects == (SHOWN,)  # a 15-digit number and a lower-case x: one canonical subject
