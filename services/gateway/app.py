@@ -17,7 +17,7 @@ import re
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -258,13 +258,8 @@ class GatewayApp:
     def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:
         try:
             reply = route.handler(call)
-            if exchange is not None and not route.public and route.finds_subjects:  # a command's answer too
-                note_disclosure(exchange, reply)
-            if exchange is not None and reply.subjects:
-                exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *reply.subjects)))
-                exchange.detail = reply.detail or exchange.detail
-            if exchange is not None and call.disclosed:  # what the services reported they disclosed
-                exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *call.disclosed)))
+            if exchange is not None:
+                note_disclosure(exchange, route, reply, call.disclosed)
             return render(reply)
         except Problem as problem:
             return problem.response()
@@ -364,14 +359,20 @@ def _header_text(value: str) -> str:
     return value
 
 
-def note_disclosure(exchange: _Exchange, reply: Reply) -> None:
-    """The persons an answer named (a read's, or a command's: a registration's certificates name their
-    holders), for its access-log row; for a read that names no one in its path (payroll, lists, the feed) also
-    what it covered, so that each person's history shows the bulk read."""
+def note_disclosure(exchange: _Exchange, route: Route, reply: Reply, reported: Sequence[str]) -> None:
+    """The persons a call disclosed, for its access-log row: those its services reported, those the answer
+    shows (a read's, or a command's: a registration's certificates name their holders) and those the handler
+    names (a printed copy's). For a read that names no one in its path (payroll, lists, the feed), also what
+    it covered, so that each person's history shows the bulk read as "included in"."""
     body = reply.body.text if isinstance(reply.body, JsonText) else reply.body
-    shown = tuple(canonical_subject(s) for s in disclosed_subjects(body))  # as oversight looks them up
-    exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *shown)))  # beside a command's own persons
-    if exchange.subject is None and shown:
+    shown: tuple[str, ...] = ()
+    if not route.public and route.finds_subjects:  # as oversight looks them up: canonical
+        shown = tuple(canonical_subject(s) for s in disclosed_subjects(body))
+    named = (*shown, *reply.subjects, *reported)
+    exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *named)))  # beside a command's own persons
+    if reply.detail:
+        exchange.detail = reply.detail
+    elif exchange.subject is None and named and route.method == "GET":
         exchange.detail = feed_detail(body) or exchange.request.query_string.decode("latin-1")[:500] or None
 
 

@@ -326,8 +326,14 @@ def test_reading_a_divorce_records_both_parties_as_the_service_reports_them_issu
     assert applied.status_code == 201, applied.text
 
     read = api.get(f"/v1/marriage/divorces/{applied.json()['divorce_id']}", **CLERK)
+    listed = api.get("/v1/marriage/divorces", params={"office": "MR-610502", "state": "cooling_off", "limit": 500},
+                     **CLERK)
 
     assert read.status_code == 200 and man not in read.text and "_disclosed" not in read.text
+    assert applied.json()["divorce_id"] in listed.text and man not in listed.text and "_disclosed" not in listed.text
     for person in (man, woman.lower()):  # any spelling finds the canonical subject's history
         history = api.get(f"/v1/persons/{person}/access-log", as_="oversight").json()["entries"]
         assert any(e["action"] == "marriage.read_divorce" for e in history)
+        # The workbench's list of divorces in their cooling-off period names the couple's divorce: included.
+        (included,) = [e for e in history if e["action"] == "marriage.list_divorces"]
+        assert "state=cooling_off" in included["detail"]
