@@ -50,7 +50,7 @@ class AccessRecord:
 class AccessLog(Protocol):
     def record(self, entry: AccessRecord) -> None: ...
 
-    def history(self, subject: str) -> list[dict[str, object]]: ...
+    def history(self, *subjects: str) -> list[dict[str, object]]: ...
 
 
 # The rows go through `append_access` (migrations/0002_access_log_chain.sql): the gateway's role may not
@@ -91,15 +91,17 @@ class PostgresAccessLog:
         self._waiting: list[_Row] = []
         self._writing = False
 
-    def history(self, subject: str) -> list[dict[str, object]]:
+    def history(self, *subjects: str) -> list[dict[str, object]]:
         """A person's access history (T-3, oversight): oldest first — at, principal, role, action, purpose and
-        outcome of each call that concerned them. The subject is looked up as it is stored (`storable`), so
-        even a hostile id finds its rows instead of failing the query."""
+        outcome of each call that concerned them under any of `subjects` (the person's ID number and the
+        temporary ids linked to them). The ids are looked up as they are stored (`storable`), so even a hostile
+        id finds its rows instead of failing the query."""
+        ids = [storable(subject) for subject in subjects]
         with self.db.connection() as conn:
             rows = conn.execute(
                 "SELECT at, principal, role, action, purpose, outcome, purpose_code, case_ref, detail, client_ip"
-                " FROM access_log WHERE subjects @> ARRAY[%s] OR subject = %s ORDER BY at, id LIMIT %s",
-                (storable(subject), storable(subject), MAX_HISTORY_ENTRIES)).fetchall()
+                " FROM access_log WHERE subjects && %s::text[] OR subject = ANY(%s::text[])"
+                " ORDER BY at, id LIMIT %s", (ids, ids, MAX_HISTORY_ENTRIES)).fetchall()
         return [{"at": at.isoformat(), "principal": principal, "role": role, "action": action, "purpose": purpose,
                  "outcome": outcome, "purpose_code": code, "case_ref": case_ref, "detail": detail,
                  "client_ip": client_ip}
@@ -155,8 +157,9 @@ class _Row:
 # -- what a call states and discloses (api.md release 2; issue 14) ------------------------------------------
 PURPOSES_FILE = Path(__file__).resolve().parents[1] / "timeline" / "access.yaml"  # data, not the service's code
 _CASE_REF = re.compile(r"[\x21-\x7e]{1,100}")  # visible ASCII, as a bureau's own file numbers are
-# A person's id inside an answer: an 18-character ID number (or a 15-digit one) or a temporary subject id.
-_PERSON_ID = re.compile(r"[0-9]{17}[0-9X]|[0-9]{15}|TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
+# A person's id inside an answer or a body: an 18-character ID number (a body may spell its check character
+# `x`), a 15-digit one, or a temporary subject id.
+_PERSON_ID = re.compile(r"[0-9]{17}[0-9Xx]|[0-9]{15}|TMP-[A-Za-z0-9-]{1,60}", re.ASCII)
 _MERGED_IDS = re.compile(r'"merged_ids": (\[[^\]]*\])')
 _PERSON = re.compile(r'"person": "([^"]{1,80})"')
 MAX_SUBJECTS = 5000  # a feed page or a payroll holds at most this many persons

@@ -17,7 +17,7 @@ import re
 import time
 import urllib.parse
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -210,7 +210,7 @@ class GatewayApp:
         except ValueError as exc:
             raise Problem(400, "invalid_case_ref", str(exc)) from None
         key = required_key(request.headers.get(IDEMPOTENCY_HEADER)) if request.method in COMMAND_METHODS else None
-        body, canonical = self._body(route, request)
+        body, canonical = self._body(route, request, exchange)
         call = self._call(exchange, ports, body, key)
         if key is None:
             return self._execute(route, call, exchange)
@@ -230,12 +230,17 @@ class GatewayApp:
         exchange.audited = claim.audited  # only now: the claim's transaction has committed
         return response
 
-    def _body(self, route: Route, request: Request) -> tuple[BaseModel | None, str]:
+    def _body(self, route: Route, request: Request, exchange: _Exchange) -> tuple[BaseModel | None, str]:
         if route.body is None:
             return None, ""
         check_media_type(request)
         text, value = parse_json(read_body(request, self.max_body_bytes))
-        return validate(route.body, text), canonical_json(value)
+        body = validate(route.body, text)
+        # The persons a valid command names are its subjects: what it answers, a refusal too ("a file exists",
+        # "married already"), is about them, and it changes their records (the person's history, T-3).
+        if route.finds_subjects:
+            exchange.disclosed = tuple(dict.fromkeys(canonical_subject(s) for s in disclosed_subjects(value)))
+        return body, canonical_json(value)
 
     def _call(self, exchange: _Exchange, ports: Ports, body: BaseModel | None, key: str | None) -> Call:
         return Call(
@@ -254,13 +259,8 @@ class GatewayApp:
     def _execute(self, route: Route, call: Call, exchange: _Exchange | None = None) -> Response:
         try:
             reply = route.handler(call)
-            if exchange is not None and route.method == "GET" and not route.public:
-                note_disclosure(exchange, reply)
-            if exchange is not None and reply.subjects:
-                exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *reply.subjects)))
-                exchange.detail = reply.detail or exchange.detail
-            if exchange is not None and call.disclosed:  # what the services reported they disclosed
-                exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *call.disclosed)))
+            if exchange is not None:
+                note_disclosure(exchange, route, reply, call.disclosed)
             return render(reply)
         except Problem as problem:
             return problem.response()
@@ -277,16 +277,20 @@ class GatewayApp:
 
     @staticmethod
     def _access_record(exchange: _Exchange, outcome: int) -> AccessRecord | None:
-        principal, route = exchange.principal, exchange.route
-        if route is not None and principal is None and route.public and exchange.disclosed:
-            # A public call that concerned persons (K-9: a certificate check) goes into their history too.
+        principal, route, detail = exchange.principal, exchange.route, exchange.detail
+        if route is not None and principal is None and route.public and (
+                exchange.disclosed or (route.audited and outcome != 429)):
+            # A public call that concerned persons (K-9: a certificate check) goes into their history too; an
+            # audited route's every check is recorded, a miss with the path it tried (never the query: the
+            # code). A check refused by the rate limit is not a check, and no write an attacker can multiply.
             principal = Principal("public", "public")
+            detail = detail or exchange.request.path[:500]
         if principal is None or route is None:
             return None
         return AccessRecord(principal.name, principal.role, route.action, exchange.subject, exchange.purpose,
                             outcome, exchange.correlation_id, subjects=exchange.disclosed,
                             client_ip=exchange.request.remote_addr, purpose_code=exchange.purpose_code,
-                            case_ref=exchange.case_ref, detail=exchange.detail)
+                            case_ref=exchange.case_ref, detail=detail)
 
     def _audit(self, exchange: _Exchange, response: Response) -> Response:
         entry = self._access_record(exchange, response.status_code)
@@ -356,12 +360,20 @@ def _header_text(value: str) -> str:
     return value
 
 
-def note_disclosure(exchange: _Exchange, reply: Reply) -> None:
-    """The persons a read's answer named, for its access-log row; for a read that names no one in its path
-    (payroll, lists, the feed) also what it covered, so that each person's history shows the bulk read."""
+def note_disclosure(exchange: _Exchange, route: Route, reply: Reply, reported: Sequence[str]) -> None:
+    """The persons a call disclosed, for its access-log row: those its services reported, those the answer
+    shows (a read's, or a command's: a registration's certificates name their holders) and those the handler
+    names (a printed copy's). For a read that names no one in its path (payroll, lists, the feed), also what
+    it covered, so that each person's history shows the bulk read as "included in"."""
     body = reply.body.text if isinstance(reply.body, JsonText) else reply.body
-    exchange.disclosed = disclosed_subjects(body)
-    if exchange.subject is None and exchange.disclosed:
+    shown: tuple[str, ...] = ()
+    if not route.public and route.finds_subjects:  # as oversight looks them up: canonical
+        shown = tuple(canonical_subject(s) for s in disclosed_subjects(body))
+    named = (*shown, *reply.subjects, *reported)
+    exchange.disclosed = tuple(dict.fromkeys((*exchange.disclosed, *named)))  # beside a command's own persons
+    if reply.detail:
+        exchange.detail = reply.detail
+    elif exchange.subject is None and named and route.method == "GET":
         exchange.detail = feed_detail(body) or exchange.request.query_string.decode("latin-1")[:500] or None
 
 

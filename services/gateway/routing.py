@@ -128,6 +128,13 @@ class Route:
     summary: str | None = None  # for the OpenAPI document; default: the handler's docstring
     media_type: str = "application/json"  # of the success response, for the OpenAPI document
     alternatives: tuple[str, ...] = ()  # other media types of the success response, chosen by `Accept` (OpenAPI)
+    # A PUBLIC route whose every call is recorded, found or not (K-9: each certificate check, so that guessing
+    # shows in the access log with its client address); other public calls are recorded when they name persons.
+    audited: bool = False
+    # The persons a valid body and the answer name are the call's subjects (besides what the service reports).
+    # False only for the historical import: batches of up to 1000 records, whose scan would cost the import a
+    # third of its speed, and whose answer names registrations, not persons.
+    finds_subjects: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
@@ -136,6 +143,8 @@ class Route:
             if not roles or not roles <= ROLES:
                 raise ValueError(f"{self.action}: unknown or no roles {sorted(roles - ROLES)}")
             object.__setattr__(self, "roles", roles)
+        if self.audited and not self.public:
+            raise ValueError(f"{self.action}: only a public route is marked audited (every other call is)")
         if self.subject is not None and not re.search(rf"[<:]{re.escape(self.subject)}>", self.path):
             raise ValueError(f"{self.action}: subject {self.subject!r} is not a parameter of {self.path}")
 

@@ -80,6 +80,11 @@ class TimelineService(EventSourcedService):
         return self.timeline.queries.facts(subject, as_of, viewer, known_at)
 
     @service_rpc
+    def person_ids(self, subject: str, viewer: Any = None) -> list[str]:
+        """For oversight's access history: the ids that stand for the person (the person's first)."""
+        return self.timeline.queries.person_ids(subject, viewer)
+
+    @service_rpc
     def feed(self, after: str | None = None, types: str | None = None, limit: Any = None,
              viewer: Any = None) -> dict:
         return self.timeline.queries.feed(after, types, limit, viewer)

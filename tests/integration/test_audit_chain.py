@@ -5,6 +5,7 @@ consistently after an anchor is caught by the anchor. Each chain: every service'
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 
 import psycopg
@@ -16,6 +17,7 @@ from services.audit import anchor, verify
 from services.cli import main
 from services.gateway.access_log import AccessRecord, PostgresAccessLog
 from shared.envelope import NewEvent, Subject
+from shared.eventstore.chain import ANCHOR_TYPE, canonical_json
 from shared.eventstore.postgres import PostgresEventStore
 from tests.support.infrastructure import ADMIN_URL
 
@@ -92,57 +94,61 @@ def test_an_edited_event_breaks_its_chain_exactly_there(fresh, service):
     assert report.broken_links == 1  # the rows after it still follow the (stored) hash before them
 
 
-def test_a_deleted_event_is_named_as_missing(fresh):
-    namespace = fresh("marriage")
-    append_events(namespace, "marriage")
-    superuser(namespace, "marriage", "SET session_replication_role = replica",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_a_deleted_event_is_named_as_missing(fresh, service):
+    namespace = fresh(service)
+    append_events(namespace, service)
+    superuser(namespace, service, "SET session_replication_role = replica",
               "DELETE FROM events WHERE global_position = 3")
 
-    (found,) = only_report(namespace, "marriage").breaks
+    (found,) = only_report(namespace, service).breaks
 
     assert (found.position, found.reason) == (4, "missing_rows")
     assert "position(s) 3 missing before 4" in found.detail
 
 
-def test_reordered_events_break_the_chain_at_the_first_moved_row(fresh):
-    namespace = fresh("child_welfare")
-    append_events(namespace, "child_welfare")
-    superuser(namespace, "child_welfare", "SET session_replication_role = replica",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_reordered_events_break_the_chain_at_the_first_moved_row(fresh, service):
+    namespace = fresh(service)
+    append_events(namespace, service)
+    superuser(namespace, service, "SET session_replication_role = replica",
               "UPDATE events SET global_position = -2 WHERE global_position = 2",
               "UPDATE events SET global_position = 2 WHERE global_position = 4",
               "UPDATE events SET global_position = 4 WHERE global_position = -2")
 
-    report = only_report(namespace, "child_welfare")
+    report = only_report(namespace, service)
 
     assert [(b.position, b.reason) for b in report.breaks] == [(2, "edited")]
 
 
-def test_a_disabled_trigger_and_the_rows_changed_past_it_are_both_reported(fresh, monkeypatch, capsys):
-    namespace = fresh("vagrant_aid")
-    append_events(namespace, "vagrant_aid", 3)
-    superuser(namespace, "vagrant_aid", "ALTER TABLE events DISABLE TRIGGER events_append_only",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_a_disabled_trigger_and_the_rows_changed_past_it_are_both_reported(fresh, monkeypatch, capsys, service):
+    namespace = fresh(service)
+    append_events(namespace, service, 3)
+    superuser(namespace, service, "ALTER TABLE events DISABLE TRIGGER events_append_only",
               "UPDATE events SET metadata = '{\"actor\": \"someone.else\"}' WHERE global_position = 4",
               "INSERT INTO events SELECT 4, gen_random_uuid(), 'forged', 1, event_type, schema_version, occurred_on,"
               " recorded_at, subjects, payload, metadata, sha256('made up') FROM events WHERE global_position = 3")
 
-    report = only_report(namespace, "vagrant_aid")
+    report = only_report(namespace, service)
 
     assert [(b.position, b.reason) for b in report.breaks] == [(4, "edited"), (None, "trigger_disabled")]
     monkeypatch.setenv("CIVREG_NAMESPACE", namespace.name)
     monkeypatch.setenv("DATABASE_ADMIN_URL", ADMIN_URL)
-    assert main(["audit", "verify", "--service", "vagrant_aid"]) == 1
-    assert "vagrant_aid.events: BROKEN at 4 (edited)" in capsys.readouterr().out
+    assert main(["audit", "verify", "--service", service]) == 1
+    assert f"{service}.events: BROKEN at 4 (edited)" in capsys.readouterr().out
     assert "events_append_only" in report.breaks[1].detail
 
 
-def test_an_edit_made_with_the_append_only_trigger_disabled_then_enabled_again_is_still_found(fresh):
-    namespace = fresh("funeral")
-    append_events(namespace, "funeral")
-    superuser(namespace, "funeral", "ALTER TABLE events DISABLE TRIGGER events_append_only",
+@pytest.mark.parametrize("service", EVENT_SERVICES)
+def test_an_edit_made_with_the_append_only_trigger_disabled_then_enabled_again_is_still_found(fresh, service):
+    namespace = fresh(service)
+    append_events(namespace, service)
+    superuser(namespace, service, "ALTER TABLE events DISABLE TRIGGER events_append_only",
               "UPDATE events SET occurred_on = occurred_on - 1 WHERE global_position = 2",
               "ALTER TABLE events ENABLE TRIGGER events_append_only")
 
-    assert [(b.position, b.reason) for b in only_report(namespace, "funeral").breaks] == [(2, "edited")]
+    assert [(b.position, b.reason) for b in only_report(namespace, service).breaks] == [(2, "edited")]
 
 
 def test_a_chain_rewritten_consistently_after_an_anchor_is_caught_by_the_anchor(fresh, tmp_path):
@@ -170,6 +176,32 @@ def test_a_chain_rewritten_consistently_after_an_anchor_is_caught_by_the_anchor(
     assert [(b.position, b.reason) for b in report.breaks] == [(4, "anchor_mismatch")]
     (with_file,) = verify(ADMIN_URL, namespace.name, "marriage", file)
     assert [b.reason for b in with_file.breaks] == ["anchor_mismatch", "anchor_mismatch"]
+
+
+def test_civreg_audit_anchor_publishes_every_chains_head_as_an_event_in_each_store_and_a_signable_file(
+        world, tmp_path, monkeypatch, capsys):
+    for service in EVENT_SERVICES:
+        append_events(world, service, 2)
+    record_access(world, 2)
+    heads_before = {r.chain: (r.head_position, r.head_hash) for r in verify(ADMIN_URL, world.name)}
+    monkeypatch.setenv("CIVREG_NAMESPACE", world.name)
+    monkeypatch.setenv("DATABASE_ADMIN_URL", ADMIN_URL)
+    out = tmp_path / "anchor.json"
+
+    assert main(["audit", "anchor", "--out", str(out)]) == 0
+
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert {name: (head["position"], head["hash"]) for name, head in document["chains"].items()} == heads_before
+    body = {key: document[key] for key in ("anchored_at", "chains")}
+    assert document["sha256"] == hashlib.sha256(canonical_json(body).encode()).hexdigest()  # what is signed
+    assert document["sha256"] in capsys.readouterr().out
+    with psycopg.connect(ADMIN_URL) as conn:
+        for service in EVENT_SERVICES:  # each store vouches for every chain, its own included
+            (payload,) = conn.execute(sql.SQL("SELECT payload FROM {}.events WHERE event_type = %s").format(
+                sql.Identifier(f"{world.name}_{service}")), (f"{service}.{ANCHOR_TYPE}",)).fetchone()
+            assert payload == document, service
+    # The published heads are what verify checks from now on: an intact namespace matches them all.
+    assert all(r.intact for r in verify(ADMIN_URL, world.name, anchor_file=out))
 
 
 def test_edited_deleted_and_reordered_access_log_rows_break_its_chain_there(fresh):
@@ -206,6 +238,21 @@ def test_an_access_log_row_written_past_a_disabled_chain_trigger_is_reported(fre
     report = only_report(namespace, "gateway")
 
     assert [b.reason for b in report.breaks] == ["edited", "trigger_disabled"]
+
+
+def test_an_access_log_row_edited_past_the_disabled_append_only_trigger_is_reported_there(fresh):
+    namespace = fresh("gateway")
+    record_access(namespace, 4)
+    superuser(namespace, "gateway", "ALTER TABLE access_log DISABLE TRIGGER access_log_append_only",
+              "UPDATE access_log SET purpose = 'rewritten' WHERE id = (SELECT min(id) + 2 FROM access_log)")
+    with psycopg.connect(ADMIN_URL) as conn:
+        (third,) = conn.execute(sql.SQL("SELECT min(id) + 2 FROM {}.access_log").format(
+            sql.Identifier(f"{namespace.name}_gateway"))).fetchone()
+
+    report = only_report(namespace, "gateway")
+
+    assert [(b.position, b.reason) for b in report.breaks] == [(third, "edited"), (None, "trigger_disabled")]
+    assert "access_log_append_only" in report.breaks[1].detail
 
 
 def test_the_service_roles_cannot_insert_into_their_chains(world):

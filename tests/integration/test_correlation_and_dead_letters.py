@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kombu import Connection
 from nameko.rpc import rpc
 from nameko.standalone.rpc import ClusterRpcProxy
 from structlog.contextvars import get_contextvars
@@ -13,7 +14,7 @@ from services.topology import subscriptions_of
 from shared.deadletters import list_dead_letters, replay_dead_letters
 from shared.envelope import NewEvent
 from shared.eventstore import ANY_VERSION
-from shared.messaging import declare_all
+from shared.messaging import ERROR_HEADER, declare_all
 from shared.nameko_ext import CorrelationContext, EventSourcedService, subscribe
 from tests.support.services import running, service_config
 from tests.support.waiting import wait_until
@@ -48,6 +49,16 @@ class Listener:
                      "causation": self.context.causation_id, "event_id": str(event.event_id)})
 
 
+def parked_error_header(amqp_uri: str, queues) -> str:  # noqa: ANN001
+    """The error header of the first dead letter as RabbitMQ holds it (read unacknowledged: it stays)."""
+    with Connection(amqp_uri) as connection:
+        channel = connection.channel()
+        try:
+            return str(queues.dead(channel).get(no_ack=False).headers[ERROR_HEADER])
+        finally:
+            channel.close()
+
+
 def test_correlation_id_of_an_rpc_call_reaches_the_subscriber_of_the_resulting_event(fresh_namespace, vhost):
     namespace = fresh_namespace("funeral", "timeline")
     declare_all(vhost, subscriptions_of(Listener), ["funeral"])
@@ -76,6 +87,8 @@ def test_dead_letters_are_listed_and_replayed_back_into_their_queue(fresh_namesp
         [letter] = wait_until(lambda: list_dead_letters(vhost, queues), what="the dead letter")
         assert letter.event_type == "funeral.Recorded" and letter.attempts == 3
         assert "negative numbers are refused for 王** (610502********0011)" in letter.error
+        # The header itself is masked where it is parked, not only when listed (issue 14).
+        assert "negative numbers are refused for 王** (610502********0011)" in parked_error_header(vhost, queues)
         assert len(list_dead_letters(vhost, queues)) == 1  # listing leaves it where it is
 
         REFUSING["on"] = False  # the bug is fixed and deployed

@@ -48,7 +48,8 @@ def verify_certificate(call: Call) -> Reply:
     found = call.rpc("adoption").verify_certificate(call.params["number"], code)
     holder = found.pop("holder_id_number", None)
     answer = responses.AdoptionCertificateVerification.model_validate(found).model_dump(mode="json")
-    return Reply(answer, subjects=(holder,) if holder else (), detail="certificate verification")
+    return Reply(answer, subjects=(holder,) if holder else (),
+                 detail=f"certificate verification {call.params['number']}")
 
 
 ROUTES = [
@@ -63,5 +64,6 @@ ROUTES = [
           response=responses.AdoptionTasks),
     Route("GET", NOTICE, "adoption.read_notice", READERS, read_notice, response=responses.FoundlingNotice),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "adoption.verify_certificate", PUBLIC,
-          verify_certificate, query=queries.VerificationQuery, response=responses.AdoptionCertificateVerification),
+          verify_certificate, query=queries.VerificationQuery, response=responses.AdoptionCertificateVerification,
+          audited=True),
 ]

@@ -77,7 +77,8 @@ def verify_certificate(call: Call) -> Reply:
     found = call.rpc("marriage").verify_certificate(call.params["number"], call.query.get("code"))
     holder = found.pop("holder_id_number", None)
     answer = responses.CertificateVerification.model_validate(found).model_dump(mode="json")
-    return Reply(answer, subjects=(holder,) if holder else (), detail="certificate verification")
+    return Reply(answer, subjects=(holder,) if holder else (),
+                 detail=f"certificate verification {call.params['number']}")
 
 
 def certificate_stock(call: Call) -> Reply:
@@ -116,13 +117,15 @@ ROUTES = [
     Route("GET", f"{PREFIX}/divorces/<divorce_id>", "marriage.read_divorce", STAFF, read_divorce,
           response=responses.Divorce),
     Route("POST", f"{PREFIX}/historical-records", "marriage.import_historical_records", REGISTRARS,
-          import_historical_records, body=commands.HistoricalRecords, response=responses.ImportedBatch),
+          import_historical_records, body=commands.HistoricalRecords, response=responses.ImportedBatch,
+          finds_subjects=False),
     Route("GET", f"{PREFIX}/historical-records/review", "marriage.import_reviews", REGISTRARS, import_reviews,
           query=queries.ReviewQuery, response=responses.ImportReviews),
     Route("GET", f"{PREFIX}/persons/<person_id>/status", "marriage.person_status", STATUS_READERS, person_status,
           query=queries.StatusQuery, response=responses.MaritalStatus, subject="person_id"),
     Route("GET", f"{PREFIX}/certificates/<number>/verification", "marriage.verify_certificate", PUBLIC,
-          verify_certificate, query=queries.VerificationQuery, response=responses.CertificateVerification),
+          verify_certificate, query=queries.VerificationQuery, response=responses.CertificateVerification,
+          audited=True),
     Route("GET", f"{PREFIX}/certificate-stock", "marriage.certificate_stock", STAFF, certificate_stock,
           query=queries.StockQuery, response=responses.StockBooks),
     Route("GET", f"{PREFIX}/certificate-stock/audit", "marriage.certificate_audit", STAFF, certificate_audit,

@@ -50,7 +50,11 @@ def person_access_log(call: Call) -> Reply:
     access_log = call.ports.access_log
     if access_log is None:
         raise Problem(503, "service_unavailable", "the access log is not reachable")
-    return Reply({"subject": call.params["person_id"], "entries": access_log.history(call.params["person_id"])})
+    # Under the ID number and every temporary id linked to the person, whichever of them is asked for: the
+    # links are the timeline's (a relief case identified as the person), and reads of the case made before
+    # it was identified, or of the person by any linked id, are the person's history.
+    ids = call.rpc("timeline").person_ids(call.params["person_id"], _viewer(call))
+    return Reply({"subject": call.params["person_id"], "entries": access_log.history(*ids)})
 
 
 def feed(call: Call) -> Reply:

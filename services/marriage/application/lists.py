@@ -17,6 +17,7 @@ from services.marriage.contract.queries import AppointmentsQuery, DivorcesQuery
 from services.marriage.contract.refusals import FORBIDDEN_PLACE
 from shared.actor import Actor
 from shared.errors import Refusal
+from shared.reference.disclosure import disclosing
 from shared.reference.paging import page
 
 
@@ -69,7 +70,12 @@ def divorces(conn: psycopg.Connection, actor: Actor, q: DivorcesQuery, today: dt
         f" {_STAGE} AS stage, version FROM divorces WHERE {' AND '.join(where)}"
         " ORDER BY applied_on, divorce_id LIMIT %(limit)s", params).fetchall()
     items, cursor = page(rows, q.limit, lambda row: (row["applied_on"], row["divorce_id"]))
-    return {"items": [_json(row) for row in items], "next_cursor": cursor}
+    # A divorce names no person, but who is divorcing is what the page discloses (as a divorce's read reports
+    # it): each listed divorce's parties go into the access log (issue 14).
+    parties = conn.execute("SELECT husband, wife FROM marriages WHERE registration_id = ANY(%s)",
+                           ([row["registration_id"] for row in items],)).fetchall()
+    return disclosing({"items": [_json(row) for row in items], "next_cursor": cursor},
+                      [person for pair in parties for person in pair])
 
 
 def _json(row: dict[str, Any]) -> dict[str, Any]:

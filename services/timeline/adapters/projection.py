@@ -271,6 +271,17 @@ def person_stamp(conn: psycopg.Connection, ids: Sequence[str]) -> tuple[int, int
     return tuple(conn.execute(_PERSON_STAMP, {"ids": sorted(set(ids))}).fetchone())
 
 
+_IDS = _PERSON_IDS + """done AS (SELECT 1)
+SELECT (SELECT id FROM person), (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM ids)
+"""
+
+
+def person_ids(conn: psycopg.Connection, subject: str) -> tuple[str, list[str]]:
+    """(the person `subject` stands for, every id of the person: theirs and the temporary ids linked now)."""
+    person, ids = conn.execute(_IDS, {"subject": subject, "known_at": ALWAYS}).fetchone()
+    return person, list(ids)
+
+
 def person_history(conn: psycopg.Connection, subject: str, known_at: dt.datetime = ALWAYS
                    ) -> tuple[str, set[str], list[Entry]]:
     """(person, every id of the person, their entries with payloads, for facts) in timeline order, as the

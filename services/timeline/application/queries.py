@@ -70,7 +70,7 @@ class Queries:
         _check_subject(subject)
         rows = self._timeline_rows(subject, moment)
         visible = [row for row in rows if row.recorded_at <= moment and visibility.sees_entry(row.type)]
-        if not visible:
+        if not visible or not _may_address(visibility, subject, rows[0].person):
             raise NotFound("no events about this person")
         last_day = None if until is None else until.isoformat()
         # The same filter as the feed's: business date, service, and the caller's access classes (T-3).
@@ -120,7 +120,7 @@ class Queries:
         _check_subject(subject)
         with self.db.connection() as conn:
             person, ids, entries = projection.person_history(conn, subject, moment)
-        if not entries:
+        if not entries or not _may_address(visibility, subject, person):
             raise NotFound("no events about this person")
         facts = derive_facts(entries, ids, until)
         shown = {name: value for name, value in facts.items() if visibility.sees_fact(_fact_of(name))}
@@ -128,6 +128,17 @@ class Queries:
             raise NotFound("no events about this person")
         return to_jsonable_python({"subject": subject, "person": person, "as_of": as_of, "known_at": known_at,
                                    **shown})
+
+    def person_ids(self, subject: str, viewer: Any) -> list[str]:
+        """The person `subject` stands for and every temporary id linked to them now, the person first; for
+        oversight only (the access history looks each of them up): the links are relief cases' data."""
+        if not isinstance(viewer, dict) or viewer.get("role") != "oversight":
+            raise Refusal("forbidden", "only oversight reads the ids linked to a person", 403)
+        if not isinstance(subject, str) or not _SUBJECT.match(subject):
+            return [subject]  # no person has it; its own rows are still the history (a hostile id's too)
+        with self.db.connection() as conn:
+            person, ids = projection.person_ids(conn, subject)
+        return [person, *sorted(set(ids) - {person})]
 
     # -- the change feed ------------------------------------------------------------------------------------
     def feed(self, after: str | None, types: str | None, limit: int | str | None, viewer: Any) -> dict[str, Any]:
@@ -182,6 +193,12 @@ def feed_entry(entry: Shown) -> dict[str, Any]:
         "data": {"position": entry.global_position, "occurred_on": entry.occurred_on, "title": title_of(entry.type),
                  "office": entry.office, "subjects": entry.subjects, "refs": entry.refs},
     }
+
+
+def _may_address(visibility: Visibility, subject: str, person: str) -> bool:
+    """A temporary id that stands for another person is a relief case's link to them: a caller without the
+    `case` class who addresses the person by it gets the 404 of an unknown id, not the person (issue 14)."""
+    return subject == person or visibility.sees_cases
 
 
 def _check_subject(subject: Any) -> None:

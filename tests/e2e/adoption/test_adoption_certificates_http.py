@@ -62,3 +62,28 @@ def test_the_adoption_certificate_and_the_dissolution_proof_print_at_the_common_
     assert document.status_code == 200, document.text
     text = pdf_text(document.content)
     assert "解除收养关系证明" in text and proof["number"] in text
+
+
+def test_the_public_check_of_an_adoption_certificate_needs_its_code_and_reveals_four_fields_K8_K9(api, today):
+    adopters = couple()
+    assessed(api, adopters, today)
+    child = {"id_number": id_number_of(dt.date(2020, 2, 2), sequence=uuid.uuid4().int % 400), "name": "李小宝"}
+    made = register(api, adopters, child, today,
+                    placing_party={"kind": "parent", "id_number": synthetic_id_number(sex="female")})
+    assert made.status_code == 201, made.text
+    copy = made.json()["certificates"][0]
+    path = f"{AD}/certificates/{copy['number']}/verification"
+
+    found = api.get(path, params={"code": copy["verification_code"]})
+    misses = [api.get(path), api.get(path, params={"code": "23456789ABCD"}),
+              api.get(f"{AD}/certificates/SY610502-1999-999999/verification",
+                      params={"code": copy["verification_code"]})]
+
+    assert found.status_code == 200
+    assert found.json() == {"valid": True, "kind": found.json()["kind"], "issued_on": today.isoformat(),
+                            "revoked": False}
+    assert [m.status_code for m in misses] == [404] * 3
+    assert len({(m.json()["code"], m.json()["title"]) for m in misses}) == 1  # the same 404 whatever was wrong
+    history = api.get(f"/v1/persons/{copy['holder_id_number']}/access-log", as_="oversight").json()["entries"]
+    assert [(e["role"], e["outcome"], e["client_ip"]) for e in history
+            if e["action"] == "adoption.verify_certificate"] == [("public", 200, "127.0.0.1")]

@@ -133,7 +133,8 @@ READERS = [
 ]
 
 
-def test_a_sealed_adoption_reads_correctly_for_each_role(api, today):
+def sealed_adoption(api, today) -> tuple[dict, list[dict], str, str]:
+    """A registered adoption sealed at both sides' request: (its answer, the adopters, child, birth parent)."""
     adopters = couple()
     assessed(api, adopters, today)
     birth_parent = synthetic_id_number(sex="female")
@@ -142,6 +143,11 @@ def test_a_sealed_adoption_reads_correctly_for_each_role(api, today):
                     placing_party={"kind": "parent", "id_number": birth_parent, "other_parent": "untraceable"},
                     sealed_at_request_of="both")
     assert made.status_code == 201, made.text
+    return made.json(), adopters, child, birth_parent
+
+
+def test_a_sealed_adoption_reads_correctly_for_each_role(api, today):
+    made, adopters, child, birth_parent = sealed_adoption(api, today)
     wait_until(lambda: api.get(f"/v1/persons/{child}/timeline", as_="admin").status_code == 200
                and api.get(f"/v1/persons/{birth_parent}/timeline", as_="admin").status_code == 200,
                what="the timeline to show the adoption", timeout=30)
@@ -165,7 +171,7 @@ def test_a_sealed_adoption_reads_correctly_for_each_role(api, today):
             # Only the `sealed` grant links the birth parent to the adoption; the others see "placed" alone.
             assert types == (["adoption.AdoptionSealed"] if sealed else ["adoption.ChildPlaced"]), label
     # The registering office's registrar and oversight read the origins at the adoption service (A-14).
-    path = f"{AD}/registrations/{made.json()['adoption_id']}"
+    path = f"{AD}/registrations/{made['adoption_id']}"
     assert api.get(path, **REGISTRAR).json()["placing_party"]["id_number"] == birth_parent
     assert api.get(path, as_="oversight").json()["placing_party"]["id_number"] == birth_parent
     assert api.get(path, as_="adoption_registrar", office="MR-610528").status_code == 404

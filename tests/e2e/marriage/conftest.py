@@ -1,6 +1,7 @@
 """End-to-end fixtures of the marriage service: the real gateway, two MarriageService containers (competing
-for the same RPC queue, as two service processes would) and the real FuneralService, on a namespace and a
-RabbitMQ virtual host of the module's own."""
+for the same RPC queue, as two service processes would), the real FuneralService and the TimelineService (which
+knows the ids linked to a person, for oversight's access history), on a namespace and a RabbitMQ virtual host of
+the module's own."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import pytest
 
 from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
+from services.timeline.service import TimelineService
 from tests.support.stack import module_stack
 
 # Two marriage containers: the M-3 race runs across separate service workers of separate containers.
-world, api = module_stack([MarriageService, MarriageService, FuneralService], ("marriage", "funeral", "gateway"))
+world, api = module_stack([MarriageService, MarriageService, FuneralService, TimelineService])
 
 
 @pytest.fixture(scope="module")

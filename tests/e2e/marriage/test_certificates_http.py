@@ -5,7 +5,10 @@ K-9), the printable copy (K-1) and the blank stock's books and audit (K-5)."""
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import io
+import json
+import urllib.parse
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
@@ -87,6 +90,42 @@ def test_both_copies_carry_the_number_each_with_its_own_code_and_the_check_revea
     assert len({r.json()["code"] for r in misses}) == 1  # the same 404 whatever was wrong
     history = api.get(f"/v1/persons/{wife['holder_id_number']}/access-log", as_="oversight").json()["entries"]
     assert any(e["action"] == "marriage.verify_certificate" and e["role"] == "public" for e in history)
+
+
+def checked_from(api: Api, address: str, path: str) -> http.client.HTTPResponse:
+    """One GET from another client address (any 127.x address reaches the gateway on loopback)."""
+    url = urllib.parse.urlsplit(api.base_url)
+    connection = http.client.HTTPConnection(url.hostname, url.port, timeout=30, source_address=(address, 0))
+    connection.request("GET", path)
+    return connection.getresponse()
+
+
+def test_each_check_is_recorded_with_its_client_address_and_checks_are_limited_per_address_K8_K9(
+        api, world, monkeypatch):
+    monkeypatch.setenv("CIVREG_VERIFICATION_RATE_LIMIT", "4/3599")  # a window of this test's own
+    copy = register(api)["certificates"][0]
+    path = verification(copy["number"])
+
+    answers = [api.get(path, params={"code": code}) for code in ("23456789ABCD", None, copy["verification_code"],
+                                                                  "23456789ABCD", copy["verification_code"])]
+    elsewhere = checked_from(api, "127.0.0.2", f"{path}?code={copy['verification_code']}")
+
+    assert [a.status_code for a in answers] == [404, 404, 200, 404, 429]
+    assert_problem(answers[-1], 429, "rate_limited")
+    assert (elsewhere.status, json.loads(elsewhere.read())) == (200, answers[2].json())  # another address
+    with world[0].admin("gateway").connection() as conn:
+        rows = conn.execute("SELECT principal, outcome, client_ip, subjects, detail FROM access_log"
+                            " WHERE action = 'marriage.verify_certificate' AND detail LIKE %s ORDER BY id",
+                            (f"%{copy['number']}%",)).fetchall()
+    holder = [copy["holder_id_number"]]
+    # Every check that reached the service, found or not; the limited one is no check and writes nothing.
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("public", 404, "127.0.0.1", []), ("public", 404, "127.0.0.1", []), ("public", 200, "127.0.0.1", holder),
+        ("public", 404, "127.0.0.1", []), ("public", 200, "127.0.0.2", holder)]
+    assert not any(copy["verification_code"] in str(r) or "23456789ABCD" in str(r) for r in rows)  # no code kept
+    history = api.get(f"/v1/persons/{copy['holder_id_number']}/access-log", as_="oversight").json()["entries"]
+    assert [(e["role"], e["client_ip"]) for e in history if e["action"] == "marriage.verify_certificate"] == [
+        ("public", "127.0.0.1"), ("public", "127.0.0.2")]
 
 
 def test_a_revoked_registration_is_revealed_as_revoked_K9(api):
@@ -287,8 +326,14 @@ def test_reading_a_divorce_records_both_parties_as_the_service_reports_them_issu
     assert applied.status_code == 201, applied.text
 
     read = api.get(f"/v1/marriage/divorces/{applied.json()['divorce_id']}", **CLERK)
+    listed = api.get("/v1/marriage/divorces", params={"office": "MR-610502", "state": "cooling_off", "limit": 500},
+                     **CLERK)
 
     assert read.status_code == 200 and man not in read.text and "_disclosed" not in read.text
+    assert applied.json()["divorce_id"] in listed.text and man not in listed.text and "_disclosed" not in listed.text
     for person in (man, woman.lower()):  # any spelling finds the canonical subject's history
         history = api.get(f"/v1/persons/{person}/access-log", as_="oversight").json()["entries"]
         assert any(e["action"] == "marriage.read_divorce" for e in history)
+        # The workbench's list of divorces in their cooling-off period names the couple's divorce: included.
+        (included,) = [e for e in history if e["action"] == "marriage.list_divorces"]
+        assert "state=cooling_off" in included["detail"]

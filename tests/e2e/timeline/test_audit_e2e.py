@@ -157,6 +157,8 @@ def test_relief_cases_are_not_revealed_to_callers_without_the_case_class(api, st
         "person": {"sex": "male", "estimated_age": 40}}, **RELIEF)
     assert case.status_code == 201, case.text
     temporary = case.json()["subject_id"]
+    read_before = api.get(f"/v1/vagrant-aid/cases/{case.json()['case_id']}", **RELIEF)
+    assert read_before.status_code == 200 and temporary in read_before.text  # the case names no ID number yet
     person = synthetic_id_number()
     identified = api.post(f"/v1/vagrant-aid/cases/{case.json()['case_id']}/identification",
                           json={"id_number": person, "method": "police"}, **RELIEF)
@@ -174,5 +176,22 @@ def test_relief_cases_are_not_revealed_to_callers_without_the_case_class(api, st
     married(stores, person, local_today() - dt.timedelta(days=3))
     seen_by_clerk = timeline(api, person, count=1, **CLERK)
     assert seen_by_clerk["merged_ids"] == [] and len(seen_by_clerk["entries"]) == 1
-    # The access log still names the temporary id for the case reader's read (linked ids are recorded).
-    assert any(e["action"] == "persons.timeline" and e["role"] == "relief_staff" for e in history(api, temporary))
+    # Addressed by the temporary id, the person the clerk may see is still the 404 of an unknown id: a 200
+    # would tell the clerk that this relief case is that person.
+    for route in ("timeline", "facts"):
+        by_case_id = api.get(f"/v1/persons/{temporary}/{route}", **CLERK)
+        assert (by_case_id.status_code, by_case_id.json()["code"]) == (404, "not_found"), route
+        assert api.get(f"/v1/persons/{person}/{route}", **CLERK).status_code == 200
+    by_temporary_id = api.get(f"/v1/persons/{temporary}/timeline", **RELIEF)
+    assert by_temporary_id.status_code == 200 and by_temporary_id.json()["person"] == person
+    # The access history is the person's under either id: the case read before it was identified (which named
+    # only the temporary id) and the clerk's reads by the ID number are found by both.
+    for asked_by in (person, temporary):
+        rows = history(api, asked_by)
+        assert any(e["action"] == "vagrant_aid.get_case" for e in rows), asked_by  # read only before
+        assert any(e["action"] == "persons.timeline" and e["role"] == "marriage_clerk" and e["outcome"] == 200
+                   for e in rows), asked_by
+        assert any(e["action"] == "persons.timeline" and e["role"] == "relief_staff" for e in rows), asked_by
+    def reads(asked_by: str) -> list[dict]:
+        return [e for e in history(api, asked_by) if e["action"] != "persons.access_log"]
+    assert reads(person) == reads(temporary)
