@@ -133,7 +133,7 @@ class Queries:
         """The person `subject` stands for and every temporary id linked to them now, the person first; for
         oversight only (the access history looks each of them up): the links are relief cases' data."""
         if not isinstance(viewer, dict) or viewer.get("role") != "oversight":
-            raise Refusal("forbidden", "only oversight reads the ids linked to a person", 403)
+            raise Refusal(FORBIDDEN, "only oversight reads the ids linked to a person", 403)
         if not isinstance(subject, str) or not _SUBJECT.match(subject):
             return [subject]  # no person has it; its own rows are still the history (a hostile id's too)
         with self.db.connection() as conn:

@@ -99,7 +99,8 @@ def answer(method: str, args: tuple[Any, ...]) -> Any:
     if method == "print_certificate":
         return {"pdf": base64.b64encode(b"%PDF-1.7").decode(), "number": "J610502-2026-000001",
                 "subjects": [SHOWN, REPORTED, LINKED]}
-    ids = {key: OTHER_PARAMETER for key in ("case_id", "declaration_id", "notice_id", "adoption_id", "registration_id")}
+    ids = {key: OTHER_PARAMETER for key in ("case_id", "declaration_id", "notice_id", "adoption_id", "registration_id",
+                                            "application_id")}
     return disclosing({**ids, "items": [{"id_number": SHOWN, "name": "王**"}], "next_cursor": None},
                       [REPORTED, LINKED])
 
