@@ -17,7 +17,7 @@ describe('mapProblem', () => {
   })
   it('uses the code of the entry when the entry names one (release 2)', () => {
     const mapped = mapProblem({ status: 409, code: 'already_married', errors: [{ loc: ['body', 'parties', 0, 'id_number'], msg: 'x', code: 'deceased' }] })
-    expect(mapped.fields['parties.0.id_number']).toBe('当事人已死亡或被宣告死亡 (M-3, D-4)')
+    expect(mapped.fields['parties.0.id_number']).toBe('当事人已死亡或被宣告死亡 (M-3, D-4, D-8)')
   })
   it('keeps warnings apart from refusals', () => {
     const mapped = mapProblem({ status: 422, code: 'below_legal_age', errors: [{ loc: ['warnings', 0], msg: 'dishonesty_list: 6105…' }, { loc: ['body', 'reasons', 0], msg: 'below_legal_age' }] })

@@ -69,7 +69,8 @@ def test_the_public_check_of_an_adoption_certificate_needs_its_code_and_reveals_
     assessed(api, adopters, today)
     child = {"id_number": id_number_of(dt.date(2020, 2, 2), sequence=uuid.uuid4().int % 400), "name": "李小宝"}
     made = register(api, adopters, child, today,
-                    placing_party={"kind": "parent", "id_number": synthetic_id_number(sex="female")})
+                    placing_party={"kind": "parent", "id_number": synthetic_id_number(sex="female"),
+                                   "other_parent": "untraceable"})
     assert made.status_code == 201, made.text
     copy = made.json()["certificates"][0]
     path = f"{AD}/certificates/{copy['number']}/verification"
