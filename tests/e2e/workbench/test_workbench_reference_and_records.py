@@ -1,10 +1,13 @@
 """More workbench screens in Debian's chromium against the real stack (issue 13, docs/workbench.md): a marriage
 clerk's 今日办结 on the home page, as the statistics route counts the office's day; an admin opens a cemetery,
 is refused a second one with the same code and a plot without its area in Chinese, lays out plots and reads the
-cemetery's use. axe-core finds no serious violations on each page; screenshots are kept as artifacts."""
+cemetery's use; an officer records a parent's change on a confirmed child's file (refused first without its
+evidence), changes the care and terminates the support. axe-core finds no serious violations on each page;
+screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -17,8 +20,10 @@ from services.marriage.service import MarriageService
 from services.timeline.service import TimelineService
 from services.vagrant_aid.service import VagrantAidService
 from shared.business_dates import local_today
+from tests.e2e.child_welfare.test_child_welfare_http import CW, OFFICER, confirm, open_file
 from tests.e2e.funeral.calls import ADMIN
 from tests.e2e.marriage.calls import CLERK, REGISTRATIONS, couple, registration
+from tests.e2e.workbench.test_workbench_casework import fill_date
 from tests.support.stack import module_stack
 from tests.support.workbench import as_role, no_serious_violations, screenshot
 
@@ -83,3 +88,57 @@ def test_an_admin_opens_a_cemetery_lays_out_plots_and_reads_its_use(page: Any, a
     assert page.locator(".el-descriptions").get_by_text(f"{usage['places']}", exact=True).count() >= 1
     no_serious_violations(page)
     screenshot(page, "admin-cemeteries")
+
+
+def pick(page: Any, field: str, option: str) -> None:
+    """Choose an option of an el-select by its field's id (the select's wrapper takes the click)."""
+    page.locator(f".el-select:has(#{field})").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_an_officer_records_a_parents_change_changes_the_care_and_terminates_the_support(page: Any, api: Any) -> None:
+    today = local_today()
+    child_id = open_file(api, today)["child_id"]
+    confirm(api, child_id)
+    as_role(page, api, "child_welfare_officer")
+    page.goto(f"{api.base_url}/child-welfare/children/{child_id}")
+    page.get_by_role("heading", name="儿童档案").wait_for()
+
+    # 父母情况变更: without its evidence the server refuses, in Chinese; then recorded, as the file now says.
+    page.get_by_role("tab", name="父母情况").click()
+    pick(page, "pc-condition", "宣告死亡")
+    since = today - dt.timedelta(days=10)
+    fill_date(page, "#pc-since", since)
+    page.get_by_role("button", name="记录变更").click()
+    page.get_by_role("alert").filter(has_text="不予办理").wait_for()
+    page.locator("#pc-evidence").fill("渭临民初字第12号")
+    page.get_by_role("button", name="记录变更").click()
+    page.get_by_text("已记录父母情况变更").first.wait_for()
+    father = api.get(f"{CW}/children/{child_id}", **OFFICER).json()["parents"][0]
+    assert father["condition"] == "declared_dead"
+    page.get_by_text(f"{since.isoformat()} 起 宣告死亡 · 渭临民初字第12号").wait_for()
+    no_serious_violations(page)
+
+    # 变更安置: to the welfare institution, the care shown as the server now holds it.
+    page.get_by_role("tab", name="安置").click()
+    pick(page, "pl-care", "机构集中养育")
+    page.get_by_role("button", name="变更安置").click()
+    page.get_by_text("已变更安置").first.wait_for()
+    care = api.get(f"{CW}/children/{child_id}", **OFFICER).json()["care"]
+    assert care["care"] == "institution"
+    page.get_by_text("机构集中养育（儿童福利院）").wait_for()
+    no_serious_violations(page)
+    screenshot(page, "cw-file-placement")
+
+    # 终止保障: the file's status becomes the server's 已终止, and the forms that no longer apply go.
+    page.get_by_role("tab", name="基本信息").click()
+    pick(page, "tm-reason", "其他")
+    fill_date(page, "#tm-on", today)
+    page.locator("#tm-notes").fill("迁往外省随亲属生活")
+    page.get_by_role("button", name="终止保障").click()
+    page.get_by_text("已终止保障").first.wait_for()
+    assert api.get(f"{CW}/children/{child_id}", **OFFICER).json()["status"] == "terminated"
+    page.locator(".el-tag").filter(has_text="已终止").first.wait_for()
+    assert page.get_by_role("button", name="终止保障").count() == 0
+    no_serious_violations(page)
+    screenshot(page, "cw-file-terminated")
