@@ -3,7 +3,8 @@ clerk's 今日办结 on the home page, as the statistics route counts the office
 is refused a second one with the same code and a plot without its area in Chinese, lays out plots and reads the
 cemetery's use; an officer records a parent's change on a confirmed child's file (refused first without its
 evidence), changes the care and terminates the support; relief staff are refused 落户安置 for a recent case and
-settle a person unidentified for three months with a new ID number. axe-core finds no serious violations on each page;
+settle a person unidentified for three months with a new ID number; cemetery staff renew a plot whose term ends
+soon. axe-core finds no serious violations on each page;
 screenshots are kept as artifacts."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import pytest
 
 from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
+from services.funeral.application.funeral import Funeral
 from services.funeral.service import FuneralService
 from services.marriage.service import MarriageService
 from services.timeline.service import TimelineService
@@ -26,7 +28,7 @@ from shared.business_dates import local_today
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
 from tests.e2e.child_welfare.test_child_welfare_http import CW, OFFICER, confirm, open_file
-from tests.e2e.funeral.calls import ADMIN
+from tests.e2e.funeral.calls import ADMIN, CEMETERY_STAFF, death_body
 from tests.e2e.marriage.calls import CLERK, REGISTRATIONS, couple, registration
 from tests.e2e.vagrant_aid.support import intake, key, new_id_number
 from tests.e2e.workbench.test_workbench_casework import fill_date
@@ -187,3 +189,37 @@ def test_relief_staff_are_refused_an_early_settlement_and_settle_a_person_uniden
     facts.get_by_text("在站" if case["status"] == "open" else "已离站", exact=True).wait_for()
     no_serious_violations(page)
     screenshot(page, "relief-settled")
+
+
+def test_cemetery_staff_renew_a_plot_whose_term_ends_soon(page: Any, api: Any, world: Any) -> None:
+    # A burial of twenty years ago less a month, written as it was then: its term ends within the list's horizon.
+    namespace, _ = world
+    then = local_today().replace(year=local_today().year - 20) + dt.timedelta(days=30)
+    back_then = Funeral(PostgresEventStore(namespace.database("funeral", max_size=2)),
+                        Correlation("e2e", None, "tester"), lambda: then)
+    admin = {"name": "admin.city", "role": "admin", "office": None}
+    home = {"name": "funeral.fh-610502", "role": "funeral_staff", "office": "FH-610502"}
+    cemetery = {"name": "cemetery.cem-610502-1", "role": "funeral_staff", "office": "CEM-610502-1"}
+    code, number = "CEM-610502-1", f"R-{uuid.uuid4().int % 10**6}"
+    if api.get(f"/v1/funeral/cemeteries/{code}", **ADMIN).status_code == 404:
+        back_then.open_cemetery({"code": code, "name": "临渭区公益性公墓", "kind": "public_welfare"}, admin)
+    back_then.add_plots(code, {"plots": [{"number": number, "kind": "plot", "burial_type": "ashes", "area_m2": 0.8}]},
+                        admin)
+    death = back_then.register_death(death_body(then), home)
+    back_then.cremate({"death_id": death["death_id"], "funeral_home": "FH-610502"}, home)
+    back_then.bury({"death_id": death["death_id"], "cemetery": code, "plot": number, "burial_type": "ashes",
+                    "rights_holder": {"name": "张三"}}, cemetery)
+    plot_id = f"{code}.{number}"
+    before = api.get(f"/v1/funeral/plots/{plot_id}", **CEMETERY_STAFF).json()["term_until"]
+
+    as_role(page, api, "funeral_staff", code)
+    page.get_by_role("menuitem", name="火化与安葬").click()
+    row = page.get_by_role("row").filter(has_text=number)
+    row.get_by_text(before).wait_for()
+    no_serious_violations(page)
+    row.get_by_role("button", name="续期").click()
+    page.get_by_text("已续期").first.wait_for()
+    after = api.get(f"/v1/funeral/plots/{plot_id}", **CEMETERY_STAFF).json()["term_until"]
+    assert after > before  # one full term more, the server's
+    page.get_by_role("row").filter(has_text=number).wait_for(state="detached")  # no longer ending soon
+    screenshot(page, "funeral-plot-renewed")
