@@ -3,7 +3,7 @@
 // the server's first page (at most `limit`), never a rule computed here.
 export interface Queue { key: string; title: string; list: string; items: string; page: string; roles: string[] }
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) // the business day in China
+export const businessDay = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10) // the business day in China
 
 export const QUEUES: Queue[] = [
   { key: 'appointments', title: '今日预约', list: '/v1/marriage/appointments?limit=500&date=', items: 'items', page: '/marriage/appointments', roles: ['marriage_clerk'] },
@@ -24,5 +24,5 @@ export function queuesOf(role: string): Queue[] {
 }
 
 export function listUrl(queue: Queue): string {
-  return queue.list.endsWith('date=') ? queue.list + today() : queue.list
+  return queue.list.endsWith('date=') ? queue.list + businessDay() : queue.list
 }
