@@ -1,6 +1,6 @@
 // The refusal mapper: problem+json → Chinese messages with their rules, at the fields or above the form.
 import { describe, expect, it } from 'vitest'
-import { mapProblem, messageOf, warningsOf } from './problems'
+import { codesOfRules, mapProblem, messageOf, warningsOf } from './problems'
 
 describe('mapProblem', () => {
   it('lists every broken rule of an M-5 refusal in Chinese with its rule id', () => {
@@ -17,7 +17,7 @@ describe('mapProblem', () => {
   })
   it('uses the code of the entry when the entry names one (release 2)', () => {
     const mapped = mapProblem({ status: 409, code: 'already_married', errors: [{ loc: ['body', 'parties', 0, 'id_number'], msg: 'x', code: 'deceased' }] })
-    expect(mapped.fields['parties.0.id_number']).toBe('当事人已死亡或被宣告死亡 (M-3, D-4)')
+    expect(mapped.fields['parties.0.id_number']).toBe('当事人已死亡或被宣告死亡 (M-3, D-4, D-8)')
   })
   it('keeps warnings apart from refusals', () => {
     const mapped = mapProblem({ status: 422, code: 'below_legal_age', errors: [{ loc: ['warnings', 0], msg: 'dishonesty_list: 6105…' }, { loc: ['body', 'reasons', 0], msg: 'below_legal_age' }] })
@@ -30,5 +30,11 @@ describe('mapProblem', () => {
   })
   it('reads the warnings of a 201', () => {
     expect(warningsOf([{ code: 'dishonesty_list', message: '曾提供虚假材料' }])).toEqual(['当事人在严重失信名单中 (M-10)：曾提供虚假材料'])
+  })
+  it('lists the codes of one set of rules, for a refusal of an application (A-12)', () => {
+    const adoption = codesOfRules('A-')
+    expect(adoption).toContain('other_parent_required')
+    expect(adoption).toContain('adopter_under_30')
+    expect(adoption).not.toContain('below_legal_age')
   })
 })
