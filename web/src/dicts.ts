@@ -53,6 +53,21 @@ export const ASSESSMENT_OUTCOME: Record<'suitable' | 'unsuitable', string> = { s
 export const ADOPTION_STATUS: Record<string, string> = { registered: '收养关系存续', dissolved: '已解除', void: '已确认无效或撤销' }
 export const DISSOLUTION_BY: Record<'agreement' | 'court', string> = { agreement: '协议解除', court: '判决解除' }
 export const NOTICE_STATUS: Record<string, string> = { running: '公告期内', ended: '公告期满', claimed: '已认领' }
+export const OTHER_PARENT: Record<NonNullable<Schemas['PlacingParty']['other_parent']>, string> = {
+  joins: '共同送养', unknown: '不明', untraceable: '查找不到', deceased: '已死亡',
+}
+export const GRANDPARENTS_PRIORITY: Record<Schemas['PriorRight']['outcome'], string> = {
+  waived: '已书面放弃优先抚养权', none_living: '均已死亡', exercised: '主张优先抚养',
+}
+export const DOCUMENT_KIND: Record<Schemas['DocumentReference']['kind'], string> = {
+  marital_status_statement: '婚姻状况证明', ability_statement: '抚养教育能力证明', children_statement: '子女情况声明',
+  health_certificate: '体检证明', no_criminal_record: '无犯罪记录证明', finding_report: '捡拾报案证明',
+  consent: '同意送养书面意见', intake_record: '社会福利机构接收记录', death_proof: '生父母死亡证明',
+  declaration_judgment: '宣告死亡判决书', difficulty_proof: '生父母有特殊困难无力抚养的证明', kinship_proof: '亲属关系证明',
+  disability_proof: '残疾证明',
+}
+export const APPLICATION_KIND: Record<Schemas['ReceiveApplication']['kind'], string> = { registration: '收养登记', dissolution: '解除收养关系' }
+export const APPLICATION_OUTCOME: Record<string, string> = { registered: '已登记', dissolved: '已解除', refused: '不予登记' }
 
 // 宣告死亡/失踪 (docs/declarations.md): kinds, grounds and the effects each service gives a declaration.
 export const DECLARATION_KIND: Record<'death' | 'missing', string> = { death: '宣告死亡', missing: '宣告失踪' }

@@ -1,6 +1,6 @@
 // The refusal mapper: problem+json → Chinese messages with their rules, at the fields or above the form.
 import { describe, expect, it } from 'vitest'
-import { mapProblem, messageOf, warningsOf } from './problems'
+import { codesOfRules, mapProblem, messageOf, warningsOf } from './problems'
 
 describe('mapProblem', () => {
   it('lists every broken rule of an M-5 refusal in Chinese with its rule id', () => {
@@ -30,5 +30,11 @@ describe('mapProblem', () => {
   })
   it('reads the warnings of a 201', () => {
     expect(warningsOf([{ code: 'dishonesty_list', message: '曾提供虚假材料' }])).toEqual(['当事人在严重失信名单中 (M-10)：曾提供虚假材料'])
+  })
+  it('lists the codes of one set of rules, for a refusal of an application (A-12)', () => {
+    const adoption = codesOfRules('A-')
+    expect(adoption).toContain('other_parent_required')
+    expect(adoption).toContain('adopter_under_30')
+    expect(adoption).not.toContain('below_legal_age')
   })
 })

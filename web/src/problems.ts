@@ -59,3 +59,8 @@ export function mapProblem(problem: ProblemBody): MappedProblem {
   }
   return mapped
 }
+
+/** The codes of one set of rules (`A-` for adoption's), for a refusal that names them (A-12), in catalogue order. */
+export function codesOfRules(prefix: string): string[] {
+  return Object.keys(messages).filter((code) => messages[code].rule?.startsWith(prefix))
+}
