@@ -81,14 +81,17 @@ def axe_violations(page: Any, impacts: tuple[str, ...] = ("serious", "critical")
     does not govern, so the page keeps its policy."""
     page.evaluate(AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+    # Each node with axe's own words (a contrast names both colours and the ratio), so a failure says why.
+    return [{"id": v["id"], "impact": v["impact"],
+             "nodes": [(n["target"], n.get("failureSummary", "")[:300]) for n in v["nodes"]]}
             for v in result if v["impact"] in impacts]
 
 
 # Element Plus fades and zooms its tags, dialogs and panels in; mid-way their colours are lighter than at rest,
 # and axe, which reads colours, would judge a frame of the transition. Wait for every finite animation instead
 # of a fixed pause, which a loaded machine outruns (a tag caught half-faded failed color-contrast in CI).
-SETTLED = """() => document.getAnimations().every(
+# A toast (ElMessage) fades out on a timer, possibly while axe runs: wait until it has gone.
+SETTLED = """() => !document.querySelector('.el-message') && document.getAnimations().every(
     a => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity)"""
 
 
