@@ -153,31 +153,15 @@ PROBLEM_SCHEMA: dict[str, Any] = {
 
 # -- faults: a dependency that is down is 503 with Retry-After, never a 500 (docs/operations.md, "Faults") ----
 RETRY_AFTER_SECONDS = "2"
-# What a service raises when its own database is down or overloaded, as nameko's RemoteError names it.
-_TRANSIENT_REMOTE = frozenset({
-    "OperationalError", "PoolTimeout", "TooManyRequests", "QueryCanceled", "LockNotAvailable",
-    "SerializationFailure", "DeadlockDetected", "AdminShutdown", "CannotConnectNow", "ConnectionTimeout",
-    "IdleInTransactionSessionTimeout", "IdleSessionTimeout",
-})
 
 
 def unavailable(exc: BaseException) -> Problem | None:
     """503 `service_unavailable` (with `Retry-After`) when `exc` says a database or the broker is down, out of
     connections or timed out — the client may simply retry; None for anything else (a bug: 500)."""
-    import psycopg  # here, not at the top: this module stays importable by tools without a driver
-    from amqp.exceptions import ConnectionError as AmqpConnectionError
-    from kombu.exceptions import OperationalError as KombuOperationalError
-    from nameko.exceptions import RemoteError
-    from psycopg_pool import PoolTimeout
+    from shared.faults import is_slow_statement, is_transient  # here: this module stays importable without a driver
 
-    from shared.queue_probe import BrokerUnavailable
-
-    if isinstance(exc, RemoteError):
-        transient = exc.exc_type in _TRANSIENT_REMOTE
-    else:
-        transient = isinstance(exc, (psycopg.OperationalError, psycopg.errors.IdleInTransactionSessionTimeout,
-                                     PoolTimeout, KombuOperationalError, AmqpConnectionError, BrokerUnavailable,
-                                     ConnectionError, TimeoutError))
+    # A statement timeout is an overloaded service to a client, who may retry (not so to a subscription).
+    transient = is_transient(exc) or is_slow_statement(exc)
     if not transient:
         return None
     return Problem(503, "service_unavailable", "a database or the message broker is not reachable; try again",

@@ -11,7 +11,7 @@ listed and replayed with `civreg dead-letters`. The original is acknowledged onl
 the copy.
 
 Only the handler's own failures count as attempts. A *transient* failure — the database or broker connection
-lost, no pooled connection in time, a serialization failure, a deadlock, a lock timeout (`is_transient`) —
+lost, no pooled connection in time, a serialization failure, a deadlock, a lock timeout (shared/faults.py) —
 says nothing about the event: the message goes to `<queue>.retry` with its attempt count unchanged and a
 backoff of its own (`TRANSIENT_HEADER`, capped at `TRANSIENT_MAX_DELAY_MS`), however long the outage lasts.
 
@@ -25,20 +25,17 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
-import psycopg
-from amqp.exceptions import ConnectionError as AmqpConnectionError
 from eventlet.event import Event as GreenEvent
 from kombu import Connection
-from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import producers
 from nameko.extensions import Entrypoint
 from nameko.messaging import HeaderDecoder, QueueConsumer
 from opentelemetry.trace import SpanKind
-from psycopg_pool import PoolTimeout
 from pydantic import ValidationError
 
 from shared.envelope import Event
 from shared.eventstore.postgres import PostgresEventStore
+from shared.faults import BROKER_ERRORS, is_transient
 from shared.logging import get_logger
 from shared.masking import mask_text, names_in
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
@@ -51,19 +48,6 @@ log = get_logger(__name__)
 
 TRANSIENT_HEADER = "x-civreg-transient"  # transient failures so far: the backoff's exponent, not an attempt
 TRANSIENT_MAX_DELAY_MS = 10_000  # an outage over, its deliveries resume within 10 s
-
-
-def is_transient(exc: BaseException) -> bool:
-    """A failure of the infrastructure, not of the handler: retrying later may succeed and proves nothing.
-
-    A statement that ran into `statement_timeout` (QueryCanceled) is not: a handler that is always too slow
-    must reach the dead-letter queue rather than retry forever."""
-    if isinstance(exc, psycopg.errors.QueryCanceled):
-        return False
-    # A session ended for idling in a transaction (DATABASE_TIMEOUTS.IDLE_IN_TRANSACTION_MS) is an InternalError
-    # to psycopg, but it only says the delivery waited too long (for a worker, say), not that the event is bad.
-    return isinstance(exc, (psycopg.OperationalError, psycopg.errors.IdleInTransactionSessionTimeout, PoolTimeout,
-                            KombuOperationalError, AmqpConnectionError, ConnectionError, TimeoutError))
 
 
 def queue_name(source: str, consumer: str, method: str) -> str:
@@ -178,7 +162,7 @@ class Subscription(Entrypoint, HeaderDecoder):
     ) -> None:
         try:
             republish(self._publishing, body, {**(message.headers or {}), **headers}, queue, delay_ms)
-        except (OSError, KombuOperationalError, AmqpConnectionError) as exc:
+        except (OSError, *BROKER_ERRORS) as exc:
             # The broker is down: the message stays unacknowledged and comes back when the consumer has
             # reconnected. Raising here would kill the container (a managed thread).
             log.warning("event requeue failed: broker unreachable", subscription=self.spec.name,

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from shared.db import Database
-from shared.nameko_ext.subscription import is_transient
+from shared.faults import is_transient
 from shared.settings import Database as DatabaseSection
 from tests.support.infrastructure import ADMIN_URL
 

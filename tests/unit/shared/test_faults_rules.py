@@ -1,37 +1,11 @@
-"""The rules that keep faults from losing work (issue 17): which failures are transient (requeued without
-counting an attempt) and how the database pool is sized against the subscriptions that hold connections."""
+"""The rules that keep faults from losing work (issue 17): how the database pool is sized against the
+subscriptions that hold connections, and how a pool reconnects (transient failures: test_faults_classification)."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
-from kombu.exceptions import OperationalError as KombuOperationalError
-from psycopg_pool import PoolTimeout
 
 from shared.nameko_ext.database import PoolSizeError, pool_rule, recommended_pool_size
-from shared.nameko_ext.subscription import is_transient
-
-
-@pytest.mark.parametrize("exc", [
-    psycopg.OperationalError("server closed the connection unexpectedly"),
-    psycopg.errors.SerializationFailure("could not serialize access"),
-    psycopg.errors.DeadlockDetected("deadlock detected"),
-    psycopg.errors.LockNotAvailable("lock timeout"),
-    psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
-    psycopg.errors.IdleInTransactionSessionTimeout("terminating connection due to idle-in-transaction timeout"),
-    psycopg.errors.IdleSessionTimeout("terminating connection due to idle-session timeout"),
-    PoolTimeout("couldn't get a connection after 5.00 sec"),
-    KombuOperationalError("connection refused"),
-    ConnectionResetError(104, "reset"),
-])
-def test_infrastructure_failures_are_transient_and_count_no_attempt(exc):
-    assert is_transient(exc)
-
-
-@pytest.mark.parametrize("exc", [ValueError("bad payload"), KeyError("x"), psycopg.errors.UniqueViolation("dup"),
-                                 psycopg.errors.QueryCanceled("statement timeout"), AssertionError()])
-def test_handler_logic_errors_count_toward_the_dead_letter_queue(exc):
-    assert not is_transient(exc)
 
 
 @pytest.mark.parametrize(("max_size", "expected"), [(2, 1), (5, 2), (10, 5), (21, 10)])

@@ -1,0 +1,78 @@
+"""Which failures are the infrastructure's and not the code's: one classification for every caller.
+
+A *transient* failure says nothing about the work that met it — the database or the broker connection was
+lost or refused, no pooled connection came in time, the transaction lost a serialization race or a deadlock,
+a lock or an idle-in-transaction timeout ended it, this process is stopping. Retrying later may succeed:
+
+* a subscription puts the delivery back without counting an attempt (shared/nameko_ext/subscription.py);
+* the gateway answers 503 `service_unavailable` with `Retry-After`, never a 500 (services/gateway/problems.py).
+
+A statement that ran into `statement_timeout` (`QueryCanceled`) is told apart (`is_slow_statement`): to a
+client it is an overloaded service (503, retry), but a subscription handler that is always too slow must
+reach the dead-letter queue rather than retry forever — so it is not `is_transient`.
+
+A service's failure reaches the gateway as nameko's `RemoteError`, which keeps only the exception's class
+name: it is judged by that name, against the names of the same types (and their subclasses).
+"""
+
+from __future__ import annotations
+
+import builtins
+from functools import cache
+
+import psycopg
+from amqp.exceptions import ConnectionError as AmqpConnectionError
+from kombu.exceptions import OperationalError as KombuOperationalError
+from nameko.exceptions import RemoteError
+from psycopg_pool import PoolTimeout
+
+from shared.queue_probe import BrokerUnavailable
+
+
+class ShuttingDown(RuntimeError):
+    """This process is stopping and takes no new work; another instance (or this one, restarted) will."""
+
+
+BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, AmqpConnectionError)  # RabbitMQ lost
+
+# psycopg.OperationalError covers a lost or refused connection, AdminShutdown, CannotConnectNow, the
+# transaction rollbacks (SerializationFailure, DeadlockDetected), LockNotAvailable, IdleSessionTimeout and
+# psycopg_pool's PoolTimeout, PoolClosed and TooManyRequests. A session ended for idling in a transaction is an
+# InternalError to psycopg, but it only says the work waited too long (for a worker, say), not that it is bad.
+TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError, psycopg.errors.IdleInTransactionSessionTimeout, PoolTimeout,
+    *BROKER_ERRORS, ConnectionError, TimeoutError, BrokerUnavailable, ShuttingDown,
+)
+
+
+def is_slow_statement(exc: BaseException) -> bool:
+    """A statement cancelled by `statement_timeout`, here or in the service a `RemoteError` comes from."""
+    if isinstance(exc, RemoteError):
+        return exc.exc_type == psycopg.errors.QueryCanceled.__name__
+    return isinstance(exc, psycopg.errors.QueryCanceled)
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A failure of the infrastructure, not of the work: retrying later may succeed and proves nothing."""
+    if is_slow_statement(exc):
+        return False
+    if isinstance(exc, RemoteError):
+        return exc.exc_type in _transient_names()
+    return isinstance(exc, TRANSIENT_TYPES)
+
+
+@cache
+def _transient_names() -> frozenset[str]:
+    """The class names of TRANSIENT_TYPES and all their subclasses, as a `RemoteError` names them — less any
+    name that is also a built-in exception of another kind (psycopg has a `SystemError` of its own)."""
+    seen: set[type[BaseException]] = set()
+    pending = list(TRANSIENT_TYPES)
+    while pending:
+        kind = pending.pop()
+        if kind not in seen:
+            seen.add(kind)
+            pending.extend(kind.__subclasses__())
+    names = {kind.__name__ for kind in seen}
+    other_builtins = {name for name in names if isinstance(builtin := getattr(builtins, name, None), type)
+                      and not issubclass(builtin, TRANSIENT_TYPES)}
+    return frozenset(names - other_builtins)
