@@ -38,10 +38,8 @@ import uuid
 from typing import Any
 
 import eventlet
-from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import ChannelError
-from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import ProducerPool
 from nameko.constants import DEFAULT_RETRY_POLICY
 from nameko.extensions import DependencyProvider
@@ -50,6 +48,7 @@ from nameko.rpc import RPC_QUEUE_TEMPLATE, ReplyListener, RpcReply, get_rpc_exch
 
 from services.gateway.problems import Problem
 from services.gateway.settings import GatewayOptions
+from shared.faults import ShuttingDown, is_transient
 from shared.logging import get_logger
 from shared.queue_probe import BrokerUnavailable, QueueProbe
 from shared.rpc_proof import PROOF_CONTEXT_KEY, ProofSigner
@@ -58,7 +57,6 @@ from shared.settings import Broker, Workers
 log = get_logger(__name__)
 
 RETRY_AFTER = {"Retry-After": "2"}  # seconds: a restarting service or broker is usually back by then
-BROKER_ERRORS = (KombuOperationalError, AmqpConnectionError)
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 PROOF_HEADER = f"nameko.{PROOF_CONTEXT_KEY}"
 ANONYMOUS = ("anonymous", "public")  # who a public route's calls are signed for
@@ -98,13 +96,25 @@ class ServiceRpc(DependencyProvider):
         limit = Workers.of(config).max_workers
         self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
         self.consumers = QueueProbe(broker.AMQP_URI, ttl=options.RPC_CONSUMER_CHECK_TTL)
+        self.stopping = False
 
     def stop(self) -> None:
+        self.stopping = True  # before the pool closes: a call that then finds it closed knows why
         self.consumers.close()
         self.producers.force_close_all()
         self.producers.connections.force_close_all()
 
     kill = stop
+
+    def _producer(self) -> Any:
+        """A pooled producer, or `ShuttingDown` when `stop` has closed the pool while a request was in flight
+        (kombu says so only as a RuntimeError: the gateway's own state tells the two apart, not the text)."""
+        try:
+            return self.producers.acquire(block=True)
+        except RuntimeError as exc:
+            if not self.stopping:
+                raise
+            raise ShuttingDown("the gateway is stopping") from exc
 
     def get_dependency(self, worker_ctx):  # noqa: ANN001, ANN201 - nameko's signature
         def service(name: str, principal: Any = None, purpose: str | None = None) -> _TimedService:
@@ -134,7 +144,7 @@ class ServiceRpc(DependencyProvider):
         correlation_id = str(uuid.uuid4())
         reply_event = self.rpc_reply_listener.get_reply_event(correlation_id)
         try:
-            with self.producers.acquire(block=True) as producer:
+            with self._producer() as producer:
                 try:
                     producer.publish(
                         {"args": args, "kwargs": kwargs}, exchange=self.exchange, routing_key=f"{service}.{method}",
@@ -148,21 +158,15 @@ class ServiceRpc(DependencyProvider):
                     if "NO_ROUTE" not in str(exc):  # the broker returned it: no queue is bound to the name
                         raise
                     raise service_unavailable(f"the {service} service is not running") from None
-        except (OSError, *BROKER_ERRORS) as exc:
-            self.rpc_reply_listener._reply_events.pop(correlation_id, None)
-            log.warning("rpc publish failed: broker unreachable", service=service, error=type(exc).__name__)
-            raise service_unavailable("the message broker is not reachable; try again") from None
-        except RuntimeError as exc:
-            # kombu's "Acquire on closed pool": the gateway is stopping (SIGTERM) and has closed its producers
-            # while this request was in flight. Nothing was published, so the client may retry elsewhere.
-            self.rpc_reply_listener._reply_events.pop(correlation_id, None)
-            if "closed pool" not in str(exc):
-                raise
-            log.warning("rpc publish refused: the gateway is stopping", service=service)
-            raise service_unavailable("the gateway is stopping; try again") from None
-        except BaseException:
+        except BaseException as exc:
             # No reply is coming: drop the waiting event from the listener's table (nameko leaves it there).
             self.rpc_reply_listener._reply_events.pop(correlation_id, None)
+            if isinstance(exc, ShuttingDown):  # nothing was published: the client may retry elsewhere
+                log.warning("rpc publish refused: the gateway is stopping", service=service)
+                raise service_unavailable("the gateway is stopping; try again") from None
+            if isinstance(exc, OSError) or is_transient(exc):
+                log.warning("rpc publish failed: broker unreachable", service=service, error=type(exc).__name__)
+                raise service_unavailable("the message broker is not reachable; try again") from None
             raise
         timeout = eventlet.Timeout(self.timeout)
         try:

@@ -219,3 +219,26 @@ def _outcome(caller, method: str, *args: object) -> object:
         return call(caller, "gateway_rpc_test_counting", method, *args)
     except Problem as problem:
         return problem.status
+
+
+def _rpc_of(container) -> ServiceRpc:
+    return next(extension for extension in container.extensions if isinstance(extension, ServiceRpc))
+
+
+def test_a_call_in_flight_when_the_gateway_stops_is_503_and_nothing_is_published(caller, answering):
+    assert call(caller, "gateway_rpc_test_answering", "echo", "before")["value"] == "before"
+
+    _rpc_of(caller).stop()  # SIGTERM: the gateway closes its producers while this worker still runs
+
+    with pytest.raises(Problem) as refused:
+        call(caller, "gateway_rpc_test_answering", "echo", "during")
+    assert (refused.value.status, refused.value.code) == (503, "service_unavailable")
+    assert "stopping" in refused.value.detail and refused.value.headers["Retry-After"]
+
+
+def test_a_closed_producer_pool_while_the_gateway_runs_is_a_bug_not_a_stopping_gateway(caller, answering):
+    _rpc_of(caller).producers.force_close_all()  # closed by nothing that stops the gateway
+
+    with pytest.raises(RuntimeError) as failed:
+        call(caller, "gateway_rpc_test_answering", "echo", "lost")
+    assert not isinstance(failed.value, Problem)
