@@ -5,8 +5,8 @@ decides again on a lost race; a handler loads, lets the pure decider decide, rec
 
 A command on a case has no handler of its own: the pure decider `decide_<command>(command, case, clock)` of
 `domain/decide.py` is run by the shared decider runner as `on_case` says (application/relief.py:
-`deciders(…, on_record=on_case, …)`). But `identify`,
-which also reads the standing court declarations (D-9), has a handler of its own.
+`deciders(…, on_record=on_case, …)`), identification (V-6) too: a decision that identifies the person is
+checked against the court declarations standing about them (D-9), as the case's read hands them in.
 
 A retried command (same key) finds its events (`uow.replayed()`) and answers as the first time without
 writing. With the version the client last saw (api.md `If-Match`, the body's `version`) a case that moved on
@@ -29,7 +29,6 @@ from services.vagrant_aid.contract.refusals import ALREADY_OPEN_CASE, BUSINESS_D
 from services.vagrant_aid.domain import declarations
 from services.vagrant_aid.domain.decide import (
     Clock,
-    decide_identify,
     decide_refuse_aid,
     decide_take_in,
     temporary_id,
@@ -94,22 +93,12 @@ def refuse_aid(uow: UnitOfWork, command: cmd.RefuseAid, actor: Actor, clock: Clo
 
 
 # -- commands on an open case (V-4 to V-8) ------------------------------------------------------------
-def identify(uow: UnitOfWork, case_id: str, command: cmd.Identify, actor: Actor, clock: Clock) -> dict[str, Any]:
-    """V-6: link the temporary id to the ID number; D-9: identified as a person a court declared dead or
-    missing, the station's staff are alerted on the case."""
-
-    def decide(body: cmd.Identify, case: Case, clock: Clock) -> list[Draft]:
-        drafts = decide_identify(body, case, clock)
-        identified = drafts[0].payload
-        return [*drafts, *declarations.decide_alerts(
-            case.case_id, case.station, identified["id_number"],
-            uow.models.standing_declarations(identified["id_number"]), declarations.IDENTIFIED,
-            drafts[0].occurred_on)]
-
-    return on_case(decide)(uow, case_id, command, actor, clock)
+# The case's history, its state, and the court declarations standing about a person (read only when asked).
+CaseRead = tuple[list[Event], Case, Callable[[str], list[declarations.Declared]]]
 
 
-CaseRead = tuple[list[Event], Case]  # the case's history and its state
+def _load_case(uow: UnitOfWork, case_id: str) -> CaseRead:
+    return (*uow.case(case_id), uow.models.standing_declarations)
 
 
 def _case_answer(uow: UnitOfWork, outcome: Outcome[CaseRead]) -> dict[str, Any]:
@@ -127,12 +116,15 @@ def _record_on_case(uow: UnitOfWork, read: CaseRead, drafts: Sequence[Draft]) ->
 
 
 def _decide_on_case(decide: CaseDecider, read: CaseRead, command: Any, actor: Actor, clock: Clock) -> list[Draft]:
-    return decide(command, read[1], clock)
+    """The case's pure decider; D-9: whoever it identifies alerts the staff if a court declared them."""
+    _, case, standing = read
+    drafts = decide(command, case, clock)
+    return [*drafts, *declarations.decide_identified_alerts(case, drafts, standing)]
 
 
 # A command on one case: load it, let its station's staff decide, append at the version read; the case answers.
 on_case: OnRecord[CaseRead] = OnRecord(
-    load=lambda uow, case_id: uow.case(case_id), stream=lambda read: case_stream(read[1].case_id),
+    load=_load_case, stream=lambda read: case_stream(read[1].case_id),
     answer=_case_answer, version=lambda read: read[1].version,
     check=lambda read, actor: check_acts_for_station(actor, read[1].station),
     record=_record_on_case, decides=_decide_on_case)

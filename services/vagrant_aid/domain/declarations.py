@@ -14,6 +14,7 @@ open again, for them to settle how it ends."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from services.vagrant_aid.contract import events as contract
@@ -42,6 +43,15 @@ def decide_alerts(case_id: str, station: str, person: str, declarations: list[De
                                               declaration_id=d.declaration_id, kind=d.kind, court=d.court,
                                               judgment_ref=d.judgment_ref, alerted_on=on), on, ev.person(person))
             for d in declarations]
+
+
+def decide_identified_alerts(case: Case, drafts: Sequence[ev.Draft],
+                             standing: Callable[[str], list[Declared]]) -> list[ev.Draft]:
+    """V-6: for the person a decision on the case identifies, one alert per declaration `standing` about them,
+    dated as the identification; none for a decision that identifies nobody."""
+    return [alert for draft in drafts if draft.type == ev.PERSON_IDENTIFIED
+            for alert in decide_alerts(case.case_id, case.station, draft.payload["id_number"],
+                                       standing(draft.payload["id_number"]), IDENTIFIED, draft.occurred_on)]
 
 
 def decide_reopening(case: Case, death_id: str, document_ref: str, on: dt.date) -> list[ev.Draft]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from services.vagrant_aid.contract import commands as cmd
 from services.vagrant_aid.domain import declarations as d
 from services.vagrant_aid.domain.decide import decide_identify
@@ -42,14 +44,23 @@ def test_D_9_identifying_a_declared_person_alerts_the_staff_once_per_standing_de
     case = new_case()  # unidentified, under a temporary id
     identified = decide_identify(cmd.Identify.model_validate({"id_number": ADULT_MAN, "method": "dna"}), case,
                                  clock(TODAY))
-    on = identified[0].occurred_on
-    drafts = [*identified, *d.decide_alerts(CASE_ID, case.station, ADULT_MAN, [MISSING, DEATH], d.IDENTIFIED, on)]
+    asked = []
+    alerts = d.decide_identified_alerts(case, identified, lambda person: asked.append(person) or [MISSING, DEATH])
 
-    after = then(case, drafts)
-    assert [(a["reason"], a["kind"]) for a in after.alerts] == [("declared_person_identified", "missing"),
-                                                                ("declared_person_identified", "death")]
-    assert drafts[-1].subjects == ((ADULT_MAN, "person"),)
+    after = then(case, [*identified, *alerts])
+    assert asked == [ADULT_MAN]
+    assert [(a["reason"], a["kind"], a["alerted_on"]) for a in after.alerts] == [
+        ("declared_person_identified", "missing", identified[0].occurred_on.isoformat()),
+        ("declared_person_identified", "death", identified[0].occurred_on.isoformat())]
+    assert alerts[-1].subjects == ((ADULT_MAN, "person"),)
     assert after.is_open
+
+
+def test_D_9_a_decision_that_identifies_nobody_asks_for_no_declarations_and_alerts_nobody():
+    case = new_case(identified_intake())
+    search = take_in(identified_intake())  # decisions whose drafts name a person but identify nobody
+
+    assert d.decide_identified_alerts(case, search, lambda person: pytest.fail(f"asked about {person}")) == []
 
 
 def test_D_9_a_declared_person_taken_in_is_aided_and_the_staff_alerted_and_nobody_else_is_V2():
