@@ -33,8 +33,9 @@ from services.timeline.adapters import deliveries
 from shared.envelope import Event
 from shared.logging import get_logger
 from shared.nameko_ext import Subscription
-from shared.settings import Subscriptions, Telemetry
-from shared.tracing import start_span, trace_id_of
+from shared.nameko_ext.context import event_context, log_context, worker_span
+from shared.settings import Subscriptions
+from shared.tracing import TRACEPARENT
 
 log = get_logger(__name__)
 
@@ -101,14 +102,12 @@ class BatchedSubscription(Subscription):
         """Each applied event continues its recording worker's trace, as on the single-event path: a consumer
         span per event (a child of the event's `traceparent`) and the `event handled` line in that trace, with the
         event's correlation id. One worker applied the whole batch, so its own context names only one of them."""
-        endpoint = Telemetry.of(self.container.config).OTLP_ENDPOINT
         for event in applied:
-            span = start_span(self.container.service_name, f"{self.container.service_name}.{self.method_name}",
-                              event.metadata.traceparent, SpanKind.CONSUMER, endpoint)
+            data = event_context(event)
+            span = worker_span(self.container, self.method_name, data.get(TRACEPARENT), SpanKind.CONSUMER)
             span.end()
             log.info("event handled", subscription=self.spec.name, type=event.type, event_id=str(event.event_id),
-                     correlation_id=event.metadata.correlation_id, causation_id=str(event.event_id),
-                     trace_id=trace_id_of(span))
+                     **log_context(data, span))
 
     def _call_batch(self, events: list[Event], tx: Any) -> None:
         done = GreenEvent()

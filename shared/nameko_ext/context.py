@@ -9,6 +9,10 @@ with `self.context.metadata(...)`, so a subscriber downstream carries the chain 
 Each worker also runs in an OpenTelemetry span (shared/tracing.py) continuing the `traceparent` of its context
 data (the client's, the RPC caller's or the event's); the worker's own `traceparent` replaces it, so nameko
 passes it to the next hop, and its `trace_id` is bound to the log context with the correlation id.
+
+An event's handler runs with the event's ids (`event_context`): its correlation id, the event itself as the
+cause, and its `traceparent`. A handler that applies many events in one worker (the timeline's batches) starts
+the same span and logs the same keys per event with `worker_span` and `log_context`.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from nameko.extensions import DependencyProvider
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from structlog.contextvars import bind_contextvars, clear_contextvars
 
-from shared.envelope import Metadata
+from shared.envelope import Event, Metadata
 from shared.errors import Refusal
 from shared.logging import CONTEXT_KEYS
 from shared.settings import Telemetry
@@ -45,6 +49,30 @@ class Correlation:
         )
 
 
+def event_context(event: Event, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The context data a handler of `event` runs with: what its message carried (`context`), the event as the
+    cause, and the event's correlation id and `traceparent` (the handler continues the recording worker's trace)."""
+    data = {**(context or {}), "causation_id": str(event.event_id)}
+    if event.metadata.correlation_id:
+        data["correlation_id"] = event.metadata.correlation_id
+    if event.metadata.traceparent:
+        data[TRACEPARENT] = event.metadata.traceparent
+    return data
+
+
+def worker_span(container: Any, method_name: str, traceparent: str | None, kind: SpanKind) -> Span:
+    """The span of a worker of `container` running `method_name`: a child of `traceparent`, exported where the
+    service's telemetry says."""
+    service = container.service_name
+    return start_span(service, f"{service}.{method_name}", traceparent, kind,
+                      Telemetry.of(container.config).OTLP_ENDPOINT)
+
+
+def log_context(data: dict[str, Any], span: Span) -> dict[str, Any]:
+    """What a worker's log lines carry: its correlation, causation and principal, and its span's trace id."""
+    return {**{key: data[key] for key in CONTEXT_KEYS if data.get(key)}, "trace_id": trace_id_of(span)}
+
+
 class CorrelationContext(DependencyProvider):
     def setup(self) -> None:
         self._spans: dict[Any, Span] = {}
@@ -55,7 +83,7 @@ class CorrelationContext(DependencyProvider):
         data.setdefault("correlation_id", uuid.uuid4().hex)
         span = self._span(worker_ctx)
         clear_contextvars()
-        bind_contextvars(**{key: data[key] for key in CONTEXT_KEYS if data.get(key)}, trace_id=trace_id_of(span))
+        bind_contextvars(**log_context(data, span))
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
         span = self._spans.get(worker_ctx)
@@ -81,9 +109,8 @@ class CorrelationContext(DependencyProvider):
         span = self._spans.get(worker_ctx)
         if span is None:
             entrypoint = worker_ctx.entrypoint
-            span = start_span(self.container.service_name, f"{self.container.service_name}.{entrypoint.method_name}",
-                              worker_ctx.data.get(TRACEPARENT), getattr(entrypoint, "span_kind", SpanKind.SERVER),
-                              Telemetry.of(self.container.config).OTLP_ENDPOINT)
+            span = worker_span(self.container, entrypoint.method_name, worker_ctx.data.get(TRACEPARENT),
+                               getattr(entrypoint, "span_kind", SpanKind.SERVER))
             self._spans[worker_ctx] = span
             worker_ctx.data[TRACEPARENT] = traceparent_of(span)
         return span

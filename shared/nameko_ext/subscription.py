@@ -39,10 +39,10 @@ from shared.faults import BROKER_ERRORS, is_transient
 from shared.logging import get_logger
 from shared.masking import mask_text, names_in
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
+from shared.nameko_ext.context import event_context
 from shared.nameko_ext.database import DatabasePool
 from shared.settings import Broker, Subscriptions
 from shared.subscriptions import SubscriptionRunner, SubscriptionSpec
-from shared.tracing import TRACEPARENT
 
 log = get_logger(__name__)
 
@@ -140,12 +140,8 @@ class Subscription(Entrypoint, HeaderDecoder):
             done.send((result, exc_info))
             return result, exc_info
 
-        context = {**context, "causation_id": str(event.event_id)}
-        if event.metadata.correlation_id:
-            context["correlation_id"] = event.metadata.correlation_id
-        if event.metadata.traceparent:  # the handler's span continues the recording worker's trace
-            context[TRACEPARENT] = event.metadata.traceparent
-        self.container.spawn_worker(self, (event, tx), {}, context_data=context, handle_result=handle_result)
+        self.container.spawn_worker(self, (event, tx), {}, context_data=event_context(event, context),
+                                    handle_result=handle_result)
         _, exc_info = done.wait()
         if exc_info is not None:
             raise exc_info[1]
