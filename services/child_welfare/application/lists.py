@@ -12,13 +12,12 @@ import datetime as dt
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
 from services.child_welfare.contract.queries import ChildrenQuery
 from services.child_welfare.contract.refusals import FORBIDDEN_PLACE
 from shared.actor import Actor
 from shared.errors import Refusal
-from shared.reference.paging import page
+from shared.listing import json_row, keyset_page
 from shared.reference.refusals import FORBIDDEN
 
 _STAGES = {"awaiting_township_check": "applied", "awaiting_decision": "checked", "confirmed": "confirmed",
@@ -40,21 +39,10 @@ def county_in_scope(actor: Actor, q: ChildrenQuery) -> str | None:
 
 
 def children(conn: psycopg.Connection, actor: Actor, q: ChildrenQuery) -> dict[str, Any]:
-    county = county_in_scope(actor, q)
-    where, params = ["status = %(status)s"], {"status": _STAGES[q.stage], "limit": q.limit + 1}
-    if county is not None:
-        where.append("left(household_division, 6) = %(county)s")
-        params["county"] = county
-    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
-        where.append("(applied_on, child_id) > (%(after_on)s, %(after_id)s)")
-        params.update(after_on=after[0], after_id=after[1])
-    rows = conn.cursor(row_factory=dict_row).execute(
-        "SELECT child_id, subject_id, id_number, temporary_id, birth_date, household_division, status, category,"
-        " care, applied_on, township_checked_on, decided_on, terminated_on, version FROM child_files"
-        f" WHERE {' AND '.join(where)} ORDER BY applied_on, child_id LIMIT %(limit)s", params).fetchall()
-    items, cursor = page(rows, q.limit, lambda row: (row["applied_on"], row["child_id"]))
-    return {"items": [_json(row | {"stage": q.stage}) for row in items], "next_cursor": cursor}
-
-
-def _json(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in row.items()}
+    items, cursor = keyset_page(
+        conn, "SELECT child_id, subject_id, id_number, temporary_id, birth_date, household_division, status,"
+        " category, care, applied_on, township_checked_on, decided_on, terminated_on, version FROM child_files",
+        ["status = %(status)s"], {"status": _STAGES[q.stage]},
+        equal={"left(household_division, 6)": county_in_scope(actor, q)}, order=("applied_on", "child_id"),
+        after=q.after_key(dt.date.fromisoformat, str), limit=q.limit)
+    return {"items": [json_row(row | {"stage": q.stage}) for row in items], "next_cursor": cursor}

@@ -12,14 +12,13 @@ import datetime as dt
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
 from services.funeral.contract.queries import DeathsQuery, PlotsQuery
 from services.funeral.contract.refusals import FORBIDDEN_PLACE
 from services.funeral.domain import rules
 from shared.actor import Actor
 from shared.errors import Refusal
-from shared.reference.paging import page
+from shared.listing import json_row, keyset_page
 
 _AWAITING = {
     "cremation": "cremated_on IS NULL AND NOT EXISTS (SELECT 1 FROM burials b WHERE b.death_id = d.death_id)"
@@ -41,20 +40,12 @@ def _place(actor: Actor, asked: str | None, prefix: str) -> str | None:
 
 
 def waiting_deaths(conn: psycopg.Connection, actor: Actor, q: DeathsQuery) -> dict[str, Any]:
-    home = _place(actor, q.funeral_home, "FH-")
-    where, params = [_AWAITING[q.awaiting]], {"limit": q.limit + 1}
-    if home is not None:
-        where.append("funeral_home = %(home)s")
-        params["home"] = home
-    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
-        where.append("(died_on, death_id) > (%(after_on)s, %(after_id)s)")
-        params.update(after_on=after[0], after_id=after[1])
-    rows = conn.cursor(row_factory=dict_row).execute(
-        "SELECT death_id, subject_id, id_number, temporary_id, died_on, funeral_home, natural_death AS natural,"
-        " claim_notice_on, disposal_approved_on, version FROM deaths d"
-        f" WHERE {' AND '.join(where)} ORDER BY died_on, death_id LIMIT %(limit)s", params).fetchall()
-    items, cursor = page(rows, q.limit, lambda row: (row["died_on"], row["death_id"]))
-    return {"items": [_json(row | {"awaiting": q.awaiting, "disposal_from": _disposal_from(row["claim_notice_on"])})
+    items, cursor = keyset_page(
+        conn, "SELECT death_id, subject_id, id_number, temporary_id, died_on, funeral_home,"
+        " natural_death AS natural, claim_notice_on, disposal_approved_on, version FROM deaths d",
+        [_AWAITING[q.awaiting]], {}, equal={"funeral_home": _place(actor, q.funeral_home, "FH-")},
+        order=("died_on", "death_id"), after=q.after_key(dt.date.fromisoformat, str), limit=q.limit)
+    return {"items": [json_row(row | {"awaiting": q.awaiting, "disposal_from": _disposal_from(row["claim_notice_on"])})
                       for row in items], "next_cursor": cursor}
 
 
@@ -66,21 +57,10 @@ def expiring_plots(conn: psycopg.Connection, actor: Actor, q: PlotsQuery, today:
     cemetery_staff = actor.role != "admin" and (actor.office or "").startswith("CEM-")  # as GET /tasks reads
     cemetery = _place(actor, q.cemetery, "CEM-") if cemetery_staff else q.cemetery
     before = q.expiring_before or today + dt.timedelta(days=90)
-    where, params = ["term_until IS NOT NULL AND term_until < %(before)s"], {"before": before, "today": today,
-                                                                             "limit": q.limit + 1}
-    if cemetery is not None:
-        where.append("cemetery = %(cemetery)s")
-        params["cemetery"] = cemetery
-    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
-        where.append("(term_until, plot_id) > (%(after_on)s, %(after_id)s)")
-        params.update(after_on=after[0], after_id=after[1])
-    rows = conn.cursor(row_factory=dict_row).execute(
-        "SELECT plot_id, cemetery, number, kind, burial_type, occupants, term_until, term_until < %(today)s AS expired,"
-        f" version FROM plots WHERE {' AND '.join(where)} ORDER BY term_until, plot_id LIMIT %(limit)s",
-        params).fetchall()
-    items, cursor = page(rows, q.limit, lambda row: (row["term_until"], row["plot_id"]))
-    return {"expiring_before": before.isoformat(), "items": [_json(row) for row in items], "next_cursor": cursor}
-
-
-def _json(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in row.items()}
+    items, cursor = keyset_page(
+        conn, "SELECT plot_id, cemetery, number, kind, burial_type, occupants, term_until,"
+        " term_until < %(today)s AS expired, version FROM plots",
+        ["term_until IS NOT NULL AND term_until < %(before)s"], {"before": before, "today": today},
+        equal={"cemetery": cemetery}, order=("term_until", "plot_id"),
+        after=q.after_key(dt.date.fromisoformat, str), limit=q.limit)
+    return {"expiring_before": before.isoformat(), "items": [json_row(row) for row in items], "next_cursor": cursor}

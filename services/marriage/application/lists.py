@@ -11,14 +11,13 @@ import datetime as dt
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
 
 from services.marriage.contract.queries import AppointmentsQuery, DivorcesQuery
 from services.marriage.contract.refusals import FORBIDDEN_PLACE
 from shared.actor import Actor
 from shared.errors import Refusal
+from shared.listing import json_row, keyset_page
 from shared.reference.disclosure import disclosing
-from shared.reference.paging import page
 
 
 def office_in_scope(actor: Actor, office: str | None) -> str | None:
@@ -31,19 +30,11 @@ def office_in_scope(actor: Actor, office: str | None) -> str | None:
 
 
 def appointments(conn: psycopg.Connection, actor: Actor, q: AppointmentsQuery, today: dt.date) -> dict[str, Any]:
-    office = office_in_scope(actor, q.office)
-    where, params = ["date = %(date)s"], {"date": q.date or today, "limit": q.limit + 1}
-    if office is not None:
-        where.append("office = %(office)s")
-        params["office"] = office
-    if (after := q.after_key(str, str)) is not None:
-        where.append("(office, appointment_id) > (%(after_office)s, %(after_id)s)")
-        params.update(after_office=after[0], after_id=after[1])
-    rows = conn.cursor(row_factory=dict_row).execute(
-        "SELECT appointment_id, office, date, kind, status, id_numbers, version FROM appointments"
-        f" WHERE {' AND '.join(where)} ORDER BY office, appointment_id LIMIT %(limit)s", params).fetchall()
-    items, cursor = page(rows, q.limit, lambda row: (row["office"], row["appointment_id"]))
-    return {"items": [_json(row) for row in items], "next_cursor": cursor}
+    items, cursor = keyset_page(
+        conn, "SELECT appointment_id, office, date, kind, status, id_numbers, version FROM appointments",
+        ["date = %(date)s"], {"date": q.date or today}, equal={"office": office_in_scope(actor, q.office)},
+        order=("office", "appointment_id"), after=q.after_key(str, str), limit=q.limit)
+    return {"items": [json_row(row) for row in items], "next_cursor": cursor}
 
 
 _STAGE = """CASE WHEN status = 'deemed_withdrawn' OR (status = 'pending' AND register_until < %(today)s) THEN 'lapsed'
@@ -52,31 +43,16 @@ _STAGE = """CASE WHEN status = 'deemed_withdrawn' OR (status = 'pending' AND reg
 
 
 def divorces(conn: psycopg.Connection, actor: Actor, q: DivorcesQuery, today: dt.date) -> dict[str, Any]:
-    office = office_in_scope(actor, q.office)
-    where, params = ["true"], {"today": today, "limit": q.limit + 1}
-    if office is not None:
-        where.append("office = %(office)s")
-        params["office"] = office
-    if q.state is None:
-        where.append("status = 'pending'")
-    else:
-        where.append(f"({_STAGE}) = %(state)s")
-        params["state"] = q.state
-    if (after := q.after_key(dt.date.fromisoformat, str)) is not None:
-        where.append("(applied_on, divorce_id) > (%(after_on)s, %(after_id)s)")
-        params.update(after_on=after[0], after_id=after[1])
-    rows = conn.cursor(row_factory=dict_row).execute(
-        f"SELECT divorce_id, registration_id, office, applied_on, register_from, register_until, status,"
-        f" {_STAGE} AS stage, version FROM divorces WHERE {' AND '.join(where)}"
-        " ORDER BY applied_on, divorce_id LIMIT %(limit)s", params).fetchall()
-    items, cursor = page(rows, q.limit, lambda row: (row["applied_on"], row["divorce_id"]))
+    where, params = (["status = 'pending'"], {"today": today}) if q.state is None else \
+        ([f"({_STAGE}) = %(state)s"], {"today": today, "state": q.state})
+    items, cursor = keyset_page(
+        conn, f"SELECT divorce_id, registration_id, office, applied_on, register_from, register_until, status,"
+        f" {_STAGE} AS stage, version FROM divorces", where, params,
+        equal={"office": office_in_scope(actor, q.office)}, order=("applied_on", "divorce_id"),
+        after=q.after_key(dt.date.fromisoformat, str), limit=q.limit)
     # A divorce names no person, but who is divorcing is what the page discloses (as a divorce's read reports
     # it): each listed divorce's parties go into the access log (issue 14).
     parties = conn.execute("SELECT husband, wife FROM marriages WHERE registration_id = ANY(%s)",
                            ([row["registration_id"] for row in items],)).fetchall()
-    return disclosing({"items": [_json(row) for row in items], "next_cursor": cursor},
+    return disclosing({"items": [json_row(row) for row in items], "next_cursor": cursor},
                       [person for pair in parties for person in pair])
-
-
-def _json(row: dict[str, Any]) -> dict[str, Any]:
-    return {key: value.isoformat() if isinstance(value, dt.date) else value for key, value in row.items()}
