@@ -47,7 +47,8 @@ def canonical_pairs(conn: psycopg.Connection, schema: str, rows) -> list[tuple[b
         "SELECT {function}(" + ", ".join(f"r.{a}" for a in ARGUMENTS) + "), " + first
         + " FROM (SELECT p_position::bigint, gen_random_uuid() AS p_event_id, p_stream_id, 1 AS p_version,"
         " p_type, 2 AS p_schema_version, p_occurred_on::date, p_recorded_at::timestamptz, p_subjects::jsonb,"
-        " p_payload::jsonb, p_metadata::jsonb FROM (VALUES " + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+        " p_payload::jsonb, p_metadata::jsonb FROM (VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(rows))
         + ") AS v(p_position, p_stream_id, p_type, p_occurred_on, p_recorded_at, p_subjects, p_payload, p_metadata)"
         ") r"
     ).format(function=sql.Identifier(schema, "event_canonical"))
