@@ -68,9 +68,9 @@ def worker_span(container: Any, method_name: str, traceparent: str | None, kind:
                       Telemetry.of(container.config).OTLP_ENDPOINT)
 
 
-def log_context(data: dict[str, Any], span: Span) -> dict[str, Any]:
-    """What a worker's log lines carry: its correlation, causation and principal, and its span's trace id."""
-    return {**{key: data[key] for key in CONTEXT_KEYS if data.get(key)}, "trace_id": trace_id_of(span)}
+def log_context(data: dict[str, Any], trace_id: str) -> dict[str, Any]:
+    """What a worker's log lines carry: its correlation, causation and principal, and its trace id."""
+    return {**{key: data[key] for key in CONTEXT_KEYS if data.get(key)}, "trace_id": trace_id}
 
 
 class CorrelationContext(DependencyProvider):
@@ -83,7 +83,7 @@ class CorrelationContext(DependencyProvider):
         data.setdefault("correlation_id", uuid.uuid4().hex)
         span = self._span(worker_ctx)
         clear_contextvars()
-        bind_contextvars(**log_context(data, span))
+        bind_contextvars(**log_context(data, trace_id_of(span)))
 
     def worker_result(self, worker_ctx, result=None, exc_info=None) -> None:  # noqa: ANN001
         span = self._spans.get(worker_ctx)

@@ -12,7 +12,7 @@ from shared.envelope import Metadata
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.metrics import GAUGES, outcome_of, sample_names
-from shared.tracing import start_span, trace_id_of, traceparent_of
+from shared.tracing import start_span, trace_id_continuing, trace_id_of, traceparent_of
 
 TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")  # flags: sampled, random (level 2)
 
@@ -40,6 +40,19 @@ def test_a_missing_or_malformed_traceparent_starts_a_new_trace(traceparent):
     span = start_span("gateway", "gateway.handle", traceparent, SpanKind.SERVER)
     assert re.fullmatch(r"[0-9a-f]{32}", trace_id_of(span)) and trace_id_of(span) != "0" * 32
     assert TRACEPARENT.match(traceparent_of(span))
+
+
+@pytest.mark.parametrize("flags", ["01", "00"])
+def test_the_trace_id_without_a_span_is_the_one_a_continuing_span_gets(flags):
+    traceparent = f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-{flags}"
+    span = start_span("timeline", "timeline.on_marriage_event", traceparent, SpanKind.CONSUMER)
+    assert trace_id_continuing(traceparent) == trace_id_of(span) == traceparent.split("-")[1]
+
+
+@pytest.mark.parametrize("traceparent", [None, "", "garbage", "00-not-a-trace-01", f"00-{'0' * 32}-{'1' * 16}-01"])
+def test_the_trace_id_without_a_span_is_a_new_one_for_a_missing_or_malformed_traceparent(traceparent):
+    first, second = trace_id_continuing(traceparent), trace_id_continuing(traceparent)
+    assert re.fullmatch(r"[0-9a-f]{32}", first) and first != "0" * 32 and first != second
 
 
 def test_event_metadata_carries_the_traceparent_and_refuses_an_oversized_one():

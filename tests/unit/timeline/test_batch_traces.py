@@ -15,7 +15,7 @@ from structlog.testing import capture_logs
 from services.timeline.consumer import BatchedSubscription
 from shared.envelope import Event, Metadata
 from shared.nameko_ext.context import event_context, log_context, worker_span
-from shared.tracing import TRACEPARENT
+from shared.tracing import TRACEPARENT, trace_id_of
 
 
 def recorded(trace_id: str, correlation_id: str | None) -> Event:
@@ -35,8 +35,9 @@ def test_an_events_handler_runs_with_the_events_ids_over_what_its_message_carrie
                     "causation_id": str(event.event_id), TRACEPARENT: event.metadata.traceparent}
     span = worker_span(SimpleNamespace(service_name="timeline", config={}), "on_event", data[TRACEPARENT],
                        SpanKind.CONSUMER)
-    assert log_context(data, span) == {"correlation_id": "corr-recorded", "causation_id": str(event.event_id),
-                                       "principal": "clerk.MR-610502", "trace_id": trace_id}
+    assert log_context(data, trace_id_of(span)) == {"correlation_id": "corr-recorded",
+                                                    "causation_id": str(event.event_id), "principal": "clerk.MR-610502",
+                                                    "trace_id": trace_id}
 
 
 def test_each_event_of_a_batch_is_logged_in_its_own_trace_with_its_own_ids():
