@@ -93,10 +93,12 @@ def plot(conn: psycopg.Connection, plot_id: str) -> dict[str, Any]:
 
 
 def expiring_terms(conn: psycopg.Connection, as_of: dt.date, cemetery_code: str | None) -> dict[str, Any]:
-    """F-3: the task list of plot terms ending within the configured horizon (90 days) of `as_of`."""
+    """F-3: the task list of plot terms ending within the configured horizon (90 days) of `as_of`; D-8: the
+    dates of death a registrar is to review (the gateway gives each role its part)."""
     horizon = parameters.expiring_terms_horizon_days(as_of)
     return {"as_of": as_of.isoformat(), "horizon_days": horizon,
-            "tasks": queries.expiring_terms(conn, as_of, horizon, cemetery_code)}
+            "tasks": queries.expiring_terms(conn, as_of, horizon, cemetery_code),
+            "declaration_reviews": queries.declaration_reviews(conn)}
 
 
 def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:

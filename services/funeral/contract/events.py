@@ -227,6 +227,11 @@ class DeathRegistered(EventModel):
     relief_case_id: str | None = Field(description="when opened from a relief-station death")
     temporary_id: str | None
     description: str | None
+    declaration_id: str | None = Field(None, description="D-8: the standing death declaration of the person, to "
+                                                         "which this body found later is linked")
+    declared_died_on: dt.date | None = Field(None, description="D-8: that declaration's date of death (art. 48); "
+                                                               "where it differs from `died_on`, the registrar "
+                                                               "reviews the dates")
 
 
 class DisposalApproved(EventModel):

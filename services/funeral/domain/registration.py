@@ -33,12 +33,39 @@ CORRECTABLE = ("id_number", "died_on", "place_division", "natural", "certificate
 
 
 @dataclass(frozen=True)
+class DeclaredDeath:
+    """D-8: the person's standing death declaration, looked up by the application."""
+
+    declaration_id: str
+    died_on: dt.date  # the art. 48 date (D-3)
+
+
+@dataclass(frozen=True)
 class NewDeath:
     """What the application allocated or looked up for a registration."""
 
     death_id: str
     already_deceased: bool  # F-1: the person (ID number) already has a registered death
     temporary_id: str | None = None  # F-6: allocated for an unidentified body
+    declared: DeclaredDeath | None = None  # D-8: a body found later of a person declared dead
+
+
+DECLARED_DATE_CONFLICT = "declared_date_conflict"
+
+
+def link_to_declaration_D8(declared: DeclaredDeath | None) -> dict[str, Any]:
+    """D-8: a body found later is registered as any death and linked to the standing death declaration; the
+    declaration's date travels with the death, so the registrar's review list (and every consumer) can tell a
+    conflicting date without reading the declaration."""
+    if declared is None:
+        return {}
+    return {"declaration_id": declared.declaration_id, "declared_died_on": declared.died_on.isoformat()}
+
+
+def review_D8(declared_died_on: dt.date | None, died_on: dt.date) -> list[str]:
+    """D-8: a date of death other than the declaration's goes to the registrar (civreg never decides which is
+    right: the court revokes or the death is corrected, F-7)."""
+    return [DECLARED_DATE_CONFLICT] if declared_died_on is not None and declared_died_on != died_on else []
 
 
 def person_of(command: RegisterDeath | CorrectDeath | IdentifyBody, today: dt.date) -> IdNumber | None:
@@ -66,6 +93,7 @@ def decide_registration(command: RegisterDeath, actor: Actor, today: dt.date, ne
         command.issuer, funeral_home, person is not None, police_case, "funeral_home", None,
         None if person else subject, unidentified.description if unidentified else None,
     )
+    payload |= link_to_declaration_D8(new.declared if person is not None else None)
     return [Draft.of(contract.DeathRegistered(**payload), command.died_on, ((subject, "deceased"),))]
 
 

@@ -33,6 +33,7 @@ from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
                         "relief_staff", "bureau"}
 RECORD_READERS = {"funeral_staff", "admin"}
+TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar reviews a body found later
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
@@ -94,13 +95,19 @@ def read_plot(call: Call) -> Reply:
 
 
 def tasks(call: Call) -> Reply:
-    """Plot terms ending within 90 days of `as_of` (default today), and ended ones (F-3)."""
+    """Plot terms ending within 90 days of `as_of` (default today), and ended ones (F-3); D-8: dates of death
+    that differ from a death declaration's, for the registrar."""
     principal = call.principal
     assert principal is not None
     cemetery = call.query.get("cemetery")
     if principal.role == "funeral_staff" and (principal.office or "").startswith("CEM-"):
         cemetery = principal.office  # cemetery staff see their own cemetery's tasks
-    return Reply(call.rpc("funeral").expiring_terms(call.query.get("as_of"), cemetery))
+    found = call.rpc("funeral").expiring_terms(call.query.get("as_of"), cemetery)
+    if principal.role == "marriage_registrar":
+        found["tasks"] = []  # plot terms are the cemeteries' business
+    elif principal.role == "funeral_staff":
+        found["declaration_reviews"] = []  # D-8: the registrar's review, not the funeral home's
+    return Reply(found)
 
 
 def waiting_deaths(call: Call) -> Reply:
@@ -138,7 +145,7 @@ ROUTES = [
           response=responses.Plot),
     Route("GET", f"{PREFIX}/persons/<person_id>/death", "funeral.person_death", DEATH_STATUS_READERS,
           person_death, response=responses.PersonDeath, subject="person_id"),
-    Route("GET", f"{PREFIX}/tasks", "funeral.tasks", RECORD_READERS, tasks, query=queries.TasksQuery,
+    Route("GET", f"{PREFIX}/tasks", "funeral.tasks", TASK_READERS, tasks, query=queries.TasksQuery,
           response=responses.Tasks),
     Route("GET", f"{PREFIX}/statistics", "funeral.statistics", RECORD_READERS, statistics,
           query=queries.StatisticsQuery, response=responses.Statistics),

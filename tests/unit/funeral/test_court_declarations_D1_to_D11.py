@@ -16,15 +16,23 @@ from services.funeral.contract.facts import declared_missing, life_status
 from services.funeral.domain import declarations as d
 from services.funeral.domain.death import fold as fold_death
 from services.funeral.domain.events import Draft
-from services.funeral.domain.registration import decide_relief_station_death
+from services.funeral.domain.registration import (
+    DeclaredDeath,
+    NewDeath,
+    decide_registration,
+    decide_relief_station_death,
+    review_D8,
+)
 from shared.actor import Actor
 from tests.unit.funeral.given import (
     DEATH_ID,
     OTHER_PERSON,
     PERSON,
     TODAY,
+    days_ago,
     refused,
     registered,
+    registration_command,
     relief_station_command,
 )
 
@@ -208,6 +216,59 @@ def test_D_8_a_registered_death_outweighs_a_declared_one_and_names_its_basis():
     given = [*declare(), *registered()]
     status = life_status(PERSON, given)
     assert (status.death_basis, status.basis) == ("registered", contract.DeathRegistered.TYPE)
+
+
+# -- D-8 a body found later ---------------------------------------------------------------------------------------
+def found_later(died_on: dt.date, declared: DeclaredDeath | None) -> list[Draft]:
+    command = registration_command(died_on=died_on)
+    return decide_registration(command, given_staff(), TODAY, NewDeath(DEATH_ID, False, declared=declared))
+
+
+def given_staff() -> Actor:
+    return Actor("funeral.FH-610502", "funeral_staff", "FH-610502")
+
+
+def test_d8_a_body_found_later_is_registered_and_linked_to_the_standing_death_declaration():
+    [event] = found_later(days_ago(10), DeclaredDeath(DECLARATION_ID, days_ago(10)))
+
+    assert event.type == contract.DeathRegistered.TYPE
+    assert (event.payload["declaration_id"], event.payload["declared_died_on"]) == (DECLARATION_ID,
+                                                                                     days_ago(10).isoformat())
+    assert review_D8(days_ago(10), days_ago(10)) == []  # the same date: nothing for the registrar
+
+
+def test_d8_a_date_of_death_other_than_the_declarations_goes_to_the_registrar():
+    [event] = found_later(days_ago(3), DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))
+
+    declared_on = dt.date.fromisoformat(event.payload["declared_died_on"])
+    assert review_D8(declared_on, dt.date.fromisoformat(event.payload["died_on"])) == ["declared_date_conflict"]
+
+
+def test_d8_a_death_of_a_person_never_declared_links_nothing():
+    [event] = found_later(days_ago(3), None)
+
+    assert "declaration_id" not in event.payload and "declared_died_on" not in event.payload
+    assert review_D8(None, days_ago(3)) == []
+
+
+def test_d8_d10_the_registered_death_outweighs_the_declaration_from_its_own_date():
+    """D-10 as decided (docs/declarations.md): the declaration stands from the judgment; a body found later dated
+    after it gives `registered` from its date of death, the declared basis before it (the judgment is not
+    undone by civreg: only the court revokes)."""
+    later = days_ago(3)
+    given = [*declare(), *found_later(later, DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))]
+
+    between, after = life_status(PERSON, given, later - dt.timedelta(days=1)), life_status(PERSON, given, later)
+    assert (between.death_basis, between.died_on) == ("declared", JUDGMENT_ON)
+    assert (after.death_basis, after.died_on) == ("registered", later)
+
+
+def test_d8_d10_a_body_dated_before_the_judgment_is_registered_from_its_own_date():
+    earlier = days_ago(20)
+    given = [*declare(judgment_on=days_ago(5)), *found_later(earlier, DeclaredDeath(DECLARATION_ID, days_ago(5)))]
+
+    status = life_status(PERSON, given, days_ago(10))
+    assert (status.alive, status.death_basis, status.died_on) == (False, "registered", earlier)
 
 
 def test_D_10_declared_missing_until_revoked_or_superseded_by_a_death_declaration():
