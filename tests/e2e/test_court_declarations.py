@@ -383,3 +383,43 @@ def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api
 
     assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"declaration_exists"}
+
+
+def test_d8_a_body_found_later_is_linked_and_its_other_date_goes_to_the_registrar(api):
+    """A person declared dead (judgment 20 days ago) is found dead, dated 5 days ago: the death is registered
+    as any death (F-1), linked to the declaration, and the two dates wait for the registrar in the registrar's
+    task list; the timeline gives the registered death from its date, the declared one before it (D-10)."""
+    person = synthetic_id_number(sex="male")
+    declared = declare(api, person, judged=-20)
+
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(-5), "place_division": "610502", "certificate_no": "D-2026-88",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+    assert (death["declaration_id"], death["review"]) == (declared["declaration_id"], ["declared_date_conflict"])
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    [item] = [r for r in reviews if r["death_id"] == death["death_id"]]
+    assert (item["declaration_id"], item["subject_id"], item["died_on"], item["declared_died_on"]) == (
+        declared["declaration_id"], person, day(-5), day(-20))
+    staff_view = created(api.get("/v1/funeral/tasks", as_="funeral_staff", office="FH-610502"))
+    assert staff_view["declaration_reviews"] == []  # the registrar's, not the funeral home's
+    answer = created(api.get(f"/v1/funeral/persons/{person}/death", as_="admin"))
+    assert (answer["basis"], answer["died_on"], answer["death_id"]) == ("registered", day(-5), death["death_id"])
+
+    now = wait_until(lambda: (f := facts(api, person))["death_basis"] == "registered" and f, timeout=30,
+                     what="the registered death on the timeline")
+    assert (now["alive"], now["died_on"]) == (False, day(-5))
+    before = facts(api, person, as_of=-10)
+    assert (before["alive"], before["died_on"], before["death_basis"]) == (False, day(-20), "declared")
+
+
+def test_d8_a_body_found_later_dated_as_the_declaration_is_linked_with_nothing_to_review(api):
+    person = synthetic_id_number(sex="male")
+    declared = declare(api, person, judged=-12)
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(-12), "place_division": "610502", "certificate_no": "D-2026-89",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+    assert (death["declaration_id"], death["review"]) == (declared["declaration_id"], [])
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    assert death["death_id"] not in {r["death_id"] for r in reviews}
