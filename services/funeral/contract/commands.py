@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import Field, StrictBool, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from services.funeral.contract.seen_alive import SeenAlive
 from services.funeral.contract.vocabulary import (
     Amount,
     AshesDisposition,
@@ -284,6 +286,9 @@ class DeclareByCourt(Model):
     ground: DeathGround | None = None
     deemed_dead_on: dt.date | None = None
     plausibility_confirmed: StrictBool = False
+    # D-2: civreg seeing the person alive, from the timeline; set by the gateway, never by the client (what a
+    # client sends is replaced), so the public schema does not show it.
+    seen_alive: SkipJsonSchema[tuple[SeenAlive, ...]] = ()
 
 
 class RevokeDeclaration(Model):

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
-from shared.reference.events import EventCatalogue, EventModel, Upcasters
+from shared.reference.events import EventCatalogue, EventModel, EventPart, Upcasters
 
 
 class AshesDisposed(EventModel):
@@ -128,6 +128,13 @@ class ClaimNoticePublished(EventModel):
     medium: str
 
 
+class CourtDeclarationRecordedSeenAlive(EventPart):
+    """One item of `CourtDeclarationRecorded.seen_alive`."""
+
+    service: str
+    on: dt.date
+
+
 class CourtDeclarationRecorded(EventModel):
     """D-1..D-3: a court's declaration of death (宣告死亡) or of disappearance (宣告失踪), entered from the
     judgment. Not a death registration (D-8): no death record, certificate or body. `died_on` (death only) is
@@ -148,6 +155,9 @@ class CourtDeclarationRecorded(EventModel):
     plausibility_confirmed: bool = Field(False, description="D-2: the registrar confirmed a judgment dated before "
                                                             "the legal minimum")
     supersedes: str | None = Field(None, description="the missing declaration this death declaration ends (D-3)")
+    seen_alive: tuple[CourtDeclarationRecordedSeenAlive, ...] = Field(
+        (), description="D-2: civreg saw the person alive after the missing or accident date (service and date); "
+                        "the registrar confirmed the judgment all the same")
 
 
 class CourtDeclarationRevoked(EventModel):

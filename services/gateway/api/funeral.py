@@ -22,12 +22,16 @@ as problem+json with their codes. Commands pass the Idempotency-Key on, so a ret
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from services.funeral.contract import queries, responses
+from services.funeral.contract.commands import DeclareByCourt
+from services.funeral.contract.seen_alive import SeenAlive, sightings
 from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, PREFIX
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
+from shared.errors import NotFound
 from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
@@ -37,6 +41,9 @@ TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar rev
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
+# D-2: the gateway's own look at the person's timeline for sightings of the person alive: every class but the
+# sealed one (what it finds goes no further than the service and the date, in the refusal and the event).
+SIGHTING_VIEWER = {"role": "admin", "scopes": []}
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def person_death(call: Call) -> Reply:
@@ -70,15 +77,33 @@ def _courts_only(call: Call) -> None:
         raise Problem(403, FORBIDDEN, "only the courts' system enters court declarations")
 
 
+def _with_sightings(call: Call) -> Call:
+    """D-2: a declaration goes on with civreg's sightings of the person alive, read from the person's timeline
+    (services/funeral/contract/seen_alive.py); whatever a client put there is replaced. Without a missing or
+    accident date there is nothing to contradict, and the timeline is not asked."""
+    body = call.body
+    if not isinstance(body, DeclareByCourt):
+        return call
+    seen: tuple[SeenAlive, ...] = ()
+    if body.missing_since is not None or body.deemed_dead_on is not None:
+        try:
+            document = call.rpc("timeline").person_timeline(body.id_number, None, None, SIGHTING_VIEWER, None)
+            seen = tuple(sightings(json.loads(document)["entries"]))
+        except NotFound:  # civreg has recorded nothing about the person
+            pass
+    return dataclasses.replace(call, body=body.model_copy(update={"seen_alive": seen}), disclosed=call.disclosed)
+
+
 def _for_courts(route: Route) -> Route:
-    """A declaration command's route with the courts-only check before the table's handler."""
+    """A declaration command's route with the courts-only check before the table's handler (and, entering one,
+    D-2's sightings)."""
     if not route.path.startswith(DECLARATIONS):
         return route
     inner = route.handler
 
     def handler(call: Call) -> Reply:
         _courts_only(call)
-        return inner(call)
+        return inner(_with_sightings(call))
 
     handler.__doc__ = inner.__doc__
     return dataclasses.replace(route, handler=handler)

@@ -13,6 +13,7 @@ import pytest
 from services.funeral.contract import events as contract
 from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
 from services.funeral.contract.facts import declared_missing, life_status
+from services.funeral.contract.seen_alive import SeenAlive, seen_after, sightings
 from services.funeral.domain import declarations as d
 from services.funeral.domain.death import fold as fold_death
 from services.funeral.domain.events import Draft
@@ -24,6 +25,7 @@ from services.funeral.domain.registration import (
     review_D8,
 )
 from shared.actor import Actor
+from shared.errors import Refusal
 from tests.unit.funeral.given import (
     DEATH_ID,
     OTHER_PERSON,
@@ -140,6 +142,67 @@ def test_D_2_the_minimums_are_dated_parameters_judged_by_the_judgment_date():
         declare(**old_judgment)  # three months' notice would do today; half a year was the rule then
     [event] = declare(**{**old_judgment, "judgment_on": dt.date(1990, 7, 10)})
     assert event.payload["plausibility_confirmed"] is False
+
+
+def seen(service: str, on: dt.date) -> SeenAlive:
+    return SeenAlive(service=service, on=on)
+
+
+def test_d2_a_judgment_contradicted_by_civreg_seeing_the_person_alive_is_held_for_a_registrar():
+    """Missing since 2019-01-10, lawful by date (2024-01-10 at the earliest), but a relief station took the
+    person in on 2024-06-01: refused as implausible, the evidence named (service and date)."""
+    sighting = seen("vagrant_aid", dt.date(2024, 6, 1))
+    with pytest.raises(Refusal) as caught:
+        declare(seen_alive=(sighting,))
+
+    assert (caught.value.code, caught.value.status) == ("declaration_implausible", 422)
+    assert caught.value.errors == [{"loc": ["seen_alive", 0, "vagrant_aid"], "msg": "2024-06-01"}]
+    assert "vagrant_aid on 2024-06-01" in caught.value.detail
+
+
+def test_d2_the_courts_cannot_confirm_a_sighting_a_registrar_does_and_it_is_recorded():
+    sightings_ = (seen("marriage", dt.date(2023, 5, 20)), seen("vagrant_aid", dt.date(2024, 6, 1)))
+    with refused("declaration_implausible"):
+        declare(COURTS, plausibility_confirmed=True, seen_alive=sightings_)
+
+    [event] = declare(plausibility_confirmed=True, seen_alive=sightings_)
+    assert event.payload["plausibility_confirmed"] is True
+    assert event.payload["seen_alive"] == [{"service": "marriage", "on": "2023-05-20"},
+                                           {"service": "vagrant_aid", "on": "2024-06-01"}]
+
+
+def test_d2_a_sighting_on_or_before_the_missing_date_contradicts_nothing():
+    [event] = declare(seen_alive=(seen("marriage", dt.date(2019, 1, 10)), seen("adoption", dt.date(2015, 2, 2))))
+
+    assert (event.payload["plausibility_confirmed"], event.payload["seen_alive"]) == (False, [])
+
+
+def test_d2_on_the_accident_grounds_a_sighting_after_the_accident_contradicts_the_judgment():
+    accident = {"missing_since": None, "ground": "accident_two_years", "deemed_dead_on": dt.date(2021, 8, 1)}
+    declare(seen_alive=(seen("marriage", dt.date(2021, 7, 1)),), **accident)  # before the accident: lawful
+    with refused("declaration_implausible"):
+        declare(seen_alive=(seen("marriage", dt.date(2021, 9, 1)),), **accident)
+
+
+def test_d2_a_missing_declaration_is_held_too():
+    with refused("declaration_implausible"):
+        declare(kind="missing", seen_alive=(seen("adoption", dt.date(2020, 3, 3)),))
+
+
+def test_d2_sightings_are_the_timeline_entries_in_which_the_person_acts_in_person():
+    entries = [
+        {"type": "marriage.MarriageRegistered", "occurred_on": "2023-05-20", "roles": ["party"]},
+        {"type": "marriage.MarriageRegistered", "occurred_on": "2023-05-20", "roles": ["party"]},  # one a day
+        {"type": "vagrant_aid.PersonIdentified", "occurred_on": "2024-06-01", "roles": ["identified"]},
+        {"type": "vagrant_aid.PersonIdentified", "occurred_on": "2024-06-02", "roles": ["temporary"]},
+        {"type": "adoption.ApplicationReceived", "occurred_on": "2024-01-02", "roles": ["adoptee"]},  # a child
+        {"type": "marriage.MarriageEndedByDeath", "occurred_on": "2024-02-02", "roles": ["party"]},
+        {"type": "funeral.CourtDeclarationRecorded", "occurred_on": "2024-03-03", "roles": ["declared"]},
+    ]
+
+    assert sightings(entries) == [seen("marriage", dt.date(2023, 5, 20)), seen("vagrant_aid", dt.date(2024, 6, 1))]
+    assert seen_after(sightings(entries), dt.date(2024, 1, 1)) == [seen("vagrant_aid", dt.date(2024, 6, 1))]
+    assert seen_after(sightings(entries), None) == []
 
 
 # -- D-3 date of death ---------------------------------------------------------------------------------------------
