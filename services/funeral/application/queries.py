@@ -56,6 +56,7 @@ def declaration(store: EventStore, conn: psycopg.Connection, declaration_id: str
         "judgment_ref": found.judgment_ref, "judgment_on": found.judgment_on, "missing_since": found.missing_since,
         "ground": found.ground, "died_on": found.died_on, "plausibility_confirmed": found.plausibility_confirmed,
         "supersedes": found.supersedes, "superseded_on": superseded_on, "revocation": revocation,
+        "seen_alive": [s.model_dump() for s in found.seen_alive],
         "spouse_statements": [dataclasses.asdict(s) for s in found.statements],
         "standing": ends_on is None, "effects": declarations.effects(found, superseded_on),
         "history": [{"type": e.type, "occurred_on": e.occurred_on.isoformat(), "version": e.stream_version,

@@ -238,6 +238,9 @@ class CourtDeclaration(View):
     ground: str | None = None
     died_on: dt.date | None = None
     plausibility_confirmed: bool = False
+    seen_alive: list[dict[str, Any]] = Field(default_factory=list, description="D-2: civreg saw the person alive "
+                                             "after the missing or accident date (`service`, `on`); the registrar "
+                                             "confirmed the judgment all the same")
     supersedes: str | None = None
     superseded_on: dt.date | None = None
     revocation: dict[str, Any] | None = None

@@ -54,6 +54,7 @@ class Declaration:
     revoked_on: dt.date | None = None
     revocation: contract.CourtDeclarationRevoked | None = None
     statements: tuple[Statement, ...] = ()
+    seen_alive: tuple[contract.CourtDeclarationRecordedSeenAlive, ...] = ()  # D-2: confirmed all the same
     version: int = 0
 
 
@@ -66,7 +67,8 @@ def fold(events: Iterable[Recorded]) -> Declaration | None:
             case contract.CourtDeclarationRecorded():
                 state = Declaration(model.declaration_id, model.kind, _subject(event), model.court,
                                     model.judgment_ref, model.judgment_on, model.missing_since, model.ground,
-                                    model.died_on, model.plausibility_confirmed, model.supersedes)
+                                    model.died_on, model.plausibility_confirmed, model.supersedes,
+                                    seen_alive=model.seen_alive)
             case contract.CourtDeclarationRevoked() if state is not None:
                 state = replace(state, revoked_on=model.revoked_on, revocation=model)
             case contract.SpouseStatementFiled() if state is not None:
