@@ -120,8 +120,10 @@ def read_plot(call: Call) -> Reply:
 
 
 def tasks(call: Call) -> Reply:
-    """Plot terms ending within 90 days of `as_of` (default today), and ended ones (F-3); D-8: dates of death
-    that differ from a death declaration's, for the registrar."""
+    """Plot terms ending within 90 days of `as_of` (F-3); registrars: dates of death to review (D-8).
+
+    Cemetery and funeral staff get the plot terms, marriage registrars the bodies found later whose date of
+    death differs from the death declaration's (`declaration_reviews`), admins both."""
     principal = call.principal
     assert principal is not None
     cemetery = call.query.get("cemetery")
