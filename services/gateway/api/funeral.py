@@ -31,7 +31,7 @@ from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS,
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
-from shared.errors import NotFound
+from shared.errors import Refusal
 from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
@@ -41,9 +41,6 @@ TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar rev
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
-# D-2: the gateway's own look at the person's timeline for sightings of the person alive: every class but the
-# sealed one (what it finds goes no further than the service and the date, in the refusal and the event).
-SIGHTING_VIEWER = {"role": "admin", "scopes": []}
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def person_death(call: Call) -> Reply:
@@ -87,10 +84,13 @@ def _with_sightings(call: Call) -> Call:
     seen: tuple[SeenAlive, ...] = ()
     if body.missing_since is not None or body.deemed_dead_on is not None:
         try:
-            document = call.rpc("timeline").person_timeline(body.id_number, None, None, SIGHTING_VIEWER, None)
+            # The timeline answers as the declarer may read it: the RPC proof sets the viewer to the caller.
+            document = call.rpc("timeline").person_timeline(body.id_number, None, None, None, None)
             seen = tuple(sightings(json.loads(document)["entries"]))
-        except NotFound:  # civreg has recorded nothing about the person
-            pass
+        except Refusal:
+            # Nothing recorded about the person, or no id the timeline knows: no sightings (the funeral service
+            # judges the ID number itself).
+            seen = ()
     return dataclasses.replace(call, body=body.model_copy(update={"seen_alive": seen}), disclosed=call.disclosed)
 
 
