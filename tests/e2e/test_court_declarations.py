@@ -509,3 +509,23 @@ def test_d2_a_relief_stay_the_declarer_may_not_read_is_no_evidence_and_d9_alerts
     [alert] = wait_until(lambda: relief_case(api, case, "RS-610500")["alerts"], timeout=30,
                          what="the station's staff alerted")
     assert alert["declaration_id"] == declared["declaration_id"]
+
+
+def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked_for_the_registrar(api):
+    """F-6: a body found four days ago, unidentified; identified by DNA as a man declared dead 15 days ago: the
+    identification links the declaration, and the two dates wait for the registrar."""
+    person = synthetic_id_number(sex="male")
+    declared = declare(api, person, judged=-15)
+    body = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "died_on": day(-4), "place_division": "610502", "certificate_no": "D-2026-90", "issuer": "渭南市中心医院",
+        "natural": True, "funeral_home": "FH-610502",
+        "unidentified": {"police_case": "渭公刑字〔2026〕17号", "description": "male, about 50"}}))
+    assert body["declaration_id"] is None  # nobody known yet
+
+    created(api.post(f"/v1/funeral/deaths/{body['death_id']}/identification", as_="funeral_staff",
+                     office="FH-610502", json={"id_number": person, "method": "dna"}))
+
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    [item] = [r for r in reviews if r["death_id"] == body["death_id"]]
+    assert (item["declaration_id"], item["subject_id"], item["died_on"], item["declared_died_on"]) == (
+        declared["declaration_id"], person, day(-4), day(-15))

@@ -129,8 +129,10 @@ def _death_corrected(tx: psycopg.Connection, event: Event) -> None:
 
 def _body_identified(tx: psycopg.Connection, event: Event) -> None:
     p = event.payload
-    tx.execute("UPDATE deaths SET subject_id = %s, id_number = %s, version = %s WHERE death_id = %s",
-               (p["id_number"], p["id_number"], event.stream_version, p["death_id"]))
+    tx.execute("UPDATE deaths SET subject_id = %s, id_number = %s, version = %s, declaration_id = %s,"
+               " declared_died_on = %s WHERE death_id = %s",
+               (p["id_number"], p["id_number"], event.stream_version, p.get("declaration_id"),
+                p.get("declared_died_on"), p["death_id"]))
     # The temporary id keeps answering: both ids name the same death from now on (0.5).
     _unique(tx, "INSERT INTO person_deaths (subject_id, death_id) VALUES (%s, %s)", (p["id_number"], p["death_id"]),
             _already_deceased)

@@ -119,7 +119,8 @@ def identify_body(uow: UnitOfWork, death_id: str, command: IdentifyBody, actor: 
     def decide(record: DeathRecord) -> list[Draft]:
         person = person_of(command, today)
         assert person is not None
-        return decide_identification(record, command, actor, today, uow.read.death_of(person.value) is not None)
+        return decide_identification(record, command, actor, today, uow.read.death_of(person.value) is not None,
+                                     uow.read.standing_death_declaration(person.value))
     return on_death.run(uow, death_id, decide, actor, today)
 
 

@@ -79,6 +79,11 @@ class BodyIdentified(EventModel):
     identified_on: dt.date
     method: str
     died_on: dt.date
+    declaration_id: str | None = Field(None, description="D-8: the standing death declaration of the person "
+                                                         "identified, to which the body is linked")
+    declared_died_on: dt.date | None = Field(None, description="D-8: that declaration's date of death (art. 48); "
+                                                               "where it differs from `died_on`, the registrar "
+                                                               "reviews the dates")
 
 
 class BodyStored(EventModel):

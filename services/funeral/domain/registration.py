@@ -98,7 +98,8 @@ def decide_registration(command: RegisterDeath, actor: Actor, today: dt.date, ne
 
 
 def decide_relief_station_death(
-    command: OpenReliefStationDeath, today: dt.date, death_id: str, already_deceased: bool
+    command: OpenReliefStationDeath, today: dt.date, death_id: str, already_deceased: bool,
+    declared: DeclaredDeath | None = None,
 ) -> list[Draft]:
     """V-8 → F-1: a death in a relief station's care opens the death record; a person without a known
     identity (the station's TMP- id) follows the unidentified-body procedure (F-6). The relief station's
@@ -117,6 +118,7 @@ def decide_relief_station_death(
         command.relief_case_id,
         None if identified else command.subject_id, None,
     )
+    payload |= link_to_declaration_D8(declared if identified else None)
     return [Draft.of(contract.DeathRegistered(**payload), command.died_on, ((command.subject_id, "deceased"),))]
 
 
@@ -134,9 +136,11 @@ def _registration_payload(
 
 
 def decide_identification(
-    record: DeathRecord, command: IdentifyBody, actor: Actor, today: dt.date, already_deceased: bool
+    record: DeathRecord, command: IdentifyBody, actor: Actor, today: dt.date, already_deceased: bool,
+    declared: DeclaredDeath | None = None,
 ) -> list[Draft]:
-    """F-6: the unidentified body is identified; the temporary subject is linked to the ID number."""
+    """F-6: the unidentified body is identified; the temporary subject is linked to the ID number — and, for a
+    person declared dead, to the standing death declaration (D-8)."""
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
     if record.identified:
@@ -152,7 +156,7 @@ def decide_identification(
     temporary_id = record.temporary_id or record.subject_id
     payload = {"death_id": record.death_id, "temporary_id": temporary_id, "id_number": person.value,
                "identified_on": identified_on.isoformat(), "method": command.method,
-               "died_on": record.died_on.isoformat()}
+               "died_on": record.died_on.isoformat(), **link_to_declaration_D8(declared)}
     return [Draft.of(contract.BodyIdentified(**payload), identified_on,
                      ((temporary_id, "temporary"), (person.value, "identified")))]
 

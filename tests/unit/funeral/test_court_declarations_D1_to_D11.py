@@ -11,7 +11,13 @@ from typing import Any
 import pytest
 
 from services.funeral.contract import events as contract
-from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
+from services.funeral.contract.commands import (
+    DeclareByCourt,
+    FileSpouseStatement,
+    IdentifyBody,
+    RevokeDeclaration,
+    WithdrawDeath,
+)
 from services.funeral.contract.facts import declared_missing, life_status
 from services.funeral.contract.seen_alive import SeenAlive, seen_after, sightings
 from services.funeral.domain import declarations as d
@@ -20,6 +26,7 @@ from services.funeral.domain.events import Draft
 from services.funeral.domain.registration import (
     DeclaredDeath,
     NewDeath,
+    decide_identification,
     decide_registration,
     decide_relief_station_death,
     review_D8,
@@ -28,14 +35,17 @@ from shared.actor import Actor
 from shared.errors import Refusal
 from tests.unit.funeral.given import (
     DEATH_ID,
+    FOUND_ON,
     OTHER_PERSON,
     PERSON,
     TODAY,
     days_ago,
+    record,
     refused,
     registered,
     registration_command,
     relief_station_command,
+    unidentified_registered,
 )
 
 REGISTRAR = Actor("registrar.MR-610502", "marriage_registrar", "MR-610502")
@@ -305,6 +315,29 @@ def test_d8_a_date_of_death_other_than_the_declarations_goes_to_the_registrar():
 
     declared_on = dt.date.fromisoformat(event.payload["declared_died_on"])
     assert review_D8(declared_on, dt.date.fromisoformat(event.payload["died_on"])) == ["declared_date_conflict"]
+
+
+def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked():
+    """F-6: the body found on FOUND_ON is identified as the declared person: the identification names the
+    declaration and its date, which differs from the day the body was found: the registrar reviews it."""
+    body = record(unidentified_registered())
+    command = IdentifyBody(id_number=PERSON, method="dna", identified_on=days_ago(1))
+
+    [event] = decide_identification(body, command, given_staff(), TODAY, False, DeclaredDeath(DECLARATION_ID,
+                                                                                              JUDGMENT_ON))
+
+    assert (event.payload["declaration_id"], event.payload["declared_died_on"]) == (DECLARATION_ID, "2025-03-03")
+    assert review_D8(JUDGMENT_ON, FOUND_ON) == ["declared_date_conflict"]
+
+
+def test_d8_a_relief_station_death_of_a_person_declared_dead_is_linked_and_a_temporary_id_never_is():
+    declared = DeclaredDeath(DECLARATION_ID, JUDGMENT_ON)
+    [known] = decide_relief_station_death(relief_station_command(subject_id=PERSON), TODAY, DEATH_ID, False,
+                                          declared)
+    [unknown] = decide_relief_station_death(relief_station_command(), TODAY, DEATH_ID, False, declared)
+
+    assert known.payload["declaration_id"] == DECLARATION_ID
+    assert "declaration_id" not in unknown.payload
 
 
 def test_d8_a_death_of_a_person_never_declared_links_nothing():
