@@ -275,7 +275,8 @@ JudgmentRef = line(60)  # 案号, e.g. (2025)陕0502民特12号
 class DeclareByCourt(Model):
     """D-1: a court's declaration of death or disappearance, entered from the judgment. `deemed_dead_on` is
     the accident date on the accident grounds (art. 48, D-3); `plausibility_confirmed` is the registrar's
-    confirmation of a judgment dated before the legal minimum (D-2)."""
+    confirmation of a judgment dated before the legal minimum, or contradicted by civreg seeing the person
+    alive (D-2)."""
 
     kind: DeclarationKind
     id_number: IdNumberText

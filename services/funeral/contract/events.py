@@ -158,7 +158,7 @@ class CourtDeclarationRecorded(EventModel):
                                                  "`accident_certified`")
     died_on: dt.date | None = Field(None, description="death: the date of death the judgment gives (art. 48)")
     plausibility_confirmed: bool = Field(False, description="D-2: the registrar confirmed a judgment dated before "
-                                                            "the legal minimum")
+                                                            "the legal minimum or contradicted by a sighting")
     supersedes: str | None = Field(None, description="the missing declaration this death declaration ends (D-3)")
     seen_alive: tuple[CourtDeclarationRecordedSeenAlive, ...] = Field(
         (), description="D-2: civreg saw the person alive after the missing or accident date (service and date); "
