@@ -215,20 +215,43 @@ def test_parents_declared_before_the_childs_file_existed_count_when_it_opens_D6(
     confirm_orphan(api, younger)
 
 
-def test_a_child_declared_dead_after_an_earlier_accident_has_the_months_paid_since_go_to_an_officer_D6(api):
-    """The file ends in the judgment month; art. 48 dates the death to the accident, and the months paid after it
-    are listed for an officer (GET /tasks, `payment_reviews`)."""
-    child = synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365))
-    opened = created(api.post("/v1/child-welfare/children", **OFFICER, json={
+def confirmed_months_ago(world, child: str) -> str:
+    """An orphan's file opened, checked and confirmed three months ago: officers date their records at most 30
+    days back, so the file is made as the service made it then — its application on the module's child welfare
+    schema with a clock set back (tests/support/clock.py); the service running now reads it as its own."""
+    from services.child_welfare.application.child_welfare import ChildWelfare
+    from services.child_welfare.domain.events import UPCASTERS
+    from shared.eventstore.postgres import PostgresEventStore
+    from shared.nameko_ext.context import Correlation
+    from tests.support.clock import Clock
+
+    then = TODAY - dt.timedelta(days=92)
+    welfare = ChildWelfare(PostgresEventStore(world[0].database("child_welfare", max_size=1), UPCASTERS),
+                           Correlation("e2e-orphan", None, "tester"), Clock(then))
+    officer = {"name": "child-welfare.city", "role": "child_welfare_officer", "office": None}
+    township = {"name": "township.610502001", "role": "township_officer", "office": None, "township": "610502001"}
+    opened = welfare.open_file({
         "child": {"id_number": child, "name": "王小宝", "household_division": "610502"},
         "parents": [{"id_number": synthetic_id_number(sex=sex), "name": name, "condition": "deceased",
-                     "condition_since": day(-200), "evidence_ref": f"死亡证明-{n}"}
+                     "condition_since": (then - dt.timedelta(days=200)).isoformat(), "evidence_ref": f"死亡证明-{n}"}
                     for n, (sex, name) in enumerate((("male", "王建国"), ("female", "李秀兰")))],
-        "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed", "applied_on": day(-30)}))
-    child_file = f"/v1/child-welfare/children/{opened['child_id']}"
-    confirm_orphan(api, child_file, checked=-29, decided=-28)  # paid from the month after the decision
-    if (TODAY - dt.timedelta(days=28)).month == TODAY.month:
-        pytest.skip("on a month's last days no month is paid yet by the judgment (officers date 30 days back)")
+        "guardian": {"name": "王大爷", "relation": "grandfather"}, "care": "dispersed",
+        "applied_on": (then - dt.timedelta(days=2)).isoformat()}, officer, None)
+    welfare.record_township_check(opened["child_id"], {"outcome": "passed", "checked_on": then.isoformat()},
+                                  township, None)
+    welfare.decide(opened["child_id"], {"outcome": "confirmed", "category": "orphan", "reasons": ["父母双亡"],
+                                        "decided_on": then.isoformat()}, officer, None)
+    return opened["child_id"]
+
+
+def test_a_child_declared_dead_after_an_earlier_accident_has_the_months_paid_since_go_to_an_officer_D6(api, world):
+    """The file ends in the judgment month; art. 48 dates the death to the accident, and the months paid after it
+    are listed for an officer (GET /tasks, `payment_reviews`). The file was confirmed three months before the
+    judgment, whatever today's day of the month: months after the accident were paid."""
+    child = synthetic_id_number(born=TODAY - dt.timedelta(days=9 * 365))
+    child_id = confirmed_months_ago(world, child)
+    child_file = f"/v1/child-welfare/children/{child_id}"
+    assert created(api.get(child_file, **OFFICER))["category"] == "orphan"
 
     declare(api, child, judged=0, ground="accident_certified", deemed_dead_on=day(-150), who=REGISTRAR,
             plausibility_confirmed=True)
@@ -237,8 +260,10 @@ def test_a_child_declared_dead_after_an_earlier_accident_has_the_months_paid_sin
                        timeout=30, what="the declared child's file ended")
     assert ended["status"] == "terminated"
     reviews = created(api.get("/v1/child-welfare/tasks", **OFFICER))["payment_reviews"]
-    [review] = [r for r in reviews if r["child_id"] == opened["child_id"]]
-    assert (review["reason"], review["until"]) == ("paid_after_declared_death", TODAY.strftime("%Y-%m"))
+    [review] = [r for r in reviews if r["child_id"] == child_id]
+    first_paid = (TODAY - dt.timedelta(days=92)).replace(day=1) + dt.timedelta(days=31)  # the month after
+    assert (review["reason"], review["from"], review["until"]) == (
+        "paid_after_declared_death", first_paid.strftime("%Y-%m"), TODAY.strftime("%Y-%m"))
 
 
 def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):
@@ -383,3 +408,124 @@ def test_eight_declarations_of_one_person_at_once_exactly_one_is_recorded_D1(api
 
     assert sorted(r.status_code for r in responses) == [201] + [409] * 7, [r.text for r in responses]
     assert {r.json()["code"] for r in responses if r.status_code == 409} == {"declaration_exists"}
+
+
+def test_d8_a_body_found_later_is_linked_and_its_other_date_goes_to_the_registrar(api):
+    """A person declared dead (judgment 20 days ago) is found dead, dated 5 days ago: the death is registered
+    as any death (F-1), linked to the declaration, and the two dates wait for the registrar in the registrar's
+    task list; the timeline gives the registered death from its date, the declared one before it (D-10)."""
+    person = synthetic_id_number(sex="male")
+    declared = declare(api, person, judged=-20)
+
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(-5), "place_division": "610502", "certificate_no": "D-2026-88",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+    assert (death["declaration_id"], death["review"]) == (declared["declaration_id"], ["declared_date_conflict"])
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    [item] = [r for r in reviews if r["death_id"] == death["death_id"]]
+    assert (item["declaration_id"], item["subject_id"], item["died_on"], item["declared_died_on"]) == (
+        declared["declaration_id"], person, day(-5), day(-20))
+    staff_view = created(api.get("/v1/funeral/tasks", as_="funeral_staff", office="FH-610502"))
+    assert staff_view["declaration_reviews"] == []  # the registrar's, not the funeral home's
+    answer = created(api.get(f"/v1/funeral/persons/{person}/death", as_="admin"))
+    assert (answer["basis"], answer["died_on"], answer["death_id"]) == ("registered", day(-5), death["death_id"])
+
+    now = wait_until(lambda: (f := facts(api, person))["death_basis"] == "registered" and f, timeout=30,
+                     what="the registered death on the timeline")
+    assert (now["alive"], now["died_on"]) == (False, day(-5))
+    before = facts(api, person, as_of=-10)
+    assert (before["alive"], before["died_on"], before["death_basis"]) == (False, day(-20), "declared")
+
+
+def test_d8_a_body_found_later_dated_as_the_declaration_is_linked_with_nothing_to_review(api):
+    person = synthetic_id_number(sex="male")
+    declared = declare(api, person, judged=-12)
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(-12), "place_division": "610502", "certificate_no": "D-2026-89",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+    assert (death["declaration_id"], death["review"]) == (declared["declaration_id"], [])
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    assert death["death_id"] not in {r["death_id"] for r in reviews}
+
+
+def wait_for_timeline(api: Api, person: str, event_type: str) -> None:
+    def shown() -> bool:
+        answer = api.get(f"/v1/persons/{person}/timeline", as_="admin")
+        return answer.status_code == 200 and event_type in {e["type"] for e in answer.json()["entries"]}
+    wait_until(shown, timeout=30, what=f"{event_type} on the timeline")
+
+
+def test_d2_a_judgment_contradicted_by_a_marriage_registered_since_is_held_for_the_registrar(api):
+    """Missing since 2020, lawful by date; but the person married 29 days ago at a civreg office: the courts'
+    entry is refused as implausible, naming the service and the date; a registrar confirms it, and the
+    declaration records what was seen."""
+    husband, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    marry(api, husband, wife, on=-29)
+    wait_for_timeline(api, husband, "marriage.MarriageRegistered")
+    body = {"kind": "missing", "id_number": husband, "court": "渭南市临渭区人民法院",
+            "judgment_ref": f"(2026)陕0502民特{next(_cases)}号", "judgment_on": day(-3), "missing_since": "2020-01-01",
+            "seen_alive": []}  # a client's `seen_alive` is replaced by what civreg saw
+
+    problem = assert_problem(api.post(DECLARATIONS, json=body, **COURTS), 422, "declaration_implausible")
+    assert {"loc": ["seen_alive", 0, "marriage"], "msg": day(-29)} in problem["errors"]
+    assert_problem(api.post(DECLARATIONS, json={**body, "plausibility_confirmed": True}, **COURTS), 422,
+                   "declaration_implausible")  # the courts' system does not confirm its own
+
+    confirmed = created(api.post(DECLARATIONS, json={**body, "plausibility_confirmed": True}, **REGISTRAR))
+    shown = created(api.get(f"{DECLARATIONS}/{confirmed['declaration_id']}", **REGISTRAR))
+    assert (shown["standing"], shown["plausibility_confirmed"]) == (True, True)
+    assert shown["seen_alive"] == [{"service": "marriage", "on": day(-29)}]
+
+
+def test_d2_a_death_declaration_contradicted_by_a_marriage_after_the_accident_is_held_D2(api):
+    """Accident 200 days ago (certified: three months' notice); the person married 29 days ago: held, naming the
+    marriage service and the day; a registrar confirms it."""
+    person, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
+    marry(api, person, wife, on=-29)
+    wait_for_timeline(api, person, "marriage.MarriageRegistered")
+    body = {"kind": "death", "id_number": person, "court": "渭南市临渭区人民法院",
+            "judgment_ref": f"(2026)陕0502民特{next(_cases)}号", "judgment_on": day(-1), "ground": "accident_certified",
+            "deemed_dead_on": day(-200)}
+
+    problem = assert_problem(api.post(DECLARATIONS, json=body, **REGISTRAR), 422, "declaration_implausible")
+    assert {"loc": ["seen_alive", 0, "marriage"], "msg": day(-29)} in problem["errors"]
+
+    created(api.post(DECLARATIONS, json={**body, "plausibility_confirmed": True}, **REGISTRAR))
+    assert wait_for_status(api, wife, "widowed")["since"] == day(-1)  # D-4 as for any death declaration
+
+
+def test_d2_a_relief_stay_the_declarer_may_not_read_is_no_evidence_and_d9_alerts_the_staff(api):
+    """The sightings are read as the declarer may read the person's timeline (the timeline service enforces the
+    caller's access classes): a relief stay (class `case`) is not shown to the courts or a registrar, so it holds
+    nothing back; the station's staff are alerted instead (D-9)."""
+    person = synthetic_id_number(sex="male")
+    case = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})  # two days ago
+    wait_for_timeline(api, person, "vagrant_aid.PersonTakenIn")
+
+    declared = declare(api, person, judged=-1, ground="accident_certified", deemed_dead_on=day(-200))
+
+    [alert] = wait_until(lambda: relief_case(api, case, "RS-610500")["alerts"], timeout=30,
+                         what="the station's staff alerted")
+    assert alert["declaration_id"] == declared["declaration_id"]
+
+
+def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked_for_the_registrar(api):
+    """F-6: a body found four days ago, unidentified; identified by DNA as a man declared dead 15 days ago: the
+    identification links the declaration, and the two dates wait for the registrar."""
+    person = synthetic_id_number(sex="male")
+    declared = declare(api, person, judged=-15)
+    body = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "died_on": day(-4), "place_division": "610502", "certificate_no": "D-2026-90", "issuer": "渭南市中心医院",
+        "natural": True, "funeral_home": "FH-610502",
+        "unidentified": {"police_case": "渭公刑字〔2026〕17号", "description": "male, about 50"}}))
+    assert body["declaration_id"] is None  # nobody known yet
+
+    created(api.post(f"/v1/funeral/deaths/{body['death_id']}/identification", as_="funeral_staff",
+                     office="FH-610502", json={"id_number": person, "method": "dna"}))
+
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    [item] = [r for r in reviews if r["death_id"] == body["death_id"]]
+    assert (item["declaration_id"], item["subject_id"], item["died_on"], item["declared_died_on"]) == (
+        declared["declaration_id"], person, day(-4), day(-15))

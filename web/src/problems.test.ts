@@ -24,6 +24,15 @@ describe('mapProblem', () => {
     expect(mapped.warnings).toEqual(['当事人在严重失信名单中 (M-10)：6105…'])
     expect(mapped.alerts).toEqual(['未达法定婚龄 (M-1)'])
   })
+  it('names each sighting of a D-2 refusal by service and day, above the form', () => {
+    const mapped = mapProblem({
+      status: 422, code: 'declaration_implausible',
+      errors: [{ loc: ['seen_alive', 0, 'marriage'], msg: '2026-11-07' }, { loc: ['seen_alive', 1, 'vagrant_aid'], msg: '2026-12-01' }],
+    })
+    expect(mapped.alerts).toEqual(['判决须经登记员确认 (D-2)：婚姻登记 2026-11-07 有本人办理记录',
+      '判决须经登记员确认 (D-2)：救助管理 2026-12-01 有本人办理记录'])
+    expect(mapped.fields).toEqual({})
+  })
   it('shows a refusal without errors above the form, and an unknown code as itself', () => {
     expect(mapProblem({ status: 409, code: 'cooling_off' }).alerts).toEqual(['离婚冷静期未满 (M-8)'])
     expect(messageOf('no_such_code_anywhere')).toBe('办理失败（no_such_code_anywhere）')

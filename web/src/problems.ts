@@ -1,6 +1,7 @@
 // The refusal mapper (workbench.md §4): a problem+json answer → Chinese messages at the fields, above the
 // form, and warnings. The messages come from the server's own catalogue, bundled at build time.
 import catalogue from '@catalogue'
+import { SERVICE } from './dicts'
 
 export interface FieldError { loc: (string | number)[]; msg: string; code?: string }
 export interface ProblemBody {
@@ -46,6 +47,9 @@ export function mapProblem(problem: ProblemBody): MappedProblem {
       mapped.warnings.push(warningText(error.msg))
     } else if (loc[0] === 'reasons') {
       mapped.alerts.push(messageOf(error.code ?? error.msg)) // M-5: each broken rule, in reading order
+    } else if (loc[0] === 'seen_alive') {
+      // D-2: civreg saw the person alive after the missing or accident date — the service and the day
+      mapped.alerts.push(`${messageOf(problem.code)}：${SERVICE[String(loc[2])] ?? loc[2]} ${error.msg} 有本人办理记录`)
     } else if (loc.length === 0) {
       mapped.alerts.push(messageOf(error.code ?? problem.code))
     } else {

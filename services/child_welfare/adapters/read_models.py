@@ -80,6 +80,17 @@ class ReadModels:
         return ReliefClosure(*row) if row else None
 
     # -- court declarations (D-6) ---------------------------------------------------------------------------
+    def lock_declared_parents(self, persons: list[str], exclusive: bool) -> None:
+        """D-6: a file opened while a declaration about a parent is applied. The opening reads the standing
+        declarations and the declaration's reaction reads the parent's files, each before the other commits:
+        without a common lock neither sees the other and the file misses the condition. Openings take each
+        parent's lock shared (they never wait for one another), the reaction the declared person's exclusively,
+        before either reads; the second to come waits for the first to commit and then sees what it wrote.
+        Per person, in one order (sorted), namespace 4 (1 is the event store's append lock)."""
+        function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+        for person in sorted(set(persons)):
+            self.tx.execute(f"SELECT {function}(4, hashtext(current_schema() || ':' || %s))", (person,))
+
     def note_declaration(self, declared: Declared) -> None:
         """A court's declaration about a person, kept whether or not a file names the person yet."""
         self.tx.execute("INSERT INTO declared_persons (declaration_id, person_id, kind, judgment_on, court,"

@@ -78,6 +78,7 @@ def open_file(uow: UnitOfWork, command: OpenFile, actor: Actor, today: dt.date) 
     new = d.NewFile(uow.ids.resource("child"), uow.read.file_of(child.value))
     drafts = d.decide_open(command, actor, today, new)
     parents = [p["id_number"] for p in drafts[0].payload["parents"] if p["id_number"]]
+    uow.read.lock_declared_parents(parents, exclusive=False)  # D-6: a declaration applied at this moment waits
     drafts += d.declared_parents_on_open(drafts, uow.read.standing_declarations(parents), DECLARATION_RECORDED)
     if command.carer is not None:
         carer = rules.check_id_number(command.carer.id_number, today, "carer.id_number")

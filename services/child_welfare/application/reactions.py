@@ -328,6 +328,7 @@ def declaration(reactor: Reactor, person: str, declared: funeral.CourtDeclaratio
     """D-6: the declared parent is on C-1's "dead or missing" side from the judgment date; a child declared dead
     has the file end in the judgment month."""
     def note(uow: UnitOfWork) -> None:  # kept for a file opened later (D-6 at C-2)
+        uow.read.lock_declared_parents([person], exclusive=True)  # held to the commit: an opening waits for it
         uow.read.note_declaration(d.Declared(person, declared.declaration_id, declared.kind, declared.judgment_on,
                                              declared.court, declared.judgment_ref))
         if declared.supersedes:

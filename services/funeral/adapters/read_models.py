@@ -15,6 +15,7 @@ import psycopg
 
 from services.funeral.contract.refusals import ALREADY_DECEASED, DECLARATION_EXISTS, DUPLICATE_CREMATION_CERTIFICATE
 from services.funeral.domain import events as ev
+from services.funeral.domain.registration import DeclaredDeath
 from shared.envelope import Event
 from shared.errors import Refusal
 
@@ -40,6 +41,12 @@ class ReadModels:
         rows = self.tx.execute("SELECT kind, declaration_id FROM declarations"
                                " WHERE subject_id = %s AND ends_on IS NULL", (subject_id,)).fetchall()
         return {kind: declaration_id for kind, declaration_id in rows}
+
+    def standing_death_declaration(self, subject_id: str) -> DeclaredDeath | None:
+        """D-8: the person's standing death declaration and its art. 48 date, if any."""
+        row = self.tx.execute("SELECT declaration_id, died_on FROM declarations"
+                              " WHERE subject_id = %s AND kind = 'death' AND ends_on IS NULL", (subject_id,)).fetchone()
+        return DeclaredDeath(row[0], row[1]) if row else None
 
     def declaration_by_judgment(self, court: str, judgment_ref: str) -> tuple[str, str, str] | None:
         """D-1: (declaration_id, subject, kind) of the court's case number, if entered."""
@@ -94,10 +101,11 @@ def _death_registered(tx: psycopg.Connection, event: Event) -> None:
     subject = event.subjects[0].id
     tx.execute(
         "INSERT INTO deaths (death_id, subject_id, temporary_id, id_number, died_on, place_division, natural_death,"
-        " funeral_home, source, relief_case_id, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        " funeral_home, source, relief_case_id, version, declaration_id, declared_died_on)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         (p["death_id"], subject, p.get("temporary_id"), subject if p["identified"] else None, p["died_on"],
          p["place_division"], p["natural"], p["funeral_home"], p["source"], p.get("relief_case_id"),
-         event.stream_version),
+         event.stream_version, p.get("declaration_id"), p.get("declared_died_on")),
     )
     _unique(tx, "INSERT INTO person_deaths (subject_id, death_id) VALUES (%s, %s)", (subject, p["death_id"]),
             _already_deceased)
@@ -121,8 +129,10 @@ def _death_corrected(tx: psycopg.Connection, event: Event) -> None:
 
 def _body_identified(tx: psycopg.Connection, event: Event) -> None:
     p = event.payload
-    tx.execute("UPDATE deaths SET subject_id = %s, id_number = %s, version = %s WHERE death_id = %s",
-               (p["id_number"], p["id_number"], event.stream_version, p["death_id"]))
+    tx.execute("UPDATE deaths SET subject_id = %s, id_number = %s, version = %s, declaration_id = %s,"
+               " declared_died_on = %s WHERE death_id = %s",
+               (p["id_number"], p["id_number"], event.stream_version, p.get("declaration_id"),
+                p.get("declared_died_on"), p["death_id"]))
     # The temporary id keeps answering: both ids name the same death from now on (0.5).
     _unique(tx, "INSERT INTO person_deaths (subject_id, death_id) VALUES (%s, %s)", (p["id_number"], p["death_id"]),
             _already_deceased)

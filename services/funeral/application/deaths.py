@@ -35,6 +35,7 @@ from services.funeral.domain.registration import (
     decide_identification,
     decide_registration,
     person_of,
+    review_D8,
 )
 from shared.actor import Actor
 from shared.errors import Refusal
@@ -50,8 +51,12 @@ def temporary_id(uow: UnitOfWork, place: str) -> str:
 
 def registration_result(events: list[Any]) -> dict[str, Any]:
     first = events[0]
+    declared_on = first.payload.get("declared_died_on")
+    review = review_D8(dt.date.fromisoformat(declared_on) if declared_on else None,
+                       dt.date.fromisoformat(first.payload["died_on"]))
     return {"death_id": first.payload["death_id"], "subject_id": first.subjects[0].id,
-            "identified": first.payload["identified"], "version": events[-1].stream_version}
+            "identified": first.payload["identified"], "version": events[-1].stream_version,
+            "declaration_id": first.payload.get("declaration_id"), "review": review}
 
 
 def register_death(uow: UnitOfWork, command: RegisterDeath, actor: Actor, today: dt.date) -> dict[str, Any]:
@@ -65,7 +70,8 @@ def register_death(uow: UnitOfWork, command: RegisterDeath, actor: Actor, today:
         rules.check_acts_for_place(actor, command.funeral_home)
         new = NewDeath(uow.ids.resource("death"), False, temporary_id(uow, command.funeral_home))
     else:
-        new = NewDeath(uow.ids.resource("death"), uow.read.death_of(person.value) is not None)
+        new = NewDeath(uow.ids.resource("death"), uow.read.death_of(person.value) is not None,
+                       declared=uow.read.standing_death_declaration(person.value))
     drafts = decide_registration(command, actor, today, new)
     return registration_result(uow.record(death_stream(new.death_id), drafts, NO_STREAM))
 
@@ -113,7 +119,8 @@ def identify_body(uow: UnitOfWork, death_id: str, command: IdentifyBody, actor: 
     def decide(record: DeathRecord) -> list[Draft]:
         person = person_of(command, today)
         assert person is not None
-        return decide_identification(record, command, actor, today, uow.read.death_of(person.value) is not None)
+        return decide_identification(record, command, actor, today, uow.read.death_of(person.value) is not None,
+                                     uow.read.standing_death_declaration(person.value))
     return on_death.run(uow, death_id, decide, actor, today)
 
 

@@ -56,6 +56,7 @@ def declaration(store: EventStore, conn: psycopg.Connection, declaration_id: str
         "judgment_ref": found.judgment_ref, "judgment_on": found.judgment_on, "missing_since": found.missing_since,
         "ground": found.ground, "died_on": found.died_on, "plausibility_confirmed": found.plausibility_confirmed,
         "supersedes": found.supersedes, "superseded_on": superseded_on, "revocation": revocation,
+        "seen_alive": [s.model_dump() for s in found.seen_alive],
         "spouse_statements": [dataclasses.asdict(s) for s in found.statements],
         "standing": ends_on is None, "effects": declarations.effects(found, superseded_on),
         "history": [{"type": e.type, "occurred_on": e.occurred_on.isoformat(), "version": e.stream_version,
@@ -93,10 +94,12 @@ def plot(conn: psycopg.Connection, plot_id: str) -> dict[str, Any]:
 
 
 def expiring_terms(conn: psycopg.Connection, as_of: dt.date, cemetery_code: str | None) -> dict[str, Any]:
-    """F-3: the task list of plot terms ending within the configured horizon (90 days) of `as_of`."""
+    """F-3: the task list of plot terms ending within the configured horizon (90 days) of `as_of`; D-8: the
+    dates of death a registrar is to review (the gateway gives each role its part)."""
     horizon = parameters.expiring_terms_horizon_days(as_of)
     return {"as_of": as_of.isoformat(), "horizon_days": horizon,
-            "tasks": queries.expiring_terms(conn, as_of, horizon, cemetery_code)}
+            "tasks": queries.expiring_terms(conn, as_of, horizon, cemetery_code),
+            "declaration_reviews": queries.declaration_reviews(conn)}
 
 
 def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:

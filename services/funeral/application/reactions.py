@@ -73,7 +73,8 @@ def open_relief_station_death(uow: UnitOfWork, event: Event, exited: relief.Pers
         issuer=exited.issuer, police_case=exited.police_case, funeral_home=funeral_home,
     )
     death_id = uow.ids.resource("death")
-    drafts = decide_relief_station_death(command, today, death_id, already_deceased=False)
+    drafts = decide_relief_station_death(command, today, death_id, already_deceased=False,
+                                         declared=uow.read.standing_death_declaration(subject))
     uow.record(death_stream(death_id), drafts, 0)
 
 
@@ -89,7 +90,8 @@ def identify_from_relief_station(uow: UnitOfWork, event: Event, identified: reli
                            identified_on=identified.identified_on)
     try:
         person = rules.check_id_number(command.id_number, today)
-        drafts = decide_identification(record, command, SYSTEM, today, uow.read.death_of(person.value) is not None)
+        drafts = decide_identification(record, command, SYSTEM, today, uow.read.death_of(person.value) is not None,
+                                       uow.read.standing_death_declaration(person.value))
     except Refusal as refusal:
         if refusal.code != ALREADY_DECEASED:
             raise

@@ -11,7 +11,9 @@ import datetime as dt
 from typing import Literal
 
 from pydantic import Field, StrictBool, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from services.funeral.contract.seen_alive import SeenAlive
 from services.funeral.contract.vocabulary import (
     Amount,
     AshesDisposition,
@@ -273,7 +275,8 @@ JudgmentRef = line(60)  # 案号, e.g. (2025)陕0502民特12号
 class DeclareByCourt(Model):
     """D-1: a court's declaration of death or disappearance, entered from the judgment. `deemed_dead_on` is
     the accident date on the accident grounds (art. 48, D-3); `plausibility_confirmed` is the registrar's
-    confirmation of a judgment dated before the legal minimum (D-2)."""
+    confirmation of a judgment dated before the legal minimum, or contradicted by civreg seeing the person
+    alive (D-2)."""
 
     kind: DeclarationKind
     id_number: IdNumberText
@@ -284,6 +287,9 @@ class DeclareByCourt(Model):
     ground: DeathGround | None = None
     deemed_dead_on: dt.date | None = None
     plausibility_confirmed: StrictBool = False
+    # D-2: civreg seeing the person alive, from the timeline; set by the gateway, never by the client (what a
+    # client sends is replaced), so the public schema does not show it.
+    seen_alive: SkipJsonSchema[tuple[SeenAlive, ...]] = ()
 
 
 class RevokeDeclaration(Model):

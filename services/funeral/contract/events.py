@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import Field
 
-from shared.reference.events import EventCatalogue, EventModel, Upcasters
+from shared.reference.events import EventCatalogue, EventModel, EventPart, Upcasters
 
 
 class AshesDisposed(EventModel):
@@ -79,6 +79,11 @@ class BodyIdentified(EventModel):
     identified_on: dt.date
     method: str
     died_on: dt.date
+    declaration_id: str | None = Field(None, description="D-8: the standing death declaration of the person "
+                                                         "identified, to which the body is linked")
+    declared_died_on: dt.date | None = Field(None, description="D-8: that declaration's date of death (art. 48); "
+                                                               "where it differs from `died_on`, the registrar "
+                                                               "reviews the dates")
 
 
 class BodyStored(EventModel):
@@ -128,6 +133,13 @@ class ClaimNoticePublished(EventModel):
     medium: str
 
 
+class CourtDeclarationRecordedSeenAlive(EventPart):
+    """One item of `CourtDeclarationRecorded.seen_alive`."""
+
+    service: str
+    on: dt.date
+
+
 class CourtDeclarationRecorded(EventModel):
     """D-1..D-3: a court's declaration of death (宣告死亡) or of disappearance (宣告失踪), entered from the
     judgment. Not a death registration (D-8): no death record, certificate or body. `died_on` (death only) is
@@ -146,8 +158,11 @@ class CourtDeclarationRecorded(EventModel):
                                                  "`accident_certified`")
     died_on: dt.date | None = Field(None, description="death: the date of death the judgment gives (art. 48)")
     plausibility_confirmed: bool = Field(False, description="D-2: the registrar confirmed a judgment dated before "
-                                                            "the legal minimum")
+                                                            "the legal minimum or contradicted by a sighting")
     supersedes: str | None = Field(None, description="the missing declaration this death declaration ends (D-3)")
+    seen_alive: tuple[CourtDeclarationRecordedSeenAlive, ...] = Field(
+        (), description="D-2: civreg saw the person alive after the missing or accident date (service and date); "
+                        "the registrar confirmed the judgment all the same")
 
 
 class CourtDeclarationRevoked(EventModel):
@@ -227,6 +242,11 @@ class DeathRegistered(EventModel):
     relief_case_id: str | None = Field(description="when opened from a relief-station death")
     temporary_id: str | None
     description: str | None
+    declaration_id: str | None = Field(None, description="D-8: the standing death declaration of the person, to "
+                                                         "which this body found later is linked")
+    declared_died_on: dt.date | None = Field(None, description="D-8: that declaration's date of death (art. 48); "
+                                                               "where it differs from `died_on`, the registrar "
+                                                               "reviews the dates")
 
 
 class DisposalApproved(EventModel):

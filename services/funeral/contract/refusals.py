@@ -64,7 +64,8 @@ DECLARATION_EXISTS = Code("declaration_exists", "D-1: a death declaration of thi
 JUDGMENT_REF_TAKEN = Code("judgment_ref_taken",
                           "D-1: this court's case number is another declaration, of another person or kind (409)")
 DECLARATION_IMPLAUSIBLE = Code("declaration_implausible",
-                               "D-2: the judgment is dated before the legal minimum …; the registrar confirms it")
+                               "D-2: the judgment is dated before the legal minimum …, or civreg saw the person "
+                               "alive after the missing or accident date; the registrar confirms it")
 DECLARATION_DATES_INVALID = Code("declaration_dates_invalid", "D-1: … is after the judgment date, or before birth")
 GROUND_NOT_APPLICABLE = Code("ground_not_applicable", "D-1: a ground or date of death is for death declarations")
 ACCIDENT_DATE_REQUIRED = Code("accident_date_required", "D-3: the accident grounds give the accident date")

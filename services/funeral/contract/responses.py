@@ -15,6 +15,10 @@ class DeathRegistered(View):
     subject_id: str
     identified: bool
     version: int
+    declaration_id: str | None = Field(None, description="D-8: the person's standing death declaration, linked")
+    review: list[str] = Field(default_factory=list, description="D-8: `declared_date_conflict` — the date of "
+                                                                "death differs from the declaration's; the "
+                                                                "registrar reviews it")
 
 
 class Cremated(View):
@@ -163,10 +167,26 @@ class ExpiringTerm(View):
     overdue: bool
 
 
+class DeclarationReview(View):
+    """D-8: a body found later whose registered date of death differs from the standing death declaration's."""
+
+    death_id: str
+    declaration_id: str
+    subject_id: str
+    died_on: dt.date
+    declared_died_on: dt.date
+    funeral_home: str
+    reason: Literal["declared_date_conflict"]
+    version: int
+
+
 class Tasks(View):
     as_of: dt.date
     horizon_days: int
     tasks: list[ExpiringTerm]
+    declaration_reviews: list[DeclarationReview] = Field(
+        default_factory=list, description="D-8: for marriage registrars and admins (the cemetery's terms are "
+                                          "not theirs): dates of death to review")
 
 
 class Statistics(View):
@@ -218,6 +238,9 @@ class CourtDeclaration(View):
     ground: str | None = None
     died_on: dt.date | None = None
     plausibility_confirmed: bool = False
+    seen_alive: list[dict[str, Any]] = Field(default_factory=list, description="D-2: civreg saw the person alive "
+                                             "after the missing or accident date (`service`, `on`); the registrar "
+                                             "confirmed the judgment all the same")
     supersedes: str | None = None
     superseded_on: dt.date | None = None
     revocation: dict[str, Any] | None = None

@@ -18,6 +18,7 @@ from services.funeral.contract import events as contract
 from services.funeral.contract import refusals as r
 from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
 from services.funeral.contract.refusals import ALREADY_DECEASED, BODY_DISPOSED, BUSINESS_DATE_IN_FUTURE, NOT_IDENTIFIED
+from services.funeral.contract.seen_alive import SeenAlive, seen_after
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft
@@ -53,6 +54,7 @@ class Declaration:
     revoked_on: dt.date | None = None
     revocation: contract.CourtDeclarationRevoked | None = None
     statements: tuple[Statement, ...] = ()
+    seen_alive: tuple[contract.CourtDeclarationRecordedSeenAlive, ...] = ()  # D-2: confirmed all the same
     version: int = 0
 
 
@@ -65,7 +67,8 @@ def fold(events: Iterable[Recorded]) -> Declaration | None:
             case contract.CourtDeclarationRecorded():
                 state = Declaration(model.declaration_id, model.kind, _subject(event), model.court,
                                     model.judgment_ref, model.judgment_on, model.missing_since, model.ground,
-                                    model.died_on, model.plausibility_confirmed, model.supersedes)
+                                    model.died_on, model.plausibility_confirmed, model.supersedes,
+                                    seen_alive=model.seen_alive)
             case contract.CourtDeclarationRevoked() if state is not None:
                 state = replace(state, revoked_on=model.revoked_on, revocation=model)
             case contract.SpouseStatementFiled() if state is not None:
@@ -117,17 +120,25 @@ def earliest_judgment(kind: str, ground: str | None, missing_since: dt.date | No
     return add_months(add_months(start, waiting), notice)
 
 
-def check_plausible_D2(command: DeclareByCourt, ground: str | None, actor: Actor) -> None:
-    """D-2: a judgment dated before the legal minimum is recorded only when a registrar confirms it (civreg
-    never reviews a judgment: the registrar confirms it was read right)."""
+def check_plausible_D2(command: DeclareByCourt, ground: str | None, actor: Actor) -> list[SeenAlive]:
+    """D-2: a judgment dated before the legal minimum, or contradicted by civreg seeing the person alive after
+    the missing (or accident) date, is recorded only when a registrar confirms it (civreg never reviews a
+    judgment: the registrar confirms it was read right). The sightings confirmed: recorded with the judgment."""
     earliest = earliest_judgment(command.kind, ground, command.missing_since, command.deemed_dead_on,
                                  command.judgment_on)
-    if earliest is None or command.judgment_on >= earliest:
-        return
+    early = earliest is not None and command.judgment_on < earliest
+    start = command.missing_since if ground in (None, "missing_four_years") else command.deemed_dead_on
+    seen = seen_after(command.seen_alive, start)
+    if not early and not seen:
+        return []
     if command.plausibility_confirmed and actor.role == "marriage_registrar":
-        return
-    raise rules.refusal(r.DECLARATION_IMPLAUSIBLE, f"the judgment of {command.judgment_on} is before the legal "
-                        f"minimum {earliest}; a registrar confirms it (plausibility_confirmed)", field="judgment_on")
+        return seen
+    reasons = [f"the judgment of {command.judgment_on} is before the legal minimum {earliest}"] if early else []
+    reasons += [f"civreg saw the person alive after {start}: {s.service} on {s.on}" for s in seen]
+    errors = ([{"loc": ["body", "judgment_on"], "msg": f"before the legal minimum {earliest}"}] if early else []) + [
+        {"loc": ["seen_alive", n, s.service], "msg": s.on.isoformat()} for n, s in enumerate(seen)]
+    raise Refusal(r.DECLARATION_IMPLAUSIBLE, "; ".join(reasons) + "; a registrar confirms it "
+                  "(plausibility_confirmed)", 422, errors)
 
 
 # -- D-1, D-3: recording a declaration ---------------------------------------------------------------------------
@@ -171,7 +182,7 @@ def decide_declaration(command: DeclareByCourt, actor: Actor, today: dt.date, de
         if day is not None and not person.birth_date <= day <= command.judgment_on:
             raise rules.refusal(r.DECLARATION_DATES_INVALID, f"{field} {day} is after the judgment date or before "
                                 "birth", field=field)
-    check_plausible_D2(command, ground, actor)
+    seen = check_plausible_D2(command, ground, actor)
     if standing.registered_death:
         raise Refusal(ALREADY_DECEASED, "a death is registered for this person", 409)
     if command.kind == "death" and standing.death_declaration:
@@ -185,7 +196,8 @@ def decide_declaration(command: DeclareByCourt, actor: Actor, today: dt.date, de
         declaration_id=declaration_id, kind=command.kind, court=command.court, judgment_ref=command.judgment_ref,
         judgment_on=command.judgment_on, missing_since=command.missing_since, ground=ground, died_on=died_on,
         plausibility_confirmed=command.plausibility_confirmed,
-        supersedes=standing.missing_declaration if command.kind == "death" else None)
+        supersedes=standing.missing_declaration if command.kind == "death" else None,
+        seen_alive=tuple(contract.CourtDeclarationRecordedSeenAlive(service=s.service, on=s.on) for s in seen))
     return [Draft.of(event, command.judgment_on, ((person.value, "declared"),))]
 
 

@@ -33,12 +33,39 @@ CORRECTABLE = ("id_number", "died_on", "place_division", "natural", "certificate
 
 
 @dataclass(frozen=True)
+class DeclaredDeath:
+    """D-8: the person's standing death declaration, looked up by the application."""
+
+    declaration_id: str
+    died_on: dt.date  # the art. 48 date (D-3)
+
+
+@dataclass(frozen=True)
 class NewDeath:
     """What the application allocated or looked up for a registration."""
 
     death_id: str
     already_deceased: bool  # F-1: the person (ID number) already has a registered death
     temporary_id: str | None = None  # F-6: allocated for an unidentified body
+    declared: DeclaredDeath | None = None  # D-8: a body found later of a person declared dead
+
+
+DECLARED_DATE_CONFLICT = "declared_date_conflict"
+
+
+def link_to_declaration_D8(declared: DeclaredDeath | None) -> dict[str, Any]:
+    """D-8: a body found later is registered as any death and linked to the standing death declaration; the
+    declaration's date travels with the death, so the registrar's review list (and every consumer) can tell a
+    conflicting date without reading the declaration."""
+    if declared is None:
+        return {}
+    return {"declaration_id": declared.declaration_id, "declared_died_on": declared.died_on.isoformat()}
+
+
+def review_D8(declared_died_on: dt.date | None, died_on: dt.date) -> list[str]:
+    """D-8: a date of death other than the declaration's goes to the registrar (civreg never decides which is
+    right: the court revokes or the death is corrected, F-7)."""
+    return [DECLARED_DATE_CONFLICT] if declared_died_on is not None and declared_died_on != died_on else []
 
 
 def person_of(command: RegisterDeath | CorrectDeath | IdentifyBody, today: dt.date) -> IdNumber | None:
@@ -66,11 +93,13 @@ def decide_registration(command: RegisterDeath, actor: Actor, today: dt.date, ne
         command.issuer, funeral_home, person is not None, police_case, "funeral_home", None,
         None if person else subject, unidentified.description if unidentified else None,
     )
+    payload |= link_to_declaration_D8(new.declared if person is not None else None)
     return [Draft.of(contract.DeathRegistered(**payload), command.died_on, ((subject, "deceased"),))]
 
 
 def decide_relief_station_death(
-    command: OpenReliefStationDeath, today: dt.date, death_id: str, already_deceased: bool
+    command: OpenReliefStationDeath, today: dt.date, death_id: str, already_deceased: bool,
+    declared: DeclaredDeath | None = None,
 ) -> list[Draft]:
     """V-8 → F-1: a death in a relief station's care opens the death record; a person without a known
     identity (the station's TMP- id) follows the unidentified-body procedure (F-6). The relief station's
@@ -89,6 +118,7 @@ def decide_relief_station_death(
         command.relief_case_id,
         None if identified else command.subject_id, None,
     )
+    payload |= link_to_declaration_D8(declared if identified else None)
     return [Draft.of(contract.DeathRegistered(**payload), command.died_on, ((command.subject_id, "deceased"),))]
 
 
@@ -106,9 +136,11 @@ def _registration_payload(
 
 
 def decide_identification(
-    record: DeathRecord, command: IdentifyBody, actor: Actor, today: dt.date, already_deceased: bool
+    record: DeathRecord, command: IdentifyBody, actor: Actor, today: dt.date, already_deceased: bool,
+    declared: DeclaredDeath | None = None,
 ) -> list[Draft]:
-    """F-6: the unidentified body is identified; the temporary subject is linked to the ID number."""
+    """F-6: the unidentified body is identified; the temporary subject is linked to the ID number — and, for a
+    person declared dead, to the standing death declaration (D-8)."""
     rules.check_acts_for_place(actor, record.funeral_home)
     check_version(command.version, record)
     if record.identified:
@@ -124,7 +156,7 @@ def decide_identification(
     temporary_id = record.temporary_id or record.subject_id
     payload = {"death_id": record.death_id, "temporary_id": temporary_id, "id_number": person.value,
                "identified_on": identified_on.isoformat(), "method": command.method,
-               "died_on": record.died_on.isoformat()}
+               "died_on": record.died_on.isoformat(), **link_to_declaration_D8(declared)}
     return [Draft.of(contract.BodyIdentified(**payload), identified_on,
                      ((temporary_id, "temporary"), (person.value, "identified")))]
 

@@ -22,17 +22,22 @@ as problem+json with their codes. Commands pass the Idempotency-Key on, so a ret
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from services.funeral.contract import queries, responses
+from services.funeral.contract.commands import DeclareByCourt
+from services.funeral.contract.seen_alive import SeenAlive, sightings
 from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, PREFIX
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
+from shared.errors import Refusal
 from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
                         "relief_staff", "bureau"}
 RECORD_READERS = {"funeral_staff", "admin"}
+TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar reviews a body found later
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
@@ -69,15 +74,36 @@ def _courts_only(call: Call) -> None:
         raise Problem(403, FORBIDDEN, "only the courts' system enters court declarations")
 
 
+def _with_sightings(call: Call) -> Call:
+    """D-2: a declaration goes on with civreg's sightings of the person alive, read from the person's timeline
+    (services/funeral/contract/seen_alive.py); whatever a client put there is replaced. Without a missing or
+    accident date there is nothing to contradict, and the timeline is not asked."""
+    body = call.body
+    if not isinstance(body, DeclareByCourt):
+        return call
+    seen: tuple[SeenAlive, ...] = ()
+    if body.missing_since is not None or body.deemed_dead_on is not None:
+        try:
+            # The timeline answers as the declarer may read it: the RPC proof sets the viewer to the caller.
+            document = call.rpc("timeline").person_timeline(body.id_number, None, None, None, None)
+            seen = tuple(sightings(json.loads(document)["entries"]))
+        except Refusal:
+            # Nothing recorded about the person, or no id the timeline knows: no sightings (the funeral service
+            # judges the ID number itself).
+            seen = ()
+    return dataclasses.replace(call, body=body.model_copy(update={"seen_alive": seen}), disclosed=call.disclosed)
+
+
 def _for_courts(route: Route) -> Route:
-    """A declaration command's route with the courts-only check before the table's handler."""
+    """A declaration command's route with the courts-only check before the table's handler (and, entering one,
+    D-2's sightings)."""
     if not route.path.startswith(DECLARATIONS):
         return route
     inner = route.handler
 
     def handler(call: Call) -> Reply:
         _courts_only(call)
-        return inner(call)
+        return inner(_with_sightings(call))
 
     handler.__doc__ = inner.__doc__
     return dataclasses.replace(route, handler=handler)
@@ -94,13 +120,21 @@ def read_plot(call: Call) -> Reply:
 
 
 def tasks(call: Call) -> Reply:
-    """Plot terms ending within 90 days of `as_of` (default today), and ended ones (F-3)."""
+    """Plot terms ending within 90 days of `as_of` (F-3); registrars: dates of death to review (D-8).
+
+    Cemetery and funeral staff get the plot terms, marriage registrars the bodies found later whose date of
+    death differs from the death declaration's (`declaration_reviews`), admins both."""
     principal = call.principal
     assert principal is not None
     cemetery = call.query.get("cemetery")
     if principal.role == "funeral_staff" and (principal.office or "").startswith("CEM-"):
         cemetery = principal.office  # cemetery staff see their own cemetery's tasks
-    return Reply(call.rpc("funeral").expiring_terms(call.query.get("as_of"), cemetery))
+    found = call.rpc("funeral").expiring_terms(call.query.get("as_of"), cemetery)
+    if principal.role == "marriage_registrar":
+        found["tasks"] = []  # plot terms are the cemeteries' business
+    elif principal.role == "funeral_staff":
+        found["declaration_reviews"] = []  # D-8: the registrar's review, not the funeral home's
+    return Reply(found)
 
 
 def waiting_deaths(call: Call) -> Reply:
@@ -138,7 +172,7 @@ ROUTES = [
           response=responses.Plot),
     Route("GET", f"{PREFIX}/persons/<person_id>/death", "funeral.person_death", DEATH_STATUS_READERS,
           person_death, response=responses.PersonDeath, subject="person_id"),
-    Route("GET", f"{PREFIX}/tasks", "funeral.tasks", RECORD_READERS, tasks, query=queries.TasksQuery,
+    Route("GET", f"{PREFIX}/tasks", "funeral.tasks", TASK_READERS, tasks, query=queries.TasksQuery,
           response=responses.Tasks),
     Route("GET", f"{PREFIX}/statistics", "funeral.statistics", RECORD_READERS, statistics,
           query=queries.StatisticsQuery, response=responses.Statistics),

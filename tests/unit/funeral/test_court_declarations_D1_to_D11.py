@@ -11,21 +11,41 @@ from typing import Any
 import pytest
 
 from services.funeral.contract import events as contract
-from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
+from services.funeral.contract.commands import (
+    DeclareByCourt,
+    FileSpouseStatement,
+    IdentifyBody,
+    RevokeDeclaration,
+    WithdrawDeath,
+)
 from services.funeral.contract.facts import declared_missing, life_status
+from services.funeral.contract.seen_alive import SeenAlive, seen_after, sightings
 from services.funeral.domain import declarations as d
 from services.funeral.domain.death import fold as fold_death
 from services.funeral.domain.events import Draft
-from services.funeral.domain.registration import decide_relief_station_death
+from services.funeral.domain.registration import (
+    DeclaredDeath,
+    NewDeath,
+    decide_identification,
+    decide_registration,
+    decide_relief_station_death,
+    review_D8,
+)
 from shared.actor import Actor
+from shared.errors import Refusal
 from tests.unit.funeral.given import (
     DEATH_ID,
+    FOUND_ON,
     OTHER_PERSON,
     PERSON,
     TODAY,
+    days_ago,
+    record,
     refused,
     registered,
+    registration_command,
     relief_station_command,
+    unidentified_registered,
 )
 
 REGISTRAR = Actor("registrar.MR-610502", "marriage_registrar", "MR-610502")
@@ -134,6 +154,67 @@ def test_D_2_the_minimums_are_dated_parameters_judged_by_the_judgment_date():
     assert event.payload["plausibility_confirmed"] is False
 
 
+def seen(service: str, on: dt.date) -> SeenAlive:
+    return SeenAlive(service=service, on=on)
+
+
+def test_d2_a_judgment_contradicted_by_civreg_seeing_the_person_alive_is_held_for_a_registrar():
+    """Missing since 2019-01-10, lawful by date (2024-01-10 at the earliest), but a relief station took the
+    person in on 2024-06-01: refused as implausible, the evidence named (service and date)."""
+    sighting = seen("vagrant_aid", dt.date(2024, 6, 1))
+    with pytest.raises(Refusal) as caught:
+        declare(seen_alive=(sighting,))
+
+    assert (caught.value.code, caught.value.status) == ("declaration_implausible", 422)
+    assert caught.value.errors == [{"loc": ["seen_alive", 0, "vagrant_aid"], "msg": "2024-06-01"}]
+    assert "vagrant_aid on 2024-06-01" in caught.value.detail
+
+
+def test_d2_the_courts_cannot_confirm_a_sighting_a_registrar_does_and_it_is_recorded():
+    sightings_ = (seen("marriage", dt.date(2023, 5, 20)), seen("vagrant_aid", dt.date(2024, 6, 1)))
+    with refused("declaration_implausible"):
+        declare(COURTS, plausibility_confirmed=True, seen_alive=sightings_)
+
+    [event] = declare(plausibility_confirmed=True, seen_alive=sightings_)
+    assert event.payload["plausibility_confirmed"] is True
+    assert event.payload["seen_alive"] == [{"service": "marriage", "on": "2023-05-20"},
+                                           {"service": "vagrant_aid", "on": "2024-06-01"}]
+
+
+def test_d2_a_sighting_on_or_before_the_missing_date_contradicts_nothing():
+    [event] = declare(seen_alive=(seen("marriage", dt.date(2019, 1, 10)), seen("adoption", dt.date(2015, 2, 2))))
+
+    assert (event.payload["plausibility_confirmed"], event.payload["seen_alive"]) == (False, [])
+
+
+def test_d2_on_the_accident_grounds_a_sighting_after_the_accident_contradicts_the_judgment():
+    accident = {"missing_since": None, "ground": "accident_two_years", "deemed_dead_on": dt.date(2021, 8, 1)}
+    declare(seen_alive=(seen("marriage", dt.date(2021, 7, 1)),), **accident)  # before the accident: lawful
+    with refused("declaration_implausible"):
+        declare(seen_alive=(seen("marriage", dt.date(2021, 9, 1)),), **accident)
+
+
+def test_d2_a_missing_declaration_is_held_too():
+    with refused("declaration_implausible"):
+        declare(kind="missing", seen_alive=(seen("adoption", dt.date(2020, 3, 3)),))
+
+
+def test_d2_sightings_are_the_timeline_entries_in_which_the_person_acts_in_person():
+    entries = [
+        {"type": "marriage.MarriageRegistered", "occurred_on": "2023-05-20", "roles": ["party"]},
+        {"type": "marriage.MarriageRegistered", "occurred_on": "2023-05-20", "roles": ["party"]},  # one a day
+        {"type": "vagrant_aid.PersonIdentified", "occurred_on": "2024-06-01", "roles": ["identified"]},
+        {"type": "vagrant_aid.PersonIdentified", "occurred_on": "2024-06-02", "roles": ["temporary"]},
+        {"type": "adoption.ApplicationReceived", "occurred_on": "2024-01-02", "roles": ["adoptee"]},  # a child
+        {"type": "marriage.MarriageEndedByDeath", "occurred_on": "2024-02-02", "roles": ["party"]},
+        {"type": "funeral.CourtDeclarationRecorded", "occurred_on": "2024-03-03", "roles": ["declared"]},
+    ]
+
+    assert sightings(entries) == [seen("marriage", dt.date(2023, 5, 20)), seen("vagrant_aid", dt.date(2024, 6, 1))]
+    assert seen_after(sightings(entries), dt.date(2024, 1, 1)) == [seen("vagrant_aid", dt.date(2024, 6, 1))]
+    assert seen_after(sightings(entries), None) == []
+
+
 # -- D-3 date of death ---------------------------------------------------------------------------------------------
 def test_D_3_death_dates_from_the_judgment_or_on_the_accident_grounds_from_the_accident():
     [by_judgment] = declare()
@@ -208,6 +289,82 @@ def test_D_8_a_registered_death_outweighs_a_declared_one_and_names_its_basis():
     given = [*declare(), *registered()]
     status = life_status(PERSON, given)
     assert (status.death_basis, status.basis) == ("registered", contract.DeathRegistered.TYPE)
+
+
+# -- D-8 a body found later ---------------------------------------------------------------------------------------
+def found_later(died_on: dt.date, declared: DeclaredDeath | None) -> list[Draft]:
+    command = registration_command(died_on=died_on)
+    return decide_registration(command, given_staff(), TODAY, NewDeath(DEATH_ID, False, declared=declared))
+
+
+def given_staff() -> Actor:
+    return Actor("funeral.FH-610502", "funeral_staff", "FH-610502")
+
+
+def test_d8_a_body_found_later_is_registered_and_linked_to_the_standing_death_declaration():
+    [event] = found_later(days_ago(10), DeclaredDeath(DECLARATION_ID, days_ago(10)))
+
+    assert event.type == contract.DeathRegistered.TYPE
+    assert (event.payload["declaration_id"], event.payload["declared_died_on"]) == (DECLARATION_ID,
+                                                                                     days_ago(10).isoformat())
+    assert review_D8(days_ago(10), days_ago(10)) == []  # the same date: nothing for the registrar
+
+
+def test_d8_a_date_of_death_other_than_the_declarations_goes_to_the_registrar():
+    [event] = found_later(days_ago(3), DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))
+
+    declared_on = dt.date.fromisoformat(event.payload["declared_died_on"])
+    assert review_D8(declared_on, dt.date.fromisoformat(event.payload["died_on"])) == ["declared_date_conflict"]
+
+
+def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked():
+    """F-6: the body found on FOUND_ON is identified as the declared person: the identification names the
+    declaration and its date, which differs from the day the body was found: the registrar reviews it."""
+    body = record(unidentified_registered())
+    command = IdentifyBody(id_number=PERSON, method="dna", identified_on=days_ago(1))
+
+    [event] = decide_identification(body, command, given_staff(), TODAY, False, DeclaredDeath(DECLARATION_ID,
+                                                                                              JUDGMENT_ON))
+
+    assert (event.payload["declaration_id"], event.payload["declared_died_on"]) == (DECLARATION_ID, "2025-03-03")
+    assert review_D8(JUDGMENT_ON, FOUND_ON) == ["declared_date_conflict"]
+
+
+def test_d8_a_relief_station_death_of_a_person_declared_dead_is_linked_and_a_temporary_id_never_is():
+    declared = DeclaredDeath(DECLARATION_ID, JUDGMENT_ON)
+    [known] = decide_relief_station_death(relief_station_command(subject_id=PERSON), TODAY, DEATH_ID, False,
+                                          declared)
+    [unknown] = decide_relief_station_death(relief_station_command(), TODAY, DEATH_ID, False, declared)
+
+    assert known.payload["declaration_id"] == DECLARATION_ID
+    assert "declaration_id" not in unknown.payload
+
+
+def test_d8_a_death_of_a_person_never_declared_links_nothing():
+    [event] = found_later(days_ago(3), None)
+
+    assert "declaration_id" not in event.payload and "declared_died_on" not in event.payload
+    assert review_D8(None, days_ago(3)) == []
+
+
+def test_d8_d10_the_registered_death_outweighs_the_declaration_from_its_own_date():
+    """D-10 as decided (docs/declarations.md): the declaration stands from the judgment; a body found later dated
+    after it gives `registered` from its date of death, the declared basis before it (the judgment is not
+    undone by civreg: only the court revokes)."""
+    later = days_ago(3)
+    given = [*declare(), *found_later(later, DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))]
+
+    between, after = life_status(PERSON, given, later - dt.timedelta(days=1)), life_status(PERSON, given, later)
+    assert (between.death_basis, between.died_on) == ("declared", JUDGMENT_ON)
+    assert (after.death_basis, after.died_on) == ("registered", later)
+
+
+def test_d8_d10_a_body_dated_before_the_judgment_is_registered_from_its_own_date():
+    earlier = days_ago(20)
+    given = [*declare(judgment_on=days_ago(5)), *found_later(earlier, DeclaredDeath(DECLARATION_ID, days_ago(5)))]
+
+    status = life_status(PERSON, given, days_ago(10))
+    assert (status.alive, status.death_basis, status.died_on) == (False, "registered", earlier)
 
 
 def test_D_10_declared_missing_until_revoked_or_superseded_by_a_death_declaration():

@@ -1290,7 +1290,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Plot terms ending within 90 days of `as_of` (default today), and ended ones (F-3). */
+        /** Plot terms ending within 90 days of `as_of` (F-3); registrars: dates of death to review (D-8). */
         get: operations["funeral.tasks"];
         put?: never;
         post?: never;
@@ -3697,6 +3697,13 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /**
+             * Seen Alive
+             * @description D-2: civreg saw the person alive after the missing or accident date (`service`, `on`); the registrar confirmed the judgment all the same
+             */
+            seen_alive?: {
+                [key: string]: unknown;
+            }[];
+            /**
              * Spouse Statements
              * @default []
              */
@@ -3810,8 +3817,19 @@ export interface components {
         DeathRegistered: {
             /** Death Id */
             death_id: string;
+            /**
+             * Declaration Id
+             * @description D-8: the person's standing death declaration, linked
+             * @default null
+             */
+            declaration_id: string | null;
             /** Identified */
             identified: boolean;
+            /**
+             * Review
+             * @description D-8: `declared_date_conflict` — the date of death differs from the declaration's; the registrar reviews it
+             */
+            review?: string[];
             /** Subject Id */
             subject_id: string;
             /** Version */
@@ -3860,10 +3878,42 @@ export interface components {
             version: number;
         };
         /**
+         * DeclarationReview
+         * @description D-8: a body found later whose registered date of death differs from the standing death declaration's.
+         */
+        DeclarationReview: {
+            /** Death Id */
+            death_id: string;
+            /** Declaration Id */
+            declaration_id: string;
+            /**
+             * Declared Died On
+             * Format: date
+             */
+            declared_died_on: string;
+            /**
+             * Died On
+             * Format: date
+             */
+            died_on: string;
+            /** Funeral Home */
+            funeral_home: string;
+            /**
+             * Reason
+             * @constant
+             */
+            reason: "declared_date_conflict";
+            /** Subject Id */
+            subject_id: string;
+            /** Version */
+            version: number;
+        };
+        /**
          * DeclareByCourt
          * @description D-1: a court's declaration of death or disappearance, entered from the judgment. `deemed_dead_on` is
          *     the accident date on the accident grounds (art. 48, D-3); `plausibility_confirmed` is the registrar's
-         *     confirmation of a judgment dated before the legal minimum (D-2).
+         *     confirmation of a judgment dated before the legal minimum, or contradicted by civreg seeing the person
+         *     alive (D-2).
          */
         DeclareByCourt: {
             /** Court */
@@ -6973,6 +7023,11 @@ export interface components {
              * Format: date
              */
             as_of: string;
+            /**
+             * Declaration Reviews
+             * @description D-8: for marriage registrars and admins (the cemetery's terms are not theirs): dates of death to review
+             */
+            declaration_reviews?: components["schemas"]["DeclarationReview"][];
             /** Horizon Days */
             horizon_days: number;
             /** Tasks */
