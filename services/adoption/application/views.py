@@ -10,7 +10,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from services.adoption.domain import rules
-from services.adoption.domain.state import Adoption, Application, Notice
+from services.adoption.domain.state import Adoption, Application, Assessment, Notice
 from shared.actor import Actor
 
 
@@ -40,6 +40,21 @@ def adoption_view(adoption: Adoption | None, actor: Actor) -> dict[str, Any]:
     if adoption.sealed and origins:
         view["sealed_at_request_of"] = adoption.requested_by
     return to_jsonable_python(view)
+
+
+def assessment_view(assessment: Assessment, today: dt.date) -> dict[str, Any]:
+    """A-10: the assessment, and from the adopters' consent the day its report is due (the living-together days
+    not counted) and whether it is late: reported after that day, or not reported by `today`."""
+    due = rules.assessment_due_A10(assessment.consented_on, assessment.living_together,
+                                   assessment.assessed_on or today) if assessment.consented_on else None
+    living = assessment.living_together
+    return to_jsonable_python({
+        "assessment_id": assessment.assessment_id, "office": assessment.office,
+        "adopters": [a.id_number for a in assessment.adopters], "outcome": assessment.outcome,
+        "assessed_on": assessment.assessed_on, "consented_on": assessment.consented_on, "due_on": due,
+        "late": due is not None and (assessment.assessed_on or today) > due,
+        "living_together": {"started_on": living[0], "ended_on": living[1]} if living else None,
+        "version": assessment.version})
 
 
 def notice_view(notice: Notice, today: dt.date) -> dict[str, Any]:
