@@ -52,6 +52,8 @@ def test_A_10_an_assessment_unreported_60_days_after_consent_is_late_until_its_r
     assert waiting["assessment_id"] in late(api, as_of=consented_on + dt.timedelta(days=61))
     assert waiting["assessment_id"] not in late(api, **COUNTY)  # another office's registrar
     assert waiting["assessment_id"] in late(api, as_="oversight")
+    history = api.get(f"/v1/persons/{waiting['adopters'][0]}/access-log", as_="oversight").json()["entries"]
+    assert any(e["action"] == "adoption.tasks" and e["role"] == "oversight" for e in history)  # a disclosure
 
     path = f"{AD}/assessments/{waiting['assessment_id']}"
     # a living-together period begun after the day had passed is no excuse
@@ -86,8 +88,11 @@ def test_A_10_a_report_in_one_step_dated_before_the_consent_writes_nothing_and_o
     placing = {"kind": "parent", "id_number": synthetic_id_number(sex="female"), "other_parent": "untraceable"}
 
     assert_problem(api.post(f"{AD}/assessments", json=body, **REGISTRAR), 422, "assessment_before_consent")
+    pending = api.post(f"{AD}/assessments", json={**body, "outcome": None, "assessed_on": None}, **REGISTRAR)
+    assert pending.status_code == 201 and pending.json()["outcome"] is None, pending.text
     assert_problem(api.post(f"{AD}/assessments", json={**body, "outcome": None}, **REGISTRAR), 422,
                    "validation_failed")  # a report gives its outcome with its date
+    # neither the refused report nor the one awaited counts for the registration
     assert_problem(register(api, adopters, child, today, placing_party=placing), 422, "no_assessment")
 
     consented_on = (today - dt.timedelta(days=30)).isoformat()

@@ -2319,6 +2319,10 @@ export interface components {
          * @description A-10: an assessment; from the adopters' consent, the day its report is due (60 days, the living-together
          *     period not counted) and whether it is late.
          * @example {
+         *       "adopters": [
+         *         "610502198001010016",
+         *         "610502198203040028"
+         *       ],
          *       "assessed_on": "2026-03-02",
          *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
          *       "consented_on": "2026-01-05",
@@ -2328,11 +2332,17 @@ export interface components {
          *         "ended_on": "2026-02-18",
          *         "started_on": "2026-01-20"
          *       },
+         *       "office": "MR-610502",
          *       "outcome": "suitable",
          *       "version": 2
          *     }
          */
         AdoptionAssessment: {
+            /**
+             * Adopters
+             * @description the adopters' ID numbers
+             */
+            adopters?: string[];
             /**
              * Assessed On
              * @default null
@@ -2357,6 +2367,11 @@ export interface components {
             late: boolean;
             /** @default null */
             living_together: components["schemas"]["LivingTogetherPeriod"] | null;
+            /**
+             * Office
+             * @default null
+             */
+            office: string | null;
             /**
              * Outcome
              * @default null
@@ -7853,6 +7868,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
@@ -7862,6 +7881,7 @@ export interface operations {
                      *         "ended_on": "2026-02-18",
                      *         "started_on": "2026-01-20"
                      *       },
+                     *       "office": "MR-610502",
                      *       "outcome": "suitable",
                      *       "version": 2
                      *     }
@@ -7915,6 +7935,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
@@ -7924,6 +7948,7 @@ export interface operations {
                      *         "ended_on": "2026-02-18",
                      *         "started_on": "2026-01-20"
                      *       },
+                     *       "office": "MR-610502",
                      *       "outcome": "suitable",
                      *       "version": 2
                      *     }
@@ -7977,6 +8002,10 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
@@ -7986,6 +8015,7 @@ export interface operations {
                      *         "ended_on": "2026-02-18",
                      *         "started_on": "2026-01-20"
                      *       },
+                     *       "office": "MR-610502",
                      *       "outcome": "suitable",
                      *       "version": 2
                      *     }
