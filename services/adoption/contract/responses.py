@@ -93,6 +93,9 @@ class Adoption(Response):
     dissolution: dict | None = None
     revocation: dict | None = None
     version: int
+    issued: list[AdoptionCertificateCopy] | None = Field(
+        default=None, description="the copies this command issued (a dissolution by agreement: the "
+                                  "解除收养关系证明, K-1), each with its verification code, answered only here (K-8)")
 
 
 class AdoptionSummary(Response):

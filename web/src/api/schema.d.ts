@@ -2241,6 +2241,12 @@ export interface components {
             dissolution: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Issued
+             * @description the copies this command issued (a dissolution by agreement: the 解除收养关系证明, K-1), each with its verification code, answered only here (K-8)
+             * @default null
+             */
+            issued: components["schemas"]["AdoptionCertificateCopy"][] | null;
             /** Office */
             office: string;
             /**
