@@ -1,11 +1,13 @@
-"""The adoption registrar's tasks in Debian's chromium against the real gateway and adoption service: an
-assessment the adopters consented to 70 days ago and not reported is listed under 收养申请 with the server's due
-day and a 逾期 badge (A-10); one whose living-together period pushed the day back is not. axe-core finds no
-serious violations."""
+"""The adoption registrar in Debian's chromium against the real gateway and adoption service: an assessment
+the adopters consented to 70 days ago and not reported is listed under 收养申请 with the server's due day and a
+逾期 badge (A-10), one whose living-together period pushed the day back is not; an adoption dissolved by
+agreement on its record page prints the 解除收养关系证明 the answer issued, from the server's PDF (A-16, K-1).
+axe-core finds no serious violations."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -13,6 +15,7 @@ import pytest
 from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
 from services.timeline.service import TimelineService
+from tests.e2e.adoption.test_adoption_http import assessed, couple, register
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import id_number_of
 from tests.support.workbench import account, no_serious_violations, screenshot, sign_in
@@ -50,3 +53,29 @@ def test_a_registrar_sees_the_late_assessment_reports_with_their_due_day_A10(pag
     assert excused["due_on"] not in table.inner_text()
     no_serious_violations(page)
     screenshot(page, "adoption-late-assessments")
+
+
+def test_a_dissolution_by_agreement_prints_its_proof_from_the_record_page_A16_K1(page, api, today) -> None:
+    adopters = couple()
+    assessed(api, adopters, today)
+    child = {"id_number": id_number_of(dt.date(2021, 6, 6), sequence=uuid.uuid4().int % 500), "name": "王小宝"}
+    made = register(api, adopters, child, today, placing_party={
+        "kind": "parent", "id_number": id_number_of(dt.date(1990, 2, 2), sequence=uuid.uuid4().int % 500,
+                                                      sex="female"), "other_parent": "untraceable"})
+    assert made.status_code == 201, made.text
+    certificate = made.json()["certificate"]
+    sign_in(page, api, *account("adoption_registrar", "MR-610502"))
+
+    page.get_by_role("menuitem", name="收养登记记录").click()
+    page.get_by_role("row").filter(has_text=certificate).get_by_role("button", name="查看").click()
+    page.locator("#ds-doc").fill("解除收养协议 2026-9")
+    page.get_by_role("button", name="解除收养关系").click()
+    page.get_by_text("已解除", exact=True).wait_for()
+    page.get_by_text("已收回", exact=True).wait_for()  # the 收养登记证 taken back (K-6)
+
+    page.get_by_role("button", name=re.compile(r"打印解除收养关系证明（SJ610502-\d{4}-\d{6}）")).click()
+    dialog = page.get_by_role("dialog", name="解除收养关系证明预览")
+    dialog.locator("iframe").wait_for()  # only once the server's PDF came back: a refusal shows an alert instead
+    assert dialog.get_by_role("alert").count() == 0
+    no_serious_violations(page)
+    screenshot(page, "adoption-dissolution-proof")
