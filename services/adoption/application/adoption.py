@@ -3,21 +3,24 @@ of the table runs its handler (application/handlers.py) in the shared runner; th
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import to_jsonable_python
 
 from services.adoption.adapters.read_models import Inline, awaiting_reports, list_adoptions, open_applications
 from services.adoption.application import documents, handlers
 from services.adoption.application.unit_of_work import EventIds, UnitOfWork
-from services.adoption.application.views import adoption_view, application_view, decision_due, notice_view
+from services.adoption.application.views import (
+    adoption_view,
+    application_view,
+    decision_due,
+    late_assessments,
+    notice_view,
+)
 from services.adoption.contract.queries import RegistrationQuery, TasksQuery
 from services.adoption.contract.refusals import FORBIDDEN_PLACE
 from services.adoption.contract.table import COMMANDS
-from services.adoption.domain import rules
 from services.adoption.domain.state import fold
 from shared import certificates as numbering
 from shared.actor import Actor
@@ -157,17 +160,3 @@ class AdoptionApplication(Application):
                 copy["adoption_id"])
         return documents.print_copy(adoption, copy, number, code, Actor.from_rpc(actor), url)
 
-
-def late_assessments(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    """A-10: of the assessments waiting for their report, those whose day has passed on `today`."""
-    late = []
-    for row in rows:
-        living = (row["living_together_from"], row["living_together_to"]) if row["living_together_from"] else None
-        due = rules.assessment_due_A10(row["consented_on"], living, today)
-        if due < today:
-            late.append(to_jsonable_python({
-                "assessment_id": row["assessment_id"], "office": row["office"], "adopters": row["adopters"],
-                "consented_on": row["consented_on"], "due_on": due, "days_late": (today - due).days,
-                "living_together": {"started_on": living[0], "ended_on": living[1]} if living else None,
-                "version": row["version"]}))
-    return late

@@ -9,8 +9,7 @@ import datetime as dt
 import pytest
 from pydantic import ValidationError
 
-from services.adoption.application.adoption import late_assessments
-from services.adoption.application.views import assessment_view
+from services.adoption.application.views import assessment_view, late_assessments
 from services.adoption.contract.commands import RecordAssessment, RecordLivingTogether, ReportAssessment
 from services.adoption.domain.decide import decide_assessment, decide_record_living_together, decide_report_assessment
 from services.adoption.domain.rules import assessment_due_A10
