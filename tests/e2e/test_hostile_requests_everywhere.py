@@ -51,6 +51,8 @@ HOSTILE = [
     ("GET", "/v1/adoption/tasks?as_of=2026-13-01&office=%00", {"as_": "oversight"}),
     ("POST", "/v1/adoption/applications/%00/refusal",
      {"as_": "adoption_registrar", "office": "MR-610502", "json": {"codes": ["no_assessment"], "reason": "无评估"}}),
+    ("POST", "/v1/adoption/assessments/%00/report", {"as_": "adoption_registrar", "office": "MR-610502",
+                                                      "json": {"outcome": "suitable", "assessed_on": "2026-01-05"}}),
     ("GET", "/v1/adoption/registrations?certificate=%00&code=%00",
      {"as_": "adoption_registrar", "office": "MR-610528"}),
 ]

@@ -32,3 +32,17 @@ export async function saveCertificatePdf(copy: IssuedCopy): Promise<string | nul
   if (pdf) download(`${copy.number}.pdf`, pdf)
   return problem
 }
+
+// The copies a command issued, by the record they belong to, while the tab stays open: the verification code
+// comes only with the issuing answer, and the page opened after it (a record) prints with it. In memory only,
+// and only for the staff member who issued them.
+const issuedByRecord = new Map<string, { by: string; copies: IssuedCopy[] }>()
+
+export function rememberIssued(by: string | undefined, record: string, copies: IssuedCopy[] | null | undefined): void {
+  if (by && copies?.length) issuedByRecord.set(record, { by, copies })
+}
+
+export function issuedFor(by: string | undefined, record: string): IssuedCopy[] {
+  const remembered = issuedByRecord.get(record)
+  return remembered && remembered.by === by ? remembered.copies : []
+}

@@ -32,10 +32,14 @@ class Inline:
 
     def apply(self, event: Event) -> None:
         match contract.CATALOGUE.read(event):
+            case contract.AssessmentConsented() as e:
+                self._assessment(e, event.stream_version)
             case contract.AssessmentRecorded() as e:
-                self.tx.execute("INSERT INTO assessments VALUES (%s, %s, %s, %s)",
-                                (e.assessment_id, adopters_key([a.id_number for a in e.adopters]), e.outcome,
-                                 e.assessed_on))
+                self._assessment(e, event.stream_version)
+            case contract.LivingTogetherRecorded() as e:
+                self.tx.execute("UPDATE assessments SET living_together_from = %s, living_together_to = %s,"
+                                " version = %s WHERE assessment_id = %s",
+                                (e.started_on, e.ended_on, event.stream_version, e.assessment_id))
             case contract.FoundlingNoticePublished() as e:
                 self.tx.execute("INSERT INTO notices VALUES (%s, %s, %s, NULL)",
                                 (e.notice_id, e.child.id_number, e.published_on))
@@ -63,6 +67,16 @@ class Inline:
             case contract.AdoptionSealed():
                 self.tx.execute("UPDATE adoptions SET version = %s WHERE adoption_id = %s",
                                 (event.stream_version, event.payload["adoption_id"]))
+
+    def _assessment(self, e: contract.AssessmentConsented | contract.AssessmentRecorded, version: int) -> None:
+        """A-10: the assessment opened at consent, or its report (on its own, or after the consent)."""
+        report = isinstance(e, contract.AssessmentRecorded)
+        self.tx.execute(
+            "INSERT INTO assessments (assessment_id, adopters_key, outcome, assessed_on, office, adopters,"
+            " consented_on, version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (assessment_id) DO UPDATE"
+            " SET outcome = excluded.outcome, assessed_on = excluded.assessed_on, version = excluded.version",
+            (e.assessment_id, adopters_key([a.id_number for a in e.adopters]), e.outcome if report else None,
+             e.assessed_on if report else None, e.office, [a.id_number for a in e.adopters], e.consented_on, version))
 
     def _decide(self, application_id: str | None, on: dt.date, outcome: str, version: int | None = None) -> None:
         """A-12: the application is decided by the registration, dissolution or refusal that names it."""
@@ -156,6 +170,18 @@ def list_adoptions(conn: psycopg.Connection, office: str | None, first: dt.date 
          "after_id": after[1] if after else None, "limit": limit, "only": adoption_id}).fetchall()
     keys = ("adoption_id", "office", "status", "registered_on", "child_id_number", "adopters", "sealed",
             "certificate", "version")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def awaiting_reports(conn: psycopg.Connection, office: str | None) -> list[dict[str, Any]]:
+    """A-10: the assessments the adopters consented to that have no report yet (of the office, or all)."""
+    rows = conn.execute(
+        "SELECT assessment_id::text, office, adopters, consented_on, living_together_from, living_together_to,"
+        " version FROM assessments WHERE assessed_on IS NULL AND consented_on IS NOT NULL"
+        " AND (%(office)s::text IS NULL OR office = %(office)s) ORDER BY consented_on, assessment_id",
+        {"office": office}).fetchall()
+    keys = ("assessment_id", "office", "adopters", "consented_on", "living_together_from", "living_together_to",
+            "version")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 

@@ -8,10 +8,16 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.adoption.adapters.read_models import Inline, list_adoptions, open_applications
+from services.adoption.adapters.read_models import Inline, awaiting_reports, list_adoptions, open_applications
 from services.adoption.application import documents, handlers
 from services.adoption.application.unit_of_work import EventIds, UnitOfWork
-from services.adoption.application.views import adoption_view, application_view, decision_due, notice_view
+from services.adoption.application.views import (
+    adoption_view,
+    application_view,
+    decision_due,
+    late_assessments,
+    notice_view,
+)
 from services.adoption.contract.queries import RegistrationQuery, TasksQuery
 from services.adoption.contract.refusals import FORBIDDEN_PLACE
 from services.adoption.contract.table import COMMANDS
@@ -76,16 +82,20 @@ class AdoptionApplication(Application):
             return application_view(application, uow.read, self.clock())
 
     def tasks(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
-        """A-12: the applications undecided past their 30 days (a foundling notice's days not counted), for the
-        registrars of the office (a registrar without office and oversight: every office)."""
+        """A-12: the applications undecided past their 30 days (a foundling notice's days not counted); A-10: the
+        assessments not reported by their day (60 days from consent, the living-together days not counted) — as
+        of `as_of` (default today), for the registrars of the office (a registrar without office and oversight:
+        every office)."""
         who = self._reader(actor)
         try:
             q = TasksQuery.model_validate(query or {})
         except ValidationError:
             raise Refusal(INVALID_QUERY, "as_of, office", 422) from None
         today = q.as_of or self.clock()
+        office = self._scope(who, q.office)
         with self.store.db.connection() as conn:
-            rows = open_applications(conn, self._scope(who, q.office))
+            rows = open_applications(conn, office)
+            awaiting = awaiting_reports(conn, office)
         overdue = []
         for row in rows:
             due = decision_due(row["received_on"], row["notices"])
@@ -94,7 +104,8 @@ class AdoptionApplication(Application):
                                 "child_id_number": row["child_id_number"], "adoption_id": row["adoption_id"],
                                 "received_on": row["received_on"].isoformat(), "due_on": due.isoformat(),
                                 "days_overdue": (today - due).days, "version": row["version"]})
-        return {"as_of": today.isoformat(), "overdue_decisions": overdue}
+        return {"as_of": today.isoformat(), "overdue_decisions": overdue, "late_assessments": late_assessments(
+            awaiting, today)}
 
     def list_registrations(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
         """api.md: paged with `limit` and `cursor`, filtered to the caller's scope (a registrar's office)."""
@@ -148,3 +159,4 @@ class AdoptionApplication(Application):
             _, adoption = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None)).adoption(
                 copy["adoption_id"])
         return documents.print_copy(adoption, copy, number, code, Actor.from_rpc(actor), url)
+

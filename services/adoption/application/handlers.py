@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 
 from services.adoption.application.unit_of_work import UnitOfWork
-from services.adoption.application.views import adoption_view, application_view, notice_view
+from services.adoption.application.views import adoption_view, application_view, assessment_view, notice_view
 from services.adoption.contract import commands as cmd
 from services.adoption.contract.events import ChildPlaced
 from services.adoption.contract.refusals import CHILD_ALREADY_ADOPTED
@@ -25,7 +25,7 @@ from services.adoption.domain.events import (
     notice_stream,
     placement_stream,
 )
-from services.adoption.domain.state import Adoption, Application, Notice, fold
+from services.adoption.domain.state import Adoption, Application, Assessment, Notice, fold, fold_assessment
 from shared import certificates as numbering
 from shared.actor import Actor
 from shared.envelope import Event
@@ -42,9 +42,17 @@ def record_assessment(uow: UnitOfWork, command: cmd.RecordAssessment, actor: Act
         assessment_id = uow.ids.resource("assessment")
         stored = uow.record(assessment_stream(assessment_id),
                             decide.decide_assessment(command, assessment_id, actor, today), NO_STREAM)
-    p = stored[0].payload
-    return {"assessment_id": p["assessment_id"], "outcome": p["outcome"], "assessed_on": p["assessed_on"],
-            "version": stored[-1].stream_version}
+    return assessment_view(fold_assessment(stored), today)
+
+
+# A command on one assessment: replay, load, decide, record, answer the assessment as it stands.
+on_assessment: OnRecord[Assessment] = OnRecord(
+    load=lambda uow, assessment_id: uow.assessment(assessment_id),
+    stream=lambda assessment: assessment_stream(assessment.assessment_id),
+    answer=lambda uow, outcome: assessment_view(uow.assessment(outcome.key), outcome.today))
+
+report_assessment = on_assessment(decide.decide_report_assessment)
+record_living_together = on_assessment(decide.decide_record_living_together)
 
 
 def publish_notice(uow: UnitOfWork, command: cmd.PublishFoundlingNotice, actor: Actor,

@@ -6,8 +6,17 @@ from __future__ import annotations
 from typing import ClassVar
 
 from services.adoption.adapters.read_models import Inline
-from services.adoption.domain.events import adoption_stream, application_stream, notice_stream
-from services.adoption.domain.state import Adoption, Application, Notice, fold, fold_application, fold_notice
+from services.adoption.domain.events import adoption_stream, application_stream, assessment_stream, notice_stream
+from services.adoption.domain.state import (
+    Adoption,
+    Application,
+    Assessment,
+    Notice,
+    fold,
+    fold_application,
+    fold_assessment,
+    fold_notice,
+)
 from shared import unit_of_work
 from shared.envelope import Event
 from shared.errors import NotFound
@@ -43,6 +52,13 @@ class UnitOfWork(unit_of_work.UnitOfWork):
         if found is None:
             raise NotFound(f"no application {application_id}")
         return found
+
+    def assessment(self, assessment_id: str) -> Assessment:
+        assessment = fold_assessment(self.store.read_stream(
+            assessment_stream(valid_id(assessment_id, "assessment")), tx=self.tx))
+        if assessment is None:
+            raise NotFound(f"no assessment {assessment_id}")
+        return assessment
 
     def notice(self, notice_id: str) -> Notice:
         notice = fold_notice(self.store.read_stream(notice_stream(valid_id(notice_id, "notice")), tx=self.tx))

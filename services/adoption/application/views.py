@@ -10,7 +10,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from services.adoption.domain import rules
-from services.adoption.domain.state import Adoption, Application, Notice
+from services.adoption.domain.state import Adoption, Application, Assessment, Notice
 from shared.actor import Actor
 
 
@@ -42,6 +42,24 @@ def adoption_view(adoption: Adoption | None, actor: Actor) -> dict[str, Any]:
     return to_jsonable_python(view)
 
 
+def period_view(living: tuple[dt.date, dt.date | None] | None) -> dict[str, Any] | None:
+    """A-10: a living-together period as answered (`ended_on` null while it runs)."""
+    return {"started_on": living[0], "ended_on": living[1]} if living else None
+
+
+def assessment_view(assessment: Assessment, today: dt.date) -> dict[str, Any]:
+    """A-10: the assessment, and from the adopters' consent the day its report is due (the living-together days
+    not counted) and whether it is late: reported after that day, or not reported by `today`."""
+    due = rules.assessment_due_A10(assessment.consented_on, assessment.living_together,
+                                   assessment.assessed_on or today) if assessment.consented_on else None
+    return to_jsonable_python({
+        "assessment_id": assessment.assessment_id, "office": assessment.office,
+        "adopters": [a.id_number for a in assessment.adopters], "outcome": assessment.outcome,
+        "assessed_on": assessment.assessed_on, "consented_on": assessment.consented_on, "due_on": due,
+        "late": due is not None and (assessment.assessed_on or today) > due,
+        "living_together": period_view(assessment.living_together), "version": assessment.version})
+
+
 def notice_view(notice: Notice, today: dt.date) -> dict[str, Any]:
     return to_jsonable_python({
         "notice_id": notice.notice_id, "office": notice.office, "child_id_number": notice.child_id_number,
@@ -65,3 +83,17 @@ def application_view(application: Application, read: Any, today: dt.date) -> dic
         "received_on": received.received_on, "due_on": due, "decided_on": status["decided_on"],
         "outcome": status["outcome"], "overdue": status["decided_on"] is None and due < today,
         "version": application.version})
+
+
+def late_assessments(rows: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
+    """A-10: of the assessments waiting for their report, those whose day has passed on `today`."""
+    late = []
+    for row in rows:
+        living = (row["living_together_from"], row["living_together_to"]) if row["living_together_from"] else None
+        due = rules.assessment_due_A10(row["consented_on"], living, today)
+        if due < today:
+            late.append(to_jsonable_python({
+                "assessment_id": row["assessment_id"], "office": row["office"], "adopters": row["adopters"],
+                "consented_on": row["consented_on"], "due_on": due, "days_late": (today - due).days,
+                "living_together": period_view(living), "version": row["version"]}))
+    return late

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, model_validator
 
 from shared.reference.contract import Command as Model
 from shared.reference.contract import Version
@@ -89,15 +89,60 @@ class DocumentReference(Model):
     holder_id_number: IdNumberText | None = None
 
 
+class LivingTogether(Model):
+    """A-10: the period the adopters and the child live together (融合期, 30 days or more), not counted in the
+    report's 60 days; `ended_on` absent while it runs."""
+
+    started_on: dt.date
+    ended_on: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LivingTogether:
+        if self.ended_on is not None and self.ended_on < self.started_on:
+            raise ValueError("ended_on is before started_on")
+        return self
+
+
 class RecordAssessment(Model):
-    """A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party."""
+    """A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party.
+    With `outcome` and `assessed_on` it is the report; without them it opens at the adopters' consent
+    (`consented_on`), the report due within 60 days of it (the living-together period not counted), recorded
+    later by `…/assessments/{id}/report`."""
 
     adopters: list[AdoptionParty] = Field(min_length=1, max_length=2)
-    outcome: Literal["suitable", "unsuitable"]
-    assessed_on: dt.date
+    outcome: Literal["suitable", "unsuitable"] | None = None
+    assessed_on: dt.date | None = Field(default=None, description="the date of the report (A-10)")
     assessor: line(100)
     office: OfficeCode | None = None
     report_ref: DocumentRef | None = None
+    consented_on: dt.date | None = Field(default=None,
+                                         description="the day the adopters consented to the assessment (A-10)")
+    living_together: LivingTogether | None = None
+
+    @model_validator(mode="after")
+    def _report_or_consent(self) -> RecordAssessment:
+        if (self.outcome is None) != (self.assessed_on is None):
+            raise ValueError("a report gives both outcome and assessed_on")
+        if self.outcome is None and self.consented_on is None:
+            raise ValueError("give the report (outcome, assessed_on) or the adopters' consent (consented_on)")
+        return self
+
+
+class ReportAssessment(Model):
+    """A-10: the report of an assessment opened at the adopters' consent; not before the consent."""
+
+    outcome: Literal["suitable", "unsuitable"]
+    assessed_on: dt.date
+    report_ref: DocumentRef | None = None
+    living_together: LivingTogether | None = None
+    version: Version | None = None
+
+
+class RecordLivingTogether(LivingTogether):
+    """A-10: the living-together period (融合期) of an assessment waiting for its report: its days are not counted
+    in the 60; a period still running stops the count."""
+
+    version: Version | None = None
 
 
 class PublishFoundlingNotice(Model):

@@ -73,6 +73,33 @@ class AssessmentRecorded(EventModel):
     assessor: str = Field(description="the department's team or the commissioned third party (A-10)")
     office: str | None = None
     report_ref: str | None = Field(default=None, description="the assessment report's reference")
+    consented_on: dt.date | None = Field(
+        default=None, description="the day the adopters consented to the assessment; the report is due within 60 "
+                                  "days of it, the living-together period not counted (A-10)")
+
+
+class AssessmentConsented(EventModel):
+    """A-10: the adopters consented to the assessment; its report is due within 60 days, the living-together
+    period not counted. Stream `assessment-<id>` (the report follows as `AssessmentRecorded`). Subjects: adopters."""
+
+    TYPE = "adoption.AssessmentConsented"
+
+    assessment_id: str = Field(description="the assessment (stream `assessment-<id>`, A-10)")
+    adopters: tuple[Person, ...] = Field(description="the adopters: ID number and name of each")
+    consented_on: dt.date = Field(description="the day the adopters consented to the assessment (A-10)")
+    assessor: str = Field(description="the department's team or the commissioned third party (A-10)")
+    office: str | None = None
+
+
+class LivingTogetherRecorded(EventModel):
+    """A-10: the period the adopters and the child live together (融合期), not counted in the report's 60 days;
+    a later record replaces an earlier one. Stream `assessment-<id>`. Subjects: adopters."""
+
+    TYPE = "adoption.LivingTogetherRecorded"
+
+    assessment_id: str = Field(description="the assessment (stream `assessment-<id>`, A-10)")
+    started_on: dt.date = Field(description="the first day of living together (A-10)")
+    ended_on: dt.date | None = Field(default=None, description="its last day; absent while it runs (A-10)")
 
 
 class FoundlingNoticePublished(EventModel):
@@ -221,7 +248,8 @@ UPCASTERS = Upcasters()
 
 CATALOGUE = EventCatalogue(
     "adoption",
-    (AssessmentRecorded, FoundlingNoticePublished, FoundlingClaimed, AdoptionRegistered, AdoptionSealed,
-     ChildPlaced, AdoptionDissolved, AdoptionRevoked, ApplicationReceived, ApplicationRefused),
+    (AssessmentRecorded, AssessmentConsented, LivingTogetherRecorded, FoundlingNoticePublished, FoundlingClaimed,
+     AdoptionRegistered, AdoptionSealed, ChildPlaced, AdoptionDissolved, AdoptionRevoked, ApplicationReceived,
+     ApplicationRefused),
     UPCASTERS,
 )

@@ -52,6 +52,9 @@ STATEMENT_REQUIRED = Code("statement_required",
 NO_ASSESSMENT = Code("no_assessment", "A-10: no assessment of these adopters on or before the registration date")
 UNSUITABLE_REASON_REQUIRED = Code("unsuitable_reason_required",
                                   "A-10: registering after an `unsuitable` assessment needs a recorded reason")
+ASSESSMENT_BEFORE_CONSENT = Code("assessment_before_consent",
+                                 "A-10: the assessment is reported before the adopters consented to it")
+ASSESSMENT_REPORTED = Code("assessment_reported", "A-10: the assessment's report is recorded already (409)")
 NOTICE_REQUIRED = Code("notice_required", "A-11: a foundling is registered only after a published notice")
 NOTICE_RUNNING = Code("notice_running", "A-11: the 60 days of the foundling notice have not passed")
 NOTICE_CLAIMED = Code("notice_claimed", "A-11: the notice was claimed already (409)")

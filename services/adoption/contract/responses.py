@@ -22,15 +22,31 @@ class AdoptionCertificateCopy(Response):
     verification_code: str | None = None
 
 
+class LivingTogetherPeriod(Response):
+    started_on: dt.date
+    ended_on: dt.date | None = None
+
+
 class AdoptionAssessment(Response):
+    """A-10: an assessment; from the adopters' consent, the day its report is due (60 days, the living-together
+    period not counted) and whether it is late."""
+
     assessment_id: str
-    outcome: str
-    assessed_on: dt.date
+    office: str | None = None
+    adopters: list[str] = Field(default_factory=list, description="the adopters' ID numbers")
+    outcome: str | None = None
+    assessed_on: dt.date | None = None
+    consented_on: dt.date | None = None
+    due_on: dt.date | None = None
+    late: bool = False
+    living_together: LivingTogetherPeriod | None = None
     version: int
 
     model_config = {"json_schema_extra": {"examples": [{
-        "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", "outcome": "suitable",
-        "assessed_on": "2026-03-02", "version": 1}]}}
+        "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", "office": "MR-610502",
+        "adopters": ["610502198001010016", "610502198203040028"], "outcome": "suitable",
+        "assessed_on": "2026-03-02", "consented_on": "2026-01-05", "due_on": "2026-04-05", "late": False,
+        "living_together": {"started_on": "2026-01-20", "ended_on": "2026-02-18"}, "version": 2}]}}
 
 
 class FoundlingNotice(Response):
@@ -77,6 +93,9 @@ class Adoption(Response):
     dissolution: dict | None = None
     revocation: dict | None = None
     version: int
+    issued: list[AdoptionCertificateCopy] | None = Field(
+        default=None, description="the copies this command issued (a dissolution by agreement: the "
+                                  "解除收养关系证明, K-1), each with its verification code, answered only here (K-8)")
 
 
 class AdoptionSummary(Response):
@@ -130,8 +149,23 @@ class OverdueApplication(ApplicationSummary):
     days_overdue: int
 
 
+class LateAssessment(Response):
+    """A-10: an assessment the adopters consented to whose report is not recorded by its day."""
+
+    assessment_id: str
+    office: str | None = None
+    adopters: list[str]
+    consented_on: dt.date
+    due_on: dt.date
+    days_late: int
+    living_together: LivingTogetherPeriod | None = None
+    version: int
+
+
 class AdoptionTasks(Response):
-    """A-12: the applications undecided past their day (30 days from the day after receipt, notices excluded)."""
+    """A-12: the applications undecided past their day (30 days from the day after receipt, notices excluded);
+    A-10: the assessments not reported by theirs (60 days from consent, the living-together days excluded)."""
 
     as_of: dt.date
     overdue_decisions: list[OverdueApplication]
+    late_assessments: list[LateAssessment] = Field(default_factory=list)

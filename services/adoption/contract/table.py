@@ -16,10 +16,18 @@ READERS = REGISTRARS | {"oversight"}
 REGISTRATION = f"{PREFIX}/registrations/<adoption_id>"
 NOTICE = f"{PREFIX}/notices/<notice_id>"
 APPLICATION = f"{PREFIX}/applications/<application_id>"
+ASSESSMENT = f"{PREFIX}/assessments/<assessment_id>"
 
 COMMANDS = command_table(
     CommandEntry("record_assessment", "POST", f"{PREFIX}/assessments", c.RecordAssessment, REGISTRARS,
-                 "assessment", r.AdoptionAssessment, 201, "Record an assessment of the adopters (A-10)."),
+                 "assessment", r.AdoptionAssessment, 201,
+                 "Record an assessment of the adopters, or open it at their consent (A-10)."),
+    CommandEntry("report_assessment", "POST", f"{ASSESSMENT}/report", c.ReportAssessment, REGISTRARS,
+                 "assessment", r.AdoptionAssessment,
+                 summary="Record the report of an assessment opened at the adopters' consent (A-10)."),
+    CommandEntry("record_living_together", "POST", f"{ASSESSMENT}/living-together", c.RecordLivingTogether,
+                 REGISTRARS, "assessment", r.AdoptionAssessment,
+                 summary="Record the living-together period of an assessment awaiting its report (A-10)."),
     CommandEntry("publish_notice", "POST", f"{PREFIX}/notices", c.PublishFoundlingNotice, REGISTRARS, "notice",
                  r.FoundlingNotice, 201, "Publish the 60-day notice seeking a foundling's parents (A-11).",
                  location=f"{PREFIX}/notices/<notice_id>"),

@@ -15,7 +15,7 @@ from services.adoption.contract.refusals import CHILD_NOT_ADOPTABLE, NOTICE_CLAI
 from services.adoption.domain import parameters as p
 from services.adoption.domain import rules
 from services.adoption.domain.events import Draft
-from services.adoption.domain.state import Adoption, Notice
+from services.adoption.domain.state import Adoption, Assessment, Notice
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.dates import age_on
@@ -37,21 +37,78 @@ def _people(parties: list[c.AdoptionParty] | list[c.Adopter]) -> tuple[contract.
 
 # -- A-10 assessment -----------------------------------------------------------------------------------------------
 def decide_assessment(command: c.RecordAssessment, assessment_id: str, actor: Actor, today: dt.date) -> list[Draft]:
-    """A-10: the assessment of the adopters, dated as the report is; the registrar's office if none given."""
+    """A-10: the assessment of the adopters, dated as the report is, or opened at their consent (the report
+    due within 60 days of it, the living-together period not counted); the registrar's office if none given.
+    A report before the consent is refused."""
     office = command.office or actor.office
     if office is not None:
         rules.check_office_A1(office)
         rules.check_acts_for_office_A1(actor, office)
     else:
         rules.check_acts_for_office_A1(actor, "")
-    rules.check_business_date(command.assessed_on, today, "assessed_on")
+    if command.consented_on is not None:
+        rules.check_business_date(command.consented_on, today, "consented_on")
     for index, adopter in enumerate(command.adopters):
         rules.person(adopter.id_number, today, ("adopters", str(index)))
+    subjects = tuple((a.id_number, "adopter") for a in command.adopters)
+    if command.outcome is None or command.assessed_on is None:  # opened at consent, the report to follow
+        opened = contract.AssessmentConsented(
+            assessment_id=assessment_id, adopters=_people(command.adopters), consented_on=command.consented_on,
+            assessor=command.assessor, **_given(office=office))
+        return [Draft.of(opened, command.consented_on, subjects),
+                *_living_together(assessment_id, command.living_together, command.consented_on, today, subjects)]
+    rules.check_business_date(command.assessed_on, today, "assessed_on")
+    rules.check_report_after_consent_A10(command.assessed_on, command.consented_on)
     event = contract.AssessmentRecorded(
         assessment_id=assessment_id, adopters=_people(command.adopters), outcome=command.outcome,
         assessed_on=command.assessed_on, assessor=command.assessor,
-        **_given(office=office, report_ref=command.report_ref))
-    return [Draft.of(event, command.assessed_on, tuple((a.id_number, "adopter") for a in command.adopters))]
+        **_given(office=office, report_ref=command.report_ref, consented_on=command.consented_on))
+    return [Draft.of(event, command.assessed_on, subjects),
+            *_living_together(assessment_id, command.living_together, command.assessed_on, today, subjects)]
+
+
+def _living_together(assessment_id: str, period: c.LivingTogether | None, on: dt.date, today: dt.date,
+                     subjects: Subjects) -> list[Draft]:
+    """A-10: the living-together period as recorded, if given; recorded with the assessment's business date."""
+    if period is None:
+        return []
+    for day in (period.started_on, period.ended_on):
+        if day is not None:
+            rules.check_business_date(day, today, "living_together")
+    event = contract.LivingTogetherRecorded(assessment_id=assessment_id, started_on=period.started_on,
+                                            **_given(ended_on=period.ended_on))
+    return [Draft.of(event, on, subjects)]
+
+
+def _pending(assessment: Assessment, actor: Actor) -> Subjects:
+    """A-10: the report and the living-together period are recorded by the assessing office's registrars, only
+    while the report is outstanding."""
+    rules.check_acts_for_office_A1(actor, assessment.office or "")
+    if assessment.reported:
+        raise Refusal(refusals.ASSESSMENT_REPORTED, "the assessment's report is recorded already", 409)
+    return tuple((a.id_number, "adopter") for a in assessment.adopters)
+
+
+def decide_report_assessment(assessment: Assessment, command: c.ReportAssessment, actor: Actor,
+                             today: dt.date) -> list[Draft]:
+    """A-10: the report of an assessment opened at consent: not before the consent."""
+    subjects = _pending(assessment, actor)
+    on = rules.check_business_date(command.assessed_on, today, "assessed_on")
+    rules.check_report_after_consent_A10(on, assessment.consented_on)
+    event = contract.AssessmentRecorded(
+        assessment_id=assessment.assessment_id, adopters=assessment.adopters, outcome=command.outcome,
+        assessed_on=on, assessor=assessment.assessor,
+        **_given(office=assessment.office, report_ref=command.report_ref, consented_on=assessment.consented_on))
+    return [*_living_together(assessment.assessment_id, command.living_together, on, today, subjects),
+            Draft.of(event, on, subjects)]
+
+
+def decide_record_living_together(assessment: Assessment, command: c.RecordLivingTogether, actor: Actor,
+                                  today: dt.date) -> list[Draft]:
+    """A-10: the living-together period of an assessment waiting for its report (a later record replaces it)."""
+    subjects = _pending(assessment, actor)
+    return _living_together(assessment.assessment_id, command, command.ended_on or command.started_on, today,
+                            subjects)
 
 
 # -- A-11 foundling notice -----------------------------------------------------------------------------------------

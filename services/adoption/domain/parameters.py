@@ -42,6 +42,11 @@ def assessment_required(on: date) -> bool:
     return bool(value("assessment_required", on))
 
 
+def assessment_report_days(on: date) -> int:
+    """A-10: days from the adopters' consent to the report, the living-together period not counted."""
+    return int(value("assessment_report_days", on))
+
+
 def notice_days(on: date) -> int:
     return int(value("notice_days", on))
 

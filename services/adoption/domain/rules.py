@@ -229,6 +229,27 @@ def check_assessment_A10(outcome: str | None, unsuitable_reason: str | None, on:
                       "the adoption is registered nevertheless", field="unsuitable_reason")
 
 
+def check_report_after_consent_A10(assessed_on: dt.date, consented_on: dt.date | None) -> None:
+    """A-10: the report follows the adopters' consent to be assessed, never precedes it."""
+    if consented_on is not None and assessed_on < consented_on:
+        raise refusal(r.ASSESSMENT_BEFORE_CONSENT, f"the report ({assessed_on}) is before the adopters' consent "
+                      f"({consented_on})", field="assessed_on")
+
+
+def assessment_due_A10(consented_on: dt.date, living_together: tuple[dt.date, dt.date | None] | None,
+                       as_of: dt.date) -> dt.date:
+    """A-10 (收养评估办法（试行）): the last day for the report, 60 days after the adopters' consent; the days of
+    living together (融合期, inclusive) that fall after the consent and start by that day are not counted, so
+    they push it back. A period still running counts up to `as_of`: the count stands still while it runs."""
+    due = consented_on + dt.timedelta(days=p.assessment_report_days(consented_on))
+    if living_together is not None:
+        start = max(living_together[0], consented_on + dt.timedelta(days=1))
+        end = living_together[1] or as_of
+        if start <= due and end >= start:
+            due += dt.timedelta(days=(end - start).days + 1)
+    return due
+
+
 def check_notice_A11(published_on: dt.date | None, claimed: bool, on: dt.date) -> None:
     """A-11: a foundling only after 60 days from a published notice; a claim within them stops it."""
     if published_on is None:

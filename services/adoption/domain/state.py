@@ -1,5 +1,5 @@
-"""The state of one adoption (stream `adoption-<id>`) and of one foundling notice (`notice-<id>`), folded
-from their events."""
+"""The state of one adoption (stream `adoption-<id>`), of one assessment (`assessment-<id>`) and of one
+foundling notice (`notice-<id>`), folded from their events."""
 
 from __future__ import annotations
 
@@ -86,6 +86,43 @@ def fold_application(events: Iterable[Recorded]) -> Application | None:
         if application is not None:
             application = replace(application, version=getattr(event, "stream_version", number))
     return application
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A-10: an assessment from the adopters' consent (if recorded) to its report (`outcome`, `assessed_on`)."""
+
+    assessment_id: str
+    adopters: tuple[contract.Person, ...]
+    assessor: str
+    office: str | None
+    consented_on: dt.date | None = None
+    living_together: tuple[dt.date, dt.date | None] | None = None
+    outcome: str | None = None
+    assessed_on: dt.date | None = None
+    report_ref: str | None = None
+    version: int = 0
+
+    @property
+    def reported(self) -> bool:
+        return self.outcome is not None
+
+
+def fold_assessment(events: Iterable[Recorded]) -> Assessment | None:
+    assessment: Assessment | None = None
+    for number, event in enumerate(events, start=1):
+        match contract.CATALOGUE.read(event):
+            case contract.AssessmentConsented() as e:
+                assessment = Assessment(e.assessment_id, e.adopters, e.assessor, e.office, e.consented_on)
+            case contract.LivingTogetherRecorded() as e if assessment is not None:
+                assessment = replace(assessment, living_together=(e.started_on, e.ended_on))
+            case contract.AssessmentRecorded() as e:
+                opened = assessment or Assessment(e.assessment_id, e.adopters, e.assessor, e.office)
+                assessment = replace(opened, assessor=e.assessor, outcome=e.outcome, assessed_on=e.assessed_on,
+                                     report_ref=e.report_ref, consented_on=e.consented_on or opened.consented_on)
+        if assessment is not None:
+            assessment = replace(assessment, version=getattr(event, "stream_version", number))
+    return assessment
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,13 @@ def test_the_adoption_certificate_and_the_dissolution_proof_print_at_the_common_
     assert document.status_code == 200, document.text
     text = pdf_text(document.content)
     assert "解除收养关系证明" in text and proof["number"] in text
+    # the proof is checked publicly as any certificate is (K-8, K-9); the 收养登记证 was taken back (K-6)
+    check = f"{AD}/certificates/{{}}/verification"
+    assert api.get(check.format(proof["number"]), params={"code": proof["verification_code"]}).json() == {
+        "valid": True, "kind": "adoption_dissolution", "issued_on": today.isoformat(), "revoked": False}
+    assert api.get(check.format(proof["number"]), params={"code": copy["verification_code"]}).status_code == 404
+    assert api.get(check.format(copy["number"]), params={"code": copy["verification_code"]}).json() == {
+        "valid": False, "kind": "adoption", "issued_on": today.isoformat(), "revoked": False}
 
 
 def test_the_public_check_of_an_adoption_certificate_needs_its_code_and_reveals_four_fields_K8_K9(api, today):

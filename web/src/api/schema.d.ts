@@ -286,8 +286,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an assessment of the adopters (A-10). */
+        /** Record an assessment of the adopters, or open it at their consent (A-10). */
         post: operations["adoption.record_assessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/assessments/{assessment_id}/living-together": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the living-together period of an assessment awaiting its report (A-10). */
+        post: operations["adoption.record_living_together"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/adoption/assessments/{assessment_id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the report of an assessment opened at the adopters' consent (A-10). */
+        post: operations["adoption.report_assessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2207,6 +2241,12 @@ export interface components {
             dissolution: {
                 [key: string]: unknown;
             } | null;
+            /**
+             * Issued
+             * @description the copies this command issued (a dissolution by agreement: the 解除收养关系证明, K-1), each with its verification code, answered only here (K-8)
+             * @default null
+             */
+            issued: components["schemas"]["AdoptionCertificateCopy"][] | null;
             /** Office */
             office: string;
             /**
@@ -2282,23 +2322,67 @@ export interface components {
         };
         /**
          * AdoptionAssessment
+         * @description A-10: an assessment; from the adopters' consent, the day its report is due (60 days, the living-together
+         *     period not counted) and whether it is late.
          * @example {
+         *       "adopters": [
+         *         "610502198001010016",
+         *         "610502198203040028"
+         *       ],
          *       "assessed_on": "2026-03-02",
          *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+         *       "consented_on": "2026-01-05",
+         *       "due_on": "2026-04-05",
+         *       "late": false,
+         *       "living_together": {
+         *         "ended_on": "2026-02-18",
+         *         "started_on": "2026-01-20"
+         *       },
+         *       "office": "MR-610502",
          *       "outcome": "suitable",
-         *       "version": 1
+         *       "version": 2
          *     }
          */
         AdoptionAssessment: {
             /**
-             * Assessed On
-             * Format: date
+             * Adopters
+             * @description the adopters' ID numbers
              */
-            assessed_on: string;
+            adopters?: string[];
+            /**
+             * Assessed On
+             * @default null
+             */
+            assessed_on: string | null;
             /** Assessment Id */
             assessment_id: string;
-            /** Outcome */
-            outcome: string;
+            /**
+             * Consented On
+             * @default null
+             */
+            consented_on: string | null;
+            /**
+             * Due On
+             * @default null
+             */
+            due_on: string | null;
+            /**
+             * Late
+             * @default false
+             */
+            late: boolean;
+            /** @default null */
+            living_together: components["schemas"]["LivingTogetherPeriod"] | null;
+            /**
+             * Office
+             * @default null
+             */
+            office: string | null;
+            /**
+             * Outcome
+             * @default null
+             */
+            outcome: string | null;
             /** Version */
             version: number;
         };
@@ -2425,7 +2509,8 @@ export interface components {
         };
         /**
          * AdoptionTasks
-         * @description A-12: the applications undecided past their day (30 days from the day after receipt, notices excluded).
+         * @description A-12: the applications undecided past their day (30 days from the day after receipt, notices excluded);
+         *     A-10: the assessments not reported by theirs (60 days from consent, the living-together days excluded).
          */
         AdoptionTasks: {
             /**
@@ -2433,6 +2518,8 @@ export interface components {
              * Format: date
              */
             as_of: string;
+            /** Late Assessments */
+            late_assessments?: components["schemas"]["LateAssessment"][];
             /** Overdue Decisions */
             overdue_decisions: components["schemas"]["OverdueApplication"][];
         };
@@ -4867,6 +4954,37 @@ export interface components {
             /** Purpose */
             purpose: string;
         };
+        /**
+         * LateAssessment
+         * @description A-10: an assessment the adopters consented to whose report is not recorded by its day.
+         */
+        LateAssessment: {
+            /** Adopters */
+            adopters: string[];
+            /** Assessment Id */
+            assessment_id: string;
+            /**
+             * Consented On
+             * Format: date
+             */
+            consented_on: string;
+            /** Days Late */
+            days_late: number;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** @default null */
+            living_together: components["schemas"]["LivingTogetherPeriod"] | null;
+            /**
+             * Office
+             * @default null
+             */
+            office: string | null;
+            /** Version */
+            version: number;
+        };
         /** Listing */
         Listing: {
             /** Items */
@@ -4879,6 +4997,36 @@ export interface components {
              * @constant
              */
             status: "ok";
+        };
+        /**
+         * LivingTogether
+         * @description A-10: the period the adopters and the child live together (融合期, 30 days or more), not counted in the
+         *     report's 60 days; `ended_on` absent while it runs.
+         */
+        LivingTogether: {
+            /**
+             * Ended On
+             * @default null
+             */
+            ended_on: string | null;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
+        };
+        /** LivingTogetherPeriod */
+        LivingTogetherPeriod: {
+            /**
+             * Ended On
+             * @default null
+             */
+            ended_on: string | null;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
         };
         /** Login */
         Login: {
@@ -5509,17 +5657,29 @@ export interface components {
         /**
          * RecordAssessment
          * @description A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party.
+         *     With `outcome` and `assessed_on` it is the report; without them it opens at the adopters' consent
+         *     (`consented_on`), the report due within 60 days of it (the living-together period not counted), recorded
+         *     later by `…/assessments/{id}/report`.
          */
         RecordAssessment: {
             /** Adopters */
             adopters: components["schemas"]["AdoptionParty"][];
             /**
              * Assessed On
-             * Format: date
+             * @description the date of the report (A-10)
+             * @default null
              */
-            assessed_on: string;
+            assessed_on: string | null;
             /** Assessor */
             assessor: string;
+            /**
+             * Consented On
+             * @description the day the adopters consented to the assessment (A-10)
+             * @default null
+             */
+            consented_on: string | null;
+            /** @default null */
+            living_together: components["schemas"]["LivingTogether"] | null;
             /**
              * Office
              * @default null
@@ -5527,9 +5687,9 @@ export interface components {
             office: string | null;
             /**
              * Outcome
-             * @enum {string}
+             * @default null
              */
-            outcome: "suitable" | "unsuitable";
+            outcome: ("suitable" | "unsuitable") | null;
             /**
              * Report Ref
              * @default null
@@ -5581,6 +5741,28 @@ export interface components {
              * @enum {string}
              */
             step: "notice" | "dna_requested" | "dna_result" | "match";
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * RecordLivingTogether
+         * @description A-10: the living-together period (融合期) of an assessment waiting for its report: its days are not counted
+         *     in the 60; a period still running stops the count.
+         */
+        RecordLivingTogether: {
+            /**
+             * Ended On
+             * @default null
+             */
+            ended_on: string | null;
+            /**
+             * Started On
+             * Format: date
+             */
+            started_on: string;
             /**
              * Version
              * @default null
@@ -6058,6 +6240,34 @@ export interface components {
              * @default null
              */
             reopened_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
+         * ReportAssessment
+         * @description A-10: the report of an assessment opened at the adopters' consent; not before the consent.
+         */
+        ReportAssessment: {
+            /**
+             * Assessed On
+             * Format: date
+             */
+            assessed_on: string;
+            /** @default null */
+            living_together: components["schemas"]["LivingTogether"] | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "suitable" | "unsuitable";
+            /**
+             * Report Ref
+             * @default null
+             */
+            report_ref: string | null;
             /**
              * Version
              * @default null
@@ -7719,10 +7929,156 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+                     *       "consented_on": "2026-01-05",
+                     *       "due_on": "2026-04-05",
+                     *       "late": false,
+                     *       "living_together": {
+                     *         "ended_on": "2026-02-18",
+                     *         "started_on": "2026-01-20"
+                     *       },
+                     *       "office": "MR-610502",
                      *       "outcome": "suitable",
-                     *       "version": 1
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdoptionAssessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.record_living_together": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                assessment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordLivingTogether"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
+                     *       "assessed_on": "2026-03-02",
+                     *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+                     *       "consented_on": "2026-01-05",
+                     *       "due_on": "2026-04-05",
+                     *       "late": false,
+                     *       "living_together": {
+                     *         "ended_on": "2026-02-18",
+                     *         "started_on": "2026-01-20"
+                     *       },
+                     *       "office": "MR-610502",
+                     *       "outcome": "suitable",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdoptionAssessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.report_assessment": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                assessment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReportAssessment"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
+                     *       "assessed_on": "2026-03-02",
+                     *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+                     *       "consented_on": "2026-01-05",
+                     *       "due_on": "2026-04-05",
+                     *       "late": false,
+                     *       "living_together": {
+                     *         "ended_on": "2026-02-18",
+                     *         "started_on": "2026-01-20"
+                     *       },
+                     *       "office": "MR-610502",
+                     *       "outcome": "suitable",
+                     *       "version": 2
                      *     }
                      */
                     "application/json": components["schemas"]["AdoptionAssessment"];
