@@ -67,10 +67,9 @@ def test_a_command_on_a_record_needs_no_handler_the_records_runner_runs_its_deci
 def test_vagrant_aid_case_commands_have_no_handler_of_their_own():
     """Every command on a case (its path names one) is its decider run on the case by the shared runner."""
     on_case = {name for name, handler in VagrantAid.DECIDERS.items() if handler.__qualname__.startswith("on_record(")}
-    # `identify` reads more than its case: the standing court declarations (D-9), so it has a handler
-    assert on_case == {name for name, entry in VagrantAid.COMMANDS.items() if "<case_id>" in entry.path} - {"identify"}
-    assert VagrantAid.DECIDERS["identify"].__qualname__ == "identify"
-    assert {"provide_service", "record_family_search", "file_extension", "record_exit", "settle"} <= on_case
+    # `identify` too: the standing court declarations it needs (D-9) are read with its case
+    assert on_case == {name for name, entry in VagrantAid.COMMANDS.items() if "<case_id>" in entry.path}
+    assert {"identify", "provide_service", "record_family_search", "file_extension", "record_exit", "settle"} <= on_case
 
 
 def test_funeral_body_commands_and_the_withdrawal_have_no_handler_of_their_own():
