@@ -4,7 +4,8 @@ for want of the child's consent (A-7) with every value kept, then registered onc
 收养登记证 printed from the server's PDF, and the registration found in the office's list. Then a parent places a
 child (A-3: the other parent dead, the grandparents' waiver recorded) citing some of the A-9 documents, the missing
 ones answered as a warning; the adoptee's household-registration office, another office, finds the adoption from
-the certificate presented and dissolves it by agreement (A-16). axe-core finds no serious violations;
+the certificate presented and dissolves it by agreement (A-16). An application received in person is listed
+once past its 30 days and refused with a rule's code (A-12). axe-core finds no serious violations;
 screenshots are kept as artifacts."""
 
 from __future__ import annotations

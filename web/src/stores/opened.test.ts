@@ -73,12 +73,15 @@ describe('the strip of opened pages', () => {
     return { wrapper, opened, router }
   }
 
-  it('links every page, marks the one shown, and names each close button', async () => {
+  it('links every page, marks the one shown, and ties each close button to its page', async () => {
     const { wrapper } = await strip()
     expect(wrapper.get('nav').attributes('aria-label')).toBe('已打开页面')
     expect(wrapper.findAll('a').map((a) => a.text())).toEqual(['页面1', '页面2'])
     expect(wrapper.get('a[aria-current="page"]').text()).toBe('页面2')
-    expect(wrapper.findAll('button').map((b) => b.attributes('aria-label'))).toEqual(['关闭 页面1', '关闭 页面2'])
+    // Each 关闭 is described by its own page's link.
+    const described = wrapper.findAll('button').map((b) => wrapper.get(`#${b.attributes('aria-describedby')}`).text())
+    expect(described).toEqual(['页面1', '页面2'])
+    expect(wrapper.findAll('button').map((b) => b.attributes('aria-label'))).toEqual(['关闭', '关闭'])
   })
 
   it('asks 放弃未提交的内容？ on closing a half-filled page; on 放弃 it shows the page seen before', async () => {
