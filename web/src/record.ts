@@ -2,8 +2,10 @@
 // until a definitive answer (a 5xx or a lost connection keeps it, so a retry resends the same key and body),
 // `If-Match` with the version read, and 409 `concurrency_conflict` answered by 刷新记录 — the record is
 // reloaded and what was typed stays in the form.
+import { ref, type Ref } from 'vue'
+import { useRoute } from 'vue-router'
 import { ElMessage, ElMessageBox } from 'element-plus'
-import { newSubmissionKey, problemLines, send } from '@/api/client'
+import { getJson, newSubmissionKey, problemLines, send } from '@/api/client'
 
 export interface RecordCommand {
   /** POST `path` with `body`; on success shows `done`, hands the answer to `answered` and reloads. Returns the
@@ -33,4 +35,26 @@ export function recordCommand(version: () => number | null | undefined, reload: 
       return problemLines(answer.problem)
     },
   }
+}
+
+/** One record page (儿童档案, 救助个案): the record of the route's id, read once the page opens — each open record
+ * is a page of its own under keep-alive (已打开页面), so it stays on the record it was opened on — and the
+ * commands on it, POSTed to `{base}/{id}/{path}` with If-Match; a refusal's lines go to `alerts`. */
+export function useRecordPage<T extends { version: number }>(base: string) {
+  const id = String(useRoute().params.id)
+  const record = ref<T | null>(null) as Ref<T | null>
+  const error = ref('')
+  const alerts = ref<string[]>([])
+  async function load() {
+    const answer = await getJson<T>(`${base}/${encodeURIComponent(id)}`)
+    error.value = answer.problem ?? ''
+    record.value = answer.data
+  }
+  load()
+  const commands = recordCommand(() => record.value?.version, load)
+  async function run(path: string, body: Record<string, unknown>, done: string) {
+    if (!record.value) return
+    alerts.value = await commands.run(`${base}/${encodeURIComponent(id)}/${path}`, body, done)
+  }
+  return { record, error, alerts, load, run }
 }

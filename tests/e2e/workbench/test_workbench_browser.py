@@ -16,6 +16,7 @@ from typing import Any
 
 import pypdf
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.synthetic_ids import id_number_of
 from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
@@ -162,6 +163,59 @@ def test_a_clerk_sees_the_M1_refusal_in_chinese_then_registers_a_valid_couple_an
     assert page.locator(".certificate").first.is_visible()  # the print stylesheet shows the blank's fields
     assert not page.get_by_role("button", name="打印证书").is_visible()
     screenshot(page, "certificate-print")
+
+
+def test_a_half_filled_form_survives_a_look_up_in_another_page_and_closing_it_asks(clerk_page, api, today) -> None:
+    """已打开页面 (workbench.md §1): the form stays alive behind another page; closing it asks first."""
+    page = clerk_page
+    page.get_by_role("menuitem", name="结婚登记").click()
+    man, woman = _couple(today, sequence=11)
+    _fill_party(page, 0, man, "周一")
+    page.locator("#party-1-id").fill(woman)
+    opened = page.get_by_role("navigation", name="已打开页面")
+    expect(opened.get_by_role("link")).to_have_text(["工作台", "结婚登记（有未提交的内容）"])
+
+    page.locator("#top-person-id").fill(woman)  # a look-up in another page
+    page.get_by_role("button", name="查档").click()
+    page.get_by_role("heading", name="人员档案").wait_for()
+    expect(opened.get_by_role("link")).to_have_text(["工作台", "结婚登记（有未提交的内容）", "人员档案"])
+    expect(opened.get_by_role("link", name="人员档案")).to_have_attribute("aria-current", "page")
+    no_serious_violations(page)
+    screenshot(page, "opened-pages")
+
+    # Back by keyboard: Tab from the top bar reaches the strip, Enter shows the form as it was left.
+    page.get_by_role("button", name="查档").focus()
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()").startswith("结婚登记"):
+            break
+    assert page.evaluate("document.activeElement.textContent.trim()") == "结婚登记（有未提交的内容）"
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name="结婚登记").wait_for()
+    assert page.locator("#party-0-id").input_value() == man
+    assert page.locator("#party-0-name").input_value() == "周一"
+    assert page.locator("#party-1-id").input_value() == woman
+
+    # Closing it asks; Esc keeps the form, 放弃 closes it and shows the page seen before.
+    close_form = opened.get_by_role("listitem").filter(has_text="结婚登记").get_by_role("button", name="关闭")
+    expect(close_form).to_have_accessible_description(re.compile(r"^结婚登记\s*（有未提交的内容）\s*$"))
+    close_form.click()
+    question = page.get_by_role("dialog").filter(has_text="放弃未提交的内容？")
+    question.wait_for()
+    no_serious_violations(page)
+    screenshot(page, "opened-pages-discard")
+    page.keyboard.press("Escape")
+    question.wait_for(state="hidden")
+    assert page.locator("#party-0-name").input_value() == "周一"
+    close_form.click()
+    question.get_by_role("button", name="放弃").click()
+    page.get_by_role("heading", name="人员档案").wait_for()
+    expect(opened.get_by_role("link")).to_have_text(["工作台", "人员档案"])
+    page.get_by_role("menuitem", name="结婚登记").click()  # opened again: a fresh form
+    assert page.locator("#party-0-name").input_value() == ""
+    close_form.click()  # nothing typed: closed without asking
+    page.get_by_role("heading", name="人员档案").wait_for()
+    expect(page.get_by_role("dialog")).to_have_count(0)
 
 
 def test_the_registration_form_is_completed_by_keyboard_alone(clerk_page, api, today) -> None:
