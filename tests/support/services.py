@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import eventlet
 from nameko.containers import ServiceContainer
 
 from tests.support.infrastructure import ADMIN_URL, Namespace
@@ -45,3 +46,35 @@ def running(service_cls: type, config: dict[str, Any]) -> Iterator[ServiceContai
         yield container
     finally:
         container.stop()
+
+
+@contextmanager
+def started(service_cls: type, config: dict[str, Any]) -> Iterator[ServiceContainer]:
+    """A started container whose stop is left to `stopped_together` (a container that fails to start is
+    stopped here)."""
+    container = ServiceContainer(service_cls, config)
+    try:
+        container.start()
+    except BaseException:
+        container.stop()
+        raise
+    yield container
+
+
+@contextmanager
+def stopped_together(containers: list[ServiceContainer]) -> Iterator[None]:
+    """Stop every container of `containers` (filled inside the block) at once when the block ends, each in a
+    green thread of its own, and wait for all: stopped one after another, each took about a second waiting
+    for its queue consumer's next `drain_events` timeout."""
+    try:
+        yield
+    finally:
+        stopping = [eventlet.spawn(container.stop) for container in containers]
+        failed: BaseException | None = None
+        for thread in stopping:  # every one is waited for, even after one failed
+            try:
+                thread.wait()
+            except BaseException as exc:
+                failed = failed or exc
+        if failed is not None:
+            raise failed

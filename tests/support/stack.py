@@ -22,7 +22,7 @@ import yaml
 from services.gateway.service import GatewayService
 from tests.support.infrastructure import Namespace, isolated_world
 from tests.support.proof import signing_key_config
-from tests.support.services import running, service_config
+from tests.support.services import service_config, started, stopped_together
 from tests.support.waiting import wait_until
 
 PRINCIPALS_FILE = Path(__file__).resolve().parents[2] / "deploy" / "dev" / "principals.yaml"
@@ -82,9 +82,15 @@ def running_stack(
     settings = service_config(namespace, amqp_uri, **{"WEB_SERVER_ADDRESS": f"127.0.0.1:{port}",
                                                       "PRINCIPALS_FILE": str(PRINCIPALS_FILE), **config})
     with ExitStack() as stack:
+        # The gateway and the services stop together, as a deployment's processes do on SIGTERM: one by one,
+        # each waited about a second for its consumers' last `drain_events` (kombu's safety interval), so a
+        # six-service module's teardown took ten seconds.
+        containers: list = []
+        stack.enter_context(stopped_together(containers))
         for service in services:
-            stack.enter_context(running(service, settings))
-        stack.enter_context(running(gateway, {**settings, **signing_key_config()}))  # only the gateway signs
+            containers.append(stack.enter_context(started(service, settings)))
+        # only the gateway signs
+        containers.append(stack.enter_context(started(gateway, {**settings, **signing_key_config()})))
         api = Api(f"http://127.0.0.1:{port}")
         wait_until(lambda: api.get("/health").status_code in (200, 503), what="the gateway")
         yield api

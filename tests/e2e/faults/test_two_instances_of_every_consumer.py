@@ -171,8 +171,8 @@ def test_two_instances_of_every_consumer_apply_every_event_once_in_stream_order(
         with processes(world, links, tmp_path, ["gateway", *names], DATABASE_POOL__MAX_SIZE="3") as running:
             with ConsumersLoad(running.base_url) as load:
                 load.accepted_at_least(6, timeout=300)
-                for consumer in CONSUMERS:  # SIGTERM mid-load: each drains, its twin consumes meanwhile
-                    running.stop(consumer)
+                # SIGTERM mid-load, to every first instance at once: each drains, its twin consumes meanwhile
+                running.stop_together(CONSUMERS)
                 for consumer in CONSUMERS:
                     running.start(consumer)
                 load.accepted_at_least(len(load.outcomes.accepted) + 6, timeout=300)
