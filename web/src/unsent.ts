@@ -10,16 +10,32 @@ export interface UnsentInput {
   sent(): void
 }
 
+// A page may hold several forms (an application and its withdrawal, say): it holds unsent input while any one
+// of them does, so each form's mark is kept apart and the page's is their union.
+const unsentForms = new Map<string, Set<symbol>>()
+
 export function useUnsentInput(form: () => unknown): UnsentInput {
   const opened = useOpenedPages()
   const key = pageKey(useRoute())
+  const self = Symbol('form')
+  const mark = (unsent: boolean) => {
+    const forms = unsentForms.get(key) ?? new Set<symbol>()
+    if (unsent) forms.add(self)
+    else forms.delete(self)
+    if (forms.size) unsentForms.set(key, forms)
+    else unsentForms.delete(key)
+    opened.markUnsent(key, forms.size > 0)
+  }
   let baseline = JSON.stringify(form())
-  const stop = watch(() => JSON.stringify(form()), (now) => opened.markUnsent(key, now !== baseline))
-  onBeforeUnmount(stop)
+  const stop = watch(() => JSON.stringify(form()), (now) => mark(now !== baseline))
+  onBeforeUnmount(() => {
+    stop()
+    mark(false)
+  })
   return {
     sent() {
       baseline = JSON.stringify(form())
-      opened.markUnsent(key, false)
+      mark(false)
     },
   }
 }

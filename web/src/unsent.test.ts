@@ -1,0 +1,73 @@
+// Unsent input (unsent.ts): a page with several forms holds unsent input while any one of them does.
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createMemoryHistory, createRouter } from 'vue-router'
+import { defineComponent, h, reactive } from 'vue'
+import { useOpenedPages } from '@/stores/opened'
+import { useUnsentInput, type UnsentInput } from './unsent'
+
+beforeEach(() => setActivePinia(createPinia()))
+
+describe('unsent input of a page with two forms', () => {
+  async function page() {
+    const application = reactive({ registration_id: '' })
+    const withdrawal = reactive({ by_id_number: '' })
+    const marks: { application?: UnsentInput; withdrawal?: UnsentInput } = {}
+    const twoForms = defineComponent({
+      setup() {
+        marks.application = useUnsentInput(() => application)
+        marks.withdrawal = useUnsentInput(() => withdrawal)
+        return () => h('div')
+      },
+    })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/divorce', component: twoForms }] })
+    await router.push('/divorce')
+    const opened = useOpenedPages()
+    opened.visit({ key: '/divorce', title: '离婚登记', fullPath: '/divorce' })
+    const wrapper = mount(twoForms, { global: { plugins: [router] } })
+    const unsent = () => opened.pages.find((p) => p.key === '/divorce')?.unsent
+    return { application, withdrawal, marks, wrapper, unsent }
+  }
+
+  it('stays unsent until every form that was typed in is sent', async () => {
+    const { application, withdrawal, marks, unsent } = await page()
+    expect(unsent()).toBe(false)
+    application.registration_id = 'R-1'
+    withdrawal.by_id_number = '61050219900101001X'
+    await flushPromises()
+    expect(unsent()).toBe(true)
+    marks.application!.sent() // one form sent: the other still holds input
+    await flushPromises()
+    expect(unsent()).toBe(true)
+    marks.withdrawal!.sent()
+    await flushPromises()
+    expect(unsent()).toBe(false)
+  })
+
+  it('a form typed back to what it was sent with is no longer unsent, while the other still is', async () => {
+    const { application, withdrawal, unsent } = await page()
+    application.registration_id = 'R-2'
+    withdrawal.by_id_number = '6105'
+    await flushPromises()
+    withdrawal.by_id_number = ''
+    await flushPromises()
+    expect(unsent()).toBe(true)
+    application.registration_id = ''
+    await flushPromises()
+    expect(unsent()).toBe(false)
+  })
+
+  it('a page closed (unmounted) leaves no mark behind for the next page on that path', async () => {
+    const first = await page()
+    first.application.registration_id = 'R-3'
+    await flushPromises()
+    first.wrapper.unmount()
+    const second = await page()
+    second.withdrawal.by_id_number = '6105'
+    await flushPromises()
+    second.withdrawal.by_id_number = ''
+    await flushPromises()
+    expect(second.unsent()).toBe(false)
+  })
+})
