@@ -31,8 +31,9 @@ from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS,
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
+from services.timeline.contract.refusals import INVALID_SUBJECT
 from shared.errors import Refusal
-from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
+from shared.reference.refusals import FORBIDDEN, INVALID_QUERY, NOT_FOUND
 
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
                         "relief_staff", "bureau"}
@@ -41,6 +42,7 @@ TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar rev
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
+NO_SIGHTINGS = {NOT_FOUND, INVALID_SUBJECT}  # D-2: the timeline's answers that mean "never seen"
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def person_death(call: Call) -> Reply:
@@ -87,9 +89,12 @@ def _with_sightings(call: Call) -> Call:
             # The timeline answers as the declarer may read it: the RPC proof sets the viewer to the caller.
             document = call.rpc("timeline").person_timeline(body.id_number, None, None, None, None)
             seen = tuple(sightings(json.loads(document)["entries"]))
-        except Refusal:
-            # Nothing recorded about the person, or no id the timeline knows: no sightings (the funeral service
-            # judges the ID number itself).
+        except Refusal as refused:
+            # Nothing the declarer may see about the person, or no id the timeline knows: no sightings (the
+            # funeral service judges the ID number itself). Any other refusal (a declarer whose scopes read no
+            # timeline) is answered as it is: D-2 is never skipped in silence.
+            if refused.code not in NO_SIGHTINGS:
+                raise
             seen = ()
     return dataclasses.replace(call, body=body.model_copy(update={"seen_alive": seen}), disclosed=call.disclosed)
 

@@ -3,12 +3,14 @@ strict body models (hostile input never reaches the service), what bureaus may r
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
+from shared.errors import NotFound, Refusal
 from tests.unit.gateway.fakes import RecordingService, call, code_of, principals, route_client
 
 PRINCIPALS = principals("funeral", "cemetery", "clerk", "courts", "education", "admin")
@@ -124,3 +126,61 @@ def test_the_openapi_document_lists_the_funeral_routes_of_api_md():
                  "/v1/funeral/statistics"):
         assert path in paths, path
     assert paths["/v1/funeral/deaths"]["post"]["x-roles"] == ["funeral_staff"]
+
+
+# -- D-2: the gateway reads civreg's sightings of the person from the timeline, as the declarer may ------------
+MISSING = {"kind": "missing", "id_number": "610502197001010011", "court": "渭南市临渭区人民法院",
+           "judgment_ref": "(2026)陕0502民特7号", "judgment_on": "2026-03-01", "missing_since": "2020-01-01"}
+
+
+class FuneralAndTimeline(RecordingService):
+    """The funeral service, and the timeline answering `person_timeline` with `timeline` (a refusal is raised)."""
+
+    def __init__(self, timeline: Any) -> None:
+        super().__init__("funeral", self._answer)
+        self.timeline = timeline
+
+    def __call__(self, service: str, principal: Any = None, purpose: str | None = None) -> RecordingService:
+        assert service in ("funeral", "timeline"), service
+        return self
+
+    def _answer(self, method: str, args: tuple[Any, ...]) -> Any:
+        if method == "person_timeline":
+            if isinstance(self.timeline, Exception):
+                raise self.timeline
+            return json.dumps({"entries": self.timeline})
+        return {"declaration_id": "0a6f2c1e-0000-4000-8000-000000000001", "version": 1}
+
+
+def declare_missing(service: FuneralAndTimeline) -> Any:
+    return call(route_client(PRINCIPALS, service), "POST", "/v1/court-declarations", "courts", MISSING,
+                **{"X-Purpose": "judgment", "Idempotency-Key": "k-d2"})
+
+
+def declared(service: FuneralAndTimeline) -> dict[str, Any]:
+    [(_, (body, *_))] = [c for c in service.calls if c[0] == "declare_by_court"]
+    return body
+
+
+def test_d2_the_declaration_goes_on_with_the_sightings_the_timeline_shows():
+    service = FuneralAndTimeline([{"type": "marriage.MarriageRegistered", "occurred_on": "2026-02-01",
+                                   "roles": ["party"]}])
+
+    assert declare_missing(service).status_code == 201
+    assert declared(service)["seen_alive"] == [{"service": "marriage", "on": "2026-02-01"}]
+
+
+def test_d2_a_person_the_timeline_knows_nothing_of_was_never_seen():
+    service = FuneralAndTimeline(NotFound("no events about this person"))
+
+    assert declare_missing(service).status_code == 201
+    assert declared(service)["seen_alive"] == []
+
+
+def test_d2_is_never_skipped_in_silence_a_declarer_the_timeline_refuses_is_answered_so():
+    service = FuneralAndTimeline(Refusal("timeline_not_in_scope", "facts only", 403))
+
+    response = declare_missing(service)
+
+    assert (response.status_code, code_of(response)) == (403, "timeline_not_in_scope")
+    assert [method for method, _ in service.calls] == ["person_timeline"]  # nothing reached the funeral service
