@@ -56,7 +56,7 @@ def assessment_view(assessment: Assessment, today: dt.date) -> dict[str, Any]:
         "assessment_id": assessment.assessment_id, "office": assessment.office,
         "adopters": [a.id_number for a in assessment.adopters], "outcome": assessment.outcome,
         "assessed_on": assessment.assessed_on, "consented_on": assessment.consented_on, "due_on": due,
-        "late": due is not None and (assessment.assessed_on or today) > due,
+        "late": due is not None and rules.days_late_A10(due, assessment.assessed_on, today) > 0,
         "living_together": period_view(assessment.living_together), "version": assessment.version})
 
 
@@ -91,9 +91,9 @@ def late_assessments(rows: list[dict[str, Any]], today: dt.date) -> list[dict[st
     for row in rows:
         living = (row["living_together_from"], row["living_together_to"]) if row["living_together_from"] else None
         due = rules.assessment_due_A10(row["consented_on"], living, today)
-        if due < today:
+        if days_late := rules.days_late_A10(due, None, today):
             late.append(to_jsonable_python({
                 "assessment_id": row["assessment_id"], "office": row["office"], "adopters": row["adopters"],
-                "consented_on": row["consented_on"], "due_on": due, "days_late": (today - due).days,
+                "consented_on": row["consented_on"], "due_on": due, "days_late": days_late,
                 "living_together": period_view(living), "version": row["version"]}))
     return late

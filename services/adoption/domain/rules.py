@@ -250,6 +250,12 @@ def assessment_due_A10(consented_on: dt.date, living_together: tuple[dt.date, dt
     return due
 
 
+def days_late_A10(due: dt.date, assessed_on: dt.date | None, today: dt.date) -> int:
+    """A-10: how many days after its due day the report came (`assessed_on`) or, still outstanding, stands on
+    `today`; 0 when on time."""
+    return max(0, ((assessed_on or today) - due).days)
+
+
 def check_notice_A11(published_on: dt.date | None, claimed: bool, on: dt.date) -> None:
     """A-11: a foundling only after 60 days from a published notice; a claim within them stops it."""
     if published_on is None:

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from services.adoption.application.views import assessment_view, late_assessments
 from services.adoption.contract.commands import RecordAssessment, RecordLivingTogether, ReportAssessment
 from services.adoption.domain.decide import decide_assessment, decide_record_living_together, decide_report_assessment
-from services.adoption.domain.rules import assessment_due_A10
+from services.adoption.domain.rules import assessment_due_A10, days_late_A10
 from services.adoption.domain.state import fold_assessment
 from shared.actor import Actor
 from shared.errors import Refusal
@@ -156,3 +156,11 @@ def test_a10_tasks_do_not_list_one_whose_living_together_runs_or_pushed_the_day_
     assert late_assessments([awaiting((dt.date(2026, 1, 20), dt.date(2026, 2, 18)))], dt.date(2026, 4, 5)) == []
     (late,) = late_assessments([awaiting((dt.date(2026, 1, 20), dt.date(2026, 2, 18)))], dt.date(2026, 4, 6))
     assert late["living_together"] == {"started_on": "2026-01-20", "ended_on": "2026-02-18"}
+
+
+def test_a10_days_late_count_from_the_due_day_to_the_report_or_today_and_none_on_time():
+    due = dt.date(2026, 3, 2)
+    assert days_late_A10(due, None, dt.date(2026, 3, 2)) == 0  # the due day itself is in time
+    assert days_late_A10(due, None, dt.date(2026, 3, 5)) == 3
+    assert days_late_A10(due, dt.date(2026, 3, 4), dt.date(2026, 4, 1)) == 2  # reported: the report's day counts
+    assert days_late_A10(due, dt.date(2026, 2, 1), dt.date(2026, 4, 1)) == 0
