@@ -43,6 +43,14 @@ TRANSIENT_TYPES: tuple[type[BaseException], ...] = (
     psycopg.OperationalError, psycopg.errors.IdleInTransactionSessionTimeout, PoolTimeout,
     *BROKER_ERRORS, ConnectionError, TimeoutError, BrokerUnavailable, ShuttingDown,
 )
+# ...except what the work itself caused, though psycopg files it under OperationalError: SQLSTATE class 54
+# (program limit exceeded: an index row or a statement too big, too many arguments) comes from the data the
+# command or event carries. Retried, it fails the same way for ever: a subscription must dead-letter it, and the
+# gateway must not tell the client to come back later.
+CAUSED_BY_THE_WORK: tuple[type[BaseException], ...] = (
+    psycopg.errors.ProgramLimitExceeded, psycopg.errors.StatementTooComplex, psycopg.errors.TooManyColumns,
+    psycopg.errors.TooManyArguments,
+)
 
 
 def is_slow_statement(exc: BaseException) -> bool:
@@ -58,21 +66,26 @@ def is_transient(exc: BaseException) -> bool:
         return False
     if isinstance(exc, RemoteError):
         return exc.exc_type in _transient_names()
-    return isinstance(exc, TRANSIENT_TYPES)
+    return isinstance(exc, TRANSIENT_TYPES) and not isinstance(exc, CAUSED_BY_THE_WORK)
 
 
-@cache
-def _transient_names() -> frozenset[str]:
-    """The class names of TRANSIENT_TYPES and all their subclasses, as a `RemoteError` names them — less any
-    name that is also a built-in exception of another kind (psycopg has a `SystemError` of its own)."""
+def _names(kinds: tuple[type[BaseException], ...]) -> set[str]:
+    """The class names of `kinds` and all their subclasses, as a `RemoteError` names them."""
     seen: set[type[BaseException]] = set()
-    pending = list(TRANSIENT_TYPES)
+    pending = list(kinds)
     while pending:
         kind = pending.pop()
         if kind not in seen:
             seen.add(kind)
             pending.extend(kind.__subclasses__())
-    names = {kind.__name__ for kind in seen}
+    return {kind.__name__ for kind in seen}
+
+
+@cache
+def _transient_names() -> frozenset[str]:
+    """The names of TRANSIENT_TYPES and their subclasses less those CAUSED_BY_THE_WORK, and less any name that
+    is also a built-in exception of another kind (psycopg has a `SystemError` of its own)."""
+    names = _names(TRANSIENT_TYPES) - _names(CAUSED_BY_THE_WORK)
     other_builtins = {name for name in names if isinstance(builtin := getattr(builtins, name, None), type)
                       and not issubclass(builtin, TRANSIENT_TYPES)}
     return frozenset(names - other_builtins)

@@ -23,6 +23,8 @@ INFRASTRUCTURE = [
     psycopg.errors.LockNotAvailable("lock timeout"),
     psycopg.errors.IdleInTransactionSessionTimeout("terminating connection due to idle-in-transaction timeout"),
     psycopg.errors.IdleSessionTimeout("terminating connection due to idle-session timeout"),
+    psycopg.errors.DiskFull("could not extend file: No space left on device"),
+    psycopg.errors.TooManyConnections("sorry, too many clients already"),
     PoolTimeout("couldn't get a connection after 5.00 sec"),
     PoolClosed("the pool 'funeral' is already closed"),
     TooManyRequests("the pool 'funeral' has already 100 requests waiting"),
@@ -36,7 +38,11 @@ INFRASTRUCTURE = [
 ]
 BUGS = [ValueError("bad payload"), KeyError("x"), RuntimeError("Acquire on closed pool"), AssertionError(),
         psycopg.errors.UniqueViolation("duplicate key"), psycopg.errors.UndefinedTable("no such table"),
-        psycopg.ProgrammingError("syntax error")]
+        psycopg.ProgrammingError("syntax error"),
+        # SQLSTATE class 54, an OperationalError to psycopg, but the data's doing: retried, it fails again
+        psycopg.errors.ProgramLimitExceeded("index row size 3000 exceeds btree version 4 maximum 2704"),
+        psycopg.errors.StatementTooComplex("stack depth limit exceeded"),
+        psycopg.errors.TooManyArguments("cannot pass more than 100 arguments to a function")]
 
 
 def remote(exc: BaseException) -> RemoteError:
