@@ -7,6 +7,9 @@ a lock or an idle-in-transaction timeout ended it, this process is stopping. Ret
 * a subscription puts the delivery back without counting an attempt (shared/nameko_ext/subscription.py);
 * the gateway answers 503 `service_unavailable` with `Retry-After`, never a 500 (services/gateway/problems.py).
 
+A failure the work itself caused (`is_caused_by_the_work`: PostgreSQL's SQLSTATE class 54, a value too big for
+its index) is not transient: the gateway answers 422 `value_too_large`, a subscription dead-letters it.
+
 A statement that ran into `statement_timeout` (`QueryCanceled`) is told apart (`is_slow_statement`): to a
 client it is an overloaded service (503, retry), but a subscription handler that is always too slow must
 reach the dead-letter queue rather than retry forever — so it is not `is_transient`.
@@ -58,6 +61,13 @@ def is_slow_statement(exc: BaseException) -> bool:
     if isinstance(exc, RemoteError):
         return exc.exc_type == psycopg.errors.QueryCanceled.__name__
     return isinstance(exc, psycopg.errors.QueryCanceled)
+
+
+def is_caused_by_the_work(exc: BaseException) -> bool:
+    """A database limit the request's or event's own data ran into, here or in the service it comes from."""
+    if isinstance(exc, RemoteError):
+        return exc.exc_type in _names(CAUSED_BY_THE_WORK)
+    return isinstance(exc, CAUSED_BY_THE_WORK)
 
 
 def is_transient(exc: BaseException) -> bool:

@@ -157,8 +157,13 @@ RETRY_AFTER_SECONDS = "2"
 
 def unavailable(exc: BaseException) -> Problem | None:
     """503 `service_unavailable` (with `Retry-After`) when `exc` says a database or the broker is down, out of
-    connections or timed out — the client may simply retry; None for anything else (a bug: 500)."""
-    from shared.faults import is_slow_statement, is_transient  # here: this module stays importable without a driver
+    connections or timed out — the client may simply retry; 422 `value_too_large` when the request's own data
+    ran into a database limit (bad input never gets a 500, and a retry would fail the same way); None for
+    anything else (a bug: 500)."""
+    from shared.faults import is_caused_by_the_work, is_slow_statement, is_transient  # importable without a driver
+
+    if is_caused_by_the_work(exc):
+        return Problem(422, "value_too_large", "a value of the request is too large to be stored")
 
     # A statement timeout is an overloaded service to a client, who may retry (not so to a subscription).
     transient = is_transient(exc) or is_slow_statement(exc)

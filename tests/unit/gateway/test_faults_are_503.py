@@ -38,3 +38,16 @@ def test_a_dependency_that_is_down_is_503_with_retry_after(exc):
                                  psycopg.errors.UniqueViolation("duplicate")])
 def test_a_bug_is_not_mistaken_for_an_outage(exc):
     assert unavailable(exc) is None
+
+
+@pytest.mark.parametrize("exc", [
+    psycopg.errors.ProgramLimitExceeded("index row size 8016 exceeds btree version 4 maximum 2704"),
+    RemoteError("ProgramLimitExceeded", "index row size 8016 exceeds btree version 4 maximum 2704"),
+    RemoteError("StatementTooComplex", "stack depth limit exceeded"),
+])
+def test_a_value_too_big_for_the_database_is_the_requests_fault_422_not_an_outage_nor_a_500(exc):
+    problem = unavailable(exc)
+
+    assert problem is not None
+    assert (problem.status, problem.code) == (422, "value_too_large")
+    assert "Retry-After" not in problem.response().headers
