@@ -21,16 +21,8 @@ from services.adoption.domain.decide import (
 from services.adoption.domain.rules import check_living_together_A10
 from services.adoption.domain.state import fold_assessment
 from shared.errors import Refusal
-from tests.unit.adoption.builders import BIRTH_PARENT, FATHER, MOTHER, NEW, REGISTRAR, TODAY, person, registration
-
-ASSESSMENT_ID = "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90"
-CONSENT = dt.date(2026, 1, 5)
-ADOPTERS = [{"id_number": FATHER, "name": "李明"}, {"id_number": MOTHER, "name": "王芳"}]
-
-
-def assessment(**changes) -> RecordAssessment:
-    return RecordAssessment.model_validate({"adopters": ADOPTERS, "assessor": "渭南市收养评估小组",
-                                            "consented_on": CONSENT.isoformat(), **changes})
+from tests.unit.adoption.builders import BIRTH_PARENT, MOTHER, NEW, REGISTRAR, TODAY, person, registration
+from tests.unit.adoption.test_assessment_timing_A10 import ADOPTERS, ASSESSMENT_ID, opened
 
 
 def refused(decide, *args) -> Refusal:
@@ -45,7 +37,7 @@ def test_a10_the_minimum_is_a_dated_parameter_30_days_from_2021():
 
 
 def test_a10_a_report_in_one_step_after_29_days_together_is_refused_and_after_30_recorded():
-    short = assessment(outcome="suitable", assessed_on="2026-03-01",
+    short = opened(outcome="suitable", assessed_on="2026-03-01",
                        living_together={"started_on": "2026-01-10", "ended_on": "2026-02-07"})  # 29 days
 
     refusal = refused(decide_assessment, short, ASSESSMENT_ID, REGISTRAR, TODAY)
@@ -72,7 +64,7 @@ def test_a10_the_days_lived_count_up_to_the_report_date_not_beyond():
 
 
 def test_a10_the_report_of_an_opened_assessment_is_judged_on_the_recorded_period():
-    history = decide_assessment(assessment(living_together={"started_on": "2026-01-10", "ended_on": "2026-01-29"}),
+    history = decide_assessment(opened(living_together={"started_on": "2026-01-10", "ended_on": "2026-01-29"}),
                                 ASSESSMENT_ID, REGISTRAR, TODAY)  # 20 days, recorded: it is a fact
     report = ReportAssessment(outcome="suitable", assessed_on=dt.date(2026, 3, 1))
 
@@ -86,7 +78,7 @@ def test_a10_the_report_of_an_opened_assessment_is_judged_on_the_recorded_period
 
 
 def test_a10_the_period_the_report_gives_replaces_the_recorded_one():
-    history = decide_assessment(assessment(living_together={"started_on": "2026-01-10", "ended_on": "2026-02-20"}),
+    history = decide_assessment(opened(living_together={"started_on": "2026-01-10", "ended_on": "2026-02-20"}),
                                 ASSESSMENT_ID, REGISTRAR, TODAY)
     shorter = ReportAssessment.model_validate({"outcome": "suitable", "assessed_on": "2026-03-01", "living_together": {
         "started_on": "2026-02-10", "ended_on": "2026-02-20"}})
@@ -95,7 +87,7 @@ def test_a10_the_period_the_report_gives_replaces_the_recorded_one():
 
 
 def test_a10_a_period_still_short_is_recorded_while_the_report_waits():
-    history = decide_assessment(assessment(), ASSESSMENT_ID, REGISTRAR, TODAY)
+    history = decide_assessment(opened(), ASSESSMENT_ID, REGISTRAR, TODAY)
     running = RecordLivingTogether(started_on=dt.date(2026, 5, 1))
     assert [d.type for d in decide_record_living_together(fold_assessment(history), running, REGISTRAR, TODAY)] == [
         "adoption.LivingTogetherRecorded"]
