@@ -12,6 +12,7 @@ import pytest
 
 from services.adoption.contract.commands import ReceiveApplication
 from services.adoption.domain.decide import decide_application, decide_registration
+from services.adoption.domain.rules import check_household_office_A16
 from services.adoption.domain.state import Notice
 from shared.actor import Actor
 from shared.errors import Refusal
@@ -163,4 +164,11 @@ def test_a1_a_dissolution_application_stating_the_household_at_the_adoptees_regi
     with pytest.raises(Refusal) as caught:
         decide_application(application(kind="dissolution", household_division="610528"), "app-3", None,
                            registrar("MR-610502"), TODAY)
+    assert caught.value.code == "not_in_jurisdiction"
+
+
+def test_a1_a16_a_dissolution_by_agreement_reads_an_abolished_household_code_as_its_present_county():
+    check_household_office_A16("agreement", "MR-610503", "610521")  # 华县 → 华州区
+    with pytest.raises(Refusal) as caught:
+        check_household_office_A16("agreement", "MR-610502", "610521")
     assert caught.value.code == "not_in_jurisdiction"
