@@ -96,6 +96,15 @@ def weinan_counties(on: date | None = None) -> list[Division]:
     return sorted(found, key=lambda d: (d.code, d.valid_from or date.min))
 
 
+@cache
+def present_county(code: str) -> str:
+    """The county a household registration's division lies in today: an abolished code follows its successor
+    (610521 华县 → 610503 华州区), so a household in an old number still belongs to that county's registry
+    (marriage M-6, adoption A-1 and A-16)."""
+    found = division(code)
+    return (found.successor or code) if found else code
+
+
 def in_city(code: str, city: str = WEINAN) -> bool:
     """Whether the territory of `code` lies in the prefecture-level `city` today.
 

@@ -8,7 +8,7 @@ describe('mapProblem', () => {
       status: 422, code: 'below_legal_age',
       errors: [{ loc: ['body', 'reasons', 0], msg: 'below_legal_age' }, { loc: ['body', 'reasons', 1], msg: 'not_in_jurisdiction' }],
     })
-    expect(mapped.alerts).toEqual(['未达法定婚龄 (M-1)', '不属本登记机关管辖 (M-6)'])
+    expect(mapped.alerts).toEqual(['未达法定婚龄 (M-1)', '不属本登记机关管辖 (M-6, A-1, A-16)'])
     expect(mapped.fields).toEqual({})
   })
   it('puts a field error on the form item of its path, without the leading "body"', () => {

@@ -45,6 +45,9 @@ class AdoptedChild(AdoptionParty):
 
     situation: Situation = "parents_in_difficulty"
     disabled: bool = False
+    found_division: DivisionCode | None = Field(
+        default=None, description="a foundling: the county where it was found (the police's finding report); "
+        "placed by a guardian, its registry office registers (A-1)")
 
 
 class PriorRight(Model):
@@ -61,7 +64,8 @@ class PlacingParty(Model):
     jointly (1097): `other_parent` says whether the other joins (then its ID number) or is unknown,
     untraceable or dead; a dead one's parents have priority (1108, `grandparents_priority`). A guardian of an
     orphan places with the consent of those owing support (1096): `support_consent` false refuses; absent,
-    the registrar found nobody else owing support."""
+    the registrar found nobody else owing support. Where the placing party lives or is decides the registry
+    (A-1, 办法 4): `household_division`, `institution_division`."""
 
     kind: PlacingKind
     id_number: IdNumberText | None = None
@@ -71,6 +75,11 @@ class PlacingParty(Model):
     other_parent_id_number: IdNumberText | None = None
     grandparents_priority: PriorRight | None = None
     support_consent: bool | None = None
+    household_division: DivisionCode | None = Field(
+        default=None, description="a parent or guardian: the household registration (户口簿), county; its registry "
+        "office registers (A-1). Default: the ID number's address code, as marriage's M-6")
+    institution_division: DivisionCode | None = Field(
+        default=None, description="an institution: the county it is in; its registry office registers (A-1)")
 
 
 DocumentKind = Literal[  # A-9 (办法 6, 7)
@@ -216,14 +225,20 @@ class RevokeAdoption(Model):
 
 class ReceiveApplication(Model):
     """A-12: an application received in person (办法 5, 8): decided within 30 days from the day after receipt,
-    a foundling notice's days not counted (A-11); overdue ones are tasks."""
+    a foundling notice's days not counted (A-11); overdue ones are tasks. Received at the registry that has
+    jurisdiction when the body states what decides it (A-1: `placing_party`, the child's `situation` and
+    `found_division`; A-16: `household_division`)."""
 
     office: OfficeCode
     kind: ApplicationKind = "registration"
-    child: AdoptionParty
+    child: AdoptedChild
     adopters: list[AdoptionParty] = Field(min_length=1, max_length=2)
     received_on: dt.date | None = None
     adoption_id: str | None = Field(default=None, max_length=36, description="the adoption to dissolve (A-16)")
+    placing_party: PlacingParty | None = Field(
+        default=None, description="a registration's placing party: where it lives or is decides the registry (A-1)")
+    household_division: DivisionCode | None = Field(
+        default=None, description="a dissolution's adoptee's household registration: its registry office (A-16)")
 
 
 class RefuseApplication(Model):

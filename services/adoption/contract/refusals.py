@@ -11,6 +11,9 @@ from shared.reference.refusals import COMMON, Code  # noqa: F401 - COMMON: the c
 FORBIDDEN_PLACE = Code("forbidden_place", "A-1: the registrar works at another registry office (403)")
 UNKNOWN_OFFICE = Code("unknown_office", "A-1: not a registry office of the city")
 BUSINESS_DATE_IN_FUTURE = Code("business_date_in_future", "a business date is in the future")
+JURISDICTION_PLACE_REQUIRED = Code(
+    "jurisdiction_place_required",
+    "A-1 (办法 4): state the county that decides the registry: the institution's, or where the foundling was found")
 INVALID_ID_NUMBER = Code("invalid_id_number", "the ID number is malformed or its check digit is wrong")
 
 # A-2, A-3 the child and the placing party
@@ -54,6 +57,9 @@ UNSUITABLE_REASON_REQUIRED = Code("unsuitable_reason_required",
                                   "A-10: registering after an `unsuitable` assessment needs a recorded reason")
 ASSESSMENT_BEFORE_CONSENT = Code("assessment_before_consent",
                                  "A-10: the assessment is reported before the adopters consented to it")
+LIVING_TOGETHER_TOO_SHORT = Code("living_together_too_short",
+                                 "A-10: the report assesses a living-together period of at least 30 days, lived by "
+                                 "its date")
 ASSESSMENT_REPORTED = Code("assessment_reported", "A-10: the assessment's report is recorded already (409)")
 NOTICE_REQUIRED = Code("notice_required", "A-11: a foundling is registered only after a published notice")
 NOTICE_RUNNING = Code("notice_running", "A-11: the 60 days of the foundling notice have not passed")
@@ -68,8 +74,9 @@ UNKNOWN_REFUSAL_CODE = Code("unknown_refusal_code", "A-12: a refusal names a cod
 
 # A-16, A-17 dissolution, void and revoked registrations
 NOT_IN_JURISDICTION = Code("not_in_jurisdiction",
-                           "A-16: a dissolution by agreement is registered at the adoptee's household-registration "
-                           "registry")
+                           "A-1, A-16: registered at the registry office of the county that has jurisdiction: an "
+                           "institution's, where a foundling was found, else the placing party's household "
+                           "registration (A-1); a dissolution by agreement at the adoptee's (A-16)")
 HOUSEHOLD_DIVISION_REQUIRED = Code("household_division_required",
                                    "A-16: a dissolution by agreement states the adoptee's household registration")
 AGREEMENT_REQUIRED = Code("agreement_required", "A-16: a dissolution by agreement cites the written agreement")

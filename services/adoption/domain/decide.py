@@ -59,12 +59,17 @@ def decide_assessment(command: c.RecordAssessment, assessment_id: str, actor: Ac
                 *_living_together(assessment_id, command.living_together, command.consented_on, today, subjects)]
     rules.check_business_date(command.assessed_on, today, "assessed_on")
     rules.check_report_after_consent_A10(command.assessed_on, command.consented_on)
+    rules.check_living_together_A10(_period(command.living_together), command.assessed_on)
     event = contract.AssessmentRecorded(
         assessment_id=assessment_id, adopters=_people(command.adopters), outcome=command.outcome,
         assessed_on=command.assessed_on, assessor=command.assessor,
         **_given(office=office, report_ref=command.report_ref, consented_on=command.consented_on))
     return [Draft.of(event, command.assessed_on, subjects),
             *_living_together(assessment_id, command.living_together, command.assessed_on, today, subjects)]
+
+
+def _period(period: c.LivingTogether | None) -> tuple[dt.date, dt.date | None] | None:
+    return (period.started_on, period.ended_on) if period is not None else None
 
 
 def _living_together(assessment_id: str, period: c.LivingTogether | None, on: dt.date, today: dt.date,
@@ -91,10 +96,12 @@ def _pending(assessment: Assessment, actor: Actor) -> Subjects:
 
 def decide_report_assessment(assessment: Assessment, command: c.ReportAssessment, actor: Actor,
                              today: dt.date) -> list[Draft]:
-    """A-10: the report of an assessment opened at consent: not before the consent."""
+    """A-10: the report of an assessment opened at consent: not before the consent, and after a recorded
+    living-together period of 30 days or more (the one the report gives replaces the recorded one)."""
     subjects = _pending(assessment, actor)
     on = rules.check_business_date(command.assessed_on, today, "assessed_on")
     rules.check_report_after_consent_A10(on, assessment.consented_on)
+    rules.check_living_together_A10(_period(command.living_together) or assessment.living_together, on)
     event = contract.AssessmentRecorded(
         assessment_id=assessment.assessment_id, adopters=assessment.adopters, outcome=command.outcome,
         assessed_on=on, assessor=assessment.assessor,
@@ -173,6 +180,8 @@ def decide_registration(command: c.RegisterAdoption, facts: RegistrationFacts, n
     rules.check_minor_A2(child, on)
     rules.check_application_A12(facts.application, "registration", command.office, child.value)
     rules.check_placing_party_A3(command.placing_party, command.child, command.relation)
+    rules.check_jurisdiction_A1(command.office,
+                                *rules.jurisdiction_A1(command.placing_party, command.child, command.relation, today))
     rules.check_parents_place_jointly_A3(command.placing_party, command.relation)
     rules.check_grandparents_priority_A3(command.placing_party, command.relation)
     rules.check_support_consent_A3(command.placing_party, command.child)
@@ -328,13 +337,19 @@ def decide_revocation(command: c.RevokeAdoption, adoption: Adoption, actor: Acto
 def decide_application(command: c.ReceiveApplication, application_id: str, adoption: Adoption | None, actor: Actor,
                        today: dt.date) -> list[Draft]:
     """A-12: an application received in person at the registrar's office; a dissolution's names the adoption in
-    force, of that child."""
+    force, of that child. Where the body states what decides the registry, the office is the one that has
+    jurisdiction (A-1 for a registration, A-16 for a dissolution by agreement)."""
     rules.check_office_A1(command.office)
     rules.check_acts_for_office_A1(actor, command.office)
     on = rules.check_business_date(command.received_on or today, today, "received_on")
     child = rules.person(command.child.id_number, today, ("child",))
     for index, adopter in enumerate(command.adopters):
         rules.person(adopter.id_number, today, ("adopters", str(index)))
+    if command.kind == "registration" and command.placing_party is not None:
+        rules.check_jurisdiction_A1(command.office,
+                                    *rules.jurisdiction_A1(command.placing_party, command.child, "none", today))
+    if command.kind == "dissolution" and command.household_division is not None:
+        rules.check_household_office_A16("agreement", command.office, command.household_division)
     if command.kind == "dissolution":
         if adoption is None or adoption.child.id_number != child.value:
             raise rules.refusal(refusals.APPLICATION_MISMATCH, "a dissolution application names the child's adoption",

@@ -47,6 +47,11 @@ def assessment_report_days(on: date) -> int:
     return int(value("assessment_report_days", on))
 
 
+def living_together_minimum_days(on: date) -> int:
+    """A-10: the days of living together (融合期) a report assesses, at least; 0 before 2021."""
+    return int(value("living_together_minimum_days", on))
+
+
 def notice_days(on: date) -> int:
     return int(value("notice_days", on))
 

@@ -13,6 +13,7 @@ from services.adoption.domain import parameters as p
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.dates import add_years, age_on
+from shared.reference.divisions import present_county
 from shared.reference.idnumber import IdNumber, InvalidIdNumber, parse_id_number
 from shared.reference.places import InvalidPlace, parse_place
 
@@ -39,6 +40,41 @@ def check_acts_for_office_A1(actor: Actor, office: str) -> None:
     actor.check_records_business("adoption registrations")
     if actor.role != "adoption_registrar" or actor.office != office:
         raise Refusal(r.FORBIDDEN_PLACE, f"the caller does not record at {office}", 403)
+
+
+def jurisdiction_A1(placing: PlacingParty, child: AdoptedChild, relation: str,
+                    today: dt.date) -> tuple[str, str]:
+    """A-1 (办法 4): the county whose registry office registers, and what it is: a child in an
+    institution's care, the institution's county; another foundling, where it was found; otherwise the household
+    registration of the placing parent or guardian (a relative's or step-parent's adoption: the birth parent's,
+    who places it). No 通办: one county. A parent's or guardian's household registration, not stated, is the
+    ID number's address code, as marriage's M-6 takes it."""
+    if placing.kind == "institution":
+        if placing.institution_division is None:
+            raise refusal(r.JURISDICTION_PLACE_REQUIRED, "state the county the institution is in",
+                          field=("placing_party", "institution_division"))
+        return placing.institution_division, "the institution's county"
+    if child.situation == "parents_unknown" and relation != "step_parent":
+        if child.found_division is None:
+            raise refusal(r.JURISDICTION_PLACE_REQUIRED, "state the county where the foundling was found",
+                          field=("child", "found_division"))
+        return child.found_division, "the county where the foundling was found"
+    if placing.household_division is not None:
+        return placing.household_division, "the placing party's household registration"
+    if not placing.id_number:
+        raise refusal(r.PLACING_PARTY_INCOMPLETE, f"a {placing.kind} gives an ID number",
+                      field=("placing_party", "id_number"))
+    return (person(placing.id_number, today, ("placing_party",)).division,
+            "the placing party's household registration (the ID number's address code)")
+
+
+def check_jurisdiction_A1(office: str, county: str, whose: str) -> None:
+    """A-1, A-16: the office is the registry office of the county that has jurisdiction (an abolished code
+    counts as its present county); no other office of the city registers instead."""
+    competent = present_county(county)
+    if check_office_A1(office) != competent:
+        raise refusal(r.NOT_IN_JURISDICTION, f"registered at MR-{competent}, the registry of {whose}, not at {office}",
+                      field="office")
 
 
 def check_business_date(on: dt.date, today: dt.date, field: str) -> dt.date:
@@ -236,6 +272,20 @@ def check_report_after_consent_A10(assessed_on: dt.date, consented_on: dt.date |
                       f"({consented_on})", field="assessed_on")
 
 
+def check_living_together_A10(period: tuple[dt.date, dt.date | None] | None, assessed_on: dt.date) -> None:
+    """A-10 (收养评估办法（试行）): the report assesses how the adopters and the child live together (融合), so a
+    recorded period has lasted at least 30 days (inclusive, cut at the report's date) when it is reported. A
+    report with no period recorded is not refused here (imports, a report recorded in one step)."""
+    minimum = p.living_together_minimum_days(assessed_on)
+    if period is None or minimum == 0:
+        return
+    started_on, ended_on = period
+    lived = max(0, (min(ended_on or assessed_on, assessed_on) - started_on).days + 1)
+    if lived < minimum:
+        raise refusal(r.LIVING_TOGETHER_TOO_SHORT, f"the adopters and the child lived together {lived} days by "
+                      f"{assessed_on}; the report assesses {minimum} or more", field="living_together")
+
+
 def assessment_due_A10(consented_on: dt.date, living_together: tuple[dt.date, dt.date | None] | None,
                        as_of: dt.date) -> dt.date:
     """A-10 (收养评估办法（试行）): the last day for the report, 60 days after the adopters' consent; the days of
@@ -293,9 +343,7 @@ def check_household_office_A16(by: str, office: str, household_division: str | N
     if household_division is None:
         raise refusal(r.HOUSEHOLD_DIVISION_REQUIRED, "state the adoptee's household registration",
                       field="household_division")
-    if check_office_A1(office) != household_division:
-        raise refusal(r.NOT_IN_JURISDICTION, f"a dissolution by agreement is registered at MR-{household_division}, "
-                      "the adoptee's household-registration registry", field="office")
+    check_jurisdiction_A1(office, household_division, "the adoptee's household registration")
 
 
 def check_agreement_A16(by: str, document_ref: str | None, certificate: str | None, valid: Sequence[str]) -> None:

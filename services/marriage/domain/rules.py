@@ -30,7 +30,7 @@ from shared.actor import Actor
 from shared.business_dates import check_business_date
 from shared.errors import Refusal
 from shared.reference.dates import age_on
-from shared.reference.divisions import division, in_city, is_county_level, province_of
+from shared.reference.divisions import in_city, is_county_level, present_county, province_of
 from shared.reference.idnumber import IdNumber, InvalidIdNumber, check_digit, parse_id_number
 from shared.reference.places import InvalidPlace, parse_place
 from shared.reference.refusals import CONCURRENCY_CONFLICT
@@ -134,14 +134,6 @@ def check_minimum_age(persons: Sequence[IdNumber], on: dt.date) -> list[str]:
         if on < person.birth_date or age_on(person.birth_date, on) < parameters.minimum_age(person.sex, on):
             return [BELOW_LEGAL_AGE]
     return []
-
-
-@lru_cache(maxsize=4096)
-def present_county(code: str) -> str:
-    """The county a household division lies in today: an abolished code follows its successor
-    (610521 华县 → 610503 华州区), so a household in an old number still counts as home."""
-    found = division(code)
-    return (found.successor or code) if found else code
 
 
 def in_jurisdiction(office: str, households: Sequence[str], on: dt.date) -> bool:

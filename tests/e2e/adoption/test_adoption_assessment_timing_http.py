@@ -69,7 +69,14 @@ def test_A_10_an_assessment_unreported_60_days_after_consent_is_late_until_its_r
     assert_problem(api.post(f"{path}/report", json={**report, "assessed_on": today.isoformat()}, **COUNTY), 403,
                    "forbidden_place")
 
-    reported = api.post(f"{path}/report", json={**report, "assessed_on": today.isoformat()}, **REGISTRAR)
+    # the report assesses 30 days or more of living together, lived by its date: six are not enough
+    short = assert_problem(api.post(f"{path}/report", json={**report, "assessed_on": today.isoformat()}, headers=ZH,
+                                    **REGISTRAR), 422, "living_together_too_short")
+    assert short["title"] == "融合期不足30日"
+    # lived before the consent (a foster placement): enough for the report, and no excuse for its delay
+    lived = {"started_on": (consented_on - dt.timedelta(days=40)).isoformat(), "ended_on": consented_on.isoformat()}
+    reported = api.post(f"{path}/report", json={**report, "assessed_on": today.isoformat(), "living_together": lived},
+                        **REGISTRAR)
     assert reported.status_code == 200, reported.text
     answer = reported.json()
     assert (answer["outcome"], answer["assessed_on"], answer["late"]) == ("suitable", today.isoformat(), True)

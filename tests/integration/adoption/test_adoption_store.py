@@ -6,11 +6,13 @@ verification codes (K-8)."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import threading
 
 import pytest
 
 from services.adoption.application.adoption import AdoptionApplication
+from services.adoption.application.unit_of_work import UnitOfWork
 from shared.errors import NotFound, Refusal
 from shared.eventstore.postgres import PostgresEventStore
 from shared.nameko_ext.context import Correlation
@@ -203,7 +205,7 @@ def test_A_11_a_foundling_notice_runs_is_read_and_a_claim_stops_the_adoption(app
     assert app.get_notice(published["notice_id"], OVERSIGHT)["notice_id"] == published["notice_id"]
     adopters = couple()
     assess(app, adopters)
-    institution = {"kind": "institution", "institution": "渭南市儿童福利院"}
+    institution = {"kind": "institution", "institution": "渭南市儿童福利院", "institution_division": "610502"}
     claimed = app.claim_foundling(published["notice_id"], {"claimed_on": "2026-03-20"}, REGISTRAR, None)
     assert claimed["status"] == "claimed" and claimed["version"] == 2
     with pytest.raises(Refusal) as refused:
@@ -280,3 +282,44 @@ def test_A_12_a_foundling_notice_running_is_not_counted_in_the_30_days(app):
     assert received["application_id"] not in now
     late = {t["application_id"] for t in app.tasks({"as_of": "2026-05-31"}, REGISTRAR)["overdue_decisions"]}
     assert received["application_id"] in late
+
+
+def test_a10_two_registrars_reporting_one_assessment_at_once_one_wins_and_one_report_is_stored(app, monkeypatch):
+    """Both load the assessment before either appends (a barrier on the load, the database real): the versioned
+    append lets one report in; the other's append conflicts, is decided again on fresh state and refused
+    (`assessment_reported`, 409) — or, had the client named the version, 409 `concurrency_conflict`."""
+    adopters = couple()
+    opened = app.record_assessment({
+        "adopters": [{"id_number": a["id_number"], "name": a["name"]} for a in adopters], "assessor": "评估小组",
+        "consented_on": "2026-03-01", "living_together": {"started_on": "2026-03-02", "ended_on": "2026-04-05"}},
+        REGISTRAR, None)
+    loaded, both_loaded = itertools.count(), threading.Barrier(2, timeout=20)
+    load = UnitOfWork.assessment
+
+    def load_then_wait(uow, assessment_id):
+        state = load(uow, assessment_id)
+        if next(loaded) < 2:  # the two first loads, one per registrar; a retry after a lost race goes on
+            both_loaded.wait()
+        return state
+
+    monkeypatch.setattr(UnitOfWork, "assessment", load_then_wait)
+    results: list[object] = []
+
+    def report(outcome):
+        try:
+            results.append(app.report_assessment(opened["assessment_id"], {
+                "outcome": outcome, "assessed_on": "2026-04-20", "report_ref": f"评估报告 {outcome}"}, REGISTRAR, None))
+        except Refusal as refusal:
+            results.append(refusal)
+
+    threads = [threading.Thread(target=report, args=(outcome,)) for outcome in ("suitable", "unsuitable")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    refusals = [r for r in results if isinstance(r, Refusal)]
+    assert len(results) == 2 and len(refusals) == 1, results
+    assert (refusals[0].code, refusals[0].status) in {("assessment_reported", 409), ("concurrency_conflict", 409)}
+    stream = app.store.read_stream(f"assessment-{opened['assessment_id']}")
+    assert [e.type for e in stream].count("adoption.AssessmentRecorded") == 1

@@ -182,7 +182,7 @@ def test_A_10_before_2021_no_assessment_was_needed():
 
 
 FOUNDLING = {"id_number": CHILD, "name": "小宝", "situation": "parents_unknown"}
-INSTITUTION = {"kind": "institution", "institution": "渭南市儿童福利院"}
+INSTITUTION = {"kind": "institution", "institution": "渭南市儿童福利院", "institution_division": "610502"}
 
 
 def notice(published_on: dt.date, claimed_on: dt.date | None = None) -> Notice:

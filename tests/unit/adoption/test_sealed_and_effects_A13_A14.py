@@ -56,7 +56,8 @@ def test_A_14_a_sealed_registration_names_no_birth_family_the_origins_go_apart()
 
 def test_A_14_an_institution_placing_a_sealed_adoption_has_no_placed_record():
     sealed = drafts(sealed_at_request_of="adopters", child={"id_number": CHILD, "name": "小宝", "situation": "orphan"},
-                    placing_party={"kind": "institution", "institution": "渭南市儿童福利院"})
+                    placing_party={"kind": "institution", "institution": "渭南市儿童福利院",
+                                   "institution_division": "610502"})
     assert [d.type for d in sealed] == [contract.AdoptionRegistered.TYPE, contract.AdoptionSealed.TYPE]
 
 

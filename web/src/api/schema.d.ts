@@ -2187,6 +2187,12 @@ export interface components {
              * @default false
              */
             disabled: boolean;
+            /**
+             * Found Division
+             * @description a foundling: the county where it was found (the police's finding report); placed by a guardian, its registry office registers (A-1)
+             * @default null
+             */
+            found_division: string | null;
             /** Id Number */
             id_number: string;
             /** Name */
@@ -5353,11 +5359,18 @@ export interface components {
          *     jointly (1097): `other_parent` says whether the other joins (then its ID number) or is unknown,
          *     untraceable or dead; a dead one's parents have priority (1108, `grandparents_priority`). A guardian of an
          *     orphan places with the consent of those owing support (1096): `support_consent` false refuses; absent,
-         *     the registrar found nobody else owing support.
+         *     the registrar found nobody else owing support. Where the placing party lives or is decides the registry
+         *     (A-1, 办法 4): `household_division`, `institution_division`.
          */
         PlacingParty: {
             /** @default null */
             grandparents_priority: components["schemas"]["PriorRight"] | null;
+            /**
+             * Household Division
+             * @description a parent or guardian: the household registration (户口簿), county; its registry office registers (A-1). Default: the ID number's address code, as marriage's M-6
+             * @default null
+             */
+            household_division: string | null;
             /**
              * Id Number
              * @default null
@@ -5368,6 +5381,12 @@ export interface components {
              * @default null
              */
             institution: string | null;
+            /**
+             * Institution Division
+             * @description an institution: the county it is in; its registry office registers (A-1)
+             * @default null
+             */
+            institution_division: string | null;
             /**
              * Kind
              * @enum {string}
@@ -5608,7 +5627,9 @@ export interface components {
         /**
          * ReceiveApplication
          * @description A-12: an application received in person (办法 5, 8): decided within 30 days from the day after receipt,
-         *     a foundling notice's days not counted (A-11); overdue ones are tasks.
+         *     a foundling notice's days not counted (A-11); overdue ones are tasks. Received at the registry that has
+         *     jurisdiction when the body states what decides it (A-1: `placing_party`, the child's `situation` and
+         *     `found_division`; A-16: `household_division`).
          */
         ReceiveApplication: {
             /** Adopters */
@@ -5619,7 +5640,13 @@ export interface components {
              * @default null
              */
             adoption_id: string | null;
-            child: components["schemas"]["AdoptionParty"];
+            child: components["schemas"]["AdoptedChild"];
+            /**
+             * Household Division
+             * @description a dissolution's adoptee's household registration: its registry office (A-16)
+             * @default null
+             */
+            household_division: string | null;
             /**
              * Kind
              * @default registration
@@ -5628,6 +5655,11 @@ export interface components {
             kind: "registration" | "dissolution";
             /** Office */
             office: string;
+            /**
+             * @description a registration's placing party: where it lives or is decides the registry (A-1)
+             * @default null
+             */
+            placing_party: components["schemas"]["PlacingParty"] | null;
             /**
              * Received On
              * @default null
