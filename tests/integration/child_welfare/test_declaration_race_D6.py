@@ -1,7 +1,7 @@
 """D-6 on the real PostgreSQL: a parent's death declaration applied at the very moment the child's file is opened.
 Whichever transaction comes first, the file ends with the parent `declared_dead` exactly once — taken from the
 standing declarations when the file opens, or applied by the declaration's reaction to the open file, never
-both and never neither (the per-parent lock in `ReadModels.lock_declared_parents`)."""
+both and never neither (the per-parent lock in `ReadModels.lock_parent_conditions`)."""
 
 from __future__ import annotations
 
