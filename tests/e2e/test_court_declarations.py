@@ -529,3 +529,29 @@ def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked_
     [item] = [r for r in reviews if r["death_id"] == body["death_id"]]
     assert (item["declaration_id"], item["subject_id"], item["died_on"], item["declared_died_on"]) == (
         declared["declaration_id"], person, day(-4), day(-15))
+
+
+def test_d8_the_registrar_settles_a_conflicting_date_and_it_leaves_the_task_list(api):
+    """The body found later (dated 4 days ago) of a person declared dead 15 days ago: the registrar settles the
+    review with the date found to stand and the reason, at the record's version (If-Match); the item leaves the
+    list, neither date changes, and the settlement is on the person's history."""
+    person = synthetic_id_number(sex="female")
+    declare(api, person, judged=-15)
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(-4), "place_division": "610502", "certificate_no": "D-2026-90",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+    path = f"/v1/funeral/deaths/{death['death_id']}/declaration-review"
+    body = {"outcome": "declared_date_stands", "reason": "遗体无法确定死亡日期，以判决认定为准"}
+
+    assert_problem(api.post(path, json=body, as_="funeral_staff", office="FH-610502"), 403, "forbidden")
+    assert_problem(api.post(path, json=body, headers={"If-Match": '"9"'}, **REGISTRAR), 409, "concurrency_conflict")
+    assert_problem(api.post(path, json={**body, "outcome": "either"}, **REGISTRAR), 422, "validation_failed")
+    settled = created(api.post(path, json=body, headers={"If-Match": f'"{death["version"]}"'}, **REGISTRAR))
+
+    assert (settled["death_id"], settled["version"]) == (death["death_id"], death["version"] + 1)
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    assert death["death_id"] not in {r["death_id"] for r in reviews}
+    assert_problem(api.post(path, json=body, **REGISTRAR), 409, "no_review_pending")
+    answer = created(api.get(f"/v1/funeral/persons/{person}/death", as_="admin"))
+    assert (answer["basis"], answer["died_on"]) == ("registered", day(-4))  # civreg decides neither date
+    wait_for_timeline(api, person, "funeral.DeclarationReviewSettled")
