@@ -541,6 +541,7 @@ def test_d8_the_registrar_settles_a_conflicting_date_and_it_leaves_the_task_list
         "id_number": person, "died_on": day(-4), "place_division": "610502", "certificate_no": "D-2026-90",
         "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
     path = f"/v1/funeral/deaths/{death['death_id']}/declaration-review"
+    assert death["death_id"] in reviewed(api)
     body = {"outcome": "declared_date_stands", "reason": "遗体无法确定死亡日期，以判决认定为准"}
 
     assert_problem(api.post(path, json=body, as_="funeral_staff", office="FH-610502"), 403, "forbidden")
@@ -551,7 +552,37 @@ def test_d8_the_registrar_settles_a_conflicting_date_and_it_leaves_the_task_list
     assert (settled["death_id"], settled["version"]) == (death["death_id"], death["version"] + 1)
     reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
     assert death["death_id"] not in {r["death_id"] for r in reviews}
+    assert death["death_id"] not in reviewed(api)
     assert_problem(api.post(path, json=body, **REGISTRAR), 409, "no_review_pending")
     answer = created(api.get(f"/v1/funeral/persons/{person}/death", as_="admin"))
     assert (answer["basis"], answer["died_on"]) == ("registered", day(-4))  # civreg decides neither date
     wait_for_timeline(api, person, "funeral.DeclarationReviewSettled")
+
+
+def reviewed(api: Api) -> list[str]:
+    """Every death on the registrar's review list, read one item a page (GET /v1/funeral/declaration-reviews)."""
+    found, cursor = [], None
+    while True:
+        page = created(api.get("/v1/funeral/declaration-reviews", params={"limit": 1, **({"cursor": cursor} if cursor
+                                                                                        else {})}, **REGISTRAR))
+        found += [item["death_id"] for item in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            return found
+
+
+def test_d8_the_review_list_is_paged_for_registrars_and_admins_only(api):
+    for died in (-3, -2):
+        person = synthetic_id_number(sex="male")
+        declare(api, person, judged=-30)
+        created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+            "id_number": person, "died_on": day(died), "place_division": "610502", "certificate_no": "D-2026-91",
+            "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+    whole = created(api.get("/v1/funeral/declaration-reviews", params={"limit": 500}, **REGISTRAR))
+    assert len(whole["items"]) >= 2 and whole["next_cursor"] is None
+    one_by_one = reviewed(api)
+    assert one_by_one == [item["death_id"] for item in whole["items"]]  # oldest date of death first, none twice
+    assert [i["died_on"] for i in whole["items"]] == sorted(i["died_on"] for i in whole["items"])
+    assert created(api.get("/v1/funeral/declaration-reviews", as_="admin"))["items"] == whole["items"]
+    assert_problem(api.get("/v1/funeral/declaration-reviews", as_="funeral_staff", office="FH-610502"), 403,
+                   "forbidden")

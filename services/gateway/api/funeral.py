@@ -39,6 +39,7 @@ DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_re
                         "relief_staff", "bureau"}
 RECORD_READERS = {"funeral_staff", "admin"}
 TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar reviews a body found later
+REVIEWERS = {"marriage_registrar", "admin"}  # D-8: the dates of death to review are not the funeral home's
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
@@ -139,7 +140,13 @@ def tasks(call: Call) -> Reply:
         found["tasks"] = []  # plot terms are the cemeteries' business
     elif principal.role == "funeral_staff":
         found["declaration_reviews"] = []  # D-8: the registrar's review, not the funeral home's
+        found["declaration_reviews_next_cursor"] = None
     return Reply(found)
+
+
+def declaration_reviews(call: Call) -> Reply:
+    """D-8: bodies found later whose date of death differs from the death declaration's, paged."""
+    return Reply(call.rpc("funeral").declaration_reviews(parsed_query(call, queries.ReviewsQuery)))
 
 
 def waiting_deaths(call: Call) -> Reply:
@@ -177,6 +184,8 @@ ROUTES = [
           response=responses.Plot),
     Route("GET", f"{PREFIX}/persons/<person_id>/death", "funeral.person_death", DEATH_STATUS_READERS,
           person_death, response=responses.PersonDeath, subject="person_id"),
+    Route("GET", f"{PREFIX}/declaration-reviews", "funeral.declaration_reviews", REVIEWERS, declaration_reviews,
+          query=queries.ReviewsQuery, response=responses.DeclarationReviews),
     Route("GET", f"{PREFIX}/tasks", "funeral.tasks", TASK_READERS, tasks, query=queries.TasksQuery,
           response=responses.Tasks),
     Route("GET", f"{PREFIX}/statistics", "funeral.statistics", RECORD_READERS, statistics,

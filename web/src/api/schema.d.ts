@@ -1232,6 +1232,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/funeral/declaration-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** D-8: bodies found later whose date of death differs from the death declaration's, paged. */
+        get: operations["funeral.declaration_reviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/funeral/persons/{person_id}/death": {
         parameters: {
             query?: never;
@@ -4011,6 +4028,19 @@ export interface components {
             subject_id: string;
             /** Version */
             version: number;
+        };
+        /**
+         * DeclarationReviews
+         * @description D-8: the registrar's dates of death to review, oldest first.
+         */
+        DeclarationReviews: {
+            /** Items */
+            items: components["schemas"]["DeclarationReview"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
         };
         /**
          * DeclareByCourt
@@ -7277,9 +7307,15 @@ export interface components {
             as_of: string;
             /**
              * Declaration Reviews
-             * @description D-8: for marriage registrars and admins (the cemetery's terms are not theirs): dates of death to review
+             * @description D-8: for marriage registrars and admins (the cemetery's terms are not theirs): dates of death to review, the first page of GET /v1/funeral/declaration-reviews
              */
             declaration_reviews?: components["schemas"]["DeclarationReview"][];
+            /**
+             * Declaration Reviews Next Cursor
+             * @description D-8: more to review: pass as `cursor` to GET /v1/funeral/declaration-reviews
+             * @default null
+             */
+            declaration_reviews_next_cursor: string | null;
             /** Horizon Days */
             horizon_days: number;
             /** Tasks */
@@ -10701,6 +10737,47 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "funeral.declaration_reviews": {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationReviews"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
