@@ -16,7 +16,7 @@ from services import spec
 from services.child_welfare.application.child_welfare import ChildWelfare
 from services.database_access import grant_consumers
 from shared.calendar_store import migrate_reference
-from shared.envelope import Metadata, NewEvent, Subject
+from shared.envelope import Metadata, NewEvent
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import migrate_service, migrations_of
 from shared.nameko_ext.context import Correlation
