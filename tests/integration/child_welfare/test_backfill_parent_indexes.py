@@ -8,7 +8,6 @@ reactions."""
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 
@@ -16,14 +15,13 @@ from services import spec
 from services.child_welfare.application.child_welfare import ChildWelfare
 from services.database_access import grant_consumers
 from shared.calendar_store import migrate_reference
-from shared.envelope import Metadata, NewEvent
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import migrate_service, migrations_of
 from shared.nameko_ext.context import Correlation
 from tests.integration.child_welfare.test_child_welfare_application import OFFICER, application, funeral_event
-from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared
+from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared, declaration_revoked
+from tests.integration.child_welfare.test_parent_condition_races_D6_D11 import death_registered
 from tests.support.clock import Clock
-from tests.support.event_samples import payload_of
 from tests.support.infrastructure import (
     ADMIN_URL,
     Namespace,
@@ -62,24 +60,6 @@ def _applied(namespace: Namespace, *events) -> None:  # noqa: ANN002
                        ("child_welfare.on_funeral_event", event.event_id))
 
 
-def _revoked(funeral_store, declared, on: dt.date):  # noqa: ANN001, ANN202
-    declaration_id = declared.payload["declaration_id"]
-    [event] = funeral_store.append(f"declaration-{declaration_id}", [NewEvent(
-        type="funeral.CourtDeclarationRevoked", occurred_on=on, subjects=declared.subjects,
-        payload=payload_of("funeral.CourtDeclarationRevoked", declaration_id=declaration_id,
-                           kind=declared.payload["kind"], court="渭南市临渭区人民法院",
-                           judgment_ref=f"(2025)陕0502民特{uuid.uuid4().int % 9000}号", revoked_on=on.isoformat(),
-                           spouse_statements=[]),
-        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 1)
-    return event
-
-
-def _died(funeral_store, person: str, died_on: dt.date):  # noqa: ANN001, ANN202
-    return funeral_event(funeral_store, "funeral.DeathRegistered", [(person, "deceased")],
-                         {"death_id": str(uuid.uuid4()), "died_on": died_on.isoformat(), "identified": True,
-                          "natural": True}, died_on)
-
-
 def test_d6_c6_an_upgrade_fills_the_parents_declarations_and_deaths_that_a_file_opened_later_reads(previous_release):
     namespace, welfare_migrations = previous_release
     funeral_store = PostgresEventStore(namespace.database("funeral"))
@@ -89,13 +69,13 @@ def test_d6_c6_an_upgrade_fills_the_parents_declarations_and_deaths_that_a_file_
 
     declared = death_declared(funeral_store, declared_father)
     missing = death_declared(funeral_store, revoked_person)
-    revocation = _revoked(funeral_store, missing, dt.date(2025, 6, 10))
-    died = _died(funeral_store, dead_mother, dt.date(2025, 5, 20))
-    in_error = _died(funeral_store, withdrawn_person, dt.date(2025, 5, 1))
+    revocation = declaration_revoked(funeral_store, missing, dt.date(2025, 6, 10))
+    died = death_registered(funeral_store, dead_mother, dt.date(2025, 5, 20))
+    in_error = death_registered(funeral_store, withdrawn_person, dt.date(2025, 5, 1))
     withdrawal = funeral_event(funeral_store, "funeral.DeathWithdrawn", [(withdrawn_person, "withdrawn")],
                                {"death_id": in_error.payload["death_id"], "reason": "本人健在", "document_ref": "HJ-1",
                                 "withdrawn_on": "2025-06-01", "died_on": "2025-05-01"}, dt.date(2025, 6, 1))
-    moved = _died(funeral_store, wrongly_recorded, dt.date(2025, 4, 2))
+    moved = death_registered(funeral_store, wrongly_recorded, dt.date(2025, 4, 2))
     correction = funeral_event(funeral_store, "funeral.DeathCorrected",
                                [(rightly_recorded, "deceased"), (wrongly_recorded, "wrongly_recorded")],
                                {"death_id": moved.payload["death_id"], "reason": "登记错人",
@@ -103,7 +83,7 @@ def test_d6_c6_an_upgrade_fills_the_parents_declarations_and_deaths_that_a_file_
                                             "died_on": {"from": "2025-04-02", "to": "2025-04-03"}},
                                 "previous_subject": wrongly_recorded, "subject": rightly_recorded,
                                 "died_on": "2025-04-03", "corrected_on": "2025-06-05"}, dt.date(2025, 6, 5))
-    _died(funeral_store, not_yet_applied, dt.date(2025, 6, 1))  # still on its way to child welfare
+    death_registered(funeral_store, not_yet_applied, dt.date(2025, 6, 1))  # still on its way to child welfare
     _applied(namespace, declared, missing, revocation, died, in_error, withdrawal, moved, correction)
 
     migrate_service(ADMIN_URL, namespace.name, "child_welfare", welfare_migrations)

@@ -34,6 +34,19 @@ def death_declared(funeral_store, person: str):
     return event
 
 
+def declaration_revoked(funeral_store, declared, revoked_on: dt.date):  # noqa: ANN001, ANN201
+    """The court's revocation of `declared` (the declaration's event), as the funeral service records it."""
+    declaration_id = declared.payload["declaration_id"]
+    [event] = funeral_store.append(f"declaration-{declaration_id}", [NewEvent(
+        type="funeral.CourtDeclarationRevoked", occurred_on=revoked_on, subjects=declared.subjects,
+        payload=payload_of("funeral.CourtDeclarationRevoked", declaration_id=declaration_id,
+                           kind=declared.payload["kind"], court="渭南市临渭区人民法院",
+                           judgment_ref=f"(2025)陕0502民特{uuid.uuid4().int % 9000}号",
+                           revoked_on=revoked_on.isoformat(), spouse_statements=[]),
+        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 1)
+    return event
+
+
 @pytest.mark.parametrize("round_", range(8))
 def test_d6_a_declaration_applied_while_the_childs_file_opens_counts_exactly_once(welfare, store, funeral_store,
                                                                                   round_):

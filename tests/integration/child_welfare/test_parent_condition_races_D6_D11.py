@@ -15,10 +15,8 @@ from collections.abc import Callable
 
 import pytest
 
-from shared.envelope import Metadata, NewEvent, Subject
 from tests.integration.child_welfare.test_child_welfare_application import OFFICER, application, funeral_event
-from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared
-from tests.support.event_samples import payload_of
+from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared, declaration_revoked
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
@@ -71,10 +69,11 @@ def _changes(welfare, body: dict, condition: str) -> list[dict]:
             and h["payload"]["condition"] == condition and h["payload"]["parent"] == 0]
 
 
-def _died(funeral_store, person: str) -> object:
+def death_registered(funeral_store, person: str, died_on: dt.date = DIED_ON) -> object:  # noqa: ANN001
+    """The person's death registered by the funeral service (an identified person)."""
     return funeral_event(funeral_store, "funeral.DeathRegistered", [(person, "deceased")],
-                         {"death_id": str(uuid.uuid4()), "died_on": DIED_ON.isoformat(), "identified": True,
-                          "natural": True}, DIED_ON)
+                         {"death_id": str(uuid.uuid4()), "died_on": died_on.isoformat(), "identified": True,
+                          "natural": True}, died_on)
 
 
 ORDERS = ["opening_first", "reaction_first", *(["race"] * 6)]
@@ -85,7 +84,7 @@ def test_d6_a_parents_death_registered_while_the_childs_file_opens_counts_exactl
         welfare, store, funeral_store, order):
     father = synthetic_id_number(sex="male")
     body = _application(father)
-    died = _died(funeral_store, father)
+    died = death_registered(funeral_store, father)
 
     _in_order(order, lambda: welfare.open_file(body, OFFICER, None), lambda: _react(welfare, store, died))
 
@@ -98,7 +97,7 @@ def test_d11_a_parents_death_withdrawn_while_the_childs_file_opens_is_not_left_s
         welfare, store, funeral_store, order):
     father = synthetic_id_number(sex="male")
     body = _application(father)
-    died = _died(funeral_store, father)
+    died = death_registered(funeral_store, father)
     _react(welfare, store, died)  # registered before the file: the opening would take it
     withdrawn = funeral_event(funeral_store, "funeral.DeathWithdrawn", [(father, "withdrawn")],
                               {"death_id": died.payload["death_id"], "reason": "登记错误，本人健在",
@@ -118,13 +117,7 @@ def test_d6_a_parents_declaration_revoked_while_the_childs_file_opens_is_not_lef
     body = _application(father)
     declared = death_declared(funeral_store, father)
     _react(welfare, store, declared)  # standing before the file: the opening would take it
-    declaration_id = declared.payload["declaration_id"]
-    [revoked] = funeral_store.append(f"declaration-{declaration_id}", [NewEvent(
-        type="funeral.CourtDeclarationRevoked", occurred_on=REVOKED_ON, subjects=(Subject(id=father, role="declared"),),
-        payload=payload_of("funeral.CourtDeclarationRevoked", declaration_id=declaration_id, kind="death",
-                           court="渭南市临渭区人民法院", judgment_ref="(2025)陕0502民特99号",
-                           revoked_on=REVOKED_ON.isoformat(), spouse_statements=[]),
-        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 1)
+    revoked = declaration_revoked(funeral_store, declared, REVOKED_ON)
 
     _in_order(order, lambda: welfare.open_file(body, OFFICER, None), lambda: _react(welfare, store, revoked))
 

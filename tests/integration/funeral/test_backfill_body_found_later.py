@@ -18,7 +18,7 @@ from services.funeral.contract.queries import ReviewsQuery
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import migrate_service, migrations_of
-from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared
+from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared, declaration_revoked
 from tests.support.event_samples import payload_of
 from tests.support.infrastructure import ADMIN_URL, Namespace, destroy_namespace, new_id
 from tests.support.synthetic_ids import synthetic_id_number
@@ -59,24 +59,13 @@ def _registered(store: PostgresEventStore, person: str, died_on: dt.date):  # no
     return event
 
 
-def _revoked(store: PostgresEventStore, declared, on: dt.date):  # noqa: ANN001, ANN202
-    declaration_id = declared.payload["declaration_id"]
-    [event] = store.append(f"declaration-{declaration_id}", [NewEvent(
-        type="funeral.CourtDeclarationRevoked", occurred_on=on, subjects=declared.subjects,
-        payload=payload_of("funeral.CourtDeclarationRevoked", declaration_id=declaration_id, kind="death",
-                           court="渭南市临渭区人民法院", judgment_ref=f"(2025)陕0502民特{uuid.uuid4().int % 9000}号",
-                           revoked_on=on.isoformat(), spouse_statements=[]),
-        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 1)
-    return event
-
-
 def test_d8_an_upgrade_links_a_body_found_later_to_the_declaration_standing_when_it_was_registered(previous_release):
     namespace, migrations = previous_release
     store = PostgresEventStore(namespace.database("funeral"))
     declared, revoked_first, never_declared = (synthetic_id_number(sex="male") for _ in range(3))
     declaration = death_declared(store, declared)
     later = death_declared(store, revoked_first)
-    revocation = _revoked(store, later, dt.date(2025, 6, 5))
+    revocation = declaration_revoked(store, later, dt.date(2025, 6, 5))
     _projected(store, declaration, later, revocation)
     found_later = _registered(store, declared, dt.date(2025, 6, 10))  # another date than the judgment's
     after_revocation = _registered(store, revoked_first, dt.date(2025, 6, 11))
