@@ -79,6 +79,10 @@ class FuneralService(EventSourcedService):
         return self.application().waiting_deaths(query, actor)
 
     @service_rpc
+    def declaration_reviews(self, query: Any) -> dict:
+        return self.application().declaration_reviews(query)
+
+    @service_rpc
     def expiring_plots(self, query: Any, actor: Any) -> dict:
         return self.application().expiring_plots(query, actor)
 

@@ -80,6 +80,11 @@ class TimelineService(EventSourcedService):
         return self.timeline.queries.facts(subject, as_of, viewer, known_at)
 
     @service_rpc
+    def seen_alive(self, subject: str, after: str, viewer: Any = None) -> list[dict]:
+        """D-2: the days civreg saw the person alive after `after` (service and day only), for a declaration."""
+        return self.timeline.queries.seen_alive(subject, after, viewer)
+
+    @service_rpc
     def person_ids(self, subject: str, viewer: Any = None) -> list[str]:
         """For oversight's access history: the ids that stand for the person (the person's first)."""
         return self.timeline.queries.person_ids(subject, viewer)

@@ -4,12 +4,16 @@ A service's migrations are the shared ones in this folder (the event store and i
 the files in `services/<name>/migrations/`, each applied once, in name order, in its own transaction, and
 recorded with a checksum in `<schema>.schema_migrations`. A recorded file whose text has changed stops the
 run: published migrations are never edited, a new file is added instead. Placeholders `{{schema}}`,
-`{{role}}` and `{{group}}` name the service's schema, its database role and the group role of all services.
+`{{role}}` and `{{group}}` name the service's schema, its database role and the group role of all services;
+`{{schema:<service>}}` names another service's schema in the same namespace, for a backfill that reads the
+events a consumer received from its source (it may not exist yet: a new installation migrates one service
+after the other).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +94,7 @@ def migrate_service(
                     continue
                 text = (migration.text.replace("{{schema}}", _quote(schema))
                         .replace("{{role}}", _quote(role)).replace("{{group}}", _quote(group)))
+                text = _OTHER_SCHEMA.sub(lambda found: _quote(schema_name(namespace, found[1])), text)
                 with conn.transaction():
                     conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
                     conn.execute(text.encode())
@@ -114,6 +119,9 @@ def drop_namespace(admin_url: str, namespace: str, services: Iterable[str]) -> N
             if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
                 conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
                 conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+
+
+_OTHER_SCHEMA = re.compile(r"\{\{schema:([a-z_]+)\}\}")
 
 
 def _quote(identifier: str) -> str:

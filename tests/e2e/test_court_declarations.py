@@ -318,7 +318,9 @@ def test_a_declaration_about_the_person_of_an_open_relief_case_alerts_the_staff_
     person = synthetic_id_number(sex="male")
     case = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})
 
-    declared = declare(api, person, judged=-1, kind="missing", who=REGISTRAR, missing_since="2020-01-01")
+    # The stay itself contradicts "missing since 2020" (D-2): the registrar confirms the judgment.
+    declared = declare(api, person, judged=-1, kind="missing", who=REGISTRAR, missing_since="2020-01-01",
+                       plausibility_confirmed=True)
 
     [alert] = wait_until(lambda: relief_case(api, case, "RS-610500")["alerts"], timeout=30,
                          what="the station's staff alerted")
@@ -496,19 +498,33 @@ def test_d2_a_death_declaration_contradicted_by_a_marriage_after_the_accident_is
     assert wait_for_status(api, wife, "widowed")["since"] == day(-1)  # D-4 as for any death declaration
 
 
-def test_d2_a_relief_stay_the_declarer_may_not_read_is_no_evidence_and_d9_alerts_the_staff(api):
-    """The sightings are read as the declarer may read the person's timeline (the timeline service enforces the
-    caller's access classes): a relief stay (class `case`) is not shown to the courts or a registrar, so it holds
-    nothing back; the station's staff are alerted instead (D-9)."""
+def test_d2_a_relief_stay_holds_the_judgment_for_a_registrar_naming_only_the_service_and_day_D9(api):
+    """D-2 checks a judgment against every service's sightings, whatever the declarer may read of the timeline:
+    a relief stay (class `case`, not the courts' or a registrar's to read) holds the courts' entry for a
+    registrar, the refusal naming the service and the day and nothing of the case; the read is in the person's
+    access history with its purpose; the station's staff are alerted when it is confirmed (D-9)."""
     person = synthetic_id_number(sex="male")
     case = take_in(api, "RS-610500", {"id_number": person, "name": "张流浪", "sex": "male"})  # two days ago
     wait_for_timeline(api, person, "vagrant_aid.PersonTakenIn")
+    body = {"kind": "death", "id_number": person, "court": "渭南市临渭区人民法院",
+            "judgment_ref": f"(2026)陕0502民特{next(_cases)}号", "judgment_on": day(-1), "ground": "accident_certified",
+            "deemed_dead_on": day(-200)}
 
-    declared = declare(api, person, judged=-1, ground="accident_certified", deemed_dead_on=day(-200))
+    problem = assert_problem(api.post(DECLARATIONS, json=body, **COURTS), 422, "declaration_implausible")
+    assert {"loc": ["seen_alive", 0, "vagrant_aid"], "msg": day(-2)} in problem["errors"]
+    assert case["case_id"] not in str(problem) and "RS-610500" not in str(problem)
+    timeline = api.get(f"/v1/persons/{person}/timeline", **COURTS)
+    assert timeline.status_code in (403, 404) or "vagrant_aid" not in timeline.text  # still not theirs to read
 
+    declared = created(api.post(DECLARATIONS, json={**body, "plausibility_confirmed": True}, **REGISTRAR))
     [alert] = wait_until(lambda: relief_case(api, case, "RS-610500")["alerts"], timeout=30,
                          what="the station's staff alerted")
     assert alert["declaration_id"] == declared["declaration_id"]
+    history = created(api.get(f"/v1/persons/{person}/access-log", as_="oversight"))["entries"]
+    reads = [e for e in history if e["action"] == "timeline.seen_alive"]
+    assert {(e["role"], e["detail"]) for e in reads} == {("bureau", f"vagrant_aid {day(-2)}"),
+                                                         ("marriage_registrar", f"vagrant_aid {day(-2)}")}
+    assert all(e["purpose"].startswith("D-2") for e in reads)
 
 
 def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked_for_the_registrar(api):
@@ -529,3 +545,60 @@ def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked_
     [item] = [r for r in reviews if r["death_id"] == body["death_id"]]
     assert (item["declaration_id"], item["subject_id"], item["died_on"], item["declared_died_on"]) == (
         declared["declaration_id"], person, day(-4), day(-15))
+
+
+def test_d8_the_registrar_settles_a_conflicting_date_and_it_leaves_the_task_list(api):
+    """The body found later (dated 4 days ago) of a person declared dead 15 days ago: the registrar settles the
+    review with the date found to stand and the reason, at the record's version (If-Match); the item leaves the
+    list, neither date changes, and the settlement is on the person's history."""
+    person = synthetic_id_number(sex="female")
+    declare(api, person, judged=-15)
+    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(-4), "place_division": "610502", "certificate_no": "D-2026-90",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+    path = f"/v1/funeral/deaths/{death['death_id']}/declaration-review"
+    assert death["death_id"] in reviewed(api)
+    body = {"outcome": "declared_date_stands", "reason": "遗体无法确定死亡日期，以判决认定为准"}
+
+    assert_problem(api.post(path, json=body, as_="funeral_staff", office="FH-610502"), 403, "forbidden")
+    assert_problem(api.post(path, json=body, headers={"If-Match": '"9"'}, **REGISTRAR), 409, "concurrency_conflict")
+    assert_problem(api.post(path, json={**body, "outcome": "either"}, **REGISTRAR), 422, "validation_failed")
+    settled = created(api.post(path, json=body, headers={"If-Match": f'"{death["version"]}"'}, **REGISTRAR))
+
+    assert (settled["death_id"], settled["version"]) == (death["death_id"], death["version"] + 1)
+    reviews = created(api.get("/v1/funeral/tasks", **REGISTRAR))["declaration_reviews"]
+    assert death["death_id"] not in {r["death_id"] for r in reviews}
+    assert death["death_id"] not in reviewed(api)
+    assert_problem(api.post(path, json=body, **REGISTRAR), 409, "no_review_pending")
+    answer = created(api.get(f"/v1/funeral/persons/{person}/death", as_="admin"))
+    assert (answer["basis"], answer["died_on"]) == ("registered", day(-4))  # civreg decides neither date
+    wait_for_timeline(api, person, "funeral.DeclarationReviewSettled")
+
+
+def reviewed(api: Api) -> list[str]:
+    """Every death on the registrar's review list, read one item a page (GET /v1/funeral/declaration-reviews)."""
+    found, cursor = [], None
+    while True:
+        page = created(api.get("/v1/funeral/declaration-reviews", params={"limit": 1, **({"cursor": cursor} if cursor
+                                                                                        else {})}, **REGISTRAR))
+        found += [item["death_id"] for item in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            return found
+
+
+def test_d8_the_review_list_is_paged_for_registrars_and_admins_only(api):
+    for died in (-3, -2):
+        person = synthetic_id_number(sex="male")
+        declare(api, person, judged=-30)
+        created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+            "id_number": person, "died_on": day(died), "place_division": "610502", "certificate_no": "D-2026-91",
+            "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+    whole = created(api.get("/v1/funeral/declaration-reviews", params={"limit": 500}, **REGISTRAR))
+    assert len(whole["items"]) >= 2 and whole["next_cursor"] is None
+    one_by_one = reviewed(api)
+    assert one_by_one == [item["death_id"] for item in whole["items"]]  # oldest date of death first, none twice
+    assert [i["died_on"] for i in whole["items"]] == sorted(i["died_on"] for i in whole["items"])
+    assert created(api.get("/v1/funeral/declaration-reviews", as_="admin"))["items"] == whole["items"]
+    assert_problem(api.get("/v1/funeral/declaration-reviews", as_="funeral_staff", office="FH-610502"), 403,
+                   "forbidden")

@@ -41,6 +41,16 @@ def test_a_new_migration_is_applied_in_its_own_turn(scratch):
         assert conn.execute("SELECT count(*) FROM probe").fetchone() == (0,)
 
 
+def test_a_migration_names_another_services_schema_of_its_namespace(scratch):
+    """`{{schema:<service>}}`: a backfill reads the events a consumer received from its source's store."""
+    added = Migration("funeral/9999_probe.sql", "CREATE TABLE probe AS SELECT '{{schema:child_welfare}}'::text"
+                                                " AS source, to_regclass('{{schema:funeral}}.events') IS NOT NULL"
+                                                " AS found; GRANT SELECT ON probe TO {{role}};")
+    migrate_service(ADMIN_URL, scratch.name, "funeral", [*funeral_migrations(), added])
+    with scratch.database("funeral").connection() as conn:
+        assert conn.execute("SELECT source, found FROM probe").fetchone() == (f'"{scratch.name}_child_welfare"', True)
+
+
 def test_an_applied_migration_that_was_edited_stops_the_run(scratch):
     [first, *rest] = funeral_migrations()
     edited = Migration(first.name, first.text + "\n-- edited after release\n")

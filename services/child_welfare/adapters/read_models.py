@@ -18,7 +18,7 @@ from psycopg.types.json import Jsonb
 
 from services.child_welfare.contract.refusals import FILE_EXISTS
 from services.child_welfare.domain import events as ev
-from services.child_welfare.domain.decide import Declared, eligibility_ends_on
+from services.child_welfare.domain.decide import Declared, RegisteredDeath, eligibility_ends_on
 from services.child_welfare.domain.file import ChildFile
 from services.child_welfare.domain.ledger import Standards, spans
 from services.child_welfare.domain.referrals import ReliefClosure
@@ -79,17 +79,33 @@ class ReadModels:
                               (case_id,)).fetchone()
         return ReliefClosure(*row) if row else None
 
-    # -- court declarations (D-6) ---------------------------------------------------------------------------
-    def lock_declared_parents(self, persons: list[str], exclusive: bool) -> None:
-        """D-6: a file opened while a declaration about a parent is applied. The opening reads the standing
-        declarations and the declaration's reaction reads the parent's files, each before the other commits:
-        without a common lock neither sees the other and the file misses the condition. Openings take each
-        parent's lock shared (they never wait for one another), the reaction the declared person's exclusively,
+    # -- a parent's condition from the funeral service: deaths (C-6) and court declarations (D-6) ------------------
+    def lock_parent_conditions(self, persons: list[str], exclusive: bool) -> None:
+        """A file opened while a death, a declaration, its revocation or a withdrawn death (D-11) of a parent is
+        applied. The opening reads the registered deaths and standing declarations, the reaction reads the
+        parent's files, each before the other commits: without a common lock neither sees the other and the file
+        misses the change (or keeps what was revoked or withdrawn). Openings take each parent's lock shared (they
+        never wait for one another), every reaction changing a person's condition the person's exclusively,
         before either reads; the second to come waits for the first to commit and then sees what it wrote.
         Per person, in one order (sorted), namespace 4 (1 is the event store's append lock)."""
         function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
         for person in sorted(set(persons)):
             self.tx.execute(f"SELECT {function}(4, hashtext(current_schema() || ':' || %s))", (person,))
+
+    def note_death(self, death: RegisteredDeath) -> None:
+        """A person's registered death (or its corrected date), kept whether or not a file names the person yet."""
+        self.tx.execute("INSERT INTO registered_deaths (death_id, person_id, died_on) VALUES (%s, %s, %s)"
+                        " ON CONFLICT (death_id) DO UPDATE SET person_id = excluded.person_id,"
+                        " died_on = excluded.died_on", (death.death_id, death.person, death.died_on))
+
+    def forget_death(self, death_id: str) -> None:
+        """Withdrawn (D-11), or moved to a person not yet identified (F-7)."""
+        self.tx.execute("DELETE FROM registered_deaths WHERE death_id = %s", (death_id,))
+
+    def registered_deaths(self, persons: list[str]) -> list[RegisteredDeath]:
+        rows = self.tx.execute("SELECT person_id, death_id, died_on FROM registered_deaths WHERE person_id = ANY(%s)"
+                               " ORDER BY died_on, death_id", (persons,)).fetchall()
+        return [RegisteredDeath(*row) for row in rows]
 
     def note_declaration(self, declared: Declared) -> None:
         """A court's declaration about a person, kept whether or not a file names the person yet."""

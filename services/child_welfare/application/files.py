@@ -32,7 +32,7 @@ from services.child_welfare.domain import events as ev
 from services.child_welfare.domain import rules
 from services.child_welfare.domain.file import ChildFile
 from services.child_welfare.domain.standards import CAUSE, decide_standard_adjustment, repriced_months
-from services.funeral.contract.events import CourtDeclarationRecorded
+from services.funeral.contract.events import CourtDeclarationRecorded, DeathRegistered
 from shared.actor import Actor
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import NO_STREAM
@@ -42,6 +42,7 @@ from shared.unit_of_work import OnRecord
 _CHILD_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _CENT = Decimal("0.01")
 DECLARATION_RECORDED = CourtDeclarationRecorded.TYPE  # D-6: the cause of a declared parent's condition at opening
+DEATH_REGISTERED = DeathRegistered.TYPE  # C-6: the cause of a dead parent's condition at opening
 _SUBJECT = re.compile(r"[0-9]{17}[0-9X]|TMP-[A-Z0-9]{2,12}-[0-9A-Za-z-]{1,40}")
 
 
@@ -78,8 +79,9 @@ def open_file(uow: UnitOfWork, command: OpenFile, actor: Actor, today: dt.date) 
     new = d.NewFile(uow.ids.resource("child"), uow.read.file_of(child.value))
     drafts = d.decide_open(command, actor, today, new)
     parents = [p["id_number"] for p in drafts[0].payload["parents"] if p["id_number"]]
-    uow.read.lock_declared_parents(parents, exclusive=False)  # D-6: a declaration applied at this moment waits
+    uow.read.lock_parent_conditions(parents, exclusive=False)  # a death or declaration applied now waits (D-6)
     drafts += d.declared_parents_on_open(drafts, uow.read.standing_declarations(parents), DECLARATION_RECORDED)
+    drafts += d.dead_parents_on_open(drafts, uow.read.registered_deaths(parents), DEATH_REGISTERED)
     if command.carer is not None:
         carer = rules.check_id_number(command.carer.id_number, today, "carer.id_number")
         rules.check_foster_carer(carer, command.applied_on or today, uow.read.foster_children_locked(carer.value))

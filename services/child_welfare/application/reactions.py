@@ -119,7 +119,21 @@ def react(store: EventStore, tx: Any, event: Event, base: Metadata, today: dt.da
 
 
 # -- deaths ------------------------------------------------------------------------------------------------------
+def _keep_death(reactor: Reactor, person: str, death: d.RegisteredDeath | None, death_id: str) -> None:
+    """The person's registered death kept (or moved, re-dated, forgotten) for a file opened later, under the
+    person's lock held to the commit: an opening at this moment waits for it (`lock_parent_conditions`)."""
+    def keep(uow: UnitOfWork) -> None:
+        uow.read.lock_parent_conditions([person], exclusive=True)
+        if death is None:
+            uow.read.forget_death(death_id)
+        elif not person.startswith("TMP-"):
+            uow.read.note_death(death)
+
+    reactor.on(f"registered:{death_id}:{person}", keep)
+
+
 def death(reactor: Reactor, person: str, died_on: dt.date, death_id: str) -> None:
+    _keep_death(reactor, person, d.RegisteredDeath(person, death_id, died_on), death_id)
     own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
     if own is not None:
         reactor.on(f"child:{own}:{person}", lambda uow: _child_died(uow, own, died_on, reactor.today))
@@ -185,6 +199,7 @@ def correction(reactor: Reactor, corrected: funeral.DeathCorrected) -> None:
         return
     if "died_on" not in corrected.changes:
         return
+    _keep_death(reactor, subject, d.RegisteredDeath(subject, death_id, died_on), death_id)
     own, children = reactor.index(lambda uow: (uow.read.file_of(subject), uow.read.children_of(subject)))
     if own is not None:
         reactor.on(f"child:{own}:{subject}", lambda uow: _redate_child_death(uow, own, died_on, reactor.today))
@@ -253,6 +268,7 @@ def _record_parent_change(uow: UnitOfWork, file: ChildFile, draft: ev.Draft, eff
 
 def _undo_death(reactor: Reactor, person: str, death_id: str) -> None:
     """F-7: the death was recorded against the wrong person: what was done for them is undone."""
+    _keep_death(reactor, person, None, death_id)
     own, children = reactor.index(lambda uow: (uow.read.file_of(person), uow.read.children_of(person)))
     today = reactor.today
 
@@ -328,7 +344,7 @@ def declaration(reactor: Reactor, person: str, declared: funeral.CourtDeclaratio
     """D-6: the declared parent is on C-1's "dead or missing" side from the judgment date; a child declared dead
     has the file end in the judgment month."""
     def note(uow: UnitOfWork) -> None:  # kept for a file opened later (D-6 at C-2)
-        uow.read.lock_declared_parents([person], exclusive=True)  # held to the commit: an opening waits for it
+        uow.read.lock_parent_conditions([person], exclusive=True)  # held to the commit: an opening waits for it
         uow.read.note_declaration(d.Declared(person, declared.declaration_id, declared.kind, declared.judgment_on,
                                              declared.court, declared.judgment_ref))
         if declared.supersedes:
@@ -363,8 +379,11 @@ def _parent_declared(uow: UnitOfWork, child_id: str, person: str, condition: str
 def revocation(reactor: Reactor, person: str, revoked: funeral.CourtDeclarationRevoked) -> None:
     """D-6: a revocation ends the parent's declared condition from its own date (C-6: in its month); the months
     before stand."""
-    reactor.on(f"revoked:{revoked.declaration_id}",
-               lambda uow: uow.read.end_declaration(revoked.declaration_id, revoked.revoked_on))
+    def end_standing(uow: UnitOfWork) -> None:
+        uow.read.lock_parent_conditions([person], exclusive=True)  # held to the commit: an opening waits for it
+        uow.read.end_declaration(revoked.declaration_id, revoked.revoked_on)
+
+    reactor.on(f"revoked:{revoked.declaration_id}", end_standing)
     children = reactor.index(lambda uow: uow.read.children_of(person))
 
     def end(uow: UnitOfWork, child_id: str) -> None:

@@ -140,6 +140,37 @@ def declared_parents_on_open(opened: list[Draft], declared: list[Declared], caus
 
 
 @dataclass(frozen=True)
+class RegisteredDeath:
+    """C-6: a person's death registered by the funeral service (F-1, F-6; kept by child welfare's reactions until
+    it is corrected away from the person or withdrawn, D-11)."""
+
+    person: str
+    death_id: str
+    died_on: dt.date
+
+
+def dead_parents_on_open(opened: list[Draft], deaths: list[RegisteredDeath], cause: str) -> list[Draft]:
+    """C-1, C-6: a parent whose death was registered before the child's file existed counts once the file opens,
+    as the death's reaction would have counted it on an open file: `deceased` from the date of death, unless
+    the application records the death already, or the parent's declaration (`opened` may carry it, D-6) dates
+    the death that very day. The change enters the file on its opening day, or on the day of death when that is
+    later."""
+    file = fold(opened)
+    assert file is not None
+    drafts: list[Draft] = []
+    for death in deaths:
+        index = next((n for n, parent in enumerate(file.parents) if parent.id_number == death.person), None)
+        if index is None or any(fact.condition == "deceased" or (fact.condition == "declared_dead"
+                                                                 and fact.since == death.died_on)
+                                for fact in file.parents[index].facts):
+            continue
+        drafts.append(parent_change_draft(file, index, "deceased", death.died_on, f"death {death.death_id}",
+                                          cause=cause, death_id=death.death_id,
+                                          on=max(file.applied_on, death.died_on)))
+    return drafts
+
+
+@dataclass(frozen=True)
 class Referral:
     """A minor taken in by a relief station (vagrant_aid.MinorReferred, V-7)."""
 

@@ -82,19 +82,6 @@ def expiring_terms(conn: psycopg.Connection, as_of: dt.date, horizon_days: int,
              "days_left": (until - as_of).days, "overdue": until < as_of} for p, c, n, t, until in rows]
 
 
-def declaration_reviews(conn: psycopg.Connection) -> list[dict[str, Any]]:
-    """D-8: bodies found later whose date of death differs from the standing death declaration's; an item
-    leaves the list when the death is corrected to that date (F-7), withdrawn (D-11), or the court revokes."""
-    rows = conn.execute(
-        "SELECT d.death_id, d.declaration_id, d.subject_id, d.died_on, d.declared_died_on, d.funeral_home, d.version"
-        " FROM deaths d JOIN declarations c ON c.declaration_id = d.declaration_id AND c.ends_on IS NULL"
-        " WHERE d.declared_died_on <> d.died_on AND d.withdrawn_on IS NULL ORDER BY d.died_on, d.death_id LIMIT 1000",
-    ).fetchall()
-    return [{"death_id": death, "declaration_id": declaration, "subject_id": subject, "died_on": died.isoformat(),
-             "declared_died_on": declared.isoformat(), "funeral_home": home, "reason": "declared_date_conflict",
-             "version": version} for death, declaration, subject, died, declared, home, version in rows]
-
-
 def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:
     """The plan's indicators for one year, by business date: deaths by date of death, cremations by date of
     cremation, burials by date of interment, waivers by date granted."""

@@ -265,6 +265,8 @@ _PROJECTIONS: dict[str, Callable[[psycopg.Connection, Event], None]] = {
     ev.PLOT_ALLOCATED: _plot_allocated,
     ev.PLOT_TERM_RENEWED: _plot_term_renewed,
     ev.DEATH_WITHDRAWN: _death_withdrawn,
+    ev.DECLARATION_REVIEW_SETTLED: lambda tx, event: _touch(tx, event,
+                                                            review_settled_for=event.payload["died_on"]),
     ev.COURT_DECLARATION_RECORDED: _declaration_recorded,
     ev.COURT_DECLARATION_REVOKED: _declaration_revoked,
     ev.SPOUSE_STATEMENT_FILED: _declaration_touched,

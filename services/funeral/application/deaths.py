@@ -19,6 +19,7 @@ from services.funeral.contract.commands import (
     GrantAssistance,
     IdentifyBody,
     RegisterDeath,
+    SettleDeclarationReview,
 )
 from services.funeral.contract.refusals import DEATH_NOT_REGISTERED, DEATH_WITHDRAWN, DUPLICATE_CREMATION_CERTIFICATE
 from services.funeral.domain import rules
@@ -28,6 +29,7 @@ from services.funeral.domain.body import (
     decide_cremation,
 )
 from services.funeral.domain.death import DeathRecord
+from services.funeral.domain.declarations import decide_settle_declaration_review
 from services.funeral.domain.events import Draft, death_stream
 from services.funeral.domain.registration import (
     NewDeath,
@@ -121,6 +123,15 @@ def identify_body(uow: UnitOfWork, death_id: str, command: IdentifyBody, actor: 
         assert person is not None
         return decide_identification(record, command, actor, today, uow.read.death_of(person.value) is not None,
                                      uow.read.standing_death_declaration(person.value))
+    return on_death.run(uow, death_id, decide, actor, today)
+
+
+def settle_declaration_review(uow: UnitOfWork, death_id: str, command: SettleDeclarationReview, actor: Actor,
+                              today: dt.date) -> dict[str, Any]:
+    """D-8: POST /deaths/{id}/declaration-review."""
+    def decide(record: DeathRecord) -> list[Draft]:
+        standing = record.declaration_id is not None and uow.read.declaration_ended_by(record.declaration_id) is None
+        return decide_settle_declaration_review(record, command, actor, today, standing)
     return on_death.run(uow, death_id, decide, actor, today)
 
 

@@ -16,7 +16,7 @@ import psycopg
 
 from services.funeral.application import cemeteries, deaths, declarations, lists, queries, reactions
 from services.funeral.application.unit_of_work import EventIds, UnitOfWork, attempt
-from services.funeral.contract.queries import DeathsQuery, PlotsQuery
+from services.funeral.contract.queries import DeathsQuery, PlotsQuery, ReviewsQuery
 from services.funeral.contract.table import COMMANDS
 from services.funeral.domain import body
 from services.funeral.domain import declarations as death_declarations
@@ -89,6 +89,12 @@ class Funeral(Application):
         q, who = parse(DeathsQuery, query), Actor.from_rpc(actor)
         with self.store.db.connection() as conn:
             return lists.waiting_deaths(conn, who, q)
+
+    def declaration_reviews(self, query: Any) -> dict[str, Any]:
+        """D-8: the registrar's dates of death to review, paged."""
+        q = parse(ReviewsQuery, query)
+        with self.store.db.connection() as conn:
+            return lists.declaration_reviews(conn, q)
 
     def expiring_plots(self, query: Any, actor: Any) -> dict[str, Any]:
         """F-3: plots whose term ends before a day."""

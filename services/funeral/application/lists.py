@@ -1,5 +1,6 @@
-"""The workbench's lists (api.md release 2): deaths waiting for a step (F-2, F-6) and plots whose term ends
-soon (F-3), from the read models, paged by keyset (`shared.reference.paging`).
+"""The workbench's lists (api.md release 2): deaths waiting for a step (F-2, F-6), plots whose term ends
+soon (F-3) and the registrar's dates of death to review (D-8), from the read models, paged by keyset
+(`shared.reference.paging`).
 
 Funeral home staff read their own home's deaths (another is 403 `forbidden_place`), cemetery staff their own
 cemetery's plots; admins read all. The first day of disposal is the claim wait's, read from the rule
@@ -13,7 +14,7 @@ from typing import Any
 
 import psycopg
 
-from services.funeral.contract.queries import DeathsQuery, PlotsQuery
+from services.funeral.contract.queries import DeathsQuery, PlotsQuery, ReviewsQuery
 from services.funeral.contract.refusals import FORBIDDEN_PLACE
 from services.funeral.domain import rules
 from shared.actor import Actor
@@ -64,3 +65,21 @@ def expiring_plots(conn: psycopg.Connection, actor: Actor, q: PlotsQuery, today:
         equal={"cemetery": cemetery}, order=("term_until", "plot_id"),
         after=q.after_key(dt.date.fromisoformat, str), limit=q.limit)
     return {"expiring_before": before.isoformat(), "items": [json_row(row) for row in items], "next_cursor": cursor}
+
+
+# D-8: a body found later linked to a standing death declaration whose date differs, not withdrawn, and not
+# settled by the registrar for its registered date; the reason the registrar gets it is always the same.
+_DECLARATION_REVIEWS = (
+    "SELECT * FROM (SELECT d.death_id, d.declaration_id, d.subject_id, d.died_on, d.declared_died_on,"
+    " d.funeral_home, 'declared_date_conflict' AS reason, d.version FROM deaths d JOIN declarations c"
+    " ON c.declaration_id = d.declaration_id AND c.ends_on IS NULL WHERE d.declared_died_on <> d.died_on"
+    " AND d.withdrawn_on IS NULL AND d.review_settled_for IS DISTINCT FROM d.died_on) r")
+
+
+def declaration_reviews(conn: psycopg.Connection, q: ReviewsQuery) -> dict[str, Any]:
+    """D-8: the registrar's review list, oldest date of death first; an item leaves it when the registrar
+    settles it, the death is corrected to the declaration's date (F-7) or withdrawn (D-11), or the court
+    revokes the declaration (D-5)."""
+    items, cursor = keyset_page(conn, _DECLARATION_REVIEWS, [], {}, order=("died_on", "death_id"),
+                                after=q.after_key(dt.date.fromisoformat, str), limit=q.limit)
+    return {"items": [json_row(row) for row in items], "next_cursor": cursor}

@@ -10,6 +10,8 @@ from typing import Any
 import psycopg
 
 from services.funeral.adapters import queries
+from services.funeral.application import lists
+from services.funeral.contract.queries import ReviewsQuery
 from services.funeral.domain import declarations, parameters, rules
 from services.funeral.domain.death import fold
 from services.funeral.domain.events import death_stream, declaration_stream
@@ -99,7 +101,13 @@ def expiring_terms(conn: psycopg.Connection, as_of: dt.date, cemetery_code: str 
     horizon = parameters.expiring_terms_horizon_days(as_of)
     return {"as_of": as_of.isoformat(), "horizon_days": horizon,
             "tasks": queries.expiring_terms(conn, as_of, horizon, cemetery_code),
-            "declaration_reviews": queries.declaration_reviews(conn)}
+            **_first_reviews(conn)}
+
+
+def _first_reviews(conn: psycopg.Connection) -> dict[str, Any]:
+    """D-8: the first page of the registrar's review list, and the cursor of the rest (GET /declaration-reviews)."""
+    reviews = lists.declaration_reviews(conn, ReviewsQuery())
+    return {"declaration_reviews": reviews["items"], "declaration_reviews_next_cursor": reviews["next_cursor"]}
 
 
 def statistics(conn: psycopg.Connection, year: int) -> dict[str, Any]:

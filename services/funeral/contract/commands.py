@@ -311,6 +311,17 @@ class FileSpouseStatement(Model):
     version: Version = None
 
 
+class SettleDeclarationReview(Model):
+    """D-8: the registrar settles a body found later whose registered date of death differs from the death
+    declaration's: which date the registrar found to stand, and why. civreg changes neither date: a registered
+    date found wrong is corrected (F-7), a declaration found wrong is the court's to revoke (D-5)."""
+
+    outcome: Literal["declared_date_stands", "registered_date_stands"]
+    reason: Note
+    settled_on: dt.date | None = None
+    version: Version = None
+
+
 class WithdrawDeath(Model):
     """D-11: a death registered in error is withdrawn, with the reason and the document (the issuer's
     cancellation of the certificate, or the police restoring the household registration)."""

@@ -193,6 +193,24 @@ class SpouseStatementFiled(EventModel):
     document_ref: str
 
 
+class DeclarationReviewSettled(EventModel):
+    """D-8: the registrar settled a body found later whose registered date of death (`died_on`) differs from the
+    standing death declaration's (`declared_died_on`): `outcome` declared_date_stands | registered_date_stands,
+    with the reason. Neither date changes. Subjects: deceased."""
+
+    TYPE = "funeral.DeclarationReviewSettled"
+
+    death_id: str
+    declaration_id: str = Field(description="the standing death declaration the body is linked to (stream "
+                                            "`declaration-<id>`)")
+    outcome: str = Field(description="declared_date_stands | registered_date_stands: the date the registrar found "
+                                     "to stand")
+    reason: str
+    settled_on: dt.date = Field(description="the day the registrar settled the review")
+    died_on: dt.date = Field(description="the registered date of death the settlement is about")
+    declared_died_on: dt.date = Field(description="the declaration's date of death (art. 48)")
+
+
 class DeathWithdrawn(EventModel):
     """D-11: a death registered in error (the person lives, or a duplicate) withdrawn with the reason and the
     document; the record stays, marked. It acts backwards: the person was alive on every date. Subjects:
@@ -327,6 +345,7 @@ CATALOGUE = EventCatalogue(
         DeathCorrected,
         DeathRegistered,
         DeathWithdrawn,
+        DeclarationReviewSettled,
         DisposalApproved,
         PlotAdded,
         PlotAllocated,

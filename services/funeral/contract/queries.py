@@ -35,6 +35,11 @@ class DeathsQuery(PageQuery):
                                      description="the funeral home (its staff: their own, the default)")
 
 
+class ReviewsQuery(PageQuery):
+    """D-8: bodies found later whose date of death differs from the standing death declaration's, for the
+    registrar."""
+
+
 class PlotsQuery(PageQuery):
     """Plots whose use term ends before a day (F-3): renewals to chase."""
 

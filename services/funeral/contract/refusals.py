@@ -75,6 +75,8 @@ DECLARATION_REVOKED = Code("declaration_revoked", "D-5: the declaration has been
 REVOCATION_BEFORE_JUDGMENT = Code("revocation_before_judgment", "D-5: revoked_on is before the judgment date")
 STATEMENT_NOT_APPLICABLE = Code("statement_not_applicable",
                                 "D-5: a spouse's statement is about a death declaration (409)")
+NO_REVIEW_PENDING = Code("no_review_pending", "D-8: this death has no date of death to review, or it was settled "
+                                            "(409)")
 DEATH_WITHDRAWN = Code("death_withdrawn", "D-11: this death was withdrawn as registered in error (409)")
 FORBIDDEN_ROLE = Code("forbidden_role", "D-1: a court declaration is entered by a marriage registrar or the courts "
                                         "(403)")

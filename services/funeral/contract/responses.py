@@ -180,13 +180,23 @@ class DeclarationReview(View):
     version: int
 
 
+class DeclarationReviews(View):
+    """D-8: the registrar's dates of death to review, oldest first."""
+
+    items: list[DeclarationReview]
+    next_cursor: str | None = Field(description="pass as `cursor` for the next page; null on the last")
+
+
 class Tasks(View):
     as_of: dt.date
     horizon_days: int
     tasks: list[ExpiringTerm]
     declaration_reviews: list[DeclarationReview] = Field(
         default_factory=list, description="D-8: for marriage registrars and admins (the cemetery's terms are "
-                                          "not theirs): dates of death to review")
+                                          "not theirs): dates of death to review, the first page of "
+                                          "GET /v1/funeral/declaration-reviews")
+    declaration_reviews_next_cursor: str | None = Field(
+        None, description="D-8: more to review: pass as `cursor` to GET /v1/funeral/declaration-reviews")
 
 
 class Statistics(View):

@@ -4,12 +4,11 @@ in person, on their business date, and the evidence a declaration is checked aga
 A judgment "contradicted by civreg seeing the person alive" (a marriage or divorce registered, a relief station
 taking the person in or identifying them, an adoption applied for or registered by them, after the date the
 person went missing or the accident) is held for a registrar's confirmation, as one dated before the legal
-minimum is. The gateway reads the person's timeline (the timeline service's `person_timeline`, as for `GET
-/v1/persons/{id}/timeline`), keeps the entries this module names, and hands them to the funeral service with the
-command; the evidence names only the service and the date, never the record. The timeline answers as the
-declarer may read it (the caller's access classes, which the RPC proof fixes): the courts and marriage
-registrars read class `status` — marriages and divorces. A relief stay (`case`) or an adoption (`protected`)
-is not theirs to see and holds nothing back; D-9 alerts the relief station's staff instead.
+minimum is. The gateway asks the timeline service's narrow read (`seen_alive`: the entries this module names,
+after a date, as service and day) and hands them to the funeral service with the command; the evidence names
+only the service and the date, never the record. That read covers every service whatever the declarer may read
+of the timeline — a relief stay (`case`) or an adoption (`protected`) counts too — answers only who enters a
+declaration, and is recorded in the person's access history with its purpose.
 """
 
 from __future__ import annotations

@@ -63,6 +63,10 @@ COMMANDS = command_table(
                  REGISTRARS, "declaration", r.DeclarationRecorded, 201,
                  "Record the spouse's written statement that the marriage is not to be restored (D-5, Civil Code "
                  "51)."),
+    CommandEntry("settle_declaration_review", "POST", f"{DEATH}/declaration-review", c.SettleDeclarationReview,
+                 REGISTRARS, "death", RECORD,
+                 summary="Settle a body found later whose date of death differs from the death declaration's: "
+                         "which date stands, and why; it leaves the registrar's task list (D-8)."),
     CommandEntry("withdraw_death", "POST", f"{DEATH}/withdrawal", c.WithdrawDeath, REGISTRARS, "death", RECORD,
                  summary="Withdraw a death registered in error; it acts backwards on every service (D-11)."),
 )

@@ -53,6 +53,9 @@ class DeathRecord:
     waived_items: frozenset[str] = field(default_factory=frozenset)
     corrections: int = 0
     withdrawn: bool = False  # D-11: registered in error; the record stays, marked
+    declaration_id: str | None = None  # D-8: a body found later, linked to the standing death declaration
+    declared_died_on: dt.date | None = None  # D-8: that declaration's date of death (art. 48)
+    review_settled_for: dt.date | None = None  # D-8: the registered date of death the registrar settled
     version: int = 0
 
     @property
@@ -67,6 +70,7 @@ def registered(event: contract.DeathRegistered, subject: str) -> DeathRecord:
         natural=event.natural, certificate_no=event.certificate_no, issuer=event.issuer,
         police_case=event.police_case, funeral_home=event.funeral_home, source=event.source,
         relief_case_id=event.relief_case_id, description=event.description,
+        declaration_id=event.declaration_id, declared_died_on=event.declared_died_on,
     )
 
 
@@ -82,7 +86,8 @@ def evolve(record: DeathRecord | None, event: contract.EventModel, subject: str 
         case contract.DeathCorrected():
             return _corrected(record, event)
         case contract.BodyIdentified():
-            return replace(record, id_number=event.id_number, subject_id=event.id_number)
+            return replace(record, id_number=event.id_number, subject_id=event.id_number,
+                           declaration_id=event.declaration_id, declared_died_on=event.declared_died_on)
         case contract.BodyCollected():
             return replace(record, collected_on=event.collected_on)
         case contract.BodyStored():
@@ -101,6 +106,8 @@ def evolve(record: DeathRecord | None, event: contract.EventModel, subject: str 
             return replace(record, burial_id=event.burial_id, burial_type=event.burial_type)
         case contract.DeathWithdrawn():
             return replace(record, withdrawn=True)
+        case contract.DeclarationReviewSettled():
+            return replace(record, review_settled_for=event.died_on)
         case contract.AssistanceGranted():
             return replace(record, waived_items=record.waived_items | frozenset(event.items))
     return record  # a type this version does not know changes nothing it decides on

@@ -16,13 +16,19 @@ from dataclasses import dataclass, replace
 
 from services.funeral.contract import events as contract
 from services.funeral.contract import refusals as r
-from services.funeral.contract.commands import DeclareByCourt, FileSpouseStatement, RevokeDeclaration, WithdrawDeath
+from services.funeral.contract.commands import (
+    DeclareByCourt,
+    FileSpouseStatement,
+    RevokeDeclaration,
+    SettleDeclarationReview,
+    WithdrawDeath,
+)
 from services.funeral.contract.refusals import ALREADY_DECEASED, BODY_DISPOSED, BUSINESS_DATE_IN_FUTURE, NOT_IDENTIFIED
 from services.funeral.contract.seen_alive import SeenAlive, seen_after
 from services.funeral.domain import parameters, rules
 from services.funeral.domain.death import DeathRecord
 from services.funeral.domain.events import Draft
-from services.funeral.domain.registration import check_version
+from services.funeral.domain.registration import check_version, review_D8
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference.dates import add_months
@@ -267,6 +273,33 @@ def decide_withdraw_death(record: DeathRecord, command: WithdrawDeath, actor: Ac
                                     document_ref=command.document_ref, withdrawn_on=on, died_on=record.died_on,
                                     relief_case_id=record.relief_case_id)
     return [Draft.of(event, on, ((record.subject_id, "withdrawn"),))]
+
+
+# -- D-8: a body found later, its date of death other than the declaration's ------------------------------------
+def review_pending_D8(record: DeathRecord, declaration_standing: bool) -> bool:
+    """D-8: the death waits for the registrar while it is linked to a standing death declaration whose date
+    differs from the registered one, and the registrar has not settled that registered date."""
+    return (declaration_standing and not record.withdrawn and record.review_settled_for != record.died_on
+            and bool(review_D8(record.declared_died_on, record.died_on)))
+
+
+def decide_settle_declaration_review(record: DeathRecord, command: SettleDeclarationReview, actor: Actor,
+                                     today: dt.date, declaration_standing: bool) -> list[Draft]:
+    """D-8: a registrar settles the review with the date found to stand and the reason. civreg changes neither
+    date (a wrong registered date is corrected, F-7; a wrong declaration is the court's to revoke, D-5): the
+    settlement records the registrar's finding, and the death leaves the task list."""
+    check_registrar(actor, "the settlement of a declaration review")
+    check_version(command.version, record)
+    if not review_pending_D8(record, declaration_standing):
+        raise Refusal(r.NO_REVIEW_PENDING, "this death has no date of death to review against a standing "
+                                           "declaration, or the registrar settled it", 409)
+    on = command.settled_on or today
+    check_not_future(on, today, "settled_on")
+    assert record.declaration_id is not None and record.declared_died_on is not None
+    event = contract.DeclarationReviewSettled(death_id=record.death_id, declaration_id=record.declaration_id,
+                                              outcome=command.outcome, reason=command.reason, settled_on=on,
+                                              died_on=record.died_on, declared_died_on=record.declared_died_on)
+    return [Draft.of(event, on, ((record.subject_id, "deceased"),))]
 
 
 # -- what a declaration does elsewhere (GET /v1/court-declarations/{id}) ----------------------------------------

@@ -37,6 +37,10 @@ The service's other events (its own history; consumed by the timeline, which nee
 * `funeral.DeathWithdrawn` v1 — death stream, occurred_on = the day of the withdrawal (D-11). Subjects
   `{id, role: "withdrawn"}`. Payload `death_id`, `reason`, `document_ref`, `withdrawn_on`, `died_on` (as
   recorded). The death was registered in error: consumers undo it as if it had never been (alive on every date).
+* `funeral.DeclarationReviewSettled` v1 — death stream, occurred_on = `settled_on` (D-8). Subjects
+  `{id, role: "deceased"}`. Payload `death_id`, `declaration_id`, `outcome` (declared_date_stands |
+  registered_date_stands), `reason`, `settled_on`, `died_on`, `declared_died_on`: the registrar settled a body
+  found later whose date of death differs from the declaration's; neither date changes.
 * stream `declaration-<declaration_id>` (D-1..D-5; not a death registration, D-8):
   `funeral.CourtDeclarationRecorded` (occurred_on = judgment date; subjects `{id, role: "declared"}`; `kind`
   death | missing, `court`, `judgment_ref`, `judgment_on`, `missing_since`, `ground`, `died_on`,
@@ -77,6 +81,7 @@ COURT_DECLARATION_RECORDED = contract.CourtDeclarationRecorded.TYPE
 COURT_DECLARATION_REVOKED = contract.CourtDeclarationRevoked.TYPE
 SPOUSE_STATEMENT_FILED = contract.SpouseStatementFiled.TYPE
 DEATH_WITHDRAWN = contract.DeathWithdrawn.TYPE
+DECLARATION_REVIEW_SETTLED = contract.DeclarationReviewSettled.TYPE
 
 SCHEMA_VERSIONS = contract.CATALOGUE.schema_versions
 

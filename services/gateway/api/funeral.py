@@ -22,27 +22,30 @@ as problem+json with their codes. Commands pass the Idempotency-Key on, so a ret
 from __future__ import annotations
 
 import dataclasses
-import json
 
 from services.funeral.contract import queries, responses
 from services.funeral.contract.commands import DeclareByCourt
-from services.funeral.contract.seen_alive import SeenAlive, sightings
+from services.funeral.contract.seen_alive import SeenAlive
 from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, PREFIX
+from services.gateway.access_log import AccessRecord
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
 from services.gateway.routing import Call, Reply, Route
 from services.timeline.contract.refusals import INVALID_SUBJECT
 from shared.errors import Refusal
-from shared.reference.refusals import FORBIDDEN, INVALID_QUERY, NOT_FOUND
+from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
 
 DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_registrar", "child_welfare_officer",
                         "relief_staff", "bureau"}
 RECORD_READERS = {"funeral_staff", "admin"}
 TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar reviews a body found later
+REVIEWERS = {"marriage_registrar", "admin"}  # D-8: the dates of death to review are not the funeral home's
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
-NO_SIGHTINGS = {NOT_FOUND, INVALID_SUBJECT}  # D-2: the timeline's answers that mean "never seen"
+NO_SIGHTINGS = {INVALID_SUBJECT}  # D-2: the timeline's answer that means "never seen"
+SIGHTINGS_READ = "timeline.seen_alive"  # D-2: the access-log action of the sightings read
+SIGHTINGS_PURPOSE = "D-2: a court's judgment checked against civreg seeing the person alive"
 
 # -- handlers -------------------------------------------------------------------------------------------------
 def person_death(call: Call) -> Reply:
@@ -84,19 +87,30 @@ def _with_sightings(call: Call) -> Call:
     if not isinstance(body, DeclareByCourt):
         return call
     seen: tuple[SeenAlive, ...] = ()
-    if body.missing_since is not None or body.deemed_dead_on is not None:
+    dates = [day for day in (body.missing_since, body.deemed_dead_on) if day is not None]
+    if dates:
         try:
-            # The timeline answers as the declarer may read it: the RPC proof sets the viewer to the caller.
-            document = call.rpc("timeline").person_timeline(body.id_number, None, None, None, None)
-            seen = tuple(sightings(json.loads(document)["entries"]))
+            # Every service's sightings after the earlier date, service and day only (not as the declarer
+            # may read the timeline: a relief stay counts too), the read recorded with its purpose.
+            found = call.rpc("timeline").seen_alive(body.id_number, min(dates).isoformat(), None)
+            seen = tuple(SeenAlive.model_validate(s) for s in found)
         except Refusal as refused:
-            # Nothing the declarer may see about the person, or no id the timeline knows: no sightings (the
-            # funeral service judges the ID number itself). Any other refusal (a declarer whose scopes read no
-            # timeline) is answered as it is: D-2 is never skipped in silence.
+            # No id the timeline knows: no sightings (the funeral service judges the ID number itself). Any
+            # other refusal is answered as it is: D-2 is never skipped in silence.
             if refused.code not in NO_SIGHTINGS:
                 raise
-            seen = ()
+        _log_sightings_read(call, body.id_number, seen)
     return dataclasses.replace(call, body=body.model_copy(update={"seen_alive": seen}), disclosed=call.disclosed)
+
+
+def _log_sightings_read(call: Call, person: str, seen: tuple[SeenAlive, ...]) -> None:
+    """D-2: the read of every service's sightings is the person's access history's own row, with its purpose
+    and what it found (service and day), beside the declaration's."""
+    log, principal = call.ports.access_log, call.principal
+    if log is None or principal is None:
+        return
+    log.record(AccessRecord(principal.name, principal.role, SIGHTINGS_READ, person, SIGHTINGS_PURPOSE, 200,
+                            call.correlation_id, detail="; ".join(f"{s.service} {s.on}" for s in seen) or "none"))
 
 
 def _for_courts(route: Route) -> Route:
@@ -139,7 +153,13 @@ def tasks(call: Call) -> Reply:
         found["tasks"] = []  # plot terms are the cemeteries' business
     elif principal.role == "funeral_staff":
         found["declaration_reviews"] = []  # D-8: the registrar's review, not the funeral home's
+        found["declaration_reviews_next_cursor"] = None
     return Reply(found)
+
+
+def declaration_reviews(call: Call) -> Reply:
+    """D-8: bodies found later whose date of death differs from the death declaration's, paged."""
+    return Reply(call.rpc("funeral").declaration_reviews(parsed_query(call, queries.ReviewsQuery)))
 
 
 def waiting_deaths(call: Call) -> Reply:
@@ -177,6 +197,8 @@ ROUTES = [
           response=responses.Plot),
     Route("GET", f"{PREFIX}/persons/<person_id>/death", "funeral.person_death", DEATH_STATUS_READERS,
           person_death, response=responses.PersonDeath, subject="person_id"),
+    Route("GET", f"{PREFIX}/declaration-reviews", "funeral.declaration_reviews", REVIEWERS, declaration_reviews,
+          query=queries.ReviewsQuery, response=responses.DeclarationReviews),
     Route("GET", f"{PREFIX}/tasks", "funeral.tasks", TASK_READERS, tasks, query=queries.TasksQuery,
           response=responses.Tasks),
     Route("GET", f"{PREFIX}/statistics", "funeral.statistics", RECORD_READERS, statistics,

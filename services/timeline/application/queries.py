@@ -17,6 +17,8 @@ from typing import Any
 
 from pydantic_core import to_jsonable_python
 
+from services.funeral.contract.seen_alive import SEEN_ALIVE, seen_after, sightings
+from services.funeral.contract.table import DECLARERS
 from services.timeline.adapters import projection
 from services.timeline.adapters.projection import Shown
 from services.timeline.contract.feed import SPECVERSION, source_of
@@ -109,6 +111,22 @@ class Queries:
         while len(self._cache) > PERSONS_CACHED:
             self._cache.popitem(last=False)
         return rows
+
+    def seen_alive(self, subject: str, after: str, viewer: Any) -> list[dict[str, str]]:
+        """D-2 (docs/declarations.md): the days civreg saw the person alive, in person, after `after` — the
+        service and the day, nothing else — from every service, whatever the caller may read of the person's
+        timeline: a court's judgment is checked against all of civreg, and the refusal names only these. For
+        who enters a declaration (registrars, the courts' system), whose gateway route records the read with its
+        purpose; a person never seen, or unknown, has none."""
+        if not isinstance(viewer, dict) or viewer.get("role") not in DECLARERS:
+            raise Refusal(FORBIDDEN, "civreg's sightings of a person are read to enter a court declaration", 403)
+        day = _date(after)
+        if day is None:
+            raise Refusal(INVALID_QUERY, "after is a date YYYY-MM-DD", 422, [{"loc": ["after"], "msg": "a date"}])
+        _check_subject(subject)
+        rows = self._timeline_rows(subject, projection.ALWAYS)
+        seen = sightings(json.loads(row.shown) for row in rows if row.type in SEEN_ALIVE)
+        return [{"service": s.service, "on": s.on.isoformat()} for s in seen_after(seen, day)]
 
     def facts(self, subject: str, as_of: str | None, viewer: Any, known_at: str | None = None) -> dict[str, Any]:
         """The person's facts on `as_of` (a business date), as the registry knew them at `known_at`."""

@@ -1,7 +1,7 @@
 """D-6 on the real PostgreSQL: a parent's death declaration applied at the very moment the child's file is opened.
 Whichever transaction comes first, the file ends with the parent `declared_dead` exactly once — taken from the
 standing declarations when the file opens, or applied by the declaration's reaction to the open file, never
-both and never neither (the per-parent lock in `ReadModels.lock_declared_parents`)."""
+both and never neither (the per-parent lock in `ReadModels.lock_parent_conditions`)."""
 
 from __future__ import annotations
 
@@ -31,6 +31,19 @@ def death_declared(funeral_store, person: str):
                            judgment_on=JUDGMENT_ON.isoformat(), ground="missing_four_years",
                            died_on=JUDGMENT_ON.isoformat(), plausibility_confirmed=False),
         metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 0)
+    return event
+
+
+def declaration_revoked(funeral_store, declared, revoked_on: dt.date):  # noqa: ANN001, ANN201
+    """The court's revocation of `declared` (the declaration's event), as the funeral service records it."""
+    declaration_id = declared.payload["declaration_id"]
+    [event] = funeral_store.append(f"declaration-{declaration_id}", [NewEvent(
+        type="funeral.CourtDeclarationRevoked", occurred_on=revoked_on, subjects=declared.subjects,
+        payload=payload_of("funeral.CourtDeclarationRevoked", declaration_id=declaration_id,
+                           kind=declared.payload["kind"], court="渭南市临渭区人民法院",
+                           judgment_ref=f"(2025)陕0502民特{uuid.uuid4().int % 9000}号",
+                           revoked_on=revoked_on.isoformat(), spouse_statements=[]),
+        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 1)
     return event
 
 

@@ -91,6 +91,32 @@ def test_D_6_at_opening_a_condition_the_application_records_already_or_another_p
     assert d.declared_parents_on_open(opening, judgments, "funeral.CourtDeclarationRecorded") == []
 
 
+def test_D_6_a_death_registered_before_the_file_existed_counts_when_it_opens_C6():
+    """As a declaration: the parent whose death the funeral service registered before anyone applied is
+    `deceased` from the date of death once the file opens, naming the death."""
+    opening = opened(open_command(father=parent("lost_contact", days_ago(40), id_number=given.FATHER)))
+    deaths = [d.RegisteredDeath(given.FATHER, "death-1", days_ago(35)),
+              d.RegisteredDeath("610502199001010011", "death-2", days_ago(35))]  # someone else's
+
+    [added] = d.dead_parents_on_open(opening, deaths, "funeral.DeathRegistered")
+
+    assert (added.payload["parent"], added.payload["condition"], added.payload["condition_since"],
+            added.payload["death_id"], added.payload["cause"]) == (
+        0, "deceased", days_ago(35).isoformat(), "death-1", "funeral.DeathRegistered")
+    assert file_of(opening, [added]).parents[0].condition_on(given.TODAY) == "deceased"
+
+
+def test_D_6_at_opening_a_death_recorded_by_the_application_or_dated_as_the_declaration_adds_nothing():
+    recorded = opened(open_command(father=parent("deceased", days_ago(35), id_number=given.FATHER)))
+    assert d.dead_parents_on_open(recorded, [d.RegisteredDeath(given.FATHER, "death-1", days_ago(35))],
+                                  "funeral.DeathRegistered") == []
+    lost = opened(open_command(father=parent("lost_contact", days_ago(40), id_number=given.FATHER)))
+    with_declaration = [*lost, *d.declared_parents_on_open(lost, [declared(given.FATHER, "death", days_ago(30))],
+                                                          "funeral.CourtDeclarationRecorded")]
+    body_found_later = d.RegisteredDeath(given.FATHER, "death-1", days_ago(30))  # D-8: the declaration's date
+    assert d.dead_parents_on_open(with_declaration, [body_found_later], "funeral.DeathRegistered") == []
+
+
 def test_D_7_an_adoption_stands_whatever_a_declaration_or_its_revocation_says_of_a_birth_parent():
     """Civil Code 52: a child adopted while a parent was declared stays adopted; neither the declaration nor its
     revocation reopens the file or changes what was paid."""

@@ -16,6 +16,7 @@ from services.funeral.contract.commands import (
     FileSpouseStatement,
     IdentifyBody,
     RevokeDeclaration,
+    SettleDeclarationReview,
     WithdrawDeath,
 )
 from services.funeral.contract.facts import declared_missing, life_status
@@ -315,6 +316,60 @@ def test_d8_a_date_of_death_other_than_the_declarations_goes_to_the_registrar():
 
     declared_on = dt.date.fromisoformat(event.payload["declared_died_on"])
     assert review_D8(declared_on, dt.date.fromisoformat(event.payload["died_on"])) == ["declared_date_conflict"]
+
+
+def settle(events: list[Draft], outcome: str = "declared_date_stands", actor: Actor = REGISTRAR,
+           standing: bool = True, **fields: Any) -> list[Draft]:
+    record = fold_death(events)
+    assert record is not None
+    command = SettleDeclarationReview(outcome=outcome, reason="遗体鉴定无法确定死亡日期，以判决认定为准", **fields)
+    return d.decide_settle_declaration_review(record, command, actor, TODAY, standing)
+
+
+def test_d8_the_registrar_settles_a_conflicting_date_with_the_outcome_and_reason_and_neither_date_changes():
+    given = found_later(days_ago(3), DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))
+    record = fold_death(given)
+    assert record is not None and d.review_pending_D8(record, declaration_standing=True)
+
+    [event] = settle(given, "registered_date_stands", version=1)
+
+    assert event.type == contract.DeclarationReviewSettled.TYPE
+    assert event.subjects == ((PERSON, "deceased"),)
+    assert {k: event.payload[k] for k in ("death_id", "declaration_id", "outcome", "settled_on", "died_on",
+                                           "declared_died_on")} == {
+        "death_id": DEATH_ID, "declaration_id": DECLARATION_ID, "outcome": "registered_date_stands",
+        "settled_on": TODAY.isoformat(), "died_on": days_ago(3).isoformat(),
+        "declared_died_on": JUDGMENT_ON.isoformat()}
+    settled = fold_death([*given, event])
+    assert settled is not None and settled.died_on == days_ago(3)  # civreg decides neither date
+    assert not d.review_pending_D8(settled, declaration_standing=True)  # it leaves the task list
+    with refused("no_review_pending", 409):
+        settle([*given, event])
+
+
+def test_d8_a_settled_date_corrected_to_yet_another_date_waits_for_the_registrar_again():
+    given = found_later(days_ago(3), DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))
+    settled = fold_death([*given, *settle(given)])
+    assert settled is not None
+    corrected = dataclasses.replace(settled, died_on=days_ago(5))  # F-7: a new registered date
+    assert d.review_pending_D8(corrected, declaration_standing=True)
+    assert not d.review_pending_D8(dataclasses.replace(settled, died_on=JUDGMENT_ON), declaration_standing=True)
+
+
+def test_d8_nothing_to_settle_without_a_conflict_a_standing_declaration_or_by_anyone_but_a_registrar():
+    conflicting = found_later(days_ago(3), DeclaredDeath(DECLARATION_ID, JUDGMENT_ON))
+    with refused("no_review_pending", 409):
+        settle(found_later(days_ago(10), DeclaredDeath(DECLARATION_ID, days_ago(10))))  # the same date
+    with refused("no_review_pending", 409):
+        settle(found_later(days_ago(3), None))  # never declared
+    with refused("no_review_pending", 409):
+        settle(conflicting, standing=False)  # revoked: the court settled it (D-5)
+    with refused("forbidden_role", 403):
+        settle(conflicting, actor=given_staff())
+    with refused("concurrency_conflict", 409):
+        settle(conflicting, version=2)
+    with refused("business_date_in_future", 422):
+        settle(conflicting, settled_on=TODAY + dt.timedelta(days=1))
 
 
 def test_d8_an_unidentified_body_identified_as_a_person_declared_dead_is_linked():

@@ -3,14 +3,13 @@ strict body models (hostile input never reaches the service), what bureaus may r
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
 from services.gateway.openapi import build_document
 from services.gateway.routes import ROUTES
-from shared.errors import NotFound, Refusal
+from shared.errors import Refusal
 from tests.unit.gateway.fakes import RecordingService, call, code_of, principals, route_client
 
 PRINCIPALS = principals("funeral", "cemetery", "clerk", "courts", "education", "admin")
@@ -128,13 +127,13 @@ def test_the_openapi_document_lists_the_funeral_routes_of_api_md():
     assert paths["/v1/funeral/deaths"]["post"]["x-roles"] == ["funeral_staff"]
 
 
-# -- D-2: the gateway reads civreg's sightings of the person from the timeline, as the declarer may ------------
+# -- D-2: the gateway reads civreg's sightings of the person (service and day) from the timeline ---------------
 MISSING = {"kind": "missing", "id_number": "610502197001010011", "court": "渭南市临渭区人民法院",
            "judgment_ref": "(2026)陕0502民特7号", "judgment_on": "2026-03-01", "missing_since": "2020-01-01"}
 
 
 class FuneralAndTimeline(RecordingService):
-    """The funeral service, and the timeline answering `person_timeline` with `timeline` (a refusal is raised)."""
+    """The funeral service, and the timeline answering `seen_alive` with `timeline` (a refusal is raised)."""
 
     def __init__(self, timeline: Any) -> None:
         super().__init__("funeral", self._answer)
@@ -145,15 +144,15 @@ class FuneralAndTimeline(RecordingService):
         return self
 
     def _answer(self, method: str, args: tuple[Any, ...]) -> Any:
-        if method == "person_timeline":
+        if method == "seen_alive":
             if isinstance(self.timeline, Exception):
                 raise self.timeline
-            return json.dumps({"entries": self.timeline})
+            return self.timeline
         return {"declaration_id": "0a6f2c1e-0000-4000-8000-000000000001", "version": 1}
 
 
-def declare_missing(service: FuneralAndTimeline) -> Any:
-    return call(route_client(PRINCIPALS, service), "POST", "/v1/court-declarations", "courts", MISSING,
+def declare_missing(service: FuneralAndTimeline, **more: Any) -> Any:
+    return call(route_client(PRINCIPALS, service), "POST", "/v1/court-declarations", "courts", {**MISSING, **more},
                 **{"X-Purpose": "judgment", "Idempotency-Key": "k-d2"})
 
 
@@ -162,25 +161,32 @@ def declared(service: FuneralAndTimeline) -> dict[str, Any]:
     return body
 
 
-def test_d2_the_declaration_goes_on_with_the_sightings_the_timeline_shows():
-    service = FuneralAndTimeline([{"type": "marriage.MarriageRegistered", "occurred_on": "2026-02-01",
-                                   "roles": ["party"]}])
+def test_d2_the_declaration_goes_on_with_the_sightings_the_timeline_names_after_the_missing_date():
+    service = FuneralAndTimeline([{"service": "vagrant_aid", "on": "2026-02-01"}])
 
     assert declare_missing(service).status_code == 201
-    assert declared(service)["seen_alive"] == [{"service": "marriage", "on": "2026-02-01"}]
+    assert declared(service)["seen_alive"] == [{"service": "vagrant_aid", "on": "2026-02-01"}]
+    [(_, args)] = [c for c in service.calls if c[0] == "seen_alive"]
+    assert args[:2] == ("610502197001010011", "2020-01-01")  # every service's sightings after that day only
 
 
-def test_d2_a_person_the_timeline_knows_nothing_of_was_never_seen():
-    service = FuneralAndTimeline(NotFound("no events about this person"))
+def test_d2_without_a_missing_or_accident_date_the_timeline_is_not_asked():
+    service = FuneralAndTimeline(AssertionError("not asked"))
+    assert declare_missing(service, kind="death", missing_since=None, ground="missing_four_years").status_code == 201
+    assert [method for method, _ in service.calls] == ["declare_by_court"]
+
+
+def test_d2_an_id_number_the_timeline_refuses_as_a_subject_was_never_seen():
+    service = FuneralAndTimeline(Refusal("invalid_subject", "not an id", 422))
 
     assert declare_missing(service).status_code == 201
     assert declared(service)["seen_alive"] == []
 
 
 def test_d2_is_never_skipped_in_silence_a_declarer_the_timeline_refuses_is_answered_so():
-    service = FuneralAndTimeline(Refusal("timeline_not_in_scope", "facts only", 403))
+    service = FuneralAndTimeline(Refusal("forbidden", "not a declarer", 403))
 
     response = declare_missing(service)
 
-    assert (response.status_code, code_of(response)) == (403, "timeline_not_in_scope")
-    assert [method for method, _ in service.calls] == ["person_timeline"]  # nothing reached the funeral service
+    assert (response.status_code, code_of(response)) == (403, "forbidden")
+    assert [method for method, _ in service.calls] == ["seen_alive"]  # nothing reached the funeral service

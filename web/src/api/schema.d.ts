@@ -1147,6 +1147,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/funeral/deaths/{death_id}/declaration-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Settle a body found later whose date of death differs from the death declaration's: which date stands, and why; it leaves the registrar's task list (D-8). */
+        post: operations["funeral.settle_declaration_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/funeral/deaths/{death_id}/disposal-approval": {
         parameters: {
             query?: never;
@@ -1209,6 +1226,23 @@ export interface paths {
         put?: never;
         /** Withdraw a death registered in error; it acts backwards on every service (D-11). */
         post: operations["funeral.withdraw_death"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/funeral/declaration-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** D-8: bodies found later whose date of death differs from the death declaration's, paged. */
+        get: operations["funeral.declaration_reviews"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4002,6 +4036,19 @@ export interface components {
             version: number;
         };
         /**
+         * DeclarationReviews
+         * @description D-8: the registrar's dates of death to review, oldest first.
+         */
+        DeclarationReviews: {
+            /** Items */
+            items: components["schemas"]["DeclarationReview"][];
+            /**
+             * Next Cursor
+             * @description pass as `cursor` for the next page; null on the last
+             */
+            next_cursor: string | null;
+        };
+        /**
          * DeclareByCourt
          * @description D-1: a court's declaration of death or disappearance, entered from the judgment. `deemed_dead_on` is
          *     the accident date on the accident grounds (art. 48, D-3); `plausibility_confirmed` is the registrar's
@@ -6472,6 +6519,31 @@ export interface components {
             version: number | null;
         };
         /**
+         * SettleDeclarationReview
+         * @description D-8: the registrar settles a body found later whose registered date of death differs from the death
+         *     declaration's: which date the registrar found to stand, and why. civreg changes neither date: a registered
+         *     date found wrong is corrected (F-7), a declaration found wrong is the court's to revoke (D-5).
+         */
+        SettleDeclarationReview: {
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "declared_date_stands" | "registered_date_stands";
+            /** Reason */
+            reason: string;
+            /**
+             * Settled On
+             * @default null
+             */
+            settled_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
+        };
+        /**
          * SignAgreement
          * @description C-7: a guardianship or entrusted-care agreement signed or renewed.
          */
@@ -7267,9 +7339,15 @@ export interface components {
             as_of: string;
             /**
              * Declaration Reviews
-             * @description D-8: for marriage registrars and admins (the cemetery's terms are not theirs): dates of death to review
+             * @description D-8: for marriage registrars and admins (the cemetery's terms are not theirs): dates of death to review, the first page of GET /v1/funeral/declaration-reviews
              */
             declaration_reviews?: components["schemas"]["DeclarationReview"][];
+            /**
+             * Declaration Reviews Next Cursor
+             * @description D-8: more to review: pass as `cursor` to GET /v1/funeral/declaration-reviews
+             * @default null
+             */
+            declaration_reviews_next_cursor: string | null;
             /** Horizon Days */
             horizon_days: number;
             /** Tasks */
@@ -10427,6 +10505,60 @@ export interface operations {
             504: components["responses"]["Problem"];
         };
     };
+    "funeral.settle_declaration_review": {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+                /** @description required; the same key and body return the first response again */
+                "Idempotency-Key": string;
+            };
+            path: {
+                death_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettleDeclarationReview"];
+            };
+        };
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "death_id": "0b5e8a3c-2f1d-4c6e-9a7b-1d2e3f4a5b6c",
+                     *       "subject_id": "610502195001010012",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeathRecorded"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+            413: components["responses"]["Problem"];
+            415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
     "funeral.approve_disposal": {
         parameters: {
             query?: never;
@@ -10637,6 +10769,47 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "funeral.declaration_reviews": {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description `next_cursor` of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationReviews"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
