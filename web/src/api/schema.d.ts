@@ -2332,6 +2332,7 @@ export interface components {
          *       "assessed_on": "2026-03-02",
          *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
          *       "consented_on": "2026-01-05",
+         *       "days_late": 0,
          *       "due_on": "2026-04-05",
          *       "late": false,
          *       "living_together": {
@@ -2361,6 +2362,12 @@ export interface components {
              * @default null
              */
             consented_on: string | null;
+            /**
+             * Days Late
+             * @description A-10: the days the report came after `due_on` or, not reported, stands after it today (0 when on time; null without the adopters' consent)
+             * @default null
+             */
+            days_late: number | null;
             /**
              * Due On
              * @default null
@@ -7936,6 +7943,7 @@ export interface operations {
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
                      *       "due_on": "2026-04-05",
                      *       "late": false,
                      *       "living_together": {
@@ -8003,6 +8011,7 @@ export interface operations {
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
                      *       "due_on": "2026-04-05",
                      *       "late": false,
                      *       "living_together": {
@@ -8070,6 +8079,7 @@ export interface operations {
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
                      *       "due_on": "2026-04-05",
                      *       "late": false,
                      *       "living_together": {
