@@ -48,8 +48,8 @@ class AdoptionAssessment(Response):
     model_config = {"json_schema_extra": {"examples": [{
         "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", "office": "MR-610502",
         "adopters": ["610502198001010016", "610502198203040028"], "outcome": "suitable",
-        "assessed_on": "2026-03-02", "consented_on": "2026-01-05", "due_on": "2026-04-05", "late": False, "days_late": 0,
-        "living_together": {"started_on": "2026-01-20", "ended_on": "2026-02-18"}, "version": 2}]}}
+        "assessed_on": "2026-03-02", "consented_on": "2026-01-05", "due_on": "2026-04-05", "late": False,
+        "days_late": 0, "living_together": {"started_on": "2026-01-20", "ended_on": "2026-02-18"}, "version": 2}]}}
 
 
 class FoundlingNotice(Response):
