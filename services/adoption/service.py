@@ -37,6 +37,10 @@ class AdoptionService(EventSourcedService):
         return self.application().get_application(application_id, actor)
 
     @service_rpc
+    def get_assessment(self, assessment_id: str, actor: dict) -> dict[str, Any]:
+        return self.application().get_assessment(assessment_id, actor)
+
+    @service_rpc
     def tasks(self, query: dict, actor: dict) -> dict[str, Any]:
         return self.application().tasks(query, actor)
 

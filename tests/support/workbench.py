@@ -7,6 +7,7 @@ Screenshots go to `artifacts/workbench/` (ignored by git); docs/workbench.md sho
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -110,6 +111,16 @@ def no_serious_violations(page: Any) -> None:
         page.wait_for_function(SETTLED, timeout=10_000)
         violations = axe_violations(page)
     assert violations == [], violations
+
+
+def fill_date(page: Any, selector: str, day: dt.date) -> None:
+    """Type a date into an editable el-date-picker, as a clerk may; Tab takes it and closes the panel (Escape
+    would close a dialog around it too)."""
+    field = page.locator(selector)
+    field.fill(day.isoformat())
+    field.press("Enter")
+    if field.evaluate("el => el === document.activeElement"):
+        field.press("Tab")
 
 
 def sign_in_route_missing(api: Any) -> str | None:

@@ -52,9 +52,11 @@ export function useRecordPage<T extends { version: number }>(base: string) {
   }
   load()
   const commands = recordCommand(() => record.value?.version, load)
-  async function run(path: string, body: Record<string, unknown>, done: string) {
-    if (!record.value) return
+  /** Whether the command was done (a form's input is then sent, useCommandForm). */
+  async function run(path: string, body: Record<string, unknown>, done: string): Promise<boolean> {
+    if (!record.value) return false
     alerts.value = await commands.run(`${base}/${encodeURIComponent(id)}/${path}`, body, done)
+    return alerts.value.length === 0
   }
   return { record, error, alerts, load, run }
 }

@@ -5,7 +5,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createMemoryHistory, createRouter } from 'vue-router'
 import { defineComponent, h, reactive } from 'vue'
 import { useOpenedPages } from '@/stores/opened'
-import { useUnsentInput, type UnsentInput } from './unsent'
+import { useCommandForm, useUnsentInput, type UnsentInput } from './unsent'
 
 beforeEach(() => setActivePinia(createPinia()))
 
@@ -69,5 +69,34 @@ describe('unsent input of a page with two forms', () => {
     second.withdrawal.by_id_number = ''
     await flushPromises()
     expect(second.unsent()).toBe(false)
+  })
+})
+
+describe('a command form (useCommandForm)', () => {
+  it('stays unsent after a refusal (nothing was recorded) and is sent once its command is done', async () => {
+    const answers = [false, true]
+    let visit: { findings: string } | undefined
+    let submit: (() => Promise<void>) | undefined
+    const page = defineComponent({
+      setup() {
+        ({ form: visit, submit } = useCommandForm({ findings: '' }, async () => answers.shift() ?? false))
+        return () => h('div')
+      },
+    })
+    const router = createRouter({ history: createMemoryHistory(), routes: [{ path: '/children/c', component: page }] })
+    await router.push('/children/c')
+    const opened = useOpenedPages()
+    opened.visit({ key: '/children/c', title: '儿童档案', fullPath: '/children/c' })
+    mount(page, { global: { plugins: [router] } })
+    const unsent = () => opened.pages.find((p) => p.key === '/children/c')?.unsent
+    visit!.findings = '居住安全'
+    await flushPromises()
+    expect(unsent()).toBe(true)
+    await submit!() // refused
+    await flushPromises()
+    expect(unsent()).toBe(true)
+    await submit!() // done
+    await flushPromises()
+    expect(unsent()).toBe(false)
   })
 })

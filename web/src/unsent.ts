@@ -1,7 +1,7 @@
 // Unsent input (workbench.md §1): a form page marks its 已打开页面 entry while what is typed differs from what
 // it started with or last sent, so that closing the page asks 放弃未提交的内容？ (stores/opened.ts). The page's
 // entry is the route it was opened on: under keep-alive, the component keeps that page for its whole life.
-import { onBeforeUnmount, watch } from 'vue'
+import { onBeforeUnmount, reactive, watch } from 'vue'
 import { useRoute } from 'vue-router'
 import { pageKey, useOpenedPages } from '@/stores/opened'
 
@@ -36,6 +36,20 @@ export function useUnsentInput(form: () => unknown): UnsentInput {
     sent() {
       baseline = JSON.stringify(form())
       mark(false)
+    },
+  }
+}
+
+/** A command form: its fields (made reactive), unsent while they differ from what was last sent, and its submit,
+ * which runs `command` on them and marks them sent once it answers that the command was done (a refusal or a
+ * failed send leaves what was typed unsent: it was not recorded). */
+export function useCommandForm<F extends object>(fields: F, command: (form: F) => Promise<boolean>): { form: F; submit: () => Promise<void> } {
+  const form = reactive(fields) as F
+  const unsent = useUnsentInput(() => form)
+  return {
+    form,
+    async submit() {
+      if (await command(form)) unsent.sent()
     },
   }
 }

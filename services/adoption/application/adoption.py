@@ -14,6 +14,7 @@ from services.adoption.application.unit_of_work import EventIds, UnitOfWork
 from services.adoption.application.views import (
     adoption_view,
     application_view,
+    assessment_view,
     decision_due,
     late_assessments,
     notice_view,
@@ -80,6 +81,17 @@ class AdoptionApplication(Application):
             if who.role == "adoption_registrar" and who.office not in (None, application.received.office):
                 raise NotFound("no such application")
             return application_view(application, uow.read, self.clock())
+
+    def get_assessment(self, assessment_id: str, actor: dict[str, Any]) -> dict[str, Any]:
+        """A-10: an assessment, its report's due day and how late it is as of today; a registrar reads its own
+        office's (a late one found in the task list, to record its living-together period or report)."""
+        who = self._reader(actor)
+        with self.store.db.transaction() as tx:
+            uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
+            assessment = uow.assessment(assessment_id)
+        if who.role == "adoption_registrar" and who.office not in (None, assessment.office):
+            raise NotFound("no such assessment")
+        return assessment_view(assessment, self.clock())
 
     def tasks(self, query: dict[str, Any], actor: dict[str, Any]) -> dict[str, Any]:
         """A-12: the applications undecided past their 30 days (a foundling notice's days not counted); A-10: the

@@ -49,14 +49,15 @@ def period_view(living: tuple[dt.date, dt.date | None] | None) -> dict[str, Any]
 
 def assessment_view(assessment: Assessment, today: dt.date) -> dict[str, Any]:
     """A-10: the assessment, and from the adopters' consent the day its report is due (the living-together days
-    not counted) and whether it is late: reported after that day, or not reported by `today`."""
+    not counted) and how late it is: reported after that day, or not reported by `today` (the task list's count)."""
     due = rules.assessment_due_A10(assessment.consented_on, assessment.living_together,
                                    assessment.assessed_on or today) if assessment.consented_on else None
+    days_late = rules.days_late_A10(due, assessment.assessed_on, today) if due is not None else None
     return to_jsonable_python({
         "assessment_id": assessment.assessment_id, "office": assessment.office,
         "adopters": [a.id_number for a in assessment.adopters], "outcome": assessment.outcome,
         "assessed_on": assessment.assessed_on, "consented_on": assessment.consented_on, "due_on": due,
-        "late": due is not None and rules.days_late_A10(due, assessment.assessed_on, today) > 0,
+        "late": bool(days_late), "days_late": days_late,
         "living_together": period_view(assessment.living_together), "version": assessment.version})
 
 

@@ -39,6 +39,9 @@ class AdoptionAssessment(Response):
     consented_on: dt.date | None = None
     due_on: dt.date | None = None
     late: bool = False
+    days_late: int | None = Field(default=None, description=(
+        "A-10: the days the report came after `due_on` or, not reported, stands after it today (0 when on time; "
+        "null without the adopters' consent)"))
     living_together: LivingTogetherPeriod | None = None
     version: int
 
@@ -46,7 +49,7 @@ class AdoptionAssessment(Response):
         "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", "office": "MR-610502",
         "adopters": ["610502198001010016", "610502198203040028"], "outcome": "suitable",
         "assessed_on": "2026-03-02", "consented_on": "2026-01-05", "due_on": "2026-04-05", "late": False,
-        "living_together": {"started_on": "2026-01-20", "ended_on": "2026-02-18"}, "version": 2}]}}
+        "days_late": 0, "living_together": {"started_on": "2026-01-20", "ended_on": "2026-02-18"}, "version": 2}]}}
 
 
 class FoundlingNotice(Response):

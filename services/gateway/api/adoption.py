@@ -9,7 +9,7 @@ query string on, validated strictly against the contract's query models.
 from __future__ import annotations
 
 from services.adoption.contract import queries, responses
-from services.adoption.contract.table import APPLICATION, COMMANDS, NOTICE, PREFIX, READERS, REGISTRATION
+from services.adoption.contract.table import APPLICATION, ASSESSMENT, COMMANDS, NOTICE, PREFIX, READERS, REGISTRATION
 from services.gateway.api.common import command_routes
 from services.gateway.api.vagrant_aid import query
 from services.gateway.rate_limit import verification_limit
@@ -36,6 +36,11 @@ def read_application(call: Call) -> Reply:
     return Reply(call.rpc("adoption").get_application(call.params["application_id"], call.actor()))
 
 
+def read_assessment(call: Call) -> Reply:
+    """An assessment, its report's due day and days late (A-10)."""
+    return Reply(call.rpc("adoption").get_assessment(call.params["assessment_id"], call.actor()))
+
+
 def tasks(call: Call) -> Reply:
     """The applications undecided past their 30 days (A-12), for the caller's office."""
     return Reply(call.rpc("adoption").tasks(query(call, queries.TasksQuery), call.actor()))
@@ -60,6 +65,8 @@ ROUTES = [
           response=responses.Adoption),
     Route("GET", APPLICATION, "adoption.read_application", READERS, read_application,
           response=responses.AdoptionApplication),
+    Route("GET", ASSESSMENT, "adoption.read_assessment", READERS, read_assessment,
+          response=responses.AdoptionAssessment),
     Route("GET", f"{PREFIX}/tasks", "adoption.tasks", READERS, tasks, query=queries.TasksQuery,
           response=responses.AdoptionTasks),
     Route("GET", NOTICE, "adoption.read_notice", READERS, read_notice, response=responses.FoundlingNotice),

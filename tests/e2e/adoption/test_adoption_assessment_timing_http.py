@@ -56,6 +56,12 @@ def test_A_10_an_assessment_unreported_60_days_after_consent_is_late_until_its_r
     assert any(e["action"] == "adoption.tasks" and e["role"] == "oversight" for e in history)  # a disclosure
 
     path = f"{AD}/assessments/{waiting['assessment_id']}"
+    read = api.get(path, **REGISTRAR)  # the task leads to the assessment: the same day and count, read again
+    assert read.status_code == 200, read.text
+    assert (read.json()["due_on"], read.json()["days_late"], read.json()["version"]) == (
+        waiting["due_on"], 10, waiting["version"]) and waiting["days_late"] == 10
+    assert api.get(path, as_="oversight").status_code == 200
+    assert_problem(api.get(path, **COUNTY), 404, "not_found")  # another office's registrar: as if there were none
     # a living-together period begun after the day had passed is no excuse
     running = api.post(f"{path}/living-together", json={"started_on": (today - dt.timedelta(days=5)).isoformat()},
                        **REGISTRAR)
@@ -80,6 +86,7 @@ def test_A_10_an_assessment_unreported_60_days_after_consent_is_late_until_its_r
     assert reported.status_code == 200, reported.text
     answer = reported.json()
     assert (answer["outcome"], answer["assessed_on"], answer["late"]) == ("suitable", today.isoformat(), True)
+    assert api.get(path, **REGISTRAR).json()["outcome"] == "suitable"
     assert waiting["assessment_id"] not in late(api)
     assert_problem(api.post(f"{path}/report", json={**report, "assessed_on": today.isoformat()}, **REGISTRAR), 409,
                    "assessment_reported")

@@ -26,7 +26,7 @@ from shared.business_dates import local_today
 from tests.e2e.marriage.calls import CLERK, REGISTRATIONS, couple, registration
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import id_number_of, synthetic_id_number
-from tests.support.workbench import as_role, no_serious_violations, screenshot
+from tests.support.workbench import as_role, fill_date, no_serious_violations, screenshot
 
 pytestmark = pytest.mark.integration
 
@@ -35,16 +35,6 @@ pytestmark = pytest.mark.integration
 world, api = module_stack([MarriageService, ChildWelfareService, VagrantAidService, FuneralService, AdoptionService,
                            TimelineService],
                           ("marriage", "child_welfare", "vagrant_aid", "funeral", "adoption", "timeline", "gateway"))
-
-
-def fill_date(page: Any, selector: str, day: dt.date) -> None:
-    """Type a date into an editable el-date-picker, as a clerk may; Tab takes it and closes the panel (Escape
-    would close a dialog around it too)."""
-    field = page.locator(selector)
-    field.fill(day.isoformat())
-    field.press("Enter")
-    if field.evaluate("el => el === document.activeElement"):
-        field.press("Tab")
 
 
 def masked(id_number: str) -> str:

@@ -69,8 +69,9 @@ def test_a10_an_assessment_opened_at_consent_is_due_and_not_yet_reported():
     assert draft.type == "adoption.AssessmentConsented"
     assert draft.subjects == ((FATHER, "adopter"), (MOTHER, "adopter"))
     view = assessment_view(fold_assessment([draft]), dt.date(2026, 2, 1))
-    assert (view["outcome"], view["due_on"], view["late"]) == (None, "2026-03-06", False)
-    assert assessment_view(fold_assessment([draft]), dt.date(2026, 3, 7))["late"] is True
+    assert (view["outcome"], view["due_on"], view["late"], view["days_late"]) == (None, "2026-03-06", False, 0)
+    waited = assessment_view(fold_assessment([draft]), dt.date(2026, 3, 9))
+    assert (waited["late"], waited["days_late"]) == (True, 3)  # the count the task list shows for that day
 
 
 def test_a10_a_report_before_the_consent_is_refused():
@@ -99,7 +100,8 @@ def test_a10_a_report_in_one_step_carries_its_consent_and_one_without_consent_st
     (plain,) = decide_assessment(opened(outcome="suitable", assessed_on="2026-02-01", consented_on=None),
                                  ASSESSMENT_ID, REGISTRAR, TODAY)
     assert "consented_on" not in plain.payload
-    assert assessment_view(fold_assessment([plain]), TODAY)["due_on"] is None
+    assert (assessment_view(fold_assessment([plain]), TODAY)["due_on"],
+            assessment_view(fold_assessment([plain]), TODAY)["days_late"]) == (None, None)
 
 
 def test_a10_a_report_late_after_the_living_together_excluded_is_marked_late():
@@ -109,8 +111,9 @@ def test_a10_a_report_late_after_the_living_together_excluded_is_marked_late():
     assessment = fold_assessment(history)
     assert assessment_view(fold_assessment(
         history + decide_report_assessment(assessment, on_time, REGISTRAR, TODAY)), TODAY)["late"] is False
-    assert assessment_view(fold_assessment(
-        history + decide_report_assessment(assessment, late, REGISTRAR, TODAY)), TODAY)["late"] is True
+    reported_late = assessment_view(fold_assessment(
+        history + decide_report_assessment(assessment, late, REGISTRAR, TODAY)), TODAY)
+    assert (reported_late["late"], reported_late["days_late"]) == (True, 1)
 
 
 def test_a10_a_later_living_together_record_replaces_the_earlier():

@@ -294,6 +294,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/adoption/assessments/{assessment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An assessment, its report's due day and days late (A-10). */
+        get: operations["adoption.read_assessment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/adoption/assessments/{assessment_id}/living-together": {
         parameters: {
             query?: never;
@@ -2372,6 +2389,7 @@ export interface components {
          *       "assessed_on": "2026-03-02",
          *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
          *       "consented_on": "2026-01-05",
+         *       "days_late": 0,
          *       "due_on": "2026-04-05",
          *       "late": false,
          *       "living_together": {
@@ -2401,6 +2419,12 @@ export interface components {
              * @default null
              */
             consented_on: string | null;
+            /**
+             * Days Late
+             * @description A-10: the days the report came after `due_on` or, not reported, stands after it today (0 when on time; null without the adopters' consent)
+             * @default null
+             */
+            days_late: number | null;
             /**
              * Due On
              * @default null
@@ -8046,6 +8070,7 @@ export interface operations {
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
                      *       "due_on": "2026-04-05",
                      *       "late": false,
                      *       "living_together": {
@@ -8068,6 +8093,65 @@ export interface operations {
             409: components["responses"]["Problem"];
             413: components["responses"]["Problem"];
             415: components["responses"]["Problem"];
+            422: components["responses"]["Problem"];
+            500: components["responses"]["Problem"];
+            503: components["responses"]["Problem"];
+            504: components["responses"]["Problem"];
+        };
+    };
+    "adoption.read_assessment": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the purpose of the call (may be percent-encoded UTF-8); required for bureau principals */
+                "X-Purpose"?: string;
+                /** @description a purpose code of the vocabulary in access.yaml (docs/privacy.md) */
+                "X-Purpose-Code"?: string;
+                /** @description the caller's own case reference, recorded in the access log */
+                "X-Case-Ref"?: string;
+            };
+            path: {
+                assessment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "adopters": [
+                     *         "610502198001010016",
+                     *         "610502198203040028"
+                     *       ],
+                     *       "assessed_on": "2026-03-02",
+                     *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
+                     *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
+                     *       "due_on": "2026-04-05",
+                     *       "late": false,
+                     *       "living_together": {
+                     *         "ended_on": "2026-02-18",
+                     *         "started_on": "2026-01-20"
+                     *       },
+                     *       "office": "MR-610502",
+                     *       "outcome": "suitable",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AdoptionAssessment"];
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Problem"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            405: components["responses"]["Problem"];
             422: components["responses"]["Problem"];
             500: components["responses"]["Problem"];
             503: components["responses"]["Problem"];
@@ -8113,6 +8197,7 @@ export interface operations {
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
                      *       "due_on": "2026-04-05",
                      *       "late": false,
                      *       "living_together": {
@@ -8180,6 +8265,7 @@ export interface operations {
                      *       "assessed_on": "2026-03-02",
                      *       "assessment_id": "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90",
                      *       "consented_on": "2026-01-05",
+                     *       "days_late": 0,
                      *       "due_on": "2026-04-05",
                      *       "late": false,
                      *       "living_together": {
