@@ -57,7 +57,11 @@ def city_of(code: str) -> str:
 
 
 def level_of(code: str) -> Level:
-    code = _checked(code)
+    return _level(_checked(code))
+
+
+def _level(code: str) -> Level:
+    """The level a well-formed code names."""
     if code.endswith("0000"):
         return "province"
     return "city" if code.endswith("00") else "county"
@@ -83,7 +87,8 @@ def is_known_division(code: str) -> bool:
 
 def is_county_level(code: str) -> bool:
     """True for a known county-level code: the only kind allowed as an ID number's address code (0.1)."""
-    return code in _table() and level_of(code) == "county"
+    # A known code is well-formed: its shape is not checked again (a bulk import asks this for every person).
+    return code in _table() and _level(code) == "county"
 
 
 def weinan_counties(on: date | None = None) -> list[Division]:

@@ -41,6 +41,8 @@ def _person_name(value: str) -> str:
     """Letters and marks of any script, with the separators names use between them (王·小明, O'Neil, Jr.).
     A function, not a `\\p{L}` pattern: JSON Schema tools (the OpenAPI validator, schemathesis) read patterns
     with Python's `re`, which has no Unicode property classes."""
+    if value.isalpha():  # letters only (categories L*): most names, decided in C (a bulk import checks two a row)
+        return value
     if not (_is_letter(value[0]) and (len(value) == 1 or _is_letter(value[-1]) or value[-1] == ".")
             and all(_is_letter(char) or char in NAME_SEPARATORS for char in value)):
         raise ValueError("a name is letters of any script, with spaces, ·, ., ' or - between them")

@@ -30,7 +30,7 @@ from services.marriage.adapters.read_models import already_married, compact
 from services.marriage.contract.refusals import CERTIFICATE_NUMBER_TAKEN
 from services.marriage.domain import events as ev
 from services.marriage.domain.events import Draft
-from shared.envelope import Metadata, derived_event_id
+from shared.envelope import Metadata, derived_id_text
 from shared.errors import Refusal
 
 _MARRIAGES = ("COPY marriages (registration_id, office, registered_on, husband, wife, parties, cross_county,"
@@ -43,7 +43,7 @@ _STAGED = ("COPY events_staging (event_id, stream_id, stream_version, event_type
 
 def historical_event_id(registration_id: str) -> str:
     """The same record's event always has the same id: appending it twice fails on the store's key."""
-    return str(derived_event_id("marriage", "historical-event", registration_id))
+    return derived_id_text("marriage", "historical-event", registration_id)
 
 
 def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]], metadata: Metadata,

@@ -33,7 +33,7 @@ from services.marriage.contract.refusals import (
 from services.marriage.domain import events as ev
 from services.marriage.domain import parameters, rules
 from services.marriage.domain.events import Draft, parties
-from shared.envelope import derived_event_id
+from shared.envelope import derived_id_text
 from shared.errors import Refusal
 from shared.reference.idnumber import IdNumber
 from shared.reference.parameters import NoRuleInForce
@@ -89,8 +89,8 @@ class Checked:
     def registration_id(self) -> str:
         """The same paper record (office, certificate numbers) always gets the same id: a re-import finds
         it, imported or recorded as a conflict."""
-        return str(derived_event_id("marriage", "historical", self.record.office, self.record.husband_certificate,
-                                    self.record.wife_certificate))
+        return derived_id_text("marriage", "historical", self.record.office, self.record.husband_certificate,
+                               self.record.wife_certificate)
 
     @property
     def certificates(self) -> tuple[str, str]:
@@ -226,7 +226,7 @@ def divorce_draft(item: Checked, batch_id: str) -> Draft:
     """M-12: a paper divorce ends the imported marriage on its day (the marriage's stream, version 2)."""
     record = item.record
     assert record.divorced_on is not None
-    payload = {"divorce_id": str(derived_event_id("marriage", "historical-divorce", item.registration_id)),
+    payload = {"divorce_id": derived_id_text("marriage", "historical-divorce", item.registration_id),
                "registration_id": item.registration_id, "office": record.office,
                "registered_on": record.divorced_on.isoformat(), "certificates": [], "imported": True,
                "divorce_ref": record.divorce_ref, "batch_id": batch_id, "record_ref": record.record_ref}
