@@ -11,53 +11,28 @@ import datetime as dt
 
 import pytest
 
-from services import spec
 from services.child_welfare.application.child_welfare import ChildWelfare
-from services.database_access import grant_consumers
-from shared.calendar_store import migrate_reference
 from shared.eventstore.postgres import PostgresEventStore
-from shared.migrations import migrate_service, migrations_of
 from shared.nameko_ext.context import Correlation
 from tests.integration.child_welfare.test_child_welfare_application import OFFICER, application, funeral_event
-from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared, declaration_revoked
 from tests.integration.child_welfare.test_parent_condition_races_D6_D11 import death_registered
+from tests.support import upgrades
 from tests.support.clock import Clock
-from tests.support.infrastructure import (
-    ADMIN_URL,
-    Namespace,
-    destroy_namespace,
-    load_stand_in_calendar_years,
-    new_id,
-)
+from tests.support.court_declarations import JUDGMENT_ON, death_declared, declaration_revoked
+from tests.support.infrastructure import destroy_namespace
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
 
 FIRST_OF_THIS_RELEASE = "child_welfare/0004_declare_declared_persons.sql"  # the first index a later file reads
-SERVICES = ("funeral", "child_welfare")
 
 
 @pytest.fixture(scope="module")
 def previous_release():
     """Funeral as it is; child welfare migrated only up to the release before the indexes."""
-    namespace = Namespace(new_id(), SERVICES)
-    migrate_service(ADMIN_URL, namespace.name, "funeral", migrations_of("funeral", spec("funeral").directory))
-    welfare = migrations_of("child_welfare", spec("child_welfare").directory)
-    migrate_service(ADMIN_URL, namespace.name, "child_welfare",
-                    welfare[:[m.name for m in welfare].index(FIRST_OF_THIS_RELEASE)])
-    migrate_reference(ADMIN_URL, namespace.name)
-    load_stand_in_calendar_years(namespace.name)
-    grant_consumers(ADMIN_URL, namespace.name, SERVICES)
+    namespace, welfare = upgrades.previous_release("child_welfare", FIRST_OF_THIS_RELEASE)
     yield namespace, welfare
     destroy_namespace(namespace)
-
-
-def _applied(namespace: Namespace, *events) -> None:  # noqa: ANN002
-    """As child welfare's subscription recorded the events it handled."""
-    with namespace.admin("child_welfare").transaction() as tx:
-        for event in events:
-            tx.execute("INSERT INTO processed_events (subscription, event_id) VALUES (%s, %s)",
-                       ("child_welfare.on_funeral_event", event.event_id))
 
 
 def test_d6_c6_an_upgrade_fills_the_parents_declarations_and_deaths_that_a_file_opened_later_reads(previous_release):
@@ -84,9 +59,10 @@ def test_d6_c6_an_upgrade_fills_the_parents_declarations_and_deaths_that_a_file_
                                 "previous_subject": wrongly_recorded, "subject": rightly_recorded,
                                 "died_on": "2025-04-03", "corrected_on": "2025-06-05"}, dt.date(2025, 6, 5))
     death_registered(funeral_store, not_yet_applied, dt.date(2025, 6, 1))  # still on its way to child welfare
-    _applied(namespace, declared, missing, revocation, died, in_error, withdrawal, moved, correction)
+    upgrades.applied(namespace, "child_welfare",
+                     [declared, missing, revocation, died, in_error, withdrawal, moved, correction])
 
-    migrate_service(ADMIN_URL, namespace.name, "child_welfare", welfare_migrations)
+    upgrades.upgrade(namespace, "child_welfare", welfare_migrations)
 
     with namespace.admin("child_welfare").connection() as conn:
         declarations = conn.execute("SELECT person_id, declaration_id, judgment_on, ended_on FROM declared_persons"

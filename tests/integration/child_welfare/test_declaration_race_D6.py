@@ -5,46 +5,15 @@ both and never neither (the per-parent lock in `ReadModels.lock_parent_condition
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
-import uuid
 
 import pytest
 
-from shared.envelope import Metadata, NewEvent, Subject
 from tests.integration.child_welfare.test_child_welfare_application import OFFICER, application
-from tests.support.event_samples import payload_of
+from tests.support.court_declarations import JUDGMENT_ON, death_declared
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
-
-JUDGMENT_ON = dt.date(2025, 6, 2)
-
-
-def death_declared(funeral_store, person: str):
-    declaration_id = str(uuid.uuid4())
-    [event] = funeral_store.append(f"declaration-{declaration_id}", [NewEvent(
-        type="funeral.CourtDeclarationRecorded", occurred_on=JUDGMENT_ON,
-        subjects=(Subject(id=person, role="declared"),),
-        payload=payload_of("funeral.CourtDeclarationRecorded", declaration_id=declaration_id, kind="death",
-                           court="渭南市临渭区人民法院", judgment_ref=f"(2025)陕0502民特{uuid.uuid4().int % 9000}号",
-                           judgment_on=JUDGMENT_ON.isoformat(), ground="missing_four_years",
-                           died_on=JUDGMENT_ON.isoformat(), plausibility_confirmed=False),
-        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 0)
-    return event
-
-
-def declaration_revoked(funeral_store, declared, revoked_on: dt.date):  # noqa: ANN001, ANN201
-    """The court's revocation of `declared` (the declaration's event), as the funeral service records it."""
-    declaration_id = declared.payload["declaration_id"]
-    [event] = funeral_store.append(f"declaration-{declaration_id}", [NewEvent(
-        type="funeral.CourtDeclarationRevoked", occurred_on=revoked_on, subjects=declared.subjects,
-        payload=payload_of("funeral.CourtDeclarationRevoked", declaration_id=declaration_id,
-                           kind=declared.payload["kind"], court="渭南市临渭区人民法院",
-                           judgment_ref=f"(2025)陕0502民特{uuid.uuid4().int % 9000}号",
-                           revoked_on=revoked_on.isoformat(), spouse_statements=[]),
-        metadata=Metadata(actor="registrar.MR-610502", office="MR-610502"))], 1)
-    return event
 
 
 @pytest.mark.parametrize("round_", range(8))

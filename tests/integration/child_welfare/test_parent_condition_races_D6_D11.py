@@ -16,7 +16,7 @@ from collections.abc import Callable
 import pytest
 
 from tests.integration.child_welfare.test_child_welfare_application import OFFICER, application, funeral_event
-from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared, declaration_revoked
+from tests.support.court_declarations import JUDGMENT_ON, death_declared, declaration_revoked
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration

@@ -18,7 +18,7 @@ from services.funeral.contract.queries import ReviewsQuery
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.eventstore.postgres import PostgresEventStore
 from shared.migrations import migrate_service, migrations_of
-from tests.integration.child_welfare.test_declaration_race_D6 import JUDGMENT_ON, death_declared, declaration_revoked
+from tests.support.court_declarations import JUDGMENT_ON, death_declared, declaration_revoked
 from tests.support.event_samples import payload_of
 from tests.support.infrastructure import ADMIN_URL, Namespace, destroy_namespace, new_id
 from tests.support.synthetic_ids import synthetic_id_number
