@@ -12,7 +12,7 @@ const RELIEF = ['relief_staff']
 const FUNERAL = ['funeral_staff']
 const ADMIN = ['admin']
 const ADOPTION = ['adoption_registrar']
-const PERSON = ['marriage_clerk', 'marriage_registrar', 'child_welfare_officer', 'relief_staff', 'funeral_staff', 'oversight']
+const PERSON = ['marriage_clerk', 'marriage_registrar', 'adoption_registrar', 'child_welfare_officer', 'relief_staff', 'funeral_staff', 'oversight']
 
 export const pages: RouteRecordRaw[] = [
   { path: '', name: 'home', component: () => import('@/views/Home.vue'), meta: { title: '工作台', roles: [] } },

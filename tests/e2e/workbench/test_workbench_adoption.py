@@ -4,7 +4,8 @@ for want of the child's consent (A-7) with every value kept, then registered onc
 收养登记证 printed from the server's PDF, and the registration found in the office's list. Then a parent places a
 child (A-3: the other parent dead, the grandparents' waiver recorded) citing some of the A-9 documents, the missing
 ones answered as a warning; the adoptee's household-registration office, another office, finds the adoption from
-the certificate presented and dissolves it by agreement (A-16). An application received in person is listed
+the certificate presented and dissolves it by agreement (A-16). The registrar opens the child's 人员档案 (A-2, A-4,
+A-6: the timeline's grants for the role). An application received in person is listed
 once past its 30 days and refused with a rule's code (A-12). axe-core finds no serious violations;
 screenshots are kept as artifacts."""
 
@@ -103,6 +104,22 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
     row.get_by_role("button", name="查看").click()
     page.get_by_text("收养关系存续").wait_for()
     page.get_by_role("button", name="解除收养关系").wait_for()
+
+    # 人员档案 (A-2, A-4, A-6): the registrar looks the child up from the top bar; the timeline shows the adoption
+    # (protected@adoption) and the facts the child's standing, the number never in the URL or the title.
+    assert page.get_by_role("menuitem", name="人员档案").is_visible()
+    for _ in range(30):  # the timeline applies AdoptionRegistered from the broker, shortly after it is written
+        page.locator("#top-person-id").fill(child)
+        page.get_by_role("search", name="人员查询").get_by_role("button", name="查档").click()
+        page.get_by_role("heading", name="人员档案").wait_for()
+        page.wait_for_timeout(500)
+        if page.get_by_text("收养登记 (adoption.AdoptionRegistered)").count():
+            break
+    page.get_by_text("收养登记 (adoption.AdoptionRegistered)").wait_for()
+    page.get_by_text("生存状态").wait_for()
+    assert child not in page.url and child not in page.title()
+    no_serious_violations(page)
+    screenshot(page, "adoption-registrar-person")
 
 
 # The answer to the registration as the page received it, kept by a pass-through observer of the page's fetch
