@@ -227,8 +227,12 @@ def test_a_parent_places_a_child_and_another_office_dissolves_the_adoption_by_ag
 
 def test_an_application_received_in_person_is_listed_once_overdue_and_refused_with_its_rules(page, api, today) -> None:
     """收养申请 (A-12): received today, due in 30 days; on a day past that it is in 超期未决申请, masked, and the
-    registrar refuses it with a rule's code and the reason; it then leaves the list."""
+    registrar refuses it with a rule's code and the reason; it then leaves the list. The home page counts the
+    office's overdue applications and late assessment reports (GET /tasks) and links to 收养申请."""
     as_role(page, api, "adoption_registrar", "MR-610502")
+    page.get_by_role("link", name=re.compile(r"评估报告逾期：\d+")).wait_for()
+    page.get_by_role("link", name=re.compile(r"逾期未决申请：\d+")).click()
+    page.get_by_role("heading", name="收养申请").wait_for()
     child = id_number_of(dt.date(2019, 2, 2), sequence=uuid.uuid4().int % 500)
     adopter = id_number_of(dt.date(1979, 9, 9), sequence=uuid.uuid4().int % 500)
     page.get_by_role("menuitem", name="收养申请").click()
