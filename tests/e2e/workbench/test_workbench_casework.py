@@ -64,6 +64,9 @@ def test_an_officer_opens_a_file_the_township_checks_it_and_the_officer_confirms
     assert api.put("/v1/child-welfare/standards", json=standard, as_="admin").status_code == 200
 
     as_role(page, api, "child_welfare_officer")
+    # The home page's counters, from the server's lists (GET /children?stage=, GET /tasks).
+    for queue in ("待县级审批", "走访到期", "协议待续签", "90日内年满18周岁"):
+        page.get_by_role("link", name=re.compile(rf"{queue}：\d+")).wait_for()
     page.get_by_role("menuitem", name="建档").click()
     child = id_number_of(dt.date(2016, 3, 1), sequence=uuid.uuid4().int % 500)
     page.locator("#of-child-id").fill(child)

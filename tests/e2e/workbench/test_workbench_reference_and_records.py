@@ -10,6 +10,7 @@ screenshots are kept as artifacts."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -213,7 +214,8 @@ def test_cemetery_staff_renew_a_plot_whose_term_ends_soon(page: Any, api: Any, w
     before = api.get(f"/v1/funeral/plots/{plot_id}", **CEMETERY_STAFF).json()["term_until"]
 
     as_role(page, api, "funeral_staff", code)
-    page.get_by_role("menuitem", name="火化与安葬").click()
+    page.get_by_role("link", name=re.compile(r"墓位即将到期：[1-9]")).click()  # the home page's counter of the list
+    page.get_by_role("heading", name="即将到期墓位").wait_for()
     row = page.get_by_role("row").filter(has_text=number)
     row.get_by_text(before).wait_for()
     no_serious_violations(page)
