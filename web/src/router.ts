@@ -25,6 +25,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'marriage/registrar', name: 'marriage-registrar', component: () => import('@/views/marriage/Registrar.vue'), meta: { title: '撤销登记与法院判决', roles: REGISTRAR } },
   { path: 'marriage/declarations', name: 'court-declarations', component: () => import('@/views/marriage/Declarations.vue'), meta: { title: '宣告死亡/失踪', roles: REGISTRAR } },
   { path: 'marriage/declaration-reviews', name: 'declaration-reviews', component: () => import('@/views/marriage/DeclarationReviews.vue'), meta: { title: '死亡日期待核对', roles: REGISTRAR } },
+  { path: 'marriage/death-withdrawal', name: 'death-withdrawal', component: () => import('@/views/marriage/DeathWithdrawal.vue'), meta: { title: '撤回死亡登记', roles: REGISTRAR } },
   { path: 'marriage/import', name: 'marriage-import', component: () => import('@/views/marriage/Import.vue'), meta: { title: '历史档案补录', roles: REGISTRAR } },
   { path: 'marriage/statistics', name: 'marriage-statistics', component: () => import('@/views/marriage/Statistics.vue'), meta: { title: '婚姻登记统计', roles: MARRIAGE } },
   { path: 'adoption/assessment', name: 'adoption-assessment', component: () => import('@/views/adoption/Assessment.vue'), meta: { title: '收养评估与公告', roles: ADOPTION } },
