@@ -47,6 +47,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'vagrant-aid/watchlist', name: 'relief-watchlist', component: () => import('@/views/relief/Watchlist.vue'), meta: { title: '走失人员登记', roles: RELIEF } },
   { path: 'vagrant-aid/statistics', name: 'relief-statistics', component: () => import('@/views/relief/Statistics.vue'), meta: { title: '救助统计', roles: RELIEF } },
   { path: 'funeral/death', name: 'funeral-death', component: () => import('@/views/funeral/Death.vue'), meta: { title: '死亡登记', roles: FUNERAL } },
+  { path: 'funeral/records', name: 'funeral-records', component: () => import('@/views/funeral/Records.vue'), meta: { title: '死亡记录', roles: FUNERAL } },
   { path: 'funeral/work', name: 'funeral-work', component: () => import('@/views/funeral/Work.vue'), meta: { title: '火化与安葬', roles: FUNERAL } },
   { path: 'funeral/statistics', name: 'funeral-statistics', component: () => import('@/views/funeral/Statistics.vue'), meta: { title: '殡葬统计', roles: [...FUNERAL, ...ADMIN] } },
   { path: 'admin/accounts', name: 'admin-accounts', component: () => import('@/views/admin/Accounts.vue'), meta: { title: '账号管理', roles: ADMIN } },

@@ -4,10 +4,10 @@ for want of the child's consent (A-7) with every value kept, then registered onc
 收养登记证 printed from the server's PDF, and the registration found in the office's list. Then a parent places a
 child (A-3: the other parent dead, the grandparents' waiver recorded) citing some of the A-9 documents, the missing
 ones answered as a warning; the adoptee's household-registration office, another office, finds the adoption from
-the certificate presented and dissolves it by agreement (A-16). The registrar opens the child's 人员档案 (A-2, A-4,
-A-6: the timeline's grants for the role). An application received in person is listed
-once past its 30 days and refused with a rule's code (A-12). axe-core finds no serious violations;
-screenshots are kept as artifacts."""
+the certificate presented and dissolves it by agreement (A-16). The registrar opens the child's 人员档案 (A-2,
+A-4, A-6: the timeline's grants for the role) and revokes a registration obtained by fraud (A-17). An
+application received in person is listed once past its 30 days and refused with a rule's code (A-12). axe-core
+finds no serious violations; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -120,6 +120,17 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
     assert child not in page.url and child not in page.title()
     no_serious_violations(page)
     screenshot(page, "adoption-registrar-person")
+
+    # A-17: the registering office revokes the registration as obtained by fraud, citing its decision.
+    page.get_by_role("menuitem", name="收养登记记录").click()
+    page.get_by_role("row").filter(has_text=certificate).get_by_role("button", name="查看").click()
+    page.locator("#rv-doc").fill("临民收撤字〔2026〕1号")
+    page.locator("#rv-reason").fill("提供虚假材料骗取登记")
+    no_serious_violations(page)
+    page.get_by_role("button", name="确认无效或撤销").click()
+    page.get_by_text("已确认无效或撤销").wait_for()
+    assert page.get_by_role("button", name="解除收养关系").count() == 0
+    screenshot(page, "adoption-revoked")
 
 
 # The answer to the registration as the page received it, kept by a pass-through observer of the page's fetch
