@@ -9,6 +9,7 @@ export const QUEUES: Queue[] = [
   { key: 'appointments', title: '今日预约', list: '/v1/marriage/appointments?limit=500&date=', items: 'items', page: '/marriage/appointments', roles: ['marriage_clerk'] },
   { key: 'registrable', title: '待办离婚登记', list: '/v1/marriage/divorces?state=registrable&limit=500', items: 'items', page: '/marriage/appointments', roles: ['marriage_clerk', 'marriage_registrar'] },
   { key: 'declaration-reviews', title: '死亡日期待核对', list: '/v1/funeral/tasks', items: 'declaration_reviews', page: '/marriage/declaration-reviews', roles: ['marriage_registrar'] },
+  { key: 'import-reviews', title: '补录待复核', list: '/v1/marriage/historical-records/review?limit=200', items: 'items', page: '/marriage/import-reviews', roles: ['marriage_registrar'] },
   { key: 'adoption-decisions', title: '逾期未决申请', list: '/v1/adoption/tasks', items: 'overdue_decisions', page: '/adoption/applications', roles: ['adoption_registrar'] },
   { key: 'adoption-assessments', title: '评估报告逾期', list: '/v1/adoption/tasks', items: 'late_assessments', page: '/adoption/applications', roles: ['adoption_registrar'] },
   { key: 'decisions', title: '待县级审批', list: '/v1/child-welfare/children?stage=awaiting_decision&limit=500', items: 'items', page: '/child-welfare/files', roles: ['child_welfare_officer'] },

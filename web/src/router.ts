@@ -27,6 +27,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'marriage/declaration-reviews', name: 'declaration-reviews', component: () => import('@/views/marriage/DeclarationReviews.vue'), meta: { title: '死亡日期待核对', roles: REGISTRAR } },
   { path: 'marriage/death-withdrawal', name: 'death-withdrawal', component: () => import('@/views/marriage/DeathWithdrawal.vue'), meta: { title: '撤回死亡登记', roles: REGISTRAR } },
   { path: 'marriage/import', name: 'marriage-import', component: () => import('@/views/marriage/Import.vue'), meta: { title: '历史档案补录', roles: REGISTRAR } },
+  { path: 'marriage/import-reviews', name: 'import-reviews', component: () => import('@/views/marriage/ImportReviews.vue'), meta: { title: '补录待复核', roles: REGISTRAR } },
   { path: 'marriage/statistics', name: 'marriage-statistics', component: () => import('@/views/marriage/Statistics.vue'), meta: { title: '婚姻登记统计', roles: MARRIAGE } },
   { path: 'adoption/assessment', name: 'adoption-assessment', component: () => import('@/views/adoption/Assessment.vue'), meta: { title: '收养评估与公告', roles: ADOPTION } },
   { path: 'adoption/registration', name: 'adoption-register', component: () => import('@/views/adoption/Register.vue'), meta: { title: '收养登记', roles: ADOPTION } },

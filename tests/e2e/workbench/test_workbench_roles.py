@@ -1,11 +1,13 @@
 """One whole journey per role of the workbench in Debian's chromium against the real stack (issue 13): relief
 staff take in a minor and see the referral on the case page; an admin creates an account and that person signs
-in; funeral staff register a death and find it waiting for cremation; a registrar uploads a historical import
-and reads the per-row conflict report. axe-core finds no serious violations on each main page; screenshots
-are kept as artifacts (docs/workbench.md shows some)."""
+in; funeral staff register a death, find it waiting for cremation and correct it (F-7); a registrar uploads a
+historical import, reads the per-row conflict report and finds the record imported below the marriage ages in
+补录待复核 (M-12). axe-core finds no serious violations on each main page;
+screenshots are kept as artifacts (docs/workbench.md shows some)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from pathlib import Path
@@ -100,6 +102,21 @@ def test_funeral_staff_register_a_death_and_find_it_waiting_for_cremation(page, 
     no_serious_violations(page)
     screenshot(page, "funeral-waiting")
 
+    # 死亡记录 (F-7): the home finds the death by the ID number and corrects the certificate number with a reason;
+    # the correction is in the record's history.
+    page.get_by_role("menuitem", name="死亡记录").click()
+    page.locator("#dr-subject").fill(person)
+    page.get_by_role("button", name="查询").click()
+    page.get_by_test_id("death-record").get_by_text(person).wait_for()
+    page.locator("#dc-reason").fill("死亡医学证明编号录入错误")
+    page.locator("#dc-cert").fill("F610502" + uuid.uuid4().hex[:6])
+    no_serious_violations(page)
+    page.get_by_role("button", name="更正", exact=True).click()
+    page.get_by_text("已更正").first.wait_for()
+    page.get_by_role("tab", name="办理记录").click()
+    page.get_by_role("row").filter(has_text="死亡信息更正").wait_for()
+    screenshot(page, "funeral-death-corrected")
+
 
 def test_a_registrar_uploads_a_historical_import_and_reads_the_conflict_report(page, api, tmp_path: Path) -> None:
     as_role(page, api, "marriage_registrar")
@@ -109,13 +126,26 @@ def test_a_registrar_uploads_a_historical_import_and_reads_the_conflict_report(p
              "wife_name,wife_certificate"
     row = f"1995-10-01,MR-610502,{man},王大明,H{tag}1,{woman},李大红,H{tag}2"
     upload = tmp_path / "historical.csv"
-    upload.write_text(f"\ufeff{header}\nP-1,{row}\nP-2,{row}\n", encoding="utf-8")
+    young = synthetic_id_number(born=dt.date(1975, 1, 1))  # 20 on the day: below the 22 of 1995 (M-1), flagged
+    flagged = f"1995-10-01,MR-610502,{young},赵小强,H{tag}3,{synthetic_id_number(sex='female')},孙小芳,H{tag}4"
+    upload.write_text(f"\ufeff{header}\nP-1,{row}\nP-2,{row}\nP-3,{flagged}\n", encoding="utf-8")
     page.locator("input[type=file]").set_input_files(str(upload))
     page.get_by_role("button", name="上传").click()
-    page.get_by_role("status").filter(has_text="已补录 1").wait_for()
+    page.get_by_role("status").filter(has_text="已补录 2").wait_for()
     assert page.get_by_role("status").filter(has_text="冲突 1").is_visible()
     page.get_by_text("仅看冲突").click()
     assert page.get_by_role("row").filter(has_text="P-2").is_visible()
     assert page.get_by_role("row").filter(has_text="P-1").count() == 0
     screenshot(page, "registrar-import-conflicts")
     no_serious_violations(page)
+
+    # M-12: the marriage imported below the ages of its date waits in 补录待复核, counted on the home page, and
+    # opens its 登记记录.
+    page.get_by_role("menuitem", name="工作台").click()
+    page.get_by_role("link", name=re.compile(r"补录待复核：[1-9]")).click()
+    review = page.get_by_role("row").filter(has_text=f"{young[:6]}********{young[14:]}")
+    review.get_by_text("登记时未达当时法定婚龄").wait_for()
+    no_serious_violations(page)
+    screenshot(page, "registrar-import-reviews")
+    review.get_by_role("link", name="查看").click()
+    page.get_by_role("heading", name="登记记录").wait_for()
