@@ -43,6 +43,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'child-welfare/township-checks', name: 'cw-township', component: () => import('@/views/child-welfare/TownshipChecks.vue'), meta: { title: '待乡镇审核', roles: ['township_officer'] } },
   { path: 'child-welfare/files', name: 'cw-files', component: () => import('@/views/child-welfare/Files.vue'), meta: { title: '档案列表', roles: CHILD } },
   { path: 'vagrant-aid/intake', name: 'relief-intake', component: () => import('@/views/relief/Intake.vue'), meta: { title: '救助登记', roles: RELIEF } },
+  { path: 'vagrant-aid/refusals', name: 'relief-refusal', component: () => import('@/views/relief/Refusal.vue'), meta: { title: '不予救助', roles: RELIEF } },
   { path: 'vagrant-aid/cases', name: 'relief-cases', component: () => import('@/views/relief/Cases.vue'), meta: { title: '在站人员', roles: RELIEF } },
   { path: 'vagrant-aid/cases/:id', name: 'relief-case', component: () => import('@/views/relief/Case.vue'), meta: { title: '救助个案', roles: RELIEF, hidden: true } },
   { path: 'vagrant-aid/watchlist', name: 'relief-watchlist', component: () => import('@/views/relief/Watchlist.vue'), meta: { title: '走失人员登记', roles: RELIEF } },

@@ -1,9 +1,9 @@
 """One whole journey per role of the workbench in Debian's chromium against the real stack (issue 13): relief
-staff take in a minor and see the referral on the case page; an admin creates an account and that person signs
-in; funeral staff register a death, find it waiting for cremation and correct it (F-7); a registrar uploads a
-historical import, reads the per-row conflict report and finds the record imported below the marriage ages in
-补录待复核 (M-12). axe-core finds no serious violations on each main page;
-screenshots are kept as artifacts (docs/workbench.md shows some)."""
+staff take in a minor and see the referral on the case page, and record a refusal of aid (V-2); an admin
+creates an account and that person signs in; funeral staff register a death, find it waiting for cremation
+and correct it (F-7); a registrar uploads a historical import, reads the per-row conflict report and finds the
+record imported below the marriage ages in 补录待复核 (M-12). axe-core finds no serious violations on each main
+page; screenshots are kept as artifacts (docs/workbench.md shows some)."""
 
 from __future__ import annotations
 
@@ -52,6 +52,15 @@ def test_relief_staff_take_in_a_minor_and_see_the_referral_on_the_case_page(page
     page.wait_for_timeout(400)  # let the badges' zoom-in transition end before the picture
     screenshot(page, "relief-cases")
     no_serious_violations(page)
+
+    # V-2: someone who asked but has a livelihood is refused aid, the refusal recorded with its reason.
+    page.get_by_role("menuitem", name="不予救助").click()
+    page.locator("#rf-name").fill("张某")
+    page.locator("#rf-detail").fill("本人有固定住所和收入")
+    no_serious_violations(page)
+    page.get_by_role("button", name="不予救助").click()
+    page.get_by_test_id("refused").get_by_text("有生活来源、不属于救助对象").wait_for()
+    screenshot(page, "relief-refusal")
 
 
 def test_an_admin_creates_an_account_and_that_person_signs_in(page, api, browser) -> None:
