@@ -117,6 +117,7 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
             break
     page.get_by_text("收养登记 (adoption.AdoptionRegistered)").wait_for()
     page.get_by_text("生存状态").wait_for()
+    page.get_by_text(f"{adopter}（养父母").wait_for()  # the parents fact, read by protected:facts
     assert child not in page.url and child not in page.title()
     no_serious_violations(page)
     screenshot(page, "adoption-registrar-person")
