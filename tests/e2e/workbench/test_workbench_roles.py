@@ -1,9 +1,9 @@
 """One whole journey per role of the workbench in Debian's chromium against the real stack (issue 13): relief
 staff take in a minor and see the referral on the case page, and record a refusal of aid (V-2); an admin
-creates an account and that person signs in; funeral staff register a death, find it waiting for cremation
-and correct it (F-7); a registrar uploads a historical import, reads the per-row conflict report and finds the
-record imported below the marriage ages in 补录待复核 (M-12). axe-core finds no serious violations on each main
-page; screenshots are kept as artifacts (docs/workbench.md shows some)."""
+creates an account and that person signs in; funeral staff register a death, find it waiting for cremation,
+correct it (F-7) and record its storage (F-2); a registrar uploads a historical import, reads the per-row
+conflict report and finds the record imported below the marriage ages in 补录待复核 (M-12). axe-core finds no
+serious violations on each main page; screenshots are kept as artifacts (docs/workbench.md shows some)."""
 
 from __future__ import annotations
 
@@ -122,8 +122,15 @@ def test_funeral_staff_register_a_death_and_find_it_waiting_for_cremation(page, 
     no_serious_violations(page)
     page.get_by_role("button", name="更正", exact=True).click()
     page.get_by_text("已更正").first.wait_for()
+    # F-2: the body kept in the home's cold storage, recorded on the same record.
+    page.get_by_role("tab", name="接运与存放（F-2）").click()
+    page.locator("#sg-location").fill("冷藏柜 3 号")
+    page.get_by_role("button", name="遗体存放").click()
+    page.get_by_text("已记录遗体存放").first.wait_for()
+    no_serious_violations(page)
     page.get_by_role("tab", name="办理记录").click()
     page.get_by_role("row").filter(has_text="死亡信息更正").wait_for()
+    page.get_by_role("row").filter(has_text="遗体存放").wait_for()
     screenshot(page, "funeral-death-corrected")
 
 
