@@ -21,6 +21,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'marriage/registrations/:id', name: 'marriage-record', component: () => import('@/views/marriage/Record.vue'), meta: { title: '登记记录', roles: MARRIAGE, hidden: true } },
   { path: 'marriage/divorce', name: 'marriage-divorce', component: () => import('@/views/marriage/Divorce.vue'), meta: { title: '离婚登记', roles: ['marriage_clerk'] } },
   { path: 'marriage/status', name: 'marriage-status', component: () => import('@/views/marriage/Status.vue'), meta: { title: '婚姻状况查询', roles: MARRIAGE } },
+  { path: 'marriage/record-statements', name: 'marriage-record-statement', component: () => import('@/views/marriage/RecordStatement.vue'), meta: { title: '婚姻登记记录证明', roles: ['marriage_clerk'] } },
   { path: 'marriage/certificate-stock', name: 'marriage-stock', component: () => import('@/views/marriage/CertificateStock.vue'), meta: { title: '空白证管理', roles: ['marriage_clerk'] } },
   { path: 'marriage/registrar', name: 'marriage-registrar', component: () => import('@/views/marriage/Registrar.vue'), meta: { title: '撤销登记与法院判决', roles: REGISTRAR } },
   { path: 'marriage/declarations', name: 'court-declarations', component: () => import('@/views/marriage/Declarations.vue'), meta: { title: '宣告死亡/失踪', roles: REGISTRAR } },
