@@ -1,9 +1,10 @@
 """One whole journey per role of the workbench in Debian's chromium against the real stack (issue 13): relief
-staff take in a minor and see the referral on the case page, and record a refusal of aid (V-2); an admin
-creates an account and that person signs in; funeral staff register a death, find it waiting for cremation,
-correct it (F-7) and record its storage (F-2); a registrar uploads a historical import, reads the per-row
-conflict report and finds the record imported below the marriage ages in 补录待复核 (M-12). axe-core finds no
-serious violations on each main page; screenshots are kept as artifacts (docs/workbench.md shows some)."""
+staff take in a minor, see the referral on the case page, refer the child to hospital (V-3) and record a
+refusal of aid (V-2); an admin creates an account and that person signs in; funeral staff register a death,
+find it waiting for cremation, correct it (F-7) and record its storage (F-2); a registrar uploads a historical
+import, reads the per-row conflict report and finds the record imported below the marriage ages in 补录待复核
+(M-12). axe-core finds no serious violations on each main page; screenshots are kept as artifacts
+(docs/workbench.md shows some)."""
 
 from __future__ import annotations
 
@@ -42,6 +43,14 @@ def test_relief_staff_take_in_a_minor_and_see_the_referral_on_the_case_page(page
     page.get_by_role("tab", name="办理记录").click()
     page.get_by_text("未成年人转介儿童福利机构（临时监护）").wait_for()
     screenshot(page, "relief-case-referral")
+    no_serious_violations(page)
+    # V-3: a screening during the stay finds an injury; the person is referred to hospital.
+    page.get_by_role("tab", name="送医").click()
+    page.get_by_text("受伤", exact=True).click()
+    page.get_by_role("button", name="送医", exact=True).click()
+    page.get_by_text("已送医").first.wait_for()
+    page.get_by_role("tab", name="办理记录").click()
+    page.get_by_role("row").filter(has_text="送医").wait_for()
     no_serious_violations(page)
 
     page.get_by_role("menuitem", name="在站人员").click()
