@@ -23,6 +23,7 @@ export const pages: RouteRecordRaw[] = [
   { path: 'marriage/status', name: 'marriage-status', component: () => import('@/views/marriage/Status.vue'), meta: { title: '婚姻状况查询', roles: MARRIAGE } },
   { path: 'marriage/record-statements', name: 'marriage-record-statement', component: () => import('@/views/marriage/RecordStatement.vue'), meta: { title: '婚姻登记记录证明', roles: ['marriage_clerk'] } },
   { path: 'marriage/certificate-stock', name: 'marriage-stock', component: () => import('@/views/marriage/CertificateStock.vue'), meta: { title: '空白证管理', roles: ['marriage_clerk'] } },
+  { path: 'marriage/numbering-audit', name: 'marriage-numbering-audit', component: () => import('@/views/marriage/NumberingAudit.vue'), meta: { title: '字号稽核', roles: MARRIAGE } },
   { path: 'marriage/registrar', name: 'marriage-registrar', component: () => import('@/views/marriage/Registrar.vue'), meta: { title: '撤销登记与法院判决', roles: REGISTRAR } },
   { path: 'marriage/declarations', name: 'court-declarations', component: () => import('@/views/marriage/Declarations.vue'), meta: { title: '宣告死亡/失踪', roles: REGISTRAR } },
   { path: 'marriage/declaration-reviews', name: 'declaration-reviews', component: () => import('@/views/marriage/DeclarationReviews.vue'), meta: { title: '死亡日期待核对', roles: REGISTRAR } },

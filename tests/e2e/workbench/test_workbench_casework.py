@@ -4,8 +4,8 @@ orphan on the file page, signs the agreement, records a visit and reads the ledg
 marriage clerk books an appointment, opens it in the registration form and cancels it; relief staff register a
 person prone to getting lost, meet the match at intake and on the watch-list page, extend the stay (refused
 first in Chinese) and record a death at the station; a clerk voids a spoiled blank, reissues a lost
-certificate from the registration record and issues the man's 婚姻登记记录证明 (K-7). axe-core finds no serious
-violations on each page; screenshots are kept as artifacts."""
+certificate from the registration record, issues the man's 婚姻登记记录证明 (K-7) and audits the office's 字号
+(K-4). axe-core finds no serious violations on each page; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -316,3 +316,13 @@ def test_a_clerk_reissues_a_lost_certificate_from_the_registration_record(page: 
     dialog.locator("iframe").wait_for()  # only once the PDF came back: a refusal shows an alert instead
     assert dialog.get_by_role("alert").count() == 0
     screenshot(page, "marriage-record-statement")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+
+    # K-4: the office's 字号稽核 of this year lists the statement's own sequence beside the certificates'.
+    page.get_by_role("menuitem", name="字号稽核").click()
+    page.get_by_role("button", name="稽核").click()
+    page.get_by_test_id("audit-result").wait_for()
+    page.get_by_role("row").filter(has_text="ZM").first.wait_for()
+    no_serious_violations(page)
+    screenshot(page, "marriage-numbering-audit")
