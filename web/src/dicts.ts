@@ -125,3 +125,8 @@ export const TOWNSHIP_OUTCOME: Record<Schemas['RecordTownshipCheck']['outcome'],
 export const WATCH_CONDITION: Record<Schemas['AddToWatchList']['condition'], string> = {
   dementia: '认知障碍（失智）', mental: '精神障碍', intellectual: '智力障碍', other: '其他',
 }
+
+/** F-6: how an unidentified body was identified (the funeral service's methods, not the relief station's). */
+export const BODY_IDENTIFY_METHOD: Record<components['schemas']['IdentifyBody']['method'], string> = {
+  dna: 'DNA比对', fingerprint: '指纹比对', family_recognition: '亲属辨认', documents: '证件', police: '公安认定', other: '其他',
+}

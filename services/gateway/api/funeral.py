@@ -40,6 +40,9 @@ DEATH_STATUS_READERS = {"funeral_staff", "admin", "marriage_clerk", "marriage_re
 RECORD_READERS = {"funeral_staff", "admin"}
 TASK_READERS = RECORD_READERS | {"marriage_registrar"}  # D-8: the registrar reviews a body found later
 REVIEWERS = {"marriage_registrar", "admin"}  # D-8: the dates of death to review are not the funeral home's
+# A person's death record id and standing declaration id: the record readers', and the registrars', who
+# withdraw a death registered in error (D-11) and revoke a declaration (D-5) by those ids.
+ID_READERS = RECORD_READERS | {"marriage_registrar"}
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
 WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
@@ -55,7 +58,7 @@ def person_death(call: Call) -> Reply:
     if principal.role == "bureau" and not any(scope.split(":")[0] == "status" for scope in principal.scopes):
         raise Problem(403, FORBIDDEN, "reading deaths needs the status scope")
     found = call.rpc("funeral").person_death(call.params["person_id"])
-    if principal.role not in RECORD_READERS:
+    if principal.role not in ID_READERS:
         found = {key: found[key] for key in ("person_id", "deceased", "died_on", "basis") if key in found}
     return Reply(found)
 

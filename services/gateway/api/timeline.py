@@ -3,7 +3,7 @@ service, and the access history, answered from the gateway's own access log.
 
 Who may call what (access classes: services/timeline/access.yaml, docs/timeline.md):
 * a person's timeline and facts, and the change feed: every role that reads personal data — registry
-  clerks and registrars, child welfare officers, funeral and relief staff, bureaus (by scope, with
+  clerks and registrars (marriage, adoption), child welfare officers, funeral and relief staff, bureaus (by scope, with
   `X-Purpose`, which the pipeline requires), admins; the timeline service filters the answer by the
   caller's role and scopes (a bureau with `:facts` scopes only gets facts: 403 on timelines and the feed);
 * a person's access history: oversight only.
@@ -20,8 +20,11 @@ from services.timeline.contract import queries, responses
 from services.timeline.contract.feed import FeedPage
 
 PREFIX = "/v1/persons"
-READERS = {"marriage_clerk", "marriage_registrar", "child_welfare_officer", "funeral_staff", "relief_staff",
-           "bureau", "admin"}
+READERS = {"marriage_clerk", "marriage_registrar", "adoption_registrar", "child_welfare_officer", "funeral_staff",
+           "relief_staff", "bureau", "admin"}
+# The feed is every person's events of the caller's classes: an adoption registrar reads persons one at a time
+# for the case before them, never the city's adoptions as a stream.
+FEED_READERS = READERS - {"adoption_registrar"}
 OVERSIGHT = {"oversight"}
 
 
@@ -70,6 +73,6 @@ ROUTES = [
           subject="person_id", response=responses.Facts),
     Route("GET", f"{PREFIX}/<person_id>/access-log", "persons.access_log", OVERSIGHT, person_access_log,
           subject="person_id", response=responses.AccessLog),
-    Route("GET", "/v1/feed", "persons.feed", READERS, feed, query=queries.FeedQuery,
+    Route("GET", "/v1/feed", "persons.feed", FEED_READERS, feed, query=queries.FeedQuery,
           response=FeedPage),
 ]

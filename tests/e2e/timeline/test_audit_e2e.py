@@ -195,3 +195,22 @@ def test_relief_cases_are_not_revealed_to_callers_without_the_case_class(api, st
     def reads(asked_by: str) -> list[dict]:
         return [e for e in history(api, asked_by) if e["action"] != "persons.access_log"]
     assert reads(person) == reads(temporary)
+
+
+def test_an_adoption_registrars_reads_of_a_person_are_in_the_access_log_and_the_feed_is_not_theirs(api, stores):
+    """A-6 through HTTP: the registrar reads an adopter's marriage (status) and standing; oversight finds each
+    read under the registrar's role. The change feed (every person's events) is not the registrar's."""
+    registrar = {"as_": "adoption_registrar", "office": "MR-610502"}
+    adopter = synthetic_id_number(sex="male")
+    married(stores, adopter, local_today() - dt.timedelta(days=30))
+    seen = timeline(api, adopter, **registrar)
+    assert [e["type"] for e in seen["entries"]] == ["marriage.MarriageRegistered"]
+    facts = api.get(f"/v1/persons/{adopter}/facts", **registrar)
+    assert facts.status_code == 200 and facts.json()["marital_status"] == "married", facts.text
+    assert "open_relief_case" not in facts.json()  # no `case` class
+    feed = api.get("/v1/feed", **registrar)
+    assert (feed.status_code, feed.json()["code"]) == (403, "forbidden")
+    rows = [e for e in history(api, adopter) if e["role"] == "adoption_registrar"]
+    # The wait's own reads before the marriage reached the timeline (404) are in it too.
+    assert {(e["action"], e["outcome"]) for e in rows} >= {("persons.timeline", 200), ("persons.facts", 200)}
+    assert all(e["principal"] == "adoption-registrar.MR-610502" for e in rows)

@@ -4,9 +4,10 @@ for want of the child's consent (A-7) with every value kept, then registered onc
 收养登记证 printed from the server's PDF, and the registration found in the office's list. Then a parent places a
 child (A-3: the other parent dead, the grandparents' waiver recorded) citing some of the A-9 documents, the missing
 ones answered as a warning; the adoptee's household-registration office, another office, finds the adoption from
-the certificate presented and dissolves it by agreement (A-16). An application received in person is listed
-once past its 30 days and refused with a rule's code (A-12). axe-core finds no serious violations;
-screenshots are kept as artifacts."""
+the certificate presented and dissolves it by agreement (A-16). The registrar opens the child's 人员档案 (A-2,
+A-4, A-6: the timeline's grants for the role) and revokes a registration obtained by fraud (A-17). An
+application received in person is listed once past its 30 days and refused with a rule's code (A-12). axe-core
+finds no serious violations; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -103,6 +104,34 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
     row.get_by_role("button", name="查看").click()
     page.get_by_text("收养关系存续").wait_for()
     page.get_by_role("button", name="解除收养关系").wait_for()
+
+    # 人员档案 (A-2, A-4, A-6): the registrar looks the child up from the top bar; the timeline shows the adoption
+    # (protected@adoption) and the facts the child's standing, the number never in the URL or the title.
+    assert page.get_by_role("menuitem", name="人员档案").is_visible()
+    for _ in range(30):  # the timeline applies AdoptionRegistered from the broker, shortly after it is written
+        page.locator("#top-person-id").fill(child)
+        page.get_by_role("search", name="人员查询").get_by_role("button", name="查档").click()
+        page.get_by_role("heading", name="人员档案").wait_for()
+        page.wait_for_timeout(500)
+        if page.get_by_text("收养登记 (adoption.AdoptionRegistered)").count():
+            break
+    page.get_by_text("收养登记 (adoption.AdoptionRegistered)").wait_for()
+    page.get_by_text("生存状态").wait_for()
+    page.get_by_text(f"{adopter}（养父母").wait_for()  # the parents fact (A-13), read by protected:facts
+    assert child not in page.url and child not in page.title()
+    no_serious_violations(page)
+    screenshot(page, "adoption-registrar-person")
+
+    # A-17: the registering office revokes the registration as obtained by fraud, citing its decision.
+    page.get_by_role("menuitem", name="收养登记记录").click()
+    page.get_by_role("row").filter(has_text=certificate).get_by_role("button", name="查看").click()
+    page.locator("#rv-doc").fill("临民收撤字〔2026〕1号")
+    page.locator("#rv-reason").fill("提供虚假材料骗取登记")
+    no_serious_violations(page)
+    page.get_by_role("button", name="确认无效或撤销").click()
+    page.get_by_text("已确认无效或撤销").wait_for()
+    assert page.get_by_role("button", name="解除收养关系").count() == 0
+    screenshot(page, "adoption-revoked")
 
 
 # The answer to the registration as the page received it, kept by a pass-through observer of the page's fetch
@@ -210,8 +239,12 @@ def test_a_parent_places_a_child_and_another_office_dissolves_the_adoption_by_ag
 
 def test_an_application_received_in_person_is_listed_once_overdue_and_refused_with_its_rules(page, api, today) -> None:
     """收养申请 (A-12): received today, due in 30 days; on a day past that it is in 超期未决申请, masked, and the
-    registrar refuses it with a rule's code and the reason; it then leaves the list."""
+    registrar refuses it with a rule's code and the reason; it then leaves the list. The home page counts the
+    office's overdue applications and late assessment reports (GET /tasks) and links to 收养申请."""
     as_role(page, api, "adoption_registrar", "MR-610502")
+    page.get_by_role("link", name=re.compile(r"评估报告逾期：\d+")).wait_for()
+    page.get_by_role("link", name=re.compile(r"逾期未决申请：\d+")).click()
+    page.get_by_role("heading", name="收养申请").wait_for()
     child = id_number_of(dt.date(2019, 2, 2), sequence=uuid.uuid4().int % 500)
     adopter = id_number_of(dt.date(1979, 9, 9), sequence=uuid.uuid4().int % 500)
     page.get_by_role("menuitem", name="收养申请").click()

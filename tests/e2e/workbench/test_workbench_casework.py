@@ -3,9 +3,9 @@ a child welfare officer opens a child's file, the township checks it from its qu
 orphan on the file page, signs the agreement, records a visit and reads the ledger reached from the file; a
 marriage clerk books an appointment, opens it in the registration form and cancels it; relief staff register a
 person prone to getting lost, meet the match at intake and on the watch-list page, extend the stay (refused
-first in Chinese) and record a death at the station; a clerk voids a spoiled blank and reissues a lost
-certificate from the registration record. axe-core finds no serious violations on each page; screenshots are
-kept as artifacts."""
+first in Chinese) and record a death at the station; a clerk voids a spoiled blank, reissues a lost
+certificate from the registration record, issues the man's 婚姻登记记录证明 (K-7) and audits the office's 字号
+(K-4). axe-core finds no serious violations on each page; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -54,6 +54,9 @@ def test_an_officer_opens_a_file_the_township_checks_it_and_the_officer_confirms
     assert api.put("/v1/child-welfare/standards", json=standard, as_="admin").status_code == 200
 
     as_role(page, api, "child_welfare_officer")
+    # The home page's counters, from the server's lists (GET /children?stage=, GET /tasks).
+    for queue in ("待县级审批", "走访到期", "协议待续签", "90日内年满18周岁"):
+        page.get_by_role("link", name=re.compile(rf"{queue}：\d+")).wait_for()
     page.get_by_role("menuitem", name="建档").click()
     child = id_number_of(dt.date(2016, 3, 1), sequence=uuid.uuid4().int % 500)
     page.locator("#of-child-id").fill(child)
@@ -285,3 +288,31 @@ def test_a_clerk_reissues_a_lost_certificate_from_the_registration_record(page: 
     assert saved.value.suggested_filename == f"{new_number}.pdf"
     no_serious_violations(page)
     screenshot(page, "marriage-reissue")
+
+    # K-7: the man's 婚姻登记记录证明 for a notarisation in Germany lists his own registration, then prints from the
+    # server's PDF (the answer's code, in memory only).
+    page.get_by_role("menuitem", name="婚姻登记记录证明").click()
+    page.locator("#ks-id").fill(man)
+    page.locator("#ks-name").fill("王小明")
+    page.locator(".el-select:has(#ks-destination)").click()
+    page.get_by_role("option", name="德国").click()
+    no_serious_violations(page)
+    page.get_by_role("button", name="出具证明").click()
+    statement = page.get_by_test_id("statement")
+    statement.get_by_role("row").filter(has_text="结婚登记").first.wait_for()
+    assert re.search(r"ZM610502-\d{4}-\d+", statement.inner_text())  # its own serial, the server's
+    statement.get_by_role("button", name="打印证明").click()
+    dialog = page.get_by_role("dialog", name="婚姻登记记录证明")
+    dialog.locator("iframe").wait_for()  # only once the PDF came back: a refusal shows an alert instead
+    assert dialog.get_by_role("alert").count() == 0
+    screenshot(page, "marriage-record-statement")
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+
+    # K-4: the office's 字号稽核 of this year lists the statement's own sequence beside the certificates'.
+    page.get_by_role("menuitem", name="字号稽核").click()
+    page.get_by_role("button", name="稽核").click()
+    page.get_by_test_id("audit-result").wait_for()
+    page.get_by_role("row").filter(has_text="ZM").first.wait_for()
+    no_serious_violations(page)
+    screenshot(page, "marriage-numbering-audit")

@@ -1,12 +1,14 @@
 """A marriage registrar's court-declaration journey in Debian's chromium against the real gateway, marriage and
 funeral services (docs/declarations.md, docs/workbench.md): the registrar records a death declaration of a
 married man (D-1), reads the declaration with its effects per service (D-4..D-10), and finds the wife widowed
-from the judgment date once marriage has applied the event from the broker (D-4). axe-core finds no serious
-violations; screenshots are kept as artifacts."""
+from the judgment date once marriage has applied the event from the broker (D-4); a funeral home then registers the
+body found later with another date of death, the registrar finds it in 死亡日期待核对 (D-8) and withdraws it as
+registered in error (D-11). axe-core finds no serious violations; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 import uuid
 
@@ -65,3 +67,36 @@ def test_a_registrar_records_a_death_declaration_and_sees_the_spouse_widowed(pag
     assert status.get_by_text(today).count() >= 1  # since the judgment date
     screenshot(page, "declaration-spouse-widowed")
     no_serious_violations(page)
+
+    # D-8: the body found later, registered by a funeral home with another date of death, waits in the
+    # registrar's 死亡日期待核对 (the funeral service's task list), counted on the home page, both dates the server's.
+    found_dead_on = (local_today() - dt.timedelta(days=5)).isoformat()
+    death = api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": husband, "died_on": found_dead_on, "place_division": "610502", "certificate_no": "J610502-0001",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"})
+    assert death.status_code == 201 and death.json()["review"] == ["declared_date_conflict"], death.text
+    page.get_by_role("menuitem", name="工作台").click()
+    page.get_by_role("link", name=re.compile(r"死亡日期待核对：[1-9]")).click()
+    review = page.get_by_role("row").filter(has_text=f"{husband[:6]}********{husband[14:]}")
+    review.get_by_text(found_dead_on).wait_for()
+    assert review.get_by_text(today).is_visible()  # the declaration's date: the judgment date (art. 48)
+    no_serious_violations(page)
+    screenshot(page, "declaration-reviews")
+
+    # D-11: the registrar withdraws that death as registered in error; the declaration stands, so the man is
+    # dead on its basis again, and the review leaves the list.
+    page.get_by_role("menuitem", name="撤回死亡登记").click()
+    page.locator("#dw-id").fill(husband)
+    page.get_by_role("button", name="查询").click()
+    found = page.get_by_test_id("death")
+    found.get_by_text(found_dead_on).wait_for()
+    assert found.get_by_text("死亡登记").is_visible()  # a registered death outweighs the declaration (D-8)
+    page.locator("#dw-reason").fill("死亡医学证明签发错误")
+    page.locator("#dw-doc").fill("ZX-610502-0001")
+    no_serious_violations(page)
+    screenshot(page, "death-withdrawal")
+    page.get_by_role("button", name="撤回死亡登记").click()
+    page.get_by_text("死亡登记已撤回").first.wait_for()
+    found.get_by_text("宣告死亡").wait_for()
+    page.get_by_role("menuitem", name="死亡日期待核对").click()
+    page.get_by_role("row").filter(has_text=f"{husband[:6]}********{husband[14:]}").wait_for(state="detached")

@@ -2,14 +2,15 @@
 clerk's 今日办结 on the home page, as the statistics route counts the office's day; an admin opens a cemetery,
 is refused a second one with the same code and a plot without its area in Chinese, lays out plots and reads the
 cemetery's use; an officer records a parent's change on a confirmed child's file (refused first without its
-evidence), changes the care and terminates the support; relief staff are refused 落户安置 for a recent case and
-settle a person unidentified for three months with a new ID number; cemetery staff renew a plot whose term ends
-soon. axe-core finds no serious violations on each page;
-screenshots are kept as artifacts."""
+evidence), changes the care and the guardian, terminates the support and reopens the file; relief staff are
+refused 落户安置 for a recent case and settle a person unidentified for three months with a new ID number;
+cemetery staff reach the plots whose term ends soon from the home page's counter and renew one. axe-core finds
+no serious violations on each page; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -138,6 +139,16 @@ def test_an_officer_records_a_parents_change_changes_the_care_and_terminates_the
     no_serious_violations(page)
     screenshot(page, "cw-file-placement")
 
+    # 其他办理 › 监护人变更 (C-2): the file names the new guardian, as the server now holds it.
+    page.get_by_role("tab", name="其他办理").click()
+    page.locator("#gd-name").fill("王淑芬")
+    page.locator("#gd-relation").fill("姑母")
+    page.get_by_role("button", name="变更监护人").click()
+    page.get_by_text("已变更监护人").first.wait_for()
+    assert api.get(f"{CW}/children/{child_id}", **OFFICER).json()["guardian"]["name"] == "王淑芬"
+    no_serious_violations(page)
+    screenshot(page, "cw-file-guardian")
+
     # 终止保障: the file's status becomes the server's 已终止, and the forms that no longer apply go.
     page.get_by_role("tab", name="基本信息").click()
     pick(page, "tm-reason", "其他")
@@ -150,6 +161,13 @@ def test_an_officer_records_a_parents_change_changes_the_care_and_terminates_the
     assert page.get_by_role("button", name="终止保障").count() == 0
     no_serious_violations(page)
     screenshot(page, "cw-file-terminated")
+
+    # 重新申请 (C-2, C-3): the terminated file is under assessment again, to be checked and decided anew.
+    page.get_by_role("tab", name="其他办理").click()
+    page.locator("#ro-reason").fill("随亲属返回本市生活")
+    page.get_by_role("button", name="重新申请").click()
+    page.get_by_text("已重新申请").first.wait_for()
+    assert api.get(f"{CW}/children/{child_id}", **OFFICER).json()["status"] == "applied"
 
 
 def settle(page: Any, api: Any, case_id: str, id_number: str) -> None:
@@ -213,7 +231,8 @@ def test_cemetery_staff_renew_a_plot_whose_term_ends_soon(page: Any, api: Any, w
     before = api.get(f"/v1/funeral/plots/{plot_id}", **CEMETERY_STAFF).json()["term_until"]
 
     as_role(page, api, "funeral_staff", code)
-    page.get_by_role("menuitem", name="火化与安葬").click()
+    page.get_by_role("link", name=re.compile(r"墓位即将到期：[1-9]")).click()  # the home page's counter of the list
+    page.get_by_role("heading", name="即将到期墓位").wait_for()
     row = page.get_by_role("row").filter(has_text=number)
     row.get_by_text(before).wait_for()
     no_serious_violations(page)

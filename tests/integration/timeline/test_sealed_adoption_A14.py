@@ -42,7 +42,8 @@ EXPECTED = {
     "funeral_staff": (viewer("funeral_staff"), [], [], False),
     "relief_staff": (viewer("relief_staff"), [], [], False),
     "township_officer": (viewer("township_officer"), None, None, False),
-    "adoption_registrar": (viewer("adoption_registrar"), None, None, False),
+    # protected@adoption, protected:facts: the adoption's entries and the parents, never the origins.
+    "adoption_registrar": (viewer("adoption_registrar"), [REGISTERED], [PLACED], True),
     "oversight": (viewer("oversight"), None, None, False),
     "bureau public_security [status, case]": (viewer("bureau", "status", "case"), [], [], False),
     "bureau education [protected:facts]": (viewer("bureau", "protected:facts"), None, None, True),

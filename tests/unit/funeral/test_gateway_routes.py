@@ -99,6 +99,12 @@ def test_funeral_staff_see_the_death_record_id_clerks_only_the_fact(client):
     assert "death_id" not in call(client, "GET", PERSON_URL, "clerk").get_json()
 
 
+def test_registrars_see_the_death_record_id_they_withdraw_a_death_by_D11():
+    funeral = RecordingService("funeral", answer_like_the_funeral_service)
+    client = route_client(principals("registrar"), funeral)
+    assert call(client, "GET", PERSON_URL, "registrar").get_json()["death_id"] == "d-1"
+
+
 def test_cemetery_staff_see_the_tasks_of_their_own_cemetery(client, funeral):
     call(client, "GET", "/v1/funeral/tasks?cemetery=CEM-610503-1&as_of=2045-06-01", "cemetery")
     call(client, "GET", "/v1/funeral/tasks?cemetery=CEM-610503-1", "admin")

@@ -42,6 +42,19 @@ def test_staff_see_case_records_of_their_own_service_only_T3():
     assert visibility_of("relief_staff").sees_entry("vagrant_aid.ServiceProvided")
 
 
+def test_the_adoption_registrar_reads_adoptions_and_standing_not_child_welfare_files_or_origins_A2_A4_A6_A14():
+    registrar = visibility_of("adoption_registrar")
+    assert registrar.sees_entry("adoption.AdoptionRegistered") and registrar.sees_entry("adoption.ChildPlaced")
+    assert registrar.sees_entry("marriage.MarriageRegistered") and registrar.sees_entry("funeral.DeathRegistered")
+    assert not registrar.sees_entry("adoption.AdoptionSealed")  # through the adoption service only
+    assert not registrar.sees_entry("child_welfare.ChildFileOpened") and not registrar.sees_entry(
+        "child_welfare.VisitRecorded")  # the file's case details
+    assert not registrar.sees_entry("vagrant_aid.PersonTakenIn") and not registrar.sees_entry("funeral.BodyCremated")
+    assert all(registrar.sees_fact(f) for f in ("alive", "death_basis", "declared_missing", "marital_status",
+                                                   "child_welfare", "parents"))
+    assert not registrar.sees_fact("open_relief_case") and not registrar.sees_cases
+
+
 def test_oversight_and_unknown_roles_read_no_person_data_and_a_bureau_cannot_widen_its_scopes_T3():
     assert not visibility_of("oversight").reads_anything
     assert not visibility_of("bureau", ["everything", "protected@", "status;drop"]).reads_anything
