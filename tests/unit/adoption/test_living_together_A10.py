@@ -63,14 +63,16 @@ def test_a10_the_days_lived_count_up_to_the_report_date_not_beyond():
         check_living_together_A10(begins_after_the_report, dt.date(2026, 3, 20))
 
 
-def test_a10_the_report_of_an_opened_assessment_is_judged_on_the_recorded_period():
-    history = decide_assessment(opened(living_together={"started_on": "2026-01-10", "ended_on": "2026-01-29"}),
-                                ASSESSMENT_ID, REGISTRAR, TODAY)  # 20 days, recorded: it is a fact
+@pytest.mark.parametrize(("recorded", "code"), [
+    ({"living_together": {"started_on": "2026-01-10", "ended_on": "2026-01-29"}}, "living_together_too_short"),
+    ({}, "living_together_required"),  # from 2021: consent alone, no period at all
+])
+def test_a10_the_report_of_an_opened_assessment_is_judged_on_the_recorded_period(recorded, code):
+    history = decide_assessment(opened(**recorded), ASSESSMENT_ID, REGISTRAR, TODAY)  # 20 days, or none
     report = ReportAssessment(outcome="suitable", assessed_on=dt.date(2026, 3, 1))
 
-    assert refused(decide_report_assessment, fold_assessment(history), report, REGISTRAR, TODAY).code == \
-        "living_together_too_short"
-    # a later record replaces the period; then the report is recorded
+    assert refused(decide_report_assessment, fold_assessment(history), report, REGISTRAR, TODAY).code == code
+    # a later record gives or replaces the period; then the report is recorded
     longer = RecordLivingTogether(started_on=dt.date(2026, 1, 10), ended_on=dt.date(2026, 2, 20))
     history += decide_record_living_together(fold_assessment(history), longer, REGISTRAR, TODAY)
     assert decide_report_assessment(fold_assessment(history), report, REGISTRAR, TODAY)[-1].type == \
@@ -102,19 +104,6 @@ def test_a10_from_2021_a_report_in_one_step_without_a_period_is_refused_at_the_p
         "living_together_required", 422, ["body", "living_together"])
     assert refused(decide_assessment, opened(outcome="suitable", assessed_on="2021-01-01", consented_on=None),
                    ASSESSMENT_ID, REGISTRAR, TODAY).code == "living_together_required"  # the first day it binds
-
-
-def test_a10_from_2021_the_report_of_an_opened_assessment_without_any_period_is_refused():
-    history = decide_assessment(opened(), ASSESSMENT_ID, REGISTRAR, TODAY)  # consent alone: no period yet
-    bare = ReportAssessment(outcome="suitable", assessed_on=dt.date(2026, 3, 1))
-
-    assert refused(decide_report_assessment, fold_assessment(history), bare, REGISTRAR, TODAY).code == \
-        "living_together_required"
-    # the period recorded while the report waited is the one it assesses
-    lived = RecordLivingTogether(started_on=dt.date(2026, 1, 10), ended_on=dt.date(2026, 2, 20))
-    history += decide_record_living_together(fold_assessment(history), lived, REGISTRAR, TODAY)
-    assert decide_report_assessment(fold_assessment(history), bare, REGISTRAR, TODAY)[-1].type == \
-        "adoption.AssessmentRecorded"
 
 
 def test_a10_a_report_dated_before_2021_imported_needs_no_period():
