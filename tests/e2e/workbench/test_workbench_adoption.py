@@ -293,3 +293,29 @@ def test_an_institutions_child_is_registered_at_the_institutions_county_stated_o
     page.get_by_test_id("adopted").get_by_text(re.compile(r"收养登记证字号 SY610502-\d{4}-\d{6}")).wait_for()
     no_serious_violations(page)
     screenshot(page, "adoption-registered-institution")
+
+
+def test_a_foundlings_application_is_received_only_where_it_was_found_A1(page, api, today) -> None:
+    """A-1, A-12: an application stating its placing party and the finding place (发现地) is received only at
+    the registry of the county where the foundling was found; 未填, it is received and the registration judged."""
+    as_role(page, api, "adoption_registrar", "MR-610502")
+    page.get_by_role("menuitem", name="收养申请").click()
+    page.locator("#ap-child-id").fill(id_number_of(dt.date(2024, 1, 1), sequence=uuid.uuid4().int % 500))
+    page.locator("#ap-child-name").fill("安安")
+    page.locator("#ap-0-id").fill(id_number_of(dt.date(1978, 7, 7), sequence=uuid.uuid4().int % 500))
+    page.locator("#ap-0-name").fill("郑平")
+    expect(page.locator("#ap-found")).to_have_count(0)  # nothing stated yet
+    page.locator(".el-select:has(#ap-placing-kind)").click()
+    page.get_by_role("option", name="监护人", exact=True).click()
+    page.locator(".el-select:has(#ap-situation)").click()
+    page.get_by_role("option", name="查找不到生父母", exact=True).click()
+    page.locator("#ap-found").fill("610528")  # found in 富平县
+    no_serious_violations(page)
+    page.get_by_role("button", name="受理", exact=True).click()
+    page.get_by_role("alert").filter(has_text="不属本登记机关管辖").wait_for()
+    expect(page.get_by_test_id("received-application")).to_have_count(0)
+
+    page.locator("#ap-found").fill("610502")  # found in 临渭区: this registry's
+    page.get_by_role("button", name="受理", exact=True).click()
+    page.get_by_test_id("received-application").get_by_text("待决定").wait_for()
+    screenshot(page, "adoption-application-foundling")
