@@ -46,4 +46,9 @@ describe('mapProblem', () => {
     expect(adoption).toContain('adopter_under_30')
     expect(adoption).not.toContain('below_legal_age')
   })
+  it('lists a code whose rules name this set after another one (M-6, A-1, A-16)', () => {
+    expect(codesOfRules('A-')).toContain('not_in_jurisdiction')
+    expect(codesOfRules('M-')).toContain('not_in_jurisdiction')
+    expect(codesOfRules('A-')).not.toContain('invalid_division') // no rule: not a ground to refuse an application
+  })
 })

@@ -64,7 +64,9 @@ export function mapProblem(problem: ProblemBody): MappedProblem {
   return mapped
 }
 
-/** The codes of one set of rules (`A-` for adoption's), for a refusal that names them (A-12), in catalogue order. */
+/** The codes of one set of rules (`A-` for adoption's), for a refusal that names them (A-12), in catalogue order.
+ * A code shared by several services lists each rule ("M-6, A-1, A-16"): any of them may be of the set. */
 export function codesOfRules(prefix: string): string[] {
-  return Object.keys(messages).filter((code) => messages[code].rule?.startsWith(prefix))
+  return Object.keys(messages).filter((code) =>
+    (messages[code].rule ?? '').split(/[,，]/).some((rule) => rule.trim().startsWith(prefix)))
 }

@@ -116,7 +116,8 @@ class RecordAssessment(Model):
     """A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party.
     With `outcome` and `assessed_on` it is the report; without them it opens at the adopters' consent
     (`consented_on`), the report due within 60 days of it (the living-together period not counted), recorded
-    later by `…/assessments/{id}/report`."""
+    later by `…/assessments/{id}/report`. From 2021 a report states the living-together period (融合期) it
+    assesses, 30 days or more (`living_together`; else recorded before the report)."""
 
     adopters: list[AdoptionParty] = Field(min_length=1, max_length=2)
     outcome: Literal["suitable", "unsuitable"] | None = None
@@ -138,7 +139,8 @@ class RecordAssessment(Model):
 
 
 class ReportAssessment(Model):
-    """A-10: the report of an assessment opened at the adopters' consent; not before the consent."""
+    """A-10: the report of an assessment opened at the adopters' consent; not before the consent. From 2021 it
+    assesses a living-together period: its own `living_together`, else the one recorded before."""
 
     outcome: Literal["suitable", "unsuitable"]
     assessed_on: dt.date

@@ -14,6 +14,9 @@ BUSINESS_DATE_IN_FUTURE = Code("business_date_in_future", "a business date is in
 JURISDICTION_PLACE_REQUIRED = Code(
     "jurisdiction_place_required",
     "A-1 (办法 4): state the county that decides the registry: the institution's, or where the foundling was found")
+INVALID_DIVISION = Code("invalid_division",
+                        "A-1, A-16: a stated division (household registration, institution's county, where a "
+                        "foundling was found) is not a known county-level code")
 INVALID_ID_NUMBER = Code("invalid_id_number", "the ID number is malformed or its check digit is wrong")
 
 # A-2, A-3 the child and the placing party
@@ -57,6 +60,8 @@ UNSUITABLE_REASON_REQUIRED = Code("unsuitable_reason_required",
                                   "A-10: registering after an `unsuitable` assessment needs a recorded reason")
 ASSESSMENT_BEFORE_CONSENT = Code("assessment_before_consent",
                                  "A-10: the assessment is reported before the adopters consented to it")
+LIVING_TOGETHER_REQUIRED = Code("living_together_required",
+                                "A-10: from 2021 a report states the living-together period (融合期) it assesses")
 LIVING_TOGETHER_TOO_SHORT = Code("living_together_too_short",
                                  "A-10: the report assesses a living-together period of at least 30 days, lived by "
                                  "its date")

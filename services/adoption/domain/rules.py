@@ -11,6 +11,7 @@ from services.adoption.contract import refusals as r
 from services.adoption.contract.commands import AdoptedChild, Adopter, PlacingParty
 from services.adoption.domain import parameters as p
 from shared.actor import Actor
+from shared.county_division import check_county_division
 from shared.errors import Refusal
 from shared.reference.dates import add_years, age_on
 from shared.reference.divisions import present_county
@@ -48,19 +49,23 @@ def jurisdiction_A1(placing: PlacingParty, child: AdoptedChild, relation: str,
     institution's care, the institution's county; another foundling, where it was found; otherwise the household
     registration of the placing parent or guardian (a relative's or step-parent's adoption: the birth parent's,
     who places it). No 通办: one county. A parent's or guardian's household registration, not stated, is the
-    ID number's address code, as marriage's M-6 takes it."""
+    ID number's address code, as marriage's M-6 takes it. A stated division is a known county-level code
+    (`invalid_division` at its field), so an unknown one is not taken for another county's."""
     if placing.kind == "institution":
         if placing.institution_division is None:
             raise refusal(r.JURISDICTION_PLACE_REQUIRED, "state the county the institution is in",
                           field=("placing_party", "institution_division"))
-        return placing.institution_division, "the institution's county"
+        return (check_county_division(placing.institution_division, ("placing_party", "institution_division")),
+                "the institution's county")
     if child.situation == "parents_unknown" and relation != "step_parent":
         if child.found_division is None:
             raise refusal(r.JURISDICTION_PLACE_REQUIRED, "state the county where the foundling was found",
                           field=("child", "found_division"))
-        return child.found_division, "the county where the foundling was found"
+        return (check_county_division(child.found_division, ("child", "found_division")),
+                "the county where the foundling was found")
     if placing.household_division is not None:
-        return placing.household_division, "the placing party's household registration"
+        return (check_county_division(placing.household_division, ("placing_party", "household_division")),
+                "the placing party's household registration")
     if not placing.id_number:
         raise refusal(r.PLACING_PARTY_INCOMPLETE, f"a {placing.kind} gives an ID number",
                       field=("placing_party", "id_number"))
@@ -273,12 +278,17 @@ def check_report_after_consent_A10(assessed_on: dt.date, consented_on: dt.date |
 
 
 def check_living_together_A10(period: tuple[dt.date, dt.date | None] | None, assessed_on: dt.date) -> None:
-    """A-10 (收养评估办法（试行）): the report assesses how the adopters and the child live together (融合), so a
-    recorded period has lasted at least 30 days (inclusive, cut at the report's date) when it is reported. A
-    report with no period recorded is not refused here (imports, a report recorded in one step)."""
+    """A-10 (收养评估办法（试行）): the report assesses how the adopters and the child live together (融合), so
+    from the day the minimum binds (`adoption.living_together_minimum_days`, 2021) a report states the period
+    (`living_together_required`) and it has lasted that many days (inclusive, cut at the report's date) when
+    it is reported (`living_together_too_short`). A report dated before then (imports) states none. A
+    step-parent's adoption (A-8) needs no assessment, so no report."""
     minimum = p.living_together_minimum_days(assessed_on)
-    if period is None or minimum == 0:
+    if minimum == 0:
         return
+    if period is None:
+        raise refusal(r.LIVING_TOGETHER_REQUIRED, f"a report of {assessed_on} states the living-together period "
+                      f"(融合期) it assesses", field="living_together")
     started_on, ended_on = period
     lived = max(0, (min(ended_on or assessed_on, assessed_on) - started_on).days + 1)
     if lived < minimum:
@@ -343,7 +353,8 @@ def check_household_office_A16(by: str, office: str, household_division: str | N
     if household_division is None:
         raise refusal(r.HOUSEHOLD_DIVISION_REQUIRED, "state the adoptee's household registration",
                       field="household_division")
-    check_jurisdiction_A1(office, household_division, "the adoptee's household registration")
+    check_jurisdiction_A1(office, check_county_division(household_division, "household_division"),
+                          "the adoptee's household registration")
 
 
 def check_agreement_A16(by: str, document_ref: str | None, certificate: str | None, valid: Sequence[str]) -> None:

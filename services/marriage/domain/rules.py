@@ -18,7 +18,6 @@ from services.marriage.contract.refusals import (  # M-5 reason codes: M-4, M-2,
     BELOW_LEGAL_AGE,
     DECEASED,
     FORBIDDEN_PLACE,
-    INVALID_DIVISION,
     INVALID_ID_NUMBER,
     INVALID_PLACE,
     MISSING_DECLARATION,
@@ -28,9 +27,10 @@ from services.marriage.contract.refusals import (  # M-5 reason codes: M-4, M-2,
 from services.marriage.domain import parameters
 from shared.actor import Actor
 from shared.business_dates import check_business_date
+from shared.county_division import check_county_division
 from shared.errors import Refusal
 from shared.reference.dates import age_on
-from shared.reference.divisions import in_city, is_county_level, present_county, province_of
+from shared.reference.divisions import in_city, present_county, province_of
 from shared.reference.idnumber import IdNumber, InvalidIdNumber, check_digit, parse_id_number
 from shared.reference.places import InvalidPlace, parse_place
 from shared.reference.refusals import CONCURRENCY_CONFLICT
@@ -84,10 +84,8 @@ def office_division(office: str) -> str:
 
 
 def check_household_division(code: str, field: str) -> str:
-    """M-6: a household registration is a county-level division, present or historical."""
-    if not is_county_level(code):
-        raise refusal(INVALID_DIVISION, "household_division is not a known county-level code", field=field)
-    return code
+    """M-6: a household registration is a county-level division, present or historical (`invalid_division`)."""
+    return check_county_division(code, field)
 
 
 def check_records_business(actor: Actor) -> None:

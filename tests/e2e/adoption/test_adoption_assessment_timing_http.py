@@ -110,7 +110,14 @@ def test_A_10_a_report_in_one_step_dated_before_the_consent_writes_nothing_and_o
     assert_problem(register(api, adopters, child, today, placing_party=placing), 422, "no_assessment")
 
     consented_on = (today - dt.timedelta(days=30)).isoformat()
-    done = api.post(f"{AD}/assessments", json={**body, "consented_on": consented_on}, **REGISTRAR)
+    # the report assesses the living-together period: one stating none is refused in Chinese
+    bare = assert_problem(api.post(f"{AD}/assessments", json={**body, "consented_on": consented_on}, headers=ZH,
+                                   **REGISTRAR), 422, "living_together_required")
+    assert bare["title"] == "评估报告缺少融合期" and bare["errors"][0]["loc"] == ["body", "living_together"]
+    assert_problem(register(api, adopters, child, today, placing_party=placing), 422, "no_assessment")
+    lived = {"started_on": (today - dt.timedelta(days=45)).isoformat(), "ended_on": body["assessed_on"]}
+    done = api.post(f"{AD}/assessments", json={**body, "consented_on": consented_on, "living_together": lived},
+                    **REGISTRAR)
     assert done.status_code == 201, done.text
     assert (done.json()["late"], done.json()["consented_on"]) == (False, consented_on)
     assert register(api, adopters, child, today, placing_party=placing).status_code == 201

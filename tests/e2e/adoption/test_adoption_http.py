@@ -38,7 +38,9 @@ def couple() -> list[dict]:
 def assessed(api, adopters, today) -> None:
     done = api.post(f"{AD}/assessments", json={
         "adopters": [{"id_number": a["id_number"], "name": a["name"]} for a in adopters], "outcome": "suitable",
-        "assessed_on": (today - dt.timedelta(days=3)).isoformat(), "assessor": "渭南市收养评估小组"}, **REGISTRAR)
+        "assessed_on": (today - dt.timedelta(days=3)).isoformat(), "assessor": "渭南市收养评估小组",
+        "living_together": {"started_on": (today - dt.timedelta(days=40)).isoformat(),  # the 融合期 assessed
+                            "ended_on": (today - dt.timedelta(days=3)).isoformat()}}, **REGISTRAR)
     assert done.status_code == 201, done.text
 
 

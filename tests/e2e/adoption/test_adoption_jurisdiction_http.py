@@ -67,6 +67,11 @@ def test_a1_an_institution_placing_states_its_county_and_an_application_is_recei
     assert_problem(api.post(f"{AD}/applications", json=application, **LINWEI), 422, "not_in_jurisdiction")
     received = api.post(f"{AD}/applications", json={**application, "office": "MR-610528"}, **FUPING)
     assert received.status_code == 201, received.text
+    # a code that is no county's is refused as such at its field, not read as another county's registry
+    unknown = {**application, "placing_party": {**institution, "institution_division": "610599"}}
+    invalid = assert_problem(api.post(f"{AD}/applications", json=unknown, headers=ZH, **LINWEI), 422,
+                             "invalid_division")
+    assert invalid["errors"][0]["loc"] == ["body", "placing_party", "institution_division"]
 
 
 def test_a10_a_report_after_fewer_than_30_days_living_together_is_refused_in_chinese_and_after_30_recorded(

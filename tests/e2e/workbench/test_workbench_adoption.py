@@ -1,13 +1,15 @@
 """The adoption registrar's journey in Debian's chromium against the real gateway and adoption service
-(docs/adoption.md, docs/workbench.md): an assessment of the adopter (A-10), a registration refused in Chinese
+(docs/adoption.md, docs/workbench.md): an assessment of the adopter (A-10: refused without the living-together
+period it assesses, recorded with it), a registration refused in Chinese
 for want of the child's consent (A-7) with every value kept, then registered once consent is ticked, the
 收养登记证 printed from the server's PDF, and the registration found in the office's list. Then a parent places a
 child (A-3: the other parent dead, the grandparents' waiver recorded) citing some of the A-9 documents, the missing
 ones answered as a warning; the adoptee's household-registration office, another office, finds the adoption from
 the certificate presented and dissolves it by agreement (A-16). The registrar opens the child's 人员档案 (A-2,
 A-4, A-6: the timeline's grants for the role) and revokes a registration obtained by fraud (A-17). An
-application received in person is listed once past its 30 days and refused with a rule's code (A-12). axe-core
-finds no serious violations; screenshots are kept as artifacts."""
+application received in person is listed once past its 30 days and refused with a rule's code (A-12). An
+institution's child is registered at the institution's county, stated on the form (A-1). axe-core finds no
+serious violations; screenshots are kept as artifacts."""
 
 from __future__ import annotations
 
@@ -21,9 +23,10 @@ from playwright.sync_api import expect
 from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
 from services.timeline.service import TimelineService
+from tests.e2e.adoption.test_adoption_http import assessed
 from tests.support.stack import module_stack
 from tests.support.synthetic_ids import id_number_of
-from tests.support.workbench import account, as_role, no_serious_violations, screenshot, sign_in
+from tests.support.workbench import account, as_role, fill_date, no_serious_violations, screenshot, sign_in
 
 pytestmark = pytest.mark.integration
 
@@ -33,7 +36,7 @@ world, api = module_stack([AdoptionService, ChildWelfareService, TimelineService
                           ("adoption", "child_welfare", "timeline", "gateway"))
 
 
-def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prints(page, api) -> None:
+def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prints(page, api, today) -> None:
     sign_in(page, api, *account("adoption_registrar", "MR-610502"))
     adopter = id_number_of(dt.date(1980, 1, 1), sequence=uuid.uuid4().int % 500)  # a man of 46
     child = id_number_of(dt.date(2015, 6, 1), sequence=uuid.uuid4().int % 500)  # a boy of 11: consents (A-7)
@@ -44,6 +47,11 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
     page.locator("#as-0-name").fill("李明")
     page.locator("#as-assessor").fill("渭南市收养评估小组")
     no_serious_violations(page)
+    page.get_by_role("button", name="记录评估").click()
+    # A-10: the report assesses the living-together period; without one it is refused, at its field
+    page.get_by_role("alert").filter(has_text="评估报告缺少融合期 (A-10)").wait_for()
+    fill_date(page, "#as-lt-from", today - dt.timedelta(days=40))
+    fill_date(page, "#as-lt-to", today - dt.timedelta(days=1))
     page.get_by_role("button", name="记录评估").click()
     page.get_by_role("status").filter(has_text="评估已记录：适合").wait_for()
 
@@ -150,7 +158,8 @@ OBSERVE_REGISTRATION = """() => {
 }"""
 
 
-def test_a_parent_places_a_child_and_another_office_dissolves_the_adoption_by_agreement(page, browser, api) -> None:
+def test_a_parent_places_a_child_and_another_office_dissolves_the_adoption_by_agreement(page, browser, api,
+                                                                                         today) -> None:
     as_role(page, api, "adoption_registrar", "MR-610502")
     adopter = id_number_of(dt.date(1980, 3, 3), sequence=uuid.uuid4().int % 500)  # a man of 46
     child = id_number_of(dt.date(2016, 4, 1), sequence=uuid.uuid4().int % 500)  # a boy of 10: consents (A-7)
@@ -160,6 +169,7 @@ def test_a_parent_places_a_child_and_another_office_dissolves_the_adoption_by_ag
     page.locator("#as-0-id").fill(adopter)
     page.locator("#as-0-name").fill("赵刚")
     page.locator("#as-assessor").fill("渭南市收养评估小组")
+    fill_date(page, "#as-lt-from", today - dt.timedelta(days=30))  # 30 days to today, inclusive: the minimum
     page.get_by_role("button", name="记录评估").click()
     page.get_by_role("status").filter(has_text="评估已记录：适合").wait_for()
 
@@ -273,3 +283,72 @@ def test_an_application_received_in_person_is_listed_once_overdue_and_refused_wi
     dialog.get_by_role("button", name="确认不予登记").click()
     dialog.wait_for(state="hidden")
     expect(row).to_have_count(0)
+
+
+def test_an_institutions_child_is_registered_at_the_institutions_county_stated_on_the_form_A1(page, api, today) -> None:
+    """A-1 (办法 4): 机构所在县（市、区） decides the registry; shown on 核对; another county's refused in Chinese, a
+    code that is no county's refused at its field, this office's registered."""
+    adopter = {"id_number": id_number_of(dt.date(1979, 4, 4), sequence=uuid.uuid4().int % 500), "name": "吴军",
+               "married": False}
+    assessed(api, [adopter], today)
+    child = id_number_of(dt.date(2021, 3, 3), sequence=uuid.uuid4().int % 500)  # a boy of 5
+    as_role(page, api, "adoption_registrar", "MR-610502")
+
+    page.get_by_role("menuitem", name="收养登记").first.click()
+    page.locator("#ad-0-id").fill(adopter["id_number"])
+    page.locator("#ad-0-name").fill(adopter["name"])
+    page.locator("#ch-id").fill(child)
+    page.locator("#ch-name").fill("福小安")
+    expect(page.locator("#pp-household")).to_be_visible()  # a guardian's household registration, by default
+    expect(page.locator("#pp-household")).to_have_attribute("placeholder", "默认：身份证号前6位")
+    page.locator(".el-select:has(#pp-kind)").click()
+    page.get_by_role("option", name="社会福利机构", exact=True).click()
+    expect(page.locator("#pp-household")).to_have_count(0)
+    page.locator("#pp-institution").fill("富平县儿童福利院")
+    page.locator("#pp-institution-division").fill("610528")
+    page.locator("#statement").fill("收养人声明 2026-21")
+    no_serious_violations(page)
+    page.get_by_role("button", name="下一步").click()
+    review = page.locator(".el-descriptions").filter(has_text="机构所在县（市、区）")
+    review.get_by_text("610528", exact=True).wait_for()
+    page.get_by_role("button", name="确认登记").click()
+    page.get_by_role("alert").filter(has_text="不属本登记机关管辖").wait_for()  # 富平县's registry, not 临渭区's
+
+    page.locator("#pp-institution-division").fill("610599")  # no county's code
+    page.get_by_role("button", name="下一步").click()
+    page.get_by_role("button", name="确认登记").click()
+    item = page.locator(".el-form-item").filter(has=page.locator("#pp-institution-division"))
+    item.locator(".el-form-item__error").filter(has_text="行政区划代码无效").wait_for()
+
+    page.locator("#pp-institution-division").fill("610502")  # the institution is in 临渭区
+    page.get_by_role("button", name="下一步").click()
+    page.get_by_role("button", name="确认登记").click()
+    page.get_by_test_id("adopted").get_by_text(re.compile(r"收养登记证字号 SY610502-\d{4}-\d{6}")).wait_for()
+    no_serious_violations(page)
+    screenshot(page, "adoption-registered-institution")
+
+
+def test_a_foundlings_application_is_received_only_where_it_was_found_A1(page, api, today) -> None:
+    """A-1, A-12: an application stating its placing party and the finding place (发现地) is received only at
+    the registry of the county where the foundling was found; 未填, it is received and the registration judged."""
+    as_role(page, api, "adoption_registrar", "MR-610502")
+    page.get_by_role("menuitem", name="收养申请").click()
+    page.locator("#ap-child-id").fill(id_number_of(dt.date(2024, 1, 1), sequence=uuid.uuid4().int % 500))
+    page.locator("#ap-child-name").fill("安安")
+    page.locator("#ap-0-id").fill(id_number_of(dt.date(1978, 7, 7), sequence=uuid.uuid4().int % 500))
+    page.locator("#ap-0-name").fill("郑平")
+    expect(page.locator("#ap-found")).to_have_count(0)  # nothing stated yet
+    page.locator(".el-select:has(#ap-placing-kind)").click()
+    page.get_by_role("option", name="监护人", exact=True).click()
+    page.locator(".el-select:has(#ap-situation)").click()
+    page.get_by_role("option", name="查找不到生父母", exact=True).click()
+    page.locator("#ap-found").fill("610528")  # found in 富平县
+    no_serious_violations(page)
+    page.get_by_role("button", name="受理", exact=True).click()
+    page.get_by_role("alert").filter(has_text="不属本登记机关管辖").wait_for()
+    expect(page.get_by_test_id("received-application")).to_have_count(0)
+
+    page.locator("#ap-found").fill("610502")  # found in 临渭区: this registry's
+    page.get_by_role("button", name="受理", exact=True).click()
+    page.get_by_test_id("received-application").get_by_text("待决定").wait_for()
+    screenshot(page, "adoption-application-foundling")

@@ -51,7 +51,8 @@ def child() -> dict:
 
 def assess(app, adopters, outcome="suitable", key=None):
     return app.record_assessment({"adopters": [{"id_number": a["id_number"], "name": a["name"]} for a in adopters],
-                                  "outcome": outcome, "assessed_on": "2026-04-01", "assessor": "评估小组"},
+                                  "outcome": outcome, "assessed_on": "2026-04-01", "assessor": "评估小组",
+                                  "living_together": {"started_on": "2026-02-01", "ended_on": "2026-03-31"}},
                                  REGISTRAR, key)
 
 

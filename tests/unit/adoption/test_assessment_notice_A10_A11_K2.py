@@ -20,8 +20,9 @@ NOTICE_ID = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 
 def test_A_10_an_assessment_names_its_adopters_as_subjects():
     command = RecordAssessment(adopters=[{"id_number": FATHER, "name": "李明"}, {"id_number": MOTHER, "name": "王芳"}],
-                               outcome="unsuitable", assessed_on=TODAY, assessor="第三方评估机构")
-    (draft,) = decide_assessment(command, "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", REGISTRAR, TODAY)
+                               outcome="unsuitable", assessed_on=TODAY, assessor="第三方评估机构",
+                               living_together={"started_on": TODAY - dt.timedelta(days=40), "ended_on": TODAY})
+    draft, _ = decide_assessment(command, "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90", REGISTRAR, TODAY)
     assert draft.subjects == ((FATHER, "adopter"), (MOTHER, "adopter"))
     assert draft.payload["office"] == "MR-610502" and draft.payload["outcome"] == "unsuitable"
 

@@ -21,6 +21,7 @@ from tests.unit.adoption.builders import FATHER, MOTHER, REGISTRAR, TODAY
 ASSESSMENT_ID = "0b6f3a52-7c1e-4a8e-9f0d-2b7d5c3e1a90"
 CONSENT = dt.date(2026, 1, 5)
 ADOPTERS = [{"id_number": FATHER, "name": "李明"}, {"id_number": MOTHER, "name": "王芳"}]
+LIVED = {"started_on": "2025-12-01", "ended_on": "2026-01-05"}  # 融合期 of 36 days, ended on the consent day
 
 
 def opened(**changes) -> RecordAssessment:
@@ -84,7 +85,9 @@ def test_a10_a_report_before_the_consent_is_refused():
 
 def test_a10_a_report_on_the_consent_day_or_after_is_recorded_once():
     history = consented()
-    report = ReportAssessment(outcome="unsuitable", assessed_on=CONSENT, report_ref="评估报告 2026-3")
+    report = ReportAssessment.model_validate({
+        "outcome": "unsuitable", "assessed_on": CONSENT.isoformat(), "report_ref": "评估报告 2026-3",
+        "living_together": LIVED})
     history += decide_report_assessment(fold_assessment(history), report, REGISTRAR, TODAY)
     assessment = fold_assessment(history)
     assert (assessment.outcome, assessment.assessed_on, assessment.consented_on) == ("unsuitable", CONSENT, CONSENT)
@@ -94,11 +97,11 @@ def test_a10_a_report_on_the_consent_day_or_after_is_recorded_once():
 
 
 def test_a10_a_report_in_one_step_carries_its_consent_and_one_without_consent_stays_as_before():
-    (draft,) = decide_assessment(opened(outcome="suitable", assessed_on="2026-02-01"), ASSESSMENT_ID, REGISTRAR,
-                                 TODAY)
-    assert draft.type == "adoption.AssessmentRecorded" and draft.payload["consented_on"] == CONSENT.isoformat()
-    (plain,) = decide_assessment(opened(outcome="suitable", assessed_on="2026-02-01", consented_on=None),
+    draft, _ = decide_assessment(opened(outcome="suitable", assessed_on="2026-02-01", living_together=LIVED),
                                  ASSESSMENT_ID, REGISTRAR, TODAY)
+    assert draft.type == "adoption.AssessmentRecorded" and draft.payload["consented_on"] == CONSENT.isoformat()
+    plain, _ = decide_assessment(opened(outcome="suitable", assessed_on="2026-02-01", consented_on=None,
+                                        living_together=LIVED), ASSESSMENT_ID, REGISTRAR, TODAY)
     assert "consented_on" not in plain.payload
     assert (assessment_view(fold_assessment([plain]), TODAY)["due_on"],
             assessment_view(fold_assessment([plain]), TODAY)["days_late"]) == (None, None)

@@ -122,6 +122,37 @@ def test_a1_a_foundling_in_an_institutions_care_at_the_institutions_county():
     assert refused_at("MR-610528", child=foundling, placing_party=institution).code == "not_in_jurisdiction"
 
 
+@pytest.mark.parametrize(("unknown", "where"), [
+    ("610599", "a code no county ever had"),
+    ("610500", "the city itself, not a county"),
+    ("000000", "no division at all"),
+])
+def test_a1_a_stated_division_that_is_no_known_county_is_refused_invalid_at_its_field_not_out_of_jurisdiction(
+        unknown, where):
+    orphan = {"id_number": CHILD, "name": "小宝", "situation": "orphan"}
+    foundling = {"id_number": CHILD, "name": "小宝", "situation": "parents_unknown", "found_division": unknown}
+    cases = {
+        ("placing_party", "household_division"): {
+            "placing_party": parent(person(dt.date(1995, 6, 1), "female", 3), household_division=unknown)},
+        ("placing_party", "institution_division"): {
+            "child": orphan,
+            "placing_party": {"kind": "institution", "institution": "福利院", "institution_division": unknown}},
+        ("child", "found_division"): {
+            "child": foundling,
+            "placing_party": {"kind": "guardian", "id_number": person(dt.date(1970, 1, 1), "male", 9)}},
+    }
+    for field, changes in cases.items():
+        refusal = refused_at("MR-610502", **changes)
+        assert (refusal.code, refusal.status, refusal.errors[0]["loc"]) == (
+            "invalid_division", 422, ["body", *field]), where
+
+
+def test_a1_a16_an_unknown_household_division_of_a_dissolution_is_invalid_not_out_of_jurisdiction():
+    with pytest.raises(Refusal) as caught:
+        check_household_office_A16("agreement", "MR-610502", "610599")
+    assert (caught.value.code, caught.value.errors[0]["loc"]) == ("invalid_division", ["body", "household_division"])
+
+
 def test_a1_a_step_parents_adoption_at_the_birth_parents_household():
     spouse = person(dt.date(1985, 6, 1), "female", 11)
     step = {"relation": "step_parent", "birth_parents_consent": True, "statement_ref": None,

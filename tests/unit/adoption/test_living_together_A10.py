@@ -1,7 +1,7 @@
-"""A-10 living together (融合期), pure: the report assesses how the adopters and the child lived together, so a
-recorded period has lasted 30 days or more (inclusive, counted up to the report's date) when it is reported;
-the minimum is a dated parameter (none before 2021, when no assessment was required). A step-parent's adoption
-(A-8) needs no assessment at all."""
+"""A-10 living together (融合期), pure: the report assesses how the adopters and the child lived together, so
+from 2021 it states the period, and that period has lasted 30 days or more (inclusive, counted up to the
+report's date) when it is reported; the minimum is a dated parameter (none before 2021, when no assessment was
+required, so an imported older report states none). A step-parent's adoption (A-8) needs no assessment at all."""
 
 from __future__ import annotations
 
@@ -63,14 +63,16 @@ def test_a10_the_days_lived_count_up_to_the_report_date_not_beyond():
         check_living_together_A10(begins_after_the_report, dt.date(2026, 3, 20))
 
 
-def test_a10_the_report_of_an_opened_assessment_is_judged_on_the_recorded_period():
-    history = decide_assessment(opened(living_together={"started_on": "2026-01-10", "ended_on": "2026-01-29"}),
-                                ASSESSMENT_ID, REGISTRAR, TODAY)  # 20 days, recorded: it is a fact
+@pytest.mark.parametrize(("recorded", "code"), [
+    ({"living_together": {"started_on": "2026-01-10", "ended_on": "2026-01-29"}}, "living_together_too_short"),
+    ({}, "living_together_required"),  # from 2021: consent alone, no period at all
+])
+def test_a10_the_report_of_an_opened_assessment_is_judged_on_the_recorded_period(recorded, code):
+    history = decide_assessment(opened(**recorded), ASSESSMENT_ID, REGISTRAR, TODAY)  # 20 days, or none
     report = ReportAssessment(outcome="suitable", assessed_on=dt.date(2026, 3, 1))
 
-    assert refused(decide_report_assessment, fold_assessment(history), report, REGISTRAR, TODAY).code == \
-        "living_together_too_short"
-    # a later record replaces the period; then the report is recorded
+    assert refused(decide_report_assessment, fold_assessment(history), report, REGISTRAR, TODAY).code == code
+    # a later record gives or replaces the period; then the report is recorded
     longer = RecordLivingTogether(started_on=dt.date(2026, 1, 10), ended_on=dt.date(2026, 2, 20))
     history += decide_record_living_together(fold_assessment(history), longer, REGISTRAR, TODAY)
     assert decide_report_assessment(fold_assessment(history), report, REGISTRAR, TODAY)[-1].type == \
@@ -91,6 +93,23 @@ def test_a10_a_period_still_short_is_recorded_while_the_report_waits():
     running = RecordLivingTogether(started_on=dt.date(2026, 5, 1))
     assert [d.type for d in decide_record_living_together(fold_assessment(history), running, REGISTRAR, TODAY)] == [
         "adoption.LivingTogetherRecorded"]
+
+
+def test_a10_from_2021_a_report_in_one_step_without_a_period_is_refused_at_the_period():
+    bare = opened(outcome="suitable", assessed_on="2026-03-01")
+
+    refusal = refused(decide_assessment, bare, ASSESSMENT_ID, REGISTRAR, TODAY)
+
+    assert (refusal.code, refusal.status, refusal.errors[0]["loc"]) == (
+        "living_together_required", 422, ["body", "living_together"])
+    assert refused(decide_assessment, opened(outcome="suitable", assessed_on="2021-01-01", consented_on=None),
+                   ASSESSMENT_ID, REGISTRAR, TODAY).code == "living_together_required"  # the first day it binds
+
+
+def test_a10_a_report_dated_before_2021_imported_needs_no_period():
+    old = RecordAssessment.model_validate({"adopters": ADOPTERS, "assessor": "评估小组", "outcome": "suitable",
+                                           "assessed_on": "2020-12-31"})
+    assert [d.type for d in decide_assessment(old, ASSESSMENT_ID, REGISTRAR, TODAY)] == ["adoption.AssessmentRecorded"]
 
 
 def test_a10_before_2021_no_minimum_binds():

@@ -5762,7 +5762,8 @@ export interface components {
          * @description A-10: the assessment of the adopters' ability, by the department's team or a commissioned third party.
          *     With `outcome` and `assessed_on` it is the report; without them it opens at the adopters' consent
          *     (`consented_on`), the report due within 60 days of it (the living-together period not counted), recorded
-         *     later by `…/assessments/{id}/report`.
+         *     later by `…/assessments/{id}/report`. From 2021 a report states the living-together period (融合期) it
+         *     assesses, 30 days or more (`living_together`; else recorded before the report).
          */
         RecordAssessment: {
             /** Adopters */
@@ -6351,7 +6352,8 @@ export interface components {
         };
         /**
          * ReportAssessment
-         * @description A-10: the report of an assessment opened at the adopters' consent; not before the consent.
+         * @description A-10: the report of an assessment opened at the adopters' consent; not before the consent. From 2021 it
+         *     assesses a living-together period: its own `living_together`, else the one recorded before.
          */
         ReportAssessment: {
             /**
