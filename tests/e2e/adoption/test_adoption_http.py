@@ -127,7 +127,7 @@ READERS = [
     ("funeral_staff", {"office": "FH-610502"}, 404, False),
     ("relief_staff", {"office": "RS-610500"}, 404, False),
     ("township_officer", {}, 403, False),
-    ("adoption_registrar", {"office": "MR-610502"}, 403, False),
+    ("adoption_registrar", {"office": "MR-610502"}, ["adoption.AdoptionRegistered"], True),  # A-2, A-4, A-6
     ("oversight", {}, 403, False),
     ("bureau", {"bureau": "public_security", "headers": PURPOSE}, 404, False),
     ("bureau", {"bureau": "education", "headers": PURPOSE}, 403, True),

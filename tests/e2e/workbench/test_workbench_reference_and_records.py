@@ -155,7 +155,8 @@ def test_an_officer_records_a_parents_change_changes_the_care_and_terminates_the
     fill_date(page, "#tm-on", today)
     page.locator("#tm-notes").fill("迁往外省随亲属生活")
     page.get_by_role("button", name="终止保障").click()
-    page.get_by_text("已终止保障").first.wait_for()
+    # the success message, not 其他办理's hidden 重新申请 text, which begins with the same words
+    page.locator(".el-message").filter(has_text="已终止保障").wait_for()
     assert api.get(f"{CW}/children/{child_id}", **OFFICER).json()["status"] == "terminated"
     page.locator(".el-tag").filter(has_text="已终止").first.wait_for()
     assert page.get_by_role("button", name="终止保障").count() == 0
