@@ -43,7 +43,7 @@ from services.timeline.adapters import deliveries
 from shared.envelope import Event
 from shared.logging import get_logger
 from shared.nameko_ext import Subscription
-from shared.nameko_ext.context import event_context, handled_trace_id, log_context
+from shared.nameko_ext.context import event_context, handled_trace_ids, log_context
 from shared.settings import Subscriptions
 from shared.tracing import TRACEPARENT
 
@@ -164,9 +164,9 @@ class BatchedSubscription(Subscription):
         """Each applied event continues its recording worker's trace, as on the single-event path: the `event
         handled` line in that trace (under a consumer span of its own where spans are exported), with the
         event's correlation id. One worker applied the whole batch, so its own context names only one of them."""
-        for event in applied:
-            data = event_context(event)
-            trace_id = handled_trace_id(self.container, self.method_name, data.get(TRACEPARENT))
+        contexts = [event_context(event) for event in applied]
+        trace_ids = handled_trace_ids(self.container, self.method_name, [data.get(TRACEPARENT) for data in contexts])
+        for event, data, trace_id in zip(applied, contexts, trace_ids, strict=True):
             log.info("event handled", subscription=self.spec.name, type=event.type, event_id=str(event.event_id),
                      **log_context(data, trace_id))
 
