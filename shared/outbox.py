@@ -183,7 +183,9 @@ class RelaySettings:
     retry_interval: float = 1.0  # after a broker or database failure
     # After a NOTIFY, wait this long before reading, so that under load one batch (one read, one confirm
     # wait, one progress write) carries the events of several commits rather than one. Events reach
-    # consumers this much later; no HTTP response waits for the relay.
+    # consumers this much later; no HTTP response waits for the relay. Only under load: after a pass that
+    # published more than one event. At light load (a pass of one event) the next commit is read at once —
+    # the linger was half the commit-to-timeline lag there (docs/benchmarks.md, "Timeline").
     linger: float = 0.01
     on_unroutable: str = "halt"  # or "skip" (see the module docstring)
     unroutable_retry: float = 5.0  # seconds between offers of a halted batch
@@ -322,7 +324,7 @@ class OutboxRelay:
             self._failures = 0  # a whole pass went through: the next outage starts its backoff afresh
             for _ in conn.notifies(timeout=min(self.settings.poll_interval, HEARTBEAT / 2), stop_after=1):
                 pass
-            if self.settings.linger > 0:
+            if self.settings.linger > 0 and published > 1:  # commits came faster than one pass: under load
                 time.sleep(self.settings.linger)
             for _ in conn.notifies(timeout=0):
                 pass

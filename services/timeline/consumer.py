@@ -17,14 +17,25 @@ together. If a batch fails for any reason, nothing of it was committed or acknow
 messages goes through the single-event path of `Subscription.handle_message` — so a poison event is retried
 and dead-lettered alone, and the others are applied. The service method is called with a list of events
 (a batch) or with one event (that path), and must accept both.
+
+**Acknowledgements.** Each subscription consumes on an AMQP channel of its own (delivery tags count per
+channel), and its queue consumer hands a delivery straight to the subscription's inbox, in delivery order —
+no green thread per message. After a batch commits, one `basic.ack` with `multiple` set to the batch's last
+delivery tag acknowledges the whole batch. Such an ack covers every earlier tag of the channel, so it is sent
+only when no delivery of that channel outside the batch is still unsettled (one whose single-event path
+could not republish it while the broker was unreachable, say); otherwise each message is acknowledged alone.
+On a channel shared by several subscriptions, the multiple-ack would also acknowledge another subscription's
+deliveries that were still being applied — lost if the process died before their commit.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from eventlet.event import Event as GreenEvent
 from eventlet.queue import LightQueue
+from kombu import Consumer
 from nameko.messaging import QueueConsumer
 from pydantic import ValidationError
 
@@ -32,7 +43,7 @@ from services.timeline.adapters import deliveries
 from shared.envelope import Event
 from shared.logging import get_logger
 from shared.nameko_ext import Subscription
-from shared.nameko_ext.context import event_context, handled_trace_id, log_context
+from shared.nameko_ext.context import event_context, handled_trace_ids, log_context
 from shared.settings import Subscriptions
 from shared.tracing import TRACEPARENT
 
@@ -40,11 +51,64 @@ log = get_logger(__name__)
 
 
 class PrefetchingQueueConsumer(QueueConsumer):
-    """nameko's queue consumer (a connection of its own) with the prefetch `SUBSCRIPTIONS.PREFETCH`."""
+    """nameko's queue consumer (a connection of its own) with the prefetch `SUBSCRIPTIONS.PREFETCH`, a channel
+    per subscription, deliveries handed to the subscription in order, and batch acknowledgements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._unsettled: dict[Any, dict[int, None]] = {}  # per channel: delivery tags not yet acked, in order
 
     @property
     def prefetch_count(self) -> int:
         return Subscriptions.of(self.container.config).SUBSCRIPTIONS.PREFETCH
+
+    def get_consumers(self, consumer_cls: Any, channel: Any) -> Any:
+        """Called by kombu after every (re)connection: each subscription consumes on a channel of its own, on
+        the one connection (`drain_events` reads every channel of it)."""
+        self._unsettled = {}  # the tags of a closed connection's channels are void: its deliveries come again
+        for provider in self._providers:
+            consumer = Consumer(channel.connection.channel(), queues=[provider.queue],
+                                callbacks=[partial(self.handle_message, provider)], accept=self.accept,
+                                on_decode_error=consumer_cls.keywords.get("on_decode_error"))
+            consumer.qos(prefetch_count=self.prefetch_count)
+            self._consumers[provider] = consumer
+        return self._consumers.values()
+
+    def handle_message(self, provider: Any, body: Any, message: Any) -> None:
+        """In the consumer's thread, in delivery order: to the subscription's inbox (nameko spawns a green
+        thread per message only to do this)."""
+        self._unsettled.setdefault(message.channel, {})[message.delivery_tag] = None
+        provider.deliver(body, message)
+
+    def _settled(self, message: Any) -> None:
+        self._unsettled.get(message.channel, {}).pop(message.delivery_tag, None)
+
+    def ack_message(self, message: Any) -> None:
+        self._settled(message)
+        super().ack_message(message)
+
+    def requeue_message(self, message: Any) -> None:
+        self._settled(message)
+        super().requeue_message(message)
+
+    def ack_batch(self, messages: list[Any]) -> None:
+        """Acknowledge `messages` (committed), with one multiple-ack per channel where that covers nothing
+        else: no earlier delivery of the channel outside `messages` is unsettled."""
+        by_channel: dict[Any, list[Any]] = {}
+        for message in messages:
+            by_channel.setdefault(message.channel, []).append(message)
+        for channel, received in by_channel.items():
+            unsettled = self._unsettled.get(channel, {})
+            for message in received:
+                unsettled.pop(message.delivery_tag, None)
+            last = max(received, key=lambda m: m.delivery_tag)
+            earliest_other = next(iter(unsettled), None)  # tags are kept in delivery order
+            if len(received) > 1 and (earliest_other is None or earliest_other > last.delivery_tag):
+                if channel.connection:  # else the broker has reclaimed them already, as ack_message assumes
+                    channel.basic_ack(last.delivery_tag, multiple=True)
+            else:
+                for message in received:
+                    super().ack_message(message)
 
 
 class BatchedSubscription(Subscription):
@@ -59,8 +123,8 @@ class BatchedSubscription(Subscription):
         super().start()
         self.container.spawn_managed_thread(self._apply_batches, identifier=f"{self.spec.name}.batches")
 
-    def handle_message(self, body: Any, message: Any) -> None:
-        """Called by the queue consumer in a thread of its own: hand the delivery to the batch thread."""
+    def deliver(self, body: Any, message: Any) -> None:
+        """Called by the queue consumer, in delivery order: hand the delivery to the batch thread."""
         self._inbox.put((body, message))
 
     # -- the batch thread ----------------------------------------------------------------------------------
@@ -92,8 +156,7 @@ class BatchedSubscription(Subscription):
             for body, message in readable:
                 super().handle_message(body, message)
             return
-        for _, message in readable:
-            self.queue_consumer.ack_message(message)
+        self.queue_consumer.ack_batch([message for _, message in readable])
         self._trace(admitted)
         log.debug("events applied", subscription=self.spec.name, delivered=len(events), applied=len(admitted))
 
@@ -101,9 +164,9 @@ class BatchedSubscription(Subscription):
         """Each applied event continues its recording worker's trace, as on the single-event path: the `event
         handled` line in that trace (under a consumer span of its own where spans are exported), with the
         event's correlation id. One worker applied the whole batch, so its own context names only one of them."""
-        for event in applied:
-            data = event_context(event)
-            trace_id = handled_trace_id(self.container, self.method_name, data.get(TRACEPARENT))
+        contexts = [event_context(event) for event in applied]
+        trace_ids = handled_trace_ids(self.container, self.method_name, [data.get(TRACEPARENT) for data in contexts])
+        for event, data, trace_id in zip(applied, contexts, trace_ids, strict=True):
             log.info("event handled", subscription=self.spec.name, type=event.type, event_id=str(event.event_id),
                      **log_context(data, trace_id))
 

@@ -234,7 +234,7 @@ start working them off (consumer attached → checkpoint at the last position). 
 rest of the time went to other work on the machine. Live projection consumes in batches
 (services/timeline/consumer.py: a prefetch of 500 per queue, every delivery waiting applied in one
 transaction — checkpoint rows per stream, processed-event records, projection rows — and acknowledged after
-the commit). The rebuild copies each source
+the commit with one multiple-ack on the subscription's own channel). The rebuild copies each source
 store inside PostgreSQL (`INSERT … SELECT` from the source's `events`; entries and entry subjects on two
 connections at once) and reads only identity events into Python (services/timeline/adapters/rebuild.py); its
 time includes the switch-over and deleting the retired generation. Lag is measured from the append's commit

@@ -167,8 +167,8 @@ def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_inc
     """The rebuild copies inside PostgreSQL and brings only identity events to Python: its rows must be the
     live projection's, link, correction and unlink included."""
     some_history(world, persons=3)
-    person, wrong, temporary, other = (synthetic_id_number(), synthetic_id_number(), "TMP-RS610500-000777",
-                                       "TMP-FH610502-000778")
+    person, wrong, temporary, other, split = (synthetic_id_number(), synthetic_id_number(), "TMP-RS610500-000777",
+                                              "TMP-FH610502-000778", "TMP-RS610500-000779")
     world.project("vagrant_aid", *[
         world.append("vagrant_aid", "case-m1", "vagrant_aid.PersonTakenIn", [(temporary, "person")], case_id="m1",
                      station="RS-610500"),
@@ -177,6 +177,12 @@ def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_inc
                      id_number=person),
         world.append("vagrant_aid", "case-m1", "vagrant_aid.IdentificationWithdrawn",
                      [(temporary, "temporary"), (person, "unlinked")], case_id="m1", unlinked_temporary_id=temporary),
+        # An unlink found by its payload alone: no subject with the temporary role.
+        world.append("vagrant_aid", "case-m3", "vagrant_aid.PersonIdentified",
+                     [(split, "temporary"), (person, "identified")], case_id="m3", temporary_id=split,
+                     id_number=person),
+        world.append("vagrant_aid", "case-m3", "vagrant_aid.IdentificationWithdrawn", [(person, "unlinked")],
+                     case_id="m3", unlinked_temporary_id=split),
     ])
     world.project("funeral", *[
         world.append("funeral", "death-m2", "funeral.DeathRegistered", [(other, "deceased")], death_id="m2",
@@ -189,7 +195,7 @@ def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_inc
                      changes={"id_number": {"from": "…", "to": "…"}}),
     ])
     live = projection_rows(world, 1)
-    assert len(live["aliases"]) >= 3  # link, unlink, and the corrected death's move
+    assert len(live["aliases"]) >= 5  # links, unlinks, and the corrected death's move
     assert Rebuild(world.timeline, world.readers).run().generation == 2
     assert projection_rows(world, 2) == live
     assert world.queries().timeline(temporary, None, None, ADMIN)["person"] == temporary
