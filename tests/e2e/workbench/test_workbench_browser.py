@@ -111,6 +111,7 @@ def clerk_page(page, api):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name=re.compile("您好")).wait_for()
+    page.get_by_text("临渭区婚姻登记处", exact=True).wait_for()  # the top bar names the office (names.zh-CN.json)
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     assert page.evaluate("document.cookie") == ""  # the refresh cookie is HttpOnly
     return page
@@ -133,6 +134,7 @@ def test_a_clerk_sees_the_M1_refusal_in_chinese_then_registers_a_valid_couple_an
     page.get_by_role("menuitem", name="结婚登记").click()  # in the app: a reload would need the refresh cookie
     young, woman = _couple(today, man_age=20, sequence=7)
     _fill_party(page, 0, young, "张三")
+    page.locator("#party-0-id-hint").get_by_text("地区 610502 临渭区").wait_for()  # the address code named
     _fill_party(page, 1, woman, "李四")
     page.get_by_text("双方已签署《申请结婚登记声明书》").click()
     page.get_by_role("button", name="下一步").click()
