@@ -47,6 +47,10 @@ world, api = module_stack([MarriageService, ChildWelfareService, VagrantAidServi
 def test_a_clerk_sees_the_offices_day_done_on_the_home_page(page: Any, api: Any) -> None:
     registered = api.post(REGISTRATIONS, json=registration(*couple()), **CLERK)
     assert registered.status_code == 201, registered.text
+    man, woman = couple()
+    booked = api.post("/v1/marriage/appointments", json={"office": CLERK["office"], "date": local_today().isoformat(),
+                                                         "kind": "marriage", "id_numbers": [man, woman]}, **CLERK)
+    assert booked.status_code == 201, booked.text
     day = local_today().isoformat()
     statistics = api.get("/v1/marriage/statistics", params={"from": day, "to": day}, **CLERK)
     assert statistics.status_code == 200, statistics.text
@@ -54,6 +58,11 @@ def test_a_clerk_sees_the_offices_day_done_on_the_home_page(page: Any, api: Any)
     assert office["registrations"] >= 1
 
     as_role(page, api, "marriage_clerk", CLERK["office"])
+    # Under the counters, the first queue's table (今日预约) from the list the counter counts, ID numbers masked.
+    first = page.get_by_role("region", name="今日预约")
+    row = first.get_by_role("row").filter(has_text=f"{man[:6]}********{man[14:]}")
+    row.get_by_text("已预约").wait_for()
+    assert first.get_by_text(man).count() == 0
     done = page.get_by_role("region", name="今日办结")
     done.get_by_label(f"今日结婚登记：{office['registrations']}").wait_for()
     done.get_by_label(f"今日离婚登记：{office['divorces']}").wait_for()
