@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
@@ -251,3 +252,30 @@ def test_cemetery_staff_renew_a_plot_whose_term_ends_soon(page: Any, api: Any, w
     assert after > before  # one full term more, the server's
     page.get_by_role("row").filter(has_text=number).wait_for(state="detached")  # no longer ending soon
     screenshot(page, "funeral-plot-renewed")
+
+    # 墓位预留 as a cenotaph (衣冠冢, D-8): a plot kept by approved exception for a person a court declared dead.
+    cenotaph = f"Y-{uuid.uuid4().int % 10**6}"
+    back_then.add_plots(code, {"plots": [{"number": cenotaph, "kind": "plot", "burial_type": "ashes", "area_m2": 0.8}]},
+                        admin)
+    declared_dead = new_id_number()
+    declaration = api.post("/v1/court-declarations", as_="marriage_registrar", json={
+        "kind": "death", "id_number": declared_dead, "court": "渭南市临渭区人民法院",
+        "judgment_ref": f"(2026)陕0502民特{uuid.uuid4().int % 10**5}号",
+        "judgment_on": (local_today() - dt.timedelta(days=3)).isoformat()})
+    assert declaration.status_code == 201, declaration.text
+    page.locator("#rv-plot").fill(cenotaph)
+    page.get_by_text("为被宣告死亡的人员立衣冠冢", exact=True).click()
+    page.locator("#rv-declaration").fill(declaration.json()["declaration_id"])
+    page.locator("#rv-name").fill("王建国")
+    page.locator("#rv-id").fill(declared_dead)
+    page.locator("#rv-holder").fill("王小明")
+    page.locator("#rv-reason").fill("宣告死亡，家属立衣冠冢")
+    page.locator("#rv-approver").fill("殡葬管理科")
+    page.locator("#rv-ref").fill("YG-2026-1")
+    opened = page.get_by_role("navigation", name="已打开页面")
+    expect(opened.get_by_role("link", name=re.compile("有未提交的内容"))).to_have_count(1)
+    page.get_by_role("button", name="预留墓位").click()
+    page.get_by_text("已预留墓位（衣冠冢）").first.wait_for()
+    expect(opened.get_by_role("link", name=re.compile("有未提交的内容"))).to_have_count(0)  # sent
+    kept = api.get(f"/v1/funeral/plots/{code}.{cenotaph}", **CEMETERY_STAFF).json()
+    assert (kept["reserved"], kept["occupants"]) == (1, 0)
