@@ -278,5 +278,6 @@ def test_a_clerk_opens_a_registered_divorce_and_reissues_a_lost_divorce_certific
         done.get_by_role("button", name="下载证书 PDF").click()
     assert saved.value.suggested_filename == f"{number.group(0)}.pdf"
     old = next(c for c in divorce["certificates"] if c["holder_id_number"] == woman)
-    replaced = api.get(f"/v1/marriage/certificates/{old['number']}/verification", params={"code": old["verification_code"]})
+    replaced = api.get(f"/v1/marriage/certificates/{old['number']}/verification",
+                       params={"code": old["verification_code"]})
     assert replaced.json()["valid"] is False  # K-6: the lost copy is invalid from the reissue
