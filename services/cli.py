@@ -37,6 +37,7 @@ import sys
 import time
 import urllib.request
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -353,16 +354,19 @@ def cmd_openapi(args: argparse.Namespace) -> int:
 def cmd_docs(args: argparse.Namespace) -> int:
     """Regenerate the documents rendered from the contracts; with --check, fail (1) if one is stale."""
     from services import asyncapi, event_docs, refusal_docs
+    from shared.reference import client_names
 
     writers = {"events": (event_docs.EVENTS_MD, event_docs.render),
                "asyncapi": (asyncapi.ASYNCAPI_JSON, asyncapi.render),
-               "refusals": (refusal_docs.REFUSALS_MD, refusal_docs.render)}
+               "refusals": (refusal_docs.REFUSALS_MD, refusal_docs.render),
+               "names": (client_names.NAMES_JSON, client_names.render)}
     stale = []
     for name in writers if args.document == "all" else [args.document]:
         path, render = writers[name]
         text = render()
         if not path.exists() or path.read_text(encoding="utf-8") != text:
-            stale.append(str(path.relative_to(path.parents[1])))
+            root = Path(__file__).resolve().parents[1]
+            stale.append(str(path.relative_to(root if path.is_relative_to(root) else path.parents[1])))
             if not args.check:
                 path.write_text(text, encoding="utf-8")
     verb = "stale" if args.check else "written"
@@ -425,8 +429,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("openapi", help="print the gateway's OpenAPI document (no stack needed)").set_defaults(
         func=cmd_openapi)
     docs = commands.add_parser("docs", help="regenerate docs/events.md, docs/asyncapi.json and docs/refusals.md "
-                                            "from the contracts")
-    docs.add_argument("document", nargs="?", choices=["events", "asyncapi", "refusals", "all"], default="all")
+                                            "from the contracts, and the workbench's names (web/src/names.zh-CN.json)")
+    docs.add_argument("document", nargs="?", choices=["events", "asyncapi", "refusals", "names", "all"], default="all")
     docs.add_argument("--check", action="store_true", help="only say whether they are stale (exit 1 if so)")
     docs.set_defaults(func=cmd_docs)
     return root

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from shared.reference.divisions import WEINAN, is_known_division, level_of, weinan_counties
+from shared.reference.divisions import WEINAN, division, is_known_division, level_of, weinan_counties
 
 PlaceKind = Literal["registry_office", "relief_station", "funeral_home", "cemetery"]
 
@@ -69,3 +69,21 @@ def development_places(on: date | None = None) -> list[Place]:
     codes += [f"RS-{WEINAN}"] + [f"RS-{c}" for c in counties]
     codes += ["FH-610502", "CEM-610502-1"]
     return [parse_place(c) for c in codes]
+
+
+# What a place of each kind is called after its division's name (临渭区婚姻登记处, 渭南市救助管理站): the one naming
+# of places, exported to the workbench with the division names (shared/reference/client_names.py).
+PLACE_NOUNS: dict[str, str] = {"MR": "婚姻登记处", "RS": "救助管理站", "FH": "殡仪馆", "CEM": "公墓"}
+RELIEF_POINT_NOUN = "救助点"
+
+
+def place_name(code: str) -> str:
+    """The Chinese name of a place code: its division's name and its kind (临渭区婚姻登记处); a relief point or a
+    cemetery adds its number within the division (富平县救助点（3）, 临渭区公墓（1）)."""
+    place = parse_place(code)
+    found = division(place.division)
+    where = found.name if found else place.division
+    if place.kind == "relief_station" and place.number is not None:
+        return f"{where}{RELIEF_POINT_NOUN}（{place.number}）"
+    noun = PLACE_NOUNS[place.code.split("-")[0]]
+    return f"{where}{noun}（{place.number}）" if place.kind == "cemetery" else f"{where}{noun}"

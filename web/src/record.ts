@@ -6,6 +6,7 @@ import { ref, type Ref } from 'vue'
 import { useRoute } from 'vue-router'
 import { ElMessage, ElMessageBox } from 'element-plus'
 import { getJson, newSubmissionKey, problemLines, send } from '@/api/client'
+import { useCommandForm } from '@/unsent'
 
 export interface RecordCommand {
   /** POST `path` with `body`; on success shows `done`, hands the answer to `answered` and reloads. Returns the
@@ -59,4 +60,28 @@ export function useRecordPage<T extends { version: number }>(base: string) {
     return alerts.value.length === 0
   }
   return { record, error, alerts, load, run }
+}
+
+/** A form that records something new (婚姻登记记录证明, 不予救助): no version to match, one submission key per body
+ * until a definitive answer (recordCommand); what was typed is unsent (useCommandForm) until the command is
+ * done, then the form starts blank again and `answered` gets the answer. `busy` while it is sent; a refusal's
+ * lines are `alerts`. */
+export function useNewRecordForm<F extends object>(blank: () => F, path: string, body: (form: F) => Record<string, unknown>,
+  done: string, answered: (answer: unknown) => void) {
+  const alerts = ref<string[]>([])
+  const busy = ref(false)
+  const command = recordCommand(() => null, async () => undefined)
+  const { form, submit } = useCommandForm(blank(), async (f) => {
+    busy.value = true
+    try {
+      alerts.value = await command.run(path, body(f), done, (answer) => {
+        answered(answer)
+        Object.assign(f, blank())
+      })
+      return alerts.value.length === 0
+    } finally {
+      busy.value = false
+    }
+  })
+  return { form, submit, alerts, busy }
 }

@@ -20,6 +20,7 @@ import OpenedPages from '@/components/OpenedPages.vue'
 import { DISCARD_QUESTION, useOpenedPages } from '@/stores/opened'
 import ChildFile from '@/views/child-welfare/ChildFile.vue'
 import Case from '@/views/relief/Case.vue'
+import Refusal from '@/views/relief/Refusal.vue'
 
 const FILE = {
   child_id: 'c-1', subject_id: 'S-1', id_number: null, name: '小明', birth_date: '2015-03-01', household_division: '610502',
@@ -83,8 +84,10 @@ async function closeAsks(wrapper: Awaited<ReturnType<typeof openPage>>): Promise
 }
 
 describe.each([
-  { title: '儿童档案', page: ChildFile, record: FILE, field: '#vs-findings', text: '居住安全，学习正常', form: '登记走访', command: '/visits' },
-  { title: '救助个案', page: Case, record: CASE, field: '#xt-reason', text: '等待亲属来接', form: '延期', command: '/extension' },
+  { title: '儿童档案', page: ChildFile, record: FILE, field: '#vs-findings', text: '居住安全，学习正常', form: '登记走访', command: '/v1/child-welfare/children/r-1/visits' },
+  { title: '救助个案', page: Case, record: CASE, field: '#xt-reason', text: '等待亲属来接', form: '延期', command: '/v1/vagrant-aid/cases/r-1/extension' },
+  // A form page with no record: what was typed is cleared once the refusal is recorded, and the page is no longer unsent.
+  { title: '不予救助', page: Refusal, record: null, field: '#rf-detail', text: '有固定住所和收入', form: '不予救助', command: '/v1/vagrant-aid/refusals' },
 ])('$title: a command form holds unsent input until its command is done', ({ title, page, record, field, text, form, command }) => {
   it('asks before the tab closes with typed input, and closes at once after the command was done', { timeout: 30_000 }, async () => {
     const wrapper = await openPage('/records/r-1', title, page, record)
@@ -99,7 +102,7 @@ describe.each([
     expect(sending.querySelector('button[type="submit"]')?.textContent).toContain(form)
     sending.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }))
     await flushPromises()
-    expect(answers.sent.map((s) => s.path)).toEqual([`${title === '儿童档案' ? '/v1/child-welfare/children' : '/v1/vagrant-aid/cases'}/r-1${command}`])
+    expect(answers.sent.map((s) => s.path)).toEqual([command])
     expect(useOpenedPages().pages[0].unsent).toBe(false)
     expect(await closeAsks(wrapper)).toBe(false)
     expect(useOpenedPages().keys).toEqual([])

@@ -110,6 +110,7 @@ def reissue_divorce_certificate(uow: UnitOfWork, divorce_id: str, command: Reiss
     this transaction (gap-free); the replaced copy is invalid from the reissue date."""
     def decide(read: DivorceRead) -> list[Any]:
         marriage = read[1]
+        rules.check_version(command.version, read[0].version)  # If-Match: the application's, as on its other commands
         person = rules.check_id_number(command.party_id_number, today, "party_id_number").value
         # A refusal below rolls the transaction back, and the serial with it (K-4).
         number = take_number(uow, DIVORCE_REISSUE, actor.office or marriage.office, command.reissued_on or today)

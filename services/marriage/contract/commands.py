@@ -51,11 +51,13 @@ class ReissueCertificate(Model):
 
 class ReissueDivorceCertificate(Model):
     """M-7, K-2, K-6: a lost divorce certificate (补领离婚证): a new `BL` number of the reissuing office, the old
-    copy invalid from the reissue date."""
+    copy invalid from the reissue date. `version` (If-Match) is the divorce application's, as on its other
+    commands."""
 
     party_id_number: IdNumberText
     reason: Note
     reissued_on: dt.date | None = None
+    version: Version | None = None
 
 
 # K-7 (民函〔2015〕266号, since 2015-09-21): a record-of-registration statement only for a notarisation to be used

@@ -32,6 +32,7 @@ from services.vagrant_aid.domain.events import Draft
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.reference import WEINAN, weinan_counties
+from shared.reference.places import place_name
 
 Tier = Literal["city", "county", "township", "village"]
 TIERS: tuple[Tier, ...] = ("city", "county", "township", "village")
@@ -63,10 +64,10 @@ def standing_stations(on: date) -> list[Station]:
 def _standing(on: date) -> dict[str, Station]:
     """Per day, because divisions change by date (0.2); cached, because finding a city's counties walks
     every code in the lists."""
-    stations = {CITY_STATION: Station(CITY_STATION, "city", WEINAN, "渭南市救助管理站")}
+    stations = {CITY_STATION: Station(CITY_STATION, "city", WEINAN, place_name(CITY_STATION))}
     for county in weinan_counties(on):
         code = f"RS-{county.code}"
-        stations[code] = Station(code, "county", county.code, f"{county.name}救助管理站", CITY_STATION)
+        stations[code] = Station(code, "county", county.code, place_name(code), CITY_STATION)
     return stations
 
 

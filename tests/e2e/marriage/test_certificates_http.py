@@ -4,7 +4,6 @@ K-9), the printable copy (K-1) and the blank stock's books and audit (K-5)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
 import io
 import json
@@ -17,7 +16,16 @@ import pytest
 import requests
 
 from shared.business_dates import local_today
-from tests.e2e.marriage.calls import CLERK, OFFICES, REGISTRAR, REGISTRATIONS, clerk_of, couple, registration
+from tests.e2e.marriage.calls import (
+    CLERK,
+    OFFICES,
+    REGISTRAR,
+    REGISTRATIONS,
+    clerk_of,
+    couple,
+    divorced_weeks_ago,
+    registration,
+)
 from tests.support.problems import assert_problem
 from tests.support.stack import Api
 
@@ -198,31 +206,6 @@ def test_a_blank_spoiled_without_a_receipt_shows_in_the_audit_K5(api):
     assert books["balanced"] is False
 
 
-def divorced_weeks_ago(world) -> tuple[str, str, dict]:
-    """A marriage divorced by agreement 35 days ago (the cooling-off needs the clock: the application runs on
-    the module's marriage schema with a clock set back, as the service would have on those days)."""
-    from services.marriage.application.marriage import Marriage
-    from services.marriage.domain.events import UPCASTERS
-    from shared.eventstore.postgres import PostgresEventStore
-    from shared.nameko_ext.context import Correlation
-    from tests.support.clock import Clock
-
-    today = local_today()
-    clock = Clock(today - dt.timedelta(days=70))
-    marriage = Marriage(PostgresEventStore(world[0].database("marriage", max_size=1), UPCASTERS),
-                        Correlation("e2e-divorce", None, "tester"), clock)
-    clerk = {"name": "clerk.MR-610502", "role": "marriage_clerk", "office": "MR-610502"}
-    man, woman = couple()
-    registration_id = marriage.register_marriage(registration(man, woman), clerk, None)["registration_id"]
-    applied = marriage.apply_for_divorce({"office": "MR-610502", "registration_id": registration_id,
-                                          "agreement": {"children": "none", "property": "split", "debts": "none"}},
-                                         clerk, None)
-    clock.today = dt.date.fromisoformat(applied["register_from"])
-    registered = marriage.register_divorce(applied["divorce_id"], {}, clerk, None)
-    assert dt.date.fromisoformat(registered["registered_on"]) < today
-    return man, woman, registered
-
-
 def test_a_lost_divorce_certificate_is_reissued_with_a_BL_number_of_the_reissuing_office_K2_K6(api, world):
     man, woman, divorce = divorced_weeks_ago(world)
     office = "MR-610528"
@@ -233,6 +216,8 @@ def test_a_lost_divorce_certificate_is_reissued_with_a_BL_number_of_the_reissuin
 
     assert_problem(api.post(path, json={**body, "party_id_number": couple()[0]}, **clerk_of(office)), 422,
                    "not_a_party")  # refused: takes no serial (K-4)
+    assert_problem(api.post(path, json=body, headers={"If-Match": "99"}, **clerk_of(office)),
+                   409, "concurrency_conflict")  # If-Match: the application's version, as on its other commands
     reissued = api.post(path, json=body, **clerk_of(office))
     assert reissued.status_code == 201, reissued.text
     answer = reissued.json()

@@ -18,6 +18,7 @@ import pypdf
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.marriage.calls import divorced_weeks_ago
 from tests.support.synthetic_ids import id_number_of
 from tests.support.workbench import account, no_serious_violations, screenshot, sign_in_route_missing
 
@@ -111,6 +112,7 @@ def clerk_page(page, api):
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("heading", name=re.compile("您好")).wait_for()
+    page.get_by_text("临渭区婚姻登记处", exact=True).wait_for()  # the top bar names the office (names.zh-CN.json)
     assert page.evaluate("localStorage.length + sessionStorage.length") == 0
     assert page.evaluate("document.cookie") == ""  # the refresh cookie is HttpOnly
     return page
@@ -133,6 +135,7 @@ def test_a_clerk_sees_the_M1_refusal_in_chinese_then_registers_a_valid_couple_an
     page.get_by_role("menuitem", name="结婚登记").click()  # in the app: a reload would need the refresh cookie
     young, woman = _couple(today, man_age=20, sequence=7)
     _fill_party(page, 0, young, "张三")
+    page.locator("#party-0-id-hint").get_by_text("地区 610502 临渭区").wait_for()  # the address code named
     _fill_party(page, 1, woman, "李四")
     page.get_by_text("双方已签署《申请结婚登记声明书》").click()
     page.get_by_role("button", name="下一步").click()
@@ -249,3 +252,32 @@ def test_the_registration_form_is_completed_by_keyboard_alone(clerk_page, api, t
     keyboard.press("Enter")
     page.get_by_text("登记成功").first.wait_for()
     no_serious_violations(page)
+
+
+def test_a_clerk_opens_a_registered_divorce_and_reissues_a_lost_divorce_certificate(clerk_page, api, world) -> None:
+    """补领离婚证 (M-7, K-6) on 离婚登记: the divorce opened by its number, the holder by ID number, the new BL 字号
+    and its PDF from the answer; what was typed is unsent until the copy is reissued."""
+    man, woman, divorce = divorced_weeks_ago(world)
+    page = clerk_page
+    page.get_by_role("menuitem", name="离婚登记").click()
+    page.locator("#dv-open").fill(divorce["divorce_id"])
+    page.get_by_role("button", name="打开").click()
+    page.get_by_role("heading", name="补领离婚证").wait_for()
+    assert page.get_by_role("button", name="撤回").count() == 0  # registered: nothing left to withdraw
+    page.locator("#dv-reissue-holder").fill(woman)
+    page.locator("#dv-reissue-reason").fill("搬家遗失")
+    opened = page.get_by_role("navigation", name="已打开页面")
+    expect(opened.get_by_role("link")).to_have_text(["工作台", "离婚登记（有未提交的内容）"])
+    page.get_by_role("button", name="补领离婚证").click()
+    done = page.get_by_role("status").filter(has_text="已补发")
+    done.wait_for()
+    number = re.search(r"BL610502-\d{4}-\d{6}", done.inner_text())
+    assert number, done.inner_text()
+    expect(opened.get_by_role("link")).to_have_text(["工作台", "离婚登记"])  # sent: closing no longer asks
+    with page.expect_download() as saved:
+        done.get_by_role("button", name="下载证书 PDF").click()
+    assert saved.value.suggested_filename == f"{number.group(0)}.pdf"
+    old = next(c for c in divorce["certificates"] if c["holder_id_number"] == woman)
+    replaced = api.get(f"/v1/marriage/certificates/{old['number']}/verification",
+                       params={"code": old["verification_code"]})
+    assert replaced.json()["valid"] is False  # K-6: the lost copy is invalid from the reissue

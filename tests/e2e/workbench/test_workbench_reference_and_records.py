@@ -15,6 +15,7 @@ import uuid
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from services.adoption.service import AdoptionService
 from services.child_welfare.service import ChildWelfareService
@@ -47,6 +48,10 @@ world, api = module_stack([MarriageService, ChildWelfareService, VagrantAidServi
 def test_a_clerk_sees_the_offices_day_done_on_the_home_page(page: Any, api: Any) -> None:
     registered = api.post(REGISTRATIONS, json=registration(*couple()), **CLERK)
     assert registered.status_code == 201, registered.text
+    man, woman = couple()
+    booked = api.post("/v1/marriage/appointments", json={"office": CLERK["office"], "date": local_today().isoformat(),
+                                                         "kind": "marriage", "id_numbers": [man, woman]}, **CLERK)
+    assert booked.status_code == 201, booked.text
     day = local_today().isoformat()
     statistics = api.get("/v1/marriage/statistics", params={"from": day, "to": day}, **CLERK)
     assert statistics.status_code == 200, statistics.text
@@ -54,6 +59,11 @@ def test_a_clerk_sees_the_offices_day_done_on_the_home_page(page: Any, api: Any)
     assert office["registrations"] >= 1
 
     as_role(page, api, "marriage_clerk", CLERK["office"])
+    # Under the counters, the first queue's table (今日预约) from the list the counter counts, ID numbers masked.
+    first = page.get_by_role("region", name="今日预约")
+    row = first.get_by_role("row").filter(has_text=f"{man[:6]}********{man[14:]}")
+    row.get_by_text("已预约").wait_for()
+    assert first.get_by_text(man).count() == 0
     done = page.get_by_role("region", name="今日办结")
     done.get_by_label(f"今日结婚登记：{office['registrations']}").wait_for()
     done.get_by_label(f"今日离婚登记：{office['divorces']}").wait_for()
@@ -243,3 +253,30 @@ def test_cemetery_staff_renew_a_plot_whose_term_ends_soon(page: Any, api: Any, w
     assert after > before  # one full term more, the server's
     page.get_by_role("row").filter(has_text=number).wait_for(state="detached")  # no longer ending soon
     screenshot(page, "funeral-plot-renewed")
+
+    # 墓位预留 as a cenotaph (衣冠冢, D-8): a plot kept by approved exception for a person a court declared dead.
+    cenotaph = f"Y-{uuid.uuid4().int % 10**6}"
+    back_then.add_plots(code, {"plots": [{"number": cenotaph, "kind": "plot", "burial_type": "ashes", "area_m2": 0.8}]},
+                        admin)
+    declared_dead = new_id_number()
+    declaration = api.post("/v1/court-declarations", as_="marriage_registrar", json={
+        "kind": "death", "id_number": declared_dead, "court": "渭南市临渭区人民法院",
+        "judgment_ref": f"(2026)陕0502民特{uuid.uuid4().int % 10**5}号",
+        "judgment_on": (local_today() - dt.timedelta(days=3)).isoformat()})
+    assert declaration.status_code == 201, declaration.text
+    page.locator("#rv-plot").fill(cenotaph)
+    page.get_by_text("为被宣告死亡的人员立衣冠冢", exact=True).click()
+    page.locator("#rv-declaration").fill(declaration.json()["declaration_id"])
+    page.locator("#rv-name").fill("王建国")
+    page.locator("#rv-id").fill(declared_dead)
+    page.locator("#rv-holder").fill("王小明")
+    page.locator("#rv-reason").fill("宣告死亡，家属立衣冠冢")
+    page.locator("#rv-approver").fill("殡葬管理科")
+    page.locator("#rv-ref").fill("YG-2026-1")
+    opened = page.get_by_role("navigation", name="已打开页面")
+    expect(opened.get_by_role("link", name=re.compile("有未提交的内容"))).to_have_count(1)
+    page.get_by_role("button", name="预留墓位").click()
+    page.get_by_text("已预留墓位（衣冠冢）").first.wait_for()
+    expect(opened.get_by_role("link", name=re.compile("有未提交的内容"))).to_have_count(0)  # sent
+    kept = api.get(f"/v1/funeral/plots/{code}.{cenotaph}", **CEMETERY_STAFF).json()
+    assert (kept["reserved"], kept["occupants"]) == (1, 0)

@@ -6278,7 +6278,8 @@ export interface components {
         /**
          * ReissueDivorceCertificate
          * @description M-7, K-2, K-6: a lost divorce certificate (补领离婚证): a new `BL` number of the reissuing office, the old
-         *     copy invalid from the reissue date.
+         *     copy invalid from the reissue date. `version` (If-Match) is the divorce application's, as on its other
+         *     commands.
          */
         ReissueDivorceCertificate: {
             /** Party Id Number */
@@ -6290,6 +6291,11 @@ export interface components {
              * @default null
              */
             reissued_on: string | null;
+            /**
+             * Version
+             * @default null
+             */
+            version: number | null;
         };
         /** Relative */
         Relative: {
