@@ -6,7 +6,7 @@ over RabbitMQ — nothing appended by hand.
 * after the spouse's remarriage, a revocation restores nothing (D-5);
 * a child whose parents are declared dead and missing is confirmed an orphan (D-6);
 * a death withdrawn as registered in error never ended the marriage, and a relief case it closed is open again
-  (D-11);
+  (D-11); a survivor's remarriage meanwhile is flagged and listed for the marriage registrar (D-11, M-3);
 * a declaration about the person of an open relief case alerts the station's staff, and so do identifying and
   taking in a declared person (D-9).
 """
@@ -285,9 +285,7 @@ def test_only_the_courts_among_bureaus_and_no_clerk_enter_a_declaration_D1(api):
 def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(api):
     husband, wife = synthetic_id_number(sex="male"), synthetic_id_number(sex="female")
     marriage = marry(api, husband, wife, on=-29)
-    death = created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
-        "id_number": husband, "died_on": day(-20), "place_division": "610502", "certificate_no": "D12345678",
-        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+    death = register_death(api, husband, died=-20)
     wait_for_status(api, wife, "widowed")
 
     created(api.post(f"/v1/funeral/deaths/{death['death_id']}/withdrawal", **REGISTRAR, json={
@@ -300,6 +298,53 @@ def test_a_death_withdrawn_as_registered_in_error_never_ended_the_marriage_D11(a
     wait_until(lambda: facts(api, wife, as_of=-10)["marital_status"] == "married", timeout=30,
                what="married on every date")
     assert facts(api, husband, as_of=-10)["alive"] is True
+
+
+def register_death(api: Api, person: str, died: int) -> dict[str, Any]:
+    return created(api.post("/v1/funeral/deaths", as_="funeral_staff", office="FH-610502", json={
+        "id_number": person, "died_on": day(died), "place_division": "610502", "certificate_no": "D12345678",
+        "issuer": "渭南市中心医院", "natural": True, "funeral_home": "FH-610502"}))
+
+
+def marriages_to_review(api: Api) -> dict[str, dict[str, Any]]:
+    """The marriage registrar's review list (every marriage flagged for review), all pages, by registration."""
+    items, cursor = [], ""
+    while True:
+        page = created(api.get(f"/v1/marriage/historical-records/review?limit=200{cursor}", **REGISTRAR))
+        items += page["items"]
+        if page["next_cursor"] is None:
+            return {item["registration_id"]: item for item in items}
+        cursor = f"&cursor={page['next_cursor']}"
+
+
+def test_a_survivors_remarriage_before_the_death_is_withdrawn_goes_to_the_registrar_D11(api):
+    """D-11 and M-3: the widow remarried while her husband was registered dead; the death is withdrawn (he is alive
+    on every date): her later marriage is flagged `spouse_death_withdrawn` and waits in the registrar's review
+    list, and the first marriage is left widowed as it was — neither revived nor dissolved — for the registrar."""
+    husband, wife, second = (synthetic_id_number(sex="male"), synthetic_id_number(sex="female"),
+                             synthetic_id_number(sex="male"))
+    first = marry(api, husband, wife, on=-29)
+    death = register_death(api, husband, died=-20)
+    wait_for_status(api, wife, "widowed")
+    later = marry(api, second, wife, on=-10)
+    assert later["registration_id"] not in marriages_to_review(api)  # nothing to look at yet
+
+    created(api.post(f"/v1/funeral/deaths/{death['death_id']}/withdrawal", **REGISTRAR, json={
+        "reason": "本人仍健在，医院撤销死亡证明", "document_ref": "CX-2026-2"}))
+
+    flagged = wait_until(lambda: (found := created(api.get(
+        f"/v1/marriage/registrations/{later['registration_id']}", **REGISTRAR)))["flags"] and found,
+        timeout=30, what="the later marriage flagged")
+    assert (flagged["flags"], flagged["status"]) == (["spouse_death_withdrawn"], "married")
+    item = marriages_to_review(api)[later["registration_id"]]
+    assert (item["review"], item["imported"], item["status"]) == (["spouse_death_withdrawn"], False, "married")
+    assert {p["id_number"] for p in item["parties"]} == {second, wife}
+
+    old = created(api.get(f"/v1/marriage/registrations/{first['registration_id']}", **REGISTRAR))
+    assert (old["status"], old["ended_on"], old["flags"]) == ("widowed", day(-20), [])  # left for the registrar
+    assert first["registration_id"] not in marriages_to_review(api)
+    assert status(api, wife)["registration_id"] == later["registration_id"]
+    wait_until(lambda: facts(api, husband, as_of=-10)["alive"], timeout=30, what="alive on every date")
 
 
 def take_in(api: Api, station: str, person: dict[str, Any]) -> dict[str, Any]:

@@ -112,9 +112,10 @@ class ReadModels:
             (list(id_numbers), on)).fetchall()
         return {person: registration_id for person, registration_id in reversed(rows)}
 
-    def flagged_imports(self, after: str | None, limit: int) -> list[str]:
-        """M-12: imported marriages flagged for review, in registration id order after `after`."""
-        rows = self.tx.execute("SELECT registration_id FROM marriages WHERE imported AND flagged"
+    def flagged_marriages(self, after: str | None, limit: int) -> list[str]:
+        """M-11, M-12, D-4, D-11: marriages flagged for a registrar's review, imported or registered here, in
+        registration id order after `after`."""
+        rows = self.tx.execute("SELECT registration_id FROM marriages WHERE flagged"
                                " AND registration_id > coalesce(%s, '') ORDER BY registration_id LIMIT %s",
                                (after, limit)).fetchall()
         return [row[0] for row in rows]

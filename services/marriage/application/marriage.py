@@ -125,8 +125,9 @@ class Marriage(Application):
             return disclosing(queries.registration_view(state), state.id_numbers)
 
     def import_reviews(self, limit: Any = None, cursor: Any = None) -> dict[str, Any]:
-        """M-12: imported marriages flagged for a registrar's review (below the ages of their date, or
-        registered after a party's death), a page at a time in registration id order."""
+        """Marriages flagged for a registrar's review, imported or registered here (M-12 below the ages of their
+        date, M-11 and D-4 registered after a party's death or death declaration, D-11 a spouse's death withdrawn
+        after the survivor remarried), a page at a time in registration id order."""
         try:
             size = 50 if limit in (None, "") else int(limit)
         except (TypeError, ValueError):
@@ -137,7 +138,7 @@ class Marriage(Application):
             raise Refusal(INVALID_QUERY, "cursor is a next_cursor", 422, [{"loc": ["query", "cursor"], "msg": "?"}])
         with self.store.db.transaction() as tx:
             uow = UnitOfWork(self.store, tx, self.correlation.metadata(), EventIds(None))
-            ids = uow.read.flagged_imports(cursor, size + 1)
+            ids = uow.read.flagged_marriages(cursor, size + 1)
             items = [queries.review_item(registrations.load_marriage(uow, rid)) for rid in ids[:size]]
         return {"items": items, "next_cursor": ids[size - 1] if len(ids) > size else None}
 

@@ -29,11 +29,11 @@ def registration_view(state: MarriageState) -> dict[str, Any]:
 
 
 def review_item(state: MarriageState) -> dict[str, Any]:
-    """M-12: an imported marriage a registrar is to review, with its flags."""
+    """A marriage a registrar is to review, with its flags (`review`) and whether it was imported (M-12)."""
     return {"registration_id": state.registration_id, "office": state.office,
             "registered_on": state.registered_on.isoformat(), "status": state.status,
             "parties": [{"id_number": p["id_number"], "name": p.get("name")} for p in state.parties],
-            "review": list(state.flags), "version": state.version}
+            "imported": state.imported, "review": list(state.flags), "version": state.version}
 
 
 def divorce_view(state: divorce.DivorceState) -> dict[str, Any]:

@@ -220,8 +220,9 @@ class Divorce(View):
 
 
 class ImportReviews(View):
-    """M-12: imported marriages flagged for a registrar's review (`review`: `below_legal_age`,
-    `registered_after_death`), paged."""
+    """Marriages flagged for a registrar's review, imported (M-12) or registered here, each with `imported` and its
+    `review` reasons: `below_legal_age` (M-12), `registered_after_death` (M-11, D-4), `spouse_death_withdrawn`
+    (D-11); paged."""
 
     items: list[dict[str, Any]]
     next_cursor: str | None = None

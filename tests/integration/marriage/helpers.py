@@ -25,6 +25,17 @@ def registration(man: str, woman: str, office: str = "MR-610502", **changes: Any
             "parties": [{"id_number": man, "name": "王小明"}, {"id_number": woman, "name": "李小红"}], **changes}
 
 
+def reviews(marriage) -> dict[str, dict[str, Any]]:  # noqa: ANN001
+    """The registrar's review list (every marriage flagged for review), read a page of one at a time so that
+    the cursor is exercised, by registration id."""
+    items, cursor = [], None
+    while True:
+        page = marriage.import_reviews(1, cursor)
+        items += page["items"]
+        if (cursor := page["next_cursor"]) is None:
+            return {item["registration_id"]: item for item in items}
+
+
 def counts(admin_db) -> dict[str, int]:  # noqa: ANN001
     tables = ("events", "marriages", "current_marriages", "certificates", "refusals", "divorces")
     with admin_db.connection() as conn:

@@ -15,7 +15,7 @@ from shared.envelope import Metadata, NewEvent, Subject
 from shared.errors import Refusal
 from shared.nameko_ext.context import Correlation
 from tests.integration.marriage.conftest import CLERK, OTHER_CLERK, REGISTRAR
-from tests.integration.marriage.helpers import counts, couple, days, events_of, refusal_of, registration
+from tests.integration.marriage.helpers import counts, couple, days, events_of, refusal_of, registration, reviews
 from tests.support.event_samples import payload_of
 from tests.support.synthetic_ids import synthetic_id_number
 
@@ -143,6 +143,8 @@ def test_a_marriage_registered_after_the_date_of_death_is_flagged_for_review_M11
 
     view = marriage.registration(registration_id)
     assert (view["status"], view["flags"]) == ("married", ["registered_after_death"])
+    listed = reviews(marriage)[registration_id]  # in the registrar's review list, though registered here
+    assert (listed["review"], listed["imported"], listed["status"]) == (["registered_after_death"], False, "married")
 
 
 def test_a_death_corrected_to_another_person_revives_the_marriage_unless_the_survivor_remarried_M11(

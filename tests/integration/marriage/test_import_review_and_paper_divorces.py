@@ -11,7 +11,7 @@ import pytest
 
 from shared.errors import Refusal
 from tests.integration.marriage.conftest import CLERK, REGISTRAR
-from tests.integration.marriage.helpers import counts, registration
+from tests.integration.marriage.helpers import counts, registration, reviews
 from tests.support.synthetic_ids import id_number_of
 
 pytestmark = pytest.mark.integration
@@ -38,15 +38,9 @@ def test_M12_a_record_below_the_ages_of_its_date_is_imported_flagged_and_listed(
     assert event.payload["review"] == ["below_legal_age"]
     assert marriage.person_status(wife)["marital_status"] == "married"
 
-    reviews, cursor = [], None  # the registrar's list of imports to review, page by page
-    while True:
-        page = marriage.import_reviews(1, cursor)
-        reviews += page["items"]
-        if (cursor := page["next_cursor"]) is None:
-            break
-    [item] = [i for i in reviews if i["registration_id"] == listed["registration_id"]]
-    assert (item["review"], item["status"], item["parties"][1]["id_number"]) == (["below_legal_age"], "married",
-                                                                                  wife)
+    item = reviews(marriage)[listed["registration_id"]]  # the registrar's review list, page by page
+    assert (item["review"], item["imported"], item["status"], item["parties"][1]["id_number"]) == (
+        ["below_legal_age"], True, "married", wife)
     assert marriage.registration(listed["registration_id"])["flags"] == ["below_legal_age"]
     with pytest.raises(Refusal):
         marriage.import_reviews(0)
