@@ -34,6 +34,11 @@ export const ACCOUNT_ROLE_OFFICE: Record<string, string> = {
   marriage_clerk: 'MR-', relief_staff: 'RS-', funeral_staff: 'FH-',
 }
 export const APPOINTMENT_STATUS: Record<string, string> = { booked: '已预约', cancelled: '已取消', missed: '未到' }
+// 待复核婚姻登记: why a marriage is flagged for a registrar's review (docs/marriage.md; M-11, M-12, D-4, D-11).
+export const MARRIAGE_REVIEW: Record<string, string> = {
+  below_legal_age: '登记时未达当时法定婚龄', registered_after_death: '登记日期在当事人死亡（或被宣告死亡）之后',
+  spouse_death_withdrawn: '配偶死亡登记已撤回（前婚姻待处理）',
+}
 export const APPOINTMENT_KIND: Record<string, string> = { marriage: '结婚', divorce: '离婚' }
 export const STAGE: Record<string, string> = {
   awaiting_township_check: '待乡镇审核', awaiting_decision: '待县级审批', confirmed: '保障中', terminated: '已终止',

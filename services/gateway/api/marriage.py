@@ -58,8 +58,7 @@ def import_historical_records(call: Call) -> Reply:
 
 
 def import_reviews(call: Call) -> Reply:
-    """Marriages flagged for a registrar's review, imported or not (M-11, M-12, D-4, D-11), paged (`limit`,
-    `cursor`)."""
+    """Every marriage flagged for a registrar's review, imported or not (M-11, M-12, D-4, D-11), paged."""
     return Reply(call.rpc("marriage").import_reviews(call.query.get("limit"), call.query.get("cursor")))
 
 

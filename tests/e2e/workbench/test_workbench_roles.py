@@ -2,7 +2,7 @@
 staff take in a minor, see the referral on the case page, refer the child to hospital (V-3) and record a
 refusal of aid (V-2); an admin creates an account and that person signs in; funeral staff register a death,
 find it waiting for cremation, correct it (F-7) and record its storage (F-2); a registrar uploads a historical
-import, reads the per-row conflict report and finds the record imported below the marriage ages in 补录待复核
+import, reads the per-row conflict report and finds the record imported below the marriage ages in 待复核婚姻登记
 (M-12). axe-core finds no serious violations on each main page; screenshots are kept as artifacts
 (docs/workbench.md shows some)."""
 
@@ -164,12 +164,13 @@ def test_a_registrar_uploads_a_historical_import_and_reads_the_conflict_report(p
     screenshot(page, "registrar-import-conflicts")
     no_serious_violations(page)
 
-    # M-12: the marriage imported below the ages of its date waits in 补录待复核, counted on the home page, and
-    # opens its 登记记录.
+    # M-12: the marriage imported below the ages of its date waits in 待复核婚姻登记 (every flagged marriage, this one
+    # marked 历史补录), counted on the home page, and opens its 登记记录.
     page.get_by_role("menuitem", name="工作台").click()
-    page.get_by_role("link", name=re.compile(r"补录待复核：[1-9]")).click()
+    page.get_by_role("link", name=re.compile(r"待复核婚姻登记：[1-9]")).click()
     review = page.get_by_role("row").filter(has_text=f"{young[:6]}********{young[14:]}")
     review.get_by_text("登记时未达当时法定婚龄").wait_for()
+    assert review.get_by_text("历史补录").is_visible()
     no_serious_violations(page)
     screenshot(page, "registrar-import-reviews")
     review.get_by_role("link", name="查看").click()

@@ -1666,7 +1666,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** M-12: imported marriages flagged for review, paged (`limit`, `cursor`). */
+        /** Every marriage flagged for a registrar's review, imported or not (M-11, M-12, D-4, D-11), paged. */
         get: operations["marriage.import_reviews"];
         put?: never;
         post?: never;
@@ -4849,8 +4849,9 @@ export interface components {
         };
         /**
          * ImportReviews
-         * @description M-12: imported marriages flagged for a registrar's review (`review`: `below_legal_age`,
-         *     `registered_after_death`), paged.
+         * @description Marriages flagged for a registrar's review, imported (M-12) or registered here, each with `imported` and its
+         *     `review` reasons: `below_legal_age` (M-12), `registered_after_death` (M-11, D-4), `spouse_death_withdrawn`
+         *     (D-11); paged.
          */
         ImportReviews: {
             /** Items */
