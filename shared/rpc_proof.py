@@ -81,8 +81,8 @@ class Assertion:
                      bureau=self.bureau)
 
     def viewer(self) -> dict[str, Any]:
-        """What the timeline filters by (role and scopes)."""
-        return {"role": self.role, "scopes": list(self.scopes)}
+        """What the timeline filters by (role and scopes; a bureau's name, for reads only one bureau makes)."""
+        return {"role": self.role, "scopes": list(self.scopes), "bureau": self.bureau}
 
 
 def _config_path(value: str | os.PathLike[str] | None, default: str) -> Path:

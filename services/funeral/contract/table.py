@@ -18,6 +18,7 @@ RECORD = r.DeathRecorded  # the answer of a command on a death record
 # at a registry, and D-11 withdrawals by a registrar.
 DECLARATIONS = "/v1/court-declarations"
 DECLARERS = frozenset({"marriage_registrar", "bureau"})
+DECLARING_BUREAU = "courts"  # D-1: the one bureau whose system writes declarations (and reads D-2's sightings)
 REGISTRARS = frozenset({"marriage_registrar"})
 DECLARATION = f"{DECLARATIONS}/<declaration_id>"
 

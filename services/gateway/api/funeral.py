@@ -26,7 +26,7 @@ import dataclasses
 from services.funeral.contract import queries, responses
 from services.funeral.contract.commands import DeclareByCourt
 from services.funeral.contract.seen_alive import SeenAlive
-from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, PREFIX
+from services.funeral.contract.table import COMMANDS, DECLARATION, DECLARATIONS, DECLARING_BUREAU, PREFIX
 from services.gateway.access_log import AccessRecord
 from services.gateway.api.common import command_routes, parsed_query
 from services.gateway.problems import FieldError, Problem
@@ -45,7 +45,6 @@ REVIEWERS = {"marriage_registrar", "admin"}  # D-8: the dates of death to review
 ID_READERS = RECORD_READERS | {"marriage_registrar"}
 # D-1: court declarations are read by who enters them (registrars, the courts) and by funeral staff and admins.
 DECLARATION_READERS = {"marriage_registrar", "bureau", "funeral_staff", "admin"}
-WRITING_BUREAU = "courts"  # D-1: the one bureau whose system writes
 NO_SIGHTINGS = {INVALID_SUBJECT}  # D-2: the timeline's answer that means "never seen"
 SIGHTINGS_READ = "timeline.seen_alive"  # D-2: the access-log action of the sightings read
 SIGHTINGS_PURPOSE = "D-2: a court's judgment checked against civreg seeing the person alive"
@@ -78,7 +77,7 @@ def _courts_only(call: Call) -> None:
     """D-1: of the bureaus, only the courts' system enters or reads declarations (the service checks again)."""
     principal = call.principal
     assert principal is not None
-    if principal.role == "bureau" and principal.bureau != WRITING_BUREAU:
+    if principal.role == "bureau" and principal.bureau != DECLARING_BUREAU:
         raise Problem(403, FORBIDDEN, "only the courts' system enters court declarations")
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from pydantic_core import to_jsonable_python
 
 from services.funeral.contract.seen_alive import SEEN_ALIVE, seen_after, sightings
-from services.funeral.contract.table import DECLARERS
+from services.funeral.contract.table import DECLARERS, DECLARING_BUREAU
 from services.timeline.adapters import projection
 from services.timeline.adapters.projection import Shown
 from services.timeline.contract.feed import SPECVERSION, source_of
@@ -118,7 +118,7 @@ class Queries:
         timeline: a court's judgment is checked against all of civreg, and the refusal names only these. For
         who enters a declaration (registrars, the courts' system), whose gateway route records the read with its
         purpose; a person never seen, or unknown, has none."""
-        if not isinstance(viewer, dict) or viewer.get("role") not in DECLARERS:
+        if not _declares(viewer):
             raise Refusal(FORBIDDEN, "civreg's sightings of a person are read to enter a court declaration", 403)
         day = _date(after)
         if day is None:
@@ -217,6 +217,13 @@ def _may_address(visibility: Visibility, subject: str, person: str) -> bool:
     """A temporary id that stands for another person is a relief case's link to them: a caller without the
     `case` class who addresses the person by it gets the 404 of an unknown id, not the person (issue 14)."""
     return subject == person or visibility.sees_cases
+
+
+def _declares(viewer: Any) -> bool:
+    """D-1: who enters a court declaration — a registrar, or the courts' system and no other bureau."""
+    if not isinstance(viewer, dict) or viewer.get("role") not in DECLARERS:
+        return False
+    return viewer["role"] != "bureau" or viewer.get("bureau") == DECLARING_BUREAU
 
 
 def _check_subject(subject: Any) -> None:

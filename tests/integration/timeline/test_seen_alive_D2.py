@@ -15,7 +15,7 @@ from tests.support.synthetic_ids import synthetic_id_number
 pytestmark = pytest.mark.integration
 
 REGISTRAR = {"role": "marriage_registrar", "scopes": []}
-COURTS = {"role": "bureau", "scopes": ["status"]}
+COURTS = {"role": "bureau", "scopes": ["status"], "bureau": "courts"}
 
 
 def test_d2_every_services_sightings_after_the_date_as_service_and_day_only(world):
@@ -43,7 +43,9 @@ def test_d2_every_services_sightings_after_the_date_as_service_and_day_only(worl
 
 def test_d2_only_who_enters_a_declaration_reads_the_sightings(world):
     queries = world.queries()
-    for caller in ({"role": "relief_staff", "scopes": []}, {"role": "marriage_clerk", "scopes": []}, None):
+    another_bureau = {"role": "bureau", "scopes": ["status"], "bureau": "public_security"}
+    for caller in ({"role": "relief_staff", "scopes": []}, {"role": "marriage_clerk", "scopes": []}, another_bureau,
+                   {"role": "bureau", "scopes": ["status"]}, None):
         with pytest.raises(Refusal) as refused:
             queries.seen_alive(synthetic_id_number(), "2020-01-01", caller)
         assert (refused.value.code, refused.value.status) == ("forbidden", 403)
