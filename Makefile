@@ -88,7 +88,7 @@ logs:
 	@tail -n 20 $(RUN_DIR)/*.log
 
 test: $(VENV)/.installed infra system-packages web browser
-	$(BIN)/pytest tests/unit tests/integration tests/e2e -q
+	tests/run_suite.sh
 	cd web && npx vitest run
 
 test-unit: $(VENV)/.installed system-packages

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# `make test`'s pytest run: the suite as two pytest processes at once, one per core.
+#
+# Most of the suite's time is one Python process: the gateway and the services of an end-to-end module run
+# as nameko containers inside pytest itself (tests/support/stack.py), so a single run keeps about one core
+# busy while PostgreSQL and RabbitMQ leave the other half idle. The two shards below are whole directories,
+# chosen by their measured durations (`pytest --durations=0`): the schemathesis contract run, the fault
+# tests and the browser journeys in one, everything else in the other. Each shard is a test run of its own
+# (its own schemas and virtual hosts, tests/support/infrastructure.py), so they never see each other's data.
+#
+# Extra arguments go to both shards (`tests/run_suite.sh -x`). CIVREG_TEST_SHARDS=1 runs one process.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+PYTEST=${PYTEST:-.venv/bin/pytest}
+HEAVY=(tests/e2e/contract tests/e2e/faults tests/e2e/workbench)
+
+if [ "${CIVREG_TEST_SHARDS:-2}" = 1 ]; then
+    exec "$PYTEST" tests/unit tests/integration tests/e2e -q "$@"
+fi
+
+ignored=()
+for directory in "${HEAVY[@]}"; do ignored+=("--ignore=$directory"); done
+
+log=$(mktemp -t civreg-test-shard.XXXXXX)
+trap 'rm -f "$log"' EXIT
+
+# The heavy shard writes to a file and is shown whole when it ends; the other one prints as it goes.
+"$PYTEST" "${HEAVY[@]}" -q "$@" >"$log" 2>&1 &
+heavy=$!
+"$PYTEST" tests/unit tests/integration tests/e2e "${ignored[@]}" -q "$@"
+rest=$?
+wait "$heavy"
+heavy_status=$?
+
+echo
+echo "== shard: ${HEAVY[*]} =="
+cat "$log"
+echo
+echo "pytest exit status: the rest $rest, ${HEAVY[*]} $heavy_status"
+# pytest exits 5 when a shard collected no test (a directory emptied by a selection): that is not a failure.
+for status in "$rest" "$heavy_status"; do
+    if [ "$status" != 0 ] && [ "$status" != 5 ]; then exit "$status"; fi
+done
