@@ -14,6 +14,7 @@ from services.timeline.contract.feed import FeedPage
 from services.timeline.domain import cursor
 from shared.errors import Refusal
 from tests.integration.timeline.conftest import ADMIN
+from tests.integration.timeline.test_entry_refs import PAYLOADS
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
@@ -194,6 +195,10 @@ def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_inc
                      subject=person, died_on="2024-05-01",
                      changes={"id_number": {"from": "…", "to": "…"}}),
     ])
+    # Every shape of payload `entry_refs` is tested on: the copy computes `refs` from each chunk's key names.
+    world.project("funeral", *[
+        world.append("funeral", f"death-shape{n}", "funeral.PayloadShape", [(synthetic_id_number(), "deceased")],
+                     **payload) for n, payload in enumerate(PAYLOADS)])
     live = projection_rows(world, 1)
     assert len(live["aliases"]) >= 5  # links, unlinks, and the corrected death's move
     assert Rebuild(world.timeline, world.readers).run().generation == 2
