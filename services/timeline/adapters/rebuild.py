@@ -9,9 +9,9 @@
    events that may link or unlink a temporary id are read into Python, in position order, for their aliases.
    (Reading every row into Python and COPYing it back cost a text round trip and a second JSON parse of every
    payload: docs/benchmarks.md, "Timeline".)
-3. The tables' primary keys are built once, over all their rows, and the tables are attached as the new
-   generation's partitions (`seal_generation`): row-by-row index inserts cost the copy of `entry_subjects`
-   about as much as the rows themselves (docs/benchmarks.md, "fourth pass").
+3. The tables' primary keys are built once over all their rows, the two at once (`key_generation`), and the
+   tables are attached as the new generation's partitions (`seal_generation`): inserting row by row into the
+   key of `entry_subjects`, whose order is the subjects' ids, cost its copy about as much as the rows did.
 4. The new generation catches up event by event with what the sources appended meanwhile.
 5. Switch-over, in one transaction: take the switch lock exclusively (live writers hold it shared, so none
    is half-way), project the last events, retire the live generation and make the new one live.
@@ -159,15 +159,21 @@ class Rebuild:
         return copied
 
     def _seal(self, generation: int) -> None:
-        """The copied tables keyed and attached; then the checkpoints of sources whose positions were not dense
-        (`advance_checkpoint` reads `entries`, which shows the generation only from here on)."""
+        """The copied tables keyed (the two keys at once, on two connections) and attached; then the checkpoints
+        of sources whose positions were not dense (`advance_checkpoint` reads `entries`, which shows the
+        generation only from here on)."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="timeline-rebuild") as pool:
+            keys = [pool.submit(self._execute, sql.SQL("SELECT key_generation(%s, %s)"), (generation, table))
+                    for table in ("entries", "entry_subjects")]
+            for built in keys:
+                built.result()
         with self.db.transaction() as tx:
             tx.execute("SELECT seal_generation(%s)", (generation,))
             for (source,) in tx.execute("SELECT source FROM checkpoints WHERE generation = %s AND position = 0",
                                         (generation,)).fetchall():
                 projection.advance_checkpoint(tx, generation, source)
 
-    def _execute(self, statement: sql.Composed, params: dict) -> int:
+    def _execute(self, statement: sql.Composable, params: Mapping | tuple) -> int:
         with self.db.connection() as conn:
             return conn.execute(statement, params).rowcount
 

@@ -7,7 +7,7 @@
 -- `entry_subjects` as before; only the live generation's partitions, attached, ever receive live writes.
 --
 -- The service's role owns no table, so creating, attaching and dropping a generation's tables happen in the
--- three functions below, which run as the schema's owner and touch nothing but the tables of the generation
+-- four functions below, which run as the schema's owner and touch nothing but the tables of the generation
 -- they are given.
 --
 -- Upgrade: the rows of generations other than the live one are left-overs (an interrupted rebuild's, or a
@@ -81,9 +81,30 @@ BEGIN
                    'entry_subjects_g' || p_generation);
 END $$;
 
--- The keys of a building generation's tables, built once over the loaded rows, and the tables attached: from
--- here on its rows are read and written through `entries` and `entry_subjects`. Attaching takes a lock that
--- lets the live generation's readers and writers go on.
+-- The primary key of one of a building generation's tables ('entries' or 'entry_subjects'), built once over
+-- the loaded rows (a sort). A function per table, so that the rebuild builds the two at once on two
+-- connections.
+CREATE FUNCTION key_generation(p_generation integer, p_table text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {{schema}}, pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM generations WHERE generation = p_generation AND state = 'building') THEN
+        RAISE EXCEPTION 'generation % is not being built', p_generation;
+    END IF;
+    IF p_table = 'entries' THEN
+        EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (generation, source, global_position)',
+                       'entries_g' || p_generation, 'entries_g' || p_generation || '_pkey');
+    ELSIF p_table = 'entry_subjects' THEN
+        EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (generation, subject_id, source,'
+                       ' global_position, role)', 'entry_subjects_g' || p_generation,
+                       'entry_subjects_g' || p_generation || '_pkey');
+    ELSE
+        RAISE EXCEPTION 'no table %', p_table;
+    END IF;
+END $$;
+
+-- A building generation's tables attached (a key not built yet is built here): from now on its rows are read
+-- and written through `entries` and `entry_subjects`, and the trigger fills `refs`. Attaching takes a lock
+-- that lets the live generation's readers and writers go on, and no scan (the tables' checks).
 CREATE FUNCTION seal_generation(p_generation integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {{schema}}, pg_catalog, pg_temp AS $$
 DECLARE
@@ -93,10 +114,6 @@ BEGIN
     IF NOT EXISTS (SELECT 1 FROM generations WHERE generation = p_generation AND state = 'building') THEN
         RAISE EXCEPTION 'generation % is not being built', p_generation;
     END IF;
-    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (generation, source, global_position)',
-                   v_entries, v_entries || '_pkey');
-    EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I PRIMARY KEY (generation, subject_id, source, global_position,'
-                   ' role)', v_subjects, v_subjects || '_pkey');
     EXECUTE format('ALTER TABLE entries ATTACH PARTITION %I FOR VALUES IN (%s)', v_entries, p_generation);
     EXECUTE format('ALTER TABLE entry_subjects ATTACH PARTITION %I FOR VALUES IN (%s)', v_subjects, p_generation);
     EXECUTE format('REVOKE ALL ON %I, %I FROM {{role}}', v_entries, v_subjects);
@@ -112,5 +129,7 @@ BEGIN
     EXECUTE format('DROP TABLE IF EXISTS %I, %I', 'entries_g' || p_generation, 'entry_subjects_g' || p_generation);
 END $$;
 
-REVOKE ALL ON FUNCTION open_generation(integer), seal_generation(integer), drop_generation(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION open_generation(integer), seal_generation(integer), drop_generation(integer) TO {{role}};
+REVOKE ALL ON FUNCTION open_generation(integer), key_generation(integer, text), seal_generation(integer),
+    drop_generation(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION open_generation(integer), key_generation(integer, text), seal_generation(integer),
+    drop_generation(integer) TO {{role}};
