@@ -15,7 +15,8 @@
 4. The new generation catches up event by event with what the sources appended meanwhile.
 5. Switch-over, in one transaction: take the switch lock exclusively (live writers hold it shared, so none
    is half-way), project the last events, retire the live generation and make the new one live.
-6. The retired generation's tables are dropped (`drop_generation`), its other rows deleted.
+6. The retired generation's tables are dropped (`drop_generation`, each table in a transaction of its own),
+   its other rows deleted.
 
 Live writers only ever write the live generation; nobody but the rebuild writes the one being built, so
 the bulk copy needs no conflict handling: the primary keys, built after it, would refuse a duplicate. Keys
@@ -44,6 +45,10 @@ REBUILD_LOCK = 4  # advisory lock namespace: one rebuild at a time per timeline 
 
 class RebuildRunning(RuntimeError):
     pass
+
+
+DROP_LOCK_WAIT = "2s"  # a drop waits this long for the parent's lock, then lets the queries queued behind it go
+DROP_ATTEMPTS = 10
 
 CHUNK = 50_000  # source positions a step: the progress line moves, and no statement runs for long
 _SPAN = " WHERE e.global_position > %(low)s AND e.global_position <= %(high)s"
@@ -205,14 +210,30 @@ class Rebuild:
     def _drop_retired(self) -> None:
         self._drop(("retired",))
 
+    def _drop_table(self, generation: int, table: str) -> None:
+        """One of a generation's tables dropped, in a transaction of its own (`drop_generation`, migrations/0005):
+        an instant's exclusive lock on its parent, where deleting the rows cost a pass over them and their index
+        entries. Queries and live writers that come while the drop waits for the lock queue behind it, so it
+        waits at most `DROP_LOCK_WAIT` and tries again."""
+        for attempt in range(DROP_ATTEMPTS):
+            try:
+                with self.db.transaction() as tx:
+                    tx.execute(f"SET LOCAL lock_timeout = '{DROP_LOCK_WAIT}'")
+                    tx.execute("SELECT drop_generation(%s, %s)", (generation, table))
+                return
+            except psycopg.errors.LockNotAvailable:
+                if attempt == DROP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.1)
+
     def _drop(self, states: tuple[str, ...]) -> None:
+        with self.db.connection() as conn:
+            stale = [row[0] for row in conn.execute("SELECT generation FROM generations WHERE state = ANY(%s)",
+                                                    (list(states),))]
+        for generation in stale:
+            for table in ("entries", "entry_subjects"):
+                self._drop_table(generation, table)
         with self.db.transaction() as tx:
-            stale = [row[0] for row in tx.execute("SELECT generation FROM generations WHERE state = ANY(%s)",
-                                                  (list(states),))]
-            for generation in stale:
-                # Its tables dropped: a lock on `entries` and `entry_subjects` for an instant, where deleting
-                # the rows cost a pass over them and their index entries.
-                tx.execute("SELECT drop_generation(%s)", (generation,))
             for table in ("aliases", "checkpoints"):
                 tx.execute(f"DELETE FROM {table} WHERE generation = ANY(%s)", (stale,))
             tx.execute("DELETE FROM generations WHERE generation = ANY(%s)", (stale,))

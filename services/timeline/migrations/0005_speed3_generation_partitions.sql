@@ -119,17 +119,24 @@ BEGIN
     EXECUTE format('REVOKE ALL ON %I, %I FROM {{role}}', v_entries, v_subjects);
 END $$;
 
--- A retired or abandoned generation's tables dropped, attached or not (never the live generation's).
-CREATE FUNCTION drop_generation(p_generation integer) RETURNS void
+-- One of a retired or abandoned generation's tables dropped ('entries' or 'entry_subjects'), attached or not
+-- (never the live generation's). Dropping a partition locks its parent alone for an instant (the parent first,
+-- as every query and writer locks it): a table per call, each in a transaction of its own, so that the rebuild
+-- never holds one parent while it waits for the other, which a query holding that one and waiting for the
+-- first would make a deadlock.
+CREATE FUNCTION drop_generation(p_generation integer, p_table text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {{schema}}, pg_catalog, pg_temp AS $$
 BEGIN
     IF EXISTS (SELECT 1 FROM generations WHERE generation = p_generation AND state = 'live') THEN
         RAISE EXCEPTION 'generation % is live', p_generation;
     END IF;
-    EXECUTE format('DROP TABLE IF EXISTS %I, %I', 'entries_g' || p_generation, 'entry_subjects_g' || p_generation);
+    IF p_table NOT IN ('entries', 'entry_subjects') THEN
+        RAISE EXCEPTION 'no table %', p_table;
+    END IF;
+    EXECUTE format('DROP TABLE IF EXISTS %I', p_table || '_g' || p_generation);
 END $$;
 
 REVOKE ALL ON FUNCTION open_generation(integer), key_generation(integer, text), seal_generation(integer),
-    drop_generation(integer) FROM PUBLIC;
+    drop_generation(integer, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION open_generation(integer), key_generation(integer, text), seal_generation(integer),
-    drop_generation(integer) TO {{role}};
+    drop_generation(integer, text) TO {{role}};

@@ -16,6 +16,7 @@ from shared.errors import Refusal
 from tests.integration.timeline.conftest import ADMIN
 from tests.integration.timeline.test_entry_refs import PAYLOADS
 from tests.support.synthetic_ids import synthetic_id_number
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -205,3 +206,27 @@ def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_inc
     assert projection_rows(world, 2) == live
     assert world.queries().timeline(temporary, None, None, ADMIN)["person"] == temporary
     assert world.queries().timeline(other, None, None, ADMIN)["person"] == person
+
+
+def test_dropping_the_retired_generation_never_deadlocks_a_reader_that_holds_one_table_and_wants_the_other(world):
+    """Each of a retired generation's tables is dropped in a transaction of its own (the drop locks the
+    partition's parent): a reader that has read `entry_subjects` and goes on to `entries` must not meet a
+    rebuild holding `entries` while it waits for `entry_subjects` — PostgreSQL would end one of them."""
+    persons = some_history(world, persons=2)
+    finished: list[object] = []
+    with world.timeline.transaction() as reader:
+        assert reader.execute("SELECT count(*) FROM entry_subjects WHERE subject_id = %s",
+                              (persons[0],)).fetchone()[0] == 3
+        rebuild = threading.Thread(target=lambda: finished.append(Rebuild(world.timeline, world.readers).run()))
+        rebuild.start()
+
+        def dropping_waits() -> bool:
+            with world.timeline.connection() as conn:
+                return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                    " AND query LIKE %s", ("%drop_generation%",)).fetchone()[0] > 0
+
+        wait_until(dropping_waits, timeout=60, what="the rebuild waiting to drop the retired subjects")
+        # On to `entries` in the same transaction: the retired generation's table is gone already.
+        assert reader.execute("SELECT count(*) FROM entries").fetchone()[0] == 6
+    rebuild.join(timeout=60)
+    assert finished and finished[0].generation == 2
