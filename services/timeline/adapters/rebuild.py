@@ -1,20 +1,27 @@
 """Rebuilding the projection from zero (architecture.md, "Timeline projector"), while the live one answers.
 
-1. A new generation is registered as `building` (the leftovers of an interrupted rebuild are dropped first).
-2. Each source store is copied into the new generation inside PostgreSQL, up to the head the source had when
-   its copy began: `INSERT … SELECT` from the source's `events` (a schema of the same database, which the
-   timeline's role reads), entries and their subjects at once on two connections, 50,000 positions a step.
-   Only the events that may link or unlink a temporary id are read into Python, in position order, for
-   their aliases. (Reading every row into Python and COPYing it back cost a text round trip and a second
-   JSON parse of every payload: docs/benchmarks.md, "Timeline".)
-3. The new generation catches up event by event with what the sources appended meanwhile.
-4. Switch-over, in one transaction: take the switch lock exclusively (live writers hold it shared, so none
+1. A new generation is registered as `building` (the leftovers of an interrupted rebuild are dropped first),
+   and its two tables are made (`open_generation`, migrations/0005): `entries_g<N>` and `entry_subjects_g<N>`,
+   not yet partitions of `entries` and `entry_subjects`, and with no primary key.
+2. Each source store is copied into them inside PostgreSQL, up to the head the source had when its copy
+   began: `INSERT … SELECT` from the source's `events` (a schema of the same database, which the timeline's
+   role reads), entries and their subjects at once on two connections, 50,000 positions a step. Only the
+   events that may link or unlink a temporary id are read into Python, in position order, for their aliases.
+   (Reading every row into Python and COPYing it back cost a text round trip and a second JSON parse of every
+   payload: docs/benchmarks.md, "Timeline".)
+3. The tables' primary keys are built once over all their rows, the two at once (`key_generation`), and the
+   tables are attached as the new generation's partitions (`seal_generation`): inserting row by row into the
+   key of `entry_subjects`, whose order is the subjects' ids, cost its copy about as much as the rows did.
+4. The new generation catches up event by event with what the sources appended meanwhile.
+5. Switch-over, in one transaction: take the switch lock exclusively (live writers hold it shared, so none
    is half-way), project the last events, retire the live generation and make the new one live.
-5. The retired generation's rows are deleted.
+6. The retired generation's tables are dropped (`drop_generation`, each table in a transaction of its own),
+   its other rows deleted.
 
 Live writers only ever write the live generation; nobody but the rebuild writes the one being built, so
-the bulk copy needs no conflict handling. Keys are source positions, so the rebuilt rows — and the
-change feed's cursors, which name them — are the same as before.
+the bulk copy needs no conflict handling: the primary keys, built after it, would refuse a duplicate. Keys
+are source positions, so the rebuilt rows — and the change feed's cursors, which name them — are the same as
+before.
 """
 
 from __future__ import annotations
@@ -39,19 +46,32 @@ REBUILD_LOCK = 4  # advisory lock namespace: one rebuild at a time per timeline 
 class RebuildRunning(RuntimeError):
     pass
 
+
+DROP_LOCK_WAIT = "2s"  # a drop waits this long for the parent's lock, then lets the queries queued behind it go
+DROP_ATTEMPTS = 10
+
 CHUNK = 50_000  # source positions a step: the progress line moves, and no statement runs for long
 _SPAN = " WHERE e.global_position > %(low)s AND e.global_position <= %(high)s"
+# Into the building generation's own tables, by name (`{entries}`, `{subjects}`): they have no key yet, and
+# no trigger: `{refs}` is the expression `refs_expression` makes for the chunk.
 _COPY_ENTRIES = sql.SQL(
-    "INSERT INTO entries (generation, source, global_position, event_id, stream_id, stream_version, event_type,"
-    " occurred_on, recorded_at, subjects, payload, metadata)"
+    "INSERT INTO {entries} (generation, source, global_position, event_id, stream_id, stream_version, event_type,"
+    " occurred_on, recorded_at, subjects, payload, metadata, refs)"
     " SELECT %(generation)s, %(source)s, e.global_position, e.event_id, e.stream_id, e.stream_version, e.event_type,"
-    " e.occurred_on, e.recorded_at, e.subjects, e.payload, e.metadata FROM {events} e" + _SPAN
+    " e.occurred_on, e.recorded_at, e.subjects, e.payload, e.metadata, {refs} FROM {events} e" + _SPAN
     + " ORDER BY e.global_position")
-# The persons of each event, each (id, role) once, as the live projection writes them.
+# The names a chunk's payloads hold that `entry_refs` (migrations/0004) may take: its test on the key.
+_REF_KEYS = sql.SQL(
+    "SELECT DISTINCT k FROM {events} e CROSS JOIN LATERAL jsonb_object_keys(e.payload) AS k" + _SPAN
+    + " AND k <> 'unlinked_temporary_id'"
+    " AND (k LIKE '%%\\_id' OR k IN ('certificate_no', 'cremation_certificate', 'document_ref'))")
+_KEYS_A_CALL = 40  # jsonb_build_object takes at most 100 arguments
+# The persons of each event, each (id, role) once, as the live projection writes them. `jsonb_to_recordset`
+# takes both fields out of each subject in one pass (`jsonb_array_elements` and two `->>` cost a third more).
 _COPY_SUBJECTS = sql.SQL(
-    "INSERT INTO entry_subjects (generation, subject_id, source, global_position, role)"
-    " SELECT DISTINCT %(generation)s, s->>'id', %(source)s, e.global_position, s->>'role'"
-    " FROM {events} e CROSS JOIN LATERAL jsonb_array_elements(e.subjects) AS s" + _SPAN)
+    "INSERT INTO {subjects} (generation, subject_id, source, global_position, role)"
+    " SELECT DISTINCT %(generation)s, s.id, %(source)s, e.global_position, s.role"
+    " FROM {events} e CROSS JOIN LATERAL jsonb_to_recordset(e.subjects) AS s (id text, role text)" + _SPAN)
 # The events that may change an alias: a subject with the temporary role, the unlink field among the
 # payload's keys (`alias_changes` reads it there), or a corrected death (the same test the live projection
 # makes). The key is tested on the stored jsonb: rendering every payload as text to search it cost the
@@ -93,6 +113,7 @@ class Rebuild:
             report = RebuildReport(self._begin())
             for source, source_db in self.sources.items():
                 report.copied[source] = self._copy(report.generation, source, source_db, started)
+            self._seal(report.generation)
             report.caught_up = self._catch_up(report.generation)
             report.caught_up += self._switch(report.generation)
             self._drop_retired()
@@ -105,6 +126,7 @@ class Rebuild:
         with self.db.transaction() as tx:
             generation = tx.execute("SELECT coalesce(max(generation), 0) + 1 FROM generations").fetchone()[0]
             tx.execute("INSERT INTO generations (generation, state) VALUES (%s, 'building')", (generation,))
+            tx.execute("SELECT open_generation(%s)", (generation,))
         return generation
 
     def _copy(self, generation: int, source: str, source_db: Database, started: float) -> int:
@@ -113,6 +135,8 @@ class Rebuild:
         `entry_subjects` are filled at once on two connections, a chunk of positions at a time; only the few
         events that may link or unlink a temporary id come to Python, in position order."""
         events = sql.Identifier(source_db.schema, "events")
+        tables = {"events": events, "entries": sql.Identifier(f"entries_g{generation}"),
+                  "subjects": sql.Identifier(f"entry_subjects_g{generation}")}
         with self.db.connection() as conn:
             head = conn.execute(sql.SQL("SELECT coalesce(max(global_position), 0) FROM {}").format(events)
                                 ).fetchone()[0]
@@ -121,24 +145,40 @@ class Rebuild:
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="timeline-rebuild") as pool:
             for low in range(0, head, CHUNK):
                 span = {"generation": generation, "source": source, "low": low, "high": min(head, low + CHUNK)}
-                writes = [pool.submit(self._execute, statement.format(events=events), span)
-                          for statement in (_COPY_ENTRIES, _COPY_SUBJECTS)]
+                subjects = pool.submit(self._execute, _COPY_SUBJECTS.format(**tables), span)
+                with self.db.connection() as conn:
+                    keys = sorted(row[0] for row in conn.execute(_REF_KEYS.format(**tables), span))
+                refs, key_params = refs_expression(keys)
+                entries = pool.submit(self._execute, _COPY_ENTRIES.format(**tables, refs=refs), {**span, **key_params})
                 with self.db.connection() as conn:
                     candidates = conn.execute(_ALIAS_CANDIDATES.format(events=events), {
                         **span, "temporary": Jsonb([{"role": TEMPORARY_ROLE}]), "unlink": UNLINK_FIELD,
                         "corrected": DEATH_CORRECTED}).fetchall()
                     _write_aliases(conn, generation, source, candidates, links)
-                copied += writes[0].result()
-                writes[1].result()
+                copied += entries.result()
+                subjects.result()
                 self.progress(source, copied, head, time.perf_counter() - started)
         with self.db.transaction() as tx:
             tx.execute("INSERT INTO checkpoints (generation, source, position) VALUES (%s, %s, %s)",
                        (generation, source, head if copied == head else 0))
-            if copied != head:  # positions are dense; if not, walk what is there
-                projection.advance_checkpoint(tx, generation, source)
         return copied
 
-    def _execute(self, statement: sql.Composed, params: dict) -> int:
+    def _seal(self, generation: int) -> None:
+        """The copied tables keyed (the two keys at once, on two connections) and attached; then the checkpoints
+        of sources whose positions were not dense (`advance_checkpoint` reads `entries`, which shows the
+        generation only from here on)."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="timeline-rebuild") as pool:
+            keys = [pool.submit(self._execute, sql.SQL("SELECT key_generation(%s, %s)"), (generation, table))
+                    for table in ("entries", "entry_subjects")]
+            for built in keys:
+                built.result()
+        with self.db.transaction() as tx:
+            tx.execute("SELECT seal_generation(%s)", (generation,))
+            for (source,) in tx.execute("SELECT source FROM checkpoints WHERE generation = %s AND position = 0",
+                                        (generation,)).fetchall():
+                projection.advance_checkpoint(tx, generation, source)
+
+    def _execute(self, statement: sql.Composable, params: Mapping | tuple) -> int:
         with self.db.connection() as conn:
             return conn.execute(statement, params).rowcount
 
@@ -170,13 +210,49 @@ class Rebuild:
     def _drop_retired(self) -> None:
         self._drop(("retired",))
 
+    def _drop_table(self, generation: int, table: str) -> None:
+        """One of a generation's tables dropped, in a transaction of its own (`drop_generation`, migrations/0005):
+        an instant's exclusive lock on its parent, where deleting the rows cost a pass over them and their index
+        entries. Queries and live writers that come while the drop waits for the lock queue behind it, so it
+        waits at most `DROP_LOCK_WAIT` and tries again."""
+        for attempt in range(DROP_ATTEMPTS):
+            try:
+                with self.db.transaction() as tx:
+                    tx.execute(f"SET LOCAL lock_timeout = '{DROP_LOCK_WAIT}'")
+                    tx.execute("SELECT drop_generation(%s, %s)", (generation, table))
+                return
+            except psycopg.errors.LockNotAvailable:
+                if attempt == DROP_ATTEMPTS - 1:
+                    raise
+                time.sleep(0.1)
+
     def _drop(self, states: tuple[str, ...]) -> None:
+        with self.db.connection() as conn:
+            stale = [row[0] for row in conn.execute("SELECT generation FROM generations WHERE state = ANY(%s)",
+                                                    (list(states),))]
+        for generation in stale:
+            for table in ("entries", "entry_subjects"):
+                self._drop_table(generation, table)
         with self.db.transaction() as tx:
-            stale = [row[0] for row in tx.execute("SELECT generation FROM generations WHERE state = ANY(%s)",
-                                                  (list(states),))]
-            for table in ("entries", "entry_subjects", "aliases", "checkpoints"):
+            for table in ("aliases", "checkpoints"):
                 tx.execute(f"DELETE FROM {table} WHERE generation = ANY(%s)", (stale,))
             tx.execute("DELETE FROM generations WHERE generation = ANY(%s)", (stale,))
+
+
+def refs_expression(keys: list[str]) -> tuple[sql.Composed, dict[str, str]]:
+    """`entry_refs(e.payload, e.event_id)` for payloads whose candidate keys are among `keys`, as one expression
+    of built-in functions (no call of a PL/pgSQL function, no set-returning function per row), and its
+    parameters: each key whose value is a string, then the event id over any `event_id` of the payload."""
+    params = {f"ref{n}": key for n, key in enumerate(keys)}
+    objects = [sql.SQL("jsonb_strip_nulls(jsonb_build_object({}))").format(sql.SQL(", ").join(
+        sql.SQL("{0}::text, CASE WHEN jsonb_typeof(e.payload -> {0}::text) = 'string'"
+                " THEN e.payload -> {0}::text END").format(sql.Placeholder(name)) for name in names))
+        for names in _batches(list(params), _KEYS_A_CALL)]
+    return sql.SQL(" || ").join([*objects, sql.SQL("jsonb_build_object('event_id', e.event_id)")]), params
+
+
+def _batches(items: list[str], size: int) -> list[list[str]]:
+    return [items[n:n + size] for n in range(0, len(items), size)]
 
 
 def _write_aliases(conn: psycopg.Connection, generation: int, source: str, rows: list[tuple],

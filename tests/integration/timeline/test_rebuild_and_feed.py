@@ -14,7 +14,9 @@ from services.timeline.contract.feed import FeedPage
 from services.timeline.domain import cursor
 from shared.errors import Refusal
 from tests.integration.timeline.conftest import ADMIN
+from tests.integration.timeline.test_entry_refs import PAYLOADS
 from tests.support.synthetic_ids import synthetic_id_number
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -194,9 +196,37 @@ def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_inc
                      subject=person, died_on="2024-05-01",
                      changes={"id_number": {"from": "…", "to": "…"}}),
     ])
+    # Every shape of payload `entry_refs` is tested on: the copy computes `refs` from each chunk's key names.
+    world.project("funeral", *[
+        world.append("funeral", f"death-shape{n}", "funeral.PayloadShape", [(synthetic_id_number(), "deceased")],
+                     **payload) for n, payload in enumerate(PAYLOADS)])
     live = projection_rows(world, 1)
     assert len(live["aliases"]) >= 5  # links, unlinks, and the corrected death's move
     assert Rebuild(world.timeline, world.readers).run().generation == 2
     assert projection_rows(world, 2) == live
     assert world.queries().timeline(temporary, None, None, ADMIN)["person"] == temporary
     assert world.queries().timeline(other, None, None, ADMIN)["person"] == person
+
+
+def test_dropping_the_retired_generation_never_deadlocks_a_reader_that_holds_one_table_and_wants_the_other(world):
+    """Each of a retired generation's tables is dropped in a transaction of its own (the drop locks the
+    partition's parent): a reader that has read `entry_subjects` and goes on to `entries` must not meet a
+    rebuild holding `entries` while it waits for `entry_subjects` — PostgreSQL would end one of them."""
+    persons = some_history(world, persons=2)
+    finished: list[object] = []
+    with world.timeline.transaction() as reader:
+        assert reader.execute("SELECT count(*) FROM entry_subjects WHERE subject_id = %s",
+                              (persons[0],)).fetchone()[0] == 3
+        rebuild = threading.Thread(target=lambda: finished.append(Rebuild(world.timeline, world.readers).run()))
+        rebuild.start()
+
+        def dropping_waits() -> bool:
+            with world.timeline.connection() as conn:
+                return conn.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                                    " AND query LIKE %s", ("%drop_generation%",)).fetchone()[0] > 0
+
+        wait_until(dropping_waits, timeout=60, what="the rebuild waiting to drop the retired subjects")
+        # On to `entries` in the same transaction: the retired generation's table is gone already.
+        assert reader.execute("SELECT count(*) FROM entries").fetchone()[0] == 6
+    rebuild.join(timeout=60)
+    assert finished and finished[0].generation == 2
