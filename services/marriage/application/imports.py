@@ -2,9 +2,10 @@
 
 A batch (the endpoint's body, or up to 1000 rows of a file read by `civreg marriage-import`) costs a fixed
 number of round trips whatever its size: one statement looks up every person's current marriage, every
-certificate number and the conflicts recorded before; the registrations' read-model rows and then their
-events (each record its own stream `marriage-<id>` at version 1, under the store's append lock) are written
-by COPY (adapters/historical.py); one multi-event append records the conflicts on `import-<batch_id>`. A
+certificate number and the conflicts recorded before; the registrations' events are COPYed into the staging
+table and one call writes their read-model rows and then appends them (each record its own stream
+`marriage-<id>` at version 1, under the store's append lock: adapters/historical.py); one multi-event append
+records the conflicts on `import-<batch_id>`. A
 batch is all or nothing: a concurrent registration of one of its persons (M-3), or of one of its certificate
 numbers (M-7), fails it on the key, and it is decided again — records already imported are recognised
 (`already_imported`) and nothing is written twice.
