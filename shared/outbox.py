@@ -8,7 +8,10 @@ subscriptions dedupe by event id.
 
 One relay is active per service: it holds a session advisory lock on a dedicated connection, which
 PostgreSQL releases if the process dies, so a standby process takes over. The relay sleeps until a NOTIFY
-from the events table (sent at commit) or the polling interval, whichever comes first.
+from the events table (sent at commit) or the polling interval, whichever comes first. Commits notify only
+while the relay waits (it holds the idle lock then, shared/migrations/0006_notify_idle_relay.sql): a relay
+that is busy publishing reads again by itself, and a NOTIFY costs every committing session a place in one
+cluster-wide queue.
 
 Faults (docs/operations.md, "Faults"):
 
@@ -45,7 +48,7 @@ from psycopg_pool import PoolTimeout
 
 from shared.db import Database
 from shared.envelope import Event
-from shared.eventstore.postgres import RELAY_LEADER_LOCK, PostgresEventStore
+from shared.eventstore.postgres import RELAY_IDLE_LOCK, RELAY_LEADER_LOCK, PostgresEventStore
 from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
 from shared.logging import get_logger
 from shared.messaging import event_exchange
@@ -57,6 +60,7 @@ HEARTBEAT = 10  # seconds: AMQP heartbeats on the relay's broker connection
 LEADER_PING = 2.0  # seconds: the leader says something on its session at least this often...
 LEADER_SILENCE = 20  # ...and PostgreSQL ends a leader session silent this long (idle_session_timeout)
 MAX_RETRY_DELAY = 10.0  # seconds between attempts through an outage, at most
+IDLE_RETRY = 0.002  # seconds: going idle waits for uncommitted appends that found the relay busy
 
 
 class PublishFailed(RuntimeError):
@@ -181,7 +185,7 @@ class RelaySettings:
     batch_size: int = 500
     poll_interval: float = 1.0  # fallback if a NOTIFY is missed (e.g. across a reconnect)
     retry_interval: float = 1.0  # after a broker or database failure
-    # After a NOTIFY, wait this long before reading, so that under load one batch (one read, one confirm
+    # After a pass, wait this long before reading again, so that under load one batch (one read, one confirm
     # wait, one progress write) carries the events of several commits rather than one. Events reach
     # consumers this much later; no HTTP response waits for the relay. Only under load: after a pass that
     # published more than one event. At light load (a pass of one event) the next commit is read at once —
@@ -309,22 +313,51 @@ class OutboxRelay:
     def _relay_while_leading(self, conn: psycopg.Connection) -> None:
         conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(f"{self.db.schema}_events")))
         # Only the leader advances the progress, so while it leads it keeps the position in memory rather
-        # than reading it back before every batch. Read once, after LISTEN: any commit after this read
-        # sends a NOTIFY this connection receives.
+        # than reading it back before every batch. Read once, after LISTEN.
         position = self.progress()
+        idle = False  # holding the idle lock: every commit sends a NOTIFY (shared/migrations/0006)
         while not self._stopping:
             position, published = self._publish_after(position)
             if published:
                 log.debug("events published", service=self.service, count=published)
-            # A batch came back short, so everything committed before it was read is published. Wake on the
-            # first NOTIFY (at once if one came in meanwhile) or after the polling interval, then drop the
-            # other notifies already received: their commits precede the next read, which sees them.
             self.publisher.heartbeat()
             self._still_leading()
             self._failures = 0  # a whole pass went through: the next outage starts its backoff afresh
+            if published > 1:
+                # Commits came faster than one pass: under load. Busy, the relay reads again by itself, so
+                # commits need not notify it; and it waits a little so that the next batch (one read, one
+                # confirm wait, one progress write) carries the events of several commits rather than one.
+                # Events reach consumers this much later; no HTTP response waits for the relay.
+                if idle:
+                    idle = self._set_idle(conn, False)
+                if self.settings.linger > 0:
+                    time.sleep(self.settings.linger)
+                self._drop_notifies(conn)
+                continue
+            if not idle:
+                # Going idle. Appends that found the relay busy sent no NOTIFY; the idle lock is granted only
+                # once every one of them has committed (each holds it shared until after its commit), so a
+                # read after taking it sees them. Until it is granted, read again shortly.
+                if not (idle := self._set_idle(conn, True)):
+                    time.sleep(IDLE_RETRY)
+                continue
+            # Idle, and a pass came back short after the lock was held: everything committed before that
+            # read is published, and every later commit sends a NOTIFY. Wake on the first (at once if one
+            # came in meanwhile) or after the polling interval, then drop the others already received:
+            # their commits precede the next read, which sees them.
             for _ in conn.notifies(timeout=min(self.settings.poll_interval, HEARTBEAT / 2), stop_after=1):
                 pass
-            if self.settings.linger > 0 and published > 1:  # commits came faster than one pass: under load
-                time.sleep(self.settings.linger)
-            for _ in conn.notifies(timeout=0):
-                pass
+            self._drop_notifies(conn)
+
+    def _set_idle(self, conn: psycopg.Connection, idle: bool) -> bool:
+        """Take (without waiting) or release the idle lock on the listening session; True if now held."""
+        if idle:
+            return conn.execute("SELECT pg_try_advisory_lock(%s, hashtext(%s))",
+                                (RELAY_IDLE_LOCK, self.db.schema)).fetchone()[0]
+        conn.execute("SELECT pg_advisory_unlock(%s, hashtext(%s))", (RELAY_IDLE_LOCK, self.db.schema))
+        return False
+
+    @staticmethod
+    def _drop_notifies(conn: psycopg.Connection) -> None:
+        for _ in conn.notifies(timeout=0):
+            pass

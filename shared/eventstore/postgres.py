@@ -32,6 +32,7 @@ _COLUMNS = (
 # namespace is also written in the `append_events` SQL function (shared/migrations/0001_event_store.sql).
 APPEND_LOCK = 1
 RELAY_LEADER_LOCK = 2
+RELAY_IDLE_LOCK = 3  # held by a relay waiting for a NOTIFY; appends notify only then (shared/migrations/0006)
 
 _APPEND = "SELECT global_position, stream_version, recorded_at FROM append_events(%s, %s, %s)"
 

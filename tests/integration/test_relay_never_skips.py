@@ -15,7 +15,7 @@ from shared import outbox
 from shared.db import KEEPALIVE_BOUND
 from shared.envelope import NewEvent
 from shared.eventstore import ANY_VERSION
-from shared.eventstore.postgres import PostgresEventStore
+from shared.eventstore.postgres import RELAY_LEADER_LOCK, PostgresEventStore
 from shared.messaging import event_exchange
 from shared.outbox import OutboxRelay, RelaySettings
 from tests.support.waiting import wait_until
@@ -78,7 +78,7 @@ def test_a_live_leader_that_has_nothing_to_publish_keeps_its_session_past_the_si
         eventlet.sleep(5)  # idle, more than twice the silence bound
         with namespace.admin("funeral").connection() as conn:
             locks = conn.execute("SELECT count(*) FROM pg_locks WHERE pid = %s AND locktype = 'advisory'"
-                                 " AND granted", (session,)).fetchone()[0]
+                                 " AND classid = %s AND granted", (session, RELAY_LEADER_LOCK)).fetchone()[0]
         assert relay.is_leader and relay._leader.info.backend_pid == session
         assert locks == 1  # the same session, still holding the lock
     finally:

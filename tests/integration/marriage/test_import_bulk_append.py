@@ -20,6 +20,7 @@ from services.marriage.application.marriage import parse
 from services.marriage.domain import events as ev
 from services.marriage.domain.imports import decide_batch
 from shared.envelope import Metadata, NewEvent
+from shared.eventstore.postgres import RELAY_IDLE_LOCK
 from tests.integration.marriage.helpers import paper_rows, write_csv
 from tests.support.infrastructure import ADMIN_URL
 
@@ -86,6 +87,8 @@ def test_imported_events_are_stored_as_registrations_with_their_subjects_and_wak
     channel = f"{admin_db.settings.schema}_events"
     with psycopg.connect(ADMIN_URL, autocommit=True) as listener:
         listener.execute(f'LISTEN "{channel}"')
+        # As a relay waiting for a NOTIFY does (shared/migrations/0006_notify_idle_relay.sql).
+        listener.execute("SELECT pg_advisory_lock(%s, hashtext(%s))", (RELAY_IDLE_LOCK, admin_db.settings.schema))
 
         outcome = commit_batch(store, Metadata(actor="import.test"), batch)
 
