@@ -21,7 +21,7 @@ from typing import Any
 
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace import Tracer, TracerProvider
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
 from opentelemetry.trace import Span, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -32,6 +32,7 @@ TRACEPARENT = "traceparent"  # the W3C header, the context-data key and the meta
 _PROPAGATOR = TraceContextTextMapPropagator()
 _NEW_IDS = RandomIdGenerator()  # the SDK's own, as a root span's id would be drawn
 _providers: dict[str, TracerProvider] = {}
+_tracers: dict[str, Tracer] = {}  # per service, of its provider
 
 log = get_logger(__name__)
 
@@ -55,7 +56,10 @@ def start_span(service: str, name: str, traceparent: str | None, kind: SpanKind,
                otlp_endpoint: str | None = None) -> Span:
     """A span continuing `traceparent` (W3C), or the root of a new trace if it is absent or malformed."""
     parent = _PROPAGATOR.extract({TRACEPARENT: traceparent}) if traceparent else None
-    return tracer_provider(service, otlp_endpoint).get_tracer("civreg").start_span(name, context=parent, kind=kind)
+    tracer = _tracers.get(service)
+    if tracer is None:  # made once: the SDK's get_tracer builds a tracer and edits the warning filters each call
+        tracer = _tracers[service] = tracer_provider(service, otlp_endpoint).get_tracer("civreg")
+    return tracer.start_span(name, context=parent, kind=kind)
 
 
 def trace_id_continuing(traceparent: str | None) -> str:

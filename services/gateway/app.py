@@ -45,6 +45,7 @@ from services.gateway.body import (
     validate,
 )
 from services.gateway.health import HealthProbe
+from services.gateway.held import HeldDocuments
 from services.gateway.idempotency import (
     COMMAND_METHODS,
     IDEMPOTENCY_HEADER,
@@ -94,6 +95,7 @@ class Ports:
     access_log: AccessLog | None = None  # for oversight's reading of a person's access history
     rpc: Callable[..., Any] | None = None
     identity: Any = None  # services.gateway.identity.core.Identity: sign-in, tokens, accounts
+    held: HeldDocuments | None = None  # documents a service need not send again (held.py)
 
 
 @dataclass
@@ -134,7 +136,8 @@ class GatewayApp:
         self.access_log = access_log
         self.max_body_bytes = max_body_bytes
         self.metrics = HttpMetrics()
-        self.ports = Ports(health, self.metrics, build_document(routes), routes, access_log, identity=identity)
+        self.ports = Ports(health, self.metrics, build_document(routes), routes, access_log, identity=identity,
+                           held=HeldDocuments())
 
     # -- entry points -----------------------------------------------------------------------------------
     def handle(

@@ -70,9 +70,11 @@ class TimelineService(EventSourcedService):
 
     @service_rpc
     def person_timeline(self, subject: str, as_of: str | None = None, service: str | None = None,
-                        viewer: Any = None, known_at: str | None = None) -> str:
-        """The timeline as JSON text: the gateway sends it on as the response body, unparsed."""
-        return self.timeline.queries.timeline_document(subject, as_of, service, viewer, known_at)
+                        viewer: Any = None, known_at: str | None = None, held: str | None = None) -> dict:
+        """`{"digest", "document"}`: the timeline as JSON text, which the gateway sends on as the response body
+        unparsed, and its digest; no text when the gateway holds it already (`held`, the digest it was sent
+        with): application/queries.py, `timeline_answer`."""
+        return self.timeline.queries.timeline_answer(subject, as_of, service, viewer, known_at, held)
 
     @service_rpc
     def person_facts(self, subject: str, as_of: str | None = None, viewer: Any = None,

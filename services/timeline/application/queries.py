@@ -8,7 +8,9 @@ recorded by the gateway in its access log (who, which person, which purpose, whe
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import heapq
+import itertools
 import json
 import re
 from collections import OrderedDict
@@ -32,8 +34,10 @@ from shared.db import Database
 from shared.envelope import SUBJECT_ID_PATTERN
 from shared.errors import NotFound, Refusal
 from shared.reference.refusals import FORBIDDEN, INVALID_QUERY
+from shared.sized_cache import SizedCache
 
 PERSONS_CACHED = 2048  # timelines remembered per process (a few hundred entries each)
+DOCUMENTS_CACHED_BYTES = 64 * 2**20  # finished documents remembered per process, in bytes of text
 _SUBJECT = re.compile(SUBJECT_ID_PATTERN)
 _SERVICE = re.compile(SERVICE_PATTERN)
 _TYPE = re.compile(EVENT_TYPE_PATTERN)
@@ -43,14 +47,30 @@ class Queries:
     def __init__(self, db: Database, sources: list[str]) -> None:
         self.db = db
         self.sources = sources
-        # subject -> (the person's ids, their stamp, their timeline rows): least recently used first.
-        self._cache: OrderedDict[str, tuple[tuple[str, ...], tuple[int, int, int] | None, list[Any]]] = OrderedDict()
+        # subject -> (the person's ids, their stamp, their timeline rows, the rows' serial): least recently used
+        # first. The serial is new with every read of the rows: a document made from them carries it.
+        self._cache: OrderedDict[str, tuple[tuple[str, ...], tuple[int, int, int] | None, list[Any], int]] = \
+            OrderedDict()
+        self._serials = itertools.count(1)
+        # (subject, the caller's grants, as_of, service, known_at) -> (rows' serial, document, digest).
+        self._documents: SizedCache[tuple[Any, ...], tuple[int, str, str]] = SizedCache(
+            DOCUMENTS_CACHED_BYTES, lambda value: value[1])
 
     # -- a person -------------------------------------------------------------------------------------------
     def timeline(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
                  known_at: str | None = None) -> dict[str, Any]:
         """The timeline as Python values (in-process callers); RPC answers with `timeline_document`."""
         return json.loads(self.timeline_document(subject, as_of, service, viewer, known_at))
+
+    def timeline_answer(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
+                        known_at: str | None = None, held: str | None = None) -> dict[str, str | None]:
+        """The RPC's answer: `{"digest", "document"}`, the document's digest (SHA-256 of its UTF-8 text) and the
+        document, or `None` for the document when `held` is that digest — the caller holds this very text
+        from an earlier answer and need not be sent it again (docs/timeline.md, "What a query costs"). The
+        digest is of what this caller may see now, so a document held for another caller, or one that has
+        changed since, never matches."""
+        document, digest = self._document(subject, as_of, service, viewer, known_at)
+        return {"digest": digest, "document": None if held == digest else document}
 
     def timeline_document(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
                           known_at: str | None = None) -> str:
@@ -61,6 +81,16 @@ class Queries:
         A person the caller may see nothing of is 404, as one with no events: a 200 with no entries would tell
         a caller without the `case` class that a relief case exists (issue 14); for the same reason only such
         callers see `merged_ids`, the temporary ids (relief cases) linked to the person."""
+        return self._document(subject, as_of, service, viewer, known_at)[0]
+
+    def _document(self, subject: str, as_of: str | None, service: str | None, viewer: Any,
+                  known_at: str | None) -> tuple[str, str]:
+        """`timeline_document` and its digest. A present document (no `known_at`) is remembered with the
+        serial of the rows it was made from, under everything else it depends on: the id asked for, the
+        caller's grants (access classes and services, T-3), and `as_of`, `service` and `known_at` as given
+        (they are echoed). It is answered again only while `_timeline_rows` answers from those very rows,
+        that is while the person's stamp has not moved: a new entry, link, unlink or correction makes new
+        rows, and the next read a new document."""
         visibility = _visibility(viewer)
         if not visibility.reads_timeline:
             raise Refusal(TIMELINE_NOT_IN_SCOPE, "your scopes cover current facts only, not timelines", 403)
@@ -70,7 +100,10 @@ class Queries:
         until = _date(as_of)
         moment = _moment(known_at)
         _check_subject(subject)
-        rows = self._timeline_rows(subject, moment)
+        rows, serial = self._timeline_rows(subject, moment)
+        key = (subject, visibility.grants, as_of, service, known_at)
+        if serial is not None and (remembered := self._documents.get(key)) is not None and remembered[0] == serial:
+            return remembered[1], remembered[2]
         visible = [row for row in rows if row.recorded_at <= moment and visibility.sees_entry(row.type)]
         if not visible or not _may_address(visibility, subject, rows[0].person):
             raise NotFound("no events about this person")
@@ -79,38 +112,44 @@ class Queries:
         shown = [_titled(row.type, row.shown) for row in visible
                  if (last_day is None or row.occurred_on <= last_day) and service in (None, row.type.split(".", 1)[0])]
         merged = rows[0].merged_ids if visibility.sees_cases else "[]"
-        return (f'{{"subject": {json.dumps(subject)}, "person": {json.dumps(rows[0].person, ensure_ascii=False)},'
-                f' "merged_ids": {merged}, "as_of": {json.dumps(as_of)}, "known_at": {json.dumps(known_at)},'
-                f' "entries": [{", ".join(shown)}]}}')
+        document = (f'{{"subject": {json.dumps(subject)}, "person": {json.dumps(rows[0].person, ensure_ascii=False)},'
+                    f' "merged_ids": {merged}, "as_of": {json.dumps(as_of)}, "known_at": {json.dumps(known_at)},'
+                    f' "entries": [{", ".join(shown)}]}}')
+        digest = hashlib.sha256(document.encode()).hexdigest()
+        if serial is not None:
+            self._documents.put(key, (serial, document, digest))
+        return document, digest
 
-    def _timeline_rows(self, subject: str, moment: dt.datetime) -> list[projection.TimelineRow]:
-        """The person's timeline rows; for the present (no `known_at`), from this process's cache while the
-        person's stamp (adapters/projection.py) has not moved: one small indexed read instead of the whole
-        document. A stamp is only ever stored with rows read after it, so a row written in between makes the
-        next request read again and never keeps a stale answer; the first read of a person stores no stamp."""
+    def _timeline_rows(self, subject: str, moment: dt.datetime) -> tuple[list[projection.TimelineRow], int | None]:
+        """The person's timeline rows, and for the present (no `known_at`) their serial; from this process's
+        cache while the person's stamp (adapters/projection.py) has not moved: one small indexed read instead
+        of the whole document. A stamp is only ever stored with rows read after it, so a row written in
+        between makes the next request read again and never keeps a stale answer; the first read of a person
+        stores no stamp. Rows read again get a new serial, even when they are the same."""
         with self.db.connection() as conn:
             if moment != projection.ALWAYS:
-                return projection.person_timeline_rows(conn, subject, moment)
+                return projection.person_timeline_rows(conn, subject, moment), None
             stamp = None
             cached = self._cache.get(subject)
             if cached is not None:
-                ids, stored, rows = cached
+                ids, stored, rows, serial = cached
                 stamp = projection.person_stamp(conn, ids)
                 if stamp == stored:
                     self._cache.move_to_end(subject)
-                    return rows
+                    return rows, serial
             rows = projection.person_timeline_rows(conn, subject, moment)
         if not rows:
             self._cache.pop(subject, None)
-            return rows
+            return rows, None
         ids = (subject, rows[0].person, *json.loads(rows[0].merged_ids))
         if cached is None or cached[0] != ids:
             stamp = None  # a stamp is kept only for the ids it counted
-        self._cache[subject] = (ids, stamp, rows)
+        serial = next(self._serials)
+        self._cache[subject] = (ids, stamp, rows, serial)
         self._cache.move_to_end(subject)
         while len(self._cache) > PERSONS_CACHED:
             self._cache.popitem(last=False)
-        return rows
+        return rows, serial
 
     def seen_alive(self, subject: str, after: str, viewer: Any) -> list[dict[str, str]]:
         """D-2 (docs/declarations.md): the days civreg saw the person alive, in person, after `after` — the
@@ -124,7 +163,7 @@ class Queries:
         if day is None:
             raise Refusal(INVALID_QUERY, "after is a date YYYY-MM-DD", 422, [{"loc": ["after"], "msg": "a date"}])
         _check_subject(subject)
-        rows = self._timeline_rows(subject, projection.ALWAYS)
+        rows, _ = self._timeline_rows(subject, projection.ALWAYS)
         seen = sightings(json.loads(row.shown) for row in rows if row.type in SEEN_ALIVE)
         return [{"service": s.service, "on": s.on.isoformat()} for s in seen_after(seen, day)]
 

@@ -93,7 +93,8 @@ def body_of(model: type[BaseModel] | None) -> BaseModel | None:
 
 def answer(method: str, args: tuple[Any, ...]) -> Any:
     if method == "person_timeline":  # JSON text, passed on unparsed
-        return json.dumps({"subject": SHOWN, "person": SHOWN, "merged_ids": [LINKED], "entries": []})
+        return {"digest": "d1",
+                "document": json.dumps({"subject": SHOWN, "person": SHOWN, "merged_ids": [LINKED], "entries": []})}
     if method == "person_ids":
         return [SHOWN, LINKED]
     if method == "print_certificate":
