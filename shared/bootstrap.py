@@ -6,7 +6,9 @@ Two things must happen before psycopg, kombu or nameko are imported:
 * psycopg's select-based wait function. psycopg's default wait function is written in C and blocks
   inside the C call where eventlet cannot see it: one slow query then freezes every green thread of the
   process, and a LISTEN waiting on it loses NOTIFYs (measured here: 8 concurrent 0.2 s queries took
-  1.65 s). `PSYCOPG_WAIT_FUNC=wait_select` makes psycopg wait with `select()`, which eventlet patches.
+  1.65 s). `PSYCOPG_WAIT_FUNC=wait_select` makes psycopg wait with `select()`, which eventlet patches;
+  psycopg's `waiting.wait` is then replaced by `shared.green_wait.wait_green`, which parks on eventlet's hub
+  the same way at a fraction of the CPU per round trip.
 
 eventlet prints a deprecation warning on import; it is filtered here so that it does not drown logs.
 Domain code never imports eventlet: only this module and the nameko-facing adapters do.
@@ -32,6 +34,14 @@ import eventlet  # noqa: E402
 
 eventlet.monkey_patch()
 
+# psycopg stays on `wait_select` as chosen above (not its blocking C wait), but calls this cheaper green wait
+# instead (shared/green_wait.py: one listener and no timer per round trip).
+import psycopg.waiting  # noqa: E402
+
+from shared.green_wait import wait_green  # noqa: E402
+
+psycopg.waiting.wait = wait_green
+
 
 def assert_cooperative() -> None:
     """Fail start-up if psycopg would block the event loop (see the module docstring)."""
@@ -39,8 +49,8 @@ def assert_cooperative() -> None:
 
     if os.environ.get("PSYCOPG_WAIT_FUNC") != "wait_select" and os.environ.get("PSYCOPG_IMPL") != "python":
         raise RuntimeError("psycopg must use the select-based wait function under eventlet")
-    if psycopg.waiting.wait is not psycopg.waiting.wait_select and os.environ.get("PSYCOPG_IMPL") != "python":
-        raise RuntimeError("psycopg.waiting.wait is not wait_select: import shared.bootstrap first")
+    if psycopg.waiting.wait is not wait_green and os.environ.get("PSYCOPG_IMPL") != "python":
+        raise RuntimeError("psycopg.waiting.wait is not the green wait: import shared.bootstrap first")
     from eventlet import patcher
 
     for module in ("socket", "select", "thread", "time"):

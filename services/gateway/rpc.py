@@ -16,8 +16,14 @@ The request is the message nameko's own proxy would send (same exchange, routing
 * *transient* (delivery mode 1) instead of persistent. A request outlives its caller by at most
   `RPC_TIMEOUT`; persisting it only makes the broker write it to disk, and after a broker restart it would
   run for a caller that has long had its 504 (the reply queue does not survive the restart either);
-* still `mandatory` with publisher confirms: the broker returns a request no queue is bound to before it
-  confirms it, which is how a service that never ran is told apart from a slow one at once.
+* still `mandatory`, without publisher confirms: the broker returns (`basic.return`) a request no queue is bound
+  to, which is how a service that never ran is told apart from a slow one. A return arrives only on the
+  producer's own connection, and kombu sees it only when that connection is read (kombu issue 572: "the
+  producer needs to drain events"); a confirm made the broker send it before the ack the publish waited for,
+  at the price of a round trip and a frame to read on every call (issue 19). Instead the call keeps its
+  producer while it waits for the reply, and reads the producer's connection only if the reply has not come
+  by `RETURN_CHECKS` (50 ms, then 300 ms and 1.3 s into the call): a returned request is 503 then — a
+  service that answers sooner never had its request returned, and the producer's socket is not even polled.
 
 Commands run in time or never (docs/operations.md, "Faults"):
 
@@ -35,11 +41,12 @@ Commands run in time or never (docs/operations.md, "Faults"):
 from __future__ import annotations
 
 import uuid
+from time import monotonic
 from typing import Any
 
 import eventlet
+import eventlet.patcher
 from kombu import Connection
-from kombu.exceptions import ChannelError
 from kombu.pools import ProducerPool
 from nameko.constants import DEFAULT_RETRY_POLICY
 from nameko.extensions import DependencyProvider
@@ -60,6 +67,12 @@ RETRY_AFTER = {"Retry-After": "2"}  # seconds: a restarting service or broker is
 TRANSIENT = 1  # AMQP delivery mode: kept in memory only
 PROOF_HEADER = f"nameko.{PROOF_CONTEXT_KEY}"
 ANONYMOUS = ("anonymous", "public")  # who a public route's calls are signed for
+# Seconds to wait for the reply before each look for a returned request on the producer's connection (the broker
+# returns an unroutable request at once; the later looks are for a broker slowed down by load).
+RETURN_CHECKS = (0.05, 0.25, 1.0)
+RETURN_READ_TIMEOUT = 1.0  # seconds to read the rest of a frame whose start is on the socket
+MOST_RETURNS_KEPT = 1000  # returned requests nobody looks for (their callers gave up) are forgotten past this
+_select = eventlet.patcher.original("select")  # a zero-timeout poll of a socket: no need to yield to the hub
 
 
 def service_unavailable(detail: str) -> Problem:
@@ -89,14 +102,16 @@ class ServiceRpc(DependencyProvider):
         self.exchange = get_rpc_exchange(config)
         self.signer = ProofSigner.from_config(config)  # a gateway without its signing key does not start
         self.serializer = broker.serializer
-        # confirm_publish: see the module docstring (unroutable requests are returned before the confirm).
+        # No publisher confirms: see the module docstring (a returned request is looked for while waiting).
         # The container's own pool (not kombu's process-wide one, which two gateways in a test process would
-        # share): a producer per concurrent call, each with its channel in confirm mode on its connection.
-        connection = Connection(broker.AMQP_URI, transport_options={"confirm_publish": True})
+        # share): a producer per concurrent call, each with its channel on its own connection, held by the
+        # call until its reply (only that call reads the connection).
+        connection = Connection(broker.AMQP_URI)
         limit = Workers.of(config).max_workers
         self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
         self.consumers = QueueProbe(broker.AMQP_URI, ttl=options.RPC_CONSUMER_CHECK_TTL)
         self.stopping = False
+        self.returned: set[str] = set()  # correlation ids of requests the broker returned (no queue bound)
 
     def stop(self) -> None:
         self.stopping = True  # before the pool closes: a call that then finds it closed knows why
@@ -145,19 +160,16 @@ class ServiceRpc(DependencyProvider):
         reply_event = self.rpc_reply_listener.get_reply_event(correlation_id)
         try:
             with self._producer() as producer:
-                try:
-                    producer.publish(
-                        {"args": args, "kwargs": kwargs}, exchange=self.exchange, routing_key=f"{service}.{method}",
-                        mandatory=True, delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
-                        correlation_id=correlation_id,
-                        headers={**_HEADERS.get_message_headers(worker_ctx), PROOF_HEADER: proof},
-                        serializer=self.serializer, retry=True, retry_policy=DEFAULT_RETRY_POLICY,
-                        expiration=self.timeout,  # dropped by the broker once its caller has stopped waiting
-                    )
-                except ChannelError as exc:
-                    if "NO_ROUTE" not in str(exc):  # the broker returned it: no queue is bound to the name
-                        raise
-                    raise service_unavailable(f"the {service} service is not running") from None
+                producer.channel.events["basic_return"].add(self._on_return)  # a set: once per channel
+                producer.publish(
+                    {"args": args, "kwargs": kwargs}, exchange=self.exchange, routing_key=f"{service}.{method}",
+                    mandatory=True, delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
+                    correlation_id=correlation_id,
+                    headers={**_HEADERS.get_message_headers(worker_ctx), PROOF_HEADER: proof},
+                    serializer=self.serializer, retry=True, retry_policy=DEFAULT_RETRY_POLICY,
+                    expiration=self.timeout,  # dropped by the broker once its caller has stopped waiting
+                )
+                answered = self._await(reply_event, producer, correlation_id, service)
         except BaseException as exc:
             # No reply is coming: drop the waiting event from the listener's table (nameko leaves it there).
             self.rpc_reply_listener._reply_events.pop(correlation_id, None)
@@ -168,17 +180,40 @@ class ServiceRpc(DependencyProvider):
                 log.warning("rpc publish failed: broker unreachable", service=service, error=type(exc).__name__)
                 raise service_unavailable("the message broker is not reachable; try again") from None
             raise
-        timeout = eventlet.Timeout(self.timeout)
-        try:
-            return RpcReply(reply_event).result()
-        except eventlet.Timeout as exc:
-            if exc is not timeout:
-                raise
+        if not answered:
             self.rpc_reply_listener._reply_events.pop(correlation_id, None)
-            raise Problem(504, "upstream_timeout", f"{service} did not answer in time") from None
-        finally:
-            timeout.cancel()
+            raise Problem(504, "upstream_timeout", f"{service} did not answer in time")
+        return RpcReply(reply_event).result()
 
+    def _await(self, reply_event: Any, producer: Any, correlation_id: str, service: str) -> bool:
+        """Wait for the reply until `RPC_TIMEOUT` (False if none came), looking for the request among those the
+        broker returned at each of `RETURN_CHECKS` (503 if it is)."""
+        deadline = monotonic() + self.timeout
+        for wait in (*RETURN_CHECKS, None):
+            remaining = deadline - monotonic()
+            if remaining <= 0:
+                return False
+            if reply_event.wait(remaining if wait is None else min(wait, remaining)) is not None:
+                return True
+            if wait is not None and self._was_returned(producer, correlation_id):
+                raise service_unavailable(f"the {service} service is not running")
+        return False
+
+    def _was_returned(self, producer: Any, correlation_id: str) -> bool:
+        """Read what the broker sent on the producer's connection (returned requests) without waiting for more."""
+        connection = producer.channel.connection
+        while _select.select([connection.sock], [], [], 0)[0]:
+            connection.blocking_read(RETURN_READ_TIMEOUT)  # one frame; a return is dispatched to `_on_return`
+        if correlation_id in self.returned:
+            self.returned.discard(correlation_id)
+            return True
+        return False
+
+    def _on_return(self, exc: Exception, exchange: str, routing_key: str, message: Any) -> None:
+        """py-amqp's `basic_return` handler: the broker returned a request that no queue is bound to."""
+        if len(self.returned) >= MOST_RETURNS_KEPT:
+            self.returned.clear()
+        self.returned.add(message.properties.get("correlation_id"))
 
     def check_consumers(self, service: str) -> None:
         """503 before anything is published when the broker can tell that nobody consumes the service's queue

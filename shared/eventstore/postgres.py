@@ -35,6 +35,12 @@ RELAY_LEADER_LOCK = 2
 RELAY_IDLE_LOCK = 3  # held by a relay waiting for a NOTIFY; appends notify only then (shared/migrations/0006)
 
 _APPEND = "SELECT global_position, stream_version, recorded_at FROM append_events(%s, %s, %s)"
+# The append with a caller's statements along (`append(..., along=...)`): its rows are the CTE `appended`.
+_APPEND_ALONG = (
+    "WITH appended AS (SELECT global_position, stream_version, recorded_at"
+    " FROM append_events(%(stream_id)s, %(expected)s, %(events)s)), {along}"
+    " SELECT global_position, stream_version, recorded_at FROM appended ORDER BY stream_version"
+)
 
 
 class PostgresEventStore(EventStore):
@@ -49,7 +55,15 @@ class PostgresEventStore(EventStore):
         expected_version: int | None,
         *,
         tx: psycopg.Connection | None = None,
+        along: tuple[str, dict[str, Any]] | None = None,
     ) -> list[Event]:
+        """`along`: (CTEs, their named parameters) run in the append's own statement — one round trip for a
+        command's append and its read models. They may read the CTE `appended` (the new events' positions and
+        versions) and the parameter `%(events)s` (the events as appended: a JSON array of objects with
+        `type` and `payload`), and must write nothing unless `EXISTS (SELECT FROM appended)`. An append with
+        `along` that finds the stream moved raises `ConcurrencyConflict` even when the events stored are
+        these very ones (a retried command): its statements did not run, so the caller decides again, and
+        its replay check answers."""
         if not events:
             return []
         parameters = self._parameters(stream_id, events, expected_version)
@@ -57,7 +71,12 @@ class PostgresEventStore(EventStore):
             # One statement, no savepoint: `append_events` refuses without an error (no rows), so a refused
             # append inside the caller's transaction `tx` leaves it usable (shared/migrations/0002).
             with self.db.connection(tx) as conn:
-                rows = conn.execute(_APPEND, _append_arguments(parameters)).fetchall()
+                if along is None:
+                    rows = conn.execute(_APPEND, _append_arguments(parameters)).fetchall()
+                else:
+                    statement, extra = along
+                    rows = conn.execute(_APPEND_ALONG.replace("{along}", statement),
+                                        {**parameters, **extra}).fetchall()
         except psycopg.errors.UniqueViolation:
             # Only an INSERT that bypassed `append_events` (and its lock) can get here; outside a transaction
             # the ids may be ours, stored meanwhile — answer as the first time if so.
@@ -66,7 +85,7 @@ class PostgresEventStore(EventStore):
             raise
         if not rows:
             # The stream is not at the expected version — unless these very events made it so.
-            if stored := self._stored(parameters["event_ids"], stream_id, tx):
+            if along is None and (stored := self._stored(parameters["event_ids"], stream_id, tx)):
                 return stored
             raise ConcurrencyConflict(stream_id, expected_version, self.stream_version(stream_id, tx=tx))
         # The drafts were validated when they were made; only the store's own fields are new.

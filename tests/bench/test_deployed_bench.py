@@ -71,13 +71,17 @@ class Parties:
 
 # -- sign-in as deployed --------------------------------------------------------------------------------------
 def _post(port: int, path: str, body: dict, token: str | None = None) -> dict:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     headers = {"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex}
     if token:
         headers["Authorization"] = f"Bearer {token}"
-    connection.request("POST", path, json.dumps(body).encode(), headers)
-    response = connection.getresponse()
-    answer = json.loads(response.read() or b"{}")
+    for _ in range(60):  # /health answers before the gateway's app is up: its 503 says "starting", Retry-After
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        connection.request("POST", path, json.dumps(body).encode(), headers)
+        response = connection.getresponse()
+        answer = json.loads(response.read() or b"{}")
+        if response.status != 503 or answer.get("detail") != "the gateway is starting":
+            break
+        time.sleep(float(response.headers.get("Retry-After", "1")))
     assert response.status in (200, 201), answer
     return answer
 

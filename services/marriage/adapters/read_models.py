@@ -68,6 +68,28 @@ _REGISTRATIONS = ("WITH " + _INPUT.format(version="(e->>'version')::integer",
                                           source="jsonb_array_elements(%(events)s::jsonb) AS e")
                   + "," + _READ_MODELS + "SELECT count(*) FROM marriage")
 
+# A registration's rows and its certificates' codes, along its append (`PostgresEventStore.append(along=…)`): the
+# payload is read from the events as appended (sent once), at the version `append_events` gave it; nothing is
+# written if the append was refused (no rows in `appended`).
+_REGISTRATION_ALONG = (
+    _INPUT.format(version="(SELECT min(stream_version) FROM appended)",
+                  source="(SELECT a.e->'payload' AS e FROM jsonb_array_elements(%(events)s::jsonb) AS a(e)"
+                         f" WHERE a.e->>'type' = '{ev.MARRIAGE_REGISTERED}'"
+                         " AND EXISTS (SELECT FROM appended)) AS registered")
+    + "," + _READ_MODELS
+    + ", codes AS (INSERT INTO certificate_codes (number, id_number, code_hash)"
+      " SELECT * FROM unnest(%(code_numbers)s::text[], %(code_holders)s::text[], %(code_hashes)s::text[])"
+      " WHERE EXISTS (SELECT FROM appended))"
+)
+
+# K-4 and M-3 in one round trip: the next serial of a certificate sequence (taken in the command's transaction,
+# so rolled back with a refusal) beside each person's facts.
+_FACTS_AND_SERIAL = (
+    "WITH serial AS (INSERT INTO certificate_serials AS s (prefix, division, year, last)"
+    " VALUES (%s, %s, %s, 1) ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last)"
+    + _FACTS.replace("(SELECT coalesce(jsonb_agg", "(SELECT last FROM serial), (SELECT coalesce(jsonb_agg", 1)
+)
+
 def marriages_of(conn: psycopg.Connection, person: str) -> list[str]:
     """Every registration naming the person (any status), oldest first."""
     rows = conn.execute("SELECT registration_id FROM marriages WHERE husband = %s OR wife = %s"
@@ -101,6 +123,11 @@ class ReadModels:
         """M-3, M-10 facts of each person, in one round trip."""
         rows = self.tx.execute(_FACTS, (list(id_numbers),)).fetchall()
         return [PersonFacts(row[1], row[2], tuple(row[4]), row[3]) for row in rows]
+
+    def facts_and_serial(self, id_numbers: Sequence[str], key: SerialKey) -> tuple[list[PersonFacts], int]:
+        """`facts` and `take_serial` in one statement (a registration's hot path)."""
+        rows = self.tx.execute(_FACTS_AND_SERIAL, (key.prefix, key.division, key.year, list(id_numbers))).fetchall()
+        return [PersonFacts(row[1], row[2], tuple(row[5]), row[3]) for row in rows], int(rows[0][4])
 
     def married_from(self, id_numbers: Sequence[str], on: Any) -> dict[str, str]:
         """M-3 for a late registration (a registrar's, dated in the past): each person's marriage in force on
@@ -238,6 +265,25 @@ class ReadModels:
         project = _PROJECTIONS.get(event.type)
         if project is not None:
             project(self.tx, event)
+
+    @staticmethod
+    def registration_along(copies: Sequence[tuple[str, str, str]]) -> tuple[str, dict[str, Any]]:
+        """A registration's rows (marriage, current marriages, certificates) and its copies' codes ((number,
+        holder, code hash), K-8), written by its append's own statement (`PostgresEventStore.append`'s
+        `along`); a violation raised by them is `registration_violation`'s to answer."""
+        return _REGISTRATION_ALONG, {"code_numbers": [c[0] for c in copies], "code_holders": [c[1] for c in copies],
+                                     "code_hashes": [c[2] for c in copies]}
+
+    @staticmethod
+    def registration_violation(exc: psycopg.errors.UniqueViolation) -> Exception:
+        """The refusal a unique violation of a registration's rows stands for (as `register_rows`); one of
+        another table (the events themselves, the codes) is not a rule's: it stays what it is."""
+        table = exc.diag.table_name
+        if table == "certificates":
+            return Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409)
+        if table in ("marriages", "current_marriages"):
+            return already_married()
+        return exc
 
     def register_rows(self, rows: Sequence[dict[str, Any]]) -> None:
         """MarriageRegistered payloads with their stream `version` (one, or an import batch's) into

@@ -62,10 +62,16 @@ def take_number(uow: UnitOfWork, prefix: str, office: str, on: dt.date) -> str:
 def issue_codes(uow: UnitOfWork, copies: list[dict[str, Any]]) -> dict[str, str]:
     """K-8: a new code per copy ({number, id_number}), stored hashed in this transaction; holder → code,
     to be answered once."""
-    codes = {copy["id_number"]: cert.new_code() for copy in copies}
-    uow.read.store_codes([(c["number"], c["id_number"], cert.code_hash(c["number"], c["id_number"],
-                                                                        codes[c["id_number"]])) for c in copies])
+    codes, hashed = new_codes(copies)
+    uow.read.store_codes(hashed)
     return codes
+
+
+def new_codes(copies: list[dict[str, Any]]) -> tuple[dict[str, str], list[tuple[str, str, str]]]:
+    """K-8: a new code per copy: holder → code (answered once), and (number, holder, code hash) to store."""
+    codes = {copy["id_number"]: cert.new_code() for copy in copies}
+    return codes, [(c["number"], c["id_number"], cert.code_hash(c["number"], c["id_number"], codes[c["id_number"]]))
+                   for c in copies]
 
 
 def certificates_answer(copies: list[dict[str, Any]], codes: dict[str, str] | None) -> list[dict[str, Any]]:
@@ -105,15 +111,18 @@ def register_marriage(uow: UnitOfWork, command: RegisterMarriage, actor: Actor, 
     if stored := uow.replayed():
         return registration_result(stored)
     application = prepare(command, actor, today)
-    facts = late_facts(uow, application, uow.read.facts(application.id_numbers), today)
-    warnings = dishonesty_warnings(application, facts)
     on = application.registered_on
+    # K-4: the serial is taken in this transaction, in the statement that reads the persons' facts; a refusal
+    # below rolls it back with everything else.
+    key = SerialKey.of(cert.MARRIAGE, application.office, on)
+    facts, serial = uow.read.facts_and_serial(application.id_numbers, key)
+    facts = late_facts(uow, application, facts, today)
+    warnings = dishonesty_warnings(application, facts)
     try:
-        # K-4: the serial is taken in this transaction; a refusal below rolls it back with everything else.
-        new = NewMarriage(uow.ids.resource("registration"), take_number(uow, cert.MARRIAGE, application.office, on))
+        new = NewMarriage(uow.ids.resource("registration"), cert.certificate_number(key, serial))
         drafts = decide_registration(application, facts, new)
-        events = uow.record(ev.marriage_stream(new.registration_id), drafts, NO_STREAM)
-        codes = issue_codes(uow, events[0].payload["certificates"])
+        codes, hashed = new_codes(drafts[0].payload["certificates"])
+        events = uow.record_registration(ev.marriage_stream(new.registration_id), drafts, hashed)
     except ApplicationRefused as refused:
         raise refused.with_warnings(warnings) from None
     except Refusal as lost_race:

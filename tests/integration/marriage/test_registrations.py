@@ -4,13 +4,16 @@ revocation and the dishonesty list (M-10), court outcomes (M-9), statistics."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from services.marriage.adapters.read_models import ReadModels
 from services.marriage.application.marriage import Marriage
+from services.marriage.application.unit_of_work import UnitOfWork
 from shared.errors import Refusal
 from shared.nameko_ext.context import Correlation
 from tests.integration.marriage.conftest import CLERK, REGISTRAR
@@ -118,6 +121,39 @@ def test_a_retried_registration_with_the_same_idempotency_key_answers_the_first_
     assert [c["number"] for c in again["certificates"]] == [c["number"] for c in first["certificates"]]
     assert [c["verification_code"] for c in again["certificates"]] == [None, None]
     assert counts(admin_db) == before
+
+
+def test_a_retry_that_missed_the_first_run_in_its_replay_check_answers_it_once_and_writes_nothing(
+        marriage, admin_db, monkeypatch):
+    # The retry's replay check and facts were read before the first run committed; its append (with the read
+    # models and the codes in the same statement) finds the stream begun, writes nothing, and the command is
+    # decided again: the replay check answers it.
+    man, woman = couple()
+    first = marriage.register_marriage(registration(man, woman), CLERK, "retry-raced")
+    before = counts(admin_db)
+    checks = []
+    replayed, facts_and_serial = UnitOfWork.replayed, ReadModels.facts_and_serial
+
+    def missed_once(uow):  # noqa: ANN001, ANN202
+        checks.append(uow)
+        return [] if len(checks) == 1 else replayed(uow)
+
+    def unmarried_then(read, *args):  # noqa: ANN001, ANN002, ANN202
+        facts, serial = facts_and_serial(read, *args)
+        return [dataclasses.replace(fact, married_in=None) for fact in facts], serial
+
+    monkeypatch.setattr(UnitOfWork, "replayed", missed_once)
+    monkeypatch.setattr(ReadModels, "facts_and_serial", unmarried_then)
+    again = marriage.register_marriage(registration(man, woman), CLERK, "retry-raced")
+
+    assert len(checks) == 2
+    assert again["registration_id"] == first["registration_id"]
+    assert [c["verification_code"] for c in again["certificates"]] == [None, None]
+    assert counts(admin_db) == before
+    with admin_db.connection() as conn:
+        numbers = [c["number"] for c in first["certificates"]]
+        assert conn.execute("SELECT count(*) FROM certificate_codes WHERE number = ANY(%s)",
+                            (numbers,)).fetchone()[0] == 2
 
 
 def test_a_retried_refused_registration_is_refused_again_and_recorded_once_M5(marriage, admin_db):
