@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -114,13 +114,18 @@ class UnitOfWork:
         ).fetchall()
         return [self.store.read_stream(stream, after_version=version - 1, tx=self.tx)[0] for stream, version in rows]
 
-    def record(self, stream_id: str, drafts: Sequence[Draft], expected_version: int | None) -> list[Event]:
-        """Append the drafts at the expected version and project them into the read models."""
+    def record(self, stream_id: str, drafts: Sequence[Draft], expected_version: int | None, *,
+               along: tuple[str, dict[str, Any]] | None = None, projected: Collection[str] = ()) -> list[Event]:
+        """Append the drafts at the expected version and project them into the read models. `along`: statements
+        run in the append's own statement (`PostgresEventStore.append`), one round trip for a hot path; they
+        project the events of the types in `projected` themselves, which are then not applied again."""
         new = new_events(drafts, self.metadata, self.ids, self._appended)
         self._appended += len(new)
-        events = self.store.append(stream_id, new, expected_version, tx=self.tx)
+        extra = {} if along is None else {"along": along}
+        events = self.store.append(stream_id, new, expected_version, tx=self.tx, **extra)
         for event in events:
-            self.read.apply(event)
+            if event.type not in projected:
+                self.read.apply(event)
         return events
 
     @classmethod

@@ -33,19 +33,14 @@ from typing import Any
 import psycopg
 from pydantic_core import to_json
 
-from services.marriage.adapters.read_models import already_married, compact
-from services.marriage.contract.refusals import CERTIFICATE_NUMBER_TAKEN
+from services.marriage.adapters.read_models import compact, registration_violation
 from services.marriage.domain import events as ev
 from services.marriage.domain.events import Draft
 from shared.envelope import Metadata, derived_id_text
-from shared.errors import Refusal
 
 _STAGED = ("COPY events_staging (event_id, stream_id, stream_version, event_type, schema_version, occurred_on,"
            " subjects, payload, metadata, ordinal) FROM STDIN")
 _APPEND = "SELECT appended FROM append_staged_registrations(%s::text[])"
-_REFUSED_BY = {"current_marriages": already_married, "marriages": already_married,  # a record imported meanwhile
-               "certificates": lambda: Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already",
-                                               409)}
 
 
 def historical_event_id(registration_id: str) -> str:
@@ -66,10 +61,9 @@ def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, 
         try:
             cursor.execute(_APPEND, (sorted(ended),))
         except psycopg.errors.UniqueViolation as exc:
-            refusal = _REFUSED_BY.get(exc.diag.table_name or "")
-            if refusal is None:  # the store's own keys (an event or stream appended twice): not a race
-                raise
-            raise refusal() from None
+            # A person or number taken meanwhile is the rule's refusal; the store's own keys (an event or
+            # stream appended twice) are not a race and stay what they are.
+            raise registration_violation(exc) from None
 
 
 def _event_rows(registered: Sequence[tuple[str, Draft]], metadata: Metadata) -> list[tuple[Any, ...]]:

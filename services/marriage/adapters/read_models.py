@@ -25,17 +25,25 @@ from services.marriage.domain.rules import PersonFacts
 from shared.envelope import Event
 from shared.errors import Refusal
 
-_FACTS = """
+# Each person's M-3 and M-10 facts, a row per person in the order asked; `{beside}` adds columns after them.
+_FACTS_OF = """
 SELECT p.id, cm.registration_id, d.died_on, d.basis,
        (SELECT coalesce(jsonb_agg(jsonb_build_object('registration_id', dp.registration_id,
                                                      'document_ref', dp.document_ref,
                                                      'listed_on', dp.listed_on) ORDER BY dp.listed_on), '[]')
-          FROM dishonest_persons dp WHERE dp.person_id = p.id)
+          FROM dishonest_persons dp WHERE dp.person_id = p.id){beside}
   FROM unnest(%s::text[]) WITH ORDINALITY AS p(id, n)
   LEFT JOIN current_marriages cm ON cm.person_id = p.id
   LEFT JOIN deceased_persons d ON d.person_id = p.id
  ORDER BY p.n
 """
+_FACTS = _FACTS_OF.format(beside="")
+# K-4: the next serial of a certificate sequence, taken in the command's transaction (rolled back with a
+# refusal; the row stays locked until commit, so one office's registrations number in commit order).
+_TAKE_SERIAL = ("INSERT INTO certificate_serials AS s (prefix, division, year, last) VALUES (%s, %s, %s, 1)"
+                " ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last")
+# K-4 and M-3 in one round trip (a registration's hot path): the serial beside each person's facts.
+_FACTS_AND_SERIAL = f"WITH serial AS ({_TAKE_SERIAL})" + _FACTS_OF.format(beside=", (SELECT last FROM serial)")
 
 _INPUT = """
 input AS (
@@ -82,14 +90,6 @@ _REGISTRATION_ALONG = (
       " WHERE EXISTS (SELECT FROM appended))"
 )
 
-# K-4 and M-3 in one round trip: the next serial of a certificate sequence (taken in the command's transaction,
-# so rolled back with a refusal) beside each person's facts.
-_FACTS_AND_SERIAL = (
-    "WITH serial AS (INSERT INTO certificate_serials AS s (prefix, division, year, last)"
-    " VALUES (%s, %s, %s, 1) ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last)"
-    + _FACTS.replace("(SELECT coalesce(jsonb_agg", "(SELECT last FROM serial), (SELECT coalesce(jsonb_agg", 1)
-)
-
 def marriages_of(conn: psycopg.Connection, person: str) -> list[str]:
     """Every registration naming the person (any status), oldest first."""
     rows = conn.execute("SELECT registration_id FROM marriages WHERE husband = %s OR wife = %s"
@@ -107,6 +107,24 @@ def compact(value: Any) -> str:
     return _COMPACT.encode(value)
 
 
+def _person_facts(row: Sequence[Any]) -> PersonFacts:
+    """A row of `_FACTS_OF`: (id, current marriage, died on, basis, dishonesty listings, …)."""
+    return PersonFacts(row[1], row[2], tuple(row[4]), row[3])
+
+
+def registration_violation(exc: psycopg.errors.UniqueViolation) -> Exception:
+    """What a unique violation of a registration's rows stands for, wherever they are written (a registration,
+    a projection, an import batch): a person married already (M-3: `marriages`, `current_marriages`) or a
+    certificate number in use (M-7, K-4: `certificates`). A violation of another table (the events
+    themselves, the codes) is not a rule's: it stays what it is."""
+    table = exc.diag.table_name
+    if table == "certificates":
+        return Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409)
+    if table in ("marriages", "current_marriages"):
+        return already_married()
+    return exc
+
+
 def already_married() -> Refusal:
     return Refusal(ALREADY_MARRIED, "a party is married, whichever office registered it (M-3)", 409,
                    [{"loc": ["body", "reasons", 0], "msg": ALREADY_MARRIED}])
@@ -121,13 +139,12 @@ class ReadModels:
     # -- lookups ----------------------------------------------------------------------------------------
     def facts(self, id_numbers: Sequence[str]) -> list[PersonFacts]:
         """M-3, M-10 facts of each person, in one round trip."""
-        rows = self.tx.execute(_FACTS, (list(id_numbers),)).fetchall()
-        return [PersonFacts(row[1], row[2], tuple(row[4]), row[3]) for row in rows]
+        return [_person_facts(row) for row in self.tx.execute(_FACTS, (list(id_numbers),))]
 
     def facts_and_serial(self, id_numbers: Sequence[str], key: SerialKey) -> tuple[list[PersonFacts], int]:
         """`facts` and `take_serial` in one statement (a registration's hot path)."""
         rows = self.tx.execute(_FACTS_AND_SERIAL, (key.prefix, key.division, key.year, list(id_numbers))).fetchall()
-        return [PersonFacts(row[1], row[2], tuple(row[5]), row[3]) for row in rows], int(rows[0][4])
+        return [_person_facts(row) for row in rows], int(rows[0][5])
 
     def married_from(self, id_numbers: Sequence[str], on: Any) -> dict[str, str]:
         """M-3 for a late registration (a registrar's, dated in the past): each person's marriage in force on
@@ -150,11 +167,7 @@ class ReadModels:
     def take_serial(self, key: SerialKey) -> int:
         """K-4: the next serial of the sequence, in this transaction: rolled back with it (a refusal takes
         none); the row stays locked until commit, so one office's registrations number in commit order."""
-        row = self.tx.execute(
-            "INSERT INTO certificate_serials AS s (prefix, division, year, last) VALUES (%s, %s, %s, 1)"
-            " ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last",
-            (key.prefix, key.division, key.year)).fetchone()
-        return int(row[0])
+        return int(self.tx.execute(_TAKE_SERIAL, (key.prefix, key.division, key.year)).fetchone()[0])
 
     def store_codes(self, copies: Sequence[tuple[str, str, str]]) -> None:
         """K-8: (number, holder, code hash) of copies issued by this transaction."""
@@ -274,17 +287,6 @@ class ReadModels:
         return _REGISTRATION_ALONG, {"code_numbers": [c[0] for c in copies], "code_holders": [c[1] for c in copies],
                                      "code_hashes": [c[2] for c in copies]}
 
-    @staticmethod
-    def registration_violation(exc: psycopg.errors.UniqueViolation) -> Exception:
-        """The refusal a unique violation of a registration's rows stands for (as `register_rows`); one of
-        another table (the events themselves, the codes) is not a rule's: it stays what it is."""
-        table = exc.diag.table_name
-        if table == "certificates":
-            return Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409)
-        if table in ("marriages", "current_marriages"):
-            return already_married()
-        return exc
-
     def register_rows(self, rows: Sequence[dict[str, Any]]) -> None:
         """MarriageRegistered payloads with their stream `version` (one, or an import batch's) into
         marriages, current_marriages and certificates in one statement; a person already married anywhere
@@ -293,9 +295,7 @@ class ReadModels:
         try:
             self.tx.execute(_REGISTRATIONS, {"events": Jsonb(rows)})
         except psycopg.errors.UniqueViolation as exc:
-            if exc.diag.table_name == "certificates":
-                raise Refusal(CERTIFICATE_NUMBER_TAKEN, "a certificate number is in use already", 409) from None
-            raise already_married() from None
+            raise registration_violation(exc) from None
 
 
 def _touch(tx: psycopg.Connection, event: Event, status: str | None = None, ended_on: Any = None) -> None:

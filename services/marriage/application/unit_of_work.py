@@ -10,7 +10,7 @@ from typing import ClassVar
 
 import psycopg
 
-from services.marriage.adapters.read_models import ReadModels
+from services.marriage.adapters.read_models import ReadModels, registration_violation
 from services.marriage.domain import appointments, divorce, marriage
 from services.marriage.domain.events import MARRIAGE_REGISTERED, appointment_stream, divorce_stream, marriage_stream
 from shared import unit_of_work
@@ -35,17 +35,11 @@ class UnitOfWork(unit_of_work.UnitOfWork):
         read models and the codes in one statement — a registration's hot path (docs/benchmarks.md, "Where a
         registration's time goes"). A stream that exists already is a `ConcurrencyConflict` (decided again:
         the replay check answers a retried command); a violated rule is its refusal, as `record`'s."""
-        new = unit_of_work.new_events(drafts, self.metadata, self.ids, self._appended)
-        self._appended += len(new)
         try:
-            events = self.store.append(stream_id, new, NO_STREAM, tx=self.tx,
-                                       along=self.read.registration_along(copies))
+            return self.record(stream_id, drafts, NO_STREAM, along=self.read.registration_along(copies),
+                               projected={MARRIAGE_REGISTERED})
         except psycopg.errors.UniqueViolation as exc:
-            raise self.read.registration_violation(exc) from None
-        for event in events:
-            if event.type != MARRIAGE_REGISTERED:  # projected by the statement itself
-                self.read.apply(event)
-        return events
+            raise registration_violation(exc) from None
 
     def marriage(self, registration_id: str) -> marriage.MarriageState | None:
         return marriage.fold(self.store.read_stream(marriage_stream(registration_id), tx=self.tx))
