@@ -36,10 +36,6 @@ def access_class(event_type: str) -> str:
     return classes.get(event_type) or classes.get(f"{service}.*") or _table()["default"]
 
 
-def fact_class(fact: str) -> str:
-    return _table()["facts"].get(fact, _table()["default"])
-
-
 @dataclass(frozen=True)
 class Grant:
     klass: str
@@ -52,6 +48,16 @@ class Grant:
         if match is None:
             return None
         return cls(match["klass"], bool(match["facts"]), match["service"])
+
+
+@cache
+def fact_class(fact: str) -> Grant:
+    """The class of a fact, and the service it is read from when `access.yaml` names one (`case@vagrant_aid`):
+    a grant narrowed to another service does not show it. An unknown fact is of the most restrictive class."""
+    grant = Grant.parse(_table()["facts"].get(fact, _table()["default"]))
+    if grant is None or grant.facts_only:
+        raise ValueError(f"access.yaml: the class of fact {fact!r} is not a class")
+    return grant
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,9 @@ class Visibility:
         return _sees_entry(self, event_type)
 
     def sees_fact(self, fact: str) -> bool:
-        return any(g.klass == fact_class(fact) for g in self.grants)
+        of = fact_class(fact)
+        return any(g.klass == of.klass and (None in (g.service, of.service) or g.service == of.service)
+                   for g in self.grants)
 
     @property
     def sees_cases(self) -> bool:

@@ -42,6 +42,16 @@ def test_staff_see_case_records_of_their_own_service_only_T3():
     assert visibility_of("relief_staff").sees_entry("vagrant_aid.ServiceProvided")
 
 
+def test_a_fact_read_from_one_service_shows_only_to_grants_of_that_service_or_of_the_whole_class_T3():
+    assert not visibility_of("funeral_staff").sees_fact("open_relief_case")  # case@funeral: not a relief case
+    assert visibility_of("funeral_staff").sees_fact("alive")
+    assert visibility_of("relief_staff").sees_fact("open_relief_case")
+    assert visibility_of("bureau", ["case@vagrant_aid"]).sees_fact("open_relief_case")
+    assert visibility_of("child_welfare_officer").sees_fact("open_relief_case")  # case:facts, any service
+    # A fact without a service goes by its class: a grant narrowed to a service still shows it.
+    assert visibility_of("bureau", ["protected@adoption"]).sees_fact("parents")
+
+
 def test_the_adoption_registrar_reads_adoptions_and_standing_not_child_welfare_files_or_origins_A2_A4_A6_A14():
     registrar = visibility_of("adoption_registrar")
     assert registrar.sees_entry("adoption.AdoptionRegistered") and registrar.sees_entry("adoption.ChildPlaced")
