@@ -167,14 +167,11 @@ class Rebuild:
                         **span, "temporary": Jsonb([{"role": TEMPORARY_ROLE}]), "unlink": UNLINK_FIELD,
                         "corrected": DEATH_CORRECTED}).fetchall()
                     _write_aliases(conn, generation, source, candidates, links)
-                while len(copying) > 1 or (copying and copying[0][0].done()):  # one chunk ahead at most
-                    done, done_subjects = copying.pop(0)
-                    copied += done.result()
-                    done_subjects.result()
+                while len(copying) > 1:  # the reads run one chunk ahead of the copies at most
+                    copied += _copied(*copying.pop(0))
                     self.progress(source, copied, head, time.perf_counter() - started)
-            for done, done_subjects in copying:
-                copied += done.result()
-                done_subjects.result()
+            for chunk in copying:
+                copied += _copied(*chunk)
                 self.progress(source, copied, head, time.perf_counter() - started)
         with self.db.transaction() as tx:
             tx.execute("INSERT INTO checkpoints (generation, source, position) VALUES (%s, %s, %s)",
@@ -255,6 +252,12 @@ class Rebuild:
             for table in ("aliases", "checkpoints"):
                 tx.execute(f"DELETE FROM {table} WHERE generation = ANY(%s)", (stale,))
             tx.execute("DELETE FROM generations WHERE generation = ANY(%s)", (stale,))
+
+
+def _copied(entries: Future[int], subjects: Future[int]) -> int:
+    """A chunk's two copies waited for (raising what failed in either): the entries written."""
+    subjects.result()
+    return entries.result()
 
 
 def refs_expression(keys: list[str]) -> tuple[sql.Composed, dict[str, str]]:
