@@ -314,7 +314,8 @@ def rebuild_namespace(url: str, namespace: str, progress: Progress | None = None
     from shared.db import DatabaseSettings, schema_name
 
     timeline = schema_name(namespace, "timeline")
-    db = Database(DatabaseSettings(url, timeline, min_size=1, max_size=2))
+    # Three connections: a chunk's two copies and the next chunk's reads run at once (`Rebuild._copy`).
+    db = Database(DatabaseSettings(url, timeline, min_size=1, max_size=3))
     sources = {source: Database(DatabaseSettings(url, schema_name(namespace, source), role=timeline, min_size=1,
                                                  max_size=2)) for source in SOURCES}
     try:
