@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from services.timeline.adapters import projection
+from services.timeline.adapters import projection, rebuild
 from services.timeline.adapters.rebuild import REBUILD_LOCK, Rebuild, RebuildRunning
 from services.timeline.contract.feed import FeedPage
 from services.timeline.domain import cursor
@@ -165,9 +165,12 @@ def projection_rows(world, generation: int) -> dict[str, set[tuple]]:  # noqa: A
                 for name, query in queries.items()}
 
 
-def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_included_T1(world):
+@pytest.mark.parametrize("chunk", [rebuild.CHUNK, 2], ids=["one chunk", "chunks of two positions"])
+def test_a_rebuild_writes_the_rows_the_live_projection_wrote_identity_merges_included_T1(world, monkeypatch, chunk):
     """The rebuild copies inside PostgreSQL and brings only identity events to Python: its rows must be the
-    live projection's, link, correction and unlink included."""
+    live projection's, link, correction and unlink included — also when the copy goes in many chunks, whose
+    copies overlap the next chunks' reads (a link made in one chunk and undone in a later one)."""
+    monkeypatch.setattr(rebuild, "CHUNK", chunk)
     some_history(world, persons=3)
     person, wrong, temporary, other, split = (synthetic_id_number(), synthetic_id_number(), "TMP-RS610500-000777",
                                               "TMP-FH610502-000778", "TMP-RS610500-000779")
