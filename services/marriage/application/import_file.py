@@ -85,7 +85,10 @@ def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
 def batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for row in rows:
-        batch.append({key: value for key, value in row.items() if key is not None and value not in (None, "")})
+        values = row.values()
+        if None in row or None in values or "" in values:  # scanned in C; most rows of a file are whole
+            row = {key: value for key, value in row.items() if key is not None and value not in (None, "")}
+        batch.append(row)
         if len(batch) == size:
             yield batch
             batch = []
