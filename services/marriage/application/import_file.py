@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from services.marriage.application.imports import MAX_BATCH, PreparedBatch, commit_batch, prepare_batch
-from services.marriage.application.marriage import parse
 from services.marriage.contract.refusals import INVALID_FILE
 from services.marriage.domain.imports import COLUMNS
 from shared.business_dates import local_today
 from shared.envelope import Metadata
 from shared.errors import Refusal
 from shared.eventstore.postgres import PostgresEventStore
+from shared.unit_of_work import parse  # not the application module: its documents (reportlab) cost the CLI 0.1 s
 
 DEFAULT_BATCH = 1000
 DEFAULT_WORKERS = 2
