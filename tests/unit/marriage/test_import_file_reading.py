@@ -6,12 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
+from services.marriage.adapters.historical import _event_rows
 from services.marriage.application.import_file import ahead, batches
-from services.marriage.application.imports import TURN, prepare_batch
-from services.marriage.application.marriage import parse
+from services.marriage.application.imports import prepare_batch
+from services.marriage.domain.imports import decide_batch
+from shared.envelope import Metadata
+from shared.turns import EVERY
+from shared.unit_of_work import parse
+from tests.integration.marriage.helpers import paper_rows
 
 ROW = {"record_ref": "R", "registered_on": "1996-10-01", "office": "MR-610502",
        "husband_id_number": "610502199001010011", "husband_name": "王大明", "husband_certificate": "A-1",
@@ -47,31 +54,49 @@ def test_a_failure_while_reading_reaches_the_importer():
         list(ahead(broken(), 1, dt.date(2025, 6, 16)))
 
 
-def test_checking_a_batch_gives_the_batches_being_committed_a_turn_every_few_records():
-    """The import's batches wait for PostgreSQL in green threads of the same process (one holding the store's
-    append lock until its commit): checking the next batch must let them run between records, not only after
-    the whole batch."""
+@contextmanager
+def turns_taken() -> Iterator[list[int]]:
+    """How many turns another green thread got while the block ran (it stands in for a batch being committed,
+    waiting to send its next statement)."""
     turns, done = [0], threading.Event()
 
-    def committer() -> None:  # stands in for a batch waiting to send its next statement
+    def other() -> None:
         while not done.is_set():
             turns[0] += 1
             time.sleep(0)
 
-    other = threading.Thread(target=committer)
-    other.start()
+    thread = threading.Thread(target=other)
+    thread.start()
     time.sleep(0)
-    records = [{**ROW, "record_ref": f"R{n}"} for n in range(4 * TURN)]
+    counted = [0]
+    before = turns[0]
     try:
-        before = turns[0]
-        prepared = prepare_batch(records, dt.date(2025, 6, 16), parse)
-        during = turns[0] - before
+        yield counted
+        counted[0] = turns[0] - before
     finally:
         done.set()
-        other.join()
+        thread.join()
 
-    assert len(prepared.checked) == 4 * TURN
-    assert during >= 3  # a turn after each TURN records but the last
+
+def test_checking_a_batch_gives_the_batches_being_committed_a_turn_every_few_records():
+    records = [{**ROW, "record_ref": f"R{n}"} for n in range(4 * EVERY)]
+
+    with turns_taken() as turns:
+        prepared = prepare_batch(records, dt.date(2025, 6, 16), parse)
+
+    assert len(prepared.checked) == 4 * EVERY
+    assert turns[0] >= 3  # one before each EVERY-th record after the first
+
+
+def test_encoding_a_batchs_events_gives_the_other_batch_a_turn_every_few_records():
+    prepared = prepare_batch(list(paper_rows(4 * EVERY)), dt.date(2025, 6, 16), parse)
+    registered = decide_batch(prepared.checked, {}, {}, prepared.batch_id).registered
+
+    with turns_taken() as turns:
+        rows = _event_rows(registered, Metadata(actor="import.test"))
+
+    assert len(rows) == 4 * EVERY
+    assert turns[0] >= 3
 
 
 def test_a_row_with_cells_beyond_the_header_or_short_of_it_loses_them_and_a_whole_row_is_kept_as_read():
