@@ -21,6 +21,7 @@ Reason = Literal["format", "check_digit", "birth_date", "division", "first_gener
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
+_WEIGHTED_ZEROS = ord("0") * sum(WEIGHTS)
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 # [0-9] with re.ASCII, never \d or str.isdigit(): those accept full-width and other Unicode digits, which
@@ -61,8 +62,14 @@ def check_digit(first17: str) -> str:
     """The check character of the first 17 digits: "10X98765432"[Σ digit_i × w_i mod 11] (0.1)."""
     if not isinstance(first17, str) or not _DIGITS_17.fullmatch(first17):
         raise InvalidIdNumber("format", "check_digit needs exactly 17 ASCII digits")
-    total = sum(map(mul, map(int, first17), WEIGHTS))  # 17 digits, checked above; a bulk import's hot loop
-    return CHECK_CHARACTERS[total % 11]
+    return _check_character(first17)
+
+
+def _check_character(first17: str) -> str:
+    """`check_digit` of 17 ASCII digits already matched. A bulk import's hot loop (two numbers a record): each
+    digit is taken as its ASCII code, digit + 48, in one C-level pass over the bytes instead of an `int()` per
+    digit (a third of the time), and the 48s' weighted sum is subtracted once."""
+    return CHECK_CHARACTERS[(sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _WEIGHTED_ZEROS) % 11]
 
 
 def parse_id_number(
@@ -84,7 +91,7 @@ def parse_id_number(
         return _parsed(value, "19" + value[6:12], value[14], today)
     if not _SECOND_GENERATION.fullmatch(value):
         raise InvalidIdNumber("format", "expected 17 digits and a digit or X")
-    if check_digit(value[:17]) != value[17]:
+    if _check_character(value[:17]) != value[17]:  # the format is matched just above
         raise InvalidIdNumber("check_digit")
     return _parsed(value, value[6:14], value[16], today)
 

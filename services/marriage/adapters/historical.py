@@ -37,6 +37,7 @@ from services.marriage.adapters.read_models import compact, registration_violati
 from services.marriage.domain import events as ev
 from services.marriage.domain.events import Draft
 from shared.envelope import Metadata, derived_id_text
+from shared.turns import in_turns
 
 _STAGED = ("COPY events_staging (event_id, stream_id, stream_version, event_type, schema_version, occurred_on,"
            " subjects, payload, metadata, ordinal) FROM STDIN")
@@ -71,7 +72,7 @@ def _event_rows(registered: Sequence[tuple[str, Draft]], metadata: Metadata) -> 
     common = metadata.model_dump(exclude_none=True)
     by_office: dict[str, str] = {}
     rows = []
-    for registration_id, draft in registered:
+    for registration_id, draft in in_turns(registered):  # the other batch may be waiting to commit
         office = draft.payload["office"]
         if office not in by_office:
             by_office[office] = compact({**common, "office": office})

@@ -27,13 +27,13 @@ from pathlib import Path
 from typing import IO, Any
 
 from services.marriage.application.imports import MAX_BATCH, PreparedBatch, commit_batch, prepare_batch
-from services.marriage.application.marriage import parse
 from services.marriage.contract.refusals import INVALID_FILE
 from services.marriage.domain.imports import COLUMNS
 from shared.business_dates import local_today
 from shared.envelope import Metadata
 from shared.errors import Refusal
 from shared.eventstore.postgres import PostgresEventStore
+from shared.unit_of_work import parse  # not the application module: its documents (reportlab) cost the CLI 0.1 s
 
 DEFAULT_BATCH = 1000
 DEFAULT_WORKERS = 2
@@ -85,7 +85,10 @@ def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
 def batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for row in rows:
-        batch.append({key: value for key, value in row.items() if key is not None and value not in (None, "")})
+        values = row.values()
+        if None in row or None in values or "" in values:  # scanned in C; most rows of a file are whole
+            row = {key: value for key, value in row.items() if key is not None and value not in (None, "")}
+        batch.append(row)
         if len(batch) == size:
             yield batch
             batch = []

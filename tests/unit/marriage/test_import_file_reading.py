@@ -4,10 +4,21 @@ shows them, a failure of the reading side surfacing in the importer."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
+from services.marriage.adapters.historical import _event_rows
 from services.marriage.application.import_file import ahead, batches
+from services.marriage.application.imports import prepare_batch
+from services.marriage.domain.imports import decide_batch
+from shared.envelope import Metadata
+from shared.turns import EVERY
+from shared.unit_of_work import parse
+from tests.integration.marriage.helpers import paper_rows
 
 ROW = {"record_ref": "R", "registered_on": "1996-10-01", "office": "MR-610502",
        "husband_id_number": "610502199001010011", "husband_name": "王大明", "husband_certificate": "A-1",
@@ -41,3 +52,59 @@ def test_a_failure_while_reading_reaches_the_importer():
 
     with pytest.raises(UnicodeDecodeError):
         list(ahead(broken(), 1, dt.date(2025, 6, 16)))
+
+
+@contextmanager
+def turns_taken() -> Iterator[list[int]]:
+    """How many turns another green thread got while the block ran (it stands in for a batch being committed,
+    waiting to send its next statement)."""
+    turns, done = [0], threading.Event()
+
+    def other() -> None:
+        while not done.is_set():
+            turns[0] += 1
+            time.sleep(0)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    time.sleep(0)
+    counted = [0]
+    before = turns[0]
+    try:
+        yield counted
+        counted[0] = turns[0] - before
+    finally:
+        done.set()
+        thread.join()
+
+
+def test_checking_a_batch_gives_the_batches_being_committed_a_turn_every_few_records():
+    records = [{**ROW, "record_ref": f"R{n}"} for n in range(4 * EVERY)]
+
+    with turns_taken() as turns:
+        prepared = prepare_batch(records, dt.date(2025, 6, 16), parse)
+
+    assert len(prepared.checked) == 4 * EVERY
+    assert turns[0] >= 3  # one before each EVERY-th record after the first
+
+
+def test_encoding_a_batchs_events_gives_the_other_batch_a_turn_every_few_records():
+    prepared = prepare_batch(list(paper_rows(4 * EVERY)), dt.date(2025, 6, 16), parse)
+    registered = decide_batch(prepared.checked, {}, {}, prepared.batch_id).registered
+
+    with turns_taken() as turns:
+        rows = _event_rows(registered, Metadata(actor="import.test"))
+
+    assert len(rows) == 4 * EVERY
+    assert turns[0] >= 3
+
+
+def test_a_row_with_cells_beyond_the_header_or_short_of_it_loses_them_and_a_whole_row_is_kept_as_read():
+    whole = dict(ROW)
+    extra = {**ROW, None: ["stray"]}  # csv.DictReader's key for cells beyond the header
+    short = {**ROW, "wife_certificate": None}  # and its value for cells a row lacks
+
+    batch = next(batches(iter([whole, extra, short]), 3))
+
+    assert batch[0] == ROW and batch[1] == ROW
+    assert batch[2] == {key: value for key, value in ROW.items() if key != "wife_certificate"}
