@@ -228,3 +228,19 @@ def test_the_retention_is_configurable_and_purged_on_write(namespace, writer):
     assert stored_keys(namespace, older) == set()
     with pytest.raises(ValueError):
         PostgresIdempotencyStore(db, retention_hours=0)
+
+
+def test_a_different_request_racing_the_first_under_its_key_waits_and_is_422(client, writer):
+    """The second request waits for the first's claim and then compares fingerprints: one executes, the other
+    is refused, never both executed nor both refused."""
+    key = secrets.token_hex(8)
+    first = []
+    racer = threading.Thread(target=lambda: first.append(post(client, {"text": "first"}, key)))
+    racer.start()
+    time.sleep(0.1)  # the first holds the claim while its handler sleeps (writer.delay)
+    second = post(client, {"text": "second"}, key)
+    racer.join()
+
+    assert first[0].status_code == 201
+    assert second.status_code == 422 and second.get_json(force=True)["code"] == "idempotency_key_reused"
+    assert writer.count() == 1
