@@ -6,22 +6,22 @@
 -- in the simple-query message) keep their plans cached per session.
 
 -- Claims (principal, key): `claimed` when this transaction inserted the row (the caller executes and records);
--- otherwise the stored row (request fingerprint and outcome), or no row if there is none to read.
-CREATE FUNCTION claim_idempotency_key(p_principal text, p_key text, p_request_hash text)
-RETURNS TABLE (claimed boolean, stored_hash text, stored_status smallint, stored_type text, stored_body bytea,
-               stored_headers jsonb)
+-- otherwise the stored row's request fingerprint and outcome (NULLs if there is none to read).
+CREATE FUNCTION claim_idempotency_key(p_principal text, p_key text, p_request_hash text, OUT claimed boolean,
+                                      OUT stored_hash text, OUT stored_status smallint, OUT stored_type text,
+                                      OUT stored_body bytea, OUT stored_headers jsonb)
 LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (p_principal, p_key, p_request_hash)
     ON CONFLICT DO NOTHING;
-    IF FOUND THEN
-        RETURN QUERY SELECT true, NULL::text, NULL::smallint, NULL::text, NULL::bytea, NULL::jsonb;
-        RETURN;
+    claimed := FOUND;
+    IF NOT claimed THEN
+        -- The insert waited for the first holder to commit; this statement's own snapshot (READ COMMITTED, a
+        -- new one per statement of a volatile function) sees its outcome. No row: nothing to read (NULLs).
+        SELECT k.request_hash, k.status, k.content_type, k.body, k.headers
+          INTO stored_hash, stored_status, stored_type, stored_body, stored_headers
+          FROM idempotency_keys k WHERE k.principal = p_principal AND k.key = p_key;
     END IF;
-    -- The insert waited for the first holder to commit; this statement's own snapshot (READ COMMITTED, a new one
-    -- per statement of a volatile function) sees its outcome.
-    RETURN QUERY SELECT false, k.request_hash, k.status, k.content_type, k.body, k.headers
-        FROM idempotency_keys k WHERE k.principal = p_principal AND k.key = p_key;
 END $$;
 
 -- Stores the outcome of a claimed key, with the call's access-log rows (`p_audit`, as `append_access` takes
