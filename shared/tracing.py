@@ -12,7 +12,10 @@ A trace follows the W3C `traceparent` (https://www.w3.org/TR/trace-context/):
   and the consumer carries `trace_id` (shared/nameko_ext/context.py).
 
 Spans are exported only when `OTLP_ENDPOINT` is configured (OTLP over HTTP, e.g.
-`http://collector:4318/v1/traces`); otherwise they are created for their ids and dropped.
+`http://collector:4318/v1/traces`). Otherwise a worker's span is only its ids: a non-recording span with the
+trace id, span id and flags the SDK's span would have had (its sampler and id generator decide them), so that
+logs, the next hop and recorded events carry the same trace — without the recording span's attributes, clock
+readings, locks and span-processor calls, which only an exporter would read.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from __future__ import annotations
 from typing import Any
 
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import Tracer, TracerProvider
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, TraceFlags
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 from shared.logging import get_logger
@@ -54,12 +58,31 @@ def tracer_provider(service: str, otlp_endpoint: str | None = None) -> TracerPro
 
 def start_span(service: str, name: str, traceparent: str | None, kind: SpanKind,
                otlp_endpoint: str | None = None) -> Span:
-    """A span continuing `traceparent` (W3C), or the root of a new trace if it is absent or malformed."""
+    """A span continuing `traceparent` (W3C), or the root of a new trace if it is absent or malformed; a
+    recording one only where spans are exported (`otlp_endpoint`)."""
     parent = _PROPAGATOR.extract({TRACEPARENT: traceparent}) if traceparent else None
     tracer = _tracers.get(service)
     if tracer is None:  # made once: the SDK's get_tracer builds a tracer and edits the warning filters each call
         tracer = _tracers[service] = tracer_provider(service, otlp_endpoint).get_tracer("civreg")
+    if not otlp_endpoint:
+        return _unexported_span(tracer, name, parent, kind)
     return tracer.start_span(name, context=parent, kind=kind)
+
+
+def _unexported_span(tracer: Tracer, name: str, parent: Context | None, kind: SpanKind) -> Span:
+    """The span nothing will export: the ids and flags `tracer.start_span` would give it (SDK 1.45: the parent's
+    trace id or a new one, a new span id, the sampler's decision, the random-trace-id flag), as a non-recording
+    span. A recording span costs about 17 µs more per worker, for data nobody reads."""
+    parent_context = trace.get_current_span(parent).get_span_context()
+    ids = tracer.id_generator
+    if parent_context.is_valid:
+        trace_id, random_id = parent_context.trace_id, parent_context.trace_flags.random_trace_id
+    else:
+        trace_id, random_id = ids.generate_trace_id(), ids.is_trace_id_random()
+    sampled = tracer.sampler.should_sample(parent, trace_id, name, kind).decision.is_sampled()
+    flags = (TraceFlags.SAMPLED if sampled else TraceFlags.DEFAULT) | (TraceFlags.RANDOM_TRACE_ID if random_id else 0)
+    return NonRecordingSpan(SpanContext(trace_id, ids.generate_span_id(), is_remote=False,
+                                        trace_flags=TraceFlags(flags)))
 
 
 def trace_id_continuing(traceparent: str | None) -> str:

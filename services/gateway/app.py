@@ -23,7 +23,6 @@ from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
-from structlog.contextvars import bound_contextvars
 from werkzeug.wrappers import Request, Response
 
 from services.gateway.access_log import (
@@ -62,7 +61,7 @@ from services.gateway.routing import Call, JsonText, Reply, Route, RouteTable
 from services.gateway.static import Workbench
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
-from shared.logging import get_logger
+from shared.logging import get_logger, log_context
 from shared.reference.idnumber import canonical_subject
 from shared.reference.refusals import CONCURRENCY_CONFLICT, FORBIDDEN
 
@@ -145,7 +144,7 @@ class GatewayApp:
     ) -> Response:
         started = time.perf_counter()
         exchange = _Exchange(request, correlation_id)
-        with bound_contextvars(correlation_id=correlation_id):
+        with log_context(correlation_id=correlation_id):
             response = self._answer(exchange, replace(self.ports, rpc=rpc))
             response = self._audit(exchange, response)
             response = localise(response, request.accept_languages)
@@ -199,7 +198,7 @@ class GatewayApp:
         if principal is None:
             raise unauthenticated(presented=bool(request.headers.get("Authorization")))
         exchange.principal = principal
-        with bound_contextvars(principal=principal.name):
+        with log_context(principal=principal.name):
             return self._authorised(exchange, ports, route, principal)
 
     def _authorised(self, exchange: _Exchange, ports: Ports, route: Route, principal: Principal) -> Response:

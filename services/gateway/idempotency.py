@@ -13,7 +13,8 @@ response of 500 or more is not stored (the transaction rolls back), so the clien
 
 The outcome may bring the call's access-log row along (`Claim.record(..., audit=...)`): the PostgreSQL
 store then writes both in one statement of the claim's transaction, so a keyed call costs one commit, not
-two, and its audit row and its stored outcome are durable together or not at all (`Claim.audited`).
+two, and its audit row and its stored outcome are durable together or not at all (`Claim.audited`). A claimed
+key costs two round trips: BEGIN travels with the claim's insert, COMMIT with the outcome (migration 0013).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import psycopg
+from psycopg import ClientCursor
 from psycopg.types.json import Jsonb
 
 from services.gateway.access_log import AccessRecord, rows_parameter
@@ -95,16 +97,12 @@ def reused() -> Problem:
     return Problem(422, "idempotency_key_reused", f"this {IDEMPOTENCY_HEADER} was used for a different request")
 
 
-_COMPLETE = (
-    "UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s, completed_at = now()"
-    " WHERE principal = %s AND key = %s"
-)
-# The same, with the call's access-log row appended in the same statement (the join runs the function once).
-_COMPLETE_AUDITED = (
-    "WITH audit AS (SELECT append_access(%s) AS appended)"
-    " UPDATE idempotency_keys SET status = %s, content_type = %s, body = %s, headers = %s, completed_at = now()"
-    " FROM audit WHERE audit.appended = 1 AND principal = %s AND key = %s"
-)
+# Two round trips per claimed key, each one simple-query message (client-side binding, ClientCursor) that
+# opens or ends the claim's transaction along with its statement: psycopg would send BEGIN and COMMIT as round
+# trips of their own (four in all; docs/architecture.md). The statements are functions (migration 0013), whose
+# plans PostgreSQL caches per session although the message itself is not prepared.
+_CLAIM = "BEGIN; SELECT * FROM claim_idempotency_key(%s, %s, %s)"
+_RECORD = "SELECT record_idempotency_outcome(%s, %s, %s, %s, %s, %s, %s); COMMIT"
 
 
 _PURGE = "DELETE FROM idempotency_keys WHERE created_at < now() - %s * interval '1 hour'"
@@ -136,47 +134,49 @@ class PostgresIdempotencyStore:
 
     @contextmanager
     def claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
-        try:
-            with self._claim(principal, key, fingerprint) as claim:
-                yield claim
-        except psycopg.Rollback:
-            # Nothing was decided (a 5xx) and the connection died under the claim, so psycopg could not roll
-            # back and let its Rollback escape: the transaction is gone with the connection and the key is
-            # free, as intended. The caller's 5xx answer stands (found by the soak, PostgreSQL cut mid-load).
-            return
+        with self._claim(principal, key, fingerprint) as claim:
+            yield claim
         self._purge.after_write()
 
     @contextmanager
     def _claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
-        # An explicit transaction block: the claim must hold its row lock until the outcome is recorded,
-        # whatever the pool's autocommit setting.
-        with self.db.pool.connection() as conn, conn.transaction():
-            inserted = conn.execute(
-                "INSERT INTO idempotency_keys (principal, key, request_hash) VALUES (%s, %s, %s)"
-                " ON CONFLICT DO NOTHING RETURNING true",
-                (principal, key, fingerprint),
-            ).fetchone()
-            if inserted is None:
-                # The insert waited for the first holder to commit; its outcome is now visible.
-                row = conn.execute(
-                    "SELECT request_hash, status, content_type, body, headers FROM idempotency_keys"
-                    " WHERE principal = %s AND key = %s",
-                    (principal, key),
-                ).fetchone()
-                if row is None or row[1] is None:  # cannot happen while outcomes are committed with the row
-                    raise Problem(409, "idempotency_key_in_use", "a request with this key is in progress")
-                if row[0] != fingerprint:
-                    raise reused()
-                yield Claim(StoredResponse(row[1], row[2], bytes(row[3]), row[4]))
-                return
-            claim = Claim()
-            yield claim
-            if claim.recorded is None:
-                raise psycopg.Rollback()  # releases the key: nothing was decided
-            stored = claim.recorded
-            outcome = (stored.status, stored.content_type, stored.body, Jsonb(stored.headers), principal, key)
-            if claim.audit is None:
-                conn.execute(_COMPLETE, outcome)
-            else:  # one round trip for both rows; the commit below makes them durable together
-                conn.execute(_COMPLETE_AUDITED, (rows_parameter([claim.audit]), *outcome))
-                claim.audited = True
+        # An explicit transaction block, opened by the claim's own message: the claim must hold its row lock
+        # until the outcome is recorded, whatever the pool's autocommit setting.
+        with self.db.pool.connection() as conn:
+            cursor = ClientCursor(conn)
+            try:
+                cursor.execute(_CLAIM, (principal, key, fingerprint))
+                cursor.nextset()  # past BEGIN's result to the claim's
+                row = cursor.fetchone()
+                if row is not None and row[0]:
+                    claim = Claim()
+                    yield claim
+                    if claim.recorded is None:  # nothing was decided: the rollback releases the key
+                        _roll_back(conn)
+                        return
+                    stored = claim.recorded
+                    audit = rows_parameter([claim.audit]) if claim.audit is not None else None
+                    cursor.execute(_RECORD, (principal, key, stored.status, stored.content_type, stored.body,
+                                             Jsonb(stored.headers), audit))
+                    claim.audited = audit is not None  # committed with the outcome, in one statement
+                    return
+                conn.commit()  # the insert waited for the first holder and wrote nothing: end the transaction
+            except BaseException:
+                _roll_back(conn)
+                raise
+            if row is None or row[2] is None:  # cannot happen while outcomes are committed with the row
+                raise Problem(409, "idempotency_key_in_use", "a request with this key is in progress")
+            if row[1] != fingerprint:
+                raise reused()
+            yield Claim(StoredResponse(row[2], row[3], bytes(row[4]), row[5]))
+
+
+def _roll_back(conn: psycopg.Connection) -> None:
+    """End the claim's transaction without its outcome, so the key is free. A connection that died under the
+    claim took its transaction with it (the key is free as intended): the caller's own error or 5xx answer
+    stands (found by the soak, PostgreSQL cut mid-load); the pool discards the connection."""
+    try:
+        conn.rollback()
+    except psycopg.Error:
+        if not conn.broken and not conn.closed:
+            raise

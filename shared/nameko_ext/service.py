@@ -30,7 +30,13 @@ from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu import Connection
 from kombu.exceptions import OperationalError as KombuOperationalError
 from kombu.pools import ProducerPool
-from nameko.exceptions import ContainerBeingKilled, MalformedRequest, UnserializableValueError, serialize
+from nameko.exceptions import (
+    ContainerBeingKilled,
+    IncorrectSignature,
+    MalformedRequest,
+    UnserializableValueError,
+    serialize,
+)
 from nameko.extensions import SharedExtension
 from nameko.rpc import Rpc, get_rpc_exchange
 
@@ -100,9 +106,11 @@ class ServiceRpcEntrypoint(Rpc):
         if len(proofs) != 1:
             raise TypeError(f"{self.container.service_name}: an RPC service needs exactly one RpcProof dependency")
         self.proof = proofs[0]
-        parameters = inspect.signature(getattr(self.container.service_cls, self.method_name)).parameters
+        # Read once: `inspect.signature` per call, and nameko's `check_signature` (`inspect.getcallargs`,
+        # which builds the signature again), cost about 30 µs of every call.
+        self.signature = inspect.signature(getattr(self.container.service_cls, self.method_name))
         # The arguments that name the caller: set from the proof, never taken from the message.
-        self.caller_arguments = {name for name in ("actor", "viewer") if name in parameters}
+        self.caller_arguments = {name for name in ("actor", "viewer") if name in self.signature.parameters}
 
     def handle_message(self, body: Any, message: Any) -> None:
         # As nameko's Rpc.handle_message, with the proof checked first: an unproven caller learns nothing,
@@ -124,9 +132,8 @@ class ServiceRpcEntrypoint(Rpc):
     def _with_caller(self, args: Any, kwargs: Any, assertion: Any) -> tuple[Any, Any]:
         if not self.caller_arguments:
             return args, kwargs
-        method = getattr(self.container.service_cls, self.method_name)
         try:
-            bound = inspect.signature(method).bind_partial(None, *args, **kwargs)
+            bound = self.signature.bind_partial(None, *args, **kwargs)
         except TypeError:
             return args, kwargs  # check_signature refuses it
         if "actor" in self.caller_arguments:
@@ -134,6 +141,14 @@ class ServiceRpcEntrypoint(Rpc):
         if "viewer" in self.caller_arguments:
             bound.arguments["viewer"] = assertion.viewer()
         return bound.args[1:], bound.kwargs
+
+    def check_signature(self, args: Any, kwargs: Any) -> None:
+        """nameko's check (the arguments fit the method, the instance in `self`'s place; else
+        `IncorrectSignature`), against the signature read once."""
+        try:
+            self.signature.bind(None, *args, **kwargs)
+        except TypeError as exc:
+            raise IncorrectSignature(str(exc)) from None
 
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         try:

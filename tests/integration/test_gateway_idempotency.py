@@ -96,6 +96,18 @@ def test_a_replay_returns_the_first_response_and_writes_nothing_new(client, writ
     assert writer.count() == 1
 
 
+def test_a_key_with_quotes_and_backslashes_is_claimed_and_replayed_as_itself(client, writer, namespace):
+    # The claim's statements bind their values on the client side (one simple-query message each): every
+    # character a key may carry must arrive as itself.
+    key = "it's\\';DROP-TABLE--\\x27\"" + secrets.token_hex(4)  # visible ASCII: no spaces
+    first = post(client, {"text": "quoted"}, key)
+    again = post(client, {"text": "quoted"}, key)
+
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert stored_keys(namespace, key) == {key}
+    assert writer.count() == 1
+
+
 def test_the_same_key_with_a_different_body_is_422_and_writes_nothing(client, writer):
     key = secrets.token_hex(8)
     post(client, {"text": "one"}, key)
@@ -228,3 +240,19 @@ def test_the_retention_is_configurable_and_purged_on_write(namespace, writer):
     assert stored_keys(namespace, older) == set()
     with pytest.raises(ValueError):
         PostgresIdempotencyStore(db, retention_hours=0)
+
+
+def test_a_different_request_racing_the_first_under_its_key_waits_and_is_422(client, writer):
+    """The second request waits for the first's claim and then compares fingerprints: one executes, the other
+    is refused, never both executed nor both refused."""
+    key = secrets.token_hex(8)
+    first = []
+    racer = threading.Thread(target=lambda: first.append(post(client, {"text": "first"}, key)))
+    racer.start()
+    time.sleep(0.1)  # the first holds the claim while its handler sleeps (writer.delay)
+    second = post(client, {"text": "second"}, key)
+    racer.join()
+
+    assert first[0].status_code == 201
+    assert second.status_code == 422 and second.get_json(force=True)["code"] == "idempotency_key_reused"
+    assert writer.count() == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import eventlet
 import pytest
 from kombu import Connection, Exchange, Queue
-from nameko.exceptions import RemoteError
+from nameko.exceptions import IncorrectSignature, RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import dummy, entrypoint_hook
 
@@ -143,6 +143,17 @@ def test_an_unserialisable_result_replies_as_an_error_not_silence(answering, vho
         assert proxy.gateway_rpc_test_answering.echo("after")["value"] == "after"
 
     assert failed.value.exc_type == "UnserializableValueError"
+
+
+def test_a_call_whose_arguments_do_not_fit_the_method_is_refused_before_it_runs(answering, vhost):
+    with ClusterRpcProxy({"AMQP_URI": vhost}, timeout=10,
+                         context_data=proof_context("gateway_rpc_test_answering", CLERK_ACTOR)) as proxy:
+        service = proxy.gateway_rpc_test_answering
+        for wrong in (lambda: service.echo(), lambda: service.echo(1, 2), lambda: service.echo(nothing=1),
+                      lambda: service.whoami({"name": "x"}, "one too many")):
+            with pytest.raises(IncorrectSignature):  # nameko's own, raised again as itself at the caller
+                wrong()
+        assert service.echo(value="after")["value"] == "after"
 
 
 def test_the_actor_a_service_acts_for_is_the_proven_one_whatever_the_message_says(answering, vhost):

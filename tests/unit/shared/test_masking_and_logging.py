@@ -4,6 +4,9 @@ import io
 import json
 import logging
 
+import pytest
+from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
+
 from shared.logging import configure_logging, get_logger, log_context
 from shared.masking import mask_text, mask_value
 
@@ -48,6 +51,23 @@ def test_structlog_lines_are_json_with_service_and_correlation_and_masked_person
     assert line["service"] == "marriage" and line["correlation_id"] == "corr-1" and line["causation_id"] == "evt-9"
     assert MALE not in json.dumps(line, ensure_ascii=False) and FEMALE not in json.dumps(line, ensure_ascii=False)
     assert line["name"] == "王**"
+
+
+def test_a_log_context_gives_each_key_its_earlier_value_back_or_none_and_skips_nones():
+    clear_contextvars()
+    bind_contextvars(correlation_id="outer")
+    try:
+        with log_context(correlation_id="inner", principal="clerk.x", causation_id=None):
+            assert get_contextvars() == {"correlation_id": "inner", "principal": "clerk.x"}
+            with log_context(principal="nested"):
+                assert get_contextvars()["principal"] == "nested"
+            assert get_contextvars()["principal"] == "clerk.x"
+        assert get_contextvars() == {"correlation_id": "outer"}
+        with pytest.raises(RuntimeError), log_context(principal="failing"):
+            raise RuntimeError("the block failed")
+        assert get_contextvars() == {"correlation_id": "outer"}
+    finally:
+        clear_contextvars()
 
 
 def test_standard_library_loggers_of_nameko_and_kombu_are_masked_too():

@@ -55,6 +55,26 @@ def test_the_trace_id_without_a_span_is_a_new_one_for_a_missing_or_malformed_tra
     assert re.fullmatch(r"[0-9a-f]{32}", first) and first != "0" * 32 and first != second
 
 
+EXPORTED = "http://127.0.0.1:9/v1/traces"  # a port nothing listens on: the spans below are never ended, never sent
+
+
+@pytest.mark.parametrize("flags", ["01", "00", "03", None])
+def test_where_nothing_exports_spans_a_span_is_only_the_ids_and_flags_an_exported_one_gets(flags):
+    traceparent = f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-{flags}" if flags else None
+    unexported = start_span("marriage", "marriage.register_marriage", traceparent, SpanKind.SERVER)
+    exported = start_span("exported", "exported.register_marriage", traceparent, SpanKind.SERVER, EXPORTED)
+
+    assert not unexported.is_recording()
+    assert exported.is_recording() == (flags != "00")  # an unsampled trace is not recorded either way
+    onward, exported_onward = traceparent_of(unexported), traceparent_of(exported)
+    assert TRACEPARENT.match(onward)
+    assert onward.split("-")[3] == exported_onward.split("-")[3]  # the sampler's decision and the random flag
+    if traceparent:
+        assert onward.split("-")[1] == exported_onward.split("-")[1] == traceparent.split("-")[1]
+        assert onward.split("-")[2] != traceparent.split("-")[2]
+    assert trace_id_of(unexported) == onward.split("-")[1]
+
+
 def test_event_metadata_carries_the_traceparent_and_refuses_an_oversized_one():
     value = f"00-{uuid.uuid4().hex}-{uuid.uuid4().hex[:16]}-01"
     assert Metadata(traceparent=value).traceparent == value
