@@ -3,7 +3,10 @@
 One nameko reply queue serves calls to every service. Each call carries the worker's context data (the
 correlation id and the authenticated principal's name) as nameko headers, and the proof of its caller: an
 assertion signed for the target service (shared/rpc_proof.py), without which no service runs anything. A
-public route's call is signed for the principal `anonymous`, role `public`. Each call waits at most `RPC_TIMEOUT`
+public route's call is signed for the principal `anonymous`, role `public`. A proof is reused for the same
+caller and service while it has more than `RPC_TIMEOUT` plus the tolerated clock skew to live (it names no
+single call; the correlation id travels in its own header): the gateway signs about one proof per caller and
+service every 15 seconds rather than one per call. Each call waits at most `RPC_TIMEOUT`
 seconds: a service that is not running is 503 `service_unavailable` at once, one that does not answer in time
 504 `upstream_timeout`. Refusals (shared/errors.py) and concurrency conflicts raised by the service arrive as
 themselves and become their problem+json; any other exception arrives as nameko's `RemoteError` and becomes a 500.
@@ -58,7 +61,7 @@ from services.gateway.settings import GatewayOptions
 from shared.faults import ShuttingDown, is_transient
 from shared.logging import get_logger
 from shared.queue_probe import BrokerUnavailable, QueueProbe
-from shared.rpc_proof import PROOF_CONTEXT_KEY, ProofSigner
+from shared.rpc_proof import CLOCK_SKEW, PROOF_CONTEXT_KEY, ProofSigner
 from shared.settings import Broker, Workers
 
 log = get_logger(__name__)
@@ -100,7 +103,9 @@ class ServiceRpc(DependencyProvider):
         options, broker = GatewayOptions.of(config), Broker.of(config)
         self.timeout = options.RPC_TIMEOUT
         self.exchange = get_rpc_exchange(config)
-        self.signer = ProofSigner.from_config(config)  # a gateway without its signing key does not start
+        # A gateway without its signing key does not start. A proof is reused while it outlives any wait for its
+        # call (the request expires with RPC_TIMEOUT) by the clock skew a service tolerates.
+        self.signer = ProofSigner.from_config(config, reuse_margin=self.timeout + CLOCK_SKEW)
         self.serializer = broker.serializer
         # No publisher confirms: see the module docstring (a returned request is looked for while waiting).
         # The container's own pool (not kombu's process-wide one, which two gateways in a test process would
@@ -141,15 +146,14 @@ class ServiceRpc(DependencyProvider):
 
         return service
 
-    def proof(self, worker_ctx: Any, service: str, principal: Any, purpose: str | None) -> str:
-        """The assertion of the verified caller, signed for `service` alone."""
-        correlation_id = worker_ctx.data.get("correlation_id") or uuid.uuid4().hex
+    def proof(self, service: str, principal: Any, purpose: str | None) -> str:
+        """The assertion of the verified caller, signed for `service` alone (the correlation id goes as the
+        worker's context header `nameko.correlation_id`, not in the proof)."""
         if principal is None:
-            return self.signer.sign(audience=service, principal=ANONYMOUS[0], role=ANONYMOUS[1],
-                                    correlation_id=correlation_id)
+            return self.signer.sign(audience=service, principal=ANONYMOUS[0], role=ANONYMOUS[1])
         return self.signer.sign(
-            audience=service, principal=principal.name, role=principal.role, correlation_id=correlation_id,
-            scopes=principal.scopes, office=principal.office, county=getattr(principal, "county", None),
+            audience=service, principal=principal.name, role=principal.role, scopes=principal.scopes,
+            office=principal.office, county=getattr(principal, "county", None),
             township=getattr(principal, "township", None), bureau=principal.bureau, purpose=purpose,
         )
 
@@ -250,6 +254,6 @@ class _TimedMethod:
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         service = self._service
-        # Signed per call, just before it leaves: each proof lives only DEFAULT_LIFETIME seconds.
-        proof = service._rpc.proof(service._worker_ctx, service.service_name, service._principal, service._purpose)
+        # Taken just before the call leaves: a proof signed earlier is sent only while it outlives the call.
+        proof = service._rpc.proof(service.service_name, service._principal, service._purpose)
         return service._rpc.call(service._worker_ctx, service.service_name, self._method, args, kwargs, proof)

@@ -6,7 +6,7 @@ and unexpired (shared/rpc_proof.py). A call that is not admitted is answered wit
 (`rpc_proof_missing`, `rpc_proof_invalid`, `rpc_proof_expired`, `rpc_proof_wrong_audience`; 401), logged as
 a warning, and runs nothing. An admitted call runs with the verified caller: the entrypoint puts it in the
 method's `actor` (and the timeline's `viewer`) argument, whatever the message carried there, and in the
-worker's context data as `principal` and `correlation_id`.
+worker's context data as `principal`; the correlation id is the message's `nameko.correlation_id` header.
 
 As a dependency, `self.caller` is the worker's acting identity: the verified actor for an RPC call, the
 service's own in-process identity (`Actor.system(<service>)`) for its timers and event reactions — an
@@ -44,11 +44,11 @@ class RpcProof(DependencyProvider):
 
     @staticmethod
     def context(context_data: dict[str, Any], assertion: Assertion) -> dict[str, Any]:
-        """The worker's context data: the verified principal and correlation id replace what the message
-        said, and the proof itself goes no further (it is for this service alone)."""
+        """The worker's context data: the verified principal replaces what the message said, and the proof
+        itself goes no further (it is for this service alone). The correlation id is the message's own header,
+        a label the proof does not carry (shared/rpc_proof.py)."""
         data = {key: value for key, value in context_data.items() if key not in (PROOF_CONTEXT_KEY, "principal")}
-        return {**data, "principal": assertion.principal, "correlation_id": assertion.correlation_id,
-                _VERIFIED: assertion}
+        return {**data, "principal": assertion.principal, _VERIFIED: assertion}
 
     def get_dependency(self, worker_ctx: Any) -> Actor | None:
         assertion = worker_ctx.data.pop(_VERIFIED, None)

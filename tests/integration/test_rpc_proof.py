@@ -67,12 +67,12 @@ def call(vhost: str, service: str, context_data: dict[str, str]) -> object:
 def forged_key_proof(service: str) -> str:
     """Signed like the gateway's, with the test run's kid, by a key that is not the gateway's."""
     impostor = ECKey.generate_key("P-256", parameters={"kid": "test-run"}, private=True)
-    return ProofSigner(impostor).sign(audience=service, principal="admin.city", role="admin", correlation_id="x")
+    return ProofSigner(impostor).sign(audience=service, principal="admin.city", role="admin")
 
 
 def expired_proof(service: str) -> str:
     """The gateway's proof, signed two minutes ago."""
-    return signer().sign(audience=service, principal="admin.city", role="admin", correlation_id="x",
+    return signer().sign(audience=service, principal="admin.city", role="admin",
                          now=time.time() - 120)
 
 

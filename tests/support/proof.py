@@ -15,7 +15,6 @@ import atexit
 import functools
 import shutil
 import tempfile
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -47,14 +46,17 @@ def signer() -> ProofSigner:
 
 
 def signed_proof(service: str, actor: Actor | dict[str, Any], *, scopes: tuple[str, ...] = (),
-                 purpose: str | None = None, correlation_id: str | None = None, **claims: Any) -> str:
+                 purpose: str | None = None, **claims: Any) -> str:
     """The gateway's assertion of `actor` (an `Actor` or its RPC dict) for `service`."""
     who = actor if isinstance(actor, Actor) else Actor.from_rpc(actor)
     return signer().sign(audience=service, principal=who.name, role=who.role, office=who.office,
-                         county=who.county, township=who.township, scopes=scopes, purpose=purpose,
-                         correlation_id=correlation_id or uuid.uuid4().hex, **claims)
+                         county=who.county, township=who.township, scopes=scopes, purpose=purpose, **claims)
 
 
-def proof_context(service: str, actor: Actor | dict[str, Any], **kwargs: Any) -> dict[str, str]:
-    """nameko context data carrying the proof (nameko sends it as the `nameko.rpc_proof` header)."""
-    return {PROOF_CONTEXT_KEY: signed_proof(service, actor, **kwargs)}
+def proof_context(service: str, actor: Actor | dict[str, Any], *, correlation_id: str | None = None,
+                  **kwargs: Any) -> dict[str, str]:
+    """nameko context data carrying the proof (nameko sends it as the `nameko.rpc_proof` header) and, if given,
+    the correlation id, which travels beside the proof as the gateway sends it (without one, the service
+    makes its own)."""
+    proof = {PROOF_CONTEXT_KEY: signed_proof(service, actor, **kwargs)}
+    return proof if correlation_id is None else {**proof, "correlation_id": correlation_id}
