@@ -381,7 +381,7 @@ def note_disclosure(exchange: _Exchange, route: Route, reply: Reply, reported: S
 
 def render(reply: Reply) -> Response:
     if isinstance(reply.body, JsonText):
-        data: bytes | str = reply.body.text.encode()
+        data: bytes | str = reply.body.data
     elif reply.content_type.endswith("json"):
         data = json.dumps(to_jsonable_python(reply.body), ensure_ascii=False).encode()
     else:

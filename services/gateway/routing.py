@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
@@ -93,6 +94,12 @@ class JsonText:
     everything else about the response (status, headers, access log, metrics) is as for any body."""
 
     text: str
+
+    @cached_property
+    def data(self) -> bytes:
+        """The UTF-8 that is sent, encoded once per `JsonText`: a document the gateway holds goes out again as
+        these very bytes (held.py; ~80 µs of the gateway's CPU for a 100 kB timeline)."""
+        return self.text.encode()
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,7 @@ def person_timeline(call: Call) -> Reply:
                                                   held.digest if held is not None else None)
     if documents is None:
         return Reply(JsonText(answer["document"]))
-    return Reply(JsonText(documents.answer(key, held, answer)))
+    return Reply(documents.answer(key, held, answer))
 
 
 def person_facts(call: Call) -> Reply:
