@@ -94,20 +94,29 @@ def test_a_service_that_is_not_running_is_503_and_later_calls_are_answered_as_th
         assert call(caller, "gateway_rpc_test_answering", "echo", round_)["value"] == round_
 
 
-def test_a_request_is_transient_expires_with_its_caller_and_carries_the_callers_context(caller, vhost):
+def published_to_an_idle_service(vhost, caller, *calls: tuple[tuple[object, ...], str]) -> tuple[list, list]:
+    """The requests of `calls` ((arguments, correlation id) each) as a service whose one consumer never answers
+    receives them, and the problem each call ended with: the queue has a consumer, so each call is published,
+    and times out."""
     exchange = Exchange("nameko-rpc", type="topic", durable=True)
     queue = Queue("rpc-gateway_rpc_test_idle", exchange=exchange, routing_key="gateway_rpc_test_idle.*",
                   durable=True)
-    received = []
+    received, problems = [], []
     with Connection(vhost) as connection, connection.Consumer(queue, callbacks=[lambda _, m: received.append(m)],
                                                               no_ack=True):
-        # A consumer that never answers: the queue has one, so the call is published, and times out.
-        with pytest.raises(Problem) as timed_out:
-            call(caller, "gateway_rpc_test_idle", "register", {"n": 1}, correlation_id="rpc-test-wire")
-        connection.drain_events(timeout=5)
-    message = received[0]
+        for args, correlation_id in calls:
+            with pytest.raises(Problem) as timed_out:
+                call(caller, "gateway_rpc_test_idle", *args, correlation_id=correlation_id)
+            problems.append(timed_out.value)
+        while len(received) < len(calls):
+            connection.drain_events(timeout=5)
+    return received, problems
 
-    assert (timed_out.value.status, timed_out.value.code) == (504, "upstream_timeout")
+
+def test_a_request_is_transient_expires_with_its_caller_and_carries_the_callers_context(caller, vhost):
+    [message], [timed_out] = published_to_an_idle_service(vhost, caller, (("register", {"n": 1}), "rpc-test-wire"))
+
+    assert (timed_out.status, timed_out.code) == (504, "upstream_timeout")
     assert message.properties["expiration"] == "1000"  # the caller's RPC_TIMEOUT: never run after it
     assert message.delivery_info["routing_key"] == "gateway_rpc_test_idle.register"
     assert message.properties["delivery_mode"] == 1  # transient: the broker writes nothing to disk
@@ -138,17 +147,8 @@ def test_a_reused_proof_leaves_each_call_its_own_correlation_id(caller, answerin
 
 
 def test_two_calls_of_one_caller_carry_one_proof_and_their_own_correlation_ids(caller, vhost):
-    exchange = Exchange("nameko-rpc", type="topic", durable=True)
-    queue = Queue("rpc-gateway_rpc_test_idle", exchange=exchange, routing_key="gateway_rpc_test_idle.*",
-                  durable=True)
-    received = []
-    with Connection(vhost) as connection, connection.Consumer(queue, callbacks=[lambda _, m: received.append(m)],
-                                                              no_ack=True):
-        for n in (1, 2):
-            with pytest.raises(Problem):  # nobody answers: each call times out after its request was published
-                call(caller, "gateway_rpc_test_idle", "register", n, correlation_id=f"rpc-test-{n}")
-        while len(received) < 2:
-            connection.drain_events(timeout=5)
+    received, _ = published_to_an_idle_service(vhost, caller, (("register", 1), "rpc-test-1"),
+                                               (("register", 2), "rpc-test-2"))
 
     assert [m.headers["nameko.correlation_id"] for m in received] == ["rpc-test-1", "rpc-test-2"]
     assert received[0].headers["nameko.rpc_proof"] == received[1].headers["nameko.rpc_proof"]
