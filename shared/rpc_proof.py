@@ -21,7 +21,7 @@ timeline's CPU per timeline query):
 * a service's `ProofVerifier` remembers the proofs it has verified (by their SHA-256, bounded) until their
   `exp`: the same text again is the same signed assertion, so it is admitted without a second check. Only a
   proof that passed the full check is remembered; past its `exp` it is checked in full again (and refused as
-  expired), and a verifier remembers only proofs addressed to its own service.
+  expired once past the tolerated clock skew), and a verifier remembers only proofs addressed to its own service.
 
 The correlation id is not in the proof: it travels as nameko's own `nameko.correlation_id` context header,
 as it does between services. It is a label that ties log lines and events of one request together, not an
@@ -195,7 +195,7 @@ class ProofVerifier:
         if known is not None:
             if moment < known[1]:
                 return known[0]
-            self._verified.pop(digest, None)  # past its exp: the full check decides (and refuses it as expired)
+            self._verified.pop(digest, None)  # past its exp: the full check decides (skew allowed, then expired)
         assertion, expires = self._verify(token, moment)
         if moment < expires:
             if len(self._verified) >= MOST_REMEMBERED:
