@@ -9,8 +9,8 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet, OctKey
 
-from shared.actor import Actor
 from shared import rpc_proof
+from shared.actor import Actor
 from shared.rpc_proof import ALGORITHM, CLOCK_SKEW, MAX_LIFETIME, ProofRefused, ProofSigner, ProofVerifier
 
 
