@@ -49,8 +49,6 @@ from typing import Any
 
 import eventlet
 import eventlet.patcher
-from kombu import Connection
-from kombu.pools import ProducerPool
 from nameko.constants import DEFAULT_RETRY_POLICY
 from nameko.extensions import DependencyProvider
 from nameko.messaging import HeaderEncoder
@@ -60,6 +58,7 @@ from services.gateway.problems import Problem
 from services.gateway.settings import GatewayOptions
 from shared.faults import ShuttingDown, is_transient
 from shared.logging import get_logger
+from shared.producer_pool import producer_pool
 from shared.queue_probe import BrokerUnavailable, QueueProbe
 from shared.rpc_proof import CLOCK_SKEW, PROOF_CONTEXT_KEY, ProofSigner
 from shared.settings import Broker, Workers
@@ -111,9 +110,7 @@ class ServiceRpc(DependencyProvider):
         # The container's own pool (not kombu's process-wide one, which two gateways in a test process would
         # share): a producer per concurrent call, each with its channel on its own connection, held by the
         # call until its reply (only that call reads the connection).
-        connection = Connection(broker.AMQP_URI)
-        limit = Workers.of(config).max_workers
-        self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
+        self.producers = producer_pool(broker.AMQP_URI, Workers.of(config).max_workers)
         self.consumers = QueueProbe(broker.AMQP_URI, ttl=options.RPC_CONSUMER_CHECK_TTL)
         self.stopping = False
         self.returned: set[str] = set()  # correlation ids of requests the broker returned (no queue bound)

@@ -27,9 +27,7 @@ from typing import Any
 
 import kombu.serialization
 from amqp.exceptions import ConnectionError as AmqpConnectionError
-from kombu import Connection
 from kombu.exceptions import OperationalError as KombuOperationalError
-from kombu.pools import ProducerPool
 from nameko.exceptions import (
     ContainerBeingKilled,
     IncorrectSignature,
@@ -49,6 +47,7 @@ from shared.nameko_ext.metrics import ServiceMetrics
 from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
+from shared.producer_pool import producer_pool
 from shared.settings import Broker, ServiceSettings, Workers
 
 log = get_logger(__name__)
@@ -62,10 +61,10 @@ class Replies(SharedExtension):
 
     def setup(self) -> None:
         self.exchange = get_rpc_exchange(self.container.config)
-        connection = Connection(Broker.of(self.container.config).AMQP_URI)  # no confirms: module docstring
-        # One producer (channel and connection) per worker that may be replying at once.
-        limit = Workers.of(self.container.config).max_workers
-        self.producers = ProducerPool(connection.Pool(limit=limit), limit=limit)
+        # One producer (channel and connection) per worker that may be replying at once; no confirms (module
+        # docstring).
+        self.producers = producer_pool(Broker.of(self.container.config).AMQP_URI,
+                                       Workers.of(self.container.config).max_workers)
 
     def send(self, message: Any, result: Any, exc_info: Any) -> tuple[Any, Any]:
         error = serialize(exc_info[1]) if exc_info is not None else None
