@@ -24,6 +24,14 @@ def queue(amqp_uri):
         queue(connection.default_channel).delete()
 
 
+@pytest.fixture
+def pool(amqp_uri):
+    pool = producer_pool(amqp_uri, 1)
+    yield pool
+    pool.force_close_all()
+    pool.connections.force_close_all()
+
+
 def received(amqp_uri: str, queue: Queue) -> list:
     with Connection(amqp_uri) as connection:
         bound = queue(connection.default_channel)
@@ -38,35 +46,25 @@ def publish(producer, queue: Queue, body: str) -> None:  # noqa: ANN001
                      retry_policy={"max_retries": 3, "interval_start": 0.1, "interval_step": 0.1})
 
 
-def test_a_producer_keeps_its_connection_and_channel_between_uses(amqp_uri, queue):
-    pool = producer_pool(amqp_uri, 1)
-    try:
-        with pool.acquire(block=True) as producer:
-            publish(producer, queue, "first")
-            channel = producer.channel
-        assert producer.channel is channel  # released with it: the next use binds nothing anew
-        with pool.acquire(block=True) as producer:
-            publish(producer, queue, "second")
-            assert producer.channel is channel and channel.is_open
-    finally:
-        pool.force_close_all()
-        pool.connections.force_close_all()
+def test_a_producer_keeps_its_connection_and_channel_between_uses(amqp_uri, queue, pool):
+    with pool.acquire(block=True) as producer:
+        publish(producer, queue, "first")
+        channel = producer.channel
+    assert producer.channel is channel  # released with it: the next use binds nothing anew
+    with pool.acquire(block=True) as producer:
+        publish(producer, queue, "second")
+        assert producer.channel is channel and channel.is_open
 
     assert received(amqp_uri, queue) == ["first", "second"]
 
 
-def test_a_producer_whose_connection_dropped_publishes_on_a_new_one(amqp_uri, queue):
-    pool = producer_pool(amqp_uri, 1)
-    try:
-        with pool.acquire(block=True) as producer:
-            publish(producer, queue, "before")
-            producer.connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the link is cut under it
-        with pool.acquire(block=True) as producer:
-            publish(producer, queue, "after")
-            assert producer.channel.is_open
-    finally:
-        pool.force_close_all()
-        pool.connections.force_close_all()
+def test_a_producer_whose_connection_dropped_publishes_on_a_new_one(amqp_uri, queue, pool):
+    with pool.acquire(block=True) as producer:
+        publish(producer, queue, "before")
+        producer.connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the link is cut under it
+    with pool.acquire(block=True) as producer:
+        publish(producer, queue, "after")
+        assert producer.channel.is_open
 
     assert received(amqp_uri, queue) == ["before", "after"]
 
