@@ -6,8 +6,9 @@ acquire takes a connection from the connection pool again and binds the producer
 a copy of its exchange): ~4% of the timeline's and ~3% of the gateway's CPU per timeline query (issue 19).
 Here a producer keeps its connection and channel between uses; nothing else changes. A producer whose
 connection has dropped is still revived by kombu's `publish(retry=True)` (`Connection.ensure` reconnects the
-same connection and rebinds the producer), and `force_close_all` on the connection pool still closes every
-connection, those the producers hold included.
+same connection and rebinds the producer); one released after an exception in its `with` (whose connection
+kombu then closes and takes out of the pool) is released as kombu does it; and `force_close_all` on the
+connection pool still closes every connection, those the producers hold included.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from kombu.resource import Resource
 
 class _KeptProducerPool(ProducerPool):
     def release(self, resource):  # noqa: ANN001, ANN201 - kombu's signature
-        Resource.release(self, resource)  # back into the pool with its connection and channel
+        connection = resource.__connection__
+        if connection is not None and connection in self.connections._dirty:
+            Resource.release(self, resource)  # back into the pool with its connection and channel
+        else:
+            # An exception in the producer's `with` made kombu close its connection and drop it from the pool
+            # (`Producer.__exit__`, `replace`): kombu's own release, which hands the connection back to be
+            # reconnected and binds the producer anew on its next use.
+            super().release(resource)
 
 
 def producer_pool(amqp_uri: str, limit: int) -> ProducerPool:

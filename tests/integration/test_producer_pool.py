@@ -69,6 +69,23 @@ def test_a_producer_whose_connection_dropped_publishes_on_a_new_one(amqp_uri, qu
     assert received(amqp_uri, queue) == ["before", "after"]
 
 
+def test_after_a_failure_in_use_the_producer_publishes_again_and_no_connection_is_left_open(amqp_uri, queue):
+    pool = producer_pool(amqp_uri, 1)
+    with pytest.raises(RuntimeError), pool.acquire(block=True) as producer:
+        publish(producer, queue, "before")
+        failed = producer.connection
+        raise RuntimeError("the call failed while it held the producer")  # kombu closes its connection
+    with pool.acquire(block=True) as producer:
+        publish(producer, queue, "after")
+        used = producer.connection
+
+    pool.force_close_all()
+    pool.connections.force_close_all()
+
+    assert received(amqp_uri, queue) == ["before", "after"]
+    assert not failed.connected and not used.connected
+
+
 def test_closing_the_pool_closes_the_connections_its_producers_hold(amqp_uri, queue):
     pool = producer_pool(amqp_uri, 2)
     with pool.acquire(block=True) as first, pool.acquire(block=True) as second:
