@@ -18,6 +18,9 @@ from typing import Any
 # first-generation 15-digit numbers; digits only on the boundaries so longer numbers stay untouched.
 _ID_18 = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])", re.ASCII)
 _ID_15 = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{5}([0-9]{4})(?![0-9])", re.ASCII)
+# Both need 15 digits in a row: one search for that spares most text (ids, types, times) both substitutions,
+# which were a third of a log line's cost.
+_DIGIT_RUN = re.compile(r"[0-9]{15}", re.ASCII)
 
 
 # pydantic's error text: `input_value='…', input_type=str` (the input may itself contain quotes and commas).
@@ -26,8 +29,9 @@ _INPUT_VALUE = re.compile(r"input_value=(.*?)(?=, input_type=|\]$|$)", re.S)
 
 def mask_text(text: str, names: tuple[str, ...] = ()) -> str:
     """Mask every ID number inside free text, every occurrence of the given names, and quoted inputs."""
-    text = _ID_18.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
-    text = _ID_15.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
+    if _DIGIT_RUN.search(text):
+        text = _ID_18.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+        text = _ID_15.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
     for name in names:
         text = text.replace(name, mask_name(name))
     return _INPUT_VALUE.sub("input_value=***", text) if "input_value=" in text else text
