@@ -66,6 +66,10 @@ def _is_name_key(key: object) -> bool:
 def mask_value(value: Any, *, is_name: bool = False, names: tuple[str, ...] | None = None) -> Any:
     """Mask ID numbers and names inside any JSON-like value, the value's names also in its free text."""
     if names is None:
+        if type(value) is dict and not is_name:
+            flat = _mask_flat(value)
+            if flat is not None:
+                return flat
         names = names_in(value, is_name=is_name)
     if isinstance(value, str):
         return mask_name(value) if is_name else mask_text(value, names)
@@ -74,3 +78,20 @@ def mask_value(value: Any, *, is_name: bool = False, names: tuple[str, ...] | No
     if isinstance(value, list | tuple):
         return [mask_value(item, is_name=is_name, names=names) for item in value]
     return value
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _mask_flat(value: dict) -> dict | None:
+    """`mask_value` of a dict of scalars (a log line's event dict, mostly) in one pass; None for any other."""
+    named = {key: _is_name_key(key) for key in value}
+    names: list[str] = []
+    for key, item in value.items():
+        if type(item) not in _SCALARS:
+            return None
+        if named[key] and type(item) is str and len(item) >= 2:
+            names.append(item)
+    found = tuple(sorted(set(names), key=len, reverse=True))
+    return {key: (mask_name(item) if named[key] else mask_text(item, found)) if type(item) is str else item
+            for key, item in value.items()}
