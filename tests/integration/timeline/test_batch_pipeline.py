@@ -78,16 +78,21 @@ def subscription(container: ServiceContainer) -> BatchedSubscription:
     return entrypoint
 
 
+def hold_one_and_read_the_next(namespace, uri: str, container: ServiceContainer) -> None:  # noqa: ANN001
+    """Stream death-a's five events held mid-apply, death-b's five read and waiting behind them."""
+    publish(namespace, uri, "death-a", range(1, 6))
+    wait_until(lambda: HELD["calls"], timeout=30, what="the first batch held mid-apply")
+    publish(namespace, uri, "death-b", range(1, 6))  # another stream: no row lock would hold it back
+    wait_until(lambda: subscription(container)._read.qsize() == 1, timeout=30, what="the next batch read")
+
+
 def test_a_batch_read_ahead_waits_for_the_commit_before_it_and_both_are_acknowledged_after_their_own(
         fresh_namespace, vhost):
     namespace, vhost = world(fresh_namespace, vhost)
     container = ServiceContainer(Consumer, service_config(namespace, vhost))
     container.start()
     try:
-        publish(namespace, vhost, "death-a", range(1, 6))
-        wait_until(lambda: HELD["calls"], timeout=30, what="the first batch held mid-apply")
-        publish(namespace, vhost, "death-b", range(1, 6))  # another stream: no row lock would hold it back
-        wait_until(lambda: subscription(container)._read.qsize() == 1, timeout=30, what="the next batch read")
+        hold_one_and_read_the_next(namespace, vhost, container)
         eventlet.sleep(0.3)
         assert applied(namespace) == [] and len(HELD["calls"]) == 1  # the read batch waits for the held one
         HELD["release"] = True
@@ -103,10 +108,7 @@ def test_a_process_dying_mid_batch_gets_the_held_and_the_read_ahead_batch_back_w
     container = ServiceContainer(Consumer, service_config(namespace, vhost))
     container.start()
     try:
-        publish(namespace, vhost, "death-a", range(1, 6))
-        wait_until(lambda: HELD["calls"], timeout=30, what="the first batch held mid-apply")
-        publish(namespace, vhost, "death-b", range(1, 6))
-        wait_until(lambda: subscription(container)._read.qsize() == 1, timeout=30, what="the next batch read")
+        hold_one_and_read_the_next(namespace, vhost, container)
     finally:
         container.kill()  # no commit, so no acknowledgement of either batch
     assert applied(namespace) == []
