@@ -18,6 +18,9 @@ from typing import Any
 # first-generation 15-digit numbers; digits only on the boundaries so longer numbers stay untouched.
 _ID_18 = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9A-Za-z])", re.ASCII)
 _ID_15 = re.compile(r"(?<![0-9])([1-9][0-9]{5})[0-9]{5}([0-9]{4})(?![0-9])", re.ASCII)
+# Both need 15 digits in a row: one search for that spares most text (ids, types, times) both substitutions,
+# which were a third of a log line's cost.
+_DIGIT_RUN = re.compile(r"[0-9]{15}", re.ASCII)
 
 
 # pydantic's error text: `input_value='…', input_type=str` (the input may itself contain quotes and commas).
@@ -26,8 +29,9 @@ _INPUT_VALUE = re.compile(r"input_value=(.*?)(?=, input_type=|\]$|$)", re.S)
 
 def mask_text(text: str, names: tuple[str, ...] = ()) -> str:
     """Mask every ID number inside free text, every occurrence of the given names, and quoted inputs."""
-    text = _ID_18.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
-    text = _ID_15.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
+    if _DIGIT_RUN.search(text):
+        text = _ID_18.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
+        text = _ID_15.sub(lambda m: f"{m.group(1)}*****{m.group(2)}", text)
     for name in names:
         text = text.replace(name, mask_name(name))
     return _INPUT_VALUE.sub("input_value=***", text) if "input_value=" in text else text
@@ -62,6 +66,10 @@ def _is_name_key(key: object) -> bool:
 def mask_value(value: Any, *, is_name: bool = False, names: tuple[str, ...] | None = None) -> Any:
     """Mask ID numbers and names inside any JSON-like value, the value's names also in its free text."""
     if names is None:
+        if type(value) is dict and not is_name:
+            flat = _mask_flat(value)
+            if flat is not None:
+                return flat
         names = names_in(value, is_name=is_name)
     if isinstance(value, str):
         return mask_name(value) if is_name else mask_text(value, names)
@@ -70,3 +78,20 @@ def mask_value(value: Any, *, is_name: bool = False, names: tuple[str, ...] | No
     if isinstance(value, list | tuple):
         return [mask_value(item, is_name=is_name, names=names) for item in value]
     return value
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _mask_flat(value: dict) -> dict | None:
+    """`mask_value` of a dict of scalars (a log line's event dict, mostly) in one pass; None for any other."""
+    named = {key: _is_name_key(key) for key in value}
+    names: list[str] = []
+    for key, item in value.items():
+        if type(item) not in _SCALARS:
+            return None
+        if named[key] and type(item) is str and len(item) >= 2:
+            names.append(item)
+    found = tuple(sorted(set(names), key=len, reverse=True))
+    return {key: (mask_name(item) if named[key] else mask_text(item, found)) if type(item) is str else item
+            for key, item in value.items()}

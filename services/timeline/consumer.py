@@ -1,16 +1,24 @@
 """`@subscribe_batched(source, "#")`: the timeline's subscription entrypoint, consuming in batches.
 
-It is `shared.nameko_ext.Subscription` (same queues, retry and dead-letter handling) with two changes that
+It is `shared.nameko_ext.Subscription` (same queues, retry and dead-letter handling) with these changes that
 make a backlog cheap:
 
 - **Prefetch.** Its queue consumer lets `SUBSCRIPTIONS.PREFETCH` messages per queue be outstanding (nameko's
   own consumer allows `max_workers`, 10), so a backlog streams in without a round trip per message.
-- **Batches.** Deliveries go to an inbox; one green thread per subscription takes everything waiting there (up
-  to `SUBSCRIPTIONS.BATCH_SIZE`) and applies it in one transaction: the subscription's bookkeeping for the
-  whole batch (adapters/deliveries.py: dedupe, per-stream order, earlier events from the source store), then
-  one nameko worker calling the service's method with the list of events to apply and the transaction. The
-  messages are acknowledged after the commit. At light load a batch is one event, so the lag does not grow;
-  under load the batch grows with what arrived while the previous one was committing.
+- **Batches.** Deliveries go to an inbox, undecoded; a green thread per subscription (`_read_batches`) takes
+  everything waiting there (up to `SUBSCRIPTIONS.BATCH_SIZE`) and reads each body straight into an `Event`
+  (pydantic's JSON parser: no dict decoded by kombu first and validated again). A second green thread
+  (`_apply_batches`) applies one read batch at a time, in delivery order, in one transaction: the
+  subscription's bookkeeping for the whole batch (adapters/deliveries.py: dedupe, per-stream order, earlier
+  events from the source store), then one nameko worker calling the service's method with the list of events
+  to apply and the transaction. The messages are acknowledged after the commit. At light load a batch is one
+  event, so the lag does not grow; under load the batch grows with what arrived while the previous one was
+  committing.
+- **Overlap.** The transaction's statements and commit are waits on PostgreSQL, during which eventlet runs the
+  other green threads: the next batch is read while one is applied (at most one read batch waits, so a
+  failure costs little re-reading), and each applied batch's `event handled` lines are written by a third
+  green thread (`_log_batches`) after its commit and acknowledgement. Only the reading and the logging move:
+  batches still begin, commit and are acknowledged one after the other, in delivery order.
 
 Exactly-once is kept as before: the effects, the processed-event records and the stream checkpoints commit
 together. If a batch fails for any reason, nothing of it was committed or acknowledged, and each of its
@@ -22,7 +30,7 @@ and dead-lettered alone, and the others are applied. The service method is calle
 channel), and its queue consumer hands a delivery straight to the subscription's inbox, in delivery order —
 no green thread per message. After a batch commits, one `basic.ack` with `multiple` set to the batch's last
 delivery tag acknowledges the whole batch. Such an ack covers every earlier tag of the channel, so it is sent
-only when no delivery of that channel outside the batch is still unsettled (one whose single-event path
+only when no earlier delivery of that channel outside the batch is still unsettled (one whose single-event path
 could not republish it while the broker was unreachable, say); otherwise each message is acknowledged alone.
 On a channel shared by several subscriptions, the multiple-ack would also acknowledge another subscription's
 deliveries that were still being applied — lost if the process died before their commit.
@@ -33,13 +41,15 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+import eventlet
 from eventlet.event import Event as GreenEvent
 from eventlet.queue import LightQueue
-from kombu import Consumer
+from kombu import Connection, Consumer
 from nameko.messaging import QueueConsumer
 from pydantic import ValidationError
 
 from services.timeline.adapters import deliveries
+from shared.buffered_amqp import BufferedTransport
 from shared.envelope import Event
 from shared.logging import get_logger
 from shared.nameko_ext import Subscription
@@ -48,6 +58,8 @@ from shared.settings import Subscriptions
 from shared.tracing import TRACEPARENT
 
 log = get_logger(__name__)
+JSON = "application/json"
+LOG_SLICE = 50  # `event handled` lines written between two chances for the other green threads to run
 
 
 class PrefetchingQueueConsumer(QueueConsumer):
@@ -59,6 +71,14 @@ class PrefetchingQueueConsumer(QueueConsumer):
         self._unsettled: dict[Any, dict[int, None]] = {}  # per channel: delivery tags not yet acked, in order
 
     @property
+    def connection(self) -> Connection:
+        """nameko's connection parameters, on a transport that reads the socket in large chunks
+        (shared/buffered_amqp.py): a backlog's deliveries cost a few reads, not nine a message."""
+        connection = super().connection
+        return Connection(self.amqp_uri, transport=BufferedTransport, transport_options=connection.transport_options,
+                          heartbeat=connection.heartbeat, ssl=connection.ssl, login_method=connection.login_method)
+
+    @property
     def prefetch_count(self) -> int:
         return Subscriptions.of(self.container.config).SUBSCRIPTIONS.PREFETCH
 
@@ -68,20 +88,25 @@ class PrefetchingQueueConsumer(QueueConsumer):
         self._unsettled = {}  # the tags of a closed connection's channels are void: its deliveries come again
         for provider in self._providers:
             consumer = Consumer(channel.connection.channel(), queues=[provider.queue],
-                                callbacks=[partial(self.handle_message, provider)], accept=self.accept,
+                                on_message=partial(self.handle_message, provider), accept=self.accept,
                                 on_decode_error=consumer_cls.keywords.get("on_decode_error"))
             consumer.qos(prefetch_count=self.prefetch_count)
             self._consumers[provider] = consumer
         return self._consumers.values()
 
-    def handle_message(self, provider: Any, body: Any, message: Any) -> None:
-        """In the consumer's thread, in delivery order: to the subscription's inbox (nameko spawns a green
-        thread per message only to do this)."""
+    def handle_message(self, provider: Any, message: Any) -> None:
+        """In the consumer's thread, in delivery order: to the subscription's inbox, its body not yet decoded
+        (nameko spawns a green thread per message only to do this, and kombu decodes the JSON first)."""
         self._unsettled.setdefault(message.channel, {})[message.delivery_tag] = None
-        provider.deliver(body, message)
+        provider.deliver(message)
 
     def _settled(self, message: Any) -> None:
         self._unsettled.get(message.channel, {}).pop(message.delivery_tag, None)
+
+    def undecodable(self, message: Any, exc: Exception) -> None:
+        """A body that cannot be decoded at all: what kombu does with it when it decodes (log, acknowledge)."""
+        self._settled(message)
+        self.on_decode_error(message, exc)
 
     def ack_message(self, message: Any) -> None:
         self._settled(message)
@@ -117,34 +142,75 @@ class BatchedSubscription(Subscription):
     def setup(self) -> None:
         super().setup()
         self.batch_size = Subscriptions.of(self.container.config).SUBSCRIPTIONS.BATCH_SIZE
-        self._inbox: LightQueue = LightQueue()
+        self._inbox: LightQueue = LightQueue()  # deliveries, undecoded, in delivery order
+        self._read: LightQueue = LightQueue(maxsize=1)  # a read batch waiting for the one being applied
+        # Applied batches waiting for their `event handled` lines; bounded, so that lines that cannot keep up
+        # hold the next batch back instead of piling up.
+        self._handled: LightQueue = LightQueue(maxsize=2)
 
     def start(self) -> None:
         super().start()
-        self.container.spawn_managed_thread(self._apply_batches, identifier=f"{self.spec.name}.batches")
+        for stage in (self._read_batches, self._apply_batches, self._log_batches):
+            self.container.spawn_managed_thread(stage, identifier=f"{self.spec.name}.{stage.__name__}")
 
-    def deliver(self, body: Any, message: Any) -> None:
-        """Called by the queue consumer, in delivery order: hand the delivery to the batch thread."""
-        self._inbox.put((body, message))
+    def stop(self) -> None:
+        super().stop()
+        while self._handled.qsize():  # committed and acknowledged: their lines are written before the end
+            self._trace(self._handled.get_nowait())
 
-    # -- the batch thread ----------------------------------------------------------------------------------
-    def _apply_batches(self) -> None:
+    def deliver(self, message: Any) -> None:
+        """Called by the queue consumer, in delivery order: hand the delivery to the batch threads."""
+        self._inbox.put(message)
+
+    # -- the batch threads ---------------------------------------------------------------------------------
+    def _read_batches(self) -> None:
         while True:
             batch = [self._inbox.get()]
             while len(batch) < self.batch_size and self._inbox.qsize():
                 batch.append(self._inbox.get_nowait())
-            self._apply(batch)
+            events, messages = self._read_batch(batch)
+            if events:
+                self._read.put((events, messages))
 
-    def _apply(self, batch: list[tuple[Any, Any]]) -> None:
-        events, readable = [], []
-        for body, message in batch:
-            try:
-                events.append(Event.from_message(body))
-                readable.append((body, message))
-            except (ValidationError, TypeError):
-                super().handle_message(body, message)  # parked at once, as the single path does
-        if not events:
-            return
+    def _apply_batches(self) -> None:
+        while True:
+            applied = self._apply(*self._read.get())
+            if applied:
+                self._handled.put(applied)
+
+    def _log_batches(self) -> None:
+        """The lines of applied batches, a slice at a time: a line is CPU alone (no I/O to switch on), and
+        the batch path waits for none of them, so the other threads may run between slices."""
+        while True:
+            applied = self._handled.get()
+            for start in range(0, len(applied), LOG_SLICE):
+                self._trace(applied[start:start + LOG_SLICE])
+                eventlet.sleep(0)
+
+    def _read_batch(self, batch: list[Any]) -> tuple[list[Event], list[Any]]:
+        """The batch's events and their messages, in delivery order; a message that is no event is parked at
+        once, as the single path does, and one that cannot be decoded is treated as kombu would."""
+        events, messages = [], []
+        for message in batch:
+            event = read_event(message)
+            if event is None:  # not JSON read in one pass: as the single path reads it
+                try:
+                    body = message.decode()
+                except Exception as exc:  # noqa: BLE001 - kombu's decoding errors, whatever the serializer
+                    self.queue_consumer.undecodable(message, exc)
+                    continue
+                try:
+                    event = Event.from_message(body)
+                except (ValidationError, TypeError):
+                    super().handle_message(body, message)  # parked at once, as the single path does
+                    continue
+            events.append(event)
+            messages.append(message)
+        return events, messages
+
+    def _apply(self, events: list[Event], messages: list[Any]) -> list[Event]:
+        """Apply a read batch in one transaction and acknowledge it after the commit; returns the events applied.
+        A batch that fails is applied message by message (single-event path: retried, then parked)."""
         try:
             with self.pool.db.transaction() as tx:
                 admitted = deliveries.admit(tx, self.spec, self.runner.source_store, events)
@@ -153,12 +219,21 @@ class BatchedSubscription(Subscription):
         except Exception as exc:  # noqa: BLE001 - the batch is retried message by message, which retries and parks
             log.warning("event batch failed; applying its events one by one", subscription=self.spec.name,
                         events=len(events), error=type(exc).__name__)
-            for body, message in readable:
-                super().handle_message(body, message)
-            return
-        self.queue_consumer.ack_batch([message for _, message in readable])
-        self._trace(admitted)
+            for message in messages:
+                self._apply_alone(message)
+            return []
+        self.queue_consumer.ack_batch(messages)
         log.debug("events applied", subscription=self.spec.name, delivered=len(events), applied=len(admitted))
+        return admitted
+
+    def _apply_alone(self, message: Any) -> None:
+        """The single-event path for one delivery of a failed batch."""
+        try:
+            body = message.decode()
+        except Exception as exc:  # noqa: BLE001 - read in one pass, yet not by kombu: as kombu would treat it
+            self.queue_consumer.undecodable(message, exc)
+            return
+        super().handle_message(body, message)
 
     def _trace(self, applied: list[Event]) -> None:
         """Each applied event continues its recording worker's trace, as on the single-event path: the `event
@@ -182,6 +257,19 @@ class BatchedSubscription(Subscription):
         _, exc_info = done.wait()
         if exc_info is not None:
             raise exc_info[1]
+
+
+def read_event(message: Any) -> Event | None:
+    """The event in a JSON delivery, parsed and validated in one pass from its bytes; None when the delivery
+    is not JSON that kombu would accept, or not a valid event read so (the caller then decodes it as kombu
+    does and validates the result, which parks what is no event)."""
+    accept = message.accept
+    if message.content_type != JSON or (accept is not None and JSON not in accept):
+        return None
+    try:
+        return Event.model_validate_json(message.body)
+    except ValidationError:
+        return None
 
 
 subscribe_batched = BatchedSubscription.decorator

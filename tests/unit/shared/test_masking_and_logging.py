@@ -105,3 +105,14 @@ def test_a_log_line_masks_a_name_inside_its_message_when_the_name_is_also_a_fiel
     get_logger("t").info("registration refused", reason="李华 is married already", name="李华")
     line = json.loads(stream.getvalue().splitlines()[-1])
     assert line["reason"] == "李* is married already" and line["name"] == "李*"
+
+
+def test_a_dict_of_plain_fields_masks_as_the_same_fields_nested_do():
+    """A log line's event dict (scalars only) is masked in one pass: names by key and in the other fields' text,
+    ID numbers anywhere; numbers, booleans and None untouched."""
+    fields = {"reason": f"王小明 and 李华 ({MALE}) refused", "name": "王小明", "spouse_name": "李华", "n": 2,
+              "ok": False, "none": None, "ratio": 0.5}
+    masked = {"reason": "王** and 李* (610502********0011) refused", "name": "王**", "spouse_name": "李*", "n": 2,
+              "ok": False, "none": None, "ratio": 0.5}
+    assert mask_value(fields) == masked
+    assert mask_value({"line": fields}) == {"line": masked}

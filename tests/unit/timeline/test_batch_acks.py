@@ -28,10 +28,10 @@ class Message(SimpleNamespace):
 
 def consumer_with(channel: Channel, count: int) -> tuple[PrefetchingQueueConsumer, list[Message]]:
     consumer = PrefetchingQueueConsumer()
-    provider = SimpleNamespace(deliver=lambda body, message: None)
+    provider = SimpleNamespace(deliver=lambda message: None)
     messages = [Message(channel=channel, delivery_tag=tag) for tag in range(1, count + 1)]
     for message in messages:
-        consumer.handle_message(provider, {}, message)
+        consumer.handle_message(provider, message)
     return consumer, messages
 
 
