@@ -41,7 +41,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-import eventlet
 from eventlet.event import Event as GreenEvent
 from eventlet.queue import LightQueue
 from kombu import Connection, Consumer
@@ -56,6 +55,7 @@ from shared.nameko_ext import Subscription
 from shared.nameko_ext.context import event_context, handled_trace_ids, log_context
 from shared.settings import Subscriptions
 from shared.tracing import TRACEPARENT
+from shared.turns import in_turns
 
 log = get_logger(__name__)
 JSON = "application/json"
@@ -183,9 +183,9 @@ class BatchedSubscription(Subscription):
         the batch path waits for none of them, so the other threads may run between slices."""
         while True:
             applied = self._handled.get()
-            for start in range(0, len(applied), LOG_SLICE):
-                self._trace(applied[start:start + LOG_SLICE])
-                eventlet.sleep(0)
+            slices = (applied[start:start + LOG_SLICE] for start in range(0, len(applied), LOG_SLICE))
+            for lines in in_turns(slices, every=1):
+                self._trace(lines)
 
     def _read_batch(self, batch: list[Any]) -> tuple[list[Event], list[Any]]:
         """The batch's events and their messages, in delivery order; a message that is no event is parked at
