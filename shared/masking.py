@@ -45,12 +45,21 @@ def names_in(value: Any, *, is_name: bool = False) -> tuple[str, ...]:
     while stack:
         item, named = stack.pop()
         if isinstance(item, str):
-            if named and len(item) >= 2:
+            if _is_a_name(item, named):
                 found.add(item)
         elif isinstance(item, dict):
             stack.extend((child, _is_name_key(key)) for key, child in item.items())
         elif isinstance(item, list | tuple):
             stack.extend((child, named) for child in item)
+    return _longest_first(found)
+
+
+def _is_a_name(text: str, named: bool) -> bool:
+    """A string under a name key, of two characters or more, is masked wherever else it appears too."""
+    return named and len(text) >= 2
+
+
+def _longest_first(found: set[str]) -> tuple[str, ...]:
     return tuple(sorted(found, key=len, reverse=True))
 
 
@@ -86,12 +95,12 @@ _SCALARS = (str, int, float, bool, type(None))
 def _mask_flat(value: dict) -> dict | None:
     """`mask_value` of a dict of scalars (a log line's event dict, mostly) in one pass; None for any other."""
     named = {key: _is_name_key(key) for key in value}
-    names: list[str] = []
+    names: set[str] = set()
     for key, item in value.items():
         if type(item) not in _SCALARS:
             return None
-        if named[key] and type(item) is str and len(item) >= 2:
-            names.append(item)
-    found = tuple(sorted(set(names), key=len, reverse=True))
+        if type(item) is str and _is_a_name(item, named[key]):
+            names.add(item)
+    found = _longest_first(names)
     return {key: (mask_name(item) if named[key] else mask_text(item, found)) if type(item) is str else item
             for key, item in value.items()}
