@@ -184,11 +184,18 @@ p50 {p50:.1f} ms, p99 {p99:.1f} ms.
 Goals (issue 2): single-event append ≥ 0.8× the raw commit rate; relay ≥ 1,000 events/s; commit-to-handler
 p99 under 100 ms at light load.
 
-Where the time goes: appends of one service are serialised by the append lock and each commit also sends
-the NOTIFY that wakes the relay (shared/eventstore/postgres.py, docs/architecture.md); batches amortise the
-commit. The relay reads each batch from PostgreSQL, upcasts and serialises every event and publishes up to
-500 before waiting for the broker's confirms; its baseline publishes a prepared message and waits for each
-confirm.
+Where the time goes: a single-event append is one round trip and one commit, as the raw INSERT is, but
+PostgreSQL does more for it (issue 19: the backend's CPU, the parts measured as variants alternated): the call of
+`append_events`, a SECURITY DEFINER PL/pgSQL function that takes the append lock in a statement of its own
+(the INSERT's snapshot must follow the lock), about a sixth of an append's backend CPU; the INSERT … SELECT
+that reads the stream's version, the head's position and hash and checks the event id — three index probes
+and a plan of a dozen nodes set up on every call — over a quarter (the chain's sha256 of the canonical row
+under a tenth of it); the statement trigger that wakes an idle relay a few hundredths. The commit and its
+WAL flush, shared with the raw INSERT, are about three tenths (perf on the backend). The client's CPU grows
+with the time it waits for the server (its wake-ups), besides the pool's checkout and the event's encoding.
+Batches amortise all of it. The relay reads each batch from PostgreSQL, upcasts and serialises every event
+and publishes up to 500 before waiting for the broker's confirms; its baseline publishes a prepared message
+and waits for each confirm.
 """
     write_section("foundation", "Foundation: event store, outbox relay, subscriptions", body)
     print(body)
