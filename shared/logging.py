@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,22 +34,19 @@ def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> 
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         lambda _l, _m, event_dict: {"service": service, **event_dict},
     ]
+    processors = [structlog.stdlib.filter_by_level, *shared_processors,
+                  structlog.stdlib.ProcessorFormatter.wrap_for_formatter]
     structlog.configure(
         # Level first: a DEBUG line below the level costs one check, not a timestamp and a context merge.
-        processors=[structlog.stdlib.filter_by_level, *shared_processors,
-                    structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        processors=processors,
         logger_factory=structlog.stdlib.LoggerFactory(),
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
+    rendering = [structlog.processors.format_exc_info, _mask, structlog.processors.JSONRenderer(ensure_ascii=False)]
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared_processors,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            _mask,
-            structlog.processors.JSONRenderer(ensure_ascii=False),
-        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, *rendering],
     )
     # A line renders only its event dict: the record attributes no processor reads are not gathered (the
     # logging HOWTO's "Optimization": under eventlet, the thread's name is a walk over every green thread, and
@@ -62,6 +59,65 @@ def configure_logging(service: str, level: str = "INFO", stream: Any = None) -> 
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # A copy: structlog's `capture_logs` (tests) replaces the processors of the list it was given in place.
+    _configured.update(processors=list(processors), chain=[*shared_processors, *rendering], handler=handler,
+                       formatter=formatter)
+
+
+# What `configure_logging` set up, for `info_lines`: structlog's processors (to tell whether they are still the
+# ones in force), the chain that makes a line of an event dict, and the handler the lines go to (with the
+# formatter that chain stands for).
+_configured: dict[str, Any] = {}
+
+
+def info_lines(name: str, event: str, lines: Iterable[dict[str, Any]]) -> None:
+    """`get_logger(name).info(event, **fields)` for each `fields` of `lines`, for many lines at once (the
+    timeline's `event handled` lines, services/timeline/consumer.py). The level is checked once; each line is
+    made by the same processors as any other line — context, level, time stamp, service, masking, JSON — but
+    without a log record and its trip through `logging` (two records a line: ProcessorFormatter copies it),
+    and the lines are written to the handler in one write. Where logging is not as `configure_logging` left it
+    (another handler, structlog configured otherwise, as tests capturing lines do), line by line as usual."""
+    logger = logging.getLogger(name)
+    handler = _configured.get("handler")
+    if (handler is None or structlog.get_config()["processors"] != _configured["processors"]
+            or _sole_handler(logger) is not handler or handler.formatter is not _configured["formatter"]):
+        bound = get_logger(name)  # whose processors check the level, if they do
+        for fields in lines:
+            bound.info(event, **fields)
+        return
+    if not logger.isEnabledFor(logging.INFO):  # `filter_by_level`, once for all the lines
+        return
+    chain = _configured["chain"]
+    handler.acquire()  # as StreamHandler.emit makes and writes each line, under the handler's lock
+    try:
+        rendered = []
+        for fields in lines:
+            line: Any = {**fields, "event": event}
+            for processor in chain:
+                line = processor(logger, "info", line)
+            rendered.append(line + handler.terminator)
+        if rendered:
+            handler.stream.write("".join(rendered))
+            handler.flush()
+    except Exception:  # noqa: BLE001 - as a handler treats a line it cannot make or write: reported, never raised
+        handler.handleError(logging.makeLogRecord({"name": name, "msg": event}))
+    finally:
+        handler.release()
+
+
+def _sole_handler(logger: logging.Logger) -> logging.Handler | None:
+    """The one handler a record of `logger` at INFO would reach (`Logger.callHandlers`'s walk), if there is
+    exactly one and no filter on the way could drop or change the record; otherwise None."""
+    found: list[logging.Handler] = []
+    current: logging.Logger | None = logger
+    while current is not None:
+        if current.filters:
+            return None
+        found.extend(current.handlers)
+        current = current.parent if current.propagate else None
+    if len(found) != 1 or found[0].filters or found[0].level > logging.INFO:
+        return None
+    return found[0]
 
 
 def get_logger(name: str | None = None) -> Any:

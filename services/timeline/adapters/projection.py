@@ -24,9 +24,7 @@ from psycopg.types.json import Jsonb
 
 from services.timeline.domain.entries import AliasChange, Entry, alias_changes
 
-SWITCH_LOCK = (3, 0)  # advisory lock: writers share it (SQL `project_event`), the switch-over takes it alone
-_ENTRY_COLUMNS = ("source, global_position, event_id, stream_id, stream_version, event_type, occurred_on, "
-                  "recorded_at, subjects, payload, metadata")
+SWITCH_LOCK = (3, 0)  # advisory lock: writers share it (SQL `project_events`), the switch-over takes it alone
 
 
 def live_generation(conn: psycopg.Connection) -> int:
@@ -37,32 +35,17 @@ def live_generation(conn: psycopg.Connection) -> int:
 def write(tx: psycopg.Connection, entry: Entry, generation: int | None = None) -> bool:
     """Project one event into the live generation (or the given one); False when it was there already.
     The source's checkpoint is advanced apart (`advance_checkpoint`)."""
-    if generation is None:
-        # The live path: one round trip (the SQL function `project_event`, which takes the switch lock).
-        generation, new = tx.execute(
-            "SELECT generation, inserted FROM project_event(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (entry.source, entry.global_position, entry.event_id, entry.stream_id, entry.stream_version, entry.type,
-             entry.occurred_on, entry.recorded_at, Jsonb([{"id": i, "role": r} for i, r in entry.subjects]),
-             Jsonb(dict(entry.payload)), Jsonb(dict(entry.metadata))),
-        ).fetchone()
-    else:
-        new = insert_entry(tx, generation, entry)
-    if new:
-        changes = alias_changes(entry, lambda stream, person: linked_through(tx, generation, entry.source, stream,
-                                                                             person))
-        insert_aliases(tx, generation, entry, changes)
-    return new
+    return write_many(tx, [entry], generation) == 1
 
 
-_PROJECT_MANY = (
-    "SELECT p.generation, p.inserted FROM jsonb_array_elements(%s) WITH ORDINALITY AS u (e, n)"
-    " CROSS JOIN LATERAL project_event(u.e->>0, (u.e->>1)::bigint, (u.e->>2)::uuid, u.e->>3, (u.e->>4)::integer,"
-    " u.e->>5, (u.e->>6)::date, (u.e->>7)::timestamptz, u.e->8, u.e->9, u.e->10) AS p ORDER BY u.n")
+_PROJECT_EVENTS = "SELECT generation, source, global_position FROM project_events(%s, %s)"
 
 
-def write_many(tx: psycopg.Connection, entries: Sequence[Entry]) -> int:
-    """Project a batch of events into the live generation in one statement (the SQL function `project_event`
-    once per entry, in order); returns how many were new. Aliases as `write` makes them."""
+def write_many(tx: psycopg.Connection, entries: Sequence[Entry], generation: int | None = None) -> int:
+    """Project a batch of events into the live generation (or the given one) in one statement, the SQL
+    function `project_events` (migrations/0006_speed4_project_events.sql: the switch lock and the live
+    generation once, then one insert for the entries and one for their subjects); returns how many were new.
+    Each new entry's identity merges (aliases) follow."""
     if not entries:
         return 0
     # In position order: two transactions writing overlapping batches then lock their rows in the same order.
@@ -70,32 +53,17 @@ def write_many(tx: psycopg.Connection, entries: Sequence[Entry]) -> int:
     rows = Jsonb([[e.source, e.global_position, e.event_id, e.stream_id, e.stream_version, e.type,
                    e.occurred_on.isoformat(), e.recorded_at.isoformat(), [{"id": i, "role": r} for i, r in e.subjects],
                    dict(e.payload), dict(e.metadata)] for e in entries])
-    written = tx.execute(_PROJECT_MANY, (rows,)).fetchall()
-    inserted = [new for _, new in written]
-    for entry, (generation, new) in zip(entries, written, strict=True):
-        if new:
-            changes = alias_changes(entry, lambda stream, person, entry=entry, generation=generation: linked_through(
-                tx, generation, entry.source, stream, person))
-            insert_aliases(tx, generation, entry, changes)
-    return sum(inserted)
-
-
-def insert_entry(tx: psycopg.Connection, generation: int, entry: Entry) -> bool:
-    """The entry and its subjects, in one statement; False when the entry was there already."""
-    pairs = sorted(set(entry.subjects))
-    row = tx.execute(
-        f"WITH entry AS (INSERT INTO entries (generation, {_ENTRY_COLUMNS})"
-        "  VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING 1),"
-        " subjects AS (INSERT INTO entry_subjects (generation, subject_id, source, global_position, role)"
-        "  SELECT %s, s.id, %s, %s, s.role FROM entry, unnest(%s::text[], %s::text[]) AS s (id, role)"
-        "  ON CONFLICT DO NOTHING)"
-        " SELECT count(*) FROM entry",
-        (generation, entry.source, entry.global_position, entry.event_id, entry.stream_id, entry.stream_version,
-         entry.type, entry.occurred_on, entry.recorded_at, Jsonb([{"id": i, "role": r} for i, r in entry.subjects]),
-         Jsonb(dict(entry.payload)), Jsonb(dict(entry.metadata)),
-         generation, entry.source, entry.global_position, [i for i, _ in pairs], [r for _, r in pairs]),
-    ).fetchone()
-    return row[0] == 1
+    added = {(source, position): written
+             for written, source, position in tx.execute(_PROJECT_EVENTS, (rows, generation)).fetchall()}
+    count = len(added)
+    for entry in entries:
+        # An entry twice in the batch was written once: its merges once too (pop).
+        written = added.pop((entry.source, entry.global_position), None)
+        if written is not None:
+            changes = alias_changes(entry, lambda stream, person, entry=entry, written=written: linked_through(
+                tx, written, entry.source, stream, person))
+            insert_aliases(tx, written, entry, changes)
+    return count
 
 
 def insert_aliases(tx: psycopg.Connection, generation: int, entry: Entry, changes: Sequence[AliasChange]) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+import time
 
 import pytest
 
@@ -92,3 +94,72 @@ def test_batched_writes_merge_identities_as_single_writes_do_T1(world):
     with world.timeline.connection() as conn:
         assert conn.execute("SELECT temporary_id, person_id, action FROM aliases").fetchall() == [
             (temporary, person, "link")]
+
+
+def projection_tables(world) -> dict[str, set[tuple]]:  # noqa: ANN001
+    """Every row of the projection's tables, whatever the generation."""
+    with world.timeline.connection() as conn:
+        return {table: set(conn.execute(f"SELECT t::text FROM {table} t").fetchall())
+                for table in ("entries", "entry_subjects", "aliases")}
+
+
+def test_a_batch_with_duplicates_and_entries_present_writes_what_single_writes_write_T1(world):
+    """One set-based write per batch (`project_events`): an entry present already or twice in the batch is
+    written once, counted once, and its identity merges made once — the rows of one write per event."""
+    person, temporary = synthetic_id_number(), "TMP-RS610500-000125"
+    events = [*steps(world, person, 3),
+              world.append("vagrant_aid", "case-c2", "vagrant_aid.PersonTakenIn", [(temporary, "person")],
+                           case_id="c2", station="RS-610500"),
+              world.append("vagrant_aid", "case-c2", "vagrant_aid.PersonIdentified",
+                           [(temporary, "temporary"), (person, "identified")], case_id="c2",
+                           temporary_id=temporary, id_number=person)]
+    entries = [Entry.of(event.type.split(".")[0], event) for event in events]
+    with world.timeline.transaction() as tx:
+        assert projection.write_many(tx, entries[:2]) == 2
+    with world.timeline.transaction() as tx:
+        batch = [entries[4], entries[1], *entries, entries[4], entries[0]]
+        assert projection.write_many(tx, batch) == 3
+    with world.timeline.transaction() as tx:
+        assert projection.write_many(tx, entries) == 0
+    batched = projection_tables(world)
+    assert len(batched["entries"]) == 5 and len(batched["entry_subjects"]) == 6 and len(batched["aliases"]) == 1
+
+    with world.timeline.connection() as conn:  # the same events, one write each, into a fresh projection
+        conn.execute("DELETE FROM aliases")
+        conn.execute("DELETE FROM entry_subjects")
+        conn.execute("DELETE FROM entries")
+    for entry in entries:
+        with world.timeline.transaction() as tx:
+            assert projection.write(tx, entry) is True
+            assert projection.write(tx, entry) is False
+    assert projection_tables(world) == batched
+
+
+def test_a_live_write_waiting_for_the_switch_over_goes_to_the_generation_it_made_live_T1(world):
+    """The switch lock is taken before the live generation is read: a batch written while a rebuild switches
+    over waits for the switch-over's commit and lands in the new live generation, never in the retired one."""
+    person = synthetic_id_number()
+    entries = [Entry.of("funeral", event) for event in steps(world, person, 3)]
+    with world.timeline.transaction() as tx:  # a rebuilt generation, attached, not yet live
+        tx.execute("INSERT INTO generations (generation, state) VALUES (2, 'building')")
+        tx.execute("SELECT open_generation(2)")
+        tx.execute("SELECT seal_generation(2)")
+    written: list[int] = []
+    with world.timeline.transaction() as switch:
+        switch.execute("SELECT pg_advisory_xact_lock(%s, %s)", projection.SWITCH_LOCK)
+        switch.execute("UPDATE generations SET state = 'retired' WHERE state = 'live'")
+        switch.execute("UPDATE generations SET state = 'live' WHERE generation = 2")
+
+        def live_write() -> None:
+            with world.timeline.transaction() as tx:
+                written.append(projection.write_many(tx, entries))
+
+        writer = threading.Thread(target=live_write)
+        writer.start()
+        time.sleep(0.5)
+        assert not written  # waiting for the switch lock
+    writer.join(timeout=10)
+    assert written == [3]
+    with world.timeline.connection() as conn:
+        assert conn.execute("SELECT generation, count(*) FROM entries GROUP BY generation").fetchall() == [(2, 3)]
+        assert conn.execute("SELECT DISTINCT generation FROM entry_subjects").fetchall() == [(2,)]

@@ -5,11 +5,17 @@ projection's."""
 
 from __future__ import annotations
 
-import pytest
+from functools import partial
 
+import pytest
+from psycopg.types.json import Jsonb
+
+from services.timeline.adapters import projection
 from services.timeline.adapters.rebuild import Rebuild
+from services.timeline.domain.entries import Entry, alias_changes
 from services.timeline.sources import SOURCES
 from shared.db import schema_name
+from shared.envelope import Event
 from shared.eventstore.postgres import PostgresEventStore
 from tests.integration.timeline.conftest import World
 from tests.integration.timeline.test_entry_refs import PAYLOADS
@@ -21,6 +27,26 @@ from tests.support.synthetic_ids import synthetic_id_number
 pytestmark = pytest.mark.integration
 
 FIRST_OF_THIS_RELEASE = "timeline/0005_speed3_generation_partitions.sql"
+THIS_RELEASE = [FIRST_OF_THIS_RELEASE, "timeline/0006_speed4_project_events.sql"]
+
+
+def project_as_the_previous_release(world: World, source: str, *events: Event) -> None:
+    """The previous release's live write: its SQL function `project_event`, an entry at a time (replaced by
+    `project_events` in migrations/0006)."""
+    for event in events:
+        entry = Entry.of(source, event)
+        with world.timeline.transaction() as tx:
+            generation, new = tx.execute(
+                "SELECT generation, inserted FROM project_event(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (entry.source, entry.global_position, entry.event_id, entry.stream_id, entry.stream_version,
+                 entry.type, entry.occurred_on, entry.recorded_at,
+                 Jsonb([{"id": i, "role": r} for i, r in entry.subjects]), Jsonb(dict(entry.payload)),
+                 Jsonb(dict(entry.metadata)))).fetchone()
+            if new:
+                changes = alias_changes(entry, lambda stream, person, tx=tx, generation=generation:
+                                        projection.linked_through(tx, generation, source, stream, person))
+                projection.insert_aliases(tx, generation, entry, changes)
+    world.projector().advance_checkpoints()
 
 
 @pytest.fixture
@@ -36,8 +62,8 @@ def previous_release():
 
 def test_an_upgrade_keeps_the_live_rows_drops_left_overs_and_rebuilds(previous_release):
     namespace, migrations, world = previous_release
-    some_history(world, persons=3)
-    world.project("funeral", *[
+    some_history(world, persons=3, project=partial(project_as_the_previous_release, world))
+    project_as_the_previous_release(world, "funeral", *[
         world.append("funeral", f"death-up{n}", "funeral.PayloadShape", [(synthetic_id_number(), "deceased")],
                      **payload) for n, payload in enumerate(PAYLOADS)])
     before = projection_rows(world, 1)
@@ -51,7 +77,7 @@ def test_an_upgrade_keeps_the_live_rows_drops_left_overs_and_rebuilds(previous_r
             tx.execute("INSERT INTO entry_subjects SELECT %s, subject_id, source, global_position, role"
                        " FROM entry_subjects WHERE generation = 1", (generation,))
 
-    assert upgrades.upgrade(namespace, "timeline", migrations) == [FIRST_OF_THIS_RELEASE]
+    assert upgrades.upgrade(namespace, "timeline", migrations) == THIS_RELEASE
 
     assert projection_rows(world, 1) == before  # `refs` as written before, now a plain column
     with namespace.admin("timeline").connection() as conn:

@@ -24,17 +24,19 @@ POLICE = {"role": "bureau", "scopes": ["status", "case"]}
 EDUCATION = {"role": "bureau", "scopes": ["protected:facts"]}
 
 
-def some_history(world, persons: int = 20) -> list[str]:  # noqa: ANN001
+def some_history(world, persons: int = 20, project=None) -> list[str]:  # noqa: ANN001
+    """Three events a person, one in each of three sources, each projected as a delivery would (`project`)."""
+    project = project or world.project
     ids = []
     for n in range(persons):
         person = synthetic_id_number()
         ids.append(person)
-        world.project("funeral", world.append("funeral", f"death-r{n}", "funeral.DeathRegistered",
-                                              [(person, "deceased")], death_id=f"r{n}", died_on="2024-05-01"))
-        world.project("vagrant_aid", world.append("vagrant_aid", f"case-r{n}", "vagrant_aid.PersonTakenIn",
-                                                  [(person, "person")], case_id=f"r{n}", station="RS-610500"))
-        world.project("child_welfare", world.append("child_welfare", f"child-r{n}", "child_welfare.ChildFileOpened",
-                                                    [(person, "child")], child_id=f"r{n}", applied_on="2024-05-01"))
+        project("funeral", world.append("funeral", f"death-r{n}", "funeral.DeathRegistered",
+                                        [(person, "deceased")], death_id=f"r{n}", died_on="2024-05-01"))
+        project("vagrant_aid", world.append("vagrant_aid", f"case-r{n}", "vagrant_aid.PersonTakenIn",
+                                            [(person, "person")], case_id=f"r{n}", station="RS-610500"))
+        project("child_welfare", world.append("child_welfare", f"child-r{n}", "child_welfare.ChildFileOpened",
+                                              [(person, "child")], child_id=f"r{n}", applied_on="2024-05-01"))
     return ids
 
 

@@ -6,8 +6,9 @@ import logging
 
 import pytest
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
+from structlog.testing import capture_logs
 
-from shared.logging import configure_logging, get_logger, log_context
+from shared.logging import configure_logging, get_logger, info_lines, log_context
 from shared.masking import mask_text, mask_value
 
 MALE = "610502199001010011"
@@ -116,3 +117,33 @@ def test_a_dict_of_plain_fields_masks_as_the_same_fields_nested_do():
               "ok": False, "none": None, "ratio": 0.5}
     assert mask_value(fields) == masked
     assert mask_value({"line": fields}) == {"line": masked}
+
+
+def test_lines_written_many_at_once_are_the_lines_written_one_by_one_and_as_masked():
+    """`info_lines` (the timeline's `event handled` lines) makes each line as `info` does — context, service,
+    level, masking, key order — and writes them all; below the level it writes none."""
+    stream = capture()
+    fields = [{"type": "t.Registered", "id_number": MALE, "name": "王小明", "reason": f"王小明 ({FEMALE})", "n": n}
+              for n in range(3)]
+    with log_context(correlation_id="corr-1"):
+        for each in fields:
+            get_logger("t").info("event handled", **each)
+        info_lines("t", "event handled", iter(fields))
+    one_by_one, at_once = (lines(stream)[:3], lines(stream)[3:])
+    for line in [*one_by_one, *at_once]:
+        assert line.pop("timestamp")
+    assert at_once == one_by_one and [list(line) for line in at_once] == [list(line) for line in one_by_one]
+    assert at_once[0]["name"] == "王**" and at_once[0]["id_number"] == "610502********0011"
+    assert MALE not in stream.getvalue() and FEMALE not in stream.getvalue() and "王小明" not in stream.getvalue()
+
+    quiet = io.StringIO()
+    configure_logging("marriage", "WARNING", stream=quiet)
+    info_lines("t", "event handled", fields)
+    assert quiet.getvalue() == ""
+
+
+def test_lines_written_many_at_once_go_line_by_line_where_logging_is_configured_otherwise():
+    capture()
+    with capture_logs() as captured:
+        info_lines("t", "event handled", [{"n": 1}, {"n": 2}])
+    assert [(line["event"], line["n"]) for line in captured] == [("event handled", 1), ("event handled", 2)]
