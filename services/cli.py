@@ -415,7 +415,7 @@ def parser() -> argparse.ArgumentParser:
                                           parents=[machine])
     marriage_import.add_argument("file", help="CSV with the columns of services/marriage/domain/imports.py")
     marriage_import.add_argument("--batch-size", type=int, default=1000, help="records per transaction (1-1000)")
-    marriage_import.add_argument("--workers", type=int, default=2, help="batches committed at once (1-8)")
+    marriage_import.add_argument("--workers", type=int, default=3, help="batches committed at once (1-8)")
     marriage_import.add_argument("--results", help="write the rows not imported (conflicts, invalid) to this CSV")
     marriage_import.set_defaults(func=cmd_marriage_import)
     calendar = commands.add_parser("calendar", help="the public-holiday calendar's years (rule 0.3)")

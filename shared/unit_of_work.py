@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, ClassVar, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import psycopg
 from pydantic import BaseModel, RootModel, ValidationError
@@ -36,9 +36,11 @@ from shared.envelope import Draft, Event, Metadata, NewEvent, derived_event_id
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import ConcurrencyConflict, EventStore
 from shared.eventstore.postgres import PostgresEventStore
-from shared.nameko_ext.context import Correlation
 from shared.reference.contract import CommandEntry
 from shared.reference.refusals import CONCURRENCY_CONFLICT, NOT_FOUND, VALIDATION_FAILED
+
+if TYPE_CHECKING:  # an annotation only: importing nameko's adapters cost `civreg marriage-import` a fifth of a second
+    from shared.nameko_ext.context import Correlation
 
 T = TypeVar("T")
 S = TypeVar("S")

@@ -87,8 +87,15 @@ def is_known_division(code: str) -> bool:
 
 def is_county_level(code: str) -> bool:
     """True for a known county-level code: the only kind allowed as an ID number's address code (0.1)."""
-    # A known code is well-formed: its shape is not checked again (a bulk import asks this for every person).
-    return code in _table() and _level(code) == "county"
+    # One set look-up: a bulk import asks this four times a record (two ID numbers, two households).
+    return code in _county_codes()
+
+
+@cache
+def _county_codes() -> frozenset[str]:
+    """The known county-level codes, present or historical (a known code is well-formed: its level is its
+    shape)."""
+    return frozenset(code for code in _table() if _level(code) == "county")
 
 
 def weinan_counties(on: date | None = None) -> list[Division]:

@@ -43,7 +43,7 @@ SECONDS = 5.0
 CLIENTS = 16
 IMPORT_RECORDS = 100_000
 IMPORT_BATCH = 1000
-IMPORT_WORKERS = 2
+IMPORT_WORKERS = 3  # the CLI's default (import_file.DEFAULT_WORKERS)
 OFFICES = ("MR-610502", "MR-610503", "MR-610522", "MR-610523", "MR-610524", "MR-610525", "MR-610526", "MR-610527",
            "MR-610528", "MR-610581", "MR-610582")
 PAYLOAD = json.dumps({"registration_id": str(uuid.uuid4()), "office": "MR-610502", "registered_on": "2025-06-16",
@@ -236,7 +236,8 @@ numbered after the last position and hash-chained (each record its own stream at
 adapters/historical.py). A record writes six rows (the event, the
 marriage, two current-marriage rows, two certificates) and their index entries, and its event twice (staged,
 then chained), where the baselines write one row. Peak memory of the importing process:
-{peak_kib / 1024:,.0f} MiB (the file is streamed; at most three batches are held).
+{peak_kib / 1024:,.0f} MiB (the file is streamed; at most {IMPORT_WORKERS + 2} batches are held: those being committed,
+one checked and one being read).
 """
     write_section("marriage_import", "Marriage: the historical import (M-12)", body)
     print(body)

@@ -5,6 +5,7 @@ Every lookup takes the business date: a command is judged by the rules in force 
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 from shared.reference.parameters import RuleParameters, default_parameters, package_parameters
@@ -17,6 +18,7 @@ def marriage_parameters() -> RuleParameters:
     return package_parameters("services.marriage")
 
 
+@lru_cache(maxsize=4096)  # the parameters are read once per process; an import asks for the same few dates
 def minimum_age(sex: str, on: date) -> int:
     """M-1: man 22, woman 20 full years (Civil Code 1047)."""
     return int(default_parameters().value(f"marriage.minimum_age.{sex}", on))
