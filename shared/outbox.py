@@ -55,7 +55,7 @@ from shared.db import Database
 from shared.envelope import Event
 from shared.eventstore.postgres import RELAY_IDLE_LOCK, RELAY_LEADER_LOCK, PostgresEventStore
 from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
-from shared.logging import get_logger
+from shared.logging import enabled, get_logger
 from shared.messaging import event_exchange
 
 log = get_logger(__name__)
@@ -345,7 +345,7 @@ class OutboxRelay:
             position, published = self._publish_after(position)
             if published <= 1:
                 self._record_unrecorded()  # not under load (or going idle): recorded at once
-            if published:
+            if published and enabled(__name__):
                 log.debug("events published", service=self.service, count=published)
             self.publisher.heartbeat()
             self._still_leading()
