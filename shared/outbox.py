@@ -191,7 +191,7 @@ class RelaySettings:
     poll_interval: float = 1.0  # fallback if a NOTIFY is missed (e.g. across a reconnect)
     retry_interval: float = 1.0  # after a broker or database failure
     # After a pass, wait this long before reading again, so that under load one batch (one read, one confirm
-    # wait, one progress write) carries the events of several commits rather than one. Events reach
+    # wait) carries the events of several commits rather than one. Events reach
     # consumers this much later; no HTTP response waits for the relay. Only under load: after a pass that
     # published more than one event. At light load (a pass of one event) the next commit is read at once —
     # the linger was half the commit-to-timeline lag there (docs/benchmarks.md, "Timeline").
@@ -353,7 +353,7 @@ class OutboxRelay:
             if published > 1:
                 # Commits came faster than one pass: under load. Busy, the relay reads again by itself, so
                 # commits need not notify it; and it waits a little so that the next batch (one read, one
-                # confirm wait, one progress write) carries the events of several commits rather than one.
+                # confirm wait) carries the events of several commits rather than one.
                 # Events reach consumers this much later; no HTTP response waits for the relay.
                 if idle:
                     idle = self._set_idle(conn, False)
