@@ -6,10 +6,12 @@ records the new progress only once RabbitMQ has confirmed every message of the b
 publishing and recording means the batch is published again on restart — at least once, never lost; the
 subscriptions dedupe by event id.
 
-Under load the leader records its progress at most every `progress_every` seconds rather than after every
-batch (a write and a commit per pass, 60–80 a second at 200 registrations/s), and always before it goes idle,
-stops, or halts: its own position is kept in memory while it leads. A crash may then publish again what was
-confirmed in that last interval: the same at-least-once as a crash between a batch and its record, in order.
+While it publishes, the leader records its progress at most every `progress_every` seconds rather than after
+every batch (a write and a commit per pass: 0.3–0.4 a registration at 50–70 a second, about 0.6 ms of CPU
+each between the relay and PostgreSQL on a busy machine), and always after a pass of one event or none
+(before it waits), and when it stops or halts: its own position is kept in memory while it leads. A crash
+may then publish again what was confirmed in that last interval: the same at-least-once as a crash between a
+batch and its record, in order.
 
 One relay is active per service: it holds a session advisory lock on a dedicated connection, which
 PostgreSQL releases if the process dies, so a standby process takes over. The relay sleeps until a NOTIFY
@@ -344,7 +346,7 @@ class OutboxRelay:
         while not self._stopping:
             position, published = self._publish_after(position)
             if published <= 1:
-                self._record_unrecorded()  # not under load (or going idle): recorded at once
+                self._record_unrecorded()  # not under load (about to wait, or idle): recorded at once
             if published and enabled(__name__):
                 log.debug("events published", service=self.service, count=published)
             self.publisher.heartbeat()
