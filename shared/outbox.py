@@ -42,7 +42,6 @@ Faults (docs/operations.md, "Faults"):
 from __future__ import annotations
 
 import contextlib
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -127,7 +126,7 @@ class ConfirmingPublisher:
         self._returned_now.clear()
         for event in events:
             message = amqp.Message(
-                json.dumps(event.to_message(), ensure_ascii=False),
+                event.message_body(),
                 content_type="application/json",
                 content_encoding="utf-8",
                 delivery_mode=2,
