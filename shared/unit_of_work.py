@@ -103,9 +103,16 @@ class UnitOfWork:
         self.read = type(self).read_models(tx)
         self._appended = 0
 
+    @property
+    def first_event_id(self) -> uuid.UUID | None:
+        """The id of the command's first event if it follows from an idempotency key, else None (a random id
+        was never stored): a hot path's own statement may check it, in place of `replayed()`, and call
+        `replayed()` only once it is found stored."""
+        return self.ids.event_id(0) if self.ids.seed is not None else None
+
     def replayed(self) -> list[Event]:
         """The events this very command stored before (same idempotency key), in order; [] if none."""
-        if self.ids.seed is None or not self._stored([self.ids.event_id(0)]):
+        if (first := self.first_event_id) is None or not self._stored([first]):
             return []
         return self._stored([self.ids.event_id(n) for n in range(self.MOST_EVENTS_PER_COMMAND)])
 

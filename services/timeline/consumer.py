@@ -52,7 +52,7 @@ from pydantic import ValidationError
 from services.timeline.adapters import deliveries
 from shared.buffered_amqp import BufferedTransport
 from shared.envelope import Event
-from shared.logging import get_logger, info_lines
+from shared.logging import enabled, get_logger, info_lines
 from shared.nameko_ext import Subscription
 from shared.nameko_ext.context import event_context, handled_trace_ids, log_context
 from shared.settings import Subscriptions
@@ -225,7 +225,8 @@ class BatchedSubscription(Subscription):
                 self._apply_alone(message)
             return []
         self.queue_consumer.ack_batch(messages)
-        log.debug("events applied", subscription=self.spec.name, delivered=len(events), applied=len(admitted))
+        if enabled(__name__):
+            log.debug("events applied", subscription=self.spec.name, delivered=len(events), applied=len(admitted))
         return admitted
 
     def _apply_alone(self, message: Any) -> None:

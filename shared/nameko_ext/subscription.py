@@ -36,7 +36,7 @@ from pydantic import ValidationError
 from shared.envelope import Event
 from shared.eventstore.postgres import PostgresEventStore
 from shared.faults import BROKER_ERRORS, is_transient
-from shared.logging import get_logger
+from shared.logging import enabled, get_logger
 from shared.masking import mask_text, names_in
 from shared.messaging import ATTEMPTS_HEADER, ERROR_HEADER, SubscriptionQueues
 from shared.nameko_ext.context import event_context
@@ -107,7 +107,8 @@ class Subscription(Entrypoint, HeaderDecoder):
         try:
             with self.pool.subscription_slots:  # before the connection: see the module docstring
                 outcome = self.runner.apply(event, lambda e, tx: self._call_handler(e, tx, context))
-            log.debug("event applied", subscription=self.spec.name, outcome=outcome.value, type=event.type)
+            if enabled(__name__):
+                log.debug("event applied", subscription=self.spec.name, outcome=outcome.value, type=event.type)
         except Exception as exc:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
             error = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             if is_transient(exc):

@@ -78,6 +78,35 @@ def test_relay_publishes_committed_events_in_position_order_with_confirms(world)
     assert [m["payload"]["n"] for m in received] == list(range(30))
 
 
+def test_a_backlog_of_several_batches_is_recorded_once_within_the_progress_interval(world):
+    # Under load the progress is written at most every `progress_every` (issue 19): one write, not one a batch.
+    namespace, uri = world
+    store = PostgresEventStore(namespace.database("funeral"))
+    for n in range(30):
+        store.append(f"death-{n % 4}", [funeral_event(n=n)], ANY_VERSION)
+    relay = relay_for(namespace, uri, batch_size=7, progress_every=60.0, on_unroutable="skip")
+    recorded, record = [], relay._record_progress
+    relay._record_progress = lambda position: (recorded.append(position), record(position))
+
+    assert relay.publish_pending() == 30
+
+    assert recorded == [30] and relay.progress() == 30
+
+
+def test_a_leader_records_its_progress_before_it_goes_idle_whatever_the_interval(world):
+    namespace, uri = world
+    relay = relay_for(namespace, uri, progress_every=60.0, on_unroutable="skip")
+    thread = eventlet.spawn(relay.run)
+    try:
+        wait_until(lambda: relay.is_leader, what="leadership")
+        PostgresEventStore(namespace.database("funeral")).append(
+            "burst", [funeral_event(n=n) for n in range(20)], 0)  # one pass of 20: the relay is under load
+        wait_until(lambda: relay.progress() == 20, timeout=5, what="the progress recorded on going idle")
+    finally:
+        relay.stop()
+        thread.kill()
+
+
 def test_events_published_before_the_subscriber_first_starts_are_not_lost(world):
     namespace, uri = world
     store = PostgresEventStore(namespace.database("funeral"))

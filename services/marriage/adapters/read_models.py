@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -40,10 +41,16 @@ SELECT p.id, cm.registration_id, d.died_on, d.basis,
 _FACTS = _FACTS_OF.format(beside="")
 # K-4: the next serial of a certificate sequence, taken in the command's transaction (rolled back with a
 # refusal; the row stays locked until commit, so one office's registrations number in commit order).
-_TAKE_SERIAL = ("INSERT INTO certificate_serials AS s (prefix, division, year, last) VALUES (%s, %s, %s, 1)"
-                " ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last")
-# K-4 and M-3 in one round trip (a registration's hot path): the serial beside each person's facts.
-_FACTS_AND_SERIAL = f"WITH serial AS ({_TAKE_SERIAL})" + _FACTS_OF.format(beside=", (SELECT last FROM serial)")
+_TAKE_SERIAL_OF = ("INSERT INTO certificate_serials AS s (prefix, division, year, last) SELECT %s, %s, %s, 1{unless}"
+                   " ON CONFLICT (prefix, division, year) DO UPDATE SET last = s.last + 1 RETURNING last")
+_TAKE_SERIAL = _TAKE_SERIAL_OF.format(unless="")
+# The replay check, K-4 and M-3 in one round trip (a registration's hot path): the serial beside each person's
+# facts, taken only if the command's first event is not stored yet — a retry takes none (the serials stay
+# gap-free) and finds its column NULL.
+_FACTS_AND_SERIAL = (
+    "WITH stored AS (SELECT FROM events WHERE event_id = %s), serial AS ("
+    + _TAKE_SERIAL_OF.format(unless=" WHERE NOT EXISTS (SELECT FROM stored)") + ")"
+    + _FACTS_OF.format(beside=", (SELECT last FROM serial)"))
 
 _INPUT = """
 input AS (
@@ -161,10 +168,15 @@ class ReadModels:
         """M-3, M-10 facts of each person, in one round trip."""
         return [_person_facts(row) for row in self.tx.execute(_FACTS, (list(id_numbers),))]
 
-    def facts_and_serial(self, id_numbers: Sequence[str], key: SerialKey) -> tuple[list[PersonFacts], int]:
-        """`facts` and `take_serial` in one statement (a registration's hot path)."""
-        rows = self.tx.execute(_FACTS_AND_SERIAL, (key.prefix, key.division, key.year, list(id_numbers))).fetchall()
-        return [_person_facts(row) for row in rows], int(rows[0][5])
+    def facts_and_serial(self, id_numbers: Sequence[str], key: SerialKey,
+                         unless_stored: uuid.UUID | None) -> tuple[list[PersonFacts], int | None]:
+        """`facts` and `take_serial` in one statement (a registration's hot path), unless the event
+        `unless_stored` (the command's first, `UnitOfWork.first_event_id`) is stored already: then the serial
+        is None, none was taken, and the command is a retry (`UnitOfWork.replayed`)."""
+        rows = self.tx.execute(_FACTS_AND_SERIAL, (unless_stored, key.prefix, key.division, key.year,
+                                                   list(id_numbers))).fetchall()
+        serial = rows[0][5]
+        return [_person_facts(row) for row in rows], None if serial is None else int(serial)
 
     def married_from(self, id_numbers: Sequence[str], on: Any) -> dict[str, str]:
         """M-3 for a late registration (a registrar's, dated in the past): each person's marriage in force on

@@ -108,14 +108,20 @@ def late_facts(uow: UnitOfWork, application: Application, facts: list[PersonFact
 def register_marriage(uow: UnitOfWork, command: RegisterMarriage, actor: Actor, today: dt.date) -> dict[str, Any]:
     """M-1 to M-6: POST /registrations. Raises `ApplicationRefused` for rule refusals (recorded by the caller
     after this transaction rolled back)."""
-    if stored := uow.replayed():
-        return registration_result(stored)
-    application = prepare(command, actor, today)
+    try:
+        application = prepare(command, actor, today)
+    except Refusal:  # refused now (another day, say) but perhaps stored by its first run: that answers
+        if stored := uow.replayed():
+            return registration_result(stored)
+        raise
     on = application.registered_on
-    # K-4: the serial is taken in this transaction, in the statement that reads the persons' facts; a refusal
-    # below rolls it back with everything else.
+    # K-4: the serial is taken in this transaction, in the statement that reads the persons' facts and checks
+    # for a first run of this very command (a retry takes none and is answered from it); a refusal below
+    # rolls the serial back with everything else.
     key = SerialKey.of(cert.MARRIAGE, application.office, on)
-    facts, serial = uow.read.facts_and_serial(application.id_numbers, key)
+    facts, serial = uow.read.facts_and_serial(application.id_numbers, key, uow.first_event_id)
+    if serial is None:
+        return registration_result(uow.replayed())
     facts = late_facts(uow, application, facts, today)
     warnings = dishonesty_warnings(application, facts)
     try:

@@ -40,6 +40,18 @@ def test_a_wrong_method_is_405_with_the_allowed_methods():
     assert refused.value.headers["Allow"] == "GET, HEAD"
 
 
+def test_a_route_without_parameters_is_found_as_werkzeug_would_find_it():
+    # Such routes are looked up rather than matched (the hot path): the same answers, 405 and 404 too.
+    for route in (r for r in ROUTES if "<" not in r.path):
+        assert ROUTES.match(route.method, route.path) == ROUTES._adapter.match(route.path, route.method)
+    with pytest.raises(Problem) as refused:
+        ROUTES.match("GET", "/v1/marriage/registrations")
+    assert refused.value.status == 405 and "POST" in refused.value.headers["Allow"]
+    with pytest.raises(Problem) as missing:
+        ROUTES.match("POST", "/v1/marriage/registrations/")
+    assert missing.value.status == 404
+
+
 def test_head_is_answered_wherever_get_is():
     assert ROUTES.match("HEAD", "/health")[0].action == "operations.health"
 

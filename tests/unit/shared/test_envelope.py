@@ -1,6 +1,7 @@
 """The event envelope: stable type names, subjects as ID numbers or temporary ids, a JSON round trip."""
 
 import datetime as dt
+import json
 import uuid
 
 import pytest
@@ -42,6 +43,8 @@ def test_a_stored_event_survives_the_wire_unchanged():
     )
     assert Event.from_message(event.to_message()) == event
     assert event.service == "funeral"
+    # The relay's text of the body is the same body, absent fields (null) and all.
+    assert json.loads(event.message_body()) == event.to_message() and event.to_message()["metadata"]["office"] is None
 
 
 def test_derived_event_ids_are_the_same_for_the_same_command_and_differ_otherwise():

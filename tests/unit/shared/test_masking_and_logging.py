@@ -8,7 +8,7 @@ import pytest
 from structlog.contextvars import bind_contextvars, clear_contextvars, get_contextvars
 from structlog.testing import capture_logs
 
-from shared.logging import configure_logging, get_logger, info_lines, log_context
+from shared.logging import configure_logging, enabled, get_logger, info_lines, log_context
 from shared.masking import mask_text, mask_value
 
 MALE = "610502199001010011"
@@ -52,6 +52,16 @@ def test_structlog_lines_are_json_with_service_and_correlation_and_masked_person
     assert line["service"] == "marriage" and line["correlation_id"] == "corr-1" and line["causation_id"] == "evt-9"
     assert MALE not in json.dumps(line, ensure_ascii=False) and FEMALE not in json.dumps(line, ensure_ascii=False)
     assert line["name"] == "王**"
+
+
+def test_a_hot_paths_debug_line_asked_first_is_written_exactly_when_the_level_lets_it():
+    for level, written in (("DEBUG", True), ("INFO", False)):
+        stream = io.StringIO()
+        configure_logging("marriage", level, stream=stream)
+        if enabled("shared.outbox"):
+            get_logger("shared.outbox").debug("events published", count=2)
+        assert [line["event"] for line in lines(stream)] == (["events published"] if written else [])
+        assert enabled("shared.outbox", logging.INFO)
 
 
 def test_a_log_context_gives_each_key_its_earlier_value_back_or_none_and_skips_nones():
