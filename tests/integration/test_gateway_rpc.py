@@ -20,6 +20,7 @@ from shared.errors import Refusal
 from shared.nameko_ext import CorrelationContext, service_rpc
 from shared.nameko_ext.proof import RpcProof
 from shared.rpc_proof import ProofVerifier
+from tests.support.infrastructure import broker_consumers
 from tests.support.proof import proof_context, public_keys_config, signing_key_config
 from tests.support.services import running
 
@@ -135,6 +136,15 @@ def test_a_reply_carries_the_result_and_the_callee_sees_the_callers_context(call
     answer = call(caller, "gateway_rpc_test_answering", "echo", {"n": 2}, correlation_id="rpc-test-ctx")
 
     assert answer == {"value": {"n": 2}, "correlation_id": "rpc-test-ctx", "principal": "clerk.MR-610502"}
+
+
+def test_replies_are_taken_without_acknowledgements_and_requests_with_them(caller, answering, vhost):
+    for n in range(3):
+        assert call(caller, "gateway_rpc_test_answering", "echo", n)["value"] == n
+
+    consumers = broker_consumers(vhost)
+    assert [ack for queue, ack in consumers.items() if queue.startswith("rpc.reply-")] == [False]
+    assert consumers["rpc-gateway_rpc_test_answering"] is True  # a request is acknowledged once replied to
 
 
 def test_a_reused_proof_leaves_each_call_its_own_correlation_id(caller, answering):

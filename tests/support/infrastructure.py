@@ -183,3 +183,12 @@ def close_broker_connections(uri: str) -> None:
     """Close every client connection of the virtual host, as a broker failover would."""
     vhost = urllib.parse.unquote(uri.rsplit("/", 1)[1])
     _rabbitmqctl("close_all_connections", "-p", vhost, "test: simulated broker connection loss")
+
+
+def broker_consumers(uri: str) -> dict[str, bool]:
+    """Each consumed queue of the virtual host and whether its consumer acknowledges (`ack_required`)."""
+    vhost = urllib.parse.unquote(uri.rsplit("/", 1)[1])
+    listed = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", vhost, "queue_name", "ack_required"],
+                            check=True, capture_output=True, text=True, timeout=60).stdout
+    rows = [line.split("\t") for line in listed.splitlines()[1:] if line.strip()]
+    return {queue: ack == "true" for queue, ack in rows}
