@@ -85,7 +85,7 @@ def info_lines(name: str, event: str, lines: Iterable[dict[str, Any]]) -> None:
         for fields in lines:
             bound.info(event, **fields)
         return
-    if not logger.isEnabledFor(logging.INFO):  # `filter_by_level`, once for all the lines
+    if not enabled(name, logging.INFO):  # `filter_by_level`, once for all the lines
         return
     chain = _configured["chain"]
     handler.acquire()  # as StreamHandler.emit makes and writes each line, under the handler's lock

@@ -142,8 +142,8 @@ def already_married() -> Refusal:
 # subquery, fenced by OFFSET 0 so that the planner cannot turn it into a join). Left to the planner, a batch's
 # thousands of keys made it scan the whole of `certificates` (EXPLAIN ANALYZE at 116,000 rows: 27 ms a batch
 # against 5 for the probes), a cost growing with every batch imported. The fenced subqueries' rough row
-# estimates can make the statement look worth JIT-compiling, some 400 ms a batch: the import turns JIT off
-# for its transactions (application/imports.py).
+# estimates can make the statement look worth JIT-compiling, some 400 ms a batch: `import_lookups` turns JIT
+# off for the batch's transaction.
 IMPORT_LOOKUPS = (
     "WITH p AS (SELECT unnest(string_to_array(%(p)s, ',')) AS id)"
     " SELECT 'married', m.person_id, m.registration_id FROM p CROSS JOIN LATERAL"
@@ -255,7 +255,10 @@ class ReadModels:
                        record_ids: Sequence[str]) -> dict[str, dict[str, str]]:
         """M-12, in one round trip: `married` person → current marriage, `taken` certificate number → its
         registration, `recorded` the records whose conflict an earlier run recorded, `deceased` person →
-        `<died_on> <death_id>` (IMPORT_LOOKUPS)."""
+        `<died_on> <death_id>` (IMPORT_LOOKUPS). The batch's first statement: it turns JIT off for the rest of
+        the transaction, whose statements run once each and in milliseconds, where compiling one costs hundreds
+        of them."""
+        self.tx.execute("SET LOCAL jit = off")
         rows = self.tx.execute(
             IMPORT_LOOKUPS,
             # Joined text, not text[] parameters: adapting thousands of list items costs more than the

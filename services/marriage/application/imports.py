@@ -110,9 +110,6 @@ def import_batch(store: PostgresEventStore, metadata: Metadata, raw_records: Seq
 def _commit(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch) -> BatchDecision:
     checked = batch.checked
     with store.db.transaction() as tx:
-        # A batch's statements run once each and in milliseconds; JIT-compiling one costs hundreds of them
-        # (adapters/read_models.py, IMPORT_LOOKUPS).
-        tx.execute("SET LOCAL jit = off")
         read = ReadModels(tx)
         found = read.import_lookups(
             [p for item in checked for p in (item.husband.value, item.wife.value)],

@@ -48,8 +48,9 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
     page.locator("#as-assessor").fill("渭南市收养评估小组")
     no_serious_violations(page)
     page.get_by_role("button", name="记录评估").click()
-    # the report assesses the living-together period; without one it is refused, at its field
-    page.get_by_role("alert").filter(has_text="评估报告缺少融合期 (A-10)").wait_for()
+    # the report assesses the living-together period; without one it is refused, at its field (the
+    # form's alert and the field's message may both show it: the first)
+    page.get_by_role("alert").filter(has_text="评估报告缺少融合期 (A-10)").first.wait_for()
     fill_date(page, "#as-lt-from", today - dt.timedelta(days=40))
     fill_date(page, "#as-lt-to", today - dt.timedelta(days=1))
     page.get_by_role("button", name="记录评估").click()
@@ -69,7 +70,7 @@ def test_an_adoption_registrar_assesses_is_refused_in_chinese_registers_and_prin
     page.get_by_role("button", name="确认登记").click()
 
     # A-7 refused in Chinese with its rule; nothing written, every value kept for the correction.
-    page.get_by_role("alert").filter(has_text="须征得被收养人同意 (A-7)").wait_for()
+    page.get_by_role("alert").filter(has_text="须征得被收养人同意 (A-7)").first.wait_for()
     assert page.locator("#ch-name").input_value() == "王小明"
     screenshot(page, "adoption-refused")
     no_serious_violations(page)

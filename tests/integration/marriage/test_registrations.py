@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from services.marriage.adapters.read_models import ReadModels
+from services.marriage.application import registrations
 from services.marriage.application.marriage import Marriage
 from shared.errors import Refusal
 from shared.nameko_ext.context import Correlation
@@ -164,6 +165,26 @@ def test_a_retried_registration_takes_no_serial_K4(marriage, admin_db):
 
     assert again["registration_id"] == first["registration_id"]
     assert last_serials(admin_db) == before
+
+
+def test_a_retry_the_rules_would_refuse_today_answers_its_first_run_and_writes_nothing(marriage, admin_db,
+                                                                                        monkeypatch):
+    # The rules are applied before the replay check now travels with the facts: a command stored by its first
+    # run and refused on its retry (a later day, a changed calendar) must still be answered from that run.
+    body = registration(*couple())
+    first = marriage.register_marriage(body, CLERK, "retry-refused-now")
+    before = counts(admin_db)
+
+    def refused_now(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise Refusal("registration_date_out_of_range", "refused by the rules in force today", 422)
+
+    monkeypatch.setattr(registrations, "prepare", refused_now)
+    again = marriage.register_marriage(body, CLERK, "retry-refused-now")
+
+    assert again["registration_id"] == first["registration_id"]
+    assert counts(admin_db) == before
+    assert refusal_of(lambda: marriage.register_marriage(registration(*couple()), CLERK, "never-stored")).code == (
+        "registration_date_out_of_range")
 
 
 def last_serials(admin_db) -> list[tuple]:  # noqa: ANN001
