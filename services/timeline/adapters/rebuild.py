@@ -216,19 +216,22 @@ class Rebuild:
             return conn.execute(statement, params).rowcount
 
     def _catch_up(self, generation: int, tx: psycopg.Connection | None = None) -> int:
-        """Project what the sources appended after their copy began, one event at a time."""
+        """Project what the sources appended after their copy began, one event at a time. A source with nothing
+        new keeps its checkpoint as it is: nothing was written that could advance it."""
         count = 0
+        with self.db.connection(tx) as conn:
+            checkpoints = projection.checkpoints(conn, generation)
         for source, source_db in self.sources.items():
             store = PostgresEventStore(source_db)
-            with self.db.connection(tx) as conn:
-                after = projection.checkpoints(conn, generation).get(source, 0)
+            after = checkpoints.get(source, 0)
             while events := store.read_all(after, 1000):
                 for event in events:
                     with self.db.transaction(tx) as write:
                         count += projection.write(write, Entry.of(source, event), generation)
                 after = events[-1].global_position
-            with self.db.transaction(tx) as write:
-                projection.advance_checkpoint(write, generation, source)
+            if after != checkpoints.get(source, 0):
+                with self.db.transaction(tx) as write:
+                    projection.advance_checkpoint(write, generation, source)
         return count
 
     def _switch(self, generation: int) -> int:
@@ -260,9 +263,14 @@ class Rebuild:
                 time.sleep(0.1)
 
     def _drop(self, states: tuple[str, ...]) -> None:
+        """The generations in `states` dropped: their tables one after the other (`_drop_table`; dropped at
+        once on two connections, two readers each holding one parent and wanting the other would close a
+        cycle with the two drops), then their other rows."""
         with self.db.connection() as conn:
             stale = [row[0] for row in conn.execute("SELECT generation FROM generations WHERE state = ANY(%s)",
                                                     (list(states),))]
+        if not stale:
+            return
         for generation in stale:
             for table in ("entries", "entry_subjects"):
                 self._drop_table(generation, table)
