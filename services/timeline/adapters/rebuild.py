@@ -204,11 +204,14 @@ class Rebuild:
 
     def _seal(self, generation: int) -> None:
         """The keyed tables attached; then the checkpoints of sources whose positions were not dense
-        (`advance_checkpoint` reads `entries`, which shows the generation only from here on)."""
+        (`advance_checkpoint` reads `entries`, which shows the generation only from here on). A source with no
+        events has its checkpoint at 0 too, and nothing to advance over."""
         with self.db.transaction() as tx:
             tx.execute("SELECT seal_generation(%s)", (generation,))
-            for (source,) in tx.execute("SELECT source FROM checkpoints WHERE generation = %s AND position = 0",
-                                        (generation,)).fetchall():
+            for (source,) in tx.execute(
+                    "SELECT c.source FROM checkpoints c WHERE c.generation = %s AND c.position = 0 AND EXISTS"
+                    " (SELECT FROM entries e WHERE e.generation = c.generation AND e.source = c.source)",
+                    (generation,)).fetchall():
                 projection.advance_checkpoint(tx, generation, source)
 
     def _execute(self, statement: sql.Composable, params: Mapping | tuple) -> int:
