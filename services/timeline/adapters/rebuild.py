@@ -10,9 +10,10 @@
    that may link or unlink a temporary id are read into Python, in position order, for their aliases.
    (Reading every row into Python and COPYing it back cost a text round trip and a second JSON parse of every
    payload: docs/benchmarks.md, "Timeline".)
-3. The tables' primary keys are built once over all their rows, the two at once (`key_generation`), and the
-   tables are attached as the new generation's partitions (`seal_generation`): inserting row by row into the
-   key of `entry_subjects`, whose order is the subjects' ids, cost its copy about as much as the rows did.
+3. Each table's primary key is built once over all its rows (`key_generation`), on the table's own connection
+   as soon as its last copy ends, and the tables are attached as the new generation's partitions
+   (`seal_generation`): inserting row by row into the key of `entry_subjects`, whose order is the subjects'
+   ids, cost its copy about as much as the rows did.
 4. The new generation catches up event by event with what the sources appended meanwhile.
 5. Switch-over, in one transaction: take the switch lock exclusively (live writers hold it shared, so none
    is half-way), project the last events, retire the live generation and make the new one live.
@@ -66,9 +67,10 @@ _COPY_ENTRIES = sql.SQL(
     " e.occurred_on, e.recorded_at, e.subjects, e.payload, e.metadata, {refs} FROM {events} e" + _SPAN)
 # The names a chunk's payloads hold that `entry_refs` (migrations/0004) may take: its test on the key. The keys
 # are listed in the select list (one call per row giving a key at a time), not as a lateral function scan, which
-# gathered each row's keys in a store of their own first: the pass costs about a third less.
+# gathered each row's keys in a store of their own first: the pass costs about a third less. The test runs on
+# the few distinct names, not on every row's (a third less again: docs/benchmarks.md, "Timeline").
 _REF_KEYS = sql.SQL(
-    "SELECT DISTINCT k FROM (SELECT jsonb_object_keys(e.payload) AS k FROM {events} e" + _SPAN + ") AS keys"
+    "SELECT k FROM (SELECT DISTINCT jsonb_object_keys(e.payload) AS k FROM {events} e" + _SPAN + ") AS keys"
     " WHERE k <> 'unlinked_temporary_id'"
     " AND (k LIKE '%%\\_id' OR k IN ('certificate_no', 'cremation_certificate', 'document_ref'))")
 # The persons of each event, each (id, role) once, as the live projection writes them. `jsonb_to_recordset`
@@ -116,8 +118,7 @@ class Rebuild:
                 raise RebuildRunning("another timeline rebuild is running")
             started = time.perf_counter()
             report = RebuildReport(self._begin())
-            for source, source_db in self.sources.items():
-                report.copied[source] = self._copy(report.generation, source, source_db, started)
+            report.copied = self._copy_and_key(report.generation, started)
             self._seal(report.generation)
             report.caught_up = self._catch_up(report.generation)
             report.caught_up += self._switch(report.generation)
@@ -134,11 +135,38 @@ class Rebuild:
             tx.execute("SELECT open_generation(%s)", (generation,))
         return generation
 
-    def _copy(self, generation: int, source: str, source_db: Database, started: float) -> int:
+    def _copy_and_key(self, generation: int, started: float) -> dict[str, int]:
+        """Every source copied (`_copy`), then each table's primary key built (`key_generation`): the two tables
+        are two chains, each on a connection of its own (a single-thread executor runs its tasks in order), so
+        that a table's key is built as soon as its last copy ends, while the other table's copies go on; a
+        barrier between the copies and the keys left a core idle at both ends. Returns the events copied per
+        source, and records each source's checkpoint."""
+        copying = _Copying(started, self.progress)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-rebuild-entries") as entry_chain, \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-rebuild-subjects") as subject_chain:
+            heads = {source: self._copy(generation, source, source_db, entry_chain, subject_chain, copying)
+                     for source, source_db in self.sources.items()}
+            chunks = list(copying.pending)
+            keys = [chain.submit(self._key, generation, table, [getattr(chunk, copy) for chunk in chunks])
+                    for chain, table, copy in ((entry_chain, "entries", "entries"),
+                                                (subject_chain, "entry_subjects", "subjects"))]
+            copying.wait(0)
+            with self.db.transaction() as tx:
+                for source, head in heads.items():
+                    copied = copying.copied.get(source, 0)
+                    tx.execute("INSERT INTO checkpoints (generation, source, position) VALUES (%s, %s, %s)",
+                               (generation, source, head if copied == head else 0))
+            for built in keys:
+                built.result()
+        return {source: copying.copied.get(source, 0) for source in self.sources}
+
+    def _copy(self, generation: int, source: str, source_db: Database, entry_chain: ThreadPoolExecutor,
+              subject_chain: ThreadPoolExecutor, copying: _Copying) -> int:
         """The source's events up to its head, copied inside PostgreSQL (the source store and the timeline are
         schemas of one database, and the timeline's role reads the source's `events`): `entries` and
-        `entry_subjects` are filled at once on two connections, a chunk of positions at a time; only the few
-        events that may link or unlink a temporary id come to Python, in position order."""
+        `entry_subjects` are filled at once on their two chains, a chunk of positions at a time; only the few
+        events that may link or unlink a temporary id come to Python, in position order. Returns the head;
+        the last chunk's copies may still run."""
         events = sql.Identifier(source_db.schema, "events")
         tables = {"events": events, "entries": sql.Identifier(f"entries_g{generation}"),
                   "subjects": sql.Identifier(f"entry_subjects_g{generation}")}
@@ -146,51 +174,44 @@ class Rebuild:
             head = conn.execute(sql.SQL("SELECT coalesce(max(global_position), 0) FROM {}").format(events)
                                 ).fetchone()[0]
         links: dict[tuple[str, str], list[str]] = {}
-        copied = 0
-        copying: list[tuple[Future[int], Future[int]]] = []  # each chunk's (entries, subjects), oldest first
-        # Entries and subjects each on a connection of their own, chunk after chunk (entries land in position
-        # order, as their key sorts them); this thread reads the next chunk's key names and aliases meanwhile,
-        # so that a chunk's copies overlap the next one's reads and both cores stay busy.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-rebuild-entries") as entry_copier, \
-                ThreadPoolExecutor(max_workers=1, thread_name_prefix="timeline-rebuild-subjects") as subject_copier:
-            for low in range(0, head, CHUNK):
-                span = {"generation": generation, "source": source, "low": low, "high": min(head, low + CHUNK)}
-                subjects = subject_copier.submit(self._execute, _COPY_SUBJECTS.format(**tables), span)
-                with self.db.connection() as conn:
-                    keys = sorted(row[0] for row in conn.execute(_REF_KEYS.format(**tables), span))
-                refs, key_params = refs_expression(keys)
-                entries = entry_copier.submit(self._execute, _COPY_ENTRIES.format(**tables, refs=refs),
-                                              {**span, **key_params})
-                copying.append((entries, subjects))
-                with self.db.connection() as conn:
-                    candidates = conn.execute(_ALIAS_CANDIDATES.format(events=events), {
-                        **span, "temporary": Jsonb([{"role": TEMPORARY_ROLE}]), "unlink": UNLINK_FIELD,
-                        "corrected": DEATH_CORRECTED}).fetchall()
-                    _write_aliases(conn, generation, source, candidates, links)
-                while len(copying) > 1:  # the reads run one chunk ahead of the copies at most
-                    copied += _copied(*copying.pop(0))
-                    self.progress(source, copied, head, time.perf_counter() - started)
-            for chunk in copying:
-                copied += _copied(*chunk)
-                self.progress(source, copied, head, time.perf_counter() - started)
+        # This thread reads the next chunk's key names and aliases while a chunk's two copies run, so that
+        # both cores stay busy.
+        for low in range(0, head, CHUNK):
+            span = {"generation": generation, "source": source, "low": low, "high": min(head, low + CHUNK)}
+            subjects = subject_chain.submit(self._execute, _COPY_SUBJECTS.format(**tables), span)
+            with self.db.connection() as conn:
+                keys = sorted(row[0] for row in conn.execute(_REF_KEYS.format(**tables), span))
+            refs, key_params = refs_expression(keys)
+            entries = entry_chain.submit(self._execute, _COPY_ENTRIES.format(**tables, refs=refs),
+                                         {**span, **key_params})
+            copying.pending.append(_Chunk(source, head, entries, subjects))
+            with self.db.connection() as conn:
+                candidates = conn.execute(_ALIAS_CANDIDATES.format(events=events), {
+                    **span, "temporary": Jsonb([{"role": TEMPORARY_ROLE}]), "unlink": UNLINK_FIELD,
+                    "corrected": DEATH_CORRECTED}).fetchall()
+                _write_aliases(conn, generation, source, candidates, links)
+            copying.wait(1)  # the reads run one chunk ahead of the copies at most
+        return head
+
+    def _key(self, generation: int, table: str, copies: list[Future[int]]) -> None:
+        """One table's primary key, once its copies (done by now: they ran before on the same chain) all
+        succeeded. Without parallel workers: on two cores they only contend with the other chain's work."""
+        for copy in copies:
+            copy.result()
         with self.db.transaction() as tx:
-            tx.execute("INSERT INTO checkpoints (generation, source, position) VALUES (%s, %s, %s)",
-                       (generation, source, head if copied == head else 0))
-        return copied
+            tx.execute("SET LOCAL max_parallel_maintenance_workers = 0")
+            tx.execute("SELECT key_generation(%s, %s)", (generation, table))
 
     def _seal(self, generation: int) -> None:
-        """The copied tables keyed (the two keys at once, on two connections) and attached; then the checkpoints
-        of sources whose positions were not dense (`advance_checkpoint` reads `entries`, which shows the
-        generation only from here on)."""
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="timeline-rebuild") as pool:
-            keys = [pool.submit(self._execute, sql.SQL("SELECT key_generation(%s, %s)"), (generation, table))
-                    for table in ("entries", "entry_subjects")]
-            for built in keys:
-                built.result()
+        """The keyed tables attached; then the checkpoints of sources whose positions were not dense
+        (`advance_checkpoint` reads `entries`, which shows the generation only from here on). A source with no
+        events has its checkpoint at 0 too, and nothing to advance over."""
         with self.db.transaction() as tx:
             tx.execute("SELECT seal_generation(%s)", (generation,))
-            for (source,) in tx.execute("SELECT source FROM checkpoints WHERE generation = %s AND position = 0",
-                                        (generation,)).fetchall():
+            for (source,) in tx.execute(
+                    "SELECT c.source FROM checkpoints c WHERE c.generation = %s AND c.position = 0 AND EXISTS"
+                    " (SELECT FROM entries e WHERE e.generation = c.generation AND e.source = c.source)",
+                    (generation,)).fetchall():
                 projection.advance_checkpoint(tx, generation, source)
 
     def _execute(self, statement: sql.Composable, params: Mapping | tuple) -> int:
@@ -198,19 +219,22 @@ class Rebuild:
             return conn.execute(statement, params).rowcount
 
     def _catch_up(self, generation: int, tx: psycopg.Connection | None = None) -> int:
-        """Project what the sources appended after their copy began, one event at a time."""
+        """Project what the sources appended after their copy began, one event at a time. A source with nothing
+        new keeps its checkpoint as it is: nothing was written that could advance it."""
         count = 0
+        with self.db.connection(tx) as conn:
+            checkpoints = projection.checkpoints(conn, generation)
         for source, source_db in self.sources.items():
             store = PostgresEventStore(source_db)
-            with self.db.connection(tx) as conn:
-                after = projection.checkpoints(conn, generation).get(source, 0)
+            after = checkpoints.get(source, 0)
             while events := store.read_all(after, 1000):
                 for event in events:
                     with self.db.transaction(tx) as write:
                         count += projection.write(write, Entry.of(source, event), generation)
                 after = events[-1].global_position
-            with self.db.transaction(tx) as write:
-                projection.advance_checkpoint(write, generation, source)
+            if after != checkpoints.get(source, 0):
+                with self.db.transaction(tx) as write:
+                    projection.advance_checkpoint(write, generation, source)
         return count
 
     def _switch(self, generation: int) -> int:
@@ -242,9 +266,14 @@ class Rebuild:
                 time.sleep(0.1)
 
     def _drop(self, states: tuple[str, ...]) -> None:
+        """The generations in `states` dropped: their tables one after the other (`_drop_table`; dropped at
+        once on two connections, two readers each holding one parent and wanting the other would close a
+        cycle with the two drops), then their other rows."""
         with self.db.connection() as conn:
             stale = [row[0] for row in conn.execute("SELECT generation FROM generations WHERE state = ANY(%s)",
                                                     (list(states),))]
+        if not stale:
+            return
         for generation in stale:
             for table in ("entries", "entry_subjects"):
                 self._drop_table(generation, table)
@@ -254,10 +283,33 @@ class Rebuild:
             tx.execute("DELETE FROM generations WHERE generation = ANY(%s)", (stale,))
 
 
-def _copied(entries: Future[int], subjects: Future[int]) -> int:
-    """A chunk's two copies waited for (raising what failed in either): the entries written."""
-    subjects.result()
-    return entries.result()
+@dataclass
+class _Chunk:
+    """A chunk's two copies, under way on their chains."""
+
+    source: str
+    head: int
+    entries: Future[int]
+    subjects: Future[int]
+
+
+@dataclass
+class _Copying:
+    """The chunks whose copies are under way, oldest first, across sources, and the entries each source's
+    finished chunks wrote."""
+
+    started: float
+    progress: Progress
+    pending: list[_Chunk] = field(default_factory=list)
+    copied: dict[str, int] = field(default_factory=dict)
+
+    def wait(self, ahead: int) -> None:
+        """The oldest chunks waited for (raising what failed in either copy) until `ahead` are left."""
+        while len(self.pending) > ahead:
+            chunk = self.pending.pop(0)
+            chunk.subjects.result()
+            self.copied[chunk.source] = self.copied.get(chunk.source, 0) + chunk.entries.result()
+            self.progress(chunk.source, self.copied[chunk.source], chunk.head, time.perf_counter() - self.started)
 
 
 def refs_expression(keys: list[str]) -> tuple[sql.Composed, dict[str, str]]:

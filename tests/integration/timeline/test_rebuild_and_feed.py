@@ -235,3 +235,30 @@ def test_dropping_the_retired_generation_never_deadlocks_a_reader_that_holds_one
         assert reader.execute("SELECT count(*) FROM entries").fetchone()[0] == 6
     rebuild.join(timeout=60)
     assert finished and finished[0].generation == 2
+
+
+def test_a_rebuild_whose_copy_fails_raises_and_leaves_the_live_generation_live(world, monkeypatch):
+    """A chunk's copy failing (here the subjects of the last source with events, whose table's key is queued
+    behind them on the same connection) ends the rebuild with the error; readers keep the live generation, and
+    the next rebuild drops the half-built one (and reuses its number) and switches over."""
+    monkeypatch.setattr(rebuild, "CHUNK", 2)
+    some_history(world, persons=2)
+    live = projection_rows(world, 1)
+    execute = Rebuild._execute
+    last = [source for source in world.readers if source in ("funeral", "vagrant_aid", "child_welfare")][-1]
+
+    def failing(self, statement, params):  # noqa: ANN001, ANN202
+        if "entry_subjects_g" in statement.as_string(None) and params["source"] == last:
+            raise RuntimeError("copy failed")
+        return execute(self, statement, params)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Rebuild, "_execute", failing)
+        with pytest.raises(RuntimeError, match="copy failed"):
+            Rebuild(world.timeline, world.readers).run()
+    with world.timeline.connection() as conn:
+        assert conn.execute("SELECT generation, state FROM generations ORDER BY generation").fetchall() == [
+            (1, "live"), (2, "building")]
+    assert projection_rows(world, 1) == live
+    assert Rebuild(world.timeline, world.readers).run().generation == 2
+    assert projection_rows(world, 2) == live
