@@ -85,7 +85,7 @@ def parse_id_number(
         # Only the check position may be a letter; str.upper() on the whole text would also fold other
         # Unicode letters, so accept the lower-case x there and store X.
         value = value[:-1] + "X"
-    if _FIRST_GENERATION.fullmatch(value):
+    if len(value) == 15 and _FIRST_GENERATION.fullmatch(value):  # the length first: most numbers have 18
         if not allow_first_generation:
             raise InvalidIdNumber("first_generation", "15-digit numbers are refused for new records")
         return _parsed(value, "19" + value[6:12], value[14], today)
@@ -128,7 +128,7 @@ def _parsed(value: str, yyyymmdd: str, sex_digit: str, today: date) -> IdNumber:
         raise InvalidIdNumber("birth_date", "before 1900 or in the future")
     if not is_county_level(value[:6]):
         raise InvalidIdNumber("division", "unknown county-level address code")
-    sex: Sex = "male" if int(sex_digit) % 2 else "female"
+    sex: Sex = "male" if sex_digit in "13579" else "female"  # one ASCII digit, matched already
     return IdNumber(value=value, division=value[:6], birth_date=born, sex=sex)
 
 

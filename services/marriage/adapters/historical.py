@@ -93,4 +93,4 @@ def payload_json(payload: dict[str, Any]) -> str:
 def subjects_json(subjects: Sequence[tuple[str, str]]) -> str:
     """Subjects as the store keeps them ([{"id", "role"}]); the ids are validated ID numbers (digits and X),
     the roles the domain's names, so no character needs escaping."""
-    return "[" + ",".join(f'{{"id":"{subject}","role":"{role}"}}' for subject, role in subjects) + "]"
+    return "[" + ",".join([f'{{"id":"{subject}","role":"{role}"}}' for subject, role in subjects]) + "]"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -74,11 +75,11 @@ def prepare_batch(raw_records: Sequence[Any], today: dt.date, parse: Any, first_
     checked: list[Checked] = []
     for offset, raw in enumerate(in_turns(raw_records)):
         row = first_row + offset
-        ref = raw.get("record_ref") if isinstance(raw, dict) and isinstance(raw.get("record_ref"), str) else None
         try:
             checked.append(check_record(row, parse(HistoricalRecord, raw), today))
         except Refusal as refused:
-            invalid_rows[row] = invalid(row, ref, refused)
+            ref = raw.get("record_ref") if isinstance(raw, dict) else None
+            invalid_rows[row] = invalid(row, ref if isinstance(ref, str) else None, refused)
     return PreparedBatch(batch_id_of(raw_records), checked, invalid_rows)
 
 
@@ -95,8 +96,8 @@ def commit_batch(store: PostgresEventStore, metadata: Metadata, batch: PreparedB
                 raise
     results = {**batch.invalid, **{item["row"]: item for item in decision.results}}
     ordered = [results[row] for row in sorted(results)]
-    counts = {status: sum(1 for r in ordered if r["status"] == status)
-              for status in ("imported", "already_imported", "conflict", "invalid")}
+    tally = Counter(r["status"] for r in ordered)  # one pass over the batch, not one per status
+    counts = {status: tally[status] for status in ("imported", "already_imported", "conflict", "invalid")}
     review = [r for r in ordered if r.get("review")]  # M-12: imported with a review flag, listed
     return {"batch_id": batch.batch_id, "results": ordered, **counts, "flagged": len(review), "review": review}
 
@@ -142,6 +143,8 @@ def _deaths_known_already(store: PostgresEventStore, tx: psycopg.Connection, met
                           decision: BatchDecision, deceased: dict[str, str]) -> None:
     """M-11: a party of an imported marriage recorded as deceased already — its marriage ended on the date of
     death (the survivor widowed, free to marry again), or is flagged if registered after it."""
+    if not deceased:  # the usual batch: no party known to have died, so no set of its two thousand persons
+        return
     imported = {subject for _, draft in decision.registered for subject, _ in draft.subjects}
     for person in sorted(imported & set(deceased)):
         died_on, death_id = deceased[person].split(" ", 1)

@@ -74,6 +74,21 @@ def test_a_party_married_by_an_earlier_record_or_a_taken_certificate_number_is_a
     assert taken.results[0]["code"] == "certificate_number_taken"
 
 
+def test_M12_a_certificate_number_repeated_in_the_import_or_half_held_is_a_conflict():
+    """Each of the two numbers on its own: a wife's number used by an earlier record of the same batch, or
+    one number held by this very record and the other by nobody (not a record imported before)."""
+    other_man, other_woman = person(dt.date(1969, 1, 1), "male"), person(dt.date(1971, 1, 1), "female")
+    repeated = decide_batch(checked(record("R-1"), record("R-2", husband=other_man, wife=other_woman,
+                                                          husband_certificate="X-3",
+                                                          wife_certificate="渭临-1996-002")), {}, {}, BATCH)
+    [item] = checked(record())
+    half = decide_batch([item], {}, {"WL-1996-002": item.registration_id}, BATCH)
+
+    assert [r.get("code") for r in repeated.results] == [None, "certificate_number_taken"]
+    assert [r["status"] for r in half.results] == ["conflict"]
+    assert half.results[0]["code"] == "certificate_number_taken"
+
+
 def test_a_record_imported_before_is_recognised_and_written_again_nowhere_M12():
     [item] = checked(record())
 

@@ -256,3 +256,12 @@ def test_mask_never_reveals_the_birth_date_or_sequence(number: str) -> None:
 def test_a_number_that_is_not_text_is_a_programming_error() -> None:
     with pytest.raises(TypeError):
         parse_id_number(610502199001010011)  # type: ignore[arg-type]
+
+
+def test_the_sequence_digit_gives_the_sex_odd_male_even_female_in_both_generations() -> None:
+    for digit in "0123456789":
+        sex = "male" if int(digit) % 2 else "female"
+        body = f"6105021990010100{digit}"
+        assert parse_id_number(body + check_digit(body), today=TODAY).sex == sex
+        first = f"61050290010100{digit}"
+        assert parse_id_number(first, allow_first_generation=True, today=TODAY).sex == sex
