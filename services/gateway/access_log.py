@@ -7,10 +7,9 @@ call `append_access` and SELECT, a trigger refuses UPDATE, DELETE and TRUNCATE e
 are stored in clear: this is the audit record oversight reads. It never goes to the process log.
 
 Durability: `record` returns only once the row is committed, so no response leaves before its audit row
-is durable. Calls that finish while a write is in flight share the next one (group commit): the first
-caller to find no write in progress writes every row waiting at that moment in one INSERT and one commit,
-then hands the writing on to a caller whose row arrived meanwhile. If that write fails, it fails for every
-call in it (each is answered 503 `audit_unavailable`); a failed row is never reported as written.
+is durable. Calls that finish while a write is in flight share the next one (group_commit.py): one INSERT and
+one commit for every row waiting at that moment. If that write fails, it fails for every call in it (each is
+answered 503 `audit_unavailable`); a failed row is never reported as written.
 """
 
 from __future__ import annotations
@@ -24,9 +23,9 @@ from pathlib import Path
 from typing import Protocol
 
 import yaml
-from eventlet.event import Event
 from psycopg.types.json import Jsonb
 
+from services.gateway.group_commit import GroupCommit, GroupWriteFailed
 from services.timeline.contract.feed import SOURCE_PREFIX as FEED_SOURCE_PREFIX
 from shared.db import Database
 
@@ -87,9 +86,7 @@ MAX_HISTORY_ENTRIES = 5000
 class PostgresAccessLog:
     def __init__(self, db: Database, *, max_rows: int = 500) -> None:
         self.db = db
-        self.max_rows = max_rows
-        self._waiting: list[_Row] = []
-        self._writing = False
+        self._group: GroupCommit[AccessRecord] = GroupCommit(max_items=max_rows)
 
     def history(self, *subjects: str) -> list[dict[str, object]]:
         """A person's access history (T-3, oversight): oldest first — at, principal, role, action, purpose and
@@ -108,50 +105,15 @@ class PostgresAccessLog:
                 for at, principal, role, action, purpose, outcome, code, case_ref, detail, client_ip in rows]
 
     def record(self, entry: AccessRecord) -> None:
-        row = _Row(entry)
-        self._waiting.append(row)
-        if self._writing and row.turn.wait() is not _WRITE:  # written by another caller's write
-            if row.error is not None:
-                raise AccessLogUnavailable("the access log could not be written") from row.error
-            return
-        # This caller writes: every row waiting now, its own included. Green threads switch only at I/O,
-        # so nothing runs between the check above and taking the role here.
-        self._writing = True
-        batch, self._waiting = self._waiting[: self.max_rows], self._waiting[self.max_rows:]
-        error: BaseException | None = AccessLogUnavailable("the write was interrupted")
         try:
-            self._write([waiting.entry for waiting in batch])
-            error = None
-        except Exception as exc:  # noqa: BLE001 - every call in the batch learns of it
-            error = exc
-        finally:  # even if this green thread is killed mid-write, no other caller is left waiting
-            for waiting in batch:
-                if waiting is not row:
-                    waiting.error = error
-                    waiting.turn.send(_DONE)
-            if self._waiting:
-                self._waiting[0].turn.send(_WRITE)  # rows arrived meanwhile: their first caller writes next
-            else:
-                self._writing = False
-        if error is not None:
-            raise AccessLogUnavailable("the access log could not be written") from error
+            self._group.submit(entry, self._write)
+        except GroupWriteFailed as failed:
+            raise AccessLogUnavailable("the access log could not be written") from failed.__cause__
 
     def _write(self, entries: Sequence[AccessRecord]) -> None:
         # One statement in autocommit: one round trip and one durable commit for the whole batch.
         with self.db.connection() as conn:
             conn.execute(APPEND_ROWS, (rows_parameter(entries),))
-
-
-_WRITE, _DONE = "write", "done"  # what a waiting caller is told: write the next batch, or it is written
-
-
-class _Row:
-    __slots__ = ("entry", "turn", "error")
-
-    def __init__(self, entry: AccessRecord) -> None:
-        self.entry = entry
-        self.turn: Event = Event()
-        self.error: BaseException | None = None
 
 
 # -- what a call states and discloses (api.md release 2; issue 14) ------------------------------------------

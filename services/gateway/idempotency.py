@@ -6,24 +6,30 @@ Stored outcomes carry personal data (names, ID numbers, phone numbers in the bod
 long as a retry is plausible: `purge_expired` deletes keys older than the retention (72 hours by default,
 `IDEMPOTENCY_RETENTION_HOURS`); the gateway runs it on a timer and, cheaply, now and then on write.
 
-Keys are per principal. The claim is the row's primary key: the first request inserts `(principal, key)` in a
-transaction it keeps open while the handler runs; an identical request arriving meanwhile blocks on that
-insert and, once the first commits, finds the stored response and replays it — exactly one executes. A
-response of 500 or more is not stored (the transaction rolls back), so the client may retry with the key.
+Keys are per principal. The claim is a transaction-scoped advisory lock on `(principal, key)` (migration
+0014), taken by the first request in a transaction it keeps open while the handler runs; an identical request
+arriving meanwhile waits on that lock and, once the first has committed its outcome, finds the stored response
+and replays it — exactly one executes. A key's row exists only with its outcome. A response of 500 or more is
+not stored (the transaction rolls back), so the client may retry with the key.
 
 The outcome may bring the call's access-log row along (`Claim.record(..., audit=...)`): the PostgreSQL
-store then writes both in one statement of the claim's transaction, so a keyed call costs one commit, not
-two, and its audit row and its stored outcome are durable together or not at all (`Claim.audited`). A claimed
-key costs two round trips: BEGIN travels with the claim's insert, COMMIT with the outcome (migration 0013).
+store then writes both in one statement, so its audit row and its stored outcome are durable together or not
+at all (`Claim.audited`). The outcomes of calls that finish together share that statement and its commit
+(group commit): one WAL flush, and one turn of the access log's chain lock, per batch rather than per call.
+A claimed key costs its call two round trips: BEGIN travels with the claim, and the batch's statement with
+the COMMIT of the claim that writes it; the others' transactions then end with a ROLLBACK (nothing of theirs
+to write: it is committed), which releases their locks.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Protocol
 
 import psycopg
@@ -31,9 +37,10 @@ from psycopg import ClientCursor
 from psycopg.types.json import Jsonb
 
 from services.gateway.access_log import AccessRecord, rows_parameter
+from services.gateway.group_commit import GroupCommit, GroupWriteFailed
 from services.gateway.problems import Problem
 from services.gateway.retention import PurgeOnWrite
-from shared.db import Database
+from shared.db import Database, checked_out_alive
 from shared.logging import get_logger
 
 log = get_logger(__name__)
@@ -99,17 +106,36 @@ def reused() -> Problem:
 
 # Two round trips per claimed key, each one simple-query message (client-side binding, ClientCursor) that
 # opens or ends the claim's transaction along with its statement: psycopg would send BEGIN and COMMIT as round
-# trips of their own (four in all; docs/architecture.md). The statements are functions (migration 0013), whose
-# plans PostgreSQL caches per session although the message itself is not prepared.
-_CLAIM = "BEGIN; SELECT * FROM claim_idempotency_key(%s, %s, %s)"
-_RECORD = "SELECT record_idempotency_outcome(%s, %s, %s, %s, %s, %s, %s); COMMIT"
+# trips of their own (docs/architecture.md). The statements are functions (migrations 0013, 0014), whose plans
+# PostgreSQL caches per session although the message itself is not prepared.
+_CLAIM = "BEGIN; SELECT * FROM claim_idempotency_lock(%s, %s)"
+_RECORD = "SELECT record_idempotency_outcomes(%s, %s); COMMIT"
 
 
 _PURGE = "DELETE FROM idempotency_keys WHERE created_at < now() - %s * interval '1 hour'"
 
 
+@dataclass(frozen=True)
+class _Outcome:
+    """A claimed key's outcome on its way to the group commit, with its call's access-log row."""
+
+    principal: str
+    key: str
+    fingerprint: str
+    response: StoredResponse
+    audit: AccessRecord | None
+
+
 class PostgresIdempotencyStore:
     """Keys in the gateway schema's `idempotency_keys` table, each kept `retention_hours` after its claim.
+
+    A claim is a transaction holding the key's advisory lock (migration 0014) while the request runs. Its
+    outcome, with the call's access-log row, goes into a group commit (group_commit.py) with those of the
+    calls that finish meanwhile: whichever claim writes the batch does so in its own transaction (one statement,
+    `COMMIT` with it), the others then end theirs, releasing their locks only once their outcomes are durable.
+    So keyed calls share commits, and the access log's chain lock, which its holder keeps until the commit's
+    WAL is flushed, is taken once per batch; each call still makes two round trips on its own connection and
+    needs no second one (a batch written on a connection of its own could wait for one that every claim holds).
 
     Expired keys are purged on write: a claim purges them when the last purge is `purge_every` seconds old
     (one indexed DELETE, in its own autocommit statement after the claim's transaction), so a gateway that
@@ -117,12 +143,13 @@ class PostgresIdempotencyStore:
     of its own. `purge_expired` is also what an operator's timer may call."""
 
     def __init__(self, db: Database, *, retention_hours: float = DEFAULT_RETENTION_HOURS,
-                 purge_every: float = 300.0) -> None:
+                 purge_every: float = 300.0, max_batch: int = 500) -> None:
         if retention_hours <= 0:
             raise ValueError("the idempotency retention must be positive")
         self.db = db
         self.retention_hours = retention_hours
         self._purge = PurgeOnWrite(self._delete_expired, "idempotency", purge_every)
+        self._group: GroupCommit[_Outcome] = GroupCommit(max_items=max_batch)
 
     def purge_expired(self) -> int:
         """Delete the keys (and the responses stored with them) older than the retention; returns how many."""
@@ -140,12 +167,12 @@ class PostgresIdempotencyStore:
 
     @contextmanager
     def _claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
-        # An explicit transaction block, opened by the claim's own message: the claim must hold its row lock
-        # until the outcome is recorded, whatever the pool's autocommit setting.
+        # An explicit transaction block, opened by the claim's own message: the claim must hold its lock until
+        # the outcome is committed, whatever the pool's autocommit setting.
         with self.db.pool.connection() as conn:
             cursor = ClientCursor(conn)
             try:
-                cursor.execute(_CLAIM, (principal, key, fingerprint))
+                cursor.execute(_CLAIM, (principal, key))
                 cursor.nextset()  # past BEGIN's result to the claim's
                 row = cursor.fetchone()
                 if row is not None and row[0]:
@@ -154,13 +181,20 @@ class PostgresIdempotencyStore:
                     if claim.recorded is None:  # nothing was decided: the rollback releases the key
                         _roll_back(conn)
                         return
-                    stored = claim.recorded
-                    audit = rows_parameter([claim.audit]) if claim.audit is not None else None
-                    cursor.execute(_RECORD, (principal, key, stored.status, stored.content_type, stored.body,
-                                             Jsonb(stored.headers), audit))
-                    claim.audited = audit is not None  # committed with the outcome, in one statement
+                    outcome = _Outcome(principal, key, fingerprint, claim.recorded, claim.audit)
+                    # A session PostgreSQL has ended (its idle timeout, a restart) took the claim's lock with it:
+                    # the call fails here, and stores nothing, as its own statement would have (no round trip
+                    # while the socket is quiet), rather than having its outcome written by another's batch.
+                    checked_out_alive(conn)
+                    try:
+                        wrote = self._group.submit(outcome, partial(_record, cursor))
+                    except GroupWriteFailed as failed:  # the write's own error (a dead session: 503), as alone
+                        raise (failed.__cause__ or failed) from None
+                    if not wrote:
+                        _roll_back(conn)  # another claim's transaction committed the outcome: release the key
+                    claim.audited = claim.audit is not None  # committed with the outcome, in one statement
                     return
-                conn.commit()  # the insert waited for the first holder and wrote nothing: end the transaction
+                conn.commit()  # the lock waited for the last holder and wrote nothing: end the transaction
             except BaseException:
                 _roll_back(conn)
                 raise
@@ -169,6 +203,16 @@ class PostgresIdempotencyStore:
             if row[1] != fingerprint:
                 raise reused()
             yield Claim(StoredResponse(row[2], row[3], bytes(row[4]), row[5]))
+
+
+def _record(cursor: ClientCursor, batch: Sequence[_Outcome]) -> None:
+    """Write a batch of outcomes and their access-log rows in the writing claim's transaction, and commit it."""
+    outcomes = Jsonb([{"principal": o.principal, "key": o.key, "request_hash": o.fingerprint,
+                       "status": o.response.status, "content_type": o.response.content_type,
+                       "body": base64.b64encode(o.response.body).decode("ascii"), "headers": o.response.headers}
+                      for o in batch])
+    audits = [o.audit for o in batch if o.audit is not None]
+    cursor.execute(_RECORD, (outcomes, rows_parameter(audits) if audits else None))
 
 
 def _roll_back(conn: psycopg.Connection) -> None:

@@ -8,14 +8,15 @@ import secrets
 import threading
 import time
 
+import eventlet
 import pytest
 from psycopg import sql
 from pydantic import BaseModel, ConfigDict
 from werkzeug.test import Client
 
-from services.gateway.access_log import PostgresAccessLog
+from services.gateway.access_log import AccessRecord, PostgresAccessLog
 from services.gateway.app import GatewayApp
-from services.gateway.idempotency import PostgresIdempotencyStore
+from services.gateway.idempotency import PostgresIdempotencyStore, StoredResponse
 from services.gateway.routes import ROUTES
 from services.gateway.routing import Call, Reply, Route
 from tests.unit.gateway.fakes import PRINCIPALS, FixedHealth, bearer
@@ -256,3 +257,34 @@ def test_a_different_request_racing_the_first_under_its_key_waits_and_is_422(cli
     assert first[0].status_code == 201
     assert second.status_code == 422 and second.get_json(force=True)["code"] == "idempotency_key_reused"
     assert writer.count() == 1
+
+
+# -- group commit (migration 0014) --------------------------------------------------------------------------
+def test_keyed_calls_finishing_together_share_commits_each_outcome_with_its_own_audit_row(namespace):
+    # One commit per keyed call held the access log's chain lock through each commit's WAL flush, one call
+    # after another; calls that finish while a batch is written now go into the next one together.
+    store, prefix, calls = PostgresIdempotencyStore(namespace.database("gateway")), secrets.token_hex(4), 12
+
+    def call(n: int) -> bool:
+        key = f"{prefix}-{n}"
+        with store.claim("clerk.MR-610502", key, "f" * 64) as claim:
+            assert claim.replay is None
+            claim.record(StoredResponse(201, "application/json", b'{"n": %d}' % n, {"Location": f"/n/{n}"}),
+                         audit=AccessRecord("clerk.MR-610502", "marriage_clerk", "test.group", None, None, 201, key))
+        return claim.audited
+
+    assert list(eventlet.GreenPool(calls).imap(call, range(calls))) == [True] * calls
+    with namespace.admin("gateway").transaction() as conn:
+        rows = conn.execute(
+            "SELECT k.key, k.status, k.body, k.headers, k.xmin::text, a.xmin::text FROM idempotency_keys k"
+            " JOIN access_log a ON a.correlation_id = k.key WHERE k.key LIKE %s ORDER BY k.key",
+            (f"{prefix}-%",)).fetchall()
+    assert len(rows) == calls
+    for key, status, body, headers, outcome_commit, audit_commit in rows:
+        n = int(key.rsplit("-", 1)[1])
+        assert (status, bytes(body), headers) == (201, b'{"n": %d}' % n, {"Location": f"/n/{n}"})
+        assert outcome_commit == audit_commit  # durable together or not at all
+    assert len({row[4] for row in rows}) < calls  # outcomes written while a batch was in flight went in together
+    # Each key is claimed and replayed as itself.
+    with store.claim("clerk.MR-610502", f"{prefix}-3", "f" * 64) as claim:
+        assert claim.replay is not None and claim.replay.body == b'{"n": 3}'
