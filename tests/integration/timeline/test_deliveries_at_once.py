@@ -95,6 +95,24 @@ def test_a_batch_missing_earlier_versions_is_declined_and_the_general_way_reads_
     assert [e.stream_version for e in generally(world, [events[1], events[3]], SPEC)] == [2, 3, 4]
 
 
+def test_a_later_version_delivered_before_an_earlier_one_is_left_to_the_general_way_T1(world):
+    """`admit` reads version 2 from the source when 3 comes first, then drops the late 2: the rows are the same
+    either way, but only the general way applies them in that order."""
+    events = steps(world, synthetic_id_number(), 3)
+    assert at_once(world, [events[0], events[2], events[1]]) is None
+    assert world.count("entries") == 0 and world.count("processed_events") == 0
+    assert [e.stream_version for e in generally(world, [events[0], events[2], events[1]], SPEC)] == [1, 2, 3]
+
+
+def test_a_backlog_batch_of_many_streams_is_applied_at_once_T1(world):
+    events = [event for n in range(60) for event in steps(world, synthetic_id_number(), 3, death=f"b{n}")]
+    applied = at_once(world, events)
+    assert applied == events
+    assert world.count("entries") == 180 and world.count("processed_events") == 180
+    with world.timeline.connection() as conn:
+        assert conn.execute("SELECT DISTINCT version FROM stream_checkpoints").fetchall() == [(3,)]
+
+
 def test_a_batch_with_an_identity_merge_is_declined_before_anything_is_written_T1(world):
     person, temporary = synthetic_id_number(), "TMP-RS610500-000126"
     taken_in = world.append("vagrant_aid", "case-c3", "vagrant_aid.PersonTakenIn", [(temporary, "person")],
