@@ -85,10 +85,26 @@ def _unexported_span(tracer: Tracer, name: str, parent: Context | None, kind: Sp
                                         trace_flags=TraceFlags(flags)))
 
 
+# The propagator's own pattern of a `traceparent` (SDK 1.45): version, trace id, span id, flags, what follows.
+_TRACEPARENT_RE = TraceContextTextMapPropagator._TRACEPARENT_HEADER_FORMAT_RE  # noqa: SLF001 - one definition
+_TRACEPARENT_MAX = TraceContextTextMapPropagator._TRACEPARENT_MAXIMUM_LENGTH  # noqa: SLF001
+_NO_TRACE, _NO_SPAN = "0" * 32, "0" * 16
+
+
 def trace_id_continuing(traceparent: str | None) -> str:
     """The trace id a span continuing `traceparent` gets (a new random one if it is absent or malformed),
     without making the span: where nothing is exported, a span would be made only for this id (measured:
-    4 µs instead of 26 per event on the timeline's batch path, services/timeline/consumer.py)."""
+    4 µs instead of 26 per event on the timeline's batch path, services/timeline/consumer.py).
+
+    A `traceparent` the propagator would accept is read by its pattern and checks alone (version `00` with
+    nothing after the flags, or a later version other than `ff`; neither id all zeros): its trace id is the
+    one written there. Extracting a context, a span and its ids for it cost 10–30 µs an event under load;
+    anything else takes the propagator's way, its warnings included."""
+    if traceparent and len(traceparent) <= _TRACEPARENT_MAX:
+        match = _TRACEPARENT_RE.search(traceparent)
+        if (match is not None and match.group(2) != _NO_TRACE and match.group(3) != _NO_SPAN
+                and match.group(1) != "ff" and not (match.group(1) == "00" and match.group(5))):
+            return match.group(2)
     parent = trace.get_current_span(_PROPAGATOR.extract({TRACEPARENT: traceparent})) if traceparent else None
     if parent is not None and parent.get_span_context().is_valid:
         return trace.format_trace_id(parent.get_span_context().trace_id)

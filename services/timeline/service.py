@@ -49,7 +49,8 @@ def _projecting(source: str) -> Any:
         self.timeline.projector.project_many(source, events if isinstance(events, list) else [events], tx)
 
     on_event.__name__ = f"on_{source}_event"  # the queue's name: evt-<source>--timeline.on_<source>_event
-    return subscribe_batched(source, "#")(on_event)
+    # `at_once`: on_event only projects, so the consumer may apply a batch in one statement without calling it.
+    return subscribe_batched(source, "#", at_once=True)(on_event)
 
 
 class TimelineService(EventSourcedService):

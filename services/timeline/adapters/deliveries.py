@@ -8,6 +8,14 @@ two batches of one subscription never wait on each other in a cycle), decides in
 new, records them in `processed_events` and moves the stream checkpoints, then returns the events to apply,
 in stream order, for the caller to apply in the same transaction. The caller commits, then acknowledges the
 messages: a failure anywhere rolls back the whole batch and nothing is acknowledged.
+
+`apply_at_once(conn, spec, events)` is the same bookkeeping and the projection of the admitted events in one
+statement, its own transaction (the SQL function `project_deliveries`, migrations/0007): one round trip for a
+batch instead of five (BEGIN, the two statements of `admit`, the projection, COMMIT). It declines — returns
+None, having written nothing the general way would not write — a batch whose stream has earlier versions
+missing (they are read from the source store, in Python), one with an entry that may merge identities
+(its alias rows are written in Python, in the same transaction), and a subscription that takes only some
+types; the caller then applies the batch with `admit` and the service's method.
 """
 
 from __future__ import annotations
@@ -16,6 +24,8 @@ from collections.abc import Sequence
 
 import psycopg
 
+from services.timeline.adapters.projection import entry_rows
+from services.timeline.domain.entries import Entry, may_merge
 from shared.envelope import Event
 from shared.eventstore.base import EventStore
 from shared.subscriptions import SubscriptionSpec
@@ -57,3 +67,19 @@ def admit(tx: psycopg.Connection, spec: SubscriptionSpec, source_store: EventSto
         ([s for s, _ in moved], [v for _, v in moved], spec.name, spec.name, [e.event_id for e in wanted]),
     ).fetchall()}
     return [event for event in wanted if event.event_id in recorded]
+
+
+def apply_at_once(conn: psycopg.Connection, spec: SubscriptionSpec, events: Sequence[Event]) -> list[Event] | None:
+    """`admit` and the projection of the admitted events in one statement on the autocommit connection `conn`
+    (committed when it returns); the events applied, in delivery order, or None when the batch must be applied
+    the general way (see the module docstring)."""
+    if "#" not in spec.event_types:
+        return None
+    entries = [Entry.of(spec.source, event) for event in events]
+    if any(may_merge(entry) for entry in entries):
+        return None
+    applied = conn.execute("SELECT project_deliveries(%s, %s)", (spec.name, entry_rows(entries))).fetchone()[0]
+    if applied is None:
+        return None
+    by_id = {event.event_id: event for event in events}
+    return [by_id[event_id] for event_id in applied]

@@ -90,3 +90,16 @@ def alias_changes(entry: Entry, links_of_stream: LinksOfStream) -> list[AliasCha
             for temporary_id in links_of_stream(entry.stream_id, previous):
                 changes += [AliasChange(temporary_id, previous, "unlink"), AliasChange(temporary_id, now, "link")]
     return changes
+
+
+def may_merge(entry: Entry) -> bool:
+    """Whether projecting `entry` may write alias rows: `alias_changes` finds some without asking for a stream's
+    links, or would have to ask (a relink). One set-based statement projects entries that make none
+    (adapters/deliveries.py, `apply_at_once`)."""
+    asked: list[str] = []
+
+    def links(stream_id: str, person: str) -> list[str]:
+        asked.append(stream_id)
+        return []
+
+    return bool(alias_changes(entry, links)) or bool(asked)

@@ -15,7 +15,7 @@ import pytest
 from kombu import Connection
 from nameko.containers import ServiceContainer
 
-from services.timeline.consumer import subscribe_batched
+from services.timeline.consumer import BatchedSubscription, subscribe_batched
 from services.topology import subscriptions_of
 from shared.envelope import NewEvent
 from shared.eventstore import ANY_VERSION
@@ -84,6 +84,9 @@ def test_a_batch_ack_never_covers_another_subscriptions_unapplied_deliveries(fre
         for n in range(1, 4):  # several funeral batches, each committed and acknowledged
             publish(namespace, vhost, "funeral", 10)
             wait_until(lambda n=n: len(effects(namespace)) == 10 * n, timeout=30, what="the funeral events applied")
+        # Committed batches share an ack within ACK_DELAY (consumer.py, "Acknowledgements"): wait for it.
+        [funeral] = [e for e in container.entrypoints if isinstance(e, BatchedSubscription) and e.source == "funeral"]
+        wait_until(lambda: not funeral._unacked, timeout=30, what="the funeral batches acknowledged")  # noqa: SLF001
     finally:
         container.kill()  # the process dies: no commit, no ack of the held batch
     assert {stream.split("-")[0] for _, stream, _ in effects(namespace)} == {"funeral"}

@@ -27,7 +27,8 @@ from tests.support.synthetic_ids import synthetic_id_number
 pytestmark = pytest.mark.integration
 
 FIRST_OF_THIS_RELEASE = "timeline/0005_speed3_generation_partitions.sql"
-THIS_RELEASE = [FIRST_OF_THIS_RELEASE, "timeline/0006_speed4_project_events.sql"]
+THIS_RELEASE = [FIRST_OF_THIS_RELEASE, "timeline/0006_speed4_project_events.sql",
+                "timeline/0007_speed5_project_deliveries.sql"]
 
 
 def project_as_the_previous_release(world: World, source: str, *events: Event) -> None:

@@ -55,6 +55,22 @@ def test_the_trace_id_without_a_span_is_a_new_one_for_a_missing_or_malformed_tra
     assert re.fullmatch(r"[0-9a-f]{32}", first) and first != "0" * 32 and first != second
 
 
+_T, _S = "4bf92f3577b34da6a3ce929d0e0e4736", "00f067aa0ba902b7"
+
+
+@pytest.mark.parametrize("traceparent", [
+    f"00-{_T}-{_S}-01", f"  00-{_T}-{_S}-01\t", f"00-{_T}-{_S}-01-more", f"01-{_T}-{_S}-01-more", f"cc-{_T}-{_S}-09",
+    f"ff-{_T}-{_S}-01", f"00-{_T}-{'0' * 16}-01", f"00-{_T.upper()}-{_S}-01", f"00-{_T}-{_S}-1", f"00-{_T}-{_S}",
+    f"00-{_T}-{_S}-01 " + " " * 520, f"00-{_T}-{_S}-01-" + "x" * 520, f"x00-{_T}-{_S}-01"])
+def test_the_trace_id_without_a_span_is_a_continuing_spans_for_every_form_of_traceparent(traceparent):
+    """Read by the propagator's pattern and checks, or by the propagator: the same trace id as a span's, kept
+    where the propagator would keep it, a new one where it would not."""
+    span = start_span("timeline", "timeline.on_marriage_event", traceparent, SpanKind.CONSUMER)
+    continuing = trace_id_continuing(traceparent)
+    assert re.fullmatch(r"[0-9a-f]{32}", continuing)
+    assert (continuing == _T) == (trace_id_of(span) == _T)
+
+
 EXPORTED = "http://127.0.0.1:9/v1/traces"  # a port nothing listens on: the spans below are never ended, never sent
 
 
