@@ -53,8 +53,7 @@ from psycopg import sql
 from psycopg_pool import PoolTimeout
 
 from shared.db import Database
-from shared.envelope import Event
-from shared.eventstore.postgres import RELAY_IDLE_LOCK, RELAY_LEADER_LOCK, PostgresEventStore
+from shared.eventstore.postgres import RELAY_IDLE_LOCK, RELAY_LEADER_LOCK, Message, PostgresEventStore
 from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
 from shared.logging import enabled, get_logger
 from shared.messaging import event_exchange
@@ -119,18 +118,18 @@ class ConfirmingPublisher:
                 self._connection.release()
         self._connection = self._channel = None
 
-    def publish(self, events: Sequence[Event]) -> None:
+    def publish(self, events: Sequence[Message]) -> None:
         if self._channel is None:
             self.connect()
         assert self._channel is not None and self._connection is not None
         self._returned_now.clear()
         for event in events:
             message = amqp.Message(
-                event.message_body(),
+                event.body,
                 content_type="application/json",
                 content_encoding="utf-8",
                 delivery_mode=2,
-                message_id=str(event.event_id),
+                message_id=event.event_id,
                 type=event.type,
                 application_headers=_headers(event),
             )
@@ -179,10 +178,11 @@ class ConfirmingPublisher:
                         routing_key=routing_key, reply=str(exc))
 
 
-def _headers(event: Event) -> dict[str, str]:
+def _headers(event: Message) -> dict[str, str]:
     # nameko copies `nameko.<key>` headers into the consumer's context data.
-    headers = {"nameko.correlation_id": event.metadata.correlation_id, "nameko.causation_id": str(event.event_id)}
-    return {k: v for k, v in headers.items() if v is not None}
+    if event.correlation_id is None:
+        return {"nameko.causation_id": event.event_id}
+    return {"nameko.correlation_id": event.correlation_id, "nameko.causation_id": event.event_id}
 
 
 @dataclass
@@ -253,7 +253,7 @@ class OutboxRelay:
         """Publish what is committed after `position`, batch by batch, until a batch comes back short: the
         store had no more when it was read. Returns the new position and how many were published."""
         total = 0
-        while batch := self.store.read_all(position, self.settings.batch_size):
+        while batch := self.store.read_messages(position, self.settings.batch_size):
             self._still_leading()
             try:
                 self.publisher.publish(batch)  # raises Unroutable: the progress stays before the batch
