@@ -13,6 +13,7 @@ are in docs/benchmarks.md; the choice against transaction-id cursors is in docs/
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -41,6 +42,29 @@ _APPEND_ALONG = (
     " FROM append_events(%(stream_id)s, %(expected)s, %(events)s)), {along}"
     " SELECT global_position, stream_version, recorded_at FROM appended ORDER BY stream_version"
 )
+
+
+# An event as the relay publishes it (`Event.message_body`'s JSON object, same keys and values), rendered by
+# PostgreSQL in the read itself: the relay then neither parses the row's three jsonb columns nor builds and
+# validates an `Event` to render it again (about 40 of 55 µs an event in the relay's process, measured alone).
+_MESSAGE = (
+    "json_build_object('event_id', event_id, 'type', event_type, 'schema_version', schema_version,"
+    " 'occurred_on', occurred_on, 'subjects', subjects, 'payload', payload, 'metadata', metadata,"
+    " 'stream_id', stream_id, 'stream_version', stream_version, 'global_position', global_position,"
+    " 'recorded_at', recorded_at)::text"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A stored event as published (`PostgresEventStore.read_messages`): its JSON `body` and what the relay
+    puts beside it (message id, type, correlation header)."""
+
+    global_position: int
+    event_id: str
+    type: str
+    correlation_id: str | None
+    body: str
 
 
 class PostgresEventStore(EventStore):
@@ -115,6 +139,23 @@ class PostgresEventStore(EventStore):
                 (after_position, limit),
             ).fetchall()
         return [self._event(row) for row in rows]
+
+    def read_messages(self, after_position: int = 0, limit: int = 1000) -> list[Message]:
+        """`read_all` as the relay publishes it: each event's message body rendered by PostgreSQL. An event
+        stored at a schema version that has upcasters is read and rendered as `read_all` gives it (the current
+        shape: consumers cannot upcast)."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT global_position, event_id::text, event_type, schema_version, metadata->>'correlation_id',"
+                f" {_MESSAGE} FROM events WHERE global_position > %s ORDER BY global_position LIMIT %s",
+                (after_position, limit),
+            ).fetchall()
+        messages = []
+        for position, event_id, event_type, schema_version, correlation_id, body in rows:
+            if self._upcasters.upcasts(event_type, schema_version):
+                body = self.read_all(position - 1, 1)[0].message_body()
+            messages.append(Message(position, event_id, event_type, correlation_id, body))
+        return messages
 
     def head_position(self) -> int:
         with self.db.connection() as conn:

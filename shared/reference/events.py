@@ -56,6 +56,10 @@ class Upcasters:
 
         return decorator
 
+    def upcasts(self, event_type: str, schema_version: int) -> bool:
+        """Whether an event of this type stored at this version is read in another shape (`upcast`)."""
+        return (event_type, schema_version) in self._steps
+
     def upcast(self, event_type: str, schema_version: int, payload: Payload) -> tuple[int, Payload]:
         while (step := self._steps.get((event_type, schema_version))) is not None:
             payload = step(dict(payload))

@@ -5,6 +5,8 @@ not running is 503 at once without putting the channel's confirms out of step, a
 
 from __future__ import annotations
 
+import socket
+
 import eventlet
 import pytest
 from kombu import Connection, Exchange, Queue
@@ -19,6 +21,7 @@ from shared.actor import Actor
 from shared.errors import Refusal
 from shared.nameko_ext import CorrelationContext, service_rpc
 from shared.nameko_ext.proof import RpcProof
+from shared.nameko_ext.service import Replies
 from shared.rpc_proof import ProofVerifier
 from tests.support.infrastructure import broker_consumers
 from tests.support.proof import proof_context, public_keys_config, signing_key_config
@@ -145,6 +148,16 @@ def test_replies_are_taken_without_acknowledgements_and_requests_with_them(calle
     consumers = broker_consumers(vhost)
     assert [ack for queue, ack in consumers.items() if queue.startswith("rpc.reply-")] == [False]
     assert consumers["rpc-gateway_rpc_test_answering"] is True  # a request is acknowledged once replied to
+
+
+def test_a_reply_whose_connection_dropped_since_the_last_is_still_sent(caller, answering):
+    # Replies go straight onto the producer's channel; a dead one falls back to kombu's reconnecting publish.
+    assert call(caller, "gateway_rpc_test_answering", "echo", "before")["value"] == "before"
+    replies = next(e for e in answering.extensions if isinstance(e, Replies))
+    with replies.producers.acquire(block=True) as producer:
+        producer.connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the link is cut under it
+
+    assert call(caller, "gateway_rpc_test_answering", "echo", "after")["value"] == "after"
 
 
 def test_a_reused_proof_leaves_each_call_its_own_correlation_id(caller, answering):

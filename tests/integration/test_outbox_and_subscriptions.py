@@ -107,6 +107,29 @@ def test_a_leader_records_its_progress_before_it_goes_idle_whatever_the_interval
         thread.kill()
 
 
+def test_an_idle_leader_woken_for_each_event_does_not_record_its_progress_at_every_wake_up(world):
+    # Commits a few milliseconds apart wake an idle relay for one event each; it records its progress once
+    # no NOTIFY follows within IDLE_RECORD_DELAY (then before it waits), not once per wake-up (issue 19).
+    namespace, uri = world
+    store = PostgresEventStore(namespace.database("funeral"))
+    relay = relay_for(namespace, uri, progress_every=60.0, on_unroutable="skip")
+    recorded, record = [], relay._record_progress
+    relay._record_progress = lambda position: (recorded.append(position), record(position))
+    thread = eventlet.spawn(relay.run)
+    try:
+        wait_until(lambda: relay.is_leader, what="leadership")
+        for n in range(1, 21):
+            store.append(f"death-{n}", [funeral_event(n=n)], 0)
+            wait_until(lambda n=n: (relay._unrecorded or 0) >= n or relay.progress() >= n, timeout=5,
+                       interval=0.001, what=f"event {n} published")
+        wait_until(lambda: relay.progress() == 20, timeout=5, what="the progress recorded once idle")
+    finally:
+        relay.stop()
+        thread.kill()
+
+    assert len(recorded) < 10, recorded  # one per wake-up would be 20
+
+
 def test_events_published_before_the_subscriber_first_starts_are_not_lost(world):
     namespace, uri = world
     store = PostgresEventStore(namespace.database("funeral"))
