@@ -48,8 +48,6 @@ def test_codes_are_random_long_enough_and_free_of_look_alikes_K8():
     assert len(codes) == 200  # drawn by `secrets`, never repeated in practice
     assert all(len(code) >= 10 and VERIFICATION_CODE.match(code) for code in codes)
     assert not any(re.search(r"[01ILO]", code) for code in codes)
-    assert {len(code) for code in codes} == {cert.CODE_LENGTH}
-    assert set("".join(codes)) == set(cert.CODE_ALPHABET)  # 2,400 draws: every character of the alphabet comes up
 
 
 def test_a_code_matches_only_its_own_copy_and_only_its_hash_is_kept_K8():
