@@ -9,11 +9,18 @@ connection has dropped is still revived by kombu's `publish(retry=True)` (`Conne
 same connection and rebinds the producer); one released after an exception in its `with` (whose connection
 kombu then closes and takes out of the pool) is released as kombu does it; and `force_close_all` on the
 connection pool still closes every connection, those the producers hold included.
+
+`publish_kept` publishes on a kept producer's channel directly and leaves kombu's reviving publish to a
+connection that dropped: RPC replies use it. The gateway's requests still go through kombu's `publish`
+(their headers, expiration and `mandatory` are spelled differently for amqp's own publish).
 """
 
 from __future__ import annotations
 
-from kombu import Connection
+from typing import Any
+
+import amqp
+from kombu import Connection, Exchange, Producer
 from kombu.pools import ProducerPool
 from kombu.resource import Resource
 
@@ -33,3 +40,19 @@ class _KeptProducerPool(ProducerPool):
 def producer_pool(amqp_uri: str, limit: int) -> ProducerPool:
     """At most `limit` producers, each with a connection of its own to `amqp_uri` (no publisher confirms)."""
     return _KeptProducerPool(Connection(amqp_uri).Pool(limit=limit), limit=limit)
+
+
+def publish_kept(producer: Producer, body: bytes, *, exchange: Exchange, routing_key: str,
+                 retry_policy: dict[str, Any], **properties: Any) -> None:
+    """`body` (encoded already) published straight onto the kept producer's channel: the frames kombu's
+    `publish` sends, without its per-call wrapping for retries and message preparation (an RPC reply: 65 → 34
+    µs, measured alone). `properties` are the message's (content type and encoding, correlation id, delivery
+    mode), named alike in amqp and kombu. Only if the connection dropped since the producer's last use does
+    kombu's `publish(retry=True)` revive it and retry, under `retry_policy`."""
+    connection = producer.connection
+    try:
+        producer.channel.basic_publish(amqp.Message(body, **properties), exchange=exchange.name,
+                                       routing_key=routing_key)
+    except connection.recoverable_connection_errors + connection.recoverable_channel_errors:
+        producer.publish(body, exchange=exchange, routing_key=routing_key, retry=True, retry_policy=retry_policy,
+                         **properties)

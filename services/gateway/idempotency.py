@@ -178,21 +178,7 @@ class PostgresIdempotencyStore:
                 if row is not None and row[0]:
                     claim = Claim()
                     yield claim
-                    if claim.recorded is None:  # nothing was decided: the rollback releases the key
-                        _roll_back(conn)
-                        return
-                    outcome = _Outcome(principal, key, fingerprint, claim.recorded, claim.audit)
-                    # A session PostgreSQL has ended (its idle timeout, a restart) took the claim's lock with it:
-                    # the call fails here, and stores nothing, as its own statement would have (no round trip
-                    # while the socket is quiet), rather than having its outcome written by another's batch.
-                    checked_out_alive(conn)
-                    try:
-                        wrote = self._group.submit(outcome, partial(_record, cursor))
-                    except GroupWriteFailed as failed:  # the write's own error (a dead session: 503), as alone
-                        raise (failed.__cause__ or failed) from None
-                    if not wrote:
-                        _roll_back(conn)  # another claim's transaction committed the outcome: release the key
-                    claim.audited = claim.audit is not None  # committed with the outcome, in one statement
+                    self._settle(conn, cursor, claim, principal, key, fingerprint)
                     return
                 conn.commit()  # the lock waited for the last holder and wrote nothing: end the transaction
             except BaseException:
@@ -203,6 +189,27 @@ class PostgresIdempotencyStore:
             if row[1] != fingerprint:
                 raise reused()
             yield Claim(StoredResponse(row[2], row[3], bytes(row[4]), row[5]))
+
+    def _settle(self, conn: psycopg.Connection, cursor: ClientCursor, claim: Claim, principal: str, key: str,
+                fingerprint: str) -> None:
+        """A claimed call's end: with an outcome, that outcome and its access-log row group-committed, and the
+        claim's transaction ended once they are durable; with none (nothing was decided), the transaction
+        rolled back, which releases the key."""
+        if claim.recorded is None:
+            _roll_back(conn)
+            return
+        outcome = _Outcome(principal, key, fingerprint, claim.recorded, claim.audit)
+        # A session PostgreSQL has ended (its idle timeout, a restart) took the claim's lock with it: the call
+        # fails here, and stores nothing, as its own statement would have (no round trip while the socket is
+        # quiet), rather than having its outcome written by another's batch.
+        checked_out_alive(conn)
+        try:
+            wrote = self._group.submit(outcome, partial(_record, cursor))
+        except GroupWriteFailed as failed:  # the write's own error (a dead session: 503), as alone
+            raise (failed.__cause__ or failed) from None
+        if not wrote:
+            _roll_back(conn)  # another claim's transaction committed the outcome: release the key
+        claim.audited = claim.audit is not None  # committed with the outcome, in one statement
 
 
 def _record(cursor: ClientCursor, batch: Sequence[_Outcome]) -> None:

@@ -25,7 +25,6 @@ import sys
 from functools import partial
 from typing import Any
 
-import amqp
 import kombu.serialization
 from amqp.exceptions import ConnectionError as AmqpConnectionError
 from kombu.exceptions import OperationalError as KombuOperationalError
@@ -48,7 +47,7 @@ from shared.nameko_ext.metrics import ServiceMetrics
 from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.relay import OutboxRelayProvider
 from shared.nameko_ext.store import EventStoreProvider
-from shared.producer_pool import producer_pool
+from shared.producer_pool import producer_pool, publish_kept
 from shared.settings import Broker, ServiceSettings, Workers
 
 log = get_logger(__name__)
@@ -79,22 +78,12 @@ class Replies(SharedExtension):
             content_type, encoding, body = kombu.serialization.dumps({"result": None, "error": error}, serializer)
         reply_to, correlation_id = message.properties["reply_to"], message.properties.get("correlation_id")
         with self.producers.acquire(block=True) as producer:
-            connection = producer.connection
-            try:
-                # Straight onto the producer's channel: the same frames as kombu's `publish` sends, without its
-                # per-call wrapping for retries and message preparation (65 → 34 µs a reply, measured alone).
-                producer.channel.basic_publish(
-                    amqp.Message(body, content_type=content_type, content_encoding=encoding,
-                                 correlation_id=correlation_id, delivery_mode=TRANSIENT),
-                    exchange=self.exchange.name, routing_key=reply_to)
-            except connection.recoverable_connection_errors + connection.recoverable_channel_errors:
-                # The connection dropped since the producer's last use: kombu's publish revives it and retries.
-                producer.publish(
-                    body, content_type=content_type, content_encoding=encoding, exchange=self.exchange,
-                    routing_key=reply_to, correlation_id=correlation_id, delivery_mode=TRANSIENT, retry=True,
-                    # A reply is worth little after the caller's RPC_TIMEOUT: a few quick retries, then give up.
-                    retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
-                )
+            publish_kept(
+                producer, body, exchange=self.exchange, routing_key=reply_to, content_type=content_type,
+                content_encoding=encoding, correlation_id=correlation_id, delivery_mode=TRANSIENT,
+                # A reply is worth little after the caller's RPC_TIMEOUT: a few quick retries, then give up.
+                retry_policy={"max_retries": 3, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1},
+            )
         return result, exc_info
 
     def stop(self) -> None:

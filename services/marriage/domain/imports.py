@@ -173,7 +173,7 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
         if (husband in seen_persons or wife in seen_persons) and any(
                 item.overlaps(earlier) for person in persons for earlier in seen_persons.get(person, ())):
             reason = "twice_married_in_import"
-        elif record.divorced_on is None and (married.get(husband) or married.get(wife)):
+        elif item.in_force_until is None and (married.get(husband) or married.get(wife)):
             reason = rules.ALREADY_MARRIED
         elif (first_holder is not None or second_holder is not None or first in seen_numbers
               or second in seen_numbers):
@@ -188,7 +188,7 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
         seen_numbers.add(first)
         seen_numbers.add(second)
         decision.registered.append((registration_id, registration_draft(item, batch_id)))
-        if record.divorced_on is not None:
+        if item.in_force_until is not None:
             decision.divorces.append((registration_id, divorce_draft(item, batch_id)))
         extra = {"review": list(item.review)} if item.review else {}
         decision.results.append(result(item.row, record.record_ref, "imported", registration_id=registration_id,

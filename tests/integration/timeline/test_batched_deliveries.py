@@ -43,15 +43,27 @@ def apply_batch(world, events: list) -> list:  # noqa: ANN001
     return admitted
 
 
-def test_duplicates_within_and_across_batches_are_applied_once_T1(world):
+def apply_at_once(world, events: list) -> list:  # noqa: ANN001
+    """What the batch thread does for the timeline's own subscriptions: bookkeeping and projection in one
+    statement (`deliveries.apply_at_once`), which commits on its own."""
+    with world.timeline.connection() as conn:
+        applied = deliveries.apply_at_once(conn, SPEC, events)
+    world.projector().advance_checkpoints()
+    return applied
+
+
+@pytest.mark.parametrize("apply", [apply_batch, apply_at_once], ids=["general", "at_once"])
+def test_duplicates_within_and_across_batches_are_applied_once_in_delivery_order_T1(world, apply):  # noqa: ANN001
     person = synthetic_id_number()
     events = steps(world, person, 5)
-    assert [e.stream_version for e in apply_batch(world, [*events[:3], events[1], events[0]])] == [1, 2, 3]
-    assert [e.stream_version for e in apply_batch(world, [*events, *events])] == [4, 5]
-    assert apply_batch(world, events) == []
+    assert [e.stream_version for e in apply(world, [*events[:3], events[1], events[0]])] == [1, 2, 3]
+    assert [e.stream_version for e in apply(world, [*events, *events])] == [4, 5]
+    assert apply(world, events) == []
     assert world.count("entries") == 5
     assert world.count("processed_events") == 5
     assert len(world.queries().timeline(person, None, None, ADMIN)["entries"]) == 5
+    with world.timeline.connection() as conn:
+        assert conn.execute("SELECT version FROM stream_checkpoints").fetchall() == [(5,)]
 
 
 def test_a_shuffled_batch_is_applied_in_stream_order_with_missing_versions_read_from_the_source_T1(world):

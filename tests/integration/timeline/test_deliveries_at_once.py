@@ -1,7 +1,8 @@
 """A batch applied in one statement (adapters/deliveries.py, `apply_at_once`; SQL `project_deliveries`) keeps
-the guarantees of the general way (`admit`, then the projection, in a transaction): duplicates inside and
-across batches change nothing, a stream's versions go in order, and it declines — writing nothing that
-matters — a batch with earlier versions missing or with an identity merge, which the general way applies."""
+the guarantees of the general way (`admit`, then the projection, in a transaction): a stream's versions go in
+order, and it declines, writing nothing that matters, a batch with earlier versions missing or with an identity
+merge, which the general way applies. That duplicates inside and across batches change nothing is tested for
+both ways in test_batched_deliveries.py."""
 
 from __future__ import annotations
 
@@ -47,17 +48,6 @@ def rows(world, subscription: str) -> dict[str, set[tuple]]:  # noqa: ANN001
         found["stream_checkpoints"] = set(conn.execute(
             "SELECT stream_id, version FROM stream_checkpoints WHERE subscription = %s", (subscription,)))
     return found
-
-
-def test_duplicates_within_and_across_batches_are_applied_once_in_delivery_order_T1(world):
-    person = synthetic_id_number()
-    events = steps(world, person, 5)
-    assert [e.stream_version for e in at_once(world, [*events[:3], events[1], events[0]])] == [1, 2, 3]
-    assert [e.stream_version for e in at_once(world, [*events, *events])] == [4, 5]
-    assert at_once(world, events) == []
-    assert world.count("entries") == 5 and world.count("processed_events") == 5
-    with world.timeline.connection() as conn:
-        assert conn.execute("SELECT version FROM stream_checkpoints").fetchall() == [(5,)]
 
 
 def test_the_same_deliveries_leave_the_same_rows_as_the_general_way_T1(world):
