@@ -149,6 +149,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from services.topology import service_class
     from shared.bootstrap import assert_cooperative
+    from shared.collector import fewer_collections
     from shared.config import load_settings
     from shared.logging import configure_logging
 
@@ -161,7 +162,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     configure_logging(service.name, settings.LOG_LEVEL)
     assert_cooperative()
-    run([cls], settings.nameko_config())
+    # Everything imported by now lives as long as the process: frozen, the collector no longer scans it.
+    with fewer_collections():
+        run([cls], settings.nameko_config())
     return 0
 
 

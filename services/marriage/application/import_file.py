@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import gc
 import queue
 import sys
 import threading
@@ -21,7 +20,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -30,12 +28,16 @@ from services.marriage.application.imports import MAX_BATCH, PreparedBatch, comm
 from services.marriage.contract.refusals import INVALID_FILE
 from services.marriage.domain.imports import COLUMNS
 from shared.business_dates import local_today
+from shared.collector import fewer_collections
 from shared.envelope import Metadata
 from shared.errors import Refusal
 from shared.eventstore.postgres import PostgresEventStore
 from shared.unit_of_work import parse  # not the application module: its documents (reportlab) cost the CLI 0.1 s
 
 DEFAULT_BATCH = 1000
+# The collector's first threshold while importing (shared/collector.py): at the default (700) it ran every few
+# records and was a fifth of the importing process's CPU (cProfile and process CPU per 1,000 records).
+IMPORT_THRESHOLD = 100_000
 # Three batches committed at once: with two, the importing process was busy for only about 70% of the run (its
 # CPU 67-71 ms per 1,000 records in some 95 ms), waiting while both batches were in PostgreSQL's hands; a
 # third gives it work meanwhile. Measured alternately: three faster than two in every pair, four no faster
@@ -65,25 +67,6 @@ class Totals:
         return (f"marriage-import: {self.read:,} rows read, {self.imported:,} imported, "
                 f"{self.already_imported:,} already imported, {self.conflict:,} conflicts, {self.invalid:,} invalid "
                 f"({self.rate:,.0f} rows/s)")
-
-
-@contextmanager
-def fewer_collections(threshold: int = 100_000) -> Iterator[None]:
-    """Python's cyclic garbage collector, run less often while importing. A batch allocates some hundred
-    thousand small objects (rows, records, payload dicts) that die with it, none of them in a cycle; at the
-    default threshold (700) the collector ran every few records and scanned the process's long-lived objects
-    (imports, reference data) each time, a fifth of the importing process's CPU (cProfile and process CPU
-    per 1,000 records, docs/benchmarks.md). Frozen, the long-lived objects are no longer scanned; memory stays
-    bounded, since a collection still runs every `threshold` allocations."""
-    gc.collect()
-    gc.freeze()
-    before = gc.get_threshold()
-    gc.set_threshold(threshold, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-        gc.unfreeze()
 
 
 def batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -154,7 +137,7 @@ def import_file(store: PostgresEventStore, path: Path, actor: str, *, batch_size
     writer = csv.DictWriter(results, RESULT_COLUMNS, extrasaction="ignore") if results else None
     if writer:
         writer.writeheader()
-    with fewer_collections(), path.open(newline="", encoding="utf-8-sig") as source:
+    with fewer_collections(IMPORT_THRESHOLD), path.open(newline="", encoding="utf-8-sig") as source:
         reader = csv.DictReader(source)
         missing = set(COLUMNS[:9]) - set(reader.fieldnames or ())
         if missing:
