@@ -4,7 +4,8 @@ It is `shared.nameko_ext.Subscription` (same queues, retry and dead-letter handl
 make a backlog cheap:
 
 - **Prefetch.** Its queue consumer lets `SUBSCRIPTIONS.PREFETCH` messages per queue be outstanding (nameko's
-  own consumer allows `max_workers`, 10), so a backlog streams in without a round trip per message.
+  own consumer allows `max_workers`, 10), so a backlog streams in without a round trip per message. The
+  default is two batches: with one, the broker sent the next batch only after the last was acknowledged.
 - **Batches.** Deliveries go to an inbox, undecoded; a green thread per subscription (`_read_batches`) takes
   everything waiting there (up to `SUBSCRIPTIONS.BATCH_SIZE`) and reads each body straight into an `Event`
   (pydantic's JSON parser: no dict decoded by kombu first and validated again). A second green thread
@@ -70,7 +71,7 @@ log = get_logger(__name__)
 JSON = "application/json"
 LOG_SLICE = 50  # `event handled` lines written between two chances for the other green threads to run
 ACK_DELAY = 0.05  # seconds a committed delivery may wait to share its acknowledgement with later ones
-ACK_EVERY = 50  # committed deliveries acknowledged at once, without waiting (a tenth of the default prefetch)
+ACK_EVERY = 50  # committed deliveries acknowledged at once, without waiting (a twentieth of the default prefetch)
 
 
 class PrefetchingQueueConsumer(QueueConsumer):

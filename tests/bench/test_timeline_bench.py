@@ -253,7 +253,7 @@ last event applied, polled every 20 ms, since the checkpoint follows on a timer)
 /proc: {live_text} (*postgres* the run's backends, *rabbitmq* the whole broker, other users included), beside
 {live_wall_ms:.2f} ms of wall time per event: where their sum is far below twice the wall time (2 cores), the
 rest of the time went to other work on the machine. Live projection consumes in batches
-(services/timeline/consumer.py: a prefetch of 500 per queue, every delivery waiting applied in one
+(services/timeline/consumer.py: a prefetch of 1,000 per queue (two batches), every delivery waiting applied in one
 transaction — checkpoint rows per stream, processed-event records, projection rows — and acknowledged after
 the commit with one multiple-ack on the subscription's own channel). The rebuild copies each source
 store inside PostgreSQL (`INSERT … SELECT` from the source's `events`; entries and entry subjects on two
