@@ -23,7 +23,7 @@ import datetime as dt
 import functools
 import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -64,6 +64,10 @@ class EventIds:
     SERVICE: ClassVar[str] = ""
 
     seed: tuple[str, ...] | None
+    # Each derived id is made once per command: a registration asked for its first event's id twice (its
+    # replay check, then its append), and a uuid5 costs about 4 µs (issue 19).
+    _derived: dict[tuple[object, ...], uuid.UUID] = field(default_factory=dict, init=False, repr=False,
+                                                          compare=False)
 
     @classmethod
     def of(cls, service: str) -> type[EventIds]:
@@ -80,10 +84,15 @@ class EventIds:
         return cls((cls.SERVICE, "reaction", reaction, str(trigger), *parts))
 
     def event_id(self, index: int) -> uuid.UUID:
-        return derived_event_id(*self.seed, "event", index) if self.seed else uuid.uuid4()
+        return self._derive("event", index) if self.seed else uuid.uuid4()
 
     def resource(self, kind: str) -> str:
-        return str(derived_event_id(*self.seed, kind)) if self.seed else str(uuid.uuid4())
+        return str(self._derive(kind)) if self.seed else str(uuid.uuid4())
+
+    def _derive(self, *parts: object) -> uuid.UUID:
+        if (made := self._derived.get(parts)) is None:
+            made = self._derived[parts] = derived_event_id(*self.seed, *parts)
+        return made
 
 
 def new_events(drafts: Sequence[Draft], metadata: Metadata, ids: EventIds, first_index: int = 0) -> list[NewEvent]:

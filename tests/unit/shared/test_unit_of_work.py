@@ -16,6 +16,7 @@ from services.funeral.application.unit_of_work import EventIds as FuneralIds
 from services.funeral.domain.events import DEATH_REGISTERED
 from services.funeral.domain.events import Draft as FuneralDraft
 from services.marriage.application.unit_of_work import EventIds as MarriageIds
+from shared import unit_of_work
 from shared.envelope import Draft, Metadata, derived_event_id
 from shared.errors import Refusal
 from shared.unit_of_work import new_events, parse
@@ -38,6 +39,18 @@ def test_reaction_ids_follow_from_the_trigger(ids, service):
 
     assert ids.for_reaction("death", trigger).event_id(1) == derived_event_id(service, "reaction", "death",
                                                                                str(trigger), "event", 1)
+
+
+def test_a_commands_ids_are_derived_once_and_answered_alike(monkeypatch):
+    derived = []
+    monkeypatch.setattr(unit_of_work, "derived_event_id",
+                        lambda *parts: derived.append(parts) or derived_event_id(*parts))
+    command = MarriageIds.for_command("register", "clerk.MR-610502", "key-1")
+
+    assert command.event_id(0) == command.event_id(0) != command.event_id(1)
+    assert command.resource("registration") == command.resource("registration")
+    assert len(derived) == 3
+    assert command == MarriageIds.for_command("register", "clerk.MR-610502", "key-1")  # the memo is no part of it
 
 
 def test_without_an_idempotency_key_every_id_is_new():
