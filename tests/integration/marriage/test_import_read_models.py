@@ -142,3 +142,19 @@ def test_a_person_or_number_taken_meanwhile_fails_the_batch_on_the_key_and_nothi
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == before
         assert conn.execute("SELECT count(*) FROM marriages WHERE registration_id = ANY(%s)",
                             (ids,)).fetchone() == (0,)
+
+
+def test_the_staged_events_are_read_in_the_connections_encoding_M12(store, admin_db):
+    """The COPY's bytes are UTF-8; a connection set to another encoding is sent them in its own."""
+    batch = prepare_batch(records()[:2], TODAY, parse)
+    decision = decide_batch(batch.checked, {}, {}, batch.batch_id)
+
+    with store.db.transaction() as tx:
+        tx.execute("SET LOCAL client_encoding = 'GBK'")
+        write_registrations(tx, decision.registered, Metadata(actor="import.test"))
+
+    ids = [registration_id for registration_id, _ in decision.registered]
+    with admin_db.connection() as conn:
+        events = conn.execute("SELECT payload FROM events WHERE payload->>'registration_id' = ANY(%s)"
+                              " ORDER BY global_position", (ids,)).fetchall()
+    assert [payload for (payload,) in events] == [draft.payload for _, draft in decision.registered]

@@ -95,7 +95,7 @@ def test_encoding_a_batchs_events_gives_the_other_batch_a_turn_every_few_records
     with turns_taken() as turns:
         text = staged_text(registered, Metadata(actor="import.test"))
 
-    assert text.count("\n") == 4 * EVERY
+    assert text.count(b"\n") == 4 * EVERY
     assert turns[0] >= 3
 
 
