@@ -261,8 +261,18 @@ def cmd_healthcheck(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_lines(path: str) -> int:
+    """The lines of a CSV file after its header: the import's progress bar's total, in one quick pass over its
+    bytes (0.01 s for 100,000 rows, where parsing them as CSV took 0.11 s, a tenth of the importer's start-up).
+    A line break inside a quoted cell counts a row too many; the bar is told the rows read at the end."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as source:
+        for chunk in iter(lambda: source.read(1 << 20), b""):
+            lines, last = lines + chunk.count(b"\n"), chunk[-1:]
+    return max(lines + (last != b"\n") - 1, 0)
+
+
 def cmd_marriage_import(args: argparse.Namespace) -> int:
-    import csv
     from pathlib import Path
 
     from services.marriage.application.import_file import import_file
@@ -270,8 +280,7 @@ def cmd_marriage_import(args: argparse.Namespace) -> int:
     from shared.db import Database, DatabaseSettings, schema_name
     from shared.eventstore.postgres import PostgresEventStore
 
-    with open(args.file, newline="", encoding="utf-8-sig") as counting:  # one quick pass: the bar's total
-        rows = max(sum(1 for _ in csv.reader(counting)) - 1, 0)
+    rows = _data_lines(args.file)
     url = _environment().DATABASE_URL
     db = Database(DatabaseSettings(url, schema_name(_namespace(), "marriage"), max_size=args.workers))
     results = open(args.results, "w", newline="", encoding="utf-8") if args.results else None  # noqa: SIM115
@@ -283,6 +292,8 @@ def cmd_marriage_import(args: argparse.Namespace) -> int:
             totals = import_file(PostgresEventStore(db), Path(args.file), actor, batch_size=args.batch_size,
                                  workers=args.workers, results=results, progress=None,
                                  on_batch=lambda running: tracker.update(running.read))
+            if totals.read != rows:  # a line break inside a cell or a blank line was counted as a row
+                tracker.update(totals.read, totals.read)
     finally:
         db.close()
         if results:

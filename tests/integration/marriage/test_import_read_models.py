@@ -2,7 +2,8 @@
 (`append_staged_registrations`, migrations/0009), are the rows the importing process used to COPY: compared
 here, column by column, with the rows built in Python from the same drafts as that path built them —
 flagged and unflagged records, a paper divorce (no M-3 key), a first-generation number, a cross-county
-household — and the keys still refuse a person or certificate taken meanwhile, writing nothing."""
+household, backslashes and quotes in its texts — and the keys still refuse a person or certificate taken
+meanwhile, writing nothing."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from services.marriage.adapters.historical import write_registrations
+from services.marriage.adapters.historical import historical_event_id, write_registrations
 from services.marriage.application.imports import prepare_batch
 from services.marriage.application.marriage import parse
 from services.marriage.contract.refusals import ALREADY_MARRIED, CERTIFICATE_NUMBER_TAKEN
@@ -47,6 +48,9 @@ def records() -> list[dict[str, str]]:
         paper("first generation", "610502650101011", person(dt.date(1966, 5, 5), "female"), "1988-08-08"),
         paper("cross county", person(dt.date(1951, 6, 6), "male"), person(dt.date(1953, 7, 7), "female"),
               "1977-09-09", husband_household_division="610526", wife_household_division="610526"),
+        # Backslashes and quotes in the texts: COPY's text format doubles the backslashes JSON writes.
+        paper(r'C:\paper\1985 "A" \t', person(dt.date(1954, 8, 8), "male"), person(dt.date(1956, 9, 9), "female"),
+              "1981-10-10", husband_name="O'Neil"),
     ]
 
 
@@ -88,20 +92,27 @@ def test_the_read_models_written_from_the_staged_events_are_the_rows_the_copy_pa
     batch = prepare_batch(records(), TODAY, parse)
     decision = decide_batch(batch.checked, {}, {}, batch.batch_id)
     ended = frozenset(registration_id for registration_id, _ in decision.divorces)
-    assert len(decision.registered) == 5 and len(ended) == 1
+    assert len(decision.registered) == 6 and len(ended) == 1
     assert sum(1 for _, draft in decision.registered if draft.payload.get("review")) == 1
     assert sum(1 for _, draft in decision.registered if draft.payload["cross_county"]) == 1
 
     with store.db.transaction() as tx:
-        write_registrations(tx, decision.registered, Metadata(actor="import.test"), ended)
+        write_registrations(tx, decision.registered, Metadata(actor="import.te\\st"), ended)
 
     ids = [registration_id for registration_id, _ in decision.registered]
     assert stored_rows(admin_db, ids) == expected_rows(decision.registered, ended)
     with admin_db.connection() as conn:
-        events = conn.execute("SELECT payload FROM events WHERE payload->>'registration_id' = ANY(%s)"
-                              " ORDER BY global_position", (ids,)).fetchall()
+        events = conn.execute("SELECT event_id::text, stream_id, stream_version, event_type, schema_version,"
+                              " occurred_on, subjects, payload, metadata->>'actor', metadata->>'office' FROM events"
+                              " WHERE payload->>'registration_id' = ANY(%s) ORDER BY global_position",
+                              (ids,)).fetchall()
         assert conn.execute("SELECT count(*) FROM events_staging").fetchone() == (0,)
-    assert [payload for (payload,) in events] == [draft.payload for _, draft in decision.registered]
+    assert events == [(historical_event_id(registration_id), f"marriage-{registration_id}", 1, draft.type,
+                       draft.schema_version, draft.occurred_on,
+                       [{"id": subject, "role": role} for subject, role in draft.subjects], draft.payload,
+                       "import.te\\st", "MR-610502")
+                      for registration_id, draft in decision.registered]
+    assert events[-1][7]["record_ref"] == 'C:\\paper\\1985 "A" \\t'
 
 
 @pytest.mark.parametrize(("taken", "code"), [("person", ALREADY_MARRIED), ("number", CERTIFICATE_NUMBER_TAKEN)])
@@ -131,3 +142,19 @@ def test_a_person_or_number_taken_meanwhile_fails_the_batch_on_the_key_and_nothi
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == before
         assert conn.execute("SELECT count(*) FROM marriages WHERE registration_id = ANY(%s)",
                             (ids,)).fetchone() == (0,)
+
+
+def test_the_staged_events_are_read_in_the_connections_encoding_M12(store, admin_db):
+    """The COPY's bytes are UTF-8; a connection set to another encoding is sent them in its own."""
+    batch = prepare_batch(records()[:2], TODAY, parse)
+    decision = decide_batch(batch.checked, {}, {}, batch.batch_id)
+
+    with store.db.transaction() as tx:
+        tx.execute("SET LOCAL client_encoding = 'GBK'")
+        write_registrations(tx, decision.registered, Metadata(actor="import.test"))
+
+    ids = [registration_id for registration_id, _ in decision.registered]
+    with admin_db.connection() as conn:
+        events = conn.execute("SELECT payload FROM events WHERE payload->>'registration_id' = ANY(%s)"
+                              " ORDER BY global_position", (ids,)).fetchall()
+    assert [payload for (payload,) in events] == [draft.payload for _, draft in decision.registered]

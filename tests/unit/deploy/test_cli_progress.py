@@ -65,3 +65,15 @@ def test_every_command_a_machine_reads_accepts_json():
     for command in (["migrate"], ["declare"], ["dead-letters", "list"], ["timeline-rebuild"],
                     ["marriage-import", "f.csv"]):
         assert cli.parser().parse_args([*command, "--json"]).json is True
+
+
+@pytest.mark.parametrize(("content", "rows"), [
+    (b"\xef\xbb\xbfa,b\r\n1,2\r\n3,4\r\n", 2),  # a BOM and CRLF line ends
+    (b"a,b\n1,2\n3,4", 2),  # no line break after the last row
+    (b"a,b\n", 0),
+    (b"", 0),
+])
+def test_the_import_bar_counts_the_lines_after_the_header(tmp_path, content, rows):
+    path = tmp_path / "paper.csv"
+    path.write_bytes(content)
+    assert cli._data_lines(str(path)) == rows
