@@ -198,10 +198,10 @@ class RelaySettings:
     # the next commit is read at once — a linger was half the commit-to-timeline lag there
     # (docs/benchmarks.md, "Timeline"). The wait is long enough for about `linger_events` more events at the
     # rate the pass saw, and at most `linger` seconds: events reach consumers that much later under load (no
-    # HTTP response waits for the relay), and a faster stream waits less for the same batch. At registration
-    # rate (~230 events/s) the bound is what holds: 25 ms rather than a fixed 10 ms made the batches about
-    # 2.5 times larger and cut the timeline and its backends from 1.1–1.3 to 0.7–0.85 ms a registration,
-    # marriage and its backends by 0.3–1.0 ms (deployed shape, alternated).
+    # HTTP response waits for the relay), and a faster stream waits less for the same batch. A stream too slow
+    # to bring two more events within `linger` (under 80 a second) does not wait. At registration rate (~230
+    # events/s) the bound is what holds: 25 ms rather than a fixed 10 ms cut the timeline and its backends
+    # from 1.0–1.3 to 0.7–0.85 ms a registration (deployed shape, alternated; docs/benchmarks.md).
     linger: float = 0.025
     linger_events: int = 8
     on_unroutable: str = "halt"  # or "skip" (see the module docstring)
@@ -213,8 +213,11 @@ class RelaySettings:
     def linger_after(self, published: int, seconds: float) -> float:
         """The wait after a pass that published `published` events, read `seconds` after the pass before it
         (the events committed in about that time): long enough for `linger_events` more at that rate, at most
-        `linger`."""
-        return min(self.linger, self.linger_events * seconds / max(published, 1))
+        `linger`; none when fewer than two would come within `linger` (a slow stream gains little by waiting:
+        its next event is read as it commits, and the lag at light load stays low)."""
+        if published * self.linger < 2 * seconds:
+            return 0.0
+        return min(self.linger, self.linger_events * seconds / published)
 
 
 class OutboxRelay:

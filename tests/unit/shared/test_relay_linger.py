@@ -1,5 +1,6 @@
 """The outbox relay's linger under load (shared/outbox.py, `RelaySettings.linger_after`): long enough for about
-`linger_events` more events at the rate the last pass saw, never longer than `linger`."""
+`linger_events` more events at the rate the last pass saw, never longer than `linger`, and not at all for a
+stream too slow to bring two more within `linger`."""
 
 from shared.outbox import RelaySettings
 
@@ -18,3 +19,9 @@ def test_a_faster_stream_waits_less_for_the_same_batch():
 
 def test_a_linger_of_zero_turns_it_off():
     assert RelaySettings(linger=0).linger_after(published=3, seconds=0.01) == 0
+
+
+def test_a_slow_stream_does_not_wait():
+    # 50 events a second (the lag's light load): about one more within 25 ms, so the next is read as it commits.
+    assert SETTINGS.linger_after(published=2, seconds=0.04) == 0
+    assert SETTINGS.linger_after(published=2, seconds=0.025) == 0.025  # 80 a second: two more within the bound
