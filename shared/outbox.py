@@ -201,7 +201,7 @@ class RelaySettings:
     # HTTP response waits for the relay), and a faster stream waits less for the same batch. A stream too slow
     # to bring two more events within `linger` (under 80 a second) does not wait. At registration rate (~230
     # events/s) the bound is what holds: 25 ms rather than a fixed 10 ms cut the timeline and its backends
-    # from 1.0–1.3 to 0.7–0.85 ms a registration (deployed shape, alternated; docs/benchmarks.md).
+    # from 1.0–1.4 to 0.7–1.0 ms a registration, lower in each of eleven alternated pairs of the deployed shape.
     linger: float = 0.025
     linger_events: int = 8
     on_unroutable: str = "halt"  # or "skip" (see the module docstring)
