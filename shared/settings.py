@@ -96,12 +96,14 @@ class RelayOptions(Section):
     BATCH_SIZE: PositiveInt = RelaySettings.batch_size
     RETRY_INTERVAL: PositiveFloat = RelaySettings.retry_interval
     LINGER: Annotated[float, Field(ge=0)] = RelaySettings.linger
+    LINGER_EVENTS: PositiveInt = RelaySettings.linger_events
     ON_UNROUTABLE: Literal["halt", "skip"] = "halt"
     UNROUTABLE_RETRY: PositiveFloat = RelaySettings.unroutable_retry
 
     def relay_settings(self) -> RelaySettings:
         return RelaySettings(batch_size=self.BATCH_SIZE, poll_interval=self.POLL_INTERVAL,
                              retry_interval=self.RETRY_INTERVAL, linger=self.LINGER,
+                             linger_events=self.LINGER_EVENTS,
                              on_unroutable=self.ON_UNROUTABLE, unroutable_retry=self.UNROUTABLE_RETRY)
 
 
