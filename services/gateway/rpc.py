@@ -24,6 +24,10 @@ The request is the message nameko's own proxy would send (same exchange, routing
 
 * through the container's pool of long-lived producers (a channel and connection each, one per worker),
   instead of nameko's new `Publisher`, kombu `Connection` and `Exchange` objects for every call;
+* straight onto the producer's channel (`publish_kept`, shared/producer_pool.py), as the services' replies go:
+  kombu's reconnecting `publish` (its `Connection.ensure` wrapper and message preparation) only when the
+  producer's connection has dropped since its last use (a request's publish alone, two runs of eight alternations:
+  110 → 78 and 90 → 68 µs of CPU);
 * *transient* (delivery mode 1) instead of persistent. A request outlives its caller by at most
   `RPC_TIMEOUT`; persisting it only makes the broker write it to disk, and after a broker restart it would
   run for a caller that has long had its 504 (the reply queue does not survive the restart either);
@@ -58,6 +62,7 @@ from typing import Any
 
 import eventlet
 import eventlet.patcher
+import kombu.serialization
 from nameko.constants import DEFAULT_RETRY_POLICY
 from nameko.extensions import DependencyProvider
 from nameko.messaging import HeaderEncoder, QueueConsumer
@@ -67,7 +72,7 @@ from services.gateway.problems import Problem
 from services.gateway.settings import GatewayOptions
 from shared.faults import ShuttingDown, is_transient
 from shared.logging import get_logger
-from shared.producer_pool import producer_pool
+from shared.producer_pool import producer_pool, publish_kept
 from shared.queue_probe import BrokerUnavailable, QueueProbe
 from shared.rpc_proof import CLOCK_SKEW, PROOF_CONTEXT_KEY, ProofSigner
 from shared.settings import Broker, Workers
@@ -179,14 +184,16 @@ class ServiceRpc(DependencyProvider):
         correlation_id = str(uuid.uuid4())
         reply_event = self.rpc_reply_listener.get_reply_event(correlation_id)
         try:
+            content_type, encoding, body = kombu.serialization.dumps({"args": args, "kwargs": kwargs},
+                                                                     self.serializer)
             with self._producer() as producer:
                 producer.channel.events["basic_return"].add(self._on_return)  # a set: once per channel
-                producer.publish(
-                    {"args": args, "kwargs": kwargs}, exchange=self.exchange, routing_key=f"{service}.{method}",
-                    mandatory=True, delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
-                    correlation_id=correlation_id,
+                publish_kept(
+                    producer, body, exchange=self.exchange, routing_key=f"{service}.{method}", mandatory=True,
+                    delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
+                    correlation_id=correlation_id, content_type=content_type, content_encoding=encoding,
                     headers={**_HEADERS.get_message_headers(worker_ctx), PROOF_HEADER: proof},
-                    serializer=self.serializer, retry=True, retry_policy=DEFAULT_RETRY_POLICY,
+                    retry_policy=DEFAULT_RETRY_POLICY,
                     expiration=self.timeout,  # dropped by the broker once its caller has stopped waiting
                 )
                 answered = self._await(reply_event, producer, correlation_id, service)

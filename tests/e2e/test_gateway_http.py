@@ -264,6 +264,16 @@ def test_an_unknown_route_is_404(base_url):
     # `/` and other paths outside the API are the workbench's (docs/workbench.md), never an API 404.
 
 
+@pytest.mark.parametrize("path", ["/v1/funeral/plots/%0A%F0%B6%B1%B2/reservations", "/v1/a//b/", "//v1", "/v1//"])
+def test_every_path_reaches_the_app_a_newline_in_it_too(base_url, path):
+    # The web server routes nothing itself (services/gateway/service.py): no HTML 404 or redirect of werkzeug's
+    # for a decoded newline in a path parameter (found by schemathesis) or doubled slashes; the app's problem.
+    response = requests.get(f"{base_url}{path}", timeout=10, allow_redirects=False)
+
+    assert 400 <= response.status_code < 500
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+
 def test_a_wrong_method_is_405_with_allow(base_url):
     response = requests.delete(f"{base_url}/health", timeout=10)
 

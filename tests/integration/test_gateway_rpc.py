@@ -117,7 +117,14 @@ def published_to_an_idle_service(vhost, caller, *calls: tuple[tuple[object, ...]
     return received, problems
 
 
-def test_a_request_is_transient_expires_with_its_caller_and_carries_the_callers_context(caller, vhost):
+@pytest.mark.parametrize("producer", ["kept", "revived"])
+def test_a_request_is_transient_expires_with_its_caller_and_carries_the_callers_context(caller, vhost, producer):
+    # A request goes straight onto the kept producer's channel; one whose connection dropped since its last use
+    # goes through kombu's reconnecting publish (shared/producer_pool.py). The message is the same either way.
+    if producer == "revived":
+        published_to_an_idle_service(vhost, caller, (("register", {"n": 0}), "rpc-test-before"))  # connects it
+        with _rpc_of(caller).producers.acquire(block=True) as kept:  # one worker: the one producer
+            kept.connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the link is cut under it
     [message], [timed_out] = published_to_an_idle_service(vhost, caller, (("register", {"n": 1}), "rpc-test-wire"))
 
     assert (timed_out.status, timed_out.code) == (504, "upstream_timeout")
