@@ -187,7 +187,6 @@ class ServiceRpc(DependencyProvider):
             content_type, encoding, body = kombu.serialization.dumps({"args": args, "kwargs": kwargs},
                                                                      self.serializer)
             with self._producer() as producer:
-                producer.channel.events["basic_return"].add(self._on_return)  # a set: once per channel
                 publish_kept(
                     producer, body, exchange=self.exchange, routing_key=f"{service}.{method}", mandatory=True,
                     delivery_mode=TRANSIENT, reply_to=self.rpc_reply_listener.routing_key,
@@ -196,6 +195,9 @@ class ServiceRpc(DependencyProvider):
                     retry_policy=DEFAULT_RETRY_POLICY,
                     expiration=self.timeout,  # dropped by the broker once its caller has stopped waiting
                 )
+                # After the publish: if the connection had dropped, kombu sent the request on a new channel,
+                # whose returns must reach `_on_return` too. Nothing is read from the channel before `_await`.
+                producer.channel.events["basic_return"].add(self._on_return)  # a set: once per channel
                 answered = self._await(reply_event, producer, correlation_id, service)
         except BaseException as exc:
             # No reply is coming: drop the waiting event from the listener's table (nameko leaves it there).

@@ -35,7 +35,7 @@ import pytest
 from services import SERVICES
 from services.timeline.adapters import projection
 from tests.bench.report import percentile, table, write_section
-from tests.bench.test_gateway_path_bench import broker_pids, cpu_seconds
+from tests.bench.test_gateway_path_bench import backends_by_role, broker_pids, cpu_seconds
 from tests.bench.test_marriage_bench import OFFICES, PAYLOAD, SUBJECTS
 from tests.support.infrastructure import ADMIN_URL
 from tests.support.processes import running_processes
@@ -70,17 +70,6 @@ class Parties:
             cpu[f"postgres for {role}"] = sum(cpu_seconds(pid) for pid in by_role.get(role, []))
         cpu["rabbitmq"] = sum(cpu_seconds(pid) for pid in broker_pids())
         return cpu
-
-
-def backends_by_role(namespace: str) -> dict[str, list[int]]:
-    """The run's PostgreSQL backends by the service whose role they serve (`<namespace>_<service>`)."""
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        rows = conn.execute("SELECT usename, pid FROM pg_stat_activity WHERE usename LIKE %s",
-                            (f"{namespace}\\_%",)).fetchall()
-    by_role: dict[str, list[int]] = {}
-    for user, pid in rows:
-        by_role.setdefault(user.removeprefix(f"{namespace}_"), []).append(pid)
-    return by_role
 
 
 # -- sign-in as deployed --------------------------------------------------------------------------------------

@@ -87,11 +87,20 @@ def broker_pids() -> list[int]:
     return found
 
 
+def backends_by_role(namespace: str) -> dict[str, list[int]]:
+    """The PostgreSQL backends serving the run's service roles (`<namespace>_<service>`), by service."""
+    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
+        rows = conn.execute("SELECT usename, pid FROM pg_stat_activity WHERE usename LIKE %s",
+                            (f"{namespace}\\_%",)).fetchall()
+    by_role: dict[str, list[int]] = {}
+    for user, pid in rows:
+        by_role.setdefault(user.removeprefix(f"{namespace}_"), []).append(pid)
+    return by_role
+
+
 def backend_pids(namespace: str) -> list[int]:
     """The PostgreSQL backends serving the run's service roles."""
-    with psycopg.connect(ADMIN_URL, autocommit=True) as conn:
-        rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE usename LIKE %s", (f"{namespace}\\_%",))
-        return [row[0] for row in rows]
+    return [pid for pids in backends_by_role(namespace).values() for pid in pids]
 
 
 @dataclass

@@ -98,6 +98,19 @@ def test_a_service_that_is_not_running_is_503_and_later_calls_are_answered_as_th
         assert call(caller, "gateway_rpc_test_answering", "echo", round_)["value"] == round_
 
 
+def test_an_unroutable_request_on_a_revived_connection_is_503_as_on_the_kept_one(caller, answering):
+    # The producer's connection drops between two calls: kombu's reconnecting publish sends the next request on
+    # a new channel, whose returns must reach the caller as the kept channel's do (503 at once, not a 504).
+    assert call(caller, "gateway_rpc_test_answering", "echo", "before")["value"] == "before"
+    with _rpc_of(caller).producers.acquire(block=True) as kept:  # one worker: the one producer
+        kept.connection.connection.sock.shutdown(socket.SHUT_RDWR)  # the link is cut under it
+    with pytest.raises(Problem) as refused:
+        call(caller, "gateway_rpc_test_nobody", "anything")
+    assert (refused.value.status, refused.value.code, refused.value.detail) == (
+        503, "service_unavailable", "the gateway_rpc_test_nobody service is not running")
+    assert call(caller, "gateway_rpc_test_answering", "echo", "after")["value"] == "after"
+
+
 def published_to_an_idle_service(vhost, caller, *calls: tuple[tuple[object, ...], str]) -> tuple[list, list]:
     """The requests of `calls` ((arguments, correlation id) each) as a service whose one consumer never answers
     receives them, and the problem each call ended with: the queue has a consumer, so each call is published,
