@@ -14,6 +14,16 @@ connection pool still closes every connection, those the producers hold included
 connection that dropped: RPC replies and the gateway's RPC requests use it. It takes what kombu's `publish`
 takes for them (application headers as `headers`, `expiration` in seconds, `mandatory`) and sends what kombu
 would: the same frames, `expiration` as amqp wants it (a string of milliseconds).
+
+Before every publish, py-amqp reads the connection with a zero timeout (`drain_events(timeout=0)`), so that
+what the broker sent meanwhile — a closed channel or connection, a "connection blocked" notice — is dealt with
+first: a connection the broker closed raises there, and the publish goes to a revived one instead of into a
+socket nobody reads. Nearly always there is nothing to read, and that read still costs a timeout set and
+restored on the green socket and a timeout raised and caught. `publish_kept` asks the socket first (one
+`select` with a zero timeout, as the gateway looks for returned requests): when nothing has arrived and
+nothing is left in py-amqp's read buffer, the read would have found nothing, and the frames are sent straight
+away; otherwise py-amqp's own publish runs, read and all. A plain TCP transport only: a TLS socket may hold
+decrypted bytes that `select` does not see.
 """
 
 from __future__ import annotations
@@ -21,6 +31,10 @@ from __future__ import annotations
 from typing import Any
 
 import amqp
+import eventlet.patcher
+from amqp import spec
+from amqp.exceptions import RecoverableConnectionError
+from amqp.transport import TCPTransport
 from kombu import Connection, Exchange, Producer
 from kombu.pools import ProducerPool
 from kombu.resource import Resource
@@ -55,11 +69,38 @@ def publish_kept(producer: Producer, body: bytes, *, exchange: Exchange, routing
     revive it and retry, under `retry_policy`."""
     connection = producer.connection
     try:
-        producer.channel.basic_publish(
-            amqp.Message(body, application_headers=headers,
-                         expiration=None if expiration is None else str(int(expiration * 1000)),  # as kombu
-                         **properties),
-            exchange=exchange.name, routing_key=routing_key, mandatory=mandatory)
+        channel = producer.channel
+        message = amqp.Message(body, application_headers=headers,
+                               expiration=None if expiration is None else str(int(expiration * 1000)),  # as kombu
+                               **properties)
+        if _nothing_to_read(channel):
+            _send_publish(channel, message, exchange.name, routing_key, mandatory)
+        else:  # py-amqp's publish: what the broker sent is read first (the module docstring)
+            channel.basic_publish(message, exchange=exchange.name, routing_key=routing_key, mandatory=mandatory)
     except connection.recoverable_connection_errors + connection.recoverable_channel_errors:
         producer.publish(body, exchange=exchange, routing_key=routing_key, retry=True, retry_policy=retry_policy,
                          mandatory=mandatory, headers=headers, expiration=expiration, **properties)
+
+
+_select = eventlet.patcher.original("select")  # a zero-timeout poll of a socket: no need to yield to the hub
+
+
+def _nothing_to_read(channel: Any) -> bool:
+    """Whether py-amqp's read before a publish would find nothing: a plain TCP connection, publishing without
+    confirms, nothing buffered and nothing on the socket. False whenever unsure (py-amqp's publish then runs)."""
+    connection = channel.connection
+    transport = getattr(connection, "transport", None)
+    if type(transport) is not TCPTransport or transport._read_buffer or connection.confirm_publish:  # noqa: SLF001
+        return False
+    try:
+        return not _select.select([transport.sock], [], [], 0)[0]
+    except (OSError, ValueError, TypeError):  # a socket closed or gone: let py-amqp's publish say so
+        return False
+
+
+def _send_publish(channel: Any, message: amqp.Message, exchange: str, routing_key: str, mandatory: bool) -> None:
+    """The frames of py-amqp's `basic_publish` (no timeout of its own), after a read that found nothing."""
+    try:
+        channel.send_method(spec.Basic.Publish, "Bssbb", (0, exchange, routing_key, mandatory, False), message)
+    except TimeoutError:  # as py-amqp: a write that timed out means the socket is dead
+        raise RecoverableConnectionError("basic_publish: timed out") from None

@@ -4,13 +4,15 @@ every connection."""
 
 from __future__ import annotations
 
+import select
 import socket
 import uuid
 
 import pytest
-from kombu import Connection, Queue
+from kombu import Connection, Exchange, Queue
 
-from shared.producer_pool import producer_pool
+from shared.producer_pool import producer_pool, publish_kept
+from tests.support.infrastructure import close_broker_connections
 
 pytestmark = pytest.mark.integration
 
@@ -67,6 +69,32 @@ def test_a_producer_whose_connection_dropped_publishes_on_a_new_one(amqp_uri, qu
         assert producer.channel.is_open
 
     assert received(amqp_uri, queue) == ["before", "after"]
+
+
+def test_a_kept_producer_notices_a_connection_the_broker_closed_and_publishes_on_a_new_one(vhost):
+    """What the broker sent before a publish is read by the publish: here, its closing of the connection. A
+    publish that only wrote its frames would send them into a socket the broker no longer reads (lost)."""
+    queue = Queue(f"producer-pool-{uuid.uuid4().hex}", auto_delete=False)
+    with Connection(vhost) as connection:
+        queue(connection.default_channel).declare()
+    pool = producer_pool(vhost, 1)
+    try:
+        with pool.acquire(block=True) as producer:
+            publish_kept(producer, b"before", exchange=Exchange(""), routing_key=queue.name, retry_policy=RETRY)
+            sock = producer.connection.connection.sock
+        close_broker_connections(vhost)  # the broker sends connection.close and drops the link
+        assert select.select([sock], [], [], 10)[0], "the broker's close never reached the producer"
+        with pool.acquire(block=True) as producer:
+            publish_kept(producer, b"after", exchange=Exchange(""), routing_key=queue.name, retry_policy=RETRY)
+            assert producer.connection.connection.sock is not sock  # revived
+    finally:
+        pool.force_close_all()
+        pool.connections.force_close_all()
+
+    assert received(vhost, queue) == [b"before", b"after"]
+
+
+RETRY = {"max_retries": 3, "interval_start": 0.1, "interval_step": 0.1}
 
 
 def test_after_a_failure_in_use_the_producer_publishes_again_and_no_connection_is_left_open(amqp_uri, queue):
