@@ -102,6 +102,13 @@ class ReplyConsumer(QueueConsumer):
     def get_consumers(self, consumer_cls, channel):  # noqa: ANN001, ANN201 - nameko's signature
         return super().get_consumers(partial(consumer_cls, no_ack=True), channel)
 
+    def handle_message(self, provider, body, message):  # noqa: ANN001, ANN201 - nameko's signature
+        """A reply only wakes its caller (an event set, or a line logged): done here, in the consumer's green
+        thread, not in a managed green thread of its own per reply, as nameko does for any consumer (a thread
+        made, scheduled, run and reaped for each registration). An error there still stops the container, as
+        it did from the managed thread (nameko kills a container whose managed thread fails)."""
+        provider.handle_message(body, message)
+
 
 class LateReplyListener(ReplyListener):
     """nameko's reply listener, on a `ReplyConsumer`, saying so (at WARNING, not nameko's DEBUG) when it drops a
