@@ -7,6 +7,8 @@ Each app has its own registry, so several apps in one test process do not collid
 
 from __future__ import annotations
 
+from typing import Any
+
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.process_collector import ProcessCollector
 
@@ -28,12 +30,21 @@ class HttpMetrics:
             "civreg_http_request_duration_seconds", "Time to answer an HTTP request",
             ["method", "route"], registry=self.registry,
         )
+        # The counter and histogram of each (method, route, status) seen, looked up once: `labels` checks and
+        # joins the label values and takes the metric's lock on every call (about 3.5 µs a request).
+        self._children: dict[tuple[str, str | None, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str | None, status: int, seconds: float) -> None:
-        route = route or UNMATCHED
-        method = method if method in _METHODS else "OTHER"  # a client's invented verb is no label value
-        self.requests.labels(method, route, str(status)).inc()
-        self.latency.labels(method, route).observe(seconds)
+        children = self._children.get((method, route, status))
+        if children is None:
+            label = method if method in _METHODS else "OTHER"  # a client's invented verb is no label value
+            children = (self.requests.labels(label, route or UNMATCHED, str(status)),
+                        self.latency.labels(label, route or UNMATCHED))
+            if label == method:  # invented verbs all count as OTHER: not one key each
+                self._children[(method, route, status)] = children
+        count, latency = children
+        count.inc()
+        latency.observe(seconds)
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
