@@ -8,6 +8,7 @@ failure, even one outside the app, is problem+json.
 import shared.bootstrap  # noqa: F401, I001 - eventlet and psycopg set up before anything imports them
 
 import logging
+import warnings
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -83,9 +84,12 @@ class GatewayWebServer(WebServer):
         # eventlet's own request line would log raw paths, which carry person ids; the app logs templates.
         # Header names go out as the app writes them (werkzeug's canonical spelling, `WWW-Authenticate`, `ETag`),
         # not re-capitalised by eventlet word by word on every response (about 10 µs a request).
-        return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
-                           log=logging.getLogger("services.gateway.http"), log_output=False,
-                           capitalize_response_headers=False)
+        # eventlet warns that it no longer does so, once per server: known and intended here.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", "capitalize_response_headers is disabled", DeprecationWarning)
+            return wsgi.Server(sock, sock.getsockname(), wsgi_app, protocol=protocol, debug=debug,
+                               log=logging.getLogger("services.gateway.http"), log_output=False,
+                               capitalize_response_headers=False)
 
 
 def _serve(entrypoint: Any, environ: dict[str, Any], start_response: Any) -> Any:
