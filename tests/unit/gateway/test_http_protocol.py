@@ -26,6 +26,8 @@ BLOCKS = [
     b": no name\r\nAfter: x\r\n\r\n",
     "X-Purpose: 案件\r\n\r\n".encode(),  # raw UTF-8 arrives as latin-1, as before
     b"X-Latin: \xe9t\xe9\r\n\r\n",
+    b"X-Ctl: a\x0bb\x0cc\x00d\x1ce\x85f\r\nAfter: x\r\n\r\n",  # what str.splitlines would split on: not lines here
+    b"X-Trail: v  \r\nX:\tv\r\nX-Blank: \r\n\r\n",
     b"Host: h\r\n",  # the connection ended before the blank line
 ]
 
