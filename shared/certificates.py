@@ -50,9 +50,24 @@ def certificate_number(key: SerialKey, serial: int) -> str:
     return f"{key.prefix}{key.division}-{key.year}-{serial:06d}"
 
 
+# K-8, drawn in one call: `secrets.choice` per character made a `getrandom` system call each (24 a registration
+# of two copies; issue 19). A code is instead mapped from one draw of random bytes: each byte below
+# `_ACCEPTED` (248 = 8 × 31) names the character at its value modulo 31 — every character of the alphabet
+# from exactly 8 byte values, so uniformly —, and a byte of 248 or more is discarded (rejection, not
+# folding, which would favour the first 8 characters). The characters stay independent and uniform, from the
+# same CSPRNG; with 16 bytes drawn for 12 characters, a second draw is needed about once in 10,000 codes.
+_ACCEPTED = 256 - 256 % len(CODE_ALPHABET)
+_CODE_OF_BYTE = bytes(ord(CODE_ALPHABET[b % len(CODE_ALPHABET)]) if b < _ACCEPTED else 0 for b in range(256))
+_REJECTED = bytes(range(_ACCEPTED, 256))
+_DRAWN = CODE_LENGTH + 4
+
+
 def new_code() -> str:
-    """K-8: a copy's random verification code, drawn by `secrets`."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    """K-8: a copy's random verification code, drawn by `secrets` (uniform over the alphabet, see above)."""
+    code = b""
+    while len(code) < CODE_LENGTH:
+        code += secrets.token_bytes(_DRAWN).translate(_CODE_OF_BYTE, _REJECTED)
+    return code[:CODE_LENGTH].decode("ascii")
 
 
 def code_hash(number: str, holder: str, code: str) -> str:

@@ -36,6 +36,7 @@ from shared.envelope import Draft, Event, Metadata, NewEvent, derived_event_id
 from shared.errors import NotFound, Refusal
 from shared.eventstore.base import ConcurrencyConflict, EventStore
 from shared.eventstore.postgres import PostgresEventStore
+from shared.first_statement import begun_by_first_statement as begun_by
 from shared.reference.contract import CommandEntry
 from shared.reference.refusals import CONCURRENCY_CONFLICT, NOT_FOUND, VALIDATION_FAILED
 
@@ -148,10 +149,15 @@ class UnitOfWork:
 
     @classmethod
     def execute(cls: type[U], store: PostgresEventStore, metadata: Metadata, ids: EventIds,
-                work: Callable[[U], T]) -> T:
-        """Run `work` in a transaction of its own; a lost race rolls it back and runs it again in a new one."""
+                work: Callable[[U], T], *, begun_by_first_statement: bool = False) -> T:
+        """Run `work` in a transaction of its own; a lost race rolls it back and runs it again in a new one.
+        `begun_by_first_statement`: the transaction is begun by the work's first statement, a `FirstStatement`
+        (shared/first_statement.py: one round trip fewer), which must come before anything it writes."""
         for attempt_number in range(1, ATTEMPTS + 1):
             try:
+                if begun_by_first_statement:
+                    with store.db.connection() as conn, begun_by(conn) as tx:
+                        return work(cls(store, tx, metadata, ids))
                 with store.db.transaction() as tx:
                     return work(cls(store, tx, metadata, ids))
             except ConcurrencyConflict:

@@ -8,6 +8,7 @@ The call is `name(*path parameters, request, actor, idempotency_key=None)` (shar
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -30,6 +31,13 @@ def _entrypoint(entry: CommandEntry) -> Callable[..., Any]:
 
     call.__name__ = call.__qualname__ = entry.name
     call.__doc__ = entry.summary
+    # The call's parameters by name, as the entrypoint reads them (shared/nameko_ext/service.py): its `actor` is
+    # then set from the caller's proof, whatever the message carried there, as for a method written by hand.
+    call.__signature__ = inspect.Signature([
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_ONLY),
+        *(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+          for name in (*entry.path_parameters, "request", "actor")),
+        inspect.Parameter("idempotency_key", inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None)])
     call.command_name = entry.name  # counted by name and outcome (shared/nameko_ext/metrics.py)
     return service_rpc(call)
 

@@ -110,6 +110,16 @@ class ServiceRpcEntrypoint(Rpc):
         self.signature = inspect.signature(getattr(self.container.service_cls, self.method_name))
         # The arguments that name the caller: set from the proof, never taken from the message.
         self.caller_arguments = {name for name in ("actor", "viewer") if name in self.signature.parameters}
+        # A method whose parameters are all positional-or-keyword (a command table's, most written by hand), called
+        # with positional arguments only, as the gateway calls it: `_placed` puts the caller's arguments in their
+        # places and checks the count, without binding the signature twice (`bind_partial`, then `bind`: 20 µs a
+        # call for four parameters). Any other call is bound, which also words the refusal of a wrong one.
+        parameters = list(self.signature.parameters.values())[1:]
+        plain = all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters)
+        self.positions = ({p.name: n for n, p in enumerate(parameters) if p.name in self.caller_arguments}
+                          if plain else None)
+        self.fewest = sum(p.default is inspect.Parameter.empty for p in parameters)
+        self.most = len(parameters)
 
     def handle_message(self, body: Any, message: Any) -> None:
         # As nameko's Rpc.handle_message, with the proof checked first: an unproven caller learns nothing,
@@ -119,14 +129,31 @@ class ServiceRpcEntrypoint(Rpc):
             args, kwargs = body["args"], body["kwargs"]
         except (KeyError, TypeError):
             raise MalformedRequest("Message missing `args` or `kwargs`") from None
-        args, kwargs = self._with_caller(args, kwargs, assertion)
-        self.check_signature(args, kwargs)
+        placed = self._placed(args, kwargs, assertion)
+        if placed is None:
+            args, kwargs = self._with_caller(args, kwargs, assertion)
+            self.check_signature(args, kwargs)
+        else:
+            args, kwargs = placed, {}
         context_data = RpcProof.context(self.unpack_message_headers(message), assertion)
         try:
             self.container.spawn_worker(self, args, kwargs, context_data=context_data,
                                         handle_result=partial(self.handle_result, message))
         except ContainerBeingKilled:
             self.rpc_consumer.requeue_message(message)
+
+    def _placed(self, args: Any, kwargs: Any, assertion: Any) -> list[Any] | None:
+        """The arguments with the caller's in their places, if the call fits the method by its count alone
+        (positional arguments only, of a method with no other kind of parameter); else None."""
+        if (self.positions is None or kwargs or not isinstance(args, list | tuple)
+                or not self.fewest <= len(args) <= self.most or max(self.positions.values(), default=-1) >= len(args)):
+            return None
+        placed = list(args)
+        if "actor" in self.positions:
+            placed[self.positions["actor"]] = assertion.actor().to_rpc()
+        if "viewer" in self.positions:
+            placed[self.positions["viewer"]] = assertion.viewer()
+        return placed
 
     def _with_caller(self, args: Any, kwargs: Any, assertion: Any) -> tuple[Any, Any]:
         if not self.caller_arguments:

@@ -13,6 +13,7 @@ from kombu import Connection, Exchange, Queue
 from nameko.exceptions import IncorrectSignature, RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 from nameko.testing.services import dummy, entrypoint_hook
+from pydantic import BaseModel
 
 from services.gateway.auth import Principal
 from services.gateway.problems import Problem
@@ -20,8 +21,10 @@ from services.gateway.rpc import ServiceRpc
 from shared.actor import Actor
 from shared.errors import Refusal
 from shared.nameko_ext import CorrelationContext, service_rpc
+from shared.nameko_ext.commands import command_entrypoints
 from shared.nameko_ext.proof import RpcProof
 from shared.nameko_ext.service import Replies
+from shared.reference.contract import CommandEntry, command_table
 from shared.rpc_proof import ProofVerifier
 from tests.support.infrastructure import broker_consumers
 from tests.support.proof import proof_context, public_keys_config, signing_key_config
@@ -232,6 +235,40 @@ def test_the_actor_a_service_acts_for_is_the_proven_one_whatever_the_message_say
         answer = proxy.gateway_rpc_test_answering.whoami(forged)
 
     assert answer["argument"] == answer["caller"] == CLERK_ACTOR.to_rpc()
+
+
+class _Body(BaseModel):
+    pass
+
+
+@command_entrypoints(command_table(CommandEntry(name="amend", method="POST", path="/v1/test/records/<record_id>",
+                                                body=_Body, roles=frozenset({"marriage_clerk"}), stream="record")))
+class Commanding:
+    """A service whose entrypoints are generated from a command table (shared/nameko_ext/commands.py)."""
+
+    name = "gateway_rpc_test_commanding"
+    caller = RpcProof()
+
+    def application(self) -> Commanding:
+        return self
+
+    def command(self, name: str, *args: object) -> dict[str, object]:
+        return {"command": name, "args": list(args)}
+
+
+def test_a_table_commands_actor_is_the_proven_one_whatever_the_message_says(config, vhost):
+    forged = {"name": "registrar.city", "role": "marriage_registrar", "office": None}
+    with running(Commanding, config), ClusterRpcProxy(
+            {"AMQP_URI": vhost}, timeout=10,
+            context_data=proof_context("gateway_rpc_test_commanding", CLERK_ACTOR)) as proxy:
+        service = proxy.gateway_rpc_test_commanding
+        keyed = service.amend("r-1", {"note": 1}, forged, "key-1")
+        unkeyed = service.amend("r-1", {}, forged)
+        with pytest.raises(IncorrectSignature):
+            service.amend("r-1", {}, forged, "key-1", "one too many")
+
+    assert keyed == {"command": "amend", "args": ["r-1", {"note": 1}, CLERK_ACTOR.to_rpc(), "key-1"]}
+    assert unkeyed["args"] == ["r-1", {}, CLERK_ACTOR.to_rpc()]
 
 
 # -- commands run in time or never (issue 17) -------------------------------------------------------------

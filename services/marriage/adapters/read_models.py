@@ -26,6 +26,7 @@ from services.marriage.domain.certificates import SerialKey
 from services.marriage.domain.rules import PersonFacts
 from shared.envelope import Event
 from shared.errors import Refusal
+from shared.first_statement import FirstStatement
 
 # Each person's M-3 and M-10 facts, a row per person in the order asked; `{beside}` adds columns after them,
 # `{persons}` is the persons' array.
@@ -59,9 +60,12 @@ _FACTS_AND_SERIAL_OF = (
 
 
 @functools.cache
-def _facts_and_serial(persons: int) -> str:
-    """`_FACTS_AND_SERIAL_OF` for so many persons (a registration's two)."""
-    return _FACTS_AND_SERIAL_OF.replace("{placeholders}", ", ".join(["%s"] * persons))
+def _facts_and_serial(persons: int) -> FirstStatement:
+    """`_FACTS_AND_SERIAL_OF` for so many persons (a registration's two): the first statement of a registration's
+    transaction, which it begins (shared/first_statement.py)."""
+    return FirstStatement(f"marriage_facts_and_serial_{persons}",
+                          _FACTS_AND_SERIAL_OF.replace("{placeholders}", ", ".join(["%s"] * persons)),
+                          ("uuid", "text", "text", "integer", *["text"] * persons))
 
 _INPUT = """
 input AS (
@@ -194,8 +198,8 @@ class ReadModels:
         """`facts` and `take_serial` in one statement (a registration's hot path), unless the event
         `unless_stored` (the command's first, `UnitOfWork.first_event_id`) is stored already: then the serial
         is None, none was taken, and the command is a retry (`UnitOfWork.replayed`)."""
-        rows = self.tx.execute(_facts_and_serial(len(id_numbers)),
-                               (unless_stored, key.prefix, key.division, key.year, *id_numbers)).fetchall()
+        rows = _facts_and_serial(len(id_numbers)).run(
+            self.tx, (unless_stored, key.prefix, key.division, key.year, *id_numbers))
         serial = rows[0][5]
         return [_person_facts(row) for row in rows], None if serial is None else int(serial)
 

@@ -11,6 +11,7 @@ import pytest
 from services.marriage.contract.commands import IssueCertificateBlank, ReceiveCertificateBlanks, VoidCertificateBlank
 from services.marriage.domain import certificates as cert
 from services.marriage.domain import events as ev
+from shared import certificates as shared_certificates
 from shared.documents.model import VERIFICATION_CODE
 from shared.errors import Refusal
 from tests.unit.marriage.given import CLERK, MAN, OFFICE, OTHER_CLERK, TODAY, WOMAN, register
@@ -48,6 +49,49 @@ def test_codes_are_random_long_enough_and_free_of_look_alikes_K8():
     assert len(codes) == 200  # drawn by `secrets`, never repeated in practice
     assert all(len(code) >= 10 and VERIFICATION_CODE.match(code) for code in codes)
     assert not any(re.search(r"[01ILO]", code) for code in codes)
+
+
+def test_a_code_maps_every_character_from_as_many_random_bytes_and_discards_the_rest_K8(monkeypatch):
+    # 62 draws of 16 bytes: every byte value below 8 × 31 three times over, 12 to a draw, each draw with four of
+    # the 8 values above it among them. Each of the 31 characters must come from exactly 8 values (24 times),
+    # and the values above must be discarded rather than folded onto the first characters.
+    accepted = [b % 248 for b in range(62 * 12)]
+    draws = [bytes([*accepted[12 * n:12 * n + 6], 248 + n % 8, 255, *accepted[12 * n + 6:12 * n + 12], 250, 252])
+             for n in range(62)]
+    asked = []
+
+    def token_bytes(count):
+        asked.append(count)
+        return draws.pop(0)
+
+    monkeypatch.setattr(shared_certificates.secrets, "token_bytes", token_bytes)
+    drawn = "".join(cert.new_code() for _ in range(62))
+
+    assert asked == [16] * 62  # one system call a code
+    assert drawn == "".join(shared_certificates.CODE_ALPHABET[b % 31] for b in accepted)
+    assert {drawn.count(c) for c in shared_certificates.CODE_ALPHABET} == {24}
+
+
+def test_a_draw_of_too_many_discarded_bytes_draws_again_K8(monkeypatch):
+    draws = [bytes([255, 250, 248] * 5 + [0]), bytes(range(40, 56))]  # one usable byte, then sixteen
+    monkeypatch.setattr(shared_certificates.secrets, "token_bytes", lambda count: draws.pop(0))
+
+    assert cert.new_code() == "".join(shared_certificates.CODE_ALPHABET[b % 31] for b in [0, *range(40, 51)])
+    assert draws == []
+
+
+def test_codes_are_uniform_over_the_alphabet_K8():
+    # The real draw: a chi-square test of 37,200 characters over the 31 (30 degrees of freedom). Uniform codes
+    # exceed the bound by chance less than once in a million runs (its 99.9999th percentile is about 83).
+    codes = [cert.new_code() for _ in range(3100)]
+    expected = 3100 * shared_certificates.CODE_LENGTH / 31
+    counts = {c: 0 for c in shared_certificates.CODE_ALPHABET}
+    for code in codes:
+        for c in code:
+            counts[c] += 1
+    chi_square = sum((n - expected) ** 2 / expected for n in counts.values())
+
+    assert chi_square < 83
 
 
 def test_a_code_matches_only_its_own_copy_and_only_its_hash_is_kept_K8():
