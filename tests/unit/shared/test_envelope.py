@@ -66,3 +66,22 @@ def test_derived_id_text_is_the_derived_event_id_as_text():
         ("marriage", "historical-event", "王大明", 0), ("a",), ("", ""), ("marriage", "x\x1fy", None)
     ]:
         assert derived_id_text(*parts) == str(derived_event_id(*parts))
+
+
+def test_a_stored_draft_is_the_event_model_construct_and_validation_would_build():
+    draft = NewEvent(type="funeral.DeathRegistered", occurred_on=dt.date(2025, 1, 1),
+                     subjects=(Subject(id="610502199001010011", role="deceased"),), payload={"place": "610502"},
+                     metadata=Metadata(actor="staff-1"))
+    at = dt.datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    stored = Event.stored(draft, "d-1", 2, 7, at)
+    constructed = Event.model_construct(**draft.__dict__, stream_id="d-1", stream_version=2, global_position=7,
+                                        recorded_at=at)
+    validated = Event.model_validate({**draft.model_dump(), "stream_id": "d-1", "stream_version": 2,
+                                      "global_position": 7, "recorded_at": at})
+    assert type(stored) is Event
+    assert stored == constructed == validated
+    assert stored.__pydantic_fields_set__ == constructed.__pydantic_fields_set__
+    assert stored.message_body() == validated.message_body()
+    assert Event.from_message(stored.to_message()) == stored
+    with pytest.raises(ValidationError):
+        stored.stream_version = 3  # type: ignore[misc]  # frozen like any event
