@@ -97,7 +97,7 @@ def test_the_read_models_written_from_the_staged_events_are_the_rows_the_copy_pa
     assert sum(1 for _, draft in decision.registered if draft.payload["cross_county"]) == 1
 
     with store.db.transaction() as tx:
-        write_registrations(tx, decision.registered, Metadata(actor="import.te\\st"), ended)
+        write_registrations(tx, decision.imported, batch.batch_id, Metadata(actor="import.te\\st"), ended)
 
     ids = [registration_id for registration_id, _ in decision.registered]
     assert stored_rows(admin_db, ids) == expected_rows(decision.registered, ended)
@@ -134,7 +134,7 @@ def test_a_person_or_number_taken_meanwhile_fails_the_batch_on_the_key_and_nothi
         before = conn.execute("SELECT count(*) FROM events").fetchone()[0]
 
     with pytest.raises(Refusal) as refused, store.db.transaction() as tx:
-        write_registrations(tx, decision.registered, Metadata(actor="import.test"))
+        write_registrations(tx, decision.imported, batch.batch_id, Metadata(actor="import.test"))
 
     assert refused.value.code == code
     ids = [registration_id for registration_id, _ in decision.registered]
@@ -151,7 +151,7 @@ def test_the_staged_events_are_read_in_the_connections_encoding_M12(store, admin
 
     with store.db.transaction() as tx:
         tx.execute("SET LOCAL client_encoding = 'GBK'")
-        write_registrations(tx, decision.registered, Metadata(actor="import.test"))
+        write_registrations(tx, decision.imported, batch.batch_id, Metadata(actor="import.test"))
 
     ids = [registration_id for registration_id, _ in decision.registered]
     with admin_db.connection() as conn:

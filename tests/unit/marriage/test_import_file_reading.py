@@ -15,7 +15,6 @@ from services.marriage.adapters.historical import staged_text
 from services.marriage.application.import_file import ahead, batches
 from services.marriage.application.imports import prepare_batch
 from services.marriage.domain.imports import decide_batch
-from shared.envelope import Metadata
 from shared.turns import EVERY
 from shared.unit_of_work import parse
 from tests.integration.marriage.helpers import paper_rows
@@ -90,10 +89,10 @@ def test_checking_a_batch_gives_the_batches_being_committed_a_turn_every_few_rec
 
 def test_encoding_a_batchs_events_gives_the_other_batch_a_turn_every_few_records():
     prepared = prepare_batch(list(paper_rows(4 * EVERY)), dt.date(2025, 6, 16), parse)
-    registered = decide_batch(prepared.checked, {}, {}, prepared.batch_id).registered
+    imported = decide_batch(prepared.checked, {}, {}, prepared.batch_id).imported
 
     with turns_taken() as turns:
-        text = staged_text(registered, Metadata(actor="import.test"))
+        text = staged_text(imported)
 
     assert text.count(b"\n") == 4 * EVERY
     assert turns[0] >= 3
