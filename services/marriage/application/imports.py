@@ -19,6 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -94,9 +95,12 @@ def commit_batch(store: PostgresEventStore, metadata: Metadata, batch: PreparedB
         except (Refusal, psycopg.errors.DeadlockDetected) as lost:
             if attempt_number == ATTEMPTS or (isinstance(lost, Refusal) and lost.code not in RACES):
                 raise
-    results = {**batch.invalid, **{item["row"]: item for item in decision.results}}
-    ordered = [results[row] for row in sorted(results)]
-    tally = Counter(r["status"] for r in ordered)  # one pass over the batch, not one per status
+    if batch.invalid:
+        merged = {**batch.invalid, **{item["row"]: item for item in decision.results}}
+        ordered = [merged[row] for row in sorted(merged)]
+    else:  # the usual batch: the decision's results are in file order already, one per checked record
+        ordered = decision.results
+    tally = Counter(map(itemgetter("status"), ordered))  # one pass over the batch, not one per status
     counts = {status: tally[status] for status in ("imported", "already_imported", "conflict", "invalid")}
     review = [r for r in ordered if r.get("review")]  # M-12: imported with a review flag, listed
     return {"batch_id": batch.batch_id, "results": ordered, **counts, "flagged": len(review), "review": review}
