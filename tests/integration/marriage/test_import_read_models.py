@@ -1,6 +1,6 @@
-"""M-12: an import batch's read-model rows, written inside PostgreSQL from the staged events' payloads
-(`append_staged_registrations`, migrations/0009), are the rows the importing process used to COPY: compared
-here, column by column, with the rows built in Python from the same drafts as that path built them —
+"""M-12: an import batch's events and read-model rows, built inside PostgreSQL from the staged records' fields
+(`append_historical_registrations`, migrations/0010), are the drafts' events and the rows the importing process
+used to COPY: compared here, column by column, with the rows built in Python from the same drafts —
 flagged and unflagged records, a paper divorce (no M-3 key), a first-generation number, a cross-county
 household, backslashes and quotes in its texts — and the keys still refuse a person or certificate taken
 meanwhile, writing nothing."""
@@ -107,6 +107,7 @@ def test_the_read_models_written_from_the_staged_events_are_the_rows_the_copy_pa
                               " WHERE payload->>'registration_id' = ANY(%s) ORDER BY global_position",
                               (ids,)).fetchall()
         assert conn.execute("SELECT count(*) FROM events_staging").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM historical_staging").fetchone() == (0,)  # docs/privacy.md
     assert events == [(historical_event_id(registration_id), f"marriage-{registration_id}", 1, draft.type,
                        draft.schema_version, draft.occurred_on,
                        [{"id": subject, "role": role} for subject, role in draft.subjects], draft.payload,
