@@ -1,20 +1,21 @@
-"""M-12: an import batch's registrations written in bulk — the events by COPY, the read-model rows from
-them inside PostgreSQL.
+"""M-12: an import batch's registrations written in bulk — each record's checked fields by COPY, its event and
+read-model rows built from them inside PostgreSQL.
 
 A batch of a thousand records writes six thousand rows (each record's event, its marriage, both persons'
 current-marriage rows and both certificates). Sent as one JSON parameter, the server spent most of the
-batch parsing it and taking it apart; so the importing process sends only the events, by COPY, and the
-server derives the read-model rows from their payloads (encoding and COPYing them from Python cost more
-than the events themselves).
+batch parsing it and taking it apart; COPYed as encoded events, the importing process spent a fifth of its CPU
+building payloads and their JSON, which the server then parsed again (issue 19). So the importing process sends
+only each record's fields — the ids it derived, the parties as checked, the flags it decided — and the server
+builds the events' payloads, subjects and metadata, and the read-model rows, from those columns.
 
 The order is what keeps the guarantees and lets two batches overlap:
-1. the events are COPYed into `events_staging` (the service role may not write `events`; the rows live
+1. the records are COPYed into `historical_staging` (the service role may not write `events`; the rows live
    only in this transaction, unlogged, tagged with it), without any lock;
-2. `append_staged_registrations` (migrations/0009_import_read_models_from_staged.sql) writes the
-   read-model rows from the staged payloads, still without the store's append lock: `current_marriages` is
-   M-3's key, so a person registered meanwhile (a registration, or another batch) fails the batch here,
-   before anything is appended — the caller decides it again on fresh facts; a certificate number in use
-   fails it likewise;
+2. `append_historical_registrations` (migrations/0010_import_events_from_staged_records.sql) writes the
+   read-model rows, still without the store's append lock: `current_marriages` is M-3's key, so a person
+   registered meanwhile (a registration, or another batch) fails the batch here, before anything is
+   appended — the caller decides it again on fresh facts; a certificate number in use fails it likewise;
+   it stages the events (`events_staging`), their payloads those of `domain.imports.registration_draft`;
 3. then, in the same call, `append_staged` (migrations/0003_import_staged_append.sql), which runs as the
    store's owner under the store's append lock (the lock `append_events` takes, the last position read in a
    fresh snapshot), numbers them densely from that position in the batch's order, stamps their
@@ -28,20 +29,24 @@ While one batch holds the lock for its events and commit, the next writes its st
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import psycopg
-from pydantic_core import to_json
 
 from services.marriage.adapters.read_models import compact, registration_violation
 from services.marriage.domain import events as ev
+from services.marriage.domain import rules
 from services.marriage.domain.events import Draft
+from services.marriage.domain.imports import Checked, cross_county, jurisdiction_on
 from shared.envelope import Metadata, derived_id_text
 from shared.turns import in_turns
 
-_STAGED = ("COPY events_staging (event_id, stream_id, stream_version, event_type, schema_version, occurred_on,"
-           " subjects, payload, metadata, ordinal) FROM STDIN")
-_APPEND = "SELECT appended FROM append_staged_registrations(%s::text[])"
+_STAGED = ("COPY historical_staging (ordinal, event_id, registration_id, stream_id, office, office_division,"
+           " registered_on, husband, husband_name, husband_recorded, husband_household, wife, wife_name, wife_recorded,"
+           " wife_household, husband_certificate, wife_certificate, cross_county, jurisdiction, record_ref, review)"
+           " FROM STDIN")
+_APPEND = "SELECT appended FROM append_historical_registrations(%s::text[], %s, %s::jsonb, %s, %s, %s)"
+_PARTY = ev.parties("")[0][1]  # the parties' role as the events' subjects
+_NULL = "\\N"  # COPY's text format's null
 
 
 def historical_event_id(registration_id: str) -> str:
@@ -49,63 +54,56 @@ def historical_event_id(registration_id: str) -> str:
     return derived_id_text("marriage", "historical-event", registration_id)
 
 
-def write_registrations(tx: psycopg.Connection, registered: Sequence[tuple[str, Draft]], metadata: Metadata,
+def write_registrations(tx: psycopg.Connection, imported: Sequence[Checked], batch_id: str, metadata: Metadata,
                         ended: frozenset[str] = frozenset()) -> None:
-    """Append each imported registration as its own new stream and write its read-model rows, in `tx`.
-    Raises the M-3 or M-7 refusal when a person or certificate number was taken meanwhile. `ended`: the
-    records a paper divorce ended (their divorce is appended next): not in force, so no M-3 key."""
-    staged = staged_text(registered, metadata)
+    """Append each imported record's registration (`registration_draft`'s event) as its own new stream and write
+    its read-model rows, in `tx`. Raises the M-3 or M-7 refusal when a person or certificate number was taken
+    meanwhile. `ended`: the records a paper divorce ended (their divorce is appended next): not in force, so no
+    M-3 key."""
+    staged = staged_text(imported)
     if tx.info.encoding != "utf-8":  # COPY reads its bytes in the client's encoding (UTF-8 unless set otherwise)
         staged = staged.decode().encode(tx.info.encoding)
     with tx.cursor() as cursor:
         with cursor.copy(_STAGED) as copy:
             copy.write(staged)
         try:
-            cursor.execute(_APPEND, (sorted(ended),))
+            cursor.execute(_APPEND, (sorted(ended), batch_id, compact(metadata.model_dump(exclude_none=True)),
+                                     ev.MARRIAGE_REGISTERED, Draft.SCHEMA_VERSIONS[ev.MARRIAGE_REGISTERED], _PARTY))
         except psycopg.errors.UniqueViolation as exc:
             # A person or number taken meanwhile is the rule's refusal; the store's own keys (an event or
             # stream appended twice) are not a race and stay what they are.
             raise registration_violation(exc) from None
 
 
-def staged_text(registered: Sequence[tuple[str, Draft]], metadata: Metadata) -> bytes:
-    """The batch's events as the text of one COPY into `events_staging`, a line each in the batch's order
-    (the order of their positions): every column but their position, time of recording and hash, which only
-    the store gives. Written here as UTF-8 bytes rather than row by row through psycopg's COPY formatter,
-    which was a fifth of this function's time (py-spy, issue 19), and rather than as text encoded afterwards
-    (the payload is JSON bytes already: 8.2 ms per 1,000 records instead of 9.9). No column needs COPY's
-    escaping but the JSON texts' backslashes: the ids are uuids, the subjects validated ID numbers and the
-    domain's roles, the date ISO, and a JSON encoder writes no tab, line break or other control character as
-    it is."""
-    common = metadata.model_dump(exclude_none=True)
-    by_office: dict[str, bytes] = {}
+def staged_text(imported: Sequence[Checked]) -> bytes:
+    """The batch's records as the text of one COPY into `historical_staging`, a line each in the batch's order
+    (the order of their positions): the fields `registration_draft` builds the event from, as it reads them.
+    Written here as text rather than row by row through psycopg's COPY formatter, which was a fifth of the
+    time of the encoding this replaces (py-spy, issue 19). Only the free texts can hold a character COPY's text
+    format escapes, a backslash: the ids are uuids and validated ID numbers, the dates ISO, the codes and
+    certificate numbers matched by patterns, the names letters and separators, and no text field holds a
+    control character (shared/reference/text.py)."""
+    by_office: dict[str, str] = {}
     lines = []
-    for ordinal, (registration_id, draft) in enumerate(in_turns(registered)):  # the other batch may wait
-        office = draft.payload["office"]
+    for ordinal, item in enumerate(in_turns(imported)):  # the other batches may wait
+        record, registration_id = item.record, item.registration_id
+        office = record.office
         if office not in by_office:
-            by_office[office] = _copy_field(compact({**common, "office": office}).encode())
-        lines.append(b"%s\t%s\t1\t%s\t%d\t%s\t%s\t%s\t%s\t%d\n" % (
-            historical_event_id(registration_id).encode(), ev.marriage_stream(registration_id).encode(),
-            draft.type.encode(), draft.schema_version, draft.occurred_on.isoformat().encode(),
-            subjects_json(draft.subjects).encode(), _copy_field(payload_json(draft.payload)), by_office[office],
-            ordinal))
-    return b"".join(lines)
+            by_office[office] = rules.office_division(office)
+        households = item.households
+        review = "{" + ",".join(item.review) + "}" if item.review else _NULL
+        jurisdiction = jurisdiction_on(record.registered_on) or _NULL
+        lines.append(
+            f"{ordinal}\t{historical_event_id(registration_id)}\t{registration_id}\t"
+            f"{ev.marriage_stream(registration_id)}\t{office}\t{by_office[office]}\t{record.registered_on}\t"
+            f"{item.husband.value}\t{_copy_field(record.husband_name)}\t{record.husband_id_number.strip()}\t"
+            f"{households[0]}\t{item.wife.value}\t{_copy_field(record.wife_name)}\t"
+            f"{record.wife_id_number.strip()}\t{households[1]}\t{record.husband_certificate}\t"
+            f"{record.wife_certificate}\t{'t' if cross_county(office, households) else 'f'}\t"
+            f"{jurisdiction}\t{_copy_field(record.record_ref)}\t{review}\n")
+    return "".join(lines).encode()
 
 
-def _copy_field(text: bytes) -> bytes:
-    """A text field of COPY's text format: its backslashes doubled (JSON escapes any control character)."""
-    return text.replace(b"\\", b"\\\\") if b"\\" in text else text
-
-
-def payload_json(payload: dict[str, Any]) -> bytes:
-    """The event's payload as JSON (UTF-8) for COPY. pydantic-core's encoder (compiled; UTF-8 as it is,
-    compact) takes less than half the standard library's time, and JSON encoding is the largest share of an
-    import's own CPU after the checks; the column is jsonb, so the stored payload is the same whichever encoder
-    wrote the text."""
-    return to_json(payload)
-
-
-def subjects_json(subjects: Sequence[tuple[str, str]]) -> str:
-    """Subjects as the store keeps them ([{"id", "role"}]); the ids are validated ID numbers (digits and X),
-    the roles the domain's names, so no character needs escaping."""
-    return "[" + ",".join([f'{{"id":"{subject}","role":"{role}"}}' for subject, role in subjects]) + "]"
+def _copy_field(text: str) -> str:
+    """A text field of COPY's text format: its backslashes doubled (validated texts hold no control character)."""
+    return text.replace("\\", "\\\\") if "\\" in text else text

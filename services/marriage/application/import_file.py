@@ -1,8 +1,8 @@
 """M-12 from a file: `civreg marriage-import FILE.csv` streams a CSV of paper-era records into the service's
 store in batches, with a progress line, per-record results and the conflicts reported.
 
-Memory stays flat whatever the file's size: rows are read one at a time (`csv.DictReader` over the open
-file), a batch of `batch_size` rows is checked (one batch ahead, in a thread of its own: Python's work on the
+Memory stays flat whatever the file's size: rows are read one at a time (`csv.reader` over the open file),
+a batch of `batch_size` rows is checked (one batch ahead, in a thread of its own: Python's work on the
 next batch overlaps the database's on this one) and imported in one transaction (application/imports.py),
 and only the records that were not imported (conflicts, invalid rows) are written to the results file as
 they come. The progress line is one rewritten stderr line (rows read, imported, conflicts, invalid, rate):
@@ -69,12 +69,20 @@ class Totals:
                 f"({self.rate:,.0f} rows/s)")
 
 
+def rows_of(source: IO[str]) -> tuple[list[str], Iterator[dict[str, str]]]:
+    """The CSV file's header and its rows as dicts of the cells given, in one pass each: an empty cell, a cell
+    beyond the header and a cell a short row lacks are left out (the record's optional fields are then absent),
+    and a blank line is no row. `csv.DictReader` built each row's dict in Python and a second pass then dropped
+    its empty cells (about 2 µs a row of the importer's time, issue 19)."""
+    reader = csv.reader(source)
+    header = next(reader, [])
+    return header, ({key: value for key, value in zip(header, cells, strict=False) if value}
+                    for cells in reader if cells)
+
+
 def batches(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for row in rows:
-        values = row.values()
-        if None in row or None in values or "" in values:  # scanned in C; most rows of a file are whole
-            row = {key: value for key, value in row.items() if key is not None and value not in (None, "")}
         batch.append(row)
         if len(batch) == size:
             yield batch
@@ -138,13 +146,13 @@ def import_file(store: PostgresEventStore, path: Path, actor: str, *, batch_size
     if writer:
         writer.writeheader()
     with fewer_collections(IMPORT_THRESHOLD), path.open(newline="", encoding="utf-8-sig") as source:
-        reader = csv.DictReader(source)
-        missing = set(COLUMNS[:9]) - set(reader.fieldnames or ())
+        header, rows = rows_of(source)
+        missing = set(COLUMNS[:9]) - set(header)
         if missing:
             raise Refusal(INVALID_FILE, f"the header lacks {', '.join(sorted(missing))}", 422)
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="marriage-import") as pool:
             in_flight: deque[tuple[Future[dict[str, Any]], int]] = deque()
-            for prepared, size in ahead(reader, batch_size, today or local_today()):
+            for prepared, size in ahead(rows, batch_size, today or local_today()):
                 in_flight.append((pool.submit(commit_batch, store, metadata, prepared), size))
                 if len(in_flight) >= workers:
                     _report(*in_flight.popleft(), totals, writer, progress, on_batch)

@@ -2,8 +2,8 @@
 
 A batch (the endpoint's body, or up to 1000 rows of a file read by `civreg marriage-import`) costs a fixed
 number of round trips whatever its size: one statement looks up every person's current marriage, every
-certificate number and the conflicts recorded before; the registrations' events are COPYed into the staging
-table and one call writes their read-model rows and then appends them (each record its own stream
+certificate number and the conflicts recorded before; the imported records' fields are COPYed into a staging
+table and one call writes their read-model rows and then builds and appends their events (each record its own stream
 `marriage-<id>` at version 1, under the store's append lock: adapters/historical.py); one multi-event append
 records the conflicts on `import-<batch_id>`. A
 batch is all or nothing: a concurrent registration of one of its persons (M-3), or of one of its certificate
@@ -19,6 +19,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -94,9 +95,12 @@ def commit_batch(store: PostgresEventStore, metadata: Metadata, batch: PreparedB
         except (Refusal, psycopg.errors.DeadlockDetected) as lost:
             if attempt_number == ATTEMPTS or (isinstance(lost, Refusal) and lost.code not in RACES):
                 raise
-    results = {**batch.invalid, **{item["row"]: item for item in decision.results}}
-    ordered = [results[row] for row in sorted(results)]
-    tally = Counter(r["status"] for r in ordered)  # one pass over the batch, not one per status
+    if batch.invalid:
+        merged = {**batch.invalid, **{item["row"]: item for item in decision.results}}
+        ordered = [merged[row] for row in sorted(merged)]
+    else:  # the usual batch: the decision's results are in file order already, one per checked record
+        ordered = decision.results
+    tally = Counter(map(itemgetter("status"), ordered))  # one pass over the batch, not one per status
     counts = {status: tally[status] for status in ("imported", "already_imported", "conflict", "invalid")}
     review = [r for r in ordered if r.get("review")]  # M-12: imported with a review flag, listed
     return {"batch_id": batch.batch_id, "results": ordered, **counts, "flagged": len(review), "review": review}
@@ -116,8 +120,9 @@ def _commit(store: PostgresEventStore, metadata: Metadata, batch: PreparedBatch)
             [p for item in checked for p in (item.husband.value, item.wife.value)],
             [n for item in checked for n in item.certificates], [item.registration_id for item in checked])
         decision = decide_batch(checked, found["married"], found["taken"], batch.batch_id, set(found["recorded"]))
-        if decision.registered:
-            write_registrations(tx, decision.registered, metadata, frozenset(r for r, _ in decision.divorces))
+        if decision.imported:
+            write_registrations(tx, decision.imported, batch.batch_id, metadata,
+                                frozenset(r for r, _ in decision.divorces))
             _paper_divorces(store, tx, metadata, decision)
             _deaths_known_already(store, tx, metadata, batch.batch_id, decision, found["deceased"])
         for draft in decision.conflicts:
@@ -145,7 +150,7 @@ def _deaths_known_already(store: PostgresEventStore, tx: psycopg.Connection, met
     death (the survivor widowed, free to marry again), or is flagged if registered after it."""
     if not deceased:  # the usual batch: no party known to have died, so no set of its two thousand persons
         return
-    imported = {subject for _, draft in decision.registered for subject, _ in draft.subjects}
+    imported = {person for item in decision.imported for person in (item.husband.value, item.wife.value)}
     for person in sorted(imported & set(deceased)):
         died_on, death_id = deceased[person].split(" ", 1)
         uow = UnitOfWork(store, tx, metadata, EventIds.for_reaction("historical-death", f"{batch_id}:{person}"))

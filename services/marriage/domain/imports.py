@@ -135,10 +135,18 @@ def review_flags(husband: IdNumber, wife: IdNumber, on: dt.date) -> tuple[str, .
 
 @dataclass
 class BatchDecision:
-    registered: list[tuple[str, Draft]] = field(default_factory=list)  # (registration id, event)
+    batch_id: str = ""
+    imported: list[Checked] = field(default_factory=list)  # the records registered, in file order
     divorces: list[tuple[str, Draft]] = field(default_factory=list)  # paper divorces of imported records
     conflicts: list[Draft] = field(default_factory=list)
     results: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def registered(self) -> list[tuple[str, Draft]]:
+        """(registration id, event) of each record imported. Built when asked: the bulk path writes the same
+        events from the records' fields, their payloads built inside PostgreSQL (adapters/historical.py), so
+        a batch of a thousand no longer builds a thousand payloads only to encode them."""
+        return [(item.registration_id, registration_draft(item, self.batch_id)) for item in self.imported]
 
 
 def result(row: int, ref: str | None, status: str, **extra: Any) -> dict[str, Any]:
@@ -155,7 +163,7 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
     registration holding it; `recorded`: records whose conflict an earlier run recorded (reported again,
     recorded once). Records are taken in file order: the first of two marriages of one person in the import
     is imported, the second is a conflict."""
-    decision = BatchDecision()
+    decision = BatchDecision(batch_id)
     seen_persons: dict[str, list[Checked]] = {}
     seen_numbers: set[str] = set()
     # The loop runs once per record of an import (a thousand a batch): each test is written out for the two
@@ -187,7 +195,7 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
         seen_persons.setdefault(wife, []).append(item)
         seen_numbers.add(first)
         seen_numbers.add(second)
-        decision.registered.append((registration_id, registration_draft(item, batch_id)))
+        decision.imported.append(item)
         if item.in_force_until is not None:
             decision.divorces.append((registration_id, divorce_draft(item, batch_id)))
         extra = {"review": list(item.review)} if item.review else {}
@@ -197,7 +205,8 @@ def decide_batch(checked: Sequence[Checked], married: Mapping[str, str], taken: 
 
 
 @lru_cache(maxsize=4096)  # an import's records share their dates: the lookup once per date
-def _phase(on: dt.date) -> str | None:
+def jurisdiction_on(on: dt.date) -> str | None:
+    """The M-6 phase in force on a record's date (its event's `jurisdiction`), None before the first."""
     try:
         return parameters.jurisdiction(on)
     except NoRuleInForce:
@@ -205,11 +214,13 @@ def _phase(on: dt.date) -> str | None:
 
 
 @lru_cache(maxsize=4096)  # a file's records come from few offices and counties
-def _cross_county(office: str, households: tuple[str, str]) -> bool:
+def cross_county(office: str, households: tuple[str, str]) -> bool:
     return rules.is_cross_county(office, households)
 
 
 def registration_draft(item: Checked, batch_id: str) -> Draft:
+    """The event of an imported record. The bulk path (adapters/historical.py, migrations 0010) builds the same
+    payload inside PostgreSQL from the fields this reads: a change here is a change there."""
     record = item.record
     payload = {
         "registration_id": item.registration_id, "office": record.office,
@@ -220,8 +231,8 @@ def registration_draft(item: Checked, batch_id: str) -> Draft:
                      "name": record.wife_name, "recorded_id_number": record.wife_id_number.strip()}],
         "certificates": [{"number": record.husband_certificate, "id_number": item.husband.value},
                          {"number": record.wife_certificate, "id_number": item.wife.value}],
-        "cross_county": _cross_county(record.office, item.households), "imported": True,
-        "jurisdiction": _phase(record.registered_on), "batch_id": batch_id, "record_ref": record.record_ref,
+        "cross_county": cross_county(record.office, item.households), "imported": True,
+        "jurisdiction": jurisdiction_on(record.registered_on), "batch_id": batch_id, "record_ref": record.record_ref,
     }
     if item.review:
         payload["review"] = list(item.review)

@@ -4,6 +4,7 @@ shows them, a failure of the reading side surfacing in the importer."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import threading
 import time
 from collections.abc import Iterator
@@ -12,10 +13,9 @@ from contextlib import contextmanager
 import pytest
 
 from services.marriage.adapters.historical import staged_text
-from services.marriage.application.import_file import ahead, batches
+from services.marriage.application.import_file import ahead, batches, rows_of
 from services.marriage.application.imports import prepare_batch
 from services.marriage.domain.imports import decide_batch
-from shared.envelope import Metadata
 from shared.turns import EVERY
 from shared.unit_of_work import parse
 from tests.integration.marriage.helpers import paper_rows
@@ -26,12 +26,14 @@ ROW = {"record_ref": "R", "registered_on": "1996-10-01", "office": "MR-610502",
 
 
 def test_rows_come_in_batches_of_the_size_asked_with_empty_cells_left_out():
-    rows = [{**ROW, "record_ref": f"R{n}", "husband_household_division": ""} for n in range(7)]
+    text = "\n".join([",".join([*ROW, "husband_household_division"]),
+                      *(",".join([*ROW.values(), ""]) for _ in range(7))])
 
-    sizes = [len(batch) for batch in batches(iter(rows), 3)]
+    header, rows = rows_of(io.StringIO(text))
+    sizes = [len(batch) for batch in batches(rows, 3)]
 
-    assert sizes == [3, 3, 1]
-    assert "husband_household_division" not in next(batches(iter(rows), 3))[0]
+    assert header == [*ROW, "husband_household_division"] and sizes == [3, 3, 1]
+    assert next(batches(rows_of(io.StringIO(text))[1], 3))[0] == ROW
 
 
 def test_batches_are_checked_ahead_in_order_with_file_row_numbers():
@@ -90,21 +92,23 @@ def test_checking_a_batch_gives_the_batches_being_committed_a_turn_every_few_rec
 
 def test_encoding_a_batchs_events_gives_the_other_batch_a_turn_every_few_records():
     prepared = prepare_batch(list(paper_rows(4 * EVERY)), dt.date(2025, 6, 16), parse)
-    registered = decide_batch(prepared.checked, {}, {}, prepared.batch_id).registered
+    imported = decide_batch(prepared.checked, {}, {}, prepared.batch_id).imported
 
     with turns_taken() as turns:
-        text = staged_text(registered, Metadata(actor="import.test"))
+        text = staged_text(imported)
 
     assert text.count(b"\n") == 4 * EVERY
     assert turns[0] >= 3
 
 
 def test_a_row_with_cells_beyond_the_header_or_short_of_it_loses_them_and_a_whole_row_is_kept_as_read():
-    whole = dict(ROW)
-    extra = {**ROW, None: ["stray"]}  # csv.DictReader's key for cells beyond the header
-    short = {**ROW, "wife_certificate": None}  # and its value for cells a row lacks
+    whole = ",".join(ROW.values())
+    text = "\n".join([",".join(ROW), whole, whole + ",stray", whole.rsplit(",", 1)[0], "", '"a, quoted",' + whole[2:]])
 
-    batch = next(batches(iter([whole, extra, short]), 3))
+    header, rows = rows_of(io.StringIO(text))
+    batch = next(batches(rows, 10))
 
+    assert header == list(ROW) and len(batch) == 4  # the blank line is no row
     assert batch[0] == ROW and batch[1] == ROW
     assert batch[2] == {key: value for key, value in ROW.items() if key != "wife_certificate"}
+    assert batch[3]["record_ref"] == "a, quoted" and batch[3]["wife_certificate"] == ROW["wife_certificate"]
