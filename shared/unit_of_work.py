@@ -28,6 +28,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar
 
 import psycopg
+from psycopg import pq
 from pydantic import BaseModel, RootModel, ValidationError
 
 from shared.actor import Actor
@@ -138,6 +139,10 @@ class UnitOfWork:
         """Append the drafts at the expected version and project them into the read models. `along`: statements
         run in the append's own statement (`PostgresEventStore.append`), one round trip for a hot path; they
         project the events of the types in `projected` themselves, which are then not applied again."""
+        if self.tx.pgconn.transaction_status == pq.TransactionStatus.IDLE:
+            # Outside a transaction: one begun by its first statement (shared/first_statement.py) before that
+            # statement ran. The append would commit at once, alone, and the rest of the work apart from it.
+            raise RuntimeError(f"{stream_id}: a unit of work records only inside its transaction")
         new = new_events(drafts, self.metadata, self.ids, self._appended)
         self._appended += len(new)
         extra = {} if along is None else {"along": along}

@@ -119,12 +119,12 @@ def read_headers(rfile: Any) -> http.client.HTTPMessage:
             raise http.client.HTTPException(f"got more than {MAX_HEADERS} headers")
         if line in (b"\r\n", b"\n", b""):
             break
-    text = b"".join(lines).decode("iso-8859-1")
     headers = []
     for line in lines[:-1]:
         plain = _PLAIN_HEADER.fullmatch(line.decode("iso-8859-1"))
         if plain is None:  # not a line the fast reading is sure of: the e-mail parser, as before
-            return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(text)
+            return email.parser.Parser(_class=http.client.HTTPMessage).parsestr(
+                b"".join(lines).decode("iso-8859-1"))
         headers.append((plain.group(1), plain.group(2).lstrip(" \t")))
     message = http.client.HTTPMessage()
     message._headers = headers  # noqa: SLF001 - what the parser's `set_raw` fills, line by line

@@ -118,7 +118,10 @@ class ServiceRpcEntrypoint(Rpc):
         plain = all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters)
         self.positions = ({p.name: n for n, p in enumerate(parameters) if p.name in self.caller_arguments}
                           if plain else None)
-        self.fewest = sum(p.default is inspect.Parameter.empty for p in parameters)
+        # A positional call is placed only if it has at least these arguments (every required one, and each
+        # caller argument's place) and at most one per parameter.
+        self.fewest = max(sum(p.default is inspect.Parameter.empty for p in parameters),
+                          max((self.positions or {}).values(), default=-1) + 1)
         self.most = len(parameters)
 
     def handle_message(self, body: Any, message: Any) -> None:
@@ -146,7 +149,7 @@ class ServiceRpcEntrypoint(Rpc):
         """The arguments with the caller's in their places, if the call fits the method by its count alone
         (positional arguments only, of a method with no other kind of parameter); else None."""
         if (self.positions is None or kwargs or not isinstance(args, list | tuple)
-                or not self.fewest <= len(args) <= self.most or max(self.positions.values(), default=-1) >= len(args)):
+                or not self.fewest <= len(args) <= self.most):
             return None
         placed = list(args)
         if "actor" in self.positions:

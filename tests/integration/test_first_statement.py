@@ -3,13 +3,18 @@ trip, committed or rolled back as one transaction, prepared again after psycopg 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from types import SimpleNamespace
 
 import psycopg
 import pytest
 from psycopg import pq
 
+from shared.envelope import Draft, Metadata
+from shared.eventstore.postgres import PostgresEventStore
 from shared.first_statement import FirstStatement, begun_by_first_statement
+from shared.unit_of_work import EventIds, UnitOfWork
 from tests.support.infrastructure import ADMIN_URL
 
 pytestmark = pytest.mark.integration
@@ -95,3 +100,24 @@ def test_a_scope_no_statement_began_sends_nothing(conn):
 def test_placeholders_and_types_must_agree():
     with pytest.raises(ValueError, match="2 placeholders, 1 types"):
         FirstStatement("mismatch", "SELECT %s, %s", ("text",))
+
+
+class _Draft(Draft):
+    SCHEMA_VERSIONS = {"funeral.Tested": 1}
+
+
+class _UnitOfWork(UnitOfWork):
+    read_models = staticmethod(lambda tx: SimpleNamespace(apply=lambda event: None))
+
+
+def test_a_unit_of_work_begun_by_its_first_statement_records_nothing_before_that_statement(namespace):
+    """Before its first statement, such a unit of work's connection is in no transaction: an append there would
+    commit at once, alone. It is refused, and the stream stays empty."""
+    store = PostgresEventStore(namespace.database("funeral"))
+    stream_id = f"first-statement-{uuid.uuid4()}"
+    draft = _Draft("funeral.Tested", dt.date(2025, 6, 1), {"n": 1}, (("610502199001010011", "deceased"),))
+    with store.db.connection() as conn, begun_by_first_statement(conn) as tx:
+        uow = _UnitOfWork(store, tx, Metadata(actor="t"), EventIds(None))
+        with pytest.raises(RuntimeError, match="only inside its transaction"):
+            uow.record(stream_id, [draft], 0)
+    assert store.stream_version(stream_id) == 0
