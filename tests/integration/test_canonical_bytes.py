@@ -1,6 +1,7 @@
-"""The canonical bytes of an event (what its hash chain hashes) are the same under the cheaper rendering of
-shared/migrations/0005_verify_canonical_text.sql as under the first definition, `jsonb_build_array(...)::text`
-of shared/migrations/0003_hash_chain.sql, on awkward values: chains written before the change still verify,
+"""The canonical bytes of an event (what its hash chain hashes) are the same under the schema's current rendering
+(`json_build_array(...)::text`, shared/migrations/0008_canonical_text_in_one_call.sql; before it, 0005's text
+written piece by piece) as under the first definition, `jsonb_build_array(...)::text` of
+shared/migrations/0003_hash_chain.sql, on awkward values: chains written before the change still verify,
 and appends and verification agree."""
 
 from __future__ import annotations
