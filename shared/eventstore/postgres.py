@@ -221,4 +221,8 @@ class PostgresEventStore(EventStore):
 
 
 def _append_arguments(parameters: dict[str, Any]) -> tuple[Any, ...]:
-    return parameters["stream_id"], parameters["expected"], parameters["events"]
+    """The plain append's arguments. The events go as JSON text of unstated type, which PostgreSQL reads as the
+    function's `jsonb` parameter: the same bytes as the `Jsonb` wrapper sends, without psycopg's Python-level
+    JSON dumper, made and called per statement (about 4-10 µs of the client's CPU per single append, alternated
+    in one process). `along` keeps the wrapper: its statements may use `%(events)s` where no type is implied."""
+    return parameters["stream_id"], parameters["expected"], to_json(parameters["events"].obj).decode()
