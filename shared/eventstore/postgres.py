@@ -20,7 +20,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 from pydantic_core import to_json
 
-from shared.db import Database
+from shared.db import Database, kept_cursor
 from shared.envelope import Event, NewEvent
 from shared.eventstore.base import ConcurrencyConflict, EventIdReused, EventStore
 from shared.eventstore.upcasting import NO_UPCASTING, Upcasters
@@ -96,7 +96,7 @@ class PostgresEventStore(EventStore):
             # append inside the caller's transaction `tx` leaves it usable (shared/migrations/0002).
             with self.db.connection(tx) as conn:
                 if along is None:
-                    rows = conn.execute(_APPEND, _append_arguments(parameters)).fetchall()
+                    rows = kept_cursor(conn).execute(_APPEND, _append_arguments(parameters)).fetchall()
                 else:
                     statement, extra = along
                     rows = conn.execute(_APPEND_ALONG.replace("{along}", statement),
