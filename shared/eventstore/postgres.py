@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -99,8 +100,7 @@ class PostgresEventStore(EventStore):
                     rows = kept_cursor(conn).execute(_APPEND, _append_arguments(parameters)).fetchall()
                 else:
                     statement, extra = along
-                    rows = conn.execute(_APPEND_ALONG.replace("{along}", statement),
-                                        {**parameters, **extra}).fetchall()
+                    rows = kept_cursor(conn).execute(_append_along(statement), {**parameters, **extra}).fetchall()
         except psycopg.errors.UniqueViolation:
             # Only an INSERT that bypassed `append_events` (and its lock) can get here; outside a transaction
             # the ids may be ours, stored meanwhile — answer as the first time if so.
@@ -218,6 +218,13 @@ class PostgresEventStore(EventStore):
             payload=payload,
             metadata=metadata,
         )
+
+
+@lru_cache(maxsize=64)
+def _append_along(statement: str) -> str:
+    """The append with `statement` along, the same string object for the same statement: a kept cursor
+    (`kept_cursor`) keeps its adaptation context only while it runs the very query object it ran last."""
+    return _APPEND_ALONG.replace("{along}", statement)
 
 
 def _append_arguments(parameters: dict[str, Any]) -> tuple[Any, ...]:
