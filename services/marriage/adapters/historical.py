@@ -11,10 +11,11 @@ builds the events' payloads, subjects and metadata, and the read-model rows, fro
 The order is what keeps the guarantees and lets two batches overlap:
 1. the records are COPYed into `historical_staging` (the service role may not write `events`; the rows live
    only in this transaction, unlogged, tagged with it), without any lock;
-2. `append_historical_registrations` (migrations/0010_import_events_from_staged_records.sql) writes the
-   read-model rows, still without the store's append lock: `current_marriages` is M-3's key, so a person
-   registered meanwhile (a registration, or another batch) fails the batch here, before anything is
-   appended — the caller decides it again on fresh facts; a certificate number in use fails it likewise;
+2. `append_historical_registrations` (migrations/0010_import_events_from_staged_records.sql; its JSON objects
+   built as 0011_import_text_objects.sql does) writes the read-model rows, still without the store's append
+   lock: `current_marriages` is M-3's key, so a person registered meanwhile (a registration, or another batch)
+   fails the batch here, before anything is appended — the caller decides it again on fresh facts; a
+   certificate number in use fails it likewise;
    it stages the events (`events_staging`), their payloads those of `domain.imports.registration_draft`;
 3. then, in the same call, `append_staged` (migrations/0003_import_staged_append.sql), which runs as the
    store's owner under the store's append lock (the lock `append_events` takes, the last position read in a
