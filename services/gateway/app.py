@@ -147,7 +147,8 @@ class GatewayApp:
         with log_context(correlation_id=correlation_id):
             response = self._answer(exchange, replace(self.ports, rpc=rpc))
             response = self._audit(exchange, response)
-            response = localise(response, request.accept_languages)
+            if response.status_code >= 400:  # only a problem is translated: Accept-Language is parsed for it alone
+                response = localise(response, request.accept_languages)
             response.headers[CORRELATION_HEADER] = correlation_id
             elapsed = time.perf_counter() - started
             route = exchange.route.path if exchange.route else None
@@ -384,13 +385,23 @@ def render(reply: Reply) -> Response:
     if isinstance(reply.body, JsonText):
         data: bytes | str = reply.body.data
     elif reply.content_type.endswith("json"):
-        data = json.dumps(to_jsonable_python(reply.body), ensure_ascii=False).encode()
+        data = json_bytes(reply.body)
     else:
         data = reply.body
     response = Response(data, status=reply.status, content_type=reply.content_type)
     response.headers.update(reply.headers)
     response.headers["Cache-Control"] = "no-store"  # answers carry personal data: no cache keeps them
     return response
+
+
+def json_bytes(body: Any) -> bytes:
+    """A JSON-able body (dicts, lists, pydantic models, dates, …) as UTF-8 JSON. pydantic converts only what JSON
+    cannot encode itself (a service's answer is plain JSON already: converting it all first cost a registration's
+    answer 13.2 instead of 9.3 µs); a mapping keyed by such values is converted whole, as before."""
+    try:
+        return json.dumps(body, default=to_jsonable_python, ensure_ascii=False).encode()
+    except TypeError:  # a key that is not a str, int, float, bool or None: only pydantic converts keys
+        return json.dumps(to_jsonable_python(body), ensure_ascii=False).encode()
 
 
 def stored(response: Response) -> StoredResponse:

@@ -288,3 +288,27 @@ def test_keyed_calls_finishing_together_share_commits_each_outcome_with_its_own_
     # Each key is claimed and replayed as itself.
     with store.claim("clerk.MR-610502", f"{prefix}-3", "f" * 64) as claim:
         assert claim.replay is not None and claim.replay.body == b'{"n": 3}'
+
+
+def test_a_claim_on_a_connection_that_lost_its_prepared_statement_prepares_it_again(namespace):
+    # The claim is a statement prepared on each connection (idempotency.py); psycopg's rollback deallocates
+    # every prepared statement of a connection where it has prepared some of its own. The next claim there finds
+    # it missing, prepares it again and claims as before: one connection, so every claim below meets that.
+    db = namespace.database("gateway", max_size=1)
+    store, key = PostgresIdempotencyStore(db), secrets.token_hex(8)
+    with db.pool.connection() as conn:
+        conn.execute("DEALLOCATE ALL")
+    with store.claim("clerk.MR-610502", key, "f" * 64) as claim:
+        assert claim.replay is None
+        claim.record(StoredResponse(201, "application/json", b'{"n": 1}'))
+    with db.pool.connection() as conn:
+        conn.execute("DEALLOCATE ALL")
+        names = conn.execute("SELECT name FROM pg_prepared_statements").fetchall()
+    assert names == []
+    with store.claim("clerk.MR-610502", key, "f" * 64) as claim:
+        assert claim.replay is not None and claim.replay.body == b'{"n": 1}'
+    with store.claim("clerk.MR-610502", key, "f" * 64) as claim:  # the prepared claim, found this time
+        assert claim.replay is not None and claim.replay.status == 201
+    with db.pool.connection() as conn:
+        names = conn.execute("SELECT name FROM pg_prepared_statements").fetchall()
+    assert names == [("gateway_claim_idempotency_lock",)]

@@ -65,3 +65,11 @@ def test_purpose_codes_are_the_vocabulary_of_access_yaml_and_case_refs_visible_a
 def test_a_row_carries_the_path_subject_in_its_indexed_set_once():
     row = row_json(AccessRecord("p", "bureau", "persons.facts", PERSON, None, 200, "c", subjects=(PERSON, "TMP-X-1")))
     assert row["subjects"] == [PERSON, "TMP-X-1"]
+
+
+def test_only_strings_spelling_an_id_are_disclosed_whatever_their_length_prefix_or_nesting():
+    # Strings are looked at by length and prefix before the pattern: every other string, however close, is not.
+    body = {"a": "61050219700504106x", "b": ["610502700504106", ("TMP-RS610500-7",)], "c": "6105021970050410",
+            "d": "61050219700504106XX", "e": "tmp-rs610500-7", "f": "TMP-", "g": 610502700504106, "h": None,
+            "i": [True, 1.5, {"j": "TMP-x" + "y" * 60}], "k": "MR-610502-61050219700504106"}
+    assert disclosed_subjects(body) == ("61050219700504106x", "610502700504106", "TMP-RS610500-7")
