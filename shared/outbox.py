@@ -240,11 +240,13 @@ class RelaySettings:
     # (docs/benchmarks.md, "Timeline"). The wait is long enough for about `linger_events` more events at the
     # rate the pass saw, and at most `linger` seconds: events reach consumers that much later under load (no
     # HTTP response waits for the relay), and a faster stream waits less for the same batch. A stream too slow
-    # to bring two more events within `linger` (under 80 a second) does not wait. At registration rate (~230
+    # to bring two more events within `linger` (under 40 a second) does not wait. At registration rate (~230
     # events/s) the bound is what holds: 25 ms rather than a fixed 10 ms cut the timeline and its backends
-    # from 1.0–1.4 to 0.7–1.0 ms a registration, lower in each of eleven alternated pairs of the deployed shape.
-    linger: float = 0.025
-    linger_events: int = 8
+    # from 1.0–1.4 to 0.7–1.0 ms a registration, lower in each of eleven alternated pairs of the deployed shape;
+    # 50 ms and 16 events rather than 25 ms and 8 cut them again, from 0.80–1.06 to 0.57–0.77 ms, lower in each
+    # of three alternated pairs (issue 19): under load, events reach consumers up to 50 ms after their commit.
+    linger: float = 0.05
+    linger_events: int = 16
     on_unroutable: str = "halt"  # or "skip" (see the module docstring)
     # Under load, the confirmed position is recorded at most this often (seconds); a crash republishes at most
     # this much, in order. Always recorded before going idle, stopping or halting.
