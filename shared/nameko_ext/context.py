@@ -87,6 +87,14 @@ def log_context(data: dict[str, Any], trace_id: str) -> dict[str, Any]:
     return {**{key: data[key] for key in CONTEXT_KEYS if data.get(key)}, "trace_id": trace_id}
 
 
+def _correlated(data: dict[str, Any]) -> dict[str, Any]:
+    """The worker's context data with a correlation id: the caller's, or a new one. (Not `setdefault`, which
+    drew a uuid4, a `getrandom` call, twice per worker for nothing: about 5 µs each.)"""
+    if "correlation_id" not in data:
+        data["correlation_id"] = uuid.uuid4().hex
+    return data
+
+
 class CorrelationContext(DependencyProvider):
     def setup(self) -> None:
         self._spans: dict[Any, Span] = {}
@@ -95,8 +103,7 @@ class CorrelationContext(DependencyProvider):
 
     # nameko injects dependencies before it calls worker_setup: both make sure the ids exist.
     def worker_setup(self, worker_ctx) -> None:  # noqa: ANN001
-        data = worker_ctx.data
-        data.setdefault("correlation_id", uuid.uuid4().hex)
+        data = _correlated(worker_ctx.data)
         span = self._span(worker_ctx)
         clear_contextvars()
         bind_contextvars(**log_context(data, trace_id_of(span)))
@@ -114,8 +121,7 @@ class CorrelationContext(DependencyProvider):
         clear_contextvars()
 
     def get_dependency(self, worker_ctx) -> Correlation:  # noqa: ANN001
-        data = worker_ctx.data
-        data.setdefault("correlation_id", uuid.uuid4().hex)
+        data = _correlated(worker_ctx.data)
         self._span(worker_ctx)
         return Correlation(data["correlation_id"], data.get("causation_id"), data.get("principal"),
                            data.get(TRACEPARENT))
