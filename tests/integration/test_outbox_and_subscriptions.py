@@ -71,11 +71,19 @@ def test_relay_publishes_committed_events_in_position_order_with_confirms(world)
         relay = relay_for(namespace, uri, batch_size=7)
         assert relay.publish_pending() == 30
         assert relay.progress() == 30 and relay.lag() == 0
-        received = []
+        received, messages = [], []
         while (message := probe(conn.default_channel).get(no_ack=True)) is not None:
             received.append(message.payload)
+            messages.append(message)
     assert [m["global_position"] for m in received] == list(range(1, 31))
     assert [m["payload"]["n"] for m in received] == list(range(30))
+    # A batch goes out in one write (shared/outbox.py): each message still persistent, with its own id, type and
+    # headers, as py-amqp's publish sends them.
+    for body, message in zip(received, messages, strict=True):
+        assert message.properties["delivery_mode"] == 2 and message.content_type == "application/json"
+        assert message.properties["message_id"] == body["event_id"] and message.properties["type"] == body["type"]
+        assert message.headers["nameko.causation_id"] == body["event_id"]
+        assert message.delivery_info["routing_key"] == body["type"]
 
 
 def test_a_backlog_of_several_batches_is_recorded_once_within_the_progress_interval(world):

@@ -6,13 +6,21 @@ import re
 import uuid
 
 import pytest
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, set_span_in_context
 
 from shared.envelope import Metadata
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.nameko_ext.metrics import GAUGES, outcome_of, sample_names
-from shared.tracing import start_span, trace_id_continuing, trace_id_of, traceparent_of
+from shared.tracing import (
+    _PROPAGATOR,
+    _tracers,
+    _unexported_span,
+    start_span,
+    trace_id_continuing,
+    trace_id_of,
+    traceparent_of,
+)
 
 TRACEPARENT = re.compile(r"^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$")  # flags: sampled, random (level 2)
 
@@ -69,6 +77,28 @@ def test_the_trace_id_without_a_span_is_a_continuing_spans_for_every_form_of_tra
     continuing = trace_id_continuing(traceparent)
     assert re.fullmatch(r"[0-9a-f]{32}", continuing)
     assert (continuing == _T) == (trace_id_of(span) == _T)
+
+
+@pytest.mark.parametrize("traceparent", [
+    None, "", "garbage", f"00-{_T}-{_S}-01", f"00-{_T}-{_S}-00", f"00-{_T}-{_S}-03", f"00-{_T}-{_S}-02",
+    f"  00-{_T}-{_S}-01\t", f"00-{_T}-{_S}-01-more", f"01-{_T}-{_S}-01-more", f"cc-{_T}-{_S}-09",
+    f"ff-{_T}-{_S}-01", f"00-{_T}-{'0' * 16}-01", f"00-{_T.upper()}-{_S}-01", f"00-{_T}-{_S}-1",
+    f"00-{_T}-{_S}-01-" + "x" * 520, f"x00-{_T}-{_S}-01"])
+def test_a_workers_unexported_span_has_the_trace_and_flags_the_propagator_and_sampler_give(traceparent):
+    """The short way (`start_span` with nothing exported: the pattern's ids, the parent's flags) against the
+    general one (the propagator's context and the SDK's sampler), and `traceparent_of` against the propagator."""
+    span = start_span("marriage", "marriage.register_marriage", traceparent, SpanKind.SERVER)
+    parent = _PROPAGATOR.extract({"traceparent": traceparent}) if traceparent else None
+    general = _unexported_span(_tracers["marriage"], "marriage.register_marriage", parent, SpanKind.SERVER)
+    ours, theirs = span.get_span_context(), general.get_span_context()
+    if theirs.trace_id == int(_T, 16):
+        assert ours.trace_id == theirs.trace_id  # continued where the propagator continues it
+    else:
+        assert ours.trace_id != int(_T, 16)  # a new trace where it starts one
+    assert ours.trace_flags == theirs.trace_flags and ours.is_valid and not ours.is_remote
+    carrier: dict[str, str] = {}
+    _PROPAGATOR.inject(carrier, context=set_span_in_context(span))
+    assert traceparent_of(span) == carrier["traceparent"]
 
 
 EXPORTED = "http://127.0.0.1:9/v1/traces"  # a port nothing listens on: the spans below are never ended, never sent
