@@ -32,10 +32,14 @@ help:
 	@echo "make web      build the workbench (web/dist); make web-types regenerates its API types"
 
 # The virtual environment installs exactly the hashed lockfile, then civreg itself without resolving anything;
-# it is refreshed only when pyproject.toml or the lockfile changes.
+# it is refreshed only when pyproject.toml or the lockfile changes. `--no-deps`, as in the image: the lockfile
+# holds every dependency already, and the pip a fresh venv bundles (23.2 with Python 3.11) otherwise resolves
+# them again and refuses a dependency asked for with an extra (pip-audit's `CacheControl[filecache]`) as "not
+# pinned" once the index has a newer release of it, although the lock pins it.
 $(VENV)/.installed: pyproject.toml $(DEV_LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r $(DEV_LOCK)
+	$(BIN)/pip check
 	$(BIN)/pip install --quiet --no-deps -e .
 	@touch $@
 
