@@ -115,10 +115,6 @@ def reused() -> Problem:
 _CLAIM = FirstStatement("gateway_claim_idempotency_lock", "SELECT * FROM claim_idempotency_lock(%s, %s)",
                         ("text", "text"))
 _RECORD = "SELECT record_idempotency_outcomes(%s, %s); COMMIT"
-# Ends a claim's transaction whose outcome another claim's batch committed. Sent as a statement, like the
-# BEGIN that opened it, not by `Connection.rollback()`: psycopg follows a rollback with DEALLOCATE ALL where it
-# has prepared statements of its own on the connection, which would drop the prepared claim as well.
-_RELEASE = "ROLLBACK"
 
 
 _PURGE = "DELETE FROM idempotency_keys WHERE created_at < now() - %s * interval '1 hour'"
@@ -216,7 +212,7 @@ class PostgresIdempotencyStore:
         except GroupWriteFailed as failed:  # the write's own error (a dead session: 503), as alone
             raise (failed.__cause__ or failed) from None
         if not wrote:
-            _roll_back(conn, cursor)  # another claim's transaction committed the outcome: release the key
+            _roll_back(conn)  # another claim's transaction committed the outcome: release the key
         claim.audited = claim.audit is not None  # committed with the outcome, in one statement
 
 
@@ -230,16 +226,15 @@ def _record(cursor: ClientCursor, batch: Sequence[_Outcome]) -> None:
     cursor.execute(_RECORD, (outcomes, rows_parameter(audits) if audits else None))
 
 
-def _roll_back(conn: psycopg.Connection, cursor: ClientCursor | None = None) -> None:
+def _roll_back(conn: psycopg.Connection) -> None:
     """End the claim's transaction without its outcome, so the key is free. A connection that died under the
     claim took its transaction with it (the key is free as intended): the caller's own error or 5xx answer
-    stands (found by the soak, PostgreSQL cut mid-load); the pool discards the connection. With a `cursor`, the
-    ROLLBACK goes as a statement of its own (`_RELEASE`: the prepared claim stays)."""
+    stands (found by the soak, PostgreSQL cut mid-load); the pool discards the connection. Where psycopg has
+    prepared statements of its own on the connection, it follows any ROLLBACK (its own or one sent as a
+    statement) with DEALLOCATE ALL, which drops the prepared claim too: the next claim there prepares it again
+    (shared/first_statement.py)."""
     try:
-        if cursor is not None:
-            cursor.execute(_RELEASE)
-        else:
-            conn.rollback()
+        conn.rollback()
     except psycopg.Error:
         if not conn.broken and not conn.closed:
             raise
