@@ -147,8 +147,7 @@ class GatewayApp:
         with log_context(correlation_id=correlation_id):
             response = self._answer(exchange, replace(self.ports, rpc=rpc))
             response = self._audit(exchange, response)
-            if response.status_code >= 400:  # only a problem is translated: Accept-Language is parsed for it alone
-                response = localise(response, request.accept_languages)
+            response = localise(response, request)
             response.headers[CORRELATION_HEADER] = correlation_id
             elapsed = time.perf_counter() - started
             route = exchange.route.path if exchange.route else None

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from werkzeug.datastructures import LanguageAccept
-from werkzeug.wrappers import Response
+from werkzeug.wrappers import Request, Response
 
 from shared.errors import Refusal
 
@@ -106,9 +106,12 @@ def prefers_chinese(accept: LanguageAccept) -> bool:
     return accept.best_match(_LANGUAGES, default="en") == "zh-CN"
 
 
-def localise(response: Response, accept: LanguageAccept) -> Response:
-    """The problem's `title` and `detail` in Chinese when the client prefers it; `code` never changes."""
-    if response.mimetype != PROBLEM_MEDIA_TYPE or not prefers_chinese(accept):
+def localise(response: Response, request: Request) -> Response:
+    """The problem's `title` and `detail` in Chinese when the client prefers it; `code` never changes. Every
+    answer passes here: the status is looked at first, so that only a problem has its media type parsed and the
+    request's `Accept-Language` read (issue 19: a registration's hot path)."""
+    if (response.status_code < 400 or response.mimetype != PROBLEM_MEDIA_TYPE
+            or not prefers_chinese(request.accept_languages)):
         return response
     body = json.loads(response.get_data())
     entry = catalogue().get(body.get("code", ""))

@@ -48,3 +48,25 @@ def test_internal_error_says_nothing_of_the_failure():
     assert body["status"] == 500
     assert body["code"] == "internal_error"
     assert "correlation id" in body["detail"]
+
+
+def test_a_problem_is_localised_for_a_chinese_reader_and_any_other_answer_is_left_as_it_is():
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Response
+
+    from services.gateway.problems import localise
+
+    chinese = EnvironBuilder(headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_request()
+    refused = localise(Problem(409, "already_married", "one of the parties is married").response(), chinese)
+    assert json.loads(refused.get_data())["title"] == "当事人已有配偶"
+    assert json.loads(refused.get_data())["code"] == "already_married"
+    assert refused.headers["Content-Language"] == "zh-CN"
+
+    # An answer that is not a problem keeps its bytes and headers, even one carrying a problem's fields.
+    body = json.dumps({"code": "already_married", "title": "Conflict"}).encode()
+    created = localise(Response(body, status=201, content_type="application/problem+json"), chinese)
+    assert created.get_data() == body and "Content-Language" not in created.headers
+
+    english = EnvironBuilder(headers={"Accept-Language": "en"}).get_request()
+    kept = localise(Problem(409, "already_married", "one of the parties is married").response(), english)
+    assert json.loads(kept.get_data())["title"] == "Conflict"

@@ -15,15 +15,11 @@ class _Worker:
         self.entrypoint = SimpleNamespace(method_name="handle")
 
 
-def _worker(data: dict) -> _Worker:
-    return _Worker(data)
-
-
 def test_a_worker_keeps_the_correlation_id_it_was_given_and_one_without_gets_its_own():
     context = CorrelationContext()
     context.container = SimpleNamespace(service_name="svc", config={})
     context.setup()
-    given, bare, other = _worker({"correlation_id": "c-1"}), _worker({}), _worker({})
+    given, bare, other = _Worker({"correlation_id": "c-1"}), _Worker({}), _Worker({})
 
     assert context.get_dependency(given).correlation_id == "c-1"
     context.worker_setup(given)
