@@ -9,14 +9,15 @@ only each record's fields — the ids it derived, the parties as checked, the fl
 builds the events' payloads, subjects and metadata, and the read-model rows, from those columns.
 
 The order is what keeps the guarantees and lets two batches overlap:
-1. the records are COPYed into `historical_staging` (the service role may not write `events`; the rows live
-   only in this transaction, unlogged, tagged with it), without any lock;
+1. the records are COPYed into `pg_temp.historical_records`, a temporary table of the importing session made by
+   `historical_import_tables()` (the service role may not write `events`; PostgreSQL empties the table when the
+   transaction ends: migrations/0012_import_session_staging.sql), without any lock;
 2. `append_historical_registrations` (migrations/0010_import_events_from_staged_records.sql; its JSON objects
    built as 0011_import_text_objects.sql does) writes the read-model rows, still without the store's append
    lock: `current_marriages` is M-3's key, so a person registered meanwhile (a registration, or another batch)
    fails the batch here, before anything is appended — the caller decides it again on fresh facts; a
    certificate number in use fails it likewise;
-   it stages the events (`events_staging`), their payloads those of `domain.imports.registration_draft`;
+   it stages the events (`pg_temp.historical_events`), their payloads those of `domain.imports.registration_draft`;
 3. then, in the same call, `append_staged` (migrations/0003_import_staged_append.sql), which runs as the
    store's owner under the store's append lock (the lock `append_events` takes, the last position read in a
    fresh snapshot), numbers them densely from that position in the batch's order, stamps their
@@ -41,7 +42,8 @@ from services.marriage.domain.imports import Checked, cross_county, jurisdiction
 from shared.envelope import Metadata, derived_id_text
 from shared.turns import in_turns
 
-_STAGED = ("COPY historical_staging (ordinal, event_id, registration_id, stream_id, office, office_division,"
+_TABLES = "SELECT historical_import_tables()"
+_STAGED = ("COPY pg_temp.historical_records (ordinal, event_id, registration_id, stream_id, office, office_division,"
            " registered_on, husband, husband_name, husband_recorded, husband_household, wife, wife_name, wife_recorded,"
            " wife_household, husband_certificate, wife_certificate, cross_county, jurisdiction, record_ref, review)"
            " FROM STDIN")
@@ -65,6 +67,7 @@ def write_registrations(tx: psycopg.Connection, imported: Sequence[Checked], bat
     if tx.info.encoding != "utf-8":  # COPY reads its bytes in the client's encoding (UTF-8 unless set otherwise)
         staged = staged.decode().encode(tx.info.encoding)
     with tx.cursor() as cursor:
+        cursor.execute(_TABLES)  # the session's staging tables, made once per session
         with cursor.copy(_STAGED) as copy:
             copy.write(staged)
         try:
@@ -77,7 +80,7 @@ def write_registrations(tx: psycopg.Connection, imported: Sequence[Checked], bat
 
 
 def staged_text(imported: Sequence[Checked]) -> bytes:
-    """The batch's records as the text of one COPY into `historical_staging`, a line each in the batch's order
+    """The batch's records as the text of one COPY into `historical_records`, a line each in the batch's order
     (the order of their positions): the fields `registration_draft` builds the event from, as it reads them.
     Written here as text rather than row by row through psycopg's COPY formatter, which was a fifth of the
     time of the encoding this replaces (py-spy, issue 19). Only the free texts can hold a character COPY's text
