@@ -230,7 +230,8 @@ the process start included; the importing process used {import_cpu:,.0f} ms of C
 start, about half a second of imports and reference data, included). The next batch is parsed and checked
 while {IMPORT_WORKERS} batches are being committed, each transaction of {IMPORT_BATCH} records making one
 lookup statement (persons, certificate numbers, conflicts recorded before), one COPY of the records' checked
-fields into an unlogged staging table, then `append_historical_registrations`, which writes the read-model rows
+fields into a temporary table of its session, emptied at each commit, then
+`append_historical_registrations`, which writes the read-model rows
 and builds the events (payloads, subjects, metadata) from those fields, stages them and then, under the store's
 append lock held to the commit, moves the events into `events`,
 numbered after the last position and hash-chained (each record its own stream at version 1:
