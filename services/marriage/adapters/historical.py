@@ -10,8 +10,8 @@ builds the events' payloads, subjects and metadata, and the read-model rows, fro
 
 The order is what keeps the guarantees and lets two batches overlap:
 1. the records are COPYed into `pg_temp.historical_records`, a temporary table of the importing session made by
-   `historical_import_tables()` (the service role may not write `events`; PostgreSQL empties the table when the
-   transaction ends: migrations/0012_import_session_staging.sql), without any lock;
+   `historical_import_tables()` (the service role may not write `events`; the append function empties it once
+   read, and PostgreSQL at each commit: migrations/0012_import_session_staging.sql), without any lock;
 2. `append_historical_registrations` (migrations/0010_import_events_from_staged_records.sql; its JSON objects
    built as 0011_import_text_objects.sql does) writes the read-model rows, still without the store's append
    lock: `current_marriages` is M-3's key, so a person registered meanwhile (a registration, or another batch)

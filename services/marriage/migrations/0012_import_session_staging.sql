@@ -6,17 +6,19 @@
 -- `events` under the store's append lock (as 0003).
 --
 -- Why:
---   - nothing is kept: PostgreSQL truncates a session's `ON COMMIT DELETE ROWS` tables, files included, when
---     a transaction that used them commits, and drops them when the session ends; a batch rolled back leaves
---     its rows only until the session's next commit or its end. The shared tables' rows were deleted by the
---     append function but stayed on disk as dead rows until a vacuum, and a rolled-back batch's rows too
---     (docs/privacy.md);
+--   - nothing is kept: each append function truncates the table it has read, and PostgreSQL truncates a
+--     session's `ON COMMIT DELETE ROWS` tables, files included, when a transaction that used them commits, and
+--     drops them when the session ends; a batch rolled back leaves its rows only until the session's next
+--     commit or its end. The shared tables' rows were deleted by the append functions but stayed on disk as
+--     dead rows until a vacuum, and a rolled-back batch's rows too (docs/privacy.md);
 --   - less work per record: no transaction tag, no index on it, no DELETE, and the rows live in the session's
---     own buffers. Measured by importing 100,000 records in one process, the two versions alternated four
---     times (the backends' CPU read from /proc): 136 against 143 ms of PostgreSQL's CPU per 1,000 records,
---     about 5% less; records a second the same within the noise of that machine (issue 19).
+--     own buffers. Measured by importing 100,000 records in one process, the two versions alternated three
+--     times (the backends' CPU read from /proc): 141 against 151 ms of PostgreSQL's CPU per 1,000 records
+--     (146.6, 144.5, 131.7 against 157.6, 150.1, 145.9), 6,887 against 6,579 records a second (issue 19).
 -- A session's temporary tables are its own, so no other session sees them and no batch needs its
--- transaction's id to find its rows.
+-- transaction's id to find its rows. Each function empties the table it has read (TRUNCATE: a new empty file,
+-- the old one removed at the commit), as 0010 and 0003 deleted their rows, so that a second batch in the same
+-- transaction finds only its own rows.
 --
 -- `historical_import_tables()` makes the two tables once per session, as the store's owner, and lets the
 -- service role COPY into the first; the importing transaction calls it before its COPY. The append functions
@@ -93,6 +95,7 @@ BEGIN
               FROM pg_temp.historical_events s) r
      ORDER BY r.pos;
     GET DIAGNOSTICS v_count = ROW_COUNT;
+    TRUNCATE pg_temp.historical_events;
     RETURN QUERY SELECT v_last + 1, v_count, v_at;
 END $$;
 
@@ -148,6 +151,7 @@ BEGIN
            r.ordinal
       FROM records r
      ORDER BY r.ordinal;
+    TRUNCATE pg_temp.historical_records;
     RETURN QUERY SELECT * FROM append_staged();
 END $$;
 

@@ -8,6 +8,7 @@ meanwhile, writing nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 from typing import Any
 
@@ -20,7 +21,7 @@ from services.marriage.contract.refusals import ALREADY_MARRIED, CERTIFICATE_NUM
 from services.marriage.domain.imports import decide_batch
 from shared.envelope import Metadata
 from shared.errors import Refusal
-from tests.integration.marriage.helpers import STAGING_TABLES, staged_sizes
+from tests.integration.marriage.helpers import STAGING_TABLES, paper_rows, staged_sizes
 from tests.support.synthetic_ids import synthetic_id_number
 
 pytestmark = pytest.mark.integration
@@ -101,7 +102,6 @@ def test_the_read_models_written_from_the_staged_events_are_the_rows_the_copy_pa
 
     with store.db.transaction() as tx:
         write_registrations(tx, decision.imported, batch.batch_id, Metadata(actor="import.te\\st"), ended)
-        during = staged_sizes(tx)  # the batch's own session, before its commit
 
     ids = [registration_id for registration_id, _ in decision.registered]
     assert stored_rows(admin_db, ids) == expected_rows(decision.registered, ended)
@@ -110,11 +110,10 @@ def test_the_read_models_written_from_the_staged_events_are_the_rows_the_copy_pa
                               " occurred_on, subjects, payload, metadata->>'actor', metadata->>'office' FROM events"
                               " WHERE payload->>'registration_id' = ANY(%s) ORDER BY global_position",
                               (ids,)).fetchall()
-        after = staged_sizes(conn)
-    # The staged records and events were on disk while the batch ran, and nothing of them once it committed,
-    # though its session is still open (docs/privacy.md).
-    assert [name for name, size in during if size > 0] == list(STAGING_TABLES)
-    assert {name for name, _ in after} == set(STAGING_TABLES) and all(size == 0 for _, size in after)
+        staged = staged_sizes(conn)
+    # Nothing of the staged records and events is left on disk once the batch committed, though its session is
+    # still open (docs/privacy.md).
+    assert {name for name, _ in staged} == set(STAGING_TABLES) and all(size == 0 for _, size in staged)
     assert events == [(historical_event_id(registration_id), f"marriage-{registration_id}", 1, draft.type,
                        draft.schema_version, draft.occurred_on,
                        [{"id": subject, "role": role} for subject, role in draft.subjects], draft.payload,
@@ -166,3 +165,26 @@ def test_the_staged_events_are_read_in_the_connections_encoding_M12(store, admin
         events = conn.execute("SELECT payload FROM events WHERE payload->>'registration_id' = ANY(%s)"
                               " ORDER BY global_position", (ids,)).fetchall()
     assert [payload for (payload,) in events] == [draft.payload for _, draft in decision.registered]
+
+
+def test_two_batches_written_in_one_transaction_each_append_only_their_own_records_M12(store, admin_db):
+    """Each append function empties the staging table it has read (0012), as the shared tables' DELETEs did
+    before: a second batch in the same transaction finds only its own records, not the first's again."""
+    start = secrets.randbelow(4000)  # persons of their own in a namespace other tests share
+    batches = [prepare_batch(list(paper_rows(count, division="610528", first_day=start + day)),
+                             dt.date(2025, 6, 16), parse) for count, day in ((2, 0), (3, 1))]
+    decisions = [decide_batch(batch.checked, {}, {}, batch.batch_id) for batch in batches]
+
+    with store.db.transaction() as tx:
+        for batch, decision in zip(batches, decisions, strict=True):
+            write_registrations(tx, decision.imported, batch.batch_id, Metadata(actor="import.test"))
+
+    ids = [registration_id for decision in decisions for registration_id, _ in decision.registered]
+    with admin_db.connection() as conn:
+        appended = conn.execute("SELECT payload->>'registration_id' FROM events WHERE payload->>'registration_id'"
+                                " = ANY(%s) ORDER BY global_position", (ids,)).fetchall()
+        married = conn.execute("SELECT count(*) FROM marriages WHERE registration_id = ANY(%s)", (ids,)).fetchone()
+        staged = staged_sizes(conn)
+    assert len(ids) == 5 and [registration_id for (registration_id,) in appended] == ids
+    assert married == (5,)
+    assert all(size == 0 for _, size in staged)
