@@ -67,7 +67,9 @@ def write_registrations(tx: psycopg.Connection, imported: Sequence[Checked], bat
     if tx.info.encoding != "utf-8":  # COPY reads its bytes in the client's encoding (UTF-8 unless set otherwise)
         staged = staged.decode().encode(tx.info.encoding)
     with tx.cursor() as cursor:
-        cursor.execute(_TABLES)  # the session's staging tables, made once per session
+        # Asked in every batch, not remembered per session: a rollback of the batch that made them takes the
+        # tables away again. Once made, the function only finds them.
+        cursor.execute(_TABLES)
         with cursor.copy(_STAGED) as copy:
             copy.write(staged)
         try:

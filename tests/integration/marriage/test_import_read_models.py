@@ -12,6 +12,7 @@ import secrets
 import uuid
 from typing import Any
 
+import psycopg
 import pytest
 
 from services.marriage.adapters.historical import historical_event_id, write_registrations
@@ -167,13 +168,27 @@ def test_the_staged_events_are_read_in_the_connections_encoding_M12(store, admin
     assert [payload for (payload,) in events] == [draft.payload for _, draft in decision.registered]
 
 
+def batches_of_their_own(*counts: int) -> tuple[list[Any], list[Any]]:
+    """Paper batches of `counts` records each, of persons no other test of the module registers (their own
+    birth days), with their decisions taken as if nothing were known."""
+    start = secrets.randbelow(4000)
+    batches = [prepare_batch(list(paper_rows(count, division="610528", first_day=start + day)), TODAY, parse)
+               for day, count in enumerate(counts)]
+    return batches, [decide_batch(batch.checked, {}, {}, batch.batch_id) for batch in batches]
+
+
+def appended_ids(admin_db, ids: list[str]) -> list[str]:  # noqa: ANN001
+    """Of these registrations, those whose event is in the store, in the store's order."""
+    with admin_db.connection() as conn:
+        rows = conn.execute("SELECT payload->>'registration_id' FROM events WHERE payload->>'registration_id'"
+                            " = ANY(%s) ORDER BY global_position", (ids,)).fetchall()
+    return [registration_id for (registration_id,) in rows]
+
+
 def test_two_batches_written_in_one_transaction_each_append_only_their_own_records_M12(store, admin_db):
     """Each append function empties the staging table it has read (0012), as the shared tables' DELETEs did
     before: a second batch in the same transaction finds only its own records, not the first's again."""
-    start = secrets.randbelow(4000)  # persons of their own in a namespace other tests share
-    batches = [prepare_batch(list(paper_rows(count, division="610528", first_day=start + day)),
-                             dt.date(2025, 6, 16), parse) for count, day in ((2, 0), (3, 1))]
-    decisions = [decide_batch(batch.checked, {}, {}, batch.batch_id) for batch in batches]
+    batches, decisions = batches_of_their_own(2, 3)
 
     with store.db.transaction() as tx:
         for batch, decision in zip(batches, decisions, strict=True):
@@ -181,10 +196,27 @@ def test_two_batches_written_in_one_transaction_each_append_only_their_own_recor
 
     ids = [registration_id for decision in decisions for registration_id, _ in decision.registered]
     with admin_db.connection() as conn:
-        appended = conn.execute("SELECT payload->>'registration_id' FROM events WHERE payload->>'registration_id'"
-                                " = ANY(%s) ORDER BY global_position", (ids,)).fetchall()
         married = conn.execute("SELECT count(*) FROM marriages WHERE registration_id = ANY(%s)", (ids,)).fetchone()
         staged = staged_sizes(conn)
-    assert len(ids) == 5 and [registration_id for (registration_id,) in appended] == ids
+    assert len(ids) == 5 and appended_ids(admin_db, ids) == ids
     assert married == (5,)
     assert all(size == 0 for _, size in staged)
+
+
+
+def test_a_batch_rolled_back_in_a_new_session_leaves_nothing_to_its_next_batch_M12(store, admin_db):
+    """The session's first batch makes its staging tables, and a rollback takes them away again: the next batch
+    of that session makes them anew (`historical_import_tables()` is asked in every batch), finds none of the
+    rolled-back records, appends only its own, and leaves nothing staged once it commits (docs/privacy.md)."""
+    (failed, second), (failed_decision, second_decision) = batches_of_their_own(2, 3)
+    with store.db.connect() as session:  # a session of its own: no staging tables yet
+        with pytest.raises(psycopg.errors.DivisionByZero), session.transaction():
+            write_registrations(session, failed_decision.imported, failed.batch_id, Metadata(actor="import.test"))
+            session.execute("SELECT 1 / 0")  # the batch fails after its append: all of it is rolled back
+        with session.transaction():
+            write_registrations(session, second_decision.imported, second.batch_id, Metadata(actor="import.test"))
+        staged = staged_sizes(session)
+
+    failed_ids, second_ids = ([r for r, _ in decision.registered] for decision in (failed_decision, second_decision))
+    assert appended_ids(admin_db, failed_ids + second_ids) == second_ids
+    assert {name for name, _ in staged} >= set(STAGING_TABLES) and all(size == 0 for _, size in staged)
