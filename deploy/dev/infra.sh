@@ -7,6 +7,7 @@ PGHOST=${PGHOST:-127.0.0.1}
 PGPORT=${PGPORT:-5432}
 AMQP_HOST=${AMQP_HOST:-127.0.0.1}
 AMQP_PORT=${AMQP_PORT:-5672}
+MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
@@ -47,4 +48,20 @@ MSG
         exit 1
     fi
 fi
-echo "PostgreSQL $PGHOST:$PGPORT and RabbitMQ $AMQP_HOST:$AMQP_PORT are reachable"
+# RabbitMQ's management API, as the deployed image (deploy/compose.yaml) serves it: the tests make and delete
+# their virtual hosts through it (tests/support/infrastructure.py), milliseconds a call where rabbitmqctl takes
+# most of a second. Enabling the plugin persists it and needs no restart.
+if ! port_open "$AMQP_HOST" "$MANAGEMENT_PORT"; then
+    if command -v rabbitmq-plugins >/dev/null; then
+        echo "enabling RabbitMQ's management plugin ..."
+        rabbitmq-plugins -q enable rabbitmq_management >/dev/null
+        wait_for "RabbitMQ's management API" "$AMQP_HOST" "$MANAGEMENT_PORT" 60
+    else
+        cat >&2 <<MSG
+RabbitMQ's management API is not reachable on $AMQP_HOST:$MANAGEMENT_PORT and rabbitmq-plugins is not here.
+Enable the rabbitmq_management plugin on the broker (or set RABBITMQ_MANAGEMENT_PORT), then run this again.
+MSG
+        exit 1
+    fi
+fi
+echo "PostgreSQL $PGHOST:$PGPORT and RabbitMQ $AMQP_HOST:$AMQP_PORT (management :$MANAGEMENT_PORT) are reachable"
