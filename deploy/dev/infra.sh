@@ -33,6 +33,27 @@ MSG
     fi
 fi
 
+# `make test` runs two shards at once, each starting whole stacks of services with their connection pools
+# (tests/run_suite.sh), and together they can pass PostgreSQL's default of 100 connections ("remaining
+# connection slots are reserved"). A local cluster below CONNECTIONS is raised to it, once: it takes a restart.
+CONNECTIONS=${CIVREG_PG_MAX_CONNECTIONS:-300}
+if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+    current=$(psql -h "$PGHOST" -p "$PGPORT" -d postgres -Atc "SHOW max_connections" 2>/dev/null || true)
+    if [ -n "$current" ] && [ "$current" -lt "$CONNECTIONS" ]; then
+        if psql -h "$PGHOST" -p "$PGPORT" -d postgres -qc "ALTER SYSTEM SET max_connections = $CONNECTIONS" 2>/dev/null
+        then
+            version=$(ls /etc/postgresql | sort -V | tail -n 1)
+            echo "raising PostgreSQL's max_connections from $current to $CONNECTIONS (a restart) ..."
+            pg_ctlcluster --skip-systemctl-redirect "$version" main restart
+            wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
+            for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
+        else
+            echo "PostgreSQL allows $current connections and this user may not raise it; the test suite may need" \
+                 "$CONNECTIONS (ALTER SYSTEM SET max_connections, then a restart)" >&2
+        fi
+    fi
+fi
+
 if ! port_open "$AMQP_HOST" "$AMQP_PORT"; then
     if command -v rabbitmq-server >/dev/null; then
         echo "starting RabbitMQ ..."
