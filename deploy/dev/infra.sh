@@ -10,6 +10,8 @@ AMQP_PORT=${AMQP_PORT:-5672}
 MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
 
 port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+local_cluster() { command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; }
+cluster_version() { ls /etc/postgresql | sort -V | tail -n 1; }
 
 wait_for() {  # name host port seconds
     for _ in $(seq 1 "$4"); do port_open "$2" "$3" && return 0; sleep 1; done
@@ -18,8 +20,8 @@ wait_for() {  # name host port seconds
 }
 
 if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
-    if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
-        version=$(ls /etc/postgresql | sort -V | tail -n 1)
+    if local_cluster; then
+        version=$(cluster_version)
         echo "starting PostgreSQL $version ..."
         pg_ctlcluster --skip-systemctl-redirect "$version" main start
         wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
@@ -37,14 +39,13 @@ fi
 # (tests/run_suite.sh), and together they can pass PostgreSQL's default of 100 connections ("remaining
 # connection slots are reserved"). A local cluster below CONNECTIONS is raised to it, once: it takes a restart.
 CONNECTIONS=${CIVREG_PG_MAX_CONNECTIONS:-300}
-if command -v pg_ctlcluster >/dev/null && [ -d /etc/postgresql ]; then
+if local_cluster; then
     current=$(psql -h "$PGHOST" -p "$PGPORT" -d postgres -Atc "SHOW max_connections" 2>/dev/null || true)
     if [ -n "$current" ] && [ "$current" -lt "$CONNECTIONS" ]; then
         if psql -h "$PGHOST" -p "$PGPORT" -d postgres -qc "ALTER SYSTEM SET max_connections = $CONNECTIONS" 2>/dev/null
         then
-            version=$(ls /etc/postgresql | sort -V | tail -n 1)
             echo "raising PostgreSQL's max_connections from $current to $CONNECTIONS (a restart) ..."
-            pg_ctlcluster --skip-systemctl-redirect "$version" main restart
+            pg_ctlcluster --skip-systemctl-redirect "$(cluster_version)" main restart
             wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
             for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
         else

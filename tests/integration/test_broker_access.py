@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator
-from urllib.parse import unquote
 
 import pytest
 from amqp.exceptions import AccessRefused
@@ -19,7 +18,7 @@ from services.gateway.auth import Principal
 from services.gateway.rpc import ServiceRpc
 from services.marriage.service import MarriageService
 from shared.messaging import event_exchange
-from tests.support.infrastructure import isolated_world
+from tests.support.infrastructure import isolated_world, vhost_name
 from tests.support.proof import signing_key_config
 from tests.support.services import running, service_config
 from tests.support.synthetic_ids import synthetic_id_number
@@ -44,11 +43,10 @@ class Gateway:
 def world() -> Iterator[tuple[object, str, dict[str, str]]]:
     """A namespace and vhost, with a user per process allowed exactly what `make up` allows its user."""
     with isolated_world(("marriage", "funeral")) as (namespace, vhost):
-        vhost_name = unquote(vhost.rsplit("/", 1)[1])
         users = {}
         for process, allowed in permissions().items():
             user = f"civreg-test-{os.getpid()}-{process}"
-            grant(vhost_name, user, PASSWORD, allowed)
+            grant(vhost_name(vhost), user, PASSWORD, allowed)
             users[process] = user_uri(vhost, user, PASSWORD)
         try:
             yield namespace, vhost, users

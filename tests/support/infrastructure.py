@@ -8,19 +8,17 @@ was killed before it could clean up is swept by the next run on the machine (`sw
 
 from __future__ import annotations
 
-import base64
-import json
 import os
 import re
 import secrets
 import subprocess
 import urllib.parse
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 
 import psycopg
+import requests
 
 from services import SERVICES, spec
 from services.database_access import grant_consumers
@@ -37,6 +35,9 @@ AMQP_BASE = os.environ.get("CIVREG_TEST_AMQP_URI", "amqp://guest:guest@127.0.0.1
 # VM per call, about 0.6 s of wall time and 0.8 s of CPU, and a run makes and deletes a virtual host for
 # every module or test that needs one.
 MANAGEMENT_API = os.environ.get("CIVREG_TEST_RABBITMQ_API", "http://127.0.0.1:15672/api")
+_BROKER = urllib.parse.urlsplit(AMQP_BASE)
+BROKER_USER = urllib.parse.unquote(_BROKER.username or "guest")  # the test runs' broker user, AMQP_BASE's
+_BROKER_LOGIN = (BROKER_USER, urllib.parse.unquote(_BROKER.password or "guest"))
 
 
 def new_id(prefix: str = "t") -> str:
@@ -68,9 +69,9 @@ def sweep_abandoned() -> None:
     namespaces = {name.split("_", 1)[0] for name in schemas + roles if _abandoned(name)}
     for namespace in namespaces:
         drop_namespace(ADMIN_URL, namespace, [*(s.name for s in SERVICES), REFERENCE])
-    for vhost in _management("GET", "/vhosts?columns=name"):
-        if _abandoned(vhost["name"]):
-            _management("DELETE", f"/vhosts/{_quoted(vhost['name'])}")
+    for vhost in vhosts():
+        if _abandoned(vhost):
+            _management("DELETE", f"/vhosts/{_quoted(vhost)}")
 
 
 @dataclass
@@ -160,44 +161,47 @@ def _quoted(name: str) -> str:
     return urllib.parse.quote(name, safe="")
 
 
+def vhost_name(uri: str) -> str:
+    """The virtual host an AMQP URI names (its last path segment, unquoted)."""
+    return urllib.parse.unquote(uri.rsplit("/", 1)[1])
+
+
 def _management(method: str, path: str, body: object = None) -> object:
-    """One call of RabbitMQ's management API as the test runs' broker user (AMQP_BASE's); its JSON answer,
-    if any. An error status raises (urllib's HTTPError)."""
-    amqp = urllib.parse.urlparse(AMQP_BASE)
-    login = f"{urllib.parse.unquote(amqp.username or 'guest')}:{urllib.parse.unquote(amqp.password or 'guest')}"
-    request = urllib.request.Request(
-        MANAGEMENT_API.rstrip("/") + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": "Basic " + base64.b64encode(login.encode()).decode(),
-                 "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        answer = response.read()
-    return json.loads(answer) if answer else None
+    """One call of RabbitMQ's management API as the test runs' broker user; its JSON answer, if any. An error
+    status raises."""
+    response = requests.request(method, MANAGEMENT_API.rstrip("/") + path, auth=_BROKER_LOGIN, json=body,
+                                timeout=60)
+    response.raise_for_status()
+    return response.json() if response.content else None
 
 
 def create_vhost(name: str | None = None) -> str:
     """Create a virtual host for the test runs' broker user; returns its AMQP URI."""
     name = name or new_id("civreg-test-")
-    user = urllib.parse.unquote(urllib.parse.urlparse(AMQP_BASE).username or "guest")
     _management("PUT", f"/vhosts/{_quoted(name)}")
-    _management("PUT", f"/permissions/{_quoted(name)}/{_quoted(user)}",
+    _management("PUT", f"/permissions/{_quoted(name)}/{_quoted(BROKER_USER)}",
                 {"configure": ".*", "write": ".*", "read": ".*"})
     return AMQP_BASE.rstrip("/") + "/" + _quoted(name)
 
 
+def vhosts() -> list[str]:
+    """The broker's virtual hosts, by name."""
+    return [vhost["name"] for vhost in _management("GET", "/vhosts?columns=name")]
+
+
 def delete_vhost(uri: str) -> None:
-    _management("DELETE", f"/vhosts/{_quoted(urllib.parse.unquote(uri.rsplit('/', 1)[1]))}")
+    _management("DELETE", f"/vhosts/{_quoted(vhost_name(uri))}")
 
 
 def close_broker_connections(uri: str) -> None:
     """Close every client connection of the virtual host, as a broker failover would."""
-    vhost = urllib.parse.unquote(uri.rsplit("/", 1)[1])
+    vhost = vhost_name(uri)
     _rabbitmqctl("close_all_connections", "-p", vhost, "test: simulated broker connection loss")
 
 
 def broker_consumers(uri: str) -> dict[str, bool]:
     """Each consumed queue of the virtual host and whether its consumer acknowledges (`ack_required`)."""
-    vhost = urllib.parse.unquote(uri.rsplit("/", 1)[1])
+    vhost = vhost_name(uri)
     listed = subprocess.run(["rabbitmqctl", "-q", "list_consumers", "-p", vhost, "queue_name", "ack_required"],
                             check=True, capture_output=True, text=True, timeout=60).stdout
     rows = [line.split("\t") for line in listed.splitlines()[1:] if line.strip()]

@@ -203,7 +203,6 @@ def test_two_batches_written_in_one_transaction_each_append_only_their_own_recor
     assert all(size == 0 for _, size in staged)
 
 
-
 def test_a_batch_rolled_back_in_a_new_session_leaves_nothing_to_its_next_batch_M12(store, admin_db):
     """The session's first batch makes its staging tables, and a rollback takes them away again: the next batch
     of that session makes them anew (`historical_import_tables()` is asked in every batch), finds none of the
