@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from operator import mul
 from typing import Literal
 
 from shared.reference.divisions import is_county_level
@@ -19,9 +18,9 @@ from shared.reference.divisions import is_county_level
 Sex = Literal["male", "female"]
 Reason = Literal["format", "check_digit", "birth_date", "division", "first_generation", "disagrees"]
 
+# ISO 7064 MOD 11-2: the weight of the i-th of the 17 digits (i = 1..17) is 2^(18 - i) mod 11.
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARACTERS = "10X98765432"
-_WEIGHTED_ZEROS = ord("0") * sum(WEIGHTS)
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 # [0-9] with re.ASCII, never \d or str.isdigit(): those accept full-width and other Unicode digits, which
@@ -66,10 +65,14 @@ def check_digit(first17: str) -> str:
 
 
 def _check_character(first17: str) -> str:
-    """`check_digit` of 17 ASCII digits already matched. A bulk import's hot loop (two numbers a record): each
-    digit is taken as its ASCII code, digit + 48, in one C-level pass over the bytes instead of an `int()` per
-    digit (a third of the time), and the 48s' weighted sum is subtracted once."""
-    return CHECK_CHARACTERS[(sum(map(mul, first17.encode("ascii"), WEIGHTS)) - _WEIGHTED_ZEROS) % 11]
+    """`check_digit` of 17 ASCII digits already matched (never call it on anything else: `int` also takes
+    "_", spaces, the letters a-c and other scripts' digits). A bulk import's hot loop, two numbers a record.
+
+    The weights are powers of 2 modulo 11, and 13 is 2 modulo 11, so the weighted sum is, modulo 11, twice the
+    17 digits read as one base-13 numeral: Σ dᵢ·2^(18-i) ≡ 2·Σ dᵢ·13^(17-i). `int(first17, 13)` reads them in
+    one C call: a quarter of the time of the weighted sum over the bytes it replaces (0.24 against 0.95 µs,
+    timeit), which is the definition `tests/unit/shared/test_idnumber.py` checks it against."""
+    return CHECK_CHARACTERS[2 * int(first17, 13) % 11]
 
 
 def parse_id_number(
@@ -129,7 +132,7 @@ def _parsed(value: str, yyyymmdd: str, sex_digit: str, today: date) -> IdNumber:
     if not is_county_level(value[:6]):
         raise InvalidIdNumber("division", "unknown county-level address code")
     sex: Sex = "male" if sex_digit in "13579" else "female"  # one ASCII digit, matched already
-    return IdNumber(value=value, division=value[:6], birth_date=born, sex=sex)
+    return IdNumber(value, value[:6], born, sex)  # positional: half the time of keywords for a dataclass
 
 
 def second_generation(first_generation: str) -> str:

@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -30,7 +31,7 @@ from shared.messaging import event_exchange
 from tests.bench.report import table, write_section
 from tests.bench.test_gateway_path_bench import PARTIES, Processes, measure, raw_inserts, rows_of
 from tests.integration.marriage.helpers import paper_rows, write_csv
-from tests.support.infrastructure import ADMIN_URL
+from tests.support.infrastructure import ADMIN_URL, Namespace
 from tests.support.processes import running_processes
 from tests.support.proof import proof_context
 from tests.support.stack import principal_token
@@ -44,6 +45,10 @@ CLIENTS = 16
 IMPORT_RECORDS = 100_000
 IMPORT_BATCH = 1000
 IMPORT_WORKERS = 3  # the CLI's default (import_file.DEFAULT_WORKERS)
+# The baselines and the import alternated this many times, each round in a fresh namespace, and the median round
+# reported: on a shared 2-core machine one pair's ratio to COPY moved from 0.19 to 0.28 within an hour, the code
+# unchanged, because the machine's speed drifts between the baseline and the import measured after it (issue 19).
+IMPORT_ROUNDS = 3
 OFFICES = ("MR-610502", "MR-610503", "MR-610522", "MR-610523", "MR-610524", "MR-610525", "MR-610526", "MR-610527",
            "MR-610528", "MR-610581", "MR-610582")
 PAYLOAD = json.dumps({"registration_id": str(uuid.uuid4()), "office": "MR-610502", "registered_on": "2025-06-16",
@@ -197,37 +202,65 @@ section.
     print(body)
 
 
-def test_marriage_historical_import(fresh_namespace, tmp_path):
-    """`civreg marriage-import` of IMPORT_RECORDS records beside the raw baselines, in the same run."""
-    namespace = fresh_namespace("marriage")
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    raw_single, raw_batched, raw_copy = raw_rates(namespace.database("marriage").schema)
-    path = tmp_path / "paper.csv"
-    write_csv(path, paper_rows(IMPORT_RECORDS, division="610526"))
-    import_rate, import_cpu, peak_kib, summary = cli_import(namespace.name, path)
+@dataclass(frozen=True)
+class ImportRound:
+    """One round: the raw baselines, then `civreg marriage-import`, in a namespace of its own."""
+
+    single: float
+    batched: float
+    copied: float
+    imported: float
+    cpu_ms: float  # the importing process's CPU per 1,000 records
+    summary: str
+
+    @property
+    def to_copy(self) -> float:
+        return self.imported / self.copied
+
+
+def import_round(namespace: Namespace, path: Path) -> ImportRound:
+    single, batched, copied = raw_rates(namespace.database("marriage").schema)
+    imported, cpu_ms, _, summary = cli_import(namespace.name, path)
     with namespace.admin("marriage").connection() as conn:
-        imported = conn.execute("SELECT count(*) FROM marriages WHERE imported").fetchone()[0]
+        marriages = conn.execute("SELECT count(*) FROM marriages WHERE imported").fetchone()[0]
         chained = conn.execute("SELECT count(*) FROM events WHERE hash IS NOT NULL").fetchone()[0]
-    assert imported == chained == IMPORT_RECORDS, summary
+    assert marriages == chained == IMPORT_RECORDS, summary
+    return ImportRound(single, batched, copied, imported, cpu_ms, summary)
+
+
+def test_marriage_historical_import(fresh_namespace, tmp_path):
+    """`civreg marriage-import` of IMPORT_RECORDS records beside the raw baselines, alternated IMPORT_ROUNDS
+    times; the round with the median ratio to COPY is reported, and every round's ratio beside it."""
+    load = Path("/proc/loadavg").read_text().split()[:3]
+    path = tmp_path / "paper.csv"
+    write_csv(path, paper_rows(IMPORT_RECORDS, division="610526"))  # one file: each round has a store of its own
+    rounds = sorted((import_round(fresh_namespace("marriage"), path) for _ in range(IMPORT_ROUNDS)),
+                    key=lambda r: r.to_copy)
+    median = rounds[len(rounds) // 2]
+    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
 
     imports = table([
-        ("raw INSERT of an event-shaped row, one per commit, 1 client", f"{raw_single:,.0f}/s", "", ""),
-        (f"raw multi-row INSERT of event-shaped rows, {IMPORT_BATCH} per commit", f"{raw_batched:,.0f}/s", "1.00",
-         f"{raw_batched / raw_copy:.2f}"),
-        (f"raw COPY of event-shaped rows, {IMPORT_BATCH} per transaction", f"{raw_copy:,.0f}/s",
-         f"{raw_copy / raw_batched:.2f}", "1.00"),
+        ("raw INSERT of an event-shaped row, one per commit, 1 client", f"{median.single:,.0f}/s", "", ""),
+        (f"raw multi-row INSERT of event-shaped rows, {IMPORT_BATCH} per commit", f"{median.batched:,.0f}/s", "1.00",
+         f"{median.batched / median.copied:.2f}"),
+        (f"raw COPY of event-shaped rows, {IMPORT_BATCH} per transaction", f"{median.copied:,.0f}/s",
+         f"{median.copied / median.batched:.2f}", "1.00"),
         (f"civreg marriage-import, {IMPORT_RECORDS:,} records, {IMPORT_BATCH} per transaction, "
-         f"{IMPORT_WORKERS} at once", f"{import_rate:,.0f}/s", f"{import_rate / raw_batched:.2f}",
-         f"{import_rate / raw_copy:.2f}"),
+         f"{IMPORT_WORKERS} at once", f"{median.imported:,.0f}/s", f"{median.imported / median.batched:.2f}",
+         f"{median.to_copy:.2f}"),
     ], ("measurement", "rate", "ratio to the batched INSERT", "ratio to COPY"))
+    every_round = ", ".join(f"{r.to_copy:.2f} ({r.imported:,.0f} against {r.copied:,.0f}/s)" for r in rounds)
     body = imports + f"""
 
 Load average when the run began: {" ".join(load)} (2 cores). Goal (issue 19): ≥ 30,000 records/s where COPY
 gives 106,000/s, a ratio of 0.28 to COPY.
 
-The import ran `civreg marriage-import` in a process of its own on a {IMPORT_RECORDS:,}-row CSV ({summary}),
-the process start included; the importing process used {import_cpu:,.0f} ms of CPU per 1,000 records (its
-start, about half a second of imports and reference data, included). The next batch is parsed and checked
+The baselines and the import ran {IMPORT_ROUNDS} times in turn, each round in a fresh namespace; the table is
+the round with the median ratio to COPY. Every round's import against its COPY, lowest first: {every_round}.
+Each import ran `civreg marriage-import` in a process of its own on the same {IMPORT_RECORDS:,}-row CSV
+({median.summary}), the process start included; in the median round the importing process used
+{median.cpu_ms:,.0f} ms of CPU per 1,000 records (its start, about half a second of imports and reference data,
+included). The next batch is parsed and checked
 while {IMPORT_WORKERS} batches are being committed, each transaction of {IMPORT_BATCH} records making one
 lookup statement (persons, certificate numbers, conflicts recorded before), one COPY of the records' checked
 fields into a temporary table of its session, emptied at each commit, then
@@ -237,7 +270,7 @@ append lock held to the commit, moves the events into `events`,
 numbered after the last position and hash-chained (each record its own stream at version 1:
 adapters/historical.py). A record writes six rows (the event, the
 marriage, two current-marriage rows, two certificates) and their index entries, and its event twice (staged,
-then chained), where the baselines write one row. Peak memory of the importing process:
+then chained), where the baselines write one row. Peak memory of an importing process:
 {peak_kib / 1024:,.0f} MiB (the file is streamed; at most {IMPORT_WORKERS + 2} batches are held: those being committed,
 one checked and one being read).
 """

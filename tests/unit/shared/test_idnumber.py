@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from shared.reference.divisions import all_divisions
 from shared.reference.idnumber import (
+    WEIGHTS,
     IdNumber,
     InvalidIdNumber,
     check_agrees,
@@ -69,6 +70,16 @@ def test_check_digit_of_synthetic_male_number_matches() -> None:
 
 def test_check_digit_is_x_when_the_weighted_sum_leaves_2() -> None:
     assert check_digit("61050219900101002") == "X"
+
+
+@given(st.text(alphabet="0123456789", min_size=17, max_size=17))
+def test_check_digit_is_the_weighted_sum_of_the_standard_modulo_11(first17: str) -> None:
+    # GB 11643's own definition, digit by digit: the weights 2^(18 - i) mod 11, the sum's remainder indexing
+    # "10X98765432" (the code computes it another way: shared/reference/idnumber.py, _check_character).
+    weights = [2 ** (18 - i) % 11 for i in range(1, 18)]
+    assert tuple(weights) == WEIGHTS
+    remainder = sum(int(digit) * weight for digit, weight in zip(first17, weights, strict=True)) % 11
+    assert check_digit(first17) == "10X98765432"[remainder]
 
 
 def test_check_digit_refuses_anything_but_17_ascii_digits() -> None:
