@@ -47,8 +47,9 @@ IMPORT_BATCH = 1000
 IMPORT_WORKERS = 3  # the CLI's default (import_file.DEFAULT_WORKERS)
 # The baselines and the import alternated this many times, each round in a fresh namespace, and the median round
 # reported: on a shared 2-core machine one pair's ratio to COPY moved from 0.19 to 0.28 within an hour, the code
-# unchanged, because the machine's speed drifts between the baseline and the import measured after it (issue 19).
-IMPORT_ROUNDS = 3
+# unchanged, mostly with the COPY baseline's speed. The medians of three rounds still gave 0.28 and 0.24 for the
+# same code, those of five 0.23 and 0.23 (about 30 s a round; docs/benchmarks.md, issue 19).
+IMPORT_ROUNDS = 5
 OFFICES = ("MR-610502", "MR-610503", "MR-610522", "MR-610523", "MR-610524", "MR-610525", "MR-610526", "MR-610527",
            "MR-610528", "MR-610581", "MR-610582")
 PAYLOAD = json.dumps({"registration_id": str(uuid.uuid4()), "office": "MR-610502", "registered_on": "2025-06-16",
