@@ -19,12 +19,20 @@ wait_for() {  # name host port seconds
     return 1
 }
 
+# PostgreSQL accepts connections some moments after its port opens (recovery, "the database system is starting
+# up"): wait for pg_isready itself, after a start and after a restart alike.
+wait_for_postgres() {  # seconds
+    for _ in $(seq 1 "$1"); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && return 0; sleep 1; done
+    echo "PostgreSQL did not accept connections on $PGHOST:$PGPORT within $1 s" >&2
+    return 1
+}
+
 if ! pg_isready -q -h "$PGHOST" -p "$PGPORT" 2>/dev/null; then
     if local_cluster; then
         version=$(cluster_version)
         echo "starting PostgreSQL $version ..."
         pg_ctlcluster --skip-systemctl-redirect "$version" main start
-        wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
+        wait_for_postgres 30
     else
         cat >&2 <<MSG
 PostgreSQL is not reachable on $PGHOST:$PGPORT and no local cluster is installed.
@@ -46,8 +54,7 @@ if local_cluster; then
         then
             echo "raising PostgreSQL's max_connections from $current to $CONNECTIONS (a restart) ..."
             pg_ctlcluster --skip-systemctl-redirect "$(cluster_version)" main restart
-            wait_for PostgreSQL "$PGHOST" "$PGPORT" 30
-            for _ in $(seq 1 30); do pg_isready -q -h "$PGHOST" -p "$PGPORT" && break; sleep 1; done
+            wait_for_postgres 30
         else
             echo "PostgreSQL allows $current connections and this user may not raise it; the test suite may need" \
                  "$CONNECTIONS (ALTER SYSTEM SET max_connections, then a restart)" >&2

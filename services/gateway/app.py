@@ -62,6 +62,7 @@ from services.gateway.static import Workbench
 from shared.errors import Refusal
 from shared.eventstore.base import ConcurrencyConflict
 from shared.logging import enabled, get_logger, log_context
+from shared.masking import may_hold_id_number
 from shared.reference.idnumber import canonical_subject
 from shared.reference.refusals import CONCURRENCY_CONFLICT, FORBIDDEN
 
@@ -78,9 +79,11 @@ _UNREPLAYED = frozenset({"content-type", "content-length", "cache-control", CORR
 
 
 def correlation_id_of(headers: Mapping[str, str]) -> str:
-    """The caller's correlation id if it is a sane token (it goes into logs and headers), else a new one."""
+    """The caller's correlation id if it is a sane token (it goes into logs and headers), else a new one. A
+    token with fifteen digits in a row may carry an ID number, which the logs' masking would not find when a
+    letter touches it (shared/masking.py): a new one is made instead."""
     value = headers.get(CORRELATION_HEADER) or ""
-    return value if _CORRELATION_ID.fullmatch(value) else uuid.uuid4().hex
+    return value if _CORRELATION_ID.fullmatch(value) and not may_hold_id_number(value) else uuid.uuid4().hex
 
 
 @dataclass(frozen=True)

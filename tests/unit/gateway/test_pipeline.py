@@ -167,7 +167,9 @@ def test_a_sane_correlation_id_is_kept_and_returned(client, log):
     assert log.entries[-1].correlation_id == "req-42.a:b"
 
 
-@pytest.mark.parametrize("value", ["", "x" * 200, "bad id", "<script>"])
+@pytest.mark.parametrize("value", ["", "x" * 200, "bad id", "<script>",
+                                   # an ID number, which the logs' masking does not find when a letter touches it
+                                   "req-610502199001010011", "a610502900101001b"])
 def test_an_insane_correlation_id_is_replaced(client, value):
     response = client.get("/health", headers={"X-Correlation-Id": value})
 

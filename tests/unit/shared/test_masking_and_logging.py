@@ -29,6 +29,21 @@ def test_longer_digit_runs_are_not_mistaken_for_id_numbers():
     assert mask_text("position 12345678901234567890") == "position 12345678901234567890"
 
 
+@pytest.mark.parametrize("identifier", [
+    "41f7f52e8531486ea811544512675885",  # a correlation id a run masked: 15 digits between two letters
+    "c0ffee610502199001010011deadbeef",  # 18 digits between two letters
+])
+def test_hexadecimal_identifiers_are_not_mistaken_for_id_numbers(identifier):
+    assert mask_text(identifier) == identifier
+    assert mask_value({"correlation_id": identifier, "trace_id": identifier}) == {
+        "correlation_id": identifier, "trace_id": identifier}
+
+
+def test_an_id_number_between_separators_or_chinese_text_is_masked():
+    assert mask_text(f"subject:{MALE}/婚姻{FEMALE}的") == "subject:610502********0011/婚姻610502********002X的"
+    assert mask_text("persons/610502900101001?") == "persons/610502*****1001?"
+
+
 def test_names_are_masked_by_key_and_ids_anywhere_in_nested_values():
     masked = mask_value({"name": "王小明", "parties": [{"party_name": "李华", "id": MALE}], "count": 2})
     assert masked == {"name": "王**", "parties": [{"party_name": "李*", "id": "610502********0011"}], "count": 2}
