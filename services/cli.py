@@ -284,14 +284,15 @@ def _data_lines(path: str) -> int:
 def cmd_marriage_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from services.marriage.application.import_file import import_file
+    from services.marriage.application.import_file import DEFAULT_WORKERS, import_file
     from services.progress import Reporter
     from shared.db import Database, DatabaseSettings, schema_name
     from shared.eventstore.postgres import PostgresEventStore
 
     rows = _data_lines(args.file)
     url = _environment().DATABASE_URL
-    db = Database(DatabaseSettings(url, schema_name(_namespace(), "marriage"), max_size=args.workers))
+    workers = DEFAULT_WORKERS if args.workers is None else args.workers
+    db = Database(DatabaseSettings(url, schema_name(_namespace(), "marriage"), max_size=workers))
     results = open(args.results, "w", newline="", encoding="utf-8") if args.results else None  # noqa: SIM115
     reporter = Reporter(_progress_stream(args))
     try:
@@ -299,7 +300,7 @@ def cmd_marriage_import(args: argparse.Namespace) -> int:
         with reporter.running():
             tracker = reporter.tracker("marriage-import", rows, "rows")
             totals = import_file(PostgresEventStore(db), Path(args.file), actor, batch_size=args.batch_size,
-                                 workers=args.workers, results=results, progress=None,
+                                 workers=workers, results=results, progress=None,
                                  on_batch=lambda running: tracker.update(running.read))
             if totals.read != rows:  # a line break inside a cell or a blank line was counted as a row
                 tracker.update(totals.read, totals.read)
@@ -438,7 +439,8 @@ def parser() -> argparse.ArgumentParser:
                                           parents=[machine])
     marriage_import.add_argument("file", help="CSV with the columns of services/marriage/domain/imports.py")
     marriage_import.add_argument("--batch-size", type=int, default=1000, help="records per transaction (1-1000)")
-    marriage_import.add_argument("--workers", type=int, default=3, help="batches committed at once (1-8)")
+    marriage_import.add_argument("--workers", type=int,
+                                 help="batches committed at once (1-8; default: the importer's, docs/marriage.md)")
     marriage_import.add_argument("--results", help="write the rows not imported (conflicts, invalid) to this CSV")
     marriage_import.set_defaults(func=cmd_marriage_import)
     calendar = commands.add_parser("calendar", help="the public-holiday calendar's years (rule 0.3)")

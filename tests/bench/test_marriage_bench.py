@@ -27,6 +27,7 @@ import pytest
 from kombu import Connection, Queue
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.marriage.application.import_file import DEFAULT_WORKERS
 from shared.actor import Actor
 from shared.messaging import event_exchange
 from tests.bench.report import table, write_section
@@ -45,7 +46,7 @@ SECONDS = 5.0
 CLIENTS = 16
 IMPORT_RECORDS = 100_000
 IMPORT_BATCH = 1000
-IMPORT_WORKERS = 3  # the CLI's default (import_file.DEFAULT_WORKERS)
+IMPORT_WORKERS = DEFAULT_WORKERS  # the CLI's default
 # The baselines and the import alternated this many times, each round in a fresh namespace, and the median round
 # reported: on a shared 2-core machine one pair's ratio to COPY moved from 0.19 to 0.28 within an hour, the code
 # unchanged, mostly with the COPY baseline's speed. The medians of three rounds still gave 0.28 and 0.24 for the

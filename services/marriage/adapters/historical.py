@@ -12,20 +12,20 @@ The order is what keeps the guarantees and lets two batches overlap:
 1. the records are COPYed into `pg_temp.historical_records`, a temporary table of the importing session made by
    `historical_import_tables()` (the service role may not write `events`; the append function empties it once
    read, and PostgreSQL at each commit: migrations/0012_import_session_staging.sql), without any lock;
-2. `append_historical_registrations` (migrations/0010_import_events_from_staged_records.sql; its JSON objects
+2. `append_historical_registrations` (migrations/0013_import_events_without_staging.sql; its JSON objects
    built as 0011_import_text_objects.sql does) writes the read-model rows, still without the store's append
    lock: `current_marriages` is M-3's key, so a person registered meanwhile (a registration, or another batch)
    fails the batch here, before anything is appended — the caller decides it again on fresh facts; a
    certificate number in use fails it likewise;
-   it stages the events (`pg_temp.historical_events`), their payloads those of `domain.imports.registration_draft`;
-3. then, in the same call, `append_staged` (migrations/0003_import_staged_append.sql), which runs as the
-   store's owner under the store's append lock (the lock `append_events` takes, the last position read in a
-   fresh snapshot), numbers them densely from that position in the batch's order, stamps their
-   `recorded_at`, and the chain trigger hashes each (shared/migrations/0003_hash_chain.sql). Each record is
-   its own stream `marriage-<id>` at version 1. The lock is held to the commit, as for every append, so
-   positions stay dense and commit-ordered; the events table's keys refuse a duplicate event id or an
-   existing stream, and its statement trigger notifies the relay.
-While one batch holds the lock for its events and commit, the next writes its staged and read-model rows.
+3. then, in the same call and as the store's owner, it takes the store's append lock (the lock
+   `append_events` takes) and, in a statement of its own (so that its snapshot follows the lock), writes the
+   events — their payloads those of `domain.imports.registration_draft` — into `events`, numbered densely
+   after the last position in the batch's order, stamped with one `recorded_at` and chained (each row's hash,
+   as in `append_events`, shared/migrations/0003_hash_chain.sql). Each record is its own stream
+   `marriage-<id>` at version 1. The lock is held to the commit, as for every append, so positions stay dense
+   and commit-ordered; the events table's keys refuse a duplicate event id or an existing stream, and its
+   statement trigger notifies the relay.
+While one batch holds the lock for its events and commit, the others write their staged and read-model rows.
 """
 
 from __future__ import annotations

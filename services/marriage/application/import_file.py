@@ -38,11 +38,12 @@ DEFAULT_BATCH = 1000
 # The collector's first threshold while importing (shared/collector.py): at the default (700) it ran every few
 # records and was a fifth of the importing process's CPU (cProfile and process CPU per 1,000 records).
 IMPORT_THRESHOLD = 100_000
-# Three batches committed at once: with two, the importing process was busy for only about 70% of the run (its
+# Four batches committed at once: with two, the importing process was busy for only about 70% of the run (its
 # CPU 67-71 ms per 1,000 records in some 95 ms), waiting while both batches were in PostgreSQL's hands; a
-# third gives it work meanwhile. Measured alternately: three faster than two in every pair, four no faster
-# than three (issue 19).
-DEFAULT_WORKERS = 3
+# third gave it work meanwhile (three faster than two in every pair, alternated). Since a batch builds its
+# events while it holds the store's append lock (migrations/0013), a fourth keeps both cores busier: 16,134-
+# 17,001 against 13,913-15,859 records/s in three alternated rounds of 100,000, five no faster (issue 19).
+DEFAULT_WORKERS = 4
 RESULT_COLUMNS = ("row", "record_ref", "status", "code", "detail", "registration_id")
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import psycopg
+from pydantic_core import to_json
 
 from services.marriage.adapters.historical import write_registrations
 from services.marriage.adapters.read_models import ReadModels
@@ -49,8 +49,12 @@ RACES = (ALREADY_MARRIED, CERTIFICATE_NUMBER_TAKEN)  # lost to a concurrent writ
 
 
 def batch_id_of(raw: Sequence[Any]) -> str:
-    """The same records give the same batch id: re-running a file appends its conflicts once."""
-    digest = hashlib.sha256(json.dumps(list(raw), sort_keys=True, default=str).encode()).hexdigest()
+    """The same records give the same batch id: re-running a file appends its conflicts once. The records' JSON
+    by pydantic-core's encoder, their keys in the order given (a file's header order): 0.9 ms a batch of a
+    thousand against 2.5 with the standard library's keys sorted (issue 19). A batch sent again with its keys
+    in another order gets another id, and still appends nothing twice: its imported records are found
+    (`already_imported`), and a conflict recorded before is reported and not recorded again."""
+    digest = hashlib.sha256(to_json(list(raw), fallback=str)).hexdigest()
     return str(derived_event_id("marriage", "import-batch", digest))
 
 

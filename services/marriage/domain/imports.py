@@ -219,7 +219,7 @@ def cross_county(office: str, households: tuple[str, str]) -> bool:
 
 
 def registration_draft(item: Checked, batch_id: str) -> Draft:
-    """The event of an imported record. The bulk path (adapters/historical.py, migrations 0010) builds the same
+    """The event of an imported record. The bulk path (adapters/historical.py, migrations 0013) builds the same
     payload inside PostgreSQL from the fields this reads: a change here is a change there."""
     record = item.record
     payload = {

@@ -36,13 +36,13 @@ def reviews(marriage) -> dict[str, dict[str, Any]]:  # noqa: ANN001
             return {item["registration_id"]: item for item in items}
 
 
-STAGING_TABLES = ("historical_events", "historical_records")
+STAGING_TABLES = ("historical_records",)
 
 
 def staged_sizes(conn) -> list[tuple[str, int]]:  # noqa: ANN001
-    """The import's staging tables (migrations/0012_import_session_staging.sql) of every open session, as `conn`
-    sees them, with their size on disk: what an import batch leaves behind. Sessions' temporary tables are
-    listed in the catalog for all to see; their rows are their session's own."""
+    """The import's staging table (migrations/0012_import_session_staging.sql, 0013) of every open session, as
+    `conn` sees them, with their size on disk: what an import batch leaves behind. Sessions' temporary tables
+    are listed in the catalog for all to see; their rows are their session's own."""
     return conn.execute("SELECT c.relname::text, pg_relation_size(c.oid) FROM pg_class c"
                         " WHERE c.relpersistence = 't' AND c.relname = ANY(%s) ORDER BY 1, 2",
                         (list(STAGING_TABLES),)).fetchall()

@@ -130,7 +130,7 @@ def test_an_event_appended_twice_by_the_bulk_path_fails_on_the_stores_key_and_wr
 
 @pytest.mark.parametrize("ref", ['P-1 "quoted" \\ back', "备注：第1号", "P/1 'single' & <x>", "\\N", "{a,b}"])
 def test_the_event_built_from_the_staged_fields_is_the_records_draft_whatever_its_texts_M12(store, admin_db, ref):
-    """The bulk path COPYs a record's fields and PostgreSQL builds its event (migrations 0010): the stored
+    """The bulk path COPYs a record's fields and PostgreSQL builds its event (migrations 0013): the stored
     payload and subjects are the draft's, texts that COPY or JSON would escape included."""
     rows = list(paper_rows(1, division="610502", first_day=uuid.uuid4().int % 4000))  # a couple of its own
     rows[0]["record_ref"] = ref

@@ -1,5 +1,5 @@
 """M-12: an import batch's events and read-model rows, built inside PostgreSQL from the staged records' fields
-(`append_historical_registrations`, migrations 0010 and 0011), are the drafts' events and the rows the importing
+(`append_historical_registrations`, migrations 0011 and 0013), are the drafts' events and the rows the importing
 process used to COPY: compared here, column by column, with the rows built in Python from the same drafts —
 flagged and unflagged records, a paper divorce (no M-3 key), a first-generation number, a cross-county
 household, backslashes and quotes in its texts — and the keys still refuse a person or certificate taken
