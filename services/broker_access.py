@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 from services import SERVICES
 from services.topology import service_class, subscriptions_of
-from shared.settings import DEFAULT_AMQP_URI
+from shared.environment import DEFAULT_AMQP_URI
 
 RPC_EXCHANGE = "nameko-rpc"
 ADMIN = "admin"  # `civreg_admin`: declares the topology (compose's migrate job), nothing else connects as it

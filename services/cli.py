@@ -22,7 +22,7 @@
 prints the result as one JSON document on stdout, for a machine to read; progress then goes to stderr. The long
 jobs show a progress bar with rate and ETA on a terminal and plain lines elsewhere (services/progress.py).
 
-Settings come from the environment (`OperatorEnvironment`, shared/settings.py): DATABASE_ADMIN_URL (migrations;
+Settings come from the environment (`OperatorEnvironment`, shared/environment.py): DATABASE_ADMIN_URL (migrations;
 default the local `civreg` database), AMQP_URI, CIVREG_NAMESPACE; `run` reads the service's own config.yaml and
 the environment over it, checked against the service's typed settings: a misspelt key or a wrong type stops it
 with exit status 2, naming the key (shared/config.py).
@@ -47,7 +47,7 @@ import time
 import urllib.request
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import psycopg
 from psycopg import sql
@@ -55,7 +55,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services import SERVICES, spec
 from shared.config import SettingsError
-from shared.settings import OperatorEnvironment
+from shared.environment import OperatorEnvironment
 
 
 def _environment() -> OperatorEnvironment:
@@ -466,5 +466,13 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def run() -> NoReturn:
+    """The `civreg` program: `main`, then an exit that skips the interpreter's last collections
+    (shared/collector.py). Tests call `main` and keep their own process's collector as it was."""
+    from shared.collector import exit_frozen
+
+    exit_frozen(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

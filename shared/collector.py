@@ -16,8 +16,10 @@ with a threshold of 5,000; in the historical import, a fifth of the importing pr
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 # A service's first threshold: young objects per collection (the default is 700).
 SERVICE_THRESHOLD = 5_000
@@ -36,3 +38,14 @@ def fewer_collections(threshold: int = SERVICE_THRESHOLD) -> Iterator[None]:
     finally:
         gc.set_threshold(*before)
         gc.unfreeze()
+
+
+def exit_frozen(status: int) -> NoReturn:
+    """Exit the process with `status`, every object alive now frozen first. At exit the interpreter runs the
+    cyclic collector over every object the process still holds, which no one will use again: 0.11 s after
+    `civreg marriage-import` had only imported its modules, 0.01 s frozen, and more after an import, whose
+    batches the collector had been told to leave alone (issue 19). The memory goes back to the system with
+    the process. Objects in a reference cycle are then not finalised, so a command closes its files and
+    connections itself before it returns, as every `civreg` command does."""
+    gc.freeze()
+    sys.exit(status)

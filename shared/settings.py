@@ -13,14 +13,11 @@ from typing import Annotated, Literal
 
 from nameko.constants import DEFAULT_SERIALIZER
 from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.config import BLANK_IS_NONE, FileSettings, Section
 from shared.db import DEFAULT_NAMESPACE, DatabaseSettings, schema_name
+from shared.environment import DEFAULT_AMQP_URI, DEFAULT_DATABASE_URL
 from shared.outbox import RelaySettings
-
-DEFAULT_DATABASE_URL = "postgresql://127.0.0.1:5432/civreg"
-DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 
 Port = Annotated[int, Field(ge=0, le=65535)]  # 0: any free port (tests)
 
@@ -154,16 +151,3 @@ class ServiceSettings(FileSettings, Broker, Workers, Database, Telemetry, Metric
                       Subscriptions, HolidayCalendar):
     """A domain service's `config.yaml`: every concern an event-sourced service reads."""
 
-
-class OperatorEnvironment(BaseSettings):
-    """What the operator's commands (`civreg migrate`, `declare`, `dead-letters`, ...; services/cli.py) read from
-    the environment. The environment holds much else, so other variables are ignored here; a service's own
-    keys are checked by its settings model at `civreg run`."""
-
-    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
-
-    DATABASE_ADMIN_URL: str = DEFAULT_DATABASE_URL  # migrations: a role that may create schemas and roles
-    DATABASE_URL: str = DEFAULT_DATABASE_URL
-    AMQP_URI: str = DEFAULT_AMQP_URI
-    CIVREG_NAMESPACE: str = Field(DEFAULT_NAMESPACE, pattern=r"^[a-z][a-z0-9_]*$")
-    WEB_SERVER_ADDRESS: Annotated[str | None, BLANK_IS_NONE] = None  # set in the gateway's container: its health check

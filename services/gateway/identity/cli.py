@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from services import spec
 from services.gateway.auth import ROLES
 from shared.db import Database, DatabaseSettings, schema_name
-from shared.settings import OperatorEnvironment
+from shared.environment import OperatorEnvironment
 
 # The identity modules are imported by the commands that use them, not here: every `civreg` command builds the
 # parser, which adds these commands, and importing them cost every other command (`civreg marriage-import`

@@ -1,10 +1,14 @@
 """The collector's settings for a long-running process (shared/collector.py): what is alive on entry is left
-out of collections, cycles made later are still collected, and the collector is as it was on exit."""
+out of collections, cycles made later are still collected, and the collector is as it was on exit; a
+program's frozen exit keeps its status and output."""
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
+from pathlib import Path
 
 from shared.collector import fewer_collections
 
@@ -34,3 +38,13 @@ def test_a_cycle_made_inside_is_still_collected():
         del a, b
         gc.collect()
         assert gone() is None
+
+
+def test_a_frozen_exit_keeps_the_status_and_the_output_written():
+    """`civreg` exits through `exit_frozen`: the caller sees the command's exit status and everything it
+    printed, though the interpreter's last collections skip the process's objects."""
+    program = ("import sys; from shared.collector import exit_frozen; print('imported 3 rows');"
+               " sys.stderr.write('progress'); exit_frozen(3)")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=60,
+                          cwd=Path(__file__).parents[3])
+    assert (done.returncode, done.stdout, done.stderr) == (3, "imported 3 rows\n", "progress")
