@@ -54,6 +54,7 @@ from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from services import SERVICES, spec
+from shared.collector import exit_frozen
 from shared.config import SettingsError
 from shared.environment import OperatorEnvironment
 
@@ -469,8 +470,6 @@ def main(argv: list[str] | None = None) -> int:
 def run() -> NoReturn:
     """The `civreg` program: `main`, then an exit that skips the interpreter's last collections
     (shared/collector.py). Tests call `main` and keep their own process's collector as it was."""
-    from shared.collector import exit_frozen
-
     exit_frozen(main())
 
 

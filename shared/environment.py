@@ -18,6 +18,8 @@ from shared.db import DEFAULT_NAMESPACE
 
 DEFAULT_DATABASE_URL = "postgresql://127.0.0.1:5432/civreg"
 DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
+
+
 class OperatorEnvironment(BaseSettings):
     """What the operator's commands (`civreg migrate`, `declare`, `dead-letters`, ...; services/cli.py) read from
     the environment. The environment holds much else, so other variables are ignored here; a service's own

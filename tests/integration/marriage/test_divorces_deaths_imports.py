@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from services.marriage.application.marriage import Marriage
+from services.marriage.domain import events as ev
 from shared.envelope import Metadata, NewEvent, Subject
 from shared.errors import Refusal
 from shared.nameko_ext.context import Correlation
@@ -242,6 +243,28 @@ def test_an_import_reports_every_record_and_takes_part_in_monogamy_from_then_on_
     assert [r["status"] for r in again["results"]] == ["already_imported", "conflict", "invalid", "already_imported",
                                                        "invalid"]
     assert counts(admin_db) == before
+
+
+def test_a_batch_sent_again_with_its_keys_in_another_order_writes_nothing_twice_M12(marriage, admin_db):
+    """The batch id is the JSON of the records as sent (application/imports.py, `batch_id_of`): the same records
+    with their keys in another order are another batch, and still nothing is written again — the imported record
+    is found, the conflict reported and not recorded a second time."""
+    man, woman = couple()
+    tag = uuid.uuid4().hex[:8]
+    records = [paper("A", man, woman, (f"WK{tag}-1", f"WK{tag}-2")),
+               paper("B", man, couple()[1], (f"WK{tag}-3", f"WK{tag}-4"))]
+    first = marriage.import_historical_records(records, REGISTRAR)
+    assert [r["status"] for r in first["results"]] == ["imported", "conflict"]
+
+    before = counts(admin_db)
+    recorded = events_of(admin_db, ev.HISTORICAL_RECORD_CONFLICTED, man)
+    reordered = [dict(reversed(record.items())) for record in records]
+    again = marriage.import_historical_records(reordered, REGISTRAR)
+
+    assert again["batch_id"] != first["batch_id"]
+    assert [r["status"] for r in again["results"]] == ["already_imported", "conflict"]
+    assert counts(admin_db) == before
+    assert events_of(admin_db, ev.HISTORICAL_RECORD_CONFLICTED, man) == recorded == 1
 
 
 def test_an_imported_marriage_of_a_person_known_to_be_dead_ends_on_the_date_of_death_M11_M12(
